@@ -1,0 +1,74 @@
+//! Capacity analysis without simulating: the utilization law per node and the bottleneck.
+//!
+//! Each client's traffic is walked through the routing plan ([`crate::plan`]); a node's offered
+//! load is Σ rate × visits × mean hold time (Erlangs), and its utilization that load over its
+//! workers. The node with the highest utilization saturates first, at the total client rate
+//! divided by that utilization. Blocking servers hold a worker while their downstream calls
+//! run, so their hold time includes those calls (queueing ignored: a lower bound).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Model, NodeId, Op};
+use crate::params::Params;
+use crate::plan;
+
+/// Result of the analysis.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Capacity {
+    /// The node that saturates first (none when no node has a worker limit).
+    pub bottleneck: Option<String>,
+    /// Total client rate (req/s, all clients scaled together) at which the bottleneck saturates.
+    pub max_rps: f64,
+    /// Total client rate as configured.
+    pub offered_rps: f64,
+    /// Predicted utilization of each node with workers at the configured rate.
+    pub utilization: BTreeMap<String, f64>,
+}
+
+/// Analyzes a model: instant, for live display while editing.
+pub fn analyze(model: &Model) -> Capacity {
+    let mut load = vec![0.0f64; model.nodes.len()];
+    let mut offered = 0.0;
+    for c in model.clients() {
+        let Params::Client(p) = &model.node(c).params else { continue };
+        offered += p.rps;
+        let shares = [p.mix.read, p.mix.write, p.mix.static_, p.mix.async_];
+        for (op, share) in Op::REQUEST_TYPES.into_iter().zip(shares) {
+            if share <= 0.0 {
+                continue;
+            }
+            let rate = p.rps * share;
+            plan::walk(model, c, op, &mut |v| {
+                load[v.node.ix()] += rate * v.weight * v.hold_ms / 1000.0;
+            });
+        }
+    }
+    let mut utilization = BTreeMap::new();
+    let mut worst: Option<(usize, f64)> = None;
+    for (i, erlangs) in load.iter().enumerate() {
+        let id = NodeId(i as u32);
+        let Some(workers) = model.workers(id) else { continue };
+        let servers = workers as f64 * model.instances(id) as f64;
+        let u = erlangs / servers;
+        utilization.insert(model.nodes[i].id.clone(), u);
+        if u > 0.0 && worst.is_none_or(|(_, w)| u > w) {
+            worst = Some((i, u));
+        }
+    }
+    match worst {
+        Some((i, u)) => Capacity {
+            bottleneck: Some(model.nodes[i].id.clone()),
+            max_rps: offered / u,
+            offered_rps: offered,
+            utilization,
+        },
+        None => Capacity {
+            bottleneck: None,
+            max_rps: f64::INFINITY.min(f64::MAX),
+            offered_rps: offered,
+            utilization,
+        },
+    }
+}

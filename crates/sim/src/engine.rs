@@ -1,0 +1,509 @@
+//! The discrete-event engine: builds run-time state from a [`Model`], steps events in
+//! `(time, sequence)` order, and reads out a [`Report`] at any moment.
+//!
+//! Request flow (who calls whom) lives in `engine/flow.rs`, failures and autoscaling in
+//! `engine/faults.rs`, per-second metrics in `engine/metrics.rs`. This file owns the loop and
+//! the public API: [`Simulation::new`], [`Simulation::run_until`], [`Simulation::inject`],
+//! [`Simulation::report`].
+
+mod events;
+mod faults;
+mod flow;
+pub(crate) mod hash;
+mod metrics;
+mod state;
+mod store;
+
+use hdrhistogram::Histogram;
+
+use crate::capacity::{self, Capacity};
+use crate::model::{Model, NodeId, Op};
+use crate::params::{Dist, Params, Profile};
+use crate::report::Report;
+use crate::rng::{Rng, Zipf};
+use crate::scenario::{FaultAction, Kind};
+use crate::time::{Duration, SimTime};
+
+use events::{Event, EventQueue, ReqId};
+use state::{Ext, Inst, NodeState, NodeStats, QueueState, WindowMark};
+
+pub(crate) use metrics::{Global, Window};
+
+/// Why a request failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cause {
+    Timeout,
+    Rejected,
+    Down,
+}
+
+/// The answer travelling back up a request's call stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Ok,
+    /// A cache-aside cache did not have the key.
+    Miss,
+    Err(Cause),
+}
+
+/// One node a request is inside, waiting for its work or its downstream calls.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Frame {
+    pub node: u32,
+    pub inst: u32,
+    /// Where in the node's plan the request is (see `flow.rs`).
+    pub step: u8,
+    /// Holds a worker of `node`/`inst`.
+    pub holds: bool,
+    /// The instance's epoch on arrival: a crash since then loses the request.
+    pub epoch: u32,
+    pub arrived: SimTime,
+    pub op: Op,
+    /// Kind-specific: the balancer's chosen target index.
+    pub aux: u32,
+}
+
+/// One attempt of a request (a client's try, or a worker's job), with its call stack.
+#[derive(Debug)]
+pub(crate) struct Req {
+    pub live: bool,
+    /// Bumped when the slot is reused, so stale timeouts are ignored.
+    pub gen: u32,
+    pub op: Op,
+    pub user: u64,
+    pub client: u32,
+    pub logical: u32,
+    pub logical_gen: u32,
+    /// For jobs: (queue, message, delivery).
+    pub job: Option<(u32, u32, u32)>,
+    /// The client gave up on this attempt; its work still runs downstream.
+    pub abandoned: bool,
+    pub frames: Vec<Frame>,
+    pub outcome: Outcome,
+    /// The op of the call in transit.
+    pub next_op: Op,
+}
+
+/// What a client asked for, across its retries.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Logical {
+    pub live: bool,
+    pub gen: u32,
+    pub start: SimTime,
+    /// Started after the warm-up: counts in the steady-state summary.
+    pub counted: bool,
+    pub retries_left: u32,
+    pub client: u32,
+    pub op: Op,
+    pub user: u64,
+}
+
+/// Per-client arrival state.
+#[derive(Debug)]
+pub(crate) struct ClientState {
+    pub node: u32,
+    pub zipf: Zipf,
+    /// Cumulative shares of read, write, static, async.
+    pub mix_cdf: [f64; 4],
+    pub peak_rps: f64,
+}
+
+/// A fault that happened, for plot markers.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FaultRecord {
+    /// When, in seconds.
+    pub t_s: f64,
+    /// Node id.
+    pub node: String,
+    /// `"fail"` or `"recover"`.
+    pub action: FaultAction,
+    /// The instance, when only one was affected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<u32>,
+    /// `"scheduled"`, `"random"` or `"manual"`.
+    pub source: String,
+}
+
+/// A running simulation of one model with one seed.
+pub struct Simulation {
+    pub(crate) model: Model,
+    pub(crate) seed: u64,
+    pub(crate) now: SimTime,
+    pub(crate) events: EventQueue,
+    pub(crate) rng: Rng,
+    pub(crate) nodes: Vec<NodeState>,
+    pub(crate) reqs: Vec<Req>,
+    pub(crate) free_reqs: Vec<ReqId>,
+    pub(crate) logicals: Vec<Logical>,
+    pub(crate) free_logicals: Vec<u32>,
+    pub(crate) clients: Vec<ClientState>,
+    /// Per node: the distributions for reads, writes and everything else.
+    pub(crate) dists: Vec<[Option<Dist>; 3]>,
+    pub(crate) global: Global,
+    pub(crate) window: Window,
+    pub(crate) warmed: bool,
+    pub(crate) fault_log: Vec<FaultRecord>,
+    pub(crate) events_processed: u64,
+    pub(crate) max_users: u64,
+    pub(crate) capacity: Capacity,
+}
+
+/// Workers of a node without a concurrency limit (object stores).
+pub(crate) const UNLIMITED: u32 = u32::MAX;
+
+impl Simulation {
+    /// A simulation of `model` whose every random draw follows from `seed`.
+    pub fn new(model: Model, seed: u64) -> Simulation {
+        let mut rng = Rng::new(seed);
+        let mut nodes = Vec::with_capacity(model.nodes.len());
+        let mut dists = Vec::with_capacity(model.nodes.len());
+        for i in 0..model.nodes.len() {
+            let id = NodeId(i as u32);
+            let n = model.node(id);
+            let max = model.max_instances(id);
+            let start = model.instances(id);
+            let mut insts: Vec<Inst> = (0..max).map(|k| Inst::new(k < start)).collect();
+            if let Params::Cache(p) = &n.params {
+                for inst in &mut insts {
+                    inst.store = Some(store::Store::new(p.capacity_keys, p.eviction));
+                }
+            }
+            let mut ext = Ext::default();
+            match &n.params {
+                Params::Queue(_) => ext.queue = Some(QueueState::default()),
+                Params::Cdn(p) => {
+                    ext.edge = p
+                        .capacity_keys
+                        .map(|c| store::Store::new(c, crate::params::Eviction::Lru))
+                }
+                Params::LoadBalancer(_) => {
+                    for t in &n.routes.targets {
+                        let count = if model.node(*t).kind == Kind::LoadBalancer {
+                            1
+                        } else {
+                            model.max_instances(*t)
+                        };
+                        ext.lb_targets.extend((0..count).map(|k| (*t, k)));
+                    }
+                }
+                Params::ShardRouter(_) => {
+                    // 64 virtual points per shard, placed by hashing (shard, point).
+                    for (s, _) in n.routes.targets.iter().enumerate() {
+                        for v in 0..64u64 {
+                            ext.ring.push((hash::mix64(((s as u64) << 32) | v), s as u32));
+                        }
+                    }
+                    ext.ring.sort_unstable();
+                }
+                _ => {}
+            }
+            dists.push([
+                model.service(id, Op::Read),
+                model.service(id, Op::Write),
+                model.service(id, Op::Static),
+            ]);
+            let workers = model.workers(id).unwrap_or(UNLIMITED);
+            nodes.push(NodeState {
+                insts,
+                workers,
+                backlog_limit: model.backlog_limit(id),
+                busy: 0,
+                queued: 0,
+                inside: 0,
+                up_count: max,
+                active_count: start,
+                serving: start,
+                node_down_since: SimTime::ZERO,
+                node_up_since: SimTime::ZERO,
+                stats: NodeStats::new(SimTime::ZERO),
+                mark: WindowMark::default(),
+                ext,
+                util_series: Vec::new(),
+                inst_series: Vec::new(),
+                depth_series: Vec::new(),
+            });
+        }
+        // Wiring that points backwards: replicas know their primary, pools know their queues.
+        for i in 0..model.nodes.len() {
+            let n = &model.nodes[i];
+            for r in &n.routes.replicas {
+                nodes[r.ix()].ext.primary = Some(NodeId(i as u32));
+            }
+            if n.kind == Kind::Queue {
+                for t in &n.routes.targets {
+                    nodes[t.ix()].ext.feeders.push(NodeId(i as u32));
+                }
+            }
+        }
+        let mut clients = Vec::new();
+        let mut max_users = 1;
+        for c in model.clients() {
+            let Params::Client(p) = &model.node(c).params else { continue };
+            max_users = max_users.max(p.users);
+            let m = p.mix;
+            let peak = match p.profile {
+                Profile::Constant => p.rps,
+                Profile::Ramp => p.rps.max(p.ramp_from_rps),
+                Profile::Spike => p.rps * p.spike_x.max(1.0),
+                Profile::Diurnal => p.rps * (1.0 + p.amplitude),
+            };
+            clients.push(ClientState {
+                node: c.0,
+                zipf: Zipf::new(p.users, p.zipf_s),
+                mix_cdf: [
+                    m.read,
+                    m.read + m.write,
+                    m.read + m.write + m.static_,
+                    1.0,
+                ],
+                peak_rps: peak,
+            });
+        }
+        let capacity = capacity::analyze(&model);
+        let mut sim = Simulation {
+            seed,
+            now: SimTime::ZERO,
+            events: EventQueue::default(),
+            nodes,
+            reqs: Vec::new(),
+            free_reqs: Vec::new(),
+            logicals: Vec::new(),
+            free_logicals: Vec::new(),
+            clients,
+            dists,
+            global: Global::new(),
+            window: Window::new(),
+            warmed: model.warmup == SimTime::ZERO,
+            fault_log: Vec::new(),
+            events_processed: 0,
+            max_users,
+            capacity,
+            rng: rng.fork(),
+            model,
+        };
+        sim.schedule_start();
+        sim
+    }
+
+    fn schedule_start(&mut self) {
+        for k in 0..self.clients.len() {
+            self.schedule_arrival(k as u32);
+        }
+        for (i, _) in self.model.faults.iter().enumerate() {
+            let at = self.model.faults[i].at;
+            self.events.push(at, Event::Fault { index: i as u32 });
+        }
+        for i in 0..self.model.nodes.len() {
+            if self.model.nodes[i].reliability.mtbf_s.is_some() {
+                for inst in 0..self.nodes[i].insts.len() as u32 {
+                    self.schedule_random(i as u32, inst, true);
+                }
+            }
+        }
+        self.events.push(SimTime::from_secs(1.0), Event::Tick);
+    }
+
+    /// The current virtual time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// The end of the run.
+    pub fn end(&self) -> SimTime {
+        self.model.duration
+    }
+
+    /// Share of the run done, 0 to 1 (for progress bars).
+    pub fn progress(&self) -> f64 {
+        (self.now.0 as f64 / self.model.duration.0.max(1) as f64).min(1.0)
+    }
+
+    /// Whether the run has reached its duration.
+    pub fn finished(&self) -> bool {
+        self.now >= self.model.duration
+    }
+
+    /// The model being simulated.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Events handled so far.
+    pub fn events_processed(&self) -> u64 {
+        self.events_processed
+    }
+
+    /// Handles every event due up to `until` (capped at the run's end), then stops there.
+    /// Call repeatedly with growing times to run in slices.
+    pub fn run_until(&mut self, until: SimTime) {
+        let until = until.min(self.model.duration);
+        while let Some(t) = self.events.peek_time() {
+            if t > until {
+                break;
+            }
+            if !self.warmed && t >= self.model.warmup {
+                self.end_warmup();
+            }
+            let Some((t, ev)) = self.events.pop() else { break };
+            self.now = t;
+            self.events_processed += 1;
+            self.handle(ev);
+        }
+        if !self.warmed && until >= self.model.warmup {
+            self.end_warmup();
+        }
+        self.now = self.now.max(until);
+    }
+
+    /// Handles at most `max_events` events and returns how many it handled; for callers that
+    /// want to bound the work of one slice rather than its virtual length.
+    pub fn step(&mut self, max_events: u64) -> u64 {
+        let start = self.events_processed;
+        while self.events_processed - start < max_events {
+            match self.events.peek_time() {
+                Some(t) if t <= self.model.duration => self.run_until(t),
+                _ => {
+                    self.run_until(self.model.duration);
+                    break;
+                }
+            }
+        }
+        self.events_processed - start
+    }
+
+    /// Runs to the end and returns the final report.
+    pub fn run(mut self) -> Report {
+        self.run_until(self.model.duration);
+        self.report()
+    }
+
+    /// Fails or recovers a node now (all instances, or one), as a user does mid-run.
+    pub fn inject(&mut self, node_id: &str, action: FaultAction, instance: Option<u32>) -> Result<(), String> {
+        let node = self
+            .model
+            .find(node_id)
+            .ok_or_else(|| format!("no node \"{node_id}\""))?;
+        let count = self.nodes[node.ix()].insts.len() as u32;
+        if let Some(i) = instance {
+            if i >= count {
+                return Err(format!("node \"{node_id}\" has {count} instances; instance {i} does not exist"));
+            }
+        }
+        self.apply_fault(node, instance, action, "manual");
+        Ok(())
+    }
+
+    fn handle(&mut self, ev: Event) {
+        match ev {
+            Event::Arrival { client } => self.on_arrival(client),
+            Event::Deliver { req, node, inst } => self.on_deliver(req, node, inst),
+            Event::ServiceDone { req, node, inst, epoch } => self.on_service_done(req, node, inst, epoch),
+            Event::Reply { req } => self.on_reply(req),
+            Event::Timeout { req, gen } => self.on_timeout(req, gen),
+            Event::Retry { logical, gen } => self.on_retry(logical, gen),
+            Event::Fault { index } => {
+                let f = self.model.faults[index as usize].clone();
+                for n in f.nodes {
+                    self.apply_fault(n, f.instance, f.action, "scheduled");
+                }
+            }
+            Event::Random { node, inst, fail } => self.on_random(node, inst, fail),
+            Event::Promote { node, epoch } => self.on_promote(node, epoch),
+            Event::Visibility { queue, msg, delivery } => self.on_visibility(queue, msg, delivery),
+            Event::Booted { node, inst } => self.on_booted(node, inst),
+            Event::Tick => self.on_tick(),
+        }
+    }
+
+    /// The current rate of a client, requests per second.
+    fn rate(&self, k: usize, t: SimTime) -> f64 {
+        let c = &self.clients[k];
+        let Params::Client(p) = &self.model.nodes[c.node as usize].params else { return 0.0 };
+        let ts = t.as_secs();
+        let dur = self.model.scenario.duration_s;
+        match p.profile {
+            Profile::Constant => p.rps,
+            Profile::Ramp => p.ramp_from_rps + (p.rps - p.ramp_from_rps) * (ts / dur).min(1.0),
+            Profile::Spike => {
+                let at = p.spike_at_s.unwrap_or(dur / 2.0);
+                if ts >= at && ts < at + p.spike_s {
+                    p.rps * p.spike_x
+                } else {
+                    p.rps
+                }
+            }
+            Profile::Diurnal => {
+                let period = p.period_s.unwrap_or(dur);
+                p.rps * (1.0 + p.amplitude * libm::sin(std::f64::consts::TAU * ts / period))
+            }
+        }
+    }
+
+    /// Schedules the next arrival of client `k` by thinning a Poisson process at its peak rate.
+    fn schedule_arrival(&mut self, k: u32) {
+        let peak = self.clients[k as usize].peak_rps;
+        if peak <= 0.0 {
+            return;
+        }
+        let mut t = self.now;
+        loop {
+            t = t + Duration::from_secs(self.rng.exp(1.0 / peak)).max(Duration(1));
+            if t > self.model.duration {
+                return;
+            }
+            let accept = self.rate(k as usize, t) / peak;
+            if accept >= 1.0 || self.rng.uniform() < accept {
+                break;
+            }
+        }
+        self.events.push(t, Event::Arrival { client: k });
+    }
+
+    // ---- time integrals ------------------------------------------------------------------
+
+    /// Brings node `n`'s integrals up to now; call before changing any of its counters.
+    pub(crate) fn touch(&mut self, n: usize) {
+        let now = self.now;
+        let s = &mut self.nodes[n];
+        let dt = now.since(s.stats.last).0 as u128;
+        if dt == 0 {
+            return;
+        }
+        let st = &mut s.stats;
+        st.busy_area += s.busy as u128 * dt;
+        if s.workers != UNLIMITED {
+            st.capacity_area += s.workers as u128 * s.serving as u128 * dt;
+        }
+        st.backlog_area += s.queued as u128 * dt;
+        st.inside_area += s.inside as u128 * dt;
+        if s.up_count > 0 {
+            st.up_area += dt;
+        }
+        if let Some(q) = &s.ext.queue {
+            st.depth_area += q.ready.len() as u128 * dt;
+        }
+        st.last = now;
+    }
+
+    /// At the end of the warm-up every node's integrals and counters start again.
+    fn end_warmup(&mut self) {
+        let at = self.model.warmup;
+        let saved = self.now;
+        self.now = at.max(self.now);
+        for n in 0..self.nodes.len() {
+            self.touch(n);
+            let s = &mut self.nodes[n];
+            s.stats = NodeStats::new(self.now);
+            s.mark = WindowMark::default();
+            s.ext.scale_busy_mark = 0;
+            s.ext.scale_capacity_mark = 0;
+        }
+        self.warmed = true;
+        self.now = saved.max(self.now);
+    }
+
+    pub(crate) fn new_latency_histogram() -> Histogram<u64> {
+        // Constant bounds (1 µs to 1 h, 3 significant figures) are always valid.
+        Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("constant histogram bounds are valid")
+    }
+}

@@ -1,0 +1,216 @@
+//! Failures and repairs (scheduled, random with MTBF/MTTR, or injected mid-run), database
+//! failover, and autoscaling of tiers.
+
+use crate::engine::events::Event;
+use crate::engine::{Cause, FaultRecord, Outcome, Simulation};
+use crate::model::NodeId;
+use crate::params::{Autoscale, Params};
+use crate::scenario::{FaultAction, Kind};
+use crate::time::Duration;
+
+impl Simulation {
+    /// Fails or recovers `node` (one instance, or all of them).
+    pub(crate) fn apply_fault(&mut self, node: NodeId, instance: Option<u32>, action: FaultAction, source: &str) {
+        let n = node.ix();
+        let count = self.nodes[n].insts.len() as u32;
+        let insts: Vec<u32> = match instance {
+            Some(i) if i < count => vec![i],
+            Some(_) => return,
+            None => (0..count).collect(),
+        };
+        for i in insts {
+            match action {
+                FaultAction::Fail => self.fail_instance(n, i),
+                FaultAction::Recover => self.recover_instance(n, i),
+            }
+        }
+        self.fault_log.push(FaultRecord {
+            t_s: self.now.as_secs(),
+            node: self.model.nodes[n].id.clone(),
+            action,
+            instance,
+            source: source.to_string(),
+        });
+    }
+
+    fn recount_serving(&mut self, n: usize) {
+        let s = &mut self.nodes[n];
+        s.serving = s.insts.iter().filter(|i| i.serving()).count() as u32;
+    }
+
+    pub(crate) fn fail_instance(&mut self, n: usize, i: u32) {
+        if !self.nodes[n].insts[i as usize].up {
+            return;
+        }
+        self.touch(n);
+        let now = self.now;
+        let s = &mut self.nodes[n];
+        let inst = &mut s.insts[i as usize];
+        inst.up = false;
+        inst.epoch = inst.epoch.wrapping_add(1);
+        inst.down_since = now;
+        s.busy = s.busy.saturating_sub(inst.busy as u64);
+        inst.busy = 0;
+        if let Some(store) = &mut inst.store {
+            store.clear(); // a restarted cache comes back cold
+        }
+        let backlog: Vec<u32> = inst.backlog.drain(..).collect();
+        s.queued = s.queued.saturating_sub(backlog.len() as u64);
+        s.up_count -= 1;
+        if s.up_count == 0 {
+            s.node_down_since = now;
+        }
+        let epoch = inst.epoch;
+        self.recount_serving(n);
+        for req in backlog {
+            self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
+        }
+        if let Params::SqlPrimary(p) = &self.model.nodes[n].params {
+            if self.nodes[n].up_count == 0 && !self.model.nodes[n].routes.replicas.is_empty() {
+                let at = self.now + Duration::from_secs(p.failover_s);
+                self.events.push(at, Event::Promote { node: n as u32, epoch });
+            }
+        }
+    }
+
+    pub(crate) fn recover_instance(&mut self, n: usize, i: u32) {
+        if self.nodes[n].insts[i as usize].up {
+            return;
+        }
+        self.touch(n);
+        let now = self.now;
+        let s = &mut self.nodes[n];
+        let inst = &mut s.insts[i as usize];
+        inst.up = true;
+        inst.up_since = now;
+        s.up_count += 1;
+        if s.up_count == 1 {
+            s.node_up_since = now;
+            // Fail back: the recovered primary takes writes again.
+            s.ext.promoted = None;
+        }
+        self.recount_serving(n);
+        match self.model.nodes[n].kind {
+            Kind::Queue => self.dispatch(n),
+            Kind::WorkerPool => {
+                for q in self.nodes[n].ext.feeders.clone() {
+                    self.dispatch(q.ix());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(crate) fn schedule_random(&mut self, node: u32, inst: u32, fail: bool) {
+        let r = &self.model.nodes[node as usize].reliability;
+        let (Some(mtbf), Some(mttr)) = (r.mtbf_s, r.mttr_s) else { return };
+        let mean = if fail { mtbf } else { mttr };
+        let at = self.now + Duration::from_secs(self.rng.exp(mean));
+        if at <= self.model.duration {
+            self.events.push(at, Event::Random { node, inst, fail });
+        }
+    }
+
+    pub(crate) fn on_random(&mut self, node: u32, inst: u32, fail: bool) {
+        let action = if fail { FaultAction::Fail } else { FaultAction::Recover };
+        self.apply_fault(NodeId(node), Some(inst), action, "random");
+        self.schedule_random(node, inst, !fail);
+    }
+
+    pub(crate) fn on_promote(&mut self, node: u32, epoch: u32) {
+        let n = node as usize;
+        if self.nodes[n].up_count > 0 || self.nodes[n].insts[0].epoch != epoch {
+            return; // the primary came back first, or failed again since
+        }
+        let replicas = self.model.nodes[n].routes.replicas.clone();
+        self.nodes[n].ext.promoted = replicas.into_iter().find(|r| self.nodes[r.ix()].up_count > 0);
+    }
+
+    pub(crate) fn on_booted(&mut self, node: u32, inst: u32) {
+        let n = node as usize;
+        self.touch(n);
+        let now = self.now;
+        let i = &mut self.nodes[n].insts[inst as usize];
+        if i.booting {
+            i.booting = false;
+            i.up_since = now;
+        }
+        self.recount_serving(n);
+        for q in self.nodes[n].ext.feeders.clone() {
+            self.dispatch(q.ix());
+        }
+    }
+
+    /// Scaling decisions, taken on the one-second tick once each cooldown has passed.
+    pub(crate) fn autoscale(&mut self) {
+        for n in 0..self.nodes.len() {
+            let (policy, on_depth) = match &self.model.nodes[n].params {
+                Params::Server(p) => (p.autoscale.clone(), false),
+                Params::WorkerPool(p) => (p.autoscale.clone(), true),
+                _ => continue,
+            };
+            let Some(a) = policy else { continue };
+            if self.now.since(self.nodes[n].ext.last_scale) < Duration::from_secs(a.cooldown_s) {
+                continue;
+            }
+            self.touch(n);
+            let active = self.nodes[n].active_count;
+            let desired = if on_depth {
+                let depth: usize = self.nodes[n]
+                    .ext
+                    .feeders
+                    .iter()
+                    .map(|q| self.nodes[q.ix()].ext.queue.as_ref().map_or(0, |q| q.ready.len()))
+                    .sum();
+                let work = depth as f64 + self.nodes[n].busy as f64;
+                libm::ceil(work / a.target_depth) as u32
+            } else {
+                let s = &self.nodes[n];
+                let busy = s.stats.busy_area.saturating_sub(s.ext.scale_busy_mark);
+                let cap = s.stats.capacity_area.saturating_sub(s.ext.scale_capacity_mark);
+                if cap == 0 {
+                    active
+                } else {
+                    let util = busy as f64 / cap as f64;
+                    libm::ceil(active as f64 * util / a.target_utilization) as u32
+                }
+            };
+            let s = &mut self.nodes[n];
+            s.ext.last_scale = self.now;
+            s.ext.scale_busy_mark = s.stats.busy_area;
+            s.ext.scale_capacity_mark = s.stats.capacity_area;
+            self.scale_to(n, desired.clamp(a.min, a.max), &a);
+        }
+    }
+
+    fn scale_to(&mut self, n: usize, target: u32, a: &Autoscale) {
+        let now = self.now;
+        let boot = Duration::from_secs(a.boot_s);
+        let mut active = self.nodes[n].active_count;
+        let mut booted = Vec::new();
+        let s = &mut self.nodes[n];
+        for (k, inst) in s.insts.iter_mut().enumerate() {
+            if active < target && !inst.active {
+                inst.active = true;
+                inst.booting = boot > Duration::ZERO;
+                active += 1;
+                booted.push(k as u32);
+            }
+        }
+        for inst in s.insts.iter_mut().rev() {
+            if active > target && inst.active {
+                // Drained, not killed: work already inside finishes.
+                inst.active = false;
+                inst.booting = false;
+                active -= 1;
+            }
+        }
+        s.active_count = active;
+        self.recount_serving(n);
+        for k in booted {
+            if boot > Duration::ZERO {
+                self.events.push(now + boot, Event::Booted { node: n as u32, inst: k });
+            }
+        }
+    }
+}

@@ -1,0 +1,1070 @@
+//! How a request moves: arrivals, delivery to a node, service, replies travelling back up the
+//! call stack, and each kind's plan of downstream calls (PRODUCT.md §2, "routing is by request
+//! type and the kinds of downstream nodes").
+//!
+//! A request attempt carries a stack of [`Frame`]s, one per node it is inside. A node calls the
+//! next one by scheduling a `Deliver` after the edge's latency; when that node answers, its frame
+//! is popped and a `Reply` reaches the caller after the same latency, which resumes its plan at
+//! `frame.step`.
+
+use crate::engine::events::{Event, ReqId, NO_INST};
+use crate::engine::hash::mix64;
+use crate::engine::state::Msg;
+use crate::engine::{Cause, Frame, Logical, Outcome, Req, Simulation, UNLIMITED};
+use crate::model::{NodeId, Op};
+use crate::params::{Algorithm, Params, ShardStrategy};
+use crate::scenario::Kind;
+use crate::time::{Duration, SimTime};
+
+// Steps of a server's plan.
+const S_START: u8 = 0;
+const S_SESSION_DONE: u8 = 1;
+const S_CACHE_DONE: u8 = 2;
+const S_READ_DONE: u8 = 3;
+const S_WRITE_DONE: u8 = 4;
+const S_FORWARD_DONE: u8 = 5;
+// Steps of a worker's job.
+const J_WRITE_DONE: u8 = 10;
+const J_STORE_DONE: u8 = 11;
+const J_QUEUE_DONE: u8 = 12;
+// Steps of a read-through cache.
+const C_FETCH_DONE: u8 = 20;
+
+impl Simulation {
+    // ---- clients ------------------------------------------------------------------------
+
+    pub(crate) fn on_arrival(&mut self, k: u32) {
+        self.schedule_arrival(k);
+        let c = &self.clients[k as usize];
+        let node = c.node as usize;
+        if self.nodes[node].up_count == 0 {
+            return; // the whole user population is offline (its region failed)
+        }
+        let u = self.rng.uniform();
+        let op = Op::REQUEST_TYPES[c.mix_cdf.iter().position(|x| u < *x).unwrap_or(0)];
+        let user = c.zipf.sample(&mut self.rng);
+        let Params::Client(p) = &self.model.nodes[node].params else { return };
+        let retries = p.retries;
+        let counted = self.now >= self.model.warmup;
+        let logical = Logical {
+            live: true,
+            gen: 0,
+            start: self.now,
+            counted,
+            retries_left: retries,
+            client: c.node,
+            op,
+            user,
+        };
+        let id = match self.free_logicals.pop() {
+            Some(id) => {
+                let gen = self.logicals[id as usize].gen.wrapping_add(1);
+                self.logicals[id as usize] = Logical { gen, ..logical };
+                id
+            }
+            None => {
+                self.logicals.push(logical);
+                (self.logicals.len() - 1) as u32
+            }
+        };
+        self.global.offer(counted);
+        self.window.offered += 1;
+        self.start_attempt(id);
+    }
+
+    fn start_attempt(&mut self, logical: u32) {
+        let l = self.logicals[logical as usize];
+        let req = self.alloc_req(l.op, l.user, l.client);
+        {
+            let r = &mut self.reqs[req as usize];
+            r.logical = logical;
+            r.logical_gen = l.gen;
+            r.frames.push(Frame {
+                node: l.client,
+                inst: 0,
+                step: 0,
+                holds: false,
+                epoch: 0,
+                arrived: self.now,
+                op: l.op,
+                aux: 0,
+            });
+        }
+        let Params::Client(p) = &self.model.nodes[l.client as usize].params else { return };
+        if let Some(t) = p.timeout_ms {
+            let gen = self.reqs[req as usize].gen;
+            self.events.push(self.now + Duration::from_millis(t), Event::Timeout { req, gen });
+        }
+        let routes = &self.model.nodes[l.client as usize].routes;
+        let candidates = if l.op == Op::Static && !routes.static_entries.is_empty() {
+            routes.static_entries.clone()
+        } else {
+            routes.entries.clone()
+        };
+        let entry = self.pick_entry(l.client, &candidates, None, None);
+        self.call(req, l.client, entry, l.op, NO_INST, Duration::ZERO);
+    }
+
+    pub(crate) fn alloc_req(&mut self, op: Op, user: u64, client: u32) -> ReqId {
+        let id = match self.free_reqs.pop() {
+            Some(id) => id,
+            None => {
+                self.reqs.push(Req {
+                    live: false,
+                    gen: 0,
+                    op,
+                    user,
+                    client,
+                    logical: 0,
+                    logical_gen: 0,
+                    job: None,
+                    abandoned: false,
+                    frames: Vec::with_capacity(8),
+                    outcome: Outcome::Ok,
+                    next_op: op,
+                });
+                (self.reqs.len() - 1) as ReqId
+            }
+        };
+        let r = &mut self.reqs[id as usize];
+        r.live = true;
+        r.gen = r.gen.wrapping_add(1);
+        r.op = op;
+        r.user = user;
+        r.client = client;
+        r.job = None;
+        r.abandoned = false;
+        r.frames.clear();
+        r.outcome = Outcome::Ok;
+        r.next_op = op;
+        id
+    }
+
+    fn free_req(&mut self, req: ReqId) {
+        let r = &mut self.reqs[req as usize];
+        r.live = false;
+        r.frames.clear();
+        self.free_reqs.push(req);
+    }
+
+    pub(crate) fn on_timeout(&mut self, req: ReqId, gen: u32) {
+        let r = &self.reqs[req as usize];
+        if !r.live || r.gen != gen || r.abandoned || r.job.is_some() {
+            return;
+        }
+        let (logical, lgen) = (r.logical, r.logical_gen);
+        self.reqs[req as usize].abandoned = true;
+        self.attempt_failed(logical, lgen, Cause::Timeout);
+    }
+
+    /// The client got its answer for attempt `req` (bottom frame reached).
+    fn finish_attempt(&mut self, req: ReqId) {
+        let r = &self.reqs[req as usize];
+        let (abandoned, outcome, logical, lgen) = (r.abandoned, r.outcome, r.logical, r.logical_gen);
+        self.free_req(req);
+        if abandoned {
+            return; // the client already counted this attempt as timed out
+        }
+        match outcome {
+            Outcome::Ok | Outcome::Miss => self.logical_done(logical, lgen, None),
+            Outcome::Err(c) => self.attempt_failed(logical, lgen, c),
+        }
+    }
+
+    fn attempt_failed(&mut self, logical: u32, gen: u32, cause: Cause) {
+        let l = &mut self.logicals[logical as usize];
+        if !l.live || l.gen != gen {
+            return;
+        }
+        if l.retries_left > 0 {
+            l.retries_left -= 1;
+            let Params::Client(p) = &self.model.nodes[l.client as usize].params else { return };
+            let at = self.now + Duration::from_millis(p.retry_backoff_ms);
+            self.global.retries += 1;
+            self.events.push(at, Event::Retry { logical, gen });
+        } else {
+            self.logical_done(logical, gen, Some(cause));
+        }
+    }
+
+    pub(crate) fn on_retry(&mut self, logical: u32, gen: u32) {
+        let l = &self.logicals[logical as usize];
+        if l.live && l.gen == gen {
+            self.start_attempt(logical);
+        }
+    }
+
+    fn logical_done(&mut self, logical: u32, gen: u32, failure: Option<Cause>) {
+        let l = self.logicals[logical as usize];
+        if !l.live || l.gen != gen {
+            return;
+        }
+        let latency = self.now.since(l.start).0;
+        self.global.complete(l.counted, failure, latency);
+        self.window.complete(failure, latency);
+        self.logicals[logical as usize].live = false;
+        self.free_logicals.push(logical);
+    }
+
+    // ---- calls and replies ------------------------------------------------------------------
+
+    /// `from` calls `to` with `op`, after `extra` of local delay plus the edge's latency.
+    pub(crate) fn call(&mut self, req: ReqId, from: u32, to: NodeId, op: Op, inst: u32, extra: Duration) {
+        self.reqs[req as usize].next_op = op;
+        let at = self.now + extra + self.model.latency(NodeId(from), to);
+        self.events.push(at, Event::Deliver { req, node: to.0, inst });
+    }
+
+    /// The node at the top of `req`'s stack answers `outcome` after `delay`.
+    pub(crate) fn respond(&mut self, req: ReqId, outcome: Outcome, delay: Duration) {
+        let Some(f) = self.reqs[req as usize].frames.pop() else { return };
+        let n = f.node as usize;
+        self.touch(n);
+        let s = &mut self.nodes[n];
+        s.inside = s.inside.saturating_sub(1);
+        let st = &mut s.stats;
+        if f.arrived >= st.since {
+            match outcome {
+                Outcome::Ok | Outcome::Miss => st.ok += 1,
+                Outcome::Err(Cause::Rejected) => st.rejected += 1,
+                Outcome::Err(Cause::Down) => st.down += 1,
+                Outcome::Err(Cause::Timeout) => st.errors += 1,
+            }
+            st.record_latency((self.now + delay).since(f.arrived).0);
+        }
+        if f.holds {
+            self.release(n, f.inst, f.epoch);
+        }
+        self.reqs[req as usize].outcome = outcome;
+        let Some(caller) = self.reqs[req as usize].frames.last() else { return };
+        let at = self.now + delay + self.model.latency(NodeId(caller.node), NodeId(f.node));
+        self.events.push(at, Event::Reply { req });
+    }
+
+    pub(crate) fn on_reply(&mut self, req: ReqId) {
+        let Some(top) = self.reqs[req as usize].frames.last().copied() else { return };
+        let outcome = self.reqs[req as usize].outcome;
+        let node = NodeId(top.node);
+        match self.model.node(node).kind {
+            Kind::Client => self.finish_attempt(req),
+            Kind::Queue if self.reqs[req as usize].job.is_some() && self.reqs[req as usize].frames.len() == 1 => {
+                self.finish_job(req)
+            }
+            Kind::LoadBalancer => {
+                if let Some(&(t, i)) = self.nodes[node.ix()].ext.lb_targets.get(top.aux as usize) {
+                    let inst = &mut self.nodes[t.ix()].insts[i as usize];
+                    inst.conns = inst.conns.saturating_sub(1);
+                }
+                self.respond(req, outcome, Duration::ZERO);
+            }
+            Kind::Cdn => {
+                if outcome == Outcome::Ok && top.op == Op::Static {
+                    let user = self.reqs[req as usize].user;
+                    if let Some(edge) = &mut self.nodes[node.ix()].ext.edge {
+                        edge.put(user, SimTime(u64::MAX));
+                    }
+                }
+                self.respond(req, outcome, Duration::ZERO);
+            }
+            Kind::Server | Kind::WorkerPool | Kind::Cache => {
+                let inst = &self.nodes[node.ix()].insts[top.inst as usize];
+                if inst.epoch != top.epoch {
+                    // The instance crashed while this request waited downstream.
+                    self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
+                } else if self.model.node(node).kind == Kind::Cache {
+                    self.cache_fetched(req, outcome);
+                } else if self.model.node(node).kind == Kind::WorkerPool {
+                    self.advance_job(req);
+                } else {
+                    self.advance_server(req);
+                }
+            }
+            _ => self.respond(req, outcome, Duration::ZERO),
+        }
+    }
+
+    // ---- delivery ---------------------------------------------------------------------------
+
+    fn push_frame(&mut self, req: ReqId, node: u32, inst: u32) {
+        let epoch = self.nodes[node as usize].insts.get(inst as usize).map_or(0, |i| i.epoch);
+        let op = self.reqs[req as usize].next_op;
+        self.touch(node as usize);
+        self.nodes[node as usize].inside += 1;
+        self.reqs[req as usize].frames.push(Frame {
+            node,
+            inst,
+            step: 0,
+            holds: false,
+            epoch,
+            arrived: self.now,
+            op,
+            aux: 0,
+        });
+    }
+
+    pub(crate) fn on_deliver(&mut self, req: ReqId, node: u32, inst_hint: u32) {
+        let id = NodeId(node);
+        let kind = self.model.node(id).kind;
+        match kind {
+            Kind::Dns => self.deliver_dns(req, node),
+            Kind::Cdn => self.deliver_cdn(req, node),
+            Kind::LoadBalancer => self.deliver_lb(req, node),
+            Kind::ShardRouter => self.deliver_router(req, node),
+            Kind::Queue => self.deliver_queue(req, node),
+            Kind::Client => {}
+            _ => {
+                let inst = if inst_hint == NO_INST { self.pick_instance(req, node) } else { inst_hint };
+                self.deliver_station(req, node, inst);
+            }
+        }
+    }
+
+    /// The instance of a station that takes this request when no balancer chose one.
+    fn pick_instance(&mut self, req: ReqId, node: u32) -> u32 {
+        let n = node as usize;
+        let count = self.nodes[n].insts.len() as u64;
+        match self.model.nodes[n].kind {
+            // Keyed stores: a user's key lives on one shard/partition.
+            Kind::Cache | Kind::Nosql | Kind::SessionStore => (mix64(self.reqs[req as usize].user) % count) as u32,
+            _ => {
+                let s = &mut self.nodes[n];
+                let len = s.insts.len();
+                for k in 0..len {
+                    let i = (s.ext.cursor + k) % len;
+                    if s.insts[i].serving() {
+                        s.ext.cursor = i + 1;
+                        return i as u32;
+                    }
+                }
+                0
+            }
+        }
+    }
+
+    fn node_down(&self, node: u32) -> bool {
+        self.nodes[node as usize].up_count == 0
+    }
+
+    fn deliver_station(&mut self, req: ReqId, node: u32, inst: u32) {
+        let n = node as usize;
+        let inst = inst.min(self.nodes[n].insts.len().saturating_sub(1) as u32);
+        self.push_frame(req, node, inst);
+        if !self.nodes[n].insts[inst as usize].serving() {
+            self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
+            return;
+        }
+        self.check_session(req, n, inst);
+        let s = &self.nodes[n];
+        let i = &s.insts[inst as usize];
+        if s.workers == UNLIMITED || i.busy < s.workers {
+            self.start_service(req, n, inst);
+        } else if s.backlog_limit.is_some_and(|l| i.backlog.len() as u64 >= l) {
+            self.respond(req, Outcome::Err(Cause::Rejected), Duration::ZERO);
+        } else {
+            self.touch(n);
+            let s = &mut self.nodes[n];
+            s.queued += 1;
+            s.insts[inst as usize].backlog.push_back(req);
+        }
+    }
+
+    /// Sticky sessions: a user whose session lived on another (or a crashed) instance loses it.
+    fn check_session(&mut self, req: ReqId, n: usize, inst: u32) {
+        let Params::Server(p) = &self.model.nodes[n].params else { return };
+        let r = &self.reqs[req as usize];
+        if !p.stateful_sessions || !matches!(r.op, Op::Read | Op::Write) || r.job.is_some() {
+            return;
+        }
+        let user = r.user;
+        let epoch = self.nodes[n].insts[inst as usize].epoch;
+        let s = &mut self.nodes[n];
+        match s.ext.sessions.insert(user, (inst, epoch)) {
+            Some(old) if old != (inst, epoch) => {
+                if self.now >= s.stats.since {
+                    s.stats.sessions_lost += 1;
+                }
+                self.global.sessions_lost += u64::from(self.now >= self.model.warmup);
+            }
+            _ => {}
+        }
+    }
+
+    fn start_service(&mut self, req: ReqId, n: usize, inst: u32) {
+        self.touch(n);
+        let s = &mut self.nodes[n];
+        s.busy += 1;
+        s.insts[inst as usize].busy += 1;
+        let epoch = s.insts[inst as usize].epoch;
+        let r = &mut self.reqs[req as usize];
+        let Some(f) = r.frames.last_mut() else { return };
+        f.holds = true;
+        f.epoch = epoch;
+        let op = f.op;
+        let ms = self.service_ms(n, op);
+        let at = self.now + Duration::from_millis(ms);
+        self.events.push(at, Event::ServiceDone { req, node: n as u32, inst, epoch });
+    }
+
+    fn service_ms(&mut self, n: usize, op: Op) -> f64 {
+        let d = &self.dists[n];
+        let dist = match op {
+            Op::Read => d[0],
+            Op::Write => d[1],
+            _ => d[2],
+        };
+        let dist = match (dist, self.model.nodes[n].kind, op) {
+            // A promoted replica takes writes at its primary's speed.
+            (_, Kind::SqlReplica, Op::Write) => self.nodes[n].ext.primary.and_then(|p| self.dists[p.ix()][1]),
+            (d, _, _) => d,
+        };
+        dist.map_or(0.0, |d| d.sample_ms(&mut self.rng))
+    }
+
+    /// Frees a worker and gives it the next request waiting, if any.
+    pub(crate) fn release(&mut self, n: usize, inst: u32, epoch: u32) {
+        if self.nodes[n].insts[inst as usize].epoch != epoch {
+            return; // the crash already freed every worker of that instance
+        }
+        self.touch(n);
+        let s = &mut self.nodes[n];
+        let i = &mut s.insts[inst as usize];
+        i.busy = i.busy.saturating_sub(1);
+        s.busy = s.busy.saturating_sub(1);
+        if i.up {
+            if let Some(next) = i.backlog.pop_front() {
+                s.queued = s.queued.saturating_sub(1);
+                self.start_service(next, n, inst);
+                return;
+            }
+        }
+        if self.model.nodes[n].kind == Kind::WorkerPool {
+            for q in self.nodes[n].ext.feeders.clone() {
+                self.dispatch(q.ix());
+            }
+        }
+    }
+
+    pub(crate) fn on_service_done(&mut self, req: ReqId, node: u32, inst: u32, epoch: u32) {
+        let n = node as usize;
+        if self.nodes[n].insts[inst as usize].epoch != epoch {
+            self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
+            return;
+        }
+        let user = self.reqs[req as usize].user;
+        let op = self.reqs[req as usize].frames.last().map_or(Op::Read, |f| f.op);
+        match self.model.nodes[n].kind {
+            Kind::Server => {
+                if let Params::Server(p) = &self.model.nodes[n].params {
+                    if !p.blocking {
+                        self.release_top(req);
+                    }
+                }
+                self.advance_server(req);
+            }
+            Kind::WorkerPool => self.advance_job(req),
+            Kind::Cache => {
+                let now = self.now;
+                let hit = self.nodes[n].insts[inst as usize]
+                    .store
+                    .as_mut()
+                    .is_some_and(|s| s.get(user, now));
+                let st = &mut self.nodes[n].stats;
+                if hit {
+                    st.hits += 1;
+                    self.respond(req, Outcome::Ok, Duration::ZERO);
+                } else {
+                    st.misses += 1;
+                    let readers = self.model.nodes[n].routes.readers.clone();
+                    if readers.is_empty() {
+                        self.respond(req, Outcome::Miss, Duration::ZERO);
+                    } else {
+                        // Read-through: the lookup is done; the fetch does not hold a worker.
+                        self.release_top(req);
+                        let reader = self.pick_reader(&readers, None);
+                        self.set_step(req, C_FETCH_DONE);
+                        self.call(req, node, reader, Op::Read, NO_INST, Duration::ZERO);
+                    }
+                }
+            }
+            Kind::SqlPrimary => {
+                if op == Op::Write {
+                    self.nodes[n].ext.last_write.insert(user, self.now);
+                }
+                self.respond(req, Outcome::Ok, Duration::ZERO);
+            }
+            Kind::SqlReplica => {
+                if let Some(p) = self.nodes[n].ext.primary {
+                    if op == Op::Write {
+                        self.nodes[p.ix()].ext.last_write.insert(user, self.now);
+                    } else if let Params::SqlReplica(rp) = &self.model.nodes[n].params {
+                        let lag = Duration::from_millis(rp.lag_ms);
+                        let written = self.nodes[p.ix()].ext.last_write.get(&user).copied();
+                        if written.is_some_and(|w| w + lag > self.now) && self.now >= self.nodes[n].stats.since {
+                            self.nodes[n].stats.stale_reads += 1;
+                        }
+                    }
+                }
+                self.respond(req, Outcome::Ok, Duration::ZERO);
+            }
+            _ => self.respond(req, Outcome::Ok, Duration::ZERO),
+        }
+    }
+
+    /// The top frame stops holding its worker (non-blocking servers, read-through fetches).
+    fn release_top(&mut self, req: ReqId) {
+        let Some(f) = self.reqs[req as usize].frames.last_mut() else { return };
+        if f.holds {
+            f.holds = false;
+            let (n, inst, epoch) = (f.node as usize, f.inst, f.epoch);
+            self.release(n, inst, epoch);
+        }
+    }
+
+    fn set_step(&mut self, req: ReqId, step: u8) {
+        if let Some(f) = self.reqs[req as usize].frames.last_mut() {
+            f.step = step;
+        }
+    }
+
+    fn cache_fetched(&mut self, req: ReqId, outcome: Outcome) {
+        if outcome == Outcome::Ok {
+            let top = self.reqs[req as usize].frames.last().copied();
+            if let Some(f) = top {
+                self.cache_put(f.node as usize, self.reqs[req as usize].user);
+            }
+        }
+        self.respond(req, outcome, Duration::ZERO);
+    }
+
+    /// Stores the user's key in the cache shard that owns it, if that shard is up.
+    fn cache_put(&mut self, n: usize, user: u64) {
+        let Params::Cache(p) = &self.model.nodes[n].params else { return };
+        let expires = p.ttl_s.map_or(SimTime(u64::MAX), |t| self.now + Duration::from_secs(t));
+        let count = self.nodes[n].insts.len() as u64;
+        let inst = &mut self.nodes[n].insts[(mix64(user) % count) as usize];
+        if inst.up {
+            if let Some(s) = &mut inst.store {
+                s.put(user, expires);
+            }
+        }
+    }
+
+    fn cache_invalidate(&mut self, n: usize, user: u64) {
+        let count = self.nodes[n].insts.len() as u64;
+        if let Some(s) = &mut self.nodes[n].insts[(mix64(user) % count) as usize].store {
+            s.remove(user);
+        }
+    }
+
+    // ---- plans of servers and workers -----------------------------------------------------------
+
+    /// Continues a server's plan for the request at the top of the stack.
+    fn advance_server(&mut self, req: ReqId) {
+        let Some(top) = self.reqs[req as usize].frames.last().copied() else { return };
+        let node = top.node;
+        let routes = &self.model.nodes[node as usize].routes;
+        let (session, cache, forward, writer, queue, origin) =
+            (routes.session, routes.cache, routes.forward, routes.writer, routes.queue, routes.static_origin);
+        let has_readers = !routes.readers.is_empty();
+        let op = top.op;
+        let user = self.reqs[req as usize].user;
+        let outcome = self.reqs[req as usize].outcome;
+        let mut step = top.step;
+        loop {
+            match step {
+                S_START => {
+                    if let (Some(s), Op::Read | Op::Write) = (session, op) {
+                        self.set_step(req, S_SESSION_DONE);
+                        self.call(req, node, s, Op::Session, NO_INST, Duration::ZERO);
+                        return;
+                    }
+                    step = S_SESSION_DONE;
+                    continue;
+                }
+                S_SESSION_DONE => {
+                    if top.step == S_SESSION_DONE {
+                        if let Outcome::Err(_) = outcome {
+                            return self.respond(req, outcome, Duration::ZERO);
+                        }
+                    }
+                    let target = match op {
+                        Op::Read => {
+                            if let Some(c) = cache {
+                                self.set_step(req, S_CACHE_DONE);
+                                self.call(req, node, c, Op::Read, NO_INST, Duration::ZERO);
+                                return;
+                            }
+                            step = S_CACHE_DONE;
+                            continue;
+                        }
+                        Op::Write => match writer {
+                            Some(w) => {
+                                let w = self.resolve_writer(w);
+                                self.set_step(req, S_WRITE_DONE);
+                                self.call(req, node, w, Op::Write, NO_INST, Duration::ZERO);
+                                return;
+                            }
+                            None => forward,
+                        },
+                        Op::Static => origin.or(forward),
+                        Op::Async => queue.or(forward),
+                        Op::Session => None,
+                    };
+                    return match target {
+                        Some(t) => {
+                            self.set_step(req, S_FORWARD_DONE);
+                            self.call(req, node, t, op, NO_INST, Duration::ZERO);
+                        }
+                        None => self.respond(req, Outcome::Ok, Duration::ZERO),
+                    };
+                }
+                S_CACHE_DONE => {
+                    let came_from_cache = top.step == S_CACHE_DONE;
+                    if came_from_cache && outcome == Outcome::Ok {
+                        return self.respond(req, Outcome::Ok, Duration::ZERO);
+                    }
+                    if has_readers {
+                        let readers = self.model.nodes[node as usize].routes.readers.clone();
+                        let reader = self.pick_reader(&readers, writer);
+                        self.set_step(req, S_READ_DONE);
+                        self.call(req, node, reader, Op::Read, NO_INST, Duration::ZERO);
+                        return;
+                    }
+                    if came_from_cache {
+                        // A read-through cache failed and this server has no database of its own.
+                        let err = if let Outcome::Err(_) = outcome { outcome } else { Outcome::Err(Cause::Down) };
+                        return self.respond(req, err, Duration::ZERO);
+                    }
+                    return match forward {
+                        Some(f) => {
+                            self.set_step(req, S_FORWARD_DONE);
+                            self.call(req, node, f, op, NO_INST, Duration::ZERO);
+                        }
+                        None => self.respond(req, Outcome::Ok, Duration::ZERO),
+                    };
+                }
+                S_READ_DONE => {
+                    if outcome == Outcome::Ok {
+                        if let Some(c) = cache {
+                            self.cache_put(c.ix(), user);
+                        }
+                    }
+                    return self.respond(req, outcome, Duration::ZERO);
+                }
+                S_WRITE_DONE => {
+                    if outcome == Outcome::Ok {
+                        if let Some(c) = cache {
+                            self.cache_invalidate(c.ix(), user);
+                        }
+                    }
+                    return self.respond(req, outcome, Duration::ZERO);
+                }
+                _ => return self.respond(req, outcome, Duration::ZERO),
+            }
+        }
+    }
+
+    /// Continues a worker's job: write the result, store a blob, pass work on, in that order.
+    fn advance_job(&mut self, req: ReqId) {
+        let Some(top) = self.reqs[req as usize].frames.last().copied() else { return };
+        let node = top.node;
+        let outcome = self.reqs[req as usize].outcome;
+        if top.step != S_START {
+            if let Outcome::Err(_) = outcome {
+                return self.respond(req, outcome, Duration::ZERO);
+            }
+        }
+        let r = &self.model.nodes[node as usize].routes;
+        let plan = [(J_WRITE_DONE, r.writer, Op::Write), (J_STORE_DONE, r.static_origin, Op::Static), (J_QUEUE_DONE, r.queue, Op::Async)];
+        for (step, target, op) in plan {
+            if step <= top.step && top.step != S_START {
+                continue;
+            }
+            if let Some(t) = target {
+                let t = if op == Op::Write { self.resolve_writer(t) } else { t };
+                self.set_step(req, step);
+                self.call(req, node, t, op, NO_INST, Duration::ZERO);
+                return;
+            }
+        }
+        self.respond(req, Outcome::Ok, Duration::ZERO)
+    }
+
+    /// Where writes for primary `w` go now: the primary, or its promoted replica.
+    fn resolve_writer(&self, w: NodeId) -> NodeId {
+        if self.model.node(w).kind == Kind::SqlPrimary && self.node_down(w.0) {
+            if let Some(r) = self.nodes[w.ix()].ext.promoted {
+                return r;
+            }
+        }
+        w
+    }
+
+    /// A reader that is up, in turn; else the primary `fallback`; else the first (which fails).
+    fn pick_reader(&mut self, readers: &[NodeId], fallback: Option<NodeId>) -> NodeId {
+        if readers.len() == 1 {
+            return readers[0];
+        }
+        let len = readers.len();
+        let start = self.rng.below(len as u64) as usize;
+        for k in 0..len {
+            let r = readers[(start + k) % len];
+            if !self.node_down(r.0) {
+                return r;
+            }
+        }
+        match fallback {
+            Some(w) => self.resolve_writer(w),
+            None => readers[0],
+        }
+    }
+
+    // ---- pass-through kinds -------------------------------------------------------------------
+
+    fn deliver_dns(&mut self, req: ReqId, node: u32) {
+        self.push_frame(req, node, 0);
+        if self.node_down(node) {
+            return self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
+        }
+        let Params::Dns(p) = &self.model.nodes[node as usize].params else { return };
+        let (geo, hc, latency, miss) = (p.geo, p.health_check_s, p.latency_ms, p.miss_ratio);
+        let delay = if self.rng.chance(miss) { Duration::from_millis(latency) } else { Duration::ZERO };
+        let op = self.reqs[req as usize].next_op;
+        let routes = &self.model.nodes[node as usize].routes;
+        let candidates = if op == Op::Static && !routes.static_entries.is_empty() {
+            routes.static_entries.clone()
+        } else {
+            routes.entries.clone()
+        };
+        let client = self.reqs[req as usize].client;
+        let entry = self.pick_entry(node, &candidates, geo.then_some(client), Some(hc));
+        self.call(req, node, entry, op, NO_INST, delay);
+    }
+
+    /// Picks an entry point among `candidates`: with `geo_client`, a healthy one in that
+    /// client's data center; else the healthy one closest to `from`. Health is as seen by checks
+    /// every `health_check` seconds (instantly when `None`).
+    fn pick_entry(&self, from: u32, candidates: &[NodeId], geo_client: Option<u32>, health_check: Option<f64>) -> NodeId {
+        if candidates.len() == 1 {
+            return candidates[0];
+        }
+        let healthy: Vec<NodeId> = candidates
+            .iter()
+            .copied()
+            .filter(|c| match health_check {
+                Some(hc) => self.believed_node_up(c.ix(), hc),
+                None => !self.node_down(c.0),
+            })
+            .collect();
+        let pool = if healthy.is_empty() { candidates } else { &healthy[..] };
+        if let Some(client) = geo_client {
+            let dc = &self.model.nodes[client as usize].dc;
+            if let Some(c) = pool.iter().find(|c| &self.model.node(**c).dc == dc) {
+                return *c;
+            }
+        }
+        pool.iter()
+            .copied()
+            .min_by_key(|c| self.model.latency(NodeId(from), *c))
+            .unwrap_or(candidates[0])
+    }
+
+    /// Whether a health checker polling every `hc` seconds believes node `n` is up now.
+    fn believed_node_up(&self, n: usize, hc: f64) -> bool {
+        let s = &self.nodes[n];
+        if s.up_count > 0 {
+            detected(s.node_up_since, self.now, hc)
+        } else {
+            !detected(s.node_down_since, self.now, hc)
+        }
+    }
+
+    fn believed_inst_up(&self, n: usize, inst: usize, hc: f64) -> bool {
+        let i = &self.nodes[n].insts[inst];
+        if !i.active || i.booting {
+            return false;
+        }
+        if i.up {
+            detected(i.up_since, self.now, hc)
+        } else {
+            !detected(i.down_since, self.now, hc)
+        }
+    }
+
+    fn deliver_cdn(&mut self, req: ReqId, node: u32) {
+        self.push_frame(req, node, 0);
+        if self.node_down(node) {
+            return self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
+        }
+        let n = node as usize;
+        let Params::Cdn(p) = &self.model.nodes[n].params else { return };
+        let (ratio, edge_ms) = (p.hit_ratio, p.edge_latency_ms);
+        let op = self.reqs[req as usize].next_op;
+        let routes = &self.model.nodes[n].routes;
+        let (origin, forward) = (routes.static_origin, routes.forward);
+        if op == Op::Static {
+            let user = self.reqs[req as usize].user;
+            let now = self.now;
+            let hit = match &mut self.nodes[n].ext.edge {
+                Some(edge) => edge.get(user, now),
+                None => self.rng.chance(ratio),
+            };
+            let st = &mut self.nodes[n].stats;
+            if hit {
+                st.hits += 1;
+                return self.respond(req, Outcome::Ok, Duration::from_millis(edge_ms));
+            }
+            st.misses += 1;
+        }
+        let target = if op == Op::Static { origin.or(forward) } else { forward };
+        match target {
+            Some(t) => self.call(req, node, t, op, NO_INST, Duration::from_millis(edge_ms)),
+            None => self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO),
+        }
+    }
+
+    fn deliver_lb(&mut self, req: ReqId, node: u32) {
+        self.push_frame(req, node, 0);
+        let n = node as usize;
+        if self.node_down(node) {
+            return self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
+        }
+        let Params::LoadBalancer(p) = &self.model.nodes[n].params else { return };
+        let (alg, hc, max_conn) = (p.algorithm, p.health_check_s, p.max_connections);
+        if let Some(m) = max_conn {
+            // Requests inside the balancer are exactly those in flight through it.
+            if self.nodes[n].inside > m {
+                return self.respond(req, Outcome::Err(Cause::Rejected), Duration::ZERO);
+            }
+        }
+        let targets = self.nodes[n].ext.lb_targets.clone();
+        let ok = |sim: &Simulation, k: usize| {
+            let (t, i) = targets[k];
+            if sim.model.node(t).kind == Kind::LoadBalancer {
+                sim.believed_node_up(t.ix(), hc)
+            } else {
+                sim.believed_inst_up(t.ix(), i as usize, hc)
+            }
+        };
+        let len = targets.len();
+        let choice = match alg {
+            Algorithm::RoundRobin => {
+                let start = self.nodes[n].ext.cursor;
+                (0..len).map(|k| (start + k) % len).find(|k| ok(self, *k))
+            }
+            Algorithm::LeastConnections => (0..len)
+                .filter(|k| ok(self, *k))
+                .min_by_key(|k| (self.nodes[targets[*k].0.ix()].insts[targets[*k].1 as usize].conns, *k)),
+            Algorithm::IpHash => {
+                let start = (mix64(self.reqs[req as usize].user) % len.max(1) as u64) as usize;
+                (0..len).map(|k| (start + k) % len).find(|k| ok(self, *k))
+            }
+            Algorithm::Random => {
+                let healthy: Vec<usize> = (0..len).filter(|k| ok(self, *k)).collect();
+                if healthy.is_empty() {
+                    None
+                } else {
+                    Some(healthy[self.rng.below(healthy.len() as u64) as usize])
+                }
+            }
+        };
+        let Some(k) = choice else {
+            return self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
+        };
+        self.nodes[n].ext.cursor = k + 1;
+        let (t, i) = targets[k];
+        self.nodes[t.ix()].insts[i as usize].conns += 1;
+        if let Some(f) = self.reqs[req as usize].frames.last_mut() {
+            f.aux = k as u32;
+        }
+        let op = self.reqs[req as usize].next_op;
+        let inst = if self.model.node(t).kind == Kind::LoadBalancer { NO_INST } else { i };
+        self.call(req, node, t, op, inst, Duration::ZERO);
+    }
+
+    fn deliver_router(&mut self, req: ReqId, node: u32) {
+        self.push_frame(req, node, 0);
+        if self.node_down(node) {
+            return self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
+        }
+        let n = node as usize;
+        let Params::ShardRouter(p) = &self.model.nodes[n].params else { return };
+        let shards = &self.model.nodes[n].routes.targets;
+        let len = shards.len() as u64;
+        let user = self.reqs[req as usize].user;
+        let k = match p.strategy {
+            ShardStrategy::HashMod => mix64(user) % len,
+            ShardStrategy::Range => ((user.saturating_sub(1)) as u128 * len as u128 / self.max_users as u128) as u64,
+            ShardStrategy::ConsistentHash => {
+                let ring = &self.nodes[n].ext.ring;
+                let h = mix64(user ^ 0x5bd1_e995);
+                let at = ring.partition_point(|(p, _)| *p < h) % ring.len().max(1);
+                ring.get(at).map_or(0, |(_, s)| *s as u64)
+            }
+        };
+        let shard = shards[(k.min(len - 1)) as usize];
+        let op = self.reqs[req as usize].next_op;
+        let target = if op == Op::Write { self.resolve_writer(shard) } else { shard };
+        self.call(req, node, target, op, NO_INST, Duration::ZERO);
+    }
+
+    // ---- queues ---------------------------------------------------------------------------------
+
+    fn deliver_queue(&mut self, req: ReqId, node: u32) {
+        self.push_frame(req, node, 0);
+        let n = node as usize;
+        if self.node_down(node) {
+            return self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
+        }
+        let Params::Queue(p) = &self.model.nodes[n].params else { return };
+        let max_depth = p.max_depth;
+        let user = self.reqs[req as usize].user;
+        self.touch(n);
+        let Some(q) = self.nodes[n].ext.queue.as_mut() else { return };
+        if max_depth.is_some_and(|m| q.ready.len() as u64 >= m) {
+            return self.respond(req, Outcome::Err(Cause::Rejected), Duration::ZERO);
+        }
+        let msg = Msg {
+            user,
+            attempts: 0,
+            delivery: 0,
+            in_flight: false,
+            live: true,
+        };
+        let id = match q.free.pop() {
+            Some(id) => {
+                let delivery = q.msgs[id as usize].delivery;
+                q.msgs[id as usize] = Msg { delivery, ..msg };
+                id
+            }
+            None => {
+                q.msgs.push(msg);
+                (q.msgs.len() - 1) as u32
+            }
+        };
+        q.ready.push_back(id);
+        let depth = q.ready.len() as u64;
+        let st = &mut self.nodes[n].stats;
+        st.max_depth = st.max_depth.max(depth);
+        self.respond(req, Outcome::Ok, Duration::ZERO);
+        self.dispatch(n);
+    }
+
+    /// Hands waiting messages of queue `n` to free workers of its pools.
+    pub(crate) fn dispatch(&mut self, n: usize) {
+        if self.nodes[n].up_count == 0 {
+            return;
+        }
+        let consumers = self.model.nodes[n].routes.targets.clone();
+        let Params::Queue(p) = &self.model.nodes[n].params else { return };
+        let visibility = Duration::from_secs(p.visibility_timeout_s);
+        loop {
+            let ready = self.nodes[n].ext.queue.as_ref().map_or(0, |q| q.ready.len());
+            if ready == 0 {
+                return;
+            }
+            let Some((pool, inst)) = self.free_consumer(n, &consumers) else { return };
+            self.touch(n);
+            let Some(q) = self.nodes[n].ext.queue.as_mut() else { return };
+            let Some(id) = q.ready.pop_front() else { return };
+            let m = &mut q.msgs[id as usize];
+            m.attempts += 1;
+            m.delivery = m.delivery.wrapping_add(1);
+            m.in_flight = true;
+            q.in_flight += 1;
+            let (user, delivery) = (m.user, m.delivery);
+            let req = self.alloc_req(Op::Async, user, n as u32);
+            let r = &mut self.reqs[req as usize];
+            r.job = Some((n as u32, id, delivery));
+            r.frames.push(Frame {
+                node: n as u32,
+                inst: 0,
+                step: 0,
+                holds: false,
+                epoch: 0,
+                arrived: self.now,
+                op: Op::Async,
+                aux: 0,
+            });
+            r.next_op = Op::Async;
+            self.events.push(self.now + visibility, Event::Visibility { queue: n as u32, msg: id, delivery });
+            // Consumers pull only when a worker is free, so the job starts at once.
+            self.deliver_station(req, pool.0, inst);
+        }
+    }
+
+    fn free_consumer(&mut self, n: usize, consumers: &[NodeId]) -> Option<(NodeId, u32)> {
+        let mut slots = Vec::new();
+        for c in consumers {
+            for (i, inst) in self.nodes[c.ix()].insts.iter().enumerate() {
+                slots.push((*c, i as u32, inst.serving() && inst.busy < self.nodes[c.ix()].workers));
+            }
+        }
+        let len = slots.len();
+        let q = self.nodes[n].ext.queue.as_mut()?;
+        for k in 0..len {
+            let (c, i, free) = slots[(q.cursor + k) % len];
+            if free {
+                q.cursor = (q.cursor + k + 1) % len;
+                return Some((c, i));
+            }
+        }
+        None
+    }
+
+    fn finish_job(&mut self, req: ReqId) {
+        let r = &self.reqs[req as usize];
+        let (outcome, job) = (r.outcome, r.job);
+        self.free_req(req);
+        let Some((queue, msg, delivery)) = job else { return };
+        if outcome != Outcome::Ok {
+            return; // not acknowledged: the visibility timeout will deliver it again
+        }
+        let n = queue as usize;
+        let Some(q) = self.nodes[n].ext.queue.as_mut() else { return };
+        let m = &mut q.msgs[msg as usize];
+        if m.live && m.in_flight && m.delivery == delivery {
+            m.live = false;
+            m.in_flight = false;
+            q.in_flight -= 1;
+            q.free.push(msg);
+        }
+    }
+
+    pub(crate) fn on_visibility(&mut self, queue: u32, msg: u32, delivery: u32) {
+        let n = queue as usize;
+        let Params::Queue(p) = &self.model.nodes[n].params else { return };
+        let max_attempts = p.max_attempts;
+        self.touch(n);
+        let since = self.nodes[n].stats.since;
+        let now = self.now;
+        let Some(q) = self.nodes[n].ext.queue.as_mut() else { return };
+        let m = &mut q.msgs[msg as usize];
+        if !(m.live && m.in_flight && m.delivery == delivery) {
+            return;
+        }
+        m.in_flight = false;
+        q.in_flight -= 1;
+        if m.attempts >= max_attempts {
+            m.live = false;
+            q.free.push(msg);
+            if now >= since {
+                self.nodes[n].stats.dead_letters += 1;
+            }
+        } else {
+            q.ready.push_back(msg);
+            self.dispatch(n);
+        }
+    }
+}
+
+/// Whether a change at `since` has been seen by checks every `hc` seconds (checks at whole
+/// multiples of `hc`; the state at time zero is known from the start).
+fn detected(since: SimTime, now: SimTime, hc: f64) -> bool {
+    if since == SimTime::ZERO {
+        return true;
+    }
+    let period = Duration::from_secs(hc).0.max(1);
+    let next_check = (since.0 / period + 1) * period;
+    now.0 >= next_check
+}

@@ -1,0 +1,195 @@
+//! Whole-run (steady-state) counters and the per-second windows that become the report's
+//! `series`, SLO alerts, and per-node utilization/instances/depth series.
+//!
+//! Nothing here keeps per-request records: counters and HDR histograms only, so memory does not
+//! grow with the length of a run (beyond one small point per simulated second).
+
+use hdrhistogram::Histogram;
+
+use crate::engine::events::Event;
+use crate::engine::{Cause, Simulation};
+use crate::report::{Alert, SeriesPoint};
+use crate::time::{Duration, SimTime};
+
+/// Steady-state totals over requests that started after the warm-up.
+#[derive(Debug)]
+pub(crate) struct Global {
+    pub offered: u64,
+    pub succeeded: u64,
+    pub timeout: u64,
+    pub rejected: u64,
+    pub down: u64,
+    pub retries: u64,
+    pub sessions_lost: u64,
+    pub latency: Histogram<u64>,
+    pub latency_sum_us: u128,
+}
+
+impl Global {
+    pub fn new() -> Global {
+        Global {
+            offered: 0,
+            succeeded: 0,
+            timeout: 0,
+            rejected: 0,
+            down: 0,
+            retries: 0,
+            sessions_lost: 0,
+            latency: Simulation::new_latency_histogram(),
+            latency_sum_us: 0,
+        }
+    }
+
+    pub fn offer(&mut self, counted: bool) {
+        self.offered += u64::from(counted);
+    }
+
+    pub fn complete(&mut self, counted: bool, failure: Option<Cause>, latency_us: u64) {
+        if !counted {
+            return;
+        }
+        match failure {
+            None => {
+                self.succeeded += 1;
+                self.latency.saturating_record(latency_us.max(1));
+                self.latency_sum_us += latency_us as u128;
+            }
+            Some(Cause::Timeout) => self.timeout += 1,
+            Some(Cause::Rejected) => self.rejected += 1,
+            Some(Cause::Down) => self.down += 1,
+        }
+    }
+
+    pub fn failed(&self) -> u64 {
+        self.timeout + self.rejected + self.down
+    }
+}
+
+/// Counters of the current one-second window.
+#[derive(Debug)]
+pub(crate) struct Window {
+    pub offered: u64,
+    pub succeeded: u64,
+    pub timeout: u64,
+    pub rejected: u64,
+    pub down: u64,
+    pub latency: Histogram<u32>,
+    pub latency_sum_us: u128,
+    pub series: Vec<SeriesPoint>,
+    pub alerts: Vec<Alert>,
+    p99_breached: bool,
+    availability_breached: bool,
+}
+
+impl Window {
+    pub fn new() -> Window {
+        Window {
+            offered: 0,
+            succeeded: 0,
+            timeout: 0,
+            rejected: 0,
+            down: 0,
+            // Constant bounds are valid; 2 significant figures suffice for a plot.
+            latency: Histogram::new_with_bounds(1, 3_600_000_000, 2).expect("constant histogram bounds are valid"),
+            latency_sum_us: 0,
+            series: Vec::new(),
+            alerts: Vec::new(),
+            p99_breached: false,
+            availability_breached: false,
+        }
+    }
+
+    pub fn complete(&mut self, failure: Option<Cause>, latency_us: u64) {
+        match failure {
+            None => {
+                self.succeeded += 1;
+                self.latency.saturating_record(latency_us.max(1));
+                self.latency_sum_us += latency_us as u128;
+            }
+            Some(Cause::Timeout) => self.timeout += 1,
+            Some(Cause::Rejected) => self.rejected += 1,
+            Some(Cause::Down) => self.down += 1,
+        }
+    }
+}
+
+fn ms(us: u64) -> f64 {
+    us as f64 / 1e3
+}
+
+impl Simulation {
+    /// Closes the one-second window ending now and opens the next.
+    pub(crate) fn on_tick(&mut self) {
+        let t = self.now;
+        let secs = self.window_len(t);
+        let w = &mut self.window;
+        let failed = w.timeout + w.rejected + w.down;
+        let done = w.succeeded + failed;
+        let q = |h: &Histogram<u32>, p: f64| if h.is_empty() { 0.0 } else { ms(h.value_at_quantile(p)) };
+        let point = SeriesPoint {
+            t_s: t.as_secs(),
+            offered_rps: w.offered as f64 / secs,
+            throughput_rps: w.succeeded as f64 / secs,
+            error_rps: failed as f64 / secs,
+            timeout_rps: w.timeout as f64 / secs,
+            rejected_rps: w.rejected as f64 / secs,
+            down_rps: w.down as f64 / secs,
+            availability: if done == 0 { 1.0 } else { w.succeeded as f64 / done as f64 },
+            p50_ms: q(&w.latency, 0.50),
+            p95_ms: q(&w.latency, 0.95),
+            p99_ms: q(&w.latency, 0.99),
+            mean_ms: if w.succeeded == 0 { 0.0 } else { w.latency_sum_us as f64 / w.succeeded as f64 / 1e3 },
+        };
+        // SLO alerts: one marker when a breach begins (after the warm-up).
+        if t > self.model.warmup {
+            let slo = &self.model.scenario.slo;
+            let p99_bad = slo.p99_ms.is_some_and(|b| w.succeeded > 0 && point.p99_ms > b);
+            let avail_bad = slo.availability.is_some_and(|b| done > 0 && point.availability < b);
+            if p99_bad && !w.p99_breached {
+                w.alerts.push(Alert { t_s: point.t_s, slo: "p99".into(), value: point.p99_ms });
+            }
+            if avail_bad && !w.availability_breached {
+                w.alerts.push(Alert { t_s: point.t_s, slo: "availability".into(), value: point.availability });
+            }
+            w.p99_breached = p99_bad;
+            w.availability_breached = avail_bad;
+        }
+        w.series.push(point);
+        w.offered = 0;
+        w.succeeded = 0;
+        w.timeout = 0;
+        w.rejected = 0;
+        w.down = 0;
+        w.latency.reset();
+        w.latency_sum_us = 0;
+
+        for n in 0..self.nodes.len() {
+            self.touch(n);
+            let s = &mut self.nodes[n];
+            let busy = s.stats.busy_area.saturating_sub(s.mark.busy_area);
+            let cap = s.stats.capacity_area.saturating_sub(s.mark.capacity_area);
+            // The integrals restart at the warm-up; a window that spans it starts from zero.
+            let util = if cap == 0 { 0.0 } else { busy as f64 / cap as f64 };
+            s.util_series.push(util);
+            s.inst_series.push(s.serving);
+            if let Some(q) = &s.ext.queue {
+                s.depth_series.push(q.ready.len() as u64);
+            }
+            s.mark.busy_area = s.stats.busy_area;
+            s.mark.capacity_area = s.stats.capacity_area;
+        }
+        self.autoscale();
+        let next = t + Duration::from_secs(1.0);
+        if next <= self.model.duration {
+            self.events.push(next, Event::Tick);
+        } else if t < self.model.duration {
+            // A last, shorter window closes the run.
+            self.events.push(self.model.duration, Event::Tick);
+        }
+    }
+
+    fn window_len(&self, t: SimTime) -> f64 {
+        let start = self.window.series.last().map_or(0.0, |p| p.t_s);
+        (t.as_secs() - start).max(1e-6)
+    }
+}

@@ -1,0 +1,333 @@
+//! The static routing plan: where a request of each type goes, walked without simulating.
+//!
+//! Validation uses it to find dead ends (writes with nowhere to go, a load balancer with nothing
+//! behind it); capacity analysis uses it to add up each node's demand (visit ratio × service
+//! time). It follows the same routing rules as the engine, with every node healthy.
+
+use crate::error::Problem;
+use crate::model::{Model, NodeId, Op};
+use crate::params::Params;
+use crate::scenario::Kind;
+
+/// One call the walk made: `weight` calls per unit of client traffic, each holding a worker of
+/// `node` for `hold_ms` on average.
+#[derive(Clone, Copy, Debug)]
+pub struct Visit {
+    /// The node called.
+    pub node: NodeId,
+    /// Calls per unit of traffic.
+    pub weight: f64,
+    /// Mean time a worker is held per call, in milliseconds.
+    pub hold_ms: f64,
+}
+
+/// Walks request type `op` from `client`, calling `on_visit` for every node that does work.
+/// Returns the dead ends it met as problems.
+pub fn walk(model: &Model, client: NodeId, op: Op, on_visit: &mut dyn FnMut(Visit)) -> Vec<Problem> {
+    let (users, zipf_s) = match &model.node(client).params {
+        Params::Client(p) => (p.users, p.zipf_s),
+        _ => (1, 0.0),
+    };
+    let mut w = Walker {
+        model,
+        client,
+        users,
+        zipf_s,
+        problems: Vec::new(),
+        on_visit,
+    };
+    w.call(client, op, 1.0, 0);
+    w.problems
+}
+
+/// Every dead end of every client's request types that has a share of traffic.
+pub fn dead_ends(model: &Model) -> Vec<Problem> {
+    let mut out: Vec<Problem> = Vec::new();
+    for c in model.clients() {
+        let Params::Client(p) = &model.node(c).params else { continue };
+        let shares = [p.mix.read, p.mix.write, p.mix.static_, p.mix.async_];
+        for (op, share) in Op::REQUEST_TYPES.into_iter().zip(shares) {
+            if share > 0.0 {
+                for problem in walk(model, c, op, &mut |_| {}) {
+                    if !out.contains(&problem) {
+                        out.push(problem);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The entry point a client (or DNS) picks among `candidates` with everything healthy:
+/// with `geo`, one in the client's data center; else the closest.
+pub fn static_entry(model: &Model, from: NodeId, client_dc: &str, candidates: &[NodeId], geo: bool) -> Option<NodeId> {
+    if geo {
+        if let Some(c) = candidates.iter().find(|c| model.node(**c).dc == client_dc) {
+            return Some(*c);
+        }
+    }
+    candidates.iter().copied().min_by_key(|c| model.latency(from, *c))
+}
+
+/// Share of reads a cache of `capacity` keys answers when `users` keys are requested with
+/// Zipf exponent `s`: the popularity mass of the top `capacity` keys (ideal LFU).
+pub fn zipf_hit_ratio(capacity: u64, users: u64, s: f64) -> f64 {
+    if capacity >= users {
+        return 1.0;
+    }
+    harmonic(capacity, s) / harmonic(users, s)
+}
+
+/// Generalised harmonic number H(n, s) = Σ_{k=1..n} k^-s, exact up to a million terms and by the
+/// Euler–Maclaurin tail beyond.
+pub fn harmonic(n: u64, s: f64) -> f64 {
+    const EXACT: u64 = 1_000_000;
+    let head: f64 = (1..=n.min(EXACT)).map(|k| libm::pow(k as f64, -s)).sum();
+    if n <= EXACT {
+        return head;
+    }
+    let integral = |x: f64| {
+        if (s - 1.0).abs() < 1e-12 {
+            libm::log(x)
+        } else {
+            libm::pow(x, 1.0 - s) / (1.0 - s)
+        }
+    };
+    head + integral(n as f64 + 0.5) - integral(EXACT as f64 + 0.5)
+}
+
+struct Walker<'a> {
+    model: &'a Model,
+    client: NodeId,
+    users: u64,
+    zipf_s: f64,
+    problems: Vec<Problem>,
+    on_visit: &'a mut dyn FnMut(Visit),
+}
+
+impl Walker<'_> {
+    fn dead_end(&mut self, node: NodeId, msg: String) {
+        let p = Problem::node(&self.model.node(node).id, None, msg);
+        if !self.problems.contains(&p) {
+            self.problems.push(p);
+        }
+    }
+
+    /// A call from `from` to `to`: the round trip plus the callee's own time.
+    fn hop(&mut self, from: NodeId, to: NodeId, op: Op, weight: f64, depth: usize) -> f64 {
+        2.0 * self.model.latency(from, to).as_millis_f64() + self.call(to, op, weight, depth + 1)
+    }
+
+    /// Splits `weight` over `targets` by their instance counts; mean time of one call.
+    fn split(&mut self, from: NodeId, targets: &[NodeId], op: Op, weight: f64, depth: usize) -> f64 {
+        let total: f64 = targets.iter().map(|t| self.model.instances(*t) as f64).sum();
+        let mut time = 0.0;
+        for t in targets {
+            let share = self.model.instances(*t) as f64 / total;
+            time += share * self.hop(from, *t, op, weight * share, depth);
+        }
+        time
+    }
+
+    /// Visits `node` with `weight` calls of `op`; returns the mean response time of one call.
+    fn call(&mut self, node: NodeId, op: Op, weight: f64, depth: usize) -> f64 {
+        if depth > self.model.nodes.len() + 1 {
+            return 0.0; // cycles are rejected before walking; this only guards the recursion
+        }
+        let m = self.model;
+        let n = m.node(node);
+        let r = &n.routes;
+        let service = m.service(node, op).map_or(0.0, |d| d.mean_ms());
+        match n.kind {
+            Kind::Client | Kind::Dns => {
+                let (geo, extra) = match &n.params {
+                    Params::Dns(p) => (p.geo, p.miss_ratio * p.latency_ms),
+                    _ => (false, 0.0),
+                };
+                let candidates = if op == Op::Static && !r.static_entries.is_empty() {
+                    &r.static_entries
+                } else {
+                    &r.entries
+                };
+                let dc = &m.node(self.client).dc;
+                match static_entry(m, node, dc, candidates, geo) {
+                    Some(e) => extra + self.hop(node, e, op, weight, depth),
+                    None => {
+                        let what = if n.kind == Kind::Client { "client" } else { "dns" };
+                        self.dead_end(
+                            node,
+                            format!("this {what} has no path to a server: connect it to a dns, load_balancer or server"),
+                        );
+                        0.0
+                    }
+                }
+            }
+            Kind::Cdn => {
+                let Params::Cdn(p) = &n.params else { return 0.0 };
+                let origin = if op == Op::Static { r.static_origin.or(r.forward) } else { r.forward };
+                let hit = if op == Op::Static {
+                    match p.capacity_keys {
+                        Some(c) => zipf_hit_ratio(c, self.users, self.zipf_s),
+                        None => p.hit_ratio,
+                    }
+                } else {
+                    0.0
+                };
+                match origin {
+                    Some(o) => {
+                        let miss = self.hop(node, o, op, weight * (1.0 - hit), depth);
+                        p.edge_latency_ms + (1.0 - hit) * miss
+                    }
+                    None if hit >= 1.0 => p.edge_latency_ms,
+                    None => {
+                        self.dead_end(
+                            node,
+                            format!("{} requests reach this cdn but it has no origin: connect it to an object_store, load_balancer or server", op.as_str()),
+                        );
+                        0.0
+                    }
+                }
+            }
+            Kind::LoadBalancer | Kind::ShardRouter => {
+                if r.targets.is_empty() {
+                    let what = if n.kind == Kind::LoadBalancer { "servers behind it" } else { "shards" };
+                    self.dead_end(node, format!("has no {what}: connect it to at least one"));
+                    return 0.0;
+                }
+                let targets = r.targets.clone();
+                self.split(node, &targets, op, weight, depth)
+            }
+            Kind::Queue => {
+                if r.targets.is_empty() {
+                    self.dead_end(node, "has no worker_pool draining it: messages would pile up forever".into());
+                    return 0.0;
+                }
+                let targets = r.targets.clone();
+                self.split(node, &targets, Op::Async, weight, depth);
+                0.0 // the producer only waits for the enqueue
+            }
+            Kind::Server | Kind::WorkerPool => {
+                let blocking = match &n.params {
+                    Params::Server(p) => p.blocking,
+                    _ => true,
+                };
+                let downstream = if n.kind == Kind::WorkerPool {
+                    self.job_calls(node, weight, depth)
+                } else {
+                    self.server_calls(node, op, weight, depth)
+                };
+                let hold = if blocking { service + downstream } else { service };
+                self.visit(node, weight, hold);
+                service + downstream
+            }
+            Kind::Cache => {
+                let Params::Cache(p) = &n.params else { return 0.0 };
+                let capacity = p.capacity_keys.saturating_mul(p.instances as u64);
+                let hit = zipf_hit_ratio(capacity, self.users, self.zipf_s);
+                self.visit(node, weight, service);
+                let readers = r.readers.clone();
+                let miss = if readers.is_empty() {
+                    0.0 // cache-aside: the caller reads the database itself
+                } else {
+                    self.split(node, &readers, Op::Read, weight * (1.0 - hit), depth)
+                };
+                service + (1.0 - hit) * miss
+            }
+            Kind::SqlPrimary | Kind::SqlReplica | Kind::Nosql | Kind::SessionStore => {
+                self.visit(node, weight, service);
+                service
+            }
+            Kind::ObjectStore => service,
+        }
+    }
+
+    fn visit(&mut self, node: NodeId, weight: f64, hold_ms: f64) {
+        (self.on_visit)(Visit { node, weight, hold_ms });
+    }
+
+    /// The downstream calls a server makes for one request of type `op`; their mean time.
+    fn server_calls(&mut self, node: NodeId, op: Op, weight: f64, depth: usize) -> f64 {
+        let m = self.model;
+        let r = m.node(node).routes.clone();
+        let mut time = 0.0;
+        if let (Some(s), Op::Read | Op::Write) = (r.session, op) {
+            time += self.hop(node, s, Op::Session, weight, depth);
+        }
+        match op {
+            Op::Read => {
+                let mut miss_share = 1.0;
+                if let Some(c) = r.cache {
+                    time += self.hop(node, c, Op::Read, weight, depth);
+                    if !m.node(c).routes.readers.is_empty() {
+                        return time; // read-through: the cache fetched the misses
+                    }
+                    if let Params::Cache(p) = &m.node(c).params {
+                        let capacity = p.capacity_keys.saturating_mul(p.instances as u64);
+                        miss_share = 1.0 - zipf_hit_ratio(capacity, self.users, self.zipf_s);
+                    }
+                }
+                if !r.readers.is_empty() {
+                    time += miss_share * self.split(node, &r.readers, Op::Read, weight * miss_share, depth);
+                } else if let Some(f) = r.forward {
+                    time += self.hop(node, f, op, weight, depth);
+                } else if r.cache.is_some() {
+                    self.dead_end(node, "cache misses have nowhere to go: connect a database to this server or to its cache".into());
+                }
+            }
+            Op::Write => {
+                if let Some(w) = r.writer {
+                    time += self.hop(node, w, Op::Write, weight, depth);
+                } else if !r.readers.is_empty() || r.cache.is_some() {
+                    self.dead_end(
+                        node,
+                        "writes have nowhere to go: its stores only serve reads; connect a sql_primary, nosql or shard_router".into(),
+                    );
+                } else if let Some(f) = r.forward {
+                    time += self.hop(node, f, op, weight, depth);
+                }
+            }
+            Op::Static => {
+                if let Some(o) = r.static_origin.or(r.forward) {
+                    time += self.hop(node, o, op, weight, depth);
+                }
+            }
+            Op::Async => {
+                if let Some(q) = r.queue.or(r.forward) {
+                    time += self.hop(node, q, op, weight, depth);
+                }
+            }
+            Op::Session => {}
+        }
+        time
+    }
+
+    /// The calls a worker makes for one job: write the result, store a blob, pass work on.
+    fn job_calls(&mut self, node: NodeId, weight: f64, depth: usize) -> f64 {
+        let r = self.model.node(node).routes.clone();
+        let mut time = 0.0;
+        if let Some(w) = r.writer {
+            time += self.hop(node, w, Op::Write, weight, depth);
+        }
+        if let Some(o) = r.static_origin {
+            time += self.hop(node, o, Op::Static, weight, depth);
+        }
+        if let Some(q) = r.queue {
+            time += self.hop(node, q, Op::Async, weight, depth);
+        }
+        time
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn harmonic_tail_matches_exact_sum() {
+        let exact: f64 = (1..=2_000_000u64).map(|k| 1.0 / k as f64).sum();
+        assert!((harmonic(2_000_000, 1.0) - exact).abs() < 1e-6);
+        assert_eq!(zipf_hit_ratio(10, 5, 1.0), 1.0);
+        assert!((zipf_hit_ratio(1, 2, 0.0) - 0.5).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,116 @@
+//! Independent replications: the same scenario over several seeds, summarised as mean ± 95%
+//! confidence half-width (Student's t), so a figure comes with its uncertainty.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::Simulation;
+use crate::model::Model;
+use crate::report::Report;
+
+/// Mean and 95% confidence half-width of one figure across replications.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    /// Sample mean.
+    pub mean: f64,
+    /// Half-width of the 95% confidence interval (0 with one replication).
+    pub ci95: f64,
+}
+
+impl Estimate {
+    /// Mean ± t·s/√n of `values`.
+    pub fn of(values: &[f64]) -> Estimate {
+        let n = values.len();
+        if n == 0 {
+            return Estimate { mean: 0.0, ci95: 0.0 };
+        }
+        let mean = values.iter().sum::<f64>() / n as f64;
+        if n < 2 {
+            return Estimate { mean, ci95: 0.0 };
+        }
+        let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64;
+        Estimate {
+            mean,
+            ci95: t_quantile_975(n - 1) * (var / n as f64).sqrt(),
+        }
+    }
+
+    /// Whether `value` lies inside the interval.
+    pub fn contains(&self, value: f64) -> bool {
+        (value - self.mean).abs() <= self.ci95
+    }
+}
+
+/// The 97.5% quantile of Student's t with `df` degrees of freedom.
+pub fn t_quantile_975(df: usize) -> f64 {
+    const TABLE: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
+    ];
+    match df {
+        0 => f64::NAN,
+        1..=30 => TABLE[df - 1],
+        31..=60 => 2.000 + (2.042 - 2.000) * (60 - df) as f64 / 30.0,
+        _ => 1.96,
+    }
+}
+
+/// Summary figures across replications.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Replications {
+    /// Seeds used, one per replication.
+    pub seeds: Vec<u64>,
+    /// Successful requests per second.
+    pub throughput_rps: Estimate,
+    /// Share of successful requests.
+    pub availability: Estimate,
+    /// Mean latency (ms).
+    pub mean_ms: Estimate,
+    /// Median latency (ms).
+    pub p50_ms: Estimate,
+    /// 95th percentile (ms).
+    pub p95_ms: Estimate,
+    /// 99th percentile (ms).
+    pub p99_ms: Estimate,
+    /// The individual reports.
+    pub reports: Vec<Report>,
+}
+
+/// The seed of replication `i` of a run seeded `seed` (replication 0 uses `seed` itself).
+pub fn replication_seed(seed: u64, i: usize) -> u64 {
+    seed.wrapping_add((i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
+
+/// Runs `n` replications of `model` (n ≥ 1) and summarises them.
+pub fn run_replications(model: &Model, seed: u64, n: usize) -> Replications {
+    let seeds: Vec<u64> = (0..n.max(1)).map(|i| replication_seed(seed, i)).collect();
+    let reports: Vec<Report> = seeds
+        .iter()
+        .map(|s| Simulation::new(model.clone(), *s).run())
+        .collect();
+    let pick = |f: &dyn Fn(&Report) -> f64| Estimate::of(&reports.iter().map(f).collect::<Vec<_>>());
+    Replications {
+        throughput_rps: pick(&|r| r.summary.throughput_rps),
+        availability: pick(&|r| r.summary.availability),
+        mean_ms: pick(&|r| r.summary.latency_ms.mean),
+        p50_ms: pick(&|r| r.summary.latency_ms.p50),
+        p95_ms: pick(&|r| r.summary.latency_ms.p95),
+        p99_ms: pick(&|r| r.summary.latency_ms.p99),
+        seeds,
+        reports,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confidence_interval_of_known_sample() {
+        let e = Estimate::of(&[1.0, 2.0, 3.0, 4.0]);
+        assert!((e.mean - 2.5).abs() < 1e-12);
+        // s = 1.291, t(3) = 3.182 → 3.182 · 1.291 / 2
+        assert!((e.ci95 - 2.054).abs() < 1e-3, "{}", e.ci95);
+        assert!(e.contains(4.5) && !e.contains(4.6));
+    }
+}

@@ -1,0 +1,324 @@
+//! The report of a run (PRODUCT.md §7): steady-state summary, per-node figures, a per-second
+//! series over the whole run, capacity analysis, SLO alerts and the faults that happened.
+//!
+//! [`Simulation::report`] can be called at any moment, so the app plots a run while it goes.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::capacity::Capacity;
+use crate::engine::{FaultRecord, Simulation, UNLIMITED};
+use crate::params::Params;
+use crate::scenario::Kind;
+
+/// A whole report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Steady-state figures (requests that started after the warm-up).
+    pub summary: Summary,
+    /// Per-node steady-state figures, by node id.
+    pub nodes: BTreeMap<String, NodeReport>,
+    /// One point per simulated second, over the whole run.
+    pub series: Vec<SeriesPoint>,
+    /// Bottleneck analysis.
+    pub capacity: Capacity,
+    /// SLO breaches, one per breach start.
+    pub alerts: Vec<Alert>,
+    /// Faults that happened (scheduled, random, manual), for plot markers.
+    pub faults: Vec<FaultRecord>,
+    /// Run facts.
+    pub run: RunInfo,
+}
+
+/// Facts about the run itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunInfo {
+    /// Seed used.
+    pub seed: u64,
+    /// Virtual seconds simulated so far.
+    pub t_s: f64,
+    /// Planned duration.
+    pub duration_s: f64,
+    /// Warm-up discarded from summary and nodes.
+    pub warmup_s: f64,
+    /// Events handled.
+    pub events: u64,
+}
+
+/// Steady-state summary.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Requests clients sent.
+    pub offered: u64,
+    /// Requests answered successfully.
+    pub succeeded: u64,
+    /// Failed requests by cause.
+    pub failed: Failed,
+    /// Requests still in flight when the report was taken.
+    pub in_flight: u64,
+    /// Successful requests per second.
+    pub throughput_rps: f64,
+    /// succeeded ÷ (succeeded + failed).
+    pub availability: f64,
+    /// Latency of successful requests.
+    pub latency_ms: Latency,
+    /// Retries clients made.
+    pub retries: u64,
+    /// Sessions lost with a server (sticky sessions).
+    pub sessions_lost: u64,
+}
+
+/// Failures by cause.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Failed {
+    /// The client gave up waiting.
+    pub timeout: u64,
+    /// A full backlog or queue refused it (503).
+    pub rejected: u64,
+    /// A component on its path was down.
+    pub down: u64,
+}
+
+/// Latency percentiles, in milliseconds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Latency {
+    /// Mean.
+    pub mean: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// Largest.
+    pub max: f64,
+}
+
+/// One node's steady-state figures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NodeReport {
+    /// Component kind.
+    pub kind: Kind,
+    /// Busy workers ÷ available workers (0 for nodes without a worker limit).
+    pub utilization: f64,
+    /// Successful answers per second.
+    pub throughput_rps: f64,
+    /// Answers of any outcome per second (Little's law uses this).
+    pub responses_rps: f64,
+    /// Mean requests waiting for a worker.
+    pub mean_backlog: f64,
+    /// Mean requests inside the node (waiting, in service, or waiting on downstream calls).
+    pub mean_in_node: f64,
+    /// Requests refused by a full backlog or queue.
+    pub rejected: u64,
+    /// Requests answered "down".
+    pub down: u64,
+    /// Time in the node, from arrival to answer (all outcomes).
+    pub latency_ms: NodeLatency,
+    /// Share of time at least one instance was up.
+    pub availability: f64,
+    /// Instances serving now.
+    pub instances_now: u32,
+    /// Cache and CDN: hits ÷ lookups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hit_ratio: Option<f64>,
+    /// Replica: configured replication lag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lag_ms: Option<f64>,
+    /// Replica: reads that returned data older than the last write.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stale_reads: Option<u64>,
+    /// Queue: mean messages waiting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub depth: Option<f64>,
+    /// Queue: most messages waiting at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_depth: Option<u64>,
+    /// Queue: messages given up after `max_attempts`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dead_letters: Option<u64>,
+    /// Server with stateful sessions: sessions lost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sessions_lost: Option<u64>,
+    /// Autoscaled tiers: serving instances at the end of each second.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instances: Option<Vec<u32>>,
+    /// Queue: waiting messages at the end of each second.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub depth_series: Option<Vec<u64>>,
+    /// Utilization in each second.
+    pub utilization_series: Vec<f64>,
+}
+
+/// A node's latency figures, in milliseconds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeLatency {
+    /// Mean.
+    pub mean: f64,
+    /// 99th percentile.
+    pub p99: f64,
+}
+
+/// One second of the run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SeriesPoint {
+    /// End of the window, seconds.
+    pub t_s: f64,
+    /// Requests clients sent.
+    pub offered_rps: f64,
+    /// Successes per second.
+    pub throughput_rps: f64,
+    /// Failures per second (all causes).
+    pub error_rps: f64,
+    /// Timeouts per second.
+    pub timeout_rps: f64,
+    /// Rejections per second.
+    pub rejected_rps: f64,
+    /// "Down" failures per second.
+    pub down_rps: f64,
+    /// Successes ÷ completions in the window (1 when none completed).
+    pub availability: f64,
+    /// Median latency of successes.
+    pub p50_ms: f64,
+    /// 95th percentile.
+    pub p95_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+    /// Mean.
+    pub mean_ms: f64,
+}
+
+/// An SLO breach.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Alert {
+    /// When the breach began (end of the first bad window).
+    pub t_s: f64,
+    /// `"p99"` or `"availability"`.
+    pub slo: String,
+    /// The value that broke it.
+    pub value: f64,
+}
+
+impl Report {
+    /// Pretty JSON, as `scaleplay run --json` prints it.
+    pub fn to_json(&self) -> String {
+        // Plain data with finite numbers and string keys always serializes.
+        serde_json::to_string_pretty(self).expect("report serializes")
+    }
+}
+
+impl Simulation {
+    /// The report as of now: call it mid-run for live plots, or after [`Simulation::run_until`]
+    /// reaches the end for the final one.
+    pub fn report(&self) -> Report {
+        let g = &self.global;
+        let measured = self.now.since(self.model.warmup).as_secs().max(1e-9);
+        let done = g.succeeded + g.failed();
+        let lat = &g.latency;
+        let q = |p: f64| if lat.is_empty() { 0.0 } else { lat.value_at_quantile(p) as f64 / 1e3 };
+        let summary = Summary {
+            offered: g.offered,
+            succeeded: g.succeeded,
+            failed: Failed {
+                timeout: g.timeout,
+                rejected: g.rejected,
+                down: g.down,
+            },
+            in_flight: g.offered.saturating_sub(done),
+            throughput_rps: g.succeeded as f64 / measured,
+            availability: if done == 0 { 1.0 } else { g.succeeded as f64 / done as f64 },
+            latency_ms: Latency {
+                mean: if g.succeeded == 0 { 0.0 } else { g.latency_sum_us as f64 / g.succeeded as f64 / 1e3 },
+                p50: q(0.5),
+                p95: q(0.95),
+                p99: q(0.99),
+                max: if lat.is_empty() { 0.0 } else { lat.max() as f64 / 1e3 },
+            },
+            retries: g.retries,
+            sessions_lost: g.sessions_lost,
+        };
+        let mut nodes = BTreeMap::new();
+        for (i, n) in self.model.nodes.iter().enumerate() {
+            if n.kind == Kind::Client {
+                continue;
+            }
+            nodes.insert(n.id.clone(), self.node_report(i));
+        }
+        Report {
+            summary,
+            nodes,
+            series: self.window.series.clone(),
+            capacity: self.capacity.clone(),
+            alerts: self.window.alerts.clone(),
+            faults: self.fault_log.clone(),
+            run: RunInfo {
+                seed: self.seed,
+                t_s: self.now.as_secs(),
+                duration_s: self.model.scenario.duration_s,
+                warmup_s: self.model.scenario.warmup_s,
+                events: self.events_processed,
+            },
+        }
+    }
+
+    fn node_report(&self, i: usize) -> NodeReport {
+        let n = &self.model.nodes[i];
+        let s = &self.nodes[i];
+        let st = &s.stats;
+        // Integrals are brought up to date on every change; add the stretch since the last one.
+        let dt = self.now.since(st.last).0 as u128;
+        let span = self.now.since(st.since).0.max(1) as f64;
+        let busy = st.busy_area + s.busy as u128 * dt;
+        let cap = st.capacity_area
+            + if s.workers == UNLIMITED { 0 } else { s.workers as u128 * s.serving as u128 * dt };
+        let backlog = st.backlog_area + s.queued as u128 * dt;
+        let inside = st.inside_area + s.inside as u128 * dt;
+        let up = st.up_area + if s.up_count > 0 { dt } else { 0 };
+        let responses = st.ok + st.rejected + st.down + st.errors;
+        let secs = span / 1e6;
+        let lookups = st.hits + st.misses;
+        let is = |k: Kind| n.kind == k;
+        let autoscaled = match &n.params {
+            Params::Server(p) => p.autoscale.is_some(),
+            Params::WorkerPool(p) => p.autoscale.is_some(),
+            _ => false,
+        };
+        let queue_depth = s.ext.queue.as_ref().map(|q| {
+            (st.depth_area + q.ready.len() as u128 * dt) as f64 / span
+        });
+        NodeReport {
+            kind: n.kind,
+            utilization: if cap == 0 { 0.0 } else { busy as f64 / cap as f64 },
+            throughput_rps: st.ok as f64 / secs,
+            responses_rps: responses as f64 / secs,
+            mean_backlog: backlog as f64 / span,
+            mean_in_node: inside as f64 / span,
+            rejected: st.rejected,
+            down: st.down,
+            latency_ms: NodeLatency {
+                mean: if responses == 0 { 0.0 } else { st.latency_sum_us as f64 / responses as f64 / 1e3 },
+                p99: st.latency.as_ref().map_or(0.0, |h| h.value_at_quantile(0.99) as f64 / 1e3),
+            },
+            availability: up as f64 / span,
+            instances_now: s.serving,
+            hit_ratio: (is(Kind::Cache) || is(Kind::Cdn))
+                .then(|| if lookups == 0 { 0.0 } else { st.hits as f64 / lookups as f64 }),
+            lag_ms: match &n.params {
+                Params::SqlReplica(p) => Some(p.lag_ms),
+                _ => None,
+            },
+            stale_reads: is(Kind::SqlReplica).then_some(st.stale_reads),
+            depth: queue_depth,
+            max_depth: is(Kind::Queue).then_some(st.max_depth),
+            dead_letters: is(Kind::Queue).then_some(st.dead_letters),
+            sessions_lost: match &n.params {
+                Params::Server(p) if p.stateful_sessions => Some(st.sessions_lost),
+                _ => None,
+            },
+            instances: autoscaled.then(|| s.inst_series.clone()),
+            depth_series: is(Kind::Queue).then(|| s.depth_series.clone()),
+            utilization_series: s.util_series.clone(),
+        }
+    }
+}

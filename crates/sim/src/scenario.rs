@@ -1,0 +1,244 @@
+//! The scenario file, format v1 (PRODUCT.md §7): what "Export JSON" writes, what the CLI reads
+//! and what a share link carries. Key names are a public contract: extend, never rename.
+//!
+//! Node params stay a JSON object here so that a scenario round-trips exactly as its author
+//! wrote it; [`crate::validate`] turns them into the typed [`crate::params`].
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The only format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole scenario: topology, traffic, faults and run settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    /// Format version; must be 1.
+    pub version: u32,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// "What to try" notes shown with presets.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    /// Seed of the run's random number generator.
+    #[serde(default)]
+    pub seed: u64,
+    /// Simulated seconds.
+    #[serde(default = "default_duration")]
+    pub duration_s: f64,
+    /// Seconds discarded before steady-state figures are taken.
+    #[serde(default)]
+    pub warmup_s: f64,
+    /// Service-level objectives that raise alerts when broken.
+    #[serde(default)]
+    pub slo: Slo,
+    /// Components on the canvas.
+    #[serde(default)]
+    pub nodes: Vec<NodeSpec>,
+    /// Directed calls between components (`from` calls `to`).
+    #[serde(default)]
+    pub edges: Vec<EdgeSpec>,
+    /// Scheduled failures and recoveries.
+    #[serde(default)]
+    pub faults: Vec<FaultSpec>,
+}
+
+fn default_duration() -> f64 {
+    60.0
+}
+
+/// Service-level objectives.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Slo {
+    /// 99th-percentile latency bound, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p99_ms: Option<f64>,
+    /// Lowest acceptable share of successful requests, e.g. 0.999.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<f64>,
+}
+
+/// One component as drawn.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NodeSpec {
+    /// Unique id, used by edges, faults and reports.
+    pub id: String,
+    /// Component kind, e.g. `"server"` (see [`Kind`]).
+    pub kind: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Canvas position.
+    #[serde(default)]
+    pub x: f64,
+    /// Canvas position.
+    #[serde(default)]
+    pub y: f64,
+    /// Data center / region.
+    #[serde(default = "default_dc")]
+    pub dc: String,
+    /// Kind-specific parameters (see [`crate::params`]).
+    #[serde(default)]
+    pub params: Map<String, Value>,
+}
+
+/// The data center a node is in when the file does not say.
+pub fn default_dc() -> String {
+    "dc1".to_string()
+}
+
+/// A directed call from one node to another.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EdgeSpec {
+    /// Caller id.
+    pub from: String,
+    /// Callee id.
+    pub to: String,
+    /// One-way network delay; default 0.5 ms within a data center, 80 ms across.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<f64>,
+}
+
+/// A scheduled fault: one node, or a whole data center.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FaultSpec {
+    /// The node to fail or recover.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    /// A whole data center to fail or recover (every node whose `dc` matches).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dc: Option<String>,
+    /// When, in seconds from the start.
+    pub at_s: f64,
+    /// `"fail"` or `"recover"`.
+    pub action: FaultAction,
+    /// Which instance of a tier (0-based); all instances when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<u32>,
+}
+
+/// What a fault does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultAction {
+    /// Take the node (or instance) down.
+    Fail,
+    /// Bring it back.
+    Recover,
+}
+
+/// Every kind of component (PRODUCT.md §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A user population in one region.
+    Client,
+    /// Name resolution, optionally geo-aware.
+    Dns,
+    /// Edge cache for static requests.
+    Cdn,
+    /// Spreads requests over healthy downstream instances.
+    LoadBalancer,
+    /// Web/app server tier.
+    Server,
+    /// Shared session store.
+    SessionStore,
+    /// Read-through / cache-aside key-value cache.
+    Cache,
+    /// Relational primary.
+    SqlPrimary,
+    /// Read replica.
+    SqlReplica,
+    /// Partitioned key-value store.
+    Nosql,
+    /// Routes by shard key.
+    ShardRouter,
+    /// Message queue.
+    Queue,
+    /// Consumers draining a queue.
+    WorkerPool,
+    /// Blob storage.
+    ObjectStore,
+}
+
+impl Kind {
+    /// Every kind, in palette order.
+    pub const ALL: [Kind; 14] = [
+        Kind::Client,
+        Kind::Dns,
+        Kind::Cdn,
+        Kind::LoadBalancer,
+        Kind::Server,
+        Kind::SessionStore,
+        Kind::Cache,
+        Kind::SqlPrimary,
+        Kind::SqlReplica,
+        Kind::Nosql,
+        Kind::ShardRouter,
+        Kind::Queue,
+        Kind::WorkerPool,
+        Kind::ObjectStore,
+    ];
+
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Client => "client",
+            Kind::Dns => "dns",
+            Kind::Cdn => "cdn",
+            Kind::LoadBalancer => "load_balancer",
+            Kind::Server => "server",
+            Kind::SessionStore => "session_store",
+            Kind::Cache => "cache",
+            Kind::SqlPrimary => "sql_primary",
+            Kind::SqlReplica => "sql_replica",
+            Kind::Nosql => "nosql",
+            Kind::ShardRouter => "shard_router",
+            Kind::Queue => "queue",
+            Kind::WorkerPool => "worker_pool",
+            Kind::ObjectStore => "object_store",
+        }
+    }
+
+    /// Parses a file name of a kind.
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// A data store that answers reads of a key (a read can end here).
+    pub fn serves_reads(self) -> bool {
+        matches!(
+            self,
+            Kind::SqlPrimary | Kind::SqlReplica | Kind::Nosql | Kind::ShardRouter
+        )
+    }
+
+    /// A data store that accepts writes.
+    pub fn serves_writes(self) -> bool {
+        matches!(self, Kind::SqlPrimary | Kind::Nosql | Kind::ShardRouter)
+    }
+
+    /// A node that passes requests on to an app tier (not a data store).
+    pub fn is_forwarder(self) -> bool {
+        matches!(self, Kind::LoadBalancer | Kind::Server | Kind::Cdn)
+    }
+}
+
+impl Scenario {
+    /// Parses a scenario without validating it (see [`crate::load`] for the checked path).
+    pub fn from_json(text: &str) -> Result<Scenario, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// Pretty JSON, as "Export JSON" writes it.
+    pub fn to_json(&self) -> String {
+        // Serializing plain data with string keys cannot fail.
+        serde_json::to_string_pretty(self).expect("scenario serializes")
+    }
+
+    /// The node with this id.
+    pub fn node(&self, id: &str) -> Option<&NodeSpec> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+}

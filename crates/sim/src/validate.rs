@@ -1,0 +1,548 @@
+//! Loading: text → [`Scenario`] → [`Model`], reporting every problem at once.
+//!
+//! Nothing here may panic, whatever the input: the fuzz and property tests feed it arbitrary
+//! bytes and JSON. Sizes are bounded (see [`crate::params::limits`]) before anything is built.
+
+use serde_json::Value;
+
+use crate::error::{LoadError, Problem};
+use crate::model::{can_connect, compute_routes, EdgeId, Model, ModelEdge, ModelFault, ModelNode, NodeId, Routes};
+use crate::params::{self, limits, Params, Reliability};
+use crate::plan;
+use crate::scenario::{Kind, Scenario, FORMAT_VERSION};
+use crate::time::{Duration, SimTime};
+
+/// Largest scenario text accepted, in bytes.
+pub const MAX_SCENARIO_BYTES: usize = 4 * 1024 * 1024;
+
+/// Most requests a run may be asked to simulate (peak rps × duration, summed over clients).
+pub const MAX_EXPECTED_REQUESTS: f64 = 500_000_000.0;
+
+const TOP_LEVEL_KEYS: [&str; 10] = [
+    "version", "name", "notes", "seed", "duration_s", "warmup_s", "slo", "nodes", "edges", "faults",
+];
+
+/// Parses and validates a scenario file.
+pub fn load(text: &str) -> Result<Model, LoadError> {
+    parse(text).and_then(|s| validate(&s))
+}
+
+/// Parses a scenario file into its raw form, checking its shape but not its meaning.
+pub fn parse(text: &str) -> Result<Scenario, LoadError> {
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(LoadError::TooLarge {
+            size: text.len(),
+            limit: MAX_SCENARIO_BYTES,
+        });
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| LoadError::Syntax(e.to_string()))?;
+    from_value(value)
+}
+
+/// Builds a [`Scenario`] from parsed JSON, naming every misshapen part.
+pub fn from_value(value: Value) -> Result<Scenario, LoadError> {
+    let Value::Object(map) = &value else {
+        return Err(LoadError::Syntax(
+            "expected a JSON object with \"version\", \"nodes\" and \"edges\"".into(),
+        ));
+    };
+    let mut problems = Vec::new();
+    match map.get("version") {
+        Some(Value::Number(n)) if n.as_u64() == Some(FORMAT_VERSION as u64) => {}
+        Some(v) => problems.push(Problem::scenario(
+            "version",
+            format!("unsupported version {v}: this build reads version {FORMAT_VERSION}"),
+        )),
+        None => problems.push(Problem::scenario(
+            "version",
+            format!("missing \"version\": add \"version\": {FORMAT_VERSION}"),
+        )),
+    }
+    for key in map.keys() {
+        if !TOP_LEVEL_KEYS.contains(&key.as_str()) {
+            problems.push(Problem::scenario(
+                key,
+                format!("unknown key \"{key}\": expected one of {}", TOP_LEVEL_KEYS.join(", ")),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid(problems));
+    }
+    match serde_json::from_value::<Scenario>(value.clone()) {
+        Ok(s) => Ok(s),
+        Err(_) => Err(LoadError::Invalid(diagnose_shape(map))),
+    }
+}
+
+/// Finds each part of the file that does not have the expected shape.
+fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
+    use crate::scenario::{EdgeSpec, FaultSpec, NodeSpec, Slo};
+    let mut problems = Vec::new();
+    fn check<T: serde::de::DeserializeOwned>(v: &Value) -> Result<(), String> {
+        serde_json::from_value::<T>(v.clone()).map(|_| ()).map_err(|e| e.to_string())
+    }
+    for (key, v) in map {
+        let res = match key.as_str() {
+            "name" | "notes" => check::<String>(v),
+            "seed" => check::<u64>(v).map_err(|_| "must be a whole number >= 0".to_string()),
+            "duration_s" | "warmup_s" => check::<f64>(v),
+            "slo" => check::<Slo>(v),
+            "nodes" | "edges" | "faults" => match v {
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let r = match key.as_str() {
+                            "nodes" => check::<NodeSpec>(item),
+                            "edges" => check::<EdgeSpec>(item),
+                            _ => check::<FaultSpec>(item),
+                        };
+                        if let Err(e) = r {
+                            let label = item
+                                .get("id")
+                                .and_then(Value::as_str)
+                                .map_or(format!("{key}[{i}]"), |id| format!("{key}[{i}] (\"{id}\")"));
+                            problems.push(Problem::scenario(key, format!("{label}: {e}")));
+                        }
+                    }
+                    Ok(())
+                }
+                _ => Err("must be a list".into()),
+            },
+            _ => Ok(()),
+        };
+        if let Err(e) = res {
+            problems.push(Problem::scenario(key, format!("\"{key}\": {e}")));
+        }
+    }
+    if problems.is_empty() {
+        problems.push(Problem::scenario("", "the file does not have the shape of a scenario"));
+    }
+    problems
+}
+
+/// Checks a scenario's meaning and builds the model the engine runs.
+pub fn validate(s: &Scenario) -> Result<Model, LoadError> {
+    let mut problems = Vec::new();
+    check_settings(s, &mut problems);
+    if s.nodes.len() > limits::MAX_NODES {
+        problems.push(Problem::scenario(
+            "nodes",
+            format!("{} nodes is more than the limit of {}", s.nodes.len(), limits::MAX_NODES),
+        ));
+    }
+    if s.edges.len() > limits::MAX_EDGES || s.faults.len() > limits::MAX_FAULTS {
+        problems.push(Problem::scenario(
+            "edges",
+            format!(
+                "at most {} edges and {} faults are allowed",
+                limits::MAX_EDGES,
+                limits::MAX_FAULTS
+            ),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid(problems));
+    }
+
+    let mut nodes = Vec::with_capacity(s.nodes.len());
+    let mut index = std::collections::HashMap::new();
+    for spec in &s.nodes {
+        if spec.id.is_empty() || spec.id.len() > 64 {
+            problems.push(Problem::scenario(
+                "nodes",
+                format!("node id \"{}\" must be 1 to 64 characters", truncate(&spec.id)),
+            ));
+            continue;
+        }
+        if index.contains_key(spec.id.as_str()) {
+            problems.push(Problem::node(
+                &spec.id,
+                Some("id"),
+                "duplicate id: give each node its own id",
+            ));
+            continue;
+        }
+        if spec.name.len() > 200 || spec.dc.is_empty() || spec.dc.len() > 64 {
+            problems.push(Problem::node(
+                &spec.id,
+                Some("name"),
+                "name must be at most 200 characters and dc 1 to 64 characters",
+            ));
+        }
+        if !(spec.x.is_finite() && spec.y.is_finite()) {
+            problems.push(Problem::node(&spec.id, Some("x"), "x and y must be finite numbers"));
+        }
+        let Some(kind) = Kind::parse(&spec.kind) else {
+            let all: Vec<_> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+            problems.push(Problem::node(
+                &spec.id,
+                Some("kind"),
+                format!("unknown kind \"{}\": use one of {}", truncate(&spec.kind), all.join(", ")),
+            ));
+            index.insert(spec.id.as_str(), None);
+            continue;
+        };
+        match check_params(kind, &spec.params) {
+            Ok((params, reliability)) => {
+                index.insert(spec.id.as_str(), Some(NodeId(nodes.len() as u32)));
+                nodes.push(ModelNode {
+                    id: spec.id.clone(),
+                    name: spec.name.clone(),
+                    kind,
+                    dc: spec.dc.clone(),
+                    params,
+                    reliability,
+                    out: Vec::new(),
+                    routes: Routes::default(),
+                });
+            }
+            Err(ps) => {
+                index.insert(spec.id.as_str(), None);
+                problems.extend(ps.into_iter().map(|(f, m)| Problem::node(&spec.id, Some(&f), m)));
+            }
+        }
+    }
+
+    let mut edges: Vec<ModelEdge> = Vec::new();
+    for e in &s.edges {
+        let (from, to) = match (index.get(e.from.as_str()), index.get(e.to.as_str())) {
+            (Some(f), Some(t)) => (*f, *t),
+            (f, t) => {
+                for (id, found) in [(&e.from, f), (&e.to, t)] {
+                    if found.is_none() {
+                        problems.push(Problem::scenario(
+                            "edges",
+                            format!(
+                                "edge {} → {} names \"{}\", which is not a node: add it or remove the edge",
+                                truncate(&e.from),
+                                truncate(&e.to),
+                                truncate(id)
+                            ),
+                        ));
+                    }
+                }
+                continue;
+            }
+        };
+        // Nodes whose own definition is broken were reported already.
+        let (Some(from), Some(to)) = (from, to) else { continue };
+        let (fk, tk) = (nodes[from.ix()].kind, nodes[to.ix()].kind);
+        if from == to {
+            problems.push(Problem::node(&e.from, None, "an edge from a node to itself: remove it"));
+            continue;
+        }
+        if let Err(why) = can_connect(fk, tk) {
+            problems.push(Problem::node(&e.from, None, format!("edge to \"{}\": {why}", e.to)));
+            continue;
+        }
+        if edges.iter().any(|x| x.from == from && x.to == to) {
+            problems.push(Problem::node(
+                &e.from,
+                None,
+                format!("edge to \"{}\" appears twice: remove one", e.to),
+            ));
+            continue;
+        }
+        let same_dc = nodes[from.ix()].dc == nodes[to.ix()].dc;
+        let latency = match e.latency_ms {
+            Some(l) if !(l.is_finite() && (0.0..=60_000.0).contains(&l)) => {
+                problems.push(Problem::node(
+                    &e.from,
+                    Some("latency_ms"),
+                    format!("edge to \"{}\": latency_ms must be from 0 to 60000, got {l}", e.to),
+                ));
+                continue;
+            }
+            Some(l) => l,
+            None if same_dc => 0.5,
+            None => 80.0,
+        };
+        nodes[from.ix()].out.push(EdgeId(edges.len() as u32));
+        edges.push(ModelEdge {
+            from,
+            to,
+            latency: Duration::from_millis(latency),
+        });
+    }
+
+    let duration = SimTime::from_secs(s.duration_s);
+    let mut faults = Vec::new();
+    for (i, f) in s.faults.iter().enumerate() {
+        let label = format!("faults[{i}]");
+        if !(f.at_s.is_finite() && f.at_s >= 0.0 && f.at_s <= s.duration_s) {
+            problems.push(Problem::scenario(
+                "faults",
+                format!("{label}: at_s must be between 0 and duration_s ({}), got {}", s.duration_s, f.at_s),
+            ));
+            continue;
+        }
+        let targets: Vec<NodeId> = match (&f.node, &f.dc) {
+            (Some(n), None) => match index.get(n.as_str()) {
+                Some(Some(id)) => vec![*id],
+                Some(None) => continue,
+                None => {
+                    problems.push(Problem::scenario(
+                        "faults",
+                        format!("{label}: no node \"{}\": use an existing id", truncate(n)),
+                    ));
+                    continue;
+                }
+            },
+            (None, Some(dc)) => {
+                let ids: Vec<NodeId> = nodes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| &n.dc == dc)
+                    .map(|(i, _)| NodeId(i as u32))
+                    .collect();
+                if ids.is_empty() {
+                    problems.push(Problem::scenario(
+                        "faults",
+                        format!("{label}: no node is in data center \"{}\"", truncate(dc)),
+                    ));
+                    continue;
+                }
+                ids
+            }
+            _ => {
+                problems.push(Problem::scenario(
+                    "faults",
+                    format!("{label}: name exactly one of \"node\" or \"dc\""),
+                ));
+                continue;
+            }
+        };
+        faults.push(ModelFault {
+            at: SimTime::from_secs(f.at_s),
+            nodes: targets,
+            instance: f.instance,
+            action: f.action,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid(problems));
+    }
+
+    compute_routes(&mut nodes, &edges);
+    faults.sort_by_key(|f| f.at);
+    let model = Model {
+        scenario: s.clone(),
+        nodes,
+        edges,
+        faults,
+        duration,
+        warmup: SimTime::from_secs(s.warmup_s),
+    };
+    for f in &model.faults {
+        if let Some(i) = f.instance {
+            for n in &f.nodes {
+                if i >= model.max_instances(*n) {
+                    problems.push(Problem::node(
+                        &model.node(*n).id,
+                        Some("faults"),
+                        format!("fault names instance {i}, but the node has {} (instances count from 0)", model.max_instances(*n)),
+                    ));
+                }
+            }
+        }
+    }
+    check_graph(&model, &mut problems);
+    if problems.is_empty() {
+        Ok(model)
+    } else {
+        Err(LoadError::Invalid(problems))
+    }
+}
+
+fn truncate(s: &str) -> String {
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
+    if s.version != FORMAT_VERSION {
+        problems.push(Problem::scenario(
+            "version",
+            format!("unsupported version {}: this build reads version {FORMAT_VERSION}", s.version),
+        ));
+    }
+    if !(s.duration_s.is_finite() && s.duration_s > 0.0 && s.duration_s <= limits::MAX_DURATION_S) {
+        problems.push(Problem::scenario(
+            "duration_s",
+            format!("duration_s must be > 0 and <= {}, got {}", limits::MAX_DURATION_S, s.duration_s),
+        ));
+    }
+    if !(s.warmup_s.is_finite() && s.warmup_s >= 0.0 && s.warmup_s < s.duration_s) {
+        problems.push(Problem::scenario(
+            "warmup_s",
+            format!("warmup_s must be >= 0 and shorter than duration_s, got {}", s.warmup_s),
+        ));
+    }
+    if let Some(p) = s.slo.p99_ms {
+        if !(p.is_finite() && p > 0.0) {
+            problems.push(Problem::scenario("slo", format!("slo.p99_ms must be > 0, got {p}")));
+        }
+    }
+    if let Some(a) = s.slo.availability {
+        if !(a.is_finite() && a > 0.0 && a <= 1.0) {
+            problems.push(Problem::scenario(
+                "slo",
+                format!("slo.availability must be in (0, 1], e.g. 0.999, got {a}"),
+            ));
+        }
+    }
+    if s.name.len() > 200 || s.notes.len() > 10_000 {
+        problems.push(Problem::scenario("name", "name must be at most 200 characters and notes 10000"));
+    }
+}
+
+/// Typed params of one node, or `(field, message)` for each bad field.
+pub fn check_params(
+    kind: Kind,
+    raw: &serde_json::Map<String, Value>,
+) -> Result<(Params, Reliability), Vec<(String, String)>> {
+    let allowed = params::param_names(kind);
+    let mut bad = Vec::new();
+    let mut own = serde_json::Map::new();
+    let mut common = serde_json::Map::new();
+    for (k, v) in raw {
+        if allowed.contains(&k.as_str()) {
+            own.insert(k.clone(), v.clone());
+        } else if params::COMMON_PARAMS.contains(&k.as_str()) {
+            common.insert(k.clone(), v.clone());
+        } else {
+            bad.push((
+                k.clone(),
+                format!(
+                    "unknown param \"{}\" for a {}: use {}, mtbf_s or mttr_s",
+                    truncate(k),
+                    kind.as_str(),
+                    allowed.join(", ")
+                ),
+            ));
+        }
+    }
+    // Null means "use the default" (an omitted limit is unbounded), so drop nulls before typing.
+    own.retain(|_, v| !v.is_null());
+    let parsed = params::parse(kind, &Value::Object(own.clone()));
+    let params = match parsed {
+        Ok(p) => Some(p),
+        Err(_) => {
+            // Find each field that fails on its own, to name them all.
+            for (k, v) in &own {
+                let mut one = serde_json::Map::new();
+                one.insert(k.clone(), v.clone());
+                if let Err(e) = params::parse(kind, &Value::Object(one)) {
+                    bad.push((k.clone(), format!("{k}: {}", describe_serde(&e))));
+                }
+            }
+            None
+        }
+    };
+    let reliability: Option<Reliability> = match serde_json::from_value(Value::Object(common)) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            bad.push(("mtbf_s".into(), format!("mtbf_s/mttr_s: {}", describe_serde(&e))));
+            None
+        }
+    };
+    if let Some(r) = &reliability {
+        for (name, v) in [("mtbf_s", r.mtbf_s), ("mttr_s", r.mttr_s)] {
+            if let Some(v) = v {
+                if !(v.is_finite() && v > 0.0) {
+                    bad.push((name.into(), format!("{name} must be a number > 0, got {v}")));
+                }
+            }
+        }
+        if r.mtbf_s.is_some() != r.mttr_s.is_some() {
+            bad.push(("mtbf_s".into(), "give both mtbf_s and mttr_s, or neither".into()));
+        }
+    }
+    if let Some(p) = &params {
+        bad.extend(params::check_values(p));
+    }
+    match (params, reliability) {
+        (Some(p), Some(r)) if bad.is_empty() => Ok((p, r)),
+        _ => Err(bad),
+    }
+}
+
+fn describe_serde(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    // serde_json appends " at line 0 column 0" for values; it means nothing to a user here.
+    s.split(" at line ").next().unwrap_or(&s).to_string()
+}
+
+fn check_graph(model: &Model, problems: &mut Vec<Problem>) {
+    if let Some(n) = find_cycle(model) {
+        problems.push(Problem::node(
+            &model.node(n).id,
+            None,
+            "is part of a cycle of calls: remove one edge of the loop",
+        ));
+        return;
+    }
+    if model.clients().next().is_none() {
+        problems.push(Problem::scenario("nodes", "no client: add a client node to send traffic"));
+    }
+    problems.extend(plan::dead_ends(model));
+    let expected: f64 = model
+        .clients()
+        .map(|c| match &model.node(c).params {
+            Params::Client(p) => {
+                let peak = match p.profile {
+                    crate::params::Profile::Spike => p.rps * p.spike_x.max(1.0),
+                    crate::params::Profile::Ramp => p.rps.max(p.ramp_from_rps),
+                    crate::params::Profile::Diurnal => p.rps * (1.0 + p.amplitude),
+                    crate::params::Profile::Constant => p.rps,
+                };
+                peak * (1.0 + p.retries as f64) * model.scenario.duration_s
+            }
+            _ => 0.0,
+        })
+        .sum();
+    if expected > MAX_EXPECTED_REQUESTS {
+        problems.push(Problem::scenario(
+            "duration_s",
+            format!(
+                "this run would simulate about {expected:.0} requests, more than the limit of {MAX_EXPECTED_REQUESTS:.0}: shorten duration_s or lower rps"
+            ),
+        ));
+    }
+}
+
+/// A node on a cycle of call edges (replication edges are calls too, and never form one).
+fn find_cycle(model: &Model) -> Option<NodeId> {
+    // Iterative DFS with colours, so deep graphs cannot overflow the stack.
+    let n = model.nodes.len();
+    let mut colour = vec![0u8; n];
+    for start in 0..n {
+        if colour[start] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        colour[start] = 1;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let out = &model.nodes[node].out;
+            if *next < out.len() {
+                let to = model.edges[out[*next].0 as usize].to.ix();
+                *next += 1;
+                match colour[to] {
+                    0 => {
+                        colour[to] = 1;
+                        stack.push((to, 0));
+                    }
+                    1 => return Some(NodeId(to as u32)),
+                    _ => {}
+                }
+            } else {
+                colour[node] = 2;
+                stack.pop();
+            }
+        }
+    }
+    None
+}
