@@ -300,7 +300,8 @@ impl Simulation {
                 }
             }
         }
-        self.events.push(SimTime::from_secs(1.0), Event::Tick);
+        let first = SimTime::from_secs(self.model.scenario.window_s).min(self.model.duration);
+        self.events.push(first, Event::Tick);
     }
 
     /// The current virtual time.

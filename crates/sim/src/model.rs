@@ -253,6 +253,7 @@ impl Model {
 /// Fills in [`Routes`] for every node from the kinds of its downstream nodes.
 pub(crate) fn compute_routes(nodes: &mut [ModelNode], edges: &[ModelEdge]) {
     let kinds: Vec<Kind> = nodes.iter().map(|n| n.kind).collect();
+    let dcs: Vec<String> = nodes.iter().map(|n| n.dc.clone()).collect();
     let outs: Vec<Vec<NodeId>> = nodes
         .iter()
         .map(|n| n.out.iter().map(|e| edges[e.0 as usize].to).collect())
@@ -293,7 +294,8 @@ pub(crate) fn compute_routes(nodes: &mut [ModelNode], edges: &[ModelEdge]) {
                 r.static_origin = first(i, &|k| k == Kind::ObjectStore);
                 r.queue = first(i, &|k| k == Kind::Queue);
                 r.writer = first(i, &|k| k.serves_writes());
-                // Reads go to replicas when there are any: the server's own, else its primary's.
+                // Reads go to replicas when there are any: the server's own, else its primary's
+                // in the same data center (a read never crosses an ocean when the primary is near).
                 let mut readers: Vec<NodeId> = down
                     .iter()
                     .copied()
@@ -304,7 +306,7 @@ pub(crate) fn compute_routes(nodes: &mut [ModelNode], edges: &[ModelEdge]) {
                         readers = outs[w.ix()]
                             .iter()
                             .copied()
-                            .filter(|d| kinds[d.ix()] == Kind::SqlReplica)
+                            .filter(|d| kinds[d.ix()] == Kind::SqlReplica && dcs[d.ix()] == dcs[i])
                             .collect();
                     }
                 }

@@ -19,7 +19,7 @@ pub struct Report {
     pub summary: Summary,
     /// Per-node steady-state figures, by node id.
     pub nodes: BTreeMap<String, NodeReport>,
-    /// One point per simulated second, over the whole run.
+    /// One point per window (`window_s`, default 1 s), over the whole run.
     pub series: Vec<SeriesPoint>,
     /// Bottleneck analysis.
     pub capacity: Capacity,
@@ -141,13 +141,13 @@ pub struct NodeReport {
     /// Server with stateful sessions: sessions lost.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sessions_lost: Option<u64>,
-    /// Autoscaled tiers: serving instances at the end of each second.
+    /// Autoscaled tiers: serving instances at the end of each window (`window_s`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<u32>>,
-    /// Queue: waiting messages at the end of each second.
+    /// Queue: waiting messages at the end of each window (`window_s`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub depth_series: Option<Vec<u64>>,
-    /// Utilization in each second.
+    /// Utilization in each window.
     pub utilization_series: Vec<f64>,
 }
 

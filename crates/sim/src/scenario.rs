@@ -30,6 +30,9 @@ pub struct Scenario {
     /// Seconds discarded before steady-state figures are taken.
     #[serde(default)]
     pub warmup_s: f64,
+    /// Length of one point of the report's `series`, in seconds (default 1).
+    #[serde(default = "default_window", skip_serializing_if = "is_default_window")]
+    pub window_s: f64,
     /// Service-level objectives that raise alerts when broken.
     #[serde(default)]
     pub slo: Slo,
@@ -46,6 +49,14 @@ pub struct Scenario {
 
 fn default_duration() -> f64 {
     60.0
+}
+
+fn default_window() -> f64 {
+    1.0
+}
+
+fn is_default_window(w: &f64) -> bool {
+    *w == 1.0
 }
 
 /// Service-level objectives.

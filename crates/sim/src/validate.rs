@@ -18,8 +18,9 @@ pub const MAX_SCENARIO_BYTES: usize = 4 * 1024 * 1024;
 /// Most requests a run may be asked to simulate (peak rps × duration, summed over clients).
 pub const MAX_EXPECTED_REQUESTS: f64 = 500_000_000.0;
 
-const TOP_LEVEL_KEYS: [&str; 10] = [
-    "version", "name", "notes", "seed", "duration_s", "warmup_s", "slo", "nodes", "edges", "faults",
+const TOP_LEVEL_KEYS: [&str; 11] = [
+    "version", "name", "notes", "seed", "duration_s", "warmup_s", "window_s", "slo", "nodes", "edges",
+    "faults",
 ];
 
 /// Parses and validates a scenario file.
@@ -86,7 +87,7 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
         let res = match key.as_str() {
             "name" | "notes" => check::<String>(v),
             "seed" => check::<u64>(v).map_err(|_| "must be a whole number >= 0".to_string()),
-            "duration_s" | "warmup_s" => check::<f64>(v),
+            "duration_s" | "warmup_s" | "window_s" => check::<f64>(v),
             "slo" => check::<Slo>(v),
             "nodes" | "edges" | "faults" => match v {
                 Value::Array(items) => {
@@ -292,7 +293,8 @@ pub fn validate(s: &Scenario) -> Result<Model, LoadError> {
                 let ids: Vec<NodeId> = nodes
                     .iter()
                     .enumerate()
-                    .filter(|(_, n)| &n.dc == dc)
+                    // Users live in a region but not inside its data center: they stay.
+                    .filter(|(_, n)| &n.dc == dc && n.kind != Kind::Client)
                     .map(|(i, _)| NodeId(i as u32))
                     .collect();
                 if ids.is_empty() {
@@ -379,6 +381,17 @@ fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
         problems.push(Problem::scenario(
             "warmup_s",
             format!("warmup_s must be >= 0 and shorter than duration_s, got {}", s.warmup_s),
+        ));
+    }
+    if !(s.window_s.is_finite() && s.window_s >= 0.001 && s.window_s <= 86_400.0) {
+        problems.push(Problem::scenario(
+            "window_s",
+            format!("window_s must be from 0.001 to 86400 seconds, got {}", s.window_s),
+        ));
+    } else if s.duration_s.is_finite() && s.duration_s / s.window_s > 1_000_000.0 {
+        problems.push(Problem::scenario(
+            "window_s",
+            "the run would have more than 1000000 series points: raise window_s",
         ));
     }
     if let Some(p) = s.slo.p99_ms {

@@ -154,7 +154,8 @@ impl Simulation {
                 continue;
             }
             self.touch(n);
-            let active = self.nodes[n].active_count;
+            // Like a cloud autoscaler, count only healthy instances: a failed one is replaced.
+            let active = self.nodes[n].insts.iter().filter(|i| i.active && i.up).count() as u32;
             let desired = if on_depth {
                 let depth: usize = self.nodes[n]
                     .ext
@@ -183,29 +184,36 @@ impl Simulation {
         }
     }
 
+    /// Makes `target` healthy instances active: failed ones are retired first (replaced), new
+    /// ones boot, surplus ones are drained from the top.
     fn scale_to(&mut self, n: usize, target: u32, a: &Autoscale) {
         let now = self.now;
         let boot = Duration::from_secs(a.boot_s);
-        let mut active = self.nodes[n].active_count;
         let mut booted = Vec::new();
         let s = &mut self.nodes[n];
+        let mut healthy = s.insts.iter().filter(|i| i.active && i.up).count() as u32;
+        for inst in s.insts.iter_mut() {
+            if inst.active && !inst.up && healthy >= target {
+                inst.active = false;
+            }
+        }
         for (k, inst) in s.insts.iter_mut().enumerate() {
-            if active < target && !inst.active {
+            if healthy < target && !inst.active && inst.up {
                 inst.active = true;
                 inst.booting = boot > Duration::ZERO;
-                active += 1;
+                healthy += 1;
                 booted.push(k as u32);
             }
         }
         for inst in s.insts.iter_mut().rev() {
-            if active > target && inst.active {
+            if healthy > target && inst.active && inst.up {
                 // Drained, not killed: work already inside finishes.
                 inst.active = false;
                 inst.booting = false;
-                active -= 1;
+                healthy -= 1;
             }
         }
-        s.active_count = active;
+        s.active_count = s.insts.iter().filter(|i| i.active).count() as u32;
         self.recount_serving(n);
         for k in booted {
             if boot > Duration::ZERO {

@@ -179,7 +179,7 @@ impl Simulation {
             s.mark.capacity_area = s.stats.capacity_area;
         }
         self.autoscale();
-        let next = t + Duration::from_secs(1.0);
+        let next = t + Duration::from_secs(self.model.scenario.window_s);
         if next <= self.model.duration {
             self.events.push(next, Event::Tick);
         } else if t < self.model.duration {
