@@ -1,0 +1,228 @@
+//! Presets are executable specs: each test runs one step of the scaling journey and asserts the
+//! lesson its notes promise (PRODUCT.md §1).
+
+use scaleplay_sim::report::Report;
+use scaleplay_sim::{presets, validate, Scenario, SimTime, Simulation};
+use serde_json::{json, Value};
+
+fn preset(prefix: &str) -> Scenario {
+    let p = presets::find(prefix).expect("preset exists");
+    validate::parse(p.json).expect("preset parses")
+}
+
+fn run(s: &Scenario) -> Report {
+    let model = validate::validate(s).expect("scenario is valid");
+    Simulation::new(model, s.seed).run()
+}
+
+fn set(s: &mut Scenario, node: &str, param: &str, value: Value) {
+    let n = s.nodes.iter_mut().find(|n| n.id == node).expect("node exists");
+    n.params.insert(param.to_string(), value);
+}
+
+fn remove_node(s: &mut Scenario, id: &str) {
+    s.nodes.retain(|n| n.id != id);
+    s.edges.retain(|e| e.from != id && e.to != id);
+    s.faults.retain(|f| f.node.as_deref() != Some(id));
+}
+
+/// Mean availability of the series windows ending in (from, to].
+fn availability(r: &Report, from: f64, to: f64) -> f64 {
+    let pts: Vec<f64> = r
+        .series
+        .iter()
+        .filter(|p| p.t_s > from && p.t_s <= to)
+        .map(|p| p.availability)
+        .collect();
+    pts.iter().sum::<f64>() / pts.len() as f64
+}
+
+fn mean(xs: &[f64]) -> f64 {
+    xs.iter().sum::<f64>() / xs.len() as f64
+}
+
+#[test]
+fn every_preset_validates_runs_and_has_notes() {
+    for p in presets::all() {
+        let s = validate::parse(p.json).unwrap_or_else(|e| panic!("{}: {e}", p.file));
+        assert!(!s.notes.is_empty(), "{} has notes", p.file);
+        let model = validate::validate(&s).unwrap_or_else(|e| panic!("{}: {e}", p.file));
+        assert!(model.scenario.duration_s > model.scenario.warmup_s);
+        let until = model.scenario.warmup_s + 5.0;
+        let mut sim = Simulation::new(model, 1);
+        sim.run_until(SimTime::from_secs(until));
+        let r = sim.report();
+        assert!(r.summary.offered > 0, "{} sends traffic", p.file);
+        assert!(r.capacity.bottleneck.is_some(), "{} names a bottleneck", p.file);
+    }
+}
+
+#[test]
+fn p01_single_server_goes_dark_during_its_outage_and_saturates_early() {
+    let s = preset("01");
+    let r = run(&s);
+    assert!(availability(&r, 61.0, 75.0) < 0.01, "nothing works while the only box is down");
+    assert!(availability(&r, 80.0, 120.0) > 0.999, "and everything once it is back");
+    assert_eq!(r.capacity.bottleneck.as_deref(), Some("box"));
+    assert!((r.capacity.max_rps - 8.0 / 0.012).abs() < 1.0, "{}", r.capacity.max_rps);
+
+    // Past its capacity the box queues until its backlog overflows: p99 explodes, 503s appear.
+    let mut busy = preset("01");
+    set(&mut busy, "users", "rps", json!(700));
+    busy.faults.clear();
+    let hot = run(&busy);
+    let (p99, calm) = (hot.summary.latency_ms.p99, r.summary.latency_ms.p99);
+    assert!(p99 > 3.0 * calm, "{p99} vs {calm}");
+    assert!(hot.summary.failed.rejected > 0);
+    assert!(hot.nodes["box"].utilization > 0.95);
+}
+
+#[test]
+fn p02_database_is_the_bottleneck_and_a_single_point_of_failure() {
+    let r = run(&preset("02"));
+    assert_eq!(r.capacity.bottleneck.as_deref(), Some("db"));
+    assert!(availability(&r, 61.0, 70.0) < 0.01);
+    assert!(availability(&r, 75.0, 120.0) > 0.999);
+    // Each tier reports its own utilization: they differ, so each can be sized on its own.
+    let (web, db) = (r.nodes["web"].utilization, r.nodes["db"].utilization);
+    assert!(web > 0.0 && db > 0.0 && (web - db).abs() > 0.02, "web {web} db {db}");
+}
+
+#[test]
+fn p03_losing_one_of_three_web_servers_dips_until_the_health_check() {
+    let r = run(&preset("03"));
+    // web2 fails at 61 s; the balancer checks every 5 s, so it notices at 65 s.
+    let dip = availability(&r, 62.0, 65.0);
+    assert!(dip > 0.55 && dip < 0.8, "a third of traffic fails until detection: {dip}");
+    assert!(availability(&r, 66.0, 120.0) > 0.999, "then the survivors take it all");
+    assert!(r.summary.availability > 0.98, "{}", r.summary.availability);
+    assert!(r.nodes["web1"].throughput_rps > r.nodes["web2"].throughput_rps);
+}
+
+#[test]
+fn p04_replicas_keep_reads_alive_and_writes_wait_for_failover() {
+    let r = run(&preset("04"));
+    // Primary down at 60 s, a replica promoted 10 s later: only writes (10%) fail meanwhile.
+    let during = availability(&r, 61.0, 70.0);
+    assert!((during - 0.9).abs() < 0.04, "reads succeed, writes fail: {during}");
+    assert!(availability(&r, 72.0, 120.0) > 0.998, "writes go to the promoted replica");
+    let stale = r.nodes["replica1"].stale_reads.unwrap() + r.nodes["replica2"].stale_reads.unwrap();
+    assert!(stale > 0, "lagging replicas serve some stale reads");
+    assert!(r.nodes["replica1"].throughput_rps > 3.0 * r.nodes["primary"].throughput_rps);
+}
+
+#[test]
+fn p05_cache_cuts_database_load_by_its_hit_ratio_and_its_outage_stampedes() {
+    let mut s = preset("05");
+    s.faults.clear();
+    let with = run(&s);
+    remove_node(&mut s, "cache");
+    let without = run(&s);
+    let h = with.nodes["cache"].hit_ratio.unwrap();
+    assert!(h > 0.4, "skewed popularity gives a real hit ratio: {h}");
+    // DB calls: reads that miss plus every write, against every read plus every write.
+    let (reads, writes) = (0.70, 0.05);
+    let expected = (reads * (1.0 - h) + writes) / (reads + writes);
+    let measured = with.nodes["db"].throughput_rps / without.nodes["db"].throughput_rps;
+    assert!((measured - expected).abs() < 0.05, "db load ratio {measured} vs 1 - hit ratio {expected}");
+    assert!(with.nodes["db"].utilization < 0.6 * without.nodes["db"].utilization);
+    let cdn = with.nodes["cdn"].hit_ratio.unwrap();
+    assert!((cdn - 0.92).abs() < 0.02, "cdn hit ratio {cdn}");
+
+    // The scheduled cache outage (70–80 s) sends every read to the database.
+    let r = run(&preset("05"));
+    let u = &r.nodes["db"].utilization_series;
+    let before = mean(&u[40..69]);
+    let stampede = mean(&u[71..79]);
+    assert!(stampede > 1.8 * before, "db utilization {before} → {stampede}");
+    assert!(r.summary.availability > 0.999, "the database absorbs the stampede here");
+}
+
+#[test]
+fn p06_stateless_tier_autoscales_and_loses_no_session() {
+    let r = run(&preset("06"));
+    let inst = r.nodes["web"].instances.clone().expect("autoscaled tier reports instances");
+    assert_eq!(inst[0], 3);
+    assert!(*inst.iter().max().unwrap() >= 5, "the ramp makes the tier grow: {inst:?}");
+    assert_eq!(r.summary.sessions_lost, 0);
+    assert!(r.summary.availability > 0.99);
+
+    // Sticky sessions instead: losing an instance loses its users' sessions.
+    let mut sticky = preset("06");
+    remove_node(&mut sticky, "sessions");
+    set(&mut sticky, "web", "stateful_sessions", json!(true));
+    set(&mut sticky, "lb", "algorithm", json!("ip_hash"));
+    let r = run(&sticky);
+    assert!(r.summary.sessions_lost > 100, "sessions lost: {}", r.summary.sessions_lost);
+}
+
+#[test]
+fn p07_a_data_center_outage_moves_all_traffic_to_the_survivor() {
+    let s = preset("07");
+    let mut sim = Simulation::new(validate::validate(&s).unwrap(), s.seed);
+    // Per-node throughput between two reports: (ok_b·span_b − ok_a·span_a) / (t_b − t_a).
+    let ok_between = |a: &Report, b: &Report, node: &str| {
+        let span = |r: &Report| r.run.t_s - r.run.warmup_s;
+        (b.nodes[node].throughput_rps * span(b) - a.nodes[node].throughput_rps * span(a))
+            / (b.run.t_s - a.run.t_s)
+    };
+    sim.run_until(SimTime::from_secs(30.0));
+    let a = sim.report();
+    sim.run_until(SimTime::from_secs(55.0));
+    let b = sim.report();
+    assert!((ok_between(&a, &b, "lb-eu") - 400.0).abs() < 30.0, "each region serves its own users");
+    sim.run_until(SimTime::from_secs(80.0));
+    let c = sim.report();
+    sim.run_until(SimTime::from_secs(115.0));
+    let d = sim.report();
+    assert!(ok_between(&c, &d, "lb-eu").abs() < 1.0, "EU serves nothing while it is down");
+    let us = ok_between(&c, &d, "lb-us");
+    assert!((us - 800.0).abs() < 40.0, "US serves both regions: {us}");
+    sim.run_until(sim.end());
+    let r = sim.report();
+    assert!(availability(&r, 80.0, 115.0) > 0.998, "after DNS and failover catch up");
+    assert!(availability(&r, 61.0, 64.0) < 0.6, "EU users fail until GeoDNS notices");
+}
+
+#[test]
+fn p08_queue_absorbs_a_burst_and_workers_scale_on_depth() {
+    let r = run(&preset("08"));
+    let q = &r.nodes["jobs"];
+    assert!(q.max_depth.unwrap() > 200, "the burst piles up: {:?}", q.max_depth);
+    assert_eq!(q.dead_letters, Some(0));
+    let inst = r.nodes["workers"].instances.clone().unwrap();
+    assert!(*inst.iter().max().unwrap() > 3, "the pool scales out: {inst:?}");
+    let depth = q.depth_series.clone().unwrap();
+    assert!(*depth.last().unwrap() < 50, "and drains the queue afterwards");
+    assert!(r.summary.availability > 0.999);
+    assert!(r.summary.latency_ms.p99 < 300.0, "users never wait for the slow work");
+}
+
+#[test]
+fn p09_range_sharding_makes_a_hot_shard_and_hashing_evens_it_out() {
+    let r = run(&preset("09"));
+    let u = |r: &Report, s: &str| r.nodes[s].utilization;
+    assert!(u(&r, "shard1") > 4.0 * u(&r, "shard4"), "{} vs {}", u(&r, "shard1"), u(&r, "shard4"));
+    assert_eq!(r.capacity.bottleneck.as_deref(), Some("shard1"));
+
+    let mut hashed = preset("09");
+    set(&mut hashed, "router", "strategy", json!("hash_mod"));
+    let h = run(&hashed);
+    let utils: Vec<f64> = ["shard1", "shard2", "shard3", "shard4"].iter().map(|s| u(&h, s)).collect();
+    let (max, min) = (utils.iter().cloned().fold(0.0, f64::max), utils.iter().cloned().fold(1.0, f64::min));
+    assert!(max < 2.0 * min, "hashing spreads the load: {utils:?}");
+    assert!(max < u(&r, "shard1"));
+}
+
+#[test]
+fn p10_everything_together_meets_its_latency_slo() {
+    let r = run(&preset("10"));
+    assert!(r.summary.availability > 0.99, "{}", r.summary.availability);
+    assert!(r.summary.latency_ms.p99 < 500.0, "{}", r.summary.latency_ms.p99);
+    assert!(r.summary.throughput_rps > 4800.0);
+    for cdn in ["cdn-eu", "cdn-us"] {
+        assert!((r.nodes[cdn].hit_ratio.unwrap() - 0.95).abs() < 0.02);
+    }
+    assert!(r.nodes["cache-eu"].down > 0, "the cache outage shows");
+    assert!(r.capacity.max_rps > r.capacity.offered_rps, "the design has headroom");
+}
