@@ -150,19 +150,22 @@ pub enum Profile {
     Diurnal,
 }
 
-/// Shares of each request type; they must sum to 1.
+/// Shares of each request type; they must sum to 1. A share left out of a given mix is 0; a
+/// client without any mix sends only reads.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Mix {
     /// Dynamic reads.
+    #[serde(default)]
     pub read: f64,
     /// Writes.
+    #[serde(default)]
     pub write: f64,
     /// Static assets.
-    #[serde(rename = "static")]
+    #[serde(rename = "static", default)]
     pub static_: f64,
     /// Background jobs.
-    #[serde(rename = "async")]
+    #[serde(rename = "async", default)]
     pub async_: f64,
 }
 

@@ -1,0 +1,149 @@
+//! Loading reports every problem at once, each naming the node or field and what to do.
+
+use scaleplay_sim::{load, LoadError, Problem};
+
+fn problems(text: &str) -> Vec<Problem> {
+    match load(text) {
+        Ok(_) => panic!("expected problems in {text}"),
+        Err(e) => e.problems(),
+    }
+}
+
+fn has(ps: &[Problem], node: Option<&str>, needle: &str) -> bool {
+    ps.iter()
+        .any(|p| p.node.as_deref() == node && p.message.contains(needle))
+}
+
+const CLIENT: &str = r#"{"id": "users", "kind": "client", "params": {"rps": 10}}"#;
+const SERVER: &str = r#"{"id": "web", "kind": "server"}"#;
+
+fn scenario(nodes: &[&str], edges: &str) -> String {
+    format!(
+        r#"{{"version": 1, "duration_s": 10, "nodes": [{}], "edges": [{edges}]}}"#,
+        nodes.join(",")
+    )
+}
+
+#[test]
+fn a_minimal_scenario_loads_with_defaults() {
+    let m = load(&scenario(&[CLIENT, SERVER], r#"{"from": "users", "to": "web"}"#)).unwrap();
+    assert_eq!(m.nodes.len(), 2);
+    assert_eq!(m.nodes[1].dc, "dc1");
+    assert_eq!(m.edges[0].latency.0, 500, "same-DC default latency is 0.5 ms");
+}
+
+#[test]
+fn many_problems_are_reported_together() {
+    let text = r#"{"version": 1, "duration_s": 10, "nodes": [
+        {"id": "users", "kind": "client", "params": {"rps": -5, "mix": {"read": 0.5, "write": 0.2}}},
+        {"id": "web", "kind": "server", "params": {"workers": 0, "colour": "blue", "service_ms": {"dist": "exp", "mean": 0}}},
+        {"id": "web", "kind": "server"},
+        {"id": "x", "kind": "mainframe"}
+      ],
+      "edges": [{"from": "users", "to": "web"}, {"from": "users", "to": "ghost"}]}"#;
+    let ps = problems(text);
+    assert!(has(&ps, Some("users"), "rps must be"), "{ps:#?}");
+    assert!(has(&ps, Some("users"), "sum to 1"), "{ps:#?}");
+    assert!(has(&ps, Some("web"), "workers must be"), "{ps:#?}");
+    assert!(has(&ps, Some("web"), "unknown param \"colour\""), "{ps:#?}");
+    assert!(has(&ps, Some("web"), "service_ms"), "{ps:#?}");
+    assert!(has(&ps, Some("web"), "duplicate id"), "{ps:#?}");
+    assert!(has(&ps, Some("x"), "unknown kind \"mainframe\""), "{ps:#?}");
+    assert!(has(&ps, None, "\"ghost\", which is not a node"), "{ps:#?}");
+    let text = LoadError::Invalid(ps).to_string();
+    assert!(text.contains("node \"web\": "), "{text}");
+}
+
+#[test]
+fn version_and_settings_are_checked() {
+    let ps = problems(r#"{"version": 2, "nodes": []}"#);
+    assert!(has(&ps, None, "unsupported version 2"));
+    let ps = problems(r#"{"nodes": []}"#);
+    assert!(has(&ps, None, "missing \"version\""));
+    let ps = problems(r#"{"version": 1, "duration_s": 0, "warmup_s": -1, "slo": {"availability": 2}}"#);
+    assert!(has(&ps, None, "duration_s must be"));
+    assert!(has(&ps, None, "warmup_s must be"));
+    assert!(has(&ps, None, "slo.availability"));
+    let ps = problems(r#"{"version": 1, "nodes": [], "colour": 1}"#);
+    assert!(has(&ps, None, "unknown key \"colour\""));
+}
+
+#[test]
+fn wrong_types_name_their_field() {
+    let ps = problems(&scenario(
+        &[CLIENT, r#"{"id": "web", "kind": "server", "params": {"workers": "many", "blocking": 3}}"#],
+        r#"{"from": "users", "to": "web"}"#,
+    ));
+    assert!(has(&ps, Some("web"), "workers:"), "{ps:#?}");
+    assert!(has(&ps, Some("web"), "blocking:"), "{ps:#?}");
+    let ps = problems(r#"{"version": 1, "nodes": [{"id": 3, "kind": "client"}]}"#);
+    assert!(ps.iter().any(|p| p.message.contains("nodes[0]")), "{ps:#?}");
+    let ps = problems("not json");
+    assert!(ps[0].message.contains("not a valid scenario file"));
+}
+
+#[test]
+fn graph_problems_name_the_node() {
+    // A client with nowhere to send requests.
+    let ps = problems(&scenario(&[CLIENT, SERVER], ""));
+    assert!(has(&ps, Some("users"), "no path to a server"), "{ps:#?}");
+    // A cycle of calls.
+    let ps = problems(&scenario(
+        &[CLIENT, SERVER, r#"{"id": "app", "kind": "server"}"#],
+        r#"{"from": "users", "to": "web"}, {"from": "web", "to": "app"}, {"from": "app", "to": "web"}"#,
+    ));
+    assert!(ps.iter().any(|p| p.message.contains("cycle")), "{ps:#?}");
+    // Writes with nowhere to go: only a read replica behind the server.
+    let ps = problems(&scenario(
+        &[
+            r#"{"id": "users", "kind": "client", "params": {"mix": {"read": 0.5, "write": 0.5}}}"#,
+            SERVER,
+            r#"{"id": "ro", "kind": "sql_replica"}"#,
+        ],
+        r#"{"from": "users", "to": "web"}, {"from": "web", "to": "ro"}"#,
+    ));
+    assert!(has(&ps, Some("web"), "writes have nowhere to go"), "{ps:#?}");
+    // A connection that makes no sense, with the reason.
+    let ps = problems(&scenario(&[CLIENT, SERVER], r#"{"from": "web", "to": "users"}"#));
+    assert!(has(&ps, Some("web"), "cannot call a client"), "{ps:#?}");
+    // A balancer with nothing behind it, a queue nobody drains.
+    let ps = problems(&scenario(
+        &[CLIENT, r#"{"id": "lb", "kind": "load_balancer"}"#],
+        r#"{"from": "users", "to": "lb"}"#,
+    ));
+    assert!(has(&ps, Some("lb"), "no servers behind it"), "{ps:#?}");
+    let ps = problems(&scenario(
+        &[r#"{"id": "users", "kind": "client", "params": {"mix": {"async": 1}}}"#, SERVER, r#"{"id": "q", "kind": "queue"}"#],
+        r#"{"from": "users", "to": "web"}, {"from": "web", "to": "q"}"#,
+    ));
+    assert!(has(&ps, Some("q"), "no worker_pool"), "{ps:#?}");
+}
+
+#[test]
+fn faults_and_limits_are_checked() {
+    let ps = problems(&format!(
+        r#"{{"version": 1, "duration_s": 10, "nodes": [{CLIENT}, {SERVER}], "edges": [{{"from": "users", "to": "web"}}],
+            "faults": [{{"node": "nope", "at_s": 1, "action": "fail"}}, {{"node": "web", "at_s": 99, "action": "fail"}},
+                       {{"dc": "mars", "at_s": 1, "action": "fail"}}]}}"#
+    ));
+    assert!(has(&ps, None, "no node \"nope\""), "{ps:#?}");
+    assert!(has(&ps, None, "at_s must be between"), "{ps:#?}");
+    assert!(has(&ps, None, "data center \"mars\""), "{ps:#?}");
+    // A run too large to simulate is refused up front, not left to hang.
+    let ps = problems(&scenario(
+        &[r#"{"id": "users", "kind": "client", "params": {"rps": 1000000}}"#, SERVER],
+        r#"{"from": "users", "to": "web"}"#,
+    )
+    .replace("\"duration_s\": 10", "\"duration_s\": 100000"));
+    assert!(has(&ps, None, "more than the limit"), "{ps:#?}");
+    let big = "x".repeat(scaleplay_sim::validate::MAX_SCENARIO_BYTES + 1);
+    assert!(matches!(load(&big), Err(LoadError::TooLarge { .. })));
+}
+
+#[test]
+fn a_scenario_round_trips_through_json() {
+    let p = scaleplay_sim::presets::find("10").unwrap();
+    let s = scaleplay_sim::validate::parse(p.json).unwrap();
+    let again = scaleplay_sim::validate::parse(&s.to_json()).unwrap();
+    assert_eq!(s, again);
+}
