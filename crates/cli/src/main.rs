@@ -1,1 +1,87 @@
-fn main(){}
+//! `scaleplay`: the headless runner of Scaleplay scenarios (PRODUCT.md §6). It shares the engine
+//! crate with the app, so a scenario and seed give the same report here as in the browser.
+//!
+//! Exit codes: 0 success; 1 `validate` found problems; 2 a usage, file or scenario error.
+
+mod input;
+mod presets;
+mod replicate;
+mod run;
+mod sweep;
+mod table;
+mod validate;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Run, check and explore Scaleplay scenarios without the browser.
+#[derive(Debug, Parser)]
+#[command(name = "scaleplay", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Simulate a scenario and print its report.
+    Run(run::Args),
+    /// Check a scenario and list every problem in it.
+    Validate(validate::Args),
+    /// List the built-in presets, or write them to a directory.
+    Presets(presets::Args),
+    /// Run a scenario over a range of one param's values, against its SLO.
+    Sweep(sweep::Args),
+}
+
+fn main() -> ExitCode {
+    // A bug in the engine must still end in one readable line, not a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        note(&format!(
+            "error: internal error in scaleplay{place}: {what}; please report it with the scenario file"
+        ));
+    }));
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Validate(args) => validate::run(&args),
+        Command::Presets(args) => presets::run(&args),
+        Command::Sweep(args) => sweep::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            note(&format!("error: {e:#}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Writes a command's output to stdout. A closed pipe (`scaleplay run x | head`) is not an
+/// error: the reader has all it wanted.
+pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(e).context("cannot write the output"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes one line to stderr, ignoring failure (there is nowhere left to report it).
+pub(crate) fn note(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}

@@ -19,8 +19,9 @@ use crate::plan;
 pub struct Capacity {
     /// The node that saturates first (none when no node has a worker limit).
     pub bottleneck: Option<String>,
-    /// Total client rate (req/s, all clients scaled together) at which the bottleneck saturates.
-    pub max_rps: f64,
+    /// Total client rate (req/s, all clients scaled together) at which the bottleneck saturates;
+    /// none when nothing has a worker limit.
+    pub max_rps: Option<f64>,
     /// Total client rate as configured.
     pub offered_rps: f64,
     /// Predicted utilization of each node with workers at the configured rate.
@@ -32,7 +33,9 @@ pub fn analyze(model: &Model) -> Capacity {
     let mut load = vec![0.0f64; model.nodes.len()];
     let mut offered = 0.0;
     for c in model.clients() {
-        let Params::Client(p) = &model.node(c).params else { continue };
+        let Params::Client(p) = &model.node(c).params else {
+            continue;
+        };
         offered += p.rps;
         let shares = [p.mix.read, p.mix.write, p.mix.static_, p.mix.async_];
         for (op, share) in Op::REQUEST_TYPES.into_iter().zip(shares) {
@@ -49,7 +52,9 @@ pub fn analyze(model: &Model) -> Capacity {
     let mut worst: Option<(usize, f64)> = None;
     for (i, erlangs) in load.iter().enumerate() {
         let id = NodeId(i as u32);
-        let Some(workers) = model.workers(id) else { continue };
+        let Some(workers) = model.workers(id) else {
+            continue;
+        };
         let servers = workers as f64 * model.instances(id) as f64;
         let u = erlangs / servers;
         utilization.insert(model.nodes[i].id.clone(), u);
@@ -60,13 +65,13 @@ pub fn analyze(model: &Model) -> Capacity {
     match worst {
         Some((i, u)) => Capacity {
             bottleneck: Some(model.nodes[i].id.clone()),
-            max_rps: offered / u,
+            max_rps: Some(offered / u),
             offered_rps: offered,
             utilization,
         },
         None => Capacity {
             bottleneck: None,
-            max_rps: f64::INFINITY.min(f64::MAX),
+            max_rps: None,
             offered_rps: offered,
             utilization,
         },

@@ -190,7 +190,8 @@ impl Simulation {
                     // 64 virtual points per shard, placed by hashing (shard, point).
                     for (s, _) in n.routes.targets.iter().enumerate() {
                         for v in 0..64u64 {
-                            ext.ring.push((hash::mix64(((s as u64) << 32) | v), s as u32));
+                            ext.ring
+                                .push((hash::mix64(((s as u64) << 32) | v), s as u32));
                         }
                     }
                     ext.ring.sort_unstable();
@@ -238,7 +239,9 @@ impl Simulation {
         let mut clients = Vec::new();
         let mut max_users = 1;
         for c in model.clients() {
-            let Params::Client(p) = &model.node(c).params else { continue };
+            let Params::Client(p) = &model.node(c).params else {
+                continue;
+            };
             max_users = max_users.max(p.users);
             let m = p.mix;
             let peak = match p.profile {
@@ -250,12 +253,7 @@ impl Simulation {
             clients.push(ClientState {
                 node: c.0,
                 zipf: Zipf::new(p.users, p.zipf_s),
-                mix_cdf: [
-                    m.read,
-                    m.read + m.write,
-                    m.read + m.write + m.static_,
-                    1.0,
-                ],
+                mix_cdf: [m.read, m.read + m.write, m.read + m.write + m.static_, 1.0],
                 peak_rps: peak,
             });
         }
@@ -345,7 +343,9 @@ impl Simulation {
             if !self.warmed && t >= self.model.warmup {
                 self.end_warmup();
             }
-            let Some((t, ev)) = self.events.pop() else { break };
+            let Some((t, ev)) = self.events.pop() else {
+                break;
+            };
             self.now = t;
             self.events_processed += 1;
             self.handle(ev);
@@ -379,7 +379,12 @@ impl Simulation {
     }
 
     /// Fails or recovers a node now (all instances, or one), as a user does mid-run.
-    pub fn inject(&mut self, node_id: &str, action: FaultAction, instance: Option<u32>) -> Result<(), String> {
+    pub fn inject(
+        &mut self,
+        node_id: &str,
+        action: FaultAction,
+        instance: Option<u32>,
+    ) -> Result<(), String> {
         let node = self
             .model
             .find(node_id)
@@ -387,7 +392,9 @@ impl Simulation {
         let count = self.nodes[node.ix()].insts.len() as u32;
         if let Some(i) = instance {
             if i >= count {
-                return Err(format!("node \"{node_id}\" has {count} instances; instance {i} does not exist"));
+                return Err(format!(
+                    "node \"{node_id}\" has {count} instances; instance {i} does not exist"
+                ));
             }
         }
         self.apply_fault(node, instance, action, "manual");
@@ -398,7 +405,12 @@ impl Simulation {
         match ev {
             Event::Arrival { client } => self.on_arrival(client),
             Event::Deliver { req, node, inst } => self.on_deliver(req, node, inst),
-            Event::ServiceDone { req, node, inst, epoch } => self.on_service_done(req, node, inst, epoch),
+            Event::ServiceDone {
+                req,
+                node,
+                inst,
+                epoch,
+            } => self.on_service_done(req, node, inst, epoch),
             Event::Reply { req } => self.on_reply(req),
             Event::Timeout { req, gen } => self.on_timeout(req, gen),
             Event::Retry { logical, gen } => self.on_retry(logical, gen),
@@ -410,7 +422,11 @@ impl Simulation {
             }
             Event::Random { node, inst, fail } => self.on_random(node, inst, fail),
             Event::Promote { node, epoch } => self.on_promote(node, epoch),
-            Event::Visibility { queue, msg, delivery } => self.on_visibility(queue, msg, delivery),
+            Event::Visibility {
+                queue,
+                msg,
+                delivery,
+            } => self.on_visibility(queue, msg, delivery),
             Event::Booted { node, inst } => self.on_booted(node, inst),
             Event::Tick => self.on_tick(),
         }
@@ -419,7 +435,9 @@ impl Simulation {
     /// The current rate of a client, requests per second.
     fn rate(&self, k: usize, t: SimTime) -> f64 {
         let c = &self.clients[k];
-        let Params::Client(p) = &self.model.nodes[c.node as usize].params else { return 0.0 };
+        let Params::Client(p) = &self.model.nodes[c.node as usize].params else {
+            return 0.0;
+        };
         let ts = t.as_secs();
         let dur = self.model.scenario.duration_s;
         match p.profile {
@@ -505,6 +523,7 @@ impl Simulation {
 
     pub(crate) fn new_latency_histogram() -> Histogram<u64> {
         // Constant bounds (1 µs to 1 h, 3 significant figures) are always valid.
-        Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("constant histogram bounds are valid")
+        Histogram::new_with_bounds(1, 3_600_000_000, 3)
+            .expect("constant histogram bounds are valid")
     }
 }

@@ -27,7 +27,7 @@
 //! // Capacity analysis needs no simulation: 8 workers / 12 ms = 666 req/s.
 //! let cap = scaleplay_sim::capacity::analyze(&model);
 //! assert_eq!(cap.bottleneck.as_deref(), Some("box"));
-//! assert!((cap.max_rps - 8.0 / 0.012).abs() < 1.0);
+//! assert!((cap.max_rps.unwrap() - 8.0 / 0.012).abs() < 1.0);
 //!
 //! // Run in slices (as the app does between frames), reading the report mid-run.
 //! let mut sim = Simulation::new(model, 7);

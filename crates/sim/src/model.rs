@@ -169,7 +169,10 @@ impl Model {
 
     /// Downstream nodes of `id`, in edge order.
     pub fn downstream(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
-        self.node(id).out.iter().map(|e| self.edges[e.0 as usize].to)
+        self.node(id)
+            .out
+            .iter()
+            .map(|e| self.edges[e.0 as usize].to)
     }
 
     /// Instances of a node at the start (1 for kinds without tiers; partitions for NoSQL).

@@ -697,10 +697,7 @@ pub fn param_names(kind: Kind) -> &'static [&'static str] {
 pub const COMMON_PARAMS: [&str; 2] = ["mtbf_s", "mttr_s"];
 
 /// Deserializes the params object of a node of `kind`.
-pub fn parse(
-    kind: Kind,
-    value: &serde_json::Value,
-) -> Result<Params, serde_json::Error> {
+pub fn parse(kind: Kind, value: &serde_json::Value) -> Result<Params, serde_json::Error> {
     use serde_json::from_value as from;
     let v = value.clone();
     Ok(match kind {
@@ -770,7 +767,13 @@ pub fn check_values(params: &Params) -> Vec<(String, String)> {
                 c.range("timeout_ms", t, 0.0, 86_400_000.0, false);
             }
             c.count("retries", p.retries as u64, 0, limits::MAX_RETRIES);
-            c.range("retry_backoff_ms", p.retry_backoff_ms, 0.0, 3_600_000.0, true);
+            c.range(
+                "retry_backoff_ms",
+                p.retry_backoff_ms,
+                0.0,
+                3_600_000.0,
+                true,
+            );
             let m = p.mix;
             for (name, v) in [
                 ("mix.read", m.read),
@@ -784,7 +787,9 @@ pub fn check_values(params: &Params) -> Vec<(String, String)> {
             if !(sum - 1.0).abs().le(&1e-6) {
                 c.push(
                     "mix",
-                    format!("shares must sum to 1, they sum to {sum}: adjust read/write/static/async"),
+                    format!(
+                        "shares must sum to 1, they sum to {sum}: adjust read/write/static/async"
+                    ),
                 );
             }
         }
@@ -923,7 +928,10 @@ impl Checker<'_> {
         if a.min > a.max {
             self.push(
                 "autoscale",
-                format!("autoscale.min ({}) must be <= autoscale.max ({})", a.min, a.max),
+                format!(
+                    "autoscale.min ({}) must be <= autoscale.max ({})",
+                    a.min, a.max
+                ),
             );
         }
         if instances < a.min || instances > a.max {
@@ -936,7 +944,13 @@ impl Checker<'_> {
             );
         }
         if on_utilization {
-            self.range("autoscale.target_utilization", a.target_utilization, 0.0, 1.0, false);
+            self.range(
+                "autoscale.target_utilization",
+                a.target_utilization,
+                0.0,
+                1.0,
+                false,
+            );
         } else {
             self.range("autoscale.target_depth", a.target_depth, 0.0, 1e9, false);
         }

@@ -23,7 +23,12 @@ pub struct Visit {
 
 /// Walks request type `op` from `client`, calling `on_visit` for every node that does work.
 /// Returns the dead ends it met as problems.
-pub fn walk(model: &Model, client: NodeId, op: Op, on_visit: &mut dyn FnMut(Visit)) -> Vec<Problem> {
+pub fn walk(
+    model: &Model,
+    client: NodeId,
+    op: Op,
+    on_visit: &mut dyn FnMut(Visit),
+) -> Vec<Problem> {
     let (users, zipf_s) = match &model.node(client).params {
         Params::Client(p) => (p.users, p.zipf_s),
         _ => (1, 0.0),
@@ -44,7 +49,9 @@ pub fn walk(model: &Model, client: NodeId, op: Op, on_visit: &mut dyn FnMut(Visi
 pub fn dead_ends(model: &Model) -> Vec<Problem> {
     let mut out: Vec<Problem> = Vec::new();
     for c in model.clients() {
-        let Params::Client(p) = &model.node(c).params else { continue };
+        let Params::Client(p) = &model.node(c).params else {
+            continue;
+        };
         let shares = [p.mix.read, p.mix.write, p.mix.static_, p.mix.async_];
         for (op, share) in Op::REQUEST_TYPES.into_iter().zip(shares) {
             if share > 0.0 {
@@ -61,13 +68,22 @@ pub fn dead_ends(model: &Model) -> Vec<Problem> {
 
 /// The entry point a client (or DNS) picks among `candidates` with everything healthy:
 /// with `geo`, one in the client's data center; else the closest.
-pub fn static_entry(model: &Model, from: NodeId, client_dc: &str, candidates: &[NodeId], geo: bool) -> Option<NodeId> {
+pub fn static_entry(
+    model: &Model,
+    from: NodeId,
+    client_dc: &str,
+    candidates: &[NodeId],
+    geo: bool,
+) -> Option<NodeId> {
     if geo {
         if let Some(c) = candidates.iter().find(|c| model.node(**c).dc == client_dc) {
             return Some(*c);
         }
     }
-    candidates.iter().copied().min_by_key(|c| model.latency(from, *c))
+    candidates
+        .iter()
+        .copied()
+        .min_by_key(|c| model.latency(from, *c))
 }
 
 /// Share of reads a cache of `capacity` keys answers when `users` keys are requested with
@@ -122,8 +138,18 @@ impl Walker<'_> {
     }
 
     /// Splits `weight` over `targets` by their instance counts; mean time of one call.
-    fn split(&mut self, from: NodeId, targets: &[NodeId], op: Op, weight: f64, depth: usize) -> f64 {
-        let total: f64 = targets.iter().map(|t| self.model.instances(*t) as f64).sum();
+    fn split(
+        &mut self,
+        from: NodeId,
+        targets: &[NodeId],
+        op: Op,
+        weight: f64,
+        depth: usize,
+    ) -> f64 {
+        let total: f64 = targets
+            .iter()
+            .map(|t| self.model.instances(*t) as f64)
+            .sum();
         let mut time = 0.0;
         for t in targets {
             let share = self.model.instances(*t) as f64 / total;
@@ -134,7 +160,14 @@ impl Walker<'_> {
 
     /// Range sharding: shard k holds the k-th slice of user ids, and carries that slice's
     /// Zipf popularity mass (the lowest ids are the most popular: a hot first shard).
-    fn split_by_range(&mut self, from: NodeId, shards: &[NodeId], op: Op, weight: f64, depth: usize) -> f64 {
+    fn split_by_range(
+        &mut self,
+        from: NodeId,
+        shards: &[NodeId],
+        op: Op,
+        weight: f64,
+        depth: usize,
+    ) -> f64 {
         let n = shards.len() as u64;
         let total = harmonic(self.users, self.zipf_s);
         let mut time = 0.0;
@@ -171,7 +204,11 @@ impl Walker<'_> {
                 match static_entry(m, node, dc, candidates, geo) {
                     Some(e) => extra + self.hop(node, e, op, weight, depth),
                     None => {
-                        let what = if n.kind == Kind::Client { "client" } else { "dns" };
+                        let what = if n.kind == Kind::Client {
+                            "client"
+                        } else {
+                            "dns"
+                        };
                         self.dead_end(
                             node,
                             format!("this {what} has no path to a server: connect it to a dns, load_balancer or server"),
@@ -181,8 +218,14 @@ impl Walker<'_> {
                 }
             }
             Kind::Cdn => {
-                let Params::Cdn(p) = &n.params else { return 0.0 };
-                let origin = if op == Op::Static { r.static_origin.or(r.forward) } else { r.forward };
+                let Params::Cdn(p) = &n.params else {
+                    return 0.0;
+                };
+                let origin = if op == Op::Static {
+                    r.static_origin.or(r.forward)
+                } else {
+                    r.forward
+                };
                 let hit = if op == Op::Static {
                     match p.capacity_keys {
                         Some(c) => zipf_hit_ratio(c, self.users, self.zipf_s),
@@ -208,7 +251,11 @@ impl Walker<'_> {
             }
             Kind::LoadBalancer | Kind::ShardRouter => {
                 if r.targets.is_empty() {
-                    let what = if n.kind == Kind::LoadBalancer { "servers behind it" } else { "shards" };
+                    let what = if n.kind == Kind::LoadBalancer {
+                        "servers behind it"
+                    } else {
+                        "shards"
+                    };
                     self.dead_end(node, format!("has no {what}: connect it to at least one"));
                     return 0.0;
                 }
@@ -222,7 +269,10 @@ impl Walker<'_> {
             }
             Kind::Queue => {
                 if r.targets.is_empty() {
-                    self.dead_end(node, "has no worker_pool draining it: messages would pile up forever".into());
+                    self.dead_end(
+                        node,
+                        "has no worker_pool draining it: messages would pile up forever".into(),
+                    );
                     return 0.0;
                 }
                 let targets = r.targets.clone();
@@ -239,12 +289,18 @@ impl Walker<'_> {
                 } else {
                     self.server_calls(node, op, weight, depth)
                 };
-                let hold = if blocking { service + downstream } else { service };
+                let hold = if blocking {
+                    service + downstream
+                } else {
+                    service
+                };
                 self.visit(node, weight, hold);
                 service + downstream
             }
             Kind::Cache => {
-                let Params::Cache(p) = &n.params else { return 0.0 };
+                let Params::Cache(p) = &n.params else {
+                    return 0.0;
+                };
                 let capacity = p.capacity_keys.saturating_mul(p.instances as u64);
                 let hit = zipf_hit_ratio(capacity, self.users, self.zipf_s);
                 self.visit(node, weight, service);
@@ -265,7 +321,11 @@ impl Walker<'_> {
     }
 
     fn visit(&mut self, node: NodeId, weight: f64, hold_ms: f64) {
-        (self.on_visit)(Visit { node, weight, hold_ms });
+        (self.on_visit)(Visit {
+            node,
+            weight,
+            hold_ms,
+        });
     }
 
     /// The downstream calls a server makes for one request of type `op`; their mean time.
@@ -290,7 +350,8 @@ impl Walker<'_> {
                     }
                 }
                 if !r.readers.is_empty() {
-                    time += miss_share * self.split(node, &r.readers, Op::Read, weight * miss_share, depth);
+                    time += miss_share
+                        * self.split(node, &r.readers, Op::Read, weight * miss_share, depth);
                 } else if let Some(f) = r.forward {
                     time += self.hop(node, f, op, weight, depth);
                 } else if r.cache.is_some() {
@@ -350,7 +411,10 @@ mod tests {
         for s in [0.0, 0.5, 1.0, 1.3] {
             let exact: f64 = (1..=200_000u64).map(|k| (k as f64).powf(-s)).sum();
             let approx = harmonic(200_000, s);
-            assert!(((approx - exact) / exact).abs() < 1e-9, "s={s}: {approx} vs {exact}");
+            assert!(
+                ((approx - exact) / exact).abs() < 1e-9,
+                "s={s}: {approx} vs {exact}"
+            );
         }
         assert_eq!(zipf_hit_ratio(10, 5, 1.0), 1.0);
         assert!((zipf_hit_ratio(1, 2, 0.0) - 0.5).abs() < 1e-12);

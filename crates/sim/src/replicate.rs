@@ -21,7 +21,10 @@ impl Estimate {
     pub fn of(values: &[f64]) -> Estimate {
         let n = values.len();
         if n == 0 {
-            return Estimate { mean: 0.0, ci95: 0.0 };
+            return Estimate {
+                mean: 0.0,
+                ci95: 0.0,
+            };
         }
         let mean = values.iter().sum::<f64>() / n as f64;
         if n < 2 {
@@ -88,7 +91,8 @@ pub fn run_replications(model: &Model, seed: u64, n: usize) -> Replications {
         .iter()
         .map(|s| Simulation::new(model.clone(), *s).run())
         .collect();
-    let pick = |f: &dyn Fn(&Report) -> f64| Estimate::of(&reports.iter().map(f).collect::<Vec<_>>());
+    let pick =
+        |f: &dyn Fn(&Report) -> f64| Estimate::of(&reports.iter().map(f).collect::<Vec<_>>());
     Replications {
         throughput_rps: pick(&|r| r.summary.throughput_rps),
         availability: pick(&|r| r.summary.availability),

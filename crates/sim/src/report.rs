@@ -216,7 +216,13 @@ impl Simulation {
         let measured = self.now.since(self.model.warmup).as_secs().max(1e-9);
         let done = g.succeeded + g.failed();
         let lat = &g.latency;
-        let q = |p: f64| if lat.is_empty() { 0.0 } else { lat.value_at_quantile(p) as f64 / 1e3 };
+        let q = |p: f64| {
+            if lat.is_empty() {
+                0.0
+            } else {
+                lat.value_at_quantile(p) as f64 / 1e3
+            }
+        };
         let summary = Summary {
             offered: g.offered,
             succeeded: g.succeeded,
@@ -227,13 +233,25 @@ impl Simulation {
             },
             in_flight: g.offered.saturating_sub(done),
             throughput_rps: g.succeeded as f64 / measured,
-            availability: if done == 0 { 1.0 } else { g.succeeded as f64 / done as f64 },
+            availability: if done == 0 {
+                1.0
+            } else {
+                g.succeeded as f64 / done as f64
+            },
             latency_ms: Latency {
-                mean: if g.succeeded == 0 { 0.0 } else { g.latency_sum_us as f64 / g.succeeded as f64 / 1e3 },
+                mean: if g.succeeded == 0 {
+                    0.0
+                } else {
+                    g.latency_sum_us as f64 / g.succeeded as f64 / 1e3
+                },
                 p50: q(0.5),
                 p95: q(0.95),
                 p99: q(0.99),
-                max: if lat.is_empty() { 0.0 } else { lat.max() as f64 / 1e3 },
+                max: if lat.is_empty() {
+                    0.0
+                } else {
+                    lat.max() as f64 / 1e3
+                },
             },
             retries: g.retries,
             sessions_lost: g.sessions_lost,
@@ -271,7 +289,11 @@ impl Simulation {
         let span = self.now.since(st.since).0.max(1) as f64;
         let busy = st.busy_area + s.busy as u128 * dt;
         let cap = st.capacity_area
-            + if s.workers == UNLIMITED { 0 } else { s.workers as u128 * s.serving as u128 * dt };
+            + if s.workers == UNLIMITED {
+                0
+            } else {
+                s.workers as u128 * s.serving as u128 * dt
+            };
         let backlog = st.backlog_area + s.queued as u128 * dt;
         let inside = st.inside_area + s.inside as u128 * dt;
         let up = st.up_area + if s.up_count > 0 { dt } else { 0 };
@@ -284,12 +306,18 @@ impl Simulation {
             Params::WorkerPool(p) => p.autoscale.is_some(),
             _ => false,
         };
-        let queue_depth = s.ext.queue.as_ref().map(|q| {
-            (st.depth_area + q.ready.len() as u128 * dt) as f64 / span
-        });
+        let queue_depth = s
+            .ext
+            .queue
+            .as_ref()
+            .map(|q| (st.depth_area + q.ready.len() as u128 * dt) as f64 / span);
         NodeReport {
             kind: n.kind,
-            utilization: if cap == 0 { 0.0 } else { busy as f64 / cap as f64 },
+            utilization: if cap == 0 {
+                0.0
+            } else {
+                busy as f64 / cap as f64
+            },
             throughput_rps: st.ok as f64 / secs,
             responses_rps: responses as f64 / secs,
             mean_backlog: backlog as f64 / span,
@@ -297,13 +325,25 @@ impl Simulation {
             rejected: st.rejected,
             down: st.down,
             latency_ms: NodeLatency {
-                mean: if responses == 0 { 0.0 } else { st.latency_sum_us as f64 / responses as f64 / 1e3 },
-                p99: st.latency.as_ref().map_or(0.0, |h| h.value_at_quantile(0.99) as f64 / 1e3),
+                mean: if responses == 0 {
+                    0.0
+                } else {
+                    st.latency_sum_us as f64 / responses as f64 / 1e3
+                },
+                p99: st
+                    .latency
+                    .as_ref()
+                    .map_or(0.0, |h| h.value_at_quantile(0.99) as f64 / 1e3),
             },
             availability: up as f64 / span,
             instances_now: s.serving,
-            hit_ratio: (is(Kind::Cache) || is(Kind::Cdn))
-                .then(|| if lookups == 0 { 0.0 } else { st.hits as f64 / lookups as f64 }),
+            hit_ratio: (is(Kind::Cache) || is(Kind::Cdn)).then(|| {
+                if lookups == 0 {
+                    0.0
+                } else {
+                    st.hits as f64 / lookups as f64
+                }
+            }),
             lag_ms: match &n.params {
                 Params::SqlReplica(p) => Some(p.lag_ms),
                 _ => None,

@@ -22,7 +22,9 @@ impl Rng {
             z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
             z ^ (z >> 31)
         };
-        Rng { s: [next(), next(), next(), next()] }
+        Rng {
+            s: [next(), next(), next(), next()],
+        }
     }
 
     /// The next 64 random bits.
@@ -188,10 +190,13 @@ mod tests {
             counts[z.sample(&mut r) as usize] += 1;
         }
         let h: f64 = (1..=10).map(|k| 1.0 / k as f64).sum();
-        for k in 1..=10 {
+        for (k, count) in counts.iter().enumerate().skip(1) {
             let expected = n as f64 / (k as f64 * h);
-            let got = counts[k] as f64;
-            assert!((got - expected).abs() < 0.03 * expected + 50.0, "rank {k}: {got} vs {expected}");
+            let got = *count as f64;
+            assert!(
+                (got - expected).abs() < 0.03 * expected + 50.0,
+                "rank {k}: {got} vs {expected}"
+            );
         }
         assert_eq!(counts[0], 0);
     }

@@ -92,7 +92,10 @@ mod tests {
         assert_eq!(Duration::from_secs(0.000_000_4), Duration(0));
         assert_eq!(Duration::from_millis(-3.0), Duration(0));
         assert_eq!(Duration::from_millis(f64::NAN), Duration(0));
-        assert_eq!(SimTime::from_secs(2.0) - SimTime::from_secs(0.5), Duration(1_500_000));
+        assert_eq!(
+            SimTime::from_secs(2.0) - SimTime::from_secs(0.5),
+            Duration(1_500_000)
+        );
         assert_eq!(SimTime(5).since(SimTime(9)), Duration::ZERO);
     }
 }

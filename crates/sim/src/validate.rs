@@ -6,7 +6,9 @@
 use serde_json::Value;
 
 use crate::error::{LoadError, Problem};
-use crate::model::{can_connect, compute_routes, EdgeId, Model, ModelEdge, ModelFault, ModelNode, NodeId, Routes};
+use crate::model::{
+    can_connect, compute_routes, EdgeId, Model, ModelEdge, ModelFault, ModelNode, NodeId, Routes,
+};
 use crate::params::{self, limits, Params, Reliability};
 use crate::plan;
 use crate::scenario::{Kind, Scenario, FORMAT_VERSION};
@@ -19,7 +21,16 @@ pub const MAX_SCENARIO_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_EXPECTED_REQUESTS: f64 = 500_000_000.0;
 
 const TOP_LEVEL_KEYS: [&str; 11] = [
-    "version", "name", "notes", "seed", "duration_s", "warmup_s", "window_s", "slo", "nodes", "edges",
+    "version",
+    "name",
+    "notes",
+    "seed",
+    "duration_s",
+    "warmup_s",
+    "window_s",
+    "slo",
+    "nodes",
+    "edges",
     "faults",
 ];
 
@@ -63,7 +74,10 @@ pub fn from_value(value: Value) -> Result<Scenario, LoadError> {
         if !TOP_LEVEL_KEYS.contains(&key.as_str()) {
             problems.push(Problem::scenario(
                 key,
-                format!("unknown key \"{key}\": expected one of {}", TOP_LEVEL_KEYS.join(", ")),
+                format!(
+                    "unknown key \"{key}\": expected one of {}",
+                    TOP_LEVEL_KEYS.join(", ")
+                ),
             ));
         }
     }
@@ -81,7 +95,9 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
     use crate::scenario::{EdgeSpec, FaultSpec, NodeSpec, Slo};
     let mut problems = Vec::new();
     fn check<T: serde::de::DeserializeOwned>(v: &Value) -> Result<(), String> {
-        serde_json::from_value::<T>(v.clone()).map(|_| ()).map_err(|e| e.to_string())
+        serde_json::from_value::<T>(v.clone())
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
     for (key, v) in map {
         let res = match key.as_str() {
@@ -101,7 +117,9 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
                             let label = item
                                 .get("id")
                                 .and_then(Value::as_str)
-                                .map_or(format!("{key}[{i}]"), |id| format!("{key}[{i}] (\"{id}\")"));
+                                .map_or(format!("{key}[{i}]"), |id| {
+                                    format!("{key}[{i}] (\"{id}\")")
+                                });
                             problems.push(Problem::scenario(key, format!("{label}: {e}")));
                         }
                     }
@@ -116,7 +134,10 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
         }
     }
     if problems.is_empty() {
-        problems.push(Problem::scenario("", "the file does not have the shape of a scenario"));
+        problems.push(Problem::scenario(
+            "",
+            "the file does not have the shape of a scenario",
+        ));
     }
     problems
 }
@@ -128,7 +149,11 @@ pub fn validate(s: &Scenario) -> Result<Model, LoadError> {
     if s.nodes.len() > limits::MAX_NODES {
         problems.push(Problem::scenario(
             "nodes",
-            format!("{} nodes is more than the limit of {}", s.nodes.len(), limits::MAX_NODES),
+            format!(
+                "{} nodes is more than the limit of {}",
+                s.nodes.len(),
+                limits::MAX_NODES
+            ),
         ));
     }
     if s.edges.len() > limits::MAX_EDGES || s.faults.len() > limits::MAX_FAULTS {
@@ -151,7 +176,10 @@ pub fn validate(s: &Scenario) -> Result<Model, LoadError> {
         if spec.id.is_empty() || spec.id.len() > 64 {
             problems.push(Problem::scenario(
                 "nodes",
-                format!("node id \"{}\" must be 1 to 64 characters", truncate(&spec.id)),
+                format!(
+                    "node id \"{}\" must be 1 to 64 characters",
+                    truncate(&spec.id)
+                ),
             ));
             continue;
         }
@@ -171,14 +199,22 @@ pub fn validate(s: &Scenario) -> Result<Model, LoadError> {
             ));
         }
         if !(spec.x.is_finite() && spec.y.is_finite()) {
-            problems.push(Problem::node(&spec.id, Some("x"), "x and y must be finite numbers"));
+            problems.push(Problem::node(
+                &spec.id,
+                Some("x"),
+                "x and y must be finite numbers",
+            ));
         }
         let Some(kind) = Kind::parse(&spec.kind) else {
             let all: Vec<_> = Kind::ALL.iter().map(|k| k.as_str()).collect();
             problems.push(Problem::node(
                 &spec.id,
                 Some("kind"),
-                format!("unknown kind \"{}\": use one of {}", truncate(&spec.kind), all.join(", ")),
+                format!(
+                    "unknown kind \"{}\": use one of {}",
+                    truncate(&spec.kind),
+                    all.join(", ")
+                ),
             ));
             index.insert(spec.id.as_str(), None);
             continue;
@@ -199,7 +235,10 @@ pub fn validate(s: &Scenario) -> Result<Model, LoadError> {
             }
             Err(ps) => {
                 index.insert(spec.id.as_str(), None);
-                problems.extend(ps.into_iter().map(|(f, m)| Problem::node(&spec.id, Some(&f), m)));
+                problems.extend(
+                    ps.into_iter()
+                        .map(|(f, m)| Problem::node(&spec.id, Some(&f), m)),
+                );
             }
         }
     }
@@ -226,14 +265,24 @@ pub fn validate(s: &Scenario) -> Result<Model, LoadError> {
             }
         };
         // Nodes whose own definition is broken were reported already.
-        let (Some(from), Some(to)) = (from, to) else { continue };
+        let (Some(from), Some(to)) = (from, to) else {
+            continue;
+        };
         let (fk, tk) = (nodes[from.ix()].kind, nodes[to.ix()].kind);
         if from == to {
-            problems.push(Problem::node(&e.from, None, "an edge from a node to itself: remove it"));
+            problems.push(Problem::node(
+                &e.from,
+                None,
+                "an edge from a node to itself: remove it",
+            ));
             continue;
         }
         if let Err(why) = can_connect(fk, tk) {
-            problems.push(Problem::node(&e.from, None, format!("edge to \"{}\": {why}", e.to)));
+            problems.push(Problem::node(
+                &e.from,
+                None,
+                format!("edge to \"{}\": {why}", e.to),
+            ));
             continue;
         }
         if edges.iter().any(|x| x.from == from && x.to == to) {
@@ -250,7 +299,10 @@ pub fn validate(s: &Scenario) -> Result<Model, LoadError> {
                 problems.push(Problem::node(
                     &e.from,
                     Some("latency_ms"),
-                    format!("edge to \"{}\": latency_ms must be from 0 to 60000, got {l}", e.to),
+                    format!(
+                        "edge to \"{}\": latency_ms must be from 0 to 60000, got {l}",
+                        e.to
+                    ),
                 ));
                 continue;
             }
@@ -273,7 +325,10 @@ pub fn validate(s: &Scenario) -> Result<Model, LoadError> {
         if !(f.at_s.is_finite() && f.at_s >= 0.0 && f.at_s <= s.duration_s) {
             problems.push(Problem::scenario(
                 "faults",
-                format!("{label}: at_s must be between 0 and duration_s ({}), got {}", s.duration_s, f.at_s),
+                format!(
+                    "{label}: at_s must be between 0 and duration_s ({}), got {}",
+                    s.duration_s, f.at_s
+                ),
             ));
             continue;
         }
@@ -368,25 +423,38 @@ fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
     if s.version != FORMAT_VERSION {
         problems.push(Problem::scenario(
             "version",
-            format!("unsupported version {}: this build reads version {FORMAT_VERSION}", s.version),
+            format!(
+                "unsupported version {}: this build reads version {FORMAT_VERSION}",
+                s.version
+            ),
         ));
     }
     if !(s.duration_s.is_finite() && s.duration_s > 0.0 && s.duration_s <= limits::MAX_DURATION_S) {
         problems.push(Problem::scenario(
             "duration_s",
-            format!("duration_s must be > 0 and <= {}, got {}", limits::MAX_DURATION_S, s.duration_s),
+            format!(
+                "duration_s must be > 0 and <= {}, got {}",
+                limits::MAX_DURATION_S,
+                s.duration_s
+            ),
         ));
     }
     if !(s.warmup_s.is_finite() && s.warmup_s >= 0.0 && s.warmup_s < s.duration_s) {
         problems.push(Problem::scenario(
             "warmup_s",
-            format!("warmup_s must be >= 0 and shorter than duration_s, got {}", s.warmup_s),
+            format!(
+                "warmup_s must be >= 0 and shorter than duration_s, got {}",
+                s.warmup_s
+            ),
         ));
     }
     if !(s.window_s.is_finite() && s.window_s >= 0.001 && s.window_s <= 86_400.0) {
         problems.push(Problem::scenario(
             "window_s",
-            format!("window_s must be from 0.001 to 86400 seconds, got {}", s.window_s),
+            format!(
+                "window_s must be from 0.001 to 86400 seconds, got {}",
+                s.window_s
+            ),
         ));
     } else if s.duration_s.is_finite() && s.duration_s / s.window_s > 1_000_000.0 {
         problems.push(Problem::scenario(
@@ -396,7 +464,10 @@ fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
     }
     if let Some(p) = s.slo.p99_ms {
         if !(p.is_finite() && p > 0.0) {
-            problems.push(Problem::scenario("slo", format!("slo.p99_ms must be > 0, got {p}")));
+            problems.push(Problem::scenario(
+                "slo",
+                format!("slo.p99_ms must be > 0, got {p}"),
+            ));
         }
     }
     if let Some(a) = s.slo.availability {
@@ -408,7 +479,10 @@ fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
         }
     }
     if s.name.len() > 200 || s.notes.len() > 10_000 {
-        problems.push(Problem::scenario("name", "name must be at most 200 characters and notes 10000"));
+        problems.push(Problem::scenario(
+            "name",
+            "name must be at most 200 characters and notes 10000",
+        ));
     }
 }
 
@@ -458,7 +532,10 @@ pub fn check_params(
     let reliability: Option<Reliability> = match serde_json::from_value(Value::Object(common)) {
         Ok(r) => Some(r),
         Err(e) => {
-            bad.push(("mtbf_s".into(), format!("mtbf_s/mttr_s: {}", describe_serde(&e))));
+            bad.push((
+                "mtbf_s".into(),
+                format!("mtbf_s/mttr_s: {}", describe_serde(&e)),
+            ));
             None
         }
     };
@@ -471,7 +548,10 @@ pub fn check_params(
             }
         }
         if r.mtbf_s.is_some() != r.mttr_s.is_some() {
-            bad.push(("mtbf_s".into(), "give both mtbf_s and mttr_s, or neither".into()));
+            bad.push((
+                "mtbf_s".into(),
+                "give both mtbf_s and mttr_s, or neither".into(),
+            ));
         }
     }
     if let Some(p) = &params {
@@ -486,7 +566,22 @@ pub fn check_params(
 fn describe_serde(e: &serde_json::Error) -> String {
     let s = e.to_string();
     // serde_json appends " at line 0 column 0" for values; it means nothing to a user here.
-    s.split(" at line ").next().unwrap_or(&s).to_string()
+    let s = s.split(" at line ").next().unwrap_or(&s);
+    // Say in words what serde says in Rust types.
+    if let Some(got) = s.strip_prefix("invalid type: ") {
+        let got = got.split(", expected").next().unwrap_or(got);
+        let want = if s.ends_with("expected u32") || s.ends_with("expected u64") {
+            "a whole number >= 0"
+        } else if s.ends_with("expected f64") {
+            "a number"
+        } else if s.ends_with("expected a boolean") {
+            "true or false"
+        } else {
+            return s.to_string();
+        };
+        return format!("must be {want}, got {got}");
+    }
+    s.to_string()
 }
 
 fn check_graph(model: &Model, problems: &mut Vec<Problem>) {
@@ -499,7 +594,10 @@ fn check_graph(model: &Model, problems: &mut Vec<Problem>) {
         return;
     }
     if model.clients().next().is_none() {
-        problems.push(Problem::scenario("nodes", "no client: add a client node to send traffic"));
+        problems.push(Problem::scenario(
+            "nodes",
+            "no client: add a client node to send traffic",
+        ));
     }
     problems.extend(plan::dead_ends(model));
     let expected: f64 = model

@@ -26,10 +26,17 @@ fn scenario(nodes: &[&str], edges: &str) -> String {
 
 #[test]
 fn a_minimal_scenario_loads_with_defaults() {
-    let m = load(&scenario(&[CLIENT, SERVER], r#"{"from": "users", "to": "web"}"#)).unwrap();
+    let m = load(&scenario(
+        &[CLIENT, SERVER],
+        r#"{"from": "users", "to": "web"}"#,
+    ))
+    .unwrap();
     assert_eq!(m.nodes.len(), 2);
     assert_eq!(m.nodes[1].dc, "dc1");
-    assert_eq!(m.edges[0].latency.0, 500, "same-DC default latency is 0.5 ms");
+    assert_eq!(
+        m.edges[0].latency.0, 500,
+        "same-DC default latency is 0.5 ms"
+    );
 }
 
 #[test]
@@ -60,7 +67,8 @@ fn version_and_settings_are_checked() {
     assert!(has(&ps, None, "unsupported version 2"));
     let ps = problems(r#"{"nodes": []}"#);
     assert!(has(&ps, None, "missing \"version\""));
-    let ps = problems(r#"{"version": 1, "duration_s": 0, "warmup_s": -1, "slo": {"availability": 2}}"#);
+    let ps =
+        problems(r#"{"version": 1, "duration_s": 0, "warmup_s": -1, "slo": {"availability": 2}}"#);
     assert!(has(&ps, None, "duration_s must be"));
     assert!(has(&ps, None, "warmup_s must be"));
     assert!(has(&ps, None, "slo.availability"));
@@ -71,7 +79,10 @@ fn version_and_settings_are_checked() {
 #[test]
 fn wrong_types_name_their_field() {
     let ps = problems(&scenario(
-        &[CLIENT, r#"{"id": "web", "kind": "server", "params": {"workers": "many", "blocking": 3}}"#],
+        &[
+            CLIENT,
+            r#"{"id": "web", "kind": "server", "params": {"workers": "many", "blocking": 3}}"#,
+        ],
         r#"{"from": "users", "to": "web"}"#,
     ));
     assert!(has(&ps, Some("web"), "workers:"), "{ps:#?}");
@@ -102,9 +113,15 @@ fn graph_problems_name_the_node() {
         ],
         r#"{"from": "users", "to": "web"}, {"from": "web", "to": "ro"}"#,
     ));
-    assert!(has(&ps, Some("web"), "writes have nowhere to go"), "{ps:#?}");
+    assert!(
+        has(&ps, Some("web"), "writes have nowhere to go"),
+        "{ps:#?}"
+    );
     // A connection that makes no sense, with the reason.
-    let ps = problems(&scenario(&[CLIENT, SERVER], r#"{"from": "web", "to": "users"}"#));
+    let ps = problems(&scenario(
+        &[CLIENT, SERVER],
+        r#"{"from": "web", "to": "users"}"#,
+    ));
     assert!(has(&ps, Some("web"), "cannot call a client"), "{ps:#?}");
     // A balancer with nothing behind it, a queue nobody drains.
     let ps = problems(&scenario(
@@ -113,7 +130,11 @@ fn graph_problems_name_the_node() {
     ));
     assert!(has(&ps, Some("lb"), "no servers behind it"), "{ps:#?}");
     let ps = problems(&scenario(
-        &[r#"{"id": "users", "kind": "client", "params": {"mix": {"async": 1}}}"#, SERVER, r#"{"id": "q", "kind": "queue"}"#],
+        &[
+            r#"{"id": "users", "kind": "client", "params": {"mix": {"async": 1}}}"#,
+            SERVER,
+            r#"{"id": "q", "kind": "queue"}"#,
+        ],
         r#"{"from": "users", "to": "web"}, {"from": "web", "to": "q"}"#,
     ));
     assert!(has(&ps, Some("q"), "no worker_pool"), "{ps:#?}");
@@ -130,11 +151,16 @@ fn faults_and_limits_are_checked() {
     assert!(has(&ps, None, "at_s must be between"), "{ps:#?}");
     assert!(has(&ps, None, "data center \"mars\""), "{ps:#?}");
     // A run too large to simulate is refused up front, not left to hang.
-    let ps = problems(&scenario(
-        &[r#"{"id": "users", "kind": "client", "params": {"rps": 1000000}}"#, SERVER],
-        r#"{"from": "users", "to": "web"}"#,
-    )
-    .replace("\"duration_s\": 10", "\"duration_s\": 100000"));
+    let ps = problems(
+        &scenario(
+            &[
+                r#"{"id": "users", "kind": "client", "params": {"rps": 1000000}}"#,
+                SERVER,
+            ],
+            r#"{"from": "users", "to": "web"}"#,
+        )
+        .replace("\"duration_s\": 10", "\"duration_s\": 100000"),
+    );
     assert!(has(&ps, None, "more than the limit"), "{ps:#?}");
     let big = "x".repeat(scaleplay_sim::validate::MAX_SCENARIO_BYTES + 1);
     assert!(matches!(load(&big), Err(LoadError::TooLarge { .. })));

@@ -17,7 +17,12 @@ pub(crate) enum Event {
     /// A call reaches `node` (instance forced by a balancer when `inst != NO_INST`).
     Deliver { req: ReqId, node: u32, inst: u32 },
     /// A worker of `node`/`inst` finished its own work on `req` (`epoch` detects crashes).
-    ServiceDone { req: ReqId, node: u32, inst: u32, epoch: u32 },
+    ServiceDone {
+        req: ReqId,
+        node: u32,
+        inst: u32,
+        epoch: u32,
+    },
     /// A reply reaches the caller at the top of `req`'s stack.
     Reply { req: ReqId },
     /// The client stops waiting for attempt `req` of generation `gen`.

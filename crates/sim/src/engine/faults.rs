@@ -10,7 +10,13 @@ use crate::time::Duration;
 
 impl Simulation {
     /// Fails or recovers `node` (one instance, or all of them).
-    pub(crate) fn apply_fault(&mut self, node: NodeId, instance: Option<u32>, action: FaultAction, source: &str) {
+    pub(crate) fn apply_fault(
+        &mut self,
+        node: NodeId,
+        instance: Option<u32>,
+        action: FaultAction,
+        source: &str,
+    ) {
         let n = node.ix();
         let count = self.nodes[n].insts.len() as u32;
         let insts: Vec<u32> = match instance {
@@ -68,7 +74,13 @@ impl Simulation {
         if let Params::SqlPrimary(p) = &self.model.nodes[n].params {
             if self.nodes[n].up_count == 0 && !self.model.nodes[n].routes.replicas.is_empty() {
                 let at = self.now + Duration::from_secs(p.failover_s);
-                self.events.push(at, Event::Promote { node: n as u32, epoch });
+                self.events.push(
+                    at,
+                    Event::Promote {
+                        node: n as u32,
+                        epoch,
+                    },
+                );
             }
         }
     }
@@ -103,7 +115,9 @@ impl Simulation {
 
     pub(crate) fn schedule_random(&mut self, node: u32, inst: u32, fail: bool) {
         let r = &self.model.nodes[node as usize].reliability;
-        let (Some(mtbf), Some(mttr)) = (r.mtbf_s, r.mttr_s) else { return };
+        let (Some(mtbf), Some(mttr)) = (r.mtbf_s, r.mttr_s) else {
+            return;
+        };
         let mean = if fail { mtbf } else { mttr };
         let at = self.now + Duration::from_secs(self.rng.exp(mean));
         if at <= self.model.duration {
@@ -112,7 +126,11 @@ impl Simulation {
     }
 
     pub(crate) fn on_random(&mut self, node: u32, inst: u32, fail: bool) {
-        let action = if fail { FaultAction::Fail } else { FaultAction::Recover };
+        let action = if fail {
+            FaultAction::Fail
+        } else {
+            FaultAction::Recover
+        };
         self.apply_fault(NodeId(node), Some(inst), action, "random");
         self.schedule_random(node, inst, !fail);
     }
@@ -123,7 +141,9 @@ impl Simulation {
             return; // the primary came back first, or failed again since
         }
         let replicas = self.model.nodes[n].routes.replicas.clone();
-        self.nodes[n].ext.promoted = replicas.into_iter().find(|r| self.nodes[r.ix()].up_count > 0);
+        self.nodes[n].ext.promoted = replicas
+            .into_iter()
+            .find(|r| self.nodes[r.ix()].up_count > 0);
     }
 
     pub(crate) fn on_booted(&mut self, node: u32, inst: u32) {
@@ -155,20 +175,33 @@ impl Simulation {
             }
             self.touch(n);
             // Like a cloud autoscaler, count only healthy instances: a failed one is replaced.
-            let active = self.nodes[n].insts.iter().filter(|i| i.active && i.up).count() as u32;
+            let active = self.nodes[n]
+                .insts
+                .iter()
+                .filter(|i| i.active && i.up)
+                .count() as u32;
             let desired = if on_depth {
                 let depth: usize = self.nodes[n]
                     .ext
                     .feeders
                     .iter()
-                    .map(|q| self.nodes[q.ix()].ext.queue.as_ref().map_or(0, |q| q.ready.len()))
+                    .map(|q| {
+                        self.nodes[q.ix()]
+                            .ext
+                            .queue
+                            .as_ref()
+                            .map_or(0, |q| q.ready.len())
+                    })
                     .sum();
                 let work = depth as f64 + self.nodes[n].busy as f64;
                 libm::ceil(work / a.target_depth) as u32
             } else {
                 let s = &self.nodes[n];
                 let busy = s.stats.busy_area.saturating_sub(s.ext.scale_busy_mark);
-                let cap = s.stats.capacity_area.saturating_sub(s.ext.scale_capacity_mark);
+                let cap = s
+                    .stats
+                    .capacity_area
+                    .saturating_sub(s.ext.scale_capacity_mark);
                 if cap == 0 {
                     active
                 } else {
@@ -217,7 +250,13 @@ impl Simulation {
         self.recount_serving(n);
         for k in booted {
             if boot > Duration::ZERO {
-                self.events.push(now + boot, Event::Booted { node: n as u32, inst: k });
+                self.events.push(
+                    now + boot,
+                    Event::Booted {
+                        node: n as u32,
+                        inst: k,
+                    },
+                );
             }
         }
     }

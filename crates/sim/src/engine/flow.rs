@@ -43,7 +43,9 @@ impl Simulation {
         let u = self.rng.uniform();
         let op = Op::REQUEST_TYPES[c.mix_cdf.iter().position(|x| u < *x).unwrap_or(0)];
         let user = c.zipf.sample(&mut self.rng);
-        let Params::Client(p) = &self.model.nodes[node].params else { return };
+        let Params::Client(p) = &self.model.nodes[node].params else {
+            return;
+        };
         let retries = p.retries;
         let counted = self.now >= self.model.warmup;
         let logical = Logical {
@@ -90,18 +92,17 @@ impl Simulation {
                 aux: 0,
             });
         }
-        let Params::Client(p) = &self.model.nodes[l.client as usize].params else { return };
+        let Params::Client(p) = &self.model.nodes[l.client as usize].params else {
+            return;
+        };
         if let Some(t) = p.timeout_ms {
             let gen = self.reqs[req as usize].gen;
-            self.events.push(self.now + Duration::from_millis(t), Event::Timeout { req, gen });
+            self.events.push(
+                self.now + Duration::from_millis(t),
+                Event::Timeout { req, gen },
+            );
         }
-        let routes = &self.model.nodes[l.client as usize].routes;
-        let candidates = if l.op == Op::Static && !routes.static_entries.is_empty() {
-            routes.static_entries.clone()
-        } else {
-            routes.entries.clone()
-        };
-        let entry = self.pick_entry(l.client, &candidates, None, None);
+        let entry = self.pick_entry(l.client, l.op, None, None);
         self.call(req, l.client, entry, l.op, NO_INST, Duration::ZERO);
     }
 
@@ -160,7 +161,8 @@ impl Simulation {
     /// The client got its answer for attempt `req` (bottom frame reached).
     fn finish_attempt(&mut self, req: ReqId) {
         let r = &self.reqs[req as usize];
-        let (abandoned, outcome, logical, lgen) = (r.abandoned, r.outcome, r.logical, r.logical_gen);
+        let (abandoned, outcome, logical, lgen) =
+            (r.abandoned, r.outcome, r.logical, r.logical_gen);
         self.free_req(req);
         if abandoned {
             return; // the client already counted this attempt as timed out
@@ -178,7 +180,9 @@ impl Simulation {
         }
         if l.retries_left > 0 {
             l.retries_left -= 1;
-            let Params::Client(p) = &self.model.nodes[l.client as usize].params else { return };
+            let Params::Client(p) = &self.model.nodes[l.client as usize].params else {
+                return;
+            };
             let at = self.now + Duration::from_millis(p.retry_backoff_ms);
             self.global.retries += 1;
             self.events.push(at, Event::Retry { logical, gen });
@@ -209,15 +213,32 @@ impl Simulation {
     // ---- calls and replies ------------------------------------------------------------------
 
     /// `from` calls `to` with `op`, after `extra` of local delay plus the edge's latency.
-    pub(crate) fn call(&mut self, req: ReqId, from: u32, to: NodeId, op: Op, inst: u32, extra: Duration) {
+    pub(crate) fn call(
+        &mut self,
+        req: ReqId,
+        from: u32,
+        to: NodeId,
+        op: Op,
+        inst: u32,
+        extra: Duration,
+    ) {
         self.reqs[req as usize].next_op = op;
         let at = self.now + extra + self.model.latency(NodeId(from), to);
-        self.events.push(at, Event::Deliver { req, node: to.0, inst });
+        self.events.push(
+            at,
+            Event::Deliver {
+                req,
+                node: to.0,
+                inst,
+            },
+        );
     }
 
     /// The node at the top of `req`'s stack answers `outcome` after `delay`.
     pub(crate) fn respond(&mut self, req: ReqId, outcome: Outcome, delay: Duration) {
-        let Some(f) = self.reqs[req as usize].frames.pop() else { return };
+        let Some(f) = self.reqs[req as usize].frames.pop() else {
+            return;
+        };
         let n = f.node as usize;
         self.touch(n);
         let s = &mut self.nodes[n];
@@ -236,18 +257,25 @@ impl Simulation {
             self.release(n, f.inst, f.epoch);
         }
         self.reqs[req as usize].outcome = outcome;
-        let Some(caller) = self.reqs[req as usize].frames.last() else { return };
+        let Some(caller) = self.reqs[req as usize].frames.last() else {
+            return;
+        };
         let at = self.now + delay + self.model.latency(NodeId(caller.node), NodeId(f.node));
         self.events.push(at, Event::Reply { req });
     }
 
     pub(crate) fn on_reply(&mut self, req: ReqId) {
-        let Some(top) = self.reqs[req as usize].frames.last().copied() else { return };
+        let Some(top) = self.reqs[req as usize].frames.last().copied() else {
+            return;
+        };
         let outcome = self.reqs[req as usize].outcome;
         let node = NodeId(top.node);
         match self.model.node(node).kind {
             Kind::Client => self.finish_attempt(req),
-            Kind::Queue if self.reqs[req as usize].job.is_some() && self.reqs[req as usize].frames.len() == 1 => {
+            Kind::Queue
+                if self.reqs[req as usize].job.is_some()
+                    && self.reqs[req as usize].frames.len() == 1 =>
+            {
                 self.finish_job(req)
             }
             Kind::LoadBalancer => {
@@ -286,7 +314,10 @@ impl Simulation {
     // ---- delivery ---------------------------------------------------------------------------
 
     fn push_frame(&mut self, req: ReqId, node: u32, inst: u32) {
-        let epoch = self.nodes[node as usize].insts.get(inst as usize).map_or(0, |i| i.epoch);
+        let epoch = self.nodes[node as usize]
+            .insts
+            .get(inst as usize)
+            .map_or(0, |i| i.epoch);
         let op = self.reqs[req as usize].next_op;
         self.touch(node as usize);
         self.nodes[node as usize].inside += 1;
@@ -313,7 +344,11 @@ impl Simulation {
             Kind::Queue => self.deliver_queue(req, node),
             Kind::Client => {}
             _ => {
-                let inst = if inst_hint == NO_INST { self.pick_instance(req, node) } else { inst_hint };
+                let inst = if inst_hint == NO_INST {
+                    self.pick_instance(req, node)
+                } else {
+                    inst_hint
+                };
                 self.deliver_station(req, node, inst);
             }
         }
@@ -325,7 +360,9 @@ impl Simulation {
         let count = self.nodes[n].insts.len() as u64;
         match self.model.nodes[n].kind {
             // Keyed stores: a user's key lives on one shard/partition.
-            Kind::Cache | Kind::Nosql | Kind::SessionStore => (mix64(self.reqs[req as usize].user) % count) as u32,
+            Kind::Cache | Kind::Nosql | Kind::SessionStore => {
+                (mix64(self.reqs[req as usize].user) % count) as u32
+            }
             _ => {
                 let s = &mut self.nodes[n];
                 let len = s.insts.len();
@@ -370,7 +407,9 @@ impl Simulation {
 
     /// Sticky sessions: a user whose session lived on another (or a crashed) instance loses it.
     fn check_session(&mut self, req: ReqId, n: usize, inst: u32) {
-        let Params::Server(p) = &self.model.nodes[n].params else { return };
+        let Params::Server(p) = &self.model.nodes[n].params else {
+            return;
+        };
         let r = &self.reqs[req as usize];
         if !p.stateful_sessions || !matches!(r.op, Op::Read | Op::Write) || r.job.is_some() {
             return;
@@ -402,7 +441,15 @@ impl Simulation {
         let op = f.op;
         let ms = self.service_ms(n, op);
         let at = self.now + Duration::from_millis(ms);
-        self.events.push(at, Event::ServiceDone { req, node: n as u32, inst, epoch });
+        self.events.push(
+            at,
+            Event::ServiceDone {
+                req,
+                node: n as u32,
+                inst,
+                epoch,
+            },
+        );
     }
 
     fn service_ms(&mut self, n: usize, op: Op) -> f64 {
@@ -414,7 +461,10 @@ impl Simulation {
         };
         let dist = match (dist, self.model.nodes[n].kind, op) {
             // A promoted replica takes writes at its primary's speed.
-            (_, Kind::SqlReplica, Op::Write) => self.nodes[n].ext.primary.and_then(|p| self.dists[p.ix()][1]),
+            (_, Kind::SqlReplica, Op::Write) => self.nodes[n]
+                .ext
+                .primary
+                .and_then(|p| self.dists[p.ix()][1]),
             (d, _, _) => d,
         };
         dist.map_or(0.0, |d| d.sample_ms(&mut self.rng))
@@ -451,7 +501,10 @@ impl Simulation {
             return;
         }
         let user = self.reqs[req as usize].user;
-        let op = self.reqs[req as usize].frames.last().map_or(Op::Read, |f| f.op);
+        let op = self.reqs[req as usize]
+            .frames
+            .last()
+            .map_or(Op::Read, |f| f.op);
         match self.model.nodes[n].kind {
             Kind::Server => {
                 if let Params::Server(p) = &self.model.nodes[n].params {
@@ -499,7 +552,9 @@ impl Simulation {
                     } else if let Params::SqlReplica(rp) = &self.model.nodes[n].params {
                         let lag = Duration::from_millis(rp.lag_ms);
                         let written = self.nodes[p.ix()].ext.last_write.get(&user).copied();
-                        if written.is_some_and(|w| w + lag > self.now) && self.now >= self.nodes[n].stats.since {
+                        if written.is_some_and(|w| w + lag > self.now)
+                            && self.now >= self.nodes[n].stats.since
+                        {
                             self.nodes[n].stats.stale_reads += 1;
                         }
                     }
@@ -512,7 +567,9 @@ impl Simulation {
 
     /// The top frame stops holding its worker (non-blocking servers, read-through fetches).
     fn release_top(&mut self, req: ReqId) {
-        let Some(f) = self.reqs[req as usize].frames.last_mut() else { return };
+        let Some(f) = self.reqs[req as usize].frames.last_mut() else {
+            return;
+        };
         if f.holds {
             f.holds = false;
             let (n, inst, epoch) = (f.node as usize, f.inst, f.epoch);
@@ -538,8 +595,12 @@ impl Simulation {
 
     /// Stores the user's key in the cache shard that owns it, if that shard is up.
     fn cache_put(&mut self, n: usize, user: u64) {
-        let Params::Cache(p) = &self.model.nodes[n].params else { return };
-        let expires = p.ttl_s.map_or(SimTime(u64::MAX), |t| self.now + Duration::from_secs(t));
+        let Params::Cache(p) = &self.model.nodes[n].params else {
+            return;
+        };
+        let expires = p
+            .ttl_s
+            .map_or(SimTime(u64::MAX), |t| self.now + Duration::from_secs(t));
         let count = self.nodes[n].insts.len() as u64;
         let inst = &mut self.nodes[n].insts[(mix64(user) % count) as usize];
         if inst.up {
@@ -560,11 +621,19 @@ impl Simulation {
 
     /// Continues a server's plan for the request at the top of the stack.
     fn advance_server(&mut self, req: ReqId) {
-        let Some(top) = self.reqs[req as usize].frames.last().copied() else { return };
+        let Some(top) = self.reqs[req as usize].frames.last().copied() else {
+            return;
+        };
         let node = top.node;
         let routes = &self.model.nodes[node as usize].routes;
-        let (session, cache, forward, writer, queue, origin) =
-            (routes.session, routes.cache, routes.forward, routes.writer, routes.queue, routes.static_origin);
+        let (session, cache, forward, writer, queue, origin) = (
+            routes.session,
+            routes.cache,
+            routes.forward,
+            routes.writer,
+            routes.queue,
+            routes.static_origin,
+        );
         let has_readers = !routes.readers.is_empty();
         let op = top.op;
         let user = self.reqs[req as usize].user;
@@ -632,7 +701,11 @@ impl Simulation {
                     }
                     if came_from_cache {
                         // A read-through cache failed and this server has no database of its own.
-                        let err = if let Outcome::Err(_) = outcome { outcome } else { Outcome::Err(Cause::Down) };
+                        let err = if let Outcome::Err(_) = outcome {
+                            outcome
+                        } else {
+                            Outcome::Err(Cause::Down)
+                        };
                         return self.respond(req, err, Duration::ZERO);
                     }
                     return match forward {
@@ -666,7 +739,9 @@ impl Simulation {
 
     /// Continues a worker's job: write the result, store a blob, pass work on, in that order.
     fn advance_job(&mut self, req: ReqId) {
-        let Some(top) = self.reqs[req as usize].frames.last().copied() else { return };
+        let Some(top) = self.reqs[req as usize].frames.last().copied() else {
+            return;
+        };
         let node = top.node;
         let outcome = self.reqs[req as usize].outcome;
         if top.step != S_START {
@@ -675,13 +750,21 @@ impl Simulation {
             }
         }
         let r = &self.model.nodes[node as usize].routes;
-        let plan = [(J_WRITE_DONE, r.writer, Op::Write), (J_STORE_DONE, r.static_origin, Op::Static), (J_QUEUE_DONE, r.queue, Op::Async)];
+        let plan = [
+            (J_WRITE_DONE, r.writer, Op::Write),
+            (J_STORE_DONE, r.static_origin, Op::Static),
+            (J_QUEUE_DONE, r.queue, Op::Async),
+        ];
         for (step, target, op) in plan {
             if step <= top.step && top.step != S_START {
                 continue;
             }
             if let Some(t) = target {
-                let t = if op == Op::Write { self.resolve_writer(t) } else { t };
+                let t = if op == Op::Write {
+                    self.resolve_writer(t)
+                } else {
+                    t
+                };
                 self.set_step(req, step);
                 self.call(req, node, t, op, NO_INST, Duration::ZERO);
                 return;
@@ -726,44 +809,58 @@ impl Simulation {
         if self.node_down(node) {
             return self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
         }
-        let Params::Dns(p) = &self.model.nodes[node as usize].params else { return };
-        let (geo, hc, latency, miss) = (p.geo, p.health_check_s, p.latency_ms, p.miss_ratio);
-        let delay = if self.rng.chance(miss) { Duration::from_millis(latency) } else { Duration::ZERO };
-        let op = self.reqs[req as usize].next_op;
-        let routes = &self.model.nodes[node as usize].routes;
-        let candidates = if op == Op::Static && !routes.static_entries.is_empty() {
-            routes.static_entries.clone()
-        } else {
-            routes.entries.clone()
+        let Params::Dns(p) = &self.model.nodes[node as usize].params else {
+            return;
         };
+        let (geo, hc, latency, miss) = (p.geo, p.health_check_s, p.latency_ms, p.miss_ratio);
+        let delay = if self.rng.chance(miss) {
+            Duration::from_millis(latency)
+        } else {
+            Duration::ZERO
+        };
+        let op = self.reqs[req as usize].next_op;
         let client = self.reqs[req as usize].client;
-        let entry = self.pick_entry(node, &candidates, geo.then_some(client), Some(hc));
+        let entry = self.pick_entry(node, op, geo.then_some(client), Some(hc));
         self.call(req, node, entry, op, NO_INST, delay);
     }
 
     /// Picks an entry point among `candidates`: with `geo_client`, a healthy one in that
     /// client's data center; else the healthy one closest to `from`. Health is as seen by checks
     /// every `health_check` seconds (instantly when `None`).
-    fn pick_entry(&self, from: u32, candidates: &[NodeId], geo_client: Option<u32>, health_check: Option<f64>) -> NodeId {
+    fn pick_entry(
+        &self,
+        from: u32,
+        op: Op,
+        geo_client: Option<u32>,
+        health_check: Option<f64>,
+    ) -> NodeId {
+        let routes = &self.model.nodes[from as usize].routes;
+        let candidates = if op == Op::Static && !routes.static_entries.is_empty() {
+            &routes.static_entries
+        } else {
+            &routes.entries
+        };
         if candidates.len() == 1 {
             return candidates[0];
         }
-        let healthy: Vec<NodeId> = candidates
-            .iter()
-            .copied()
-            .filter(|c| match health_check {
-                Some(hc) => self.believed_node_up(c.ix(), hc),
-                None => !self.node_down(c.0),
-            })
-            .collect();
-        let pool = if healthy.is_empty() { candidates } else { &healthy[..] };
+        let healthy = |c: &&NodeId| match health_check {
+            Some(hc) => self.believed_node_up(c.ix(), hc),
+            None => !self.node_down(c.0),
+        };
+        let any_healthy = candidates.iter().any(|c| healthy(&c));
+        // When nothing looks healthy, pick as if everything were (the call will fail "down").
+        let pool = || {
+            candidates
+                .iter()
+                .filter(move |c| !any_healthy || healthy(c))
+        };
         if let Some(client) = geo_client {
             let dc = &self.model.nodes[client as usize].dc;
-            if let Some(c) = pool.iter().find(|c| &self.model.node(**c).dc == dc) {
+            if let Some(c) = pool().find(|c| &self.model.node(**c).dc == dc) {
                 return *c;
             }
         }
-        pool.iter()
+        pool()
             .copied()
             .min_by_key(|c| self.model.latency(NodeId(from), *c))
             .unwrap_or(candidates[0])
@@ -797,7 +894,9 @@ impl Simulation {
             return self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
         }
         let n = node as usize;
-        let Params::Cdn(p) = &self.model.nodes[n].params else { return };
+        let Params::Cdn(p) = &self.model.nodes[n].params else {
+            return;
+        };
         let (ratio, edge_ms) = (p.hit_ratio, p.edge_latency_ms);
         let op = self.reqs[req as usize].next_op;
         let routes = &self.model.nodes[n].routes;
@@ -816,7 +915,11 @@ impl Simulation {
             }
             st.misses += 1;
         }
-        let target = if op == Op::Static { origin.or(forward) } else { forward };
+        let target = if op == Op::Static {
+            origin.or(forward)
+        } else {
+            forward
+        };
         match target {
             Some(t) => self.call(req, node, t, op, NO_INST, Duration::from_millis(edge_ms)),
             None => self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO),
@@ -829,7 +932,9 @@ impl Simulation {
         if self.node_down(node) {
             return self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
         }
-        let Params::LoadBalancer(p) = &self.model.nodes[n].params else { return };
+        let Params::LoadBalancer(p) = &self.model.nodes[n].params else {
+            return;
+        };
         let (alg, hc, max_conn) = (p.algorithm, p.health_check_s, p.max_connections);
         if let Some(m) = max_conn {
             // Requests inside the balancer are exactly those in flight through it.
@@ -837,49 +942,74 @@ impl Simulation {
                 return self.respond(req, Outcome::Err(Cause::Rejected), Duration::ZERO);
             }
         }
-        let targets = self.nodes[n].ext.lb_targets.clone();
-        let ok = |sim: &Simulation, k: usize| {
-            let (t, i) = targets[k];
-            if sim.model.node(t).kind == Kind::LoadBalancer {
-                sim.believed_node_up(t.ix(), hc)
-            } else {
-                sim.believed_inst_up(t.ix(), i as usize, hc)
-            }
+        let random = if alg == Algorithm::Random {
+            self.rng.next_u64()
+        } else {
+            0
         };
-        let len = targets.len();
-        let choice = match alg {
-            Algorithm::RoundRobin => {
-                let start = self.nodes[n].ext.cursor;
-                (0..len).map(|k| (start + k) % len).find(|k| ok(self, *k))
-            }
-            Algorithm::LeastConnections => (0..len)
-                .filter(|k| ok(self, *k))
-                .min_by_key(|k| (self.nodes[targets[*k].0.ix()].insts[targets[*k].1 as usize].conns, *k)),
-            Algorithm::IpHash => {
-                let start = (mix64(self.reqs[req as usize].user) % len.max(1) as u64) as usize;
-                (0..len).map(|k| (start + k) % len).find(|k| ok(self, *k))
-            }
-            Algorithm::Random => {
-                let healthy: Vec<usize> = (0..len).filter(|k| ok(self, *k)).collect();
-                if healthy.is_empty() {
-                    None
-                } else {
-                    Some(healthy[self.rng.below(healthy.len() as u64) as usize])
-                }
-            }
-        };
-        let Some(k) = choice else {
+        let user = self.reqs[req as usize].user;
+        let Some(k) = self.choose_target(n, alg, hc, user, random) else {
             return self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
         };
         self.nodes[n].ext.cursor = k + 1;
-        let (t, i) = targets[k];
+        let (t, i) = self.nodes[n].ext.lb_targets[k];
         self.nodes[t.ix()].insts[i as usize].conns += 1;
         if let Some(f) = self.reqs[req as usize].frames.last_mut() {
             f.aux = k as u32;
         }
         let op = self.reqs[req as usize].next_op;
-        let inst = if self.model.node(t).kind == Kind::LoadBalancer { NO_INST } else { i };
+        let inst = if self.model.node(t).kind == Kind::LoadBalancer {
+            NO_INST
+        } else {
+            i
+        };
         self.call(req, node, t, op, inst, Duration::ZERO);
+    }
+
+    /// The balancer's choice among the targets it believes healthy, as an index into them.
+    fn choose_target(
+        &self,
+        n: usize,
+        alg: Algorithm,
+        hc: f64,
+        user: u64,
+        random: u64,
+    ) -> Option<usize> {
+        let targets = &self.nodes[n].ext.lb_targets;
+        let ok = |k: usize| {
+            let (t, i) = targets[k];
+            if self.model.node(t).kind == Kind::LoadBalancer {
+                self.believed_node_up(t.ix(), hc)
+            } else {
+                self.believed_inst_up(t.ix(), i as usize, hc)
+            }
+        };
+        let len = targets.len();
+        match alg {
+            Algorithm::RoundRobin => {
+                let start = self.nodes[n].ext.cursor;
+                (0..len).map(|k| (start + k) % len).find(|k| ok(*k))
+            }
+            Algorithm::LeastConnections => (0..len).filter(|k| ok(*k)).min_by_key(|k| {
+                (
+                    self.nodes[targets[*k].0.ix()].insts[targets[*k].1 as usize].conns,
+                    *k,
+                )
+            }),
+            Algorithm::IpHash => {
+                let start = (mix64(user) % len.max(1) as u64) as usize;
+                (0..len).map(|k| (start + k) % len).find(|k| ok(*k))
+            }
+            Algorithm::Random => {
+                let healthy = (0..len).filter(|k| ok(*k)).count();
+                if healthy == 0 {
+                    return None;
+                }
+                // Uniform among the healthy ones, by multiply-shift of one random word.
+                let pick = ((random as u128 * healthy as u128) >> 64) as usize;
+                (0..len).filter(|k| ok(*k)).nth(pick)
+            }
+        }
     }
 
     fn deliver_router(&mut self, req: ReqId, node: u32) {
@@ -888,13 +1018,17 @@ impl Simulation {
             return self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
         }
         let n = node as usize;
-        let Params::ShardRouter(p) = &self.model.nodes[n].params else { return };
+        let Params::ShardRouter(p) = &self.model.nodes[n].params else {
+            return;
+        };
         let shards = &self.model.nodes[n].routes.targets;
         let len = shards.len() as u64;
         let user = self.reqs[req as usize].user;
         let k = match p.strategy {
             ShardStrategy::HashMod => mix64(user) % len,
-            ShardStrategy::Range => ((user.saturating_sub(1)) as u128 * len as u128 / self.max_users as u128) as u64,
+            ShardStrategy::Range => {
+                ((user.saturating_sub(1)) as u128 * len as u128 / self.max_users as u128) as u64
+            }
             ShardStrategy::ConsistentHash => {
                 let ring = &self.nodes[n].ext.ring;
                 let h = mix64(user ^ 0x5bd1_e995);
@@ -904,7 +1038,11 @@ impl Simulation {
         };
         let shard = shards[(k.min(len - 1)) as usize];
         let op = self.reqs[req as usize].next_op;
-        let target = if op == Op::Write { self.resolve_writer(shard) } else { shard };
+        let target = if op == Op::Write {
+            self.resolve_writer(shard)
+        } else {
+            shard
+        };
         self.call(req, node, target, op, NO_INST, Duration::ZERO);
     }
 
@@ -916,11 +1054,15 @@ impl Simulation {
         if self.node_down(node) {
             return self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
         }
-        let Params::Queue(p) = &self.model.nodes[n].params else { return };
+        let Params::Queue(p) = &self.model.nodes[n].params else {
+            return;
+        };
         let max_depth = p.max_depth;
         let user = self.reqs[req as usize].user;
         self.touch(n);
-        let Some(q) = self.nodes[n].ext.queue.as_mut() else { return };
+        let Some(q) = self.nodes[n].ext.queue.as_mut() else {
+            return;
+        };
         if max_depth.is_some_and(|m| q.ready.len() as u64 >= m) {
             return self.respond(req, Outcome::Err(Cause::Rejected), Duration::ZERO);
         }
@@ -956,17 +1098,29 @@ impl Simulation {
             return;
         }
         let consumers = self.model.nodes[n].routes.targets.clone();
-        let Params::Queue(p) = &self.model.nodes[n].params else { return };
+        let Params::Queue(p) = &self.model.nodes[n].params else {
+            return;
+        };
         let visibility = Duration::from_secs(p.visibility_timeout_s);
         loop {
-            let ready = self.nodes[n].ext.queue.as_ref().map_or(0, |q| q.ready.len());
+            let ready = self.nodes[n]
+                .ext
+                .queue
+                .as_ref()
+                .map_or(0, |q| q.ready.len());
             if ready == 0 {
                 return;
             }
-            let Some((pool, inst)) = self.free_consumer(n, &consumers) else { return };
+            let Some((pool, inst)) = self.free_consumer(n, &consumers) else {
+                return;
+            };
             self.touch(n);
-            let Some(q) = self.nodes[n].ext.queue.as_mut() else { return };
-            let Some(id) = q.ready.pop_front() else { return };
+            let Some(q) = self.nodes[n].ext.queue.as_mut() else {
+                return;
+            };
+            let Some(id) = q.ready.pop_front() else {
+                return;
+            };
             let m = &mut q.msgs[id as usize];
             m.attempts += 1;
             m.delivery = m.delivery.wrapping_add(1);
@@ -987,7 +1141,14 @@ impl Simulation {
                 aux: 0,
             });
             r.next_op = Op::Async;
-            self.events.push(self.now + visibility, Event::Visibility { queue: n as u32, msg: id, delivery });
+            self.events.push(
+                self.now + visibility,
+                Event::Visibility {
+                    queue: n as u32,
+                    msg: id,
+                    delivery,
+                },
+            );
             // Consumers pull only when a worker is free, so the job starts at once.
             self.deliver_station(req, pool.0, inst);
         }
@@ -997,7 +1158,11 @@ impl Simulation {
         let mut slots = Vec::new();
         for c in consumers {
             for (i, inst) in self.nodes[c.ix()].insts.iter().enumerate() {
-                slots.push((*c, i as u32, inst.serving() && inst.busy < self.nodes[c.ix()].workers));
+                slots.push((
+                    *c,
+                    i as u32,
+                    inst.serving() && inst.busy < self.nodes[c.ix()].workers,
+                ));
             }
         }
         let len = slots.len();
@@ -1016,12 +1181,16 @@ impl Simulation {
         let r = &self.reqs[req as usize];
         let (outcome, job) = (r.outcome, r.job);
         self.free_req(req);
-        let Some((queue, msg, delivery)) = job else { return };
+        let Some((queue, msg, delivery)) = job else {
+            return;
+        };
         if outcome != Outcome::Ok {
             return; // not acknowledged: the visibility timeout will deliver it again
         }
         let n = queue as usize;
-        let Some(q) = self.nodes[n].ext.queue.as_mut() else { return };
+        let Some(q) = self.nodes[n].ext.queue.as_mut() else {
+            return;
+        };
         let m = &mut q.msgs[msg as usize];
         if m.live && m.in_flight && m.delivery == delivery {
             m.live = false;
@@ -1033,12 +1202,16 @@ impl Simulation {
 
     pub(crate) fn on_visibility(&mut self, queue: u32, msg: u32, delivery: u32) {
         let n = queue as usize;
-        let Params::Queue(p) = &self.model.nodes[n].params else { return };
+        let Params::Queue(p) = &self.model.nodes[n].params else {
+            return;
+        };
         let max_attempts = p.max_attempts;
         self.touch(n);
         let since = self.nodes[n].stats.since;
         let now = self.now;
-        let Some(q) = self.nodes[n].ext.queue.as_mut() else { return };
+        let Some(q) = self.nodes[n].ext.queue.as_mut() else {
+            return;
+        };
         let m = &mut q.msgs[msg as usize];
         if !(m.live && m.in_flight && m.delivery == delivery) {
             return;

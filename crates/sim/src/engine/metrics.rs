@@ -90,7 +90,8 @@ impl Window {
             rejected: 0,
             down: 0,
             // Constant bounds are valid; 2 significant figures suffice for a plot.
-            latency: Histogram::new_with_bounds(1, 3_600_000_000, 2).expect("constant histogram bounds are valid"),
+            latency: Histogram::new_with_bounds(1, 3_600_000_000, 2)
+                .expect("constant histogram bounds are valid"),
             latency_sum_us: 0,
             series: Vec::new(),
             alerts: Vec::new(),
@@ -125,7 +126,13 @@ impl Simulation {
         let w = &mut self.window;
         let failed = w.timeout + w.rejected + w.down;
         let done = w.succeeded + failed;
-        let q = |h: &Histogram<u32>, p: f64| if h.is_empty() { 0.0 } else { ms(h.value_at_quantile(p)) };
+        let q = |h: &Histogram<u32>, p: f64| {
+            if h.is_empty() {
+                0.0
+            } else {
+                ms(h.value_at_quantile(p))
+            }
+        };
         let point = SeriesPoint {
             t_s: t.as_secs(),
             offered_rps: w.offered as f64 / secs,
@@ -134,22 +141,42 @@ impl Simulation {
             timeout_rps: w.timeout as f64 / secs,
             rejected_rps: w.rejected as f64 / secs,
             down_rps: w.down as f64 / secs,
-            availability: if done == 0 { 1.0 } else { w.succeeded as f64 / done as f64 },
+            availability: if done == 0 {
+                1.0
+            } else {
+                w.succeeded as f64 / done as f64
+            },
             p50_ms: q(&w.latency, 0.50),
             p95_ms: q(&w.latency, 0.95),
             p99_ms: q(&w.latency, 0.99),
-            mean_ms: if w.succeeded == 0 { 0.0 } else { w.latency_sum_us as f64 / w.succeeded as f64 / 1e3 },
+            mean_ms: if w.succeeded == 0 {
+                0.0
+            } else {
+                w.latency_sum_us as f64 / w.succeeded as f64 / 1e3
+            },
         };
         // SLO alerts: one marker when a breach begins (after the warm-up).
         if t > self.model.warmup {
             let slo = &self.model.scenario.slo;
-            let p99_bad = slo.p99_ms.is_some_and(|b| w.succeeded > 0 && point.p99_ms > b);
-            let avail_bad = slo.availability.is_some_and(|b| done > 0 && point.availability < b);
+            let p99_bad = slo
+                .p99_ms
+                .is_some_and(|b| w.succeeded > 0 && point.p99_ms > b);
+            let avail_bad = slo
+                .availability
+                .is_some_and(|b| done > 0 && point.availability < b);
             if p99_bad && !w.p99_breached {
-                w.alerts.push(Alert { t_s: point.t_s, slo: "p99".into(), value: point.p99_ms });
+                w.alerts.push(Alert {
+                    t_s: point.t_s,
+                    slo: "p99".into(),
+                    value: point.p99_ms,
+                });
             }
             if avail_bad && !w.availability_breached {
-                w.alerts.push(Alert { t_s: point.t_s, slo: "availability".into(), value: point.availability });
+                w.alerts.push(Alert {
+                    t_s: point.t_s,
+                    slo: "availability".into(),
+                    value: point.availability,
+                });
             }
             w.p99_breached = p99_bad;
             w.availability_breached = avail_bad;
@@ -169,7 +196,11 @@ impl Simulation {
             let busy = s.stats.busy_area.saturating_sub(s.mark.busy_area);
             let cap = s.stats.capacity_area.saturating_sub(s.mark.capacity_area);
             // The integrals restart at the warm-up; a window that spans it starts from zero.
-            let util = if cap == 0 { 0.0 } else { busy as f64 / cap as f64 };
+            let util = if cap == 0 {
+                0.0
+            } else {
+                busy as f64 / cap as f64
+            };
             s.util_series.push(util);
             s.inst_series.push(s.serving);
             if let Some(q) = &s.ext.queue {

@@ -121,7 +121,8 @@ impl NodeStats {
         self.latency_sum_us += us as u128;
         let h = self.latency.get_or_insert_with(|| {
             // 2 significant figures keep a node's histogram at ~25 KB; bounds are constants.
-            Histogram::new_with_bounds(1, 3_600_000_000, 2).expect("constant histogram bounds are valid")
+            Histogram::new_with_bounds(1, 3_600_000_000, 2)
+                .expect("constant histogram bounds are valid")
         });
         h.saturating_record(us.max(1));
     }

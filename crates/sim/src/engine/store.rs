@@ -39,7 +39,9 @@ impl Store {
 
     /// Whether `key` is present and fresh at `now`; a hit refreshes its rank.
     pub fn get(&mut self, key: u64, now: SimTime) -> bool {
-        let Some(e) = self.entries.get(&key).copied() else { return false };
+        let Some(e) = self.entries.get(&key).copied() else {
+            return false;
+        };
         if e.expires <= now {
             self.remove(key);
             return false;

@@ -1,0 +1,122 @@
+//! Reading a scenario file (or stdin) within the size limit, and turning it into a model with
+//! the command-line overrides applied. Every failure names the file and says what to do.
+
+use std::fs::File;
+use std::io::{self, Read};
+
+use anyhow::{bail, Context, Result};
+use scaleplay_sim::validate::MAX_SCENARIO_BYTES;
+use scaleplay_sim::{LoadError, Model, Scenario};
+
+/// The text of a scenario and where it came from.
+#[derive(Debug)]
+pub struct Source {
+    /// How messages name it: the path, or `<stdin>`.
+    pub label: String,
+    /// The whole file.
+    pub text: String,
+}
+
+/// Reads `path` (`-` for stdin), refusing anything larger than a scenario can be.
+pub fn read(path: &str) -> Result<Source> {
+    let (label, bytes) = if path == "-" {
+        let label = "<stdin>".to_string();
+        let bytes = read_limited(io::stdin().lock())
+            .with_context(|| format!("cannot read the scenario from {label}"))?;
+        (label, bytes)
+    } else {
+        let label = path.to_string();
+        let meta = match std::fs::metadata(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                bail!("no such file \"{label}\": check the path")
+            }
+            other => other.with_context(|| format!("cannot read \"{label}\""))?,
+        };
+        if meta.is_dir() {
+            bail!("\"{label}\" is a directory: give the path of a scenario file (.json)");
+        }
+        let file = File::open(path).with_context(|| format!("cannot open \"{label}\""))?;
+        let bytes = read_limited(file).with_context(|| format!("cannot read \"{label}\""))?;
+        (label, bytes)
+    };
+    if bytes.len() > MAX_SCENARIO_BYTES {
+        bail!(
+            "{label} is larger than {MAX_SCENARIO_BYTES} bytes, the limit for a scenario: \
+             it cannot be a scenario file"
+        );
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => bail!(
+            "{label} is not UTF-8 text (invalid byte at offset {}): a scenario is a JSON text file",
+            e.utf8_error().valid_up_to()
+        ),
+    };
+    if text.trim().is_empty() {
+        bail!("{label} is empty: a scenario is a JSON object (see `scaleplay presets --out DIR`)");
+    }
+    Ok(Source { label, text })
+}
+
+/// At most one byte more than the limit, so an endless stream cannot exhaust memory.
+fn read_limited(reader: impl Read) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_SCENARIO_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Why a source is not a scenario, naming it: `x.json: 2 problem(s): ...`.
+pub fn invalid(label: &str, e: &LoadError) -> anyhow::Error {
+    anyhow::anyhow!("{label}: {e}")
+}
+
+/// Parses the source into its raw scenario (shape only).
+pub fn parse(src: &Source) -> Result<Scenario> {
+    scaleplay_sim::validate::parse(&src.text).map_err(|e| invalid(&src.label, &e))
+}
+
+/// Validates a (possibly edited) scenario into the model the engine runs.
+pub fn validate(label: &str, s: &Scenario) -> Result<Model> {
+    scaleplay_sim::validate(s).map_err(|e| invalid(label, &e))
+}
+
+/// Replaces the scenario's duration with `--duration`. Faults scheduled after the new end could
+/// never happen, so they are dropped rather than rejected; returns the note that says so, to
+/// print once the run is sure to go ahead (an error should be the only message).
+pub fn set_duration(s: &mut Scenario, duration_s: f64) -> Result<Option<String>> {
+    if !(duration_s.is_finite() && duration_s > 0.0) {
+        bail!("--duration must be a number of seconds > 0, got {duration_s}");
+    }
+    if s.warmup_s >= duration_s {
+        bail!(
+            "--duration {duration_s} is not longer than the scenario's warmup_s ({} s), \
+             which would leave nothing to measure: give a duration above {}",
+            s.warmup_s,
+            s.warmup_s
+        );
+    }
+    let before = s.faults.len();
+    s.faults.retain(|f| f.at_s <= duration_s);
+    let dropped = before - s.faults.len();
+    s.duration_s = duration_s;
+    Ok((dropped > 0).then(|| {
+        format!("note: {dropped} fault(s) scheduled after {duration_s} s are left out of this shorter run")
+    }))
+}
+
+/// Reads, parses, applies `--duration` and validates: the path every running command takes.
+pub fn load(path: &str, duration_s: Option<f64>) -> Result<(String, Model)> {
+    let src = read(path)?;
+    let mut scenario = parse(&src)?;
+    let note = match duration_s {
+        Some(d) => set_duration(&mut scenario, d)?,
+        None => None,
+    };
+    let model = validate(&src.label, &scenario)?;
+    if let Some(note) = note {
+        crate::note(&note);
+    }
+    Ok((src.label, model))
+}

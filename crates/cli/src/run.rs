@@ -1,0 +1,315 @@
+//! `scaleplay run`: simulate a scenario and print its report, or the mean ± 95% confidence
+//! interval of several replications.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use scaleplay_sim::report::NodeReport;
+use scaleplay_sim::scenario::Slo;
+use scaleplay_sim::{Report, Scenario, Simulation};
+
+use crate::input;
+use crate::replicate::{replicate, Replicated};
+use crate::table::{num, pct, Align, Table};
+
+/// Arguments of `scaleplay run`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (JSON), or `-` to read it from stdin.
+    pub file: String,
+    /// Seed of the random draws [default: the scenario's own `seed`].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Simulated seconds, instead of the scenario's `duration_s`.
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub duration: Option<f64>,
+    /// Run N independent replications (1 to 1000) and print mean ± 95% confidence interval.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub replications: Option<u64>,
+    /// Print JSON: the engine's report, or the replications' estimates.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the command.
+pub fn run(args: &Args) -> Result<ExitCode> {
+    let (label, model) = input::load(&args.file, args.duration)?;
+    let seed = args.seed.unwrap_or(model.scenario.seed);
+    let scenario = model.scenario.clone();
+    let text = match args.replications {
+        None => {
+            let report = Simulation::new(model, seed).run();
+            if args.json {
+                // Byte for byte what `scaleplay_sim::run_json` gives, which the wasm build is
+                // checked against.
+                format!("{}\n", report.to_json())
+            } else {
+                render(&label, &scenario, &report)
+            }
+        }
+        Some(n) => {
+            let r = replicate(&model, seed, n as usize, |_| {});
+            if args.json {
+                format!("{}\n", serde_json::to_string_pretty(&r)?)
+            } else {
+                render_replications(&label, &scenario, &r)
+            }
+        }
+    };
+    crate::emit(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The scenario's name, or the file's when it has none.
+fn title<'a>(label: &'a str, s: &'a Scenario) -> &'a str {
+    if s.name.trim().is_empty() {
+        label
+    } else {
+        &s.name
+    }
+}
+
+/// `p99 <= 500 ms, availability >= 99.9%`, or `None` when the scenario sets no SLO.
+pub fn describe_slo(slo: &Slo) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(p) = slo.p99_ms {
+        parts.push(format!("p99 <= {} ms", crate::table::value(p)));
+    }
+    if let Some(a) = slo.availability {
+        parts.push(format!(
+            "availability >= {}%",
+            crate::table::value(a * 100.0)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The readable report of one run.
+pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
+    let mut out = String::new();
+    let m = &r.summary;
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        out,
+        "{}: seed {}, {} s simulated; figures after {} s of warm-up\n",
+        title(label, s),
+        r.run.seed,
+        num(r.run.t_s, 0),
+        num(r.run.warmup_s, 0)
+    );
+    let _ = writeln!(out, "Summary");
+    let failed = m.failed.timeout + m.failed.rejected + m.failed.down;
+    let mut lines = vec![
+        ("offered", m.offered.to_string()),
+        ("succeeded", m.succeeded.to_string()),
+        (
+            "failed",
+            format!(
+                "{failed} (timeout {}, rejected {}, down {})",
+                m.failed.timeout, m.failed.rejected, m.failed.down
+            ),
+        ),
+        ("in flight", m.in_flight.to_string()),
+        ("retries", m.retries.to_string()),
+        ("throughput", format!("{} req/s", num(m.throughput_rps, 1))),
+        ("availability", format!("{}%", pct(m.availability, 2))),
+        (
+            "latency",
+            format!(
+                "mean {} ms, p50 {} ms, p95 {} ms, p99 {} ms, max {} ms",
+                num(m.latency_ms.mean, 1),
+                num(m.latency_ms.p50, 1),
+                num(m.latency_ms.p95, 1),
+                num(m.latency_ms.p99, 1),
+                num(m.latency_ms.max, 1)
+            ),
+        ),
+    ];
+    if m.sessions_lost > 0 {
+        lines.push(("sessions lost", m.sessions_lost.to_string()));
+    }
+    for (k, v) in lines {
+        let _ = writeln!(out, "  {k:<14}{v}");
+    }
+
+    let _ = writeln!(out, "\nNodes");
+    let mut t = Table::new(&[
+        ("id", Align::Left),
+        ("kind", Align::Left),
+        ("util %", Align::Right),
+        ("req/s", Align::Right),
+        ("backlog", Align::Right),
+        ("rejected", Align::Right),
+        ("down", Align::Right),
+        ("p99 ms", Align::Right),
+        ("details", Align::Left),
+    ]);
+    // File order, as the author laid the system out; clients have no row.
+    for spec in &s.nodes {
+        let Some(n) = r.nodes.get(&spec.id) else {
+            continue;
+        };
+        t.row(vec![
+            spec.id.clone(),
+            n.kind.as_str().to_string(),
+            // Only nodes with a worker limit have a utilization (capacity lists exactly those).
+            if r.capacity.utilization.contains_key(&spec.id) {
+                pct(n.utilization, 1)
+            } else {
+                "-".to_string()
+            },
+            num(n.throughput_rps, 1),
+            num(n.mean_backlog, 2),
+            n.rejected.to_string(),
+            n.down.to_string(),
+            num(n.latency_ms.p99, 1),
+            details(n),
+        ]);
+    }
+    out.push_str(&t.render(2));
+
+    let _ = writeln!(out, "\n{}", capacity_line(r));
+
+    match describe_slo(&s.slo) {
+        None => {
+            let _ = writeln!(out, "\nSLO alerts: none (the scenario sets no SLO)");
+        }
+        Some(slo) if r.alerts.is_empty() => {
+            let _ = writeln!(out, "\nSLO alerts ({slo}): none");
+        }
+        Some(slo) => {
+            let _ = writeln!(out, "\nSLO alerts ({slo})");
+            let mut t = Table::new(&[
+                ("at s", Align::Right),
+                ("slo", Align::Left),
+                ("value", Align::Right),
+            ]);
+            for a in &r.alerts {
+                let value = match a.slo.as_str() {
+                    "availability" => format!("{}%", pct(a.value, 2)),
+                    "p99" => format!("{} ms", num(a.value, 1)),
+                    _ => num(a.value, 3),
+                };
+                t.row(vec![num(a.t_s, 1), a.slo.clone(), value]);
+            }
+            out.push_str(&t.render(2));
+        }
+    }
+
+    if r.faults.is_empty() {
+        let _ = writeln!(out, "\nFaults: none");
+    } else {
+        let _ = writeln!(out, "\nFaults");
+        let mut t = Table::new(&[
+            ("at s", Align::Right),
+            ("node", Align::Left),
+            ("action", Align::Left),
+            ("source", Align::Left),
+        ]);
+        for f in &r.faults {
+            let node = match f.instance {
+                Some(i) => format!("{} #{i}", f.node),
+                None => f.node.clone(),
+            };
+            let action = serde_json::to_value(f.action)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_else(|| format!("{:?}", f.action));
+            t.row(vec![num(f.t_s, 1), node, action, f.source.clone()]);
+        }
+        out.push_str(&t.render(2));
+    }
+    out
+}
+
+/// `bottleneck: box saturates at 666.7 req/s (offered 50.0 req/s)`.
+pub fn capacity_line(r: &Report) -> String {
+    let c = &r.capacity;
+    match &c.bottleneck {
+        Some(b) => format!(
+            "bottleneck: {b} saturates at {} req/s (offered {} req/s)",
+            num(c.max_rps.unwrap_or(f64::INFINITY), 1),
+            num(c.offered_rps, 1)
+        ),
+        None => "bottleneck: none (no node has a worker limit)".to_string(),
+    }
+}
+
+/// The figures only some kinds have: cache hits, replica staleness, queue depth, sessions,
+/// autoscaled instances.
+fn details(n: &NodeReport) -> String {
+    let mut parts = Vec::new();
+    if let Some(h) = n.hit_ratio {
+        parts.push(format!("hit ratio {}%", pct(h, 1)));
+    }
+    if let Some(l) = n.lag_ms {
+        parts.push(format!("lag {} ms", num(l, 0)));
+    }
+    if let Some(s) = n.stale_reads {
+        parts.push(format!("stale reads {s}"));
+    }
+    if let Some(d) = n.depth {
+        let max = n
+            .max_depth
+            .map(|m| format!(" (max {m})"))
+            .unwrap_or_default();
+        parts.push(format!("depth {}{max}", num(d, 1)));
+    }
+    if let Some(d) = n.dead_letters {
+        parts.push(format!("dead letters {d}"));
+    }
+    if let Some(s) = n.sessions_lost {
+        parts.push(format!("sessions lost {s}"));
+    }
+    if let Some(series) = &n.instances {
+        let max = series.iter().max().copied().unwrap_or(n.instances_now);
+        let first = series.first().copied().unwrap_or(n.instances_now);
+        parts.push(format!(
+            "instances {first}→{} (peak {max})",
+            n.instances_now
+        ));
+    }
+    if n.availability < 1.0 {
+        parts.push(format!("up {}%", pct(n.availability, 1)));
+    }
+    parts.join(", ")
+}
+
+/// The readable summary of several replications.
+pub fn render_replications(label: &str, s: &Scenario, r: &Replicated) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {} replications of {} s each; figures after {} s of warm-up\n",
+        title(label, s),
+        r.replications,
+        crate::table::value(s.duration_s),
+        crate::table::value(s.warmup_s)
+    );
+    let ci = |e: &scaleplay_sim::replicate::Estimate, scale: f64, decimals: usize, unit: &str| {
+        format!(
+            "{} ± {}{unit}",
+            num(e.mean * scale, decimals),
+            num(e.ci95 * scale, decimals)
+        )
+    };
+    let lines = [
+        ("throughput", ci(&r.throughput_rps, 1.0, 2, " req/s")),
+        ("availability", ci(&r.availability, 100.0, 3, "%")),
+        ("latency mean", ci(&r.mean_ms, 1.0, 2, " ms")),
+        ("latency p50", ci(&r.p50_ms, 1.0, 2, " ms")),
+        ("latency p95", ci(&r.p95_ms, 1.0, 2, " ms")),
+        ("latency p99", ci(&r.p99_ms, 1.0, 2, " ms")),
+    ];
+    for (k, v) in lines {
+        let _ = writeln!(out, "  {k:<14}{v}");
+    }
+    let seeds: Vec<String> = r.seeds.iter().map(u64::to_string).collect();
+    let _ = writeln!(
+        out,
+        "\n(mean ± half-width of the 95% confidence interval, Student's t)"
+    );
+    let _ = writeln!(out, "seeds: {}", seeds.join(", "));
+    out
+}

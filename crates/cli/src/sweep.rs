@@ -1,0 +1,420 @@
+//! `scaleplay sweep`: run a scenario for evenly spaced values of one node param and find the
+//! highest value that still meets the SLO (PRODUCT.md §6: "find the highest `rps` that keeps
+//! p99 under the SLO").
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use scaleplay_sim::params::{param_names, COMMON_PARAMS};
+use scaleplay_sim::scenario::{Kind, Slo};
+use scaleplay_sim::{capacity, Scenario};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::input;
+use crate::replicate::replicate;
+use crate::table::{num, pct, value, Align, Table};
+
+/// Arguments of `scaleplay sweep`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (JSON), or `-` to read it from stdin.
+    pub file: String,
+    /// The param to vary, as NODE.PARAM: `users.rps`, `box.workers`, `box.service_ms.mean`.
+    #[arg(long, value_name = "NODE.PARAM")]
+    pub param: String,
+    /// First value.
+    #[arg(long, value_name = "A", allow_negative_numbers = true)]
+    pub from: f64,
+    /// Last value.
+    #[arg(long, value_name = "B", allow_negative_numbers = true)]
+    pub to: f64,
+    /// How many evenly spaced values, ends included (2 to 1000).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(2..=1000))]
+    pub steps: u64,
+    /// Seed of the random draws [default: the scenario's own `seed`].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Simulated seconds of each run, instead of the scenario's `duration_s`.
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub duration: Option<f64>,
+    /// Runs per value (1 to 1000); the table shows their means.
+    #[arg(long, value_name = "R", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub replications: u64,
+    /// Print the rows as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One value of the sweep.
+#[derive(Debug, Serialize)]
+struct Row {
+    value: Value,
+    throughput_rps: f64,
+    availability: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    bottleneck: Option<String>,
+    bottleneck_utilization: f64,
+    meets_slo: bool,
+}
+
+/// What "meets the SLO" means for this sweep.
+#[derive(Debug, Serialize)]
+struct Criterion {
+    p99_ms: Option<f64>,
+    availability: Option<f64>,
+    /// False when the scenario sets no SLO and the default (availability ≥ 99.9%) stands in.
+    from_scenario: bool,
+}
+
+impl Criterion {
+    fn of(slo: &Slo) -> Criterion {
+        if slo.p99_ms.is_none() && slo.availability.is_none() {
+            Criterion {
+                p99_ms: None,
+                availability: Some(0.999),
+                from_scenario: false,
+            }
+        } else {
+            Criterion {
+                p99_ms: slo.p99_ms,
+                availability: slo.availability,
+                from_scenario: true,
+            }
+        }
+    }
+
+    fn met(&self, availability: f64, p99_ms: f64) -> bool {
+        self.p99_ms.is_none_or(|p| p99_ms <= p)
+            && self.availability.is_none_or(|a| availability >= a)
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Output<'a> {
+    param: &'a str,
+    seed: u64,
+    replications: u64,
+    slo: &'a Criterion,
+    rows: &'a [Row],
+    highest_meeting_slo: Option<&'a Value>,
+}
+
+/// Runs the command.
+pub fn run(args: &Args) -> Result<ExitCode> {
+    if !(args.from.is_finite() && args.to.is_finite()) {
+        bail!("--from and --to must be finite numbers");
+    }
+    let src = input::read(&args.file)?;
+    let mut base = input::parse(&src)?;
+    let note = match args.duration {
+        Some(d) => input::set_duration(&mut base, d)?,
+        None => None,
+    };
+    // A broken file is reported as such before any value is tried.
+    input::validate(&src.label, &base)?;
+    let target = Target::resolve(&base, &src.label, &args.param)?;
+    let seed = args.seed.unwrap_or(base.seed);
+
+    // Build every model first, so a value the scenario cannot take fails before hours of runs.
+    let mut runs = Vec::new();
+    for v in spread(args.from, args.to, args.steps as usize) {
+        let mut s = base.clone();
+        let written = target.set(&mut s, v)?;
+        let model = input::validate(&src.label, &s)
+            .with_context(|| format!("with {} = {}", args.param, value(v)))?;
+        runs.push((written, model));
+    }
+    if let Some(note) = note {
+        crate::note(&note);
+    }
+
+    let criterion = Criterion::of(&base.slo);
+    let mut rows = Vec::new();
+    for (written, model) in runs {
+        let bottleneck = capacity::analyze(&model).bottleneck;
+        let mut util = Vec::new();
+        let r = replicate(&model, seed, args.replications as usize, |report| {
+            let u = bottleneck.as_ref().and_then(|b| report.nodes.get(b));
+            util.push(u.map_or(0.0, |n| n.utilization));
+        });
+        let availability = r.availability.mean;
+        let p99_ms = r.p99_ms.mean;
+        rows.push(Row {
+            value: written,
+            throughput_rps: r.throughput_rps.mean,
+            availability,
+            p50_ms: r.p50_ms.mean,
+            p99_ms,
+            bottleneck,
+            bottleneck_utilization: util.iter().sum::<f64>() / util.len().max(1) as f64,
+            meets_slo: criterion.met(availability, p99_ms),
+        });
+    }
+    let highest = rows
+        .iter()
+        .filter(|r| r.meets_slo)
+        .max_by(|a, b| as_f64(&a.value).total_cmp(&as_f64(&b.value)))
+        .map(|r| &r.value);
+
+    let text = if args.json {
+        let out = Output {
+            param: &args.param,
+            seed,
+            replications: args.replications,
+            slo: &criterion,
+            rows: &rows,
+            highest_meeting_slo: highest,
+        };
+        format!("{}\n", serde_json::to_string_pretty(&out)?)
+    } else {
+        render(args, &src.label, &base, seed, &criterion, &rows, highest)
+    };
+    crate::emit(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn as_f64(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
+
+fn render(
+    args: &Args,
+    label: &str,
+    s: &Scenario,
+    seed: u64,
+    criterion: &Criterion,
+    rows: &[Row],
+    highest: Option<&Value>,
+) -> String {
+    let mut out = String::new();
+    let name = if s.name.trim().is_empty() {
+        label
+    } else {
+        &s.name
+    };
+    let runs = match args.replications {
+        1 => "1 run per value".to_string(),
+        n => format!("mean of {n} runs per value"),
+    };
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        out,
+        "Sweep of {} in {name}: {} to {} in {} steps; seed {seed}, {runs}",
+        args.param,
+        value(args.from),
+        value(args.to),
+        args.steps
+    );
+    let slo = Slo {
+        p99_ms: criterion.p99_ms,
+        availability: criterion.availability,
+    };
+    let slo_text = crate::run::describe_slo(&slo).unwrap_or_default();
+    if criterion.from_scenario {
+        let _ = writeln!(out, "SLO: {slo_text}\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "the scenario has no SLO: a value meets it when {slo_text} (p99 is only reported)\n"
+        );
+    }
+    let mut t = Table::new(&[
+        (args.param.as_str(), Align::Right),
+        ("req/s", Align::Right),
+        ("avail %", Align::Right),
+        ("p50 ms", Align::Right),
+        ("p99 ms", Align::Right),
+        ("bottleneck", Align::Left),
+        ("util %", Align::Right),
+        ("meets SLO", Align::Left),
+    ]);
+    for r in rows {
+        t.row(vec![
+            r.value.to_string(),
+            num(r.throughput_rps, 1),
+            pct(r.availability, 2),
+            num(r.p50_ms, 1),
+            num(r.p99_ms, 1),
+            r.bottleneck.clone().unwrap_or_else(|| "-".into()),
+            pct(r.bottleneck_utilization, 1),
+            if r.meets_slo { "yes" } else { "no" }.to_string(),
+        ]);
+    }
+    out.push_str(&t.render(2));
+    match highest {
+        Some(v) => {
+            let _ = writeln!(out, "\nhighest value meeting the SLO: {v}");
+        }
+        None => {
+            let _ = writeln!(out, "\nno value meets the SLO");
+        }
+    }
+    out
+}
+
+/// `k` evenly spaced values from `from` to `to`, both ends exact.
+fn spread(from: f64, to: f64, k: usize) -> Vec<f64> {
+    (0..k)
+        .map(|i| {
+            if i + 1 == k {
+                return to;
+            }
+            let v = from + (to - from) * i as f64 / (k - 1) as f64;
+            // Drop the binary noise of the division (0.30000000000000004 → 0.3).
+            format!("{v:.12e}").parse().unwrap_or(v)
+        })
+        .collect()
+}
+
+/// The node param a sweep sets.
+#[derive(Debug)]
+struct Target {
+    /// Index in `Scenario::nodes`.
+    node: usize,
+    /// Param, then keys inside it (`service_ms.mean`).
+    path: Vec<String>,
+}
+
+impl Target {
+    fn resolve(s: &Scenario, label: &str, spec: &str) -> Result<Target> {
+        let Some(first_dot) = spec.find('.') else {
+            bail!("--param must be NODE.PARAM, e.g. box.workers or users.rps; got \"{spec}\"");
+        };
+        // Node ids may hold dots themselves: the longest id that prefixes the spec wins.
+        let found = spec.rmatch_indices('.').find_map(|(i, _)| {
+            let ix = s.nodes.iter().position(|n| n.id == spec[..i])?;
+            Some((ix, &spec[i + 1..]))
+        });
+        let Some((node, rest)) = found else {
+            let ids: Vec<&str> = s.nodes.iter().map(|n| n.id.as_str()).collect();
+            bail!(
+                "{label} has no node \"{}\": use one of {}",
+                &spec[..first_dot],
+                ids.join(", ")
+            );
+        };
+        let path: Vec<String> = rest.split('.').map(str::to_string).collect();
+        if path.iter().any(String::is_empty) {
+            bail!("--param \"{spec}\" has an empty part: write NODE.PARAM, e.g. box.workers");
+        }
+        let spec_node = &s.nodes[node];
+        if let Some(kind) = Kind::parse(&spec_node.kind) {
+            let names = param_names(kind);
+            if !names.contains(&path[0].as_str()) && !COMMON_PARAMS.contains(&path[0].as_str()) {
+                bail!(
+                    "a {} has no param \"{}\": node \"{}\" takes {}, mtbf_s or mttr_s",
+                    kind.as_str(),
+                    path[0],
+                    spec_node.id,
+                    names.join(", ")
+                );
+            }
+        }
+        Ok(Target { node, path })
+    }
+
+    /// Writes `v` into the scenario and returns the JSON written: a whole value is written as
+    /// an integer, which integer params (`workers`) need and float params (`rps`) accept.
+    fn set(&self, s: &mut Scenario, v: f64) -> Result<Value> {
+        let written = if v.fract() == 0.0 && v.abs() < 9e15 {
+            Value::from(v as i64)
+        } else {
+            serde_json::Number::from_f64(v)
+                .map(Value::Number)
+                .with_context(|| format!("{v} is not a number a scenario can hold"))?
+        };
+        let node = &mut s.nodes[self.node];
+        let (last, inner) = self
+            .path
+            .split_last()
+            .context("a param path is never empty")?;
+        let mut map: &mut Map<String, Value> = &mut node.params;
+        let mut walked = node.id.clone();
+        for key in inner {
+            walked = format!("{walked}.{key}");
+            map = match map.get_mut(key) {
+                Some(Value::Object(m)) => m,
+                Some(_) => bail!("{walked} is not an object, so it has no \"{last}\" to set"),
+                None => bail!(
+                    "{walked} is not set in the file: write it out there first, then sweep a part of it"
+                ),
+            };
+        }
+        map.insert(last.clone(), written.clone());
+        Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_hits_both_ends_without_noise() {
+        assert_eq!(
+            spread(1.0, 8.0, 8),
+            vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+        );
+        assert_eq!(spread(0.1, 0.3, 3), vec![0.1, 0.2, 0.3]);
+        assert_eq!(spread(10.0, 0.0, 3), vec![10.0, 5.0, 0.0]);
+    }
+
+    fn scenario() -> Scenario {
+        Scenario::from_json(
+            r#"{"version": 1, "nodes": [
+                 {"id": "users", "kind": "client", "params": {"rps": 40}},
+                 {"id": "web.1", "kind": "server",
+                  "params": {"service_ms": {"dist": "exp", "mean": 12}}}]}"#,
+        )
+        .expect("a well-formed scenario")
+    }
+
+    #[test]
+    fn sets_whole_values_as_integers_and_nested_keys() {
+        let mut s = scenario();
+        let t = Target::resolve(&s, "f", "web.1.workers").expect("a server param");
+        assert_eq!(t.set(&mut s, 4.0).expect("set"), Value::from(4));
+        assert_eq!(s.nodes[1].params["workers"], Value::from(4));
+        let t = Target::resolve(&s, "f", "web.1.service_ms.mean").expect("nested");
+        t.set(&mut s, 2.5).expect("set");
+        assert_eq!(
+            s.nodes[1].params["service_ms"]["mean"],
+            serde_json::json!(2.5)
+        );
+    }
+
+    #[test]
+    fn names_what_is_wrong() {
+        let s = scenario();
+        let e = |spec| Target::resolve(&s, "f.json", spec).unwrap_err().to_string();
+        assert!(
+            e("box.workers").contains("no node \"box\""),
+            "{}",
+            e("box.workers")
+        );
+        assert!(e("users.workers").contains("has no param \"workers\""));
+        assert!(e("workers").contains("NODE.PARAM"));
+        let mut s2 = s.clone();
+        let t = Target::resolve(&s, "f", "web.1.autoscale.max").expect("resolves");
+        assert!(t
+            .set(&mut s2, 3.0)
+            .unwrap_err()
+            .to_string()
+            .contains("not set in the file"));
+    }
+
+    #[test]
+    fn default_slo_is_availability_only() {
+        let c = Criterion::of(&Slo::default());
+        assert!(c.met(0.9995, 1e9) && !c.met(0.99, 1.0));
+        let c = Criterion::of(&Slo {
+            p99_ms: Some(500.0),
+            availability: None,
+        });
+        assert!(c.met(0.5, 400.0) && !c.met(1.0, 600.0));
+    }
+}

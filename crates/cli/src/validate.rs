@@ -1,0 +1,57 @@
+//! `scaleplay validate`: check a scenario and list every problem in it, one per line.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use scaleplay_sim::capacity;
+
+use crate::input;
+use crate::table::num;
+
+/// Arguments of `scaleplay validate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (JSON), or `-` to read it from stdin.
+    pub file: String,
+}
+
+/// Runs the command: exit 0 when valid, 1 with the problems listed on stdout when not.
+pub fn run(args: &Args) -> Result<ExitCode> {
+    // A file that cannot be read at all is an error (exit 2), not a problem of the scenario.
+    let src = input::read(&args.file)?;
+    match scaleplay_sim::load(&src.text) {
+        Ok(model) => {
+            let cap = capacity::analyze(&model);
+            let bottleneck = match &cap.bottleneck {
+                Some(b) => format!(
+                    "bottleneck {b} at {} req/s",
+                    num(cap.max_rps.unwrap_or(f64::INFINITY), 1)
+                ),
+                None => "no bottleneck (no node has a worker limit)".to_string(),
+            };
+            crate::emit(&format!(
+                "ok: {} nodes, {} edges; {bottleneck}\n",
+                model.scenario.nodes.len(),
+                model.scenario.edges.len()
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            let problems = e.problems();
+            let mut out = String::new();
+            for p in &problems {
+                // One line per problem, prefixed like a compiler's, so it greps and sorts.
+                let _ = writeln!(out, "{}: {}", src.label, p.to_string().replace('\n', " "));
+            }
+            crate::emit(&out)?;
+            crate::note(&format!(
+                "error: {} is not a valid scenario: {} problem{}",
+                src.label,
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            ));
+            Ok(ExitCode::from(1))
+        }
+    }
+}

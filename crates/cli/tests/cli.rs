@@ -1,0 +1,690 @@
+//! The real `scaleplay` binary on real files in a temp dir: what a user types, what they read.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+/// A directory of its own per test, removed afterwards.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(test: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("scaleplay-cli-{}-{test}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("the temp dir is writable");
+        TempDir(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// Writes `name` and returns its path as a string argument.
+    fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> String {
+        let path = self.path(name);
+        std::fs::write(&path, contents).expect("the temp dir is writable");
+        path.to_str().expect("temp paths are UTF-8").to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What one invocation did.
+#[derive(Debug)]
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn scaleplay_with_stdin(args: &[&str], stdin: &[u8]) -> Out {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scaleplay"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut input = child.stdin.take().expect("stdin was piped");
+    // The binary may stop reading early (an oversized stream), which closes the pipe.
+    let _ = input.write_all(stdin);
+    drop(input);
+    let out = child.wait_with_output().expect("the binary finishes");
+    let result = Out {
+        code: out
+            .status
+            .code()
+            .expect("the binary exits, not killed by a signal"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    };
+    assert!(
+        !result.stderr.contains("panicked") && !result.stderr.contains("RUST_BACKTRACE"),
+        "{args:?} panicked: {}",
+        result.stderr
+    );
+    result
+}
+
+fn scaleplay(args: &[&str]) -> Out {
+    scaleplay_with_stdin(args, b"")
+}
+
+fn preset_text(file: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios")
+        .join(file);
+    std::fs::read_to_string(path).expect("the preset exists")
+}
+
+const SINGLE: &str = "01-single-server.json";
+
+/// The single-server preset with `users.rps` changed.
+fn single_server_at(rps: u64) -> String {
+    let mut v: Value = serde_json::from_str(&preset_text(SINGLE)).expect("the preset is JSON");
+    v["nodes"][0]["params"]["rps"] = Value::from(rps);
+    v.to_string()
+}
+
+fn ok(out: &Out) {
+    assert_eq!(
+        out.code, 0,
+        "stdout:\n{}\nstderr:\n{}",
+        out.stdout, out.stderr
+    );
+}
+
+mod run {
+    use super::*;
+
+    #[test]
+    fn readable_report_has_summary_nodes_capacity_alerts_and_faults() {
+        let dir = TempDir::new("run-readable");
+        let file = dir.write(SINGLE, preset_text(SINGLE));
+        let out = scaleplay(&["run", &file]);
+        ok(&out);
+        let text = &out.stdout;
+        assert!(
+            text.starts_with("Single server: seed 7, 120 s simulated"),
+            "{text}"
+        );
+        for needle in [
+            "Summary",
+            "offered",
+            "failed",
+            "(timeout 0, rejected 0, down ",
+            "throughput",
+            " req/s",
+            "availability",
+            "latency       mean ",
+            " p50 ",
+            " p95 ",
+            " p99 ",
+            "bottleneck: box saturates at 666.7 req/s (offered 50.0 req/s)",
+            "SLO alerts (p99 <= 500 ms, availability >= 99.9%)",
+        ] {
+            assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+        }
+        // The node table: header, then one row per non-client node, in file order.
+        let header = text
+            .lines()
+            .find(|l| l.contains("util %"))
+            .expect("a node table");
+        for col in [
+            "id", "kind", "req/s", "backlog", "rejected", "down", "p99 ms", "details",
+        ] {
+            assert!(header.contains(col), "{header}");
+        }
+        let box_row = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("box "))
+            .expect("a box row");
+        assert!(box_row.contains("server"), "{box_row}");
+        assert!(
+            !text.lines().any(|l| l.trim_start().starts_with("users ")),
+            "clients get no row"
+        );
+        // The outage at 60-75 s: down failures, an availability alert, both faults listed.
+        let alert = text
+            .lines()
+            .find(|l| l.contains("availability") && l.contains('%') && l.contains("61.0"));
+        assert!(alert.is_some(), "{text}");
+        assert!(text.contains("60.0  box   fail     scheduled"), "{text}");
+        assert!(text.contains("75.0  box   recover  scheduled"), "{text}");
+    }
+
+    #[test]
+    fn json_is_the_engine_report_and_depends_only_on_the_seed() {
+        let dir = TempDir::new("run-json");
+        let text = preset_text(SINGLE);
+        let file = dir.write(SINGLE, &text);
+        let a = scaleplay(&["run", &file, "--json"]);
+        let b = scaleplay(&["run", &file, "--json"]);
+        let c = scaleplay(&["run", &file, "--json", "--seed", "8"]);
+        for out in [&a, &b, &c] {
+            ok(out);
+        }
+        let v: Value = serde_json::from_str(&a.stdout).expect("--json prints JSON");
+        for key in ["summary", "nodes", "series", "capacity", "alerts"] {
+            assert!(v.get(key).is_some(), "no {key:?} in the report");
+        }
+        assert_eq!(v["capacity"]["bottleneck"], "box");
+        assert!(v["nodes"].get("box").is_some());
+        assert_eq!(a.stdout, b.stdout, "the same seed gives the same bytes");
+        assert_ne!(a.stdout, c.stdout, "another seed gives another run");
+        // Exactly the engine's own one-call output (the wasm build is compared with it).
+        let engine = scaleplay_sim::run_json(&text, None).expect("the preset runs");
+        assert_eq!(a.stdout, format!("{engine}\n"));
+        let engine8 = scaleplay_sim::run_json(&text, Some(8)).expect("the preset runs");
+        assert_eq!(c.stdout, format!("{engine8}\n"));
+    }
+
+    #[test]
+    fn dash_reads_the_scenario_from_stdin() {
+        let dir = TempDir::new("run-stdin");
+        let text = preset_text(SINGLE);
+        let file = dir.write(SINGLE, &text);
+        let args = ["--json", "--duration", "20"];
+        let from_file = scaleplay(&[&["run", file.as_str()][..], &args].concat());
+        let from_stdin =
+            scaleplay_with_stdin(&[&["run", "-"][..], &args].concat(), text.as_bytes());
+        ok(&from_file);
+        ok(&from_stdin);
+        assert_eq!(from_file.stdout, from_stdin.stdout);
+        let v: Value = serde_json::from_str(&from_stdin.stdout).expect("JSON");
+        assert_eq!(v["run"]["duration_s"], 20.0);
+        // The faults at 60 and 75 s fall outside a 20 s run: left out, with a note.
+        assert!(
+            from_stdin
+                .stderr
+                .contains("2 fault(s) scheduled after 20 s"),
+            "{}",
+            from_stdin.stderr
+        );
+        assert_eq!(v["faults"], Value::Array(vec![]));
+    }
+
+    #[test]
+    fn replications_print_confidence_intervals() {
+        let dir = TempDir::new("run-replications");
+        let file = dir.write(SINGLE, preset_text(SINGLE));
+        let out = scaleplay(&["run", &file, "--duration", "20", "--replications", "3"]);
+        ok(&out);
+        let text = &out.stdout;
+        assert!(text.contains("3 replications of 20 s each"), "{text}");
+        for figure in [
+            "throughput",
+            "availability",
+            "latency mean",
+            "latency p50",
+            "latency p95",
+            "latency p99",
+        ] {
+            let line = text
+                .lines()
+                .find(|l| l.trim_start().starts_with(figure))
+                .expect(figure);
+            assert!(line.contains(" ± "), "{line}");
+        }
+        assert!(text.contains("95% confidence interval"), "{text}");
+        let seeds = text
+            .lines()
+            .find(|l| l.starts_with("seeds: 7, "))
+            .expect("the seeds");
+        assert_eq!(seeds.split(", ").count(), 3);
+
+        let out = scaleplay(&[
+            "run",
+            &file,
+            "--duration",
+            "20",
+            "--replications",
+            "3",
+            "--json",
+        ]);
+        ok(&out);
+        let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        assert_eq!(v["replications"], 3);
+        assert_eq!(v["seeds"].as_array().map(Vec::len), Some(3));
+        assert_eq!(v["seeds"][0], 7);
+        for key in [
+            "throughput_rps",
+            "availability",
+            "mean_ms",
+            "p50_ms",
+            "p95_ms",
+            "p99_ms",
+        ] {
+            assert!(
+                v[key]["mean"].is_f64() && v[key]["ci95"].is_f64(),
+                "{key}: {}",
+                v[key]
+            );
+        }
+        assert!(
+            v.get("reports").is_none(),
+            "the per-run reports are left out"
+        );
+        let mean = v["throughput_rps"]["mean"].as_f64().expect("a number");
+        assert!((mean - 50.0).abs() < 5.0, "{mean}");
+    }
+}
+
+mod validate {
+    use super::*;
+
+    #[test]
+    fn a_valid_file_reports_its_size_and_bottleneck() {
+        let dir = TempDir::new("validate-ok");
+        let file = dir.write(SINGLE, preset_text(SINGLE));
+        let out = scaleplay(&["validate", &file]);
+        ok(&out);
+        assert_eq!(
+            out.stdout,
+            "ok: 3 nodes, 2 edges; bottleneck box at 666.7 req/s\n"
+        );
+    }
+
+    #[test]
+    fn every_problem_is_listed_one_per_line() {
+        let dir = TempDir::new("validate-problems");
+        let file = dir.write(
+            "broken.json",
+            r#"{"version": 1, "name": "broken",
+                "nodes": [
+                  {"id": "a", "kind": "blob"},
+                  {"id": "a", "kind": "server"},
+                  {"id": "u", "kind": "client",
+                   "params": {"rps": 5, "mix": {"read": 0.5, "write": 0.2}}}],
+                "edges": [{"from": "u", "to": "a"}]}"#,
+        );
+        let out = scaleplay(&["validate", &file]);
+        assert_eq!(out.code, 1, "{out:?}");
+        let lines: Vec<&str> = out.stdout.lines().collect();
+        assert_eq!(lines.len(), 3, "{}", out.stdout);
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.starts_with(&format!("{file}: node "))),
+            "{lines:?}"
+        );
+        assert!(lines[0].contains("unknown kind \"blob\""), "{}", lines[0]);
+        assert!(lines[1].contains("duplicate id"), "{}", lines[1]);
+        assert!(
+            lines[2].contains("node \"u\"") && lines[2].contains("sum to 1"),
+            "{}",
+            lines[2]
+        );
+        assert!(
+            out.stderr.starts_with("error: ") && out.stderr.contains("3 problems"),
+            "{}",
+            out.stderr
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_json_is_one_problem() {
+        let dir = TempDir::new("validate-syntax");
+        let file = dir.write("nope.json", "not json");
+        let out = scaleplay(&["validate", &file]);
+        assert_eq!(out.code, 1, "{out:?}");
+        assert!(
+            out.stdout.contains("not a valid scenario file"),
+            "{}",
+            out.stdout
+        );
+    }
+}
+
+mod presets {
+    use super::*;
+
+    #[test]
+    fn lists_the_ten_with_their_names() {
+        let out = scaleplay(&["presets"]);
+        ok(&out);
+        let first = out
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("01-"))
+            .expect("preset 01");
+        assert_eq!(
+            first.split_whitespace().collect::<Vec<_>>(),
+            ["01-single-server.json", "Single", "server"]
+        );
+        let files = out.stdout.lines().filter(|l| l.contains(".json")).count();
+        assert_eq!(files, 10, "{}", out.stdout);
+    }
+
+    #[test]
+    fn out_writes_ten_files_that_each_validate() {
+        let dir = TempDir::new("presets-out");
+        let target = dir.path("nested/presets");
+        let target = target.to_str().expect("UTF-8");
+        let out = scaleplay(&["presets", "--out", target]);
+        ok(&out);
+        let paths: Vec<&str> = out.stdout.lines().collect();
+        assert_eq!(paths.len(), 10, "{}", out.stdout);
+        for p in &paths {
+            assert!(p.starts_with(target) && p.ends_with(".json"), "{p}");
+            let v = scaleplay(&["validate", p]);
+            assert_eq!(
+                v.code, 0,
+                "{p} does not validate:\n{}{}",
+                v.stdout, v.stderr
+            );
+            assert!(v.stdout.starts_with("ok: "), "{}", v.stdout);
+        }
+        assert!(paths[0].ends_with("01-single-server.json"));
+        let written = std::fs::read_to_string(paths[0]).expect("written");
+        assert_eq!(written, preset_text(SINGLE));
+    }
+}
+
+mod sweep {
+    use super::*;
+
+    #[test]
+    fn finds_the_highest_rps_that_meets_the_slo() {
+        let dir = TempDir::new("sweep-rps");
+        let file = dir.write(SINGLE, preset_text(SINGLE));
+        // The box saturates at 666.7 req/s: 100 and 400 are fine, 700 and 1000 are not.
+        let out = scaleplay(&[
+            "sweep",
+            &file,
+            "--param",
+            "users.rps",
+            "--from",
+            "100",
+            "--to",
+            "1000",
+            "--steps",
+            "4",
+            "--duration",
+            "20",
+        ]);
+        ok(&out);
+        let text = &out.stdout;
+        assert!(
+            text.contains("SLO: p99 <= 500 ms, availability >= 99.9%"),
+            "{text}"
+        );
+        let header = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("users.rps"))
+            .expect("a header");
+        for col in [
+            "req/s",
+            "avail %",
+            "p50 ms",
+            "p99 ms",
+            "bottleneck",
+            "util %",
+            "meets SLO",
+        ] {
+            assert!(header.contains(col), "{header}");
+        }
+        let meets = |value: &str| {
+            let row = text
+                .lines()
+                .find(|l| l.split_whitespace().next() == Some(value))
+                .unwrap_or_else(|| panic!("no row for {value} in:\n{text}"));
+            assert!(row.contains(" box "), "{row}");
+            row.trim_end().ends_with("yes")
+        };
+        assert!(meets("100") && meets("400"), "{text}");
+        assert!(!meets("700") && !meets("1000"), "{text}");
+        assert!(
+            text.ends_with("highest value meeting the SLO: 400\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn over_workers_writes_integers_and_prints_json_rows() {
+        let dir = TempDir::new("sweep-workers");
+        // At 200 req/s of 12 ms work, 1 or 2 workers are overloaded; 4 are 60% busy.
+        let file = dir.write("busy.json", single_server_at(200));
+        let args = [
+            "sweep",
+            &file,
+            "--param",
+            "box.workers",
+            "--from",
+            "1",
+            "--to",
+            "4",
+            "--steps",
+            "4",
+            "--duration",
+            "20",
+        ];
+        let out = scaleplay(&args);
+        ok(&out);
+        assert!(
+            out.stdout.ends_with("highest value meeting the SLO: 4\n"),
+            "{}",
+            out.stdout
+        );
+
+        let out = scaleplay(&[&args[..], &["--json"]].concat());
+        ok(&out);
+        let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let rows = v["rows"].as_array().expect("rows");
+        let values: Vec<&Value> = rows.iter().map(|r| &r["value"]).collect();
+        assert_eq!(
+            values,
+            [1, 2, 3, 4].map(Value::from).iter().collect::<Vec<_>>()
+        );
+        assert_eq!(rows[0]["meets_slo"], false);
+        assert_eq!(rows[3]["meets_slo"], true);
+        assert_eq!(rows[3]["bottleneck"], "box");
+        let util = rows[3]["bottleneck_utilization"]
+            .as_f64()
+            .expect("a number");
+        assert!((util - 0.6).abs() < 0.1, "{util}");
+        assert_eq!(v["highest_meeting_slo"], 4);
+    }
+
+    #[test]
+    fn without_an_slo_availability_decides() {
+        let dir = TempDir::new("sweep-no-slo");
+        let mut v: Value = serde_json::from_str(&preset_text(SINGLE)).expect("JSON");
+        v.as_object_mut().expect("an object").remove("slo");
+        let file = dir.write("no-slo.json", v.to_string());
+        let out = scaleplay(&[
+            "sweep",
+            &file,
+            "--param",
+            "box.workers",
+            "--from",
+            "2",
+            "--to",
+            "8",
+            "--steps",
+            "2",
+            "--duration",
+            "20",
+        ]);
+        ok(&out);
+        assert!(
+            out.stdout.contains("the scenario has no SLO"),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains("highest value meeting the SLO: 8"),
+            "{}",
+            out.stdout
+        );
+    }
+}
+
+mod errors {
+    use super::*;
+
+    /// Runs `args`, expecting exit `code` and a one-line `error: ` message containing `needle`.
+    fn fails(args: &[&str], stdin: &[u8], code: i32, needle: &str) {
+        let out = scaleplay_with_stdin(args, stdin);
+        assert_eq!(out.code, code, "{args:?}: {out:?}");
+        assert!(
+            out.stderr.starts_with("error: "),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains(needle),
+            "{args:?}: want {needle:?} in {}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+    }
+
+    #[test]
+    fn unreadable_files_name_the_file_and_exit_2() {
+        let dir = TempDir::new("errors-files");
+        let missing = dir.path("missing.json");
+        let missing = missing.to_str().expect("UTF-8");
+        let dir_path = dir.0.to_str().expect("UTF-8");
+        let latin1 = dir.write("latin1.json", b"{\"name\": \"caf\xe9\"}");
+        let not_json = dir.write("notes.json", "version: 1\n");
+        let empty = dir.write("empty.json", "");
+        let huge = dir.write(
+            "huge.json",
+            vec![b' '; scaleplay_sim::validate::MAX_SCENARIO_BYTES + 1],
+        );
+        for cmd in ["run", "validate", "sweep"] {
+            let with = |file: &str| -> Vec<String> {
+                let mut a = vec![cmd.to_string(), file.to_string()];
+                if cmd == "sweep" {
+                    a.extend(
+                        [
+                            "--param",
+                            "box.workers",
+                            "--from",
+                            "1",
+                            "--to",
+                            "2",
+                            "--steps",
+                            "2",
+                        ]
+                        .map(String::from),
+                    );
+                }
+                a
+            };
+            let check = |file: &str, needle: &str| {
+                let args = with(file);
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                fails(&args, b"", 2, needle);
+            };
+            check(missing, &format!("no such file \"{missing}\""));
+            check(dir_path, "is a directory");
+            check(&latin1, "is not UTF-8 text");
+            check(&empty, "is empty");
+            check(&huge, "larger than 4194304 bytes");
+        }
+        // Not JSON: `run` cannot run it (2); `validate` reports it as the file's problem (1).
+        fails(&["run", &not_json], b"", 2, "not a valid scenario file");
+        fails(&["run", "-"], b"\xff\xfe", 2, "<stdin> is not UTF-8 text");
+        fails(
+            &["run", "-"],
+            b"[1, 2",
+            2,
+            "<stdin>: not a valid scenario file",
+        );
+    }
+
+    #[test]
+    fn an_invalid_scenario_lists_its_problems_and_exits_2() {
+        let dir = TempDir::new("errors-invalid");
+        let file = dir.write(
+            "bad.json",
+            r#"{"version": 1, "nodes": [{"id": "u", "kind": "client", "params": {"rps": -1}}]}"#,
+        );
+        let out = scaleplay(&["run", &file]);
+        assert_eq!(out.code, 2, "{out:?}");
+        assert!(
+            out.stderr.starts_with(&format!("error: {file}: ")),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("node \"u\""), "{}", out.stderr);
+    }
+
+    #[test]
+    fn bad_overrides_and_sweeps_say_what_to_do() {
+        let dir = TempDir::new("errors-args");
+        let file = dir.write(SINGLE, preset_text(SINGLE));
+        let f = file.as_str();
+        fails(
+            &["run", f, "--duration", "10"],
+            b"",
+            2,
+            "not longer than the scenario's warmup_s (10 s)",
+        );
+        fails(
+            &["run", f, "--duration", "-5"],
+            b"",
+            2,
+            "--duration must be a number of seconds > 0",
+        );
+        fails(&["run", f, "--replications", "0"], b"", 2, "--replications");
+        fails(
+            &["run", f, "--replications", "1001"],
+            b"",
+            2,
+            "--replications",
+        );
+        fails(&["run"], b"", 2, "FILE");
+        fails(&["bogus"], b"", 2, "bogus");
+        let sweep = |param: &'static str, from: &'static str, to: &'static str| {
+            vec![
+                "sweep",
+                f,
+                "--param",
+                param,
+                "--from",
+                from,
+                "--to",
+                to,
+                "--steps",
+                "2",
+                "--duration",
+                "20",
+            ]
+        };
+        fails(
+            &sweep("web.workers", "1", "2"),
+            b"",
+            2,
+            "has no node \"web\": use one of users, dns, box",
+        );
+        fails(
+            &sweep("box.wrokers", "1", "2"),
+            b"",
+            2,
+            "a server has no param \"wrokers\"",
+        );
+        fails(&sweep("workers", "1", "2"), b"", 2, "NODE.PARAM");
+        fails(
+            &sweep("box.workers", "0", "2"),
+            b"",
+            2,
+            "with box.workers = 0",
+        );
+        fails(&sweep("box.workers", "1.5", "2"), b"", 2, "workers");
+        fails(
+            &[&sweep("box.workers", "1", "2")[..], &["--steps", "1"]].concat(),
+            b"",
+            2,
+            "--steps",
+        );
+    }
+}
