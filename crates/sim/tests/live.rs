@@ -1,0 +1,79 @@
+//! The app's way of running: slices of virtual time, reports read mid-run, faults injected by
+//! a person while traffic flows.
+
+use scaleplay_sim::scenario::FaultAction;
+use scaleplay_sim::{presets, validate, SimTime, Simulation};
+
+fn preset_03_without_faults() -> Simulation {
+    let mut s = validate::parse(presets::find("03").unwrap().json).unwrap();
+    s.faults.clear();
+    Simulation::new(validate::validate(&s).unwrap(), 11)
+}
+
+#[test]
+fn slices_give_the_same_report_as_one_run() {
+    let mut sliced = preset_03_without_faults();
+    let mut t = 0.0;
+    while !sliced.finished() {
+        t += 0.37;
+        sliced.run_until(SimTime::from_secs(t));
+        assert!(sliced.progress() <= 1.0);
+    }
+    let whole = preset_03_without_faults().run();
+    assert_eq!(sliced.report().to_json(), whole.to_json());
+
+    let mut stepped = preset_03_without_faults();
+    while stepped.step(10_000) > 0 {}
+    assert!(stepped.finished());
+    assert_eq!(stepped.report().to_json(), whole.to_json());
+}
+
+#[test]
+fn a_fault_injected_mid_run_shows_in_series_nodes_and_markers() {
+    let mut sim = preset_03_without_faults();
+    sim.run_until(SimTime::from_secs(30.0));
+    let before = sim.report();
+    assert!(before.series.iter().all(|p| p.availability > 0.999));
+    assert_eq!(before.series.len(), 30);
+
+    sim.inject("web1", FaultAction::Fail, None).unwrap();
+    sim.run_until(SimTime::from_secs(45.0));
+    sim.inject("web1", FaultAction::Recover, None).unwrap();
+    sim.run_until(sim.end());
+    let r = sim.report();
+    let marks: Vec<_> = r
+        .faults
+        .iter()
+        .map(|f| (f.t_s, f.node.as_str(), f.action, f.source.as_str()))
+        .collect();
+    assert_eq!(
+        marks,
+        vec![
+            (30.0, "web1", FaultAction::Fail, "manual"),
+            (45.0, "web1", FaultAction::Recover, "manual")
+        ]
+    );
+    let dip = r
+        .series
+        .iter()
+        .filter(|p| p.t_s > 30.0 && p.t_s <= 35.0)
+        .map(|p| p.availability)
+        .fold(1.0, f64::min);
+    assert!(
+        dip < 0.8,
+        "requests fail until the balancer's health check: {dip}"
+    );
+    assert!(r
+        .series
+        .iter()
+        .filter(|p| p.t_s > 36.0)
+        .all(|p| p.availability > 0.99));
+    assert!(r.nodes["web1"].down > 0);
+    assert!(r.nodes["web1"].availability < 0.9);
+
+    assert!(sim
+        .inject("nope", FaultAction::Fail, None)
+        .unwrap_err()
+        .contains("no node"));
+    assert!(sim.inject("web1", FaultAction::Fail, Some(3)).is_err());
+}
