@@ -119,7 +119,9 @@ impl Simulation {
             return;
         };
         let mean = if fail { mtbf } else { mttr };
-        let at = self.now + Duration::from_secs(self.rng.exp(mean));
+        // At least 1 µs later: an interval that rounds to zero (a tiny mtbf_s/mttr_s) would
+        // schedule the next toggle at the same instant forever, and virtual time would stop.
+        let at = self.now + Duration::from_secs(self.rng.exp(mean)).max(Duration(1));
         if at <= self.model.duration {
             self.events.push(at, Event::Random { node, inst, fail });
         }

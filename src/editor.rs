@@ -1,0 +1,49 @@
+//! The canvas editor: the scenario's nodes and edges drawn in SVG, moved, connected, selected,
+//! panned and zoomed. View state (pan, zoom, selection, the wire being dragged) lives here;
+//! changes to the scenario go through [`edits::apply`].
+
+pub mod canvas;
+pub mod edits;
+pub mod geometry;
+
+use scaleplay_sim::scenario::Kind;
+
+/// The palette's label for a kind.
+pub fn palette_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Client => "Users",
+        Kind::Dns => "DNS",
+        Kind::Cdn => "CDN",
+        Kind::LoadBalancer => "Load balancer",
+        Kind::Server => "Server",
+        Kind::SessionStore => "Session store",
+        Kind::Cache => "Cache",
+        Kind::SqlPrimary => "SQL primary",
+        Kind::SqlReplica => "SQL replica",
+        Kind::Nosql => "NoSQL",
+        Kind::ShardRouter => "Shard router",
+        Kind::Queue => "Queue",
+        Kind::WorkerPool => "Worker pool",
+        Kind::ObjectStore => "Object store",
+    }
+}
+
+/// A one-glyph icon for a kind (text, so it needs no image assets).
+pub fn icon(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Client => "👥",
+        Kind::Dns => "🧭",
+        Kind::Cdn => "🌐",
+        Kind::LoadBalancer => "⚖",
+        Kind::Server => "🖥",
+        Kind::SessionStore => "🔑",
+        Kind::Cache => "⚡",
+        Kind::SqlPrimary => "🗄",
+        Kind::SqlReplica => "📑",
+        Kind::Nosql => "🧱",
+        Kind::ShardRouter => "🔀",
+        Kind::Queue => "📬",
+        Kind::WorkerPool => "⚙",
+        Kind::ObjectStore => "🪣",
+    }
+}

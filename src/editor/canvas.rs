@@ -1,0 +1,607 @@
+//! The SVG canvas: draws data-center frames, edges and nodes (coloured by utilization during a
+//! run, greyed when down, outlined when invalid or the bottleneck), and turns pointer, wheel and
+//! keyboard input into [`Edit`]s and view changes.
+//!
+//! Gestures: drag a node to move it (all selected nodes move together; snapped to the grid when
+//! snapping is on); drag from a node's output port onto another node to connect; drag empty
+//! space (or anything with Space held) to pan; Shift+drag empty space to box-select; click and
+//! Shift+click to select; wheel or the buttons to zoom; Shift+1 or the button to fit;
+//! Delete/Backspace to remove the selection. Palette items dropped here become nodes.
+
+use std::collections::BTreeMap;
+
+use leptos::ev;
+use leptos::prelude::*;
+use scaleplay_sim::scenario::{Kind, Scenario};
+use wasm_bindgen::JsCast;
+
+use crate::editor::edits::{check_connect, Edit};
+use crate::editor::geometry::{self, in_box, in_port, out_port, snap, View, NODE_H, NODE_W};
+use crate::panels::palette::{add_at_centre, PaletteDrag};
+use crate::runner::Run;
+use crate::state::{Analysis, Banner, Doc, Selection, Snap, ViewState};
+
+/// What a pointer drag is doing.
+#[derive(Clone, Debug, PartialEq)]
+enum Drag {
+    /// Moving the selected nodes; `dx, dy` is the offset so far in canvas units.
+    Move {
+        start: (f64, f64),
+        dx: f64,
+        dy: f64,
+        moved: bool,
+    },
+    /// Dragging a wire out of `from`'s output port; `at` is the pointer in canvas units.
+    Wire { from: String, at: (f64, f64) },
+    /// Panning from a start point with the view as it was.
+    Pan {
+        start: (f64, f64),
+        view: View,
+        moved: bool,
+    },
+    /// Box selection between two canvas points.
+    Select { a: (f64, f64), b: (f64, f64) },
+}
+
+/// Asks the canvas to fit the view to the scenario (after loading a preset).
+#[derive(Clone, Copy)]
+pub struct FitRequest(pub RwSignal<u32>);
+
+/// Requests a fit-to-view on the next render.
+pub fn request_fit() {
+    if let Some(f) = use_context::<FitRequest>() {
+        f.0.update(|n| *n += 1);
+    }
+}
+
+fn canvas_element() -> Option<web_sys::Element> {
+    web_sys::window()?
+        .document()?
+        .query_selector("[data-testid=canvas]")
+        .ok()
+        .flatten()
+}
+
+/// Size of the canvas on screen (a default before it is laid out).
+pub fn canvas_size() -> (f64, f64) {
+    canvas_element()
+        .map(|e| {
+            let r = e.get_bounding_client_rect();
+            (r.width(), r.height())
+        })
+        .filter(|(w, h)| *w > 0.0 && *h > 0.0)
+        .unwrap_or((800.0, 500.0))
+}
+
+/// Pointer position relative to the canvas's top-left corner, in screen pixels.
+fn local(x: f64, y: f64) -> Option<(f64, f64)> {
+    let r = canvas_element()?.get_bounding_client_rect();
+    Some((x - r.left(), y - r.top()))
+}
+
+fn inside_canvas(x: f64, y: f64) -> bool {
+    canvas_element().is_some_and(|e| {
+        let r = e.get_bounding_client_rect();
+        x >= r.left() && x <= r.right() && y >= r.top() && y <= r.bottom()
+    })
+}
+
+fn typing_in_a_field(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+/// The node (top-most) under canvas point `p`.
+fn node_at(s: &Scenario, p: (f64, f64)) -> Option<String> {
+    s.nodes
+        .iter()
+        .rev()
+        .find(|n| geometry::hit(n.x, n.y, p.0, p.1))
+        .map(|n| n.id.clone())
+}
+
+/// Fill colour of a node at `utilization` (green → amber → red).
+fn heat(u: f64) -> String {
+    let u = u.clamp(0.0, 1.0);
+    let (r, g) = if u < 0.5 {
+        (80.0 + 350.0 * u, 190.0)
+    } else {
+        (255.0, 190.0 - 300.0 * (u - 0.5))
+    };
+    format!("rgb({:.0},{:.0},90)", r.min(255.0), g.max(40.0))
+}
+
+/// The canvas.
+#[component]
+pub fn Canvas() -> impl IntoView {
+    let doc = expect_context::<Doc>();
+    let selection = expect_context::<Selection>().0;
+    let view_state = expect_context::<ViewState>().0;
+    let analysis = expect_context::<Analysis>().0;
+    let banner = expect_context::<Banner>().0;
+    let snapping = expect_context::<Snap>().0;
+    let run = expect_context::<Run>();
+    let palette = PaletteDrag(RwSignal::new(None));
+    provide_context(palette);
+    let fit = FitRequest(RwSignal::new(0));
+    provide_context(fit);
+    let drag = RwSignal::new(None::<Drag>);
+    let space = RwSignal::new(false);
+    let selected_edge = RwSignal::new(None::<(String, String)>);
+    let wire_hint = RwSignal::new(None::<String>);
+
+    let fit_now = move || {
+        let (w, h) = canvas_size();
+        let pts: Vec<(f64, f64)> = doc
+            .0
+            .with_untracked(|s| s.nodes.iter().map(|n| (n.x, n.y)).collect());
+        view_state.set(View::fit(&pts, w, h));
+    };
+    Effect::new(move |prev: Option<u32>| {
+        let n = fit.0.get();
+        if prev.is_some_and(|p| p != n) || prev.is_none() {
+            // After the DOM has laid out the new scenario.
+            leptos::leptos_dom::helpers::request_animation_frame(fit_now);
+        }
+        n
+    });
+
+    // Pointer moves and releases are followed on the window, so drags continue off the canvas.
+    let _move = window_event_listener(ev::pointermove, move |ev| {
+        let (cx, cy) = (ev.client_x() as f64, ev.client_y() as f64);
+        if palette.0.get_untracked().is_some() {
+            palette.0.update(|p| {
+                if let Some(p) = p {
+                    p.1 = cx;
+                    p.2 = cy;
+                }
+            });
+            return;
+        }
+        let Some(d) = drag.get_untracked() else {
+            return;
+        };
+        let Some((sx, sy)) = local(cx, cy) else {
+            return;
+        };
+        let view = view_state.get_untracked();
+        let p = view.to_canvas(sx, sy);
+        let next = match d {
+            Drag::Move { start, .. } => {
+                let (dx, dy) = (p.0 - start.0, p.1 - start.1);
+                Drag::Move {
+                    start,
+                    dx,
+                    dy,
+                    moved: dx.abs() + dy.abs() > 2.0,
+                }
+            }
+            Drag::Wire { from, .. } => {
+                let hint = doc.0.with_untracked(|s| {
+                    node_at(s, p)
+                        .filter(|t| *t != from)
+                        .and_then(|t| check_connect(s, &from, &t).err())
+                });
+                wire_hint.set(hint);
+                Drag::Wire { from, at: p }
+            }
+            Drag::Pan {
+                start, view: v0, ..
+            } => {
+                let (dx, dy) = (sx - start.0, sy - start.1);
+                view_state.set(View {
+                    pan_x: v0.pan_x + dx,
+                    pan_y: v0.pan_y + dy,
+                    ..v0
+                });
+                Drag::Pan {
+                    start,
+                    view: v0,
+                    moved: dx.abs() + dy.abs() > 3.0,
+                }
+            }
+            Drag::Select { a, .. } => Drag::Select { a, b: p },
+        };
+        drag.set(Some(next));
+    });
+    let _up = window_event_listener(ev::pointerup, move |ev| {
+        let (cx, cy) = (ev.client_x() as f64, ev.client_y() as f64);
+        if let Some((kind, _, _)) = palette.0.get_untracked() {
+            palette.0.set(None);
+            drop_from_palette(kind, cx, cy, &ev);
+            return;
+        }
+        let Some(d) = drag.get_untracked() else {
+            return;
+        };
+        drag.set(None);
+        wire_hint.set(None);
+        let view = view_state.get_untracked();
+        let p = local(cx, cy).map(|(sx, sy)| view.to_canvas(sx, sy));
+        match d {
+            Drag::Move {
+                dx,
+                dy,
+                moved: true,
+                ..
+            } => {
+                let snap_on = snapping.get_untracked();
+                let ids = selection.get_untracked();
+                let moves = doc.0.with_untracked(|s| {
+                    s.nodes
+                        .iter()
+                        .filter(|n| ids.contains(&n.id))
+                        .map(|n| {
+                            let (x, y) = (n.x + dx, n.y + dy);
+                            if snap_on {
+                                (n.id.clone(), snap(x), snap(y))
+                            } else {
+                                (n.id.clone(), x, y)
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                });
+                doc.apply(Edit::MoveNodes(moves));
+            }
+            Drag::Wire { from, .. } => {
+                if let Some(to) = p.and_then(|p| doc.0.with_untracked(|s| node_at(s, p))) {
+                    if to != from {
+                        doc.apply(Edit::Connect { from, to });
+                    }
+                }
+            }
+            Drag::Pan { moved: false, .. } => {
+                selection.set(Vec::new());
+                selected_edge.set(None);
+            }
+            Drag::Select { a, b } => {
+                let ids = doc.0.with_untracked(|s| {
+                    s.nodes
+                        .iter()
+                        .filter(|n| in_box(n.x, n.y, a, b))
+                        .map(|n| n.id.clone())
+                        .collect()
+                });
+                selection.set(ids);
+            }
+            _ => {}
+        }
+    });
+    let _keys = window_event_listener(ev::keydown, move |ev| {
+        if typing_in_a_field(&ev) {
+            return;
+        }
+        match ev.key().as_str() {
+            " " => {
+                space.set(true);
+                ev.prevent_default();
+            }
+            "Delete" | "Backspace" => {
+                let nodes = selection.get_untracked();
+                let edges: Vec<_> = selected_edge.get_untracked().into_iter().collect();
+                if !nodes.is_empty() || !edges.is_empty() {
+                    ev.prevent_default();
+                    doc.apply(Edit::Delete { nodes, edges });
+                    selection.set(Vec::new());
+                    selected_edge.set(None);
+                }
+            }
+            "!" if ev.shift_key() => fit_now(),
+            _ if ev.code() == "Digit1" && ev.shift_key() => fit_now(),
+            _ => {}
+        }
+    });
+    let _keyup = window_event_listener(ev::keyup, move |ev| {
+        if ev.key() == " " {
+            space.set(false);
+        }
+    });
+
+    let on_background_down = move |ev: ev::PointerEvent| {
+        if ev.button() != 0 && ev.button() != 1 {
+            return;
+        }
+        let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else {
+            return;
+        };
+        let view = view_state.get_untracked();
+        if ev.shift_key() && !space.get_untracked() {
+            let p = view.to_canvas(sx, sy);
+            drag.set(Some(Drag::Select { a: p, b: p }));
+        } else {
+            drag.set(Some(Drag::Pan {
+                start: (sx, sy),
+                view,
+                moved: false,
+            }));
+        }
+    };
+    let on_wheel = move |ev: ev::WheelEvent| {
+        ev.prevent_default();
+        let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else {
+            return;
+        };
+        let factor = if ev.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 };
+        view_state.update(|v| *v = v.zoom_at(factor, sx, sy));
+    };
+    let zoom_button = move |factor: f64| {
+        move |_| {
+            let (w, h) = canvas_size();
+            view_state.update(|v| *v = v.zoom_at(factor, w / 2.0, h / 2.0));
+        }
+    };
+
+    // Live figures per node: the latest window's utilization, and whether it is down.
+    let live = Memo::new(move |_| {
+        run.report.with(|r| {
+            r.as_ref().map(|r| {
+                r.nodes
+                    .iter()
+                    .map(|(id, n)| {
+                        let u = n.utilization_series.last().copied().unwrap_or(n.utilization);
+                        let tip = format!(
+                            "utilization {:.0}%, {:.1} req/s ok, p99 {:.1} ms, rejected {}, down {}",
+                            u * 100.0,
+                            n.throughput_rps,
+                            n.latency_ms.p99,
+                            n.rejected,
+                            n.down
+                        );
+                        (id.clone(), (u, n.instances_now == 0, tip))
+                    })
+                    .collect::<BTreeMap<_, _>>()
+            })
+        })
+    });
+
+    let frames = move || {
+        doc.0.with(|s| {
+            let mut by_dc: BTreeMap<&str, (f64, f64, f64, f64)> = BTreeMap::new();
+            for n in &s.nodes {
+                let e = by_dc.entry(n.dc.as_str()).or_insert((f64::MAX, f64::MAX, f64::MIN, f64::MIN));
+                *e = (e.0.min(n.x), e.1.min(n.y), e.2.max(n.x + NODE_W), e.3.max(n.y + NODE_H));
+            }
+            by_dc
+                .into_iter()
+                .map(|(dc, (x0, y0, x1, y1))| {
+                    view! {
+                        <g class="dc-frame" data-testid=format!("dc-{dc}")>
+                            <rect x=x0 - 16.0 y=y0 - 28.0 width=x1 - x0 + 32.0 height=y1 - y0 + 44.0 rx="10"/>
+                            <text x=x0 - 8.0 y=y0 - 12.0>{dc.to_string()}</text>
+                        </g>
+                    }
+                })
+                .collect_view()
+        })
+    };
+
+    let edges = move || {
+        let moving = match drag.get() {
+            Some(Drag::Move { dx, dy, .. }) => Some((dx, dy)),
+            _ => None,
+        };
+        let sel = selection.get();
+        doc.0.with(|s| {
+            let pos = |id: &str| {
+                s.node(id).map(|n| {
+                    let (dx, dy) = if sel.contains(&n.id) { moving.unwrap_or((0.0, 0.0)) } else { (0.0, 0.0) };
+                    (n.x + dx, n.y + dy)
+                })
+            };
+            s.edges
+                .iter()
+                .filter_map(|e| {
+                    let (a, b) = (pos(&e.from)?, pos(&e.to)?);
+                    let d = geometry::wire(out_port(a.0, a.1), in_port(b.0, b.1));
+                    let key = (e.from.clone(), e.to.clone());
+                    let key2 = key.clone();
+                    let is_sel = move || selected_edge.get().as_ref() == Some(&key2);
+                    Some(view! {
+                        <g class="edge" class:selected=is_sel data-testid=format!("edge-{}-{}", e.from, e.to)
+                            on:pointerdown=move |ev: ev::PointerEvent| {
+                                ev.stop_propagation();
+                                selected_edge.set(Some(key.clone()));
+                                selection.set(Vec::new());
+                            }>
+                            <path class="edge-hit" d=d.clone()/>
+                            <path class="edge-line" d=d marker-end="url(#arrow)"/>
+                        </g>
+                    })
+                })
+                .collect_view()
+        })
+    };
+
+    let nodes = move || {
+        let moving = match drag.get() {
+            Some(Drag::Move { dx, dy, .. }) => Some((dx, dy)),
+            _ => None,
+        };
+        let sel = selection.get();
+        let bottleneck = analysis.with(|a| {
+            a.capacity
+                .as_ref()
+                .and_then(|c| c.bottleneck.clone().map(|b| (b, c.max_rps)))
+        });
+        doc.0.with(|s| {
+            s.nodes
+                .iter()
+                .map(|n| {
+                    let selected = sel.contains(&n.id);
+                    let (dx, dy) = if selected { moving.unwrap_or((0.0, 0.0)) } else { (0.0, 0.0) };
+                    let (x, y) = (n.x + dx, n.y + dy);
+                    let kind = Kind::parse(&n.kind);
+                    let problems: Vec<String> = analysis.with_untracked(|a| {
+                        a.problems.iter().filter(|p| p.node.as_deref() == Some(n.id.as_str())).map(|p| p.message.clone()).collect()
+                    });
+                    let instances = n.params.get("instances").or_else(|| n.params.get("partitions")).and_then(|v| v.as_u64());
+                    let figures = live.with_untracked(|l| l.as_ref().and_then(|l| l.get(&n.id).cloned()));
+                    let fill = figures.as_ref().map_or("#eef2f7".to_string(), |f| if f.1 { "#bbbbbb".to_string() } else { heat(f.0) });
+                    let down = figures.as_ref().is_some_and(|f| f.1);
+                    let is_bottleneck = bottleneck.as_ref().is_some_and(|(b, _)| *b == n.id);
+                    let mut tip = format!("{} ({})", n.name, n.kind);
+                    if let Some(f) = &figures {
+                        tip.push_str(&format!("\n{}", f.2));
+                    }
+                    if is_bottleneck {
+                        if let Some((_, Some(max))) = &bottleneck {
+                            tip.push_str(&format!("\nbottleneck: saturates at {max:.0} req/s"));
+                        }
+                    }
+                    for p in &problems {
+                        tip.push_str(&format!("\n⚠ {p}"));
+                    }
+                    let id = n.id.clone();
+                    let (id_down, id_port) = (id.clone(), id.clone());
+                    let label = kind.map_or("?", crate::editor::palette_label);
+                    let sub = match instances {
+                        Some(k) if k > 1 => format!("{label} ×{k}"),
+                        _ => label.to_string(),
+                    };
+                    let sub = if is_bottleneck {
+                        bottleneck.as_ref().and_then(|(_, m)| *m).map_or(sub.clone(), |m| format!("{sub} · max {m:.0}/s"))
+                    } else {
+                        sub
+                    };
+                    let can_call = kind.is_some_and(|k| Kind::ALL.iter().any(|t| scaleplay_sim::model::can_connect(k, *t).is_ok()));
+                    let can_be_called = kind.is_some_and(|k| k != Kind::Client);
+                    view! {
+                        <g class="node" class:selected=selected class:invalid=!problems.is_empty()
+                            class:down=down class:bottleneck=is_bottleneck
+                            data-testid=format!("node-{}", n.id)
+                            transform=format!("translate({x:.1},{y:.1})")
+                            on:pointerdown=move |ev: ev::PointerEvent| {
+                                if ev.button() != 0 || space.get_untracked() {
+                                    return;
+                                }
+                                ev.stop_propagation();
+                                let id = id_down.clone();
+                                let mut sel = selection.get_untracked();
+                                if ev.shift_key() {
+                                    if let Some(i) = sel.iter().position(|s| *s == id) { sel.remove(i); } else { sel.push(id); }
+                                } else if !sel.contains(&id) {
+                                    sel = vec![id];
+                                }
+                                selection.set(sel);
+                                selected_edge.set(None);
+                                banner.set(None);
+                                let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else { return };
+                                let p = view_state.get_untracked().to_canvas(sx, sy);
+                                drag.set(Some(Drag::Move { start: p, dx: 0.0, dy: 0.0, moved: false }));
+                            }>
+                            <title>{tip}</title>
+                            <rect class="node-box" width=NODE_W height=NODE_H rx="8" style=format!("fill:{fill}")/>
+                            <text class="node-icon" x="10" y="32">{kind.map_or("?", crate::editor::icon)}</text>
+                            <text class="node-name" x="36" y="22">{n.name.clone()}</text>
+                            <text class="node-kind" x="36" y="40">{sub}</text>
+                            {can_be_called.then(|| view! {
+                                <circle class="port port-in" cx="0" cy=NODE_H / 2.0 r="6" data-testid=format!("port-in-{}", n.id)/>
+                            })}
+                            {can_call.then(|| view! {
+                                <circle class="port port-out" cx=NODE_W cy=NODE_H / 2.0 r="7" data-testid=format!("port-out-{}", id_port)
+                                    on:pointerdown=move |ev: ev::PointerEvent| {
+                                        ev.stop_propagation();
+                                        let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else { return };
+                                        let at = view_state.get_untracked().to_canvas(sx, sy);
+                                        drag.set(Some(Drag::Wire { from: id_port.clone(), at }));
+                                    }/>
+                            })}
+                        </g>
+                    }
+                })
+                .collect_view()
+        })
+    };
+
+    let overlay = move || {
+        match drag.get() {
+        Some(Drag::Wire { from, at }) => doc.0.with(|s| {
+            s.node(&from).map(|n| {
+                let d = geometry::wire(out_port(n.x, n.y), at);
+                view! { <path class="wire-preview" d=d/> }.into_any()
+            })
+        }),
+        Some(Drag::Select { a, b }) => Some(
+            view! {
+                <rect class="select-box" x=a.0.min(b.0) y=a.1.min(b.1) width=(a.0 - b.0).abs() height=(a.1 - b.1).abs()/>
+            }
+            .into_any(),
+        ),
+        _ => None,
+    }
+    };
+    let transform = move || {
+        let v = view_state.get();
+        format!(
+            "translate({:.1},{:.1}) scale({:.3})",
+            v.pan_x, v.pan_y, v.zoom
+        )
+    };
+    let ghost = move || {
+        palette.0.get().map(|(kind, x, y)| {
+            view! {
+                <div class="palette-ghost" style=format!("left:{x}px;top:{y}px")>
+                    {crate::editor::icon(kind)}" "{crate::editor::palette_label(kind)}
+                </div>
+            }
+        })
+    };
+
+    view! {
+        <div class="canvas-wrap">
+            <div class="canvas-tools">
+                <button data-testid="zoom-in" title="Zoom in" on:click=zoom_button(1.25)>"+"</button>
+                <button data-testid="zoom-out" title="Zoom out" on:click=zoom_button(0.8)>"−"</button>
+                <button data-testid="fit" title="Fit to view (Shift+1)" on:click=move |_| fit_now()>"Fit"</button>
+                <label title="Snap to grid"><input type="checkbox" data-testid="snap" prop:checked=move || snapping.get()
+                    on:change=move |ev| snapping.set(event_target_checked(&ev))/>" Snap"</label>
+                {move || wire_hint.get().map(|h| view! { <span class="wire-hint" data-testid="wire-hint">{h}</span> })}
+            </div>
+            <svg data-testid="canvas" class="canvas" class:panning=move || space.get()
+                on:pointerdown=on_background_down on:wheel=on_wheel>
+                <defs>
+                    <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z"/>
+                    </marker>
+                    <pattern id="grid" width="20" height="20" patternUnits="userSpaceOnUse">
+                        <path d="M 20 0 L 0 0 0 20" class="grid-line"/>
+                    </pattern>
+                </defs>
+                <g transform=transform>
+                    <rect class="grid" x="-5000" y="-5000" width="10000" height="10000" fill="url(#grid)"/>
+                    {frames}
+                    {edges}
+                    {nodes}
+                    {overlay}
+                </g>
+            </svg>
+            {ghost}
+        </div>
+    }
+}
+
+/// A palette item released at screen point (x, y): a node where it lands on the canvas, or,
+/// when it was a plain click on the item, a node at the centre of the view.
+fn drop_from_palette(kind: Kind, x: f64, y: f64, ev: &web_sys::PointerEvent) {
+    let on_item = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest(".palette-item").ok().flatten())
+        .is_some();
+    if inside_canvas(x, y) {
+        let Some((sx, sy)) = local(x, y) else { return };
+        let view = expect_context::<ViewState>().0.get_untracked();
+        let (cx, cy) = view.to_canvas(sx, sy);
+        let (cx, cy) = (cx - NODE_W / 2.0, cy - NODE_H / 2.0);
+        let snap_on = expect_context::<Snap>().0.get_untracked();
+        let (cx, cy) = if snap_on {
+            (snap(cx), snap(cy))
+        } else {
+            (cx, cy)
+        };
+        expect_context::<Doc>().apply(Edit::AddNode { kind, x: cx, y: cy });
+    } else if on_item {
+        add_at_centre(kind);
+    }
+}

@@ -1,0 +1,307 @@
+//! Every change a person makes to the scenario, as data. The canvas and panels emit [`Edit`]s;
+//! [`apply`] is the one place they change the scenario, so undo/redo can be a stack of states
+//! and the rules (what may connect to what) are tested natively.
+
+use scaleplay_sim::model::can_connect;
+use scaleplay_sim::scenario::{EdgeSpec, Kind, NodeSpec, Scenario};
+use serde_json::{Map, Value};
+
+/// One change to the scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// A new node of `kind` at canvas position (x, y).
+    AddNode { kind: Kind, x: f64, y: f64 },
+    /// Nodes moved to new positions.
+    MoveNodes(Vec<(String, f64, f64)>),
+    /// A call edge `from → to`.
+    Connect { from: String, to: String },
+    /// Remove nodes (with their edges and faults) and edges.
+    Delete {
+        nodes: Vec<String>,
+        edges: Vec<(String, String)>,
+    },
+    /// Set (or with `Value::Null`, remove) a param of a node.
+    SetParam {
+        node: String,
+        key: String,
+        value: Value,
+    },
+    /// Rename a node or move it to another data center.
+    SetNodeField {
+        node: String,
+        field: NodeField,
+        value: String,
+    },
+    /// Set a scenario setting.
+    SetSetting { setting: Setting, value: Value },
+    /// Replace the whole scenario (preset, import).
+    Replace(Box<Scenario>),
+}
+
+/// Editable text fields of a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeField {
+    /// Display name.
+    Name,
+    /// Data center.
+    Dc,
+}
+
+/// Editable scenario settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Setting {
+    /// Scenario name.
+    Name,
+    /// Seed.
+    Seed,
+    /// Duration in seconds.
+    Duration,
+    /// Warm-up in seconds.
+    Warmup,
+    /// p99 SLO in ms (null removes).
+    SloP99,
+    /// Availability SLO (null removes).
+    SloAvailability,
+}
+
+/// Applies `edit` to `s`; on refusal returns why, and leaves `s` unchanged.
+pub fn apply(s: &mut Scenario, edit: Edit) -> Result<(), String> {
+    match edit {
+        Edit::AddNode { kind, x, y } => {
+            let id = fresh_id(s, kind.as_str());
+            let name = default_name(kind, &id);
+            s.nodes.push(NodeSpec {
+                id,
+                kind: kind.as_str().to_string(),
+                name,
+                x,
+                y,
+                dc: scaleplay_sim::scenario::default_dc(),
+                params: Map::new(),
+            });
+        }
+        Edit::MoveNodes(moves) => {
+            for (id, x, y) in moves {
+                if let Some(n) = s.nodes.iter_mut().find(|n| n.id == id) {
+                    n.x = x;
+                    n.y = y;
+                }
+            }
+        }
+        Edit::Connect { from, to } => check_connect(s, &from, &to).map(|()| {
+            s.edges.push(EdgeSpec {
+                from,
+                to,
+                latency_ms: None,
+            })
+        })?,
+        Edit::Delete { nodes, edges } => {
+            s.nodes.retain(|n| !nodes.contains(&n.id));
+            s.edges.retain(|e| {
+                !nodes.contains(&e.from)
+                    && !nodes.contains(&e.to)
+                    && !edges.iter().any(|(f, t)| *f == e.from && *t == e.to)
+            });
+            s.faults
+                .retain(|f| f.node.as_ref().is_none_or(|n| !nodes.contains(n)));
+        }
+        Edit::SetParam { node, key, value } => {
+            let n = node_mut(s, &node)?;
+            if value.is_null() {
+                n.params.remove(&key);
+            } else {
+                n.params.insert(key, value);
+            }
+        }
+        Edit::SetNodeField { node, field, value } => {
+            let n = node_mut(s, &node)?;
+            match field {
+                NodeField::Name => n.name = value,
+                NodeField::Dc => n.dc = value,
+            }
+        }
+        Edit::SetSetting { setting, value } => {
+            let num = || {
+                value
+                    .as_f64()
+                    .ok_or_else(|| "expected a number".to_string())
+            };
+            match setting {
+                Setting::Name => s.name = value.as_str().unwrap_or_default().to_string(),
+                Setting::Seed => {
+                    s.seed = value.as_u64().ok_or("the seed is a whole number >= 0")?
+                }
+                Setting::Duration => s.duration_s = num()?,
+                Setting::Warmup => s.warmup_s = num()?,
+                Setting::SloP99 => s.slo.p99_ms = value.as_f64(),
+                Setting::SloAvailability => s.slo.availability = value.as_f64(),
+            }
+        }
+        Edit::Replace(new) => *s = *new,
+    }
+    Ok(())
+}
+
+/// Whether `from → to` may be added, and if not, why (shown while dragging a wire).
+pub fn check_connect(s: &Scenario, from: &str, to: &str) -> Result<(), String> {
+    if from == to {
+        return Err("a node cannot call itself".into());
+    }
+    let kind = |id: &str| {
+        s.node(id)
+            .and_then(|n| Kind::parse(&n.kind))
+            .ok_or_else(|| format!("no node \"{id}\""))
+    };
+    can_connect(kind(from)?, kind(to)?)?;
+    if s.edges.iter().any(|e| e.from == from && e.to == to) {
+        return Err(format!("{from} already calls {to}"));
+    }
+    Ok(())
+}
+
+fn node_mut<'a>(s: &'a mut Scenario, id: &str) -> Result<&'a mut NodeSpec, String> {
+    s.nodes
+        .iter_mut()
+        .find(|n| n.id == id)
+        .ok_or_else(|| format!("no node \"{id}\""))
+}
+
+/// `server`, `server-2`, `server-3`, …: the first id of that stem not yet taken.
+pub fn fresh_id(s: &Scenario, stem: &str) -> String {
+    let taken = |id: &str| s.nodes.iter().any(|n| n.id == id);
+    if !taken(stem) {
+        return stem.to_string();
+    }
+    (2..)
+        .map(|k| format!("{stem}-{k}"))
+        .find(|id| !taken(id))
+        .unwrap_or_default()
+}
+
+fn default_name(kind: Kind, id: &str) -> String {
+    let label = crate::editor::palette_label(kind);
+    match id.rsplit_once('-') {
+        Some((_, n)) if n.chars().all(|c| c.is_ascii_digit()) => format!("{label} {n}"),
+        _ => label.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty() -> Scenario {
+        scaleplay_sim::validate::parse(r#"{"version": 1}"#).unwrap()
+    }
+
+    #[test]
+    fn add_connect_move_delete() {
+        let mut s = empty();
+        apply(
+            &mut s,
+            Edit::AddNode {
+                kind: Kind::Client,
+                x: 1.0,
+                y: 2.0,
+            },
+        )
+        .unwrap();
+        apply(
+            &mut s,
+            Edit::AddNode {
+                kind: Kind::Server,
+                x: 3.0,
+                y: 4.0,
+            },
+        )
+        .unwrap();
+        apply(
+            &mut s,
+            Edit::AddNode {
+                kind: Kind::Server,
+                x: 5.0,
+                y: 6.0,
+            },
+        )
+        .unwrap();
+        let ids: Vec<_> = s.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["client", "server", "server-2"]);
+        assert_eq!(s.nodes[2].name, "Server 2");
+        apply(
+            &mut s,
+            Edit::Connect {
+                from: "client".into(),
+                to: "server".into(),
+            },
+        )
+        .unwrap();
+        let dup = apply(
+            &mut s,
+            Edit::Connect {
+                from: "client".into(),
+                to: "server".into(),
+            },
+        );
+        assert!(dup.unwrap_err().contains("already"));
+        let bad = apply(
+            &mut s,
+            Edit::Connect {
+                from: "server".into(),
+                to: "client".into(),
+            },
+        );
+        assert!(bad.unwrap_err().contains("cannot call a client"));
+        apply(&mut s, Edit::MoveNodes(vec![("server".into(), 10.0, 20.0)])).unwrap();
+        assert_eq!((s.nodes[1].x, s.nodes[1].y), (10.0, 20.0));
+        apply(
+            &mut s,
+            Edit::Delete {
+                nodes: vec!["server".into()],
+                edges: vec![],
+            },
+        )
+        .unwrap();
+        assert_eq!(s.nodes.len(), 2);
+        assert!(s.edges.is_empty(), "edges of a deleted node go with it");
+    }
+
+    #[test]
+    fn params_and_settings() {
+        let mut s = empty();
+        apply(
+            &mut s,
+            Edit::AddNode {
+                kind: Kind::Server,
+                x: 0.0,
+                y: 0.0,
+            },
+        )
+        .unwrap();
+        let set = |k: &str, v: Value| Edit::SetParam {
+            node: "server".into(),
+            key: k.into(),
+            value: v,
+        };
+        apply(&mut s, set("workers", Value::from(4))).unwrap();
+        assert_eq!(s.nodes[0].params["workers"], 4);
+        apply(&mut s, set("workers", Value::Null)).unwrap();
+        assert!(s.nodes[0].params.is_empty());
+        apply(
+            &mut s,
+            Edit::SetSetting {
+                setting: Setting::Seed,
+                value: Value::from(9),
+            },
+        )
+        .unwrap();
+        assert_eq!(s.seed, 9);
+        assert!(apply(
+            &mut s,
+            Edit::SetSetting {
+                setting: Setting::Seed,
+                value: Value::from(-1)
+            }
+        )
+        .is_err());
+    }
+}

@@ -1,0 +1,170 @@
+//! Layout math of the canvas, kept free of the DOM so it is tested natively: node boxes, port
+//! positions, screen↔canvas transforms, snapping, fit-to-view and box selection.
+
+/// Width of a node box in canvas units.
+pub const NODE_W: f64 = 132.0;
+/// Height of a node box.
+pub const NODE_H: f64 = 52.0;
+/// Grid pitch for snapping.
+pub const GRID: f64 = 20.0;
+
+/// Pan and zoom: a canvas point p appears on screen at `p * zoom + pan`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    /// Screen offset of the canvas origin.
+    pub pan_x: f64,
+    /// Screen offset of the canvas origin.
+    pub pan_y: f64,
+    /// Scale factor.
+    pub zoom: f64,
+}
+
+impl Default for View {
+    fn default() -> View {
+        View {
+            pan_x: 0.0,
+            pan_y: 0.0,
+            zoom: 1.0,
+        }
+    }
+}
+
+/// Zoom limits.
+pub const MIN_ZOOM: f64 = 0.2;
+/// Zoom limits.
+pub const MAX_ZOOM: f64 = 3.0;
+
+impl View {
+    /// Screen → canvas coordinates.
+    pub fn to_canvas(&self, sx: f64, sy: f64) -> (f64, f64) {
+        ((sx - self.pan_x) / self.zoom, (sy - self.pan_y) / self.zoom)
+    }
+
+    /// Canvas → screen coordinates.
+    pub fn to_screen(&self, x: f64, y: f64) -> (f64, f64) {
+        (x * self.zoom + self.pan_x, y * self.zoom + self.pan_y)
+    }
+
+    /// Zooms by `factor` keeping the screen point (sx, sy) fixed.
+    pub fn zoom_at(&self, factor: f64, sx: f64, sy: f64) -> View {
+        let zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+        let (cx, cy) = self.to_canvas(sx, sy);
+        View {
+            pan_x: sx - cx * zoom,
+            pan_y: sy - cy * zoom,
+            zoom,
+        }
+    }
+
+    /// The view that shows every box (x, y of top-left corners) inside a `w`×`h` screen.
+    pub fn fit(points: &[(f64, f64)], w: f64, h: f64) -> View {
+        if points.is_empty() || w <= 0.0 || h <= 0.0 {
+            return View::default();
+        }
+        let margin = 40.0;
+        let min_x = points.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
+        let min_y = points.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+        let max_x = points
+            .iter()
+            .map(|p| p.0 + NODE_W)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let max_y = points
+            .iter()
+            .map(|p| p.1 + NODE_H)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let zoom = ((w - 2.0 * margin) / (max_x - min_x))
+            .min((h - 2.0 * margin) / (max_y - min_y))
+            .clamp(MIN_ZOOM, 1.5);
+        let cx = (min_x + max_x) / 2.0;
+        let cy = (min_y + max_y) / 2.0;
+        View {
+            pan_x: w / 2.0 - cx * zoom,
+            pan_y: h / 2.0 - cy * zoom,
+            zoom,
+        }
+    }
+}
+
+/// Rounds to the grid.
+pub fn snap(v: f64) -> f64 {
+    (v / GRID).round() * GRID
+}
+
+/// The output port (right middle) of a node at (x, y).
+pub fn out_port(x: f64, y: f64) -> (f64, f64) {
+    (x + NODE_W, y + NODE_H / 2.0)
+}
+
+/// The input port (left middle) of a node at (x, y).
+pub fn in_port(x: f64, y: f64) -> (f64, f64) {
+    (x, y + NODE_H / 2.0)
+}
+
+/// Whether canvas point (px, py) is inside the node box at (x, y).
+pub fn hit(x: f64, y: f64, px: f64, py: f64) -> bool {
+    px >= x && px <= x + NODE_W && py >= y && py <= y + NODE_H
+}
+
+/// Whether the node box at (x, y) intersects the rectangle spanned by two corners.
+pub fn in_box(x: f64, y: f64, a: (f64, f64), b: (f64, f64)) -> bool {
+    let (lx, hx) = (a.0.min(b.0), a.0.max(b.0));
+    let (ly, hy) = (a.1.min(b.1), a.1.max(b.1));
+    x + NODE_W >= lx && x <= hx && y + NODE_H >= ly && y <= hy
+}
+
+/// A smooth wire from an output port to an input port (SVG path data).
+pub fn wire(a: (f64, f64), b: (f64, f64)) -> String {
+    let dx = ((b.0 - a.0).abs() / 2.0).max(30.0);
+    format!(
+        "M {:.1} {:.1} C {:.1} {:.1}, {:.1} {:.1}, {:.1} {:.1}",
+        a.0,
+        a.1,
+        a.0 + dx,
+        a.1,
+        b.0 - dx,
+        b.1,
+        b.0,
+        b.1
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn screen_and_canvas_round_trip_and_zoom_keeps_the_pointer_still() {
+        let v = View {
+            pan_x: 10.0,
+            pan_y: -5.0,
+            zoom: 2.0,
+        };
+        let (x, y) = v.to_canvas(110.0, 95.0);
+        assert_eq!((x, y), (50.0, 50.0));
+        assert_eq!(v.to_screen(x, y), (110.0, 95.0));
+        let z = v.zoom_at(1.5, 110.0, 95.0);
+        assert_eq!(z.to_canvas(110.0, 95.0), (50.0, 50.0));
+        assert_eq!(v.zoom_at(100.0, 0.0, 0.0).zoom, MAX_ZOOM);
+    }
+
+    #[test]
+    fn fit_shows_every_node() {
+        let pts = [(0.0, 0.0), (1000.0, 500.0)];
+        let v = View::fit(&pts, 800.0, 600.0);
+        for (x, y) in pts {
+            let (sx, sy) = v.to_screen(x, y);
+            let (ex, ey) = v.to_screen(x + NODE_W, y + NODE_H);
+            assert!(sx >= 0.0 && sy >= 0.0 && ex <= 800.0 && ey <= 600.0);
+        }
+    }
+
+    #[test]
+    fn snapping_hits_and_boxes() {
+        assert_eq!(snap(29.0), 20.0);
+        assert_eq!(snap(31.0), 40.0);
+        assert!(hit(0.0, 0.0, 10.0, 10.0) && !hit(0.0, 0.0, -1.0, 10.0));
+        assert!(in_box(100.0, 100.0, (0.0, 0.0), (110.0, 110.0)));
+        assert!(!in_box(100.0, 100.0, (0.0, 0.0), (90.0, 90.0)));
+        assert!(wire((0.0, 0.0), (100.0, 0.0)).starts_with("M 0.0 0.0 C"));
+    }
+}

@@ -1,0 +1,52 @@
+//! # Scaleplay, the web app
+//!
+//! A Leptos client-side app: a palette of components, an SVG canvas to wire them, an inspector
+//! for their params, a run bar, and plots drawn with plotters while the `scaleplay-sim` engine
+//! runs in slices between frames.
+//!
+//! - [`state`]: the shared contexts (scenario, selection, view, analysis).
+//! - [`editor`]: canvas, edits, layout math.
+//! - [`panels`]: palette, inspector, run bar, charts, summary, validation list.
+//! - [`runner`]: runs the simulation in time slices without freezing the page.
+
+pub mod editor;
+pub mod panels;
+pub mod runner;
+pub mod state;
+
+use leptos::prelude::*;
+use scaleplay_sim::{presets, validate, Scenario};
+
+/// The scenario the app opens with: the first preset.
+pub fn initial_scenario() -> Scenario {
+    // The embedded presets are checked by the engine's tests; a failure here is a build bug.
+    validate::parse(presets::all()[0].json).expect("the embedded preset parses")
+}
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    state::provide(initial_scenario());
+    runner::provide();
+    view! {
+        <div class="app">
+            <panels::runbar::RunBar/>
+            <panels::palette::Palette/>
+            <main class="center">
+                <panels::banner::ErrorBanner/>
+                <editor::canvas::Canvas/>
+            </main>
+            <panels::inspector::Inspector/>
+            <section class="plots">
+                <panels::summary::Summary/>
+                <panels::charts::Charts/>
+            </section>
+        </div>
+    }
+}
+
+/// Mounts the app on the page (the wasm entry point).
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}

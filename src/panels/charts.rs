@@ -1,0 +1,194 @@
+//! The three plots, drawn with plotters on `<canvas>`: throughput (successes and errors by cause),
+//! latency p50/p95/p99 with the SLO line, and availability with its SLO. Fault times and SLO alerts
+//! are marked on every plot. Redrawn whenever the live report changes.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use scaleplay_sim::Report;
+
+use crate::runner::Run;
+use crate::state::Doc;
+
+/// One plotted series: legend name, colour, points.
+type Line = (&'static str, RGBColor, Vec<(f64, f64)>);
+
+/// Which plot.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Plot {
+    Throughput,
+    Latency,
+    Availability,
+}
+
+/// The plots under the canvas.
+#[component]
+pub fn Charts() -> impl IntoView {
+    view! {
+        <div class="charts">
+            <Chart plot=Plot::Throughput testid="chart-throughput"/>
+            <Chart plot=Plot::Latency testid="chart-latency"/>
+            <Chart plot=Plot::Availability testid="chart-availability"/>
+        </div>
+    }
+}
+
+#[component]
+fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
+    let canvas = NodeRef::<Canvas>::new();
+    let run = expect_context::<Run>();
+    let doc = expect_context::<Doc>();
+    Effect::new(move |_| {
+        let slo = doc.0.with(|s| s.slo.clone());
+        let Some(el) = canvas.get() else { return };
+        run.report.with(|r| draw(&el, plot, r.as_ref(), &slo));
+    });
+    view! { <canvas node_ref=canvas data-testid=testid width="420" height="220" class="chart"></canvas> }
+}
+
+fn draw(
+    el: &web_sys::HtmlCanvasElement,
+    plot: Plot,
+    report: Option<&Report>,
+    slo: &scaleplay_sim::scenario::Slo,
+) {
+    let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
+        return;
+    };
+    let root = backend.into_drawing_area();
+    // Drawing errors on a canvas are not actionable; a failed frame is simply redrawn next time.
+    let _ = root.fill(&WHITE);
+    let empty = Vec::new();
+    let series = report.map_or(&empty, |r| &r.series);
+    let t_max = series.last().map_or(1.0, |p| p.t_s).max(1.0);
+    let (title, y_label) = match plot {
+        Plot::Throughput => ("Throughput", "req/s"),
+        Plot::Latency => ("Latency", "ms"),
+        Plot::Availability => ("Availability", "%"),
+    };
+    let lines: Vec<Line> = match plot {
+        Plot::Throughput => vec![
+            (
+                "ok",
+                RGBColor(34, 139, 34),
+                series.iter().map(|p| (p.t_s, p.throughput_rps)).collect(),
+            ),
+            (
+                "timeout",
+                RGBColor(255, 140, 0),
+                series.iter().map(|p| (p.t_s, p.timeout_rps)).collect(),
+            ),
+            (
+                "rejected",
+                RGBColor(148, 0, 211),
+                series.iter().map(|p| (p.t_s, p.rejected_rps)).collect(),
+            ),
+            (
+                "down",
+                RGBColor(220, 20, 60),
+                series.iter().map(|p| (p.t_s, p.down_rps)).collect(),
+            ),
+        ],
+        Plot::Latency => vec![
+            (
+                "p50",
+                RGBColor(70, 130, 180),
+                series.iter().map(|p| (p.t_s, p.p50_ms)).collect(),
+            ),
+            (
+                "p95",
+                RGBColor(255, 140, 0),
+                series.iter().map(|p| (p.t_s, p.p95_ms)).collect(),
+            ),
+            (
+                "p99",
+                RGBColor(220, 20, 60),
+                series.iter().map(|p| (p.t_s, p.p99_ms)).collect(),
+            ),
+        ],
+        Plot::Availability => vec![(
+            "availability",
+            RGBColor(34, 139, 34),
+            series
+                .iter()
+                .map(|p| (p.t_s, p.availability * 100.0))
+                .collect(),
+        )],
+    };
+    let slo_line = match plot {
+        Plot::Latency => slo.p99_ms,
+        Plot::Availability => slo.availability.map(|a| a * 100.0),
+        Plot::Throughput => None,
+    };
+    let data_max = lines
+        .iter()
+        .flat_map(|l| l.2.iter().map(|p| p.1))
+        .fold(0.0, f64::max);
+    let (y_min, y_max) = match plot {
+        Plot::Availability => (0.0, 100.5),
+        _ => (0.0, data_max.max(slo_line.unwrap_or(0.0)).max(1.0) * 1.1),
+    };
+    let Ok(mut chart) = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 16))
+        .margin(6)
+        .x_label_area_size(28)
+        .y_label_area_size(48)
+        .build_cartesian_2d(0.0..t_max, y_min..y_max)
+    else {
+        return;
+    };
+    let _ = chart
+        .configure_mesh()
+        .x_desc("time (s)")
+        .y_desc(y_label)
+        .label_style(("sans-serif", 11))
+        .draw();
+    if let Some(r) = report {
+        for f in &r.faults {
+            let colour = if matches!(f.action, scaleplay_sim::scenario::FaultAction::Fail) {
+                RED
+            } else {
+                GREEN
+            };
+            let _ = chart.draw_series(std::iter::once(PathElement::new(
+                vec![(f.t_s, y_min), (f.t_s, y_max)],
+                colour.stroke_width(1),
+            )));
+        }
+        for a in &r.alerts {
+            let _ = chart.draw_series(std::iter::once(TriangleMarker::new(
+                (a.t_s, y_max * 0.97),
+                5,
+                RED.filled(),
+            )));
+        }
+    }
+    if let Some(v) = slo_line {
+        let _ = chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, v), (t_max, v)],
+                BLACK.stroke_width(1),
+            )))
+            .map(|s| {
+                s.label("SLO")
+                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK))
+            });
+    }
+    for (name, colour, points) in lines {
+        let _ = chart
+            .draw_series(LineSeries::new(points, colour.stroke_width(2)))
+            .map(|s| {
+                s.label(name).legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(2))
+                })
+            });
+    }
+    let _ = chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 11))
+        .draw();
+    let _ = root.present();
+}

@@ -1,0 +1,62 @@
+//! The palette: every component kind, added by click/Enter (at the centre of the view) or by
+//! dragging onto the canvas (the canvas handles the drop, see `editor::canvas`).
+
+use leptos::prelude::*;
+use scaleplay_sim::scenario::Kind;
+
+use crate::editor::edits::Edit;
+use crate::editor::{icon, palette_label};
+use crate::state::{Doc, ViewState};
+
+/// A palette item being dragged towards the canvas.
+#[derive(Clone, Copy)]
+pub struct PaletteDrag(pub RwSignal<Option<(Kind, f64, f64)>>);
+
+/// Adds a node of `kind` at the centre of the canvas's visible area.
+pub fn add_at_centre(kind: Kind) {
+    let view = expect_context::<ViewState>().0.get_untracked();
+    let (w, h) = crate::editor::canvas::canvas_size();
+    let (x, y) = view.to_canvas(w / 2.0, h / 2.0);
+    let (x, y) = (
+        crate::editor::geometry::snap(x - 60.0),
+        crate::editor::geometry::snap(y - 20.0),
+    );
+    expect_context::<Doc>().apply(Edit::AddNode { kind, x, y });
+}
+
+/// The list of kinds on the left.
+#[component]
+pub fn Palette() -> impl IntoView {
+    let drag = expect_context::<PaletteDrag>().0;
+    let items = Kind::ALL.into_iter().map(|kind| {
+        view! {
+            <li>
+                <button
+                    class="palette-item"
+                    data-testid=format!("palette-{}", kind.as_str())
+                    title=format!("Drag onto the canvas, or click to add a {}", palette_label(kind))
+                    on:pointerdown=move |ev| {
+                        if ev.button() == 0 {
+                            drag.set(Some((kind, ev.client_x() as f64, ev.client_y() as f64)));
+                        }
+                    }
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" || ev.key() == " " {
+                            ev.prevent_default();
+                            add_at_centre(kind);
+                        }
+                    }
+                >
+                    <span class="icon" aria-hidden="true">{icon(kind)}</span>
+                    <span class="label">{palette_label(kind)}</span>
+                </button>
+            </li>
+        }
+    }).collect_view();
+    view! {
+        <nav class="palette" aria-label="Components">
+            <h2>"Components"</h2>
+            <ul>{items}</ul>
+        </nav>
+    }
+}

@@ -1,0 +1,91 @@
+//! The top bar: presets, run / pause / reset, progress, duration, speed and seed.
+
+use leptos::prelude::*;
+use scaleplay_sim::{presets, validate};
+use serde_json::Value;
+
+use crate::editor::edits::{Edit, Setting};
+use crate::runner::{Run, Status};
+use crate::state::{Analysis, Banner, Doc, Selection};
+
+/// The run bar.
+#[component]
+pub fn RunBar() -> impl IntoView {
+    let run = expect_context::<Run>();
+    let doc = expect_context::<Doc>();
+    let analysis = expect_context::<Analysis>().0;
+    let invalid = move || !analysis.with(|a| a.problems.is_empty());
+    let status = run.status;
+    let preset_items = presets::all()
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let name = validate::parse(p.json).map(|s| s.name).unwrap_or_default();
+            let id = format!("preset-{:02}", i + 1);
+            view! {
+                <li>
+                    <button data-testid=id on:click=move |_| {
+                        if let Ok(s) = validate::parse(p.json) {
+                            run.reset();
+                            expect_context::<Selection>().0.set(Vec::new());
+                            expect_context::<Banner>().0.set(None);
+                            doc.apply(Edit::Replace(Box::new(s)));
+                            crate::editor::canvas::request_fit();
+                        }
+                    }>{format!("{:02}. {name}", i + 1)}</button>
+                </li>
+            }
+        })
+        .collect_view();
+    let set_num = move |setting: Setting| {
+        move |ev: leptos::ev::Event| {
+            if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                let value = if setting == Setting::Seed {
+                    Value::from(v as u64)
+                } else {
+                    Value::from(v)
+                };
+                doc.apply(Edit::SetSetting { setting, value });
+            }
+        }
+    };
+    view! {
+        <header class="runbar">
+            <span class="brand">"Scaleplay"</span>
+            <details class="presets" data-testid="preset-menu">
+                <summary>"Presets"</summary>
+                <ul class="preset-list">{preset_items}</ul>
+            </details>
+            <button data-testid="run" class="primary"
+                disabled=move || invalid() || status.get() == Status::Running
+                title=move || if invalid() { "Fix the problems listed under the canvas first" } else { "Run the simulation" }
+                on:click=move |_| if status.get_untracked() == Status::Paused { run.resume() } else { run.start() }>
+                {move || if status.get() == Status::Paused { "Resume" } else { "Run" }}
+            </button>
+            <button data-testid="pause" disabled=move || status.get() != Status::Running on:click=move |_| run.pause()>"Pause"</button>
+            <button data-testid="reset" disabled=move || status.get() == Status::Idle on:click=move |_| run.reset()>"Reset"</button>
+            <progress data-testid="progress" max="1" value=move || run.progress.get()></progress>
+            <label>"Duration (s) "
+                <input type="number" min="1" data-testid="setting-duration"
+                    prop:value=move || doc.0.with(|s| s.duration_s.to_string())
+                    on:change=set_num(Setting::Duration)/>
+            </label>
+            <label>"Speed "
+                <select data-testid="speed" on:change=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<f64>() { run.speed.set(v) }
+                }>
+                    <option value="1">"1×"</option>
+                    <option value="5">"5×"</option>
+                    <option value="20" selected>"20×"</option>
+                    <option value="100">"100×"</option>
+                    <option value="0">"max"</option>
+                </select>
+            </label>
+            <label>"Seed "
+                <input type="number" min="0" data-testid="setting-seed"
+                    prop:value=move || doc.0.with(|s| s.seed.to_string())
+                    on:change=set_num(Setting::Seed)/>
+            </label>
+        </header>
+    }
+}

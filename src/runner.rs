@@ -1,0 +1,178 @@
+//! Runs the simulation without freezing the page: each animation frame advances the engine for
+//! at most a few milliseconds of real time (`step` in bounded batches of events), then yields to
+//! the browser. The report is refreshed a few times a second so the plots grow live.
+
+use leptos::leptos_dom::helpers::request_animation_frame;
+use leptos::prelude::*;
+use scaleplay_sim::scenario::FaultAction;
+use scaleplay_sim::{Report, SimTime, Simulation};
+
+use crate::state::{Banner, Doc};
+
+/// Where a run is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing has run since the last reset.
+    Idle,
+    /// Advancing every frame.
+    Running,
+    /// Stopped mid-run; can resume.
+    Paused,
+    /// Reached the end.
+    Done,
+}
+
+/// Real milliseconds of engine work per frame: well under one 16 ms frame, so clicks and drags
+/// stay responsive while a long simulation runs.
+const FRAME_BUDGET_MS: f64 = 10.0;
+/// Virtual seconds between two clock checks.
+const SLICE_S: f64 = 0.05;
+/// Real milliseconds between two report refreshes.
+const REPORT_EVERY_MS: f64 = 150.0;
+
+/// The run context.
+#[derive(Clone, Copy)]
+pub struct Run {
+    /// Where the run is.
+    pub status: RwSignal<Status>,
+    /// Share of the run done, 0 to 1.
+    pub progress: RwSignal<f64>,
+    /// The latest report (live during a run).
+    pub report: RwSignal<Option<Report>>,
+    /// Virtual seconds per real second; 0 means as fast as possible.
+    pub speed: RwSignal<f64>,
+    sim: StoredValue<Option<Simulation>, LocalStorage>,
+    last_report_ms: StoredValue<f64>,
+    last_frame_ms: StoredValue<f64>,
+}
+
+/// Creates the run context.
+pub fn provide() -> Run {
+    let run = Run {
+        status: RwSignal::new(Status::Idle),
+        progress: RwSignal::new(0.0),
+        report: RwSignal::new(None),
+        speed: RwSignal::new(20.0),
+        sim: StoredValue::new_local(None),
+        last_report_ms: StoredValue::new(0.0),
+        last_frame_ms: StoredValue::new(0.0),
+    };
+    provide_context(run);
+    run
+}
+
+/// Milliseconds since page load (0 outside a browser).
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+impl Run {
+    /// Validates the scenario and starts a fresh run of it.
+    pub fn start(&self) {
+        let doc = expect_context::<Doc>();
+        let scenario = doc.0.get_untracked();
+        match scaleplay_sim::validate(&scenario) {
+            Ok(model) => {
+                self.sim
+                    .set_value(Some(Simulation::new(model, scenario.seed)));
+                self.progress.set(0.0);
+                self.report.set(None);
+                self.status.set(Status::Running);
+                self.last_frame_ms.set_value(now_ms());
+                self.schedule();
+            }
+            Err(e) => expect_context::<Banner>().0.set(Some(e.to_string())),
+        }
+    }
+
+    /// Stops advancing, keeping the state.
+    pub fn pause(&self) {
+        if self.status.get_untracked() == Status::Running {
+            self.status.set(Status::Paused);
+            self.refresh_report();
+        }
+    }
+
+    /// Goes on after a pause.
+    pub fn resume(&self) {
+        if self.status.get_untracked() == Status::Paused {
+            self.status.set(Status::Running);
+            self.last_frame_ms.set_value(now_ms());
+            self.schedule();
+        }
+    }
+
+    /// Drops the run and its report.
+    pub fn reset(&self) {
+        self.sim.set_value(None);
+        self.status.set(Status::Idle);
+        self.progress.set(0.0);
+        self.report.set(None);
+    }
+
+    /// Fails or recovers a node of the running simulation now; returns the virtual time.
+    pub fn inject(&self, node: &str, action: FaultAction) -> Result<f64, String> {
+        let mut result = Err("start a run first".to_string());
+        self.sim.update_value(|sim| {
+            if let Some(sim) = sim {
+                result = sim.inject(node, action, None).map(|()| sim.now().as_secs());
+            }
+        });
+        self.refresh_report();
+        result
+    }
+
+    fn schedule(&self) {
+        let run = *self;
+        request_animation_frame(move || run.frame());
+    }
+
+    fn frame(&self) {
+        if self.status.get_untracked() != Status::Running {
+            return;
+        }
+        let start = now_ms();
+        let elapsed_s = ((start - self.last_frame_ms.get_value()) / 1000.0).clamp(0.0, 0.25);
+        self.last_frame_ms.set_value(start);
+        let speed = self.speed.get_untracked();
+        let mut finished = false;
+        let mut progress = 0.0;
+        self.sim.update_value(|sim| {
+            let Some(sim) = sim else { return };
+            let target = if speed > 0.0 {
+                SimTime::from_secs(sim.now().as_secs() + speed * elapsed_s).min(sim.end())
+            } else {
+                sim.end()
+            };
+            // Small slices of virtual time, checking the real clock between them.
+            while sim.now() < target && now_ms() - start < FRAME_BUDGET_MS {
+                let next = SimTime::from_secs(sim.now().as_secs() + SLICE_S).min(target);
+                sim.run_until(next);
+            }
+            finished = sim.finished();
+            progress = sim.progress();
+        });
+        self.progress.set(progress);
+        if finished {
+            self.status.set(Status::Done);
+            self.refresh_report();
+            return;
+        }
+        if start - self.last_report_ms.get_value() > REPORT_EVERY_MS {
+            self.refresh_report();
+        }
+        self.schedule();
+    }
+
+    fn refresh_report(&self) {
+        self.last_report_ms.set_value(now_ms());
+        let report = self
+            .sim
+            .with_value(|sim| sim.as_ref().map(Simulation::report));
+        if report.is_some() {
+            self.report.set(report);
+        }
+    }
+}
