@@ -146,6 +146,8 @@ pub struct Simulation {
     pub(crate) events_processed: u64,
     pub(crate) max_users: u64,
     pub(crate) capacity: Capacity,
+    /// Nesting of zero-latency hops handled inline (see `flow.rs`).
+    pub(crate) inline_depth: u32,
 }
 
 /// Workers of a node without a concurrency limit (object stores).
@@ -276,6 +278,7 @@ impl Simulation {
             events_processed: 0,
             max_users,
             capacity,
+            inline_depth: 0,
             rng: rng.fork(),
             model,
         };

@@ -16,6 +16,10 @@ use crate::params::{Algorithm, Params, ShardStrategy};
 use crate::scenario::Kind;
 use crate::time::{Duration, SimTime};
 
+/// Zero-latency calls and replies are handled inline, nested at most this deep (then through the
+/// event heap), so long chains of co-located nodes cannot exhaust the stack (1 MiB in wasm).
+const MAX_INLINE_DEPTH: u32 = 16;
+
 // Steps of a server's plan.
 const S_START: u8 = 0;
 const S_SESSION_DONE: u8 = 1;
@@ -224,14 +228,21 @@ impl Simulation {
     ) {
         self.reqs[req as usize].next_op = op;
         let at = self.now + extra + self.model.latency(NodeId(from), to);
-        self.events.push(
-            at,
-            Event::Deliver {
-                req,
-                node: to.0,
-                inst,
-            },
-        );
+        if at == self.now && self.inline_depth < MAX_INLINE_DEPTH {
+            // A zero-latency hop happens now: handle it inline instead of through the heap.
+            self.inline_depth += 1;
+            self.on_deliver(req, to.0, inst);
+            self.inline_depth -= 1;
+        } else {
+            self.events.push(
+                at,
+                Event::Deliver {
+                    req,
+                    node: to.0,
+                    inst,
+                },
+            );
+        }
     }
 
     /// The node at the top of `req`'s stack answers `outcome` after `delay`.
@@ -261,7 +272,13 @@ impl Simulation {
             return;
         };
         let at = self.now + delay + self.model.latency(NodeId(caller.node), NodeId(f.node));
-        self.events.push(at, Event::Reply { req });
+        if at == self.now && self.inline_depth < MAX_INLINE_DEPTH {
+            self.inline_depth += 1;
+            self.on_reply(req);
+            self.inline_depth -= 1;
+        } else {
+            self.events.push(at, Event::Reply { req });
+        }
     }
 
     pub(crate) fn on_reply(&mut self, req: ReqId) {

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# Scaleplay benchmarks (see BENCHMARKS.md). Run from anywhere: bash bench/run.sh
+#  1. M/M/4, 1 M customers: scaleplay vs SimPy (customers/s, ratio, target >= 200x),
+#     both mean responses checked against the Erlang-C analytic value.
+#  2. Preset 10 (scenarios/10-millions.json) stretched to 1 M and 2 M expected
+#     client requests: wall time, peak RSS, requests/s; linear time, flat memory?
+# Environment: REPS (runs per timed case, median taken; default 3),
+#              SIMPY_CUSTOMERS (default 1000000), WAIT_MIN (wait for preset 10; default 45).
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH/.." && pwd)"
+cd "$ROOT"
+OUT="$BENCH/out"
+mkdir -p "$OUT"
+REPS="${REPS:-3}"
+SIMPY_CUSTOMERS="${SIMPY_CUSTOMERS:-1000000}"
+WAIT_MIN="${WAIT_MIN:-45}"
+SIMPY_PIN="simpy==4.1.2"
+PRESET="scenarios/10-millions.json"
+
+# ---------------------------------------------------------------- setup
+VENV="$BENCH/.venv"
+PY="$VENV/bin/python"
+if [ ! -x "$PY" ]; then
+  echo "== creating $VENV"
+  python3 -m venv "$VENV"
+fi
+if ! "$PY" -c 'import simpy' 2>/dev/null; then
+  echo "== installing $SIMPY_PIN"
+  "$PY" -m pip install -q "$SIMPY_PIN"
+fi
+if [ ! -x /usr/bin/time ]; then
+  echo "== installing GNU time"
+  apt-get update -qq && apt-get install -y -qq time
+fi
+
+echo "== building scaleplay (release)"
+cargo build --release -q -p scaleplay-sim --example run
+RUN="${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/run"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(rustc --version)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# median of numbers given as arguments
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# max of numbers given as arguments
+maxof() { printf '%s\n' "$@" | sort -g | tail -1; }
+
+# timed RUN: runs "$RUN FILE", report JSON -> $2, sets WALL (s), CPU (user+sys s), RSS_KB
+timed() {
+  local file="$1" report="$2" tv="$OUT/time-v.txt" t0 t1
+  t0=$(date +%s.%N)
+  /usr/bin/time -v -o "$tv" "$RUN" "$file" > "$report"
+  t1=$(date +%s.%N)
+  WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
+  CPU=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.3f", s}' "$tv")
+  RSS_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tv")
+}
+
+# ---------------------------------------------------------------- 1. M/M/4
+echo
+echo "== M/M/4 (lambda 3.2/s, 4 servers, mean service 1 s, rho 0.8)"
+echo "-- SimPy $("$PY" -c 'import simpy; print(simpy.__version__)'), $SIMPY_CUSTOMERS customers (one run, ~30-60 s)"
+"$PY" "$BENCH/mm4_simpy.py" "$SIMPY_CUSTOMERS" 1 | tee "$OUT/mm4-simpy.json"
+
+echo "-- scaleplay, bench/mm4.json, $REPS runs"
+walls=(); cpus=()
+for i in $(seq "$REPS"); do
+  timed bench/mm4.json "$OUT/mm4-scaleplay.json"
+  echo "   run $i: wall ${WALL} s, cpu ${CPU} s, peak RSS ${RSS_KB} KB"
+  walls+=("$WALL"); cpus+=("$CPU")
+done
+SP_WALL=$(median "${walls[@]}")
+SP_CPU=$(median "${cpus[@]}")
+
+"$PY" - "$OUT/mm4-simpy.json" "$OUT/mm4-scaleplay.json" "$SP_WALL" "$SP_CPU" "$OUT/mm4-result.json" <<'EOF'
+import json, math, sys
+simpy = json.load(open(sys.argv[1]))
+report = json.load(open(sys.argv[2]))
+sp_wall, sp_cpu = float(sys.argv[3]), float(sys.argv[4])
+
+# Erlang C: M/M/c mean response time W = Wq + 1/mu, Wq = C(c, a) / (c mu - lambda)
+lam, mu, c = 3.2, 1.0, 4
+a = lam / mu
+rho = a / c
+top = a**c / math.factorial(c) / (1 - rho)
+p_wait = top / (sum(a**k / math.factorial(k) for k in range(c)) + top)
+w = p_wait / (c * mu - lam) + 1 / mu
+
+sp_n = report["summary"]["succeeded"]
+sp_mean = report["summary"]["latency_ms"]["mean"] / 1000
+sp_rate = sp_n / sp_wall
+py_rate = simpy["customers"] / simpy["wall_s"]
+ratio = sp_rate / py_rate
+cpu_ratio = (sp_n / sp_cpu) / (simpy["customers"] / simpy["cpu_s"])
+
+print()
+print(f"{'':12}{'customers':>11}{'wall s':>9}{'customers/s':>14}{'mean resp s':>13}{'vs Erlang C':>13}")
+print(f"{'SimPy':12}{simpy['customers']:>11}{simpy['wall_s']:>9.3f}{py_rate:>14,.0f}{simpy['mean_response_s']:>13.4f}{(simpy['mean_response_s'] / w - 1) * 100:>+12.2f}%")
+print(f"{'scaleplay':12}{sp_n:>11}{sp_wall:>9.3f}{sp_rate:>14,.0f}{sp_mean:>13.4f}{(sp_mean / w - 1) * 100:>+12.2f}%")
+print(f"{'Erlang C':12}{'':>11}{'':>9}{'':>14}{w:>13.4f}   (P(wait) = {p_wait:.4f}, rho = {rho})")
+print()
+print(f"scaleplay/SimPy (wall, median of scaleplay runs, incl. process start): {ratio:.0f}x  "
+      f"-> target >= 200x {'MET' if ratio >= 200 else 'MISSED'}")
+print(f"scaleplay/SimPy (CPU time, less sensitive to a busy machine):         {cpu_ratio:.0f}x")
+ok = all(abs(m / w - 1) < 0.03 for m in (sp_mean, simpy["mean_response_s"]))
+print(f"sanity: both means within 3% of Erlang C: {'yes' if ok else 'NO'}")
+json.dump({"simpy": simpy, "scaleplay": {"customers": sp_n, "wall_s": sp_wall, "cpu_s": sp_cpu,
+           "customers_per_s": sp_rate, "mean_response_s": sp_mean, "events": report["run"]["events"]},
+           "erlang_c_mean_s": w, "ratio_wall": ratio, "ratio_cpu": cpu_ratio},
+          open(sys.argv[5], "w"), indent=1)
+EOF
+
+# ---------------------------------------------------------------- 2. preset 10
+echo
+echo "== Preset 10 scaling ($PRESET)"
+ready() {
+  [ -f "$PRESET" ] && [ "$(grep -c '"kind"' "$PRESET" || true)" -gt 5 ] &&
+    "$PY" -c 'import json, sys; json.load(open(sys.argv[1]))' "$PRESET" 2>/dev/null
+}
+waited=0
+until ready; do
+  if [ "$waited" -ge "$WAIT_MIN" ]; then
+    echo "$PRESET still not ready after $WAIT_MIN min; skipping preset 10" >&2
+    exit 1
+  fi
+  echo "   waiting for $PRESET (more than 5 nodes, valid JSON); ${waited}/${WAIT_MIN} min"
+  sleep 120
+  waited=$((waited + 2))
+done
+
+for target in 1000000 2000000; do
+  "$PY" - "$PRESET" "$target" "$OUT/p10-$target.json" <<'EOF'
+import json, sys
+scn = json.load(open(sys.argv[1]))
+target = int(sys.argv[2])
+rps = sum(n["params"]["rps"] for n in scn["nodes"] if n["kind"] == "client")
+scn["duration_s"] = target / rps
+if scn.get("warmup_s", 0) >= scn["duration_s"]:
+    scn["warmup_s"] = 0
+json.dump(scn, open(sys.argv[3], "w"), indent=1)
+print(f"   {sys.argv[3]}: client rps {rps:g} x duration {scn['duration_s']:g} s "
+      f"= {target:,} expected requests (warmup {scn.get('warmup_s', 0)} s)")
+EOF
+done
+
+declare -A P_WALL P_CPU P_RSS
+for target in 1000000 2000000; do
+  echo "-- $((target / 1000000)) M requests, $REPS runs"
+  walls=(); cpus=(); rsss=()
+  for i in $(seq "$REPS"); do
+    timed "$OUT/p10-$target.json" "$OUT/p10-$target-report.json"
+    echo "   run $i: wall ${WALL} s, cpu ${CPU} s, peak RSS ${RSS_KB} KB"
+    walls+=("$WALL"); cpus+=("$CPU"); rsss+=("$RSS_KB")
+  done
+  P_WALL[$target]=$(median "${walls[@]}")
+  P_CPU[$target]=$(median "${cpus[@]}")
+  P_RSS[$target]=$(maxof "${rsss[@]}")
+done
+
+"$PY" - "$OUT" "${P_WALL[1000000]}" "${P_CPU[1000000]}" "${P_RSS[1000000]}" \
+  "${P_WALL[2000000]}" "${P_CPU[2000000]}" "${P_RSS[2000000]}" <<'EOF'
+import json, sys
+out = sys.argv[1]
+rows = {}
+for k, target in enumerate((1000000, 2000000)):
+    wall, cpu, rss = (float(x) for x in sys.argv[2 + 3 * k: 5 + 3 * k])
+    r = json.load(open(f"{out}/p10-{target}-report.json"))
+    rows[target] = dict(wall_s=wall, cpu_s=cpu, rss_mb=rss / 1024, offered=r["summary"]["offered"],
+                        events=r["run"]["events"], sim_s=r["run"]["duration_s"],
+                        warmup_s=r["run"]["warmup_s"], availability=r["summary"]["availability"],
+                        p99_ms=r["summary"]["latency_ms"]["p99"])
+print()
+print(f"{'expected':>10}{'sim s':>7}{'offered':>10}{'events':>12}{'wall s':>8}{'cpu s':>8}"
+      f"{'peak RSS MB':>13}{'req/s':>11}{'events/s':>12}")
+for target, x in rows.items():
+    print(f"{target:>10,}{x['sim_s']:>7g}{x['offered']:>10,}{x['events']:>12,}{x['wall_s']:>8.2f}{x['cpu_s']:>8.2f}"
+          f"{x['rss_mb']:>13.1f}{x['offered'] / x['wall_s']:>11,.0f}{x['events'] / x['wall_s']:>12,.0f}")
+a, b = rows[1000000], rows[2000000]
+tr, cr, mr = b["wall_s"] / a["wall_s"], b["cpu_s"] / a["cpu_s"], b["rss_mb"] / a["rss_mb"]
+print("(offered counts requests after warmup, as the report does)")
+print()
+print(f"time 2M/1M: wall {tr:.2f}x, cpu {cr:.2f}x (linear = 2.00; events {b['events'] / a['events']:.2f}x) "
+      f"-> {'~linear' if 1.7 <= cr <= 2.3 else 'NOT linear'}")
+print(f"peak RSS 2M/1M: {mr:.2f}x -> {'flat' if mr <= 1.2 else 'NOT flat'}")
+json.dump({str(k): v for k, v in rows.items()}, open(f"{out}/p10-result.json", "w"), indent=1)
+EOF
+
+# Memory diagnostic: the same two runs with every client's user population cut to
+# 10,000. Per-user state (sessions, last writes per key, cache keys) is bounded by
+# the number of distinct users, so if RSS grows above but not here, it follows
+# distinct users touched, not requests.
+echo
+echo "-- memory diagnostic: same runs with users = 10000 per client (one run each)"
+declare -A U_RSS
+for target in 1000000 2000000; do
+  "$PY" - "$OUT/p10-$target.json" "$OUT/p10u-$target.json" <<'EOF2'
+import json, sys
+scn = json.load(open(sys.argv[1]))
+for n in scn["nodes"]:
+    if n["kind"] == "client":
+        n["params"]["users"] = min(n["params"].get("users", 10000), 10000)
+json.dump(scn, open(sys.argv[2], "w"), indent=1)
+EOF2
+  timed "$OUT/p10u-$target.json" "$OUT/p10u-$target-report.json"
+  echo "   $((target / 1000000)) M requests: wall ${WALL} s, peak RSS ${RSS_KB} KB"
+  U_RSS[$target]=$RSS_KB
+done
+awk -v a="${U_RSS[1000000]}" -v b="${U_RSS[2000000]}" 'BEGIN {printf "   peak RSS 2M/1M with 10k users: %.2fx\n", b / a}'
+echo
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
