@@ -557,7 +557,9 @@ impl Simulation {
                 }
             }
             Kind::SqlPrimary => {
-                if op == Op::Write {
+                // Write times only matter to replicas (stale reads); without any, keep no
+                // per-user state, so memory stays flat however many users write.
+                if op == Op::Write && !self.model.nodes[n].routes.replicas.is_empty() {
                     self.nodes[n].ext.last_write.insert(user, self.now);
                 }
                 self.respond(req, Outcome::Ok, Duration::ZERO);
