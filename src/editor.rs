@@ -28,22 +28,22 @@ pub fn palette_label(kind: Kind) -> &'static str {
     }
 }
 
-/// A one-glyph icon for a kind (text, so it needs no image assets).
+/// A short badge for a kind: plain letters, so it renders with any font (no emoji needed).
 pub fn icon(kind: Kind) -> &'static str {
     match kind {
-        Kind::Client => "👥",
-        Kind::Dns => "🧭",
-        Kind::Cdn => "🌐",
-        Kind::LoadBalancer => "⚖",
-        Kind::Server => "🖥",
-        Kind::SessionStore => "🔑",
-        Kind::Cache => "⚡",
-        Kind::SqlPrimary => "🗄",
-        Kind::SqlReplica => "📑",
-        Kind::Nosql => "🧱",
-        Kind::ShardRouter => "🔀",
-        Kind::Queue => "📬",
-        Kind::WorkerPool => "⚙",
-        Kind::ObjectStore => "🪣",
+        Kind::Client => "USR",
+        Kind::Dns => "DNS",
+        Kind::Cdn => "CDN",
+        Kind::LoadBalancer => "LB",
+        Kind::Server => "SRV",
+        Kind::SessionStore => "SES",
+        Kind::Cache => "$",
+        Kind::SqlPrimary => "SQL",
+        Kind::SqlReplica => "REP",
+        Kind::Nosql => "KV",
+        Kind::ShardRouter => "SHD",
+        Kind::Queue => "Q",
+        Kind::WorkerPool => "WRK",
+        Kind::ObjectStore => "OBJ",
     }
 }

@@ -28,6 +28,9 @@ pub fn initial_scenario() -> Scenario {
 pub fn App() -> impl IntoView {
     state::provide(initial_scenario());
     runner::provide();
+    // Shared by the palette (drag start) and the canvas (drop), which are siblings.
+    provide_context(panels::palette::PaletteDrag(RwSignal::new(None)));
+    provide_context(editor::canvas::FitRequest(RwSignal::new(0)));
     view! {
         <div class="app">
             <panels::runbar::RunBar/>

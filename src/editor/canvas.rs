@@ -122,10 +122,8 @@ pub fn Canvas() -> impl IntoView {
     let banner = expect_context::<Banner>().0;
     let snapping = expect_context::<Snap>().0;
     let run = expect_context::<Run>();
-    let palette = PaletteDrag(RwSignal::new(None));
-    provide_context(palette);
-    let fit = FitRequest(RwSignal::new(0));
-    provide_context(fit);
+    let palette = expect_context::<PaletteDrag>();
+    let fit = expect_context::<FitRequest>();
     let drag = RwSignal::new(None::<Drag>);
     let space = RwSignal::new(false);
     let selected_edge = RwSignal::new(None::<(String, String)>);
@@ -436,7 +434,7 @@ pub fn Canvas() -> impl IntoView {
                         a.problems.iter().filter(|p| p.node.as_deref() == Some(n.id.as_str())).map(|p| p.message.clone()).collect()
                     });
                     let instances = n.params.get("instances").or_else(|| n.params.get("partitions")).and_then(|v| v.as_u64());
-                    let figures = live.with_untracked(|l| l.as_ref().and_then(|l| l.get(&n.id).cloned()));
+                    let figures = live.with(|l| l.as_ref().and_then(|l| l.get(&n.id).cloned()));
                     let fill = figures.as_ref().map_or("#eef2f7".to_string(), |f| if f.1 { "#bbbbbb".to_string() } else { heat(f.0) });
                     let down = figures.as_ref().is_some_and(|f| f.1);
                     let is_bottleneck = bottleneck.as_ref().is_some_and(|(b, _)| *b == n.id);
@@ -492,7 +490,8 @@ pub fn Canvas() -> impl IntoView {
                             }>
                             <title>{tip}</title>
                             <rect class="node-box" width=NODE_W height=NODE_H rx="8" style=format!("fill:{fill}")/>
-                            <text class="node-icon" x="10" y="32">{kind.map_or("?", crate::editor::icon)}</text>
+                            <rect class="node-badge" x="6" y="14" width="28" height="24" rx="5"/>
+                            <text class="node-icon" x="20" y="30" text-anchor="middle">{kind.map_or("?", crate::editor::icon)}</text>
                             <text class="node-name" x="36" y="22">{n.name.clone()}</text>
                             <text class="node-kind" x="36" y="40">{sub}</text>
                             {can_be_called.then(|| view! {

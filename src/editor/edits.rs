@@ -3,7 +3,8 @@
 //! and the rules (what may connect to what) are tested natively.
 
 use scaleplay_sim::model::can_connect;
-use scaleplay_sim::scenario::{EdgeSpec, Kind, NodeSpec, Scenario};
+use scaleplay_sim::params::limits::MAX_FAULTS;
+use scaleplay_sim::scenario::{EdgeSpec, FaultSpec, Kind, NodeSpec, Scenario};
 use serde_json::{Map, Value};
 
 /// One change to the scenario.
@@ -34,6 +35,11 @@ pub enum Edit {
     },
     /// Set a scenario setting.
     SetSetting { setting: Setting, value: Value },
+    /// Schedule a fault; it goes after the faults scheduled at or before its time, so the
+    /// schedule reads in time order.
+    AddFault(FaultSpec),
+    /// Remove the fault at this index of `Scenario::faults`.
+    RemoveFault(usize),
     /// Replace the whole scenario (preset, import).
     Replace(Box<Scenario>),
 }
@@ -137,6 +143,34 @@ pub fn apply(s: &mut Scenario, edit: Edit) -> Result<(), String> {
                 Setting::SloAvailability => s.slo.availability = value.as_f64(),
             }
         }
+        Edit::AddFault(fault) => {
+            if !(fault.at_s.is_finite() && fault.at_s >= 0.0) {
+                return Err(format!(
+                    "a fault's time must be a number of seconds >= 0, got {}",
+                    fault.at_s
+                ));
+            }
+            match (&fault.node, &fault.dc) {
+                (Some(id), None) => {
+                    node_mut(s, id)?;
+                }
+                (None, Some(_)) => {}
+                _ => return Err("a fault names exactly one node or one data center".into()),
+            }
+            if s.faults.len() >= MAX_FAULTS {
+                return Err(format!(
+                    "the schedule already holds {MAX_FAULTS} faults: remove some first"
+                ));
+            }
+            let at = s.faults.partition_point(|f| f.at_s <= fault.at_s);
+            s.faults.insert(at, fault);
+        }
+        Edit::RemoveFault(index) => {
+            if index >= s.faults.len() {
+                return Err(format!("no scheduled fault #{index}"));
+            }
+            s.faults.remove(index);
+        }
         Edit::Replace(new) => *s = *new,
     }
     Ok(())
@@ -189,6 +223,7 @@ fn default_name(kind: Kind, id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use scaleplay_sim::scenario::FaultAction;
 
     fn empty() -> Scenario {
         scaleplay_sim::validate::parse(r#"{"version": 1}"#).unwrap()
@@ -303,5 +338,76 @@ mod tests {
             }
         )
         .is_err());
+    }
+
+    fn fault(node: &str, at_s: f64, action: FaultAction) -> FaultSpec {
+        FaultSpec {
+            node: Some(node.into()),
+            dc: None,
+            at_s,
+            action,
+            instance: None,
+        }
+    }
+
+    #[test]
+    fn faults_are_added_in_time_order_and_removed_by_index() {
+        use scaleplay_sim::scenario::FaultAction::{Fail, Recover};
+        let mut s = empty();
+        apply(
+            &mut s,
+            Edit::AddNode {
+                kind: Kind::Server,
+                x: 0.0,
+                y: 0.0,
+            },
+        )
+        .unwrap();
+        apply(&mut s, Edit::AddFault(fault("server", 20.0, Recover))).unwrap();
+        apply(&mut s, Edit::AddFault(fault("server", 10.0, Fail))).unwrap();
+        apply(&mut s, Edit::AddFault(fault("server", 20.0, Fail))).unwrap();
+        let times: Vec<_> = s.faults.iter().map(|f| (f.at_s, f.action)).collect();
+        assert_eq!(
+            times,
+            [(10.0, Fail), (20.0, Recover), (20.0, Fail)],
+            "sorted by time; equal times keep the order they were added in"
+        );
+        apply(&mut s, Edit::RemoveFault(1)).unwrap();
+        let times: Vec<_> = s.faults.iter().map(|f| (f.at_s, f.action)).collect();
+        assert_eq!(times, [(10.0, Fail), (20.0, Fail)]);
+        let before = s.clone();
+        assert!(apply(&mut s, Edit::RemoveFault(2))
+            .unwrap_err()
+            .contains("no scheduled fault"));
+        assert_eq!(s, before, "a refused edit changes nothing");
+    }
+
+    #[test]
+    fn bad_faults_are_refused() {
+        use scaleplay_sim::scenario::FaultAction::Fail;
+        let mut s = empty();
+        let err = apply(&mut s, Edit::AddFault(fault("ghost", 1.0, Fail))).unwrap_err();
+        assert!(err.contains("no node \"ghost\""), "{err}");
+        apply(
+            &mut s,
+            Edit::AddNode {
+                kind: Kind::Cache,
+                x: 0.0,
+                y: 0.0,
+            },
+        )
+        .unwrap();
+        for at in [-1.0, f64::NAN, f64::INFINITY] {
+            let err = apply(&mut s, Edit::AddFault(fault("cache", at, Fail))).unwrap_err();
+            assert!(err.contains(">= 0"), "{err}");
+        }
+        let mut both = fault("cache", 1.0, Fail);
+        both.dc = Some("dc1".into());
+        assert!(apply(&mut s, Edit::AddFault(both)).is_err());
+        let mut dc = fault("cache", 1.0, Fail);
+        dc.node = None;
+        dc.dc = Some("dc1".into());
+        apply(&mut s, Edit::AddFault(dc)).unwrap();
+        assert_eq!(s.faults.len(), 1);
     }
 }

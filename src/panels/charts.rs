@@ -44,7 +44,7 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
         let Some(el) = canvas.get() else { return };
         run.report.with(|r| draw(&el, plot, r.as_ref(), &slo));
     });
-    view! { <canvas node_ref=canvas data-testid=testid width="420" height="220" class="chart"></canvas> }
+    view! { <canvas node_ref=canvas data-testid=testid width="400" height="220" class="chart"></canvas> }
 }
 
 fn draw(

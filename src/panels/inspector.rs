@@ -1,14 +1,21 @@
 //! The inspector: the selected node's params (each a typed input with its unit and an inline
-//! message when invalid), or the scenario settings when nothing is selected; plus the list of
-//! validation problems.
+//! message when invalid), its fault schedule and its figures from the latest run; or the scenario
+//! settings when nothing is selected; plus the list of validation problems.
+//!
+//! - [`fields`]: what each param's control is, its unit and default (pure, tested natively).
+//! - [`node`]: the selected node's panel.
+//! - [`faults`]: the node's fault schedule and "Fail now" / "Recover now".
+
+pub mod faults;
+pub mod fields;
+pub mod node;
 
 use leptos::prelude::*;
-use scaleplay_sim::params::{param_names, COMMON_PARAMS};
-use scaleplay_sim::scenario::Kind;
+use scaleplay_sim::Scenario;
 use serde_json::Value;
 
-use crate::editor::edits::{Edit, NodeField, Setting};
-use crate::state::{Analysis, Doc, Selection};
+use crate::editor::edits::{Edit, Setting};
+use crate::state::{Analysis, Banner, Doc, Selection};
 
 /// The right-hand panel.
 #[component]
@@ -17,7 +24,7 @@ pub fn Inspector() -> impl IntoView {
     view! {
         <aside class="inspector" data-testid="inspector">
             {move || match selection.get().as_slice() {
-                [one] => view! { <NodeInspector id=one.clone()/> }.into_any(),
+                [one] => view! { <node::NodeInspector id=one.clone()/> }.into_any(),
                 [] => view! { <ScenarioSettings/> }.into_any(),
                 many => view! { <p class="hint">{format!("{} nodes selected", many.len())}</p> }.into_any(),
             }}
@@ -26,115 +33,173 @@ pub fn Inspector() -> impl IntoView {
     }
 }
 
-/// Text of a param value as shown in its input.
-fn show(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    }
-}
-
-/// Parses what a person typed: a number, true/false, JSON, or else a plain string.
-fn parse_input(text: &str) -> Value {
-    let t = text.trim();
-    if t.is_empty() {
-        return Value::Null;
-    }
-    serde_json::from_str(t).unwrap_or_else(|_| Value::String(t.to_string()))
-}
-
-#[component]
-fn NodeInspector(id: String) -> impl IntoView {
-    let doc = expect_context::<Doc>();
-    let analysis = expect_context::<Analysis>().0;
-    let Some(node) = doc.0.with_untracked(|s| s.node(&id).cloned()) else {
-        return view! { <p class="hint">"Nothing selected"</p> }.into_any();
-    };
-    let kind = Kind::parse(&node.kind);
-    let names: Vec<&'static str> = kind
-        .map(|k| {
-            param_names(k)
-                .iter()
-                .chain(COMMON_PARAMS.iter())
-                .copied()
-                .collect()
-        })
-        .unwrap_or_default();
-    let rows = names
-        .into_iter()
-        .map(|name| {
-            let (id_value, id_problem, id_set) = (id.clone(), id.clone(), id.clone());
-            let value = move || doc.0.with(|s| show(s.node(&id_value).and_then(|n| n.params.get(name))));
-            let problem = move || {
-                analysis.with(|a| {
-                    a.problems
-                        .iter()
-                        .find(|p| p.node.as_deref() == Some(id_problem.as_str()) && p.field.as_deref().is_some_and(|f| f == name || f.starts_with(&format!("{name}."))))
-                        .map(|p| p.message.clone())
-                })
-            };
-            view! {
-                <label class="param">
-                    <span class="param-name">{name}</span>
-                    <input type="text" data-testid=format!("param-{name}") placeholder="default"
-                        prop:value=value
-                        on:change=move |ev| doc.apply(Edit::SetParam { node: id_set.clone(), key: name.to_string(), value: parse_input(&event_target_value(&ev)) })/>
-                    {move || problem().map(|m| view! { <span class="param-error">{m}</span> })}
-                </label>
-            }
-        })
-        .collect_view();
-    let (id_name, id_dc) = (id.clone(), id.clone());
+/// A labelled row: name, control, unit, then its messages on a line of their own.
+fn row(
+    label: impl IntoView,
+    control: impl IntoView,
+    unit: &'static str,
+    errors: impl IntoView,
+) -> impl IntoView {
     view! {
-        <h2>{format!("{} ({})", node.name, node.kind)}</h2>
-        <label class="param"><span class="param-name">"name"</span>
-            <input type="text" data-testid="node-name" prop:value=node.name.clone()
-                on:change=move |ev| doc.apply(Edit::SetNodeField { node: id_name.clone(), field: NodeField::Name, value: event_target_value(&ev) })/></label>
-        <label class="param"><span class="param-name">"dc"</span>
-            <input type="text" data-testid="node-dc" prop:value=node.dc.clone()
-                on:change=move |ev| doc.apply(Edit::SetNodeField { node: id_dc.clone(), field: NodeField::Dc, value: event_target_value(&ev) })/></label>
-        {rows}
+        <label class="param">
+            <span class="param-name">{label}</span>
+            <span class="param-control">{control}<span class="param-unit">{unit}</span></span>
+            {errors}
+        </label>
     }
-    .into_any()
 }
 
+/// A number input showing `value` (the doc's, so undo and preset loads update it); typing
+/// nothing calls `on_set(Null)`, text that is not a number is refused in the banner.
+fn number_input(
+    testid: String,
+    integer: bool,
+    value: Signal<String>,
+    placeholder: Signal<String>,
+    on_set: impl Fn(Value) + 'static,
+) -> impl IntoView {
+    typed_input(
+        testid,
+        integer,
+        value,
+        placeholder,
+        fields::parse_number,
+        on_set,
+    )
+}
+
+/// [`number_input`] with its own parser.
+fn typed_input(
+    testid: String,
+    integer: bool,
+    value: Signal<String>,
+    placeholder: Signal<String>,
+    parse: fn(&str) -> Result<Value, String>,
+    on_set: impl Fn(Value) + 'static,
+) -> impl IntoView {
+    let banner = expect_context::<Banner>().0;
+    view! {
+        <input type="number" data-testid=testid min="0" step=if integer { "1" } else { "any" }
+            placeholder=move || placeholder.get()
+            prop:value=move || value.get()
+            on:change=move |ev| match parse(&event_target_value(&ev)) {
+                Ok(v) => on_set(v),
+                Err(why) => banner.set(Some(why)),
+            }/>
+    }
+}
+
+/// Inline messages, each a line under its input.
+fn messages(list: Memo<Vec<String>>, testid: String) -> impl IntoView {
+    move || {
+        list.get()
+            .into_iter()
+            .map(|m| view! { <span class="param-error" data-testid=testid.clone()>{m}</span> })
+            .collect_view()
+    }
+}
+
+/// Name, seed, duration, warm-up and SLOs of the scenario, and its notes.
 #[component]
 fn ScenarioSettings() -> impl IntoView {
     let doc = expect_context::<Doc>();
-    let field = move |label: &'static str,
-                      testid: &'static str,
-                      setting: Setting,
-                      get: fn(&scaleplay_sim::Scenario) -> String| {
-        view! {
-            <label class="param"><span class="param-name">{label}</span>
-                <input type="text" data-testid=testid prop:value=move || doc.0.with(get)
-                    on:change=move |ev| doc.apply(Edit::SetSetting { setting, value: parse_input(&event_target_value(&ev)) })/></label>
-        }
+    let analysis = expect_context::<Analysis>().0;
+    let problems = move |field: &'static str, needle: Option<&'static str>| {
+        Memo::new(move |_| analysis.with(|a| fields::scenario_messages(&a.problems, field, needle)))
+    };
+    let number = move |label: &'static str,
+                       testid: &'static str,
+                       unit: &'static str,
+                       setting: Setting,
+                       get: fn(&Scenario) -> String,
+                       placeholder: &'static str,
+                       errors: Memo<Vec<String>>| {
+        let parse = if setting == Setting::Seed {
+            fields::parse_seed
+        } else {
+            fields::parse_number
+        };
+        let input = typed_input(
+            testid.to_string(),
+            setting == Setting::Seed,
+            Signal::derive(move || doc.0.with(get)),
+            Signal::stored(placeholder.to_string()),
+            parse,
+            move |value| doc.apply(Edit::SetSetting { setting, value }),
+        );
+        row(
+            label,
+            input,
+            unit,
+            messages(errors, format!("{testid}-error")),
+        )
     };
     view! {
         <h2>"Scenario"</h2>
-        {field("name", "scenario-name", Setting::Name, |s| s.name.clone())}
-        {field("seed", "scenario-seed", Setting::Seed, |s| s.seed.to_string())}
-        {field("duration (s)", "scenario-duration", Setting::Duration, |s| s.duration_s.to_string())}
-        {field("warm-up (s)", "scenario-warmup", Setting::Warmup, |s| s.warmup_s.to_string())}
-        {field("SLO p99 (ms)", "scenario-slo-p99", Setting::SloP99, |s| s.slo.p99_ms.map(|v| v.to_string()).unwrap_or_default())}
-        {field("SLO availability", "scenario-slo-availability", Setting::SloAvailability, |s| s.slo.availability.map(|v| v.to_string()).unwrap_or_default())}
-        {move || doc.0.with(|s| (!s.notes.is_empty()).then(|| view! { <p class="notes" data-testid="notes">{s.notes.clone()}</p> }))}
+        <div class="scenario-settings">
+            {row(
+                "name",
+                view! {
+                    <input type="text" data-testid="scenario-name" maxlength="200"
+                        prop:value=move || doc.0.with(|s| s.name.clone())
+                        on:change=move |ev| doc.apply(Edit::SetSetting {
+                            setting: Setting::Name,
+                            value: Value::String(event_target_value(&ev)),
+                        })/>
+                },
+                "",
+                messages(problems("name", None), "scenario-name-error".into()),
+            )}
+            {number("seed", "scenario-seed", "", Setting::Seed, |s| s.seed.to_string(), "0", problems("seed", None))}
+            {number("duration", "scenario-duration", "s", Setting::Duration, |s| fields::fmt_num(s.duration_s), "60", problems("duration_s", None))}
+            {number("warm-up", "scenario-warmup", "s", Setting::Warmup, |s| fields::fmt_num(s.warmup_s), "0", problems("warmup_s", None))}
+            {number("SLO p99", "scenario-slo-p99", "ms", Setting::SloP99, |s| s.slo.p99_ms.map(fields::fmt_num).unwrap_or_default(), "none", problems("slo", Some("p99_ms")))}
+            {number("SLO availability", "scenario-slo-availability", "0–1", Setting::SloAvailability, |s| s.slo.availability.map(fields::fmt_num).unwrap_or_default(), "none", problems("slo", Some("availability")))}
+        </div>
+        {move || doc.0.with(|s| (!s.notes.is_empty()).then(|| view! {
+            <h3 class="notes-title">"What to try"</h3>
+            <p class="notes" data-testid="notes">{s.notes.clone()}</p>
+        }))}
     }
 }
 
-/// Every validation problem; the Run button stays disabled while there are any.
+/// Every validation problem; the Run button stays disabled while there are any. Clicking one
+/// that concerns a node selects that node.
 #[component]
 fn Problems() -> impl IntoView {
     let analysis = expect_context::<Analysis>().0;
+    let doc = expect_context::<Doc>();
+    let selection = expect_context::<Selection>().0;
     move || {
         analysis.with(|a| {
             (!a.problems.is_empty()).then(|| {
                 let items = a
                     .problems
                     .iter()
-                    .map(|p| view! { <li>{p.to_string()}</li> })
+                    .map(|p| {
+                        let node = p.node.clone();
+                        // The display name, when it says more than the id the message gives.
+                        let name = node.as_ref().and_then(|id| {
+                            doc.0.with(|s| {
+                                s.node(id)
+                                    .map(|n| n.name.clone())
+                                    .filter(|name| !name.is_empty() && name != id)
+                            })
+                        });
+                        let clickable = node.is_some();
+                        view! {
+                            <li data-testid="problem" class="problem" class:clickable=clickable
+                                title=clickable.then_some("Select this node")
+                                on:click=move |_| {
+                                    if let Some(id) = &node {
+                                        selection.set(vec![id.clone()]);
+                                    }
+                                }>
+                                {name.map(|n| view! { <span class="problem-node">{n}</span> })}
+                                <span class="problem-text">{p.to_string()}</span>
+                            </li>
+                        }
+                    })
                     .collect_view();
                 view! {
                     <div class="problems" data-testid="validation">

@@ -24,7 +24,8 @@ pub fn RunBar() -> impl IntoView {
             let id = format!("preset-{:02}", i + 1);
             view! {
                 <li>
-                    <button data-testid=id on:click=move |_| {
+                    <button data-testid=id on:click=move |ev| {
+                    close_menu(&ev);
                         if let Ok(s) = validate::parse(p.json) {
                             run.reset();
                             expect_context::<Selection>().0.set(Vec::new());
@@ -87,5 +88,18 @@ pub fn RunBar() -> impl IntoView {
                     on:change=set_num(Setting::Seed)/>
             </label>
         </header>
+    }
+}
+
+/// Closes the presets dropdown (a `<details>`) that contains the clicked item.
+fn close_menu(ev: &leptos::ev::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let details = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("details").ok().flatten());
+    if let Some(d) = details {
+        // Removing the attribute of an element we just found cannot meaningfully fail.
+        let _ = d.remove_attribute("open");
     }
 }

@@ -1,0 +1,164 @@
+//! A node's fault schedule: the scheduled failures and recoveries of this node, a form to add
+//! one, and "Fail now" / "Recover now" for the run in progress. A manual fault lands on the
+//! schedule at the virtual time it happened, so running the scenario again replays it.
+
+use leptos::prelude::*;
+use scaleplay_sim::scenario::{FaultAction, FaultSpec};
+
+use super::fields;
+use crate::editor::edits::Edit;
+use crate::runner::{Run, Status};
+use crate::state::{Analysis, Banner, Doc};
+
+fn action_text(a: FaultAction) -> &'static str {
+    match a {
+        FaultAction::Fail => "fail",
+        FaultAction::Recover => "recover",
+    }
+}
+
+/// The schedule of `node`; `has_instances` offers to fail a single instance of a tier.
+#[component]
+pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl IntoView {
+    let doc = expect_context::<Doc>();
+    let run = expect_context::<Run>();
+    let banner = expect_context::<Banner>().0;
+    let analysis = expect_context::<Analysis>().0;
+    // (index in Scenario::faults, fault) for this node, in schedule order.
+    let faults = Memo::new(move |_| {
+        doc.0.with(|s| {
+            node.with_value(|id| {
+                s.faults
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.node.as_deref() == Some(id.as_str()))
+                    .map(|(i, f)| (i, f.clone()))
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let list = move || {
+        let items = faults.get();
+        if items.is_empty() {
+            return view! { <p class="hint" data-testid="fault-empty">"No scheduled faults."</p> }
+                .into_any();
+        }
+        let items = items
+            .into_iter()
+            .map(|(index, f)| {
+                let errors = Memo::new(move |_| {
+                    analysis.with(|a| fields::fault_messages(&a.problems, index))
+                });
+                let instance = f
+                    .instance
+                    .map_or("all instances".to_string(), |i| format!("instance {i}"));
+                view! {
+                    <li class="fault" data-testid="fault-item">
+                        <span class="fault-at">{format!("{} s", fields::fmt_num(f.at_s))}</span>
+                        <span class="fault-action">{action_text(f.action)}</span>
+                        <span class="fault-instance">{instance}</span>
+                        <button data-testid="fault-remove" title="Remove from the schedule"
+                            on:click=move |_| doc.apply(Edit::RemoveFault(index))>"Remove"</button>
+                        {super::messages(errors, "fault-error".into())}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="fault-list">{items}</ul> }.into_any()
+    };
+    let node_problems = Memo::new(move |_| {
+        analysis.with(|a| node.with_value(|id| fields::messages_exact(&a.problems, id, "faults")))
+    });
+
+    // The add form keeps what was typed until it is added.
+    let at = RwSignal::new(String::new());
+    let action = RwSignal::new(FaultAction::Fail);
+    let instance = RwSignal::new(String::new());
+    let add = move |_| {
+        let at_s = match fields::parse_number(&at.get_untracked()) {
+            Ok(v) => v.as_f64(),
+            Err(_) => None,
+        };
+        let Some(at_s) = at_s else {
+            banner.set(Some(
+                "type when the fault happens, in seconds from the start".into(),
+            ));
+            return;
+        };
+        let text = instance.get_untracked();
+        let instance = match text.trim() {
+            "" => None,
+            t => match t.parse::<u32>() {
+                Ok(i) => Some(i),
+                Err(_) => {
+                    banner.set(Some(format!(
+                        "instance \"{t}\" is not a whole number >= 0: leave it empty for all instances"
+                    )));
+                    return;
+                }
+            },
+        };
+        doc.apply(Edit::AddFault(FaultSpec {
+            node: Some(node.get_value()),
+            dc: None,
+            at_s,
+            action: action.get_untracked(),
+            instance,
+        }));
+    };
+
+    let live = move || matches!(run.status.get(), Status::Running | Status::Paused);
+    let inject = move |act: FaultAction| {
+        move |_| {
+            let id = node.get_value();
+            match run.inject(&id, act) {
+                Ok(t) => doc.apply(Edit::AddFault(FaultSpec {
+                    node: Some(id),
+                    dc: None,
+                    at_s: t,
+                    action: act,
+                    instance: None,
+                })),
+                Err(why) => banner.set(Some(why)),
+            }
+        }
+    };
+
+    view! {
+        <section class="faults" data-testid="fault-schedule">
+            <h3>"Faults"</h3>
+            <div class="fault-now">
+                <button data-testid="fault-fail" disabled=move || !live()
+                    title="Fail this node in the running simulation"
+                    on:click=inject(FaultAction::Fail)>"Fail now"</button>
+                <button data-testid="fault-recover" disabled=move || !live()
+                    title="Recover this node in the running simulation"
+                    on:click=inject(FaultAction::Recover)>"Recover now"</button>
+            </div>
+            {list}
+            {super::messages(node_problems, "fault-error".into())}
+            <div class="fault-add">
+                <input type="number" min="0" step="any" placeholder="at (s)" data-testid="fault-at"
+                    aria-label="time of the fault, in seconds"
+                    prop:value=move || at.get()
+                    on:input=move |ev| at.set(event_target_value(&ev))/>
+                <select data-testid="fault-action" aria-label="action"
+                    on:change=move |ev| action.set(if event_target_value(&ev) == "recover" {
+                        FaultAction::Recover
+                    } else {
+                        FaultAction::Fail
+                    })>
+                    <option value="fail" prop:selected=move || action.get() == FaultAction::Fail>"fail"</option>
+                    <option value="recover" prop:selected=move || action.get() == FaultAction::Recover>"recover"</option>
+                </select>
+                {has_instances.then(|| view! {
+                    <input type="number" min="0" step="1" placeholder="all" data-testid="fault-instance"
+                        aria-label="instance (empty for all)" title="instance, counted from 0 (empty: all)"
+                        prop:value=move || instance.get()
+                        on:input=move |ev| instance.set(event_target_value(&ev))/>
+                })}
+                <button data-testid="fault-add" on:click=add>"Add"</button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,825 @@
+//! What the inspector shows for each param, as plain data: which control, which unit, which
+//! default, and how typed text becomes the JSON a node's `params` stores. No Leptos here, so all
+//! of it is tested natively.
+
+use scaleplay_sim::params::{
+    param_names, Autoscale, CacheParams, CdnParams, ClientParams, DnsParams, LbParams, Mix,
+    NosqlParams, ObjectStoreParams, QueueParams, Reliability, ServerParams, SessionStoreParams,
+    ShardRouterParams, SqlPrimaryParams, SqlReplicaParams, WorkerPoolParams, COMMON_PARAMS,
+};
+use scaleplay_sim::report::NodeReport;
+use scaleplay_sim::scenario::Kind;
+use scaleplay_sim::Problem;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// How one param is edited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    /// A number with its unit; `integer` ones step by whole numbers.
+    Number {
+        /// Shown after the input (`ms`, `req/s`, …); may be empty.
+        unit: &'static str,
+        /// A count: instances, workers, keys.
+        integer: bool,
+    },
+    /// A checkbox.
+    Toggle,
+    /// A select of these values.
+    Choice(&'static [&'static str]),
+    /// A service-time distribution: dist select plus mean / cv / min / max.
+    Dist,
+    /// The four request-type shares of a client.
+    Mix,
+    /// An enable box plus the policy's numbers; `on_depth` for worker pools (queue depth),
+    /// else on utilization.
+    Autoscale {
+        /// Scale on queue depth rather than utilization.
+        on_depth: bool,
+    },
+}
+
+/// One param of one kind, as the inspector draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The param's key in the file.
+    pub name: &'static str,
+    /// How it is edited.
+    pub control: Control,
+    /// Its value when omitted; `Null` means none / unbounded.
+    pub default: Value,
+}
+
+/// Values of `profile`.
+pub const PROFILES: &[&str] = &["constant", "ramp", "spike", "diurnal"];
+/// Values of `algorithm`.
+pub const ALGORITHMS: &[&str] = &["round_robin", "least_connections", "ip_hash", "random"];
+/// Values of `eviction`.
+pub const EVICTIONS: &[&str] = &["lru", "lfu", "fifo"];
+/// Values of `strategy`.
+pub const STRATEGIES: &[&str] = &["hash_mod", "consistent_hash", "range"];
+/// Values of a distribution's `dist`.
+pub const DISTS: &[&str] = &["exp", "const", "lognormal", "uniform"];
+/// The shares of a `mix`, in the order shown.
+pub const MIX_SHARES: [&str; 4] = ["read", "write", "static", "async"];
+
+/// Params that count things, so they take whole numbers.
+const INTEGER_PARAMS: &[&str] = &[
+    "instances",
+    "workers",
+    "users",
+    "retries",
+    "capacity_keys",
+    "queue",
+    "max_depth",
+    "max_connections",
+    "partitions",
+    "max_attempts",
+];
+
+/// Optional limits whose absence means "no limit" rather than "none".
+const LIMITS: &[&str] = &["queue", "timeout_ms", "max_depth", "max_connections"];
+
+fn to_map(value: impl Serialize) -> Map<String, Value> {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+/// Every param of `kind` (and `mtbf_s`, `mttr_s`) with its value when omitted, taken from the
+/// engine's own defaults so the placeholders never drift from what a run uses.
+pub fn defaults(kind: Kind) -> Map<String, Value> {
+    let mut map = match kind {
+        Kind::Client => to_map(ClientParams::default()),
+        Kind::Dns => to_map(DnsParams::default()),
+        Kind::Cdn => to_map(CdnParams::default()),
+        Kind::LoadBalancer => to_map(LbParams::default()),
+        Kind::Server => to_map(ServerParams::default()),
+        Kind::SessionStore => to_map(SessionStoreParams::default()),
+        Kind::Cache => to_map(CacheParams::default()),
+        Kind::SqlPrimary => to_map(SqlPrimaryParams::default()),
+        Kind::SqlReplica => to_map(SqlReplicaParams::default()),
+        Kind::Nosql => to_map(NosqlParams::default()),
+        Kind::ShardRouter => to_map(ShardRouterParams::default()),
+        Kind::Queue => to_map(QueueParams::default()),
+        Kind::WorkerPool => to_map(WorkerPoolParams::default()),
+        Kind::ObjectStore => to_map(ObjectStoreParams::default()),
+    };
+    map.extend(to_map(Reliability::default()));
+    map
+}
+
+/// The unit shown after a number input of `name` on a node of `kind`. Also used for the nested
+/// numbers of a distribution (`mean`, `min`, `max` in ms) and of autoscale.
+pub fn unit(kind: Kind, name: &str) -> &'static str {
+    match name {
+        "rps" | "ramp_from_rps" => "req/s",
+        // Ends in `_s` but is an exponent, not seconds.
+        "zipf_s" => "exponent",
+        "spike_x" => "×",
+        "amplitude" | "hit_ratio" | "miss_ratio" | "target_utilization" => "0–1",
+        "cv" => "cv",
+        "mean" => "ms",
+        "users" => "users",
+        "capacity_keys" => "keys",
+        "queue" => "requests",
+        "max_depth" => "messages",
+        "target_depth" => "msgs/instance",
+        "max_connections" => "connections",
+        "workers" if matches!(kind, Kind::SqlPrimary | Kind::SqlReplica) => "connections",
+        "workers" => "workers",
+        "instances" | "min" | "max" => "instances",
+        "partitions" => "partitions",
+        "retries" => "retries",
+        "max_attempts" => "attempts",
+        n if n.ends_with("_ms") => "ms",
+        n if n.ends_with("_s") => "s",
+        _ => "",
+    }
+}
+
+/// How `name` is edited on a node of `kind`.
+pub fn control(kind: Kind, name: &str) -> Control {
+    match name {
+        "geo" | "blocking" | "stateful_sessions" => Control::Toggle,
+        "profile" => Control::Choice(PROFILES),
+        "algorithm" => Control::Choice(ALGORITHMS),
+        "eviction" => Control::Choice(EVICTIONS),
+        "strategy" => Control::Choice(STRATEGIES),
+        "service_ms" | "read_ms" | "write_ms" => Control::Dist,
+        "mix" => Control::Mix,
+        "autoscale" => Control::Autoscale {
+            on_depth: kind == Kind::WorkerPool,
+        },
+        _ => Control::Number {
+            unit: unit(kind, name),
+            integer: INTEGER_PARAMS.contains(&name),
+        },
+    }
+}
+
+/// Every param of `kind` in the engine's order, then `mtbf_s` and `mttr_s`.
+pub fn fields(kind: Kind) -> Vec<Field> {
+    let defaults = defaults(kind);
+    param_names(kind)
+        .iter()
+        .chain(COMMON_PARAMS.iter())
+        .map(|&name| Field {
+            name,
+            control: control(kind, name),
+            default: defaults.get(name).cloned().unwrap_or(Value::Null),
+        })
+        .collect()
+}
+
+/// Formats a number without a trailing `.0` (`10`, `0.25`).
+pub fn fmt_num(x: f64) -> String {
+    format!("{x}")
+}
+
+/// The text of a number input for a stored value: empty when omitted.
+pub fn number_text(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::Number(n)) => n.as_f64().map(fmt_num).unwrap_or_else(|| n.to_string()),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// The placeholder of a number input: its default, or what omitting it means.
+pub fn placeholder(name: &str, default: &Value) -> String {
+    match default {
+        Value::Null if LIMITS.contains(&name) => "unbounded".into(),
+        Value::Null => "none".into(),
+        other => number_text(Some(other)),
+    }
+}
+
+/// A number as JSON: whole numbers as integers, so files read `"workers": 8`, not `8.0`.
+pub fn num_value(x: f64) -> Value {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every integer below is exact in f64
+    if x.fract() == 0.0 && x.abs() < EXACT {
+        if x >= 0.0 {
+            Value::from(x as u64)
+        } else {
+            Value::from(x as i64)
+        }
+    } else {
+        Value::from(x)
+    }
+}
+
+/// Parses what was typed in a number input: empty means "omit" (`Null`, the default).
+pub fn parse_number(text: &str) -> Result<Value, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(Value::Null);
+    }
+    match t.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(num_value(x)),
+        _ => Err(format!("\"{t}\" is not a number")),
+    }
+}
+
+/// Parses a typed seed: a whole number that may use all 64 bits, so not through `f64`.
+pub fn parse_seed(text: &str) -> Result<Value, String> {
+    text.trim()
+        .parse::<u64>()
+        .map(Value::from)
+        .map_err(|_| "the seed is a whole number >= 0".to_string())
+}
+
+/// The string value of a select or the default when omitted.
+pub fn choice_text(value: Option<&Value>, default: &Value) -> String {
+    match value.filter(|v| !v.is_null()).unwrap_or(default) {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Whether a checkbox is ticked: the stored bool, else the default.
+pub fn toggle_on(value: Option<&Value>, default: &Value) -> bool {
+    value
+        .and_then(Value::as_bool)
+        .or_else(|| default.as_bool())
+        .unwrap_or(false)
+}
+
+/// A distribution as its inputs see it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DistView {
+    /// `exp`, `const`, `lognormal` or `uniform`.
+    pub dist: String,
+    /// Mean in ms.
+    pub mean: Option<f64>,
+    /// Coefficient of variation (lognormal).
+    pub cv: Option<f64>,
+    /// Lower bound in ms (uniform).
+    pub min: Option<f64>,
+    /// Upper bound in ms (uniform).
+    pub max: Option<f64>,
+}
+
+impl DistView {
+    /// The number of one of `mean`, `cv`, `min`, `max`.
+    pub fn get(&self, field: &str) -> Option<f64> {
+        match field {
+            "mean" => self.mean,
+            "cv" => self.cv,
+            "min" => self.min,
+            "max" => self.max,
+            _ => None,
+        }
+    }
+}
+
+/// Reads a stored distribution: a bare number is exponential with that mean; `None` when
+/// omitted.
+pub fn dist_view(value: Option<&Value>) -> Option<DistView> {
+    match value? {
+        Value::Null => None,
+        Value::Number(n) => Some(DistView {
+            dist: "exp".into(),
+            mean: n.as_f64(),
+            ..DistView::default()
+        }),
+        Value::Object(o) => {
+            let num = |k: &str| o.get(k).and_then(Value::as_f64);
+            Some(DistView {
+                dist: o
+                    .get("dist")
+                    .and_then(Value::as_str)
+                    .unwrap_or("exp")
+                    .to_string(),
+                mean: num("mean"),
+                cv: num("cv"),
+                min: num("min"),
+                max: num("max"),
+            })
+        }
+        _ => Some(DistView::default()),
+    }
+}
+
+/// The distribution in effect: the stored one, else the default.
+pub fn dist_effective(value: Option<&Value>, default: &Value) -> DistView {
+    dist_view(value)
+        .or_else(|| dist_view(Some(default)))
+        .unwrap_or_default()
+}
+
+fn dist_object(v: &DistView) -> Value {
+    let mut o = Map::new();
+    o.insert("dist".into(), Value::from(v.dist.clone()));
+    for (k, x) in [
+        ("mean", v.mean),
+        ("cv", v.cv),
+        ("min", v.min),
+        ("max", v.max),
+    ] {
+        if let Some(x) = x {
+            o.insert(k.into(), num_value(x));
+        }
+    }
+    Value::Object(o)
+}
+
+/// The distribution after choosing `dist` in its select. The mean carries over, so a switch
+/// changes the shape, not the load: uniform gets `[0, 2·mean]` unless it has bounds already.
+pub fn dist_with_kind(value: Option<&Value>, default: &Value, dist: &str) -> Value {
+    let now = dist_effective(value, default);
+    let mean = now
+        .mean
+        .or_else(|| Some((now.min? + now.max?) / 2.0))
+        .or_else(|| dist_view(Some(default)).and_then(|d| d.mean))
+        .unwrap_or(10.0);
+    let next = match dist {
+        "uniform" => {
+            let (min, max) = match (now.min, now.max) {
+                (Some(lo), Some(hi)) => (lo, hi),
+                _ => (0.0, 2.0 * mean),
+            };
+            DistView {
+                dist: dist.into(),
+                min: Some(min),
+                max: Some(max),
+                ..DistView::default()
+            }
+        }
+        "lognormal" => DistView {
+            dist: dist.into(),
+            mean: Some(mean),
+            cv: Some(now.cv.unwrap_or(1.0)),
+            ..DistView::default()
+        },
+        _ => DistView {
+            dist: dist.into(),
+            mean: Some(mean),
+            ..DistView::default()
+        },
+    };
+    dist_object(&next)
+}
+
+/// The distribution after typing `value` (a number, or `Null` to remove it) into one of
+/// `mean`, `cv`, `min`, `max`.
+pub fn dist_with_field(value: Option<&Value>, default: &Value, field: &str, x: &Value) -> Value {
+    let mut v = dist_effective(value, default);
+    let x = x.as_f64();
+    match field {
+        "mean" => v.mean = x,
+        "cv" => v.cv = x,
+        "min" => v.min = x,
+        "max" => v.max = x,
+        _ => {}
+    }
+    dist_object(&v)
+}
+
+/// The shares written when a client without a mix gets its first share: the default mix in
+/// full, so the other shares stay visible (and the sum stays meaningful).
+fn default_mix() -> Map<String, Value> {
+    let m = Mix::default();
+    MIX_SHARES
+        .iter()
+        .zip([m.read, m.write, m.static_, m.async_])
+        .map(|(k, x)| (k.to_string(), num_value(x)))
+        .collect()
+}
+
+/// The placeholder of a share: what it is when left empty.
+pub fn mix_placeholder(mix: Option<&Value>, share: &str) -> String {
+    match mix {
+        Some(Value::Object(_)) => "0".into(),
+        _ => default_mix()
+            .get(share)
+            .map(|v| number_text(Some(v)))
+            .unwrap_or_default(),
+    }
+}
+
+/// The sum of the shares in effect (a given mix counts missing shares as 0).
+pub fn mix_sum(mix: Option<&Value>) -> f64 {
+    match mix {
+        Some(Value::Object(o)) => MIX_SHARES
+            .iter()
+            .filter_map(|k| o.get(*k).and_then(Value::as_f64))
+            .sum(),
+        _ => 1.0,
+    }
+}
+
+/// The mix after typing `x` (a number, or `Null` to remove it) into `share`.
+pub fn mix_with(mix: Option<&Value>, share: &str, x: Value) -> Value {
+    let mut o = match mix {
+        Some(Value::Object(o)) => o.clone(),
+        _ => default_mix(),
+    };
+    if x.is_null() {
+        o.remove(share);
+    } else {
+        o.insert(share.to_string(), x);
+    }
+    Value::Object(o)
+}
+
+/// The numbers of an autoscale policy, in the order shown.
+pub fn autoscale_fields(on_depth: bool) -> [&'static str; 5] {
+    let target = if on_depth {
+        "target_depth"
+    } else {
+        "target_utilization"
+    };
+    ["min", "max", target, "cooldown_s", "boot_s"]
+}
+
+/// The engine's default autoscale policy, as JSON.
+pub fn autoscale_defaults() -> Map<String, Value> {
+    to_map(Autoscale::default())
+}
+
+/// The policy written when autoscale is switched on: the defaults of the fields that apply,
+/// with `max` raised to the current instance count so the tier stays valid.
+pub fn autoscale_enable(on_depth: bool, instances: Option<&Value>) -> Value {
+    let defaults = autoscale_defaults();
+    let mut o: Map<String, Value> = autoscale_fields(on_depth)
+        .iter()
+        .filter_map(|k| defaults.get(*k).map(|v| (k.to_string(), v.clone())))
+        .collect();
+    let instances = instances.and_then(Value::as_u64).unwrap_or(1);
+    let max = o.get("max").and_then(Value::as_u64).unwrap_or(1);
+    o.insert("max".into(), Value::from(max.max(instances)));
+    Value::Object(o)
+}
+
+/// The policy after typing `x` (a number, or `Null` to drop back to the default) into `field`.
+pub fn autoscale_with(current: Option<&Value>, field: &str, x: Value) -> Value {
+    let mut o = match current {
+        Some(Value::Object(o)) => o.clone(),
+        _ => Map::new(),
+    };
+    if x.is_null() {
+        o.remove(field);
+    } else {
+        o.insert(field.to_string(), x);
+    }
+    Value::Object(o)
+}
+
+/// Messages of the problems of `node` about `field` or a part of it (`mix.read` is part of
+/// `mix`).
+pub fn messages_for(problems: &[Problem], node: &str, field: &str) -> Vec<String> {
+    problems
+        .iter()
+        .filter(|p| p.node.as_deref() == Some(node))
+        .filter(|p| {
+            p.field.as_deref().is_some_and(|f| {
+                f == field
+                    || f.strip_prefix(field)
+                        .is_some_and(|rest| rest.starts_with('.'))
+            })
+        })
+        .map(|p| p.message.clone())
+        .collect()
+}
+
+/// Messages of the problems of `node` about exactly `field` (a group's own problems, when its
+/// parts show theirs).
+pub fn messages_exact(problems: &[Problem], node: &str, field: &str) -> Vec<String> {
+    problems
+        .iter()
+        .filter(|p| p.node.as_deref() == Some(node) && p.field.as_deref() == Some(field))
+        .map(|p| p.message.clone())
+        .collect()
+}
+
+/// Messages of scenario-wide problems about `field`, keeping only those that mention `needle`
+/// when given (both SLO checks report under `slo`).
+pub fn scenario_messages(problems: &[Problem], field: &str, needle: Option<&str>) -> Vec<String> {
+    problems
+        .iter()
+        .filter(|p| p.node.is_none() && p.field.as_deref() == Some(field))
+        .filter(|p| needle.is_none_or(|n| p.message.contains(n)))
+        .map(|p| p.message.clone())
+        .collect()
+}
+
+/// Messages about the scheduled fault at `index` of `Scenario::faults`.
+pub fn fault_messages(problems: &[Problem], index: usize) -> Vec<String> {
+    let label = format!("faults[{index}]:");
+    problems
+        .iter()
+        .filter(|p| p.field.as_deref() == Some("faults") && p.message.starts_with(&label))
+        .map(|p| p.message.clone())
+        .collect()
+}
+
+/// One row of a node's figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metric {
+    /// Stable key, for `data-testid="metric-<key>"`.
+    pub key: &'static str,
+    /// What it is.
+    pub label: &'static str,
+    /// Formatted value with its unit.
+    pub value: String,
+}
+
+/// The figures of one node in a report: the common ones, then those its kind has.
+pub fn metric_rows(r: &NodeReport) -> Vec<Metric> {
+    let pct = |x: f64| format!("{:.1} %", x * 100.0);
+    let mut rows = vec![
+        ("utilization", "utilization", pct(r.utilization)),
+        (
+            "throughput",
+            "throughput",
+            format!("{:.1} req/s", r.throughput_rps),
+        ),
+        ("p99", "p99 latency", format!("{:.1} ms", r.latency_ms.p99)),
+        ("rejected", "rejected", r.rejected.to_string()),
+        ("down", "answered down", r.down.to_string()),
+        ("uptime", "up time", pct(r.availability)),
+    ];
+    if r.instances.is_some() {
+        rows.push(("instances", "instances now", r.instances_now.to_string()));
+    }
+    if let Some(h) = r.hit_ratio {
+        rows.push(("hit_ratio", "hit ratio", pct(h)));
+    }
+    if let Some(s) = r.stale_reads {
+        rows.push(("stale_reads", "stale reads", s.to_string()));
+    }
+    if let Some(d) = r.depth {
+        rows.push(("depth", "mean depth", format!("{d:.1}")));
+    }
+    if let Some(d) = r.max_depth {
+        rows.push(("max_depth", "max depth", d.to_string()));
+    }
+    if let Some(d) = r.dead_letters {
+        rows.push(("dead_letters", "dead letters", d.to_string()));
+    }
+    if let Some(s) = r.sessions_lost {
+        rows.push(("sessions_lost", "sessions lost", s.to_string()));
+    }
+    rows.into_iter()
+        .map(|(key, label, value)| Metric { key, label, value })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scaleplay_sim::params::{Algorithm, Eviction, Profile, ShardStrategy};
+    use serde_json::json;
+
+    #[test]
+    fn every_param_of_every_kind_has_a_fitting_control_and_default() {
+        for kind in Kind::ALL {
+            let fields = fields(kind);
+            assert_eq!(
+                fields.len(),
+                param_names(kind).len() + COMMON_PARAMS.len(),
+                "{kind:?}"
+            );
+            for f in fields {
+                let ok = match f.control {
+                    Control::Number { integer, .. } => {
+                        f.default.is_null()
+                            || (f.default.is_u64() == integer && f.default.is_number())
+                    }
+                    Control::Toggle => f.default.is_boolean(),
+                    Control::Choice(options) => {
+                        f.default.as_str().is_some_and(|d| options.contains(&d))
+                    }
+                    Control::Dist => dist_view(Some(&f.default)).is_some_and(|d| d.mean.is_some()),
+                    Control::Mix => f.default.is_object(),
+                    Control::Autoscale { on_depth } => {
+                        f.default.is_null() && on_depth == (kind == Kind::WorkerPool)
+                    }
+                };
+                assert!(
+                    ok,
+                    "{kind:?}.{}: {:?} with default {}",
+                    f.name, f.control, f.default
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_number_has_a_unit_and_units_read_right() {
+        for kind in Kind::ALL {
+            for f in fields(kind) {
+                if let Control::Number { unit, .. } = f.control {
+                    assert!(!unit.is_empty(), "{kind:?}.{} has no unit", f.name);
+                }
+            }
+        }
+        assert_eq!(unit(Kind::Client, "rps"), "req/s");
+        assert_eq!(unit(Kind::Client, "timeout_ms"), "ms");
+        assert_eq!(unit(Kind::Client, "zipf_s"), "exponent");
+        assert_eq!(unit(Kind::Client, "spike_at_s"), "s");
+        assert_eq!(unit(Kind::Cache, "capacity_keys"), "keys");
+        assert_eq!(unit(Kind::SqlPrimary, "workers"), "connections");
+        assert_eq!(unit(Kind::Server, "workers"), "workers");
+        assert_eq!(unit(Kind::Server, "mtbf_s"), "s");
+    }
+
+    #[test]
+    fn choices_are_exactly_the_engine_enums() {
+        fn all_parse<T: serde::de::DeserializeOwned>(options: &[&str]) {
+            for o in options {
+                assert!(serde_json::from_value::<T>(json!(o)).is_ok(), "{o}");
+            }
+        }
+        all_parse::<Profile>(PROFILES);
+        all_parse::<Algorithm>(ALGORITHMS);
+        all_parse::<Eviction>(EVICTIONS);
+        all_parse::<ShardStrategy>(STRATEGIES);
+        for d in DISTS {
+            let v = dist_with_kind(None, &json!({"dist": "exp", "mean": 10}), d);
+            let spec: scaleplay_sim::params::DistSpec = serde_json::from_value(v).unwrap();
+            assert!(spec.check().is_ok(), "{d}");
+        }
+    }
+
+    #[test]
+    fn defaults_come_from_the_engine() {
+        let server = defaults(Kind::Server);
+        assert_eq!(server["workers"], json!(8));
+        assert_eq!(server["service_ms"], json!({"dist": "exp", "mean": 10.0}));
+        assert_eq!(server["queue"], Value::Null);
+        assert_eq!(server["mtbf_s"], Value::Null);
+        assert_eq!(defaults(Kind::Cache)["ttl_s"], json!(300.0));
+    }
+
+    #[test]
+    fn typed_numbers_become_tidy_json() {
+        assert_eq!(parse_number(""), Ok(Value::Null));
+        assert_eq!(parse_number("  "), Ok(Value::Null));
+        assert_eq!(parse_number("8"), Ok(json!(8)));
+        assert_eq!(parse_number("8.0"), Ok(json!(8)));
+        assert_eq!(parse_number("0.25"), Ok(json!(0.25)));
+        assert_eq!(parse_number("-3"), Ok(json!(-3)));
+        assert_eq!(parse_number("1e3"), Ok(json!(1000)));
+        assert!(parse_number("abc").is_err());
+        assert!(parse_number("inf").is_err());
+        assert!(parse_number("NaN").is_err());
+        // Too large to be an exact integer: stays a float.
+        assert!(parse_number("1e300").unwrap().is_f64());
+        assert_eq!(parse_seed(" 18446744073709551615"), Ok(json!(u64::MAX)));
+        assert!(parse_seed("").is_err());
+        assert!(parse_seed("-1").is_err());
+        assert!(parse_seed("1.5").is_err());
+    }
+
+    #[test]
+    fn stored_numbers_show_without_noise() {
+        assert_eq!(number_text(None), "");
+        assert_eq!(number_text(Some(&Value::Null)), "");
+        assert_eq!(number_text(Some(&json!(10.0))), "10");
+        assert_eq!(number_text(Some(&json!(0.1))), "0.1");
+        assert_eq!(number_text(Some(&json!(8))), "8");
+        assert_eq!(placeholder("queue", &Value::Null), "unbounded");
+        assert_eq!(placeholder("spike_at_s", &Value::Null), "none");
+        assert_eq!(placeholder("ttl_s", &json!(300.0)), "300");
+        assert_eq!(choice_text(None, &json!("lru")), "lru");
+        assert_eq!(choice_text(Some(&json!("lfu")), &json!("lru")), "lfu");
+        assert!(toggle_on(None, &json!(true)));
+        assert!(!toggle_on(Some(&json!(false)), &json!(true)));
+    }
+
+    #[test]
+    fn distributions_switch_shape_but_keep_their_mean() {
+        let default = json!({"dist": "exp", "mean": 10.0});
+        assert_eq!(
+            dist_with_kind(None, &default, "const"),
+            json!({"dist": "const", "mean": 10})
+        );
+        assert_eq!(
+            dist_with_kind(Some(&json!(12)), &default, "lognormal"),
+            json!({"dist": "lognormal", "mean": 12, "cv": 1})
+        );
+        let uniform = dist_with_kind(Some(&json!(12)), &default, "uniform");
+        assert_eq!(uniform, json!({"dist": "uniform", "min": 0, "max": 24}));
+        assert_eq!(
+            dist_with_kind(
+                Some(&json!({"dist": "uniform", "min": 5, "max": 15})),
+                &default,
+                "exp"
+            ),
+            json!({"dist": "exp", "mean": 10})
+        );
+        assert_eq!(
+            dist_with_field(None, &default, "mean", &json!(25)),
+            json!({"dist": "exp", "mean": 25})
+        );
+        assert_eq!(
+            dist_with_field(Some(&uniform), &default, "max", &json!(30)),
+            json!({"dist": "uniform", "min": 0, "max": 30})
+        );
+        let cleared = dist_with_field(
+            Some(&json!({"dist": "const", "mean": 3})),
+            &default,
+            "mean",
+            &Value::Null,
+        );
+        assert_eq!(
+            cleared,
+            json!({"dist": "const"}),
+            "the engine then asks for a mean"
+        );
+        assert_eq!(dist_view(None), None);
+        assert_eq!(dist_effective(None, &default).mean, Some(10.0));
+    }
+
+    #[test]
+    fn mix_edits_start_from_the_default_and_sum() {
+        assert_eq!(mix_sum(None), 1.0);
+        assert_eq!(mix_placeholder(None, "read"), "1");
+        assert_eq!(mix_placeholder(None, "write"), "0");
+        let m = mix_with(None, "write", json!(0.2));
+        assert_eq!(m, json!({"read": 1, "write": 0.2, "static": 0, "async": 0}));
+        assert!((mix_sum(Some(&m)) - 1.2).abs() < 1e-12);
+        let m = mix_with(Some(&m), "read", json!(0.8));
+        assert!((mix_sum(Some(&m)) - 1.0).abs() < 1e-12);
+        let m = mix_with(Some(&m), "static", Value::Null);
+        assert!(m.get("static").is_none());
+        assert_eq!(mix_placeholder(Some(&m), "static"), "0");
+        let parsed: Mix = serde_json::from_value(m).unwrap();
+        assert_eq!(parsed.write, 0.2);
+    }
+
+    #[test]
+    fn autoscale_switches_on_valid_and_edits_fields() {
+        let on = autoscale_enable(false, Some(&json!(20)));
+        assert_eq!(
+            on,
+            json!({"min": 1, "max": 20, "target_utilization": 0.6, "cooldown_s": 30.0, "boot_s": 10.0})
+        );
+        let pool = autoscale_enable(true, None);
+        assert_eq!(pool["max"], json!(10));
+        assert_eq!(pool["target_depth"], json!(10.0));
+        assert!(pool.get("target_utilization").is_none());
+        let edited = autoscale_with(Some(&on), "max", json!(40));
+        assert_eq!(edited["max"], json!(40));
+        let edited = autoscale_with(Some(&edited), "boot_s", Value::Null);
+        assert!(edited.get("boot_s").is_none());
+        let a: Autoscale = serde_json::from_value(edited).unwrap();
+        assert_eq!((a.max, a.boot_s), (40, Autoscale::default().boot_s));
+    }
+
+    #[test]
+    fn problems_are_matched_to_their_field() {
+        let problems = vec![
+            Problem::node("web", Some("mix.read"), "mix.read must be …"),
+            Problem::node("web", Some("mix"), "shares must sum to 1"),
+            Problem::node("web", Some("mixer"), "unknown param"),
+            Problem::node("db", Some("mix"), "other node"),
+            Problem::node("web", None, "no path"),
+            Problem::scenario("slo", "slo.p99_ms must be > 0, got 0"),
+            Problem::scenario("slo", "slo.availability must be in (0, 1]"),
+            Problem::scenario("faults", "faults[1]: at_s must be between 0 and 60"),
+            Problem::node("web", Some("faults"), "fault names instance 3"),
+        ];
+        assert_eq!(messages_for(&problems, "web", "mix").len(), 2);
+        assert_eq!(messages_for(&problems, "web", "mixer").len(), 1);
+        assert_eq!(messages_for(&problems, "db", "mix").len(), 1);
+        assert_eq!(
+            messages_exact(&problems, "web", "mix"),
+            ["shares must sum to 1"]
+        );
+        assert_eq!(messages_exact(&problems, "web", "mix.read").len(), 1);
+        assert_eq!(
+            scenario_messages(&problems, "slo", Some("p99_ms")),
+            ["slo.p99_ms must be > 0, got 0"]
+        );
+        assert_eq!(scenario_messages(&problems, "slo", None).len(), 2);
+        assert_eq!(fault_messages(&problems, 1).len(), 1);
+        assert!(fault_messages(&problems, 0).is_empty());
+        assert_eq!(messages_for(&problems, "web", "faults").len(), 1);
+    }
+
+    #[test]
+    fn metrics_show_what_the_kind_has() {
+        let report: NodeReport = serde_json::from_value(json!({
+            "kind": "queue", "utilization": 0.5, "throughput_rps": 12.34, "responses_rps": 12.34,
+            "mean_backlog": 0.0, "mean_in_node": 0.0, "rejected": 3, "down": 0,
+            "latency_ms": {"mean": 1.0, "p99": 7.26}, "availability": 1.0, "instances_now": 1,
+            "depth": 4.5, "max_depth": 9, "dead_letters": 2, "utilization_series": []
+        }))
+        .unwrap();
+        let rows = metric_rows(&report);
+        let get = |k: &str| rows.iter().find(|m| m.key == k).map(|m| m.value.as_str());
+        assert_eq!(get("utilization"), Some("50.0 %"));
+        assert_eq!(get("throughput"), Some("12.3 req/s"));
+        assert_eq!(get("p99"), Some("7.3 ms"));
+        assert_eq!(get("rejected"), Some("3"));
+        assert_eq!(get("dead_letters"), Some("2"));
+        assert_eq!(get("depth"), Some("4.5"));
+        assert_eq!(get("hit_ratio"), None);
+        assert_eq!(get("instances"), None, "not autoscaled");
+    }
+}
