@@ -118,8 +118,6 @@ pub fn Canvas() -> impl IntoView {
     let doc = expect_context::<Doc>();
     let selection = expect_context::<Selection>().0;
     let view_state = expect_context::<ViewState>().0;
-    let analysis = expect_context::<Analysis>().0;
-    let banner = expect_context::<Banner>().0;
     let snapping = expect_context::<Snap>().0;
     let run = expect_context::<Run>();
     let palette = expect_context::<PaletteDrag>();
@@ -374,143 +372,37 @@ pub fn Canvas() -> impl IntoView {
         })
     };
 
-    let edges = move || {
-        let moving = match drag.get() {
-            Some(Drag::Move { dx, dy, .. }) => Some((dx, dy)),
-            _ => None,
-        };
-        let sel = selection.get();
+    let node_ids = Memo::new(move |_| {
+        doc.0
+            .with(|s| s.nodes.iter().map(|n| n.id.clone()).collect::<Vec<_>>())
+    });
+    let edge_keys = Memo::new(move |_| {
         doc.0.with(|s| {
-            let pos = |id: &str| {
-                s.node(id).map(|n| {
-                    let (dx, dy) = if sel.contains(&n.id) { moving.unwrap_or((0.0, 0.0)) } else { (0.0, 0.0) };
-                    (n.x + dx, n.y + dy)
-                })
-            };
             s.edges
                 .iter()
-                .filter_map(|e| {
-                    let (a, b) = (pos(&e.from)?, pos(&e.to)?);
-                    let d = geometry::wire(out_port(a.0, a.1), in_port(b.0, b.1));
-                    let key = (e.from.clone(), e.to.clone());
-                    let key2 = key.clone();
-                    let is_sel = move || selected_edge.get().as_ref() == Some(&key2);
-                    Some(view! {
-                        <g class="edge" class:selected=is_sel data-testid=format!("edge-{}-{}", e.from, e.to)
-                            on:pointerdown=move |ev: ev::PointerEvent| {
-                                ev.stop_propagation();
-                                selected_edge.set(Some(key.clone()));
-                                selection.set(Vec::new());
-                            }>
-                            <path class="edge-hit" d=d.clone()/>
-                            <path class="edge-line" d=d marker-end="url(#arrow)"/>
-                        </g>
-                    })
-                })
-                .collect_view()
+                .map(|e| (e.from.clone(), e.to.clone()))
+                .collect::<Vec<_>>()
         })
+    });
+    let ctx = CanvasCtx {
+        drag,
+        space,
+        selected_edge,
+        live,
     };
-
+    let edges = move || {
+        view! {
+            <For each=move || edge_keys.get() key=|k| k.clone() let:k>
+                <EdgeView from=k.0 to=k.1 ctx=ctx/>
+            </For>
+        }
+    };
     let nodes = move || {
-        let moving = match drag.get() {
-            Some(Drag::Move { dx, dy, .. }) => Some((dx, dy)),
-            _ => None,
-        };
-        let sel = selection.get();
-        let bottleneck = analysis.with(|a| {
-            a.capacity
-                .as_ref()
-                .and_then(|c| c.bottleneck.clone().map(|b| (b, c.max_rps)))
-        });
-        doc.0.with(|s| {
-            s.nodes
-                .iter()
-                .map(|n| {
-                    let selected = sel.contains(&n.id);
-                    let (dx, dy) = if selected { moving.unwrap_or((0.0, 0.0)) } else { (0.0, 0.0) };
-                    let (x, y) = (n.x + dx, n.y + dy);
-                    let kind = Kind::parse(&n.kind);
-                    let problems: Vec<String> = analysis.with_untracked(|a| {
-                        a.problems.iter().filter(|p| p.node.as_deref() == Some(n.id.as_str())).map(|p| p.message.clone()).collect()
-                    });
-                    let instances = n.params.get("instances").or_else(|| n.params.get("partitions")).and_then(|v| v.as_u64());
-                    let figures = live.with(|l| l.as_ref().and_then(|l| l.get(&n.id).cloned()));
-                    let fill = figures.as_ref().map_or("#eef2f7".to_string(), |f| if f.1 { "#bbbbbb".to_string() } else { heat(f.0) });
-                    let down = figures.as_ref().is_some_and(|f| f.1);
-                    let is_bottleneck = bottleneck.as_ref().is_some_and(|(b, _)| *b == n.id);
-                    let mut tip = format!("{} ({})", n.name, n.kind);
-                    if let Some(f) = &figures {
-                        tip.push_str(&format!("\n{}", f.2));
-                    }
-                    if is_bottleneck {
-                        if let Some((_, Some(max))) = &bottleneck {
-                            tip.push_str(&format!("\nbottleneck: saturates at {max:.0} req/s"));
-                        }
-                    }
-                    for p in &problems {
-                        tip.push_str(&format!("\n⚠ {p}"));
-                    }
-                    let id = n.id.clone();
-                    let (id_down, id_port) = (id.clone(), id.clone());
-                    let label = kind.map_or("?", crate::editor::palette_label);
-                    let sub = match instances {
-                        Some(k) if k > 1 => format!("{label} ×{k}"),
-                        _ => label.to_string(),
-                    };
-                    let sub = if is_bottleneck {
-                        bottleneck.as_ref().and_then(|(_, m)| *m).map_or(sub.clone(), |m| format!("{sub} · max {m:.0}/s"))
-                    } else {
-                        sub
-                    };
-                    let can_call = kind.is_some_and(|k| Kind::ALL.iter().any(|t| scaleplay_sim::model::can_connect(k, *t).is_ok()));
-                    let can_be_called = kind.is_some_and(|k| k != Kind::Client);
-                    view! {
-                        <g class="node" class:selected=selected class:invalid=!problems.is_empty()
-                            class:down=down class:bottleneck=is_bottleneck
-                            data-testid=format!("node-{}", n.id)
-                            transform=format!("translate({x:.1},{y:.1})")
-                            on:pointerdown=move |ev: ev::PointerEvent| {
-                                if ev.button() != 0 || space.get_untracked() {
-                                    return;
-                                }
-                                ev.stop_propagation();
-                                let id = id_down.clone();
-                                let mut sel = selection.get_untracked();
-                                if ev.shift_key() {
-                                    if let Some(i) = sel.iter().position(|s| *s == id) { sel.remove(i); } else { sel.push(id); }
-                                } else if !sel.contains(&id) {
-                                    sel = vec![id];
-                                }
-                                selection.set(sel);
-                                selected_edge.set(None);
-                                banner.set(None);
-                                let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else { return };
-                                let p = view_state.get_untracked().to_canvas(sx, sy);
-                                drag.set(Some(Drag::Move { start: p, dx: 0.0, dy: 0.0, moved: false }));
-                            }>
-                            <title>{tip}</title>
-                            <rect class="node-box" width=NODE_W height=NODE_H rx="8" style=format!("fill:{fill}")/>
-                            <rect class="node-badge" x="6" y="14" width="28" height="24" rx="5"/>
-                            <text class="node-icon" x="20" y="30" text-anchor="middle">{kind.map_or("?", crate::editor::icon)}</text>
-                            <text class="node-name" x="36" y="22">{n.name.clone()}</text>
-                            <text class="node-kind" x="36" y="40">{sub}</text>
-                            {can_be_called.then(|| view! {
-                                <circle class="port port-in" cx="0" cy=NODE_H / 2.0 r="6" data-testid=format!("port-in-{}", n.id)/>
-                            })}
-                            {can_call.then(|| view! {
-                                <circle class="port port-out" cx=NODE_W cy=NODE_H / 2.0 r="7" data-testid=format!("port-out-{}", id_port)
-                                    on:pointerdown=move |ev: ev::PointerEvent| {
-                                        ev.stop_propagation();
-                                        let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else { return };
-                                        let at = view_state.get_untracked().to_canvas(sx, sy);
-                                        drag.set(Some(Drag::Wire { from: id_port.clone(), at }));
-                                    }/>
-                            })}
-                        </g>
-                    }
-                })
-                .collect_view()
-        })
+        view! {
+            <For each=move || node_ids.get() key=|id| id.clone() let:id>
+                <NodeView id=id ctx=ctx/>
+            </For>
+        }
     };
 
     let overlay = move || {
@@ -602,5 +494,220 @@ fn drop_from_palette(kind: Kind, x: f64, y: f64, ev: &web_sys::PointerEvent) {
         expect_context::<Doc>().apply(Edit::AddNode { kind, x: cx, y: cy });
     } else if on_item {
         add_at_centre(kind);
+    }
+}
+
+/// A node's latest utilization, whether it is down, and its hover text.
+type LiveFigures = (f64, bool, String);
+
+/// Canvas-local signals the node and edge views share.
+#[derive(Clone, Copy)]
+struct CanvasCtx {
+    drag: RwSignal<Option<Drag>>,
+    space: RwSignal<bool>,
+    selected_edge: RwSignal<Option<(String, String)>>,
+    live: Memo<Option<BTreeMap<String, LiveFigures>>>,
+}
+
+/// Where node `id` is drawn now: its position plus the drag offset when it is being moved.
+fn drawn_position(
+    doc: Doc,
+    selection: RwSignal<Vec<String>>,
+    drag: RwSignal<Option<Drag>>,
+    id: &str,
+) -> Option<(f64, f64)> {
+    let (x, y) = doc.0.with(|s| s.node(id).map(|n| (n.x, n.y)))?;
+    let offset = drag.with(|d| match d {
+        Some(Drag::Move { dx, dy, .. }) => Some((*dx, *dy)),
+        _ => None,
+    });
+    match offset {
+        Some((dx, dy)) if selection.with(|s| s.iter().any(|n| n == id)) => Some((x + dx, y + dy)),
+        _ => Some((x, y)),
+    }
+}
+
+/// One edge; only its own path updates while nodes move.
+#[component]
+fn EdgeView(from: String, to: String, ctx: CanvasCtx) -> impl IntoView {
+    let doc = expect_context::<Doc>();
+    let selection = expect_context::<Selection>().0;
+    let (f, t) = (from.clone(), to.clone());
+    let d = move || {
+        let a = drawn_position(doc, selection, ctx.drag, &f)?;
+        let b = drawn_position(doc, selection, ctx.drag, &t)?;
+        Some(geometry::wire(out_port(a.0, a.1), in_port(b.0, b.1)))
+    };
+    let key = (from.clone(), to.clone());
+    let key2 = key.clone();
+    let is_sel = move || ctx.selected_edge.with(|s| s.as_ref() == Some(&key2));
+    view! {
+        <g class="edge" class:selected=is_sel data-testid=format!("edge-{from}-{to}")
+            on:pointerdown=move |ev: ev::PointerEvent| {
+                ev.stop_propagation();
+                ctx.selected_edge.set(Some(key.clone()));
+                selection.set(Vec::new());
+            }>
+            <path class="edge-hit" d=d.clone()/>
+            <path class="edge-line" d=d marker-end="url(#arrow)"/>
+        </g>
+    }
+}
+
+/// One node; its position, selection and colour update on their own, its content only when the
+/// node itself changes.
+#[component]
+fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
+    let doc = expect_context::<Doc>();
+    let selection = expect_context::<Selection>().0;
+    let view_state = expect_context::<ViewState>().0;
+    let analysis = expect_context::<Analysis>().0;
+    let banner = expect_context::<Banner>().0;
+    let node = {
+        let id = id.clone();
+        Memo::new(move |_| doc.0.with(|s| s.node(&id).cloned()))
+    };
+    let id_pos = id.clone();
+    let transform = move || {
+        drawn_position(doc, selection, ctx.drag, &id_pos)
+            .map(|(x, y)| format!("translate({x:.1},{y:.1})"))
+    };
+    let id_sel = id.clone();
+    let selected = move || selection.with(|s| s.contains(&id_sel));
+    let id_live = id.clone();
+    let figures = Memo::new(move |_| {
+        ctx.live
+            .with(|l| l.as_ref().and_then(|l| l.get(&id_live).cloned()))
+    });
+    let id_prob = id.clone();
+    let problems = Memo::new(move |_| {
+        analysis.with(|a| {
+            a.problems
+                .iter()
+                .filter(|p| p.node.as_deref() == Some(id_prob.as_str()))
+                .map(|p| p.message.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let id_b = id.clone();
+    let bottleneck = Memo::new(move |_| {
+        analysis.with(|a| {
+            a.capacity
+                .as_ref()
+                .filter(|c| c.bottleneck.as_deref() == Some(id_b.as_str()))
+                .map(|c| c.max_rps)
+        })
+    });
+    let fill = move || {
+        figures.with(|f| {
+            let colour = f.as_ref().map_or("#eef2f7".to_string(), |f| {
+                if f.1 {
+                    "#bbbbbb".to_string()
+                } else {
+                    heat(f.0)
+                }
+            });
+            format!("fill:{colour}")
+        })
+    };
+    let down = move || figures.with(|f| f.as_ref().is_some_and(|f| f.1));
+    let tip = move || {
+        let Some(n) = node.get() else {
+            return String::new();
+        };
+        let mut tip = format!("{} ({})", n.name, n.kind);
+        if let Some(f) = figures.get() {
+            tip.push_str(&format!("\n{}", f.2));
+        }
+        if let Some(Some(max)) = bottleneck.get() {
+            tip.push_str(&format!("\nbottleneck: saturates at {max:.0} req/s"));
+        }
+        for p in problems.get() {
+            tip.push_str(&format!("\n⚠ {p}"));
+        }
+        tip
+    };
+    let id_down = id.clone();
+    let on_down = move |ev: ev::PointerEvent| {
+        if ev.button() != 0 || ctx.space.get_untracked() {
+            return;
+        }
+        ev.stop_propagation();
+        let id = id_down.clone();
+        let mut sel = selection.get_untracked();
+        if ev.shift_key() {
+            if let Some(i) = sel.iter().position(|s| *s == id) {
+                sel.remove(i);
+            } else {
+                sel.push(id);
+            }
+        } else if !sel.contains(&id) {
+            sel = vec![id];
+        }
+        selection.set(sel);
+        ctx.selected_edge.set(None);
+        banner.set(None);
+        let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else {
+            return;
+        };
+        let p = view_state.get_untracked().to_canvas(sx, sy);
+        ctx.drag.set(Some(Drag::Move {
+            start: p,
+            dx: 0.0,
+            dy: 0.0,
+            moved: false,
+        }));
+    };
+    let content = move || {
+        let n = node.get()?;
+        let kind = Kind::parse(&n.kind);
+        let label = kind.map_or("?", crate::editor::palette_label);
+        let instances = n
+            .params
+            .get("instances")
+            .or_else(|| n.params.get("partitions"))
+            .and_then(|v| v.as_u64());
+        let sub = match instances {
+            Some(k) if k > 1 => format!("{label} ×{k}"),
+            _ => label.to_string(),
+        };
+        let sub = move || match bottleneck.get() {
+            Some(Some(m)) => format!("{sub} · max {m:.0}/s"),
+            _ => sub.clone(),
+        };
+        let can_call = kind.is_some_and(|k| {
+            Kind::ALL
+                .iter()
+                .any(|t| scaleplay_sim::model::can_connect(k, *t).is_ok())
+        });
+        let can_be_called = kind.is_some_and(|k| k != Kind::Client);
+        let id_port = n.id.clone();
+        Some(view! {
+            <rect class="node-box" width=NODE_W height=NODE_H rx="8" style=fill/>
+            <rect class="node-badge" x="6" y="14" width="28" height="24" rx="5"/>
+            <text class="node-icon" x="20" y="30" text-anchor="middle">{kind.map_or("?", crate::editor::icon)}</text>
+            <text class="node-name" x="40" y="22">{n.name.clone()}</text>
+            <text class="node-kind" x="40" y="40">{sub}</text>
+            {can_be_called.then(|| view! {
+                <circle class="port port-in" cx="0" cy=NODE_H / 2.0 r="6" data-testid=format!("port-in-{}", n.id)/>
+            })}
+            {can_call.then(|| view! {
+                <circle class="port port-out" cx=NODE_W cy=NODE_H / 2.0 r="7" data-testid=format!("port-out-{}", id_port)
+                    on:pointerdown=move |ev: ev::PointerEvent| {
+                        ev.stop_propagation();
+                        let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else { return };
+                        let at = view_state.get_untracked().to_canvas(sx, sy);
+                        ctx.drag.set(Some(Drag::Wire { from: id_port.clone(), at }));
+                    }/>
+            })}
+        })
+    };
+    view! {
+        <g class="node" class:selected=selected class:invalid=move || !problems.with(Vec::is_empty)
+            class:down=down class:bottleneck=move || bottleneck.with(Option::is_some)
+            data-testid=format!("node-{id}") transform=transform on:pointerdown=on_down>
+            <title>{tip}</title>
+            {content}
+        </g>
     }
 }
