@@ -186,15 +186,15 @@ fn Problems() -> impl IntoView {
                                     .filter(|name| !name.is_empty() && name != id)
                             })
                         });
-                        let clickable = node.is_some();
+                        // A node's problem selects the node; a scenario's shows the settings.
+                        let title = if node.is_some() {
+                            "Select this node"
+                        } else {
+                            "Show the scenario settings"
+                        };
                         view! {
-                            <li data-testid="problem" class="problem" class:clickable=clickable
-                                title=clickable.then_some("Select this node")
-                                on:click=move |_| {
-                                    if let Some(id) = &node {
-                                        selection.set(vec![id.clone()]);
-                                    }
-                                }>
+                            <li data-testid="problem" class="problem clickable" title=title
+                                on:click=move |_| selection.set(node.iter().cloned().collect())>
                                 {name.map(|n| view! { <span class="problem-node">{n}</span> })}
                                 <span class="problem-text">{p.to_string()}</span>
                             </li>

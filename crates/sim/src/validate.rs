@@ -145,7 +145,6 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
 /// Checks a scenario's meaning and builds the model the engine runs.
 pub fn validate(s: &Scenario) -> Result<Model, LoadError> {
     let mut problems = Vec::new();
-    check_settings(s, &mut problems);
     if s.nodes.len() > limits::MAX_NODES {
         problems.push(Problem::scenario(
             "nodes",
@@ -169,6 +168,9 @@ pub fn validate(s: &Scenario) -> Result<Model, LoadError> {
     if !problems.is_empty() {
         return Err(LoadError::Invalid(problems));
     }
+    // Sizes are checked before anything is built; bad settings do not stop the node checks,
+    // so every problem shows at once.
+    check_settings(s, &mut problems);
 
     let mut nodes = Vec::with_capacity(s.nodes.len());
     let mut index = std::collections::HashMap::new();

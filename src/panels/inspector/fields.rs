@@ -125,7 +125,7 @@ pub fn unit(kind: Kind, name: &str) -> &'static str {
         "capacity_keys" => "keys",
         "queue" => "requests",
         "max_depth" => "messages",
-        "target_depth" => "msgs/instance",
+        "target_depth" => "msgs/inst",
         "max_connections" => "connections",
         "workers" if matches!(kind, Kind::SqlPrimary | Kind::SqlReplica) => "connections",
         "workers" => "workers",

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::fields::{self, Control, Field};
 use super::{messages, number_input, row};
 use crate::editor::edits::{Edit, NodeField};
-use crate::editor::{icon, palette_label};
+use crate::editor::palette_label;
 use crate::runner::Run;
 use crate::state::{Analysis, Doc};
 
@@ -86,7 +86,7 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
         }
     };
     let title = match kind {
-        Some(k) => format!("{} {}", icon(k), palette_label(k)),
+        Some(k) => palette_label(k).to_string(),
         None => "Unknown kind".to_string(),
     };
     let params = kind.map(|k| {
@@ -101,9 +101,9 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
             .any(|p| *p == "instances" || *p == "partitions")
     });
     view! {
-        <div class="node-inspector" data-testid="node-inspector">
+        <div class="node-inspector" data-testid="inspector-node">
             <h2>{title}</h2>
-            <p class="node-id">"id " <code data-testid="node-id">{node.get_value()}</code></p>
+            <p class="node-id">"id " <code data-testid="inspector-node-id">{node.get_value()}</code></p>
             {row("name", view! {
                 <input type="text" data-testid="node-name" prop:value=move || name.get()
                     on:change=set_field(NodeField::Name)/>
