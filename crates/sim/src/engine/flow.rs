@@ -33,6 +33,8 @@ const J_STORE_DONE: u8 = 11;
 const J_QUEUE_DONE: u8 = 12;
 // Steps of a read-through cache.
 const C_FETCH_DONE: u8 = 20;
+// Step of a CDN frame whose request the edge is serving (a hit).
+const CDN_HIT: u8 = 30;
 
 impl Simulation {
     // ---- clients ------------------------------------------------------------------------
@@ -303,7 +305,8 @@ impl Simulation {
                 self.respond(req, outcome, Duration::ZERO);
             }
             Kind::Cdn => {
-                if outcome == Outcome::Ok && top.op == Op::Static {
+                // A hit was served at the edge and is already there; a fetched miss is stored.
+                if outcome == Outcome::Ok && top.op == Op::Static && top.step != CDN_HIT {
                     let user = self.reqs[req as usize].user;
                     if let Some(edge) = &mut self.nodes[node.ix()].ext.edge {
                         edge.put(user, SimTime(u64::MAX));
@@ -403,7 +406,11 @@ impl Simulation {
         let n = node as usize;
         let inst = inst.min(self.nodes[n].insts.len().saturating_sub(1) as u32);
         self.push_frame(req, node, inst);
-        if !self.nodes[n].insts[inst as usize].serving() {
+        // A crashed or still-booting instance answers "down". A draining one (scaled in: up,
+        // no longer active) still serves the requests already on their way to it, as with
+        // connection draining; refusing them made scaling in alone produce "down" errors.
+        let i = &self.nodes[n].insts[inst as usize];
+        if !i.up || i.booting {
             self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
             return;
         }
@@ -930,7 +937,15 @@ impl Simulation {
             let st = &mut self.nodes[n].stats;
             if hit {
                 st.hits += 1;
-                return self.respond(req, Outcome::Ok, Duration::from_millis(edge_ms));
+                // The edge holds the request while it serves it: answer through a Reply to this
+                // frame after the edge time, so the request counts as inside the CDN meanwhile.
+                // (Answering at once with a delay recorded the edge time as time in the node
+                // while nobody was inside it, breaking Little's law for the CDN.)
+                self.set_step(req, CDN_HIT);
+                self.reqs[req as usize].outcome = Outcome::Ok;
+                let at = self.now + Duration::from_millis(edge_ms);
+                self.events.push(at, Event::Reply { req });
+                return;
             }
             st.misses += 1;
         }

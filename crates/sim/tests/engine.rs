@@ -1,0 +1,19 @@
+//! The engine's integration tests, one binary with a module per area: agreement with queueing
+//! theory, properties that hold for every valid scenario (conservation, determinism, Little's
+//! law, loading never panics), the lesson of each preset, validation messages, and running in
+//! slices with faults injected mid-run.
+
+#[path = "engine/theory.rs"]
+mod theory;
+
+#[path = "engine/properties.rs"]
+mod properties;
+
+#[path = "engine/presets.rs"]
+mod presets;
+
+#[path = "engine/validation.rs"]
+mod validation;
+
+#[path = "engine/live.rs"]
+mod live;
