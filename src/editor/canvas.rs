@@ -117,6 +117,7 @@ fn heat(u: f64) -> String {
 pub fn Canvas() -> impl IntoView {
     let doc = expect_context::<Doc>();
     let selection = expect_context::<Selection>().0;
+    let analysis = expect_context::<Analysis>().0;
     let view_state = expect_context::<ViewState>().0;
     let snapping = expect_context::<Snap>().0;
     let run = expect_context::<Run>();
@@ -429,6 +430,24 @@ pub fn Canvas() -> impl IntoView {
             v.pan_x, v.pan_y, v.zoom
         )
     };
+    // Live capacity analysis while editing: the node that saturates first and at what rate.
+    let capacity_line = move || {
+        analysis.with(|a| match &a.capacity {
+            Some(c) => match (&c.bottleneck, c.max_rps) {
+                (Some(b), Some(max)) => {
+                    let name = doc
+                        .0
+                        .with(|s| s.node(b).map_or(b.clone(), |n| n.name.clone()));
+                    format!(
+                        "Bottleneck: {name} saturates at {max:.0} req/s (offered {:.0})",
+                        c.offered_rps
+                    )
+                }
+                _ => "No bottleneck: nothing has a worker limit".to_string(),
+            },
+            None => "Fix the problems to see the capacity analysis".to_string(),
+        })
+    };
     let ghost = move || {
         palette.0.get().map(|(kind, x, y)| {
             view! {
@@ -448,6 +467,7 @@ pub fn Canvas() -> impl IntoView {
                 <label title="Snap to grid"><input type="checkbox" data-testid="snap" prop:checked=move || snapping.get()
                     on:change=move |ev| snapping.set(event_target_checked(&ev))/>" Snap"</label>
                 {move || wire_hint.get().map(|h| view! { <span class="wire-hint" data-testid="wire-hint">{h}</span> })}
+                <span class="capacity" data-testid="capacity">{capacity_line}</span>
             </div>
             <svg data-testid="canvas" class="canvas" class:panning=move || space.get()
                 on:pointerdown=on_background_down on:wheel=on_wheel>
