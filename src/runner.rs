@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use scaleplay_sim::scenario::FaultAction;
 use scaleplay_sim::{Report, SimTime, Simulation};
 
-use crate::state::{Banner, Doc};
+use crate::state::Doc;
 
 /// Where a run is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,11 +42,12 @@ pub struct Run {
     /// Virtual seconds per real second; 0 means as fast as possible.
     pub speed: RwSignal<f64>,
     sim: StoredValue<Option<Simulation>, LocalStorage>,
+    doc: Doc,
     last_report_ms: StoredValue<f64>,
     last_frame_ms: StoredValue<f64>,
 }
 
-/// Creates the run context.
+/// Creates the run context (after [`crate::state::provide`]).
 pub fn provide() -> Run {
     let run = Run {
         status: RwSignal::new(Status::Idle),
@@ -54,6 +55,7 @@ pub fn provide() -> Run {
         report: RwSignal::new(None),
         speed: RwSignal::new(20.0),
         sim: StoredValue::new_local(None),
+        doc: expect_context::<Doc>(),
         last_report_ms: StoredValue::new(0.0),
         last_frame_ms: StoredValue::new(0.0),
     };
@@ -71,8 +73,7 @@ pub fn now_ms() -> f64 {
 impl Run {
     /// Validates the scenario and starts a fresh run of it.
     pub fn start(&self) {
-        let doc = expect_context::<Doc>();
-        let scenario = doc.0.get_untracked();
+        let scenario = self.doc.0.get_untracked();
         match scaleplay_sim::validate(&scenario) {
             Ok(model) => {
                 self.sim
@@ -83,7 +84,7 @@ impl Run {
                 self.last_frame_ms.set_value(now_ms());
                 self.schedule();
             }
-            Err(e) => expect_context::<Banner>().0.set(Some(e.to_string())),
+            Err(e) => self.doc.1.set(Some(e.to_string())),
         }
     }
 

@@ -9,9 +9,11 @@ use scaleplay_sim::{Problem, Scenario};
 use crate::editor::edits::{self, Edit};
 use crate::editor::geometry::View;
 
-/// The scenario being edited; changed only through [`Doc::apply`].
+/// The scenario being edited; changed only through [`Doc::apply`]. Carries the banner signal so
+/// that edits from window-level listeners (which run outside any component, where contexts
+/// cannot be looked up) can still report a refusal.
 #[derive(Clone, Copy)]
-pub struct Doc(pub RwSignal<Scenario>);
+pub struct Doc(pub RwSignal<Scenario>, pub RwSignal<Option<String>>);
 
 /// Node ids currently selected on the canvas.
 #[derive(Clone, Copy)]
@@ -35,7 +37,7 @@ impl Doc {
         let mut result = Ok(());
         self.0.update(|s| result = edits::apply(s, edit));
         if let Err(why) = result {
-            expect_context::<Banner>().0.set(Some(why));
+            self.1.set(Some(why));
         }
     }
 }
@@ -69,11 +71,12 @@ pub fn analyse(s: &Scenario) -> AnalysisResult {
 
 /// Creates every context; call once at the top of the app.
 pub fn provide(initial: Scenario) -> Doc {
-    let doc = Doc(RwSignal::new(initial));
+    let banner = Banner(RwSignal::new(None));
+    let doc = Doc(RwSignal::new(initial), banner.0);
     provide_context(doc);
     provide_context(Selection(RwSignal::new(Vec::new())));
     provide_context(ViewState(RwSignal::new(View::default())));
-    provide_context(Banner(RwSignal::new(None)));
+    provide_context(banner);
     provide_context(Snap(RwSignal::new(true)));
     provide_context(Analysis(Memo::new(move |_| doc.0.with(analyse))));
     doc

@@ -118,7 +118,8 @@ pub fn Canvas() -> impl IntoView {
     let doc = expect_context::<Doc>();
     let selection = expect_context::<Selection>().0;
     let analysis = expect_context::<Analysis>().0;
-    let view_state = expect_context::<ViewState>().0;
+    let view_ctx = expect_context::<ViewState>();
+    let view_state = view_ctx.0;
     let snapping = expect_context::<Snap>().0;
     let run = expect_context::<Run>();
     let palette = expect_context::<PaletteDrag>();
@@ -206,7 +207,7 @@ pub fn Canvas() -> impl IntoView {
         let (cx, cy) = (ev.client_x() as f64, ev.client_y() as f64);
         if let Some((kind, _, _)) = palette.0.get_untracked() {
             palette.0.set(None);
-            drop_from_palette(kind, cx, cy, &ev);
+            drop_from_palette(kind, cx, cy, &ev, doc, view_ctx, snapping);
             return;
         }
         let Some(d) = drag.get_untracked() else {
@@ -494,7 +495,15 @@ pub fn Canvas() -> impl IntoView {
 
 /// A palette item released at screen point (x, y): a node where it lands on the canvas, or,
 /// when it was a plain click on the item, a node at the centre of the view.
-fn drop_from_palette(kind: Kind, x: f64, y: f64, ev: &web_sys::PointerEvent) {
+fn drop_from_palette(
+    kind: Kind,
+    x: f64,
+    y: f64,
+    ev: &web_sys::PointerEvent,
+    doc: Doc,
+    view: ViewState,
+    snapping: RwSignal<bool>,
+) {
     let on_item = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -502,18 +511,18 @@ fn drop_from_palette(kind: Kind, x: f64, y: f64, ev: &web_sys::PointerEvent) {
         .is_some();
     if inside_canvas(x, y) {
         let Some((sx, sy)) = local(x, y) else { return };
-        let view = expect_context::<ViewState>().0.get_untracked();
+        let view = view.0.get_untracked();
         let (cx, cy) = view.to_canvas(sx, sy);
         let (cx, cy) = (cx - NODE_W / 2.0, cy - NODE_H / 2.0);
-        let snap_on = expect_context::<Snap>().0.get_untracked();
+        let snap_on = snapping.get_untracked();
         let (cx, cy) = if snap_on {
             (snap(cx), snap(cy))
         } else {
             (cx, cy)
         };
-        expect_context::<Doc>().apply(Edit::AddNode { kind, x: cx, y: cy });
+        doc.apply(Edit::AddNode { kind, x: cx, y: cy });
     } else if on_item {
-        add_at_centre(kind);
+        add_at_centre(kind, doc, view);
     }
 }
 

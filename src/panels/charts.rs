@@ -116,6 +116,7 @@ fn draw(
                 .collect(),
         )],
     };
+    mark_drawn(el, plot, &lines, report.map_or(0, |r| r.faults.len()));
     let slo_line = match plot {
         Plot::Latency => slo.p99_ms,
         Plot::Availability => slo.availability.map(|a| a * 100.0),
@@ -191,4 +192,34 @@ fn draw(
         .label_font(("sans-serif", 11))
         .draw();
     let _ = root.present();
+}
+
+/// Test hooks: what the plot shows, as data attributes on its `<canvas>` (the browser tests read
+/// them, since the pixels say nothing a test can check): `data-points` (points of the main series:
+/// ok throughput, p99 or availability), `data-min`, `data-max` and `data-last` of that series
+/// (empty when it has no points), and `data-faults` (fault markers).
+fn mark_drawn(el: &web_sys::HtmlCanvasElement, plot: Plot, lines: &[Line], faults: usize) {
+    let main = match plot {
+        Plot::Throughput => "ok",
+        Plot::Latency => "p99",
+        Plot::Availability => "availability",
+    };
+    let points: &[(f64, f64)] = lines
+        .iter()
+        .find(|l| l.0 == main)
+        .map_or(&[], |l| l.2.as_slice());
+    let fmt = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.3}"));
+    let min = points.iter().map(|p| p.1).reduce(f64::min);
+    let max = points.iter().map(|p| p.1).reduce(f64::max);
+    let last = points.last().map(|p| p.1);
+    // Setting an attribute on a canvas we hold cannot meaningfully fail.
+    for (name, value) in [
+        ("data-points", points.len().to_string()),
+        ("data-min", fmt(min)),
+        ("data-max", fmt(max)),
+        ("data-last", fmt(last)),
+        ("data-faults", faults.to_string()),
+    ] {
+        let _ = el.set_attribute(name, &value);
+    }
 }

@@ -13,21 +13,23 @@ use crate::state::{Doc, ViewState};
 pub struct PaletteDrag(pub RwSignal<Option<(Kind, f64, f64)>>);
 
 /// Adds a node of `kind` at the centre of the canvas's visible area.
-pub fn add_at_centre(kind: Kind) {
-    let view = expect_context::<ViewState>().0.get_untracked();
+pub fn add_at_centre(kind: Kind, doc: Doc, view: ViewState) {
+    let view = view.0.get_untracked();
     let (w, h) = crate::editor::canvas::canvas_size();
     let (x, y) = view.to_canvas(w / 2.0, h / 2.0);
     let (x, y) = (
         crate::editor::geometry::snap(x - 60.0),
         crate::editor::geometry::snap(y - 20.0),
     );
-    expect_context::<Doc>().apply(Edit::AddNode { kind, x, y });
+    doc.apply(Edit::AddNode { kind, x, y });
 }
 
 /// The list of kinds on the left.
 #[component]
 pub fn Palette() -> impl IntoView {
     let drag = expect_context::<PaletteDrag>().0;
+    let doc = expect_context::<Doc>();
+    let view = expect_context::<ViewState>();
     let items = Kind::ALL.into_iter().map(|kind| {
         view! {
             <li>
@@ -43,7 +45,7 @@ pub fn Palette() -> impl IntoView {
                     on:keydown=move |ev| {
                         if ev.key() == "Enter" || ev.key() == " " {
                             ev.prevent_default();
-                            add_at_centre(kind);
+                            add_at_centre(kind, doc, view);
                         }
                     }
                 >

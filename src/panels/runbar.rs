@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::editor::edits::{Edit, Setting};
 use crate::runner::{Run, Status};
-use crate::state::{Analysis, Banner, Doc, Selection};
+use crate::state::{Analysis, Doc, Selection};
 
 /// The run bar.
 #[component]
@@ -14,6 +14,7 @@ pub fn RunBar() -> impl IntoView {
     let run = expect_context::<Run>();
     let doc = expect_context::<Doc>();
     let analysis = expect_context::<Analysis>().0;
+    let selection = expect_context::<Selection>().0;
     let invalid = move || !analysis.with(|a| a.problems.is_empty());
     let status = run.status;
     let preset_items = presets::all()
@@ -28,8 +29,8 @@ pub fn RunBar() -> impl IntoView {
                     close_menu(&ev);
                         if let Ok(s) = validate::parse(p.json) {
                             run.reset();
-                            expect_context::<Selection>().0.set(Vec::new());
-                            expect_context::<Banner>().0.set(None);
+                            selection.set(Vec::new());
+                            doc.1.set(None);
                             doc.apply(Edit::Replace(Box::new(s)));
                             crate::editor::canvas::request_fit();
                         }
