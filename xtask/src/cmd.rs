@@ -1,7 +1,8 @@
 //! Running child processes. Every external command goes through here, so a failure always says
 //! exactly which command ran and how it ended.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use anyhow::{bail, Context, Result};
@@ -71,4 +72,40 @@ pub fn first_line(cmd: &mut Command) -> Option<String> {
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
     Some(stdout.lines().next().unwrap_or("").trim().to_string())
+}
+
+/// `$CARGO_HOME/bin` (default `~/.cargo/bin`), where `cargo install` puts trunk and
+/// wasm-bindgen. It is usually on `PATH` already; commands that need those tools put it there
+/// anyway, so a fresh shell whose profile never ran still finds them.
+pub fn cargo_home_bin() -> Option<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))?;
+    Some(home.join("bin"))
+}
+
+/// `PATH` with `dirs` in front, in order, so their programs win over same-named ones elsewhere.
+pub fn path_with(dirs: &[PathBuf]) -> Result<OsString> {
+    let mut all: Vec<PathBuf> = dirs.to_vec();
+    if let Some(path) = std::env::var_os("PATH") {
+        all.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(all).context("a directory to put on PATH contains `:`")
+}
+
+/// Builds the web app into `dist/` with trunk, in release.
+///
+/// `Trunk.toml` sets `offline = true` (cargo gets `--offline`), so `cargo fetch` runs first.
+/// `PATH` starts with binaryen 132's `wasm-opt` from npm: trunk takes the first `wasm-opt` on
+/// `PATH`, and Debian's `/usr/bin/wasm-opt` (108) builds a page that fails to load. Next comes
+/// `$CARGO_HOME/bin`, for trunk itself and the pinned `wasm-bindgen`.
+pub fn trunk_build() -> Result<()> {
+    run(&mut cargo(["fetch"]))?;
+    let mut dirs = vec![crate::setup::binaryen_bin()?];
+    dirs.extend(cargo_home_bin());
+    let path = path_with(&dirs)?;
+    let mut trunk = new("trunk", ["build", "--release"]);
+    // Rust looks the program up in the child's PATH when it is set on the command.
+    trunk.env("PATH", path);
+    run(&mut trunk)
 }

@@ -4,6 +4,7 @@
 //! `anyhow`: this must build in seconds on a fresh machine, before anything else is installed.
 
 mod cmd;
+mod e2e;
 mod serve;
 mod setup;
 mod test;
@@ -17,10 +18,17 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  setup            install what is missing (wasm32 target, rustfmt, clippy, Node.js)
-  test             setup, then fmt check, clippy, cargo test, wasm32 build, wasm determinism check
-                   (SCALEPLAY_TEST_QUICK=1 skips the wasm determinism check)
-  serve [--port N] run the app locally (for now: run the single-server preset through the CLI)
+  setup            install what is missing: wasm32 target, rustfmt, clippy, Node.js,
+                   wasm-bindgen-cli, trunk, binaryen (wasm-opt), Chromium, Playwright
+  test             setup, then fmt check, clippy, cargo test, wasm32 build, wasm determinism
+                   check, app build (trunk), e2e (Playwright)
+                   (SCALEPLAY_TEST_QUICK=1 skips wasm determinism, app build and e2e)
+  serve [--port N] [--no-build]
+                   build the app with trunk and serve dist/ on http://127.0.0.1:N (default 8080);
+                   --no-build serves the dist/ already there
+  e2e [--no-build] [-- PLAYWRIGHT_ARGS]
+                   build the app (unless --no-build), serve it, run the Playwright tests in
+                   tests/e2e (e.g. `cargo xtask e2e -- smoke.spec.ts`)
   wasm-check       compare every preset's report natively and in wasm (Node), byte for byte
   help             print this message";
 
@@ -49,10 +57,11 @@ fn try_main() -> Result<()> {
             no_args("test", &rest)?;
             test::run()
         }
-        Some("serve") => serve::run(serve::parse_port(&rest)?),
+        Some("serve") => serve::run(serve::parse_args(&rest)?),
+        Some("e2e") => e2e::run(&e2e::parse_args(&rest)?),
         Some("wasm-check") => {
             no_args("wasm-check", &rest)?;
-            setup::run()?;
+            setup::ensure(&[setup::BASE])?;
             wasm_check::run()
         }
         Some("help" | "--help" | "-h") => {

@@ -4,14 +4,32 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use crate::{cmd, setup, wasm_check};
+use crate::{cmd, e2e, setup, wasm_check};
 
-/// Set to `1` to skip the wasm determinism check (the slowest step: two release builds).
+/// Set to `1` to skip the slow steps: the wasm determinism check (two release builds), the app
+/// build (trunk, release) and the e2e tests (Playwright in Chromium). Setup then skips the tools
+/// only those steps need.
 pub const QUICK_ENV: &str = "SCALEPLAY_TEST_QUICK";
+
+/// A step that is not a single command.
+type Step = fn() -> Result<()>;
+
+/// The steps [`QUICK_ENV`] skips, in the order they run (after the fast ones).
+const SLOW_STEPS: [(&str, Step); 3] = [
+    ("wasm determinism", wasm_check::run),
+    ("app build", cmd::trunk_build),
+    ("e2e", || e2e::test_built_app(&[])),
+];
 
 /// Runs setup, then each step; the error names the step that failed.
 pub fn run() -> Result<()> {
-    setup::run().context("`cargo xtask test` failed at step `setup`")?;
+    let quick = std::env::var(QUICK_ENV).is_ok_and(|v| v == "1");
+    let groups: &[&[setup::Tool]] = if quick {
+        &[setup::BASE]
+    } else {
+        &[setup::BASE, setup::APP, setup::BROWSER]
+    };
+    setup::ensure(groups).context("`cargo xtask test` failed at step `setup`")?;
 
     let steps: [(&str, Command); 4] = [
         ("fmt", cmd::cargo(["fmt", "--all", "--", "--check"])),
@@ -46,13 +64,16 @@ pub fn run() -> Result<()> {
         passed.push(name);
     }
 
-    let quick = std::env::var(QUICK_ENV).is_ok_and(|v| v == "1");
     if quick {
-        println!("xtask test: step `wasm determinism`: skipped ({QUICK_ENV}=1)");
+        for (name, _) in SLOW_STEPS {
+            println!("xtask test: step `{name}`: skipped ({QUICK_ENV}=1)");
+        }
     } else {
-        println!("xtask test: step `wasm determinism`");
-        wasm_check::run().context("`cargo xtask test` failed at step `wasm determinism`")?;
-        passed.push("wasm determinism");
+        for (name, step) in SLOW_STEPS {
+            println!("xtask test: step `{name}`");
+            step().with_context(|| format!("`cargo xtask test` failed at step `{name}`"))?;
+            passed.push(name);
+        }
     }
 
     println!(
@@ -60,9 +81,10 @@ pub fn run() -> Result<()> {
         passed.len(),
         passed.join(", "),
         if quick {
-            "; wasm determinism skipped"
+            let skipped: Vec<&str> = SLOW_STEPS.iter().map(|(name, _)| *name).collect();
+            format!("; {} skipped ({QUICK_ENV}=1)", skipped.join(", "))
         } else {
-            ""
+            String::new()
         }
     );
     Ok(())
