@@ -700,9 +700,11 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
             Some(k) if k > 1 => format!("{label} ×{k}"),
             _ => label.to_string(),
         };
+        // The bottleneck's rate is in the capacity line and the tooltip; the box only gets the
+        // orange outline, so long labels stay inside it.
         let sub = move || match bottleneck.get() {
-            Some(Some(m)) => format!("{sub} · max {m:.0}/s"),
-            _ => sub.clone(),
+            Some(_) => format!("{sub} · bottleneck"),
+            None => sub.clone(),
         };
         let can_call = kind.is_some_and(|k| {
             Kind::ALL
