@@ -1,0 +1,71 @@
+// Failures: a scheduled failure makes availability dip and recover (preset 03), and so does one
+// injected by hand mid-run from the inspector's "Fail now" / "Recover now".
+import { test, expect } from '@playwright/test';
+import { App, RUN_TIMEOUT } from './app';
+
+test('preset 03: the scheduled failure of web2 makes availability dip, then recover', async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+
+  // Until the next health check the balancer still sends web2 a third of the requests.
+  const availability = await app.chart('availability');
+  expect(availability.points).toBeGreaterThan(0);
+  expect(availability.min, 'availability dips when web2 fails').toBeLessThan(90);
+  expect(availability.last, 'availability is back at 100 % by the end').toBe(100);
+  // web2 fails at 61 s and recovers at 95 s: both are marked.
+  expect(availability.faults).toBe(2);
+
+  const summary = await app.summary();
+  expect(summary.availability).toBeLessThan(100);
+  expect(summary.availability).toBeGreaterThan(95);
+  expect(summary.failures.down, 'requests failed because web2 was down').toBeGreaterThan(0);
+  app.expectNoErrors();
+});
+
+test('preset 03: failing web1 by hand mid-run makes availability dip', async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+
+  // Take web2's scheduled failure out, so the only dip is the one made by hand.
+  await app.selectNode('web2');
+  const web2Faults = app.byTestId('fault-item');
+  await expect(web2Faults).toHaveCount(2);
+  while ((await web2Faults.count()) > 0) {
+    const before = await web2Faults.count();
+    await app.byTestId('fault-remove').first().click();
+    await expect(web2Faults).toHaveCount(before - 1);
+  }
+
+  // 120 s at 5×: about 24 s of real time, slow enough to act mid-run.
+  await app.setSpeed('5');
+  await app.run();
+  // Past the 10 s warm-up.
+  await app.waitForProgress(15 / 120);
+  await app.selectNode('web1');
+  await expect(app.byTestId('fault-fail')).toBeEnabled();
+  await app.byTestId('fault-fail').click();
+  // The manual failure lands on web1's schedule at the virtual time it happened.
+  await expect(app.byTestId('fault-item')).toHaveCount(1);
+  const failedAt = await app.progress();
+  // A few virtual seconds later (more than one health-check period of 5 s), recover it.
+  await app.waitForProgress(failedAt + 8 / 120);
+  await app.byTestId('fault-recover').click();
+  await expect(app.byTestId('fault-item')).toHaveCount(2);
+  await app.waitForRunDone();
+
+  const availability = await app.chart('availability');
+  expect(availability.points).toBeGreaterThan(0);
+  expect(availability.min, 'availability dips while web1 is down').toBeLessThan(100);
+  expect(availability.last, 'availability is back at 100 % by the end').toBe(100);
+  expect(availability.faults, 'the manual failure and recovery are marked').toBe(2);
+  const summary = await app.summary();
+  expect(summary.failures.down, 'requests failed because web1 was down').toBeGreaterThan(0);
+  app.expectNoErrors();
+});

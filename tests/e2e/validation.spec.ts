@@ -1,0 +1,48 @@
+// Validation: a scenario that cannot run says why and keeps Run disabled until it is fixed, and
+// a wire the rules forbid is refused with an explanation.
+import { test, expect } from '@playwright/test';
+import { App } from './app';
+
+test('an invalid topology names its problem and disables Run until it is fixed', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.clearCanvas();
+  const box = await app.canvas.boundingBox();
+  if (!box) throw new Error('the canvas has no bounding box');
+
+  // A lone server: nothing sends it traffic.
+  await app.dragFromPalette('server', box.width * 0.6, box.height * 0.5);
+  await expect(app.validation).toBeVisible();
+  await expect(app.validation).toContainText('no client');
+  await expect(app.runButton).toBeDisabled();
+
+  // A client that calls nothing is still not a scenario that can run.
+  await app.dragFromPalette('client', box.width * 0.2, box.height * 0.5);
+  await expect(app.validation).toBeVisible();
+  await expect(app.validation).not.toContainText('no client');
+  await expect(app.validation.getByTestId('problem')).toHaveCount(1);
+  await expect(app.validation.getByTestId('problem')).toContainText('no path to a server');
+  await expect(app.runButton).toBeDisabled();
+
+  await app.connect('client', 'server');
+  await expect(app.validation).toBeHidden();
+  await expect(app.runButton).toBeEnabled();
+  app.expectNoErrors();
+});
+
+test('a wire from a server to a client is refused with the reason', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+
+  // While the wire hovers over the client, the canvas explains why it cannot connect.
+  await app.startWire('web1', 'users');
+  await expect(app.wireHint).toContainText('cannot call');
+  await page.mouse.up();
+
+  // Dropped anyway: the edit is refused, the banner says why, and no edge appears.
+  await expect(app.banner).toContainText('cannot call');
+  await expect(app.banner).toContainText('a server cannot call a client');
+  await expect(app.edgeLocator('web1', 'users')).toHaveCount(0);
+  app.expectNoErrors();
+});
