@@ -33,6 +33,12 @@ enum Drag {
     },
     /// Dragging a wire out of `from`'s output port; `at` is the pointer in canvas units.
     Wire { from: String, at: (f64, f64) },
+    /// Two fingers on the canvas: zoom by their spread, pan by their midpoint.
+    Pinch {
+        d0: f64,
+        mid0: (f64, f64),
+        view: View,
+    },
     /// Panning from a start point with the view as it was.
     Pan {
         start: (f64, f64),
@@ -71,6 +77,13 @@ pub fn canvas_size() -> (f64, f64) {
         })
         .filter(|(w, h)| *w > 0.0 && *h > 0.0)
         .unwrap_or((800.0, 500.0))
+}
+
+/// The distance between the first two touches and their midpoint, when two are down.
+fn spread(t: &[(i32, f64, f64)]) -> Option<(f64, (f64, f64))> {
+    let [a, b, ..] = t else { return None };
+    let d = ((a.1 - b.1).powi(2) + (a.2 - b.2).powi(2)).sqrt();
+    Some((d, ((a.1 + b.1) / 2.0, (a.2 + b.2) / 2.0)))
 }
 
 /// Pointer position relative to the canvas's top-left corner, in screen pixels.
@@ -126,6 +139,8 @@ pub fn Canvas() -> impl IntoView {
     let fit = expect_context::<FitRequest>();
     let drag = RwSignal::new(None::<Drag>);
     let space = RwSignal::new(false);
+    // Touch pointers down on the canvas: (pointer id, x, y) in canvas-local screen pixels.
+    let touches = StoredValue::new(Vec::<(i32, f64, f64)>::new());
     let selected_edge = RwSignal::new(None::<(String, String)>);
     let wire_hint = RwSignal::new(None::<String>);
 
@@ -148,6 +163,21 @@ pub fn Canvas() -> impl IntoView {
     // Pointer moves and releases are followed on the window, so drags continue off the canvas.
     let _move = window_event_listener(ev::pointermove, move |ev| {
         let (cx, cy) = (ev.client_x() as f64, ev.client_y() as f64);
+        if ev.pointer_type() == "touch" {
+            if let Some((sx, sy)) = local(cx, cy) {
+                touches.update_value(|t| {
+                    if let Some(p) = t.iter_mut().find(|p| p.0 == ev.pointer_id()) {
+                        *p = (p.0, sx, sy);
+                    }
+                });
+            }
+            if let Some(Drag::Pinch { d0, mid0, view }) = drag.get_untracked() {
+                if let Some((d, mid)) = touches.with_value(|t| spread(t)) {
+                    view_state.set(view.pinch(d0, mid0, d, mid));
+                }
+                return;
+            }
+        }
         if palette.0.get_untracked().is_some() {
             palette.0.update(|p| {
                 if let Some(p) = p {
@@ -200,11 +230,20 @@ pub fn Canvas() -> impl IntoView {
                 }
             }
             Drag::Select { a, .. } => Drag::Select { a, b: p },
+            // Mouse moves do not disturb a pinch (handled above for touches).
+            pinch @ Drag::Pinch { .. } => pinch,
         };
         drag.set(Some(next));
     });
+    let _cancel = window_event_listener(ev::pointercancel, move |ev| {
+        touches.update_value(|t| t.retain(|(id, ..)| *id != ev.pointer_id()));
+        if matches!(drag.get_untracked(), Some(Drag::Pinch { .. })) {
+            drag.set(None);
+        }
+    });
     let _up = window_event_listener(ev::pointerup, move |ev| {
         let (cx, cy) = (ev.client_x() as f64, ev.client_y() as f64);
+        touches.update_value(|t| t.retain(|(id, ..)| *id != ev.pointer_id()));
         if let Some((kind, _, _)) = palette.0.get_untracked() {
             palette.0.set(None);
             drop_from_palette(kind, cx, cy, &ev, doc, view_ctx, snapping);
@@ -304,6 +343,16 @@ pub fn Canvas() -> impl IntoView {
             return;
         };
         let view = view_state.get_untracked();
+        if ev.pointer_type() == "touch" {
+            touches.update_value(|t| {
+                t.retain(|(id, ..)| *id != ev.pointer_id());
+                t.push((ev.pointer_id(), sx, sy));
+            });
+            if let Some((d0, mid0)) = touches.with_value(|t| spread(t)) {
+                drag.set(Some(Drag::Pinch { d0, mid0, view }));
+                return;
+            }
+        }
         if ev.shift_key() && !space.get_untracked() {
             let p = view.to_canvas(sx, sy);
             drag.set(Some(Drag::Select { a: p, b: p }));

@@ -56,6 +56,20 @@ impl View {
         }
     }
 
+    /// Two-finger pinch: from `self` when the fingers were `d0` apart around `mid0`, to fingers
+    /// `d` apart around `mid` (zoom by the spread, pan by the midpoint's travel).
+    pub fn pinch(&self, d0: f64, mid0: (f64, f64), d: f64, mid: (f64, f64)) -> View {
+        if d0 <= 0.0 || d <= 0.0 {
+            return *self;
+        }
+        let z = self.zoom_at(d / d0, mid0.0, mid0.1);
+        View {
+            pan_x: z.pan_x + mid.0 - mid0.0,
+            pan_y: z.pan_y + mid.1 - mid0.1,
+            zoom: z.zoom,
+        }
+    }
+
     /// The view that shows every box (x, y of top-left corners) inside a `w`×`h` screen.
     pub fn fit(points: &[(f64, f64)], w: f64, h: f64) -> View {
         if points.is_empty() || w <= 0.0 || h <= 0.0 {
@@ -145,6 +159,16 @@ mod tests {
         let z = v.zoom_at(1.5, 110.0, 95.0);
         assert_eq!(z.to_canvas(110.0, 95.0), (50.0, 50.0));
         assert_eq!(v.zoom_at(100.0, 0.0, 0.0).zoom, MAX_ZOOM);
+    }
+
+    #[test]
+    fn pinch_zooms_by_spread_and_follows_the_midpoint() {
+        let v = View::default();
+        let p = v.pinch(100.0, (50.0, 50.0), 200.0, (60.0, 50.0));
+        assert_eq!(p.zoom, 2.0);
+        // The canvas point under the starting midpoint is now under the new midpoint.
+        assert_eq!(p.to_screen(50.0, 50.0), (60.0, 50.0));
+        assert_eq!(v.pinch(0.0, (0.0, 0.0), 10.0, (0.0, 0.0)), v);
     }
 
     #[test]
