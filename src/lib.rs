@@ -12,6 +12,7 @@
 pub mod editor;
 pub mod panels;
 pub mod runner;
+pub mod share;
 pub mod state;
 
 use leptos::prelude::*;
@@ -26,7 +27,27 @@ pub fn initial_scenario() -> Scenario {
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    state::provide(initial_scenario());
+    // A share link in the URL opens its scenario; a broken one says why and opens the default.
+    let (initial, problem) = match share::decode(&location_hash()) {
+        Ok(Some(s)) => (s, None),
+        Ok(None) => (initial_scenario(), None),
+        Err(why) => (initial_scenario(), Some(why)),
+    };
+    let doc = state::provide(initial);
+    doc.1.set(problem);
+    // Pasting another link into the address bar changes only the fragment: load it too.
+    let _hash = window_event_listener(leptos::ev::hashchange, move |_| {
+        match share::decode(&location_hash()) {
+            Ok(Some(s)) => {
+                if doc.0.with_untracked(|d| *d != s) {
+                    doc.apply(editor::edits::Edit::Replace(Box::new(s)));
+                    editor::canvas::request_fit();
+                }
+            }
+            Ok(None) => {}
+            Err(why) => doc.1.set(Some(why)),
+        }
+    });
     runner::provide();
     // Shared by the palette (drag start) and the canvas (drop), which are siblings.
     provide_context(panels::palette::PaletteDrag(RwSignal::new(None)));
@@ -46,6 +67,13 @@ pub fn App() -> impl IntoView {
             </section>
         </div>
     }
+}
+
+/// The URL fragment (empty outside a browser).
+pub fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
 }
 
 /// Mounts the app on the page (the wasm entry point).

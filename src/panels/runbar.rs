@@ -15,6 +15,7 @@ pub fn RunBar() -> impl IntoView {
     let doc = expect_context::<Doc>();
     let analysis = expect_context::<Analysis>().0;
     let selection = expect_context::<Selection>().0;
+    let share_link = RwSignal::new(None::<String>);
     let invalid = move || !analysis.with(|a| a.problems.is_empty());
     let status = run.status;
     let preset_items = presets::all()
@@ -83,6 +84,13 @@ pub fn RunBar() -> impl IntoView {
                     <option value="0">"max"</option>
                 </select>
             </label>
+            <button data-testid="share" title="Copy a link that opens this exact scenario" on:click=move |_| {
+                share_link.set(Some(make_share_link(doc)));
+            }>"Share"</button>
+            {move || share_link.get().map(|link| view! {
+                <input class="share-link" data-testid="share-link" readonly prop:value=link
+                    on:focus=move |ev| select_all(&ev)/>
+            })}
             <label>"Seed "
                 <input type="number" min="0" data-testid="setting-seed"
                     prop:value=move || doc.0.with(|s| s.seed.to_string())
@@ -102,5 +110,33 @@ fn close_menu(ev: &leptos::ev::MouseEvent) {
     if let Some(d) = details {
         // Removing the attribute of an element we just found cannot meaningfully fail.
         let _ = d.remove_attribute("open");
+    }
+}
+
+/// Puts the scenario in the page's URL fragment and copies the whole URL to the clipboard (the
+/// clipboard may be refused; the link is also shown in a text field).
+fn make_share_link(doc: Doc) -> String {
+    let fragment = doc.0.with_untracked(crate::share::encode);
+    let Some(window) = web_sys::window() else {
+        return format!("#{fragment}");
+    };
+    // Setting the fragment does not reload the page; the hashchange handler sees the same scenario.
+    let _ = window.location().set_hash(&fragment);
+    let url = window
+        .location()
+        .href()
+        .unwrap_or_else(|_| format!("#{fragment}"));
+    // The promise is dropped: a refused clipboard leaves the visible text field to copy from.
+    let _ = window.navigator().clipboard().write_text(&url);
+    url
+}
+
+fn select_all(ev: &leptos::ev::FocusEvent) {
+    use wasm_bindgen::JsCast;
+    if let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        input.select();
     }
 }

@@ -1,0 +1,113 @@
+//! Share links: the whole scenario (seed included) in the URL fragment, so nothing is sent to
+//! any server. Format: `#s=1.<base64url(deflate(scenario JSON))>`, where `1` is the link format
+//! version. Decoding is bounded at every step (encoded size, inflated size, nodes), so a hostile
+//! link cannot make the page hang or exhaust memory; every refusal says what is wrong.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use scaleplay_sim::params::limits::MAX_NODES;
+use scaleplay_sim::{validate, Scenario};
+
+/// Longest accepted link payload (the part after `#s=`), in bytes.
+pub const MAX_ENCODED: usize = 256 * 1024;
+/// Largest accepted scenario once inflated, in bytes.
+pub const MAX_INFLATED: usize = 4 * 1024 * 1024;
+/// Version prefix of the payload.
+const FORMAT: &str = "1.";
+
+/// The fragment (without `#`) that carries `s`.
+pub fn encode(s: &Scenario) -> String {
+    let json = s.to_json();
+    let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
+    format!("s={FORMAT}{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// The scenario a fragment carries. `Ok(None)` when the fragment is not a share link at all.
+pub fn decode(fragment: &str) -> Result<Option<Scenario>, String> {
+    let fragment = fragment.trim_start_matches('#');
+    let Some(payload) = fragment.strip_prefix("s=") else {
+        return Ok(None);
+    };
+    if payload.len() > MAX_ENCODED {
+        return Err(format!(
+            "this link is {} KB, more than the limit of {} KB: it cannot be a Scaleplay scenario",
+            payload.len() / 1024,
+            MAX_ENCODED / 1024
+        ));
+    }
+    let Some(body) = payload.strip_prefix(FORMAT) else {
+        let version = payload.split('.').next().unwrap_or("");
+        return Err(format!(
+            "this link has format \"{}\", which this version of Scaleplay cannot read: ask for a new link",
+            version.chars().take(12).collect::<String>()
+        ));
+    };
+    let packed = URL_SAFE_NO_PAD.decode(body).map_err(|_| {
+        "this link is damaged (not valid base64url): it may have been cut short when copied"
+            .to_string()
+    })?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED).map_err(|e| {
+        if matches!(e.status, miniz_oxide::inflate::TINFLStatus::HasMoreOutput) {
+            format!("this link unpacks to more than {} MB: refused", MAX_INFLATED / (1024 * 1024))
+        } else {
+            "this link is damaged (its data does not unpack): it may have been cut short when copied".to_string()
+        }
+    })?;
+    let text = String::from_utf8(json)
+        .map_err(|_| "this link does not hold text: it is not a Scaleplay scenario".to_string())?;
+    let scenario =
+        validate::parse(&text).map_err(|e| format!("this link's scenario cannot be read: {e}"))?;
+    if scenario.nodes.len() > MAX_NODES {
+        return Err(format!(
+            "this link's scenario has {} nodes, more than the limit of {MAX_NODES}",
+            scenario.nodes.len()
+        ));
+    }
+    Ok(Some(scenario))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn preset(n: usize) -> Scenario {
+        validate::parse(scaleplay_sim::presets::all()[n].json).unwrap()
+    }
+
+    #[test]
+    fn every_preset_round_trips() {
+        for n in 0..10 {
+            let s = preset(n);
+            let link = encode(&s);
+            assert!(link.starts_with("s=1."));
+            assert_eq!(decode(&format!("#{link}")).unwrap(), Some(s));
+        }
+    }
+
+    #[test]
+    fn other_fragments_are_not_links() {
+        assert_eq!(decode("").unwrap(), None);
+        assert_eq!(decode("#about").unwrap(), None);
+    }
+
+    #[test]
+    fn broken_and_hostile_links_are_refused_with_a_reason() {
+        let link = encode(&preset(2));
+        let cut = &link[..link.len() / 2];
+        assert!(decode(cut).unwrap_err().contains("damaged"));
+        assert!(decode("s=9.abc").unwrap_err().contains("format \"9\""));
+        assert!(decode("s=1.!!!").unwrap_err().contains("base64url"));
+        let huge = format!("s=1.{}", "A".repeat(MAX_ENCODED));
+        assert!(decode(&huge).unwrap_err().contains("limit"));
+        // A bomb: 64 MB of zeros deflates to a few KB; inflating stops at the limit.
+        let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b' '; 64 * 1024 * 1024], 9);
+        let bomb = format!("s=1.{}", URL_SAFE_NO_PAD.encode(bomb));
+        assert!(bomb.len() < MAX_ENCODED);
+        assert!(decode(&bomb).unwrap_err().contains("more than 4 MB"));
+        let not_json = format!(
+            "s=1.{}",
+            URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(b"hello", 9))
+        );
+        assert!(decode(&not_json).unwrap_err().contains("cannot be read"));
+    }
+}

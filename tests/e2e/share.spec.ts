@@ -1,0 +1,50 @@
+// Share links: the scenario travels in the URL fragment; opening the link elsewhere restores it
+// and reproduces the run; a broken or hostile link says what is wrong and the app keeps working.
+import { test, expect } from '@playwright/test';
+import { App } from './app';
+
+test('a shared link opens the same scenario and reproduces the run in a fresh browser', async ({ page, browser }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  await app.byTestId('share').click();
+  const link = await app.byTestId('share-link').inputValue();
+  expect(link).toContain('#s=1.');
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  const mine = await app.summary();
+
+  const other = await browser.newContext();
+  const page2 = await other.newPage();
+  const app2 = new App(page2);
+  await page2.goto(link);
+  for (const id of ['users', 'dns', 'lb', 'web1', 'web2', 'web3', 'db']) {
+    await expect(app2.nodeLocator(id)).toBeVisible();
+  }
+  await expect(app2.byTestId('error-banner')).toHaveCount(0);
+  await app2.setSpeed('max');
+  await app2.run();
+  await app2.waitForRunDone();
+  expect(await app2.summary()).toEqual(mine);
+  await other.close();
+});
+
+test('a truncated or hostile link shows a banner and the app still works', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('05');
+  await app.byTestId('share').click();
+  const link = await app.byTestId('share-link').inputValue();
+  for (const bad of [link.slice(0, link.length - 25), link.replace('#s=1.', '#s=7.'), '/#s=1.' + 'A'.repeat(300 * 1024)]) {
+    await page.goto('about:blank');
+    await page.goto(bad);
+    await expect(app.byTestId('error-banner')).toBeVisible({ timeout: 30_000 });
+    await expect(app.nodes.first()).toBeVisible();
+    await expect(app.runButton).toBeEnabled();
+  }
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  expect((await app.summary()).throughput).toBeGreaterThan(0);
+});
