@@ -1,12 +1,8 @@
-//! Independent replications summarised as mean ± 95% confidence half-width.
-//!
-//! This computes exactly what `scaleplay_sim::replicate::run_replications` does (same seeds, same
-//! [`Estimate`]s; a test below holds the two together), but hands each report to the caller and
-//! drops it instead of keeping all of them: a thousand long runs would otherwise hold a thousand
-//! per-second series in memory at once.
+//! Independent replications summarised as mean ± 95% confidence half-width: the engine's
+//! [`run_replications_with`], plus the run count the JSON output carries.
 
-use scaleplay_sim::replicate::{replication_seed, Estimate};
-use scaleplay_sim::{Model, Report, Simulation};
+use scaleplay_sim::replicate::{run_replications_with, Estimate};
+use scaleplay_sim::{Model, Report};
 use serde::Serialize;
 
 /// The figures of `n` replications, as `run --replications N --json` prints them.
@@ -31,35 +27,17 @@ pub struct Replicated {
 }
 
 /// Runs `n` (≥ 1) replications of `model` from `seed`, showing each report to `each`.
-pub fn replicate(model: &Model, seed: u64, n: usize, mut each: impl FnMut(&Report)) -> Replicated {
-    let seeds: Vec<u64> = (0..n.max(1)).map(|i| replication_seed(seed, i)).collect();
-    let mut figures: [Vec<f64>; 6] = Default::default();
-    for s in &seeds {
-        let report = Simulation::new(model.clone(), *s).run();
-        let r = &report.summary;
-        let values = [
-            r.throughput_rps,
-            r.availability,
-            r.latency_ms.mean,
-            r.latency_ms.p50,
-            r.latency_ms.p95,
-            r.latency_ms.p99,
-        ];
-        for (list, v) in figures.iter_mut().zip(values) {
-            list.push(v);
-        }
-        each(&report);
-    }
-    let [throughput, availability, mean, p50, p95, p99] = figures.map(|v| Estimate::of(&v));
+pub fn replicate(model: &Model, seed: u64, n: usize, each: impl FnMut(&Report)) -> Replicated {
+    let r = run_replications_with(model, seed, n, each);
     Replicated {
-        replications: seeds.len(),
-        seeds,
-        throughput_rps: throughput,
-        availability,
-        mean_ms: mean,
-        p50_ms: p50,
-        p95_ms: p95,
-        p99_ms: p99,
+        replications: r.seeds.len(),
+        seeds: r.seeds,
+        throughput_rps: r.throughput_rps,
+        availability: r.availability,
+        mean_ms: r.mean_ms,
+        p50_ms: r.p50_ms,
+        p95_ms: r.p95_ms,
+        p99_ms: r.p99_ms,
     }
 }
 

@@ -75,8 +75,6 @@ pub struct Replications {
     pub p95_ms: Estimate,
     /// 99th percentile (ms).
     pub p99_ms: Estimate,
-    /// The individual reports.
-    pub reports: Vec<Report>,
 }
 
 /// The seed of replication `i` of a run seeded `seed` (replication 0 uses `seed` itself).
@@ -86,22 +84,45 @@ pub fn replication_seed(seed: u64, i: usize) -> u64 {
 
 /// Runs `n` replications of `model` (n ≥ 1) and summarises them.
 pub fn run_replications(model: &Model, seed: u64, n: usize) -> Replications {
+    run_replications_with(model, seed, n, |_| {})
+}
+
+/// Like [`run_replications`], showing each report to `each` as it is made and then dropping it,
+/// so a thousand long runs never hold a thousand series in memory at once.
+pub fn run_replications_with(
+    model: &Model,
+    seed: u64,
+    n: usize,
+    mut each: impl FnMut(&Report),
+) -> Replications {
     let seeds: Vec<u64> = (0..n.max(1)).map(|i| replication_seed(seed, i)).collect();
-    let reports: Vec<Report> = seeds
-        .iter()
-        .map(|s| Simulation::new(model.clone(), *s).run())
-        .collect();
-    let pick =
-        |f: &dyn Fn(&Report) -> f64| Estimate::of(&reports.iter().map(f).collect::<Vec<_>>());
+    let mut figures: [Vec<f64>; 6] = Default::default();
+    for s in &seeds {
+        let report = Simulation::new(model.clone(), *s).run();
+        let r = &report.summary;
+        let values = [
+            r.throughput_rps,
+            r.availability,
+            r.latency_ms.mean,
+            r.latency_ms.p50,
+            r.latency_ms.p95,
+            r.latency_ms.p99,
+        ];
+        for (list, v) in figures.iter_mut().zip(values) {
+            list.push(v);
+        }
+        each(&report);
+    }
+    let [throughput_rps, availability, mean_ms, p50_ms, p95_ms, p99_ms] =
+        figures.map(|v| Estimate::of(&v));
     Replications {
-        throughput_rps: pick(&|r| r.summary.throughput_rps),
-        availability: pick(&|r| r.summary.availability),
-        mean_ms: pick(&|r| r.summary.latency_ms.mean),
-        p50_ms: pick(&|r| r.summary.latency_ms.p50),
-        p95_ms: pick(&|r| r.summary.latency_ms.p95),
-        p99_ms: pick(&|r| r.summary.latency_ms.p99),
         seeds,
-        reports,
+        throughput_rps,
+        availability,
+        mean_ms,
+        p50_ms,
+        p95_ms,
+        p99_ms,
     }
 }
 

@@ -17,7 +17,7 @@
 //! interval check fail, tell bias from noise with many more replications (see [`replicate`])
 //! before suspecting the engine: a real bias stays put as the interval shrinks.
 
-use scaleplay_sim::replicate::{run_replications, Estimate};
+use scaleplay_sim::replicate::{run_replications_with, Estimate};
 use scaleplay_sim::report::Report;
 use scaleplay_sim::{load, Model};
 use serde_json::{json, Value};
@@ -58,7 +58,9 @@ fn replicate(model: &Model, n: usize) -> Vec<Report> {
         .filter(|v| *v >= 2)
         .map_or(n, |v| v as usize);
     let seed = env("SCALEPLAY_THEORY_SEED").unwrap_or(SEED);
-    run_replications(model, seed, n).reports
+    let mut reports = Vec::with_capacity(n);
+    run_replications_with(model, seed, n, |r| reports.push(r.clone()));
+    reports
 }
 
 /// Asserts that `analytic` lies in the 95% CI of `samples` and within 3% of their mean.
