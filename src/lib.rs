@@ -8,12 +8,18 @@
 //! - [`editor`]: canvas, edits, layout math.
 //! - [`panels`]: palette, inspector, run bar, charts, summary, validation list.
 //! - [`runner`]: runs the simulation in time slices without freezing the page.
+//! - [`history`]: undo and redo.
+//! - [`share`], [`files`], [`storage`]: share links, imported files and autosave, read with the
+//!   same limits.
 
 pub mod editor;
+pub mod files;
+pub mod history;
 pub mod panels;
 pub mod runner;
 pub mod share;
 pub mod state;
+pub mod storage;
 
 use leptos::prelude::*;
 use scaleplay_sim::{presets, validate, Scenario};
@@ -27,25 +33,33 @@ pub fn initial_scenario() -> Scenario {
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    // A share link in the URL opens its scenario; a broken one says why and opens the default.
-    let (initial, problem) = match share::decode(&location_hash()) {
-        Ok(Some(s)) => (s, None),
-        Ok(None) => (initial_scenario(), None),
-        Err(why) => (initial_scenario(), Some(why)),
-    };
+    // A share link in the URL opens its scenario; otherwise the autosaved work, or a preset.
+    let link = share::decode(&location_hash());
+    let opened_link = matches!(link, Ok(Some(_)));
+    let (initial, problems) = choose_initial(link, storage::load());
     let doc = state::provide(initial);
-    doc.1.set(problem);
-    // Pasting another link into the address bar changes only the fragment: load it too.
+    if !problems.is_empty() {
+        doc.1.set(Some(problems.join(" ")));
+    }
+    if opened_link {
+        forget_fragment();
+    }
+    autosave(doc);
+    // Pasting another link into the address bar changes only the fragment: load it too (as one
+    // undoable edit).
     let _hash = window_event_listener(leptos::ev::hashchange, move |_| {
         match share::decode(&location_hash()) {
             Ok(Some(s)) => {
+                forget_fragment();
                 if doc.0.with_untracked(|d| *d != s) {
                     doc.apply(editor::edits::Edit::Replace(Box::new(s)));
                     editor::canvas::request_fit();
                 }
             }
             Ok(None) => {}
-            Err(why) => doc.1.set(Some(why)),
+            Err(why) => doc
+                .1
+                .set(Some(format!("{why}. Your scenario is unchanged."))),
         }
     });
     runner::provide();
@@ -69,6 +83,62 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// What the app opens with, and what to tell the user about it: the scenario of a share link,
+/// else the autosaved work, else the first preset. A broken link or unreadable saved work is
+/// reported and skipped, so the app always opens with something that works.
+pub fn choose_initial(
+    link: Result<Option<Scenario>, String>,
+    saved: Result<Option<Scenario>, String>,
+) -> (Scenario, Vec<String>) {
+    let mut problems = Vec::new();
+    let link = link.unwrap_or_else(|why| {
+        problems.push(format!("{why}. Opening your previous work instead."));
+        None
+    });
+    if let Some(s) = link {
+        return (s, problems);
+    }
+    match saved {
+        Ok(Some(s)) => (s, problems),
+        Ok(None) => (initial_scenario(), problems),
+        Err(why) => {
+            problems.push(why);
+            (initial_scenario(), problems)
+        }
+    }
+}
+
+/// Saves the scenario after every change; a refusal (storage full or off) is reported once.
+fn autosave(doc: state::Doc) {
+    let warned = StoredValue::new(false);
+    Effect::new(move |_| {
+        if let Err(why) = doc.0.with(storage::save) {
+            if !warned.get_value() {
+                warned.set_value(true);
+                doc.1.set(Some(why));
+            }
+        }
+    });
+}
+
+/// Removes a share link from the address bar once it is opened, so that a reload shows the
+/// autosaved work (with the edits made since) rather than the link's original scenario.
+fn forget_fragment() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let url = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        // Failing leaves the fragment in place: a reload then reopens the link, nothing worse.
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 /// The URL fragment (empty outside a browser).
 pub fn location_hash() -> String {
     web_sys::window()
@@ -80,4 +150,36 @@ pub fn location_hash() -> String {
 pub fn start() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn preset(n: usize) -> Scenario {
+        validate::parse(presets::all()[n].json).unwrap()
+    }
+
+    #[test]
+    fn a_link_wins_then_saved_work_then_the_first_preset() {
+        let (s, p) = choose_initial(Ok(Some(preset(4))), Ok(Some(preset(2))));
+        assert_eq!((s, p.len()), (preset(4), 0));
+        let (s, p) = choose_initial(Ok(None), Ok(Some(preset(2))));
+        assert_eq!((s, p.len()), (preset(2), 0));
+        let (s, p) = choose_initial(Ok(None), Ok(None));
+        assert_eq!((s, p.len()), (preset(0), 0));
+    }
+
+    #[test]
+    fn a_bad_link_falls_back_to_saved_work_and_says_so() {
+        let (s, p) = choose_initial(Err("this link is damaged".into()), Ok(Some(preset(2))));
+        assert_eq!(s, preset(2));
+        assert_eq!(
+            p,
+            ["this link is damaged. Opening your previous work instead."]
+        );
+        let (s, p) = choose_initial(Err("bad link".into()), Err("bad save".into()));
+        assert_eq!(s, preset(0));
+        assert_eq!(p.len(), 2);
+    }
 }

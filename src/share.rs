@@ -5,8 +5,9 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use scaleplay_sim::params::limits::MAX_NODES;
-use scaleplay_sim::{validate, Scenario};
+use scaleplay_sim::Scenario;
+
+use crate::files::{read_scenario, Source};
 
 /// Longest accepted link payload (the part after `#s=`), in bytes.
 pub const MAX_ENCODED: usize = 256 * 1024;
@@ -55,20 +56,15 @@ pub fn decode(fragment: &str) -> Result<Option<Scenario>, String> {
     })?;
     let text = String::from_utf8(json)
         .map_err(|_| "this link does not hold text: it is not a Scaleplay scenario".to_string())?;
-    let scenario =
-        validate::parse(&text).map_err(|e| format!("this link's scenario cannot be read: {e}"))?;
-    if scenario.nodes.len() > MAX_NODES {
-        return Err(format!(
-            "this link's scenario has {} nodes, more than the limit of {MAX_NODES}",
-            scenario.nodes.len()
-        ));
-    }
+    let scenario = read_scenario(&text, Source::Link)?;
     Ok(Some(scenario))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use scaleplay_sim::validate;
 
     fn preset(n: usize) -> Scenario {
         validate::parse(scaleplay_sim::presets::all()[n].json).unwrap()
@@ -108,6 +104,8 @@ mod tests {
             "s=1.{}",
             URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(b"hello", 9))
         );
-        assert!(decode(&not_json).unwrap_err().contains("cannot be read"));
+        assert!(decode(&not_json)
+            .unwrap_err()
+            .contains("does not hold a Scaleplay scenario"));
     }
 }

@@ -8,12 +8,18 @@ use scaleplay_sim::{Problem, Scenario};
 
 use crate::editor::edits::{self, Edit};
 use crate::editor::geometry::View;
+use crate::history::History;
 
-/// The scenario being edited; changed only through [`Doc::apply`]. Carries the banner signal so
-/// that edits from window-level listeners (which run outside any component, where contexts
-/// cannot be looked up) can still report a refusal.
+/// The scenario being edited; changed only through [`Doc::apply`], [`Doc::undo`] and
+/// [`Doc::redo`]. Carries the banner signal so that edits from window-level listeners (which run
+/// outside any component, where contexts cannot be looked up) can still report a refusal, and
+/// the undo history.
 #[derive(Clone, Copy)]
-pub struct Doc(pub RwSignal<Scenario>, pub RwSignal<Option<String>>);
+pub struct Doc(
+    pub RwSignal<Scenario>,
+    pub RwSignal<Option<String>>,
+    pub RwSignal<History>,
+);
 
 /// Node ids currently selected on the canvas.
 #[derive(Clone, Copy)]
@@ -32,13 +38,42 @@ pub struct Banner(pub RwSignal<Option<String>>);
 pub struct Snap(pub RwSignal<bool>);
 
 impl Doc {
-    /// Applies an edit; a refused one shows its reason in the banner.
+    /// Applies an edit; a refused one shows its reason in the banner. One that changes the
+    /// scenario becomes one undo step.
     pub fn apply(&self, edit: Edit) {
+        let before = self.0.get_untracked();
         let mut result = Ok(());
-        self.0.update(|s| result = edits::apply(s, edit));
-        if let Err(why) = result {
-            self.1.set(Some(why));
+        let mut changed = false;
+        self.0.update(|s| {
+            result = edits::apply(s, edit);
+            changed = *s != before;
+        });
+        match result {
+            Err(why) => self.1.set(Some(why)),
+            Ok(()) if changed => self.2.update(|h| h.record(before)),
+            Ok(()) => {}
         }
+    }
+
+    /// Goes back one edit; false when there is nothing to undo.
+    pub fn undo(&self) -> bool {
+        self.step(History::undo)
+    }
+
+    /// Goes forward one undone edit; false when there is nothing to redo.
+    pub fn redo(&self) -> bool {
+        self.step(History::redo)
+    }
+
+    fn step(&self, how: fn(&mut History, Scenario) -> Option<Scenario>) -> bool {
+        let current = self.0.get_untracked();
+        let mut target = None;
+        self.2.update(|h| target = how(h, current));
+        let moved = target.is_some();
+        if let Some(s) = target {
+            self.0.set(s);
+        }
+        moved
     }
 }
 
@@ -72,9 +107,31 @@ pub fn analyse(s: &Scenario) -> AnalysisResult {
 /// Creates every context; call once at the top of the app.
 pub fn provide(initial: Scenario) -> Doc {
     let banner = Banner(RwSignal::new(None));
-    let doc = Doc(RwSignal::new(initial), banner.0);
+    let doc = Doc(
+        RwSignal::new(initial),
+        banner.0,
+        RwSignal::new(History::default()),
+    );
     provide_context(doc);
-    provide_context(Selection(RwSignal::new(Vec::new())));
+    let selection = RwSignal::new(Vec::<String>::new());
+    provide_context(Selection(selection));
+    // Undo, redo and loads can remove selected nodes: keep only those that still exist.
+    Effect::new(move |_| {
+        let gone = doc
+            .0
+            .with(|s| selection.with_untracked(|sel| sel.iter().any(|id| s.node(id).is_none())));
+        if gone {
+            let kept = doc.0.with_untracked(|s| {
+                selection.with_untracked(|sel| {
+                    sel.iter()
+                        .filter(|id| s.node(id).is_some())
+                        .cloned()
+                        .collect()
+                })
+            });
+            selection.set(kept);
+        }
+    });
     provide_context(ViewState(RwSignal::new(View::default())));
     provide_context(banner);
     provide_context(Snap(RwSignal::new(true)));

@@ -6,7 +6,7 @@
 //! snapping is on); drag from a node's output port onto another node to connect; drag empty
 //! space (or anything with Space held) to pan; Shift+drag empty space to box-select; click and
 //! Shift+click to select; wheel or the buttons to zoom; Shift+1 or the button to fit;
-//! Delete/Backspace to remove the selection. Palette items dropped here become nodes.
+//! Delete/Backspace to remove the selection; Ctrl+Z to undo, Ctrl+Shift+Z or Ctrl+Y to redo. Palette items dropped here become nodes.
 
 use std::collections::BTreeMap;
 
@@ -307,6 +307,19 @@ pub fn Canvas() -> impl IntoView {
     });
     let _keys = window_event_listener(ev::keydown, move |ev| {
         if typing_in_a_field(&ev) {
+            return;
+        }
+        if ev.ctrl_key() || ev.meta_key() {
+            // Shift turns "z" into "Z"; Ctrl+Y is the Windows habit for redo.
+            let done = match ev.key().to_ascii_lowercase().as_str() {
+                "z" if ev.shift_key() => Some(doc.redo()),
+                "z" => Some(doc.undo()),
+                "y" => Some(doc.redo()),
+                _ => None,
+            };
+            if done.is_some() {
+                ev.prevent_default();
+            }
             return;
         }
         match ev.key().as_str() {

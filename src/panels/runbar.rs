@@ -84,6 +84,12 @@ pub fn RunBar() -> impl IntoView {
                     <option value="0">"max"</option>
                 </select>
             </label>
+            <button data-testid="undo" title="Undo (Ctrl+Z)"
+                disabled=move || doc.2.with(|h| h.undo_len() == 0)
+                on:click=move |_| { doc.undo(); }>"Undo"</button>
+            <button data-testid="redo" title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
+                disabled=move || doc.2.with(|h| h.redo_len() == 0)
+                on:click=move |_| { doc.redo(); }>"Redo"</button>
             <button data-testid="share" title="Copy a link that opens this exact scenario" on:click=move |_| {
                 share_link.set(Some(make_share_link(doc)));
             }>"Share"</button>
@@ -113,19 +119,21 @@ fn close_menu(ev: &leptos::ev::MouseEvent) {
     }
 }
 
-/// Puts the scenario in the page's URL fragment and copies the whole URL to the clipboard (the
-/// clipboard may be refused; the link is also shown in a text field).
+/// The URL that opens this exact scenario, copied to the clipboard (the clipboard may be refused;
+/// the link is also shown in a text field). The address bar is left alone, so that a reload still
+/// shows the autosaved work.
 fn make_share_link(doc: Doc) -> String {
     let fragment = doc.0.with_untracked(crate::share::encode);
     let Some(window) = web_sys::window() else {
         return format!("#{fragment}");
     };
-    // Setting the fragment does not reload the page; the hashchange handler sees the same scenario.
-    let _ = window.location().set_hash(&fragment);
-    let url = window
-        .location()
-        .href()
-        .unwrap_or_else(|_| format!("#{fragment}"));
+    let location = window.location();
+    let url = format!(
+        "{}{}{}#{fragment}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
     // The promise is dropped: a refused clipboard leaves the visible text field to copy from.
     let _ = window.navigator().clipboard().write_text(&url);
     url

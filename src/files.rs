@@ -1,0 +1,150 @@
+//! Reading scenario text that comes from outside the app: an imported file, the autosaved work,
+//! or the JSON inside a share link. All three go through [`read_scenario`], so they share one set
+//! of limits and messages that say where the text came from and what is wrong with it.
+//!
+//! Only the shape is checked here (the engine's `validate::parse`): a scenario that still has
+//! problems (a server with no caller, say) opens fine and the validation list shows them, because
+//! that is how work in progress is saved and shared.
+
+use scaleplay_sim::params::limits::MAX_NODES;
+use scaleplay_sim::validate::{self, MAX_SCENARIO_BYTES};
+use scaleplay_sim::Scenario;
+
+/// Where scenario text came from, for messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A share link (`#s=…`).
+    Link,
+    /// A file the user imported.
+    File,
+    /// The work autosaved in this browser.
+    Saved,
+}
+
+impl Source {
+    fn noun(self) -> &'static str {
+        match self {
+            Source::Link => "this link",
+            Source::File => "this file",
+            Source::Saved => "the saved work",
+        }
+    }
+}
+
+/// The scenario `text` holds, or why it cannot be opened.
+pub fn read_scenario(text: &str, source: Source) -> Result<Scenario, String> {
+    let what = source.noun();
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(format!(
+            "{what} is {} KB, more than the limit of {} MB for a scenario",
+            text.len() / 1024,
+            MAX_SCENARIO_BYTES / (1024 * 1024)
+        ));
+    }
+    let scenario = validate::parse(text).map_err(|e| {
+        let hint = match source {
+            Source::File => {
+                ": choose a .json file exported from Scaleplay or written as in the docs"
+            }
+            Source::Link => ": ask for a new link",
+            Source::Saved => "",
+        };
+        format!("{what} does not hold a Scaleplay scenario ({e}){hint}")
+    })?;
+    if scenario.nodes.len() > MAX_NODES {
+        return Err(format!(
+            "{what} has {} nodes, more than the limit of {MAX_NODES}",
+            scenario.nodes.len()
+        ));
+    }
+    Ok(scenario)
+}
+
+/// The bytes of an imported file as text, or why they are not.
+pub fn file_text(bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.len() > MAX_SCENARIO_BYTES {
+        return Err(format!(
+            "this file is {} KB, more than the limit of {} MB for a scenario",
+            bytes.len() / 1024,
+            MAX_SCENARIO_BYTES / (1024 * 1024)
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        "this file is not text (not UTF-8): choose a .json file exported from Scaleplay".to_string()
+    })
+}
+
+/// A file name for `s`: its name made safe for file systems, or `scenario`.
+pub fn file_stem(s: &Scenario) -> String {
+    let stem: String = s
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let stem: String = stem.chars().take(60).collect();
+    if stem.is_empty() {
+        "scenario".to_string()
+    } else {
+        stem
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_reads_back_from_its_export() {
+        for p in scaleplay_sim::presets::all() {
+            let s = validate::parse(p.json).unwrap();
+            assert_eq!(read_scenario(&s.to_json(), Source::File).unwrap(), s);
+        }
+    }
+
+    #[test]
+    fn bad_text_says_where_it_came_from_and_what_to_do() {
+        let e = read_scenario("{", Source::File).unwrap_err();
+        assert!(
+            e.starts_with("this file does not hold a Scaleplay scenario"),
+            "{e}"
+        );
+        assert!(e.contains("choose a .json file"), "{e}");
+        let e = read_scenario(r#"{"version": 2}"#, Source::Link).unwrap_err();
+        assert!(e.contains("unsupported version 2"), "{e}");
+        let e = read_scenario(&" ".repeat(MAX_SCENARIO_BYTES + 1), Source::Saved).unwrap_err();
+        assert!(e.contains("more than the limit of 4 MB"), "{e}");
+        assert!(file_text(vec![0xff, 0xfe])
+            .unwrap_err()
+            .contains("not text"));
+    }
+
+    #[test]
+    fn too_many_nodes_are_refused() {
+        let nodes: Vec<String> = (0..=MAX_NODES)
+            .map(|i| format!(r#"{{"id": "n{i}", "kind": "server"}}"#))
+            .collect();
+        let text = format!(r#"{{"version": 1, "nodes": [{}]}}"#, nodes.join(","));
+        let e = read_scenario(&text, Source::File).unwrap_err();
+        assert!(e.contains("1001 nodes"), "{e}");
+    }
+
+    #[test]
+    fn file_stems_are_safe() {
+        let mut s = validate::parse(r#"{"version": 1}"#).unwrap();
+        s.name = "03. Load balancer: <three> web/servers".into();
+        assert_eq!(file_stem(&s), "03-load-balancer-three-web-servers");
+        s.name = "../..".into();
+        assert_eq!(file_stem(&s), "scenario");
+    }
+}
