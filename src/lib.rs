@@ -13,6 +13,7 @@
 //!   same limits.
 
 pub mod editor;
+pub mod export;
 pub mod files;
 pub mod history;
 pub mod panels;

@@ -1,7 +1,8 @@
-//! The panels around the canvas: run bar, palette, inspector, summary, charts, banner.
+//! The panels around the canvas: run bar, File menu, palette, inspector, summary, charts, banner.
 
 pub mod banner;
 pub mod charts;
+pub mod files;
 pub mod inspector;
 pub mod palette;
 pub mod runbar;

@@ -41,6 +41,8 @@ pub struct Run {
     pub report: RwSignal<Option<Report>>,
     /// Virtual seconds per real second; 0 means as fast as possible.
     pub speed: RwSignal<f64>,
+    /// A run kept for comparison: the plots show it faded and the summary shows the difference.
+    pub pinned: RwSignal<Option<Report>>,
     sim: StoredValue<Option<Simulation>, LocalStorage>,
     doc: Doc,
     last_report_ms: StoredValue<f64>,
@@ -54,6 +56,7 @@ pub fn provide() -> Run {
         progress: RwSignal::new(0.0),
         report: RwSignal::new(None),
         speed: RwSignal::new(20.0),
+        pinned: RwSignal::new(None),
         sim: StoredValue::new_local(None),
         doc: expect_context::<Doc>(),
         last_report_ms: StoredValue::new(0.0),
@@ -102,6 +105,13 @@ impl Run {
             self.status.set(Status::Running);
             self.last_frame_ms.set_value(now_ms());
             self.schedule();
+        }
+    }
+
+    /// Keeps the current report for comparison with the next runs.
+    pub fn pin(&self) {
+        if let Some(r) = self.report.get_untracked() {
+            self.pinned.set(Some(r));
         }
     }
 

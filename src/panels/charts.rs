@@ -42,15 +42,37 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
     Effect::new(move |_| {
         let slo = doc.0.with(|s| s.slo.clone());
         let Some(el) = canvas.get() else { return };
-        run.report.with(|r| draw(&el, plot, r.as_ref(), &slo));
+        run.pinned.with(|pinned| {
+            run.report
+                .with(|r| draw(&el, plot, r.as_ref(), pinned.as_ref(), &slo))
+        });
     });
-    view! { <canvas node_ref=canvas data-testid=testid width="400" height="220" class="chart"></canvas> }
+    let save_png = move |_| {
+        let Some(el) = canvas.get_untracked() else {
+            return;
+        };
+        let name = format!(
+            "{}-{testid}.png",
+            doc.0.with_untracked(crate::files::file_stem)
+        );
+        if let Err(why) = crate::panels::files::export_chart_png(&el, &name) {
+            doc.1.set(Some(why));
+        }
+    };
+    view! {
+        <figure class="chart-box">
+            <canvas node_ref=canvas data-testid=testid width="400" height="220" class="chart"></canvas>
+            <button class="chart-png" data-testid=format!("{testid}-png") title="Save this plot as PNG"
+                on:click=save_png>"PNG"</button>
+        </figure>
+    }
 }
 
 fn draw(
     el: &web_sys::HtmlCanvasElement,
     plot: Plot,
     report: Option<&Report>,
+    pinned: Option<&Report>,
     slo: &scaleplay_sim::scenario::Slo,
 ) {
     let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
@@ -61,62 +83,30 @@ fn draw(
     let _ = root.fill(&WHITE);
     let empty = Vec::new();
     let series = report.map_or(&empty, |r| &r.series);
-    let t_max = series.last().map_or(1.0, |p| p.t_s).max(1.0);
+    let pinned_series = pinned.map_or(&empty, |r| &r.series);
+    let t_max = [series, pinned_series]
+        .iter()
+        .filter_map(|s| s.last().map(|p| p.t_s))
+        .fold(1.0, f64::max);
     let (title, y_label) = match plot {
         Plot::Throughput => ("Throughput", "req/s"),
         Plot::Latency => ("Latency", "ms"),
         Plot::Availability => ("Availability", "%"),
     };
-    let lines: Vec<Line> = match plot {
-        Plot::Throughput => vec![
-            (
-                "ok",
-                RGBColor(34, 139, 34),
-                series.iter().map(|p| (p.t_s, p.throughput_rps)).collect(),
-            ),
-            (
-                "timeout",
-                RGBColor(255, 140, 0),
-                series.iter().map(|p| (p.t_s, p.timeout_rps)).collect(),
-            ),
-            (
-                "rejected",
-                RGBColor(148, 0, 211),
-                series.iter().map(|p| (p.t_s, p.rejected_rps)).collect(),
-            ),
-            (
-                "down",
-                RGBColor(220, 20, 60),
-                series.iter().map(|p| (p.t_s, p.down_rps)).collect(),
-            ),
-        ],
-        Plot::Latency => vec![
-            (
-                "p50",
-                RGBColor(70, 130, 180),
-                series.iter().map(|p| (p.t_s, p.p50_ms)).collect(),
-            ),
-            (
-                "p95",
-                RGBColor(255, 140, 0),
-                series.iter().map(|p| (p.t_s, p.p95_ms)).collect(),
-            ),
-            (
-                "p99",
-                RGBColor(220, 20, 60),
-                series.iter().map(|p| (p.t_s, p.p99_ms)).collect(),
-            ),
-        ],
-        Plot::Availability => vec![(
-            "availability",
-            RGBColor(34, 139, 34),
-            series
-                .iter()
-                .map(|p| (p.t_s, p.availability * 100.0))
-                .collect(),
-        )],
-    };
-    mark_drawn(el, plot, &lines, report.map_or(0, |r| r.faults.len()));
+    let lines = lines_of(plot, series);
+    // The pinned run: only its main series, faded, under the current lines.
+    let pinned_line: Option<Line> = pinned.and_then(|_| {
+        lines_of(plot, pinned_series)
+            .into_iter()
+            .find(|l| l.0 == main_series(plot))
+    });
+    mark_drawn(
+        el,
+        plot,
+        &lines,
+        pinned_line.as_ref(),
+        report.map_or(0, |r| r.faults.len()),
+    );
     let slo_line = match plot {
         Plot::Latency => slo.p99_ms,
         Plot::Availability => slo.availability.map(|a| a * 100.0),
@@ -124,6 +114,7 @@ fn draw(
     };
     let data_max = lines
         .iter()
+        .chain(&pinned_line)
         .flat_map(|l| l.2.iter().map(|p| p.1))
         .fold(0.0, f64::max);
     let (y_min, y_max) = match plot {
@@ -176,6 +167,16 @@ fn draw(
                     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK))
             });
     }
+    if let Some((name, colour, points)) = pinned_line {
+        let faded = colour.mix(0.35);
+        let _ = chart
+            .draw_series(LineSeries::new(points, faded.stroke_width(3)))
+            .map(|s| {
+                s.label(format!("pinned {name}")).legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 14, y)], faded.stroke_width(3))
+                })
+            });
+    }
     for (name, colour, points) in lines {
         let _ = chart
             .draw_series(LineSeries::new(points, colour.stroke_width(2)))
@@ -194,16 +195,81 @@ fn draw(
     let _ = root.present();
 }
 
-/// Test hooks: what the plot shows, as data attributes on its `<canvas>` (the browser tests read
-/// them, since the pixels say nothing a test can check): `data-points` (points of the main series:
-/// ok throughput, p99 or availability), `data-min`, `data-max` and `data-last` of that series
-/// (empty when it has no points), and `data-faults` (fault markers).
-fn mark_drawn(el: &web_sys::HtmlCanvasElement, plot: Plot, lines: &[Line], faults: usize) {
-    let main = match plot {
+/// The series a plot is about (the one a pinned run shows and the tests read).
+fn main_series(plot: Plot) -> &'static str {
+    match plot {
         Plot::Throughput => "ok",
         Plot::Latency => "p99",
         Plot::Availability => "availability",
-    };
+    }
+}
+
+/// The lines of `plot` for a run's series.
+fn lines_of(plot: Plot, series: &[scaleplay_sim::report::SeriesPoint]) -> Vec<Line> {
+    match plot {
+        Plot::Throughput => vec![
+            (
+                "ok",
+                RGBColor(34, 139, 34),
+                series.iter().map(|p| (p.t_s, p.throughput_rps)).collect(),
+            ),
+            (
+                "timeout",
+                RGBColor(255, 140, 0),
+                series.iter().map(|p| (p.t_s, p.timeout_rps)).collect(),
+            ),
+            (
+                "rejected",
+                RGBColor(148, 0, 211),
+                series.iter().map(|p| (p.t_s, p.rejected_rps)).collect(),
+            ),
+            (
+                "down",
+                RGBColor(220, 20, 60),
+                series.iter().map(|p| (p.t_s, p.down_rps)).collect(),
+            ),
+        ],
+        Plot::Latency => vec![
+            (
+                "p50",
+                RGBColor(70, 130, 180),
+                series.iter().map(|p| (p.t_s, p.p50_ms)).collect(),
+            ),
+            (
+                "p95",
+                RGBColor(255, 140, 0),
+                series.iter().map(|p| (p.t_s, p.p95_ms)).collect(),
+            ),
+            (
+                "p99",
+                RGBColor(220, 20, 60),
+                series.iter().map(|p| (p.t_s, p.p99_ms)).collect(),
+            ),
+        ],
+        Plot::Availability => vec![(
+            "availability",
+            RGBColor(34, 139, 34),
+            series
+                .iter()
+                .map(|p| (p.t_s, p.availability * 100.0))
+                .collect(),
+        )],
+    }
+}
+
+/// Test hooks: what the plot shows, as data attributes on its `<canvas>` (the browser tests read
+/// them, since the pixels say nothing a test can check): `data-points` (points of the main series:
+/// ok throughput, p99 or availability), `data-min`, `data-max` and `data-last` of that series
+/// (empty when it has no points), `data-faults` (fault markers) and `data-pinned-points` (points
+/// of the pinned run's line, 0 without one).
+fn mark_drawn(
+    el: &web_sys::HtmlCanvasElement,
+    plot: Plot,
+    lines: &[Line],
+    pinned: Option<&Line>,
+    faults: usize,
+) {
+    let main = main_series(plot);
     let points: &[(f64, f64)] = lines
         .iter()
         .find(|l| l.0 == main)
@@ -219,6 +285,10 @@ fn mark_drawn(el: &web_sys::HtmlCanvasElement, plot: Plot, lines: &[Line], fault
         ("data-max", fmt(max)),
         ("data-last", fmt(last)),
         ("data-faults", faults.to_string()),
+        (
+            "data-pinned-points",
+            pinned.map_or(0, |l| l.2.len()).to_string(),
+        ),
     ] {
         let _ = el.set_attribute(name, &value);
     }

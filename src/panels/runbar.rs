@@ -27,7 +27,7 @@ pub fn RunBar() -> impl IntoView {
             view! {
                 <li>
                     <button data-testid=id on:click=move |ev| {
-                    close_menu(&ev);
+                    crate::panels::files::close_menu(&ev);
                         if let Ok(s) = validate::parse(p.json) {
                             run.reset();
                             selection.set(Vec::new());
@@ -59,6 +59,7 @@ pub fn RunBar() -> impl IntoView {
                 <summary>"Presets"</summary>
                 <ul class="preset-list">{preset_items}</ul>
             </details>
+            <crate::panels::files::FileMenu/>
             <button data-testid="run" class="primary"
                 disabled=move || invalid() || status.get() == Status::Running
                 title=move || if invalid() { "Fix the problems listed under the canvas first" } else { "Run the simulation" }
@@ -67,6 +68,14 @@ pub fn RunBar() -> impl IntoView {
             </button>
             <button data-testid="pause" disabled=move || status.get() != Status::Running on:click=move |_| run.pause()>"Pause"</button>
             <button data-testid="reset" disabled=move || status.get() == Status::Idle on:click=move |_| run.reset()>"Reset"</button>
+            {move || if run.pinned.with(Option::is_some) {
+                view! { <button data-testid="unpin" title="Stop comparing with the pinned run"
+                    on:click=move |_| run.pinned.set(None)>"Unpin"</button> }.into_any()
+            } else {
+                view! { <button data-testid="pin" title="Keep this run to compare the next ones with it"
+                    disabled=move || !matches!(status.get(), Status::Done | Status::Paused)
+                    on:click=move |_| run.pin()>"Pin run"</button> }.into_any()
+            }}
             <progress data-testid="progress" max="1" value=move || run.progress.get()></progress>
             <label>"Duration (s) "
                 <input type="number" min="1" data-testid="setting-duration"
@@ -103,19 +112,6 @@ pub fn RunBar() -> impl IntoView {
                     on:change=set_num(Setting::Seed)/>
             </label>
         </header>
-    }
-}
-
-/// Closes the presets dropdown (a `<details>`) that contains the clicked item.
-fn close_menu(ev: &leptos::ev::MouseEvent) {
-    use wasm_bindgen::JsCast;
-    let details = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|e| e.closest("details").ok().flatten());
-    if let Some(d) = details {
-        // Removing the attribute of an element we just found cannot meaningfully fail.
-        let _ = d.remove_attribute("open");
     }
 }
 

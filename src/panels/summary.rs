@@ -1,27 +1,86 @@
 //! The run's headline figures: throughput, p99, availability and failures by cause, as plain
-//! numbers (tests read them).
+//! numbers (tests read them). With a pinned run, each figure also shows the pinned value and the
+//! difference (this run minus the pinned one).
 
 use leptos::prelude::*;
+use scaleplay_sim::Report;
 
 use crate::runner::Run;
+
+/// One headline figure: how to read it from a report and how many decimals to print.
+#[derive(Clone, Copy)]
+struct Figure {
+    label: &'static str,
+    testid: &'static str,
+    decimals: usize,
+    value: fn(&Report) -> f64,
+}
+
+const FIGURES: [Figure; 3] = [
+    Figure {
+        label: "Throughput (req/s)",
+        testid: "summary-throughput",
+        decimals: 1,
+        value: |r| r.summary.throughput_rps,
+    },
+    Figure {
+        label: "p99 (ms)",
+        testid: "summary-p99",
+        decimals: 1,
+        value: |r| r.summary.latency_ms.p99,
+    },
+    Figure {
+        label: "Availability (%)",
+        testid: "summary-availability",
+        decimals: 3,
+        value: |r| r.summary.availability * 100.0,
+    },
+];
 
 /// The summary strip above the plots.
 #[component]
 pub fn Summary() -> impl IntoView {
     let run = expect_context::<Run>();
-    let fig = move |f: fn(&scaleplay_sim::Report) -> String| {
-        move || run.report.with(|r| r.as_ref().map_or("–".to_string(), f))
+    let figures = FIGURES
+        .into_iter()
+        .map(|f| {
+            let now = move || run.report.with(|r| r.as_ref().map(f.value));
+            let pinned = move || run.pinned.with(|r| r.as_ref().map(f.value));
+            let shown = move || now().map_or("–".to_string(), |v| format!("{v:.*}", f.decimals));
+            let comparison = move || {
+                pinned().map(|p| {
+                    let diff = now().map_or(String::new(), |v| {
+                        format!("{:+.*}", f.decimals, v - p)
+                    });
+                    view! {
+                        <span class="pinned">"pinned "
+                            <span data-testid=format!("{}-pinned", f.testid)>{format!("{p:.*}", f.decimals)}</span>
+                            " · Δ "<span data-testid=format!("{}-diff", f.testid)>{diff}</span>
+                        </span>
+                    }
+                })
+            };
+            view! {
+                <div class="figure"><span class="label">{f.label}</span>
+                    <span class="value" data-testid=f.testid>{shown}</span>
+                    {comparison}
+                </div>
+            }
+        })
+        .collect_view();
+    let failures = move || {
+        run.report.with(|r| {
+            r.as_ref().map_or("–".to_string(), |r| {
+                let f = &r.summary.failed;
+                format!("{} / {} / {}", f.timeout, f.rejected, f.down)
+            })
+        })
     };
     view! {
         <div class="summary">
-            <div class="figure"><span class="label">"Throughput (req/s)"</span>
-                <span class="value" data-testid="summary-throughput">{fig(|r| format!("{:.1}", r.summary.throughput_rps))}</span></div>
-            <div class="figure"><span class="label">"p99 (ms)"</span>
-                <span class="value" data-testid="summary-p99">{fig(|r| format!("{:.1}", r.summary.latency_ms.p99))}</span></div>
-            <div class="figure"><span class="label">"Availability (%)"</span>
-                <span class="value" data-testid="summary-availability">{fig(|r| format!("{:.3}", r.summary.availability * 100.0))}</span></div>
+            {figures}
             <div class="figure"><span class="label">"Failed: timeout / rejected / down"</span>
-                <span class="value" data-testid="summary-failures">{fig(|r| format!("{} / {} / {}", r.summary.failed.timeout, r.summary.failed.rejected, r.summary.failed.down))}</span></div>
+                <span class="value" data-testid="summary-failures">{failures}</span></div>
         </div>
     }
 }

@@ -1,0 +1,249 @@
+//! The File menu: export the scenario as JSON, import one (read with the same limits as share
+//! links), save the canvas as PNG, and the run's series and per-node figures as CSV. Everything
+//! happens in the browser: downloads are blob URLs, imports are read from the chosen file.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::editor::edits::Edit;
+use crate::export;
+use crate::files::{file_stem, file_text, read_scenario, Source};
+use crate::runner::Run;
+use crate::state::{Doc, Selection};
+
+/// The app's stylesheet, embedded in exported canvas images (an SVG drawn as an image cannot
+/// see the page's styles).
+const STYLESHEET: &str = include_str!("../../style/main.css");
+
+/// The File menu in the run bar.
+#[component]
+pub fn FileMenu() -> impl IntoView {
+    let doc = expect_context::<Doc>();
+    let run = expect_context::<Run>();
+    let selection = expect_context::<Selection>().0;
+    let no_report = move || run.report.with(Option::is_none);
+    let stem = move || doc.0.with_untracked(file_stem);
+    let report_csv = move |what: &'static str| {
+        move |ev: leptos::ev::MouseEvent| {
+            close_menu(&ev);
+            let csv = run.report.with_untracked(|r| {
+                r.as_ref().map(|r| match what {
+                    "series" => export::series_csv(r),
+                    _ => doc.0.with_untracked(|s| export::nodes_csv(r, s)),
+                })
+            });
+            if let Some(csv) = csv {
+                report(
+                    doc,
+                    download_text(&format!("{}-{what}.csv", stem()), "text/csv", &csv),
+                );
+            }
+        }
+    };
+    let on_import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        // Clearing the input lets the same file be chosen again after fixing it.
+        input.set_value("");
+        spawn_local(async move {
+            match read_file(&file)
+                .await
+                .and_then(|t| read_scenario(&t, Source::File))
+            {
+                Ok(s) => {
+                    run.reset();
+                    selection.set(Vec::new());
+                    doc.1.set(None);
+                    doc.apply(Edit::Replace(Box::new(s)));
+                    crate::editor::canvas::request_fit();
+                }
+                Err(why) => doc.1.set(Some(format!(
+                    "Could not import \"{}\": {why}. Your scenario is unchanged.",
+                    file.name()
+                ))),
+            }
+        });
+    };
+    view! {
+        <details class="menu" data-testid="file-menu">
+            <summary>"File"</summary>
+            <ul class="menu-list">
+                <li><button data-testid="export-json" on:click=move |ev| {
+                    close_menu(&ev);
+                    let json = doc.0.with_untracked(|s| s.to_json());
+                    report(doc, download_text(&format!("{}.json", stem()), "application/json", &json));
+                }>"Export scenario (JSON)"</button></li>
+                <li><label class="menu-item" data-testid="import-json">"Import scenario (JSON)…"
+                    <input type="file" accept=".json,application/json" data-testid="import-file"
+                        class="visually-hidden" on:change=on_import/>
+                </label></li>
+                <li><button data-testid="export-canvas-png" on:click=move |ev| {
+                    close_menu(&ev);
+                    report(doc, export_canvas_png(&format!("{}-canvas.png", stem()), doc.1));
+                }>"Canvas as PNG"</button></li>
+                <li><button data-testid="export-series-csv" disabled=no_report
+                    title="The run's series, one row per second" on:click=report_csv("series")>
+                    "Series (CSV)"</button></li>
+                <li><button data-testid="export-nodes-csv" disabled=no_report
+                    title="Each node's figures from the run" on:click=report_csv("nodes")>
+                    "Per-node figures (CSV)"</button></li>
+            </ul>
+        </details>
+    }
+}
+
+/// Shows a failed export in the banner.
+fn report(doc: Doc, result: Result<(), String>) {
+    if let Err(why) = result {
+        doc.1.set(Some(why));
+    }
+}
+
+/// Closes the dropdown (a `<details>`) that contains the clicked item.
+pub fn close_menu(ev: &leptos::ev::MouseEvent) {
+    let details = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("details").ok().flatten());
+    if let Some(d) = details {
+        // Removing the attribute of an element we just found cannot meaningfully fail.
+        let _ = d.remove_attribute("open");
+    }
+}
+
+/// The text of a chosen file, refusing big ones before reading them.
+async fn read_file(file: &web_sys::File) -> Result<String, String> {
+    let limit = scaleplay_sim::validate::MAX_SCENARIO_BYTES as f64;
+    if file.size() > limit {
+        return Err(format!(
+            "it is {:.1} MB, more than the limit of {} MB for a scenario",
+            file.size() / 1_048_576.0,
+            limit / 1_048_576.0
+        ));
+    }
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| "the browser could not read it".to_string())?;
+    file_text(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Offers `text` as a download named `name`.
+pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| format!("the browser refused to create {name}"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| format!("the browser refused to create {name}"))?;
+    let result = download_url(name, &url);
+    // The download has started from the click; the URL is no longer needed.
+    let _ = web_sys::Url::revoke_object_url(&url);
+    result
+}
+
+/// Starts a download of `url` (a blob: or data: URL) saved as `name`.
+pub fn download_url(name: &str, url: &str) -> Result<(), String> {
+    let failed = || format!("the browser refused to save {name}");
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(failed)?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| failed())?
+        .unchecked_into();
+    a.set_href(url);
+    a.set_download(name);
+    a.click();
+    Ok(())
+}
+
+/// Saves a plot's `<canvas>` as PNG.
+pub fn export_chart_png(canvas: &web_sys::HtmlCanvasElement, name: &str) -> Result<(), String> {
+    let url = canvas
+        .to_data_url_with_type("image/png")
+        .map_err(|_| format!("the browser refused to draw {name}"))?;
+    download_url(name, &url)
+}
+
+/// Saves the canvas as PNG: the SVG, with the app's styles embedded, is drawn on a white
+/// `<canvas>` at twice its size (sharp on high-density screens) and downloaded when loaded.
+fn export_canvas_png(name: &str, banner: RwSignal<Option<String>>) -> Result<(), String> {
+    let failed = || format!("the browser refused to draw {name}");
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(failed)?;
+    let svg = document
+        .query_selector("[data-testid=canvas]")
+        .ok()
+        .flatten()
+        .ok_or_else(failed)?;
+    let rect = svg.get_bounding_client_rect();
+    let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
+    let copy: web_sys::Element = svg
+        .clone_node_with_deep(true)
+        .map_err(|_| failed())?
+        .unchecked_into();
+    for (attr, value) in [
+        ("xmlns", "http://www.w3.org/2000/svg".to_string()),
+        ("width", w.to_string()),
+        ("height", h.to_string()),
+    ] {
+        copy.set_attribute(attr, &value).map_err(|_| failed())?;
+    }
+    let style = document.create_element("style").map_err(|_| failed())?;
+    style.set_text_content(Some(STYLESHEET));
+    copy.prepend_with_node_1(&style).map_err(|_| failed())?;
+    let markup = web_sys::XmlSerializer::new()
+        .and_then(|s| s.serialize_to_string(&copy))
+        .map_err(|_| failed())?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(&markup));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("image/svg+xml");
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| failed())?;
+    let svg_url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| failed())?;
+    let image = web_sys::HtmlImageElement::new().map_err(|_| failed())?;
+    let canvas: web_sys::HtmlCanvasElement = document
+        .create_element("canvas")
+        .map_err(|_| failed())?
+        .unchecked_into();
+    let scale = 2.0;
+    canvas.set_width((w * scale) as u32);
+    canvas.set_height((h * scale) as u32);
+    let name = name.to_string();
+    let loaded = image.clone();
+    let source = svg_url.clone();
+    // Called once, when the image has loaded; it owns everything it needs.
+    let on_load = Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&source);
+        let drawn = (|| {
+            let ctx: web_sys::CanvasRenderingContext2d =
+                canvas.get_context("2d").ok()??.dyn_into().ok()?;
+            ctx.set_fill_style_str("white");
+            ctx.fill_rect(0.0, 0.0, w * scale, h * scale);
+            ctx.scale(scale, scale).ok()?;
+            ctx.draw_image_with_html_image_element(&loaded, 0.0, 0.0)
+                .ok()?;
+            canvas.to_data_url_with_type("image/png").ok()
+        })();
+        match drawn {
+            Some(url) => {
+                let _ = download_url(&name, &url);
+            }
+            None => banner.set(Some(format!("the browser refused to draw {name}"))),
+        }
+    });
+    image.set_onload(Some(on_load.unchecked_ref()));
+    image.set_src(&svg_url);
+    Ok(())
+}
