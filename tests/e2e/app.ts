@@ -2,6 +2,7 @@
 // methods, and every element is found by its `data-testid` (see the app's `src/panels/*.rs` and
 // `src/editor/canvas.rs`). The tests run on a slow two-core machine, so nothing here sleeps for
 // a fixed time: each step waits for the condition it needs, with generous timeouts.
+import { readFileSync } from 'node:fs';
 import { expect, type Locator, type Page } from '@playwright/test';
 
 /** The three plots under the canvas. */
@@ -233,6 +234,41 @@ export class App {
     await input.press('Enter');
     await input.blur();
     await expect(input).toHaveValue(String(value));
+  }
+
+  /** The node ids on the canvas, in document order. */
+  async nodeIds(): Promise<string[]> {
+    const ids = await this.nodes.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid') ?? ''));
+    return ids.map((id) => id.replace(/^node-/, ''));
+  }
+
+  /** Where node `id` sits on the canvas (its SVG `translate`). */
+  async nodePosition(id: string): Promise<{ x: number; y: number }> {
+    const transform = (await this.nodeLocator(id).getAttribute('transform')) ?? '';
+    const m = transform.match(/translate\(\s*([-\d.e]+)[ ,]+([-\d.e]+)\s*\)/);
+    if (!m) throw new Error(`node ${id} has no translate in "${transform}"`);
+    return { x: Number(m[1]), y: Number(m[2]) };
+  }
+
+  // ---- files ----
+
+  /** Opens the File menu (if closed) and clicks item `testid`, returning the download it starts. */
+  async download(testid: string): Promise<{ name: string; bytes: Buffer }> {
+    const menuItem = this.byTestId(testid);
+    if (!testid.startsWith('chart-')) {
+      const menu = this.byTestId('file-menu');
+      if ((await menu.getAttribute('open')) === null) await menu.locator('summary').click();
+    }
+    const [download] = await Promise.all([this.page.waitForEvent('download'), menuItem.click()]);
+    const path = await download.path();
+    if (!path) throw new Error(`the download of ${testid} failed: ${await download.failure()}`);
+    return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+  }
+
+  /** Imports a scenario file as a person would: File → Import, choosing the file. */
+  async importFile(name: string, contents: string | Buffer): Promise<void> {
+    const buffer = typeof contents === 'string' ? Buffer.from(contents) : contents;
+    await this.byTestId('import-file').setInputFiles({ name, mimeType: 'application/json', buffer });
   }
 
   // ---- running ----

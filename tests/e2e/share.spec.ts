@@ -1,7 +1,7 @@
 // Share links: the scenario travels in the URL fragment; opening the link elsewhere restores it
 // and reproduces the run; a broken or hostile link says what is wrong and the app keeps working.
 import { test, expect } from '@playwright/test';
-import { App } from './app';
+import { App, PRESET_NODES } from './app';
 
 test('a shared link opens the same scenario and reproduces the run in a fresh browser', async ({ page, browser }) => {
   const app = new App(page);
@@ -30,7 +30,7 @@ test('a shared link opens the same scenario and reproduces the run in a fresh br
   await other.close();
 });
 
-test('a truncated or hostile link shows a banner and the app still works', async ({ page }) => {
+test('a truncated or hostile link shows a banner and the app keeps the previous work', async ({ page }) => {
   const app = new App(page);
   await app.goto();
   await app.loadPreset('05');
@@ -40,7 +40,10 @@ test('a truncated or hostile link shows a banner and the app still works', async
     await page.goto('about:blank');
     await page.goto(bad);
     await expect(app.byTestId('error-banner')).toBeVisible({ timeout: 30_000 });
-    await expect(app.nodes.first()).toBeVisible();
+    await expect(app.byTestId('error-banner')).toContainText('Opening your previous work instead');
+    // The previous (autosaved) work, preset 05, not the default scenario.
+    await expect(app.nodes).toHaveCount(PRESET_NODES['05'].length);
+    expect(await app.nodeIds()).toEqual(PRESET_NODES['05']);
     await expect(app.runButton).toBeEnabled();
   }
   await app.setSpeed('max');

@@ -1,0 +1,116 @@
+// Import and export: the scenario as JSON (export, then import, gives the same scenario; a bad
+// file is refused with a message and changes nothing), the run's series and per-node figures as
+// CSV, and PNGs of a plot and of the canvas.
+import { test, expect } from '@playwright/test';
+import { App, PRESET_NODES } from './app';
+
+/** Width and height from a PNG's IHDR chunk, after checking the signature. */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  expect([...bytes.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+test('export JSON then import it gives the same scenario', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('07');
+  await app.selectNode('web-eu');
+  await app.byTestId('node-name').fill('Web, "EU" <edge>');
+  await app.byTestId('node-name').press('Enter');
+  const exported = await app.download('export-json');
+  expect(exported.name).toMatch(/\.json$/);
+  const scenario = JSON.parse(exported.bytes.toString('utf8'));
+  expect(scenario.version).toBe(1);
+  expect(scenario.nodes.map((n: { id: string }) => n.id)).toEqual(PRESET_NODES['07']);
+
+  await app.loadPreset('01');
+  await app.importFile(exported.name, exported.bytes);
+  await expect(app.nodes).toHaveCount(PRESET_NODES['07'].length);
+  await expect(app.nodeLocator('web-eu').locator('.node-name')).toHaveText('Web, "EU" <edge>');
+  const again = await app.download('export-json');
+  expect(again.bytes.toString('utf8')).toEqual(exported.bytes.toString('utf8'));
+  // The import is one undoable edit.
+  await app.byTestId('undo').click();
+  expect(await app.nodeIds()).toEqual(PRESET_NODES['01']);
+  app.expectNoErrors();
+});
+
+test('a bad file is refused with a message and the scenario is unchanged', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  const bad: [string, string | Buffer, string][] = [
+    ['notes.json', 'this is not json', 'does not hold a Scaleplay scenario'],
+    ['future.json', '{"version": 9, "nodes": []}', 'unsupported version 9'],
+    ['binary.json', Buffer.from([0xff, 0xfe, 0x00, 0x01]), 'not text'],
+    ['huge.json', Buffer.alloc(5 * 1024 * 1024, 32), 'more than the limit of 4 MB'],
+  ];
+  for (const [name, contents, message] of bad) {
+    await app.importFile(name, contents);
+    await expect(app.banner).toContainText(`Could not import "${name}"`);
+    await expect(app.banner).toContainText(message);
+    expect(await app.nodeIds()).toEqual(PRESET_NODES['03']);
+    await app.banner.getByRole('button', { name: 'Dismiss' }).click();
+  }
+  await expect(app.runButton).toBeEnabled();
+  app.expectNoErrors();
+});
+
+test('the CSV downloads hold the series and the per-node figures', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('02');
+  await expect(app.byTestId('export-series-csv')).toBeDisabled();
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+
+  const series = await app.download('export-series-csv');
+  expect(series.name).toMatch(/-series\.csv$/);
+  const rows = series.bytes.toString('utf8').trimEnd().split('\r\n');
+  const header = rows[0].split(',');
+  expect(header.slice(0, 3)).toEqual(['t_s', 'offered_rps', 'throughput_rps']);
+  expect(header).toContain('p99_ms');
+  const chart = await app.chart('throughput');
+  expect(rows.length - 1).toBe(chart.points);
+  const last = rows[rows.length - 1].split(',').map(Number);
+  expect(last[header.indexOf('throughput_rps')]).toBeCloseTo(chart.last, 2);
+  const p99 = rows.slice(1).map((r) => Number(r.split(',')[header.indexOf('p99_ms')]));
+  expect(Math.max(...p99)).toBeCloseTo((await app.chart('latency')).max, 2);
+
+  const nodes = await app.download('export-nodes-csv');
+  const nodeRows = nodes.bytes.toString('utf8').trimEnd().split('\r\n');
+  expect(nodeRows[0].split(',').slice(0, 4)).toEqual(['id', 'name', 'kind', 'utilization']);
+  // Every node that serves requests (clients only send them, so they have no row).
+  expect(nodeRows.slice(1).map((r) => r.split(',')[0]).sort()).toEqual(['db', 'dns', 'web']);
+  const web = nodeRows.find((r) => r.startsWith('web,'))!.split(',');
+  const utilization = Number(web[3]);
+  expect(utilization).toBeGreaterThan(0);
+  expect(utilization).toBeLessThanOrEqual(1);
+  app.expectNoErrors();
+});
+
+test('a plot and the canvas save as PNG', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('05');
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+
+  const plot = await app.download('chart-latency-png');
+  expect(plot.name).toMatch(/chart-latency\.png$/);
+  const canvasWidth = await app.chartLocator('latency').evaluate((c) => (c as HTMLCanvasElement).width);
+  expect(pngSize(plot.bytes).width).toBe(canvasWidth);
+
+  const picture = await app.download('export-canvas-png');
+  expect(picture.name).toMatch(/-canvas\.png$/);
+  const box = await app.canvas.boundingBox();
+  if (!box) throw new Error('the canvas has no bounding box');
+  const size = pngSize(picture.bytes);
+  expect(size.width).toBe(Math.floor(box.width * 2));
+  expect(size.height).toBe(Math.floor(box.height * 2));
+  // A drawn picture, not an empty one: nodes and edges compress far worse than a blank sheet.
+  expect(picture.bytes.length).toBeGreaterThan(20_000);
+  app.expectNoErrors();
+});

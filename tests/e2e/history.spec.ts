@@ -1,0 +1,118 @@
+// Undo and redo over every kind of edit (add, connect, move, param change, delete, preset
+// load), with the keyboard (Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y) and the run bar's buttons; and the
+// autosave: a reload keeps the work, and unreadable saved data gives a message and a fresh
+// scenario, not a broken app.
+import { test, expect } from '@playwright/test';
+import { App, PRESET_NODES } from './app';
+
+test('undo and redo walk back and forth through every kind of edit', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  const undo = app.byTestId('undo');
+  const redo = app.byTestId('redo');
+  await expect(undo).toBeDisabled();
+  await expect(redo).toBeDisabled();
+  const box = await app.canvas.boundingBox();
+  if (!box) throw new Error('the canvas has no bounding box');
+
+  // 1 add, 2 add, 3 connect, 4 move, 5 param, 6 delete, 7 preset load.
+  await app.dragFromPalette('server', box.width * 0.3, box.height * 0.8);
+  await app.dragFromPalette('sql_primary', box.width * 0.7, box.height * 0.8);
+  await app.connect('box', 'sql_primary');
+  const before = await app.nodePosition('server');
+  const at = await app.nodeLocator('server').boundingBox();
+  if (!at) throw new Error('no box for the new server');
+  await page.mouse.move(at.x + 20, at.y + at.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(at.x + 20 - 160, at.y + at.height / 2, { steps: 8 });
+  await page.mouse.up();
+  const moved = await app.nodePosition('server');
+  expect(moved.x).toBeLessThan(before.x - 40);
+  await app.selectNode('users');
+  await app.setParam('rps', 77);
+  await app.selectNode('server');
+  await page.keyboard.press('Delete');
+  await expect(app.nodeLocator('server')).toHaveCount(0);
+  await app.loadPreset('03');
+
+  // Back through all seven, alternating keyboard and button.
+  await page.keyboard.press('Control+z');
+  await expect(app.nodes).toHaveCount(4);
+  expect(await app.nodeIds()).toEqual(['users', 'dns', 'box', 'sql_primary']);
+  await undo.click();
+  await expect(app.nodeLocator('server')).toBeVisible();
+  expect(await app.nodePosition('server')).toEqual(moved);
+  await page.keyboard.press('Control+z');
+  await app.selectNode('users');
+  await expect(app.byTestId('param-rps')).toHaveValue('50');
+  await undo.click();
+  expect(await app.nodePosition('server')).toEqual(before);
+  await page.keyboard.press('Control+z');
+  await expect(app.edgeLocator('box', 'sql_primary')).toHaveCount(0);
+  await undo.click();
+  await undo.click();
+  expect(await app.nodeIds()).toEqual(PRESET_NODES['01']);
+  await expect(undo).toBeDisabled();
+
+  // Forward again with both redo shortcuts, then a new edit ends the redo branch.
+  await page.keyboard.press('Control+Shift+z');
+  await page.keyboard.press('Control+y');
+  await redo.click();
+  await expect(app.edgeLocator('box', 'sql_primary')).toBeAttached();
+  expect(await app.nodePosition('server')).toEqual(before);
+  await app.selectNode('users');
+  await app.setParam('rps', 60);
+  await expect(redo).toBeDisabled();
+  await page.keyboard.press('Control+z');
+  await expect(app.byTestId('param-rps')).toHaveValue('50');
+  app.expectNoErrors();
+});
+
+test('more than 100 edits can all be undone', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.selectNode('users');
+  const input = app.byTestId('param-rps');
+  for (let i = 1; i <= 110; i++) {
+    await input.fill(String(100 + i));
+    await input.press('Enter');
+  }
+  await expect(input).toHaveValue('210');
+  await input.blur();
+  for (let i = 0; i < 110; i++) await page.keyboard.press('Control+z');
+  await expect(input).toHaveValue('50');
+  await expect(app.byTestId('undo')).toBeDisabled();
+  app.expectNoErrors();
+});
+
+test('a reload keeps the work', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('04');
+  await app.selectNode('web');
+  await app.byTestId('node-name').fill('Front door');
+  await app.byTestId('node-name').press('Enter');
+  await expect(app.nodeLocator('web').locator('.node-name')).toHaveText('Front door');
+  await page.reload();
+  await expect(app.nodes).toHaveCount(PRESET_NODES['04'].length, { timeout: 30_000 });
+  await expect(app.nodeLocator('web').locator('.node-name')).toHaveText('Front door');
+  await expect(app.banner).toHaveCount(0);
+  app.expectNoErrors();
+});
+
+test('unreadable saved work gives a message and a fresh scenario that runs', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('02');
+  const garbage = '{"version": 1, "nodes": [ cut short';
+  await page.evaluate((text) => localStorage.setItem('scaleplay.autosave.v1', text), garbage);
+  await page.reload();
+  await expect(app.banner).toContainText('the saved work does not hold a Scaleplay scenario', { timeout: 30_000 });
+  expect(await app.nodeIds()).toEqual(PRESET_NODES['01']);
+  // Nothing is lost: the unreadable text is kept aside.
+  expect(await page.evaluate(() => localStorage.getItem('scaleplay.autosave.unreadable'))).toBe(garbage);
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  expect((await app.summary()).throughput).toBeGreaterThan(0);
+});
