@@ -212,13 +212,19 @@ fn every_frozen_link_decodes_to_its_file() {
         let want = open(name, &files[name]);
         for fragment in [link.clone(), format!("#{link}")] {
             match share::decode(&fragment) {
-                Ok(Some(got)) => assert_eq!(got, want, "{name}: its link decodes to another scenario"),
+                Ok(Some(got)) => {
+                    assert_eq!(got, want, "{name}: its link decodes to another scenario")
+                }
                 Ok(None) => panic!("{name}: its link is not recognised as a link"),
                 Err(e) => panic!("{name}: its link no longer decodes: {e}"),
             }
         }
         // Today's encoder still makes links today's decoder reads back.
-        assert_eq!(share::decode(&share::encode(&want)), Ok(Some(want)), "{name}");
+        assert_eq!(
+            share::decode(&share::encode(&want)),
+            Ok(Some(want)),
+            "{name}"
+        );
     }
 }
 

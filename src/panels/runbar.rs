@@ -82,6 +82,11 @@ pub fn RunBar() -> impl IntoView {
                     prop:value=move || doc.0.with(|s| s.duration_s.to_string())
                     on:change=set_num(Setting::Duration)/>
             </label>
+            <label>"Seed "
+                <input type="number" min="0" data-testid="setting-seed"
+                    prop:value=move || doc.0.with(|s| s.seed.to_string())
+                    on:change=set_num(Setting::Seed)/>
+            </label>
             <label>"Speed "
                 <select data-testid="speed" on:change=move |ev| {
                     if let Ok(v) = event_target_value(&ev).parse::<f64>() { run.speed.set(v) }
@@ -106,11 +111,6 @@ pub fn RunBar() -> impl IntoView {
                 <input class="share-link" data-testid="share-link" readonly prop:value=link
                     on:focus=move |ev| select_all(&ev)/>
             })}
-            <label>"Seed "
-                <input type="number" min="0" data-testid="setting-seed"
-                    prop:value=move || doc.0.with(|s| s.seed.to_string())
-                    on:change=set_num(Setting::Seed)/>
-            </label>
         </header>
     }
 }
