@@ -37,8 +37,14 @@ pub fn App() -> impl IntoView {
     // A share link in the URL opens its scenario; otherwise the autosaved work, or a preset.
     let link = share::decode(&location_hash());
     let opened_link = matches!(link, Ok(Some(_)));
-    let (initial, problems) = choose_initial(link, storage::load());
+    let saved = storage::load();
+    let previous = saved.as_ref().ok().cloned().flatten();
+    let (initial, problems) = choose_initial(link, saved);
     let doc = state::provide(initial);
+    // Opening a link replaces the autosaved work; one Undo brings that work back.
+    if let Some(previous) = previous.filter(|p| opened_link && doc.0.with_untracked(|d| d != p)) {
+        doc.2.update(|h| h.record(previous));
+    }
     if !problems.is_empty() {
         doc.1.set(Some(problems.join(" ")));
     }

@@ -116,3 +116,23 @@ test('unreadable saved work gives a message and a fresh scenario that runs', asy
   await app.waitForRunDone();
   expect((await app.summary()).throughput).toBeGreaterThan(0);
 });
+
+test('opening a shared link keeps the previous work one Undo away', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  await app.byTestId('share').click();
+  const link = await app.byTestId('share-link').inputValue();
+  await app.loadPreset('06');
+  await page.goto('about:blank');
+  await page.goto(link);
+  await expect(app.nodes).toHaveCount(PRESET_NODES['03'].length, { timeout: 30_000 });
+  expect(await app.nodeIds()).toEqual(PRESET_NODES['03']);
+  // The link is consumed: the address bar no longer holds it, so a reload keeps later edits.
+  expect(new URL(page.url()).hash).toBe('');
+  await app.byTestId('undo').click();
+  expect(await app.nodeIds()).toEqual(PRESET_NODES['06']);
+  await page.reload();
+  await expect(app.nodes).toHaveCount(PRESET_NODES['06'].length, { timeout: 30_000 });
+  app.expectNoErrors();
+});
