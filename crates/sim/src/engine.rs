@@ -498,19 +498,22 @@ impl Simulation {
     fn integrate(&mut self, n: usize) {
         let now = self.now;
         let s = &mut self.nodes[n];
-        let dt = now.since(s.stats.last).0 as u128;
+        let dt = now.since(s.stats.last).0;
+        // Each product is one 64 x 64 -> 128-bit multiplication (workers x serving fits in 64
+        // bits), exact however long the run.
+        let area = |level: u64| level as u128 * dt as u128;
         let st = &mut s.stats;
-        st.busy_area += s.busy as u128 * dt;
+        st.busy_area += area(s.busy);
         if s.workers != UNLIMITED {
-            st.capacity_area += s.workers as u128 * s.serving as u128 * dt;
+            st.capacity_area += area(s.workers as u64 * s.serving as u64);
         }
-        st.backlog_area += s.queued as u128 * dt;
-        st.inside_area += s.inside as u128 * dt;
+        st.backlog_area += area(s.queued);
+        st.inside_area += area(s.inside);
         if s.up_count > 0 {
-            st.up_area += dt;
+            st.up_area += dt as u128;
         }
         if let Some(q) = &s.ext.queue {
-            st.depth_area += q.ready.len() as u128 * dt;
+            st.depth_area += area(q.ready.len() as u64);
         }
         st.last = now;
     }
