@@ -3,7 +3,10 @@
 //! Xoshiro256++ seeded through SplitMix64: tiny, fast and bit-for-bit identical on every
 //! platform. Transcendental functions come from `libm`, a pure-Rust port of musl's, because the
 //! platform `ln`/`exp` may differ in the last bit between x86_64 and wasm32, and one differing
-//! bit would change every later event.
+//! bit would change every later event. Exponentials, the most frequent draw, come from a
+//! ziggurat (`rng/ziggurat.rs`) that needs a logarithm only in its rare tail.
+
+mod ziggurat;
 
 /// A seeded, portable pseudo-random generator (xoshiro256++).
 #[derive(Clone, Debug)]
@@ -63,8 +66,9 @@ impl Rng {
     }
 
     /// Exponential with the given mean.
+    #[inline]
     pub fn exp(&mut self, mean: f64) -> f64 {
-        -mean * libm::log(self.uniform_open0())
+        mean * ziggurat::std_exp(self)
     }
 
     /// Standard normal (Box–Muller; the second value is discarded to keep the stream simple).

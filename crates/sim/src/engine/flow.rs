@@ -465,15 +465,7 @@ impl Simulation {
         let op = f.op;
         let ms = self.service_ms(n, op);
         let at = self.now + Duration::from_millis(ms);
-        self.events.push(
-            at,
-            Event::ServiceDone {
-                req,
-                node: n as u32,
-                inst,
-                epoch,
-            },
-        );
+        self.events.push(at, Event::ServiceDone { req });
     }
 
     fn service_ms(&mut self, n: usize, op: Op) -> f64 {
@@ -518,17 +510,18 @@ impl Simulation {
         }
     }
 
-    pub(crate) fn on_service_done(&mut self, req: ReqId, node: u32, inst: u32, epoch: u32) {
+    pub(crate) fn on_service_done(&mut self, req: ReqId) {
+        // The frame being served stays on top until now (see `Event::ServiceDone`).
+        let Some(&top) = self.reqs[req as usize].frames.last() else {
+            return;
+        };
+        let (node, inst, op) = (top.node, top.inst, top.op);
         let n = node as usize;
-        if self.nodes[n].insts[inst as usize].epoch != epoch {
+        if self.nodes[n].insts[inst as usize].epoch != top.epoch {
             self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
             return;
         }
         let user = self.reqs[req as usize].user;
-        let op = self.reqs[req as usize]
-            .frames
-            .last()
-            .map_or(Op::Read, |f| f.op);
         match self.model.nodes[n].kind {
             Kind::Server => {
                 if let Params::Server(p) = &self.model.nodes[n].params {
@@ -645,121 +638,120 @@ impl Simulation {
 
     // ---- plans of servers and workers -----------------------------------------------------------
 
-    /// Continues a server's plan for the request at the top of the stack.
+    /// Continues a server's plan for the request at the top of the stack: session check, then
+    /// by op a cache and/or database read, a write, or a forward; each downstream answer
+    /// resumes here at the step set before the call.
     fn advance_server(&mut self, req: ReqId) {
         let Some(top) = self.reqs[req as usize].frames.last().copied() else {
             return;
         };
-        let node = top.node;
-        let routes = &self.model.nodes[node as usize].routes;
-        let (session, cache, forward, writer, queue, origin) = (
-            routes.session,
-            routes.cache,
-            routes.forward,
-            routes.writer,
-            routes.queue,
-            routes.static_origin,
-        );
-        let has_readers = !routes.readers.is_empty();
-        let op = top.op;
-        let user = self.reqs[req as usize].user;
         let outcome = self.reqs[req as usize].outcome;
-        let mut step = top.step;
-        loop {
-            match step {
-                S_START => {
-                    if let (Some(s), Op::Read | Op::Write) = (session, op) {
-                        self.set_step(req, S_SESSION_DONE);
-                        self.call(req, node, s, Op::Session, NO_INST, Duration::ZERO);
-                        return;
-                    }
-                    step = S_SESSION_DONE;
-                    continue;
-                }
-                S_SESSION_DONE => {
-                    if top.step == S_SESSION_DONE {
-                        if let Outcome::Err(_) = outcome {
-                            return self.respond(req, outcome, Duration::ZERO);
-                        }
-                    }
-                    let target = match op {
-                        Op::Read => {
-                            if let Some(c) = cache {
-                                self.set_step(req, S_CACHE_DONE);
-                                self.call(req, node, c, Op::Read, NO_INST, Duration::ZERO);
-                                return;
-                            }
-                            step = S_CACHE_DONE;
-                            continue;
-                        }
-                        Op::Write => match writer {
-                            Some(w) => {
-                                let w = self.resolve_writer(w);
-                                self.set_step(req, S_WRITE_DONE);
-                                self.call(req, node, w, Op::Write, NO_INST, Duration::ZERO);
-                                return;
-                            }
-                            None => forward,
-                        },
-                        Op::Static => origin.or(forward),
-                        Op::Async => queue.or(forward),
-                        Op::Session => None,
-                    };
-                    return match target {
-                        Some(t) => {
-                            self.set_step(req, S_FORWARD_DONE);
-                            self.call(req, node, t, op, NO_INST, Duration::ZERO);
-                        }
-                        None => self.respond(req, Outcome::Ok, Duration::ZERO),
-                    };
-                }
-                S_CACHE_DONE => {
-                    let came_from_cache = top.step == S_CACHE_DONE;
-                    if came_from_cache && outcome == Outcome::Ok {
-                        return self.respond(req, Outcome::Ok, Duration::ZERO);
-                    }
-                    if has_readers {
-                        let readers = self.model.nodes[node as usize].routes.readers.clone();
-                        let reader = self.pick_reader(&readers, writer);
-                        self.set_step(req, S_READ_DONE);
-                        self.call(req, node, reader, Op::Read, NO_INST, Duration::ZERO);
-                        return;
-                    }
-                    if came_from_cache {
-                        // A read-through cache failed and this server has no database of its own.
-                        let err = if let Outcome::Err(_) = outcome {
-                            outcome
-                        } else {
-                            Outcome::Err(Cause::Down)
-                        };
-                        return self.respond(req, err, Duration::ZERO);
-                    }
-                    return match forward {
-                        Some(f) => {
-                            self.set_step(req, S_FORWARD_DONE);
-                            self.call(req, node, f, op, NO_INST, Duration::ZERO);
-                        }
-                        None => self.respond(req, Outcome::Ok, Duration::ZERO),
-                    };
-                }
-                S_READ_DONE => {
-                    if outcome == Outcome::Ok {
-                        if let Some(c) = cache {
+        match top.step {
+            S_START => self.server_begin(req, top),
+            S_SESSION_DONE => match outcome {
+                Outcome::Err(_) => self.respond(req, outcome, Duration::ZERO),
+                _ => self.server_after_session(req, top),
+            },
+            S_CACHE_DONE => self.server_after_cache(req, top, Some(outcome)),
+            S_READ_DONE | S_WRITE_DONE => {
+                if outcome == Outcome::Ok {
+                    let cache = self.model.nodes[top.node as usize].routes.cache;
+                    if let Some(c) = cache {
+                        let user = self.reqs[req as usize].user;
+                        // A read fills the cache; a write invalidates the user's key.
+                        if top.step == S_READ_DONE {
                             self.cache_put(c.ix(), user);
-                        }
-                    }
-                    return self.respond(req, outcome, Duration::ZERO);
-                }
-                S_WRITE_DONE => {
-                    if outcome == Outcome::Ok {
-                        if let Some(c) = cache {
+                        } else {
                             self.cache_invalidate(c.ix(), user);
                         }
                     }
-                    return self.respond(req, outcome, Duration::ZERO);
                 }
-                _ => return self.respond(req, outcome, Duration::ZERO),
+                self.respond(req, outcome, Duration::ZERO)
             }
+            _ => self.respond(req, outcome, Duration::ZERO),
+        }
+    }
+
+    /// The server's own work is done: reads and writes first check the user's session.
+    fn server_begin(&mut self, req: ReqId, top: Frame) {
+        let session = self.model.nodes[top.node as usize].routes.session;
+        if let (Some(s), Op::Read | Op::Write) = (session, top.op) {
+            self.set_step(req, S_SESSION_DONE);
+            self.call(req, top.node, s, Op::Session, NO_INST, Duration::ZERO);
+        } else {
+            self.server_after_session(req, top);
+        }
+    }
+
+    /// Routes by op: reads to the cache (or on), writes to the writer, static assets to the
+    /// origin, async work to the queue, anything else forward; with nowhere to go, done.
+    fn server_after_session(&mut self, req: ReqId, top: Frame) {
+        let (node, op) = (top.node, top.op);
+        let routes = &self.model.nodes[node as usize].routes;
+        let (cache, forward, writer) = (routes.cache, routes.forward, routes.writer);
+        let target = match op {
+            Op::Read => {
+                if let Some(c) = cache {
+                    self.set_step(req, S_CACHE_DONE);
+                    self.call(req, node, c, Op::Read, NO_INST, Duration::ZERO);
+                } else {
+                    self.server_after_cache(req, top, None);
+                }
+                return;
+            }
+            Op::Write => match writer {
+                Some(w) => {
+                    let w = self.resolve_writer(w);
+                    self.set_step(req, S_WRITE_DONE);
+                    self.call(req, node, w, Op::Write, NO_INST, Duration::ZERO);
+                    return;
+                }
+                None => forward,
+            },
+            Op::Static => routes.static_origin.or(forward),
+            Op::Async => routes.queue.or(forward),
+            Op::Session => None,
+        };
+        match target {
+            Some(t) => {
+                self.set_step(req, S_FORWARD_DONE);
+                self.call(req, node, t, op, NO_INST, Duration::ZERO);
+            }
+            None => self.respond(req, Outcome::Ok, Duration::ZERO),
+        }
+    }
+
+    /// A read after the cache: `from_cache` is the cache's answer, `None` without a cache. A
+    /// hit answers; otherwise the database readers, else (without a cache) forward.
+    fn server_after_cache(&mut self, req: ReqId, top: Frame, from_cache: Option<Outcome>) {
+        if from_cache == Some(Outcome::Ok) {
+            return self.respond(req, Outcome::Ok, Duration::ZERO);
+        }
+        let node = top.node;
+        let routes = &self.model.nodes[node as usize].routes;
+        let (forward, writer) = (routes.forward, routes.writer);
+        if !routes.readers.is_empty() {
+            let readers = routes.readers.clone();
+            let reader = self.pick_reader(&readers, writer);
+            self.set_step(req, S_READ_DONE);
+            self.call(req, node, reader, Op::Read, NO_INST, Duration::ZERO);
+            return;
+        }
+        if let Some(outcome) = from_cache {
+            // A read-through cache failed and this server has no database of its own.
+            let err = if let Outcome::Err(_) = outcome {
+                outcome
+            } else {
+                Outcome::Err(Cause::Down)
+            };
+            return self.respond(req, err, Duration::ZERO);
+        }
+        match forward {
+            Some(f) => {
+                self.set_step(req, S_FORWARD_DONE);
+                self.call(req, node, f, top.op, NO_INST, Duration::ZERO);
+            }
+            None => self.respond(req, Outcome::Ok, Duration::ZERO),
         }
     }
 
