@@ -117,7 +117,7 @@ test('a whole session sends no request beyond the app\'s own origin', async ({ p
   expect(elsewhere, 'requests that left the app\'s origin').toEqual([]);
   // After the page has loaded, only the second tab's own load goes to the server.
   const after = requests.slice(loaded).filter((u) => u.startsWith(origin + '/'));
-  for (const u of after) expect(new URL(u).pathname).toMatch(/^\/($|boot\.js$|scaleplay-[0-9a-f]+(_bg\.wasm|\.js)$|main-[0-9a-f]+\.css$)/);
+  for (const u of after) expect(new URL(u).pathname).toMatch(/^\/($|boot\.js$|scaleplay-app-[0-9a-f]+(_bg\.wasm|\.js)$|main-[0-9a-f]+\.css$)/);
   expect(await violations(page)).toEqual([]);
   app.expectNoErrors();
 });
