@@ -60,6 +60,24 @@ pub fn read_scenario(text: &str, source: Source) -> Result<Scenario, String> {
     Ok(scenario)
 }
 
+/// The scenario as an exported file: pretty-printed (readable and diffable) unless that would
+/// be over the limit for reading it back, then compact, so that whatever opens also exports in
+/// a form that opens again.
+pub fn export_json(s: &Scenario) -> String {
+    let pretty = s.to_json();
+    if pretty.len() <= MAX_SCENARIO_BYTES {
+        pretty
+    } else {
+        compact_json(s)
+    }
+}
+
+/// The scenario as compact JSON, for share links and autosave, where size matters.
+pub fn compact_json(s: &Scenario) -> String {
+    // Serializing plain data with string keys cannot fail.
+    serde_json::to_string(s).expect("scenario serializes")
+}
+
 /// The bytes of an imported file as text, or why they are not.
 pub fn file_text(bytes: Vec<u8>) -> Result<String, String> {
     if bytes.len() > MAX_SCENARIO_BYTES {

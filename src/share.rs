@@ -18,7 +18,7 @@ const FORMAT: &str = "1.";
 
 /// The fragment (without `#`) that carries `s`.
 pub fn encode(s: &Scenario) -> String {
-    let json = s.to_json();
+    let json = crate::files::compact_json(s);
     let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
     format!("s={FORMAT}{}", URL_SAFE_NO_PAD.encode(packed))
 }

@@ -43,9 +43,11 @@ pub fn load() -> Result<Option<Scenario>, String> {
 pub fn save(s: &Scenario) -> Result<(), String> {
     let storage = local_storage()
         .ok_or("this browser does not allow local storage, so work is not autosaved")?;
-    storage.set_item(KEY, &s.to_json()).map_err(|_| {
-        "autosave failed: the browser's local storage is full or disabled; export the scenario \
+    storage
+        .set_item(KEY, &crate::files::compact_json(s))
+        .map_err(|_| {
+            "autosave failed: the browser's local storage is full or disabled; export the scenario \
          as JSON to keep it"
-            .to_string()
-    })
+                .to_string()
+        })
 }

@@ -6,7 +6,7 @@
 //! For each file this proves that:
 //! - it opens through the app's import path (`files::file_text` + `files::read_scenario` with
 //!   `Source::File`);
-//! - exporting it (`Scenario::to_json`) and importing the export gives the same scenario;
+//! - exporting it (`files::export_json`) and importing the export gives the same scenario;
 //! - it validates, except the work-in-progress files (`wip-*.json`), which must open anyway and
 //!   have `validate` report what is unfinished;
 //! - its frozen link decodes (`share::decode`, with or without `#`) to exactly the scenario of
@@ -128,7 +128,7 @@ fn every_file_opens_and_its_export_reads_back_identically() {
     for (name, text) in corpus_files() {
         let s = open(&name, &text);
         assert_eq!(s.version, 1, "{name}");
-        let export = s.to_json();
+        let export = files::export_json(&s);
         let again = files::read_scenario(&export, Source::File)
             .unwrap_or_else(|e| panic!("{name}: its export must open: {e}\n{export}"));
         assert_eq!(again, s, "{name}: export → import changed the scenario");

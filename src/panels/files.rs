@@ -79,7 +79,7 @@ pub fn FileMenu() -> impl IntoView {
             <ul class="menu-list">
                 <li><button data-testid="export-json" on:click=move |ev| {
                     close_menu(&ev);
-                    let json = doc.0.with_untracked(|s| s.to_json());
+                    let json = doc.0.with_untracked(crate::files::export_json);
                     report(doc, download_text(&format!("{}.json", stem()), "application/json", &json));
                 }>"Export scenario (JSON)"</button></li>
                 <li><label class="menu-item" data-testid="import-json">"Import scenario (JSON)…"
