@@ -61,8 +61,11 @@ fn main() {
             )
         })
         .collect();
-    let big = validate::parse(&format!(r#"{{"version": 1, "nodes": [{}]}}"#, nodes.join(",")))
-        .expect("the big scenario parses");
+    let big = validate::parse(&format!(
+        r#"{{"version": 1, "nodes": [{}]}}"#,
+        nodes.join(",")
+    ))
+    .expect("the big scenario parses");
     row("1,000 servers", &big);
 
     // A bomb: 64 MB of spaces deflates to about 64 KB; decoding must stop at 4 MB.
