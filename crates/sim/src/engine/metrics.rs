@@ -1,12 +1,11 @@
 //! Whole-run (steady-state) counters and the per-second windows that become the report's
 //! `series`, SLO alerts, and per-node utilization/instances/depth series.
 //!
-//! Nothing here keeps per-request records: counters and HDR histograms only, so memory does not
+//! Nothing here keeps per-request records: counters and histograms only, so memory does not
 //! grow with the length of a run (beyond one small point per simulated second).
 
-use hdrhistogram::Histogram;
-
 use crate::engine::events::Event;
+use crate::engine::histogram::Histogram;
 use crate::engine::{Cause, Simulation};
 use crate::report::{Alert, SeriesPoint};
 use crate::time::{Duration, SimTime};
@@ -51,7 +50,7 @@ impl Global {
         match failure {
             None => {
                 self.succeeded += 1;
-                self.latency.saturating_record(latency_us.max(1));
+                self.latency.record(latency_us);
                 self.latency_sum_us += latency_us as u128;
             }
             Some(Cause::Timeout) => self.timeout += 1,
@@ -89,9 +88,8 @@ impl Window {
             timeout: 0,
             rejected: 0,
             down: 0,
-            // Constant bounds are valid; 2 significant figures suffice for a plot.
-            latency: Histogram::new_with_bounds(1, 3_600_000_000, 2)
-                .expect("constant histogram bounds are valid"),
+            // 2 significant figures suffice for a plot.
+            latency: Histogram::new(2),
             latency_sum_us: 0,
             series: Vec::new(),
             alerts: Vec::new(),
@@ -104,7 +102,7 @@ impl Window {
         match failure {
             None => {
                 self.succeeded += 1;
-                self.latency.saturating_record(latency_us.max(1));
+                self.latency.record(latency_us);
                 self.latency_sum_us += latency_us as u128;
             }
             Some(Cause::Timeout) => self.timeout += 1,
