@@ -346,13 +346,14 @@ impl Simulation {
     /// Call repeatedly with growing times to run in slices.
     pub fn run_until(&mut self, until: SimTime) {
         let until = until.min(self.model.duration);
-        while let Some((t, ev)) = self.events.pop_due(until) {
+        while let Some((t, ev)) = self.events.take_due(until) {
             if !self.warmed && t >= self.model.warmup {
                 self.end_warmup();
             }
             self.now = t;
             self.events_processed += 1;
             self.handle(ev);
+            self.events.settle();
         }
         if !self.warmed && until >= self.model.warmup {
             self.end_warmup();
@@ -535,8 +536,8 @@ impl Simulation {
         self.now = saved.max(self.now);
     }
 
-    pub(crate) fn new_latency_histogram() -> Histogram<u64> {
+    pub(crate) fn new_latency_histogram() -> Histogram<u64, 3> {
         // 1 µs to 1 h, 3 significant figures.
-        Histogram::new(3)
+        Histogram::new()
     }
 }

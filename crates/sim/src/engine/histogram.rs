@@ -47,60 +47,72 @@ impl Count for u64 {
     }
 }
 
-/// Counts of latencies (µs) in log-linear bins; see the module docs.
+impl<C: Count, const SIGFIG: u32> Default for Histogram<C, SIGFIG> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Counts of latencies (µs) in log-linear bins resolving `SIGFIG` significant figures (1 to
+/// 5); see the module docs. The precision is a type parameter so that the bin arithmetic of
+/// [`Histogram::record`] works on constants.
 #[derive(Clone, Debug)]
-pub(crate) struct Histogram<C: Count> {
+pub(crate) struct Histogram<C: Count, const SIGFIG: u32> {
     counts: Box<[C]>,
-    /// log2 of half the sub-bucket count: the bins per bucket above bucket 0.
-    half_magnitude: u32,
-    /// `sub-bucket count - 1`: or-ing it in maps small values to bucket 0.
-    sub_mask: u64,
-    /// `64 - log2(sub-bucket count)`: leading zeros of the largest value of bucket 0.
-    zeros_base: u32,
     total: u64,
 }
 
-impl<C: Count> Histogram<C> {
-    /// A histogram from 1 µs to [`MAX_LATENCY_US`] resolving `sigfig` significant figures
-    /// (1 to 5).
-    pub fn new(sigfig: u32) -> Histogram<C> {
-        assert!((1..=5).contains(&sigfig), "1 to 5 significant figures");
-        // Single-unit resolution up to 2 × 10^sigfig, rounded up to a power of two (as HDR).
-        let largest_exact = 2 * 10u64.pow(sigfig);
-        let magnitude = 64 - (largest_exact - 1).leading_zeros();
-        let sub_count = 1u64 << magnitude;
+impl<C: Count, const SIGFIG: u32> Histogram<C, SIGFIG> {
+    /// log2 of the sub-bucket count: single-unit resolution up to 2 × 10^SIGFIG, rounded up to
+    /// a power of two (as HDR).
+    const MAGNITUDE: u32 = {
+        assert!(SIGFIG >= 1 && SIGFIG <= 5, "1 to 5 significant figures");
+        64 - (2 * 10u64.pow(SIGFIG) - 1).leading_zeros()
+    };
+    /// log2 of half the sub-bucket count: the bins per bucket above bucket 0.
+    const HALF_MAGNITUDE: u32 = Self::MAGNITUDE - 1;
+    /// `sub-bucket count - 1`: or-ing it in maps small values to bucket 0.
+    const SUB_MASK: u64 = (1 << Self::MAGNITUDE) - 1;
+    /// Leading zeros of the largest value of bucket 0.
+    const ZEROS_BASE: u32 = 64 - Self::MAGNITUDE;
+
+    /// An empty histogram from 1 µs to [`MAX_LATENCY_US`] (13 KB with `u32` counts and 2
+    /// significant figures, 184 KB with `u64` and 3).
+    pub fn new() -> Histogram<C, SIGFIG> {
         // Buckets needed so that the last one reaches MAX_LATENCY_US.
         let mut buckets = 1u32;
-        let mut untrackable = sub_count;
+        let mut untrackable = 1u64 << Self::MAGNITUDE;
         while untrackable <= MAX_LATENCY_US {
             untrackable <<= 1;
             buckets += 1;
         }
-        let half_magnitude = magnitude - 1;
-        let len = ((buckets + 1) as usize) << half_magnitude;
+        let len = ((buckets + 1) as usize) << Self::HALF_MAGNITUDE;
         Histogram {
             counts: vec![C::default(); len].into_boxed_slice(),
-            half_magnitude,
-            sub_mask: sub_count - 1,
-            zeros_base: 64 - magnitude,
             total: 0,
         }
     }
 
+    /// The bucket of `v`: how many times its bins are wider than 1.
+    #[inline(always)]
+    fn bucket(v: u64) -> u32 {
+        Self::ZEROS_BASE - (v | Self::SUB_MASK).leading_zeros()
+    }
+
     /// The bin of `v`; may be past the end for values above the range.
     #[inline(always)]
-    fn index(&self, v: u64) -> usize {
-        let bucket = self.zeros_base - (v | self.sub_mask).leading_zeros();
-        ((bucket as usize) << self.half_magnitude) + (v >> bucket) as usize
+    fn index(v: u64) -> usize {
+        let bucket = Self::bucket(v);
+        ((bucket as usize) << Self::HALF_MAGNITUDE) + (v >> bucket) as usize
     }
 
     /// Counts one latency of `us` µs; below 1 µs counts as 1 µs, above the range as
     /// [`MAX_LATENCY_US`].
     #[inline]
     pub fn record(&mut self, us: u64) {
-        let mut i = self.index(us.max(1));
+        let mut i = Self::index(us.max(1));
         if i >= self.counts.len() {
-            i = self.index(MAX_LATENCY_US);
+            i = Self::index(MAX_LATENCY_US);
         }
         self.counts[i] = self.counts[i].bump();
         self.total = self.total.saturating_add(1);
@@ -117,9 +129,9 @@ impl<C: Count> Histogram<C> {
     }
 
     /// The smallest value of bin `index`.
-    fn value_of(&self, index: usize) -> u64 {
-        let half = 1usize << self.half_magnitude;
-        let bucket = (index >> self.half_magnitude).saturating_sub(1);
+    fn value_of(index: usize) -> u64 {
+        let half = 1usize << Self::HALF_MAGNITUDE;
+        let bucket = (index >> Self::HALF_MAGNITUDE).saturating_sub(1);
         // Bucket 0 uses all its sub-buckets; the others only their upper half.
         let sub = if index < half {
             index
@@ -129,17 +141,12 @@ impl<C: Count> Histogram<C> {
         (sub as u64) << bucket
     }
 
-    /// Width of the bin holding `v` (a power of two).
-    fn bin_width(&self, v: u64) -> u64 {
-        1 << (self.zeros_base - (v | self.sub_mask).leading_zeros())
-    }
-
     /// The largest value that shares `v`'s bin.
-    fn highest_equivalent(&self, v: u64) -> u64 {
+    fn highest_equivalent(v: u64) -> u64 {
         if v == u64::MAX {
             return v;
         }
-        let w = self.bin_width(v);
+        let w = 1 << Self::bucket(v);
         (v & !(w - 1)).saturating_add(w) - 1
     }
 
@@ -153,11 +160,11 @@ impl<C: Count> Histogram<C> {
         for (i, c) in self.counts.iter().enumerate() {
             running += c.get();
             if running >= target {
-                let v = self.value_of(i);
+                let v = Self::value_of(i);
                 return if q == 0.0 {
                     v
                 } else {
-                    self.highest_equivalent(v)
+                    Self::highest_equivalent(v)
                 };
             }
         }
@@ -170,7 +177,7 @@ impl<C: Count> Histogram<C> {
         self.counts
             .iter()
             .rposition(|c| c.get() > 0)
-            .map_or(0, |i| self.highest_equivalent(self.value_of(i)))
+            .map_or(0, |i| Self::highest_equivalent(Self::value_of(i)))
     }
 }
 
@@ -188,9 +195,9 @@ mod tests {
     const QUANTILES: [f64; 9] = [0.0, 0.001, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0];
 
     /// Records the same values in both and compares everything the engine reads.
-    fn same_as_hdr(values: &[u64], sigfig: u32) {
-        let mut ours = Histogram::<u32>::new(sigfig);
-        let mut theirs = hdr(sigfig as u8);
+    fn same_as_hdr<const S: u32>(values: &[u64]) {
+        let mut ours = Histogram::<u32, S>::new();
+        let mut theirs = hdr(S as u8);
         assert_eq!(ours.counts.len(), theirs.distinct_values());
         for &v in values {
             ours.record(v);
@@ -212,29 +219,36 @@ mod tests {
 
     #[test]
     fn layout_matches_hdr() {
-        for sigfig in 1..=5 {
-            let h = Histogram::<u64>::new(sigfig);
-            assert_eq!(h.counts.len(), hdr(sigfig as u8).distinct_values());
+        fn len<const S: u32>() -> usize {
+            Histogram::<u64, S>::new().counts.len()
+        }
+        let ours = [len::<1>(), len::<2>(), len::<3>(), len::<4>(), len::<5>()];
+        for (k, n) in ours.into_iter().enumerate() {
+            assert_eq!(n, hdr(k as u8 + 1).distinct_values());
         }
     }
 
     #[test]
     fn edges_of_the_range() {
-        for sigfig in [2, 3] {
-            same_as_hdr(&[], sigfig);
-            same_as_hdr(&[0], sigfig);
-            same_as_hdr(&[1, 2, 3], sigfig);
-            same_as_hdr(&[MAX_LATENCY_US], sigfig);
+        let cases: [&[u64]; 6] = [
+            &[],
+            &[0],
+            &[1, 2, 3],
+            &[MAX_LATENCY_US],
             // Above the range but inside the last bucket HDR keeps the value; far above it
             // counts as the top of the range.
-            same_as_hdr(&[MAX_LATENCY_US + 1, 4_000_000_000], sigfig);
-            same_as_hdr(&[u64::MAX, 1 << 40, 5], sigfig);
+            &[MAX_LATENCY_US + 1, 4_000_000_000],
+            &[u64::MAX, 1 << 40, 5],
+        ];
+        for values in cases {
+            same_as_hdr::<2>(values);
+            same_as_hdr::<3>(values);
         }
     }
 
     #[test]
     fn reset_forgets() {
-        let mut h = Histogram::<u32>::new(2);
+        let mut h = Histogram::<u32, 2>::new();
         h.record(1234);
         h.reset();
         assert!(h.is_empty());
@@ -249,9 +263,9 @@ mod tests {
         fn quantiles_match_hdr(
             values in prop::collection::vec(
                 prop_oneof![0u64..3000, 0u64..5_000_000, 0u64..5_000_000_000], 0..300),
-            sigfig in 2u32..=3,
         ) {
-            same_as_hdr(&values, sigfig);
+            same_as_hdr::<2>(&values);
+            same_as_hdr::<3>(&values);
         }
     }
 }

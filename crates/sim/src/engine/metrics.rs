@@ -20,7 +20,7 @@ pub(crate) struct Global {
     pub down: u64,
     pub retries: u64,
     pub sessions_lost: u64,
-    pub latency: Histogram<u64>,
+    pub latency: Histogram<u64, 3>,
     pub latency_sum_us: u128,
 }
 
@@ -72,7 +72,7 @@ pub(crate) struct Window {
     pub timeout: u64,
     pub rejected: u64,
     pub down: u64,
-    pub latency: Histogram<u32>,
+    pub latency: Histogram<u32, 2>,
     pub latency_sum_us: u128,
     pub series: Vec<SeriesPoint>,
     pub alerts: Vec<Alert>,
@@ -89,7 +89,7 @@ impl Window {
             rejected: 0,
             down: 0,
             // 2 significant figures suffice for a plot.
-            latency: Histogram::new(2),
+            latency: Histogram::new(),
             latency_sum_us: 0,
             series: Vec::new(),
             alerts: Vec::new(),
@@ -124,7 +124,7 @@ impl Simulation {
         let w = &mut self.window;
         let failed = w.timeout + w.rejected + w.down;
         let done = w.succeeded + failed;
-        let q = |h: &Histogram<u32>, p: f64| {
+        let q = |h: &Histogram<u32, 2>, p: f64| {
             if h.is_empty() {
                 0.0
             } else {

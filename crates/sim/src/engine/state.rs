@@ -81,7 +81,7 @@ pub(crate) struct NodeStats {
     pub rejected: u64,
     pub down: u64,
     pub latency_sum_us: u128,
-    pub latency: Option<Histogram<u32>>,
+    pub latency: Option<Histogram<u32, 2>>,
     pub hits: u64,
     pub misses: u64,
     pub stale_reads: u64,
@@ -119,7 +119,7 @@ impl NodeStats {
     pub fn record_latency(&mut self, us: u64) {
         self.latency_sum_us += us as u128;
         // 2 significant figures keep a node's histogram at ~13 KB.
-        let h = self.latency.get_or_insert_with(|| Histogram::new(2));
+        let h = self.latency.get_or_insert_with(|| Histogram::new());
         h.record(us);
     }
 }
