@@ -155,6 +155,17 @@ pub struct Simulation {
     pub(crate) inline_depth: u32,
 }
 
+/// Whether a server with these routes has no downstream step in its plan (see `flow.rs`).
+fn calls_nothing(r: &crate::model::Routes) -> bool {
+    r.session.is_none()
+        && r.cache.is_none()
+        && r.readers.is_empty()
+        && r.writer.is_none()
+        && r.forward.is_none()
+        && r.static_origin.is_none()
+        && r.queue.is_none()
+}
+
 /// Workers of a node without a concurrency limit (object stores).
 pub(crate) const UNLIMITED: u32 = u32::MAX;
 
@@ -224,6 +235,7 @@ impl Simulation {
                 node_down_since: SimTime::ZERO,
                 node_up_since: SimTime::ZERO,
                 stats: NodeStats::new(SimTime::ZERO),
+                calls_nothing: calls_nothing(&n.routes),
                 mark: WindowMark::default(),
                 ext,
                 util_series: Vec::new(),

@@ -384,14 +384,17 @@ impl Simulation {
                 (mix64(self.reqs[req as usize].user) % count) as u32
             }
             _ => {
+                // Round robin from the cursor (at most `len`, as it is set to `i + 1` below),
+                // wrapping without a division: this runs for every request.
                 let s = &mut self.nodes[n];
                 let len = s.insts.len();
-                for k in 0..len {
-                    let i = (s.ext.cursor + k) % len;
+                let mut i = if s.ext.cursor >= len { 0 } else { s.ext.cursor };
+                for _ in 0..len {
                     if s.insts[i].serving() {
                         s.ext.cursor = i + 1;
                         return i as u32;
                     }
+                    i = if i + 1 == len { 0 } else { i + 1 };
                 }
                 0
             }
@@ -647,6 +650,10 @@ impl Simulation {
         };
         let outcome = self.reqs[req as usize].outcome;
         match top.step {
+            // Nothing to call for any op: skip the plan's checks (they would all fall through).
+            S_START if self.nodes[top.node as usize].calls_nothing => {
+                self.respond(req, Outcome::Ok, Duration::ZERO)
+            }
             S_START => self.server_begin(req, top),
             S_SESSION_DONE => match outcome {
                 Outcome::Err(_) => self.respond(req, outcome, Duration::ZERO),
@@ -845,6 +852,7 @@ impl Simulation {
     /// Picks an entry point among `candidates`: with `geo_client`, a healthy one in that
     /// client's data center; else the healthy one closest to `from`. Health is as seen by checks
     /// every `health_check` seconds (instantly when `None`).
+    #[inline]
     fn pick_entry(
         &self,
         from: u32,
@@ -858,9 +866,22 @@ impl Simulation {
         } else {
             &routes.entries
         };
-        if candidates.len() == 1 {
-            return candidates[0];
+        // A single entry is the common case, and the only choice: decide it inline.
+        match candidates[..] {
+            [only] => only,
+            _ => self.pick_entry_among(candidates, from, geo_client, health_check),
         }
+    }
+
+    /// [`Simulation::pick_entry`] among several candidates: healthy ones first, then the
+    /// client's own data center, then the lowest latency.
+    fn pick_entry_among(
+        &self,
+        candidates: &[NodeId],
+        from: u32,
+        geo_client: Option<u32>,
+        health_check: Option<f64>,
+    ) -> NodeId {
         let healthy = |c: &&NodeId| match health_check {
             Some(hc) => self.believed_node_up(c.ix(), hc),
             None => !self.node_down(c.0),

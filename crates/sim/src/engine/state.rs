@@ -203,6 +203,9 @@ pub(crate) struct NodeState {
     pub node_down_since: SimTime,
     pub node_up_since: SimTime,
     pub stats: NodeStats,
+    /// Its routes call nothing a server's plan could use (session store, cache, databases,
+    /// forward, static origin, queue): a server answers as soon as its own work is done.
+    pub calls_nothing: bool,
     pub mark: WindowMark,
     pub ext: Ext,
     /// Per-window series: utilization and serving instances.
