@@ -263,9 +263,8 @@ impl Simulation {
             return;
         };
         let n = f.node as usize;
-        self.touch(n);
         let s = &mut self.nodes[n];
-        s.inside = s.inside.saturating_sub(1);
+        s.inside.down(self.now);
         let st = &mut s.stats;
         if f.arrived >= st.since {
             match outcome {
@@ -350,8 +349,7 @@ impl Simulation {
             .get(inst as usize)
             .map_or(0, |i| i.epoch);
         let op = self.reqs[req as usize].next_op;
-        self.touch(node as usize);
-        self.nodes[node as usize].inside += 1;
+        self.nodes[node as usize].inside.up(self.now);
         self.reqs[req as usize].frames.push(Frame {
             node,
             inst,
@@ -437,9 +435,8 @@ impl Simulation {
         } else if s.backlog_limit.is_some_and(|l| i.backlog.len() as u64 >= l) {
             self.respond(req, Outcome::Err(Cause::Rejected), Duration::ZERO);
         } else {
-            self.touch(n);
             let s = &mut self.nodes[n];
-            s.queued += 1;
+            s.queued.up(self.now);
             s.insts[inst as usize].backlog.push_back(req);
         }
     }
@@ -468,9 +465,8 @@ impl Simulation {
     }
 
     fn start_service(&mut self, req: ReqId, n: usize, inst: u32) {
-        self.touch(n);
         let s = &mut self.nodes[n];
-        s.busy += 1;
+        s.busy.up(self.now);
         s.insts[inst as usize].busy += 1;
         let epoch = s.insts[inst as usize].epoch;
         let r = &mut self.reqs[req as usize];
@@ -506,14 +502,14 @@ impl Simulation {
         if self.nodes[n].insts[inst as usize].epoch != epoch {
             return; // the crash already freed every worker of that instance
         }
-        self.touch(n);
+        let now = self.now;
         let s = &mut self.nodes[n];
         let i = &mut s.insts[inst as usize];
         i.busy = i.busy.saturating_sub(1);
-        s.busy = s.busy.saturating_sub(1);
+        s.busy.down(now);
         if i.up {
             if let Some(next) = i.backlog.pop_front() {
-                s.queued = s.queued.saturating_sub(1);
+                s.queued.down(now);
                 self.start_service(next, n, inst);
                 return;
             }
@@ -999,7 +995,7 @@ impl Simulation {
         let (alg, hc, max_conn) = (p.algorithm, p.health_check_s, p.max_connections);
         if let Some(m) = max_conn {
             // Requests inside the balancer are exactly those in flight through it.
-            if self.nodes[n].inside > m {
+            if self.nodes[n].inside.get() > m {
                 return self.respond(req, Outcome::Err(Cause::Rejected), Duration::ZERO);
             }
         }
@@ -1120,7 +1116,7 @@ impl Simulation {
         };
         let max_depth = p.max_depth;
         let user = self.reqs[req as usize].user;
-        self.touch(n);
+        let now = self.now;
         let Some(q) = self.nodes[n].ext.queue.as_mut() else {
             return;
         };
@@ -1147,6 +1143,7 @@ impl Simulation {
         };
         q.ready.push_back(id);
         let depth = q.ready.len() as u64;
+        q.depth.set(now, depth);
         let st = &mut self.nodes[n].stats;
         st.max_depth = st.max_depth.max(depth);
         self.respond(req, Outcome::Ok, Duration::ZERO);
@@ -1175,13 +1172,14 @@ impl Simulation {
             let Some((pool, inst)) = self.free_consumer(n, &consumers) else {
                 return;
             };
-            self.touch(n);
+            let now = self.now;
             let Some(q) = self.nodes[n].ext.queue.as_mut() else {
                 return;
             };
             let Some(id) = q.ready.pop_front() else {
                 return;
             };
+            q.depth.set(now, q.ready.len() as u64);
             let m = &mut q.msgs[id as usize];
             m.attempts += 1;
             m.delivery = m.delivery.wrapping_add(1);
@@ -1267,7 +1265,6 @@ impl Simulation {
             return;
         };
         let max_attempts = p.max_attempts;
-        self.touch(n);
         let since = self.nodes[n].stats.since;
         let now = self.now;
         let Some(q) = self.nodes[n].ext.queue.as_mut() else {
@@ -1287,6 +1284,7 @@ impl Simulation {
             }
         } else {
             q.ready.push_back(msg);
+            q.depth.set(now, q.ready.len() as u64);
             self.dispatch(n);
         }
     }

@@ -188,11 +188,10 @@ impl Simulation {
         w.latency.reset();
         w.latency_sum_us = 0;
 
-        for n in 0..self.nodes.len() {
-            self.touch(n);
-            let s = &mut self.nodes[n];
-            let busy = s.stats.busy_area.saturating_sub(s.mark.busy_area);
-            let cap = s.stats.capacity_area.saturating_sub(s.mark.capacity_area);
+        for s in &mut self.nodes {
+            let (busy_area, capacity_area) = (s.busy.area(t), s.capacity.area(t));
+            let busy = busy_area.saturating_sub(s.mark.busy_area);
+            let cap = capacity_area.saturating_sub(s.mark.capacity_area);
             // The integrals restart at the warm-up; a window that spans it starts from zero.
             let util = if cap == 0 {
                 0.0
@@ -204,8 +203,8 @@ impl Simulation {
             if let Some(q) = &s.ext.queue {
                 s.depth_series.push(q.ready.len() as u64);
             }
-            s.mark.busy_area = s.stats.busy_area;
-            s.mark.capacity_area = s.stats.capacity_area;
+            s.mark.busy_area = busy_area;
+            s.mark.capacity_area = capacity_area;
         }
         self.autoscale();
         let next = t + Duration::from_secs(self.model.scenario.window_s);
