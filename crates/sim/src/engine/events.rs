@@ -56,16 +56,29 @@ pub(crate) const NO_INST: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug)]
 struct Entry {
-    time: u64,
-    seq: u64,
+    /// `time << 64 | seq`: one integer comparison orders entries by `(time, seq)` without
+    /// branches (a tuple comparison branched on data the predictor cannot guess).
+    key: u128,
     event: Event,
 }
 
 impl Entry {
+    fn new(time: SimTime, seq: u64, event: Event) -> Entry {
+        Entry {
+            key: (time.0 as u128) << 64 | seq as u128,
+            event,
+        }
+    }
+
+    #[inline(always)]
+    fn time(&self) -> u64 {
+        (self.key >> 64) as u64
+    }
+
     /// Strictly earlier in `(time, seq)` order; seqs are unique, so never equal.
     #[inline(always)]
     fn before(&self, other: &Entry) -> bool {
-        (self.time, self.seq) < (other.time, other.seq)
+        self.key < other.key
     }
 }
 
@@ -82,11 +95,7 @@ pub(crate) struct EventQueue {
 impl EventQueue {
     pub fn push(&mut self, at: SimTime, event: Event) {
         self.seq += 1;
-        let entry = Entry {
-            time: at.0,
-            seq: self.seq,
-            event,
-        };
+        let entry = Entry::new(at, self.seq, event);
         if self.root_vacant {
             // Replace the taken root: sift the new entry down from there.
             self.root_vacant = false;
@@ -110,7 +119,7 @@ impl EventQueue {
     /// The time of the next event, if any.
     pub fn peek_time(&self) -> Option<SimTime> {
         debug_assert!(!self.root_vacant, "settle() after take_due()");
-        self.heap.first().map(|e| SimTime(e.time))
+        self.heap.first().map(|e| SimTime(e.time()))
     }
 
     /// Removes and returns the next event.
@@ -127,9 +136,9 @@ impl EventQueue {
     pub fn take_due(&mut self, until: SimTime) -> Option<(SimTime, Event)> {
         debug_assert!(!self.root_vacant, "settle() after take_due()");
         match self.heap.first() {
-            Some(e) if e.time <= until.0 => {
+            Some(e) if e.time() <= until.0 => {
                 self.root_vacant = true;
-                Some((SimTime(e.time), e.event))
+                Some((SimTime(e.time()), e.event))
             }
             _ => None,
         }
@@ -162,8 +171,9 @@ impl EventQueue {
                 break;
             }
             let right = left + 1;
-            let child = if right < len && heap[right].before(&heap[left]) {
-                right
+            // The earlier child, picked arithmetically rather than by a branch.
+            let child = if right < len {
+                left + usize::from(heap[right].before(&heap[left]))
             } else {
                 left
             };
