@@ -534,6 +534,12 @@ impl Simulation {
         }
         let user = self.reqs[req as usize].user;
         match self.model.nodes[n].kind {
+            // Nothing to call for any op: answer now, skipping the plan's checks (they would
+            // all fall through). A non-blocking server would first release its worker, which
+            // `respond` does just the same, before the reply.
+            Kind::Server if top.step == S_START && self.nodes[n].calls_nothing => {
+                self.respond(req, Outcome::Ok, Duration::ZERO)
+            }
             Kind::Server => {
                 if let Params::Server(p) = &self.model.nodes[n].params {
                     if !p.blocking {
@@ -658,10 +664,6 @@ impl Simulation {
         };
         let outcome = self.reqs[req as usize].outcome;
         match top.step {
-            // Nothing to call for any op: skip the plan's checks (they would all fall through).
-            S_START if self.nodes[top.node as usize].calls_nothing => {
-                self.respond(req, Outcome::Ok, Duration::ZERO)
-            }
             S_START => self.server_begin(req, top),
             S_SESSION_DONE => match outcome {
                 Outcome::Err(_) => self.respond(req, outcome, Duration::ZERO),
