@@ -526,13 +526,11 @@ impl Simulation {
         let Some(&top) = self.reqs[req as usize].frames.last() else {
             return;
         };
-        let (node, inst, op) = (top.node, top.inst, top.op);
-        let n = node as usize;
-        if self.nodes[n].insts[inst as usize].epoch != top.epoch {
+        let n = top.node as usize;
+        if self.nodes[n].insts[top.inst as usize].epoch != top.epoch {
             self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
             return;
         }
-        let user = self.reqs[req as usize].user;
         match self.model.nodes[n].kind {
             // Nothing to call for any op: answer now, skipping the plan's checks (they would
             // all fall through). A non-blocking server would first release its worker, which
@@ -549,56 +547,69 @@ impl Simulation {
                 self.advance_server(req);
             }
             Kind::WorkerPool => self.advance_job(req),
-            Kind::Cache => {
-                let now = self.now;
-                let hit = self.nodes[n].insts[inst as usize]
-                    .store
-                    .as_mut()
-                    .is_some_and(|s| s.get(user, now));
-                let st = &mut self.nodes[n].stats;
-                if hit {
-                    st.hits += 1;
-                    self.respond(req, Outcome::Ok, Duration::ZERO);
-                } else {
-                    st.misses += 1;
-                    let readers = self.model.nodes[n].routes.readers.clone();
-                    if readers.is_empty() {
-                        self.respond(req, Outcome::Miss, Duration::ZERO);
-                    } else {
-                        // Read-through: the lookup is done; the fetch does not hold a worker.
-                        self.release_top(req);
-                        let reader = self.pick_reader(&readers, None);
-                        self.set_step(req, C_FETCH_DONE);
-                        self.call(req, node, reader, Op::Read, NO_INST, Duration::ZERO);
-                    }
-                }
-            }
-            Kind::SqlPrimary => {
-                // Write times only matter to replicas (stale reads); without any, keep no
-                // per-user state, so memory stays flat however many users write.
-                if op == Op::Write && !self.model.nodes[n].routes.replicas.is_empty() {
-                    self.nodes[n].ext.last_write.insert(user, self.now);
-                }
-                self.respond(req, Outcome::Ok, Duration::ZERO);
-            }
-            Kind::SqlReplica => {
-                if let Some(p) = self.nodes[n].ext.primary {
-                    if op == Op::Write {
-                        self.nodes[p.ix()].ext.last_write.insert(user, self.now);
-                    } else if let Params::SqlReplica(rp) = &self.model.nodes[n].params {
-                        let lag = Duration::from_millis(rp.lag_ms);
-                        let written = self.nodes[p.ix()].ext.last_write.get(&user).copied();
-                        if written.is_some_and(|w| w + lag > self.now)
-                            && self.now >= self.nodes[n].stats.since
-                        {
-                            self.nodes[n].stats.stale_reads += 1;
-                        }
-                    }
-                }
-                self.respond(req, Outcome::Ok, Duration::ZERO);
-            }
+            Kind::Cache => self.cache_looked_up(req, top),
+            Kind::SqlPrimary | Kind::SqlReplica => self.sql_done(req, top),
             _ => self.respond(req, Outcome::Ok, Duration::ZERO),
         }
+    }
+
+    /// A cache finished its lookup for the request in `top`: a hit answers, a miss reads
+    /// through to a database when it has one. Out of line (as `sql_done`) to keep
+    /// `on_service_done` small on every request's path.
+    #[inline(never)]
+    fn cache_looked_up(&mut self, req: ReqId, top: Frame) {
+        let (node, n) = (top.node, top.node as usize);
+        let user = self.reqs[req as usize].user;
+        let now = self.now;
+        let hit = self.nodes[n].insts[top.inst as usize]
+            .store
+            .as_mut()
+            .is_some_and(|s| s.get(user, now));
+        let st = &mut self.nodes[n].stats;
+        if hit {
+            st.hits += 1;
+            self.respond(req, Outcome::Ok, Duration::ZERO);
+        } else {
+            st.misses += 1;
+            let readers = self.model.nodes[n].routes.readers.clone();
+            if readers.is_empty() {
+                self.respond(req, Outcome::Miss, Duration::ZERO);
+            } else {
+                // Read-through: the lookup is done; the fetch does not hold a worker.
+                self.release_top(req);
+                let reader = self.pick_reader(&readers, None);
+                self.set_step(req, C_FETCH_DONE);
+                self.call(req, node, reader, Op::Read, NO_INST, Duration::ZERO);
+            }
+        }
+    }
+
+    /// A SQL primary or replica finished the request in `top`: writes are remembered for
+    /// stale-read checks, reads on a replica may be stale.
+    #[inline(never)]
+    fn sql_done(&mut self, req: ReqId, top: Frame) {
+        let (n, op) = (top.node as usize, top.op);
+        let user = self.reqs[req as usize].user;
+        if self.model.nodes[n].kind == Kind::SqlPrimary {
+            // Write times only matter to replicas (stale reads); without any, keep no
+            // per-user state, so memory stays flat however many users write.
+            if op == Op::Write && !self.model.nodes[n].routes.replicas.is_empty() {
+                self.nodes[n].ext.last_write.insert(user, self.now);
+            }
+        } else if let Some(p) = self.nodes[n].ext.primary {
+            if op == Op::Write {
+                self.nodes[p.ix()].ext.last_write.insert(user, self.now);
+            } else if let Params::SqlReplica(rp) = &self.model.nodes[n].params {
+                let lag = Duration::from_millis(rp.lag_ms);
+                let written = self.nodes[p.ix()].ext.last_write.get(&user).copied();
+                if written.is_some_and(|w| w + lag > self.now)
+                    && self.now >= self.nodes[n].stats.since
+                {
+                    self.nodes[n].stats.stale_reads += 1;
+                }
+            }
+        }
+        self.respond(req, Outcome::Ok, Duration::ZERO);
     }
 
     /// The top frame stops holding its worker (non-blocking servers, read-through fetches).
@@ -839,6 +850,7 @@ impl Simulation {
 
     // ---- pass-through kinds -------------------------------------------------------------------
 
+    #[inline(never)]
     fn deliver_dns(&mut self, req: ReqId, node: u32) {
         self.push_frame(req, node, 0);
         if self.node_down(node) {
@@ -939,6 +951,7 @@ impl Simulation {
         }
     }
 
+    #[inline(never)]
     fn deliver_cdn(&mut self, req: ReqId, node: u32) {
         self.push_frame(req, node, 0);
         if self.node_down(node) {
@@ -985,6 +998,7 @@ impl Simulation {
         }
     }
 
+    #[inline(never)]
     fn deliver_lb(&mut self, req: ReqId, node: u32) {
         self.push_frame(req, node, 0);
         let n = node as usize;
@@ -1071,6 +1085,7 @@ impl Simulation {
         }
     }
 
+    #[inline(never)]
     fn deliver_router(&mut self, req: ReqId, node: u32) {
         self.push_frame(req, node, 0);
         if self.node_down(node) {
@@ -1107,6 +1122,7 @@ impl Simulation {
 
     // ---- queues ---------------------------------------------------------------------------------
 
+    #[inline(never)]
     fn deliver_queue(&mut self, req: ReqId, node: u32) {
         self.push_frame(req, node, 0);
         let n = node as usize;
