@@ -168,7 +168,7 @@ impl NodeStats {
     pub fn record_latency(&mut self, us: u64) {
         self.latency_sum_us += us as u128;
         // 2 significant figures keep a node's histogram at ~13 KB.
-        let h = self.latency.get_or_insert_with(|| Histogram::new());
+        let h = self.latency.get_or_insert_with(Histogram::new);
         h.record(us);
     }
 }
