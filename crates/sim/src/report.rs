@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::capacity::Capacity;
-use crate::engine::{FaultRecord, Simulation, UNLIMITED};
+use crate::engine::{FaultRecord, Simulation};
 use crate::params::Params;
 use crate::scenario::Kind;
 
@@ -284,19 +284,13 @@ impl Simulation {
         let n = &self.model.nodes[i];
         let s = &self.nodes[i];
         let st = &s.stats;
-        // Integrals are brought up to date on every change; add the stretch since the last one.
-        let dt = self.now.since(st.last).0 as u128;
-        let span = self.now.since(st.since).0.max(1) as f64;
-        let busy = st.busy_area + s.busy as u128 * dt;
-        let cap = st.capacity_area
-            + if s.workers == UNLIMITED {
-                0
-            } else {
-                s.workers as u128 * s.serving as u128 * dt
-            };
-        let backlog = st.backlog_area + s.queued as u128 * dt;
-        let inside = st.inside_area + s.inside as u128 * dt;
-        let up = st.up_area + if s.up_count > 0 { dt } else { 0 };
+        let now = self.now;
+        let span = now.since(st.since).0.max(1) as f64;
+        let busy = s.busy.area(now);
+        let cap = s.capacity.area(now);
+        let backlog = s.queued.area(now);
+        let inside = s.inside.area(now);
+        let up = s.any_up.area(now);
         let responses = st.ok + st.rejected + st.down + st.errors;
         let secs = span / 1e6;
         let lookups = st.hits + st.misses;
@@ -310,7 +304,7 @@ impl Simulation {
             .ext
             .queue
             .as_ref()
-            .map(|q| (st.depth_area + q.ready.len() as u128 * dt) as f64 / span);
+            .map(|q| q.depth.area(now) as f64 / span);
         NodeReport {
             kind: n.kind,
             utilization: if cap == 0 {

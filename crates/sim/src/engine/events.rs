@@ -7,6 +7,12 @@
 //! and back up, and its swap-then-read of the root stalled on store forwarding in profiles).
 //! The order is fully fixed by the unique `(time, seq)` keys, so any correct heap gives the
 //! same sequence of events.
+//!
+//! Handling an event usually schedules another one (the next arrival, the end of a service).
+//! So the loop takes the earliest event with [`EventQueue::take_due`], which leaves the root
+//! slot empty; the next [`EventQueue::push`] fills it and sifts down once, instead of a pop
+//! (sift down) followed by a push (sift up). [`EventQueue::settle`] closes the slot after the
+//! event if nothing was pushed.
 
 use crate::time::SimTime;
 
@@ -50,16 +56,29 @@ pub(crate) const NO_INST: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug)]
 struct Entry {
-    time: u64,
-    seq: u64,
+    /// `time << 64 | seq`: one integer comparison orders entries by `(time, seq)` without
+    /// branches (a tuple comparison branched on data the predictor cannot guess).
+    key: u128,
     event: Event,
 }
 
 impl Entry {
+    fn new(time: SimTime, seq: u64, event: Event) -> Entry {
+        Entry {
+            key: (time.0 as u128) << 64 | seq as u128,
+            event,
+        }
+    }
+
+    #[inline(always)]
+    fn time(&self) -> u64 {
+        (self.key >> 64) as u64
+    }
+
     /// Strictly earlier in `(time, seq)` order; seqs are unique, so never equal.
     #[inline(always)]
     fn before(&self, other: &Entry) -> bool {
-        (self.time, self.seq) < (other.time, other.seq)
+        self.key < other.key
     }
 }
 
@@ -69,16 +88,20 @@ pub(crate) struct EventQueue {
     /// Heap order: every entry is earlier than its children `2i + 1` and `2i + 2`.
     heap: Vec<Entry>,
     seq: u64,
+    /// `heap[0]` was taken by `take_due` and awaits the next push (or `settle`).
+    root_vacant: bool,
 }
 
 impl EventQueue {
     pub fn push(&mut self, at: SimTime, event: Event) {
         self.seq += 1;
-        let entry = Entry {
-            time: at.0,
-            seq: self.seq,
-            event,
-        };
+        let entry = Entry::new(at, self.seq, event);
+        if self.root_vacant {
+            // Replace the taken root: sift the new entry down from there.
+            self.root_vacant = false;
+            self.sift_down_from_root(entry);
+            return;
+        }
         // Sift up: move the hole from the end towards the root while the parent is later.
         let mut hole = self.heap.len();
         self.heap.push(entry);
@@ -95,24 +118,43 @@ impl EventQueue {
 
     /// The time of the next event, if any.
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.first().map(|e| SimTime(e.time))
+        debug_assert!(!self.root_vacant, "settle() after take_due()");
+        self.heap.first().map(|e| SimTime(e.time()))
     }
 
+    /// Removes and returns the next event.
+    #[cfg(test)]
     pub fn pop(&mut self) -> Option<(SimTime, Event)> {
-        let first = *self.heap.first()?;
-        let last = self.heap.pop()?;
-        if !self.heap.is_empty() {
-            self.sift_down_from_root(last);
-        }
-        Some((SimTime(first.time), first.event))
+        let taken = self.take_due(SimTime(u64::MAX));
+        self.settle();
+        taken
     }
 
-    /// The next event if it is due at or before `until`.
+    /// The next event if it is due at or before `until`. Its slot stays open for the next
+    /// push; call [`EventQueue::settle`] once the event is handled.
     #[inline]
-    pub fn pop_due(&mut self, until: SimTime) -> Option<(SimTime, Event)> {
+    pub fn take_due(&mut self, until: SimTime) -> Option<(SimTime, Event)> {
+        debug_assert!(!self.root_vacant, "settle() after take_due()");
         match self.heap.first() {
-            Some(e) if e.time <= until.0 => self.pop(),
+            Some(e) if e.time() <= until.0 => {
+                self.root_vacant = true;
+                Some((SimTime(e.time()), e.event))
+            }
             _ => None,
+        }
+    }
+
+    /// Closes the root slot left by [`EventQueue::take_due`] if no push refilled it: the last
+    /// entry takes its place.
+    #[inline]
+    pub fn settle(&mut self) {
+        if self.root_vacant {
+            self.root_vacant = false;
+            if let Some(last) = self.heap.pop() {
+                if !self.heap.is_empty() {
+                    self.sift_down_from_root(last);
+                }
+            }
         }
     }
 
@@ -129,8 +171,9 @@ impl EventQueue {
                 break;
             }
             let right = left + 1;
-            let child = if right < len && heap[right].before(&heap[left]) {
-                right
+            // The earlier child, picked arithmetically rather than by a branch.
+            let child = if right < len {
+                left + usize::from(heap[right].before(&heap[left]))
             } else {
                 left
             };
@@ -207,6 +250,32 @@ mod tests {
             })
             .collect();
         assert_eq!(got, replay);
-        assert!(q.pop_due(SimTime(u64::MAX)).is_none());
+        assert!(q.take_due(SimTime(u64::MAX)).is_none());
+    }
+
+    #[test]
+    fn a_push_after_take_due_refills_the_root() {
+        // Handling an event that schedules others: same order as popping first.
+        let mut q = EventQueue::default();
+        for (t, i) in [(4, 0), (2, 1), (9, 2), (2, 3)] {
+            q.push(SimTime(t), Event::Fault { index: i });
+        }
+        let mut order = Vec::new();
+        let mut next = 10;
+        while let Some((t, e)) = q.take_due(SimTime(8)) {
+            let Event::Fault { index } = e else {
+                unreachable!("only faults were pushed")
+            };
+            order.push((t.0, index));
+            // The first even ones schedule one at the same instant, then a later one.
+            if index < 10 && index % 2 == 0 {
+                q.push(t, Event::Fault { index: next });
+                q.push(SimTime(t.0 + 3), Event::Fault { index: next + 1 });
+                next += 2;
+            }
+            q.settle();
+        }
+        assert_eq!(order, vec![(2, 1), (2, 3), (4, 0), (4, 10), (7, 11)],);
+        assert_eq!(q.peek_time(), Some(SimTime(9)));
     }
 }

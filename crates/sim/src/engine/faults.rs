@@ -2,7 +2,7 @@
 //! failover, and autoscaling of tiers.
 
 use crate::engine::events::Event;
-use crate::engine::{Cause, FaultRecord, Outcome, Simulation};
+use crate::engine::{capacity_of, Cause, FaultRecord, Outcome, Simulation};
 use crate::model::NodeId;
 use crate::params::{Autoscale, Params};
 use crate::scenario::{FaultAction, Kind};
@@ -42,27 +42,30 @@ impl Simulation {
     fn recount_serving(&mut self, n: usize) {
         let s = &mut self.nodes[n];
         s.serving = s.insts.iter().filter(|i| i.serving()).count() as u32;
+        s.capacity.set(self.now, capacity_of(s.workers, s.serving));
     }
 
     pub(crate) fn fail_instance(&mut self, n: usize, i: u32) {
         if !self.nodes[n].insts[i as usize].up {
             return;
         }
-        self.touch(n);
         let now = self.now;
         let s = &mut self.nodes[n];
         let inst = &mut s.insts[i as usize];
         inst.up = false;
         inst.epoch = inst.epoch.wrapping_add(1);
         inst.down_since = now;
-        s.busy = s.busy.saturating_sub(inst.busy as u64);
+        s.busy
+            .set(now, s.busy.get().saturating_sub(inst.busy as u64));
         inst.busy = 0;
         if let Some(store) = &mut inst.store {
             store.clear(); // a restarted cache comes back cold
         }
         let backlog: Vec<u32> = inst.backlog.drain(..).collect();
-        s.queued = s.queued.saturating_sub(backlog.len() as u64);
+        s.queued
+            .set(now, s.queued.get().saturating_sub(backlog.len() as u64));
         s.up_count -= 1;
+        s.any_up.set(now, u64::from(s.up_count > 0));
         if s.up_count == 0 {
             s.node_down_since = now;
         }
@@ -89,13 +92,13 @@ impl Simulation {
         if self.nodes[n].insts[i as usize].up {
             return;
         }
-        self.touch(n);
         let now = self.now;
         let s = &mut self.nodes[n];
         let inst = &mut s.insts[i as usize];
         inst.up = true;
         inst.up_since = now;
         s.up_count += 1;
+        s.any_up.set(now, 1);
         if s.up_count == 1 {
             s.node_up_since = now;
             // Fail back: the recovered primary takes writes again.
@@ -150,7 +153,6 @@ impl Simulation {
 
     pub(crate) fn on_booted(&mut self, node: u32, inst: u32) {
         let n = node as usize;
-        self.touch(n);
         let now = self.now;
         let i = &mut self.nodes[n].insts[inst as usize];
         if i.booting {
@@ -175,7 +177,6 @@ impl Simulation {
             if self.now.since(self.nodes[n].ext.last_scale) < Duration::from_secs(a.cooldown_s) {
                 continue;
             }
-            self.touch(n);
             // Like a cloud autoscaler, count only healthy instances: a failed one is replaced.
             let active = self.nodes[n]
                 .insts
@@ -195,14 +196,14 @@ impl Simulation {
                             .map_or(0, |q| q.ready.len())
                     })
                     .sum();
-                let work = depth as f64 + self.nodes[n].busy as f64;
+                let work = depth as f64 + self.nodes[n].busy.get() as f64;
                 libm::ceil(work / a.target_depth) as u32
             } else {
                 let s = &self.nodes[n];
-                let busy = s.stats.busy_area.saturating_sub(s.ext.scale_busy_mark);
+                let busy = s.busy.area(self.now).saturating_sub(s.ext.scale_busy_mark);
                 let cap = s
-                    .stats
-                    .capacity_area
+                    .capacity
+                    .area(self.now)
                     .saturating_sub(s.ext.scale_capacity_mark);
                 if cap == 0 {
                     active
@@ -213,8 +214,8 @@ impl Simulation {
             };
             let s = &mut self.nodes[n];
             s.ext.last_scale = self.now;
-            s.ext.scale_busy_mark = s.stats.busy_area;
-            s.ext.scale_capacity_mark = s.stats.capacity_area;
+            s.ext.scale_busy_mark = s.busy.area(self.now);
+            s.ext.scale_capacity_mark = s.capacity.area(self.now);
             self.scale_to(n, desired.clamp(a.min, a.max), &a);
         }
     }

@@ -1,12 +1,11 @@
 //! Whole-run (steady-state) counters and the per-second windows that become the report's
 //! `series`, SLO alerts, and per-node utilization/instances/depth series.
 //!
-//! Nothing here keeps per-request records: counters and HDR histograms only, so memory does not
+//! Nothing here keeps per-request records: counters and histograms only, so memory does not
 //! grow with the length of a run (beyond one small point per simulated second).
 
-use hdrhistogram::Histogram;
-
 use crate::engine::events::Event;
+use crate::engine::histogram::Histogram;
 use crate::engine::{Cause, Simulation};
 use crate::report::{Alert, SeriesPoint};
 use crate::time::{Duration, SimTime};
@@ -21,7 +20,7 @@ pub(crate) struct Global {
     pub down: u64,
     pub retries: u64,
     pub sessions_lost: u64,
-    pub latency: Histogram<u64>,
+    pub latency: Histogram<u64, 3>,
     pub latency_sum_us: u128,
 }
 
@@ -51,7 +50,7 @@ impl Global {
         match failure {
             None => {
                 self.succeeded += 1;
-                self.latency.saturating_record(latency_us.max(1));
+                self.latency.record(latency_us);
                 self.latency_sum_us += latency_us as u128;
             }
             Some(Cause::Timeout) => self.timeout += 1,
@@ -73,7 +72,7 @@ pub(crate) struct Window {
     pub timeout: u64,
     pub rejected: u64,
     pub down: u64,
-    pub latency: Histogram<u32>,
+    pub latency: Histogram<u32, 2>,
     pub latency_sum_us: u128,
     pub series: Vec<SeriesPoint>,
     pub alerts: Vec<Alert>,
@@ -89,9 +88,8 @@ impl Window {
             timeout: 0,
             rejected: 0,
             down: 0,
-            // Constant bounds are valid; 2 significant figures suffice for a plot.
-            latency: Histogram::new_with_bounds(1, 3_600_000_000, 2)
-                .expect("constant histogram bounds are valid"),
+            // 2 significant figures suffice for a plot.
+            latency: Histogram::new(),
             latency_sum_us: 0,
             series: Vec::new(),
             alerts: Vec::new(),
@@ -104,7 +102,7 @@ impl Window {
         match failure {
             None => {
                 self.succeeded += 1;
-                self.latency.saturating_record(latency_us.max(1));
+                self.latency.record(latency_us);
                 self.latency_sum_us += latency_us as u128;
             }
             Some(Cause::Timeout) => self.timeout += 1,
@@ -126,7 +124,7 @@ impl Simulation {
         let w = &mut self.window;
         let failed = w.timeout + w.rejected + w.down;
         let done = w.succeeded + failed;
-        let q = |h: &Histogram<u32>, p: f64| {
+        let q = |h: &Histogram<u32, 2>, p: f64| {
             if h.is_empty() {
                 0.0
             } else {
@@ -190,11 +188,10 @@ impl Simulation {
         w.latency.reset();
         w.latency_sum_us = 0;
 
-        for n in 0..self.nodes.len() {
-            self.touch(n);
-            let s = &mut self.nodes[n];
-            let busy = s.stats.busy_area.saturating_sub(s.mark.busy_area);
-            let cap = s.stats.capacity_area.saturating_sub(s.mark.capacity_area);
+        for s in &mut self.nodes {
+            let (busy_area, capacity_area) = (s.busy.area(t), s.capacity.area(t));
+            let busy = busy_area.saturating_sub(s.mark.busy_area);
+            let cap = capacity_area.saturating_sub(s.mark.capacity_area);
             // The integrals restart at the warm-up; a window that spans it starts from zero.
             let util = if cap == 0 {
                 0.0
@@ -206,8 +203,8 @@ impl Simulation {
             if let Some(q) = &s.ext.queue {
                 s.depth_series.push(q.ready.len() as u64);
             }
-            s.mark.busy_area = s.stats.busy_area;
-            s.mark.capacity_area = s.stats.capacity_area;
+            s.mark.busy_area = busy_area;
+            s.mark.capacity_area = capacity_area;
         }
         self.autoscale();
         let next = t + Duration::from_secs(self.model.scenario.window_s);

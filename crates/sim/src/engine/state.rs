@@ -1,13 +1,15 @@
 //! Run-time state of nodes: instances with their workers and backlogs, kind-specific state
 //! (cache contents, queue messages, replication), and the time-integrated statistics from which
 //! utilization, backlog and Little's-law figures are read.
+//!
+//! Each such integral is a [`Level`]: a count that changes at instants, integrated over time
+//! without any work when time passes (see there).
 
 use std::collections::{HashMap, VecDeque};
 
-use hdrhistogram::Histogram;
-
 use crate::engine::events::ReqId;
 use crate::engine::hash::FxBuild;
+use crate::engine::histogram::Histogram;
 use crate::engine::store::Store;
 use crate::model::NodeId;
 use crate::time::SimTime;
@@ -59,30 +61,83 @@ impl Inst {
     }
 }
 
-/// Time integrals and counters of one node. Reset at the end of the warm-up, so they describe
-/// the steady state.
+/// A count that changes at instants (busy workers, queued requests, …) and its integral
+/// over time since the last [`Level::restart`], exact in integer µs.
+///
+/// For a level `L` that changes by `δᵢ` at times `tᵢ` after a restart at `s`,
+/// `∫ₛᵀ L dt = L(T)·T − L(s)·s − Σ δᵢ·tᵢ`. So a change only adds `−δ·t` to `acc`, and nothing
+/// is done as time passes; the previous design multiplied every level of a node by the time
+/// step whenever the node was touched at a new instant, twice per request. The sums wrap
+/// modulo 2^128, which leaves the result exact whenever the integral itself fits in a `u128`.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Level {
+    value: u64,
+    /// `−L(s)·s − Σ δᵢ·tᵢ`, modulo 2^128.
+    acc: u128,
+}
+
+impl Level {
+    /// A level of `value` from time zero.
+    pub fn new(value: u64) -> Level {
+        Level { value, acc: 0 }
+    }
+
+    #[inline]
+    pub fn get(&self) -> u64 {
+        self.value
+    }
+
+    /// Changes the level to `value` at `now`.
+    #[inline]
+    pub fn set(&mut self, now: SimTime, value: u64) {
+        let t = now.0 as u128;
+        self.acc = self
+            .acc
+            .wrapping_add((self.value as u128).wrapping_mul(t))
+            .wrapping_sub((value as u128).wrapping_mul(t));
+        self.value = value;
+    }
+
+    /// One more at `now`.
+    #[inline]
+    pub fn up(&mut self, now: SimTime) {
+        self.value += 1;
+        self.acc = self.acc.wrapping_sub(now.0 as u128);
+    }
+
+    /// One less at `now` (none below zero).
+    #[inline]
+    pub fn down(&mut self, now: SimTime) {
+        if self.value > 0 {
+            self.value -= 1;
+            self.acc = self.acc.wrapping_add(now.0 as u128);
+        }
+    }
+
+    /// ∫ level dt from the last restart (or time zero) to `now`, which must not be earlier
+    /// than the last change.
+    pub fn area(&self, now: SimTime) -> u128 {
+        (self.value as u128)
+            .wrapping_mul(now.0 as u128)
+            .wrapping_add(self.acc)
+    }
+
+    /// Starts the integral again from zero at `now` (the end of the warm-up).
+    pub fn restart(&mut self, now: SimTime) {
+        self.acc = 0u128.wrapping_sub((self.value as u128).wrapping_mul(now.0 as u128));
+    }
+}
+
+/// Counters of one node. Reset at the end of the warm-up, so they describe the steady state.
 #[derive(Debug)]
 pub(crate) struct NodeStats {
     pub since: SimTime,
-    pub last: SimTime,
-    /// ∫ busy workers dt (worker·µs).
-    pub busy_area: u128,
-    /// ∫ available workers dt (worker·µs): the utilization denominator.
-    pub capacity_area: u128,
-    /// ∫ queued requests dt.
-    pub backlog_area: u128,
-    /// ∫ requests inside the node (queued, in service, or waiting on downstream) dt.
-    pub inside_area: u128,
-    /// ∫ [node has an instance up] dt.
-    pub up_area: u128,
-    /// ∫ messages waiting (queues) dt.
-    pub depth_area: u128,
     pub ok: u64,
     pub errors: u64,
     pub rejected: u64,
     pub down: u64,
     pub latency_sum_us: u128,
-    pub latency: Option<Histogram<u32>>,
+    pub latency: Option<Histogram<u32, 2>>,
     pub hits: u64,
     pub misses: u64,
     pub stale_reads: u64,
@@ -95,13 +150,6 @@ impl NodeStats {
     pub fn new(at: SimTime) -> NodeStats {
         NodeStats {
             since: at,
-            last: at,
-            busy_area: 0,
-            capacity_area: 0,
-            backlog_area: 0,
-            inside_area: 0,
-            up_area: 0,
-            depth_area: 0,
             ok: 0,
             errors: 0,
             rejected: 0,
@@ -119,12 +167,9 @@ impl NodeStats {
 
     pub fn record_latency(&mut self, us: u64) {
         self.latency_sum_us += us as u128;
-        let h = self.latency.get_or_insert_with(|| {
-            // 2 significant figures keep a node's histogram at ~25 KB; bounds are constants.
-            Histogram::new_with_bounds(1, 3_600_000_000, 2)
-                .expect("constant histogram bounds are valid")
-        });
-        h.saturating_record(us.max(1));
+        // 2 significant figures keep a node's histogram at ~13 KB.
+        let h = self.latency.get_or_insert_with(Histogram::new);
+        h.record(us);
     }
 }
 
@@ -150,6 +195,8 @@ pub(crate) struct Msg {
 #[derive(Debug, Default)]
 pub(crate) struct QueueState {
     pub ready: VecDeque<u32>,
+    /// `ready.len()` over time: set after every change of `ready`.
+    pub depth: Level,
     pub msgs: Vec<Msg>,
     pub free: Vec<u32>,
     pub in_flight: u64,
@@ -195,10 +242,17 @@ pub(crate) struct NodeState {
     pub workers: u32,
     /// Backlog limit per instance.
     pub backlog_limit: Option<u64>,
-    /// Live totals, for the integrals.
-    pub busy: u64,
-    pub queued: u64,
-    pub inside: u64,
+    /// Busy workers (worker·µs integrated: the utilization numerator).
+    pub busy: Level,
+    /// Requests waiting for a worker.
+    pub queued: Level,
+    /// Requests inside the node: queued, in service, or waiting on downstream calls.
+    pub inside: Level,
+    /// Available workers, `workers × serving` (0 for unlimited workers): the utilization
+    /// denominator. Set by `recount_serving`.
+    pub capacity: Level,
+    /// 1 while some instance is up, else 0.
+    pub any_up: Level,
     pub up_count: u32,
     pub active_count: u32,
     /// Instances up, active and booted: the ones whose workers count as capacity.
@@ -207,10 +261,66 @@ pub(crate) struct NodeState {
     pub node_down_since: SimTime,
     pub node_up_since: SimTime,
     pub stats: NodeStats,
+    /// Its routes call nothing a server's plan could use (session store, cache, databases,
+    /// forward, static origin, queue): a server answers as soon as its own work is done.
+    pub calls_nothing: bool,
     pub mark: WindowMark,
     pub ext: Ext,
     /// Per-window series: utilization and serving instances.
     pub util_series: Vec<f64>,
     pub inst_series: Vec<u32>,
     pub depth_series: Vec<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The integral the slow way: each level held for its stretch of time.
+    fn by_stretches(start: (u64, u64), changes: &[(u64, u64)], end: u64) -> u128 {
+        let (mut t, mut v) = start;
+        let mut area = 0u128;
+        for &(at, value) in changes {
+            area += v as u128 * (at - t) as u128;
+            (t, v) = (at, value);
+        }
+        area + v as u128 * (end - t) as u128
+    }
+
+    #[test]
+    fn level_integrates_piecewise_constant_counts() {
+        let mut l = Level::new(3);
+        let changes = [(10, 4), (10, 5), (25, 0), (40, 7), (41, 2)];
+        for &(t, v) in &changes {
+            match v {
+                v if v == l.get() + 1 => l.up(SimTime(t)),
+                v if v + 1 == l.get() => l.down(SimTime(t)),
+                v => l.set(SimTime(t), v),
+            }
+            assert_eq!(l.get(), v);
+        }
+        for end in [41, 50, 1_000_000] {
+            assert_eq!(l.area(SimTime(end)), by_stretches((0, 3), &changes, end));
+        }
+    }
+
+    #[test]
+    fn level_restarts_and_stays_exact_for_long_runs() {
+        let mut l = Level::new(2);
+        l.up(SimTime(5));
+        l.restart(SimTime(100));
+        assert_eq!(l.area(SimTime(100)), 0);
+        l.down(SimTime(150));
+        assert_eq!(l.area(SimTime(200)), 3 * 50 + 2 * 50);
+        // Down at zero stays at zero and changes nothing.
+        let mut z = Level::new(0);
+        z.down(SimTime(7));
+        assert_eq!((z.get(), z.area(SimTime(9))), (0, 0));
+        // Huge times and levels: intermediate products wrap, the integral does not.
+        let t = u64::MAX / 2;
+        let mut big = Level::new(u64::MAX);
+        big.set(SimTime(t), 1);
+        let expected = u64::MAX as u128 * t as u128 + 1;
+        assert_eq!(big.area(SimTime(t + 1)), expected);
+    }
 }
