@@ -521,7 +521,7 @@ impl Simulation {
                 break;
             }
         }
-        self.events.push(t, Event::Arrival { client: k });
+        self.events.push_inline(t, Event::Arrival { client: k });
     }
 
     /// At the end of the warm-up every node's integrals and counters start again.

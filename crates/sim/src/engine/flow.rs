@@ -176,6 +176,7 @@ impl Simulation {
         id
     }
 
+    #[inline]
     fn free_req(&mut self, req: ReqId) {
         let r = &mut self.reqs[req as usize];
         r.live = false;
@@ -517,7 +518,7 @@ impl Simulation {
         let op = f.op;
         let ms = self.service_ms(n, op);
         let at = self.now + Duration::from_millis(ms);
-        self.events.push(at, Event::ServiceDone { req });
+        self.events.push_inline(at, Event::ServiceDone { req });
     }
 
     fn service_ms(&mut self, n: usize, op: Op) -> f64 {
