@@ -72,8 +72,14 @@ pub(crate) struct Req {
     pub op: Op,
     pub user: u64,
     pub client: u32,
+    /// The client's logical request, or [`DIRECT`] when the attempt is the whole request
+    /// (see `start` and `counted`).
     pub logical: u32,
     pub logical_gen: u32,
+    /// For a [`DIRECT`] attempt: when the client asked, and whether it counts in the summary
+    /// (what a [`Logical`] holds otherwise).
+    pub start: SimTime,
+    pub counted: bool,
     /// For jobs: (queue, message, delivery).
     pub job: Option<(u32, u32, u32)>,
     /// The client gave up on this attempt; its work still runs downstream.
@@ -111,7 +117,13 @@ pub(crate) struct ClientState {
     pub mean_gap_s: f64,
     /// The rate varies over time, so arrivals are thinned; a constant rate needs no thinning.
     pub thinned: bool,
+    /// No retries and no timeout: a request is exactly one attempt, so it needs no
+    /// [`Logical`] (see `flow.rs`).
+    pub direct: bool,
 }
+
+/// `Req::logical` of an attempt that is its client's whole request (no [`Logical`]).
+pub(crate) const DIRECT: u32 = u32::MAX;
 
 /// A fault that happened, for plot markers.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -288,6 +300,7 @@ impl Simulation {
                 peak_rps: peak,
                 mean_gap_s: 1.0 / peak,
                 thinned: p.profile != Profile::Constant,
+                direct: p.retries == 0 && p.timeout_ms.is_none(),
             });
         }
         let capacity = capacity::analyze(&model);
@@ -430,6 +443,9 @@ impl Simulation {
         Ok(())
     }
 
+    // Forced inline into the event loop (one call per event saved; LLVM stopped inlining it
+    // when the direct request path was added).
+    #[inline(always)]
     fn handle(&mut self, ev: Event) {
         match ev {
             Event::Arrival { client } => self.on_arrival(client),
@@ -505,7 +521,7 @@ impl Simulation {
                 break;
             }
         }
-        self.events.push(t, Event::Arrival { client: k });
+        self.events.push_inline(t, Event::Arrival { client: k });
     }
 
     /// At the end of the warm-up every node's integrals and counters start again.

@@ -93,7 +93,16 @@ pub(crate) struct EventQueue {
 }
 
 impl EventQueue {
+    /// Schedules `event` at `at` (after every event already scheduled at `at`).
     pub fn push(&mut self, at: SimTime, event: Event) {
+        self.push_inline(at, event);
+    }
+
+    /// [`EventQueue::push`] forced inline, for the few call sites every request passes
+    /// through (the next arrival, the end of a service): a call to `push` costs about 20
+    /// instructions of saved and restored registers, as much as the sift itself.
+    #[inline(always)]
+    pub fn push_inline(&mut self, at: SimTime, event: Event) {
         self.seq += 1;
         let entry = Entry::new(at, self.seq, event);
         if self.root_vacant {
@@ -160,7 +169,7 @@ impl EventQueue {
 
     /// Puts `moving` (the former last entry) where the root was removed: the hole at the root
     /// takes its earlier child until `moving` is no later than both children.
-    #[inline]
+    #[inline(always)]
     fn sift_down_from_root(&mut self, moving: Entry) {
         let heap = &mut self.heap[..];
         let len = heap.len();
