@@ -35,11 +35,7 @@ impl Source {
 pub fn read_scenario(text: &str, source: Source) -> Result<Scenario, String> {
     let what = source.noun();
     if text.len() > MAX_SCENARIO_BYTES {
-        return Err(format!(
-            "{what} is {} KB, more than the limit of {} MB for a scenario",
-            text.len() / 1024,
-            MAX_SCENARIO_BYTES / (1024 * 1024)
-        ));
+        return Err(too_big(what, text.len()));
     }
     let scenario = validate::parse(text).map_err(|e| {
         let hint = match source {
@@ -58,6 +54,14 @@ pub fn read_scenario(text: &str, source: Source) -> Result<Scenario, String> {
         ));
     }
     Ok(scenario)
+}
+
+fn too_big(what: &str, bytes: usize) -> String {
+    format!(
+        "{what} is {} KB, more than the limit of {} MB for a scenario",
+        bytes / 1024,
+        MAX_SCENARIO_BYTES / (1024 * 1024)
+    )
 }
 
 /// The scenario as an exported file: pretty-printed (readable and diffable) unless that would
@@ -81,11 +85,7 @@ pub fn compact_json(s: &Scenario) -> String {
 /// The bytes of an imported file as text, or why they are not.
 pub fn file_text(bytes: Vec<u8>) -> Result<String, String> {
     if bytes.len() > MAX_SCENARIO_BYTES {
-        return Err(format!(
-            "this file is {} KB, more than the limit of {} MB for a scenario",
-            bytes.len() / 1024,
-            MAX_SCENARIO_BYTES / (1024 * 1024)
-        ));
+        return Err(too_big(Source::File.noun(), bytes.len()));
     }
     String::from_utf8(bytes).map_err(|_| {
         "this file is not text (not UTF-8): choose a .json file exported from Scaleplay".to_string()

@@ -134,16 +134,25 @@ fn forget_fragment() {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let location = window.location();
-    let url = format!(
-        "{}{}",
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default()
-    );
     if let Ok(history) = window.history() {
         // Failing leaves the fragment in place: a reload then reopens the link, nothing worse.
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        let _ =
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&page_path()));
     }
+}
+
+/// The page's path and query, without the fragment (empty outside a browser).
+pub fn page_path() -> String {
+    web_sys::window()
+        .map(|w| {
+            let location = w.location();
+            format!(
+                "{}{}",
+                location.pathname().unwrap_or_default(),
+                location.search().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// The URL fragment (empty outside a browser).

@@ -138,17 +138,21 @@ async fn read_file(file: &web_sys::File) -> Result<String, String> {
 
 /// Offers `text` as a download named `name`.
 pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|_| format!("the browser refused to create {name}"))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| format!("the browser refused to create {name}"))?;
+    let url =
+        blob_url(text, mime).ok_or_else(|| format!("the browser refused to create {name}"))?;
     let result = download_url(name, &url);
     // The download has started from the click; the URL is no longer needed.
     let _ = web_sys::Url::revoke_object_url(&url);
     result
+}
+
+/// A `blob:` URL holding `text` with MIME type `mime` (revoke it when done).
+fn blob_url(text: &str, mime: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
 /// Starts a download of `url` (a blob: or data: URL) saved as `name`.
@@ -206,12 +210,7 @@ fn export_canvas_png(name: &str, banner: RwSignal<Option<String>>) -> Result<(),
     let markup = web_sys::XmlSerializer::new()
         .and_then(|s| s.serialize_to_string(&copy))
         .map_err(|_| failed())?;
-    let parts = js_sys::Array::of1(&JsValue::from_str(&markup));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("image/svg+xml");
-    let blob =
-        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| failed())?;
-    let svg_url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| failed())?;
+    let svg_url = blob_url(&markup, "image/svg+xml").ok_or_else(failed)?;
     let image = web_sys::HtmlImageElement::new().map_err(|_| failed())?;
     let canvas: web_sys::HtmlCanvasElement = document
         .create_element("canvas")

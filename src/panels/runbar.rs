@@ -123,13 +123,8 @@ fn make_share_link(doc: Doc) -> String {
     let Some(window) = web_sys::window() else {
         return format!("#{fragment}");
     };
-    let location = window.location();
-    let url = format!(
-        "{}{}{}#{fragment}",
-        location.origin().unwrap_or_default(),
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default()
-    );
+    let origin = window.location().origin().unwrap_or_default();
+    let url = format!("{origin}{}#{fragment}", crate::page_path());
     // The promise is dropped: a refused clipboard leaves the visible text field to copy from.
     let _ = window.navigator().clipboard().write_text(&url);
     url

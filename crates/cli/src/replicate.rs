@@ -1,43 +1,27 @@
 //! Independent replications summarised as mean ± 95% confidence half-width: the engine's
 //! [`run_replications_with`], plus the run count the JSON output carries.
 
-use scaleplay_sim::replicate::{run_replications_with, Estimate};
+use scaleplay_sim::replicate::{run_replications_with, Replications};
 use scaleplay_sim::{Model, Report};
 use serde::Serialize;
 
-/// The figures of `n` replications, as `run --replications N --json` prints them.
+/// The figures of `n` replications, as `run --replications N --json` prints them: the run count,
+/// then the engine's figures at the same level (`seeds`, `throughput_rps`, …).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Replicated {
     /// How many runs.
     pub replications: usize,
-    /// Seed of each run (the first is the base seed).
-    pub seeds: Vec<u64>,
-    /// Successful requests per second.
-    pub throughput_rps: Estimate,
-    /// Share of successful requests.
-    pub availability: Estimate,
-    /// Mean latency (ms).
-    pub mean_ms: Estimate,
-    /// Median latency (ms).
-    pub p50_ms: Estimate,
-    /// 95th percentile (ms).
-    pub p95_ms: Estimate,
-    /// 99th percentile (ms).
-    pub p99_ms: Estimate,
+    /// Seeds and estimates, from the engine.
+    #[serde(flatten)]
+    pub figures: Replications,
 }
 
 /// Runs `n` (≥ 1) replications of `model` from `seed`, showing each report to `each`.
 pub fn replicate(model: &Model, seed: u64, n: usize, each: impl FnMut(&Report)) -> Replicated {
-    let r = run_replications_with(model, seed, n, each);
+    let figures = run_replications_with(model, seed, n, each);
     Replicated {
-        replications: r.seeds.len(),
-        seeds: r.seeds,
-        throughput_rps: r.throughput_rps,
-        availability: r.availability,
-        mean_ms: r.mean_ms,
-        p50_ms: r.p50_ms,
-        p95_ms: r.p95_ms,
-        p99_ms: r.p99_ms,
+        replications: figures.seeds.len(),
+        figures,
     }
 }
 
@@ -56,7 +40,7 @@ mod tests {
         )
         .expect("a valid scenario");
         let mut runs = 0;
-        let ours = replicate(&model, 11, 3, |_| runs += 1);
+        let ours = replicate(&model, 11, 3, |_| runs += 1).figures;
         let theirs = run_replications(&model, 11, 3);
         assert_eq!(runs, 3);
         assert_eq!(ours.seeds, theirs.seeds);

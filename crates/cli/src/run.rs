@@ -294,18 +294,19 @@ pub fn render_replications(label: &str, s: &Scenario, r: &Replicated) -> String 
             num(e.ci95 * scale, decimals)
         )
     };
+    let f = &r.figures;
     let lines = [
-        ("throughput", ci(&r.throughput_rps, 1.0, 2, " req/s")),
-        ("availability", ci(&r.availability, 100.0, 3, "%")),
-        ("latency mean", ci(&r.mean_ms, 1.0, 2, " ms")),
-        ("latency p50", ci(&r.p50_ms, 1.0, 2, " ms")),
-        ("latency p95", ci(&r.p95_ms, 1.0, 2, " ms")),
-        ("latency p99", ci(&r.p99_ms, 1.0, 2, " ms")),
+        ("throughput", ci(&f.throughput_rps, 1.0, 2, " req/s")),
+        ("availability", ci(&f.availability, 100.0, 3, "%")),
+        ("latency mean", ci(&f.mean_ms, 1.0, 2, " ms")),
+        ("latency p50", ci(&f.p50_ms, 1.0, 2, " ms")),
+        ("latency p95", ci(&f.p95_ms, 1.0, 2, " ms")),
+        ("latency p99", ci(&f.p99_ms, 1.0, 2, " ms")),
     ];
     for (k, v) in lines {
         let _ = writeln!(out, "  {k:<14}{v}");
     }
-    let seeds: Vec<String> = r.seeds.iter().map(u64::to_string).collect();
+    let seeds: Vec<String> = f.seeds.iter().map(u64::to_string).collect();
     let _ = writeln!(
         out,
         "\n(mean ± half-width of the 95% confidence interval, Student's t)"

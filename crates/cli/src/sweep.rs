@@ -7,13 +7,14 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use scaleplay_sim::params::{param_names, COMMON_PARAMS};
+use scaleplay_sim::replicate::run_replications_with;
 use scaleplay_sim::scenario::{Kind, Slo};
 use scaleplay_sim::{capacity, Scenario};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::input;
-use crate::replicate::replicate;
+
 use crate::table::{num, pct, value, Align, Table};
 
 /// Arguments of `scaleplay sweep`.
@@ -137,7 +138,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     for (written, model) in runs {
         let bottleneck = capacity::analyze(&model).bottleneck;
         let mut util = Vec::new();
-        let r = replicate(&model, seed, args.replications as usize, |report| {
+        let r = run_replications_with(&model, seed, args.replications as usize, |report| {
             let u = bottleneck.as_ref().and_then(|b| report.nodes.get(b));
             util.push(u.map_or(0.0, |n| n.utilization));
         });
