@@ -61,6 +61,9 @@ pub(crate) struct Frame {
     pub op: Op,
     /// Kind-specific: the balancer's chosen target index.
     pub aux: u32,
+    /// The latency of the edge the call came over, which the reply travels back (kept here
+    /// so that answering needs no search of the caller's edges).
+    pub hop: Duration,
 }
 
 /// One attempt of a request (a client's try, or a worker's job), with its call stack.
@@ -88,6 +91,8 @@ pub(crate) struct Req {
     pub outcome: Outcome,
     /// The op of the call in transit.
     pub next_op: Op,
+    /// The latency of the edge the call in transit takes (becomes the callee's `Frame::hop`).
+    pub next_hop: Duration,
 }
 
 /// What a client asked for, across its retries.
@@ -154,7 +159,8 @@ pub struct Simulation {
     pub(crate) logicals: Vec<Logical>,
     pub(crate) free_logicals: Vec<u32>,
     pub(crate) clients: Vec<ClientState>,
-    /// Per node: the distributions for reads, writes and everything else.
+    /// Per node: the distributions of its service time for reads, writes and everything
+    /// else (a replica's writes at its primary's speed).
     pub(crate) dists: Vec<[Option<Dist>; 3]>,
     pub(crate) global: Global,
     pub(crate) window: Window,
@@ -277,6 +283,12 @@ impl Simulation {
                 for t in &n.routes.targets {
                     nodes[t.ix()].ext.feeders.push(NodeId(i as u32));
                 }
+            }
+        }
+        for i in 0..model.nodes.len() {
+            if model.nodes[i].kind == Kind::SqlReplica {
+                // A promoted replica takes writes at its primary's speed.
+                dists[i][1] = nodes[i].ext.primary.and_then(|p| dists[p.ix()][1]);
             }
         }
         let mut clients = Vec::new();
