@@ -116,6 +116,8 @@ pub(crate) struct ClientState {
     pub zipf: Zipf,
     /// Cumulative shares of read, write, static, async.
     pub mix_cdf: [f64; 4],
+    /// The request type of a mix of one type only: a choice that needs no draw.
+    pub only_op: Option<Op>,
     pub peak_rps: f64,
     /// `1 / peak_rps`: the mean gap of the Poisson process that is thinned (kept to save a
     /// division per arrival).
@@ -182,6 +184,15 @@ fn calls_nothing(r: &crate::model::Routes) -> bool {
         && r.forward.is_none()
         && r.static_origin.is_none()
         && r.queue.is_none()
+}
+
+/// The request type of a mix whose every other share is zero.
+fn only_request_type(shares: [f64; 4]) -> Option<Op> {
+    let mut nonzero = (0..4).filter(|&k| shares[k] > 0.0);
+    match (nonzero.next(), nonzero.next()) {
+        (Some(k), None) => Some(Op::REQUEST_TYPES[k]),
+        _ => None,
+    }
 }
 
 /// Workers of a node without a concurrency limit (object stores).
@@ -309,6 +320,7 @@ impl Simulation {
                 node: c.0,
                 zipf: Zipf::new(p.users, p.zipf_s),
                 mix_cdf: [m.read, m.read + m.write, m.read + m.write + m.static_, 1.0],
+                only_op: only_request_type([m.read, m.write, m.static_, m.async_]),
                 peak_rps: peak,
                 mean_gap_s: 1.0 / peak,
                 thinned: p.profile != Profile::Constant,
@@ -568,5 +580,18 @@ impl Simulation {
     pub(crate) fn new_latency_histogram() -> Histogram<u64, 3> {
         // 1 µs to 1 h, 3 significant figures.
         Histogram::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mix_of_one_type_needs_no_draw() {
+        assert_eq!(only_request_type([1.0, 0.0, 0.0, 0.0]), Some(Op::Read));
+        assert_eq!(only_request_type([0.0, 0.0, 0.0, 1.0]), Some(Op::Async));
+        assert_eq!(only_request_type([0.5, 0.5, 0.0, 0.0]), None);
+        assert_eq!(only_request_type([0.999_999, 0.0, 0.000_001, 0.0]), None);
     }
 }

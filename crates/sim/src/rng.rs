@@ -114,6 +114,9 @@ impl Zipf {
 
     /// A rank in 1..=n; rank 1 is the most popular.
     pub fn sample(&self, rng: &mut Rng) -> u64 {
+        if self.n <= 1.0 {
+            return 1; // one user: nothing to draw
+        }
         if self.s == 0.0 {
             return 1 + rng.below(self.n as u64);
         }
@@ -166,6 +169,15 @@ fn helper2(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_user_is_always_rank_one_and_costs_no_draw() {
+        for s in [0.0, 1.1] {
+            let mut rng = Rng::new(3);
+            assert_eq!(Zipf::new(1, s).sample(&mut rng), 1);
+            assert_eq!(rng.next_u64(), Rng::new(3).next_u64(), "no draw taken");
+        }
+    }
 
     #[test]
     fn same_seed_same_stream() {

@@ -55,8 +55,13 @@ impl Simulation {
         if self.nodes[node].up_count == 0 {
             return; // the whole user population is offline (its region failed)
         }
-        let u = self.rng.uniform();
-        let op = Op::REQUEST_TYPES[c.mix_cdf.iter().position(|x| u < *x).unwrap_or(0)];
+        let op = match c.only_op {
+            Some(op) => op, // a mix of one request type: nothing to draw
+            None => {
+                let u = self.rng.uniform();
+                Op::REQUEST_TYPES[c.mix_cdf.iter().position(|x| u < *x).unwrap_or(0)]
+            }
+        };
         let user = c.zipf.sample(&mut self.rng);
         let Params::Client(p) = &self.model.nodes[node].params else {
             return;
