@@ -8,6 +8,8 @@
 
 mod events;
 mod faults;
+#[cfg(test)]
+mod floor;
 mod flow;
 pub(crate) mod hash;
 pub(crate) mod histogram;
