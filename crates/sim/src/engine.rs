@@ -279,6 +279,7 @@ impl Simulation {
                 node_up_since: SimTime::ZERO,
                 stats: NodeStats::new(SimTime::ZERO),
                 calls_nothing: calls_nothing(&n.routes),
+                sticky_sessions: matches!(&n.params, Params::Server(p) if p.stateful_sessions),
                 mark: WindowMark::default(),
                 ext,
                 util_series: Vec::new(),

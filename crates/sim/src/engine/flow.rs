@@ -491,12 +491,15 @@ impl Simulation {
         // A crashed or still-booting instance answers "down". A draining one (scaled in: up,
         // no longer active) still serves the requests already on their way to it, as with
         // connection draining; refusing them made scaling in alone produce "down" errors.
-        let i = &self.nodes[n].insts[inst as usize];
+        let s = &self.nodes[n];
+        let i = &s.insts[inst as usize];
         if !i.up || i.booting {
             self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
             return;
         }
-        self.check_session(req, n, inst);
+        if s.sticky_sessions {
+            self.check_session(req, n, inst);
+        }
         let s = &self.nodes[n];
         let i = &s.insts[inst as usize];
         if s.workers == UNLIMITED || i.busy < s.workers {
@@ -512,11 +515,8 @@ impl Simulation {
 
     /// Sticky sessions: a user whose session lived on another (or a crashed) instance loses it.
     fn check_session(&mut self, req: ReqId, n: usize, inst: u32) {
-        let Params::Server(p) = &self.model.nodes[n].params else {
-            return;
-        };
         let r = &self.reqs[req as usize];
-        if !p.stateful_sessions || !matches!(r.op, Op::Read | Op::Write) || r.job.is_some() {
+        if !matches!(r.op, Op::Read | Op::Write) || r.job.is_some() {
             return;
         }
         let user = r.user;
@@ -566,12 +566,12 @@ impl Simulation {
     /// Frees a worker and gives it the next request waiting, if any.
     #[inline(always)]
     pub(crate) fn release(&mut self, n: usize, inst: u32, epoch: u32) {
-        if self.nodes[n].insts[inst as usize].epoch != epoch {
-            return; // the crash already freed every worker of that instance
-        }
         let now = self.now;
         let s = &mut self.nodes[n];
         let i = &mut s.insts[inst as usize];
+        if i.epoch != epoch {
+            return; // the crash already freed every worker of that instance
+        }
         i.busy = i.busy.saturating_sub(1);
         s.busy.down(now);
         if i.up {
