@@ -99,10 +99,33 @@ fn inside_canvas(x: f64, y: f64) -> bool {
     })
 }
 
+/// Whether the key goes to a form control, which handles Space, Delete and the like itself.
 fn typing_in_a_field(ev: &web_sys::KeyboardEvent) -> bool {
     ev.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+/// Whether the key goes to a field that edits text, which keeps its own Ctrl+Z. A checkbox,
+/// a select or a button has no undo of its own: there Ctrl+Z undoes the last edit of the
+/// scenario, such as the tick just made.
+fn editing_text(ev: &web_sys::KeyboardEvent) -> bool {
+    let Some(e) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    match e.tag_name().as_str() {
+        "TEXTAREA" => true,
+        "INPUT" => e.dyn_into::<web_sys::HtmlInputElement>().is_ok_and(|i| {
+            !matches!(
+                i.type_().as_str(),
+                "checkbox" | "radio" | "range" | "color" | "button" | "submit" | "reset" | "file"
+            )
+        }),
+        _ => false,
+    }
 }
 
 /// The node (top-most) under canvas point `p`.
@@ -306,10 +329,10 @@ pub fn Canvas() -> impl IntoView {
         }
     });
     let _keys = window_event_listener(ev::keydown, move |ev| {
-        if typing_in_a_field(&ev) {
-            return;
-        }
         if ev.ctrl_key() || ev.meta_key() {
+            if editing_text(&ev) {
+                return;
+            }
             // Shift turns "z" into "Z"; Ctrl+Y is the Windows habit for redo.
             let done = match ev.key().to_ascii_lowercase().as_str() {
                 "z" if ev.shift_key() => Some(doc.redo()),
@@ -320,6 +343,9 @@ pub fn Canvas() -> impl IntoView {
             if done.is_some() {
                 ev.prevent_default();
             }
+            return;
+        }
+        if typing_in_a_field(&ev) {
             return;
         }
         match ev.key().as_str() {

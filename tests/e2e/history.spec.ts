@@ -136,3 +136,29 @@ test('opening a shared link keeps the previous work one Undo away', async ({ pag
   await expect(app.nodes).toHaveCount(PRESET_NODES['06'].length, { timeout: 30_000 });
   app.expectNoErrors();
 });
+
+test('Ctrl+Z on a ticked checkbox undoes the tick; in a text field it stays the field\'s own', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.selectNode('box');
+  const sessions = app.byTestId('param-stateful_sessions');
+  const ticked = await sessions.isChecked();
+  await sessions.click();
+  await expect(sessions).toBeChecked({ checked: !ticked });
+  await expect(sessions).toBeFocused();
+  await page.keyboard.press('Control+z');
+  await expect(sessions).toBeChecked({ checked: ticked });
+  await page.keyboard.press('Control+Shift+z');
+  await expect(sessions).toBeChecked({ checked: !ticked });
+
+  // Typing in the name field and pressing Ctrl+Z there is the field's business: the scenario
+  // keeps the tick (no scenario undo happens).
+  const name = app.byTestId('node-name');
+  await name.click();
+  await name.press('End');
+  await name.pressSequentially('x');
+  await page.keyboard.press('Control+z');
+  await expect(sessions).toBeChecked({ checked: !ticked });
+  app.expectNoErrors();
+});
