@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use scaleplay_sim::params::{param_names, COMMON_PARAMS};
+use scaleplay_sim::params::{param_names, COMMON_PARAMS, WHOLE_NUMBER_PARAMS};
 use scaleplay_sim::replicate::run_replications_with;
 use scaleplay_sim::scenario::{Kind, Slo};
 use scaleplay_sim::{capacity, Scenario};
@@ -120,9 +120,14 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let target = Target::resolve(&base, &src.label, &args.param)?;
     let seed = args.seed.unwrap_or(base.seed);
 
+    let mut values = spread(args.from, args.to, args.steps as usize);
+    if target.whole() {
+        values = whole_values(&args.param, args.from, args.to, &values)?;
+    }
+
     // Build every model first, so a value the scenario cannot take fails before hours of runs.
     let mut runs = Vec::new();
-    for v in spread(args.from, args.to, args.steps as usize) {
+    for v in values {
         let mut s = base.clone();
         let written = target.set(&mut s, v)?;
         let model = input::validate(&src.label, &s)
@@ -271,6 +276,29 @@ fn spread(from: f64, to: f64, k: usize) -> Vec<f64> {
         .collect()
 }
 
+/// `values` of a param that takes whole numbers, rounded to them and without repeats (1 to 8
+/// in 4 steps is 1, 3, 6, 8). The ends must be whole already: they are what the user asked for.
+fn whole_values(param: &str, from: f64, to: f64, values: &[f64]) -> Result<Vec<f64>> {
+    for (flag, v) in [("--from", from), ("--to", to)] {
+        if v.fract() != 0.0 {
+            bail!(
+                "{param} takes whole numbers, and {flag} {} is not one",
+                value(v)
+            );
+        }
+    }
+    let mut whole: Vec<f64> = values.iter().map(|v| v.round()).collect();
+    whole.dedup();
+    if whole.as_slice() != values {
+        let list: Vec<String> = whole.iter().map(|v| value(*v)).collect();
+        crate::note(&format!(
+            "note: {param} takes whole numbers; the values are rounded to {}",
+            list.join(", ")
+        ));
+    }
+    Ok(whole)
+}
+
 /// The node param a sweep sets.
 #[derive(Debug)]
 struct Target {
@@ -316,6 +344,11 @@ impl Target {
             }
         }
         Ok(Target { node, path })
+    }
+
+    /// The param takes whole numbers (a count such as `workers`), not a key inside one.
+    fn whole(&self) -> bool {
+        self.path.len() == 1 && WHOLE_NUMBER_PARAMS.contains(&self.path[0].as_str())
     }
 
     /// Writes `v` into the scenario and returns the JSON written: a whole value is written as

@@ -493,6 +493,48 @@ mod sweep {
     }
 
     #[test]
+    fn values_of_a_count_are_rounded_to_whole_numbers() {
+        let dir = TempDir::new("sweep-rounded");
+        let file = dir.write("busy.json", single_server_at(200));
+        let args = [
+            "sweep",
+            &file,
+            "--param",
+            "box.workers",
+            "--from",
+            "1",
+            "--to",
+            "3",
+            "--steps",
+            "5",
+            "--duration",
+            "20",
+            "--json",
+        ];
+        let out = scaleplay(&args);
+        ok(&out);
+        // 1, 1.5, 2, 2.5, 3 become 1, 2, 3 (halves round away from zero, repeats go), and
+        // the user is told so.
+        let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let values: Vec<&Value> = v["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| &r["value"])
+            .collect();
+        assert_eq!(
+            values,
+            [1, 2, 3].map(Value::from).iter().collect::<Vec<_>>()
+        );
+        assert!(
+            out.stderr
+                .contains("box.workers takes whole numbers; the values are rounded to 1, 2, 3"),
+            "{}",
+            out.stderr
+        );
+    }
+
+    #[test]
     fn without_an_slo_availability_decides() {
         let dir = TempDir::new("sweep-no-slo");
         let mut v: Value = serde_json::from_str(&preset_text(SINGLE)).expect("JSON");
@@ -679,7 +721,12 @@ mod errors {
             2,
             "with box.workers = 0",
         );
-        fails(&sweep("box.workers", "1.5", "2"), b"", 2, "workers");
+        fails(
+            &sweep("box.workers", "1.5", "2"),
+            b"",
+            2,
+            "box.workers takes whole numbers, and --from 1.5 is not one",
+        );
         fails(
             &[&sweep("box.workers", "1", "2")[..], &["--steps", "1"]].concat(),
             b"",

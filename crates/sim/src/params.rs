@@ -696,6 +696,22 @@ pub fn param_names(kind: Kind) -> &'static [&'static str] {
 /// Params every kind accepts.
 pub const COMMON_PARAMS: [&str; 2] = ["mtbf_s", "mttr_s"];
 
+/// Params that count things, so they take whole numbers, in whichever kind has them (a test
+/// checks this against what each kind's params accept). The inspector steps them by one and
+/// `scaleplay sweep` rounds its values to them.
+pub const WHOLE_NUMBER_PARAMS: [&str; 10] = [
+    "instances",
+    "workers",
+    "users",
+    "retries",
+    "capacity_keys",
+    "queue",
+    "max_depth",
+    "max_connections",
+    "partitions",
+    "max_attempts",
+];
+
 /// Deserializes the params object of a node of `kind`.
 pub fn parse(kind: Kind, value: &serde_json::Value) -> Result<Params, serde_json::Error> {
     use serde_json::from_value as from;
@@ -956,5 +972,31 @@ impl Checker<'_> {
         }
         self.range("autoscale.cooldown_s", a.cooldown_s, 0.0, 86_400.0, false);
         self.range("autoscale.boot_s", a.boot_s, 0.0, 86_400.0, true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_number_params_are_exactly_the_ones_that_refuse_fractions() {
+        let one = |name: &str, v: serde_json::Value| serde_json::json!({ name: v });
+        let mut seen = Vec::new();
+        for kind in Kind::ALL {
+            for &name in param_names(kind) {
+                // Only numeric params: those that take a plain 2.
+                if parse(kind, &one(name, 2.into())).is_err() {
+                    continue;
+                }
+                let whole = WHOLE_NUMBER_PARAMS.contains(&name);
+                let fraction = parse(kind, &one(name, 2.5.into()));
+                assert_eq!(fraction.is_err(), whole, "{} {name}", kind.as_str());
+                seen.push(name);
+            }
+        }
+        for name in WHOLE_NUMBER_PARAMS {
+            assert!(seen.contains(&name), "{name} is no kind's numeric param");
+        }
     }
 }

@@ -6,6 +6,7 @@ use scaleplay_sim::params::{
     param_names, Autoscale, CacheParams, CdnParams, ClientParams, DnsParams, LbParams, Mix,
     NosqlParams, ObjectStoreParams, QueueParams, Reliability, ServerParams, SessionStoreParams,
     ShardRouterParams, SqlPrimaryParams, SqlReplicaParams, WorkerPoolParams, COMMON_PARAMS,
+    WHOLE_NUMBER_PARAMS,
 };
 use scaleplay_sim::report::NodeReport;
 use scaleplay_sim::scenario::Kind;
@@ -62,20 +63,6 @@ pub const STRATEGIES: &[&str] = &["hash_mod", "consistent_hash", "range"];
 pub const DISTS: &[&str] = &["exp", "const", "lognormal", "uniform"];
 /// The shares of a `mix`, in the order shown.
 pub const MIX_SHARES: [&str; 4] = ["read", "write", "static", "async"];
-
-/// Params that count things, so they take whole numbers.
-const INTEGER_PARAMS: &[&str] = &[
-    "instances",
-    "workers",
-    "users",
-    "retries",
-    "capacity_keys",
-    "queue",
-    "max_depth",
-    "max_connections",
-    "partitions",
-    "max_attempts",
-];
 
 /// Optional limits whose absence means "no limit" rather than "none".
 const LIMITS: &[&str] = &["queue", "timeout_ms", "max_depth", "max_connections"];
@@ -154,7 +141,7 @@ pub fn control(kind: Kind, name: &str) -> Control {
         },
         _ => Control::Number {
             unit: unit(kind, name),
-            integer: INTEGER_PARAMS.contains(&name),
+            integer: WHOLE_NUMBER_PARAMS.contains(&name),
         },
     }
 }
