@@ -207,13 +207,14 @@ fn render(
         n => format!("mean of {n} runs per value"),
     };
     // Writing to a String cannot fail.
+    // The values run, which rounding to whole numbers may make fewer than `--steps`.
     let _ = writeln!(
         out,
-        "Sweep of {} in {name}: {} to {} in {} steps; seed {seed}, {runs}",
+        "Sweep of {} in {name}: {} to {}, {} values; seed {seed}, {runs}",
         args.param,
         value(args.from),
         value(args.to),
-        args.steps
+        rows.len()
     );
     let slo = Slo {
         p99_ms: criterion.p99_ms,

@@ -532,6 +532,15 @@ mod sweep {
             "{}",
             out.stderr
         );
+        // The table's header counts the values run, not the steps asked for.
+        let out = scaleplay(&args[..args.len() - 1]);
+        ok(&out);
+        assert!(
+            out.stdout
+                .starts_with("Sweep of box.workers in Single server: 1 to 3, 3 values;"),
+            "{}",
+            out.stdout
+        );
     }
 
     #[test]
