@@ -99,21 +99,22 @@ fn inside_canvas(x: f64, y: f64) -> bool {
     })
 }
 
-/// Whether the key goes to a form control, which handles Space, Delete and the like itself.
-fn typing_in_a_field(ev: &web_sys::KeyboardEvent) -> bool {
+/// The element a key event is aimed at.
+fn key_target(ev: &web_sys::KeyboardEvent) -> Option<web_sys::Element> {
     ev.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+/// Whether the key goes to a form control, which handles Space, Delete and the like itself.
+fn typing_in_a_field(ev: &web_sys::KeyboardEvent) -> bool {
+    key_target(ev).is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
 }
 
 /// Whether the key goes to a field that edits text, which keeps its own Ctrl+Z. A checkbox,
 /// a select or a button has no undo of its own: there Ctrl+Z undoes the last edit of the
 /// scenario, such as the tick just made.
 fn editing_text(ev: &web_sys::KeyboardEvent) -> bool {
-    let Some(e) = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    else {
+    let Some(e) = key_target(ev) else {
         return false;
     };
     match e.tag_name().as_str() {

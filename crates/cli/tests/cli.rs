@@ -92,6 +92,30 @@ fn single_server_at(rps: u64) -> String {
     v.to_string()
 }
 
+/// `scaleplay sweep FILE --param PARAM --from A --to B --steps K`, 20 simulated seconds per value.
+fn sweep_args<'a>(
+    file: &'a str,
+    param: &'a str,
+    from: &'a str,
+    to: &'a str,
+    steps: &'a str,
+) -> Vec<&'a str> {
+    vec![
+        "sweep",
+        file,
+        "--param",
+        param,
+        "--from",
+        from,
+        "--to",
+        to,
+        "--steps",
+        steps,
+        "--duration",
+        "20",
+    ]
+}
+
 fn ok(out: &Out) {
     assert_eq!(
         out.code, 0,
@@ -395,20 +419,7 @@ mod sweep {
         let dir = TempDir::new("sweep-rps");
         let file = dir.write(SINGLE, preset_text(SINGLE));
         // The box saturates at 666.7 req/s: 100 and 400 are fine, 700 and 1000 are not.
-        let out = scaleplay(&[
-            "sweep",
-            &file,
-            "--param",
-            "users.rps",
-            "--from",
-            "100",
-            "--to",
-            "1000",
-            "--steps",
-            "4",
-            "--duration",
-            "20",
-        ]);
+        let out = scaleplay(&sweep_args(&file, "users.rps", "100", "1000", "4"));
         ok(&out);
         let text = &out.stdout;
         assert!(
@@ -451,20 +462,7 @@ mod sweep {
         let dir = TempDir::new("sweep-workers");
         // At 200 req/s of 12 ms work, 1 or 2 workers are overloaded; 4 are 60% busy.
         let file = dir.write("busy.json", single_server_at(200));
-        let args = [
-            "sweep",
-            &file,
-            "--param",
-            "box.workers",
-            "--from",
-            "1",
-            "--to",
-            "4",
-            "--steps",
-            "4",
-            "--duration",
-            "20",
-        ];
+        let args = sweep_args(&file, "box.workers", "1", "4", "4");
         let out = scaleplay(&args);
         ok(&out);
         assert!(
@@ -496,22 +494,8 @@ mod sweep {
     fn values_of_a_count_are_rounded_to_whole_numbers() {
         let dir = TempDir::new("sweep-rounded");
         let file = dir.write("busy.json", single_server_at(200));
-        let args = [
-            "sweep",
-            &file,
-            "--param",
-            "box.workers",
-            "--from",
-            "1",
-            "--to",
-            "3",
-            "--steps",
-            "5",
-            "--duration",
-            "20",
-            "--json",
-        ];
-        let out = scaleplay(&args);
+        let args = sweep_args(&file, "box.workers", "1", "3", "5");
+        let out = scaleplay(&[&args[..], &["--json"]].concat());
         ok(&out);
         // 1, 1.5, 2, 2.5, 3 become 1, 2, 3 (halves round away from zero, repeats go), and
         // the user is told so.
@@ -533,7 +517,7 @@ mod sweep {
             out.stderr
         );
         // The table's header counts the values run, not the steps asked for.
-        let out = scaleplay(&args[..args.len() - 1]);
+        let out = scaleplay(&args);
         ok(&out);
         assert!(
             out.stdout
@@ -695,22 +679,7 @@ mod errors {
         );
         fails(&["run"], b"", 2, "FILE");
         fails(&["bogus"], b"", 2, "bogus");
-        let sweep = |param: &'static str, from: &'static str, to: &'static str| {
-            vec![
-                "sweep",
-                f,
-                "--param",
-                param,
-                "--from",
-                from,
-                "--to",
-                to,
-                "--steps",
-                "2",
-                "--duration",
-                "20",
-            ]
-        };
+        let sweep = |param, from, to| sweep_args(f, param, from, to, "2");
         fails(
             &sweep("web.workers", "1", "2"),
             b"",

@@ -97,6 +97,15 @@ pub(crate) struct Req {
     pub next_hop: Duration,
 }
 
+impl Req {
+    /// The attempt is its client's whole request: no [`Logical`], no client frame. A job's
+    /// `logical` is whatever the slot held before (jobs have no client), hence the check.
+    #[inline]
+    pub fn is_direct(&self) -> bool {
+        self.logical == DIRECT && self.job.is_none()
+    }
+}
+
 /// What a client asked for, across its retries.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Logical {

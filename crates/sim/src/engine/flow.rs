@@ -212,9 +212,9 @@ impl Simulation {
         let r = &self.reqs[req as usize];
         let (abandoned, outcome, logical, lgen) =
             (r.abandoned, r.outcome, r.logical, r.logical_gen);
-        let (start, counted) = (r.start, r.counted);
+        let (start, counted, direct) = (r.start, r.counted, r.is_direct());
         self.free_req(req);
-        if logical == DIRECT {
+        if direct {
             // The whole request (never abandoned: its client has no timeout). As
             // `logical_done` after `attempt_failed` without retries left.
             let failure = match outcome {
@@ -339,7 +339,7 @@ impl Simulation {
         r.outcome = outcome;
         // With no frame left, only a direct request has a caller: its client, which has no
         // frame of its own (see `on_arrival`).
-        if r.frames.is_empty() && !(r.logical == DIRECT && r.job.is_none()) {
+        if r.frames.is_empty() && !r.is_direct() {
             return;
         }
         // The reply travels the edge the call came over (`Frame::hop`).
@@ -357,8 +357,7 @@ impl Simulation {
     pub(crate) fn on_reply(&mut self, req: ReqId) {
         let Some(top) = self.reqs[req as usize].frames.last().copied() else {
             // A direct request's answer reached its client (see `respond`).
-            let r = &self.reqs[req as usize];
-            if r.logical == DIRECT && r.job.is_none() {
+            if self.reqs[req as usize].is_direct() {
                 self.finish_attempt(req);
             }
             return;
