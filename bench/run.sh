@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Scaleplay benchmarks (see BENCHMARKS.md). Run from anywhere: bash bench/run.sh
-#  1. M/M/4, 1 M customers: scaleplay vs SimPy (customers/s, ratio, target >= 200x),
+#  1. M/M/4, 1 M customers: scaleplay vs SimPy (customers/s, ratio, target >= 200x), and
+#     the same model by a loop written for it alone (the "floor", engine/floor.rs);
 #     both mean responses checked against the Erlang-C analytic value.
 #  2. Preset 10 (scenarios/10-millions.json) stretched to 1 M and 2 M expected
 #     client requests: wall time, peak RSS, requests/s; linear time, flat memory?
@@ -73,11 +74,27 @@ done
 SP_WALL=$(median "${walls[@]}")
 SP_CPU=$(median "${cpus[@]}")
 
-"$PY" - "$OUT/mm4-simpy.json" "$OUT/mm4-scaleplay.json" "$SP_WALL" "$SP_CPU" "$OUT/mm4-result.json" <<'EOF'
+# The same model by a loop written for it alone (crates/sim/src/engine/floor.rs): how fast any
+# engine built from these parts could go, to set the ratio against.
+echo "-- the floor (crates/sim/src/engine/floor.rs), $REPS runs"
+cargo test --release -q -p scaleplay-sim --lib floor --no-run 2>/dev/null
+floors=(); engines=()
+for i in $(seq "$REPS"); do
+  out=$(cargo test --release -q -p scaleplay-sim --lib floor -- --ignored --nocapture 2>/dev/null)
+  floor_ns=$(printf '%s\n' "$out" | sed -nE 's/^floor: .* = ([0-9.]+) ns per customer$/\1/p')
+  engine_ns=$(printf '%s\n' "$out" | sed -nE 's/^engine: .* = ([0-9.]+) ns per customer.*/\1/p')
+  echo "   run $i: floor ${floor_ns} ns, engine ${engine_ns} ns per customer"
+  floors+=("$floor_ns"); engines+=("$engine_ns")
+done
+FLOOR_NS=$(median "${floors[@]}")
+ENGINE_NS=$(median "${engines[@]}")
+
+"$PY" - "$OUT/mm4-simpy.json" "$OUT/mm4-scaleplay.json" "$SP_WALL" "$SP_CPU" "$OUT/mm4-result.json" "$FLOOR_NS" "$ENGINE_NS" <<'EOF'
 import json, math, sys
 simpy = json.load(open(sys.argv[1]))
 report = json.load(open(sys.argv[2]))
 sp_wall, sp_cpu = float(sys.argv[3]), float(sys.argv[4])
+floor_ns, engine_ns = float(sys.argv[6]), float(sys.argv[7])
 
 # Erlang C: M/M/c mean response time W = Wq + 1/mu, Wq = C(c, a) / (c mu - lambda)
 lam, mu, c = 3.2, 1.0, 4
@@ -105,9 +122,16 @@ print(f"scaleplay/SimPy (wall, median of scaleplay runs, incl. process start): {
 print(f"scaleplay/SimPy (CPU time, less sensitive to a busy machine):         {cpu_ratio:.0f}x")
 ok = all(abs(m / w - 1) < 0.03 for m in (sp_mean, simpy["mean_response_s"]))
 print(f"sanity: both means within 3% of Erlang C: {'yes' if ok else 'NO'}")
+floor_ratio = 1e9 / floor_ns / py_rate
+print(f"the engine alone (median {engine_ns:.1f} ns per customer, no process start or parsing): "
+      f"{1e9 / engine_ns / py_rate:.0f}x SimPy")
+print(f"the floor (median {floor_ns:.1f} ns per customer): {floor_ratio:.0f}x SimPy; "
+      f"200x needs {1e9 / (200 * py_rate):.1f} ns per customer")
 json.dump({"simpy": simpy, "scaleplay": {"customers": sp_n, "wall_s": sp_wall, "cpu_s": sp_cpu,
            "customers_per_s": sp_rate, "mean_response_s": sp_mean, "events": report["run"]["events"]},
-           "erlang_c_mean_s": w, "ratio_wall": ratio, "ratio_cpu": cpu_ratio},
+           "erlang_c_mean_s": w, "ratio_wall": ratio, "ratio_cpu": cpu_ratio,
+           "floor_ns_per_customer": floor_ns, "engine_ns_per_customer": engine_ns,
+           "ratio_floor": floor_ratio},
           open(sys.argv[5], "w"), indent=1)
 EOF
 
