@@ -154,18 +154,7 @@ until ready; do
 done
 
 for target in 1000000 2000000; do
-  "$PY" - "$PRESET" "$target" "$OUT/p10-$target.json" <<'EOF'
-import json, sys
-scn = json.load(open(sys.argv[1]))
-target = int(sys.argv[2])
-rps = sum(n["params"]["rps"] for n in scn["nodes"] if n["kind"] == "client")
-scn["duration_s"] = target / rps
-if scn.get("warmup_s", 0) >= scn["duration_s"]:
-    scn["warmup_s"] = 0
-json.dump(scn, open(sys.argv[3], "w"), indent=1)
-print(f"   {sys.argv[3]}: client rps {rps:g} x duration {scn['duration_s']:g} s "
-      f"= {target:,} expected requests (warmup {scn.get('warmup_s', 0)} s)")
-EOF
+  "$PY" "$BENCH/stretch.py" "$PRESET" "$target" "$OUT/p10-$target.json"
 done
 
 declare -A P_WALL P_CPU P_RSS

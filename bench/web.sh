@@ -109,18 +109,7 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "== 1. Preset 10 at ~1 M requests, seed $SEED: native vs wasm in Chromium"
 SCN="$OUT/web-p10-$TARGET_REQUESTS.json"
-python3 - "$PRESET" "$TARGET_REQUESTS" "$SCN" <<'EOF'
-import json, sys
-scn = json.load(open(sys.argv[1]))
-target = int(sys.argv[2])
-rps = sum(n["params"]["rps"] for n in scn["nodes"] if n["kind"] == "client")
-scn["duration_s"] = target / rps
-if scn.get("warmup_s", 0) >= scn["duration_s"]:
-    scn["warmup_s"] = 0
-json.dump(scn, open(sys.argv[3], "w"), indent=1)
-print(f"   {sys.argv[3]}: client rps {rps:g} x duration {scn['duration_s']:g} s "
-      f"= {target:,} expected requests (warmup {scn.get('warmup_s', 0)} s)")
-EOF
+python3 "$BENCH/stretch.py" "$PRESET" "$TARGET_REQUESTS" "$SCN"
 
 ENGINE_DIR=$(mktemp -d)
 TMPS+=("$ENGINE_DIR")
