@@ -425,7 +425,8 @@ pub enum Eviction {
 pub struct CacheParams {
     /// Keys held per instance.
     pub capacity_keys: u64,
-    /// Entry lifetime; forever when omitted.
+    /// Entry lifetime: 300 s when omitted, forever when `null` (entries then leave only by
+    /// eviction or invalidation).
     pub ttl_s: Option<f64>,
     /// Which key goes when full.
     pub eviction: Eviction,
@@ -998,5 +999,16 @@ mod tests {
         for name in WHOLE_NUMBER_PARAMS {
             assert!(seen.contains(&name), "{name} is no kind's numeric param");
         }
+    }
+
+    #[test]
+    fn a_cache_ttl_is_300_s_when_omitted_and_forever_when_null() {
+        let ttl = |v: serde_json::Value| match parse(Kind::Cache, &v) {
+            Ok(Params::Cache(p)) => p.ttl_s,
+            other => panic!("not cache params: {other:?}"),
+        };
+        assert_eq!(ttl(serde_json::json!({})), Some(300.0));
+        assert_eq!(ttl(serde_json::json!({ "ttl_s": null })), None);
+        assert_eq!(ttl(serde_json::json!({ "ttl_s": 5 })), Some(5.0));
     }
 }
