@@ -1,4 +1,5 @@
-//! The top bar: presets, run / pause / reset, progress, duration, speed and seed.
+//! The top bar: presets, run / pause / reset, progress, duration, speed and seed, undo / redo,
+//! and the share link.
 
 use leptos::prelude::*;
 use scaleplay_sim::{presets, validate};
@@ -16,6 +17,14 @@ pub fn RunBar() -> impl IntoView {
     let analysis = expect_context::<Analysis>().0;
     let selection = expect_context::<Selection>().0;
     let share_link = RwSignal::new(None::<String>);
+    // Whether the browser let the link onto the clipboard (None until it has answered).
+    let copied = RwSignal::new(None::<bool>);
+    // A shown link is the scenario as it was when Share was pressed: an edit makes it stale,
+    // so it goes (and Share makes a new one).
+    Effect::new(move |_| {
+        doc.0.track();
+        share_link.set(None);
+    });
     let invalid = move || !analysis.with(|a| a.problems.is_empty());
     let status = run.status;
     let preset_items = presets::all()
@@ -105,28 +114,65 @@ pub fn RunBar() -> impl IntoView {
                 disabled=move || doc.2.with(|h| h.redo_len() == 0)
                 on:click=move |_| { doc.redo(); }>"Redo"</button>
             <button data-testid="share" title="Copy a link that opens this exact scenario" on:click=move |_| {
-                share_link.set(Some(make_share_link(doc)));
+                share_link.set(Some(make_share_link(doc, copied)));
             }>"Share"</button>
             {move || share_link.get().map(|link| view! {
-                <input class="share-link" data-testid="share-link" readonly prop:value=link
-                    on:focus=move |ev| select_all(&ev)/>
+                <SharePopover link=link copied=copied on_close=move || share_link.set(None)/>
             })}
         </header>
     }
 }
 
-/// The URL that opens this exact scenario, copied to the clipboard (the clipboard may be refused;
-/// the link is also shown in a text field). The address bar is left alone, so that a reload still
-/// shows the autosaved work.
-fn make_share_link(doc: Doc) -> String {
+/// The link under the run bar: says whether it reached the clipboard, shows it to copy by hand,
+/// and closes with its button or Escape. It floats over the canvas rather than sitting in the
+/// bar, so a long link never wraps the bar onto a second line.
+#[component]
+fn SharePopover(
+    link: String,
+    copied: RwSignal<Option<bool>>,
+    on_close: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let input = NodeRef::<leptos::html::Input>::new();
+    // Focused and selected as it opens, so Ctrl+C copies it at once. The link is the input's
+    // `value` attribute, there from the start: a `prop:value` set later would collapse the
+    // selection.
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+            el.select();
+        }
+    });
+    view! {
+        <div class="share-popover" role="dialog" aria-label="Share link" data-testid="share-popover"
+            on:keydown=move |ev| if ev.key() == "Escape" { on_close() }>
+            <p data-testid="share-status">{move || match copied.get() {
+                Some(true) => "Copied to the clipboard. Anyone who opens it gets this exact scenario and seed.",
+                Some(false) => "The browser did not allow copying: copy the link below. Anyone who opens it gets this exact scenario and seed.",
+                None => "Anyone who opens this link gets this exact scenario and seed.",
+            }}</p>
+            <input class="share-link" data-testid="share-link" readonly value=link node_ref=input
+                on:focus=move |ev| select_all(&ev)/>
+            <button data-testid="share-close" on:click=move |_| on_close()>"Close"</button>
+        </div>
+    }
+}
+
+/// The URL that opens this exact scenario, copied to the clipboard (the clipboard may be refused:
+/// `copied` says which, and the link is also shown in a text field). The address bar is left
+/// alone, so that a reload still shows the autosaved work.
+fn make_share_link(doc: Doc, copied: RwSignal<Option<bool>>) -> String {
     let fragment = doc.0.with_untracked(crate::share::encode);
     let Some(window) = web_sys::window() else {
         return format!("#{fragment}");
     };
     let origin = window.location().origin().unwrap_or_default();
     let url = format!("{origin}{}#{fragment}", crate::page_path());
-    // The promise is dropped: a refused clipboard leaves the visible text field to copy from.
-    let _ = window.navigator().clipboard().write_text(&url);
+    copied.set(None);
+    let promise = window.navigator().clipboard().write_text(&url);
+    wasm_bindgen_futures::spawn_local(async move {
+        let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+        copied.set(Some(ok));
+    });
     url
 }
 

@@ -51,3 +51,40 @@ test('a truncated or hostile link shows a banner and the app keeps the previous 
   await app.waitForRunDone();
   expect((await app.summary()).throughput).toBeGreaterThan(0);
 });
+
+test('the share link opens under the run bar without moving it, and closes', async ({ page }) => {
+  // At the default 1280 px width, the bar keeps one line with the link shown.
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  const bar = page.locator('header.runbar');
+  const before = await bar.boundingBox();
+  await app.byTestId('share').click();
+  const popover = app.byTestId('share-popover');
+  await expect(popover).toBeVisible();
+  expect(await bar.boundingBox()).toEqual(before);
+  // The link is focused and selected, ready for Ctrl+C; the status says what became of it.
+  await expect(app.byTestId('share-link')).toBeFocused();
+  const selected = await app.byTestId('share-link').evaluate((el: HTMLInputElement) =>
+    el.value.slice(el.selectionStart ?? 0, el.selectionEnd ?? 0));
+  expect(selected).toContain('#s=1.');
+  expect(selected).toEqual(await app.byTestId('share-link').inputValue());
+  await expect(app.byTestId('share-status')).toContainText('exact scenario and seed');
+  // Escape closes it; so does its button.
+  await page.keyboard.press('Escape');
+  await expect(popover).toHaveCount(0);
+  await app.byTestId('share').click();
+  await app.byTestId('share-close').click();
+  await expect(popover).toHaveCount(0);
+  // An edit makes a shown link stale, so it goes.
+  await app.byTestId('share').click();
+  await expect(popover).toBeVisible();
+  await app.byTestId('setting-seed').fill('99');
+  await app.byTestId('setting-seed').press('Enter');
+  await expect(popover).toHaveCount(0);
+  await app.byTestId('share').click();
+  const link = await app.byTestId('share-link').inputValue();
+  await page.goto('about:blank');
+  await page.goto(link);
+  await expect(app.byTestId('setting-seed')).toHaveValue('99');
+});
