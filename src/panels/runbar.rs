@@ -133,23 +133,25 @@ fn SharePopover(
     on_close: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let input = NodeRef::<leptos::html::Input>::new();
-    // Focused and selected as it opens, so Ctrl+C copies it at once. The link is the input's
-    // `value` attribute, there from the start: a `prop:value` set later would collapse the
-    // selection.
+    // Focused as it opens, which selects it (`select_all`), so Ctrl+C copies it at once. The
+    // link is the input's `value` attribute, there from the start: a `prop:value` set later
+    // would collapse the selection.
     Effect::new(move |_| {
         if let Some(el) = input.get() {
             let _ = el.focus();
-            el.select();
         }
     });
     view! {
         <div class="share-popover" role="dialog" aria-label="Share link" data-testid="share-popover"
             on:keydown=move |ev| if ev.key() == "Escape" { on_close() }>
-            <p data-testid="share-status">{move || match copied.get() {
-                Some(true) => "Copied to the clipboard. Anyone who opens it gets this exact scenario and seed.",
-                Some(false) => "The browser did not allow copying: copy the link below. Anyone who opens it gets this exact scenario and seed.",
-                None => "Anyone who opens this link gets this exact scenario and seed.",
-            }}</p>
+            <p data-testid="share-status">
+                {move || match copied.get() {
+                    Some(true) => "Copied to the clipboard. ",
+                    Some(false) => "The browser did not allow copying: copy the link below. ",
+                    None => "",
+                }}
+                "Anyone who opens this link gets this exact scenario and seed."
+            </p>
             <input class="share-link" data-testid="share-link" readonly value=link node_ref=input
                 on:focus=move |ev| select_all(&ev)/>
             <button data-testid="share-close" on:click=move |_| on_close()>"Close"</button>
