@@ -21,11 +21,13 @@ pub enum Edit {
         nodes: Vec<String>,
         edges: Vec<(String, String)>,
     },
-    /// Set (or with `Value::Null`, remove) a param of a node.
+    /// Set a param of a node: `Some` stores the value, an explicit `null` too (a cache's
+    /// `ttl_s: null` means its entries never expire, unlike an omitted `ttl_s`); `None` removes
+    /// the key, so the kind's default applies.
     SetParam {
         node: String,
         key: String,
-        value: Value,
+        value: Option<Value>,
     },
     /// Rename a node or move it to another data center.
     SetNodeField {
@@ -113,11 +115,10 @@ pub fn apply(s: &mut Scenario, edit: Edit) -> Result<(), String> {
         }
         Edit::SetParam { node, key, value } => {
             let n = node_mut(s, &node)?;
-            if value.is_null() {
-                n.params.remove(&key);
-            } else {
-                n.params.insert(key, value);
-            }
+            match value {
+                Some(value) => n.params.insert(key, value),
+                None => n.params.remove(&key),
+            };
         }
         Edit::SetNodeField { node, field, value } => {
             let n = node_mut(s, &node)?;
@@ -312,15 +313,18 @@ mod tests {
             },
         )
         .unwrap();
-        let set = |k: &str, v: Value| Edit::SetParam {
+        let set = |k: &str, v: Option<Value>| Edit::SetParam {
             node: "server".into(),
             key: k.into(),
             value: v,
         };
-        apply(&mut s, set("workers", Value::from(4))).unwrap();
+        apply(&mut s, set("workers", Some(Value::from(4)))).unwrap();
         assert_eq!(s.nodes[0].params["workers"], 4);
-        apply(&mut s, set("workers", Value::Null)).unwrap();
+        apply(&mut s, set("workers", None)).unwrap();
         assert!(s.nodes[0].params.is_empty());
+        // An explicit null is stored, not taken for "remove".
+        apply(&mut s, set("ttl_s", Some(Value::Null))).unwrap();
+        assert_eq!(s.nodes[0].params.get("ttl_s"), Some(&Value::Null));
         apply(
             &mut s,
             Edit::SetSetting {

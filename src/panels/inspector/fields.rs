@@ -26,6 +26,9 @@ pub enum Control {
     },
     /// A checkbox.
     Toggle,
+    /// A lifetime in seconds that may also be "never" (an explicit `null`, which is not the
+    /// same as omitting it): a cache's `ttl_s`.
+    Lifetime,
     /// A select of these values.
     Choice(&'static [&'static str]),
     /// A service-time distribution: dist select plus mean / cv / min / max.
@@ -130,6 +133,7 @@ pub fn unit(kind: Kind, name: &str) -> &'static str {
 pub fn control(kind: Kind, name: &str) -> Control {
     match name {
         "geo" | "blocking" | "stateful_sessions" => Control::Toggle,
+        "ttl_s" => Control::Lifetime,
         "profile" => Control::Choice(PROFILES),
         "algorithm" => Control::Choice(ALGORITHMS),
         "eviction" => Control::Choice(EVICTIONS),
@@ -173,6 +177,11 @@ pub fn number_text(value: Option<&Value>) -> String {
         Some(Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
     }
+}
+
+/// Whether a lifetime is "never": stored as an explicit `null`, not omitted.
+pub fn never_expires(value: Option<&Value>) -> bool {
+    matches!(value, Some(Value::Null))
 }
 
 /// The placeholder of a number input: its default, or what omitting it means.
@@ -577,6 +586,7 @@ mod tests {
                             || (f.default.is_u64() == integer && f.default.is_number())
                     }
                     Control::Toggle => f.default.is_boolean(),
+                    Control::Lifetime => f.default.is_number(),
                     Control::Choice(options) => {
                         f.default.as_str().is_some_and(|d| options.contains(&d))
                     }
@@ -674,6 +684,13 @@ mod tests {
         assert_eq!(placeholder("ttl_s", &json!(300.0)), "300");
         assert_eq!(choice_text(None, &json!("lru")), "lru");
         assert_eq!(choice_text(Some(&json!("lfu")), &json!("lru")), "lfu");
+        assert_eq!(control(Kind::Cache, "ttl_s"), Control::Lifetime);
+        assert!(never_expires(Some(&Value::Null)));
+        assert!(
+            !never_expires(None),
+            "omitted is the default lifetime, not never"
+        );
+        assert!(!never_expires(Some(&json!(60))));
         assert!(toggle_on(None, &json!(true)));
         assert!(!toggle_on(Some(&json!(false)), &json!(true)));
     }

@@ -42,12 +42,23 @@ fn param_memo(doc: Doc, node: StoredValue<String>, name: &'static str) -> Memo<O
     })
 }
 
-/// Writes `value` (Null removes) to the param `key`.
+/// Writes `value` to the param `key`; `Null` (an emptied input) removes it, so the default
+/// applies.
 fn set_param(doc: Doc, node: StoredValue<String>, key: &str, value: Value) {
+    let value = (!value.is_null()).then_some(value);
     doc.apply(Edit::SetParam {
         node: node.get_value(),
         key: key.to_string(),
         value,
+    });
+}
+
+/// Stores an explicit `null` in the param `key` (for `ttl_s`: never expire).
+fn set_param_null(doc: Doc, node: StoredValue<String>, key: &str) {
+    doc.apply(Edit::SetParam {
+        node: node.get_value(),
+        key: key.to_string(),
+        value: Some(Value::Null),
     });
 }
 
@@ -177,9 +188,52 @@ fn param_view(node: StoredValue<String>, kind: Kind, field: Field) -> AnyView {
             );
             row(name, input, "", errors).into_any()
         }
+        Control::Lifetime => lifetime_view(node, name, current, default).into_any(),
         Control::Dist => dist_view(node, name, current, default).into_any(),
         Control::Mix => mix_view(node, current).into_any(),
         Control::Autoscale { on_depth } => autoscale_view(node, kind, current, on_depth).into_any(),
+    }
+}
+
+/// A lifetime in seconds, and under it a box for "never expires" (an explicit `null`). Typing
+/// a number unticks the box; unticking it drops back to the default lifetime.
+fn lifetime_view(
+    node: StoredValue<String>,
+    name: &'static str,
+    current: Memo<Option<Value>>,
+    default: Value,
+) -> impl IntoView {
+    let doc = expect_context::<Doc>();
+    let testid = format!("param-{name}");
+    let never = Memo::new(move |_| current.with(|v| fields::never_expires(v.as_ref())));
+    let value = Signal::derive(move || current.with(|v| fields::number_text(v.as_ref())));
+    let placeholder = Signal::derive(move || {
+        if never.get() {
+            "never".to_string()
+        } else {
+            fields::placeholder(name, &default)
+        }
+    });
+    let input = number_input(testid.clone(), false, value, placeholder, move |v| {
+        set_param(doc, node, name, v)
+    });
+    let errors = messages(
+        problems(node, name.into(), false),
+        format!("{testid}-error"),
+    );
+    let never_box = view! {
+        <input type="checkbox" data-testid=format!("{testid}-never") prop:checked=move || never.get()
+            on:change=move |ev| {
+                if event_target_checked(&ev) {
+                    set_param_null(doc, node, name)
+                } else {
+                    set_param(doc, node, name, Value::Null)
+                }
+            }/>
+    };
+    view! {
+        {row(name, input, fields::unit(Kind::Cache, name), errors)}
+        {row("never expires", never_box, "", ())}
     }
 }
 
