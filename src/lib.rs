@@ -9,6 +9,7 @@
 //! - [`panels`]: palette, inspector, run bar, charts, summary, validation list.
 //! - [`runner`]: runs the simulation in time slices without freezing the page.
 //! - [`history`]: undo and redo.
+//! - [`opening`]: replacing the whole scenario (preset, imported file, pasted link).
 //! - [`share`], [`files`], [`storage`]: share links, imported files and autosave, read with the
 //!   same limits.
 
@@ -16,6 +17,7 @@ pub mod editor;
 pub mod export;
 pub mod files;
 pub mod history;
+pub mod opening;
 pub mod panels;
 pub mod runner;
 pub mod share;
@@ -52,15 +54,19 @@ pub fn App() -> impl IntoView {
         forget_fragment();
     }
     autosave(doc);
-    // Pasting another link into the address bar changes only the fragment: load it too (as one
-    // undoable edit).
+    runner::provide();
+    // Shared by the palette (drag start) and the canvas (drop), which are siblings.
+    provide_context(panels::palette::PaletteDrag(RwSignal::new(None)));
+    provide_context(editor::canvas::FitRequest(RwSignal::new(0)));
+    let opener = opening::Opener::provide();
+    // Pasting another link into the address bar changes only the fragment: open it too (as one
+    // undoable edit), as a preset or an imported file is opened.
     let _hash = window_event_listener(leptos::ev::hashchange, move |_| {
         match share::decode(&location_hash()) {
             Ok(Some(s)) => {
                 forget_fragment();
                 if doc.0.with_untracked(|d| *d != s) {
-                    doc.apply(editor::edits::Edit::Replace(Box::new(s)));
-                    editor::canvas::request_fit();
+                    opener.open(s);
                 }
             }
             Ok(None) => {}
@@ -69,10 +75,6 @@ pub fn App() -> impl IntoView {
                 .set(Some(format!("{why}. Your scenario is unchanged."))),
         }
     });
-    runner::provide();
-    // Shared by the palette (drag start) and the canvas (drop), which are siblings.
-    provide_context(panels::palette::PaletteDrag(RwSignal::new(None)));
-    provide_context(editor::canvas::FitRequest(RwSignal::new(0)));
     view! {
         <div class="app">
             <panels::runbar::RunBar/>

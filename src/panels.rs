@@ -7,3 +7,15 @@ pub mod inspector;
 pub mod palette;
 pub mod runbar;
 pub mod summary;
+
+/// Puts `text` back into the input an event came from: after refusing what was typed, the
+/// field shows the value that still holds.
+pub fn show_value(ev: &leptos::ev::Event, text: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        input.set_value(text);
+    }
+}

@@ -53,10 +53,10 @@ enum Drag {
 #[derive(Clone, Copy)]
 pub struct FitRequest(pub RwSignal<u32>);
 
-/// Requests a fit-to-view on the next render.
-pub fn request_fit() {
-    if let Some(f) = use_context::<FitRequest>() {
-        f.0.update(|n| *n += 1);
+impl FitRequest {
+    /// Asks for a fit-to-view on the next render.
+    pub fn request(&self) {
+        self.0.update(|n| *n += 1);
     }
 }
 
@@ -108,6 +108,12 @@ fn key_target(ev: &web_sys::KeyboardEvent) -> Option<web_sys::Element> {
 /// Whether the key goes to a form control, which handles Space, Delete and the like itself.
 fn typing_in_a_field(ev: &web_sys::KeyboardEvent) -> bool {
     key_target(ev).is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+/// Whether the key goes to a control that Space presses (a button, a menu's summary, a link):
+/// there Space keeps doing that rather than starting a pan, so the app works from the keyboard.
+fn pressing_a_control(ev: &web_sys::KeyboardEvent) -> bool {
+    key_target(ev).is_some_and(|e| matches!(e.tag_name().as_str(), "BUTTON" | "SUMMARY" | "A"))
 }
 
 /// Whether the key goes to a field that edits text, which keeps its own Ctrl+Z. A checkbox,
@@ -350,7 +356,7 @@ pub fn Canvas() -> impl IntoView {
             return;
         }
         match ev.key().as_str() {
-            " " => {
+            " " if !pressing_a_control(&ev) => {
                 space.set(true);
                 ev.prevent_default();
             }

@@ -7,11 +7,11 @@ use leptos::task::spawn_local;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::editor::edits::Edit;
 use crate::export;
 use crate::files::{file_stem, file_text, read_scenario, Source};
+use crate::opening::Opener;
 use crate::runner::Run;
-use crate::state::{Doc, Selection};
+use crate::state::Doc;
 
 /// The app's stylesheet, embedded in exported canvas images (an SVG drawn as an image cannot
 /// see the page's styles).
@@ -22,7 +22,7 @@ const STYLESHEET: &str = include_str!("../../style/main.css");
 pub fn FileMenu() -> impl IntoView {
     let doc = expect_context::<Doc>();
     let run = expect_context::<Run>();
-    let selection = expect_context::<Selection>().0;
+    let opener = expect_context::<Opener>();
     let no_report = move || run.report.with(Option::is_none);
     let stem = move || doc.0.with_untracked(file_stem);
     let report_csv = move |what: &'static str| {
@@ -59,13 +59,7 @@ pub fn FileMenu() -> impl IntoView {
                 .await
                 .and_then(|t| read_scenario(&t, Source::File))
             {
-                Ok(s) => {
-                    run.reset();
-                    selection.set(Vec::new());
-                    doc.1.set(None);
-                    doc.apply(Edit::Replace(Box::new(s)));
-                    crate::editor::canvas::request_fit();
-                }
+                Ok(s) => opener.open(s),
                 Err(why) => doc.1.set(Some(format!(
                     "Could not import \"{}\": {why}. Your scenario is unchanged.",
                     file.name()

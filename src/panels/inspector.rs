@@ -50,7 +50,8 @@ fn row(
 }
 
 /// A number input showing `value` (the doc's, so undo and preset loads update it); typing
-/// nothing calls `on_set(Null)`, text that is not a number is refused in the banner.
+/// nothing calls `on_set(Null)`, text that is not a number is refused in the banner and the
+/// field goes back to the value that holds.
 fn number_input(
     testid: String,
     integer: bool,
@@ -84,7 +85,11 @@ fn typed_input(
             prop:value=move || value.get()
             on:change=move |ev| match parse(&event_target_value(&ev)) {
                 Ok(v) => on_set(v),
-                Err(why) => banner.set(Some(why)),
+                Err(why) => {
+                    banner.set(Some(why));
+                    // The field shows the value that still holds, not the refused text.
+                    super::show_value(&ev, &value.get_untracked());
+                }
             }/>
     }
 }

@@ -3,11 +3,12 @@
 
 use leptos::prelude::*;
 use scaleplay_sim::{presets, validate};
-use serde_json::Value;
 
 use crate::editor::edits::{Edit, Setting};
+use crate::opening::Opener;
+use crate::panels::inspector::fields;
 use crate::runner::{Run, Status};
-use crate::state::{Analysis, Doc, Selection};
+use crate::state::{Analysis, Doc};
 
 /// The run bar.
 #[component]
@@ -15,7 +16,7 @@ pub fn RunBar() -> impl IntoView {
     let run = expect_context::<Run>();
     let doc = expect_context::<Doc>();
     let analysis = expect_context::<Analysis>().0;
-    let selection = expect_context::<Selection>().0;
+    let opener = expect_context::<Opener>();
     let share_link = RwSignal::new(None::<String>);
     // Whether the browser let the link onto the clipboard (None until it has answered).
     let copied = RwSignal::new(None::<bool>);
@@ -36,28 +37,35 @@ pub fn RunBar() -> impl IntoView {
             view! {
                 <li>
                     <button data-testid=id on:click=move |ev| {
-                    crate::panels::files::close_menu(&ev);
+                        crate::panels::files::close_menu(&ev);
                         if let Ok(s) = validate::parse(p.json) {
-                            run.reset();
-                            selection.set(Vec::new());
-                            doc.1.set(None);
-                            doc.apply(Edit::Replace(Box::new(s)));
-                            crate::editor::canvas::request_fit();
+                            opener.open(s);
                         }
                     }>{format!("{:02}. {name}", i + 1)}</button>
                 </li>
             }
         })
         .collect_view();
+    // The same parsing as the inspector's settings: a seed is a whole number that may use all
+    // 64 bits (not through f64, which would round it), and what cannot be read is said.
     let set_num = move |setting: Setting| {
         move |ev: leptos::ev::Event| {
-            if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                let value = if setting == Setting::Seed {
-                    Value::from(v as u64)
-                } else {
-                    Value::from(v)
-                };
-                doc.apply(Edit::SetSetting { setting, value });
+            let parse = if setting == Setting::Seed {
+                fields::parse_seed
+            } else {
+                fields::parse_number
+            };
+            match parse(&event_target_value(&ev)) {
+                Ok(value) => doc.apply(Edit::SetSetting { setting, value }),
+                Err(why) => {
+                    doc.1.set(Some(why));
+                    // The field shows the value that still holds, not the refused text.
+                    let stored = doc.0.with_untracked(|s| match setting {
+                        Setting::Seed => s.seed.to_string(),
+                        _ => s.duration_s.to_string(),
+                    });
+                    super::show_value(&ev, &stored);
+                }
             }
         }
     };
@@ -169,8 +177,17 @@ fn make_share_link(doc: Doc, copied: RwSignal<Option<bool>>) -> String {
     };
     let origin = window.location().origin().unwrap_or_default();
     let url = format!("{origin}{}#{fragment}", crate::page_path());
+    // `navigator.clipboard` is missing on pages served over plain http from another machine
+    // (not a secure context): calling it would throw, so then the link is only shown.
+    let navigator = window.navigator();
+    let has_clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
+        .is_ok_and(|c| !c.is_undefined() && !c.is_null());
+    if !has_clipboard {
+        copied.set(Some(false));
+        return url;
+    }
     copied.set(None);
-    let promise = window.navigator().clipboard().write_text(&url);
+    let promise = navigator.clipboard().write_text(&url);
     wasm_bindgen_futures::spawn_local(async move {
         let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
         copied.set(Some(ok));

@@ -236,6 +236,27 @@ export class App {
     await expect(input).toHaveValue(String(value));
   }
 
+  /** Every node's box lies inside the canvas: the view was fitted to the scenario. */
+  async expectAllNodesInView(): Promise<void> {
+    const canvas = await this.canvas.boundingBox();
+    if (!canvas) throw new Error('the canvas has no bounding box');
+    for (const id of await this.nodeIds()) {
+      // Polled: the fit happens on the render after the scenario changes.
+      await expect
+        .poll(async () => {
+          const b = await this.nodeLocator(id).boundingBox();
+          return (
+            b !== null &&
+            b.x >= canvas.x - 1 &&
+            b.y >= canvas.y - 1 &&
+            b.x + b.width <= canvas.x + canvas.width + 1 &&
+            b.y + b.height <= canvas.y + canvas.height + 1
+          );
+        }, { message: `node ${id} inside the canvas` })
+        .toBe(true);
+    }
+  }
+
   /** The node ids on the canvas, in document order. */
   async nodeIds(): Promise<string[]> {
     const ids = await this.nodes.evaluateAll((els) => els.map((e) => e.getAttribute('data-testid') ?? ''));

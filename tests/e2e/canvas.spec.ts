@@ -1,6 +1,16 @@
-// Canvas gestures beyond the journeys: wheel and button zoom, fit, and a two-finger pinch.
+// Canvas gestures beyond the journeys: wheel and button zoom, fit, a two-finger pinch, and
+// Space: held over the canvas it pans (even starting on a node), on a focused button or menu it
+// presses it.
 import { test, expect } from '@playwright/test';
 import { App } from './app';
+
+/** The canvas's current pan, read from its transform ("translate(x,y) scale(z)"). */
+async function pan(app: App): Promise<{ x: number; y: number }> {
+  const t = (await app.canvas.locator(':scope > g[transform*="scale"]').getAttribute('transform')) ?? '';
+  const m = /translate\(\s*([-\d.e]+)[ ,]+([-\d.e]+)\s*\)/.exec(t);
+  if (!m) throw new Error(`no translate in transform "${t}"`);
+  return { x: Number(m[1]), y: Number(m[2]) };
+}
 
 /** The canvas's current zoom, read from its transform ("translate(x,y) scale(z)"). */
 async function zoom(app: App): Promise<number> {
@@ -49,4 +59,36 @@ test('two fingers spreading apart zoom in', async ({ page }) => {
     fire('pointerup', 2, cx + 80);
   });
   await expect.poll(() => zoom(app)).toBeGreaterThan(z0 * 1.5);
+});
+
+test('Space pans over the canvas and presses a focused button or menu', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  // Held over a node, Space turns the drag into a pan: the view moves, the node does not.
+  const at = await app.nodeLocator('box').boundingBox();
+  if (!at) throw new Error('no box for the server');
+  const node0 = await app.nodePosition('box');
+  const pan0 = await pan(app);
+  await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
+  await page.keyboard.down(' ');
+  await page.mouse.down();
+  await page.mouse.move(at.x + at.width / 2 + 90, at.y + at.height / 2 + 40, { steps: 6 });
+  await page.mouse.up();
+  await page.keyboard.up(' ');
+  const pan1 = await pan(app);
+  expect(pan1.x - pan0.x).toBeCloseTo(90, 0);
+  expect(pan1.y - pan0.y).toBeCloseTo(40, 0);
+  expect(await app.nodePosition('box')).toEqual(node0);
+
+  // On a focused control Space does what it does everywhere: opens the menu, presses the button.
+  const menu = app.byTestId('preset-menu');
+  await menu.locator('summary').focus();
+  await page.keyboard.press(' ');
+  await expect(menu).toHaveAttribute('open', '');
+  await page.keyboard.press('Escape');
+  await app.byTestId('share').focus();
+  await page.keyboard.press(' ');
+  await expect(app.byTestId('share-popover')).toBeVisible();
+  expect(await pan(app)).toEqual(pan1);
+  app.expectNoErrors();
 });

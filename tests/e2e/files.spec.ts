@@ -24,8 +24,11 @@ test('export JSON then import it gives the same scenario', async ({ page }) => {
   expect(scenario.nodes.map((n: { id: string }) => n.id)).toEqual(PRESET_NODES['07']);
 
   await app.loadPreset('01');
+  // Zoomed far in, as if working on a detail: the import brings every new node into view.
+  for (let i = 0; i < 6; i++) await app.byTestId('zoom-in').click();
   await app.importFile(exported.name, exported.bytes);
   await expect(app.nodes).toHaveCount(PRESET_NODES['07'].length);
+  await app.expectAllNodesInView();
   await expect(app.nodeLocator('web-eu').locator('.node-name')).toHaveText('Web, "EU" <edge>');
   const again = await app.download('export-json');
   expect(again.bytes.toString('utf8')).toEqual(exported.bytes.toString('utf8'));

@@ -88,3 +88,45 @@ test('the share link opens under the run bar without moving it, and closes', asy
   await page.goto(link);
   await expect(app.byTestId('setting-seed')).toHaveValue('99');
 });
+
+test('without a clipboard (a page served over plain http) Share still shows the link', async ({ page }) => {
+  // Browsers leave navigator.clipboard undefined outside a secure context.
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined, configurable: true });
+  });
+  const app = new App(page);
+  await app.goto();
+  await app.byTestId('share').click();
+  await expect(app.byTestId('share-popover')).toBeVisible();
+  await expect(app.byTestId('share-status')).toContainText('did not allow copying');
+  expect(await app.byTestId('share-link').inputValue()).toContain('#s=1.');
+  app.expectNoErrors();
+});
+
+test('a link pasted into the address bar of the open app replaces the scenario, ends the old run and fits the view', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('10');
+  await app.byTestId('share').click();
+  const link = await app.byTestId('share-link').inputValue();
+  const fragment = link.slice(link.indexOf('#'));
+  await app.loadPreset('01');
+  for (let i = 0; i < 6; i++) await app.byTestId('zoom-in').click();
+  await app.setSpeed('1');
+  await app.run();
+  await expect(app.pauseButton).toBeEnabled();
+
+  // What pasting the link and pressing Enter does: only the fragment changes, no reload.
+  await page.evaluate((f) => { window.location.hash = f; }, fragment);
+  await expect(app.nodes).toHaveCount(PRESET_NODES['10'].length);
+  expect(await app.nodeIds()).toEqual(PRESET_NODES['10']);
+  // The run of the old scenario is gone, and every new node is in view.
+  await expect(app.pauseButton).toBeDisabled();
+  await expect(app.runButton).toHaveText('Run');
+  expect(await app.progress()).toBe(0);
+  await app.expectAllNodesInView();
+  // One Undo brings back what the link replaced.
+  await app.byTestId('undo').click();
+  expect(await app.nodeIds()).toEqual(PRESET_NODES['01']);
+  app.expectNoErrors();
+});

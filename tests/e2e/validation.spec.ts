@@ -46,3 +46,25 @@ test('a wire from a server to a client is refused with the reason', async ({ pag
   await expect(app.edgeLocator('web1', 'users')).toHaveCount(0);
   app.expectNoErrors();
 });
+
+test("the run bar's seed takes every 64-bit seed exactly and refuses what is not one", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  const seed = app.byTestId('setting-seed');
+  await seed.fill('18446744073709551615');
+  await seed.press('Enter');
+  await expect(seed).toHaveValue('18446744073709551615');
+  // Not a seed: said in the banner, and the stored seed stays (a float would have rounded it).
+  for (const bad of ['1.5', '-1']) {
+    await seed.fill(bad);
+    await seed.press('Enter');
+    await expect(app.banner).toContainText('the seed is a whole number');
+    await expect(seed).toHaveValue('18446744073709551615');
+  }
+  await app.byTestId('share').click();
+  const link = await app.byTestId('share-link').inputValue();
+  await page.goto('about:blank');
+  await page.goto(link);
+  await expect(app.byTestId('setting-seed')).toHaveValue('18446744073709551615');
+  app.expectNoErrors();
+});

@@ -1,0 +1,45 @@
+//! Replacing the whole scenario, done the same way whichever way it comes: a preset, an
+//! imported file or a share link pasted into the address bar. The run of the old scenario is
+//! dropped (its nodes may not exist any more), the selection and the banner are cleared, the
+//! replacement is one undoable edit, and the view is fitted to the new nodes.
+
+use leptos::prelude::*;
+use scaleplay_sim::Scenario;
+
+use crate::editor::canvas::FitRequest;
+use crate::editor::edits::Edit;
+use crate::runner::Run;
+use crate::state::{Doc, Selection};
+
+/// Opens scenarios; a context, so it can be called from async tasks and window listeners,
+/// which have no reactive owner to look contexts up from.
+#[derive(Clone, Copy)]
+pub struct Opener {
+    doc: Doc,
+    run: Run,
+    selection: Selection,
+    fit: FitRequest,
+}
+
+impl Opener {
+    /// Creates and provides it; needs the doc, run, selection and fit contexts first.
+    pub fn provide() -> Opener {
+        let opener = Opener {
+            doc: expect_context::<Doc>(),
+            run: expect_context::<Run>(),
+            selection: expect_context::<Selection>(),
+            fit: expect_context::<FitRequest>(),
+        };
+        provide_context(opener);
+        opener
+    }
+
+    /// Replaces the scenario with `s`.
+    pub fn open(&self, s: Scenario) {
+        self.run.reset();
+        self.selection.0.set(Vec::new());
+        self.doc.1.set(None);
+        self.doc.apply(Edit::Replace(Box::new(s)));
+        self.fit.request();
+    }
+}
