@@ -6,7 +6,7 @@
 //! problems (a server with no caller, say) opens fine and the validation list shows them, because
 //! that is how work in progress is saved and shared.
 
-use scaleplay_sim::params::limits::MAX_NODES;
+use scaleplay_sim::params::limits::{MAX_EDGES, MAX_FAULTS, MAX_NODES};
 use scaleplay_sim::validate::{self, MAX_SCENARIO_BYTES};
 use scaleplay_sim::Scenario;
 
@@ -47,11 +47,18 @@ pub fn read_scenario(text: &str, source: Source) -> Result<Scenario, String> {
         };
         format!("{what} does not hold a Scaleplay scenario ({e}){hint}")
     })?;
-    if scenario.nodes.len() > MAX_NODES {
-        return Err(format!(
-            "{what} has {} nodes, more than the limit of {MAX_NODES}",
-            scenario.nodes.len()
-        ));
+    // The engine's limits, checked here too: a few KB of link can inflate to hundreds of
+    // thousands of edges, each drawn on the canvas and kept in every undo step.
+    for (count, limit, noun) in [
+        (scenario.nodes.len(), MAX_NODES, "nodes"),
+        (scenario.edges.len(), MAX_EDGES, "edges"),
+        (scenario.faults.len(), MAX_FAULTS, "scheduled faults"),
+    ] {
+        if count > limit {
+            return Err(format!(
+                "{what} has {count} {noun}, more than the limit of {limit}"
+            ));
+        }
     }
     Ok(scenario)
 }
@@ -155,6 +162,24 @@ mod tests {
         let text = format!(r#"{{"version": 1, "nodes": [{}]}}"#, nodes.join(","));
         let e = read_scenario(&text, Source::File).unwrap_err();
         assert!(e.contains("1001 nodes"), "{e}");
+    }
+
+    #[test]
+    fn too_many_edges_or_faults_are_refused_even_when_small() {
+        // Well under the size limit, as an inflated link would be.
+        let edges = vec![r#"{"from":"a","to":"b"}"#; MAX_EDGES + 1].join(",");
+        let text = format!(r#"{{"version": 1, "edges": [{edges}]}}"#);
+        assert!(text.len() < MAX_SCENARIO_BYTES);
+        let e = read_scenario(&text, Source::Link).unwrap_err();
+        assert_eq!(e, "this link has 10001 edges, more than the limit of 10000");
+        let faults = vec![r#"{"at_s":1,"node":"a","action":"fail"}"#; MAX_FAULTS + 1].join(",");
+        let text = format!(r#"{{"version": 1, "faults": [{faults}]}}"#);
+        let e = read_scenario(&text, Source::File).unwrap_err();
+        assert!(e.contains("10001 scheduled faults"), "{e}");
+        // At the limits it opens (its problems are the validation list's business).
+        let edges = vec![r#"{"from":"a","to":"b"}"#; MAX_EDGES].join(",");
+        let text = format!(r#"{{"version": 1, "edges": [{edges}]}}"#);
+        assert!(read_scenario(&text, Source::File).is_ok());
     }
 
     #[test]

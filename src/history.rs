@@ -1,27 +1,36 @@
-//! Undo and redo: a bounded stack of whole scenarios taken before each edit.
+//! Undo and redo as a stack of whole scenarios, bounded in steps and in size.
 //!
 //! Snapshots instead of inverse edits, because every edit (even a preset load, which replaces
-//! everything) then undoes the same way. A scenario holds at most 1,000 nodes, and the history
-//! also keeps at most [`NODE_BUDGET`] nodes in all, so even with the largest scenarios it stays
-//! at tens of MB while still offering at least 120 steps.
+//! everything) then undoes the same way. The history keeps at most [`LIMIT`] steps and at most
+//! [`WEIGHT_BUDGET`] in all, weighing a node as three edges or faults (its params make it
+//! about three times their size), so it stays at tens of MB whatever the scenarios: at least
+//! 120 steps of a scenario with 1,000 nodes and 2,000 edges, fewer of the largest a file may
+//! hold (1,000 nodes, 10,000 edges and 10,000 faults: 26 steps).
 
 use std::collections::VecDeque;
 
+use scaleplay_sim::params::limits::MAX_NODES;
 use scaleplay_sim::Scenario;
 
 /// Most steps kept; the oldest is dropped beyond it.
 pub const LIMIT: usize = 200;
 
-/// Most nodes kept over all undo snapshots (120 snapshots of the largest allowed scenario).
-pub const NODE_BUDGET: usize = 120 * scaleplay_sim::params::limits::MAX_NODES;
+/// Most weight kept over all undo snapshots (see [`weight`]): 120 snapshots of a scenario
+/// with 1,000 nodes and 2,000 edges.
+pub const WEIGHT_BUDGET: usize = 120 * (3 * MAX_NODES + 2 * MAX_NODES);
+
+/// What a snapshot costs to keep, in units of about one edge's memory.
+pub fn weight(s: &Scenario) -> usize {
+    3 * s.nodes.len() + s.edges.len() + s.faults.len()
+}
 
 /// The states before (undo) and after (redo) the current one.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct History {
     undo: VecDeque<Scenario>,
     redo: Vec<Scenario>,
-    /// Nodes in all `undo` snapshots.
-    undo_nodes: usize,
+    /// [`weight`] of all `undo` snapshots.
+    undo_weight: usize,
 }
 
 impl History {
@@ -32,11 +41,11 @@ impl History {
     }
 
     fn push_undo(&mut self, s: Scenario) {
-        self.undo_nodes += s.nodes.len();
+        self.undo_weight += weight(&s);
         self.undo.push_back(s);
-        while self.undo.len() > LIMIT || (self.undo_nodes > NODE_BUDGET && self.undo.len() > 1) {
+        while self.undo.len() > LIMIT || (self.undo_weight > WEIGHT_BUDGET && self.undo.len() > 1) {
             if let Some(oldest) = self.undo.pop_front() {
-                self.undo_nodes -= oldest.nodes.len();
+                self.undo_weight -= weight(&oldest);
             }
         }
     }
@@ -44,7 +53,7 @@ impl History {
     /// The state to go back to from `current`, which becomes redoable; `None` when there is none.
     pub fn undo(&mut self, current: Scenario) -> Option<Scenario> {
         let previous = self.undo.pop_back()?;
-        self.undo_nodes -= previous.nodes.len();
+        self.undo_weight -= weight(&previous);
         self.redo.push(current);
         Some(previous)
     }
@@ -114,24 +123,54 @@ mod tests {
         assert_eq!(current.name, format!("s{}", 50));
     }
 
-    #[test]
-    fn big_scenarios_keep_at_least_120_steps_within_the_node_budget() {
-        let big = scaleplay_sim::validate::parse(&format!(
+    /// A scenario of `nodes` servers, `edges` edges and `faults` faults (valid or not: the
+    /// history keeps work in progress too).
+    fn sized(nodes: usize, edges: usize, faults: usize) -> Scenario {
+        let mut s = scaleplay_sim::validate::parse(&format!(
             r#"{{"version": 1, "nodes": [{}]}}"#,
-            (0..scaleplay_sim::params::limits::MAX_NODES)
+            (0..nodes)
                 .map(|i| format!(r#"{{"id": "n{i}", "kind": "server"}}"#))
                 .collect::<Vec<_>>()
                 .join(",")
         ))
         .unwrap();
+        let edge: scaleplay_sim::scenario::EdgeSpec =
+            serde_json::from_str(r#"{"from": "n0", "to": "n1"}"#).unwrap();
+        let fault: scaleplay_sim::scenario::FaultSpec =
+            serde_json::from_str(r#"{"at_s": 1, "node": "n0", "action": "fail"}"#).unwrap();
+        s.edges = vec![edge; edges];
+        s.faults = vec![fault; faults];
+        s
+    }
+
+    #[test]
+    fn big_scenarios_keep_at_least_120_steps_within_the_budget() {
+        let big = sized(MAX_NODES, 2 * MAX_NODES, 0);
         let mut h = History::default();
         for _ in 0..LIMIT {
             h.record(big.clone());
         }
         assert_eq!(h.undo_len(), 120);
-        assert!(h.undo_nodes <= NODE_BUDGET);
+        assert!(h.undo_weight <= WEIGHT_BUDGET);
         h.undo(big.clone()).unwrap();
-        assert_eq!(h.undo_nodes, 119 * 1000);
+        assert_eq!(h.undo_weight, 119 * weight(&big));
+    }
+
+    #[test]
+    fn the_largest_scenarios_a_file_may_hold_keep_fewer_steps_not_more_memory() {
+        use scaleplay_sim::params::limits::{MAX_EDGES, MAX_FAULTS};
+        let largest = sized(MAX_NODES, MAX_EDGES, MAX_FAULTS);
+        let mut h = History::default();
+        for _ in 0..LIMIT {
+            h.record(largest.clone());
+        }
+        assert_eq!(h.undo_len(), WEIGHT_BUDGET / weight(&largest));
+        assert_eq!(h.undo_len(), 26);
+        assert!(h.undo_weight <= WEIGHT_BUDGET);
+        // One snapshot is always kept, however large, so the last edit can be undone.
+        let mut h = History::default();
+        h.record(sized(MAX_NODES, 200 * MAX_NODES, 0));
+        assert_eq!(h.undo_len(), 1);
     }
 
     #[test]
