@@ -104,7 +104,7 @@ fn messages(list: Memo<Vec<String>>, testid: String) -> impl IntoView {
     }
 }
 
-/// Name, seed, duration, warm-up and SLOs of the scenario, and its notes.
+/// Name, seed, duration, warm-up and SLOs of the scenario, its notes, and every scheduled fault.
 #[component]
 fn ScenarioSettings() -> impl IntoView {
     let doc = expect_context::<Doc>();
@@ -165,6 +165,7 @@ fn ScenarioSettings() -> impl IntoView {
             <h3 class="notes-title">"What to try"</h3>
             <p class="notes" data-testid="notes">{s.notes.clone()}</p>
         }))}
+        <faults::ScenarioFaults/>
     }
 }
 

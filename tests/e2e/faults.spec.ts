@@ -1,5 +1,6 @@
 // Failures: a scheduled failure makes availability dip and recover (preset 03), and so does one
-// injected by hand mid-run from the inspector's "Fail now" / "Recover now".
+// injected by hand mid-run from the inspector's "Fail now" / "Recover now"; a whole data
+// center's outage is listed, removed and scheduled from the scenario's settings (preset 07).
 import { test, expect } from '@playwright/test';
 import { App, RUN_TIMEOUT } from './app';
 
@@ -67,5 +68,54 @@ test('preset 03: failing web1 by hand mid-run makes availability dip', async ({ 
   expect(availability.faults, 'the manual failure and recovery are marked').toBe(2);
   const summary = await app.summary();
   expect(summary.failures.down, 'requests failed because web1 was down').toBeGreaterThan(0);
+  app.expectNoErrors();
+});
+
+test("preset 07's data-center outage is listed with the scenario, can be removed and scheduled again", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('07');
+  // Nothing selected (a preset load clears the selection): the settings list every fault.
+  const faults = app.byTestId('scenario-faults');
+  await expect(faults).toBeVisible();
+  const items = faults.getByTestId('fault-item');
+  const eu = items.filter({ hasText: 'data center eu' });
+  await expect(eu).toHaveCount(2);
+  await expect(eu.first()).toContainText('60 s');
+  await expect(eu.first()).toContainText('fail');
+
+  // A duration that ends before the outage: the fault's problem shows on its line.
+  const count = await items.count();
+  await app.byTestId('scenario-duration').fill('100');
+  await app.byTestId('scenario-duration').press('Enter');
+  await expect(app.runButton).toBeDisabled();
+  const late = items.filter({ hasText: '120 s' });
+  await expect(late.getByTestId('fault-error')).toContainText('at_s');
+  // Removing it (rather than undoing) makes the scenario runnable again.
+  await late.getByTestId('fault-remove').click();
+  await expect(items).toHaveCount(count - 1);
+  await expect(app.runButton).toBeEnabled();
+
+  // Remove the outage too, then schedule one for the US data center by hand.
+  await eu.getByTestId('fault-remove').click();
+  await expect(eu).toHaveCount(0);
+  await app.byTestId('dc-fault-dc').selectOption('us');
+  await app.byTestId('dc-fault-at').fill('30');
+  await app.byTestId('dc-fault-add').click();
+  const us = items.filter({ hasText: 'data center us' });
+  await expect(us).toHaveCount(1);
+  await expect(us).toContainText('30 s');
+  const exported = JSON.parse((await app.download('export-json')).bytes.toString('utf8'));
+  expect(exported.faults).toContainEqual({ at_s: 30, dc: 'us', action: 'fail' });
+
+  // The run shows it: US web serves nothing after 30 s, EU takes the traffic.
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  await app.selectNode('web-us');
+  const usShare = Number((await app.byTestId('metric-throughput').locator('td').innerText()).replace(/[^\d.]/g, ''));
+  await app.selectNode('web-eu');
+  const euShare = Number((await app.byTestId('metric-throughput').locator('td').innerText()).replace(/[^\d.]/g, ''));
+  expect(euShare).toBeGreaterThan(usShare);
   app.expectNoErrors();
 });

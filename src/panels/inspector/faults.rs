@@ -1,6 +1,8 @@
-//! A node's fault schedule: the scheduled failures and recoveries of this node, a form to add
-//! one, and "Fail now" / "Recover now" for the run in progress. A manual fault lands on the
-//! schedule at the virtual time it happened, so running the scenario again replays it.
+//! Fault schedules. A node's: the scheduled failures and recoveries of this node, a form to add
+//! one, and "Fail now" / "Recover now" for the run in progress (a manual fault lands on the
+//! schedule at the virtual time it happened, so running the scenario again replays it). The
+//! scenario's, shown with its settings: every fault, of nodes and of whole data centers, and a
+//! form to schedule a data-center outage.
 
 use leptos::prelude::*;
 use scaleplay_sim::scenario::{FaultAction, FaultSpec};
@@ -24,48 +26,7 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
     let run = expect_context::<Run>();
     let banner = expect_context::<Banner>().0;
     let analysis = expect_context::<Analysis>().0;
-    // (index in Scenario::faults, fault) for this node, in schedule order.
-    let faults = Memo::new(move |_| {
-        doc.0.with(|s| {
-            node.with_value(|id| {
-                s.faults
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| f.node.as_deref() == Some(id.as_str()))
-                    .map(|(i, f)| (i, f.clone()))
-                    .collect::<Vec<_>>()
-            })
-        })
-    });
-    let list = move || {
-        let items = faults.get();
-        if items.is_empty() {
-            return view! { <p class="hint" data-testid="fault-empty">"No scheduled faults."</p> }
-                .into_any();
-        }
-        let items = items
-            .into_iter()
-            .map(|(index, f)| {
-                let errors = Memo::new(move |_| {
-                    analysis.with(|a| fields::fault_messages(&a.problems, index))
-                });
-                let instance = f
-                    .instance
-                    .map_or("all instances".to_string(), |i| format!("instance {i}"));
-                view! {
-                    <li class="fault" data-testid="fault-item">
-                        <span class="fault-at">{format!("{} s", fields::fmt_num(f.at_s))}</span>
-                        <span class="fault-action">{action_text(f.action)}</span>
-                        <span class="fault-instance">{instance}</span>
-                        <button data-testid="fault-remove" title="Remove from the schedule"
-                            on:click=move |_| doc.apply(Edit::RemoveFault(index))>"Remove"</button>
-                        {super::messages(errors, "fault-error".into())}
-                    </li>
-                }
-            })
-            .collect_view();
-        view! { <ul class="fault-list">{items}</ul> }.into_any()
-    };
+    let list = fault_list(Some(node));
     let node_problems = Memo::new(move |_| {
         analysis.with(|a| node.with_value(|id| fields::messages_exact(&a.problems, id, "faults")))
     });
@@ -158,6 +119,148 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
                         on:input=move |ev| instance.set(event_target_value(&ev))/>
                 })}
                 <button data-testid="fault-add" on:click=add>"Add"</button>
+            </div>
+        </section>
+    }
+}
+
+/// What a fault applies to, as the scenario's list shows it.
+fn target_text(f: &FaultSpec) -> String {
+    match (&f.node, &f.dc) {
+        (Some(node), _) => node.clone(),
+        (None, Some(dc)) => format!("data center {dc}"),
+        (None, None) => "nothing".into(),
+    }
+}
+
+/// The scheduled faults of `node`, or of the whole scenario (`None`, which also names what
+/// each one applies to), in schedule order, each with its problems and a Remove button.
+fn fault_list(node: Option<StoredValue<String>>) -> impl IntoView {
+    let doc = expect_context::<Doc>();
+    let analysis = expect_context::<Analysis>().0;
+    // (index in Scenario::faults, fault).
+    let faults = Memo::new(move |_| {
+        doc.0.with(|s| {
+            let wanted = node.map(|n| n.get_value());
+            s.faults
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| wanted.is_none() || f.node == wanted)
+                .map(|(i, f)| (i, f.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    move || {
+        let items = faults.get();
+        if items.is_empty() {
+            return view! { <p class="hint" data-testid="fault-empty">"No scheduled faults."</p> }
+                .into_any();
+        }
+        let items = items
+            .into_iter()
+            .map(|(index, f)| {
+                let errors = Memo::new(move |_| {
+                    analysis.with(|a| fields::fault_messages(&a.problems, index))
+                });
+                // A data center's fault takes every node in it; instances are a node's.
+                let instance = match (f.instance, f.node.is_some()) {
+                    (Some(i), _) => format!("instance {i}"),
+                    (None, true) => "all instances".to_string(),
+                    (None, false) => "every node in it".to_string(),
+                };
+                let target = node.is_none().then(|| target_text(&f));
+                view! {
+                    <li class="fault" data-testid="fault-item">
+                        {target.map(|t| view! { <span class="fault-target">{t}</span> })}
+                        <span class="fault-at">{format!("{} s", fields::fmt_num(f.at_s))}</span>
+                        <span class="fault-action">{action_text(f.action)}</span>
+                        <span class="fault-instance">{instance}</span>
+                        <button data-testid="fault-remove" title="Remove from the schedule"
+                            on:click=move |_| doc.apply(Edit::RemoveFault(index))>"Remove"</button>
+                        {super::messages(errors, "fault-error".into())}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="fault-list">{items}</ul> }.into_any()
+    }
+}
+
+/// Every scheduled fault of the scenario, and a form to schedule a whole data center's outage
+/// (every node whose `dc` matches fails, or recovers, at once).
+#[component]
+pub fn ScenarioFaults() -> impl IntoView {
+    let doc = expect_context::<Doc>();
+    let banner = expect_context::<Banner>().0;
+    // The data centers the nodes name, sorted and without repeats.
+    let dcs = Memo::new(move |_| {
+        doc.0.with(|s| {
+            let mut dcs: Vec<String> = s.nodes.iter().map(|n| n.dc.clone()).collect();
+            dcs.sort();
+            dcs.dedup();
+            dcs
+        })
+    });
+    let dc = RwSignal::new(String::new());
+    let at = RwSignal::new(String::new());
+    let action = RwSignal::new(FaultAction::Fail);
+    let add = move |_| {
+        let at_s = fields::parse_number(&at.get_untracked())
+            .ok()
+            .and_then(|v| v.as_f64());
+        let Some(at_s) = at_s else {
+            banner.set(Some(
+                "type when the outage starts or ends, in seconds from the start".into(),
+            ));
+            return;
+        };
+        // The select shows the first data center until another is chosen.
+        let chosen = Some(dc.get_untracked())
+            .filter(|d| dcs.with_untracked(|all| all.contains(d)))
+            .or_else(|| dcs.with_untracked(|all| all.first().cloned()));
+        let Some(chosen) = chosen else {
+            banner.set(Some(
+                "add a node first: a data center is where nodes run".into(),
+            ));
+            return;
+        };
+        doc.apply(Edit::AddFault(FaultSpec {
+            node: None,
+            dc: Some(chosen),
+            at_s,
+            action: action.get_untracked(),
+            instance: None,
+        }));
+    };
+    view! {
+        <section class="faults" data-testid="scenario-faults">
+            <h3>"Faults"</h3>
+            {fault_list(None)}
+            <div class="fault-add">
+                <select data-testid="dc-fault-dc" aria-label="data center"
+                    on:change=move |ev| dc.set(event_target_value(&ev))>
+                    {move || dcs.get().into_iter().map(|d| {
+                        let value = d.clone();
+                        view! {
+                            <option value=value.clone() prop:selected=move || dc.with(|c| *c == value)>{d}</option>
+                        }
+                    }).collect_view()}
+                </select>
+                <input type="number" min="0" step="any" placeholder="at (s)" data-testid="dc-fault-at"
+                    aria-label="time of the data-center fault, in seconds"
+                    prop:value=move || at.get()
+                    on:input=move |ev| at.set(event_target_value(&ev))/>
+                <select data-testid="dc-fault-action" aria-label="action"
+                    on:change=move |ev| action.set(if event_target_value(&ev) == "recover" {
+                        FaultAction::Recover
+                    } else {
+                        FaultAction::Fail
+                    })>
+                    <option value="fail" prop:selected=move || action.get() == FaultAction::Fail>"fail"</option>
+                    <option value="recover" prop:selected=move || action.get() == FaultAction::Recover>"recover"</option>
+                </select>
+                <button data-testid="dc-fault-add" title="Schedule a whole data center's outage or recovery"
+                    on:click=add>"Add"</button>
             </div>
         </section>
     }
