@@ -9,7 +9,7 @@ use scaleplay_sim::Scenario;
 use crate::editor::canvas::FitRequest;
 use crate::editor::edits::Edit;
 use crate::runner::Run;
-use crate::state::{Doc, Selection};
+use crate::state::{Doc, EdgeSelection, Selection};
 
 /// Opens scenarios; a context, so it can be called from async tasks and window listeners,
 /// which have no reactive owner to look contexts up from.
@@ -18,6 +18,7 @@ pub struct Opener {
     doc: Doc,
     run: Run,
     selection: Selection,
+    edge: EdgeSelection,
     fit: FitRequest,
 }
 
@@ -28,6 +29,7 @@ impl Opener {
             doc: expect_context::<Doc>(),
             run: expect_context::<Run>(),
             selection: expect_context::<Selection>(),
+            edge: expect_context::<EdgeSelection>(),
             fit: expect_context::<FitRequest>(),
         };
         provide_context(opener);
@@ -38,6 +40,7 @@ impl Opener {
     pub fn open(&self, s: Scenario) {
         self.run.reset();
         self.selection.0.set(Vec::new());
+        self.edge.0.set(None);
         self.doc.1.set(None);
         self.doc.apply(Edit::Replace(Box::new(s)));
         self.fit.request();

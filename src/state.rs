@@ -25,6 +25,10 @@ pub struct Doc(
 #[derive(Clone, Copy)]
 pub struct Selection(pub RwSignal<Vec<String>>);
 
+/// The edge selected on the canvas, as (from, to); at most one, and only while no node is.
+#[derive(Clone, Copy)]
+pub struct EdgeSelection(pub RwSignal<Option<(String, String)>>);
+
 /// Pan and zoom of the canvas.
 #[derive(Clone, Copy)]
 pub struct ViewState(pub RwSignal<View>);
@@ -130,6 +134,20 @@ pub fn provide(initial: Scenario) -> Doc {
                 })
             });
             selection.set(kept);
+        }
+    });
+    let edge = RwSignal::new(None::<(String, String)>);
+    provide_context(EdgeSelection(edge));
+    // Likewise an edge that an undo or a load removed is no longer selected.
+    Effect::new(move |_| {
+        let gone = doc.0.with(|s| {
+            edge.with_untracked(|e| {
+                e.as_ref()
+                    .is_some_and(|(f, t)| !s.edges.iter().any(|x| x.from == *f && x.to == *t))
+            })
+        });
+        if gone {
+            edge.set(None);
         }
     });
     provide_context(ViewState(RwSignal::new(View::default())));

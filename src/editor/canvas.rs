@@ -19,7 +19,7 @@ use crate::editor::edits::{check_connect, Edit};
 use crate::editor::geometry::{self, in_box, in_port, out_port, snap, View, NODE_H, NODE_W};
 use crate::panels::palette::{add_at_centre, PaletteDrag};
 use crate::runner::Run;
-use crate::state::{Analysis, Banner, Doc, Selection, Snap, ViewState};
+use crate::state::{Analysis, Banner, Doc, EdgeSelection, Selection, Snap, ViewState};
 
 /// What a pointer drag is doing.
 #[derive(Clone, Debug, PartialEq)]
@@ -171,7 +171,7 @@ pub fn Canvas() -> impl IntoView {
     let space = RwSignal::new(false);
     // Touch pointers down on the canvas: (pointer id, x, y) in canvas-local screen pixels.
     let touches = StoredValue::new(Vec::<(i32, f64, f64)>::new());
-    let selected_edge = RwSignal::new(None::<(String, String)>);
+    let selected_edge = expect_context::<EdgeSelection>().0;
     let wire_hint = RwSignal::new(None::<String>);
 
     let fit_now = move || {
@@ -662,6 +662,21 @@ fn EdgeView(from: String, to: String, ctx: CanvasCtx) -> impl IntoView {
         let b = drawn_position(doc, selection, ctx.drag, &t)?;
         Some(geometry::wire(out_port(a.0, a.1), in_port(b.0, b.1)))
     };
+    // Hovering tells the delay; selecting shows it in the inspector.
+    let (f2, t2) = (from.clone(), to.clone());
+    let title = move || {
+        doc.0.with(|s| {
+            let latency = s
+                .edges
+                .iter()
+                .find(|e| e.from == f2 && e.to == t2)
+                .and_then(|e| e.latency_ms);
+            match latency {
+                Some(ms) => format!("{f2} → {t2}: {ms} ms"),
+                None => format!("{f2} → {t2}: default latency"),
+            }
+        })
+    };
     let key = (from.clone(), to.clone());
     let key2 = key.clone();
     let is_sel = move || ctx.selected_edge.with(|s| s.as_ref() == Some(&key2));
@@ -672,6 +687,7 @@ fn EdgeView(from: String, to: String, ctx: CanvasCtx) -> impl IntoView {
                 ctx.selected_edge.set(Some(key.clone()));
                 selection.set(Vec::new());
             }>
+            <title>{title}</title>
             <path class="edge-hit" d=d.clone()/>
             <path class="edge-line" d=d marker-end="url(#arrow)"/>
         </g>

@@ -29,6 +29,13 @@ pub enum Edit {
         key: String,
         value: Option<Value>,
     },
+    /// Set the one-way network delay of the edge `from → to`; `None` removes it, so the
+    /// default applies (0.5 ms within a data center, 80 ms across).
+    SetEdgeLatency {
+        from: String,
+        to: String,
+        latency_ms: Option<f64>,
+    },
     /// Rename a node or move it to another data center.
     SetNodeField {
         node: String,
@@ -119,6 +126,21 @@ pub fn apply(s: &mut Scenario, edit: Edit) -> Result<(), String> {
                 Some(value) => n.params.insert(key, value),
                 None => n.params.remove(&key),
             };
+        }
+        Edit::SetEdgeLatency {
+            from,
+            to,
+            latency_ms,
+        } => {
+            if let Some(l) = latency_ms.filter(|l| !(l.is_finite() && *l >= 0.0)) {
+                return Err(format!("a latency is a number of ms >= 0, got {l}"));
+            }
+            let edge = s
+                .edges
+                .iter_mut()
+                .find(|e| e.from == from && e.to == to)
+                .ok_or_else(|| format!("no edge from \"{from}\" to \"{to}\""))?;
+            edge.latency_ms = latency_ms;
         }
         Edit::SetNodeField { node, field, value } => {
             let n = node_mut(s, &node)?;
@@ -228,6 +250,38 @@ mod tests {
 
     fn empty() -> Scenario {
         scaleplay_sim::validate::parse(r#"{"version": 1}"#).unwrap()
+    }
+
+    #[test]
+    fn an_edge_latency_is_set_cleared_and_refused_when_not_a_delay() {
+        let mut s = scaleplay_sim::validate::parse(
+            r#"{"version": 1, "nodes": [{"id": "c", "kind": "client"}, {"id": "w", "kind": "server"}],
+                "edges": [{"from": "c", "to": "w"}]}"#,
+        )
+        .unwrap();
+        let set = |latency_ms| Edit::SetEdgeLatency {
+            from: "c".into(),
+            to: "w".into(),
+            latency_ms,
+        };
+        apply(&mut s, set(Some(15.0))).unwrap();
+        assert_eq!(s.edges[0].latency_ms, Some(15.0));
+        apply(&mut s, set(None)).unwrap();
+        assert_eq!(s.edges[0].latency_ms, None);
+        for bad in [-1.0, f64::NAN, f64::INFINITY] {
+            let before = s.clone();
+            assert!(apply(&mut s, set(Some(bad))).is_err());
+            assert_eq!(s, before);
+        }
+        let missing = Edit::SetEdgeLatency {
+            from: "w".into(),
+            to: "c".into(),
+            latency_ms: Some(1.0),
+        };
+        assert_eq!(
+            apply(&mut s, missing).unwrap_err(),
+            "no edge from \"w\" to \"c\""
+        );
     }
 
     #[test]

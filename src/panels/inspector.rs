@@ -1,11 +1,14 @@
 //! The inspector: the selected node's params (each a typed input with its unit and an inline
-//! message when invalid), its fault schedule and its figures from the latest run; or the scenario
-//! settings when nothing is selected; plus the list of validation problems.
+//! message when invalid), its fault schedule and its figures from the latest run; or the
+//! selected edge's latency; or the scenario settings and all faults when nothing is selected;
+//! plus the list of validation problems.
 //!
 //! - [`fields`]: what each param's control is, its unit and default (pure, tested natively).
 //! - [`node`]: the selected node's panel.
+//! - [`edge`]: the selected edge's panel (its latency).
 //! - [`faults`]: the node's fault schedule and "Fail now" / "Recover now".
 
+pub mod edge;
 pub mod faults;
 pub mod fields;
 pub mod node;
@@ -15,18 +18,20 @@ use scaleplay_sim::Scenario;
 use serde_json::Value;
 
 use crate::editor::edits::{Edit, Setting};
-use crate::state::{Analysis, Banner, Doc, Selection};
+use crate::state::{Analysis, Banner, Doc, EdgeSelection, Selection};
 
 /// The right-hand panel.
 #[component]
 pub fn Inspector() -> impl IntoView {
     let selection = expect_context::<Selection>().0;
+    let edge = expect_context::<EdgeSelection>().0;
     view! {
         <aside class="inspector" data-testid="inspector">
-            {move || match selection.get().as_slice() {
-                [one] => view! { <node::NodeInspector id=one.clone()/> }.into_any(),
-                [] => view! { <ScenarioSettings/> }.into_any(),
-                many => view! { <p class="hint">{format!("{} nodes selected", many.len())}</p> }.into_any(),
+            {move || match (selection.get().as_slice(), edge.get()) {
+                ([one], _) => view! { <node::NodeInspector id=one.clone()/> }.into_any(),
+                ([], Some((from, to))) => view! { <edge::EdgeInspector from=from to=to/> }.into_any(),
+                ([], None) => view! { <ScenarioSettings/> }.into_any(),
+                (many, _) => view! { <p class="hint">{format!("{} nodes selected", many.len())}</p> }.into_any(),
             }}
             <Problems/>
         </aside>

@@ -236,6 +236,20 @@ export class App {
     await expect(input).toHaveValue(String(value));
   }
 
+  /** Clicks the middle of the wire `from → to`, as a person selects an edge. */
+  async clickEdge(from: string, to: string): Promise<void> {
+    const path = this.edgeLocator(from, to).locator('path.edge-line');
+    const point = await path.evaluate((el) => {
+      const p = el as SVGPathElement;
+      const mid = p.getPointAtLength(p.getTotalLength() / 2);
+      const m = p.getScreenCTM();
+      if (!m) throw new Error('the edge is not drawn');
+      return { x: mid.x * m.a + mid.y * m.c + m.e, y: mid.x * m.b + mid.y * m.d + m.f };
+    });
+    await this.page.mouse.click(point.x, point.y);
+    await expect(this.edgeLocator(from, to)).toHaveClass(/\bselected\b/);
+  }
+
   /** Every node's box lies inside the canvas: the view was fitted to the scenario. */
   async expectAllNodesInView(): Promise<void> {
     const canvas = await this.canvas.boundingBox();

@@ -470,6 +470,9 @@ pub fn messages_for(problems: &[Problem], node: &str, field: &str) -> Vec<String
     problems
         .iter()
         .filter(|p| p.node.as_deref() == Some(node))
+        // An edge's latency problem is the edge's, shown when it is selected, not under a
+        // DNS node's own `latency_ms`.
+        .filter(|p| !p.message.starts_with("edge to \""))
         .filter(|p| {
             p.field.as_deref().is_some_and(|f| {
                 f == field
@@ -477,6 +480,17 @@ pub fn messages_for(problems: &[Problem], node: &str, field: &str) -> Vec<String
                         .is_some_and(|rest| rest.starts_with('.'))
             })
         })
+        .map(|p| p.message.clone())
+        .collect()
+}
+
+/// Messages about the edge `from → to` (the engine files them under the caller's
+/// `latency_ms`, saying which edge).
+pub fn edge_messages(problems: &[Problem], from: &str, to: &str) -> Vec<String> {
+    let prefix = format!("edge to \"{to}\":");
+    problems
+        .iter()
+        .filter(|p| p.node.as_deref() == Some(from) && p.message.starts_with(&prefix))
         .map(|p| p.message.clone())
         .collect()
 }

@@ -1,0 +1,86 @@
+//! The selected edge's panel: which node calls which, its one-way network delay (`latency_ms`,
+//! empty for the default: 0.5 ms within a data center, 80 ms across), and Delete.
+
+use leptos::prelude::*;
+
+use super::{fields, messages, number_input, row};
+use crate::editor::edits::Edit;
+use crate::state::{Analysis, Doc, EdgeSelection};
+
+/// The panel of the edge `from → to`.
+#[component]
+pub fn EdgeInspector(from: String, to: String) -> impl IntoView {
+    let doc = expect_context::<Doc>();
+    let analysis = expect_context::<Analysis>().0;
+    let edge = expect_context::<EdgeSelection>().0;
+    let (from, to) = (StoredValue::new(from), StoredValue::new(to));
+    // A node's display name, or its id when it has none.
+    let name = move |id: StoredValue<String>| {
+        doc.0.with(|s| {
+            id.with_value(|id| {
+                s.node(id)
+                    .map(|n| n.name.clone())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| id.clone())
+            })
+        })
+    };
+    let latency = Signal::derive(move || {
+        doc.0.with(|s| {
+            s.edges
+                .iter()
+                .find(|e| from.with_value(|f| e.from == *f) && to.with_value(|t| e.to == *t))
+                .and_then(|e| e.latency_ms)
+                .map(fields::fmt_num)
+                .unwrap_or_default()
+        })
+    });
+    // The default the engine uses when the field is empty.
+    let same_dc = Memo::new(move |_| {
+        doc.0.with(|s| {
+            let dc = |id: StoredValue<String>| id.with_value(|id| s.node(id).map(|n| n.dc.clone()));
+            dc(from) == dc(to)
+        })
+    });
+    let placeholder = Signal::derive(move || if same_dc.get() { "0.5" } else { "80" }.to_string());
+    let input = number_input(
+        "edge-latency".into(),
+        false,
+        latency,
+        placeholder,
+        move |v| {
+            doc.apply(Edit::SetEdgeLatency {
+                from: from.get_value(),
+                to: to.get_value(),
+                latency_ms: v.as_f64(),
+            })
+        },
+    );
+    let errors = Memo::new(move |_| {
+        analysis.with(|a| {
+            from.with_value(|f| to.with_value(|t| fields::edge_messages(&a.problems, f, t)))
+        })
+    });
+    let delete = move |_| {
+        doc.apply(Edit::Delete {
+            nodes: Vec::new(),
+            edges: vec![(from.get_value(), to.get_value())],
+        });
+        edge.set(None);
+    };
+    view! {
+        <div class="edge-inspector" data-testid="inspector-edge">
+            <h2>"Call"</h2>
+            <p class="edge-ends" data-testid="edge-ends">
+                {move || name(from)} " → " {move || name(to)}
+            </p>
+            {row("latency_ms", input, "ms", messages(errors, "edge-latency-error".into()))}
+            <p class="hint">{move || if same_dc.get() {
+                "Empty: 0.5 ms, as within one data center."
+            } else {
+                "Empty: 80 ms, as between two data centers."
+            }}</p>
+            <button data-testid="edge-delete" on:click=delete>"Delete call"</button>
+        </div>
+    }
+}

@@ -1,0 +1,56 @@
+// Edges are calls with a one-way network delay: clicking one shows it in the inspector, its
+// latency can be set (a run then shows it in the latency) or cleared back to the default, and
+// the call can be deleted from there.
+import { test, expect } from '@playwright/test';
+import { App } from './app';
+
+test("a call's latency is edited from the inspector and a run shows it", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('02');
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  const before = await app.summary();
+
+  // Select the web → db call: the inspector says which call and shows the preset's latency.
+  await app.clickEdge('web', 'db');
+  const inspector = app.byTestId('inspector-edge');
+  await expect(inspector).toBeVisible();
+  await expect(app.byTestId('edge-ends')).toContainText('→');
+  const latency = app.byTestId('edge-latency');
+  await expect(latency).toHaveValue('0.5');
+
+  // 20 ms each way on every database call: p99 grows by about the 40 ms round trip. (At
+  // 200 ms the web workers, blocked on the database, cannot keep up and nothing succeeds.)
+  await latency.fill('20');
+  await latency.press('Enter');
+  const exported = JSON.parse((await app.download('export-json')).bytes.toString('utf8'));
+  expect(exported.edges).toContainEqual({ from: 'web', to: 'db', latency_ms: 20 });
+  await app.run();
+  await app.waitForRunDone();
+  const slower = await app.summary();
+  expect(slower.p99).toBeGreaterThan(before.p99 + 30);
+
+  // Out of range: the problem shows on the edge's panel and Run waits for a fix.
+  await app.clickEdge('web', 'db');
+  await latency.fill('70000');
+  await latency.press('Enter');
+  await expect(app.byTestId('edge-latency-error')).toContainText('latency_ms must be from 0 to 60000');
+  await expect(app.runButton).toBeDisabled();
+  // Emptied: back to the default (within one data center), and the file carries no latency.
+  await latency.fill('');
+  await latency.press('Enter');
+  await expect(latency).toHaveAttribute('placeholder', '0.5');
+  await expect(app.runButton).toBeEnabled();
+  const cleared = JSON.parse((await app.download('export-json')).bytes.toString('utf8'));
+  expect(cleared.edges).toContainEqual({ from: 'web', to: 'db' });
+
+  // Delete from the panel; Undo brings the call back.
+  await app.byTestId('edge-delete').click();
+  await expect(app.edgeLocator('web', 'db')).toHaveCount(0);
+  await expect(inspector).toHaveCount(0);
+  await app.byTestId('undo').click();
+  await expect(app.edgeLocator('web', 'db')).toBeAttached();
+  app.expectNoErrors();
+});
