@@ -49,6 +49,18 @@ enum Drag {
     Select { a: (f64, f64), b: (f64, f64) },
 }
 
+/// Each item with how many equal items came before it, so that repeats get distinct keys.
+fn numbered<T: Clone + Eq + std::hash::Hash>(items: impl Iterator<Item = T>) -> Vec<(T, u32)> {
+    let mut seen = std::collections::HashMap::<T, u32>::new();
+    items
+        .map(|item| {
+            let n = seen.entry(item.clone()).or_insert(0);
+            *n += 1;
+            (item, *n - 1)
+        })
+        .collect()
+}
+
 /// Asks the canvas to fit the view to the scenario (after loading a preset).
 #[derive(Clone, Copy)]
 pub struct FitRequest(pub RwSignal<u32>);
@@ -469,17 +481,16 @@ pub fn Canvas() -> impl IntoView {
         })
     };
 
+    // Keys carry how many equal ones came before: a file may repeat an id or an edge (the
+    // validation list says so), and `<For>` needs unique keys to keep its views in step with
+    // the list, or a deleted duplicate would stay drawn.
     let node_ids = Memo::new(move |_| {
         doc.0
-            .with(|s| s.nodes.iter().map(|n| n.id.clone()).collect::<Vec<_>>())
+            .with(|s| numbered(s.nodes.iter().map(|n| n.id.clone())))
     });
     let edge_keys = Memo::new(move |_| {
-        doc.0.with(|s| {
-            s.edges
-                .iter()
-                .map(|e| (e.from.clone(), e.to.clone()))
-                .collect::<Vec<_>>()
-        })
+        doc.0
+            .with(|s| numbered(s.edges.iter().map(|e| (e.from.clone(), e.to.clone()))))
     });
     let ctx = CanvasCtx {
         drag,
@@ -490,14 +501,14 @@ pub fn Canvas() -> impl IntoView {
     let edges = move || {
         view! {
             <For each=move || edge_keys.get() key=|k| k.clone() let:k>
-                <EdgeView from=k.0 to=k.1 ctx=ctx/>
+                <EdgeView from=k.0.0 to=k.0.1 ctx=ctx/>
             </For>
         }
     };
     let nodes = move || {
         view! {
-            <For each=move || node_ids.get() key=|id| id.clone() let:id>
-                <NodeView id=id ctx=ctx/>
+            <For each=move || node_ids.get() key=|k| k.clone() let:k>
+                <NodeView id=k.0 ctx=ctx/>
             </For>
         }
     };

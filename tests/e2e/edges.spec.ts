@@ -54,3 +54,21 @@ test("a call's latency is edited from the inspector and a run shows it", async (
   await expect(app.edgeLocator('web', 'db')).toBeAttached();
   app.expectNoErrors();
 });
+
+test('a file that repeats a call opens, says so, and deleting the call removes every copy', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('02');
+  const scenario = JSON.parse((await app.download('export-json')).bytes.toString('utf8'));
+  scenario.edges.push({ from: 'web', to: 'db' });
+  await app.importFile('repeated.json', JSON.stringify(scenario));
+  await expect(app.edgeLocator('web', 'db')).toHaveCount(2);
+  await expect(app.validation).toContainText('appears twice');
+  await expect(app.runButton).toBeDisabled();
+  await app.clickEdge('web', 'db');
+  await app.byTestId('edge-delete').click();
+  await expect(app.edgeLocator('web', 'db')).toHaveCount(0);
+  await expect(app.edgeLocator('users', 'dns')).toHaveCount(1);
+  await expect(app.validation.filter({ hasText: 'appears twice' })).toHaveCount(0);
+  app.expectNoErrors();
+});
