@@ -201,7 +201,14 @@ impl Walker<'_> {
                     &r.entries
                 };
                 let dc = &m.node(self.client).dc;
-                match static_entry(m, node, dc, candidates, geo) {
+                let chosen = static_entry(m, node, dc, candidates, geo);
+                // The engine falls back to any other entry when the chosen one is down, so
+                // every entry must lead somewhere too: walked with no weight, they add no
+                // demand but report their dead ends.
+                for &other in candidates.iter().filter(|c| Some(**c) != chosen) {
+                    self.hop(node, other, op, 0.0, depth);
+                }
+                match chosen {
                     Some(e) => extra + self.hop(node, e, op, weight, depth),
                     None => {
                         let what = if n.kind == Kind::Client {

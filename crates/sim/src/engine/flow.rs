@@ -1162,6 +1162,10 @@ impl Simulation {
             return;
         };
         let shards = &self.model.nodes[n].routes.targets;
+        if shards.is_empty() {
+            // Validation rejects a reachable router without shards; never divide by zero.
+            return self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
+        }
         let len = shards.len() as u64;
         let user = self.reqs[req as usize].user;
         let k = match p.strategy {

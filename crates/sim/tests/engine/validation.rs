@@ -140,6 +140,43 @@ fn graph_problems_name_the_node() {
     assert!(has(&ps, Some("q"), "no worker_pool"), "{ps:#?}");
 }
 
+/// A client with several entries uses the nearest, and falls back to the others when it is
+/// down: every entry must lead to a server, not only the one used first. (These two loaded
+/// and then panicked mid-run, when the fallback was a dns or a shard router with nothing
+/// behind it.)
+#[test]
+fn every_fallback_entry_is_checked_not_only_the_nearest() {
+    let fallback = |third: &str, edges: &str| {
+        format!(
+            r#"{{"version": 1, "duration_s": 10,
+                "nodes": [{CLIENT}, {SERVER}, {third}],
+                "edges": [{{"from": "users", "to": "web", "latency_ms": 1}}, {edges}],
+                "faults": [{{"node": "web", "at_s": 5, "action": "fail"}}]}}"#
+        )
+    };
+    let ps = problems(&fallback(
+        r#"{"id": "dns", "kind": "dns"}"#,
+        r#"{"from": "users", "to": "dns", "latency_ms": 20}"#,
+    ));
+    assert!(has(&ps, Some("dns"), "no path to a server"), "{ps:#?}");
+    let ps = problems(&format!(
+        r#"{{"version": 1, "duration_s": 10,
+            "nodes": [{CLIENT}, {SERVER}, {{"id": "web2", "kind": "server"}},
+                      {{"id": "router", "kind": "shard_router"}}],
+            "edges": [{{"from": "users", "to": "web", "latency_ms": 1}},
+                      {{"from": "users", "to": "web2", "latency_ms": 20}},
+                      {{"from": "web2", "to": "router"}}]}}"#
+    ));
+    assert!(has(&ps, Some("router"), "has no shards"), "{ps:#?}");
+    // With a server behind the fallback dns it loads, and the run survives the failover.
+    let text = fallback(
+        r#"{"id": "dns", "kind": "dns"}, {"id": "web2", "kind": "server"}"#,
+        r#"{"from": "users", "to": "dns", "latency_ms": 20}, {"from": "dns", "to": "web2"}"#,
+    );
+    let report = scaleplay_sim::run_json(&text, None).expect("a valid scenario runs");
+    assert!(report.contains("\"succeeded\""));
+}
+
 #[test]
 fn faults_and_limits_are_checked() {
     let ps = problems(&format!(
