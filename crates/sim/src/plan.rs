@@ -246,7 +246,9 @@ impl Walker<'_> {
                         let miss = self.hop(node, o, op, weight * (1.0 - hit), depth);
                         p.edge_latency_ms + (1.0 - hit) * miss
                     }
-                    None if hit >= 1.0 => p.edge_latency_ms,
+                    // Without an origin only a fixed hit ratio of 1 works: an edge that
+                    // caches `capacity_keys` starts cold, and its first misses need an origin.
+                    None if hit >= 1.0 && p.capacity_keys.is_none() => p.edge_latency_ms,
                     None => {
                         self.dead_end(
                             node,

@@ -1,7 +1,7 @@
 //! The engine's integration tests, one binary with a module per area: agreement with queueing
 //! theory, properties that hold for every valid scenario (conservation, determinism, Little's
 //! law, loading never panics), the lesson of each preset, validation messages, and running in
-//! slices with faults injected mid-run.
+//! slices with faults injected mid-run, and topologies drawn the obvious way working end to end.
 
 #[path = "engine/theory.rs"]
 mod theory;
@@ -17,3 +17,6 @@ mod validation;
 
 #[path = "engine/live.rs"]
 mod live;
+
+#[path = "engine/topologies.rs"]
+mod topologies;

@@ -832,13 +832,23 @@ impl Simulation {
             return;
         }
         if let Some(outcome) = from_cache {
-            // A read-through cache failed and this server has no database of its own.
-            let err = if let Outcome::Err(_) = outcome {
-                outcome
-            } else {
-                Outcome::Err(Cause::Down)
-            };
-            return self.respond(req, err, Duration::ZERO);
+            // No database of its own, but a tier behind it (a cache-aside cache in front of an
+            // app tier): a miss reads on through that tier and fills the cache with the answer,
+            // as the capacity plan assumes; a failed cache is bypassed, a stampede on that tier.
+            match (outcome, forward) {
+                (Outcome::Miss, Some(f)) => {
+                    self.set_step(req, S_READ_DONE);
+                    self.call(req, node, f, Op::Read, NO_INST, Duration::ZERO);
+                }
+                (Outcome::Err(_), Some(f)) => {
+                    self.set_step(req, S_FORWARD_DONE);
+                    self.call(req, node, f, Op::Read, NO_INST, Duration::ZERO);
+                }
+                // A read-through cache failed and there is nothing else to read from.
+                (Outcome::Err(_), None) => self.respond(req, outcome, Duration::ZERO),
+                _ => self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO),
+            }
+            return;
         }
         match forward {
             Some(f) => {

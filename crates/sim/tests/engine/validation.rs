@@ -210,3 +210,20 @@ fn a_scenario_round_trips_through_json() {
     let again = scaleplay_sim::validate::parse(&s.to_json()).unwrap();
     assert_eq!(s, again);
 }
+
+/// A CDN that caches `capacity_keys` starts cold, so it needs an origin for its first misses
+/// (it used to load, then answer every request "down"); one with a fixed hit ratio of 1 does not.
+#[test]
+fn a_caching_cdn_needs_an_origin() {
+    let cdn = |params: &str| {
+        format!(
+            r#"{{"version": 1, "duration_s": 10,
+                "nodes": [{{"id": "users", "kind": "client", "params": {{"mix": {{"static": 1}}}}}},
+                          {{"id": "cdn", "kind": "cdn", "params": {params}}}],
+                "edges": [{{"from": "users", "to": "cdn"}}]}}"#
+        )
+    };
+    let ps = problems(&cdn(r#"{"capacity_keys": 1000}"#));
+    assert!(has(&ps, Some("cdn"), "has no origin"), "{ps:#?}");
+    assert!(load(&cdn(r#"{"hit_ratio": 1}"#)).is_ok());
+}
