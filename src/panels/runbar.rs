@@ -32,11 +32,14 @@ pub fn RunBar() -> impl IntoView {
         .into_iter()
         .enumerate()
         .map(|(i, p)| {
-            let name = validate::parse(p.json).map(|s| s.name).unwrap_or_default();
+            let (name, notes) = validate::parse(p.json)
+                .map(|s| (s.name, s.notes))
+                .unwrap_or_default();
             let id = format!("preset-{:02}", i + 1);
             view! {
                 <li>
-                    <button data-testid=id on:click=move |ev| {
+                    // Its "what to try" notes on hover, before choosing it.
+                    <button data-testid=id title=notes on:click=move |ev| {
                         crate::panels::files::close_menu(&ev);
                         if let Ok(s) = validate::parse(p.json) {
                             opener.open(s);

@@ -18,6 +18,8 @@ test('the app loads without errors and opens a preset', async ({ page }) => {
   await expect(page.getByTestId('run')).toBeVisible();
 
   await page.getByTestId('preset-menu').click();
+  // Each preset says what it teaches before it is chosen (its notes, on hover).
+  await expect(page.getByTestId('preset-03')).toHaveAttribute('title', /Try:/);
   await page.getByTestId('preset-03').click();
   await expect(page.getByTestId('node-web1')).toBeVisible();
 
