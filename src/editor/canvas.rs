@@ -8,7 +8,7 @@
 //! Shift+click to select; wheel or the buttons to zoom; Shift+1 or the button to fit;
 //! Delete/Backspace to remove the selection; Ctrl+Z to undo, Ctrl+Shift+Z or Ctrl+Y to redo. Palette items dropped here become nodes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -51,7 +51,7 @@ enum Drag {
 
 /// Each item with how many equal items came before it, so that repeats get distinct keys.
 fn numbered<T: Clone + Eq + std::hash::Hash>(items: impl Iterator<Item = T>) -> Vec<(T, u32)> {
-    let mut seen = std::collections::HashMap::<T, u32>::new();
+    let mut seen = HashMap::<T, u32>::new();
     items
         .map(|item| {
             let n = seen.entry(item.clone()).or_insert(0);
@@ -492,11 +492,22 @@ pub fn Canvas() -> impl IntoView {
         doc.0
             .with(|s| numbered(s.edges.iter().map(|e| (e.from.clone(), e.to.clone()))))
     });
+    // Every edge's set latency, looked up by its hover text: one pass per change of the
+    // scenario, not one per edge, and edges redraw their text only when a latency changes.
+    let latencies = Memo::new(move |_| {
+        doc.0.with(|s| {
+            s.edges
+                .iter()
+                .map(|e| ((e.from.clone(), e.to.clone()), e.latency_ms))
+                .collect::<HashMap<_, _>>()
+        })
+    });
     let ctx = CanvasCtx {
         drag,
         space,
         selected_edge,
         live,
+        latencies,
     };
     let edges = move || {
         view! {
@@ -642,6 +653,8 @@ struct CanvasCtx {
     space: RwSignal<bool>,
     selected_edge: RwSignal<Option<(String, String)>>,
     live: Memo<Option<BTreeMap<String, LiveFigures>>>,
+    /// (from, to) → `latency_ms` as set (`None`: the default).
+    latencies: Memo<HashMap<(String, String), Option<f64>>>,
 }
 
 /// Where node `id` is drawn now: its position plus the drag offset when it is being moved.
@@ -673,23 +686,14 @@ fn EdgeView(from: String, to: String, ctx: CanvasCtx) -> impl IntoView {
         let b = drawn_position(doc, selection, ctx.drag, &t)?;
         Some(geometry::wire(out_port(a.0, a.1), in_port(b.0, b.1)))
     };
-    // Hovering tells the delay; selecting shows it in the inspector.
-    let (f2, t2) = (from.clone(), to.clone());
-    let title = move || {
-        doc.0.with(|s| {
-            let latency = s
-                .edges
-                .iter()
-                .find(|e| e.from == f2 && e.to == t2)
-                .and_then(|e| e.latency_ms);
-            match latency {
-                Some(ms) => format!("{f2} → {t2}: {ms} ms"),
-                None => format!("{f2} → {t2}: default latency"),
-            }
-        })
-    };
     let key = (from.clone(), to.clone());
     let key2 = key.clone();
+    // Hovering tells the delay; selecting shows it in the inspector.
+    let key3 = key.clone();
+    let title = move || match ctx.latencies.with(|l| l.get(&key3).copied().flatten()) {
+        Some(ms) => format!("{} → {}: {ms} ms", key3.0, key3.1),
+        None => format!("{} → {}: default latency", key3.0, key3.1),
+    };
     let is_sel = move || ctx.selected_edge.with(|s| s.as_ref() == Some(&key2));
     view! {
         <g class="edge" class:selected=is_sel data-testid=format!("edge-{from}-{to}")

@@ -63,11 +63,7 @@ pub fn RunBar() -> impl IntoView {
                 Err(why) => {
                     doc.1.set(Some(why));
                     // The field shows the value that still holds, not the refused text.
-                    let stored = doc.0.with_untracked(|s| match setting {
-                        Setting::Seed => s.seed.to_string(),
-                        _ => s.duration_s.to_string(),
-                    });
-                    super::show_value(&ev, &stored);
+                    super::show_value(&ev, &doc.0.with_untracked(|s| bar_text(setting, s)));
                 }
             }
         }
@@ -99,12 +95,12 @@ pub fn RunBar() -> impl IntoView {
             <progress data-testid="progress" max="1" value=move || run.progress.get()></progress>
             <label>"Duration (s) "
                 <input type="number" min="1" data-testid="setting-duration"
-                    prop:value=move || doc.0.with(|s| s.duration_s.to_string())
+                    prop:value=move || doc.0.with(|s| bar_text(Setting::Duration, s))
                     on:change=set_num(Setting::Duration)/>
             </label>
             <label>"Seed "
                 <input type="number" min="0" data-testid="setting-seed"
-                    prop:value=move || doc.0.with(|s| s.seed.to_string())
+                    prop:value=move || doc.0.with(|s| bar_text(Setting::Seed, s))
                     on:change=set_num(Setting::Seed)/>
             </label>
             <label>"Speed "
@@ -131,6 +127,14 @@ pub fn RunBar() -> impl IntoView {
                 <SharePopover link=link copied=copied on_close=move || share_link.set(None)/>
             })}
         </header>
+    }
+}
+
+/// What the run bar's field of `setting` (seed or duration) shows.
+fn bar_text(setting: Setting, s: &scaleplay_sim::Scenario) -> String {
+    match setting {
+        Setting::Seed => s.seed.to_string(),
+        _ => s.duration_s.to_string(),
     }
 }
 

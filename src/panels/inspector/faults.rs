@@ -36,11 +36,7 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
     let action = RwSignal::new(FaultAction::Fail);
     let instance = RwSignal::new(String::new());
     let add = move |_| {
-        let at_s = match fields::parse_number(&at.get_untracked()) {
-            Ok(v) => v.as_f64(),
-            Err(_) => None,
-        };
-        let Some(at_s) = at_s else {
+        let Some(at_s) = parse_at(&at.get_untracked()) else {
             banner.set(Some(
                 "type when the fault happens, in seconds from the start".into(),
             ));
@@ -103,15 +99,7 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
                     aria-label="time of the fault, in seconds"
                     prop:value=move || at.get()
                     on:input=move |ev| at.set(event_target_value(&ev))/>
-                <select data-testid="fault-action" aria-label="action"
-                    on:change=move |ev| action.set(if event_target_value(&ev) == "recover" {
-                        FaultAction::Recover
-                    } else {
-                        FaultAction::Fail
-                    })>
-                    <option value="fail" prop:selected=move || action.get() == FaultAction::Fail>"fail"</option>
-                    <option value="recover" prop:selected=move || action.get() == FaultAction::Recover>"recover"</option>
-                </select>
+                {action_select("fault-action", action)}
                 {has_instances.then(|| view! {
                     <input type="number" min="0" step="1" placeholder="all" data-testid="fault-instance"
                         aria-label="instance (empty for all)" title="instance, counted from 0 (empty: all)"
@@ -121,6 +109,26 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
                 <button data-testid="fault-add" on:click=add>"Add"</button>
             </div>
         </section>
+    }
+}
+
+/// A typed fault time in seconds; `None` when empty or not a number.
+fn parse_at(text: &str) -> Option<f64> {
+    fields::parse_number(text).ok().and_then(|v| v.as_f64())
+}
+
+/// The fail / recover choice of an add form.
+fn action_select(testid: &'static str, action: RwSignal<FaultAction>) -> impl IntoView {
+    view! {
+        <select data-testid=testid aria-label="action"
+            on:change=move |ev| action.set(if event_target_value(&ev) == "recover" {
+                FaultAction::Recover
+            } else {
+                FaultAction::Fail
+            })>
+            <option value="fail" prop:selected=move || action.get() == FaultAction::Fail>"fail"</option>
+            <option value="recover" prop:selected=move || action.get() == FaultAction::Recover>"recover"</option>
+        </select>
     }
 }
 
@@ -205,10 +213,7 @@ pub fn ScenarioFaults() -> impl IntoView {
     let at = RwSignal::new(String::new());
     let action = RwSignal::new(FaultAction::Fail);
     let add = move |_| {
-        let at_s = fields::parse_number(&at.get_untracked())
-            .ok()
-            .and_then(|v| v.as_f64());
-        let Some(at_s) = at_s else {
+        let Some(at_s) = parse_at(&at.get_untracked()) else {
             banner.set(Some(
                 "type when the outage starts or ends, in seconds from the start".into(),
             ));
@@ -250,15 +255,7 @@ pub fn ScenarioFaults() -> impl IntoView {
                     aria-label="time of the data-center fault, in seconds"
                     prop:value=move || at.get()
                     on:input=move |ev| at.set(event_target_value(&ev))/>
-                <select data-testid="dc-fault-action" aria-label="action"
-                    on:change=move |ev| action.set(if event_target_value(&ev) == "recover" {
-                        FaultAction::Recover
-                    } else {
-                        FaultAction::Fail
-                    })>
-                    <option value="fail" prop:selected=move || action.get() == FaultAction::Fail>"fail"</option>
-                    <option value="recover" prop:selected=move || action.get() == FaultAction::Recover>"recover"</option>
-                </select>
+                {action_select("dc-fault-action", action)}
                 <button data-testid="dc-fault-add" title="Schedule a whole data center's outage or recovery"
                     on:click=add>"Add"</button>
             </div>

@@ -78,6 +78,14 @@ fn problems(node: StoredValue<String>, field: String, exact: bool) -> Memo<Vec<S
     })
 }
 
+/// The inline messages under param `name` (and its parts), as `param-<name>-error`.
+fn param_messages(node: StoredValue<String>, name: &'static str) -> impl IntoView {
+    messages(
+        problems(node, name.into(), false),
+        format!("param-{name}-error"),
+    )
+}
+
 fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
     let doc = expect_context::<Doc>();
     let text = move |get: fn(&NodeSpec) -> String| {
@@ -153,10 +161,7 @@ fn param_view(node: StoredValue<String>, kind: Kind, field: Field) -> AnyView {
                 Signal::stored(fields::placeholder(name, &default)),
                 set,
             );
-            let errors = messages(
-                problems(node, name.into(), false),
-                format!("{testid}-error"),
-            );
+            let errors = param_messages(node, name);
             row(name, input, unit, errors).into_any()
         }
         Control::Toggle => {
@@ -165,10 +170,7 @@ fn param_view(node: StoredValue<String>, kind: Kind, field: Field) -> AnyView {
                 <input type="checkbox" data-testid=testid.clone() prop:checked=on
                     on:change=move |ev| set(Value::Bool(event_target_checked(&ev)))/>
             };
-            let errors = messages(
-                problems(node, name.into(), false),
-                format!("{testid}-error"),
-            );
+            let errors = param_messages(node, name);
             row(name, input, "", errors).into_any()
         }
         Control::Choice(options) => {
@@ -182,10 +184,7 @@ fn param_view(node: StoredValue<String>, kind: Kind, field: Field) -> AnyView {
                     }).collect_view()}
                 </select>
             };
-            let errors = messages(
-                problems(node, name.into(), false),
-                format!("{testid}-error"),
-            );
+            let errors = param_messages(node, name);
             row(name, input, "", errors).into_any()
         }
         Control::Lifetime => lifetime_view(node, name, current, default).into_any(),
@@ -217,10 +216,7 @@ fn lifetime_view(
     let input = number_input(testid.clone(), false, value, placeholder, move |v| {
         set_param(doc, node, name, v)
     });
-    let errors = messages(
-        problems(node, name.into(), false),
-        format!("{testid}-error"),
-    );
+    let errors = param_messages(node, name);
     let never_box = view! {
         <input type="checkbox" data-testid=format!("{testid}-never") prop:checked=move || never.get()
             on:change=move |ev| {
@@ -320,7 +316,7 @@ fn dist_view(
             {part("cv")}
             {part("min")}
             {part("max")}
-            {messages(problems(node, name.into(), false), format!("param-{name}-error"))}
+            {param_messages(node, name)}
         </fieldset>
     }
 }
