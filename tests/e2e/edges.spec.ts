@@ -27,6 +27,8 @@ test("a call's latency is edited from the inspector and a run shows it", async (
   await latency.press('Enter');
   const exported = JSON.parse((await app.download('export-json')).bytes.toString('utf8'));
   expect(exported.edges).toContainEqual({ from: 'web', to: 'db', latency_ms: 20 });
+  // Hovering the wire tells the delay too.
+  await expect(app.edgeLocator('web', 'db').locator('title')).toHaveText('web → db: 20 ms');
   await app.run();
   await app.waitForRunDone();
   const slower = await app.summary();
