@@ -27,7 +27,7 @@ use crate::time::{Duration, SimTime};
 
 use events::{Event, EventQueue, ReqId};
 use histogram::Histogram;
-use state::{Ext, Inst, Level, NodeState, NodeStats, QueueState, WindowMark};
+use state::{Ext, Inst, Level, NodeSeries, NodeState, NodeStats, QueueState, WindowMark};
 
 pub(crate) use metrics::{Global, Window};
 
@@ -291,9 +291,7 @@ impl Simulation {
                 sticky_sessions: matches!(&n.params, Params::Server(p) if p.stateful_sessions),
                 mark: WindowMark::default(),
                 ext,
-                util_series: Vec::new(),
-                inst_series: Vec::new(),
-                depth_series: Vec::new(),
+                series: NodeSeries::default(),
             });
         }
         // Wiring that points backwards: replicas know their primary, pools know their queues.
@@ -581,7 +579,10 @@ impl Simulation {
                 q.depth.restart(now);
             }
             s.stats = NodeStats::new(now);
-            s.mark = WindowMark::default();
+            s.mark = WindowMark {
+                at: now,
+                ..WindowMark::default()
+            };
             s.ext.scale_busy_mark = 0;
             s.ext.scale_capacity_mark = 0;
         }

@@ -123,7 +123,9 @@ pub struct NodeReport {
     /// Cache and CDN: hits ÷ lookups.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hit_ratio: Option<f64>,
-    /// Replica: configured replication lag.
+    /// Replica: its replication lag. The engine models lag as the constant configured
+    /// `lag_ms` (a read is stale when its key was written less than `lag_ms` ago), so this
+    /// is that value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lag_ms: Option<f64>,
     /// Replica: reads that returned data older than the last write.
@@ -149,6 +151,18 @@ pub struct NodeReport {
     pub depth_series: Option<Vec<u64>>,
     /// Utilization in each window.
     pub utilization_series: Vec<f64>,
+    /// Mean requests waiting for a worker in each window.
+    #[serde(default)]
+    pub backlog_series: Vec<f64>,
+    /// Cache and CDN: hits ÷ lookups in each window (`null` for a window without lookups).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hit_ratio_series: Option<Vec<Option<f64>>>,
+    /// Replica: stale reads in each window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_reads_series: Option<Vec<u64>>,
+    /// Queue: messages dead-lettered in each window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dead_letters_series: Option<Vec<u64>>,
 }
 
 /// A node's latency figures, in milliseconds.
@@ -350,9 +364,14 @@ impl Simulation {
                 Params::Server(p) if p.stateful_sessions => Some(st.sessions_lost),
                 _ => None,
             },
-            instances: autoscaled.then(|| s.inst_series.clone()),
-            depth_series: is(Kind::Queue).then(|| s.depth_series.clone()),
-            utilization_series: s.util_series.clone(),
+            instances: autoscaled.then(|| s.series.instances.clone()),
+            depth_series: is(Kind::Queue).then(|| s.series.depth.clone()),
+            utilization_series: s.series.utilization.clone(),
+            backlog_series: s.series.backlog.clone(),
+            hit_ratio_series: (is(Kind::Cache) || is(Kind::Cdn))
+                .then(|| s.series.hit_ratio.clone()),
+            stale_reads_series: is(Kind::SqlReplica).then(|| s.series.stale_reads.clone()),
+            dead_letters_series: is(Kind::Queue).then(|| s.series.dead_letters.clone()),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The engine's integration tests, one binary with a module per area: agreement with queueing
 //! theory, properties that hold for every valid scenario (conservation, determinism, Little's
 //! law, loading never panics), the lesson of each preset, validation messages, and running in
-//! slices with faults injected mid-run, and topologies drawn the obvious way working end to end.
+//! slices with faults injected mid-run, topologies drawn the obvious way working end to end, and
+//! the per-window node series agreeing with the totals they break down.
 
 #[path = "engine/theory.rs"]
 mod theory;
@@ -20,3 +21,6 @@ mod live;
 
 #[path = "engine/topologies.rs"]
 mod topologies;
+
+#[path = "engine/series.rs"]
+mod series;

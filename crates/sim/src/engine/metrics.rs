@@ -6,8 +6,10 @@
 
 use crate::engine::events::Event;
 use crate::engine::histogram::Histogram;
+use crate::engine::state::{NodeState, WindowMark};
 use crate::engine::{Cause, Simulation};
 use crate::report::{Alert, SeriesPoint};
+use crate::scenario::Kind;
 use crate::time::{Duration, SimTime};
 
 /// Steady-state totals over requests that started after the warm-up.
@@ -112,6 +114,57 @@ impl Window {
     }
 }
 
+/// Appends the window ending at `t` to a node's series and moves its marks to `t`.
+fn close_node_window(s: &mut NodeState, kind: Kind, t: SimTime) {
+    let m = s.mark;
+    let (busy_area, capacity_area) = (s.busy.area(t), s.capacity.area(t));
+    let queued_area = s.queued.area(t);
+    // The integrals and counters restart at the warm-up (and the marks with them), so a
+    // window that spans it counts from there: saturating subtraction covers that.
+    let busy = busy_area.saturating_sub(m.busy_area);
+    let cap = capacity_area.saturating_sub(m.capacity_area);
+    let span = t.0.saturating_sub(m.at.0).max(1) as f64;
+    let st = &s.stats;
+    let series = &mut s.series;
+    series.utilization.push(if cap == 0 {
+        0.0
+    } else {
+        busy as f64 / cap as f64
+    });
+    series.instances.push(s.serving);
+    series
+        .backlog
+        .push(queued_area.saturating_sub(m.queued_area) as f64 / span);
+    if let Some(q) = &s.ext.queue {
+        series.depth.push(q.ready.len() as u64);
+        series
+            .dead_letters
+            .push(st.dead_letters.saturating_sub(m.dead_letters));
+    }
+    if matches!(kind, Kind::Cache | Kind::Cdn) {
+        let hits = st.hits.saturating_sub(m.hits);
+        let lookups = hits + st.misses.saturating_sub(m.misses);
+        series
+            .hit_ratio
+            .push((lookups > 0).then(|| hits as f64 / lookups as f64));
+    }
+    if kind == Kind::SqlReplica {
+        series
+            .stale_reads
+            .push(st.stale_reads.saturating_sub(m.stale_reads));
+    }
+    s.mark = WindowMark {
+        at: t,
+        busy_area,
+        capacity_area,
+        queued_area,
+        hits: st.hits,
+        misses: st.misses,
+        stale_reads: st.stale_reads,
+        dead_letters: st.dead_letters,
+    };
+}
+
 fn ms(us: u64) -> f64 {
     us as f64 / 1e3
 }
@@ -188,23 +241,8 @@ impl Simulation {
         w.latency.reset();
         w.latency_sum_us = 0;
 
-        for s in &mut self.nodes {
-            let (busy_area, capacity_area) = (s.busy.area(t), s.capacity.area(t));
-            let busy = busy_area.saturating_sub(s.mark.busy_area);
-            let cap = capacity_area.saturating_sub(s.mark.capacity_area);
-            // The integrals restart at the warm-up; a window that spans it starts from zero.
-            let util = if cap == 0 {
-                0.0
-            } else {
-                busy as f64 / cap as f64
-            };
-            s.util_series.push(util);
-            s.inst_series.push(s.serving);
-            if let Some(q) = &s.ext.queue {
-                s.depth_series.push(q.ready.len() as u64);
-            }
-            s.mark.busy_area = busy_area;
-            s.mark.capacity_area = capacity_area;
+        for (s, n) in self.nodes.iter_mut().zip(&self.model.nodes) {
+            close_node_window(s, n.kind, t);
         }
         self.autoscale();
         let next = t + Duration::from_secs(self.model.scenario.window_s);

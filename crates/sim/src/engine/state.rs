@@ -176,8 +176,15 @@ impl NodeStats {
 /// Per-window snapshot of the integrals, to turn them into per-second figures.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct WindowMark {
+    /// Where the current window's figures start (the last window's end, or the warm-up's).
+    pub at: SimTime,
     pub busy_area: u128,
     pub capacity_area: u128,
+    pub queued_area: u128,
+    pub hits: u64,
+    pub misses: u64,
+    pub stale_reads: u64,
+    pub dead_letters: u64,
 }
 
 /// A message in a queue.
@@ -268,10 +275,27 @@ pub(crate) struct NodeState {
     pub sticky_sessions: bool,
     pub mark: WindowMark,
     pub ext: Ext,
-    /// Per-window series: utilization and serving instances.
-    pub util_series: Vec<f64>,
-    pub inst_series: Vec<u32>,
-    pub depth_series: Vec<u64>,
+    pub series: NodeSeries,
+}
+
+/// A node's figures per window (`window_s`), one entry per closed window. The kind-specific
+/// ones stay empty for other kinds.
+#[derive(Debug, Default)]
+pub(crate) struct NodeSeries {
+    /// Busy ÷ available workers.
+    pub utilization: Vec<f64>,
+    /// Serving instances at the window's end.
+    pub instances: Vec<u32>,
+    /// Mean requests waiting for a worker.
+    pub backlog: Vec<f64>,
+    /// Queue: waiting messages at the window's end.
+    pub depth: Vec<u64>,
+    /// Cache and CDN: hits ÷ lookups (`None` for a window without lookups).
+    pub hit_ratio: Vec<Option<f64>>,
+    /// Replica: stale reads in the window.
+    pub stale_reads: Vec<u64>,
+    /// Queue: messages dead-lettered in the window.
+    pub dead_letters: Vec<u64>,
 }
 
 #[cfg(test)]

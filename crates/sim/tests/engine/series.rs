@@ -1,0 +1,120 @@
+//! The per-window node series (PRODUCT.md §4: backlog, cache hit ratio, stale reads, dead
+//! letters per window) agree with the steady-state figures they break down, and show what
+//! happened when: a cache outage, a cold cache refilling, jobs dead-lettered while their
+//! database is down.
+
+use scaleplay_sim::{load, presets, Report, Simulation};
+
+fn run(text: &str, seed: u64) -> Report {
+    Simulation::new(load(text).expect("a valid scenario"), seed).run()
+}
+
+fn preset(file: &str) -> Report {
+    let p = presets::all()
+        .into_iter()
+        .find(|p| p.file == file)
+        .expect("a preset");
+    run(p.json, 1)
+}
+
+/// The windows after a whole-second warm-up, when every window lasts one second.
+fn steady<T: Copy>(r: &Report, series: &[T]) -> Vec<T> {
+    assert_eq!(series.len(), r.series.len(), "one entry per window");
+    series[r.run.warmup_s as usize..].to_vec()
+}
+
+#[test]
+fn a_servers_backlog_per_window_averages_to_its_mean_backlog() {
+    // One busy server (ρ ≈ 0.9), so the backlog is rarely empty.
+    let r = run(
+        r#"{"version": 1, "duration_s": 120, "warmup_s": 10,
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 90}},
+                      {"id": "box", "kind": "server",
+                       "params": {"workers": 1, "service_ms": {"dist": "exp", "mean": 10}}}],
+            "edges": [{"from": "users", "to": "box"}]}"#,
+        3,
+    );
+    let n = &r.nodes["box"];
+    let windows = steady(&r, &n.backlog_series);
+    let mean = windows.iter().sum::<f64>() / windows.len() as f64;
+    assert!(n.mean_backlog > 2.0, "a busy server: {}", n.mean_backlog);
+    assert!(
+        (mean / n.mean_backlog - 1.0).abs() < 1e-9,
+        "mean of windows {mean}, whole run {}",
+        n.mean_backlog
+    );
+    assert!(windows.iter().all(|b| b.is_finite() && *b >= 0.0));
+}
+
+#[test]
+fn a_cache_outage_shows_in_its_hit_ratio_per_window_and_the_cache_refills_after() {
+    // Preset 5: the cache fails at 70 s and recovers, empty, at 80 s.
+    let r = preset("05-cache-cdn.json");
+    let hits = r.nodes["cache"]
+        .hit_ratio_series
+        .clone()
+        .expect("a cache has a hit-ratio series");
+    assert_eq!(hits.len(), r.series.len());
+    // Windows end at 1, 2, … s: window k covers (k−1, k].
+    let window = |end_s: usize| hits[end_s - 1];
+    for end in 71..=80 {
+        assert_eq!(
+            window(end),
+            None,
+            "no lookups while down (window ending {end} s)"
+        );
+    }
+    let before: Vec<f64> = (50..=70).filter_map(window).collect();
+    let before = before.iter().sum::<f64>() / before.len() as f64;
+    let first_after = window(81).expect("lookups again after the recovery");
+    assert!(
+        first_after < before - 0.1,
+        "a recovered cache starts cold: {first_after} against {before} before"
+    );
+    assert!(hits.iter().flatten().all(|h| (0.0..=1.0).contains(h)));
+    // The CDN has a series too; other kinds do not.
+    assert!(r.nodes["cdn"].hit_ratio_series.is_some());
+    assert!(r.nodes["db"].hit_ratio_series.is_none());
+}
+
+#[test]
+fn stale_reads_per_window_add_up_to_the_replicas_total() {
+    let r = preset("04-replication.json");
+    for id in ["replica1", "replica2"] {
+        let n = &r.nodes[id];
+        let series = n.stale_reads_series.clone().expect("a replica's series");
+        let total: u64 = steady(&r, &series).iter().sum();
+        assert_eq!(Some(total), n.stale_reads, "{id}");
+        assert!(total > 0, "{id}: preset 4 teaches stale reads");
+    }
+    assert!(r.nodes["primary"].stale_reads_series.is_none());
+}
+
+#[test]
+fn jobs_dead_lettered_while_their_database_is_down_show_in_those_windows() {
+    // Workers write each job to a database that is down from 20 s to 40 s: those jobs are
+    // never acknowledged, come back after the visibility timeout and, after two attempts,
+    // go to the dead letters.
+    let r = run(
+        r#"{"version": 1, "duration_s": 60, "warmup_s": 5,
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 20, "mix": {"async": 1.0}}},
+                      {"id": "web", "kind": "server"},
+                      {"id": "jobs", "kind": "queue", "params": {"visibility_timeout_s": 2, "max_attempts": 2}},
+                      {"id": "workers", "kind": "worker_pool", "params": {"workers": 8}},
+                      {"id": "db", "kind": "sql_primary"}],
+            "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "jobs"},
+                      {"from": "jobs", "to": "workers"}, {"from": "workers", "to": "db"}],
+            "faults": [{"node": "db", "at_s": 20, "action": "fail"},
+                       {"node": "db", "at_s": 40, "action": "recover"}]}"#,
+        5,
+    );
+    let q = &r.nodes["jobs"];
+    let series = q.dead_letters_series.clone().expect("a queue's series");
+    let total: u64 = steady(&r, &series).iter().sum();
+    assert_eq!(Some(total), q.dead_letters);
+    assert!(total > 100, "about 20 jobs/s for 20 s: {total}");
+    // Nothing is dead-lettered before the outage, nor once the retries after it are over.
+    let outside: u64 = series[..20].iter().chain(&series[45..]).sum();
+    assert_eq!(outside, 0, "{series:?}");
+    assert_eq!(q.depth_series.as_ref().map(Vec::len), Some(r.series.len()));
+}
