@@ -1,5 +1,5 @@
-//! What a run is exported as: CSV of the time series (one row per window) and of the per-node
-//! figures (one row per node), as spreadsheets and scripts expect them (RFC 4180: comma
+//! What a run is exported as: CSV of the time series (one row per window), of the per-node
+//! figures (one row per node) and of the per-node series (one row per window and node), as spreadsheets and scripts expect them (RFC 4180: comma
 //! separated, a header row, CRLF line ends, fields quoted when needed).
 //!
 //! Node names are typed by users, so a field that a spreadsheet would run as a formula (one
@@ -44,6 +44,21 @@ pub const NODE_COLUMNS: [&str; 19] = [
     "lag_ms",
     "stale_reads",
     "depth",
+    "dead_letters",
+];
+
+/// Column names of [`node_series_csv`], in order.
+pub const NODE_SERIES_COLUMNS: [&str; 11] = [
+    "t_s",
+    "id",
+    "name",
+    "kind",
+    "utilization",
+    "backlog",
+    "instances",
+    "depth",
+    "hit_ratio",
+    "stale_reads",
     "dead_letters",
 ];
 
@@ -100,6 +115,43 @@ pub fn nodes_csv(report: &Report, scenario: &Scenario) -> String {
             opt(n.depth),
             opt_u(n.dead_letters),
         ]);
+    }
+    out
+}
+
+/// Each node's figures per window, in long form (one row per window and node, windows in
+/// order, nodes by id within a window), ready for a pivot table or a plotting script. A kind's
+/// own columns are empty for other kinds, and `hit_ratio` for a window without lookups.
+pub fn node_series_csv(report: &Report, scenario: &Scenario) -> String {
+    let mut out = row(NODE_SERIES_COLUMNS.iter().map(|c| c.to_string()));
+    for (w, p) in report.series.iter().enumerate() {
+        for (id, n) in &report.nodes {
+            let name = scenario.node(id).map_or("", |s| s.name.as_str());
+            let at = |v: Option<&Vec<u64>>| {
+                v.and_then(|v| v.get(w))
+                    .map_or(String::new(), u64::to_string)
+            };
+            let get = |v: &Vec<f64>| v.get(w).map_or(String::new(), |x| number(*x));
+            out += &row([
+                number(p.t_s),
+                text(id),
+                text(name),
+                n.kind.as_str().to_string(),
+                get(&n.utilization_series),
+                get(&n.backlog_series),
+                n.instances
+                    .as_ref()
+                    .and_then(|v| v.get(w))
+                    .map_or(String::new(), u32::to_string),
+                at(n.depth_series.as_ref()),
+                n.hit_ratio_series
+                    .as_ref()
+                    .and_then(|v| v.get(w).copied().flatten())
+                    .map_or(String::new(), number),
+                at(n.stale_reads_series.as_ref()),
+                at(n.dead_letters_series.as_ref()),
+            ]);
+        }
     }
     out
 }
@@ -180,6 +232,31 @@ mod tests {
         assert_eq!(cells[2], "cache");
         let hit: f64 = cells[14].parse().unwrap();
         assert!(hit > 0.0 && hit <= 1.0, "cache hit ratio {hit}");
+    }
+
+    #[test]
+    fn node_series_have_a_row_per_window_and_node() {
+        let (s, report) = run(4);
+        let csv = node_series_csv(&report, &s);
+        let lines: Vec<&str> = csv.split_terminator("\r\n").collect();
+        assert_eq!(lines[0], NODE_SERIES_COLUMNS.join(","));
+        assert_eq!(lines.len(), report.series.len() * report.nodes.len() + 1);
+        let cells = |l: &str| l.split(',').map(str::to_string).collect::<Vec<_>>();
+        let cache: Vec<Vec<String>> = lines[1..]
+            .iter()
+            .map(|l| cells(l))
+            .filter(|c| c[1] == "cache")
+            .collect();
+        assert_eq!(cache.len(), report.series.len());
+        let n = &report.nodes["cache"];
+        for (w, c) in cache.iter().enumerate() {
+            assert_eq!(c.len(), NODE_SERIES_COLUMNS.len());
+            assert_eq!(c[0].parse::<f64>().unwrap(), report.series[w].t_s);
+            assert_eq!(c[4].parse::<f64>().unwrap(), n.utilization_series[w]);
+            let hit = n.hit_ratio_series.as_ref().unwrap()[w];
+            assert_eq!(c[8].parse::<f64>().ok(), hit);
+            assert_eq!(c[7], "", "a cache has no queue depth");
+        }
     }
 
     #[test]

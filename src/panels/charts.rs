@@ -61,7 +61,8 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
     };
     view! {
         <figure class="chart-box">
-            <canvas node_ref=canvas data-testid=testid width="400" height="220" class="chart"></canvas>
+            <canvas node_ref=canvas data-testid=testid width="400" height="220" class="chart"
+                role="img" aria-label=description(plot)></canvas>
             <button class="chart-png" data-testid=format!("{testid}-png") title="Save this plot as PNG"
                 on:click=save_png>"PNG"</button>
         </figure>
@@ -118,9 +119,19 @@ fn draw(
         .flat_map(|l| l.2.iter().map(|p| p.1))
         .fold(0.0, f64::max);
     let (y_min, y_max) = match plot {
-        Plot::Availability => (0.0, 100.5),
+        Plot::Availability => {
+            let lowest = lines
+                .iter()
+                .chain(&pinned_line)
+                .flat_map(|l| l.2.iter().map(|p| p.1))
+                .chain(slo_line)
+                .fold(100.0, f64::min);
+            availability_range(lowest)
+        }
         _ => (0.0, data_max.max(slo_line.unwrap_or(0.0)).max(1.0) * 1.1),
     };
+    // Test hook: the bottom of the value axis (the availability plot zooms).
+    let _ = el.set_attribute("data-y-min", &format!("{y_min:.3}"));
     let Ok(mut chart) = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 16))
         .margin(6)
@@ -150,7 +161,7 @@ fn draw(
         }
         for a in &r.alerts {
             let _ = chart.draw_series(std::iter::once(TriangleMarker::new(
-                (a.t_s, y_max * 0.97),
+                (a.t_s, y_min + (y_max - y_min) * 0.97),
                 5,
                 RED.filled(),
             )));
@@ -193,6 +204,26 @@ fn draw(
         .label_font(("sans-serif", 11))
         .draw();
     let _ = root.present();
+}
+
+/// The availability axis, in %: zoomed to the lowest point shown (data or SLO line), so a dip
+/// to 99.5 % is visible rather than a pixel under 100 %, but never narrower than 99–100 % (a
+/// flat 100 % line stays a flat line near the top) and never below 0.
+fn availability_range(lowest: f64) -> (f64, f64) {
+    let bottom = [99.0, 90.0, 50.0, 0.0]
+        .into_iter()
+        .find(|b| lowest >= *b)
+        .unwrap_or(0.0);
+    (bottom, 100.0 + (100.0 - bottom) * 0.05)
+}
+
+/// What a plot shows, for screen readers (the canvas itself is pixels).
+fn description(plot: Plot) -> &'static str {
+    match plot {
+        Plot::Throughput => "Throughput over time: successful requests per second, and failures per second by cause (timeout, rejected, down)",
+        Plot::Latency => "Latency over time: p50, p95 and p99 of successful requests in milliseconds, with the SLO line",
+        Plot::Availability => "Availability over time: successful share of completed requests in percent, with the SLO line",
+    }
 }
 
 /// The series a plot is about (the one a pinned run shows and the tests read).
@@ -291,5 +322,20 @@ fn mark_drawn(
         ),
     ] {
         let _ = el.set_attribute(name, &value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::availability_range;
+
+    #[test]
+    fn the_availability_axis_zooms_to_the_lowest_point_but_not_closer_than_one_percent() {
+        assert_eq!(availability_range(100.0), (99.0, 100.05));
+        assert_eq!(availability_range(99.5), (99.0, 100.05));
+        assert_eq!(availability_range(97.0).0, 90.0);
+        assert_eq!(availability_range(60.0).0, 50.0);
+        assert_eq!(availability_range(0.0).0, 0.0);
+        assert_eq!(availability_range(-1.0).0, 0.0);
     }
 }

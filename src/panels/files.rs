@@ -31,6 +31,7 @@ pub fn FileMenu() -> impl IntoView {
             let csv = run.report.with_untracked(|r| {
                 r.as_ref().map(|r| match what {
                     "series" => export::series_csv(r),
+                    "node-series" => doc.0.with_untracked(|s| export::node_series_csv(r, s)),
                     _ => doc.0.with_untracked(|s| export::nodes_csv(r, s)),
                 })
             });
@@ -90,6 +91,9 @@ pub fn FileMenu() -> impl IntoView {
                 <li><button data-testid="export-nodes-csv" disabled=no_report
                     title="Each node's figures from the run" on:click=report_csv("nodes")>
                     "Per-node figures (CSV)"</button></li>
+                <li><button data-testid="export-node-series-csv" disabled=no_report
+                    title="Each node's figures per second: utilization, backlog, hit ratio, depth…"
+                    on:click=report_csv("node-series")>"Per-node series (CSV)"</button></li>
             </ul>
         </details>
     }

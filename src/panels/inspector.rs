@@ -7,11 +7,13 @@
 //! - [`node`]: the selected node's panel.
 //! - [`edge`]: the selected edge's panel (its latency).
 //! - [`faults`]: the node's fault schedule and "Fail now" / "Recover now".
+//! - [`node_chart`]: the node's figures over time.
 
 pub mod edge;
 pub mod faults;
 pub mod fields;
 pub mod node;
+pub mod node_chart;
 
 use leptos::prelude::*;
 use scaleplay_sim::Scenario;

@@ -90,6 +90,17 @@ test('the CSV downloads hold the series and the per-node figures', async ({ page
   const utilization = Number(web[3]);
   expect(utilization).toBeGreaterThan(0);
   expect(utilization).toBeLessThanOrEqual(1);
+
+  // Per-node series: one row per window and node, in long form.
+  const nodeSeries = await app.download('export-node-series-csv');
+  expect(nodeSeries.name).toMatch(/-node-series\.csv$/);
+  const nsRows = nodeSeries.bytes.toString('utf8').trimEnd().split('\r\n');
+  const nsHeader = nsRows[0].split(',');
+  expect(nsHeader.slice(0, 6)).toEqual(['t_s', 'id', 'name', 'kind', 'utilization', 'backlog']);
+  expect(nsRows.length - 1).toBe(chart.points * 3);
+  const webRows = nsRows.slice(1).map((r) => r.split(',')).filter((c) => c[1] === 'web');
+  expect(webRows.length).toBe(chart.points);
+  expect(webRows.every((c) => Number(c[4]) >= 0 && Number(c[4]) <= 1)).toBe(true);
   app.expectNoErrors();
 });
 

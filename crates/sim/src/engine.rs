@@ -565,6 +565,7 @@ impl Simulation {
         self.now = at.max(self.now);
         let now = self.now;
         for s in &mut self.nodes {
+            let carried = metrics::carried_mark(s, now);
             let levels = [
                 &mut s.busy,
                 &mut s.queued,
@@ -579,10 +580,7 @@ impl Simulation {
                 q.depth.restart(now);
             }
             s.stats = NodeStats::new(now);
-            s.mark = WindowMark {
-                at: now,
-                ..WindowMark::default()
-            };
+            s.mark = carried;
             s.ext.scale_busy_mark = 0;
             s.ext.scale_capacity_mark = 0;
         }

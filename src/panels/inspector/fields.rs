@@ -548,15 +548,23 @@ pub fn metric_rows(r: &NodeReport) -> Vec<Metric> {
             format!("{:.1} req/s", r.throughput_rps),
         ),
         ("p99", "p99 latency", format!("{:.1} ms", r.latency_ms.p99)),
+        ("backlog", "mean backlog", format!("{:.2}", r.mean_backlog)),
         ("rejected", "rejected", r.rejected.to_string()),
         ("down", "answered down", r.down.to_string()),
         ("uptime", "up time", pct(r.availability)),
     ];
-    if r.instances.is_some() {
+    if let Some(series) = &r.instances {
         rows.push(("instances", "instances now", r.instances_now.to_string()));
+        // The whole run's range (warm-up included): how far autoscaling went.
+        if let (Some(lo), Some(hi)) = (series.iter().min(), series.iter().max()) {
+            rows.push(("instances_range", "instances min–max", format!("{lo}–{hi}")));
+        }
     }
     if let Some(h) = r.hit_ratio {
         rows.push(("hit_ratio", "hit ratio", pct(h)));
+    }
+    if let Some(lag) = r.lag_ms {
+        rows.push(("lag", "replication lag", format!("{lag} ms")));
     }
     if let Some(s) = r.stale_reads {
         rows.push(("stale_reads", "stale reads", s.to_string()));
@@ -839,5 +847,20 @@ mod tests {
         assert_eq!(get("depth"), Some("4.5"));
         assert_eq!(get("hit_ratio"), None);
         assert_eq!(get("instances"), None, "not autoscaled");
+        assert_eq!(get("backlog"), Some("0.00"));
+        assert_eq!(get("lag"), None);
+
+        let autoscaled: NodeReport = serde_json::from_value(json!({
+            "kind": "server", "utilization": 0.5, "throughput_rps": 1.0, "responses_rps": 1.0,
+            "mean_backlog": 1.256, "mean_in_node": 2.0, "rejected": 0, "down": 0,
+            "latency_ms": {"mean": 1.0, "p99": 2.0}, "availability": 1.0, "instances_now": 3,
+            "instances": [2, 2, 5, 3], "utilization_series": [0.1, 0.2, 0.9, 0.4]
+        }))
+        .unwrap();
+        let rows = metric_rows(&autoscaled);
+        let get = |k: &str| rows.iter().find(|m| m.key == k).map(|m| m.value.as_str());
+        assert_eq!(get("instances"), Some("3"));
+        assert_eq!(get("instances_range"), Some("2–5"));
+        assert_eq!(get("backlog"), Some("1.26"));
     }
 }

@@ -500,5 +500,6 @@ fn NodeMetrics(node: StoredValue<String>) -> impl IntoView {
             }.into_any(),
             None => view! { <p class="hint">"Run the simulation to see this node's figures."</p> }.into_any(),
         }}
+        <super::node_chart::NodeChart node=node/>
     }
 }

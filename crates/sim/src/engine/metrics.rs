@@ -119,10 +119,10 @@ fn close_node_window(s: &mut NodeState, kind: Kind, t: SimTime) {
     let m = s.mark;
     let (busy_area, capacity_area) = (s.busy.area(t), s.capacity.area(t));
     let queued_area = s.queued.area(t);
-    // The integrals and counters restart at the warm-up (and the marks with them), so a
-    // window that spans it counts from there: saturating subtraction covers that.
-    let busy = busy_area.saturating_sub(m.busy_area);
-    let cap = capacity_area.saturating_sub(m.capacity_area);
+    // Wrapping subtraction: across the warm-up the marks hold minus what the window had
+    // before it (see `carried_mark`).
+    let busy = busy_area.wrapping_sub(m.busy_area);
+    let cap = capacity_area.wrapping_sub(m.capacity_area);
     let span = t.0.saturating_sub(m.at.0).max(1) as f64;
     let st = &s.stats;
     let series = &mut s.series;
@@ -134,16 +134,16 @@ fn close_node_window(s: &mut NodeState, kind: Kind, t: SimTime) {
     series.instances.push(s.serving);
     series
         .backlog
-        .push(queued_area.saturating_sub(m.queued_area) as f64 / span);
+        .push(queued_area.wrapping_sub(m.queued_area) as f64 / span);
     if let Some(q) = &s.ext.queue {
         series.depth.push(q.ready.len() as u64);
         series
             .dead_letters
-            .push(st.dead_letters.saturating_sub(m.dead_letters));
+            .push(st.dead_letters.wrapping_sub(m.dead_letters));
     }
     if matches!(kind, Kind::Cache | Kind::Cdn) {
-        let hits = st.hits.saturating_sub(m.hits);
-        let lookups = hits + st.misses.saturating_sub(m.misses);
+        let hits = st.hits.wrapping_sub(m.hits);
+        let lookups = hits + st.misses.wrapping_sub(m.misses);
         series
             .hit_ratio
             .push((lookups > 0).then(|| hits as f64 / lookups as f64));
@@ -151,7 +151,7 @@ fn close_node_window(s: &mut NodeState, kind: Kind, t: SimTime) {
     if kind == Kind::SqlReplica {
         series
             .stale_reads
-            .push(st.stale_reads.saturating_sub(m.stale_reads));
+            .push(st.stale_reads.wrapping_sub(m.stale_reads));
     }
     s.mark = WindowMark {
         at: t,
@@ -163,6 +163,24 @@ fn close_node_window(s: &mut NodeState, kind: Kind, t: SimTime) {
         stale_reads: st.stale_reads,
         dead_letters: st.dead_letters,
     };
+}
+
+/// The mark that carries a node's current window across the warm-up, where its integrals and
+/// counters restart from zero: minus what the window has had so far (wrapping, as in
+/// `Level`), so the window still covers its whole length. Without it, the window that ends
+/// exactly at the warm-up would show nothing (a dip to zero utilization in every plot).
+pub(crate) fn carried_mark(s: &NodeState, now: SimTime) -> WindowMark {
+    let (m, st) = (s.mark, &s.stats);
+    WindowMark {
+        at: m.at,
+        busy_area: m.busy_area.wrapping_sub(s.busy.area(now)),
+        capacity_area: m.capacity_area.wrapping_sub(s.capacity.area(now)),
+        queued_area: m.queued_area.wrapping_sub(s.queued.area(now)),
+        hits: m.hits.wrapping_sub(st.hits),
+        misses: m.misses.wrapping_sub(st.misses),
+        stale_reads: m.stale_reads.wrapping_sub(st.stale_reads),
+        dead_letters: m.dead_letters.wrapping_sub(st.dead_letters),
+    }
 }
 
 fn ms(us: u64) -> f64 {

@@ -44,6 +44,21 @@ fn a_servers_backlog_per_window_averages_to_its_mean_backlog() {
         n.mean_backlog
     );
     assert!(windows.iter().all(|b| b.is_finite() && *b >= 0.0));
+
+    // The window that ends exactly at the warm-up covers its whole second too: the restart
+    // of the counters at the warm-up used to leave it empty, a dip to zero in every plot.
+    let at_warmup = r.run.warmup_s as usize - 1;
+    for (name, series) in [
+        ("utilization", &n.utilization_series),
+        ("backlog", &n.backlog_series),
+    ] {
+        let around = (series[at_warmup - 1] + series[at_warmup + 1]) / 2.0;
+        assert!(
+            series[at_warmup] > around / 3.0,
+            "{name} in the window ending at the warm-up: {} (around it {around})",
+            series[at_warmup]
+        );
+    }
 }
 
 #[test]
