@@ -220,7 +220,7 @@ fn availability_range(lowest: f64) -> (f64, f64) {
 /// What a plot shows, for screen readers (the canvas itself is pixels).
 fn description(plot: Plot) -> &'static str {
     match plot {
-        Plot::Throughput => "Throughput over time: successful requests per second, and failures per second by cause (timeout, rejected, down)",
+        Plot::Throughput => "Throughput over time: requests offered per second, successful requests per second, and failures per second by cause (timeout, rejected, down)",
         Plot::Latency => "Latency over time: p50, p95 and p99 of successful requests in milliseconds, with the SLO line",
         Plot::Availability => "Availability over time: successful share of completed requests in percent, with the SLO line",
     }
@@ -239,6 +239,13 @@ fn main_series(plot: Plot) -> &'static str {
 fn lines_of(plot: Plot, series: &[scaleplay_sim::report::SeriesPoint]) -> Vec<Line> {
     match plot {
         Plot::Throughput => vec![
+            // What clients asked for: a gap under it is overload, even when nothing fails
+            // (clients without a timeout wait as long as it takes).
+            (
+                "offered",
+                RGBColor(150, 150, 150),
+                series.iter().map(|p| (p.t_s, p.offered_rps)).collect(),
+            ),
             (
                 "ok",
                 RGBColor(34, 139, 34),
@@ -291,8 +298,9 @@ fn lines_of(plot: Plot, series: &[scaleplay_sim::report::SeriesPoint]) -> Vec<Li
 /// Test hooks: what the plot shows, as data attributes on its `<canvas>` (the browser tests read
 /// them, since the pixels say nothing a test can check): `data-points` (points of the main series:
 /// ok throughput, p99 or availability), `data-min`, `data-max` and `data-last` of that series
-/// (empty when it has no points), `data-faults` (fault markers) and `data-pinned-points` (points
-/// of the pinned run's line, 0 without one).
+/// (empty when it has no points), `data-faults` (fault markers), `data-offered-max` (the highest
+/// offered rate, throughput plot only) and `data-pinned-points` (points of the pinned run's
+/// line, 0 without one).
 fn mark_drawn(
     el: &web_sys::HtmlCanvasElement,
     plot: Plot,
@@ -309,6 +317,10 @@ fn mark_drawn(
     let min = points.iter().map(|p| p.1).reduce(f64::min);
     let max = points.iter().map(|p| p.1).reduce(f64::max);
     let last = points.last().map(|p| p.1);
+    let offered_max = lines
+        .iter()
+        .find(|l| l.0 == "offered")
+        .and_then(|l| l.2.iter().map(|p| p.1).reduce(f64::max));
     // Setting an attribute on a canvas we hold cannot meaningfully fail.
     for (name, value) in [
         ("data-points", points.len().to_string()),
@@ -316,6 +328,7 @@ fn mark_drawn(
         ("data-max", fmt(max)),
         ("data-last", fmt(last)),
         ("data-faults", faults.to_string()),
+        ("data-offered-max", fmt(offered_max)),
         (
             "data-pinned-points",
             pinned.map_or(0, |l| l.2.len()).to_string(),

@@ -1,5 +1,5 @@
-//! The run's headline figures: throughput, p99, availability and failures by cause, as plain
-//! numbers (tests read them). With a pinned run, each figure also shows the pinned value and the
+//! The run's headline figures: throughput, p99, availability, failures by cause and requests
+//! still waiting for an answer, as plain numbers (tests read them). With a pinned run, each figure also shows the pinned value and the
 //! difference (this run minus the pinned one).
 
 use leptos::prelude::*;
@@ -76,11 +76,22 @@ pub fn Summary() -> impl IntoView {
             })
         })
     };
+    // Requests not answered yet: a handful in a healthy run, thousands in an overloaded one
+    // whose clients have no timeout (they never fail, so availability alone does not show it).
+    let waiting = move || {
+        run.report.with(|r| {
+            r.as_ref()
+                .map_or("–".to_string(), |r| r.summary.in_flight.to_string())
+        })
+    };
     view! {
         <div class="summary">
             {figures}
             <div class="figure"><span class="label">"Failed: timeout / rejected / down"</span>
                 <span class="value" data-testid="summary-failures">{failures}</span></div>
+            <div class="figure" title="Requests sent after the warm-up and not answered yet">
+                <span class="label">"Still waiting"</span>
+                <span class="value" data-testid="summary-waiting">{waiting}</span></div>
         </div>
     }
 }
