@@ -175,7 +175,24 @@ impl Walker<'_> {
             let lo = self.users * k as u64 / n;
             let hi = self.users * (k as u64 + 1) / n;
             let share = (harmonic(hi, self.zipf_s) - harmonic(lo, self.zipf_s)) / total;
-            time += share * self.hop(from, *s, op, weight * share, depth);
+            time += share * self.shard_hop(from, *s, op, weight * share, depth);
+        }
+        time
+    }
+
+    /// A router's call to `shard`: reads of a SQL primary with replicas go to the replicas
+    /// (evenly), over the router's edge to the shard, as the engine sends them.
+    fn shard_hop(&mut self, from: NodeId, shard: NodeId, op: Op, weight: f64, depth: usize) -> f64 {
+        let replicas = &self.model.node(shard).routes.replicas;
+        if op == Op::Write || replicas.is_empty() {
+            return self.hop(from, shard, op, weight, depth);
+        }
+        let replicas = replicas.clone();
+        let share = 1.0 / replicas.len() as f64;
+        let hop = 2.0 * self.model.latency(from, shard).as_millis_f64();
+        let mut time = hop;
+        for r in &replicas {
+            time += share * self.call(*r, op, weight * share, depth + 1);
         }
         time
     }
@@ -272,6 +289,15 @@ impl Walker<'_> {
                 match &n.params {
                     Params::ShardRouter(p) if p.strategy == ShardStrategy::Range => {
                         self.split_by_range(node, &targets, op, weight, depth)
+                    }
+                    Params::ShardRouter(_) => {
+                        // Hashing spreads users evenly over the shards.
+                        let share = 1.0 / targets.len() as f64;
+                        let mut time = 0.0;
+                        for t in &targets {
+                            time += share * self.shard_hop(node, *t, op, weight * share, depth);
+                        }
+                        time
                     }
                     _ => self.split(node, &targets, op, weight, depth),
                 }

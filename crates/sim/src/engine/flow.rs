@@ -293,6 +293,20 @@ impl Simulation {
         extra: Duration,
     ) {
         let hop = self.model.latency(NodeId(from), to);
+        self.call_over(req, to, op, inst, extra, hop);
+    }
+
+    /// A call whose network delay each way is `hop` (a call with no edge of its own).
+    #[inline(always)]
+    fn call_over(
+        &mut self,
+        req: ReqId,
+        to: NodeId,
+        op: Op,
+        inst: u32,
+        extra: Duration,
+        hop: Duration,
+    ) {
         let r = &mut self.reqs[req as usize];
         r.next_op = op;
         r.next_hop = hop;
@@ -1192,12 +1206,31 @@ impl Simulation {
         };
         let shard = shards[(k.min(len - 1)) as usize];
         let op = self.reqs[req as usize].next_op;
-        let target = if op == Op::Write {
-            self.resolve_writer(shard)
-        } else {
-            shard
+        let target = match op {
+            Op::Write => self.resolve_writer(shard),
+            _ => self.shard_reader(shard),
         };
-        self.call(req, node, target, op, NO_INST, Duration::ZERO);
+        // A shard's replica is reached over the router's edge to its shard: the shard is one
+        // group of databases at that distance.
+        let hop = self.model.latency(NodeId(node), shard);
+        self.call_over(req, target, op, NO_INST, Duration::ZERO, hop);
+    }
+
+    /// Who reads for `shard`: one of its replicas that is up, in turn, when it is a SQL primary
+    /// with replicas (as a server reads from its primary's replicas); else the shard itself.
+    fn shard_reader(&mut self, shard: NodeId) -> NodeId {
+        let len = self.model.node(shard).routes.replicas.len();
+        if len == 0 {
+            return shard;
+        }
+        let start = self.rng.below(len as u64) as usize;
+        for k in 0..len {
+            let r = self.model.node(shard).routes.replicas[(start + k) % len];
+            if !self.node_down(r.0) {
+                return r;
+            }
+        }
+        self.resolve_writer(shard)
     }
 
     // ---- queues ---------------------------------------------------------------------------------

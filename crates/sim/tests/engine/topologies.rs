@@ -54,3 +54,77 @@ fn a_cache_in_front_of_an_app_tier_reads_through_it_on_a_miss() {
         "app {app} rps, web {web} rps"
     );
 }
+
+/// Shards that are SQL primaries with read replicas: the router sends each shard's reads to its
+/// replicas and its writes to the primary, as a server does with its own database; the capacity
+/// plan predicts the same split. With a shard's replicas down, its primary takes the reads.
+/// (Reads through a router used to go to the primary, leaving the replicas idle.)
+#[test]
+fn a_shard_router_reads_from_each_shards_replicas() {
+    let scenario = |faults: &str| {
+        format!(
+            r#"{{"version": 1, "duration_s": 60, "warmup_s": 5,
+                "nodes": [
+                  {{"id": "users", "kind": "client", "params": {{"rps": 400, "users": 100000, "zipf_s": 0.5,
+                                                             "mix": {{"read": 0.75, "write": 0.25}}}}}},
+                  {{"id": "web", "kind": "server", "params": {{"workers": 256}}}},
+                  {{"id": "router", "kind": "shard_router", "params": {{"strategy": "hash_mod"}}}},
+                  {{"id": "s1", "kind": "sql_primary", "params": {{"workers": 16}}}},
+                  {{"id": "s1r1", "kind": "sql_replica", "params": {{"workers": 4, "read_ms": {{"dist": "exp", "mean": 10}}}}}},
+                  {{"id": "s1r2", "kind": "sql_replica", "params": {{"workers": 4, "read_ms": {{"dist": "exp", "mean": 10}}}}}},
+                  {{"id": "s2", "kind": "sql_primary", "params": {{"workers": 16}}}},
+                  {{"id": "s2r1", "kind": "sql_replica", "params": {{"workers": 4, "read_ms": {{"dist": "exp", "mean": 10}}}}}},
+                  {{"id": "s2r2", "kind": "sql_replica", "params": {{"workers": 4, "read_ms": {{"dist": "exp", "mean": 10}}}}}}],
+                "edges": [{{"from": "users", "to": "web"}}, {{"from": "web", "to": "router"}},
+                          {{"from": "router", "to": "s1", "latency_ms": 2}}, {{"from": "router", "to": "s2", "latency_ms": 2}},
+                          {{"from": "s1", "to": "s1r1"}}, {{"from": "s1", "to": "s1r2"}},
+                          {{"from": "s2", "to": "s2r1"}}, {{"from": "s2", "to": "s2r2"}}],
+                "faults": [{faults}]}}"#
+        )
+    };
+    let r = run(&scenario(""));
+    assert!(r.summary.availability > 0.999, "{}", r.summary.availability);
+    let rps = |id: &str| r.nodes[id].throughput_rps;
+    // 300 reads/s over four replicas, 100 writes/s over two primaries.
+    for id in ["s1r1", "s1r2", "s2r1", "s2r2"] {
+        assert!(
+            (rps(id) / 75.0 - 1.0).abs() < 0.1,
+            "{id}: {} reads/s",
+            rps(id)
+        );
+    }
+    for id in ["s1", "s2"] {
+        assert!(
+            (rps(id) / 50.0 - 1.0).abs() < 0.1,
+            "{id}: {} writes/s",
+            rps(id)
+        );
+    }
+    // Writes to a shard make its replicas' reads of those users stale for lag_ms.
+    assert!(r.nodes["s1r1"].stale_reads.unwrap_or(0) > 0);
+    // The plan agrees: a replica (75 reads/s × 10 ms on 4 workers: 19%) is busier than a
+    // primary, and saturates first, at 4 × 4 workers / 10 ms = 1,600 reads/s = 2,133 req/s.
+    let cap = &r.capacity;
+    assert!(
+        matches!(
+            cap.bottleneck.as_deref(),
+            Some("s1r1" | "s1r2" | "s2r1" | "s2r2")
+        ),
+        "{cap:?}"
+    );
+    let max = cap.max_rps.expect("a bottleneck");
+    assert!((max / 2133.3 - 1.0).abs() < 0.01, "{max}");
+    let measured = r.nodes["s1r1"].utilization;
+    assert!(
+        (measured / cap.utilization["s1r1"] - 1.0).abs() < 0.1,
+        "{measured}"
+    );
+
+    // Shard 1's replicas both down: its primary takes its reads too, and nothing fails.
+    let r = run(&scenario(
+        r#"{"node": "s1r1", "at_s": 0, "action": "fail"}, {"node": "s1r2", "at_s": 0, "action": "fail"}"#,
+    ));
+    assert!(r.summary.availability > 0.999, "{}", r.summary.availability);
+    let s1 = r.nodes["s1"].throughput_rps;
+    assert!((s1 / 200.0 - 1.0).abs() < 0.1, "s1: {s1} req/s");
+}
