@@ -344,9 +344,10 @@ pub fn can_connect(from: Kind, to: Kind) -> Result<(), String> {
         SqlPrimary => to == SqlReplica,
         ShardRouter => matches!(to, SqlPrimary | Nosql),
         Queue => to == WorkerPool,
+        // No session store: a job carries no user session to look up.
         WorkerPool => matches!(
             to,
-            SqlPrimary | Nosql | ShardRouter | ObjectStore | Queue | Cache | SessionStore
+            SqlPrimary | Nosql | ShardRouter | ObjectStore | Queue | Cache
         ),
         SqlReplica | Nosql | SessionStore | ObjectStore => false,
     };
@@ -363,7 +364,7 @@ pub fn can_connect(from: Kind, to: Kind) -> Result<(), String> {
         SqlPrimary => "a sql_primary only connects to its sql_replica nodes (replication)",
         ShardRouter => "a shard_router routes to shards: sql_primary or nosql",
         Queue => "a queue delivers to worker_pool nodes",
-        WorkerPool => "a worker_pool calls databases, caches, object stores or other queues",
+        WorkerPool => "a worker_pool calls databases, object stores or other queues, and a cache its writes invalidate (a job has no session to look up)",
         SqlReplica | Nosql | SessionStore | ObjectStore => "this kind only answers calls; it calls nothing",
     };
     Err(format!(

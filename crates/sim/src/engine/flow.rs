@@ -873,7 +873,8 @@ impl Simulation {
         }
     }
 
-    /// Continues a worker's job: write the result, store a blob, pass work on, in that order.
+    /// Continues a worker's job: write the result (invalidating a connected cache), store a
+    /// blob, pass work on, in that order.
     fn advance_job(&mut self, req: ReqId) {
         let Some(top) = self.reqs[req as usize].frames.last().copied() else {
             return;
@@ -883,6 +884,13 @@ impl Simulation {
         if top.step != S_START {
             if let Outcome::Err(_) = outcome {
                 return self.respond(req, outcome, Duration::ZERO);
+            }
+        }
+        if top.step == J_WRITE_DONE {
+            // The job's write invalidates its user's key in a connected cache, as a server's does.
+            if let Some(c) = self.model.nodes[node as usize].routes.cache {
+                let user = self.reqs[req as usize].user;
+                self.cache_invalidate(c.ix(), user);
             }
         }
         let r = &self.model.nodes[node as usize].routes;

@@ -128,3 +128,43 @@ fn a_shard_router_reads_from_each_shards_replicas() {
     let s1 = r.nodes["s1"].throughput_rps;
     assert!((s1 / 200.0 - 1.0).abs() < 0.1, "s1: {s1} req/s");
 }
+
+/// A worker pool connected to a cache: each job's write invalidates its user's key, as a
+/// server's write does, so reads after it miss and fetch the new value. (The edge used to be
+/// accepted and ignored: the cache kept serving what the job had overwritten.)
+#[test]
+fn a_worker_pools_writes_invalidate_a_connected_cache() {
+    let scenario = |worker_edges: &str| {
+        format!(
+            r#"{{"version": 1, "duration_s": 60, "warmup_s": 10,
+                "nodes": [
+                  {{"id": "users", "kind": "client", "params": {{"rps": 400, "users": 2000, "zipf_s": 1.0,
+                                                             "mix": {{"read": 0.5, "async": 0.5}}}}}},
+                  {{"id": "web", "kind": "server", "params": {{"workers": 64}}}},
+                  {{"id": "cache", "kind": "cache", "params": {{"capacity_keys": 2000, "ttl_s": null}}}},
+                  {{"id": "db", "kind": "sql_primary", "params": {{"workers": 32}}}},
+                  {{"id": "jobs", "kind": "queue"}},
+                  {{"id": "workers", "kind": "worker_pool", "params": {{"workers": 16}}}}],
+                "edges": [{{"from": "users", "to": "web"}}, {{"from": "web", "to": "cache"}},
+                          {{"from": "web", "to": "db"}}, {{"from": "web", "to": "jobs"}},
+                          {{"from": "jobs", "to": "workers"}}, {{"from": "workers", "to": "db"}}
+                          {worker_edges}]}}"#
+        )
+    };
+    let hit_ratio = |r: &Report| r.nodes["cache"].hit_ratio.expect("a cache's hit ratio");
+    let untouched = run(&scenario(""));
+    let invalidated = run(&scenario(r#", {"from": "workers", "to": "cache"}"#));
+    for r in [&untouched, &invalidated] {
+        assert!(r.summary.availability > 0.999, "{}", r.summary.availability);
+    }
+    // Without invalidation every key, once read, stays cached (no TTL, room for all users):
+    // only first reads miss.
+    assert!(hit_ratio(&untouched) > 0.85, "{}", hit_ratio(&untouched));
+    // With it, a user's next read after each of their jobs misses.
+    assert!(
+        hit_ratio(&invalidated) < hit_ratio(&untouched) - 0.1,
+        "{} against {}",
+        hit_ratio(&invalidated),
+        hit_ratio(&untouched)
+    );
+}

@@ -138,6 +138,22 @@ fn graph_problems_name_the_node() {
         r#"{"from": "users", "to": "web"}, {"from": "web", "to": "q"}"#,
     ));
     assert!(has(&ps, Some("q"), "no worker_pool"), "{ps:#?}");
+    // A worker pool has no session to look up: an edge to a session store would do nothing.
+    let ps = problems(&scenario(
+        &[
+            r#"{"id": "users", "kind": "client", "params": {"mix": {"async": 1}}}"#,
+            SERVER,
+            r#"{"id": "q", "kind": "queue"}"#,
+            r#"{"id": "w", "kind": "worker_pool"}"#,
+            r#"{"id": "s", "kind": "session_store"}"#,
+        ],
+        r#"{"from": "users", "to": "web"}, {"from": "web", "to": "q"}, {"from": "q", "to": "w"},
+           {"from": "w", "to": "s"}"#,
+    ));
+    assert!(
+        has(&ps, Some("w"), "a worker_pool cannot call a session_store"),
+        "{ps:#?}"
+    );
 }
 
 /// A client with several entries uses the nearest, and falls back to the others when it is
