@@ -4,8 +4,11 @@
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use scaleplay_sim::engine::FaultRecord;
+use scaleplay_sim::scenario::FaultAction;
 use scaleplay_sim::Report;
 
 use crate::runner::Run;
@@ -148,17 +151,7 @@ fn draw(
         .label_style(("sans-serif", 11))
         .draw();
     if let Some(r) = report {
-        for f in &r.faults {
-            let colour = if matches!(f.action, scaleplay_sim::scenario::FaultAction::Fail) {
-                RED
-            } else {
-                GREEN
-            };
-            let _ = chart.draw_series(std::iter::once(PathElement::new(
-                vec![(f.t_s, y_min), (f.t_s, y_max)],
-                colour.stroke_width(1),
-            )));
-        }
+        draw_faults(&mut chart, &r.faults, (y_min, y_max));
         for a in &r.alerts {
             let _ = chart.draw_series(std::iter::once(TriangleMarker::new(
                 (a.t_s, y_min + (y_max - y_min) * 0.97),
@@ -204,6 +197,27 @@ fn draw(
         .label_font(("sans-serif", 11))
         .draw();
     let _ = root.present();
+}
+
+/// A plot drawn on a `<canvas>`, with time in seconds across and values up.
+pub type CanvasChart<'a> =
+    ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Marks each fault's time with a vertical line from `y.0` to `y.1`: red for a failure, green
+/// for a recovery (every plot, the node plot too).
+pub fn draw_faults(chart: &mut CanvasChart, faults: &[FaultRecord], y: (f64, f64)) {
+    for f in faults {
+        let colour = if matches!(f.action, FaultAction::Fail) {
+            RED
+        } else {
+            GREEN
+        };
+        // Drawing errors on a canvas are not actionable; the next frame redraws.
+        let _ = chart.draw_series(std::iter::once(PathElement::new(
+            vec![(f.t_s, y.0), (f.t_s, y.1)],
+            colour.stroke_width(1),
+        )));
+    }
 }
 
 /// The availability axis, in %: zoomed to the lowest point shown (data or SLO line), so a dip

@@ -8,6 +8,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use scaleplay_sim::engine::FaultRecord;
 use scaleplay_sim::report::NodeReport;
 use scaleplay_sim::Report;
 
@@ -32,76 +33,85 @@ pub struct Choice {
 /// What `node` can plot in `report`, in menu order: utilization and backlog for every node,
 /// then its kind's series.
 pub fn choices(report: &Report, node: &NodeReport) -> Vec<Choice> {
-    let times: Vec<f64> = report.series.iter().map(|p| p.t_s).collect();
-    let along = |values: &mut dyn Iterator<Item = Option<f64>>| -> Vec<(f64, f64)> {
-        times
-            .iter()
-            .zip(values)
-            .filter_map(|(t, v)| v.map(|v| (*t, v)))
-            .collect()
+    let counts = |v: &Option<Vec<u64>>| {
+        v.as_ref()
+            .map(|v| v.iter().map(|x| Some(*x as f64)).collect::<Vec<_>>())
     };
-    let choice = |key, label, unit, percent, points| Choice {
-        key,
-        label,
-        unit,
-        percent,
-        points,
-    };
-    let mut out = vec![
-        choice(
+    let percent = |v: &[f64]| v.iter().map(|x| Some(x * 100.0)).collect::<Vec<_>>();
+    // (key, label, unit, a share?, values per window when the node has the series)
+    let table = [
+        (
             "utilization",
             "utilization (%)",
             "%",
             true,
-            along(&mut node.utilization_series.iter().map(|u| Some(u * 100.0))),
+            Some(percent(&node.utilization_series)),
         ),
-        choice(
+        (
             "backlog",
             "backlog (requests waiting)",
             "requests",
             false,
-            along(&mut node.backlog_series.iter().map(|b| Some(*b))),
+            Some(node.backlog_series.iter().map(|b| Some(*b)).collect()),
         ),
-    ];
-    if let Some(h) = &node.hit_ratio_series {
-        let points = along(&mut h.iter().map(|h| h.map(|h| h * 100.0)));
-        out.push(choice("hit_ratio", "hit ratio (%)", "%", true, points));
-    }
-    if let Some(d) = &node.depth_series {
-        let points = along(&mut d.iter().map(|d| Some(*d as f64)));
-        out.push(choice(
+        (
+            "hit_ratio",
+            "hit ratio (%)",
+            "%",
+            true,
+            node.hit_ratio_series
+                .as_ref()
+                .map(|h| h.iter().map(|h| h.map(|h| h * 100.0)).collect()),
+        ),
+        (
             "depth",
             "queue depth (messages)",
             "messages",
             false,
-            points,
-        ));
-    }
-    if let Some(d) = &node.dead_letters_series {
-        let points = along(&mut d.iter().map(|d| Some(*d as f64)));
-        out.push(choice(
+            counts(&node.depth_series),
+        ),
+        (
             "dead_letters",
             "dead letters (per window)",
             "messages",
             false,
-            points,
-        ));
-    }
-    if let Some(s) = &node.stale_reads_series {
-        let points = along(&mut s.iter().map(|s| Some(*s as f64)));
-        out.push(choice(
+            counts(&node.dead_letters_series),
+        ),
+        (
             "stale_reads",
             "stale reads (per window)",
             "reads",
             false,
-            points,
-        ));
-    }
-    if let Some(i) = &node.instances {
-        let points = along(&mut i.iter().map(|i| Some(f64::from(*i))));
-        out.push(choice("instances", "instances", "instances", false, points));
-    }
-    out
+            counts(&node.stale_reads_series),
+        ),
+        (
+            "instances",
+            "instances",
+            "instances",
+            false,
+            node.instances
+                .as_ref()
+                .map(|v| v.iter().map(|i| Some(f64::from(*i))).collect()),
+        ),
+    ];
+    table
+        .into_iter()
+        .filter_map(|(key, label, unit, percent, values)| {
+            let points = report
+                .series
+                .iter()
+                .zip(values?)
+                .filter_map(|(p, v)| v.map(|v| (p.t_s, v)))
+                .collect();
+            Some(Choice {
+                key,
+                label,
+                unit,
+                percent,
+                points,
+            })
+        })
+        .collect()
 }
 
 /// The plot of the selected node's series, with its menu.
@@ -113,7 +123,7 @@ pub fn NodeChart(node: StoredValue<String>) -> impl IntoView {
     let all = Memo::new(move |_| {
         run.report.with(|r| {
             r.as_ref().and_then(|r| {
-                node.with_value(|id| r.nodes.get(id).map(|n| (choices(r, n), fault_times(r))))
+                node.with_value(|id| r.nodes.get(id).map(|n| (choices(r, n), r.faults.clone())))
             })
         })
     });
@@ -153,18 +163,7 @@ pub fn NodeChart(node: StoredValue<String>) -> impl IntoView {
     }
 }
 
-/// Fault times of a run, red for a failure, green for a recovery.
-fn fault_times(r: &Report) -> Vec<(f64, bool)> {
-    r.faults
-        .iter()
-        .map(|f| {
-            let fail = matches!(f.action, scaleplay_sim::scenario::FaultAction::Fail);
-            (f.t_s, fail)
-        })
-        .collect()
-}
-
-fn draw(el: &web_sys::HtmlCanvasElement, choice: &Choice, faults: &[(f64, bool)]) {
+fn draw(el: &web_sys::HtmlCanvasElement, choice: &Choice, faults: &[FaultRecord]) {
     mark_drawn(el, choice);
     let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
         return;
@@ -193,13 +192,7 @@ fn draw(el: &web_sys::HtmlCanvasElement, choice: &Choice, faults: &[(f64, bool)]
         .y_desc(choice.unit)
         .label_style(("sans-serif", 10))
         .draw();
-    for &(t, fail) in faults {
-        let colour = if fail { RED } else { GREEN };
-        let _ = chart.draw_series(std::iter::once(PathElement::new(
-            vec![(t, 0.0), (t, y_max)],
-            colour.stroke_width(1),
-        )));
-    }
+    crate::panels::charts::draw_faults(&mut chart, faults, (0.0, y_max));
     for run in unbroken_runs(points) {
         let _ = chart.draw_series(LineSeries::new(
             run.iter().copied(),

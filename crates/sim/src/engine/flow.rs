@@ -1226,6 +1226,8 @@ impl Simulation {
 
     /// Who reads for `shard`: one of its replicas that is up, in turn, when it is a SQL primary
     /// with replicas (as a server reads from its primary's replicas); else the shard itself.
+    /// Not `pick_reader`: that one needs the list as a slice apart from `self` (its callers
+    /// clone it per read), and with a single reader it does not check that it is up.
     fn shard_reader(&mut self, shard: NodeId) -> NodeId {
         let len = self.model.node(shard).routes.replicas.len();
         if len == 0 {
