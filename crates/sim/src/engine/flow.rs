@@ -13,7 +13,7 @@ use crate::engine::events::{Event, ReqId, NO_INST};
 use crate::engine::hash::mix64;
 use crate::engine::state::Msg;
 use crate::engine::{Cause, Frame, Logical, Outcome, Req, Simulation, DIRECT, UNLIMITED};
-use crate::model::{NodeId, Op};
+use crate::model::{NodeId, Op, Routes};
 use crate::params::{Algorithm, Params, ShardStrategy};
 use crate::scenario::Kind;
 use crate::time::{Duration, SimTime};
@@ -651,13 +651,12 @@ impl Simulation {
             self.respond(req, Outcome::Ok, Duration::ZERO);
         } else {
             st.misses += 1;
-            let readers = self.model.nodes[n].routes.readers.clone();
-            if readers.is_empty() {
+            if self.model.nodes[n].routes.readers.is_empty() {
                 self.respond(req, Outcome::Miss, Duration::ZERO);
             } else {
                 // Read-through: the lookup is done; the fetch does not hold a worker.
                 self.release_top(req);
-                let reader = self.pick_reader(&readers, None);
+                let reader = self.pick_reader(n, None);
                 self.set_step(req, C_FETCH_DONE);
                 self.call(req, node, reader, Op::Read, NO_INST, Duration::ZERO);
             }
@@ -839,8 +838,7 @@ impl Simulation {
         let routes = &self.model.nodes[node as usize].routes;
         let (forward, writer) = (routes.forward, routes.writer);
         if !routes.readers.is_empty() {
-            let readers = routes.readers.clone();
-            let reader = self.pick_reader(&readers, writer);
+            let reader = self.pick_reader(node as usize, writer);
             self.set_step(req, S_READ_DONE);
             self.call(req, node, reader, Op::Read, NO_INST, Duration::ZERO);
             return;
@@ -927,23 +925,32 @@ impl Simulation {
         w
     }
 
-    /// A reader that is up, in turn; else the primary `fallback`; else the first (which fails).
-    fn pick_reader(&mut self, readers: &[NodeId], fallback: Option<NodeId>) -> NodeId {
-        if readers.len() == 1 {
-            return readers[0];
-        }
-        let len = readers.len();
-        let start = self.rng.below(len as u64) as usize;
-        for k in 0..len {
-            let r = readers[(start + k) % len];
-            if !self.node_down(r.0) {
-                return r;
-            }
+    /// Who reads for `node` (a server, worker pool or cache): one of its readers that is up,
+    /// in turn; else the primary `fallback` (or the replica promoted in its place); else the
+    /// first reader, which then fails the read as down.
+    fn pick_reader(&mut self, node: usize, fallback: Option<NodeId>) -> NodeId {
+        if let Some(r) = self.up_in_turn(node, |r| &r.readers) {
+            return r;
         }
         match fallback {
             Some(w) => self.resolve_writer(w),
-            None => readers[0],
+            None => self.model.nodes[node].routes.readers[0],
         }
+    }
+
+    /// The first node of `owner`'s `list` that is up, starting at a random one (no draw when
+    /// the list has one node, so single-choice scenarios keep their random stream); `None`
+    /// when all are down or the list is empty. The list is read in place: no copy per request.
+    fn up_in_turn(&mut self, owner: usize, list: fn(&Routes) -> &Vec<NodeId>) -> Option<NodeId> {
+        let len = list(&self.model.nodes[owner].routes).len();
+        let start = match len {
+            0 => return None,
+            1 => 0,
+            _ => self.rng.below(len as u64) as usize,
+        };
+        (0..len)
+            .map(|k| list(&self.model.nodes[owner].routes)[(start + k) % len])
+            .find(|r| !self.node_down(r.0))
     }
 
     // ---- pass-through kinds -------------------------------------------------------------------
@@ -1225,22 +1232,14 @@ impl Simulation {
     }
 
     /// Who reads for `shard`: one of its replicas that is up, in turn, when it is a SQL primary
-    /// with replicas (as a server reads from its primary's replicas); else the shard itself.
-    /// Not `pick_reader`: that one needs the list as a slice apart from `self` (its callers
-    /// clone it per read), and with a single reader it does not check that it is up.
+    /// with replicas (as a server reads from its primary's replicas); else the shard itself, or
+    /// the replica promoted in its place.
     fn shard_reader(&mut self, shard: NodeId) -> NodeId {
-        let len = self.model.node(shard).routes.replicas.len();
-        if len == 0 {
+        if self.model.node(shard).routes.replicas.is_empty() {
             return shard;
         }
-        let start = self.rng.below(len as u64) as usize;
-        for k in 0..len {
-            let r = self.model.node(shard).routes.replicas[(start + k) % len];
-            if !self.node_down(r.0) {
-                return r;
-            }
-        }
-        self.resolve_writer(shard)
+        self.up_in_turn(shard.ix(), |r| &r.replicas)
+            .unwrap_or_else(|| self.resolve_writer(shard))
     }
 
     // ---- queues ---------------------------------------------------------------------------------

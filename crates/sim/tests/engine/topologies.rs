@@ -168,3 +168,44 @@ fn a_worker_pools_writes_invalidate_a_connected_cache() {
         hit_ratio(&untouched)
     );
 }
+
+/// A server whose primary has a single read replica: while that replica is down, its reads go
+/// to the primary, as they do when all of two or more replicas are down. (A lone replica used to
+/// be picked without checking that it was up, so every read failed as "down" meanwhile.)
+#[test]
+fn reads_fall_back_to_the_primary_when_a_lone_replica_is_down() {
+    let scenario = |faults: &str| {
+        format!(
+            r#"{{"version": 1, "duration_s": 60, "warmup_s": 5,
+                "nodes": [
+                  {{"id": "users", "kind": "client", "params": {{"rps": 200, "users": 1000,
+                                                             "mix": {{"read": 0.8, "write": 0.2}}}}}},
+                  {{"id": "web", "kind": "server", "params": {{"workers": 64}}}},
+                  {{"id": "db", "kind": "sql_primary", "params": {{"workers": 16}}}},
+                  {{"id": "replica", "kind": "sql_replica", "params": {{"workers": 16}}}}],
+                "edges": [{{"from": "users", "to": "web"}}, {{"from": "web", "to": "db"}},
+                          {{"from": "db", "to": "replica"}}],
+                "faults": [{faults}]}}"#
+        )
+    };
+    let healthy = run(&scenario(""));
+    let rps = |r: &Report, id: &str| r.nodes[id].throughput_rps;
+    // 160 reads/s to the replica, 40 writes/s to the primary.
+    assert!((rps(&healthy, "replica") / 160.0 - 1.0).abs() < 0.1);
+    assert!((rps(&healthy, "db") / 40.0 - 1.0).abs() < 0.15);
+
+    let broken = run(&scenario(
+        r#"{"node": "replica", "at_s": 0, "action": "fail"}"#,
+    ));
+    assert!(
+        broken.summary.availability > 0.999,
+        "reads must fall back to the primary: availability {}",
+        broken.summary.availability
+    );
+    assert_eq!(rps(&broken, "replica"), 0.0);
+    assert!(
+        (rps(&broken, "db") / 200.0 - 1.0).abs() < 0.1,
+        "the primary takes reads and writes: {} rps",
+        rps(&broken, "db")
+    );
+}
