@@ -24,45 +24,66 @@ pub fn weight(s: &Scenario) -> usize {
     3 * s.nodes.len() + s.edges.len() + s.faults.len()
 }
 
-/// The states before (undo) and after (redo) the current one.
+/// What lay between two states: an edit, or opening a whole scenario (a preset, file or link),
+/// which also ends the run of the one it replaced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepKind {
+    /// An edit of the scenario.
+    Edit,
+    /// A whole scenario replaced the one before.
+    Opening,
+}
+
+/// A state reached by undo or redo, and what the step that was undone or redone did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// The scenario to show now.
+    pub scenario: Scenario,
+    /// What the step did.
+    pub kind: StepKind,
+}
+
+/// The states before (undo) and after (redo) the current one, each with what the step between
+/// it and its neighbour towards the current state did.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct History {
-    undo: VecDeque<Scenario>,
-    redo: Vec<Scenario>,
+    undo: VecDeque<(Scenario, StepKind)>,
+    redo: Vec<(Scenario, StepKind)>,
     /// [`weight`] of all `undo` snapshots.
     undo_weight: usize,
 }
 
 impl History {
-    /// Records `before`, the state an edit just replaced. A new edit ends the redo branch.
-    pub fn record(&mut self, before: Scenario) {
-        self.push_undo(before);
+    /// Records `before`, the state a step of `kind` just replaced. A new step ends the redo
+    /// branch.
+    pub fn record(&mut self, before: Scenario, kind: StepKind) {
+        self.push_undo(before, kind);
         self.redo.clear();
     }
 
-    fn push_undo(&mut self, s: Scenario) {
+    fn push_undo(&mut self, s: Scenario, kind: StepKind) {
         self.undo_weight += weight(&s);
-        self.undo.push_back(s);
+        self.undo.push_back((s, kind));
         while self.undo.len() > LIMIT || (self.undo_weight > WEIGHT_BUDGET && self.undo.len() > 1) {
-            if let Some(oldest) = self.undo.pop_front() {
+            if let Some((oldest, _)) = self.undo.pop_front() {
                 self.undo_weight -= weight(&oldest);
             }
         }
     }
 
     /// The state to go back to from `current`, which becomes redoable; `None` when there is none.
-    pub fn undo(&mut self, current: Scenario) -> Option<Scenario> {
-        let previous = self.undo.pop_back()?;
-        self.undo_weight -= weight(&previous);
-        self.redo.push(current);
-        Some(previous)
+    pub fn undo(&mut self, current: Scenario) -> Option<Step> {
+        let (scenario, kind) = self.undo.pop_back()?;
+        self.undo_weight -= weight(&scenario);
+        self.redo.push((current, kind));
+        Some(Step { scenario, kind })
     }
 
     /// The state to go forward to from `current`, which becomes undoable again.
-    pub fn redo(&mut self, current: Scenario) -> Option<Scenario> {
-        let next = self.redo.pop()?;
-        self.push_undo(current);
-        Some(next)
+    pub fn redo(&mut self, current: Scenario) -> Option<Step> {
+        let (scenario, kind) = self.redo.pop()?;
+        self.push_undo(current, kind);
+        Some(Step { scenario, kind })
     }
 
     /// How many undo steps are available.
@@ -91,19 +112,19 @@ mod tests {
         let mut h = History::default();
         let mut current = named(0);
         for n in 1..=3 {
-            h.record(std::mem::replace(&mut current, named(n)));
+            h.record(std::mem::replace(&mut current, named(n)), StepKind::Edit);
         }
-        current = h.undo(current).unwrap();
+        current = h.undo(current).unwrap().scenario;
         assert_eq!(current.name, "s2");
-        current = h.undo(current).unwrap();
+        current = h.undo(current).unwrap().scenario;
         assert_eq!(current.name, "s1");
-        current = h.redo(current).unwrap();
+        current = h.redo(current).unwrap().scenario;
         assert_eq!(current.name, "s2");
         assert_eq!((h.undo_len(), h.redo_len()), (2, 1));
         // A new edit drops what could have been redone.
-        h.record(std::mem::replace(&mut current, named(9)));
+        h.record(std::mem::replace(&mut current, named(9)), StepKind::Edit);
         assert_eq!(h.redo(current.clone()), None);
-        assert_eq!(h.undo(current).unwrap().name, "s2");
+        assert_eq!(h.undo(current).unwrap().scenario.name, "s2");
     }
 
     #[test]
@@ -111,12 +132,12 @@ mod tests {
         let mut h = History::default();
         let mut current = named(0);
         for n in 1..=LIMIT + 50 {
-            h.record(std::mem::replace(&mut current, named(n)));
+            h.record(std::mem::replace(&mut current, named(n)), StepKind::Edit);
         }
         assert_eq!(h.undo_len(), LIMIT);
         let mut steps = 0;
         while let Some(previous) = h.undo(current.clone()) {
-            current = previous;
+            current = previous.scenario;
             steps += 1;
         }
         assert_eq!(steps, LIMIT);
@@ -148,7 +169,7 @@ mod tests {
         let big = sized(MAX_NODES, 2 * MAX_NODES, 0);
         let mut h = History::default();
         for _ in 0..LIMIT {
-            h.record(big.clone());
+            h.record(big.clone(), StepKind::Edit);
         }
         assert_eq!(h.undo_len(), 120);
         assert!(h.undo_weight <= WEIGHT_BUDGET);
@@ -162,15 +183,43 @@ mod tests {
         let largest = sized(MAX_NODES, MAX_EDGES, MAX_FAULTS);
         let mut h = History::default();
         for _ in 0..LIMIT {
-            h.record(largest.clone());
+            h.record(largest.clone(), StepKind::Edit);
         }
         assert_eq!(h.undo_len(), WEIGHT_BUDGET / weight(&largest));
         assert_eq!(h.undo_len(), 26);
         assert!(h.undo_weight <= WEIGHT_BUDGET);
         // One snapshot is always kept, however large, so the last edit can be undone.
         let mut h = History::default();
-        h.record(sized(MAX_NODES, 200 * MAX_NODES, 0));
+        h.record(sized(MAX_NODES, 200 * MAX_NODES, 0), StepKind::Edit);
         assert_eq!(h.undo_len(), 1);
+    }
+
+    #[test]
+    fn undo_and_redo_say_when_they_cross_an_opening() {
+        let mut h = History::default();
+        h.record(named(0), StepKind::Edit);
+        h.record(named(1), StepKind::Opening);
+        // Current is s2, opened over s1, which was an edit of s0.
+        let back = h.undo(named(2)).unwrap();
+        assert_eq!(
+            (back.scenario.name.as_str(), back.kind),
+            ("s1", StepKind::Opening)
+        );
+        let back = h.undo(back.scenario).unwrap();
+        assert_eq!(
+            (back.scenario.name.as_str(), back.kind),
+            ("s0", StepKind::Edit)
+        );
+        let forth = h.redo(back.scenario).unwrap();
+        assert_eq!(
+            (forth.scenario.name.as_str(), forth.kind),
+            ("s1", StepKind::Edit)
+        );
+        let forth = h.redo(forth.scenario).unwrap();
+        assert_eq!(
+            (forth.scenario.name.as_str(), forth.kind),
+            ("s2", StepKind::Opening)
+        );
     }
 
     #[test]

@@ -45,7 +45,8 @@ pub fn App() -> impl IntoView {
     let doc = state::provide(initial);
     // Opening a link replaces the autosaved work; one Undo brings that work back.
     if let Some(previous) = previous.filter(|p| opened_link && doc.0.with_untracked(|d| d != p)) {
-        doc.2.update(|h| h.record(previous));
+        doc.2
+            .update(|h| h.record(previous, history::StepKind::Opening));
     }
     if !problems.is_empty() {
         doc.1.set(Some(problems.join(" ")));

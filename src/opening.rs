@@ -1,13 +1,16 @@
 //! Replacing the whole scenario, done the same way whichever way it comes: a preset, an
 //! imported file or a share link pasted into the address bar. The run of the old scenario is
 //! dropped (its nodes may not exist any more), the selection and the banner are cleared, the
-//! replacement is one undoable edit, and the view is fitted to the new nodes.
+//! replacement is one undoable edit, and the view is fitted to the new nodes. Undo and redo go
+//! through here too, because stepping back or forth over an opening replaces the whole scenario
+//! in the same way.
 
 use leptos::prelude::*;
 use scaleplay_sim::Scenario;
 
 use crate::editor::canvas::FitRequest;
 use crate::editor::edits::Edit;
+use crate::history::StepKind;
 use crate::runner::Run;
 use crate::state::{Doc, EdgeSelection, Selection};
 
@@ -38,11 +41,36 @@ impl Opener {
 
     /// Replaces the scenario with `s`.
     pub fn open(&self, s: Scenario) {
-        self.run.reset();
         self.selection.0.set(Vec::new());
-        self.edge.0.set(None);
-        self.doc.1.set(None);
+        self.leave_the_old_scenario();
         self.doc.apply(Edit::Replace(Box::new(s)));
         self.fit.request();
+    }
+
+    /// Undoes one step; false when there was nothing to undo.
+    pub fn undo(&self) -> bool {
+        self.after_step(self.doc.undo())
+    }
+
+    /// Redoes one undone step; false when there was nothing to redo.
+    pub fn redo(&self) -> bool {
+        self.after_step(self.doc.redo())
+    }
+
+    fn after_step(&self, step: Option<StepKind>) -> bool {
+        if step == Some(StepKind::Opening) {
+            // The selection keeps the nodes that still exist (see `state::provide`).
+            self.leave_the_old_scenario();
+            self.fit.request();
+        }
+        step.is_some()
+    }
+
+    /// Drops what belongs to the scenario being replaced: its run, the selected edge and the
+    /// banner's message.
+    fn leave_the_old_scenario(&self) {
+        self.run.reset();
+        self.edge.0.set(None);
+        self.doc.1.set(None);
     }
 }

@@ -8,7 +8,7 @@ use scaleplay_sim::{Problem, Scenario};
 
 use crate::editor::edits::{self, Edit};
 use crate::editor::geometry::View;
-use crate::history::History;
+use crate::history::{History, Step, StepKind};
 
 /// The scenario being edited; changed only through [`Doc::apply`], [`Doc::undo`] and
 /// [`Doc::redo`]. Carries the banner signal so that edits from window-level listeners (which run
@@ -46,6 +46,10 @@ impl Doc {
     /// scenario becomes one undo step.
     pub fn apply(&self, edit: Edit) {
         let before = self.0.get_untracked();
+        let kind = match edit {
+            Edit::Replace(_) => StepKind::Opening,
+            _ => StepKind::Edit,
+        };
         let mut result = Ok(());
         let mut changed = false;
         self.0.update(|s| {
@@ -54,30 +58,29 @@ impl Doc {
         });
         match result {
             Err(why) => self.1.set(Some(why)),
-            Ok(()) if changed => self.2.update(|h| h.record(before)),
+            Ok(()) if changed => self.2.update(|h| h.record(before, kind)),
             Ok(()) => {}
         }
     }
 
-    /// Goes back one edit; false when there is nothing to undo.
-    pub fn undo(&self) -> bool {
+    /// Goes back one step; what it undid, or `None` when there is nothing to undo. Undoing an
+    /// opening also needs what [`crate::opening::Opener`] does, so use its `undo`.
+    pub fn undo(&self) -> Option<StepKind> {
         self.step(History::undo)
     }
 
-    /// Goes forward one undone edit; false when there is nothing to redo.
-    pub fn redo(&self) -> bool {
+    /// Goes forward one undone step; what it redid, or `None` when there is nothing to redo.
+    pub fn redo(&self) -> Option<StepKind> {
         self.step(History::redo)
     }
 
-    fn step(&self, how: fn(&mut History, Scenario) -> Option<Scenario>) -> bool {
+    fn step(&self, how: fn(&mut History, Scenario) -> Option<Step>) -> Option<StepKind> {
         let current = self.0.get_untracked();
         let mut target = None;
         self.2.update(|h| target = how(h, current));
-        let moved = target.is_some();
-        if let Some(s) = target {
-            self.0.set(s);
-        }
-        moved
+        let step = target?;
+        self.0.set(step.scenario);
+        Some(step.kind)
     }
 }
 

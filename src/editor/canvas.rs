@@ -17,6 +17,7 @@ use wasm_bindgen::JsCast;
 
 use crate::editor::edits::{check_connect, Edit};
 use crate::editor::geometry::{self, in_box, in_port, out_port, snap, View, NODE_H, NODE_W};
+use crate::opening::Opener;
 use crate::panels::palette::{add_at_centre, PaletteDrag};
 use crate::runner::Run;
 use crate::state::{Analysis, Banner, Doc, EdgeSelection, Selection, Snap, ViewState};
@@ -179,6 +180,7 @@ pub fn Canvas() -> impl IntoView {
     let run = expect_context::<Run>();
     let palette = expect_context::<PaletteDrag>();
     let fit = expect_context::<FitRequest>();
+    let opener = expect_context::<Opener>();
     let drag = RwSignal::new(None::<Drag>);
     let space = RwSignal::new(false);
     // Touch pointers down on the canvas: (pointer id, x, y) in canvas-local screen pixels.
@@ -354,9 +356,9 @@ pub fn Canvas() -> impl IntoView {
             }
             // Shift turns "z" into "Z"; Ctrl+Y is the Windows habit for redo.
             let done = match ev.key().to_ascii_lowercase().as_str() {
-                "z" if ev.shift_key() => Some(doc.redo()),
-                "z" => Some(doc.undo()),
-                "y" => Some(doc.redo()),
+                "z" if ev.shift_key() => Some(opener.redo()),
+                "z" => Some(opener.undo()),
+                "y" => Some(opener.redo()),
                 _ => None,
             };
             if done.is_some() {

@@ -116,10 +116,10 @@ pub fn RunBar() -> impl IntoView {
             </label>
             <button data-testid="undo" title="Undo (Ctrl+Z)"
                 disabled=move || doc.2.with(|h| h.undo_len() == 0)
-                on:click=move |_| { doc.undo(); }>"Undo"</button>
+                on:click=move |_| { opener.undo(); }>"Undo"</button>
             <button data-testid="redo" title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
                 disabled=move || doc.2.with(|h| h.redo_len() == 0)
-                on:click=move |_| { doc.redo(); }>"Redo"</button>
+                on:click=move |_| { opener.redo(); }>"Redo"</button>
             <button data-testid="share" title="Copy a link that opens this exact scenario" on:click=move |_| {
                 share_link.set(Some(make_share_link(doc, copied)));
             }>"Share"</button>

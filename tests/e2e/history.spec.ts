@@ -137,6 +137,42 @@ test('opening a shared link keeps the previous work one Undo away', async ({ pag
   app.expectNoErrors();
 });
 
+test('undoing or redoing the opening of a preset ends the run, as opening one does; undoing an edit does not', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('02');
+  await app.loadPreset('03');
+  await app.setSpeed('1');
+  await app.run();
+  await app.waitForProgress(0.01);
+  // An ordinary edit and its undo leave the run going: it runs the scenario as it was started.
+  await app.selectNode('users');
+  await app.setParam('rps', 77);
+  await app.byTestId('param-rps').blur();
+  await page.keyboard.press('Control+z');
+  await expect(app.byTestId('param-rps')).not.toHaveValue('77');
+  await expect(app.pauseButton).toBeEnabled();
+
+  // Undo back over the opening of preset 03: its run ends, its plots empty.
+  await app.byTestId('undo').click();
+  expect(await app.nodeIds()).toEqual(PRESET_NODES['02']);
+  await expect(app.byTestId('reset')).toBeDisabled();
+  await expect(app.pauseButton).toBeDisabled();
+  expect(await app.progress()).toBe(0);
+  expect(Number.isNaN((await app.summary()).throughput)).toBe(true);
+
+  // Run preset 02, then redo the opening of 03 with the keyboard: that run ends too.
+  await app.setSpeed('1');
+  await app.run();
+  await app.waitForProgress(0.01);
+  await page.keyboard.press('Control+Shift+z');
+  expect(await app.nodeIds()).toEqual(PRESET_NODES['03']);
+  await expect(app.byTestId('reset')).toBeDisabled();
+  await expect(app.runButton).toBeEnabled();
+  await app.expectAllNodesInView();
+  app.expectNoErrors();
+});
+
 test('Ctrl+Z on a ticked checkbox undoes the tick; in a text field it stays the field\'s own', async ({ page }) => {
   const app = new App(page);
   await app.goto();
