@@ -759,6 +759,12 @@ pub mod limits {
     pub const MAX_RETRIES: u64 = 10;
     /// Partitions of a NoSQL store.
     pub const MAX_PARTITIONS: u64 = 10_000;
+    /// Windows (`duration_s ÷ window_s`): points of the run's series.
+    pub const MAX_WINDOWS: f64 = 1_000_000.0;
+    /// Nodes × windows: points of the per-node series, which the run holds in memory (about
+    /// 20 bytes each) and the report writes out. 5 million is about as many numbers as the
+    /// run's own series at its most, and 100 MB.
+    pub const MAX_NODE_WINDOWS: f64 = 5_000_000.0;
 }
 
 /// Range checks on parsed params: each problem is `(field, message)`.

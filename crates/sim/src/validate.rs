@@ -458,11 +458,8 @@ fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
                 s.window_s
             ),
         ));
-    } else if s.duration_s.is_finite() && s.duration_s / s.window_s > 1_000_000.0 {
-        problems.push(Problem::scenario(
-            "window_s",
-            "the run would have more than 1000000 series points: raise window_s",
-        ));
+    } else if s.duration_s.is_finite() {
+        problems.extend(window_count_problem(s));
     }
     if let Some(p) = s.slo.p99_ms {
         if !(p.is_finite() && p > 0.0) {
@@ -658,4 +655,43 @@ fn find_cycle(model: &Model) -> Option<NodeId> {
         }
     }
     None
+}
+
+/// Too many windows for the series: the run's own (one point per window) or the nodes' (one
+/// per node and window), which memory and the report must hold. Names the smallest `window_s`
+/// that fits.
+fn window_count_problem(s: &Scenario) -> Option<Problem> {
+    let windows = (s.duration_s / s.window_s).ceil();
+    let nodes = s.nodes.len().max(1) as f64;
+    let (what, limit, per) = if windows > limits::MAX_WINDOWS {
+        ("series points".to_string(), limits::MAX_WINDOWS, 1.0)
+    } else if windows * nodes > limits::MAX_NODE_WINDOWS {
+        (
+            format!("per-node series points ({nodes} nodes × {windows} windows)"),
+            limits::MAX_NODE_WINDOWS,
+            nodes,
+        )
+    } else {
+        return None;
+    };
+    // Round the advice up to a tidy number of seconds so that following it is enough.
+    let least = tidy_up(s.duration_s * per / limit);
+    Some(Problem::scenario(
+        "window_s",
+        format!(
+            "the run would keep {} {what}, more than {limit}: raise window_s to at least {least} s \
+             or shorten duration_s",
+            windows * per
+        ),
+    ))
+}
+
+/// `x` rounded up to 1, 2 or 5 times a power of ten.
+fn tidy_up(x: f64) -> f64 {
+    let p = 10f64.powf(x.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|v| *v >= x)
+        .unwrap_or(10.0 * p)
 }

@@ -243,3 +243,41 @@ fn a_caching_cdn_needs_an_origin() {
     assert!(has(&ps, Some("cdn"), "has no origin"), "{ps:#?}");
     assert!(load(&cdn(r#"{"hit_ratio": 1}"#)).is_ok());
 }
+
+/// The series hold one point per window, and each node's one per node and window: a file cannot
+/// ask for more than memory and the report can hold (a thousand nodes over a million windows
+/// would be 20 GB). The message names the `window_s` that fits, and that one loads.
+#[test]
+fn too_many_series_points_are_refused_naming_the_window_that_fits() {
+    let servers: Vec<String> = (0..50)
+        .map(|i| format!(r#"{{"id": "web{i}", "kind": "server"}}"#))
+        .collect();
+    let mut nodes: Vec<&str> = vec![CLIENT];
+    nodes.extend(servers.iter().map(String::as_str));
+    let edges = (0..50)
+        .map(|i| format!(r#"{{"from": "users", "to": "web{i}"}}"#))
+        .collect::<Vec<_>>()
+        .join(",");
+    let sized = |duration: &str, window: &str| {
+        scenario(&nodes, &edges).replace(
+            "\"duration_s\": 10",
+            &format!("\"duration_s\": {duration}, \"window_s\": {window}"),
+        )
+    };
+    // 51 nodes × 200,000 windows = 10.2 million node points.
+    let ps = problems(&sized("200000", "1"));
+    assert!(
+        has(&ps, None, "51 nodes × 200000 windows")
+            && has(&ps, None, "raise window_s to at least 5 s"),
+        "{ps:#?}"
+    );
+    assert_eq!(ps[0].field.as_deref(), Some("window_s"), "{ps:#?}");
+    load(&sized("200000", "5")).expect("the advised window_s is enough");
+    // The run's own series: two million windows whatever the nodes.
+    let ps = problems(&sized("200000", "0.1"));
+    assert!(
+        has(&ps, None, "2000000 series points")
+            && has(&ps, None, "raise window_s to at least 0.2 s"),
+        "{ps:#?}"
+    );
+}
