@@ -1,4 +1,5 @@
-//! The panels around the canvas: run bar, File menu, palette, inspector, summary, charts, banner.
+//! The panels around the canvas: run bar, File menu, palette, inspector, summary, charts, banner;
+//! and `thin`, which the plots share.
 
 pub mod banner;
 pub mod charts;
@@ -7,6 +8,7 @@ pub mod inspector;
 pub mod palette;
 pub mod runbar;
 pub mod summary;
+pub mod thin;
 
 /// Puts `text` back into the input an event came from: after refusing what was typed, the
 /// field shows the value that still holds.

@@ -1,6 +1,7 @@
 //! The three plots, drawn with plotters on `<canvas>`: throughput (successes and errors by cause),
 //! latency p50/p95/p99 with the SLO line, and availability with its SLO. Fault times and SLO alerts
-//! are marked on every plot. Redrawn whenever the live report changes.
+//! are marked on every plot. Redrawn whenever the live report changes, from at most two points
+//! per pixel column of each line.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -11,6 +12,7 @@ use scaleplay_sim::engine::FaultRecord;
 use scaleplay_sim::scenario::FaultAction;
 use scaleplay_sim::Report;
 
+use crate::panels::thin::thin;
 use crate::runner::Run;
 use crate::state::Doc;
 
@@ -171,10 +173,16 @@ fn draw(
                     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK))
             });
     }
+    // At most two points per pixel column (see `thin`): a long run stays quick to redraw.
+    let columns = el.width() as usize;
     if let Some((name, colour, points)) = pinned_line {
         let faded = colour.mix(0.35);
+        let points = thin(&points, columns);
         let _ = chart
-            .draw_series(LineSeries::new(points, faded.stroke_width(3)))
+            .draw_series(LineSeries::new(
+                points.iter().copied(),
+                faded.stroke_width(3),
+            ))
             .map(|s| {
                 s.label(format!("pinned {name}")).legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 14, y)], faded.stroke_width(3))
@@ -182,8 +190,12 @@ fn draw(
             });
     }
     for (name, colour, points) in lines {
+        let points = thin(&points, columns);
         let _ = chart
-            .draw_series(LineSeries::new(points, colour.stroke_width(2)))
+            .draw_series(LineSeries::new(
+                points.iter().copied(),
+                colour.stroke_width(2),
+            ))
             .map(|s| {
                 s.label(name).legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(2))

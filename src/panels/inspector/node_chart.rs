@@ -12,6 +12,7 @@ use scaleplay_sim::engine::FaultRecord;
 use scaleplay_sim::report::NodeReport;
 use scaleplay_sim::Report;
 
+use crate::panels::thin::thin;
 use crate::runner::Run;
 
 /// One series a node can plot.
@@ -193,9 +194,12 @@ fn draw(el: &web_sys::HtmlCanvasElement, choice: &Choice, faults: &[FaultRecord]
         .label_style(("sans-serif", 10))
         .draw();
     crate::panels::charts::draw_faults(&mut chart, faults, (0.0, y_max));
+    // Each stretch gets its share of the pixel columns (see `thin`).
+    let columns = el.width() as usize;
     for run in unbroken_runs(points) {
+        let share = columns * run.len() / points.len().max(1);
         let _ = chart.draw_series(LineSeries::new(
-            run.iter().copied(),
+            thin(run, share).iter().copied(),
             RGBColor(70, 130, 180).stroke_width(2),
         ));
     }
