@@ -226,6 +226,20 @@ impl Simulation {
     /// The report as of now: call it mid-run for live plots, or after [`Simulation::run_until`]
     /// reaches the end for the final one.
     pub fn report(&self) -> Report {
+        self.report_reusing(None)
+    }
+
+    /// The same report as [`Simulation::report`], built from `previous`, which must be an
+    /// earlier report of this same simulation: its series are kept and only the points of
+    /// windows closed since are copied. A live view refreshed a few times a second then costs
+    /// time in proportion to what changed, not to the run's length (a million windows are about
+    /// 150 MB to copy). A series longer than this simulation's, or whose last point differs, is
+    /// copied in full; a report of another simulation can pass that check, so do not pass one.
+    pub fn report_reusing(&self, previous: Option<Report>) -> Report {
+        let (old_series, mut old_nodes) = match previous {
+            Some(r) => (r.series, r.nodes),
+            None => (Vec::new(), BTreeMap::new()),
+        };
         let g = &self.global;
         let measured = self.now.since(self.model.warmup).as_secs().max(1e-9);
         let done = g.succeeded + g.failed();
@@ -275,12 +289,13 @@ impl Simulation {
             if n.kind == Kind::Client {
                 continue;
             }
-            nodes.insert(n.id.clone(), self.node_report(i));
+            let old = old_nodes.remove(&n.id);
+            nodes.insert(n.id.clone(), self.node_report(i, old));
         }
         Report {
             summary,
             nodes,
-            series: self.window.series.clone(),
+            series: carried(Some(old_series), &self.window.series),
             capacity: self.capacity.clone(),
             alerts: self.window.alerts.clone(),
             faults: self.fault_log.clone(),
@@ -294,7 +309,15 @@ impl Simulation {
         }
     }
 
-    fn node_report(&self, i: usize) -> NodeReport {
+    /// Node `i`'s report, its series carried on from `old` (see [`carry`]).
+    fn node_report(&self, i: usize, old: Option<NodeReport>) -> NodeReport {
+        let mut old = old;
+        // Takes one of the old report's series, if there was one.
+        macro_rules! old {
+            ($field:ident) => {
+                old.as_mut().map(|o| std::mem::take(&mut o.$field))
+            };
+        }
         let n = &self.model.nodes[i];
         let s = &self.nodes[i];
         let st = &s.stats;
@@ -364,14 +387,34 @@ impl Simulation {
                 Params::Server(p) if p.stateful_sessions => Some(st.sessions_lost),
                 _ => None,
             },
-            instances: autoscaled.then(|| s.series.instances.clone()),
-            depth_series: is(Kind::Queue).then(|| s.series.depth.clone()),
-            utilization_series: s.series.utilization.clone(),
-            backlog_series: s.series.backlog.clone(),
+            instances: autoscaled.then(|| carried(old!(instances).flatten(), &s.series.instances)),
+            depth_series: is(Kind::Queue)
+                .then(|| carried(old!(depth_series).flatten(), &s.series.depth)),
+            utilization_series: carried(old!(utilization_series), &s.series.utilization),
+            backlog_series: carried(old!(backlog_series), &s.series.backlog),
             hit_ratio_series: (is(Kind::Cache) || is(Kind::Cdn))
-                .then(|| s.series.hit_ratio.clone()),
-            stale_reads_series: is(Kind::SqlReplica).then(|| s.series.stale_reads.clone()),
-            dead_letters_series: is(Kind::Queue).then(|| s.series.dead_letters.clone()),
+                .then(|| carried(old!(hit_ratio_series).flatten(), &s.series.hit_ratio)),
+            stale_reads_series: is(Kind::SqlReplica)
+                .then(|| carried(old!(stale_reads_series).flatten(), &s.series.stale_reads)),
+            dead_letters_series: is(Kind::Queue)
+                .then(|| carried(old!(dead_letters_series).flatten(), &s.series.dead_letters)),
         }
     }
+}
+
+/// `old`, an earlier copy of the append-only series `all`, brought up to date: the points added
+/// since are copied onto it. A copy that visibly does not match (longer, or another last point)
+/// is replaced by a full one; checking every point would cost as much as copying them.
+fn carried<T: Clone + PartialEq>(old: Option<Vec<T>>, all: &[T]) -> Vec<T> {
+    let mut v = old.unwrap_or_default();
+    let kept = v.len();
+    if kept > all.len() || (kept > 0 && v[kept - 1] != all[kept - 1]) {
+        v.clear();
+    }
+    debug_assert!(
+        v == all[..v.len()],
+        "a report of another simulation was reused"
+    );
+    v.extend_from_slice(&all[v.len()..]);
+    v
 }

@@ -77,3 +77,37 @@ fn a_fault_injected_mid_run_shows_in_series_nodes_and_markers() {
         .contains("no node"));
     assert!(sim.inject("web1", FaultAction::Fail, Some(3)).is_err());
 }
+
+/// A live view refreshes its report from the previous one, copying only the windows closed
+/// since: at every step of every preset that report is the full one, every series of every
+/// kind included; so is one refreshed from an older report, or from one of a longer stretch of
+/// another run (which cannot be a prefix of this one's series).
+#[test]
+fn a_report_refreshed_from_the_previous_one_is_the_full_report() {
+    for preset in presets::all() {
+        let model = validate::validate(&validate::parse(preset.json).unwrap()).unwrap();
+        let mut sim = Simulation::new(model.clone(), 5);
+        let mut live = None;
+        let mut first = None;
+        let mut t = 0.0;
+        while !sim.finished() {
+            t += 7.3;
+            sim.run_until(SimTime::from_secs(t));
+            let refreshed = sim.report_reusing(live.take());
+            assert_eq!(refreshed, sim.report(), "{} at {t} s", preset.file);
+            first.get_or_insert_with(|| refreshed.clone());
+            live = Some(refreshed);
+        }
+        assert_eq!(sim.report_reusing(first), sim.report(), "{}", preset.file);
+        let mut longer = Simulation::new(model.clone(), 6);
+        longer.run_until(SimTime::from_secs(t));
+        sim = Simulation::new(model, 5);
+        sim.run_until(SimTime::from_secs(10.0));
+        assert_eq!(
+            sim.report_reusing(Some(longer.report())),
+            sim.report(),
+            "{} from a longer run's report",
+            preset.file
+        );
+    }
+}
