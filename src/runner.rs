@@ -27,8 +27,11 @@ pub enum Status {
 const FRAME_BUDGET_MS: f64 = 10.0;
 /// Virtual seconds between two clock checks.
 const SLICE_S: f64 = 0.05;
-/// Real milliseconds between two report refreshes.
+/// Real milliseconds between two report refreshes, at least.
 const REPORT_EVERY_MS: f64 = 150.0;
+/// At most one part in this many of the real time goes to building reports: a long run's report
+/// (one point per window and node) takes longer to build, so it is refreshed less often.
+const REPORT_SHARE: f64 = 10.0;
 
 /// The run context.
 #[derive(Clone, Copy)]
@@ -46,6 +49,8 @@ pub struct Run {
     sim: StoredValue<Option<Simulation>, LocalStorage>,
     doc: Doc,
     last_report_ms: StoredValue<f64>,
+    /// Real milliseconds the last report took to build.
+    report_cost_ms: StoredValue<f64>,
     last_frame_ms: StoredValue<f64>,
 }
 
@@ -60,6 +65,7 @@ pub fn provide() -> Run {
         sim: StoredValue::new_local(None),
         doc: expect_context::<Doc>(),
         last_report_ms: StoredValue::new(0.0),
+        report_cost_ms: StoredValue::new(0.0),
         last_frame_ms: StoredValue::new(0.0),
     };
     provide_context(run);
@@ -171,19 +177,27 @@ impl Run {
             self.refresh_report();
             return;
         }
-        if start - self.last_report_ms.get_value() > REPORT_EVERY_MS {
+        let every = REPORT_EVERY_MS.max(REPORT_SHARE * self.report_cost_ms.get_value());
+        if start - self.last_report_ms.get_value() > every {
             self.refresh_report();
         }
         self.schedule();
     }
 
     fn refresh_report(&self) {
-        self.last_report_ms.set_value(now_ms());
+        let start = now_ms();
+        self.last_report_ms.set_value(start);
+        if self.sim.with_value(Option::is_none) {
+            return;
+        }
+        // The report shown is always of this simulation (a new run or a reset clears it), so
+        // its series can be carried on: only the windows closed since are copied.
+        let mut previous = None;
+        self.report.update_untracked(|r| previous = r.take());
         let report = self
             .sim
-            .with_value(|sim| sim.as_ref().map(Simulation::report));
-        if report.is_some() {
-            self.report.set(report);
-        }
+            .with_value(|sim| sim.as_ref().map(|sim| sim.report_reusing(previous)));
+        self.report_cost_ms.set_value(now_ms() - start);
+        self.report.set(report);
     }
 }

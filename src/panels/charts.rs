@@ -9,10 +9,11 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use scaleplay_sim::engine::FaultRecord;
+use scaleplay_sim::report::SeriesPoint;
 use scaleplay_sim::scenario::FaultAction;
 use scaleplay_sim::Report;
 
-use crate::panels::thin::thin;
+use crate::panels::thin::thin_by;
 use crate::runner::Run;
 use crate::state::Doc;
 
@@ -99,10 +100,12 @@ fn draw(
         Plot::Latency => ("Latency", "ms"),
         Plot::Availability => ("Availability", "%"),
     };
-    let lines = lines_of(plot, series);
+    // At most two points per pixel column (see `thin_by`): a long run stays quick to redraw.
+    let columns = el.width() as usize;
+    let lines = lines_of(plot, series, columns);
     // The pinned run: only its main series, faded, under the current lines.
     let pinned_line: Option<Line> = pinned.and_then(|_| {
-        lines_of(plot, pinned_series)
+        lines_of(plot, pinned_series, columns)
             .into_iter()
             .find(|l| l.0 == main_series(plot))
     });
@@ -110,7 +113,7 @@ fn draw(
         el,
         plot,
         &lines,
-        pinned_line.as_ref(),
+        (series.len(), pinned.map_or(0, |_| pinned_series.len())),
         report.map_or(0, |r| r.faults.len()),
     );
     let slo_line = match plot {
@@ -173,16 +176,10 @@ fn draw(
                     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK))
             });
     }
-    // At most two points per pixel column (see `thin`): a long run stays quick to redraw.
-    let columns = el.width() as usize;
     if let Some((name, colour, points)) = pinned_line {
         let faded = colour.mix(0.35);
-        let points = thin(&points, columns);
         let _ = chart
-            .draw_series(LineSeries::new(
-                points.iter().copied(),
-                faded.stroke_width(3),
-            ))
+            .draw_series(LineSeries::new(points, faded.stroke_width(3)))
             .map(|s| {
                 s.label(format!("pinned {name}")).legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 14, y)], faded.stroke_width(3))
@@ -190,12 +187,8 @@ fn draw(
             });
     }
     for (name, colour, points) in lines {
-        let points = thin(&points, columns);
         let _ = chart
-            .draw_series(LineSeries::new(
-                points.iter().copied(),
-                colour.stroke_width(2),
-            ))
+            .draw_series(LineSeries::new(points, colour.stroke_width(2)))
             .map(|s| {
                 s.label(name).legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(2))
@@ -262,62 +255,35 @@ fn main_series(plot: Plot) -> &'static str {
 }
 
 /// The lines of `plot` for a run's series.
-fn lines_of(plot: Plot, series: &[scaleplay_sim::report::SeriesPoint]) -> Vec<Line> {
+/// The lines of `plot`, each thinned to `columns` (see [`thin_by`]): the lowest and highest
+/// values and the last point are kept exactly, so the axes and the test hooks can be taken from
+/// them.
+fn lines_of(plot: Plot, series: &[SeriesPoint], columns: usize) -> Vec<Line> {
+    let line = |name, colour, value: fn(&SeriesPoint) -> f64| -> Line {
+        (
+            name,
+            colour,
+            thin_by(series, columns, |p| (p.t_s, value(p))),
+        )
+    };
     match plot {
         Plot::Throughput => vec![
             // What clients asked for: a gap under it is overload, even when nothing fails
             // (clients without a timeout wait as long as it takes).
-            (
-                "offered",
-                RGBColor(150, 150, 150),
-                series.iter().map(|p| (p.t_s, p.offered_rps)).collect(),
-            ),
-            (
-                "ok",
-                RGBColor(34, 139, 34),
-                series.iter().map(|p| (p.t_s, p.throughput_rps)).collect(),
-            ),
-            (
-                "timeout",
-                RGBColor(255, 140, 0),
-                series.iter().map(|p| (p.t_s, p.timeout_rps)).collect(),
-            ),
-            (
-                "rejected",
-                RGBColor(148, 0, 211),
-                series.iter().map(|p| (p.t_s, p.rejected_rps)).collect(),
-            ),
-            (
-                "down",
-                RGBColor(220, 20, 60),
-                series.iter().map(|p| (p.t_s, p.down_rps)).collect(),
-            ),
+            line("offered", RGBColor(150, 150, 150), |p| p.offered_rps),
+            line("ok", RGBColor(34, 139, 34), |p| p.throughput_rps),
+            line("timeout", RGBColor(255, 140, 0), |p| p.timeout_rps),
+            line("rejected", RGBColor(148, 0, 211), |p| p.rejected_rps),
+            line("down", RGBColor(220, 20, 60), |p| p.down_rps),
         ],
         Plot::Latency => vec![
-            (
-                "p50",
-                RGBColor(70, 130, 180),
-                series.iter().map(|p| (p.t_s, p.p50_ms)).collect(),
-            ),
-            (
-                "p95",
-                RGBColor(255, 140, 0),
-                series.iter().map(|p| (p.t_s, p.p95_ms)).collect(),
-            ),
-            (
-                "p99",
-                RGBColor(220, 20, 60),
-                series.iter().map(|p| (p.t_s, p.p99_ms)).collect(),
-            ),
+            line("p50", RGBColor(70, 130, 180), |p| p.p50_ms),
+            line("p95", RGBColor(255, 140, 0), |p| p.p95_ms),
+            line("p99", RGBColor(220, 20, 60), |p| p.p99_ms),
         ],
-        Plot::Availability => vec![(
-            "availability",
-            RGBColor(34, 139, 34),
-            series
-                .iter()
-                .map(|p| (p.t_s, p.availability * 100.0))
-                .collect(),
-        )],
+        Plot::Availability => vec![line("availability", RGBColor(34, 139, 34), |p| {
+            p.availability * 100.0
+        })],
     }
 }
 
@@ -331,7 +297,7 @@ fn mark_drawn(
     el: &web_sys::HtmlCanvasElement,
     plot: Plot,
     lines: &[Line],
-    pinned: Option<&Line>,
+    (points_len, pinned_len): (usize, usize),
     faults: usize,
 ) {
     let main = main_series(plot);
@@ -349,16 +315,13 @@ fn mark_drawn(
         .and_then(|l| l.2.iter().map(|p| p.1).reduce(f64::max));
     // Setting an attribute on a canvas we hold cannot meaningfully fail.
     for (name, value) in [
-        ("data-points", points.len().to_string()),
+        ("data-points", points_len.to_string()),
         ("data-min", fmt(min)),
         ("data-max", fmt(max)),
         ("data-last", fmt(last)),
         ("data-faults", faults.to_string()),
         ("data-offered-max", fmt(offered_max)),
-        (
-            "data-pinned-points",
-            pinned.map_or(0, |l| l.2.len()).to_string(),
-        ),
+        ("data-pinned-points", pinned_len.to_string()),
     ] {
         let _ = el.set_attribute(name, &value);
     }

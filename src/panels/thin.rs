@@ -4,39 +4,59 @@
 //! page. Each column keeps its lowest and highest point, in time order, so a one-window dip or
 //! spike (a failure, an alert) still shows at full depth.
 
-use std::borrow::Cow;
-
 /// `points` (in time order, about evenly spaced) reduced to at most two per column of
-/// `columns`, plus the first and last points; unchanged when they already fit.
-pub fn thin(points: &[(f64, f64)], columns: usize) -> Cow<'_, [(f64, f64)]> {
+/// `columns`, plus the first and last points; all of them when they already fit.
+pub fn thin(points: &[(f64, f64)], columns: usize) -> Vec<(f64, f64)> {
+    thin_by(points, columns, |p| *p)
+}
+
+/// [`thin`] over the points `point` makes of `items`, without building the whole line first:
+/// a plot of a long run reads its few hundred points straight from the report's series.
+pub fn thin_by<T>(
+    items: &[T],
+    columns: usize,
+    point: impl Fn(&T) -> (f64, f64),
+) -> Vec<(f64, f64)> {
     let columns = columns.max(1);
-    let n = points.len();
+    let n = items.len();
     if n <= 2 * columns {
-        return Cow::Borrowed(points);
+        return items.iter().map(point).collect();
     }
     let mut out = Vec::with_capacity(2 * columns + 2);
-    out.push(points[0]);
+    out.push(point(&items[0]));
     for c in 0..columns {
-        let group = &points[c * n / columns..(c + 1) * n / columns];
-        let (mut low, mut high) = (0, 0);
-        for (i, p) in group.iter().enumerate() {
-            if p.1 < group[low].1 {
-                low = i;
+        let mut group = items[c * n / columns..(c + 1) * n / columns]
+            .iter()
+            .map(&point)
+            .enumerate();
+        let Some((_, first)) = group.next() else {
+            continue;
+        };
+        let (mut low, mut high) = ((0, first), (0, first));
+        for (i, p) in group {
+            if p.1 < low.1 .1 {
+                low = (i, p);
             }
-            if p.1 > group[high].1 {
-                high = i;
+            if p.1 > high.1 .1 {
+                high = (i, p);
             }
         }
-        for i in [low.min(high), low.max(high)] {
-            if out.last() != Some(&group[i]) {
-                out.push(group[i]);
+        let (a, b) = if low.0 <= high.0 {
+            (low, high)
+        } else {
+            (high, low)
+        };
+        for (_, p) in [a, b] {
+            if out.last() != Some(&p) {
+                out.push(p);
             }
         }
     }
-    if out.last() != Some(&points[n - 1]) {
-        out.push(points[n - 1]);
+    let last = point(&items[n - 1]);
+    if out.last() != Some(&last) {
+        out.push(last);
     }
-    Cow::Owned(out)
+    out
 }
 
 #[cfg(test)]
@@ -46,7 +66,7 @@ mod tests {
     #[test]
     fn short_lines_are_drawn_as_they_are() {
         let points: Vec<(f64, f64)> = (0..100).map(|i| (i as f64, i as f64)).collect();
-        assert_eq!(thin(&points, 50).as_ref(), points.as_slice());
+        assert_eq!(thin(&points, 50), points);
         assert!(thin(&[], 10).is_empty());
     }
 
@@ -82,8 +102,8 @@ mod tests {
             .collect();
         // Two columns of four: (high 9 at 1, low 1 at 2), then (low 2 at 6, high 8 at 5).
         assert_eq!(
-            thin(&points, 2).as_ref(),
-            &[
+            thin(&points, 2),
+            [
                 (0.0, 5.0),
                 (1.0, 9.0),
                 (2.0, 1.0),
