@@ -29,8 +29,9 @@ const FRAME_BUDGET_MS: f64 = 10.0;
 const SLICE_S: f64 = 0.05;
 /// Real milliseconds between two report refreshes, at least.
 const REPORT_EVERY_MS: f64 = 150.0;
-/// At most one part in this many of the real time goes to building reports: a long run's report
-/// (one point per window and node) takes longer to build, so it is refreshed less often.
+/// At most one part in this many of the real time goes to refreshing the report: a long run's
+/// report (one point per window and node) takes longer to build and draw, so it is refreshed
+/// less often.
 const REPORT_SHARE: f64 = 10.0;
 
 /// The run context.
@@ -49,7 +50,7 @@ pub struct Run {
     sim: StoredValue<Option<Simulation>, LocalStorage>,
     doc: Doc,
     last_report_ms: StoredValue<f64>,
-    /// Real milliseconds the last report took to build.
+    /// Real milliseconds the last report refresh took, building and showing it.
     report_cost_ms: StoredValue<f64>,
     last_frame_ms: StoredValue<f64>,
 }
@@ -197,7 +198,10 @@ impl Run {
         let report = self
             .sim
             .with_value(|sim| sim.as_ref().map(|sim| sim.report_reusing(previous)));
-        self.report_cost_ms.set_value(now_ms() - start);
         self.report.set(report);
+        // What the refresh costs includes redrawing what shows the report (plots, figures),
+        // which the effects do in tasks queued by `set`; this one is queued after them.
+        let cost = self.report_cost_ms;
+        leptos::task::spawn_local(async move { cost.set_value(now_ms() - start) });
     }
 }

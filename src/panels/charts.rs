@@ -263,7 +263,9 @@ fn lines_of(plot: Plot, series: &[SeriesPoint], columns: usize) -> Vec<Line> {
         (
             name,
             colour,
-            thin_by(series, columns, |p| (p.t_s, value(p))),
+            thin_by(series.len(), columns, |i| {
+                (series[i].t_s, value(&series[i]))
+            }),
         )
     };
     match plot {

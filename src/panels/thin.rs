@@ -7,33 +7,28 @@
 /// `points` (in time order, about evenly spaced) reduced to at most two per column of
 /// `columns`, plus the first and last points; all of them when they already fit.
 pub fn thin(points: &[(f64, f64)], columns: usize) -> Vec<(f64, f64)> {
-    thin_by(points, columns, |p| *p)
+    thin_by(points.len(), columns, |i| points[i])
 }
 
-/// [`thin`] over the points `point` makes of `items`, without building the whole line first:
-/// a plot of a long run reads its few hundred points straight from the report's series.
-pub fn thin_by<T>(
-    items: &[T],
-    columns: usize,
-    point: impl Fn(&T) -> (f64, f64),
-) -> Vec<(f64, f64)> {
+/// [`thin`] over the `len` points that `point` gives by index, without building the whole
+/// line first: a plot of a long run reads its few hundred points straight from the report.
+pub fn thin_by(len: usize, columns: usize, point: impl Fn(usize) -> (f64, f64)) -> Vec<(f64, f64)> {
     let columns = columns.max(1);
-    let n = items.len();
-    if n <= 2 * columns {
-        return items.iter().map(point).collect();
+    if len <= 2 * columns {
+        return (0..len).map(point).collect();
     }
     let mut out = Vec::with_capacity(2 * columns + 2);
-    out.push(point(&items[0]));
+    out.push(point(0));
     for c in 0..columns {
-        let mut group = items[c * n / columns..(c + 1) * n / columns]
-            .iter()
-            .map(&point)
-            .enumerate();
-        let Some((_, first)) = group.next() else {
+        let (start, end) = (c * len / columns, (c + 1) * len / columns);
+        if start == end {
             continue;
-        };
-        let (mut low, mut high) = ((0, first), (0, first));
-        for (i, p) in group {
+        }
+        // (index, point) of the lowest and the highest value; the first of equals.
+        let first = point(start);
+        let (mut low, mut high) = ((start, first), (start, first));
+        for i in start + 1..end {
+            let p = point(i);
             if p.1 < low.1 .1 {
                 low = (i, p);
             }
@@ -52,7 +47,7 @@ pub fn thin_by<T>(
             }
         }
     }
-    let last = point(&items[n - 1]);
+    let last = point(len - 1);
     if out.last() != Some(&last) {
         out.push(last);
     }

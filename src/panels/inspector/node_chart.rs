@@ -2,17 +2,18 @@
 //! show (utilization, backlog, and the series its kind has: hit ratio, queue depth, dead
 //! letters, stale reads, instances). Fault times are marked as on the main plots.
 //!
-//! [`choices`] is pure (tested natively); the component only draws what it returns.
+//! [`choices`] and [`plotted`] are pure (tested natively); the component only draws what they
+//! return. Only the picked series is read, and only a few points per pixel column are kept
+//! (see `thin_by`), so a long run stays quick to redraw.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use scaleplay_sim::engine::FaultRecord;
-use scaleplay_sim::report::NodeReport;
-use scaleplay_sim::Report;
+use scaleplay_sim::report::{NodeReport, SeriesPoint};
 
-use crate::panels::thin::thin;
+use crate::panels::thin::thin_by;
 use crate::runner::Run;
 
 /// One series a node can plot.
@@ -26,93 +27,149 @@ pub struct Choice {
     pub unit: &'static str,
     /// A share (plotted 0–100 %).
     pub percent: bool,
-    /// (end of window in s, value); windows without a value (a cache without lookups) are
-    /// left out, so the line joins the windows around them.
-    pub points: Vec<(f64, f64)>,
 }
 
-/// What `node` can plot in `report`, in menu order: utilization and backlog for every node,
-/// then its kind's series.
-pub fn choices(report: &Report, node: &NodeReport) -> Vec<Choice> {
-    let counts = |v: &Option<Vec<u64>>| {
-        v.as_ref()
-            .map(|v| v.iter().map(|x| Some(*x as f64)).collect::<Vec<_>>())
+/// A node's series as the report holds it, one value per window.
+#[derive(Clone, Copy)]
+enum Values<'a> {
+    /// A share, plotted as a percentage.
+    Share(&'a [f64]),
+    Plain(&'a [f64]),
+    /// A share, or nothing for a window without one (a cache without lookups).
+    MaybeShare(&'a [Option<f64>]),
+    Count(&'a [u64]),
+    Instances(&'a [u32]),
+}
+
+impl Values<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Values::Share(v) | Values::Plain(v) => v.len(),
+            Values::MaybeShare(v) => v.len(),
+            Values::Count(v) => v.len(),
+            Values::Instances(v) => v.len(),
+        }
+    }
+
+    /// The value to plot for window `i`.
+    fn get(&self, i: usize) -> Option<f64> {
+        match self {
+            Values::Share(v) => Some(v[i] * 100.0),
+            Values::Plain(v) => Some(v[i]),
+            Values::MaybeShare(v) => v[i].map(|x| x * 100.0),
+            Values::Count(v) => Some(v[i] as f64),
+            Values::Instances(v) => Some(f64::from(v[i])),
+        }
+    }
+}
+
+/// Every series `node` may have, in menu order, with its values when the node has it.
+fn table(node: &NodeReport) -> [(Choice, Option<Values<'_>>); 7] {
+    let choice = |key, label, unit, percent| Choice {
+        key,
+        label,
+        unit,
+        percent,
     };
-    let percent = |v: &[f64]| v.iter().map(|x| Some(x * 100.0)).collect::<Vec<_>>();
-    // (key, label, unit, a share?, values per window when the node has the series)
-    let table = [
+    [
         (
-            "utilization",
-            "utilization (%)",
-            "%",
-            true,
-            Some(percent(&node.utilization_series)),
+            choice("utilization", "utilization (%)", "%", true),
+            Some(Values::Share(&node.utilization_series)),
         ),
         (
-            "backlog",
-            "backlog (requests waiting)",
-            "requests",
-            false,
-            Some(node.backlog_series.iter().map(|b| Some(*b)).collect()),
+            choice("backlog", "backlog (requests waiting)", "requests", false),
+            Some(Values::Plain(&node.backlog_series)),
         ),
         (
-            "hit_ratio",
-            "hit ratio (%)",
-            "%",
-            true,
-            node.hit_ratio_series
-                .as_ref()
-                .map(|h| h.iter().map(|h| h.map(|h| h * 100.0)).collect()),
+            choice("hit_ratio", "hit ratio (%)", "%", true),
+            node.hit_ratio_series.as_deref().map(Values::MaybeShare),
         ),
         (
-            "depth",
-            "queue depth (messages)",
-            "messages",
-            false,
-            counts(&node.depth_series),
+            choice("depth", "queue depth (messages)", "messages", false),
+            node.depth_series.as_deref().map(Values::Count),
         ),
         (
-            "dead_letters",
-            "dead letters (per window)",
-            "messages",
-            false,
-            counts(&node.dead_letters_series),
+            choice(
+                "dead_letters",
+                "dead letters (per window)",
+                "messages",
+                false,
+            ),
+            node.dead_letters_series.as_deref().map(Values::Count),
         ),
         (
-            "stale_reads",
-            "stale reads (per window)",
-            "reads",
-            false,
-            counts(&node.stale_reads_series),
+            choice("stale_reads", "stale reads (per window)", "reads", false),
+            node.stale_reads_series.as_deref().map(Values::Count),
         ),
         (
-            "instances",
-            "instances",
-            "instances",
-            false,
-            node.instances
-                .as_ref()
-                .map(|v| v.iter().map(|i| Some(f64::from(*i))).collect()),
+            choice("instances", "instances", "instances", false),
+            node.instances.as_deref().map(Values::Instances),
         ),
-    ];
-    table
+    ]
+}
+
+/// What `node` can plot, in menu order: utilization and backlog for every node, then its
+/// kind's series.
+pub fn choices(node: &NodeReport) -> Vec<Choice> {
+    table(node)
         .into_iter()
-        .filter_map(|(key, label, unit, percent, values)| {
-            let points = report
-                .series
-                .iter()
-                .zip(values?)
-                .filter_map(|(p, v)| v.map(|v| (p.t_s, v)))
-                .collect();
-            Some(Choice {
-                key,
-                label,
-                unit,
-                percent,
-                points,
-            })
-        })
+        .filter_map(|(choice, values)| values.map(|_| choice))
         .collect()
+}
+
+/// What a plot of one series shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Plotted {
+    /// Windows with a value.
+    pub points: usize,
+    /// Lowest and highest value, when there is one.
+    pub range: Option<(f64, f64)>,
+    /// End of the last window, in s.
+    pub t_max: f64,
+    /// Stretches of consecutive windows with a value, each thinned to its share of the
+    /// columns: the line breaks where windows have none instead of sloping across them.
+    pub runs: Vec<Vec<(f64, f64)>>,
+}
+
+/// The series `key` of `node`, for a plot `columns` pixels wide; `None` when the node has no
+/// such series.
+pub fn plotted(
+    series: &[SeriesPoint],
+    node: &NodeReport,
+    key: &str,
+    columns: usize,
+) -> Option<Plotted> {
+    let values = table(node)
+        .into_iter()
+        .find(|(c, _)| c.key == key)
+        .and_then(|(_, v)| v)?;
+    let n = values.len().min(series.len());
+    let mut out = Plotted {
+        t_max: series[..n].last().map_or(0.0, |p| p.t_s),
+        ..Plotted::default()
+    };
+    let mut start = 0;
+    while start < n {
+        if values.get(start).is_none() {
+            start += 1;
+            continue;
+        }
+        let end = (start..n).find(|&i| values.get(i).is_none()).unwrap_or(n);
+        // Each stretch gets its share of the columns.
+        let share = (columns * (end - start)).div_ceil(n);
+        let run = thin_by(end - start, share, |k| {
+            let i = start + k;
+            (series[i].t_s, values.get(i).unwrap_or_default())
+        });
+        out.points += end - start;
+        for &(_, v) in &run {
+            let (lo, hi) = out.range.unwrap_or((v, v));
+            out.range = Some((lo.min(v), hi.max(v)));
+        }
+        out.runs.push(run);
+        start = end;
+    }
+    Some(out)
 }
 
 /// The plot of the selected node's series, with its menu.
@@ -121,27 +178,36 @@ pub fn NodeChart(node: StoredValue<String>) -> impl IntoView {
     let run = expect_context::<Run>();
     let canvas = NodeRef::<Canvas>::new();
     let picked = RwSignal::new("utilization".to_string());
+    // What the menu offers; changes only when the node's kind does, not with every refresh.
     let all = Memo::new(move |_| {
         run.report.with(|r| {
-            r.as_ref().and_then(|r| {
-                node.with_value(|id| r.nodes.get(id).map(|n| (choices(r, n), r.faults.clone())))
-            })
+            r.as_ref()
+                .and_then(|r| node.with_value(|id| r.nodes.get(id).map(choices)))
         })
     });
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
-        all.with(|all| {
-            let Some((choices, faults)) = all else { return };
-            let key = picked.get();
+        let key = picked.get();
+        run.report.with(|r| {
+            let Some((r, n)) = r
+                .as_ref()
+                .and_then(|r| node.with_value(|id| r.nodes.get(id)).map(|n| (r, n)))
+            else {
+                return;
+            };
             // A kind's series may be gone after an edit; fall back to the first.
-            if let Some(c) = choices.iter().find(|c| c.key == key).or(choices.first()) {
-                draw(&el, c, faults);
+            let choices = choices(n);
+            let Some(c) = choices.iter().find(|c| c.key == key).or(choices.first()) else {
+                return;
+            };
+            if let Some(plot) = plotted(&r.series, n, c.key, el.width() as usize) {
+                draw(&el, c, &plot, &r.faults);
             }
         });
     });
     let options = move || {
         all.with(|all| {
-            all.as_ref().map(|(choices, _)| {
+            all.as_ref().map(|choices| {
                 choices
                     .iter()
                     .map(|c| view! { <option value=c.key>{c.label}</option> })
@@ -164,20 +230,19 @@ pub fn NodeChart(node: StoredValue<String>) -> impl IntoView {
     }
 }
 
-fn draw(el: &web_sys::HtmlCanvasElement, choice: &Choice, faults: &[FaultRecord]) {
-    mark_drawn(el, choice);
+fn draw(el: &web_sys::HtmlCanvasElement, choice: &Choice, plot: &Plotted, faults: &[FaultRecord]) {
+    mark_drawn(el, choice, plot);
     let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
         return;
     };
     let root = backend.into_drawing_area();
     // Drawing errors on a canvas are not actionable; a failed frame is redrawn next time.
     let _ = root.fill(&WHITE);
-    let points = &choice.points;
-    let t_max = points.last().map_or(1.0, |p| p.0).max(1.0);
+    let t_max = plot.t_max.max(1.0);
     let y_max = if choice.percent {
         100.5
     } else {
-        points.iter().map(|p| p.1).fold(0.0, f64::max).max(1.0) * 1.1
+        plot.range.map_or(0.0, |r| r.1).max(1.0) * 1.1
     };
     let Ok(mut chart) = ChartBuilder::on(&root)
         .margin(6)
@@ -194,39 +259,25 @@ fn draw(el: &web_sys::HtmlCanvasElement, choice: &Choice, faults: &[FaultRecord]
         .label_style(("sans-serif", 10))
         .draw();
     crate::panels::charts::draw_faults(&mut chart, faults, (0.0, y_max));
-    // Each stretch gets its share of the pixel columns (see `thin`).
-    let columns = el.width() as usize;
-    for run in unbroken_runs(points) {
-        let share = columns * run.len() / points.len().max(1);
+    for run in &plot.runs {
         let _ = chart.draw_series(LineSeries::new(
-            thin(run, share).iter().copied(),
+            run.iter().copied(),
             RGBColor(70, 130, 180).stroke_width(2),
         ));
     }
     let _ = root.present();
 }
 
-/// The stretches of consecutive windows in `points`, so the line breaks where windows are left
-/// out (a cache that had no lookups) instead of drawing a slope across them. A gap is a step of
-/// more than 1.5 usual (median) steps: the last window of a run may be shorter than the rest.
-fn unbroken_runs(points: &[(f64, f64)]) -> Vec<&[(f64, f64)]> {
-    let mut steps: Vec<f64> = points.windows(2).map(|w| w[1].0 - w[0].0).collect();
-    steps.sort_by(f64::total_cmp);
-    let step = steps.get(steps.len() / 2).copied().unwrap_or(f64::INFINITY);
-    points.chunk_by(|a, b| b.0 - a.0 <= step * 1.5).collect()
-}
-
 /// Test hooks, as on the main plots: which series is drawn, its points and its range.
-fn mark_drawn(el: &web_sys::HtmlCanvasElement, choice: &Choice) {
-    let values = || choice.points.iter().map(|p| p.1);
+fn mark_drawn(el: &web_sys::HtmlCanvasElement, choice: &Choice, plot: &Plotted) {
     let fmt = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.3}"));
     let label = format!("{} of the selected node over time", choice.label);
     // Setting an attribute on a canvas we hold cannot meaningfully fail.
     for (name, value) in [
         ("data-series", choice.key.to_string()),
-        ("data-points", choice.points.len().to_string()),
-        ("data-min", fmt(values().reduce(f64::min))),
-        ("data-max", fmt(values().reduce(f64::max))),
+        ("data-points", plot.points.to_string()),
+        ("data-min", fmt(plot.range.map(|r| r.0))),
+        ("data-max", fmt(plot.range.map(|r| r.1))),
         ("aria-label", label),
     ] {
         let _ = el.set_attribute(name, &value);
@@ -236,7 +287,7 @@ fn mark_drawn(el: &web_sys::HtmlCanvasElement, choice: &Choice) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scaleplay_sim::{load, Simulation};
+    use scaleplay_sim::{load, Report, Simulation};
 
     fn report() -> Report {
         let text = r#"{"version": 1, "duration_s": 20, "warmup_s": 2,
@@ -255,47 +306,47 @@ mod tests {
     fn every_node_plots_utilization_and_backlog_and_a_cache_its_hit_ratio() {
         let r = report();
         let keys =
-            |id: &str| -> Vec<&str> { choices(&r, &r.nodes[id]).iter().map(|c| c.key).collect() };
+            |id: &str| -> Vec<&str> { choices(&r.nodes[id]).iter().map(|c| c.key).collect() };
         assert_eq!(keys("web"), ["utilization", "backlog"]);
         assert_eq!(keys("cache"), ["utilization", "backlog", "hit_ratio"]);
-        let web = choices(&r, &r.nodes["web"]);
-        assert_eq!(web[0].points.len(), r.series.len(), "one point per window");
-        assert!(web[0].points.iter().all(|p| (0.0..=100.0).contains(&p.1)));
-        assert_eq!(web[0].points[0].0, r.series[0].t_s);
+        let web = plotted(&r.series, &r.nodes["web"], "utilization", 400).expect("a series");
+        assert_eq!(web.points, r.series.len(), "one point per window");
+        assert_eq!(web.runs.len(), 1);
+        assert!(web.runs[0].iter().all(|p| (0.0..=100.0).contains(&p.1)));
+        assert_eq!(web.runs[0][0].0, r.series[0].t_s);
+        assert_eq!(web.t_max, r.series[r.series.len() - 1].t_s);
+        assert!(plotted(&r.series, &r.nodes["web"], "hit_ratio", 400).is_none());
     }
 
     #[test]
-    fn windows_without_lookups_are_left_out_of_the_hit_ratio() {
+    fn windows_without_lookups_break_the_hit_ratio_line() {
         let r = report();
-        let cache = choices(&r, &r.nodes["cache"]);
-        let hits = cache
-            .iter()
-            .find(|c| c.key == "hit_ratio")
-            .expect("hit ratio");
+        let hits = plotted(&r.series, &r.nodes["cache"], "hit_ratio", 400).expect("a series");
         // Down from 5 s to 8 s: the windows ending at 6, 7 and 8 s have no lookups.
-        assert_eq!(hits.points.len(), r.series.len() - 3);
-        assert!(hits.points.iter().all(|p| !(5.5..=8.0).contains(&p.0)));
-        assert!(hits.percent);
-        // Drawn as two lines, broken at the outage.
-        let runs = unbroken_runs(&hits.points);
-        assert_eq!(runs.len(), 2);
-        assert_eq!(runs[0].last().map(|p| p.0), Some(5.0));
-        assert_eq!(runs[1].first().map(|p| p.0), Some(9.0));
+        assert_eq!(hits.points, r.series.len() - 3);
+        assert_eq!(
+            hits.runs.len(),
+            2,
+            "drawn as two lines, broken at the outage"
+        );
+        assert_eq!(hits.runs[0].last().map(|p| p.0), Some(5.0));
+        assert_eq!(hits.runs[1].first().map(|p| p.0), Some(9.0));
+        assert!(hits
+            .runs
+            .iter()
+            .flatten()
+            .all(|p| (0.0..=100.0).contains(&p.1)));
     }
 
     #[test]
-    fn a_line_breaks_only_at_left_out_windows() {
-        let points = [
-            (1.0, 0.0),
-            (2.0, 0.0),
-            (3.0, 0.0),
-            (6.0, 1.0),
-            (7.0, 1.0),
-            (7.5, 1.0),
-        ];
-        let runs = unbroken_runs(&points);
-        assert_eq!(runs, [&points[..3], &points[3..]]);
-        assert!(unbroken_runs(&[]).is_empty());
-        assert_eq!(unbroken_runs(&points[..1]).len(), 1);
+    fn a_narrow_plot_keeps_the_count_and_the_range_of_every_window() {
+        let r = report();
+        let node = &r.nodes["web"];
+        let full = plotted(&r.series, node, "utilization", 400).expect("a series");
+        let narrow = plotted(&r.series, node, "utilization", 3).expect("a series");
+        assert_eq!(narrow.points, full.points);
+        assert_eq!(narrow.range, full.range);
+        assert!(narrow.runs[0].len() <= 2 * 3 + 2, "{:?}", narrow.runs);
+        assert_eq!(narrow.runs[0].last(), full.runs[0].last());
     }
 }
