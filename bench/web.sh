@@ -8,8 +8,12 @@
 #  3. Time to interactive on localhost: cold loads of dist/ until Run is enabled and the canvas
 #     shows a node.
 #  4. Frame times while dragging a node on a canvas of 300 (+3) nodes. Target: median < 16 ms.
+#  5. Long runs in the app: preset 01 stretched to LONG_S simulated seconds (one series point
+#     each), speed max: wall time to the end and long animation frames meanwhile; the longest
+#     again with its server selected (its own plot redrawn too).
 # Environment: REPS (engine runs each way, median; default 3), LOADS (cold page loads; default 5),
 #              NODES (nodes added before the drag; default 300), SEED (default 7),
+#              LONG_S (durations of the long runs; default "20000 200000 1000000"),
 #              WAIT_BUILDS_MIN (wait for other cargo/trunk builds to finish; default 20),
 #              CHROMIUM (default /usr/bin/chromium).
 # Needs: node 18+, tests/e2e/node_modules (playwright-core), Debian's chromium, python3, gzip.
@@ -25,6 +29,7 @@ mkdir -p "$OUT"
 REPS="${REPS:-3}"
 LOADS="${LOADS:-5}"
 NODES="${NODES:-300}"
+LONG_S="${LONG_S:-20000 200000 1000000}"
 SEED="${SEED:-7}"
 WAIT_BUILDS_MIN="${WAIT_BUILDS_MIN:-20}"
 PRESET="scenarios/10-millions.json"
@@ -171,6 +176,17 @@ echo "-- serving dist/ at $URL"
 wait_builds
 node "$WEB/app.mjs" "$URL" "$LOADS" "$NODES" >"$OUT/web-app.json"
 building "page loads and drags"
+
+# ---------------------------------------------------------------- 5. long runs in the app
+echo
+echo "== 5. Long runs in the app (scenarios/01-single-server.json, duration_s = $LONG_S, speed max)"
+wait_builds
+: >"$OUT/web-longrun.jsonl"
+for d in $LONG_S; do
+  node "$WEB/longrun.mjs" "$URL" scenarios/01-single-server.json "$d" >>"$OUT/web-longrun.jsonl"
+done
+node "$WEB/longrun.mjs" "$URL" scenarios/01-single-server.json "${d:?}" box >>"$OUT/web-longrun.jsonl"
+building "long runs"
 
 # ---------------------------------------------------------------- summary
 echo
