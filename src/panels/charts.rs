@@ -259,33 +259,39 @@ fn main_series(plot: Plot) -> &'static str {
 /// values and the last point are kept exactly, so the axes and the test hooks can be taken from
 /// them.
 fn lines_of(plot: Plot, series: &[SeriesPoint], columns: usize) -> Vec<Line> {
-    let line = |name, colour, value: fn(&SeriesPoint) -> f64| -> Line {
-        (
-            name,
-            colour,
-            thin_by(series.len(), columns, |i| {
-                (series[i].t_s, value(&series[i]))
-            }),
-        )
-    };
     match plot {
-        Plot::Throughput => vec![
-            // What clients asked for: a gap under it is overload, even when nothing fails
-            // (clients without a timeout wait as long as it takes).
-            line("offered", RGBColor(150, 150, 150), |p| p.offered_rps),
-            line("ok", RGBColor(34, 139, 34), |p| p.throughput_rps),
-            line("timeout", RGBColor(255, 140, 0), |p| p.timeout_rps),
-            line("rejected", RGBColor(148, 0, 211), |p| p.rejected_rps),
-            line("down", RGBColor(220, 20, 60), |p| p.down_rps),
-        ],
-        Plot::Latency => vec![
-            line("p50", RGBColor(70, 130, 180), |p| p.p50_ms),
-            line("p95", RGBColor(255, 140, 0), |p| p.p95_ms),
-            line("p99", RGBColor(220, 20, 60), |p| p.p99_ms),
-        ],
-        Plot::Availability => vec![line("availability", RGBColor(34, 139, 34), |p| {
-            p.availability * 100.0
-        })],
+        Plot::Throughput => {
+            let [offered, ok, timeout, rejected, down] = thin_by(series, columns, |_, p| {
+                let rates = [p.offered_rps, p.throughput_rps, p.timeout_rps];
+                (
+                    p.t_s,
+                    [rates[0], rates[1], rates[2], p.rejected_rps, p.down_rps],
+                )
+            });
+            vec![
+                // What clients asked for: a gap under it is overload, even when nothing fails
+                // (clients without a timeout wait as long as it takes).
+                ("offered", RGBColor(150, 150, 150), offered),
+                ("ok", RGBColor(34, 139, 34), ok),
+                ("timeout", RGBColor(255, 140, 0), timeout),
+                ("rejected", RGBColor(148, 0, 211), rejected),
+                ("down", RGBColor(220, 20, 60), down),
+            ]
+        }
+        Plot::Latency => {
+            let [p50, p95, p99] = thin_by(series, columns, |_, p| {
+                (p.t_s, [p.p50_ms, p.p95_ms, p.p99_ms])
+            });
+            vec![
+                ("p50", RGBColor(70, 130, 180), p50),
+                ("p95", RGBColor(255, 140, 0), p95),
+                ("p99", RGBColor(220, 20, 60), p99),
+            ]
+        }
+        Plot::Availability => {
+            let [a] = thin_by(series, columns, |_, p| (p.t_s, [p.availability * 100.0]));
+            vec![("availability", RGBColor(34, 139, 34), a)]
+        }
     }
 }
 

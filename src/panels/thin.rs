@@ -7,56 +7,81 @@
 /// `points` (in time order, about evenly spaced) reduced to at most two per column of
 /// `columns`, plus the first and last points; all of them when they already fit.
 pub fn thin(points: &[(f64, f64)], columns: usize) -> Vec<(f64, f64)> {
-    thin_by(points.len(), columns, |i| points[i])
+    let [line] = thin_by(points, columns, |_, p| (p.0, [p.1]));
+    line
 }
 
-/// [`thin`] over the `len` points that `point` gives by index, without building the whole
-/// line first: a plot of a long run reads its few hundred points straight from the report.
-pub fn thin_by(len: usize, columns: usize, point: impl Fn(usize) -> (f64, f64)) -> Vec<(f64, f64)> {
+/// [`thin`] for `K` lines at once, read straight from `items` (a report's series): `point`
+/// gives item `i`'s time and its value on each line. One pass over the items serves every
+/// line, and no line is built in full first; a long run's series is a few hundred megabytes.
+pub fn thin_by<T, const K: usize>(
+    items: &[T],
+    columns: usize,
+    point: impl Fn(usize, &T) -> (f64, [f64; K]),
+) -> [Vec<(f64, f64)>; K] {
     let columns = columns.max(1);
+    let len = items.len();
+    let mut lines: [Vec<(f64, f64)>; K] =
+        std::array::from_fn(|_| Vec::with_capacity(len.min(2 * columns + 2)));
+    let push = |lines: &mut [Vec<(f64, f64)>; K], k: usize, p: (f64, f64)| {
+        if lines[k].last() != Some(&p) {
+            lines[k].push(p);
+        }
+    };
     if len <= 2 * columns {
-        return (0..len).map(point).collect();
+        for (i, item) in items.iter().enumerate() {
+            let (t, values) = point(i, item);
+            for (line, v) in lines.iter_mut().zip(values) {
+                line.push((t, v));
+            }
+        }
+        return lines;
     }
-    let mut out = Vec::with_capacity(2 * columns + 2);
-    out.push(point(0));
+    let (t, first) = point(0, &items[0]);
+    for (k, v) in first.into_iter().enumerate() {
+        push(&mut lines, k, (t, v));
+    }
     for c in 0..columns {
-        let (start, end) = (c * len / columns, (c + 1) * len / columns);
-        if start == end {
+        let start = c * len / columns;
+        let chunk = &items[start..(c + 1) * len / columns];
+        if chunk.is_empty() {
             continue;
         }
-        // (index, point) of the lowest and the highest value; the first of equals.
-        let first = point(start);
-        let (mut low, mut high) = ((start, first), (start, first));
-        for i in start + 1..end {
-            let p = point(i);
-            if p.1 < low.1 .1 {
-                low = (i, p);
-            }
-            if p.1 > high.1 .1 {
-                high = (i, p);
-            }
-        }
-        let (a, b) = if low.0 <= high.0 {
-            (low, high)
-        } else {
-            (high, low)
-        };
-        for (_, p) in [a, b] {
-            if out.last() != Some(&p) {
-                out.push(p);
+        // Per line, (index, time, value) of the lowest and the highest value; the first of equals.
+        let mut low = [(usize::MAX, 0.0, 0.0); K];
+        let mut high = low;
+        for (j, item) in chunk.iter().enumerate() {
+            let (t, values) = point(start + j, item);
+            for k in 0..K {
+                let v = values[k];
+                if j == 0 || v < low[k].2 {
+                    low[k] = (j, t, v);
+                }
+                if j == 0 || v > high[k].2 {
+                    high[k] = (j, t, v);
+                }
             }
         }
+        for k in 0..K {
+            let (a, b) = if low[k].0 <= high[k].0 {
+                (low[k], high[k])
+            } else {
+                (high[k], low[k])
+            };
+            push(&mut lines, k, (a.1, a.2));
+            push(&mut lines, k, (b.1, b.2));
+        }
     }
-    let last = point(len - 1);
-    if out.last() != Some(&last) {
-        out.push(last);
+    let (t, last) = point(len - 1, &items[len - 1]);
+    for (k, v) in last.into_iter().enumerate() {
+        push(&mut lines, k, (t, v));
     }
-    out
+    lines
 }
 
 #[cfg(test)]
 mod tests {
-    use super::thin;
+    use super::{thin, thin_by};
 
     #[test]
     fn short_lines_are_drawn_as_they_are() {
@@ -107,5 +132,22 @@ mod tests {
                 (7.0, 7.0)
             ]
         );
+    }
+
+    #[test]
+    fn several_lines_thin_as_each_would_alone() {
+        let items: Vec<(f64, f64, f64)> = (0..10_000)
+            .map(|i| {
+                let t = i as f64;
+                (t, (t * 0.37).sin(), (t * 0.011).cos() * 3.0)
+            })
+            .collect();
+        let [a, b] = thin_by(&items, 40, |_, p| (p.0, [p.1, p.2]));
+        let alone = |f: fn(&(f64, f64, f64)) -> f64| {
+            let points: Vec<(f64, f64)> = items.iter().map(|p| (p.0, f(p))).collect();
+            thin(&points, 40)
+        };
+        assert_eq!(a, alone(|p| p.1));
+        assert_eq!(b, alone(|p| p.2));
     }
 }

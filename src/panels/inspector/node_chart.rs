@@ -157,9 +157,8 @@ pub fn plotted(
         let end = (start..n).find(|&i| values.get(i).is_none()).unwrap_or(n);
         // Each stretch gets its share of the columns.
         let share = (columns * (end - start)).div_ceil(n);
-        let run = thin_by(end - start, share, |k| {
-            let i = start + k;
-            (series[i].t_s, values.get(i).unwrap_or_default())
+        let [run] = thin_by(&series[start..end], share, |k, p| {
+            (p.t_s, [values.get(start + k).unwrap_or_default()])
         });
         out.points += end - start;
         for &(_, v) in &run {
