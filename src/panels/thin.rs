@@ -4,16 +4,11 @@
 //! page. Each column keeps its lowest and highest point, in time order, so a one-window dip or
 //! spike (a failure, an alert) still shows at full depth.
 
-/// `points` (in time order, about evenly spaced) reduced to at most two per column of
-/// `columns`, plus the first and last points; all of them when they already fit.
-pub fn thin(points: &[(f64, f64)], columns: usize) -> Vec<(f64, f64)> {
-    let [line] = thin_by(points, columns, |_, p| (p.0, [p.1]));
-    line
-}
-
-/// [`thin`] for `K` lines at once, read straight from `items` (a report's series): `point`
-/// gives item `i`'s time and its value on each line. One pass over the items serves every
-/// line, and no line is built in full first; a long run's series is a few hundred megabytes.
+/// `K` lines read straight from `items` (a report's series, in time order, about evenly
+/// spaced), each reduced to at most two points per column of `columns`, plus its first and last
+/// points; all of them when they already fit. `point` gives item `i`'s time and its value on
+/// each line. One pass over the items serves every line, and no line is built in full first: a
+/// long run's series is a few hundred megabytes.
 pub fn thin_by<T, const K: usize>(
     items: &[T],
     columns: usize,
@@ -81,7 +76,13 @@ pub fn thin_by<T, const K: usize>(
 
 #[cfg(test)]
 mod tests {
-    use super::{thin, thin_by};
+    use super::thin_by;
+
+    /// One line of points.
+    fn thin(points: &[(f64, f64)], columns: usize) -> Vec<(f64, f64)> {
+        let [line] = thin_by(points, columns, |_, p| (p.0, [p.1]));
+        line
+    }
 
     #[test]
     fn short_lines_are_drawn_as_they_are() {

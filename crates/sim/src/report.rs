@@ -309,9 +309,8 @@ impl Simulation {
         }
     }
 
-    /// Node `i`'s report, its series carried on from `old` (see [`carry`]).
-    fn node_report(&self, i: usize, old: Option<NodeReport>) -> NodeReport {
-        let mut old = old;
+    /// Node `i`'s report, its series carried on from `old` (see [`carried`]).
+    fn node_report(&self, i: usize, mut old: Option<NodeReport>) -> NodeReport {
         // Takes one of the old report's series, if there was one.
         macro_rules! old {
             ($field:ident) => {
