@@ -48,7 +48,7 @@ pub const NODE_COLUMNS: [&str; 19] = [
 ];
 
 /// Column names of [`node_series_csv`], in order.
-pub const NODE_SERIES_COLUMNS: [&str; 11] = [
+pub const NODE_SERIES_COLUMNS: [&str; 12] = [
     "t_s",
     "id",
     "name",
@@ -58,6 +58,7 @@ pub const NODE_SERIES_COLUMNS: [&str; 11] = [
     "instances",
     "depth",
     "hit_ratio",
+    "lag_ms",
     "stale_reads",
     "dead_letters",
 ];
@@ -148,6 +149,10 @@ pub fn node_series_csv(report: &Report, scenario: &Scenario) -> String {
                     .as_ref()
                     .and_then(|v| v.get(w).copied().flatten())
                     .map_or(String::new(), number),
+                n.lag_ms_series
+                    .as_ref()
+                    .and_then(|v| v.get(w))
+                    .map_or(String::new(), |x| number(*x)),
                 at(n.stale_reads_series.as_ref()),
                 at(n.dead_letters_series.as_ref()),
             ]);

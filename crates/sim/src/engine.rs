@@ -6,6 +6,7 @@
 //! the public API: [`Simulation::new`], [`Simulation::run_until`], [`Simulation::inject`],
 //! [`Simulation::report`].
 
+mod behind;
 mod events;
 mod faults;
 #[cfg(test)]
@@ -579,6 +580,7 @@ impl Simulation {
             if let Some(q) = &mut s.ext.queue {
                 q.depth.restart(now);
             }
+            s.ext.behind.restart(now);
             s.stats = NodeStats::new(now);
             s.mark = carried;
             s.ext.scale_busy_mark = 0;

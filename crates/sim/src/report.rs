@@ -123,9 +123,9 @@ pub struct NodeReport {
     /// Cache and CDN: hits ÷ lookups.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hit_ratio: Option<f64>,
-    /// Replica: its replication lag. The engine models lag as the constant configured
-    /// `lag_ms` (a read is stale when its key was written less than `lag_ms` ago), so this
-    /// is that value.
+    /// Replica: its mean replication lag over the steady state, ms. A read is stale when its
+    /// key was written less than the lag ago. The lag is the configured `lag_ms`, plus, after
+    /// the replica was down, the writes it has not replayed yet (see `engine/behind.rs`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lag_ms: Option<f64>,
     /// Replica: reads that returned data older than the last write.
@@ -160,6 +160,9 @@ pub struct NodeReport {
     /// Replica: stale reads in each window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale_reads_series: Option<Vec<u64>>,
+    /// Replica: mean replication lag in each window, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lag_ms_series: Option<Vec<f64>>,
     /// Queue: messages dead-lettered in each window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dead_letters_series: Option<Vec<u64>>,
@@ -375,7 +378,9 @@ impl Simulation {
                 }
             }),
             lag_ms: match &n.params {
-                Params::SqlReplica(p) => Some(p.lag_ms),
+                Params::SqlReplica(p) => {
+                    Some(p.lag_ms + s.ext.behind.area(now) as f64 / span / 1e3)
+                }
                 _ => None,
             },
             stale_reads: is(Kind::SqlReplica).then_some(st.stale_reads),
@@ -395,6 +400,8 @@ impl Simulation {
                 .then(|| carried(old!(hit_ratio_series).flatten(), &s.series.hit_ratio)),
             stale_reads_series: is(Kind::SqlReplica)
                 .then(|| carried(old!(stale_reads_series).flatten(), &s.series.stale_reads)),
+            lag_ms_series: is(Kind::SqlReplica)
+                .then(|| carried(old!(lag_ms_series).flatten(), &s.series.lag_ms)),
             dead_letters_series: is(Kind::Queue)
                 .then(|| carried(old!(dead_letters_series).flatten(), &s.series.dead_letters)),
         }

@@ -1,6 +1,6 @@
 //! The selected node's figures over time: one plot under its figures, with a menu of what to
 //! show (utilization, backlog, and the series its kind has: hit ratio, queue depth, dead
-//! letters, stale reads, instances). Fault times are marked as on the main plots.
+//! letters, replication lag, stale reads, instances). Fault times are marked as on the main plots.
 //!
 //! [`choices`] and [`plotted`] are pure (tested natively); the component only draws what they
 //! return. Only the picked series is read, and only a few points per pixel column are kept
@@ -64,7 +64,7 @@ impl Values<'_> {
 }
 
 /// Every series `node` may have, in menu order, with its values when the node has it.
-fn table(node: &NodeReport) -> [(Choice, Option<Values<'_>>); 7] {
+fn table(node: &NodeReport) -> [(Choice, Option<Values<'_>>); 8] {
     let choice = |key, label, unit, percent| Choice {
         key,
         label,
@@ -96,6 +96,10 @@ fn table(node: &NodeReport) -> [(Choice, Option<Values<'_>>); 7] {
                 false,
             ),
             node.dead_letters_series.as_deref().map(Values::Count),
+        ),
+        (
+            choice("lag", "replication lag (ms)", "ms", false),
+            node.lag_ms_series.as_deref().map(Values::Plain),
         ),
         (
             choice("stale_reads", "stale reads (per window)", "reads", false),
@@ -315,6 +319,29 @@ mod tests {
         assert_eq!(web.runs[0][0].0, r.series[0].t_s);
         assert_eq!(web.t_max, r.series[r.series.len() - 1].t_s);
         assert!(plotted(&r.series, &r.nodes["web"], "hit_ratio", 400).is_none());
+    }
+
+    #[test]
+    fn a_replica_plots_its_lag_which_rises_while_it_is_down() {
+        let text = r#"{"version": 1, "duration_s": 30, "warmup_s": 0,
+            "nodes": [{"id": "users", "kind": "client",
+                       "params": {"rps": 50, "users": 100, "mix": {"read": 0.8, "write": 0.2}}},
+                      {"id": "web", "kind": "server"},
+                      {"id": "db", "kind": "sql_primary"},
+                      {"id": "replica", "kind": "sql_replica", "params": {"lag_ms": 100}}],
+            "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "db"},
+                      {"from": "db", "to": "replica"}],
+            "faults": [{"node": "replica", "at_s": 5, "action": "fail"},
+                       {"node": "replica", "at_s": 11, "action": "recover"}]}"#;
+        let r = Simulation::new(load(text).expect("valid"), 1).run();
+        let keys: Vec<&str> = choices(&r.nodes["replica"]).iter().map(|c| c.key).collect();
+        assert_eq!(keys, ["utilization", "backlog", "lag", "stale_reads"]);
+        let lag = plotted(&r.series, &r.nodes["replica"], "lag", 400).expect("a series");
+        assert_eq!(lag.points, r.series.len());
+        // 6 s down: at most 6 s behind beyond its 100 ms, in the window ending at 11 s.
+        let (low, high) = lag.range.expect("values");
+        assert_eq!(low, 100.0);
+        assert!((high - 5_600.0).abs() < 1.0, "highest window mean {high}");
     }
 
     #[test]

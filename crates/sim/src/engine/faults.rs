@@ -50,6 +50,7 @@ impl Simulation {
             return;
         }
         let now = self.now;
+        let replica = self.model.nodes[n].kind == Kind::SqlReplica;
         let s = &mut self.nodes[n];
         let inst = &mut s.insts[i as usize];
         inst.up = false;
@@ -68,6 +69,10 @@ impl Simulation {
         s.any_up.set(now, u64::from(s.up_count > 0));
         if s.up_count == 0 {
             s.node_down_since = now;
+            if replica {
+                // A replica that is down misses the primary's writes (see `behind`).
+                s.ext.behind.stall(now);
+            }
         }
         let epoch = inst.epoch;
         self.recount_serving(n);
@@ -93,6 +98,7 @@ impl Simulation {
             return;
         }
         let now = self.now;
+        let replica = self.model.nodes[n].kind == Kind::SqlReplica;
         let s = &mut self.nodes[n];
         let inst = &mut s.insts[i as usize];
         inst.up = true;
@@ -103,6 +109,10 @@ impl Simulation {
             s.node_up_since = now;
             // Fail back: the recovered primary takes writes again.
             s.ext.promoted = None;
+            if replica {
+                // A recovered replica replays the writes it missed.
+                s.ext.behind.catch_up(now);
+            }
         }
         self.recount_serving(n);
         match self.model.nodes[n].kind {

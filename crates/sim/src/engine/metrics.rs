@@ -8,6 +8,8 @@ use crate::engine::events::Event;
 use crate::engine::histogram::Histogram;
 use crate::engine::state::{NodeState, WindowMark};
 use crate::engine::{Cause, Simulation};
+use crate::model::ModelNode;
+use crate::params::Params;
 use crate::report::{Alert, SeriesPoint};
 use crate::scenario::Kind;
 use crate::time::{Duration, SimTime};
@@ -115,10 +117,12 @@ impl Window {
 }
 
 /// Appends the window ending at `t` to a node's series and moves its marks to `t`.
-fn close_node_window(s: &mut NodeState, kind: Kind, t: SimTime) {
+fn close_node_window(s: &mut NodeState, node: &ModelNode, t: SimTime) {
+    let kind = node.kind;
     let m = s.mark;
     let (busy_area, capacity_area) = (s.busy.area(t), s.capacity.area(t));
     let queued_area = s.queued.area(t);
+    let behind_area = s.ext.behind.area(t);
     // Wrapping subtraction: across the warm-up the marks hold minus what the window had
     // before it (see `carried_mark`).
     let busy = busy_area.wrapping_sub(m.busy_area);
@@ -148,10 +152,12 @@ fn close_node_window(s: &mut NodeState, kind: Kind, t: SimTime) {
             .hit_ratio
             .push((lookups > 0).then(|| hits as f64 / lookups as f64));
     }
-    if kind == Kind::SqlReplica {
+    if let Params::SqlReplica(p) = &node.params {
         series
             .stale_reads
             .push(st.stale_reads.wrapping_sub(m.stale_reads));
+        let behind_us = behind_area.wrapping_sub(m.behind_area) as f64 / span;
+        series.lag_ms.push(p.lag_ms + behind_us / 1e3);
     }
     s.mark = WindowMark {
         at: t,
@@ -162,6 +168,7 @@ fn close_node_window(s: &mut NodeState, kind: Kind, t: SimTime) {
         misses: st.misses,
         stale_reads: st.stale_reads,
         dead_letters: st.dead_letters,
+        behind_area,
     };
 }
 
@@ -180,6 +187,7 @@ pub(crate) fn carried_mark(s: &NodeState, now: SimTime) -> WindowMark {
         misses: m.misses.wrapping_sub(st.misses),
         stale_reads: m.stale_reads.wrapping_sub(st.stale_reads),
         dead_letters: m.dead_letters.wrapping_sub(st.dead_letters),
+        behind_area: m.behind_area.wrapping_sub(s.ext.behind.area(now)),
     }
 }
 
@@ -260,7 +268,7 @@ impl Simulation {
         w.latency_sum_us = 0;
 
         for (s, n) in self.nodes.iter_mut().zip(&self.model.nodes) {
-            close_node_window(s, n.kind, t);
+            close_node_window(s, n, t);
         }
         self.autoscale();
         let next = t + Duration::from_secs(self.model.scenario.window_s);

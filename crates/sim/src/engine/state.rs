@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use crate::engine::behind::Behind;
 use crate::engine::events::ReqId;
 use crate::engine::hash::FxBuild;
 use crate::engine::histogram::Histogram;
@@ -185,6 +186,8 @@ pub(crate) struct WindowMark {
     pub misses: u64,
     pub stale_reads: u64,
     pub dead_letters: u64,
+    /// Replica: the integral of how far it was behind beyond `lag_ms` (µs²).
+    pub behind_area: u128,
 }
 
 /// A message in a queue.
@@ -220,6 +223,8 @@ pub(crate) struct Ext {
     pub promoted: Option<NodeId>,
     /// sql_replica: the primary feeding it.
     pub primary: Option<NodeId>,
+    /// sql_replica: how far it is behind beyond `lag_ms` (after being down).
+    pub behind: Behind,
     /// server with stateful sessions: user → (instance, epoch) holding the session.
     pub sessions: HashMap<u64, (u32, u32), FxBuild>,
     /// queue state.
@@ -294,6 +299,8 @@ pub(crate) struct NodeSeries {
     pub hit_ratio: Vec<Option<f64>>,
     /// Replica: stale reads in the window.
     pub stale_reads: Vec<u64>,
+    /// Replica: mean replication lag in the window, ms.
+    pub lag_ms: Vec<f64>,
     /// Queue: messages dead-lettered in the window.
     pub dead_letters: Vec<u64>,
 }

@@ -141,6 +141,76 @@ fn p04_replicas_keep_reads_alive_and_writes_wait_for_failover() {
     assert!(r.nodes["replica1"].throughput_rps > 3.0 * r.nodes["primary"].throughput_rps);
 }
 
+/// The notes' "or fail a replica for a while": a replica down from 30 s to 50 s comes back 20 s
+/// behind, replays at 4× speed (3 s gained per second), and serves stale reads of the keys
+/// written meanwhile until it has caught up, 6⅔ s later.
+#[test]
+fn p04_a_replica_that_was_down_catches_up_and_reads_stale_meanwhile() {
+    let mut s = preset("04");
+    s.faults = serde_json::from_value(json!([
+        {"node": "replica1", "at_s": 30, "action": "fail"},
+        {"node": "replica1", "at_s": 50, "action": "recover"}
+    ]))
+    .expect("faults");
+    let r = run(&s);
+    let lag = r.nodes["replica1"]
+        .lag_ms_series
+        .clone()
+        .expect("a replica's lag");
+    let at = |t_s: f64| r.series.iter().position(|p| p.t_s == t_s).expect("window");
+    // Windows end at whole seconds; the one ending at t covers (t − 1, t].
+    assert!(lag[..at(30.0)].iter().all(|&l| l == 150.0), "150 ms before");
+    // Down: one more second behind every second (a window's mean is its middle).
+    assert!(
+        (lag[at(40.0)] - (150.0 + 9_500.0)).abs() < 1e-6,
+        "{}",
+        lag[at(40.0)]
+    );
+    // Replaying: 20 s behind at 50 s, 17 s at 51 s.
+    assert!(
+        (lag[at(51.0)] - (150.0 + 18_500.0)).abs() < 1e-6,
+        "{}",
+        lag[at(51.0)]
+    );
+    assert!(
+        lag[at(57.0)] > 150.0 && lag[at(57.0)] < 1_000.0,
+        "{}",
+        lag[at(57.0)]
+    );
+    assert!(
+        lag[at(58.0)..].iter().all(|&l| l == 150.0),
+        "caught up at 56.7 s"
+    );
+    // The steady-state mean (110 s after the 10 s warm-up): two triangles of 20 s height,
+    // 20 s and 6⅔ s wide.
+    let extra_s = (20.0 * 20.0 / 2.0 + 20.0 * (20.0 / 3.0) / 2.0) / 110.0;
+    let mean = r.nodes["replica1"].lag_ms.expect("lag");
+    assert!((mean - (150.0 + 1e3 * extra_s)).abs() < 0.01, "{mean}");
+    assert_eq!(r.nodes["replica2"].lag_ms, Some(150.0));
+
+    let stale = r.nodes["replica1"]
+        .stale_reads_series
+        .clone()
+        .expect("stale reads");
+    let per_window = |from: f64, to: f64| {
+        let w = &stale[at(from)..=at(to)];
+        w.iter().sum::<u64>() as f64 / w.len() as f64
+    };
+    let (before, after, later) = (
+        per_window(15.0, 29.0),
+        per_window(51.0, 53.0),
+        per_window(60.0, 120.0),
+    );
+    assert!(
+        after > 2.0 * before && after > 2.0 * later,
+        "stale reads per window: {before:.0} before, {after:.0} just after, {later:.0} later"
+    );
+    assert!(
+        stale[at(31.0)..at(50.0)].iter().all(|&n| n == 0),
+        "no reads while down"
+    );
+}
+
 #[test]
 fn p05_cache_cuts_database_load_by_its_hit_ratio_and_its_outage_stampedes() {
     let mut s = preset("05");
