@@ -2,9 +2,10 @@
 // backlog and its kind's own series, chosen from a menu. Preset 5's cache fails at 70 s and comes
 // back empty at 80 s: its hit-ratio plot leaves out the windows without lookups and starts low
 // after the recovery. The main plots are named for screen readers, and the availability plot
-// zooms to what it shows.
+// zooms to what it shows. A replica failed by hand mid-run (preset 4) comes back behind by its
+// downtime: its replication-lag plot rises while it is down and falls as it catches up.
 import { test, expect } from '@playwright/test';
-import { App } from './app';
+import { App, RUN_TIMEOUT } from './app';
 
 /** What the node plot drew last, from its canvas's data attributes. */
 async function nodeChart(app: App): Promise<{ series: string; points: number; min: number; max: number }> {
@@ -68,5 +69,46 @@ test("a node's series are plotted in the inspector after a run", async ({ page }
   const lowest = (await app.chart('availability')).min;
   expect([0, 50, 90, 99]).toContain(yMin);
   expect(yMin).toBeLessThanOrEqual(lowest);
+  app.expectNoErrors();
+});
+
+test('a replica failed by hand mid-run comes back behind: its lag plot rises and falls', async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('04');
+  // 120 s at 5×: slow enough to fail and recover a replica mid-run.
+  await app.setSpeed('5');
+  await app.run();
+  await app.waitForProgress(20 / 120);
+  await app.selectNode('replica1');
+  await app.byTestId('fault-fail').click();
+  await expect(app.byTestId('fault-item')).toHaveCount(1);
+  const failedAt = await app.progress();
+  await app.waitForProgress(failedAt + 12 / 120);
+  await app.byTestId('fault-recover').click();
+  await expect(app.byTestId('fault-item')).toHaveCount(2);
+  await app.waitForRunDone();
+
+  const series = app.byTestId('node-chart-series');
+  const options = await series.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  expect(options).toEqual(['utilization', 'backlog', 'lag', 'stale_reads']);
+  await series.selectOption('lag');
+  await expect(app.byTestId('node-chart')).toHaveAttribute('data-series', 'lag');
+  const lag = await nodeChart(app);
+  expect(lag.points).toBe(120);
+  // 150 ms while it is up to date; while down it falls a second behind every second (at
+  // least 12 s of virtual time passed between the two clicks).
+  expect(lag.min).toBe(150);
+  expect(lag.max).toBeGreaterThan(10_000);
+  await expect(app.byTestId('metric-lag').locator('td')).toHaveText(/^\d+ ms$/);
+  const mean = Number((await app.byTestId('metric-lag').locator('td').textContent())?.replace(' ms', ''));
+  expect(mean, 'the mean lag counts the time behind').toBeGreaterThan(150);
+
+  // The other replica never went down: 150 ms throughout.
+  await app.selectNode('replica2');
+  await series.selectOption('lag');
+  const steady = await nodeChart(app);
+  expect([steady.min, steady.max]).toEqual([150, 150]);
   app.expectNoErrors();
 });
