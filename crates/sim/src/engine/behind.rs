@@ -6,6 +6,11 @@
 //! the primary every second until only `lag_ms` is left. Until then its reads are stale for
 //! keys written during its downtime, the lesson a user sees when they fail a replica.
 //!
+//! It counts time, not writes: a replica down while its primary is down too, or while nobody
+//! writes, still comes back behind by its downtime (it replays an empty stretch of log quickly
+//! in reality); only reads of keys written in the stretch it has not replayed are stale, so
+//! such a replica serves few stale reads anyway.
+//!
 //! The amount is piecewise linear in time (rising while down, falling while catching up,
 //! zero after), so it is kept exactly in integer microseconds, with its integral over time
 //! for the mean lag per window and over the steady state, like a [`super::state::Level`].
