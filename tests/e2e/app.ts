@@ -352,6 +352,24 @@ export class App {
       .toBeGreaterThanOrEqual(share);
   }
 
+  /**
+   * During a run, fails `node` by hand from the inspector ("Fail now"), waits `share` of the
+   * run (0 to 1) and recovers it ("Recover now"). Each lands on the node's schedule.
+   */
+  async failByHandFor(node: string, share: number): Promise<void> {
+    await this.selectNode(node);
+    const faults = this.byTestId('fault-item');
+    const before = await faults.count();
+    await expect(this.byTestId('fault-fail')).toBeEnabled();
+    await this.byTestId('fault-fail').click();
+    // The manual failure lands on the node's schedule at the virtual time it happened.
+    await expect(faults).toHaveCount(before + 1);
+    const failedAt = await this.progress();
+    await this.waitForProgress(failedAt + share);
+    await this.byTestId('fault-recover').click();
+    await expect(faults).toHaveCount(before + 2);
+  }
+
   // ---- results ----
 
   /** The summary strip, as numbers (NaN before any run). */

@@ -49,16 +49,8 @@ test('preset 03: failing web1 by hand mid-run makes availability dip', async ({ 
   await app.run();
   // Past the 10 s warm-up.
   await app.waitForProgress(15 / 120);
-  await app.selectNode('web1');
-  await expect(app.byTestId('fault-fail')).toBeEnabled();
-  await app.byTestId('fault-fail').click();
-  // The manual failure lands on web1's schedule at the virtual time it happened.
-  await expect(app.byTestId('fault-item')).toHaveCount(1);
-  const failedAt = await app.progress();
-  // A few virtual seconds later (more than one health-check period of 5 s), recover it.
-  await app.waitForProgress(failedAt + 8 / 120);
-  await app.byTestId('fault-recover').click();
-  await expect(app.byTestId('fault-item')).toHaveCount(2);
+  // Down for a few virtual seconds: more than one health-check period of 5 s.
+  await app.failByHandFor('web1', 8 / 120);
   await app.waitForRunDone();
 
   const availability = await app.chart('availability');

@@ -81,13 +81,7 @@ test('a replica failed by hand mid-run comes back behind: its lag plot rises and
   await app.setSpeed('5');
   await app.run();
   await app.waitForProgress(20 / 120);
-  await app.selectNode('replica1');
-  await app.byTestId('fault-fail').click();
-  await expect(app.byTestId('fault-item')).toHaveCount(1);
-  const failedAt = await app.progress();
-  await app.waitForProgress(failedAt + 12 / 120);
-  await app.byTestId('fault-recover').click();
-  await expect(app.byTestId('fault-item')).toHaveCount(2);
+  await app.failByHandFor('replica1', 12 / 120);
   await app.waitForRunDone();
 
   const series = app.byTestId('node-chart-series');
