@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 `validate` found problems; 2 a usage, file or scenario error.
 
 mod input;
+mod parallel;
 mod presets;
 mod replicate;
 mod run;

@@ -1,9 +1,12 @@
 //! Independent replications summarised as mean ± 95% confidence half-width: the engine's
-//! [`run_replications_with`], plus the run count the JSON output carries.
+//! seeds and summary ([`Replications`]), with the runs spread over `jobs` threads, plus the run
+//! count the JSON output carries.
 
-use scaleplay_sim::replicate::{run_replications_with, Replications};
-use scaleplay_sim::{Model, Report};
+use scaleplay_sim::replicate::{replication_seeds, Replications, RunFigures};
+use scaleplay_sim::{Model, Simulation};
 use serde::Serialize;
+
+use crate::parallel::map_in_order;
 
 /// The figures of `n` replications, as `run --replications N --json` prints them: the run count,
 /// then the engine's figures at the same level (`seeds`, `throughput_rps`, …).
@@ -16,12 +19,16 @@ pub struct Replicated {
     pub figures: Replications,
 }
 
-/// Runs `n` (≥ 1) replications of `model` from `seed`, showing each report to `each`.
-pub fn replicate(model: &Model, seed: u64, n: usize, each: impl FnMut(&Report)) -> Replicated {
-    let figures = run_replications_with(model, seed, n, each);
+/// Runs `n` (≥ 1) replications of `model` from `seed` on up to `jobs` threads. The figures are
+/// the engine's [`scaleplay_sim::replicate::run_replications`], whatever `jobs` is.
+pub fn replicate(model: &Model, seed: u64, n: usize, jobs: usize) -> Replicated {
+    let seeds = replication_seeds(seed, n);
+    let runs = map_in_order(seeds.clone(), jobs, |s| {
+        RunFigures::of(&Simulation::new(model.clone(), s).run())
+    });
     Replicated {
-        replications: figures.seeds.len(),
-        figures,
+        replications: seeds.len(),
+        figures: Replications::summarise(seeds, &runs),
     }
 }
 
@@ -31,7 +38,7 @@ mod tests {
     use scaleplay_sim::replicate::run_replications;
 
     #[test]
-    fn same_figures_as_the_engine() {
+    fn same_figures_as_the_engine_on_any_number_of_threads() {
         let model = scaleplay_sim::load(
             r#"{"version": 1, "duration_s": 15, "warmup_s": 5, "nodes": [
                  {"id": "users", "kind": "client", "params": {"rps": 40}},
@@ -39,16 +46,12 @@ mod tests {
                "edges": [{"from": "users", "to": "box"}]}"#,
         )
         .expect("a valid scenario");
-        let mut runs = 0;
-        let ours = replicate(&model, 11, 3, |_| runs += 1).figures;
-        let theirs = run_replications(&model, 11, 3);
-        assert_eq!(runs, 3);
-        assert_eq!(ours.seeds, theirs.seeds);
-        assert_eq!(ours.throughput_rps, theirs.throughput_rps);
-        assert_eq!(ours.availability, theirs.availability);
-        assert_eq!(ours.mean_ms, theirs.mean_ms);
-        assert_eq!(ours.p50_ms, theirs.p50_ms);
-        assert_eq!(ours.p95_ms, theirs.p95_ms);
-        assert_eq!(ours.p99_ms, theirs.p99_ms);
+        let theirs = run_replications(&model, 11, 5);
+        for jobs in [1, 2, 4] {
+            let ours = replicate(&model, 11, 5, jobs);
+            assert_eq!(ours.replications, 5);
+            // To the bit: the runs are summarised in seed order whatever the threads.
+            assert_eq!(ours.figures, theirs, "{jobs} jobs");
+        }
     }
 }

@@ -27,6 +27,10 @@ pub struct Args {
     /// Run N independent replications (1 to 1000) and print mean ± 95% confidence interval.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub replications: Option<u64>,
+    /// How many replications run at once (1 to 256) [default: one per core]. The figures do
+    /// not depend on it.
+    #[arg(long, value_name = "J", value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub jobs: Option<u64>,
     /// Print JSON: the engine's report, or the replications' estimates.
     #[arg(long)]
     pub json: bool,
@@ -49,7 +53,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             }
         }
         Some(n) => {
-            let r = replicate(&model, seed, n as usize, |_| {});
+            let r = replicate(&model, seed, n as usize, crate::parallel::jobs(args.jobs));
             if args.json {
                 format!("{}\n", serde_json::to_string_pretty(&r)?)
             } else {

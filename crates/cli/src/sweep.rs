@@ -7,13 +7,14 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use scaleplay_sim::params::{param_names, COMMON_PARAMS, WHOLE_NUMBER_PARAMS};
-use scaleplay_sim::replicate::run_replications_with;
+use scaleplay_sim::replicate::{replication_seeds, Replications, RunFigures};
 use scaleplay_sim::scenario::{Kind, Slo};
-use scaleplay_sim::{capacity, Scenario};
+use scaleplay_sim::{capacity, Scenario, Simulation};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::input;
+use crate::parallel::{self, map_in_order};
 
 use crate::table::{num, pct, value, Align, Table};
 
@@ -44,6 +45,10 @@ pub struct Args {
     #[arg(long, value_name = "R", default_value_t = 1,
           value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub replications: u64,
+    /// How many runs go at once (1 to 256) [default: one per core]. The table does not depend
+    /// on it.
+    #[arg(long, value_name = "J", value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub jobs: Option<u64>,
     /// Print the rows as JSON.
     #[arg(long)]
     pub json: bool,
@@ -139,14 +144,29 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     }
 
     let criterion = Criterion::of(&base.slo);
+    let seeds = replication_seeds(seed, args.replications as usize);
+    let bottlenecks: Vec<Option<String>> = runs
+        .iter()
+        .map(|(_, model)| capacity::analyze(model).bottleneck)
+        .collect();
+    // One job per value and replication, so that even one run per value keeps every core busy.
+    let jobs: Vec<(usize, u64)> = (0..runs.len())
+        .flat_map(|v| seeds.iter().map(move |&s| (v, s)))
+        .collect();
+    let results = map_in_order(jobs, parallel::jobs(args.jobs), |(v, s)| {
+        let report = Simulation::new(runs[v].1.clone(), s).run();
+        let at_bottleneck = bottlenecks[v].as_ref().and_then(|b| report.nodes.get(b));
+        (
+            RunFigures::of(&report),
+            at_bottleneck.map_or(0.0, |n| n.utilization),
+        )
+    });
     let mut rows = Vec::new();
-    for (written, model) in runs {
-        let bottleneck = capacity::analyze(&model).bottleneck;
-        let mut util = Vec::new();
-        let r = run_replications_with(&model, seed, args.replications as usize, |report| {
-            let u = bottleneck.as_ref().and_then(|b| report.nodes.get(b));
-            util.push(u.map_or(0.0, |n| n.utilization));
-        });
+    let per_value = results.chunks(seeds.len());
+    for (((written, _), bottleneck), chunk) in runs.into_iter().zip(bottlenecks).zip(per_value) {
+        let figures: Vec<RunFigures> = chunk.iter().map(|(f, _)| *f).collect();
+        let r = Replications::summarise(seeds.clone(), &figures);
+        let utilization = chunk.iter().map(|(_, u)| u).sum::<f64>() / chunk.len() as f64;
         let availability = r.availability.mean;
         let p99_ms = r.p99_ms.mean;
         rows.push(Row {
@@ -156,7 +176,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             p50_ms: r.p50_ms.mean,
             p99_ms,
             bottleneck,
-            bottleneck_utilization: util.iter().sum::<f64>() / util.len().max(1) as f64,
+            bottleneck_utilization: utilization,
             meets_slo: criterion.met(availability, p99_ms),
         });
     }

@@ -298,6 +298,26 @@ mod run {
         let mean = v["throughput_rps"]["mean"].as_f64().expect("a number");
         assert!((mean - 50.0).abs() < 5.0, "{mean}");
     }
+
+    #[test]
+    fn replications_print_the_same_whatever_the_jobs() {
+        let dir = TempDir::new("run-jobs");
+        let file = dir.write(SINGLE, preset_text(SINGLE));
+        let run = |jobs: Option<&str>, json: bool| {
+            let mut args = vec!["run", &file, "--duration", "20", "--replications", "5"];
+            args.extend(jobs.map(|j| ["--jobs", j]).into_iter().flatten());
+            args.extend(json.then_some("--json"));
+            let out = scaleplay(&args);
+            ok(&out);
+            out.stdout
+        };
+        for json in [false, true] {
+            let one = run(Some("1"), json);
+            assert!(one.contains("5"), "{one}");
+            assert_eq!(run(Some("3"), json), one, "3 jobs, json {json}");
+            assert_eq!(run(None, json), one, "one job per core, json {json}");
+        }
+    }
 }
 
 mod validate {
@@ -455,6 +475,29 @@ mod sweep {
             text.ends_with("highest value meeting the SLO: 400\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn rows_are_the_same_whatever_the_jobs() {
+        let dir = TempDir::new("sweep-jobs");
+        let file = dir.write(SINGLE, preset_text(SINGLE));
+        let mut args = sweep_args(&file, "users.rps", "100", "1000", "4");
+        args.extend(["--replications", "2", "--json"]);
+        let with_jobs = |jobs: &'static str| {
+            let mut a = args.clone();
+            a.extend(["--jobs", jobs]);
+            let out = scaleplay(&a);
+            ok(&out);
+            out.stdout
+        };
+        let one = with_jobs("1");
+        let v: Value = serde_json::from_str(&one).expect("JSON");
+        assert_eq!(v["rows"].as_array().map(Vec::len), Some(4), "{one}");
+        assert_eq!(v["highest_meeting_slo"], 400, "{one}");
+        // 8 runs (4 values × 2 replications) spread over 2, 3 or 8 threads.
+        for jobs in ["2", "3", "8"] {
+            assert_eq!(with_jobs(jobs), one, "{jobs} jobs");
+        }
     }
 
     #[test]
@@ -677,6 +720,8 @@ mod errors {
             2,
             "--replications",
         );
+        fails(&["run", f, "--jobs", "0"], b"", 2, "--jobs");
+        fails(&["run", f, "--jobs", "lots"], b"", 2, "--jobs");
         fails(&["run"], b"", 2, "FILE");
         fails(&["bogus"], b"", 2, "bogus");
         let sweep = |param, from, to| sweep_args(f, param, from, to, "2");

@@ -82,48 +82,88 @@ pub fn replication_seed(seed: u64, i: usize) -> u64 {
     seed.wrapping_add((i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
+/// The figures of one run that replications summarise, in the order of [`Replications`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunFigures {
+    /// Successful requests per second.
+    pub throughput_rps: f64,
+    /// Share of successful requests.
+    pub availability: f64,
+    /// Mean latency (ms).
+    pub mean_ms: f64,
+    /// Median latency (ms).
+    pub p50_ms: f64,
+    /// 95th percentile (ms).
+    pub p95_ms: f64,
+    /// 99th percentile (ms).
+    pub p99_ms: f64,
+}
+
+impl RunFigures {
+    /// The steady-state figures of `report`.
+    pub fn of(report: &Report) -> RunFigures {
+        let r = &report.summary;
+        RunFigures {
+            throughput_rps: r.throughput_rps,
+            availability: r.availability,
+            mean_ms: r.latency_ms.mean,
+            p50_ms: r.latency_ms.p50,
+            p95_ms: r.latency_ms.p95,
+            p99_ms: r.latency_ms.p99,
+        }
+    }
+}
+
+impl Replications {
+    /// Mean ± 95% CI of each figure over `runs`, the runs of `seeds` in the same order. The
+    /// order matters only to the last bit of a mean (floating-point sums), so callers that run
+    /// replications in parallel put the results back in seed order first.
+    pub fn summarise(seeds: Vec<u64>, runs: &[RunFigures]) -> Replications {
+        let of = |figure: fn(&RunFigures) -> f64| {
+            Estimate::of(&runs.iter().map(figure).collect::<Vec<_>>())
+        };
+        Replications {
+            seeds,
+            throughput_rps: of(|r| r.throughput_rps),
+            availability: of(|r| r.availability),
+            mean_ms: of(|r| r.mean_ms),
+            p50_ms: of(|r| r.p50_ms),
+            p95_ms: of(|r| r.p95_ms),
+            p99_ms: of(|r| r.p99_ms),
+        }
+    }
+}
+
+/// The seeds of `n` (at least 1) replications of a run seeded `seed`.
+pub fn replication_seeds(seed: u64, n: usize) -> Vec<u64> {
+    (0..n.max(1)).map(|i| replication_seed(seed, i)).collect()
+}
+
 /// Runs `n` replications of `model` (n ≥ 1) and summarises them.
 pub fn run_replications(model: &Model, seed: u64, n: usize) -> Replications {
     run_replications_with(model, seed, n, |_| {})
 }
 
 /// Like [`run_replications`], showing each report to `each` as it is made and then dropping it,
-/// so a thousand long runs never hold a thousand series in memory at once.
+/// so a thousand long runs never hold a thousand series in memory at once. One after the
+/// other, on this thread (the engine has no threads, so that it runs in a browser; the CLI
+/// runs replications on all cores itself).
 pub fn run_replications_with(
     model: &Model,
     seed: u64,
     n: usize,
     mut each: impl FnMut(&Report),
 ) -> Replications {
-    let seeds: Vec<u64> = (0..n.max(1)).map(|i| replication_seed(seed, i)).collect();
-    let mut figures: [Vec<f64>; 6] = Default::default();
-    for s in &seeds {
-        let report = Simulation::new(model.clone(), *s).run();
-        let r = &report.summary;
-        let values = [
-            r.throughput_rps,
-            r.availability,
-            r.latency_ms.mean,
-            r.latency_ms.p50,
-            r.latency_ms.p95,
-            r.latency_ms.p99,
-        ];
-        for (list, v) in figures.iter_mut().zip(values) {
-            list.push(v);
-        }
-        each(&report);
-    }
-    let [throughput_rps, availability, mean_ms, p50_ms, p95_ms, p99_ms] =
-        figures.map(|v| Estimate::of(&v));
-    Replications {
-        seeds,
-        throughput_rps,
-        availability,
-        mean_ms,
-        p50_ms,
-        p95_ms,
-        p99_ms,
-    }
+    let seeds = replication_seeds(seed, n);
+    let runs: Vec<RunFigures> = seeds
+        .iter()
+        .map(|s| {
+            let report = Simulation::new(model.clone(), *s).run();
+            each(&report);
+            RunFigures::of(&report)
+        })
+        .collect();
+    Replications::summarise(seeds, &runs)
 }
 
 #[cfg(test)]
