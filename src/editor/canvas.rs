@@ -571,7 +571,7 @@ pub fn Canvas() -> impl IntoView {
     let ghost = move || {
         palette.0.get().map(|(kind, x, y)| {
             view! {
-                <div class="palette-ghost" style=format!("left:{x}px;top:{y}px")>
+                <div class="palette-ghost" style:left=format!("{x}px") style:top=format!("{y}px")>
                     {crate::editor::icon(kind)}" "{crate::editor::palette_label(kind)}
                 </div>
             }
@@ -755,16 +755,17 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
                 .map(|c| c.max_rps)
         })
     });
+    // Set as `style:fill` (a CSSOM property), not a `style` attribute: the page's
+    // Content-Security-Policy refuses inline style attributes (index.html).
     let fill = move || {
         figures.with(|f| {
-            let colour = f.as_ref().map_or("#eef2f7".to_string(), |f| {
+            f.as_ref().map_or("#eef2f7".to_string(), |f| {
                 if f.1 {
                     "#bbbbbb".to_string()
                 } else {
                     heat(f.0)
                 }
-            });
-            format!("fill:{colour}")
+            })
         })
     };
     let down = move || figures.with(|f| f.as_ref().is_some_and(|f| f.1));
@@ -842,7 +843,7 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
         let can_be_called = kind.is_some_and(|k| k != Kind::Client);
         let id_port = n.id.clone();
         Some(view! {
-            <rect class="node-box" width=NODE_W height=NODE_H rx="8" style=fill/>
+            <rect class="node-box" width=NODE_W height=NODE_H rx="8" style:fill=fill/>
             <rect class="node-badge" x="6" y="14" width="28" height="24" rx="5"/>
             <text class="node-icon" x="20" y="30" text-anchor="middle">{kind.map_or("?", crate::editor::icon)}</text>
             <text class="node-name" x="40" y="22">{n.name.clone()}</text>
