@@ -5,6 +5,7 @@ pub mod banner;
 pub mod charts;
 pub mod files;
 pub mod inspector;
+pub mod legend;
 pub mod palette;
 pub mod runbar;
 pub mod summary;

@@ -13,6 +13,7 @@ use scaleplay_sim::report::SeriesPoint;
 use scaleplay_sim::scenario::FaultAction;
 use scaleplay_sim::Report;
 
+use crate::panels::legend;
 use crate::panels::thin::thin_by;
 use crate::runner::Run;
 use crate::state::Doc;
@@ -45,13 +46,16 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let run = expect_context::<Run>();
     let doc = expect_context::<Doc>();
-    Effect::new(move |_| {
+    // The effect hands each redraw the legend's place from the one before (see
+    // `legend::best_place`).
+    Effect::new(move |was: Option<Option<SeriesLabelPosition>>| {
         let slo = doc.0.with(|s| s.slo.clone());
-        let Some(el) = canvas.get() else { return };
+        let el = canvas.get()?;
+        let was = was.flatten();
         run.pinned.with(|pinned| {
             run.report
-                .with(|r| draw(&el, plot, r.as_ref(), pinned.as_ref(), &slo))
-        });
+                .with(|r| draw(&el, plot, (r.as_ref(), pinned.as_ref()), &slo, was.as_ref()))
+        })
     });
     let save_png = move |_| {
         let Some(el) = canvas.get_untracked() else {
@@ -75,16 +79,15 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
     }
 }
 
+/// Draws `plot` of the run (and of the pinned run, faded); returns where its legend went.
 fn draw(
     el: &web_sys::HtmlCanvasElement,
     plot: Plot,
-    report: Option<&Report>,
-    pinned: Option<&Report>,
+    (report, pinned): (Option<&Report>, Option<&Report>),
     slo: &scaleplay_sim::scenario::Slo,
-) {
-    let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
-        return;
-    };
+    legend_was: Option<&SeriesLabelPosition>,
+) -> Option<SeriesLabelPosition> {
+    let backend = CanvasBackend::with_canvas_object(el.clone())?;
     let root = backend.into_drawing_area();
     // Drawing errors on a canvas are not actionable; a failed frame is simply redrawn next time.
     let _ = root.fill(&WHITE);
@@ -143,18 +146,29 @@ fn draw(
     let Ok(mut chart) = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 16))
         .margin(6)
+        // Room for the last time label, which is centred on the right edge.
+        .margin_right(14)
         .x_label_area_size(28)
         .y_label_area_size(48)
         .build_cartesian_2d(0.0..t_max, y_min..y_max)
     else {
-        return;
+        return None;
     };
     let _ = chart
         .configure_mesh()
         .x_desc("time (s)")
         .y_desc(y_label)
         .label_style(("sans-serif", 11))
+        .x_label_formatter(&|v| tick_label(*v, t_max))
+        .y_label_formatter(&|v| tick_label(*v, y_max - y_min))
         .draw();
+    let legend_at = legend_place(
+        &chart,
+        (&lines, pinned_line.as_ref()),
+        slo_line,
+        report,
+        legend_was,
+    );
     if let Some(r) = report {
         draw_faults(&mut chart, &r.faults, (y_min, y_max));
         for a in &r.alerts {
@@ -197,11 +211,73 @@ fn draw(
     }
     let _ = chart
         .configure_series_labels()
+        .position(legend_at.clone())
+        .margin(legend::MARGIN)
+        .legend_area_size(legend::SWATCH)
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK)
         .label_font(("sans-serif", 11))
         .draw();
     let _ = root.present();
+    Some(legend_at)
+}
+
+/// Where the legend hides the least of what the plot draws: the lines (every segment, so a
+/// jump between two points counts all along), the pinned run, the SLO line and the alerts.
+fn legend_place(
+    chart: &CanvasChart,
+    (lines, pinned): (&[Line], Option<&Line>),
+    slo_line: Option<f64>,
+    report: Option<&Report>,
+    was: Option<&SeriesLabelPosition>,
+) -> SeriesLabelPosition {
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let area = (xs.end - xs.start, ys.end - ys.start);
+    let (t_max, y_top) = (chart.x_range().end, chart.y_range().end);
+    let pixel = |p: &(f64, f64)| {
+        let (x, y) = chart.backend_coord(p);
+        (x - xs.start, y - ys.start)
+    };
+    let mut drawn = Vec::new();
+    for line in lines.iter().chain(pinned) {
+        let points: Vec<_> = line.2.iter().map(pixel).collect();
+        drawn.extend(points.first().copied());
+        for pair in points.windows(2) {
+            let ((ax, ay), (bx, by)) = (pair[0], pair[1]);
+            let count = ((bx - ax).abs().max((by - ay).abs()) / 3 + 2) as usize;
+            drawn.extend(legend::along(pair[0], pair[1], count).skip(1));
+        }
+    }
+    if let Some(v) = slo_line {
+        let (a, b) = (pixel(&(0.0, v)), pixel(&(t_max, v)));
+        drawn.extend(legend::along(a, b, (area.0 / 3).max(2) as usize));
+    }
+    for alert in report.map_or(&[][..], |r| &r.alerts) {
+        drawn.push(pixel(&(alert.t_s, y_top)));
+    }
+    let mut labels: Vec<String> = Vec::new();
+    labels.extend(slo_line.map(|_| "SLO".to_string()));
+    labels.extend(pinned.map(|l| format!("pinned {}", l.0)));
+    labels.extend(lines.iter().map(|l| l.0.to_string()));
+    legend::best_place(&drawn, legend::legend_size(&labels), area, was)
+}
+
+/// A tick label with as many decimals as an axis spanning `span` needs to tell its ticks
+/// apart: none from 10 up (0, 20, 40 s; 5000 req/s), one from 1 (99.5 %), two from 0.1, and so
+/// on; never "-0".
+pub fn tick_label(v: f64, span: f64) -> String {
+    let decimals = if span > 0.0 && span.is_finite() {
+        (1.0 - span.log10().floor()).clamp(0.0, 6.0) as usize
+    } else {
+        0
+    };
+    let text = format!("{v:.decimals$}");
+    // A value just under zero rounds to "-0", "-0.0", …: print it as zero.
+    if text.starts_with('-') && text[1..].chars().all(|c| c == '0' || c == '.') {
+        text[1..].to_string()
+    } else {
+        text
+    }
 }
 
 /// A plot drawn on a `<canvas>`, with time in seconds across and values up.
@@ -337,7 +413,23 @@ fn mark_drawn(
 
 #[cfg(test)]
 mod tests {
-    use super::availability_range;
+    use super::{availability_range, tick_label};
+
+    #[test]
+    fn tick_labels_have_the_decimals_their_axis_needs() {
+        assert_eq!(tick_label(120.0, 120.0), "120");
+        assert_eq!(tick_label(5000.0, 5500.0), "5000");
+        assert_eq!(tick_label(20.0, 10.0), "20");
+        assert_eq!(tick_label(99.5, 1.05), "99.5");
+        assert_eq!(tick_label(100.0, 1.05), "100.0");
+        assert_eq!(tick_label(0.25, 0.5), "0.25");
+        assert_eq!(tick_label(0.005, 0.05), "0.005");
+        assert_eq!(tick_label(-0.0001, 1.0), "0.0");
+        assert_eq!(tick_label(-0.3, 100.0), "0");
+        assert_eq!(tick_label(-3.0, 100.0), "-3");
+        assert_eq!(tick_label(7.0, 0.0), "7");
+        assert_eq!(tick_label(7.0, f64::NAN), "7");
+    }
 
     #[test]
     fn the_availability_axis_zooms_to_the_lowest_point_but_not_closer_than_one_percent() {

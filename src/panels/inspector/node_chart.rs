@@ -13,6 +13,7 @@ use plotters_canvas::CanvasBackend;
 use scaleplay_sim::engine::FaultRecord;
 use scaleplay_sim::report::{NodeReport, SeriesPoint};
 
+use crate::panels::charts::tick_label;
 use crate::panels::thin::thin_by;
 use crate::runner::Run;
 
@@ -249,6 +250,8 @@ fn draw(el: &web_sys::HtmlCanvasElement, choice: &Choice, plot: &Plotted, faults
     };
     let Ok(mut chart) = ChartBuilder::on(&root)
         .margin(6)
+        // Room for the last time label, which is centred on the right edge.
+        .margin_right(14)
         .x_label_area_size(26)
         .y_label_area_size(44)
         .build_cartesian_2d(0.0..t_max, 0.0..y_max)
@@ -260,6 +263,8 @@ fn draw(el: &web_sys::HtmlCanvasElement, choice: &Choice, plot: &Plotted, faults
         .x_desc("time (s)")
         .y_desc(choice.unit)
         .label_style(("sans-serif", 10))
+        .x_label_formatter(&|v| tick_label(*v, t_max))
+        .y_label_formatter(&|v| tick_label(*v, y_max))
         .draw();
     crate::panels::charts::draw_faults(&mut chart, faults, (0.0, y_max));
     for run in &plot.runs {
