@@ -1,0 +1,41 @@
+// Layout: at a laptop size and down to a tablet, the page does not scroll sideways and every
+// part is there — palette, canvas, inspector, run bar, and all three plots side by side where they
+// fit (each fully inside the window's width).
+import { test, expect } from '@playwright/test';
+import { App } from './app';
+
+const SIZES = [
+  { width: 1280, height: 800 },
+  { width: 1024, height: 768 },
+  { width: 768, height: 1024 },
+];
+
+for (const size of SIZES) {
+  test(`at ${size.width}×${size.height} everything is in reach and the plots fit the width`, async ({ page }) => {
+    await page.setViewportSize(size);
+    const app = new App(page);
+    await app.goto();
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(sideways, 'the page scrolls sideways').toBeLessThanOrEqual(0);
+    for (const id of ['palette-server', 'canvas', 'inspector', 'run', 'share']) {
+      await expect(app.byTestId(id)).toBeVisible();
+    }
+    const charts = ['chart-throughput', 'chart-latency', 'chart-availability'];
+    const boxes = [];
+    for (const id of charts) {
+      const box = await app.byTestId(id).boundingBox();
+      if (!box) throw new Error(`${id} has no box`);
+      expect(box.x, id).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, id).toBeLessThanOrEqual(size.width);
+      // Never shrunk past legibility: the plots are drawn 400 px wide.
+      expect(box.width, id).toBeGreaterThanOrEqual(300);
+      boxes.push(box);
+    }
+    if (size.width >= 1024) {
+      // One row: the three plots share a top edge.
+      expect(Math.abs(boxes[1].y - boxes[0].y)).toBeLessThan(1);
+      expect(Math.abs(boxes[2].y - boxes[0].y)).toBeLessThan(1);
+    }
+    app.expectNoErrors();
+  });
+}
