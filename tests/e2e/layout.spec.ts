@@ -1,6 +1,6 @@
 // Layout: at a laptop size and down to a tablet, the page does not scroll sideways and every
 // part is there — palette, canvas, inspector, run bar, and all three plots side by side where they
-// fit (each fully inside the window's width).
+// fit (each fully inside the window's width), and the node plot at its own size.
 import { test, expect } from '@playwright/test';
 import { App } from './app';
 
@@ -36,6 +36,16 @@ for (const size of SIZES) {
       expect(Math.abs(boxes[1].y - boxes[0].y)).toBeLessThan(1);
       expect(Math.abs(boxes[2].y - boxes[0].y)).toBeLessThan(1);
     }
+    // The selected node's plot in the inspector keeps its drawn size (280 px), even where the
+    // inspector spans the whole width.
+    await app.setSpeed('max');
+    await app.run();
+    await app.waitForRunDone();
+    await app.selectNode('box');
+    const nodePlot = await app.byTestId('node-chart').boundingBox();
+    if (!nodePlot) throw new Error('the node plot has no box');
+    expect(nodePlot.width).toBeLessThanOrEqual(282);
+    expect(nodePlot.x + nodePlot.width).toBeLessThanOrEqual(size.width);
     app.expectNoErrors();
   });
 }
