@@ -4,6 +4,7 @@
 pub mod banner;
 pub mod charts;
 pub mod files;
+pub mod hidpi;
 pub mod inspector;
 pub mod legend;
 pub mod palette;

@@ -13,6 +13,7 @@ use scaleplay_sim::report::SeriesPoint;
 use scaleplay_sim::scenario::FaultAction;
 use scaleplay_sim::Report;
 
+use crate::panels::hidpi::Scale;
 use crate::panels::legend;
 use crate::panels::thin::thin_by;
 use crate::runner::Run;
@@ -20,6 +21,10 @@ use crate::state::Doc;
 
 /// One plotted series: legend name, colour, points.
 type Line = (&'static str, RGBColor, Vec<(f64, f64)>);
+
+/// The size of each plot on the page, in CSS pixels (its canvas has more on a dense screen: see
+/// [`Scale::fit`]).
+const PLOT_SIZE: (u32, u32) = (400, 220);
 
 /// Which plot.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -52,9 +57,13 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
         let slo = doc.0.with(|s| s.slo.clone());
         let el = canvas.get()?;
         let was = was.flatten();
+        let scale = Scale::of_screen();
+        scale.fit(&el, PLOT_SIZE);
         run.pinned.with(|pinned| {
-            run.report
-                .with(|r| draw(&el, plot, (r.as_ref(), pinned.as_ref()), &slo, was.as_ref()))
+            run.report.with(|r| {
+                let runs = (r.as_ref(), pinned.as_ref());
+                draw(&el, plot, runs, &slo, (scale, was.as_ref()))
+            })
         })
     });
     let save_png = move |_| {
@@ -71,7 +80,7 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
     };
     view! {
         <figure class="chart-box">
-            <canvas node_ref=canvas data-testid=testid width="400" height="220" class="chart"
+            <canvas node_ref=canvas data-testid=testid width=PLOT_SIZE.0 height=PLOT_SIZE.1 class="chart"
                 role="img" aria-label=description(plot)></canvas>
             <button class="chart-png" data-testid=format!("{testid}-png") title="Save this plot as PNG"
                 on:click=save_png>"PNG"</button>
@@ -79,13 +88,14 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
     }
 }
 
-/// Draws `plot` of the run (and of the pinned run, faded); returns where its legend went.
+/// Draws `plot` of the run (and of the pinned run, faded) at `scale`; returns where its legend
+/// went.
 fn draw(
     el: &web_sys::HtmlCanvasElement,
     plot: Plot,
     (report, pinned): (Option<&Report>, Option<&Report>),
     slo: &scaleplay_sim::scenario::Slo,
-    legend_was: Option<&SeriesLabelPosition>,
+    (scale, legend_was): (Scale, Option<&SeriesLabelPosition>),
 ) -> Option<SeriesLabelPosition> {
     let backend = CanvasBackend::with_canvas_object(el.clone())?;
     let root = backend.into_drawing_area();
@@ -104,7 +114,8 @@ fn draw(
         Plot::Availability => ("Availability", "%"),
     };
     // At most two points per pixel column (see `thin_by`): a long run stays quick to redraw.
-    let columns = el.width() as usize;
+    // Columns of the page, not of the canvas: a denser screen gets no more points to draw.
+    let columns = PLOT_SIZE.0 as usize;
     let lines = lines_of(plot, series, columns);
     // The pinned run: only its main series, faded, under the current lines.
     let pinned_line: Option<Line> = pinned.and_then(|_| {
@@ -144,12 +155,12 @@ fn draw(
     // Test hook: the bottom of the value axis (the availability plot zooms).
     let _ = el.set_attribute("data-y-min", &format!("{y_min:.3}"));
     let Ok(mut chart) = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 16))
-        .margin(6)
+        .caption(title, ("sans-serif", scale.font(16.0)))
+        .margin(scale.px(6))
         // Room for the last time label, which is centred on the right edge.
-        .margin_right(14)
-        .x_label_area_size(28)
-        .y_label_area_size(48)
+        .margin_right(scale.px(14))
+        .x_label_area_size(scale.px(28))
+        .y_label_area_size(scale.px(48))
         .build_cartesian_2d(0.0..t_max, y_min..y_max)
     else {
         return None;
@@ -158,7 +169,7 @@ fn draw(
         .configure_mesh()
         .x_desc("time (s)")
         .y_desc(y_label)
-        .label_style(("sans-serif", 11))
+        .label_style(("sans-serif", scale.font(11.0)))
         .x_label_formatter(&|v| tick_label(*v, t_max))
         .y_label_formatter(&|v| tick_label(*v, y_max - y_min))
         .draw();
@@ -167,14 +178,14 @@ fn draw(
         (&lines, pinned_line.as_ref()),
         slo_line,
         report,
-        legend_was,
+        (scale, legend_was),
     );
     if let Some(r) = report {
-        draw_faults(&mut chart, &r.faults, (y_min, y_max));
+        draw_faults(&mut chart, &r.faults, (y_min, y_max), scale);
         for a in &r.alerts {
             let _ = chart.draw_series(std::iter::once(TriangleMarker::new(
                 (a.t_s, y_min + (y_max - y_min) * 0.97),
-                5,
+                scale.offset(5),
                 RED.filled(),
             )));
         }
@@ -183,40 +194,39 @@ fn draw(
         let _ = chart
             .draw_series(std::iter::once(PathElement::new(
                 vec![(0.0, v), (t_max, v)],
-                BLACK.stroke_width(1),
+                BLACK.stroke_width(scale.px(1)),
             )))
             .map(|s| {
-                s.label("SLO")
-                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK))
+                s.label("SLO").legend(move |(x, y)| {
+                    let swatch = vec![(x, y), (x + scale.offset(14), y)];
+                    PathElement::new(swatch, BLACK.stroke_width(scale.px(1)))
+                })
             });
     }
     if let Some((name, colour, points)) = pinned_line {
-        let faded = colour.mix(0.35);
-        let _ = chart
-            .draw_series(LineSeries::new(points, faded.stroke_width(3)))
-            .map(|s| {
-                s.label(format!("pinned {name}")).legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 14, y)], faded.stroke_width(3))
-                })
-            });
+        let faded = colour.mix(0.35).stroke_width(scale.px(3));
+        let _ = chart.draw_series(LineSeries::new(points, faded)).map(|s| {
+            s.label(format!("pinned {name}")).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + scale.offset(14), y)], faded)
+            })
+        });
     }
     for (name, colour, points) in lines {
-        let _ = chart
-            .draw_series(LineSeries::new(points, colour.stroke_width(2)))
-            .map(|s| {
-                s.label(name).legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(2))
-                })
-            });
+        let stroke = colour.stroke_width(scale.px(2));
+        let _ = chart.draw_series(LineSeries::new(points, stroke)).map(|s| {
+            s.label(name).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + scale.offset(14), y)], stroke)
+            })
+        });
     }
     let _ = chart
         .configure_series_labels()
         .position(legend_at.clone())
-        .margin(legend::MARGIN)
-        .legend_area_size(legend::SWATCH)
+        .margin(scale.px(legend::MARGIN))
+        .legend_area_size(scale.px(legend::SWATCH))
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK)
-        .label_font(("sans-serif", 11))
+        .label_font(("sans-serif", scale.font(11.0)))
         .draw();
     let _ = root.present();
     Some(legend_at)
@@ -229,7 +239,7 @@ fn legend_place(
     (lines, pinned): (&[Line], Option<&Line>),
     slo_line: Option<f64>,
     report: Option<&Report>,
-    was: Option<&SeriesLabelPosition>,
+    (scale, was): (Scale, Option<&SeriesLabelPosition>),
 ) -> SeriesLabelPosition {
     let (xs, ys) = chart.plotting_area().get_pixel_range();
     let area = (xs.end - xs.start, ys.end - ys.start);
@@ -259,7 +269,9 @@ fn legend_place(
     labels.extend(slo_line.map(|_| "SLO".to_string()));
     labels.extend(pinned.map(|l| format!("pinned {}", l.0)));
     labels.extend(lines.iter().map(|l| l.0.to_string()));
-    legend::best_place(&drawn, legend::legend_size(&labels), area, was)
+    let (w, h) = legend::legend_size(&labels);
+    let size = (scale.offset(w), scale.offset(h));
+    legend::best_place(&drawn, size, area, was)
 }
 
 /// A tick label with as many decimals as an axis spanning `span` needs to tell its ticks
@@ -285,8 +297,8 @@ pub type CanvasChart<'a> =
     ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Marks each fault's time with a vertical line from `y.0` to `y.1`: red for a failure, green
-/// for a recovery (every plot, the node plot too).
-pub fn draw_faults(chart: &mut CanvasChart, faults: &[FaultRecord], y: (f64, f64)) {
+/// for a recovery (every plot, the node plot too), one CSS pixel wide at `scale`.
+pub fn draw_faults(chart: &mut CanvasChart, faults: &[FaultRecord], y: (f64, f64), scale: Scale) {
     for f in faults {
         let colour = if matches!(f.action, FaultAction::Fail) {
             RED
@@ -296,7 +308,7 @@ pub fn draw_faults(chart: &mut CanvasChart, faults: &[FaultRecord], y: (f64, f64
         // Drawing errors on a canvas are not actionable; the next frame redraws.
         let _ = chart.draw_series(std::iter::once(PathElement::new(
             vec![(f.t_s, y.0), (f.t_s, y.1)],
-            colour.stroke_width(1),
+            colour.stroke_width(scale.px(1)),
         )));
     }
 }

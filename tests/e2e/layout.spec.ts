@@ -49,3 +49,38 @@ for (const size of SIZES) {
     app.expectNoErrors();
   });
 }
+
+test.describe('on a screen with two device pixels per CSS pixel', () => {
+  test.use({ deviceScaleFactor: 2, viewport: { width: 1280, height: 800 } });
+
+  test('the plots get twice the pixels and keep their size on the page', async ({ page }) => {
+    const app = new App(page);
+    await app.goto();
+    expect(await page.evaluate(() => window.devicePixelRatio)).toBe(2);
+    const throughput = app.byTestId('chart-throughput');
+    await expect(throughput).toHaveAttribute('width', '800');
+    await expect(throughput).toHaveAttribute('height', '440');
+    const box = await throughput.boundingBox();
+    if (!box) throw new Error('no box');
+    expect(box.width).toBeGreaterThanOrEqual(300);
+    expect(box.width).toBeLessThanOrEqual(402);
+
+    await app.setSpeed('max');
+    await app.run();
+    await app.waitForRunDone();
+    expect((await app.chart('throughput')).points).toBeGreaterThan(0);
+    // An exported plot has the canvas's pixels: twice as sharp.
+    const png = await app.download('chart-latency-png');
+    expect([...png.bytes.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+    expect(png.bytes.readUInt32BE(16)).toBe(800);
+
+    await app.selectNode('box');
+    const nodePlot = app.byTestId('node-chart');
+    await expect(nodePlot).toHaveAttribute('width', '560');
+    const nodeBox = await nodePlot.boundingBox();
+    if (!nodeBox) throw new Error('the node plot has no box');
+    expect(nodeBox.width).toBeLessThanOrEqual(282);
+    expect(nodeBox.width).toBeGreaterThan(200);
+    app.expectNoErrors();
+  });
+});

@@ -14,6 +14,7 @@ use scaleplay_sim::engine::FaultRecord;
 use scaleplay_sim::report::{NodeReport, SeriesPoint};
 
 use crate::panels::charts::tick_label;
+use crate::panels::hidpi::Scale;
 use crate::panels::thin::thin_by;
 use crate::runner::Run;
 
@@ -204,8 +205,11 @@ pub fn NodeChart(node: StoredValue<String>) -> impl IntoView {
             let Some(c) = choices.iter().find(|c| c.key == key).or(choices.first()) else {
                 return;
             };
-            if let Some(plot) = plotted(&r.series, n, c.key, el.width() as usize) {
-                draw(&el, c, &plot, &r.faults);
+            let scale = Scale::of_screen();
+            scale.fit(&el, NODE_PLOT_SIZE);
+            let columns = NODE_PLOT_SIZE.0 as usize;
+            if let Some(plot) = plotted(&r.series, n, c.key, columns) {
+                draw(&el, c, &plot, (&r.faults, scale));
             }
         });
     });
@@ -228,13 +232,22 @@ pub fn NodeChart(node: StoredValue<String>) -> impl IntoView {
                     {options}
                 </select>
             </label>
-            <canvas node_ref=canvas data-testid="node-chart" width="280" height="170" class="chart"
+            <canvas node_ref=canvas data-testid="node-chart" width=NODE_PLOT_SIZE.0
+                height=NODE_PLOT_SIZE.1 class="chart node-plot"
                 role="img" aria-label="The selected node's figure over time"></canvas>
         </Show>
     }
 }
 
-fn draw(el: &web_sys::HtmlCanvasElement, choice: &Choice, plot: &Plotted, faults: &[FaultRecord]) {
+/// The node plot's size on the page, in CSS pixels (see [`Scale::fit`]).
+const NODE_PLOT_SIZE: (u32, u32) = (280, 170);
+
+fn draw(
+    el: &web_sys::HtmlCanvasElement,
+    choice: &Choice,
+    plot: &Plotted,
+    (faults, scale): (&[FaultRecord], Scale),
+) {
     mark_drawn(el, choice, plot);
     let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
         return;
@@ -249,11 +262,11 @@ fn draw(el: &web_sys::HtmlCanvasElement, choice: &Choice, plot: &Plotted, faults
         plot.range.map_or(0.0, |r| r.1).max(1.0) * 1.1
     };
     let Ok(mut chart) = ChartBuilder::on(&root)
-        .margin(6)
+        .margin(scale.px(6))
         // Room for the last time label, which is centred on the right edge.
-        .margin_right(14)
-        .x_label_area_size(26)
-        .y_label_area_size(44)
+        .margin_right(scale.px(14))
+        .x_label_area_size(scale.px(26))
+        .y_label_area_size(scale.px(44))
         .build_cartesian_2d(0.0..t_max, 0.0..y_max)
     else {
         return;
@@ -262,15 +275,15 @@ fn draw(el: &web_sys::HtmlCanvasElement, choice: &Choice, plot: &Plotted, faults
         .configure_mesh()
         .x_desc("time (s)")
         .y_desc(choice.unit)
-        .label_style(("sans-serif", 10))
+        .label_style(("sans-serif", scale.font(10.0)))
         .x_label_formatter(&|v| tick_label(*v, t_max))
         .y_label_formatter(&|v| tick_label(*v, y_max))
         .draw();
-    crate::panels::charts::draw_faults(&mut chart, faults, (0.0, y_max));
+    crate::panels::charts::draw_faults(&mut chart, faults, (0.0, y_max), scale);
     for run in &plot.runs {
         let _ = chart.draw_series(LineSeries::new(
             run.iter().copied(),
-            RGBColor(70, 130, 180).stroke_width(2),
+            RGBColor(70, 130, 180).stroke_width(scale.px(2)),
         ));
     }
     let _ = root.present();
