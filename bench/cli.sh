@@ -6,17 +6,10 @@
 # Environment: REPS (runs per timed case, median taken; default 3).
 set -euo pipefail
 
-BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$BENCH/.." && pwd)"
-cd "$ROOT"
-OUT="$BENCH/out"
-mkdir -p "$OUT"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 REPS="${REPS:-3}"
 CORES="$(nproc)"
-if [ ! -x /usr/bin/time ]; then
-  echo "== installing GNU time"
-  apt-get update -qq && apt-get install -y -qq time
-fi
+need_gnu_time
 
 echo "== building scaleplay (release)"
 cargo build --release -q -p scaleplay-cli
@@ -24,26 +17,18 @@ BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/scaleplay"
 echo "machine: $CORES cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(rustc --version)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
 # case NAME ARGS...: times "scaleplay ARGS --jobs J" for J = 1 and $CORES.
 case_() {
   local name="$1"
   shift
   echo
   echo "-- $name: scaleplay $*"
-  local walls1=() walls2=() cpu1="" cpu2="" rss1="" rss2=""
+  local walls1=() walls2=() rss1="" rss2=""
   for i in $(seq "$REPS"); do
     for j in 1 "$CORES"; do
-      local tv="$OUT/cli-time.txt" t0 t1 wall cpu rss
-      t0=$(date +%s.%N)
-      /usr/bin/time -v -o "$tv" "$BIN" "$@" --jobs "$j" > "$OUT/cli-$name-$j.txt" 2> "$OUT/cli-$name-$j.err"
-      t1=$(date +%s.%N)
-      wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
-      cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$tv")
-      rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tv")
-      echo "   run $i, --jobs $j: wall $wall s, cpu $cpu s, peak RSS $rss KB"
-      if [ "$j" = 1 ]; then walls1+=("$wall"); cpu1=$cpu; rss1=$rss; else walls2+=("$wall"); cpu2=$cpu; rss2=$rss; fi
+      timed "$OUT/cli-$name-$j.txt" "$OUT/cli-$name-$j.err" "$BIN" "$@" --jobs "$j"
+      echo "   run $i, --jobs $j: wall $WALL s, cpu $CPU s, peak RSS $RSS_KB KB"
+      if [ "$j" = 1 ]; then walls1+=("$WALL"); rss1=$RSS_KB; else walls2+=("$WALL"); rss2=$RSS_KB; fi
     done
   done
   local w1 w2

@@ -9,11 +9,7 @@
 #              SIMPY_CUSTOMERS (default 1000000), WAIT_MIN (wait for preset 10; default 45).
 set -euo pipefail
 
-BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$BENCH/.." && pwd)"
-cd "$ROOT"
-OUT="$BENCH/out"
-mkdir -p "$OUT"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 REPS="${REPS:-3}"
 SIMPY_CUSTOMERS="${SIMPY_CUSTOMERS:-1000000}"
 WAIT_MIN="${WAIT_MIN:-45}"
@@ -31,10 +27,7 @@ if ! "$PY" -c 'import simpy' 2>/dev/null; then
   echo "== installing $SIMPY_PIN"
   "$PY" -m pip install -q "$SIMPY_PIN"
 fi
-if [ ! -x /usr/bin/time ]; then
-  echo "== installing GNU time"
-  apt-get update -qq && apt-get install -y -qq time
-fi
+need_gnu_time
 
 echo "== building scaleplay (release)"
 cargo build --release -q -p scaleplay-sim --example run
@@ -42,21 +35,8 @@ RUN="${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/run"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(rustc --version)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# median of numbers given as arguments
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-# max of numbers given as arguments
-maxof() { printf '%s\n' "$@" | sort -g | tail -1; }
-
-# timed RUN: runs "$RUN FILE", report JSON -> $2, sets WALL (s), CPU (user+sys s), RSS_KB
-timed() {
-  local file="$1" report="$2" tv="$OUT/time-v.txt" t0 t1
-  t0=$(date +%s.%N)
-  /usr/bin/time -v -o "$tv" "$RUN" "$file" > "$report"
-  t1=$(date +%s.%N)
-  WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
-  CPU=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.3f", s}' "$tv")
-  RSS_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tv")
-}
+# run_report FILE REPORT: runs "$RUN FILE" with its report JSON in REPORT; sets WALL, CPU, RSS_KB.
+run_report() { timed "$2" - "$RUN" "$1"; }
 
 # ---------------------------------------------------------------- 1. M/M/4
 echo
@@ -67,7 +47,7 @@ echo "-- SimPy $("$PY" -c 'import simpy; print(simpy.__version__)'), $SIMPY_CUST
 echo "-- scaleplay, bench/mm4.json, $REPS runs"
 walls=(); cpus=()
 for i in $(seq "$REPS"); do
-  timed bench/mm4.json "$OUT/mm4-scaleplay.json"
+  run_report bench/mm4.json "$OUT/mm4-scaleplay.json"
   echo "   run $i: wall ${WALL} s, cpu ${CPU} s, peak RSS ${RSS_KB} KB"
   walls+=("$WALL"); cpus+=("$CPU")
 done
@@ -162,7 +142,7 @@ for target in 1000000 2000000; do
   echo "-- $((target / 1000000)) M requests, $REPS runs"
   walls=(); cpus=(); rsss=()
   for i in $(seq "$REPS"); do
-    timed "$OUT/p10-$target.json" "$OUT/p10-$target-report.json"
+    run_report "$OUT/p10-$target.json" "$OUT/p10-$target-report.json"
     echo "   run $i: wall ${WALL} s, cpu ${CPU} s, peak RSS ${RSS_KB} KB"
     walls+=("$WALL"); cpus+=("$CPU"); rsss+=("$RSS_KB")
   done
@@ -215,7 +195,7 @@ for n in scn["nodes"]:
         n["params"]["users"] = min(n["params"].get("users", 10000), 10000)
 json.dump(scn, open(sys.argv[2], "w"), indent=1)
 EOF2
-  timed "$OUT/p10u-$target.json" "$OUT/p10u-$target-report.json"
+  run_report "$OUT/p10u-$target.json" "$OUT/p10u-$target-report.json"
   echo "   $((target / 1000000)) M requests: wall ${WALL} s, peak RSS ${RSS_KB} KB"
   U_RSS[$target]=$RSS_KB
 done

@@ -19,12 +19,8 @@
 # Needs: node 18+, tests/e2e/node_modules (playwright-core), Debian's chromium, python3, gzip.
 set -euo pipefail
 
-BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$BENCH/.." && pwd)"
-cd "$ROOT"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 WEB="$BENCH/web"
-OUT="$BENCH/out"
-mkdir -p "$OUT"
 : >"$OUT/web-http.log"
 REPS="${REPS:-3}"
 LOADS="${LOADS:-5}"
@@ -44,6 +40,7 @@ WASM_OPT="$ROOT/target/tools/binaryen/node_modules/.bin/wasm-opt"
   { echo "tests/e2e/node_modules/playwright-core is missing (cargo xtask setup installs it)" >&2; exit 1; }
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || { echo "no Chromium at ${CHROMIUM:-/usr/bin/chromium}" >&2; exit 1; }
 command -v node >/dev/null || { echo "node is missing" >&2; exit 1; }
+need_gnu_time
 
 PIDS=()
 TMPS=()
@@ -93,8 +90,6 @@ serve() {
   exit 1
 }
 
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
 echo "== building (release): the native runner and the wasm probe"
 wait_builds
 cargo build --release -q -p scaleplay-sim --example run
@@ -138,11 +133,9 @@ cpus=()
 rm -f "$OUT/web-engine-oz.jsonl"
 wait_builds
 for i in $(seq "$REPS"); do
-  t0=$(date +%s.%N)
-  /usr/bin/time -f '%U %S' -o "$OUT/web-native-time.txt" "$RUN" "$SCN" "$SEED" >"$OUT/web-native-report.json"
-  t1=$(date +%s.%N)
-  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
-  cpu=$(awk '{printf "%.2f", $1 + $2}' "$OUT/web-native-time.txt")
+  timed "$OUT/web-native-report.json" - "$RUN" "$SCN" "$SEED"
+  wall=$WALL
+  cpu=$CPU
   echo "   native run $i: wall $wall s, cpu $cpu s"
   walls+=("$wall")
   cpus+=("$cpu")

@@ -206,7 +206,7 @@ fn draw(
     if let Some((name, colour, points)) = pinned_line {
         let faded = colour.mix(0.35).stroke_width(scale.px(3));
         let _ = chart.draw_series(LineSeries::new(points, faded)).map(|s| {
-            s.label(format!("pinned {name}")).legend(move |(x, y)| {
+            s.label(pinned_label(name)).legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + scale.offset(14), y)], faded)
             })
         });
@@ -267,11 +267,16 @@ fn legend_place(
     }
     let mut labels: Vec<String> = Vec::new();
     labels.extend(slo_line.map(|_| "SLO".to_string()));
-    labels.extend(pinned.map(|l| format!("pinned {}", l.0)));
+    labels.extend(pinned.map(|l| pinned_label(l.0)));
     labels.extend(lines.iter().map(|l| l.0.to_string()));
     let (w, h) = legend::legend_size(&labels);
     let size = (scale.offset(w), scale.offset(h));
     legend::best_place(&drawn, size, area, was)
+}
+
+/// The legend's name for the pinned run's line `name` (drawn, and sized for placement).
+fn pinned_label(name: &str) -> String {
+    format!("pinned {name}")
 }
 
 /// A tick label with as many decimals as an axis spanning `span` needs to tell its ticks

@@ -72,28 +72,22 @@ pub fn best_place(
     area: (i32, i32),
     current: Option<&SeriesLabelPosition>,
 ) -> SeriesLabelPosition {
-    let hidden = |place: &SeriesLabelPosition| {
-        let [left, top, right, bottom] = legend_box(place, size, area);
-        points
-            .iter()
-            .filter(|(x, y)| (left..=right).contains(x) && (top..=bottom).contains(y))
-            .count()
-    };
-    let best = PLACES
+    let hidden: Vec<usize> = PLACES
         .iter()
-        .min_by_key(|place| hidden(place))
-        .cloned()
-        .unwrap_or(SeriesLabelPosition::UpperRight);
-    match current {
-        Some(now) if PLACES.contains(now) => {
-            let (stay, leave) = (hidden(now), hidden(&best));
-            if stay <= leave + (leave / 4).max(4) {
-                now.clone()
-            } else {
-                best
-            }
-        }
-        _ => best,
+        .map(|place| {
+            let [left, top, right, bottom] = legend_box(place, size, area);
+            points
+                .iter()
+                .filter(|(x, y)| (left..=right).contains(x) && (top..=bottom).contains(y))
+                .count()
+        })
+        .collect();
+    // `min_by_key` keeps the first of equals: the order of `PLACES` is the preference.
+    let best = (0..PLACES.len()).min_by_key(|&i| hidden[i]).unwrap_or(0);
+    let stay = current.and_then(|now| PLACES.iter().position(|p| p == now));
+    match stay {
+        Some(now) if hidden[now] <= hidden[best] + (hidden[best] / 4).max(4) => PLACES[now].clone(),
+        _ => PLACES[best].clone(),
     }
 }
 

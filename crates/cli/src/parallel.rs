@@ -7,7 +7,6 @@
 //! business.
 
 use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// How many runs go at once: `--jobs` when given, else one per core the OS lets us use.
@@ -34,33 +33,30 @@ where
         return items.into_iter().map(work).collect();
     }
     let count = items.len();
-    // Each item is taken exactly once, by whichever thread claims its index first.
-    let slots: Vec<Mutex<Option<T>>> = items.into_iter().map(|t| Mutex::new(Some(t))).collect();
-    let results: Vec<Mutex<Option<R>>> = (0..count).map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= count {
-                    break;
-                }
-                let item = take(&slots[i]).expect("every index is claimed once");
-                let result = work(item);
-                *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-            });
-        }
+    // The items still to run, numbered; a thread holds the lock only to take the next one.
+    let queue = Mutex::new(items.into_iter().enumerate());
+    let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    while let Some((i, item)) = next() {
+                        mine.push((i, work(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            // A worker's panic goes on to the caller, as it would without threads.
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
     });
-    // `scope` re-raises a worker's panic, so every slot is filled here.
-    results
-        .into_iter()
-        .map(|r| take(&r).expect("every item was worked"))
-        .collect()
-}
-
-/// Empties a slot. A poisoned lock (another worker panicked) still holds its value.
-fn take<V>(slot: &Mutex<Option<V>>) -> Option<V> {
-    slot.lock().unwrap_or_else(|e| e.into_inner()).take()
+    done.sort_unstable_by_key(|(i, _)| *i);
+    debug_assert_eq!(done.len(), count);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]
