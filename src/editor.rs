@@ -5,6 +5,7 @@
 pub mod canvas;
 pub mod edits;
 pub mod geometry;
+pub mod label_fit;
 
 use scaleplay_sim::scenario::Kind;
 

@@ -16,7 +16,11 @@ use scaleplay_sim::scenario::{Kind, Scenario};
 use wasm_bindgen::JsCast;
 
 use crate::editor::edits::{check_connect, Edit};
-use crate::editor::geometry::{self, in_box, in_port, out_port, snap, View, NODE_H, NODE_W};
+use crate::editor::geometry::{
+    self, in_box, in_port, out_port, snap, View, FRAME_PAD_BOTTOM, FRAME_PAD_TOP, FRAME_PAD_X,
+    NODE_H, NODE_W,
+};
+use crate::editor::label_fit::{fitted_length, KIND_FONT, LABEL_ROOM, LABEL_X, NAME_FONT};
 use crate::opening::Opener;
 use crate::panels::palette::{add_at_centre, PaletteDrag};
 use crate::runner::Run;
@@ -466,15 +470,25 @@ pub fn Canvas() -> impl IntoView {
         doc.0.with(|s| {
             let mut by_dc: BTreeMap<&str, (f64, f64, f64, f64)> = BTreeMap::new();
             for n in &s.nodes {
-                let e = by_dc.entry(n.dc.as_str()).or_insert((f64::MAX, f64::MAX, f64::MIN, f64::MIN));
-                *e = (e.0.min(n.x), e.1.min(n.y), e.2.max(n.x + NODE_W), e.3.max(n.y + NODE_H));
+                let e =
+                    by_dc
+                        .entry(n.dc.as_str())
+                        .or_insert((f64::MAX, f64::MAX, f64::MIN, f64::MIN));
+                *e = (
+                    e.0.min(n.x),
+                    e.1.min(n.y),
+                    e.2.max(n.x + NODE_W),
+                    e.3.max(n.y + NODE_H),
+                );
             }
             by_dc
                 .into_iter()
                 .map(|(dc, (x0, y0, x1, y1))| {
                     view! {
                         <g class="dc-frame" data-testid=format!("dc-{dc}")>
-                            <rect x=x0 - 16.0 y=y0 - 28.0 width=x1 - x0 + 32.0 height=y1 - y0 + 44.0 rx="10"/>
+                            <rect x=x0 - FRAME_PAD_X y=y0 - FRAME_PAD_TOP rx="10"
+                                width=x1 - x0 + 2.0 * FRAME_PAD_X
+                                height=y1 - y0 + FRAME_PAD_TOP + FRAME_PAD_BOTTOM/>
                             <text x=x0 - 8.0 y=y0 - 12.0>{dc.to_string()}</text>
                         </g>
                     }
@@ -829,12 +843,6 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
             Some(k) if k > 1 => format!("{label} ×{k}"),
             _ => label.to_string(),
         };
-        // The bottleneck's rate is in the capacity line and the tooltip; the box only gets the
-        // orange outline, so long labels stay inside it.
-        let sub = move || match bottleneck.get() {
-            Some(_) => format!("{sub} · bottleneck"),
-            None => sub.clone(),
-        };
         let can_call = kind.is_some_and(|k| {
             Kind::ALL
                 .iter()
@@ -846,8 +854,16 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
             <rect class="node-box" width=NODE_W height=NODE_H rx="8" style:fill=fill/>
             <rect class="node-badge" x="6" y="14" width="28" height="24" rx="5"/>
             <text class="node-icon" x="20" y="30" text-anchor="middle">{kind.map_or("?", crate::editor::icon)}</text>
-            <text class="node-name" x="40" y="22">{n.name.clone()}</text>
-            <text class="node-kind" x="40" y="40">{sub}</text>
+            <text class="node-name" x=LABEL_X y="22" lengthAdjust="spacingAndGlyphs"
+                textLength=fitted_length(&n.name, NAME_FONT, LABEL_ROOM)>{n.name.clone()}</text>
+            <text class="node-kind" x=LABEL_X y="40" lengthAdjust="spacingAndGlyphs"
+                textLength=fitted_length(&sub, KIND_FONT, LABEL_ROOM)>{sub.clone()}</text>
+            // The bottleneck's rate is in the capacity line and the tooltip; the box gets the
+            // orange outline and this tag above it (appended to the kind line, it ran past the
+            // box's edge).
+            {move || bottleneck.with(Option::is_some).then(|| view! {
+                <text class="node-tag" x=NODE_W y="-5" text-anchor="end">"bottleneck"</text>
+            })}
             {can_be_called.then(|| view! {
                 <circle class="port port-in" cx="0" cy=NODE_H / 2.0 r="6" data-testid=format!("port-in-{}", n.id)/>
             })}

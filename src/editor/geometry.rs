@@ -7,6 +7,17 @@ pub const NODE_W: f64 = 132.0;
 pub const NODE_H: f64 = 52.0;
 /// Grid pitch for snapping.
 pub const GRID: f64 = 20.0;
+/// How far a data center's frame reaches beyond the boxes in it, left and right.
+pub const FRAME_PAD_X: f64 = 16.0;
+/// How far a frame reaches above its boxes: room for the data center's name.
+pub const FRAME_PAD_TOP: f64 = 28.0;
+/// How far a frame reaches below its boxes.
+pub const FRAME_PAD_BOTTOM: f64 = 16.0;
+/// Screen pixels that fit-to-view leaves free at the top: the zoom buttons and the capacity
+/// line float over the canvas there.
+const FIT_TOP: f64 = 52.0;
+/// Screen pixels that fit-to-view leaves free on the other sides.
+const FIT_SIDE: f64 = 24.0;
 
 /// Pan and zoom: a canvas point p appears on screen at `p * zoom + pan`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -70,30 +81,33 @@ impl View {
         }
     }
 
-    /// The view that shows every box (x, y of top-left corners) inside a `w`×`h` screen.
+    /// The view that shows every box (x, y of top-left corners), with its data center's frame,
+    /// inside a `w`×`h` screen, below the toolbar that floats over the canvas's top.
     pub fn fit(points: &[(f64, f64)], w: f64, h: f64) -> View {
         if points.is_empty() || w <= 0.0 || h <= 0.0 {
             return View::default();
         }
-        let margin = 40.0;
-        let min_x = points.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
-        let min_y = points.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+        let min_x = points.iter().map(|p| p.0).fold(f64::INFINITY, f64::min) - FRAME_PAD_X;
+        let min_y = points.iter().map(|p| p.1).fold(f64::INFINITY, f64::min) - FRAME_PAD_TOP;
         let max_x = points
             .iter()
-            .map(|p| p.0 + NODE_W)
+            .map(|p| p.0 + NODE_W + FRAME_PAD_X)
             .fold(f64::NEG_INFINITY, f64::max);
         let max_y = points
             .iter()
-            .map(|p| p.1 + NODE_H)
+            .map(|p| p.1 + NODE_H + FRAME_PAD_BOTTOM)
             .fold(f64::NEG_INFINITY, f64::max);
-        let zoom = ((w - 2.0 * margin) / (max_x - min_x))
-            .min((h - 2.0 * margin) / (max_y - min_y))
+        // The free part of the screen; a tiny canvas still gets a view (clamped zoom).
+        let free_w = (w - 2.0 * FIT_SIDE).max(1.0);
+        let free_h = (h - FIT_TOP - FIT_SIDE).max(1.0);
+        let zoom = (free_w / (max_x - min_x))
+            .min(free_h / (max_y - min_y))
             .clamp(MIN_ZOOM, 1.5);
         let cx = (min_x + max_x) / 2.0;
         let cy = (min_y + max_y) / 2.0;
         View {
-            pan_x: w / 2.0 - cx * zoom,
-            pan_y: h / 2.0 - cy * zoom,
+            pan_x: FIT_SIDE + free_w / 2.0 - cx * zoom,
+            pan_y: FIT_TOP + free_h / 2.0 - cy * zoom,
             zoom,
         }
     }
@@ -172,14 +186,28 @@ mod tests {
     }
 
     #[test]
-    fn fit_shows_every_node() {
-        let pts = [(0.0, 0.0), (1000.0, 500.0)];
-        let v = View::fit(&pts, 800.0, 600.0);
-        for (x, y) in pts {
-            let (sx, sy) = v.to_screen(x, y);
-            let (ex, ey) = v.to_screen(x + NODE_W, y + NODE_H);
-            assert!(sx >= 0.0 && sy >= 0.0 && ex <= 800.0 && ey <= 600.0);
+    fn fit_shows_every_node_with_its_frame_below_the_toolbar() {
+        for (w, h) in [(800.0, 600.0), (600.0, 900.0), (1200.0, 300.0)] {
+            let pts = [(0.0, 0.0), (1000.0, 500.0), (-200.0, 80.0)];
+            let v = View::fit(&pts, w, h);
+            for (x, y) in pts {
+                let (sx, sy) = v.to_screen(x - FRAME_PAD_X, y - FRAME_PAD_TOP);
+                let (ex, ey) = v.to_screen(x + NODE_W + FRAME_PAD_X, y + NODE_H + FRAME_PAD_BOTTOM);
+                assert!(
+                    sx >= FIT_SIDE - 1e-9 && sy >= FIT_TOP - 1e-9,
+                    "{w}x{h}: {sx}, {sy}"
+                );
+                assert!(
+                    ex <= w - FIT_SIDE + 1e-9 && ey <= h - FIT_SIDE + 1e-9,
+                    "{w}x{h}"
+                );
+            }
         }
+        // One node is centred in the free part of the screen, at the largest zoom allowed.
+        let v = View::fit(&[(0.0, 0.0)], 800.0, 600.0);
+        assert_eq!(v.zoom, 1.5);
+        let (sx, _) = v.to_screen(NODE_W / 2.0, 0.0);
+        assert!((sx - 400.0).abs() < 1e-9);
     }
 
     #[test]

@@ -54,7 +54,7 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
     // The effect hands each redraw the legend's place from the one before (see
     // `legend::best_place`).
     Effect::new(move |was: Option<Option<SeriesLabelPosition>>| {
-        let slo = doc.0.with(|s| s.slo.clone());
+        let (slo, duration_s) = doc.0.with(|s| (s.slo.clone(), s.duration_s));
         let el = canvas.get()?;
         let was = was.flatten();
         let scale = Scale::of_screen();
@@ -62,7 +62,7 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
         run.pinned.with(|pinned| {
             run.report.with(|r| {
                 let runs = (r.as_ref(), pinned.as_ref());
-                draw(&el, plot, runs, &slo, (scale, was.as_ref()))
+                draw(&el, plot, runs, (&slo, duration_s), (scale, was.as_ref()))
             })
         })
     });
@@ -88,13 +88,24 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
     }
 }
 
+/// The time axis's end for a scenario of `duration_s`: the scenario being edited may hold any
+/// number until validation refuses it, and an axis needs a finite, positive span.
+fn shown_duration(duration_s: f64) -> f64 {
+    if duration_s.is_finite() {
+        duration_s.clamp(1.0, scaleplay_sim::params::limits::MAX_DURATION_S)
+    } else {
+        1.0
+    }
+}
+
 /// Draws `plot` of the run (and of the pinned run, faded) at `scale`; returns where its legend
-/// went.
+/// went. The time axis spans the scenario's duration (or a longer run's), so a live run fills
+/// the plot from the left instead of stretching its first seconds across it.
 fn draw(
     el: &web_sys::HtmlCanvasElement,
     plot: Plot,
     (report, pinned): (Option<&Report>, Option<&Report>),
-    slo: &scaleplay_sim::scenario::Slo,
+    (slo, duration_s): (&scaleplay_sim::scenario::Slo, f64),
     (scale, legend_was): (Scale, Option<&SeriesLabelPosition>),
 ) -> Option<SeriesLabelPosition> {
     let backend = CanvasBackend::with_canvas_object(el.clone())?;
@@ -107,7 +118,7 @@ fn draw(
     let t_max = [series, pinned_series]
         .iter()
         .filter_map(|s| s.last().map(|p| p.t_s))
-        .fold(1.0, f64::max);
+        .fold(shown_duration(duration_s), f64::max);
     let (title, y_label) = match plot {
         Plot::Throughput => ("Throughput", "req/s"),
         Plot::Latency => ("Latency", "ms"),
@@ -159,7 +170,8 @@ fn draw(
         .margin(scale.px(6))
         // Room for the last time label, which is centred on the right edge.
         .margin_right(scale.px(14))
-        .x_label_area_size(scale.px(28))
+        // Tick labels and, under them, the axis name: 28 px put "time (s)" on the labels.
+        .x_label_area_size(scale.px(40))
         .y_label_area_size(scale.px(48))
         .build_cartesian_2d(0.0..t_max, y_min..y_max)
     else {
@@ -170,6 +182,7 @@ fn draw(
         .x_desc("time (s)")
         .y_desc(y_label)
         .label_style(("sans-serif", scale.font(11.0)))
+        .axis_desc_style(("sans-serif", scale.font(11.0)))
         .x_label_formatter(&|v| tick_label(*v, t_max))
         .y_label_formatter(&|v| tick_label(*v, y_max - y_min))
         .draw();

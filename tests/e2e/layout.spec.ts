@@ -2,7 +2,7 @@
 // part is there — palette, canvas, inspector, run bar, and all three plots side by side where they
 // fit (each fully inside the window's width), and the node plot at its own size.
 import { test, expect } from '@playwright/test';
-import { App } from './app';
+import { App, PRESETS } from './app';
 
 const SIZES = [
   { width: 1280, height: 800 },
@@ -83,4 +83,49 @@ test.describe('on a screen with two device pixels per CSS pixel', () => {
     expect(nodeBox.width).toBeGreaterThan(200);
     app.expectNoErrors();
   });
+});
+
+// The canvas after a preset loads (which fits it to the view): every data center's frame below
+// the floating zoom buttons and inside the canvas, every node's name and kind inside its box
+// and clear of its output port (long ones are drawn condensed), and the bottleneck named above
+// its box rather than on the kind line, where it ran past the edge.
+test("each preset's nodes, labels and frames fit the canvas", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const app = new App(page);
+  await app.goto();
+  for (const preset of PRESETS) {
+    await app.loadPreset(preset);
+    const canvas = await app.canvas.boundingBox();
+    const tools = await page.locator('.canvas-tools').boundingBox();
+    if (!canvas || !tools) throw new Error('no canvas box');
+    const frames = app.canvas.locator('[data-testid^="dc-"] rect');
+    expect(await frames.count()).toBeGreaterThan(0);
+    for (const frame of await frames.all()) {
+      const box = await frame.boundingBox();
+      if (!box) throw new Error('a frame has no box');
+      expect(box.y, `preset ${preset}: a frame under the zoom buttons`).toBeGreaterThanOrEqual(tools.y + tools.height);
+      expect(box.x).toBeGreaterThanOrEqual(canvas.x);
+      expect(box.x + box.width).toBeLessThanOrEqual(canvas.x + canvas.width);
+      expect(box.y + box.height).toBeLessThanOrEqual(canvas.y + canvas.height);
+    }
+    // In canvas units, within each node's own group: independent of the zoom.
+    const overruns = await app.nodes.evaluateAll((nodes) =>
+      nodes.flatMap((g) => {
+        const box = (g.querySelector('.node-box') as SVGGraphicsElement).getBBox();
+        return ['.node-name', '.node-kind'].flatMap((line) => {
+          const text = (g.querySelector(line) as SVGGraphicsElement).getBBox();
+          // The output port is a circle of radius 7 on the box's right edge.
+          const over = text.x + text.width - (box.x + box.width - 7);
+          return over > 0 ? [`${g.getAttribute('data-testid')} ${line} by ${over.toFixed(1)} px`] : [];
+        });
+      }),
+    );
+    expect(overruns, `preset ${preset}`).toEqual([]);
+    const tags = app.canvas.locator('.node-tag');
+    await expect(tags).toHaveCount(1);
+    await expect(tags).toHaveText('bottleneck');
+    await expect(app.canvas.locator('.node.bottleneck .node-tag')).toHaveCount(1);
+    await expect(app.canvas.locator('.node-kind', { hasText: 'bottleneck' })).toHaveCount(0);
+  }
+  expect(app.errors).toEqual([]);
 });

@@ -187,7 +187,8 @@ pub fn never_expires(value: Option<&Value>) -> bool {
 /// The placeholder of a number input: its default, or what omitting it means.
 pub fn placeholder(name: &str, default: &Value) -> String {
     match default {
-        Value::Null if LIMITS.contains(&name) => "unbounded".into(),
+        // Not "unbounded": that did not fit the input beside a long unit.
+        Value::Null if LIMITS.contains(&name) => "no limit".into(),
         Value::Null => "none".into(),
         other => number_text(Some(other)),
     }
@@ -702,7 +703,7 @@ mod tests {
         assert_eq!(number_text(Some(&json!(10.0))), "10");
         assert_eq!(number_text(Some(&json!(0.1))), "0.1");
         assert_eq!(number_text(Some(&json!(8))), "8");
-        assert_eq!(placeholder("queue", &Value::Null), "unbounded");
+        assert_eq!(placeholder("queue", &Value::Null), "no limit");
         assert_eq!(placeholder("spike_at_s", &Value::Null), "none");
         assert_eq!(placeholder("ttl_s", &json!(300.0)), "300");
         assert_eq!(choice_text(None, &json!("lru")), "lru");

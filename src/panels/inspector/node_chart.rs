@@ -265,7 +265,8 @@ fn draw(
         .margin(scale.px(6))
         // Room for the last time label, which is centred on the right edge.
         .margin_right(scale.px(14))
-        .x_label_area_size(scale.px(26))
+        // Tick labels and, under them, the axis name (26 px put "time (s)" on the labels).
+        .x_label_area_size(scale.px(36))
         .y_label_area_size(scale.px(44))
         .build_cartesian_2d(0.0..t_max, 0.0..y_max)
     else {
@@ -276,6 +277,7 @@ fn draw(
         .x_desc("time (s)")
         .y_desc(choice.unit)
         .label_style(("sans-serif", scale.font(10.0)))
+        .axis_desc_style(("sans-serif", scale.font(10.0)))
         .x_label_formatter(&|v| tick_label(*v, t_max))
         .y_label_formatter(&|v| tick_label(*v, y_max))
         .draw();
