@@ -186,13 +186,16 @@ fn draw(
         .x_label_formatter(&|v| tick_label(*v, t_max))
         .y_label_formatter(&|v| tick_label(*v, y_max - y_min))
         .draw();
-    let legend_at = legend_place(
+    let (legend_at, legend_hides) = legend_place(
         &chart,
         (&lines, pinned_line.as_ref()),
         slo_line,
         report,
         (scale, legend_was),
     );
+    // Test hooks: where the legend went and how many drawn points it hides there.
+    let _ = el.set_attribute("data-legend", legend::place_name(&legend_at));
+    let _ = el.set_attribute("data-legend-hides", &legend_hides.to_string());
     if let Some(r) = report {
         draw_faults(&mut chart, &r.faults, (y_min, y_max), scale);
         for a in &r.alerts {
@@ -245,7 +248,7 @@ fn draw(
     Some(legend_at)
 }
 
-/// Where the legend hides the least of what the plot draws: the lines (every segment, so a
+/// Where the legend hides the least of what the plot draws (and how many points it hides there): the lines (every segment, so a
 /// jump between two points counts all along), the pinned run, the SLO line and the alerts.
 fn legend_place(
     chart: &CanvasChart,
@@ -253,7 +256,7 @@ fn legend_place(
     slo_line: Option<f64>,
     report: Option<&Report>,
     (scale, was): (Scale, Option<&SeriesLabelPosition>),
-) -> SeriesLabelPosition {
+) -> (SeriesLabelPosition, usize) {
     let (xs, ys) = chart.plotting_area().get_pixel_range();
     let area = (xs.end - xs.start, ys.end - ys.start);
     let (t_max, y_top) = (chart.x_range().end, chart.y_range().end);
@@ -284,7 +287,9 @@ fn legend_place(
     labels.extend(lines.iter().map(|l| l.0.to_string()));
     let (w, h) = legend::legend_size(&labels);
     let size = (scale.offset(w), scale.offset(h));
-    legend::best_place(&drawn, size, area, was)
+    let place = legend::best_place(&drawn, size, area, was);
+    let hidden = legend::hidden_at(&place, &drawn, size, area);
+    (place, hidden)
 }
 
 /// The legend's name for the pinned run's line `name` (drawn, and sized for placement).

@@ -74,13 +74,7 @@ pub fn best_place(
 ) -> SeriesLabelPosition {
     let hidden: Vec<usize> = PLACES
         .iter()
-        .map(|place| {
-            let [left, top, right, bottom] = legend_box(place, size, area);
-            points
-                .iter()
-                .filter(|(x, y)| (left..=right).contains(x) && (top..=bottom).contains(y))
-                .count()
-        })
+        .map(|place| hidden_at(place, points, size, area))
         .collect();
     // `min_by_key` keeps the first of equals: the order of `PLACES` is the preference.
     let best = (0..PLACES.len()).min_by_key(|&i| hidden[i]).unwrap_or(0);
@@ -88,6 +82,37 @@ pub fn best_place(
     match stay {
         Some(now) if hidden[now] <= hidden[best] + (hidden[best] / 4).max(4) => PLACES[now].clone(),
         _ => PLACES[best].clone(),
+    }
+}
+
+/// How many of `points` a legend of `size` at `place` hides.
+pub fn hidden_at(
+    place: &SeriesLabelPosition,
+    points: &[(i32, i32)],
+    size: (i32, i32),
+    area: (i32, i32),
+) -> usize {
+    let [left, top, right, bottom] = legend_box(place, size, area);
+    points
+        .iter()
+        .filter(|(x, y)| (left..=right).contains(x) && (top..=bottom).contains(y))
+        .count()
+}
+
+/// A place's name, for the plots' `data-legend` test hook.
+pub fn place_name(place: &SeriesLabelPosition) -> &'static str {
+    use SeriesLabelPosition::*;
+    match place {
+        UpperLeft => "upper-left",
+        MiddleLeft => "middle-left",
+        LowerLeft => "lower-left",
+        UpperMiddle => "upper-middle",
+        MiddleMiddle => "middle",
+        LowerMiddle => "lower-middle",
+        UpperRight => "upper-right",
+        MiddleRight => "middle-right",
+        LowerRight => "lower-right",
+        Coordinate(..) => "coordinate",
     }
 }
 
@@ -123,6 +148,11 @@ mod tests {
             best_place(&points, size, AREA, None),
             SeriesLabelPosition::MiddleRight
         );
+        assert_eq!(
+            hidden_at(&SeriesLabelPosition::MiddleRight, &points, size, AREA),
+            0
+        );
+        assert!(hidden_at(&SeriesLabelPosition::UpperRight, &points, size, AREA) > 10);
         // Availability at 100 % with the SLO line just under it, and a dip to the bottom at
         // the right: the middle of the left side.
         let mut points = flat(8);

@@ -129,3 +129,30 @@ test("each preset's nodes, labels and frames fit the canvas", async ({ page }) =
   }
   expect(app.errors).toEqual([]);
 });
+
+// Each legend goes where it hides the fewest drawn points (src/panels/legend.rs). Preset 05's
+// availability stays at 100 % just above its SLO line, so the top of that plot is full and the
+// rest is empty: the legend must sit off both lines. Every plot says where its legend went.
+test("the legends sit off the data where there is room", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('05');
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  const places = [
+    'upper-left', 'middle-left', 'lower-left', 'upper-middle', 'lower-middle', 'upper-right',
+    'middle-right', 'lower-right',
+  ];
+  for (const name of ['throughput', 'latency', 'availability'] as const) {
+    const chart = app.chartLocator(name);
+    expect(places, name).toContain(await chart.getAttribute('data-legend'));
+    expect(Number(await chart.getAttribute('data-legend-hides')), name).toBeGreaterThanOrEqual(0);
+  }
+  const availability = app.chartLocator('availability');
+  expect((await app.chart('availability')).min).toBeGreaterThan(99.9);
+  await expect(availability).toHaveAttribute('data-legend-hides', '0');
+  await expect(availability).not.toHaveAttribute('data-legend', /^upper/);
+  expect(app.errors).toEqual([]);
+});
