@@ -22,9 +22,21 @@ use crate::state::Doc;
 /// One plotted series: legend name, colour, points.
 type Line = (&'static str, RGBColor, Vec<(f64, f64)>);
 
-/// The size of each plot on the page, in CSS pixels (its canvas has more on a dense screen: see
-/// [`Scale::fit`]).
+/// The size of each plot on the page, in CSS pixels, where there is room (its canvas has more on
+/// a dense screen: see [`Scale::fit`]). Narrower windows give a plot less width, down to
+/// [`MIN_PLOT_WIDTH`]; its height stays.
 const PLOT_SIZE: (u32, u32) = (400, 220);
+/// The narrowest a plot is drawn (style/main.css lets its box shrink to 300 px).
+const MIN_PLOT_WIDTH: u32 = 200;
+
+/// The width to draw a plot whose canvas is `client_width` CSS pixels wide on the page (0 when
+/// it is not laid out, as in a hidden tab: then the full width).
+fn plot_width(client_width: i32) -> u32 {
+    match u32::try_from(client_width) {
+        Ok(0) | Err(_) => PLOT_SIZE.0,
+        Ok(w) => w.clamp(MIN_PLOT_WIDTH, PLOT_SIZE.0),
+    }
+}
 
 /// Which plot.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -51,18 +63,44 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let run = expect_context::<Run>();
     let doc = expect_context::<Doc>();
+    // The plot's width on the page and the screen's pixel ratio, read once it is laid out and
+    // again whenever the window is resized (which a move to another screen or a browser zoom
+    // also is): the canvas gets exactly the pixels it is shown with, so where the window leaves
+    // a plot less than 400 px its text keeps its size instead of being shrunk by CSS.
+    let shown = RwSignal::new((PLOT_SIZE.0, Scale::of_screen()));
+    let measure = move || {
+        if let Some(el) = canvas.get_untracked() {
+            let now = (plot_width(el.client_width()), Scale::of_screen());
+            if shown.get_untracked() != now {
+                shown.set(now);
+            }
+        }
+    };
+    let resized = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resized.remove());
+    Effect::new(move |_| {
+        if canvas.get().is_some() {
+            measure();
+        }
+    });
     // The effect hands each redraw the legend's place from the one before (see
     // `legend::best_place`).
     Effect::new(move |was: Option<Option<SeriesLabelPosition>>| {
         let (slo, duration_s) = doc.0.with(|s| (s.slo.clone(), s.duration_s));
         let el = canvas.get()?;
         let was = was.flatten();
-        let scale = Scale::of_screen();
-        scale.fit(&el, PLOT_SIZE);
+        let (width, scale) = shown.get();
+        scale.fit(&el, (width, PLOT_SIZE.1));
         run.pinned.with(|pinned| {
             run.report.with(|r| {
                 let runs = (r.as_ref(), pinned.as_ref());
-                draw(&el, plot, runs, (&slo, duration_s), (scale, was.as_ref()))
+                draw(
+                    &el,
+                    plot,
+                    runs,
+                    (&slo, duration_s),
+                    (width, scale, was.as_ref()),
+                )
             })
         })
     });
@@ -98,15 +136,16 @@ fn shown_duration(duration_s: f64) -> f64 {
     }
 }
 
-/// Draws `plot` of the run (and of the pinned run, faded) at `scale`; returns where its legend
-/// went. The time axis spans the scenario's duration (or a longer run's), so a live run fills
-/// the plot from the left instead of stretching its first seconds across it.
+/// Draws `plot` of the run (and of the pinned run, faded), `width` CSS pixels wide, at `scale`;
+/// returns where its legend went. The time axis spans the scenario's duration (or a longer
+/// run's), so a live run fills the plot from the left instead of stretching its first seconds
+/// across it.
 fn draw(
     el: &web_sys::HtmlCanvasElement,
     plot: Plot,
     (report, pinned): (Option<&Report>, Option<&Report>),
     (slo, duration_s): (&scaleplay_sim::scenario::Slo, f64),
-    (scale, legend_was): (Scale, Option<&SeriesLabelPosition>),
+    (width, scale, legend_was): (u32, Scale, Option<&SeriesLabelPosition>),
 ) -> Option<SeriesLabelPosition> {
     let backend = CanvasBackend::with_canvas_object(el.clone())?;
     let root = backend.into_drawing_area();
@@ -126,7 +165,7 @@ fn draw(
     };
     // At most two points per pixel column (see `thin_by`): a long run stays quick to redraw.
     // Columns of the page, not of the canvas: a denser screen gets no more points to draw.
-    let columns = PLOT_SIZE.0 as usize;
+    let columns = width as usize;
     let lines = lines_of(plot, series, columns);
     // The pinned run: only its main series, faded, under the current lines.
     let pinned_line: Option<Line> = pinned.and_then(|_| {
@@ -448,7 +487,27 @@ fn mark_drawn(
 
 #[cfg(test)]
 mod tests {
-    use super::{availability_range, tick_label};
+    use super::{availability_range, plot_width, shown_duration, tick_label, PLOT_SIZE};
+
+    #[test]
+    fn a_plot_is_drawn_at_its_width_on_the_page_within_limits() {
+        assert_eq!(plot_width(330), 330);
+        assert_eq!(plot_width(400), 400);
+        assert_eq!(plot_width(1200), PLOT_SIZE.0);
+        assert_eq!(plot_width(120), 200);
+        // Not laid out (a hidden tab): the full width, as before any measure.
+        assert_eq!(plot_width(0), PLOT_SIZE.0);
+        assert_eq!(plot_width(-5), PLOT_SIZE.0);
+    }
+
+    #[test]
+    fn the_time_axis_spans_any_duration_being_typed() {
+        assert_eq!(shown_duration(120.0), 120.0);
+        assert_eq!(shown_duration(0.0), 1.0);
+        assert_eq!(shown_duration(f64::NAN), 1.0);
+        assert_eq!(shown_duration(f64::INFINITY), 1.0);
+        assert_eq!(shown_duration(1e300), 30.0 * 86_400.0);
+    }
 
     #[test]
     fn tick_labels_have_the_decimals_their_axis_needs() {

@@ -1,8 +1,13 @@
 // Layout: at a laptop size and down to a tablet, the page does not scroll sideways and every
 // part is there — palette, canvas, inspector, run bar, and all three plots side by side where they
 // fit (each fully inside the window's width), and the node plot at its own size.
-import { test, expect } from '@playwright/test';
+import { test, expect, type Locator } from '@playwright/test';
 import { App, PRESETS } from './app';
+
+/** The width of a canvas's content on the page, in CSS pixels. */
+async function shownWidth(canvas: Locator): Promise<number> {
+  return canvas.evaluate((c) => c.clientWidth);
+}
 
 const SIZES = [
   { width: 1280, height: 800 },
@@ -27,8 +32,11 @@ for (const size of SIZES) {
       if (!box) throw new Error(`${id} has no box`);
       expect(box.x, id).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width, id).toBeLessThanOrEqual(size.width);
-      // Never shrunk past legibility: the plots are drawn 400 px wide.
+      // Never shrunk past legibility.
       expect(box.width, id).toBeGreaterThanOrEqual(300);
+      // Drawn at the width it is shown at (one device pixel per CSS pixel here), not scaled.
+      await expect(app.byTestId(id)).toHaveAttribute('width', String(await shownWidth(app.byTestId(id))));
+      await expect(app.byTestId(id)).toHaveAttribute('height', '220');
       boxes.push(box);
     }
     if (size.width >= 1024) {
@@ -58,12 +66,15 @@ test.describe('on a screen with two device pixels per CSS pixel', () => {
     await app.goto();
     expect(await page.evaluate(() => window.devicePixelRatio)).toBe(2);
     const throughput = app.byTestId('chart-throughput');
-    await expect(throughput).toHaveAttribute('width', '800');
+    // Twice its width on the page (inside its 1 px border: 398 where the box is 400).
+    const shown = await shownWidth(throughput);
+    expect(shown).toBeGreaterThan(390);
+    await expect(throughput).toHaveAttribute('width', String(2 * shown));
     await expect(throughput).toHaveAttribute('height', '440');
     const box = await throughput.boundingBox();
     if (!box) throw new Error('no box');
     expect(box.width).toBeGreaterThanOrEqual(300);
-    expect(box.width).toBeLessThanOrEqual(402);
+    expect(box.width).toBeLessThanOrEqual(400);
 
     await app.setSpeed('max');
     await app.run();
@@ -72,7 +83,7 @@ test.describe('on a screen with two device pixels per CSS pixel', () => {
     // An exported plot has the canvas's pixels: twice as sharp.
     const png = await app.download('chart-latency-png');
     expect([...png.bytes.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
-    expect(png.bytes.readUInt32BE(16)).toBe(800);
+    expect(png.bytes.readUInt32BE(16)).toBe(2 * shown);
 
     await app.selectNode('box');
     const nodePlot = app.byTestId('node-chart');
@@ -154,5 +165,25 @@ test("the legends sit off the data where there is room", async ({ page }) => {
   expect((await app.chart('availability')).min).toBeGreaterThan(99.9);
   await expect(availability).toHaveAttribute('data-legend-hides', '0');
   await expect(availability).not.toHaveAttribute('data-legend', /^upper/);
+  expect(app.errors).toEqual([]);
+});
+
+// A plot is redrawn for its new width when the window is resized: its text and lines keep their
+// size instead of being scaled with the picture.
+test('the plots are redrawn at their new width when the window is resized', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const app = new App(page);
+  await app.goto();
+  const latency = app.byTestId('chart-latency');
+  const wide = await shownWidth(latency);
+  expect(wide).toBeGreaterThan(390);
+  await expect(latency).toHaveAttribute('width', String(wide));
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const narrower = await shownWidth(latency);
+  expect(narrower).toBeLessThan(wide - 40);
+  expect(narrower).toBeGreaterThanOrEqual(290);
+  await expect(latency).toHaveAttribute('width', String(narrower));
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(latency).toHaveAttribute('width', String(wide));
   expect(app.errors).toEqual([]);
 });
