@@ -106,3 +106,43 @@ test('a replica failed by hand mid-run comes back behind: its lag plot rises and
   expect([steady.min, steady.max]).toEqual([150, 150]);
   app.expectNoErrors();
 });
+
+// A client's own figures: what its users saw. In preset 7 the EU data center fails at 60 s, so
+// the EU users lose more requests than the US users, whose writes cross the ocean instead (a
+// slower p99). The two clients' failures add up to the summary's.
+test("a client's inspector shows what its users saw", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('07');
+  await app.setSpeed('max');
+  await app.selectNode('users-eu');
+  await expect(app.byTestId('node-metrics')).toHaveCount(0);
+  await app.run();
+  await app.waitForRunDone();
+
+  const figures = async (id: string) => {
+    await app.selectNode(id);
+    const value = async (key: string) =>
+      (await app.byTestId(`metric-${key}`).locator('td').textContent()) ?? '';
+    return {
+      offered: Number(await value('offered')),
+      availability: parseFloat(await value('availability')),
+      p99: parseFloat(await value('p99')),
+      failed: await value('failed'),
+    };
+  };
+  const eu = await figures('users-eu');
+  const us = await figures('users-us');
+  expect(eu.offered).toBeGreaterThan(10_000);
+  expect(us.offered).toBeGreaterThan(10_000);
+  expect(eu.availability).toBeLessThan(us.availability);
+  expect(us.p99).toBeGreaterThan(eu.p99);
+  expect(eu.failed).toMatch(/^\d+ \/ \d+ \/ \d+$/);
+  await expect(app.byTestId('metric-availability')).toHaveText(/%/);
+  // Summed, the clients' failures are the summary's.
+  const down = (failed: string) => Number(failed.split(' / ')[2]);
+  expect(down(eu.failed)).toBeGreaterThan(0);
+  const summary = await app.summary();
+  expect(down(eu.failed) + down(us.failed)).toBe(summary.failures.down);
+  app.expectNoErrors();
+});

@@ -137,6 +137,39 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
         let _ = writeln!(out, "  {k:<14}{v}");
     }
 
+    // What each user population saw; with one client that is the summary above.
+    if r.clients.len() > 1 {
+        let _ = writeln!(out, "\nClients");
+        let mut t = Table::new(&[
+            ("id", Align::Left),
+            ("offered", Align::Right),
+            ("req/s", Align::Right),
+            ("avail %", Align::Right),
+            ("timeout", Align::Right),
+            ("rejected", Align::Right),
+            ("down", Align::Right),
+            ("p50 ms", Align::Right),
+            ("p99 ms", Align::Right),
+        ]);
+        for spec in &s.nodes {
+            let Some(c) = r.clients.get(&spec.id) else {
+                continue;
+            };
+            t.row(vec![
+                spec.id.clone(),
+                c.offered.to_string(),
+                num(c.throughput_rps, 1),
+                pct(c.availability, 2),
+                c.failed.timeout.to_string(),
+                c.failed.rejected.to_string(),
+                c.failed.down.to_string(),
+                num(c.latency_ms.p50, 1),
+                num(c.latency_ms.p99, 1),
+            ]);
+        }
+        out.push_str(&t.render(2));
+    }
+
     let _ = writeln!(out, "\nNodes");
     let mut t = Table::new(&[
         ("id", Align::Left),

@@ -181,6 +181,54 @@ mod run {
         assert!(alert.is_some(), "{text}");
         assert!(text.contains("60.0  box   fail     scheduled"), "{text}");
         assert!(text.contains("75.0  box   recover  scheduled"), "{text}");
+        // One client: its figures are the summary's, so there is no client table.
+        assert!(!text.contains("Clients"), "{text}");
+    }
+
+    #[test]
+    fn with_several_clients_each_gets_a_row_and_its_json_figures() {
+        let dir = TempDir::new("run-clients");
+        let name = "07-multi-dc.json";
+        let file = dir.write(name, preset_text(name));
+        let out = scaleplay(&["run", &file]);
+        ok(&out);
+        let text = &out.stdout;
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| *l == "Clients")
+            .unwrap_or_else(|| panic!("a client table in:\n{text}"));
+        for col in ["offered", "req/s", "avail %", "down", "p50 ms", "p99 ms"] {
+            assert!(lines[at + 1].contains(col), "{}", lines[at + 1]);
+        }
+        // Rows in file order, right after the header's rule.
+        assert!(
+            lines[at + 3].trim_start().starts_with("users-eu "),
+            "{text}"
+        );
+        assert!(
+            lines[at + 4].trim_start().starts_with("users-us "),
+            "{text}"
+        );
+
+        let out = scaleplay(&["run", &file, "--json"]);
+        ok(&out);
+        let r: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let clients = r["clients"].as_object().expect("a clients object");
+        assert_eq!(clients.len(), 2);
+        let offered: u64 = clients
+            .values()
+            .map(|c| c["offered"].as_u64().unwrap())
+            .sum();
+        assert_eq!(offered, r["summary"]["offered"].as_u64().unwrap());
+        // The row shows the JSON's figures.
+        let eu = &clients["users-eu"];
+        let row = lines[at + 3];
+        assert!(row.contains(&eu["offered"].to_string()), "{row} / {eu}");
+        assert!(
+            row.contains(&eu["failed"]["down"].to_string()),
+            "{row} / {eu}"
+        );
     }
 
     #[test]

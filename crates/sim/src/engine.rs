@@ -30,7 +30,7 @@ use events::{Event, EventQueue, ReqId};
 use histogram::Histogram;
 use state::{Ext, Inst, Level, NodeSeries, NodeState, NodeStats, QueueState, WindowMark};
 
-pub(crate) use metrics::{Global, Window};
+pub(crate) use metrics::{Global, Totals, Window};
 
 /// Why a request failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,6 +173,8 @@ pub struct Simulation {
     pub(crate) logicals: Vec<Logical>,
     pub(crate) free_logicals: Vec<u32>,
     pub(crate) clients: Vec<ClientState>,
+    /// Per node: its index in `clients` (`u32::MAX` for a node that is not a client).
+    pub(crate) client_index: Vec<u32>,
     /// Per node: the distributions of its service time for reads, writes and everything
     /// else (a replica's writes at its primary's speed).
     pub(crate) dists: Vec<[Option<Dist>; 3]>,
@@ -338,6 +340,11 @@ impl Simulation {
                 direct: p.retries == 0 && p.timeout_ms.is_none(),
             });
         }
+        let mut client_index = vec![u32::MAX; model.nodes.len()];
+        for (k, c) in clients.iter().enumerate() {
+            client_index[c.node as usize] = k as u32;
+        }
+        let client_count = clients.len();
         let capacity = capacity::analyze(&model);
         let mut sim = Simulation {
             seed,
@@ -350,7 +357,8 @@ impl Simulation {
             free_logicals: Vec::new(),
             clients,
             dists,
-            global: Global::new(),
+            global: Global::new(client_count),
+            client_index,
             window: Window::new(),
             warmed: model.warmup == SimTime::ZERO,
             fault_log: Vec::new(),

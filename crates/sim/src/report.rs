@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::capacity::Capacity;
-use crate::engine::{FaultRecord, Simulation};
+use crate::engine::histogram::{Count, Histogram};
+use crate::engine::{FaultRecord, Simulation, Totals};
 use crate::params::Params;
 use crate::scenario::Kind;
 
@@ -17,8 +18,12 @@ use crate::scenario::Kind;
 pub struct Report {
     /// Steady-state figures (requests that started after the warm-up).
     pub summary: Summary,
-    /// Per-node steady-state figures, by node id.
+    /// Per-node steady-state figures, by node id (clients are in `clients`).
     pub nodes: BTreeMap<String, NodeReport>,
+    /// Per-client steady-state figures, by client node id: what each user population saw.
+    /// (Absent from reports written before it existed.)
+    #[serde(default)]
+    pub clients: BTreeMap<String, ClientReport>,
     /// One point per window (`window_s`, default 1 s), over the whole run.
     pub series: Vec<SeriesPoint>,
     /// Bottleneck analysis.
@@ -67,6 +72,28 @@ pub struct Summary {
     pub retries: u64,
     /// Sessions lost with a server (sticky sessions).
     pub sessions_lost: u64,
+}
+
+/// What one client's users saw in the steady state: the summary's figures for its own
+/// requests.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientReport {
+    /// Requests this client sent.
+    pub offered: u64,
+    /// Of them, answered successfully.
+    pub succeeded: u64,
+    /// Failed, by cause.
+    pub failed: Failed,
+    /// Still in flight when the report was taken.
+    pub in_flight: u64,
+    /// Successful requests per second.
+    pub throughput_rps: f64,
+    /// succeeded ÷ (succeeded + failed).
+    pub availability: f64,
+    /// Latency of its successful requests.
+    pub latency_ms: Latency,
+    /// Retries it made.
+    pub retries: u64,
 }
 
 /// Failures by cause.
@@ -245,48 +272,40 @@ impl Simulation {
         };
         let g = &self.global;
         let measured = self.now.since(self.model.warmup).as_secs().max(1e-9);
-        let done = g.succeeded + g.failed();
-        let lat = &g.latency;
-        let q = |p: f64| {
-            if lat.is_empty() {
-                0.0
-            } else {
-                lat.value_at_quantile(p) as f64 / 1e3
-            }
-        };
         let summary = Summary {
-            offered: g.offered,
-            succeeded: g.succeeded,
-            failed: Failed {
-                timeout: g.timeout,
-                rejected: g.rejected,
-                down: g.down,
-            },
-            in_flight: g.offered.saturating_sub(done),
-            throughput_rps: g.succeeded as f64 / measured,
-            availability: if done == 0 {
-                1.0
-            } else {
-                g.succeeded as f64 / done as f64
-            },
-            latency_ms: Latency {
-                mean: if g.succeeded == 0 {
-                    0.0
-                } else {
-                    g.latency_sum_us as f64 / g.succeeded as f64 / 1e3
-                },
-                p50: q(0.5),
-                p95: q(0.95),
-                p99: q(0.99),
-                max: if lat.is_empty() {
-                    0.0
-                } else {
-                    lat.max() as f64 / 1e3
-                },
-            },
-            retries: g.retries,
+            offered: g.all.offered,
+            succeeded: g.all.succeeded,
+            failed: failed(&g.all),
+            in_flight: in_flight(&g.all),
+            throughput_rps: g.all.succeeded as f64 / measured,
+            availability: availability(&g.all),
+            latency_ms: latency(&g.all, &g.latency),
+            retries: g.all.retries,
             sessions_lost: g.sessions_lost,
         };
+        let client_report = |t: &Totals, latency_ms: Latency| ClientReport {
+            offered: t.offered,
+            succeeded: t.succeeded,
+            failed: failed(t),
+            in_flight: in_flight(t),
+            throughput_rps: t.succeeded as f64 / measured,
+            availability: availability(t),
+            latency_ms,
+            retries: t.retries,
+        };
+        let clients = self
+            .clients
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let figures = match g.by_client.get(k) {
+                    Some(t) => client_report(&t.totals, latency(&t.totals, &t.latency)),
+                    // The only client: its figures are the run's.
+                    None => client_report(&g.all, summary.latency_ms.clone()),
+                };
+                (self.model.nodes[c.node as usize].id.clone(), figures)
+            })
+            .collect();
         let mut nodes = BTreeMap::new();
         for (i, n) in self.model.nodes.iter().enumerate() {
             if n.kind == Kind::Client {
@@ -298,6 +317,7 @@ impl Simulation {
         Report {
             summary,
             nodes,
+            clients,
             series: carried(Some(old_series), &self.window.series),
             capacity: self.capacity.clone(),
             alerts: self.window.alerts.clone(),
@@ -423,4 +443,54 @@ fn carried<T: Clone + PartialEq>(old: Option<Vec<T>>, all: &[T]) -> Vec<T> {
     );
     v.extend_from_slice(&all[v.len()..]);
     v
+}
+
+/// Failures of `t` by cause.
+fn failed(t: &Totals) -> Failed {
+    Failed {
+        timeout: t.timeout,
+        rejected: t.rejected,
+        down: t.down,
+    }
+}
+
+/// Requests of `t` sent but not yet answered.
+fn in_flight(t: &Totals) -> u64 {
+    t.offered.saturating_sub(t.succeeded + t.failed())
+}
+
+/// Succeeded ÷ answered (1 when nothing was answered yet).
+fn availability(t: &Totals) -> f64 {
+    let done = t.succeeded + t.failed();
+    if done == 0 {
+        1.0
+    } else {
+        t.succeeded as f64 / done as f64
+    }
+}
+
+/// The latency figures of `t`'s successes, whose latencies `h` holds.
+fn latency<C: Count, const SIGFIG: u32>(t: &Totals, h: &Histogram<C, SIGFIG>) -> Latency {
+    let q = |p: f64| {
+        if h.is_empty() {
+            0.0
+        } else {
+            h.value_at_quantile(p) as f64 / 1e3
+        }
+    };
+    Latency {
+        mean: if t.succeeded == 0 {
+            0.0
+        } else {
+            t.latency_sum_us as f64 / t.succeeded as f64 / 1e3
+        },
+        p50: q(0.5),
+        p95: q(0.95),
+        p99: q(0.99),
+        max: if h.is_empty() {
+            0.0
+        } else {
+            h.max() as f64 / 1e3
+        },
+    }
 }

@@ -8,7 +8,7 @@ use scaleplay_sim::params::{
     ShardRouterParams, SqlPrimaryParams, SqlReplicaParams, WorkerPoolParams, COMMON_PARAMS,
     WHOLE_NUMBER_PARAMS,
 };
-use scaleplay_sim::report::NodeReport;
+use scaleplay_sim::report::{ClientReport, NodeReport};
 use scaleplay_sim::scenario::Kind;
 use scaleplay_sim::Problem;
 use serde::Serialize;
@@ -588,6 +588,38 @@ pub fn metric_rows(r: &NodeReport) -> Vec<Metric> {
         .collect()
 }
 
+/// What a client's users saw in a report: its own requests' figures.
+pub fn client_metric_rows(r: &ClientReport) -> Vec<Metric> {
+    let ms = |x: f64| format!("{x:.1} ms");
+    let f = &r.failed;
+    [
+        ("offered", "requests sent", r.offered.to_string()),
+        (
+            "throughput",
+            "throughput",
+            format!("{:.1} req/s", r.throughput_rps),
+        ),
+        (
+            "availability",
+            "availability",
+            format!("{:.3} %", r.availability * 100.0),
+        ),
+        ("p50", "p50 latency", ms(r.latency_ms.p50)),
+        ("p99", "p99 latency", ms(r.latency_ms.p99)),
+        ("mean", "mean latency", ms(r.latency_ms.mean)),
+        (
+            "failed",
+            "timeout / rejected / down",
+            format!("{} / {} / {}", f.timeout, f.rejected, f.down),
+        ),
+        ("in_flight", "still waiting", r.in_flight.to_string()),
+        ("retries", "retries", r.retries.to_string()),
+    ]
+    .into_iter()
+    .map(|(key, label, value)| Metric { key, label, value })
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -864,5 +896,25 @@ mod tests {
         assert_eq!(get("instances"), Some("3"));
         assert_eq!(get("instances_range"), Some("2–5"));
         assert_eq!(get("backlog"), Some("1.26"));
+    }
+
+    #[test]
+    fn a_clients_figures_are_what_its_users_saw() {
+        let report: ClientReport = serde_json::from_value(json!({
+            "offered": 1000, "succeeded": 990, "failed": {"timeout": 1, "rejected": 2, "down": 5},
+            "in_flight": 2, "throughput_rps": 99.04, "availability": 0.99193548,
+            "latency_ms": {"mean": 12.34, "p50": 10.0, "p95": 20.0, "p99": 31.25, "max": 40.0},
+            "retries": 3
+        }))
+        .unwrap();
+        let rows = client_metric_rows(&report);
+        let get = |k: &str| rows.iter().find(|m| m.key == k).map(|m| m.value.as_str());
+        assert_eq!(get("offered"), Some("1000"));
+        assert_eq!(get("throughput"), Some("99.0 req/s"));
+        assert_eq!(get("availability"), Some("99.194 %"));
+        assert_eq!(get("p99"), Some("31.2 ms"));
+        assert_eq!(get("failed"), Some("1 / 2 / 5"));
+        assert_eq!(get("in_flight"), Some("2"));
+        assert_eq!(get("retries"), Some("3"));
     }
 }

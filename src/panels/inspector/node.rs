@@ -477,9 +477,12 @@ fn NodeMetrics(node: StoredValue<String>) -> impl IntoView {
     let rows = Memo::new(move |_| {
         run.report.with(|r| {
             node.with_value(|id| {
-                r.as_ref()
-                    .and_then(|r| r.nodes.get(id))
-                    .map(fields::metric_rows)
+                r.as_ref().and_then(|r| {
+                    r.nodes
+                        .get(id)
+                        .map(fields::metric_rows)
+                        .or_else(|| r.clients.get(id).map(fields::client_metric_rows))
+                })
             })
         })
     });

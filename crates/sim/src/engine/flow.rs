@@ -68,7 +68,7 @@ impl Simulation {
         };
         let retries = p.retries;
         let counted = self.now >= self.model.warmup;
-        self.global.offer(counted);
+        self.global.offer(|| k as usize, counted);
         self.window.offered += 1;
         let client = c.node;
         if c.direct {
@@ -212,7 +212,7 @@ impl Simulation {
         let r = &self.reqs[req as usize];
         let (abandoned, outcome, logical, lgen) =
             (r.abandoned, r.outcome, r.logical, r.logical_gen);
-        let (start, counted, direct) = (r.start, r.counted, r.is_direct());
+        let (start, counted, direct, client) = (r.start, r.counted, r.is_direct(), r.client);
         self.free_req(req);
         if direct {
             // The whole request (never abandoned: its client has no timeout). As
@@ -221,7 +221,7 @@ impl Simulation {
                 Outcome::Ok | Outcome::Miss => None,
                 Outcome::Err(c) => Some(c),
             };
-            self.request_done(start, counted, failure);
+            self.request_done(client, start, counted, failure);
             return;
         }
         if abandoned {
@@ -244,7 +244,8 @@ impl Simulation {
                 return;
             };
             let at = self.now + Duration::from_millis(p.retry_backoff_ms);
-            self.global.retries += 1;
+            let index = &self.client_index;
+            self.global.retry(|| index[l.client as usize] as usize);
             self.events.push(at, Event::Retry { logical, gen });
         } else {
             self.logical_done(logical, gen, Some(cause));
@@ -266,16 +267,19 @@ impl Simulation {
         }
         self.logicals[logical as usize].live = false;
         self.free_logicals.push(logical);
-        self.request_done(l.start, l.counted, failure);
+        self.request_done(l.client, l.start, l.counted, failure);
     }
 
-    /// A client's request that started at `start` ended (succeeded when `failure` is none).
+    /// A request of the client at node `client` that started at `start` ended (succeeded when
+    /// `failure` is none).
     // Out of line: inlined, LLVM moved the two histogram records out instead, at a higher
     // cost (counted with cachegrind).
     #[inline(never)]
-    fn request_done(&mut self, start: SimTime, counted: bool, failure: Option<Cause>) {
+    fn request_done(&mut self, client: u32, start: SimTime, counted: bool, failure: Option<Cause>) {
         let latency = self.now.since(start).0;
-        self.global.complete(counted, failure, latency);
+        let index = &self.client_index;
+        let k = || index[client as usize] as usize;
+        self.global.complete(k, counted, failure, latency);
         self.window.complete(failure, latency);
     }
 

@@ -14,47 +14,28 @@ use crate::report::{Alert, SeriesPoint};
 use crate::scenario::Kind;
 use crate::time::{Duration, SimTime};
 
-/// Steady-state totals over requests that started after the warm-up.
-#[derive(Debug)]
-pub(crate) struct Global {
+/// Steady-state totals of requests that started after the warm-up: of the whole run, or of
+/// one client's.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Totals {
     pub offered: u64,
     pub succeeded: u64,
     pub timeout: u64,
     pub rejected: u64,
     pub down: u64,
     pub retries: u64,
-    pub sessions_lost: u64,
-    pub latency: Histogram<u64, 3>,
     pub latency_sum_us: u128,
 }
 
-impl Global {
-    pub fn new() -> Global {
-        Global {
-            offered: 0,
-            succeeded: 0,
-            timeout: 0,
-            rejected: 0,
-            down: 0,
-            retries: 0,
-            sessions_lost: 0,
-            latency: Simulation::new_latency_histogram(),
-            latency_sum_us: 0,
-        }
+impl Totals {
+    pub fn failed(&self) -> u64 {
+        self.timeout + self.rejected + self.down
     }
 
-    pub fn offer(&mut self, counted: bool) {
-        self.offered += u64::from(counted);
-    }
-
-    pub fn complete(&mut self, counted: bool, failure: Option<Cause>, latency_us: u64) {
-        if !counted {
-            return;
-        }
+    fn complete(&mut self, failure: Option<Cause>, latency_us: u64) {
         match failure {
             None => {
                 self.succeeded += 1;
-                self.latency.record(latency_us);
                 self.latency_sum_us += latency_us as u128;
             }
             Some(Cause::Timeout) => self.timeout += 1,
@@ -62,9 +43,102 @@ impl Global {
             Some(Cause::Down) => self.down += 1,
         }
     }
+}
 
-    pub fn failed(&self) -> u64 {
-        self.timeout + self.rejected + self.down
+/// One client's totals and the latencies of its successes.
+#[derive(Clone, Debug)]
+pub(crate) struct ClientTotals {
+    pub totals: Totals,
+    pub latency: Histogram<u32, 2>,
+}
+
+impl ClientTotals {
+    // Out of line: only runs with several clients come here, and inlined it made every
+    // request's path longer (counted with cachegrind).
+    #[inline(never)]
+    fn complete(&mut self, failure: Option<Cause>, latency_us: u64) {
+        self.totals.complete(failure, latency_us);
+        if failure.is_none() {
+            self.latency.record(latency_us);
+        }
+    }
+}
+
+/// Steady-state totals of the run, and of each client when there are several (with one, its
+/// figures are the run's, so a one-client run keeps nothing more).
+#[derive(Debug)]
+pub(crate) struct Global {
+    pub all: Totals,
+    /// Every successful latency (3 significant figures: the summary's percentiles).
+    pub latency: Histogram<u64, 3>,
+    /// By client, in the order of `Simulation::clients`; empty with one client.
+    pub by_client: Vec<ClientTotals>,
+    pub sessions_lost: u64,
+}
+
+impl Global {
+    pub fn new(clients: usize) -> Global {
+        let each = ClientTotals {
+            totals: Totals::default(),
+            latency: Histogram::new(),
+        };
+        Global {
+            all: Totals::default(),
+            latency: Simulation::new_latency_histogram(),
+            by_client: if clients > 1 {
+                vec![each; clients]
+            } else {
+                Vec::new()
+            },
+            sessions_lost: 0,
+        }
+    }
+
+    /// Client `client` (its index, asked for only when there are several) sent a request.
+    #[inline]
+    pub fn offer(&mut self, client: impl FnOnce() -> usize, counted: bool) {
+        if !counted {
+            return;
+        }
+        self.all.offered += 1;
+        if !self.by_client.is_empty() {
+            self.by_client[client()].totals.offered += 1;
+        }
+    }
+
+    /// A request of client `client` (as in `offer`) ended after `latency_us`.
+    #[inline]
+    pub fn complete(
+        &mut self,
+        client: impl FnOnce() -> usize,
+        counted: bool,
+        failure: Option<Cause>,
+        latency_us: u64,
+    ) {
+        if !counted {
+            return;
+        }
+        if !self.by_client.is_empty() {
+            self.by_client[client()].complete(failure, latency_us);
+        }
+        match failure {
+            None => {
+                self.all.succeeded += 1;
+                self.latency.record(latency_us);
+                self.all.latency_sum_us += latency_us as u128;
+            }
+            Some(Cause::Timeout) => self.all.timeout += 1,
+            Some(Cause::Rejected) => self.all.rejected += 1,
+            Some(Cause::Down) => self.all.down += 1,
+        }
+    }
+
+    /// Client `client` (as in `offer`) retries a request.
+    pub fn retry(&mut self, client: impl FnOnce() -> usize) {
+        self.all.retries += 1;
+        if !self.by_client.is_empty() {
+            self.by_client[client()].totals.retries += 1;
+        }
     }
 }
 

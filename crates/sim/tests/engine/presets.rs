@@ -78,6 +78,29 @@ fn p01_single_server_goes_dark_during_its_outage_and_saturates_early() {
         "and everything once it is back"
     );
     assert_eq!(r.capacity.bottleneck.as_deref(), Some("box"));
+    // The only client's figures are the run's.
+    let (c, s) = (&r.clients["users"], &r.summary);
+    assert_eq!(r.clients.len(), 1);
+    assert_eq!(
+        (
+            c.offered,
+            c.succeeded,
+            &c.failed,
+            c.in_flight,
+            &c.latency_ms
+        ),
+        (
+            s.offered,
+            s.succeeded,
+            &s.failed,
+            s.in_flight,
+            &s.latency_ms
+        )
+    );
+    assert_eq!(
+        (c.availability, c.throughput_rps),
+        (s.availability, s.throughput_rps)
+    );
     let max = r.capacity.max_rps.unwrap();
     assert!((max - 8.0 / 0.012).abs() < 1.0, "{max}");
 
@@ -313,6 +336,21 @@ fn p07_a_data_center_outage_moves_all_traffic_to_the_survivor() {
         availability(&r, 61.0, 64.0) < 0.6,
         "EU users fail until GeoDNS notices"
     );
+    // Each region's users, on their own: the outage costs the EU users most (until GeoDNS
+    // notices), and US users' writes cross the ocean to the EU primary, so their slow tail is
+    // far slower than the EU users' (as long as EU is up, which is most of the run).
+    let (eu, us) = (&r.clients["users-eu"], &r.clients["users-us"]);
+    assert!(
+        eu.failed.down > 2 * us.failed.down && eu.availability < us.availability,
+        "EU users bear the outage: {eu:?} / {us:?}"
+    );
+    assert!(
+        us.latency_ms.p95 > 2.0 * eu.latency_ms.p95,
+        "US writes cross the ocean: p95 {} ms (US) vs {} ms (EU)",
+        us.latency_ms.p95,
+        eu.latency_ms.p95
+    );
+    assert_eq!(eu.offered + us.offered, r.summary.offered);
 }
 
 #[test]

@@ -530,6 +530,47 @@ fn check_report(r: &Report, when: &str) -> Result<(), TestCaseError> {
         "{when}: {l:?}"
     );
     prop_assert!(l.mean >= 0.0 && l.mean <= l.max + 1e-9, "{when}: {l:?}");
+    // Each client's figures hold on their own, and they add up to the summary's.
+    prop_assert!(!r.clients.is_empty(), "{when}: no client figures");
+    let mut sums = [0u64; 7];
+    for (id, c) in &r.clients {
+        let done = c.succeeded + c.failed.timeout + c.failed.rejected + c.failed.down;
+        prop_assert_eq!(
+            c.offered,
+            done + c.in_flight,
+            "{}: {} conservation",
+            when,
+            id
+        );
+        prop_assert!((0.0..=1.0).contains(&c.availability), "{when}: {id} {c:?}");
+        let l = &c.latency_ms;
+        prop_assert!(
+            l.p50 <= l.p95 && l.p95 <= l.p99 && l.p99 <= l.max,
+            "{when}: {id} {l:?}"
+        );
+        let parts = [
+            c.offered,
+            c.succeeded,
+            c.failed.timeout,
+            c.failed.rejected,
+            c.failed.down,
+            c.in_flight,
+            c.retries,
+        ];
+        for (sum, part) in sums.iter_mut().zip(parts) {
+            *sum += part;
+        }
+    }
+    let whole = [
+        s.offered,
+        s.succeeded,
+        s.failed.timeout,
+        s.failed.rejected,
+        s.failed.down,
+        s.in_flight,
+        s.retries,
+    ];
+    prop_assert_eq!(sums, whole, "{}: clients add up to the summary", when);
     for (id, n) in &r.nodes {
         let figures = [
             n.utilization,
