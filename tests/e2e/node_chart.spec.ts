@@ -109,7 +109,8 @@ test('a replica failed by hand mid-run comes back behind: its lag plot rises and
 
 // A client's own figures: what its users saw. In preset 7 the EU data center fails at 60 s, so
 // the EU users lose more requests than the US users, whose writes cross the ocean instead (a
-// slower p99). The two clients' failures add up to the summary's.
+// slower p99); the EU users' own availability plot shows their outage. The two clients'
+// failures add up to the summary's.
 test("a client's inspector shows what its users saw", async ({ page }) => {
   const app = new App(page);
   await app.goto();
@@ -139,6 +140,18 @@ test("a client's inspector shows what its users saw", async ({ page }) => {
   expect(us.p99).toBeGreaterThan(eu.p99);
   expect(eu.failed).toMatch(/^\d+ \/ \d+ \/ \d+$/);
   await expect(app.byTestId('metric-availability')).toHaveText(/%/);
+  // Its own figures over time: the EU users' availability drops when their data center fails.
+  await app.selectNode('users-eu');
+  const series = app.byTestId('node-chart-series');
+  const options = await series.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  expect(options).toEqual(['throughput', 'availability', 'p99']);
+  await series.selectOption('availability');
+  await expect(app.byTestId('node-chart')).toHaveAttribute('data-series', 'availability');
+  const plot = await nodeChart(app);
+  expect(plot.points).toBe((await app.chart('throughput')).points);
+  expect(plot.max).toBeGreaterThan(99.9);
+  expect(plot.min).toBeLessThan(60);
+
   // Summed, the clients' failures are the summary's.
   const down = (failed: string) => Number(failed.split(' / ')[2]);
   expect(down(eu.failed)).toBeGreaterThan(0);

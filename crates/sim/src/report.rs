@@ -94,6 +94,15 @@ pub struct ClientReport {
     pub latency_ms: Latency,
     /// Retries it made.
     pub retries: u64,
+    /// Its successful requests per second, per window over the whole run (as `series`).
+    #[serde(default)]
+    pub throughput_series: Vec<f64>,
+    /// Its availability per window (1 when nothing was answered, as `series`).
+    #[serde(default)]
+    pub availability_series: Vec<f64>,
+    /// Its p99 latency per window, ms (0 without a success, as `series`).
+    #[serde(default)]
+    pub p99_series: Vec<f64>,
 }
 
 /// Failures by cause.
@@ -266,9 +275,9 @@ impl Simulation {
     /// 150 MB to copy). A series longer than this simulation's, or whose last point differs, is
     /// copied in full; a report of another simulation can pass that check, so do not pass one.
     pub fn report_reusing(&self, previous: Option<Report>) -> Report {
-        let (old_series, mut old_nodes) = match previous {
-            Some(r) => (r.series, r.nodes),
-            None => (Vec::new(), BTreeMap::new()),
+        let (old_series, mut old_nodes, mut old_clients) = match previous {
+            Some(r) => (r.series, r.nodes, r.clients),
+            None => (Vec::new(), BTreeMap::new(), BTreeMap::new()),
         };
         let g = &self.global;
         let measured = self.now.since(self.model.warmup).as_secs().max(1e-9);
@@ -292,18 +301,52 @@ impl Simulation {
             availability: availability(t),
             latency_ms,
             retries: t.retries,
+            throughput_series: Vec::new(),
+            availability_series: Vec::new(),
+            p99_series: Vec::new(),
         };
+        let points = &self.window.series;
         let clients = self
             .clients
             .iter()
             .enumerate()
             .map(|(k, c)| {
-                let figures = match g.by_client.get(k) {
-                    Some(t) => client_report(&t.totals, latency(&t.totals, &t.latency)),
-                    // The only client: its figures are the run's.
-                    None => client_report(&g.all, summary.latency_ms.clone()),
+                let id = &self.model.nodes[c.node as usize].id;
+                // Takes one of the previous report's series of this client, if there was one.
+                let mut previous = old_clients.remove(id);
+                let mut old = |f: fn(&mut ClientReport) -> &mut Vec<f64>| {
+                    previous.as_mut().map(|o| std::mem::take(f(o)))
                 };
-                (self.model.nodes[c.node as usize].id.clone(), figures)
+                let figures = match g.by_client.get(k) {
+                    Some(t) => ClientReport {
+                        throughput_series: carried(
+                            old(|o| &mut o.throughput_series),
+                            &t.series.throughput,
+                        ),
+                        availability_series: carried(
+                            old(|o| &mut o.availability_series),
+                            &t.series.availability,
+                        ),
+                        p99_series: carried(old(|o| &mut o.p99_series), &t.series.p99_ms),
+                        ..client_report(&t.totals, latency(&t.totals, &t.latency))
+                    },
+                    // The only client: its figures are the run's.
+                    None => ClientReport {
+                        throughput_series: carried_by(
+                            old(|o| &mut o.throughput_series),
+                            points,
+                            |p| p.throughput_rps,
+                        ),
+                        availability_series: carried_by(
+                            old(|o| &mut o.availability_series),
+                            points,
+                            |p| p.availability,
+                        ),
+                        p99_series: carried_by(old(|o| &mut o.p99_series), points, |p| p.p99_ms),
+                        ..client_report(&g.all, summary.latency_ms.clone())
+                    },
+                };
+                (id.clone(), figures)
             })
             .collect();
         let mut nodes = BTreeMap::new();
@@ -442,6 +485,22 @@ fn carried<T: Clone + PartialEq>(old: Option<Vec<T>>, all: &[T]) -> Vec<T> {
         "a report of another simulation was reused"
     );
     v.extend_from_slice(&all[v.len()..]);
+    v
+}
+
+/// As [`carried`], for a series read off the run's `points` by `value`: a one-client run's
+/// client series are the run's own.
+fn carried_by(
+    old: Option<Vec<f64>>,
+    points: &[SeriesPoint],
+    value: fn(&SeriesPoint) -> f64,
+) -> Vec<f64> {
+    let mut v = old.unwrap_or_default();
+    let kept = v.len();
+    if kept > points.len() || (kept > 0 && v[kept - 1] != value(&points[kept - 1])) {
+        v.clear();
+    }
+    v.extend(points[v.len()..].iter().map(value));
     v
 }
 

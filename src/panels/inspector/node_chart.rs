@@ -1,6 +1,7 @@
 //! The selected node's figures over time: one plot under its figures, with a menu of what to
 //! show (utilization, backlog, and the series its kind has: hit ratio, queue depth, dead
-//! letters, replication lag, stale reads, instances). Fault times are marked as on the main plots.
+//! letters, replication lag, stale reads, instances; for a client, what its users saw:
+//! throughput, availability, p99). Fault times are marked as on the main plots.
 //!
 //! [`choices`] and [`plotted`] are pure (tested natively); the component only draws what they
 //! return. Only the picked series is read, and only a few points per pixel column are kept
@@ -11,7 +12,8 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use scaleplay_sim::engine::FaultRecord;
-use scaleplay_sim::report::{NodeReport, SeriesPoint};
+use scaleplay_sim::report::{ClientReport, NodeReport, SeriesPoint};
+use scaleplay_sim::Report;
 
 use crate::panels::charts::tick_label;
 use crate::panels::hidpi::Scale;
@@ -65,15 +67,55 @@ impl Values<'_> {
     }
 }
 
-/// Every series `node` may have, in menu order, with its values when the node has it.
-fn table(node: &NodeReport) -> [(Choice, Option<Values<'_>>); 8] {
-    let choice = |key, label, unit, percent| Choice {
+/// Whose figures are plotted: a node's, or a client's (what its users saw).
+#[derive(Clone, Copy)]
+pub enum Source<'a> {
+    Node(&'a NodeReport),
+    Client(&'a ClientReport),
+}
+
+impl<'a> Source<'a> {
+    /// The figures of node `id` in `report`, if it has any.
+    pub fn of(report: &'a Report, id: &str) -> Option<Source<'a>> {
+        report
+            .nodes
+            .get(id)
+            .map(Source::Node)
+            .or_else(|| report.clients.get(id).map(Source::Client))
+    }
+}
+
+fn choice(key: &'static str, label: &'static str, unit: &'static str, percent: bool) -> Choice {
+    Choice {
         key,
         label,
         unit,
         percent,
+    }
+}
+
+/// Every series `source` may have, in menu order, with its values when it has it.
+fn table(source: Source<'_>) -> Vec<(Choice, Option<Values<'_>>)> {
+    let node = match source {
+        Source::Node(node) => node,
+        Source::Client(c) => {
+            return vec![
+                (
+                    choice("throughput", "throughput (req/s)", "req/s", false),
+                    Some(Values::Plain(&c.throughput_series)),
+                ),
+                (
+                    choice("availability", "availability (%)", "%", true),
+                    Some(Values::Share(&c.availability_series)),
+                ),
+                (
+                    choice("p99", "p99 latency (ms)", "ms", false),
+                    Some(Values::Plain(&c.p99_series)),
+                ),
+            ];
+        }
     };
-    [
+    vec![
         (
             choice("utilization", "utilization (%)", "%", true),
             Some(Values::Share(&node.utilization_series)),
@@ -114,10 +156,10 @@ fn table(node: &NodeReport) -> [(Choice, Option<Values<'_>>); 8] {
     ]
 }
 
-/// What `node` can plot, in menu order: utilization and backlog for every node, then its
-/// kind's series.
-pub fn choices(node: &NodeReport) -> Vec<Choice> {
-    table(node)
+/// What `source` can plot, in menu order: utilization and backlog for every node, then its
+/// kind's series; a client's own three.
+pub fn choices(source: Source<'_>) -> Vec<Choice> {
+    table(source)
         .into_iter()
         .filter_map(|(choice, values)| values.map(|_| choice))
         .collect()
@@ -137,15 +179,15 @@ pub struct Plotted {
     pub runs: Vec<Vec<(f64, f64)>>,
 }
 
-/// The series `key` of `node`, for a plot `columns` pixels wide; `None` when the node has no
-/// such series.
+/// The series `key` of `source`, for a plot `columns` pixels wide; `None` when it has no such
+/// series.
 pub fn plotted(
     series: &[SeriesPoint],
-    node: &NodeReport,
+    source: Source<'_>,
     key: &str,
     columns: usize,
 ) -> Option<Plotted> {
-    let values = table(node)
+    let values = table(source)
         .into_iter()
         .find(|(c, _)| c.key == key)
         .and_then(|(_, v)| v)?;
@@ -187,7 +229,7 @@ pub fn NodeChart(node: StoredValue<String>) -> impl IntoView {
     let all = Memo::new(move |_| {
         run.report.with(|r| {
             r.as_ref()
-                .and_then(|r| node.with_value(|id| r.nodes.get(id).map(choices)))
+                .and_then(|r| node.with_value(|id| Source::of(r, id).map(choices)))
         })
     });
     Effect::new(move |_| {
@@ -196,7 +238,7 @@ pub fn NodeChart(node: StoredValue<String>) -> impl IntoView {
         run.report.with(|r| {
             let Some((r, n)) = r
                 .as_ref()
-                .and_then(|r| node.with_value(|id| r.nodes.get(id)).map(|n| (r, n)))
+                .and_then(|r| node.with_value(|id| Source::of(r, id)).map(|n| (r, n)))
             else {
                 return;
             };
@@ -328,17 +370,22 @@ mod tests {
     #[test]
     fn every_node_plots_utilization_and_backlog_and_a_cache_its_hit_ratio() {
         let r = report();
-        let keys =
-            |id: &str| -> Vec<&str> { choices(&r.nodes[id]).iter().map(|c| c.key).collect() };
+        let keys = |id: &str| -> Vec<&str> {
+            choices(Source::Node(&r.nodes[id]))
+                .iter()
+                .map(|c| c.key)
+                .collect()
+        };
         assert_eq!(keys("web"), ["utilization", "backlog"]);
         assert_eq!(keys("cache"), ["utilization", "backlog", "hit_ratio"]);
-        let web = plotted(&r.series, &r.nodes["web"], "utilization", 400).expect("a series");
+        let web = plotted(&r.series, Source::Node(&r.nodes["web"]), "utilization", 400)
+            .expect("a series");
         assert_eq!(web.points, r.series.len(), "one point per window");
         assert_eq!(web.runs.len(), 1);
         assert!(web.runs[0].iter().all(|p| (0.0..=100.0).contains(&p.1)));
         assert_eq!(web.runs[0][0].0, r.series[0].t_s);
         assert_eq!(web.t_max, r.series[r.series.len() - 1].t_s);
-        assert!(plotted(&r.series, &r.nodes["web"], "hit_ratio", 400).is_none());
+        assert!(plotted(&r.series, Source::Node(&r.nodes["web"]), "hit_ratio", 400).is_none());
     }
 
     #[test]
@@ -354,9 +401,13 @@ mod tests {
             "faults": [{"node": "replica", "at_s": 5, "action": "fail"},
                        {"node": "replica", "at_s": 11, "action": "recover"}]}"#;
         let r = Simulation::new(load(text).expect("valid"), 1).run();
-        let keys: Vec<&str> = choices(&r.nodes["replica"]).iter().map(|c| c.key).collect();
+        let keys: Vec<&str> = choices(Source::Node(&r.nodes["replica"]))
+            .iter()
+            .map(|c| c.key)
+            .collect();
         assert_eq!(keys, ["utilization", "backlog", "lag", "stale_reads"]);
-        let lag = plotted(&r.series, &r.nodes["replica"], "lag", 400).expect("a series");
+        let lag =
+            plotted(&r.series, Source::Node(&r.nodes["replica"]), "lag", 400).expect("a series");
         assert_eq!(lag.points, r.series.len());
         // 6 s down: at most 6 s behind beyond its 100 ms, in the window ending at 11 s.
         let (low, high) = lag.range.expect("values");
@@ -367,7 +418,8 @@ mod tests {
     #[test]
     fn windows_without_lookups_break_the_hit_ratio_line() {
         let r = report();
-        let hits = plotted(&r.series, &r.nodes["cache"], "hit_ratio", 400).expect("a series");
+        let hits = plotted(&r.series, Source::Node(&r.nodes["cache"]), "hit_ratio", 400)
+            .expect("a series");
         // Down from 5 s to 8 s: the windows ending at 6, 7 and 8 s have no lookups.
         assert_eq!(hits.points, r.series.len() - 3);
         assert_eq!(
@@ -385,9 +437,35 @@ mod tests {
     }
 
     #[test]
+    fn a_client_plots_what_its_users_saw() {
+        let r = report();
+        let users = Source::of(&r, "users").expect("the client has figures");
+        let keys: Vec<&str> = choices(users).iter().map(|c| c.key).collect();
+        assert_eq!(keys, ["throughput", "availability", "p99"]);
+        let ok = plotted(&r.series, users, "throughput", 400).expect("a series");
+        assert_eq!(ok.points, r.series.len());
+        let top = r
+            .series
+            .iter()
+            .map(|p| p.throughput_rps)
+            .fold(0.0, f64::max);
+        assert_eq!(
+            ok.range.map(|r| r.1),
+            Some(top),
+            "the only client's are the run's"
+        );
+        let availability = plotted(&r.series, users, "availability", 400).expect("a series");
+        assert!(availability.runs[0]
+            .iter()
+            .all(|p| (0.0..=100.0).contains(&p.1)));
+        assert!(plotted(&r.series, users, "utilization", 400).is_none());
+        assert!(Source::of(&r, "nobody").is_none());
+    }
+
+    #[test]
     fn a_narrow_plot_keeps_the_count_and_the_range_of_every_window() {
         let r = report();
-        let node = &r.nodes["web"];
+        let node = Source::Node(&r.nodes["web"]);
         let full = plotted(&r.series, node, "utilization", 400).expect("a series");
         let narrow = plotted(&r.series, node, "utilization", 3).expect("a series");
         assert_eq!(narrow.points, full.points);

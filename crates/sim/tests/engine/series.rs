@@ -133,3 +133,53 @@ fn jobs_dead_lettered_while_their_database_is_down_show_in_those_windows() {
     assert_eq!(outside, 0, "{series:?}");
     assert_eq!(q.depth_series.as_ref().map(Vec::len), Some(r.series.len()));
 }
+
+#[test]
+fn each_clients_series_break_the_runs_down_and_show_its_own_outage() {
+    // Preset 7: the EU data center fails at 60 s and recovers at 120 s. Window k covers
+    // (k−1, k] s.
+    let r = preset("07-multi-dc.json");
+    let (eu, us) = (&r.clients["users-eu"], &r.clients["users-us"]);
+    for c in [eu, us] {
+        assert_eq!(c.throughput_series.len(), r.series.len());
+        assert_eq!(c.availability_series.len(), r.series.len());
+        assert_eq!(c.p99_series.len(), r.series.len());
+        assert!(c
+            .availability_series
+            .iter()
+            .all(|a| (0.0..=1.0).contains(a)));
+    }
+    // Every window's successes are the two clients' together.
+    for (w, p) in r.series.iter().enumerate() {
+        let sum = eu.throughput_series[w] + us.throughput_series[w];
+        assert!(
+            (sum - p.throughput_rps).abs() < 1e-6,
+            "window {w}: {sum} vs {}",
+            p.throughput_rps
+        );
+    }
+    // Right after the outage, the EU users' requests fail (until GeoDNS notices); the US
+    // users, in the other data center, lose only their writes (the primary is in EU) until
+    // their replica is promoted, 15 s later.
+    let window = |s: &[f64], end_s: usize| s[end_s - 1];
+    let (eu_62, us_62) = (
+        window(&eu.availability_series, 62),
+        window(&us.availability_series, 62),
+    );
+    assert!(
+        eu_62 < 0.6 && us_62 > 0.7 && us_62 < 0.99,
+        "EU {eu_62}, US {us_62}"
+    );
+    assert!(window(&us.availability_series, 50) > 0.99);
+    assert!(
+        window(&us.availability_series, 85) > 0.99,
+        "after the promotion"
+    );
+    // A one-client run's client series are the run's own.
+    let r = preset("03-load-balancer.json");
+    let users = &r.clients["users"];
+    let run_ok: Vec<f64> = r.series.iter().map(|p| p.throughput_rps).collect();
+    let run_p99: Vec<f64> = r.series.iter().map(|p| p.p99_ms).collect();
+    assert_eq!(users.throughput_series, run_ok);
+    assert_eq!(users.p99_series, run_p99);
+}
