@@ -172,6 +172,17 @@ fn heat(u: f64) -> String {
     format!("rgb({:.0},{:.0},90)", r.min(255.0), g.max(40.0))
 }
 
+/// Where a client whose users see `availability` sits on the [`heat`] scale: served is cool,
+/// 5 % failing is half-way (orange), 10 % or more is hot.
+fn client_heat(availability: f64) -> f64 {
+    let failing = (1.0 - availability) * 10.0;
+    if failing.is_nan() {
+        0.0
+    } else {
+        failing.clamp(0.0, 1.0)
+    }
+}
+
 /// The canvas.
 #[component]
 pub fn Canvas() -> impl IntoView {
@@ -461,6 +472,18 @@ pub fn Canvas() -> impl IntoView {
                         );
                         (id.clone(), (u, n.instances_now == 0, tip))
                     })
+                    .chain(r.clients.iter().map(|(id, c)| {
+                        // A client is coloured by its users' failures in the latest window:
+                        // green while they are served, red from 10 % failing.
+                        let a = c.availability_series.last().copied().unwrap_or(c.availability);
+                        let tip = format!(
+                            "its users: availability {:.2}%, {:.1} req/s ok, p99 {:.1} ms",
+                            a * 100.0,
+                            c.throughput_rps,
+                            c.latency_ms.p99
+                        );
+                        (id.clone(), (client_heat(a), false, tip))
+                    }))
                     .collect::<BTreeMap<_, _>>()
             })
         })
@@ -885,5 +908,26 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
             <title>{tip}</title>
             {content}
         </g>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{client_heat, heat};
+
+    #[test]
+    fn a_client_turns_from_green_to_red_as_its_users_fail() {
+        assert_eq!(client_heat(1.0), 0.0);
+        assert_eq!(heat(client_heat(1.0)), heat(0.0));
+        assert!(
+            (client_heat(0.95) - 0.5).abs() < 1e-9,
+            "5 % failing: orange"
+        );
+        assert_eq!(client_heat(0.85), 1.0);
+        assert!(client_heat(0.9) > 0.999);
+        assert_eq!(client_heat(0.0), 1.0);
+        // Out of range or not a number never breaks the colour.
+        assert_eq!(client_heat(1.5), 0.0);
+        assert_eq!(client_heat(f64::NAN), 0.0);
     }
 }

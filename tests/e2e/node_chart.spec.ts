@@ -140,6 +140,13 @@ test("a client's inspector shows what its users saw", async ({ page }) => {
   expect(us.p99).toBeGreaterThan(eu.p99);
   expect(eu.failed).toMatch(/^\d+ \/ \d+ \/ \d+$/);
   await expect(app.byTestId('metric-availability')).toHaveText(/%/);
+  // On the canvas a client is coloured by its users' failures (green here: at the end of the
+  // run everyone is served again) and its tooltip names their figures.
+  const eu_node = app.nodeLocator('users-eu');
+  await expect(eu_node.locator('title')).toHaveText(/its users: availability \d+\.\d\d%/);
+  const fill = await eu_node.locator('.node-box').evaluate((e) => getComputedStyle(e).fill);
+  expect(fill).toBe('rgb(80, 190, 90)');
+
   // Its own figures over time: the EU users' availability drops when their data center fails.
   await app.selectNode('users-eu');
   const series = app.byTestId('node-chart-series');
