@@ -90,7 +90,8 @@ pub struct ClientReport {
     pub throughput_rps: f64,
     /// succeeded ÷ (succeeded + failed).
     pub availability: f64,
-    /// Latency of its successful requests.
+    /// Latency of its successful requests (with several clients, from a histogram of 2
+    /// significant figures, as the series' percentiles; with one, the summary's).
     pub latency_ms: Latency,
     /// Retries it made.
     pub retries: u64,

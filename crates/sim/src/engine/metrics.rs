@@ -1,5 +1,6 @@
-//! Whole-run (steady-state) counters and the per-second windows that become the report's
-//! `series`, SLO alerts, and per-node utilization/instances/depth series.
+//! Whole-run (steady-state) counters, the run's and each client's, and the per-second windows
+//! that become the report's `series`, SLO alerts, each client's series and the per-node
+//! utilization/instances/depth series.
 //!
 //! Nothing here keeps per-request records: counters and histograms only, so memory does not
 //! grow with the length of a run (beyond one small point per simulated second).
