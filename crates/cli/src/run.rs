@@ -343,6 +343,27 @@ pub fn render_replications(label: &str, s: &Scenario, r: &Replicated) -> String 
     for (k, v) in lines {
         let _ = writeln!(out, "  {k:<14}{v}");
     }
+    // With several clients, what each one's users saw, in file order.
+    if !f.clients.is_empty() {
+        let _ = writeln!(out, "\nClients");
+        let mut t = Table::new(&[
+            ("id", Align::Left),
+            ("throughput", Align::Right),
+            ("availability", Align::Right),
+            ("p99", Align::Right),
+        ]);
+        for spec in &s.nodes {
+            if let Some(c) = f.clients.get(&spec.id) {
+                t.row(vec![
+                    spec.id.clone(),
+                    ci(&c.throughput_rps, 1.0, 2, " req/s"),
+                    ci(&c.availability, 100.0, 3, "%"),
+                    ci(&c.p99_ms, 1.0, 2, " ms"),
+                ]);
+            }
+        }
+        out.push_str(&t.render(2));
+    }
     let seeds: Vec<String> = f.seeds.iter().map(u64::to_string).collect();
     let _ = writeln!(
         out,

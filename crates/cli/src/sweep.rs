@@ -164,7 +164,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let mut rows = Vec::new();
     let per_value = results.chunks(seeds.len());
     for (((written, _), bottleneck), chunk) in runs.into_iter().zip(bottlenecks).zip(per_value) {
-        let figures: Vec<RunFigures> = chunk.iter().map(|(f, _)| *f).collect();
+        let figures: Vec<RunFigures> = chunk.iter().map(|(f, _)| f.clone()).collect();
         let r = Replications::summarise(seeds.clone(), &figures);
         let utilization = chunk.iter().map(|(_, u)| u).sum::<f64>() / chunk.len() as f64;
         let availability = r.availability.mean;

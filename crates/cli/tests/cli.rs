@@ -345,6 +345,55 @@ mod run {
         );
         let mean = v["throughput_rps"]["mean"].as_f64().expect("a number");
         assert!((mean - 50.0).abs() < 5.0, "{mean}");
+        // One client: its figures are those above, so there are no client ones.
+        assert!(v.get("clients").is_none(), "{v}");
+        assert!(!text.contains("Clients"), "{text}");
+    }
+
+    #[test]
+    fn replications_with_several_clients_estimate_each_one() {
+        let dir = TempDir::new("run-replications-clients");
+        let name = "07-multi-dc.json";
+        let file = dir.write(name, preset_text(name));
+        let args = [
+            "run",
+            file.as_str(),
+            "--duration",
+            "80",
+            "--replications",
+            "3",
+        ];
+        let out = scaleplay(&args);
+        ok(&out);
+        let text = &out.stdout;
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| *l == "Clients")
+            .unwrap_or_else(|| panic!("a client table in:\n{text}"));
+        for (row, id) in [(at + 3, "users-eu "), (at + 4, "users-us ")] {
+            assert!(lines[row].trim_start().starts_with(id), "{text}");
+            assert_eq!(lines[row].matches(" ± ").count(), 3, "{}", lines[row]);
+        }
+
+        let out = scaleplay(&[&args[..], &["--json"]].concat());
+        ok(&out);
+        let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let clients = v["clients"].as_object().expect("client estimates");
+        assert_eq!(clients.len(), 2);
+        // The two regions' throughputs add up to the whole's, replication by replication, so
+        // their means do too.
+        let sum: f64 = clients
+            .values()
+            .map(|c| c["throughput_rps"]["mean"].as_f64().unwrap())
+            .sum();
+        let whole = v["throughput_rps"]["mean"].as_f64().unwrap();
+        assert!((sum - whole).abs() < 1e-6 * whole, "{sum} vs {whole}");
+        for c in clients.values() {
+            for key in ["throughput_rps", "availability", "p99_ms"] {
+                assert!(c[key]["ci95"].as_f64().unwrap() >= 0.0, "{c}");
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Independent replications: the same scenario over several seeds, summarised as mean ± 95%
 //! confidence half-width (Student's t), so a figure comes with its uncertainty.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Simulation;
@@ -75,6 +77,21 @@ pub struct Replications {
     pub p95_ms: Estimate,
     /// 99th percentile (ms).
     pub p99_ms: Estimate,
+    /// With several clients, each one's own figures, by client id (absent with one: they are
+    /// the ones above).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub clients: BTreeMap<String, ClientEstimates>,
+}
+
+/// One client's figures across replications: what its users saw.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientEstimates {
+    /// Its successful requests per second.
+    pub throughput_rps: Estimate,
+    /// Its share of successful requests.
+    pub availability: Estimate,
+    /// Its 99th percentile (ms).
+    pub p99_ms: Estimate,
 }
 
 /// The seed of replication `i` of a run seeded `seed` (replication 0 uses `seed` itself).
@@ -83,7 +100,7 @@ pub fn replication_seed(seed: u64, i: usize) -> u64 {
 }
 
 /// The figures of one run that replications summarise, in the order of [`Replications`].
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RunFigures {
     /// Successful requests per second.
     pub throughput_rps: f64,
@@ -97,6 +114,8 @@ pub struct RunFigures {
     pub p95_ms: f64,
     /// 99th percentile (ms).
     pub p99_ms: f64,
+    /// With several clients, each one's throughput, availability and p99, by client id.
+    pub clients: Vec<(String, [f64; 3])>,
 }
 
 impl RunFigures {
@@ -110,6 +129,18 @@ impl RunFigures {
             p50_ms: r.latency_ms.p50,
             p95_ms: r.latency_ms.p95,
             p99_ms: r.latency_ms.p99,
+            clients: if report.clients.len() > 1 {
+                report
+                    .clients
+                    .iter()
+                    .map(|(id, c)| {
+                        let figures = [c.throughput_rps, c.availability, c.latency_ms.p99];
+                        (id.clone(), figures)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 }
@@ -130,8 +161,37 @@ impl Replications {
             p50_ms: of(|r| r.p50_ms),
             p95_ms: of(|r| r.p95_ms),
             p99_ms: of(|r| r.p99_ms),
+            clients: client_estimates(runs),
         }
     }
+}
+
+/// Each client's estimates over `runs` (every run of one scenario has the same clients).
+fn client_estimates(runs: &[RunFigures]) -> BTreeMap<String, ClientEstimates> {
+    let Some(first) = runs.first() else {
+        return BTreeMap::new();
+    };
+    first
+        .clients
+        .iter()
+        .enumerate()
+        .map(|(k, (id, _))| {
+            let of = |figure: usize| {
+                Estimate::of(
+                    &runs
+                        .iter()
+                        .map(|r| r.clients[k].1[figure])
+                        .collect::<Vec<_>>(),
+                )
+            };
+            let estimates = ClientEstimates {
+                throughput_rps: of(0),
+                availability: of(1),
+                p99_ms: of(2),
+            };
+            (id.clone(), estimates)
+        })
+        .collect()
 }
 
 /// The seeds of `n` (at least 1) replications of a run seeded `seed`.
@@ -177,5 +237,44 @@ mod tests {
         // s = 1.291, t(3) = 3.182 → 3.182 · 1.291 / 2
         assert!((e.ci95 - 2.054).abs() < 1e-3, "{}", e.ci95);
         assert!(e.contains(4.5) && !e.contains(4.6));
+    }
+
+    #[test]
+    fn each_clients_figures_are_summarised_by_client() {
+        let run = |eu: f64, us: f64| RunFigures {
+            throughput_rps: eu + us,
+            availability: 1.0,
+            mean_ms: 1.0,
+            p50_ms: 1.0,
+            p95_ms: 1.0,
+            p99_ms: 1.0,
+            clients: vec![
+                ("eu".to_string(), [eu, 0.9, 100.0]),
+                ("us".to_string(), [us, 1.0, 200.0]),
+            ],
+        };
+        let r = Replications::summarise(
+            vec![1, 2, 3],
+            &[run(1.0, 10.0), run(2.0, 20.0), run(3.0, 30.0)],
+        );
+        assert_eq!(r.clients.len(), 2);
+        assert_eq!(
+            r.clients["eu"].throughput_rps,
+            Estimate::of(&[1.0, 2.0, 3.0])
+        );
+        assert_eq!(
+            r.clients["us"].throughput_rps,
+            Estimate::of(&[10.0, 20.0, 30.0])
+        );
+        assert_eq!(r.clients["us"].p99_ms.mean, 200.0);
+        assert_eq!(r.clients["eu"].availability.ci95, 0.0);
+        // One client: nothing more than the summary's figures, and no `clients` in the JSON.
+        let one = RunFigures {
+            clients: Vec::new(),
+            ..run(1.0, 1.0)
+        };
+        let r = Replications::summarise(vec![1], &[one]);
+        assert!(r.clients.is_empty());
+        assert!(!serde_json::to_string(&r).unwrap().contains("clients"));
     }
 }
