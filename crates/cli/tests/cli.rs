@@ -116,6 +116,15 @@ fn sweep_args<'a>(
     ]
 }
 
+/// The header and the rows of the "Clients" table in `scaleplay run`'s readable output.
+fn client_table(text: &str) -> (&str, Vec<&str>) {
+    let mut lines = text.lines().skip_while(|l| *l != "Clients");
+    assert!(lines.next().is_some(), "a client table in:\n{text}");
+    let header = lines.next().expect("the table's header");
+    lines.next(); // the rule under the header
+    (header, lines.take_while(|l| !l.is_empty()).collect())
+}
+
 fn ok(out: &Out) {
     assert_eq!(
         out.code, 0,
@@ -193,23 +202,14 @@ mod run {
         let out = scaleplay(&["run", &file]);
         ok(&out);
         let text = &out.stdout;
-        let lines: Vec<&str> = text.lines().collect();
-        let at = lines
-            .iter()
-            .position(|l| *l == "Clients")
-            .unwrap_or_else(|| panic!("a client table in:\n{text}"));
+        let (header, rows) = client_table(text);
         for col in ["offered", "req/s", "avail %", "down", "p50 ms", "p99 ms"] {
-            assert!(lines[at + 1].contains(col), "{}", lines[at + 1]);
+            assert!(header.contains(col), "{header}");
         }
-        // Rows in file order, right after the header's rule.
-        assert!(
-            lines[at + 3].trim_start().starts_with("users-eu "),
-            "{text}"
-        );
-        assert!(
-            lines[at + 4].trim_start().starts_with("users-us "),
-            "{text}"
-        );
+        // Rows in file order.
+        assert_eq!(rows.len(), 2, "{text}");
+        assert!(rows[0].trim_start().starts_with("users-eu "), "{text}");
+        assert!(rows[1].trim_start().starts_with("users-us "), "{text}");
 
         let out = scaleplay(&["run", &file, "--json"]);
         ok(&out);
@@ -223,7 +223,7 @@ mod run {
         assert_eq!(offered, r["summary"]["offered"].as_u64().unwrap());
         // The row shows the JSON's figures.
         let eu = &clients["users-eu"];
-        let row = lines[at + 3];
+        let row = rows[0];
         assert!(row.contains(&eu["offered"].to_string()), "{row} / {eu}");
         assert!(
             row.contains(&eu["failed"]["down"].to_string()),
@@ -366,14 +366,11 @@ mod run {
         let out = scaleplay(&args);
         ok(&out);
         let text = &out.stdout;
-        let lines: Vec<&str> = text.lines().collect();
-        let at = lines
-            .iter()
-            .position(|l| *l == "Clients")
-            .unwrap_or_else(|| panic!("a client table in:\n{text}"));
-        for (row, id) in [(at + 3, "users-eu "), (at + 4, "users-us ")] {
-            assert!(lines[row].trim_start().starts_with(id), "{text}");
-            assert_eq!(lines[row].matches(" ± ").count(), 3, "{}", lines[row]);
+        let (_, rows) = client_table(text);
+        assert_eq!(rows.len(), 2, "{text}");
+        for (row, id) in rows.iter().zip(["users-eu ", "users-us "]) {
+            assert!(row.trim_start().starts_with(id), "{text}");
+            assert_eq!(row.matches(" ± ").count(), 3, "{row}");
         }
 
         let out = scaleplay(&[&args[..], &["--json"]].concat());
