@@ -24,3 +24,6 @@ mod topologies;
 
 #[path = "engine/series.rs"]
 mod series;
+
+#[path = "engine/autoscale.rs"]
+mod autoscale;

@@ -43,6 +43,10 @@ impl Simulation {
         let s = &mut self.nodes[n];
         s.serving = s.insts.iter().filter(|i| i.serving()).count() as u32;
         s.capacity.set(self.now, capacity_of(s.workers, s.serving));
+        // The node is up while one of its running instances is: an autoscaler's standby slots
+        // are not running, so they do not keep a tier whose instances all failed "up".
+        let running_up = s.insts.iter().any(|i| i.active && i.up);
+        s.any_up.set(self.now, u64::from(running_up));
     }
 
     pub(crate) fn fail_instance(&mut self, n: usize, i: u32) {
@@ -66,7 +70,6 @@ impl Simulation {
         s.queued
             .set(now, s.queued.get().saturating_sub(backlog.len() as u64));
         s.up_count -= 1;
-        s.any_up.set(now, u64::from(s.up_count > 0));
         if s.up_count == 0 {
             s.node_down_since = now;
             if replica {
@@ -104,7 +107,6 @@ impl Simulation {
         inst.up = true;
         inst.up_since = now;
         s.up_count += 1;
-        s.any_up.set(now, 1);
         if s.up_count == 1 {
             s.node_up_since = now;
             // Fail back: the recovered primary takes writes again.
@@ -141,6 +143,13 @@ impl Simulation {
     }
 
     pub(crate) fn on_random(&mut self, node: u32, inst: u32, fail: bool) {
+        if fail && !self.nodes[node as usize].insts[inst as usize].active {
+            // An autoscaler's standby slot is not running, so it cannot fail: its clock just
+            // starts again (failures are memoryless), and no fault is logged or plotted for an
+            // instance that never ran.
+            self.schedule_random(node, inst, true);
+            return;
+        }
         let action = if fail {
             FaultAction::Fail
         } else {

@@ -1180,10 +1180,14 @@ impl Simulation {
                     *k,
                 )
             }),
-            Algorithm::IpHash => {
-                let start = (mix64(user) % len.max(1) as u64) as usize;
-                (0..len).map(|k| (start + k) % len).find(|k| ok(*k))
-            }
+            // Rendezvous hashing over the targets believed up: each user goes to the healthy
+            // target that scores highest for it. Users spread evenly over the instances that
+            // exist (an autoscaled tier lists its standby slots too, which must not funnel
+            // their users onto one neighbour), and when a target fails or joins only its own
+            // users move: the others keep their server, and so their sessions.
+            Algorithm::IpHash => (0..len)
+                .filter(|k| ok(*k))
+                .max_by_key(|k| mix64(user ^ mix64(*k as u64 + 1))),
             Algorithm::Random => {
                 let healthy = (0..len).filter(|k| ok(*k)).count();
                 if healthy == 0 {

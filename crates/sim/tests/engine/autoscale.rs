@@ -1,0 +1,80 @@
+//! An autoscaled tier is as many instances as are running, not as many as it may grow to:
+//! its standby slots take no users from the balancer, cannot fail, and do not keep the tier
+//! "up" while its running instances are down.
+
+use scaleplay_sim::{load, Report, Simulation};
+
+fn run(text: &str) -> Report {
+    Simulation::new(load(text).unwrap_or_else(|e| panic!("{e:?}")), 7).run()
+}
+
+/// A tier of one running instance that may grow to 20, under a load one instance carries
+/// (so it never scales), behind a balancer using `algorithm`, with `extra` params.
+fn small_tier(algorithm: &str, extra: &str, faults: &str) -> String {
+    format!(
+        r#"{{"version": 1, "duration_s": 600, "warmup_s": 0,
+            "nodes": [
+              {{"id": "users", "kind": "client", "params": {{"rps": 50, "users": 5000}}}},
+              {{"id": "lb", "kind": "load_balancer", "params": {{"algorithm": "{algorithm}"}}}},
+              {{"id": "web", "kind": "server",
+                "params": {{{extra} "workers": 8, "service_ms": {{"dist": "exp", "mean": 10}},
+                           "autoscale": {{"min": 1, "max": 20, "target_utilization": 0.9}}}}}}],
+            "edges": [{{"from": "users", "to": "lb"}}, {{"from": "lb", "to": "web"}}],
+            "faults": [{faults}]}}"#
+    )
+}
+
+#[test]
+fn only_running_instances_fail_at_random() {
+    let r = run(&small_tier(
+        "round_robin",
+        r#""mtbf_s": 60, "mttr_s": 10,"#,
+        "",
+    ));
+    // One instance runs (two while a failed one is being replaced); the other 18 slots never
+    // do, so their failures (about 180 in 600 s at this MTBF) must not happen.
+    assert!(
+        !r.faults.is_empty(),
+        "the running instance fails now and then"
+    );
+    assert!(r.faults.len() < 60, "{} faults", r.faults.len());
+    for f in &r.faults {
+        let i = f.instance.expect("random faults hit one instance");
+        assert!(i < 4, "a fault of a standby slot that never ran: {f:?}");
+    }
+}
+
+#[test]
+fn a_tier_is_down_while_its_running_instances_are() {
+    let r = run(&small_tier(
+        "round_robin",
+        "",
+        r#"{"node": "web", "instance": 0, "at_s": 100, "action": "fail"},
+           {"node": "web", "instance": 0, "at_s": 101, "action": "recover"}"#,
+    ));
+    // Down for the second between the fail and the recover: no standby slot counts as up.
+    let up = r.nodes["web"].availability;
+    assert!(up < 1.0, "the standby slots kept the tier up: {up}");
+    assert!(up > 0.9, "{up}");
+    assert!(r.summary.failed.down > 0);
+}
+
+#[test]
+fn ip_hash_spreads_users_over_the_running_instances_only() {
+    // Two running instances out of 20 slots, by a floor of 2, at 1,000 rps of 10 ms: 62 % busy
+    // if the users are spread over both, overloaded if the slots' users pile onto one.
+    let text = small_tier("ip_hash", "", "")
+        .replace(r#""min": 1"#, r#""min": 2"#)
+        .replace(r#""workers": 8"#, r#""instances": 2, "workers": 8"#)
+        .replace(r#""rps": 50"#, r#""rps": 1000"#);
+    let r = run(&text);
+    let web = &r.nodes["web"];
+    assert_eq!(web.instances.as_ref().unwrap().iter().max(), Some(&2));
+    assert!(
+        (web.utilization - 0.625).abs() < 0.03,
+        "{}",
+        web.utilization
+    );
+    let p99 = r.summary.latency_ms.p99;
+    assert!(p99 < 60.0, "one instance took most users: p99 {p99} ms");
+}
