@@ -86,8 +86,72 @@ pub fn from_value(value: Value) -> Result<Scenario, LoadError> {
     }
     match serde_json::from_value::<Scenario>(value.clone()) {
         Ok(s) => Ok(s),
-        Err(_) => Err(LoadError::Invalid(diagnose_shape(map))),
+        Err(_) => {
+            let mut problems = diagnose_shape(map);
+            problems.extend(problems_beyond_the_shape(map, &problems));
+            Err(LoadError::Invalid(problems))
+        }
     }
+}
+
+/// Top-level keys whose misshapen values can be set aside to check the rest of the file:
+/// nothing else's meaning depends on them. (A bad node or edge changes the graph, and a bad
+/// `duration_s` the fault times, so those stop the checks at the shape.)
+const SEPARABLE_KEYS: [&str; 5] = ["faults", "slo", "name", "notes", "seed"];
+
+/// The problems the rest of the file has when only separable parts are misshapen, so that one
+/// bad fault does not hide every node's problems until it is fixed.
+fn problems_beyond_the_shape(
+    map: &serde_json::Map<String, Value>,
+    shape: &[Problem],
+) -> Vec<Problem> {
+    use crate::scenario::FaultSpec;
+    let separable = |p: &Problem| {
+        p.node.is_none() && SEPARABLE_KEYS.contains(&p.field.as_deref().unwrap_or(""))
+    };
+    if shape.is_empty() || !shape.iter().all(separable) {
+        return Vec::new();
+    }
+    let mut rest = map.clone();
+    // Where each fault that is kept sits in the file, to name it as the file does.
+    let mut kept_faults = Vec::new();
+    for key in SEPARABLE_KEYS {
+        if !shape.iter().any(|p| p.field.as_deref() == Some(key)) {
+            continue;
+        }
+        match rest.get_mut(key) {
+            Some(Value::Array(items)) if key == "faults" => {
+                let all = std::mem::take(items);
+                for (i, f) in all.into_iter().enumerate() {
+                    if serde_json::from_value::<FaultSpec>(f.clone()).is_ok() {
+                        kept_faults.push(i);
+                        items.push(f);
+                    }
+                }
+            }
+            _ => {
+                rest.remove(key);
+            }
+        }
+    }
+    let Ok(s) = serde_json::from_value::<Scenario>(Value::Object(rest)) else {
+        return Vec::new();
+    };
+    let Err(LoadError::Invalid(mut more)) = validate(&s) else {
+        return Vec::new();
+    };
+    for p in &mut more {
+        let Some(tail) = p.message.strip_prefix("faults[") else {
+            continue;
+        };
+        let Some((k, tail)) = tail.split_once(']') else {
+            continue;
+        };
+        if let Some(i) = k.parse::<usize>().ok().and_then(|k| kept_faults.get(k)) {
+            p.message = format!("faults[{i}]{tail}");
+        }
+    }
+    more
 }
 
 /// Finds each part of the file that does not have the expected shape.
@@ -323,13 +387,27 @@ pub fn validate(s: &Scenario) -> Result<Model, LoadError> {
     let duration = SimTime::from_secs(s.duration_s);
     let mut faults = Vec::new();
     for (i, f) in s.faults.iter().enumerate() {
-        let label = format!("faults[{i}]");
-        if !(f.at_s.is_finite() && f.at_s >= 0.0 && f.at_s <= s.duration_s) {
+        // Name what the fault breaks, not only its place in the list: in the app the list is
+        // a table of faults, and "faults[3]" is what the file calls it.
+        let label = match (&f.node, &f.dc) {
+            (Some(n), None) => format!("faults[{i}] (\"{}\")", truncate(n)),
+            (None, Some(dc)) => format!("faults[{i}] (data center \"{}\")", truncate(dc)),
+            _ => format!("faults[{i}]"),
+        };
+        if !(f.at_s.is_finite() && f.at_s >= 0.0) {
+            problems.push(Problem::scenario(
+                "faults",
+                format!("{label}: at_s must be a number >= 0, got {}", f.at_s),
+            ));
+            continue;
+        }
+        if f.at_s > s.duration_s {
             problems.push(Problem::scenario(
                 "faults",
                 format!(
-                    "{label}: at_s must be between 0 and duration_s ({}), got {}",
-                    s.duration_s, f.at_s
+                    "{label}: at {} s is after the end of the run ({} s): move it earlier, \
+                     delete it, or make the run longer",
+                    f.at_s, s.duration_s
                 ),
             ));
             continue;
@@ -518,12 +596,19 @@ pub fn check_params(
         Ok(p) => Some(p),
         Err(_) => {
             // Find each field that fails on its own, to name them all.
+            let mut fine = own.clone();
             for (k, v) in &own {
                 let mut one = serde_json::Map::new();
                 one.insert(k.clone(), v.clone());
                 if let Err(e) = params::parse(kind, &Value::Object(one)) {
                     bad.push((k.clone(), format!("{k}: {}", describe_serde(&e))));
+                    fine.remove(k);
                 }
+            }
+            // The fields that do parse still get their values checked now, with the bad
+            // ones at their defaults, rather than after the bad ones are fixed.
+            if let Ok(p) = params::parse(kind, &Value::Object(fine)) {
+                bad.extend(params::check_values(&p));
             }
             None
         }
@@ -567,14 +652,31 @@ fn describe_serde(e: &serde_json::Error) -> String {
     // serde_json appends " at line 0 column 0" for values; it means nothing to a user here.
     let s = s.split(" at line ").next().unwrap_or(&s);
     // Say in words what serde says in Rust types.
+    let whole = s.ends_with("expected u32") || s.ends_with("expected u64");
+    if let Some(got) = s.strip_prefix("invalid value: integer ") {
+        let got = got
+            .split(", expected")
+            .next()
+            .unwrap_or(got)
+            .trim_matches('`');
+        if whole && got.starts_with('-') {
+            return format!("must be a whole number >= 0, got {got}");
+        }
+        if whole {
+            return format!("is too large, got {got}");
+        }
+    }
     if let Some(got) = s.strip_prefix("invalid type: ") {
         let got = got.split(", expected").next().unwrap_or(got);
-        let want = if s.ends_with("expected u32") || s.ends_with("expected u64") {
-            "a whole number >= 0"
+        let got = got.replace('`', "");
+        let want = if whole {
+            "a whole number"
         } else if s.ends_with("expected f64") {
             "a number"
         } else if s.ends_with("expected a boolean") {
             "true or false"
+        } else if s.ends_with("expected string or map") || s.ends_with("expected a string") {
+            "a name in quotes"
         } else {
             return s.to_string();
         };

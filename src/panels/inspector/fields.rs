@@ -519,10 +519,15 @@ pub fn scenario_messages(problems: &[Problem], field: &str, needle: Option<&str>
 
 /// Messages about the scheduled fault at `index` of `Scenario::faults`.
 pub fn fault_messages(problems: &[Problem], index: usize) -> Vec<String> {
-    let label = format!("faults[{index}]:");
+    // "faults[3]: …", or "faults[3] (\"web\"): …" when the fault names what it breaks.
+    let label = format!("faults[{index}]");
+    let about_it = |m: &str| {
+        m.strip_prefix(&label)
+            .is_some_and(|rest| rest.starts_with(':') || rest.starts_with(" ("))
+    };
     problems
         .iter()
-        .filter(|p| p.field.as_deref() == Some("faults") && p.message.starts_with(&label))
+        .filter(|p| p.field.as_deref() == Some("faults") && about_it(&p.message))
         .map(|p| p.message.clone())
         .collect()
 }
@@ -841,7 +846,8 @@ mod tests {
             Problem::node("web", None, "no path"),
             Problem::scenario("slo", "slo.p99_ms must be > 0, got 0"),
             Problem::scenario("slo", "slo.availability must be in (0, 1]"),
-            Problem::scenario("faults", "faults[1]: at_s must be between 0 and 60"),
+            Problem::scenario("faults", "faults[1] (\"web\"): at 90 s is after the end"),
+            Problem::scenario("faults", "faults[12]: no node \"x\""),
             Problem::node("web", Some("faults"), "fault names instance 3"),
         ];
         assert_eq!(messages_for(&problems, "web", "mix").len(), 2);
@@ -859,6 +865,7 @@ mod tests {
         assert_eq!(scenario_messages(&problems, "slo", None).len(), 2);
         assert_eq!(fault_messages(&problems, 1).len(), 1);
         assert!(fault_messages(&problems, 0).is_empty());
+        assert_eq!(fault_messages(&problems, 12).len(), 1);
         assert_eq!(messages_for(&problems, "web", "faults").len(), 1);
     }
 

@@ -201,7 +201,10 @@ fn faults_and_limits_are_checked() {
                        {{"dc": "mars", "at_s": 1, "action": "fail"}}]}}"#
     ));
     assert!(has(&ps, None, "no node \"nope\""), "{ps:#?}");
-    assert!(has(&ps, None, "at_s must be between"), "{ps:#?}");
+    assert!(
+        has(&ps, None, "at 99 s is after the end of the run"),
+        "{ps:#?}"
+    );
     assert!(has(&ps, None, "data center \"mars\""), "{ps:#?}");
     // A run too large to simulate is refused up front, not left to hang.
     let ps = problems(
@@ -280,4 +283,45 @@ fn too_many_series_points_are_refused_naming_the_window_that_fits() {
             && has(&ps, None, "raise window_s to at least 0.2 s"),
         "{ps:#?}"
     );
+}
+
+/// A file with problems of every stage (a misshapen fault, params that do not parse, values out
+/// of range) lists them all in one pass: fixing one must not uncover the next.
+#[test]
+fn a_bad_fault_and_bad_params_and_bad_values_show_at_once() {
+    let ps = problems(
+        r#"{"version": 1, "duration_s": 60,
+            "nodes": [
+              {"id": "u", "kind": "client", "params": {"rps": 10, "profile": "sine",
+                "mix": {"read": 0.5, "writes": 0.5}, "timeout_ms": -1}},
+              {"id": "s", "kind": "server", "params": {"service_ms": {"dist": "normal", "mean": 5},
+                "workers": 2.5, "queue": -1, "autoscale": {"min": 2, "max": 1}}},
+              {"id": "c", "kind": "cache", "params": {"eviction": "arc", "ttl_s": 0}}],
+            "edges": [{"from": "u", "to": "s"}, {"from": "s", "to": "c"}],
+            "faults": [{"node": "s", "at_s": 5, "action": "explode"},
+                       {"node": "s", "at_s": 90, "action": "fail"},
+                       {"node": "c", "at_s": 95, "action": "fail"}]}"#,
+    );
+    let expected = [
+        (None, "unknown variant `explode`"),
+        (None, "at 90 s is after the end of the run (60 s)"),
+        (Some("u"), "unknown variant `sine`"),
+        (Some("u"), "unknown field `writes`"),
+        (Some("u"), "timeout_ms must be a number > 0"),
+        (
+            Some("s"),
+            "workers: must be a whole number, got floating point 2.5",
+        ),
+        (Some("s"), "queue: must be a whole number >= 0, got -1"),
+        (Some("s"), "unknown dist \"normal\""),
+        (Some("s"), "autoscale.min (2) must be <= autoscale.max (1)"),
+        (Some("c"), "unknown variant `arc`"),
+        (Some("c"), "ttl_s must be a number > 0"),
+    ];
+    for (node, needle) in expected {
+        assert!(has(&ps, node, needle), "no {node:?} {needle:?} in {ps:#?}");
+    }
+    // The faults after the end name their node, and their place in the file.
+    assert!(has(&ps, None, "faults[1] (\"s\")"), "{ps:#?}");
+    assert!(has(&ps, None, "faults[2] (\"c\")"), "{ps:#?}");
 }
