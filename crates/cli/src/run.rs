@@ -136,6 +136,9 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
     for (k, v) in lines {
         let _ = writeln!(out, "  {k:<14}{v}");
     }
+    for note in summary_notes(r) {
+        let _ = writeln!(out, "  note: {note}");
+    }
 
     // What each user population saw; with one client that is the summary above.
     if r.clients.len() > 1 {
@@ -258,6 +261,32 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
         out.push_str(&t.render(2));
     }
     out
+}
+
+/// What the summary's figures leave unsaid: requests refused at the memory limit, and a large
+/// share still unanswered, which availability (succeeded ÷ answered) does not count.
+fn summary_notes(r: &Report) -> Vec<String> {
+    let m = &r.summary;
+    let mut notes = Vec::new();
+    if r.run.refused_at_limit > 0 {
+        notes.push(format!(
+            "{} requests were refused (counted as rejected) because {} were already in the \
+             system, the most a run holds in memory: give the overloaded tier a queue limit or \
+             the clients a timeout_ms",
+            r.run.refused_at_limit,
+            scaleplay_sim::engine::MAX_LIVE_REQUESTS
+        ));
+    }
+    if m.offered > 0 && m.in_flight as f64 > 0.05 * m.offered as f64 {
+        notes.push(format!(
+            "{} requests ({}% of offered) were still unanswered at the end; availability counts \
+             answered requests only: a client timeout_ms turns the ones that wait too long into \
+             failures",
+            m.in_flight,
+            pct(m.in_flight as f64 / m.offered as f64, 1)
+        ));
+    }
+    notes
 }
 
 /// `bottleneck: box saturates at 666.7 req/s (offered 50.0 req/s)`.

@@ -852,3 +852,53 @@ mod errors {
         );
     }
 }
+
+/// An overload with nothing to stop requests piling up (an unbounded backlog, no client
+/// timeout) says so under the summary: the memory limit that refused arrivals, and the
+/// unanswered requests that availability does not count.
+#[test]
+fn run_explains_an_unbounded_pile_up_under_the_summary() {
+    let dir = TempDir::new("pile-up");
+    let file = dir.write(
+        "pile-up.json",
+        r#"{"version": 1, "duration_s": 12, "warmup_s": 0,
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 100000, "users": 1000}},
+                      {"id": "web", "kind": "server"}],
+            "edges": [{"from": "users", "to": "web"}]}"#,
+    );
+    let out = scaleplay(&["run", &file]);
+    ok(&out);
+    assert!(
+        out.stdout
+            .contains("requests were refused (counted as rejected) because 1000000"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("of offered) were still unanswered at the end"),
+        "{}",
+        out.stdout
+    );
+    let json = scaleplay(&["run", &file, "--json"]);
+    ok(&json);
+    let r: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let refused = r["run"]["refused_at_limit"].as_u64().expect("a count");
+    assert!(refused > 100_000, "{refused}");
+    assert!(r["summary"]["failed"]["rejected"].as_u64().unwrap() >= refused);
+
+    // A run that stays within its means says nothing of the sort.
+    let out = scaleplay(&["run", &dir.write("calm.json", single_server_at(50))]);
+    ok(&out);
+    assert!(!out.stdout.contains("note:"), "{}", out.stdout);
+    let json = scaleplay(&[
+        "run",
+        &dir.write("calm2.json", single_server_at(50)),
+        "--json",
+    ]);
+    let r: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert!(
+        r["run"].get("refused_at_limit").is_none(),
+        "left out when none"
+    );
+}

@@ -30,6 +30,12 @@ use events::{Event, EventQueue, ReqId};
 use histogram::Histogram;
 use state::{Ext, Inst, Level, NodeSeries, NodeState, NodeStats, QueueState, WindowMark};
 
+/// The most requests the simulation holds at once (in flight, waiting or being served), about
+/// 450 MB of them. Arrivals beyond it are refused as rejected and counted in
+/// `run.refused_at_limit`, so a run that overloads a tier with an unbounded backlog, for
+/// clients without a timeout, stays within memory natively and in a browser tab.
+pub const MAX_LIVE_REQUESTS: usize = 1_000_000;
+
 pub(crate) use metrics::{Global, Totals, Window};
 
 /// Why a request failed.
@@ -183,6 +189,8 @@ pub struct Simulation {
     pub(crate) warmed: bool,
     pub(crate) fault_log: Vec<FaultRecord>,
     pub(crate) events_processed: u64,
+    /// Arrivals refused at [`MAX_LIVE_REQUESTS`].
+    pub(crate) refused_at_limit: u64,
     pub(crate) max_users: u64,
     pub(crate) capacity: Capacity,
     /// Nesting of zero-latency hops handled inline (see `flow.rs`).
@@ -363,6 +371,7 @@ impl Simulation {
             warmed: model.warmup == SimTime::ZERO,
             fault_log: Vec::new(),
             events_processed: 0,
+            refused_at_limit: 0,
             max_users,
             capacity,
             inline_depth: 0,

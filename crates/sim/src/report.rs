@@ -49,6 +49,14 @@ pub struct RunInfo {
     pub warmup_s: f64,
     /// Events handled.
     pub events: u64,
+    /// Arrivals refused because [`MAX_LIVE_REQUESTS`](crate::engine::MAX_LIVE_REQUESTS) requests
+    /// were already in the system (counted as rejected); left out when none were.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub refused_at_limit: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Steady-state summary.
@@ -372,6 +380,7 @@ impl Simulation {
                 duration_s: self.model.scenario.duration_s,
                 warmup_s: self.model.scenario.warmup_s,
                 events: self.events_processed,
+                refused_at_limit: self.refused_at_limit,
             },
         }
     }

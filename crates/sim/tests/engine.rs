@@ -27,3 +27,6 @@ mod series;
 
 #[path = "engine/autoscale.rs"]
 mod autoscale;
+
+#[path = "engine/limits.rs"]
+mod limits;

@@ -12,7 +12,9 @@
 use crate::engine::events::{Event, ReqId, NO_INST};
 use crate::engine::hash::mix64;
 use crate::engine::state::Msg;
-use crate::engine::{Cause, Frame, Logical, Outcome, Req, Simulation, DIRECT, UNLIMITED};
+use crate::engine::{
+    Cause, Frame, Logical, Outcome, Req, Simulation, DIRECT, MAX_LIVE_REQUESTS, UNLIMITED,
+};
 use crate::model::{NodeId, Op, Routes};
 use crate::params::{Algorithm, Params, ShardStrategy};
 use crate::scenario::Kind;
@@ -71,6 +73,15 @@ impl Simulation {
         self.global.offer(|| k as usize, counted);
         self.window.offered += 1;
         let client = c.node;
+        if self.free_reqs.is_empty() && self.reqs.len() >= MAX_LIVE_REQUESTS {
+            // Memory is the one limit the model has no knob for: an overloaded tier with an
+            // unbounded backlog and clients without a timeout holds every request forever
+            // (about 450 bytes each), so the run would grow until the machine or the browser
+            // tab runs out. Past the limit new requests are refused like a full backlog's.
+            self.refused_at_limit += 1;
+            self.request_done(client, self.now, counted, Some(Cause::Rejected));
+            return;
+        }
         if c.direct {
             // Without retries or a timeout the first attempt is the whole request: it carries
             // its start and counting itself, and no `Logical` is kept (a slot to fill, check
