@@ -140,11 +140,39 @@ pub(crate) struct ClientState {
     /// `1 / peak_rps`: the mean gap of the Poisson process that is thinned (kept to save a
     /// division per arrival).
     pub mean_gap_s: f64,
-    /// The rate varies over time, so arrivals are thinned; a constant rate needs no thinning.
+    /// The rate varies smoothly (ramp, diurnal), so arrivals are thinned; a constant rate
+    /// needs no thinning, and a spike's two rates are drawn from directly (see `spike`).
     pub thinned: bool,
+    /// A spike profile's base rate, spike rate and the spike's start and end, in seconds.
+    pub spike: Option<Spike>,
+    /// The exact time of the latest arrival drawn, in seconds. Gaps are added here and only the
+    /// sum is rounded to microseconds, so rounding does not bias the rate, however high.
+    pub last_arrival_s: f64,
     /// No retries and no timeout: a request is exactly one attempt, so it needs no
     /// [`Logical`] (see `flow.rs`).
     pub direct: bool,
+}
+
+/// A spike profile as two piecewise-constant rates.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Spike {
+    pub base_rps: f64,
+    pub spike_rps: f64,
+    pub from_s: f64,
+    pub until_s: f64,
+}
+
+impl Spike {
+    /// The rate at `t_s` and when it next changes (infinity when it never does).
+    fn segment(&self, t_s: f64) -> (f64, f64) {
+        if t_s < self.from_s {
+            (self.base_rps, self.from_s)
+        } else if t_s < self.until_s {
+            (self.spike_rps, self.until_s)
+        } else {
+            (self.base_rps, f64::INFINITY)
+        }
+    }
 }
 
 /// `Req::logical` of an attempt that is its client's whole request (no [`Logical`]).
@@ -344,7 +372,17 @@ impl Simulation {
                 only_op: only_request_type([m.read, m.write, m.static_, m.async_]),
                 peak_rps: peak,
                 mean_gap_s: 1.0 / peak,
-                thinned: p.profile != Profile::Constant,
+                thinned: matches!(p.profile, Profile::Ramp | Profile::Diurnal),
+                spike: (p.profile == Profile::Spike).then(|| {
+                    let from_s = p.spike_at_s.unwrap_or(model.scenario.duration_s / 2.0);
+                    Spike {
+                        base_rps: p.rps,
+                        spike_rps: p.rps * p.spike_x,
+                        from_s,
+                        until_s: from_s + p.spike_s,
+                    }
+                }),
+                last_arrival_s: 0.0,
                 direct: p.retries == 0 && p.timeout_ms.is_none(),
             });
         }
@@ -550,29 +588,54 @@ impl Simulation {
         }
     }
 
-    /// Schedules the next arrival of client `k` by thinning a Poisson process at its peak rate.
+    /// Schedules the next arrival of client `k`: a Poisson process at its rate, thinned from
+    /// the peak rate when the rate varies smoothly, drawn a segment at a time for a spike.
     // Forced inline: one per request, from `on_arrival` (LLVM ignored a plain hint).
     #[inline(always)]
     fn schedule_arrival(&mut self, k: u32) {
         let c = &self.clients[k as usize];
-        let (peak, mean_gap, thinned) = (c.peak_rps, c.mean_gap_s, c.thinned);
+        let (peak, mean_gap, thinned, spike) = (c.peak_rps, c.mean_gap_s, c.thinned, c.spike);
         if peak <= 0.0 {
             return;
         }
-        let mut t = self.now;
-        loop {
-            t = t + Duration::from_secs(self.rng.exp(mean_gap)).max(Duration(1));
-            if t > self.model.duration {
-                return;
+        let end = self.model.duration;
+        let mut at = c.last_arrival_s;
+        if let Some(spike) = spike {
+            // Exact for a piecewise-constant rate, with no draw wasted: a gap that crosses a
+            // change of rate starts again from the change (the process has no memory).
+            loop {
+                let (rate, change) = spike.segment(at);
+                let next = if rate > 0.0 {
+                    at + self.rng.exp(1.0 / rate)
+                } else {
+                    f64::INFINITY
+                };
+                if next < change {
+                    at = next;
+                    break;
+                }
+                if change.is_infinite() || SimTime::from_secs(change) > end {
+                    return;
+                }
+                at = change;
             }
-            if !thinned {
-                break; // the rate is always the peak: every candidate is accepted
-            }
-            let accept = self.rate(k as usize, t) / peak;
-            if accept >= 1.0 || self.rng.uniform() < accept {
-                break;
+        } else {
+            loop {
+                at += self.rng.exp(mean_gap);
+                if !thinned {
+                    break; // the rate is always the peak: every candidate is accepted
+                }
+                let accept = self.rate(k as usize, SimTime::from_secs(at)) / peak;
+                if accept >= 1.0 || self.rng.uniform() < accept || SimTime::from_secs(at) > end {
+                    break;
+                }
             }
         }
+        let t = SimTime::from_secs(at);
+        if t > end {
+            return;
+        }
+        self.clients[k as usize].last_arrival_s = at;
         self.events.push_inline(t, Event::Arrival { client: k });
     }
 

@@ -30,3 +30,6 @@ mod autoscale;
 
 #[path = "engine/limits.rs"]
 mod limits;
+
+#[path = "engine/arrivals.rs"]
+mod arrivals;
