@@ -4,7 +4,8 @@
 //! load is Σ rate × visits × mean hold time (Erlangs), and its utilization that load over its
 //! workers. The node with the highest utilization saturates first, at the total client rate
 //! divided by that utilization. Blocking servers hold a worker while their downstream calls
-//! run, so their hold time includes those calls (queueing ignored: a lower bound).
+//! run, so their hold time includes those calls (queueing ignored: a lower bound). A tier that
+//! autoscales counts at its maximum instances, the most it can grow to.
 
 use std::collections::BTreeMap;
 
@@ -24,7 +25,8 @@ pub struct Capacity {
     pub max_rps: Option<f64>,
     /// Total client rate as configured.
     pub offered_rps: f64,
-    /// Predicted utilization of each node with workers at the configured rate.
+    /// Predicted utilization of each node with workers at the configured rate (an autoscaled
+    /// tier at its maximum instances).
     pub utilization: BTreeMap<String, f64>,
 }
 
@@ -55,7 +57,8 @@ pub fn analyze(model: &Model) -> Capacity {
         let Some(workers) = model.workers(id) else {
             continue;
         };
-        let servers = workers as f64 * model.instances(id) as f64;
+        // An autoscaled tier grows to meet its load: what it can carry is its maximum.
+        let servers = workers as f64 * model.max_instances(id) as f64;
         let u = erlangs / servers;
         utilization.insert(model.nodes[i].id.clone(), u);
         if u > 0.0 && worst.is_none_or(|(_, w)| u > w) {

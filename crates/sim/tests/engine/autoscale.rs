@@ -78,3 +78,13 @@ fn ip_hash_spreads_users_over_the_running_instances_only() {
     let p99 = r.summary.latency_ms.p99;
     assert!(p99 < 60.0, "one instance took most users: p99 {p99} ms");
 }
+
+#[test]
+fn the_capacity_analysis_counts_an_autoscaled_tier_at_its_maximum() {
+    let model = load(&small_tier("round_robin", "", "")).unwrap();
+    let cap = scaleplay_sim::capacity::analyze(&model);
+    assert_eq!(cap.bottleneck.as_deref(), Some("web"));
+    // 20 instances × 8 workers ÷ 10 ms.
+    let max = cap.max_rps.unwrap();
+    assert!((max - 16_000.0).abs() < 1.0, "{max}");
+}
