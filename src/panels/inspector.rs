@@ -27,8 +27,18 @@ use crate::state::{Analysis, Banner, Doc, EdgeSelection, Selection};
 pub fn Inspector() -> impl IntoView {
     let selection = expect_context::<Selection>().0;
     let edge = expect_context::<EdgeSelection>().0;
+    // A new selection starts at the top of the panel, where its kind, id and name are: kept
+    // scrolled down from the last one, it showed some other node's lower fields unlabelled.
+    let panel = NodeRef::<leptos::html::Aside>::new();
+    Effect::new(move |_| {
+        selection.track();
+        edge.track();
+        if let Some(el) = panel.get_untracked() {
+            el.set_scroll_top(0);
+        }
+    });
     view! {
-        <aside class="inspector" data-testid="inspector">
+        <aside class="inspector" data-testid="inspector" node_ref=panel>
             {move || match (selection.get().as_slice(), edge.get()) {
                 ([one], _) => view! { <node::NodeInspector id=one.clone()/> }.into_any(),
                 ([], Some((from, to))) => view! { <edge::EdgeInspector from=from to=to/> }.into_any(),
@@ -38,6 +48,12 @@ pub fn Inspector() -> impl IntoView {
             <Problems/>
         </aside>
     }
+}
+
+/// "1 problem to fix before running", "3 problems …".
+fn problems_heading(count: usize) -> String {
+    let noun = if count == 1 { "problem" } else { "problems" };
+    format!("{count} {noun} to fix before running")
 }
 
 /// A labelled row: name, control, unit, then its messages on a line of their own.
@@ -216,7 +232,7 @@ fn Problems() -> impl IntoView {
                     .collect_view();
                 view! {
                     <div class="problems" data-testid="validation">
-                        <h3>{format!("{} problem(s) to fix before running", a.problems.len())}</h3>
+                        <h3>{problems_heading(a.problems.len())}</h3>
                         <ul>{items}</ul>
                     </div>
                 }

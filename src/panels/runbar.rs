@@ -78,7 +78,7 @@ pub fn RunBar() -> impl IntoView {
             <crate::panels::files::FileMenu/>
             <button data-testid="run" class="primary"
                 disabled=move || invalid() || status.get() == Status::Running
-                title=move || if invalid() { "Fix the problems listed under the canvas first" } else { "Run the simulation" }
+                title=move || if invalid() { "Fix the problems listed in the inspector first" } else { "Run the simulation" }
                 on:click=move |_| if status.get_untracked() == Status::Paused { run.resume() } else { run.start() }>
                 {move || if status.get() == Status::Paused { "Resume" } else { "Run" }}
             </button>

@@ -82,7 +82,7 @@ test("preset 07's data-center outage is listed with the scenario, can be removed
   await app.byTestId('scenario-duration').press('Enter');
   await expect(app.runButton).toBeDisabled();
   const late = items.filter({ hasText: '120 s' });
-  await expect(late.getByTestId('fault-error')).toContainText('at_s');
+  await expect(late.getByTestId('fault-error')).toContainText('after the end of the run (100 s)');
   // Removing it (rather than undoing) makes the scenario runnable again.
   await late.getByTestId('fault-remove').click();
   await expect(items).toHaveCount(count - 1);

@@ -22,7 +22,9 @@ test('an invalid topology names its problem and disables Run until it is fixed',
   await expect(app.validation).not.toContainText('no client');
   await expect(app.validation.getByTestId('problem')).toHaveCount(1);
   await expect(app.validation.getByTestId('problem')).toContainText('no path to a server');
+  await expect(app.validation).toContainText('1 problem to fix before running');
   await expect(app.runButton).toBeDisabled();
+  await expect(app.runButton).toHaveAttribute('title', /listed in the inspector/);
 
   await app.connect('client', 'server');
   await expect(app.validation).toBeHidden();
@@ -66,5 +68,19 @@ test("the run bar's seed takes every 64-bit seed exactly and refuses what is not
   await page.goto('about:blank');
   await page.goto(link);
   await expect(app.byTestId('setting-seed')).toHaveValue('18446744073709551615');
+  app.expectNoErrors();
+});
+
+test('selecting another node shows the inspector from its top', async ({ page }) => {
+  const app = new App(page);
+  await page.setViewportSize({ width: 1280, height: 700 });
+  await app.goto();
+  await app.loadPreset('04');
+  const inspector = page.getByTestId('inspector');
+  await app.selectNode('web');
+  await inspector.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  expect(await inspector.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+  await app.selectNode('users');
+  await expect.poll(() => inspector.evaluate((el) => el.scrollTop)).toBe(0);
   app.expectNoErrors();
 });
