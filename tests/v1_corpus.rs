@@ -51,7 +51,7 @@ const WIP_PROBLEMS: [(&str, &[&str]); 2] = [
             "unknown kind \"mainframe\"",
             "\"ghost\", which is not a node",
             "warmup_s must be",
-            "at_s must be between",
+            "is after the end of the run",
         ],
     ),
 ];
