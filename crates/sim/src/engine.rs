@@ -573,14 +573,8 @@ impl Simulation {
         match p.profile {
             Profile::Constant => p.rps,
             Profile::Ramp => p.ramp_from_rps + (p.rps - p.ramp_from_rps) * (ts / dur).min(1.0),
-            Profile::Spike => {
-                let at = p.spike_at_s.unwrap_or(dur / 2.0);
-                if ts >= at && ts < at + p.spike_s {
-                    p.rps * p.spike_x
-                } else {
-                    p.rps
-                }
-            }
+            // A spike is drawn a segment at a time, not thinned; its rate is the segment's.
+            Profile::Spike => c.spike.map_or(p.rps, |s| s.segment(ts).0),
             Profile::Diurnal => {
                 let period = p.period_s.unwrap_or(dur);
                 p.rps * (1.0 + p.amplitude * libm::sin(std::f64::consts::TAU * ts / period))
@@ -625,8 +619,9 @@ impl Simulation {
                 if !thinned {
                     break; // the rate is always the peak: every candidate is accepted
                 }
-                let accept = self.rate(k as usize, SimTime::from_secs(at)) / peak;
-                if accept >= 1.0 || self.rng.uniform() < accept || SimTime::from_secs(at) > end {
+                let t = SimTime::from_secs(at);
+                let accept = self.rate(k as usize, t) / peak;
+                if accept >= 1.0 || self.rng.uniform() < accept || t > end {
                     break;
                 }
             }

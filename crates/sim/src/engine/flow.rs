@@ -74,10 +74,7 @@ impl Simulation {
         self.window.offered += 1;
         let client = c.node;
         if self.free_reqs.is_empty() && self.reqs.len() >= MAX_LIVE_REQUESTS {
-            // Memory is the one limit the model has no knob for: an overloaded tier with an
-            // unbounded backlog and clients without a timeout holds every request forever
-            // (about 450 bytes each), so the run would grow until the machine or the browser
-            // tab runs out. Past the limit new requests are refused like a full backlog's.
+            // Every request slot is live: refused like a full backlog's (see the constant).
             self.refused_at_limit += 1;
             self.request_done(client, self.now, counted, Some(Cause::Rejected));
             return;
