@@ -16,7 +16,8 @@ use crate::scenario::Kind;
 /// A whole report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
-    /// Steady-state figures (requests that started after the warm-up).
+    /// Steady-state figures: the fate of requests that started after the warm-up, and the
+    /// throughput after it.
     pub summary: Summary,
     /// Per-node steady-state figures, by node id (clients are in `clients`).
     pub nodes: BTreeMap<String, NodeReport>,
@@ -70,7 +71,9 @@ pub struct Summary {
     pub failed: Failed,
     /// Requests still in flight when the report was taken.
     pub in_flight: u64,
-    /// Successful requests per second.
+    /// Successful requests per second, counted when they succeed (after the warm-up, whenever
+    /// they started), so an overloaded system shows what it does serve; `succeeded` counts
+    /// those that started after the warm-up, so it can differ from `throughput_rps` × time.
     pub throughput_rps: f64,
     /// succeeded ÷ (succeeded + failed).
     pub availability: f64,
@@ -94,7 +97,7 @@ pub struct ClientReport {
     pub failed: Failed,
     /// Still in flight when the report was taken.
     pub in_flight: u64,
-    /// Successful requests per second.
+    /// Successful requests per second, counted when they succeed (as the summary's).
     pub throughput_rps: f64,
     /// succeeded ÷ (succeeded + failed).
     pub availability: f64,
@@ -147,9 +150,11 @@ pub struct NodeReport {
     pub kind: Kind,
     /// Busy workers ÷ available workers (0 for nodes without a worker limit).
     pub utilization: f64,
-    /// Successful answers per second.
+    /// Successful answers per second, counted when given (after the warm-up, whenever the
+    /// request arrived): a saturated node shows its capacity here.
     pub throughput_rps: f64,
-    /// Answers of any outcome per second (Little's law uses this).
+    /// Answers of any outcome per second to requests that arrived after the warm-up (Little's
+    /// law uses this with `latency_ms`, which covers the same requests).
     pub responses_rps: f64,
     /// Mean requests waiting for a worker.
     pub mean_backlog: f64,
@@ -295,7 +300,7 @@ impl Simulation {
             succeeded: g.all.succeeded,
             failed: failed(&g.all),
             in_flight: in_flight(&g.all),
-            throughput_rps: g.all.succeeded as f64 / measured,
+            throughput_rps: g.all.served as f64 / measured,
             availability: availability(&g.all),
             latency_ms: latency(&g.all, &g.latency),
             retries: g.all.retries,
@@ -306,7 +311,7 @@ impl Simulation {
             succeeded: t.succeeded,
             failed: failed(t),
             in_flight: in_flight(t),
-            throughput_rps: t.succeeded as f64 / measured,
+            throughput_rps: t.served as f64 / measured,
             availability: availability(t),
             latency_ms,
             retries: t.retries,
@@ -424,7 +429,7 @@ impl Simulation {
             } else {
                 busy as f64 / cap as f64
             },
-            throughput_rps: st.ok as f64 / secs,
+            throughput_rps: st.served as f64 / secs,
             responses_rps: responses as f64 / secs,
             mean_backlog: backlog as f64 / span,
             mean_in_node: inside as f64 / span,

@@ -11,6 +11,7 @@
 
 use crate::engine::events::{Event, ReqId, NO_INST};
 use crate::engine::hash::mix64;
+use crate::engine::metrics::Ended;
 use crate::engine::state::Msg;
 use crate::engine::{
     Cause, Frame, Logical, Outcome, Req, Simulation, DIRECT, MAX_LIVE_REQUESTS, UNLIMITED,
@@ -287,7 +288,8 @@ impl Simulation {
         let latency = self.now.since(start).0;
         let index = &self.client_index;
         let k = || index[client as usize] as usize;
-        self.global.complete(k, counted, failure, latency);
+        let ended = Ended::at(counted, self.now, self.model.warmup);
+        self.global.complete(k, ended, failure, latency);
         self.window.complete(failure, latency);
     }
 
@@ -349,6 +351,7 @@ impl Simulation {
         let s = &mut self.nodes[n];
         s.inside.down(self.now);
         let st = &mut s.stats;
+        st.served += u64::from(matches!(outcome, Outcome::Ok | Outcome::Miss));
         if f.arrived >= st.since {
             match outcome {
                 Outcome::Ok | Outcome::Miss => st.ok += 1,

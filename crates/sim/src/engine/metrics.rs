@@ -16,9 +16,14 @@ use crate::scenario::Kind;
 use crate::time::{Duration, SimTime};
 
 /// Steady-state totals of requests that started after the warm-up: of the whole run, or of
-/// one client's.
+/// one client's; and `served`, the throughput's count.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Totals {
+    /// Successes that ended after the warm-up, whenever they started. Counted apart from
+    /// `succeeded` because an overloaded system's answers after the warm-up are mostly to
+    /// requests from before it: by start, a saturated server would seem to serve less than it
+    /// does (nothing at all when every request still waiting arrived in the warm-up).
+    pub served: u64,
     pub offered: u64,
     pub succeeded: u64,
     pub timeout: u64,
@@ -36,6 +41,7 @@ impl Totals {
     fn complete(&mut self, failure: Option<Cause>, latency_us: u64) {
         match failure {
             None => {
+                self.served += 1;
                 self.succeeded += 1;
                 self.latency_sum_us += latency_us as u128;
             }
@@ -81,7 +87,7 @@ impl ClientTotals {
     // Out of line: only runs with several clients come here, and inlined it made every
     // request's path longer (counted with cachegrind).
     #[inline(never)]
-    fn complete(&mut self, counted: bool, failure: Option<Cause>, latency_us: u64) {
+    fn complete(&mut self, ended: Ended, failure: Option<Cause>, latency_us: u64) {
         let w = &mut self.window;
         match failure {
             None => {
@@ -90,11 +96,15 @@ impl ClientTotals {
             }
             Some(_) => w.1 += 1,
         }
-        if counted {
-            self.totals.complete(failure, latency_us);
-            if failure.is_none() {
-                self.latency.record(latency_us);
+        match ended {
+            Ended::Counted => {
+                self.totals.complete(failure, latency_us);
+                if failure.is_none() {
+                    self.latency.record(latency_us);
+                }
             }
+            Ended::AfterWarmup => self.totals.served += u64::from(failure.is_none()),
+            Ended::InWarmup => {}
         }
     }
 
@@ -163,26 +173,30 @@ impl Global {
     pub fn complete(
         &mut self,
         client: impl FnOnce() -> usize,
-        counted: bool,
+        ended: Ended,
         failure: Option<Cause>,
         latency_us: u64,
     ) {
-        // Two tests of `counted` on purpose: a single one before the client's update cost
+        // Two tests of `ended` on purpose: a single one before the client's update cost
         // every request of a one-client run 3 more instructions (cachegrind).
-        if !counted {
+        if ended != Ended::Counted {
             if !self.by_client.is_empty() {
-                self.by_client[client()].complete(false, failure, latency_us);
+                self.by_client[client()].complete(ended, failure, latency_us);
+            }
+            if ended == Ended::AfterWarmup {
+                self.all.served += u64::from(failure.is_none());
             }
             return;
         }
         if !self.by_client.is_empty() {
-            self.by_client[client()].complete(true, failure, latency_us);
+            self.by_client[client()].complete(ended, failure, latency_us);
         }
         // `Totals::complete` spelled out with the histogram record in its success arm: calling
         // it and then testing `failure` again for the record cost every request more
         // (cachegrind).
         match failure {
             None => {
+                self.all.served += 1;
                 self.all.succeeded += 1;
                 self.latency.record(latency_us);
                 self.all.latency_sum_us += latency_us as u128;
@@ -198,6 +212,31 @@ impl Global {
         self.all.retries += 1;
         if !self.by_client.is_empty() {
             self.by_client[client()].totals.retries += 1;
+        }
+    }
+}
+
+/// How a request that ended counts in the steady-state totals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ended {
+    /// It started after the warm-up: it counts in every total.
+    Counted,
+    /// It started in the warm-up and ended after it: a success counts in the throughput only.
+    AfterWarmup,
+    /// It ended in the warm-up: it counts in no total.
+    InWarmup,
+}
+
+impl Ended {
+    /// How a request that started counted (`counted`) or not counts, ending `now`.
+    #[inline(always)]
+    pub fn at(counted: bool, now: SimTime, warmup: SimTime) -> Ended {
+        if counted {
+            Ended::Counted
+        } else if now >= warmup {
+            Ended::AfterWarmup
+        } else {
+            Ended::InWarmup
         }
     }
 }

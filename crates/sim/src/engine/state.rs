@@ -133,6 +133,10 @@ impl Level {
 #[derive(Debug)]
 pub(crate) struct NodeStats {
     pub since: SimTime,
+    /// Successful answers given since `since`, whenever the request arrived: the node's
+    /// throughput. (The counts below are of requests that also arrived since `since`, so
+    /// their latencies and Little's law cover whole stays.)
+    pub served: u64,
     pub ok: u64,
     pub errors: u64,
     pub rejected: u64,
@@ -151,6 +155,7 @@ impl NodeStats {
     pub fn new(at: SimTime) -> NodeStats {
         NodeStats {
             since: at,
+            served: 0,
             ok: 0,
             errors: 0,
             rejected: 0,
