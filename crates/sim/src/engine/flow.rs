@@ -1028,10 +1028,7 @@ impl Simulation {
         geo_client: Option<u32>,
         health_check: Option<f64>,
     ) -> NodeId {
-        let healthy = |c: &&NodeId| match health_check {
-            Some(hc) => self.believed_node_up(c.ix(), hc),
-            None => !self.node_down(c.0),
-        };
+        let healthy = |c: &&NodeId| self.entry_healthy(**c, health_check);
         let any_healthy = candidates.iter().any(|c| healthy(&c));
         // When nothing looks healthy, pick as if everything were (the call will fail "down").
         let pool = || {
@@ -1049,6 +1046,26 @@ impl Simulation {
             .copied()
             .min_by_key(|c| self.model.latency(NodeId(from), *c))
             .unwrap_or(candidates[0])
+    }
+
+    /// Whether entry point `c` looks able to serve, to a health checker polling every `hc`
+    /// seconds (or seeing at once without one): it is up and, if it is a load balancer, so is
+    /// one of its targets. A balancer with every backend down answers each request "down" (an
+    /// HTTP 503), and so does a health check sent through it: GeoDNS must not keep a data
+    /// center whose balancer is up but whose servers all failed.
+    fn entry_healthy(&self, c: NodeId, health_check: Option<f64>) -> bool {
+        let up = match health_check {
+            Some(hc) => self.believed_node_up(c.ix(), hc),
+            None => !self.node_down(c.0),
+        };
+        let node = self.model.node(c);
+        // Validation rejects cycles, so the descent through balancers ends.
+        up && (node.kind != Kind::LoadBalancer
+            || node
+                .routes
+                .targets
+                .iter()
+                .any(|t| self.entry_healthy(*t, health_check)))
     }
 
     /// Whether a health checker polling every `hc` seconds believes node `n` is up now.

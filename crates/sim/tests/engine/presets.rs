@@ -360,6 +360,30 @@ fn p07_a_data_center_outage_moves_all_traffic_to_the_survivor() {
     assert_eq!(eu.offered + us.offered, r.summary.offered);
 }
 
+/// GeoDNS checks a data center through its balancer: with only the EU web tier down (its
+/// balancer still up, answering 503), EU users move to the US once the health checks notice,
+/// as they do when the whole data center fails.
+#[test]
+fn p07_geodns_leaves_a_data_center_whose_servers_all_failed() {
+    let mut s = preset("07");
+    s.faults = serde_json::from_value(json!([
+        {"node": "web-eu", "at_s": 60, "action": "fail"},
+        {"node": "web-eu", "at_s": 120, "action": "recover"}
+    ]))
+    .unwrap();
+    let r = run(&s);
+    assert!(
+        availability(&r, 61.0, 64.0) < 0.6,
+        "EU users fail until GeoDNS notices"
+    );
+    assert!(
+        availability(&r, 70.0, 115.0) > 0.998,
+        "then the US serves them: {}",
+        availability(&r, 70.0, 115.0)
+    );
+    assert!(r.nodes["lb-eu"].down > 0, "EU's balancer answered down");
+}
+
 #[test]
 fn p08_queue_absorbs_a_burst_and_workers_scale_on_depth() {
     let r = run(&preset("08"));
