@@ -160,9 +160,10 @@ pub struct NodeReport {
     pub mean_backlog: f64,
     /// Mean requests inside the node (waiting, in service, or waiting on downstream calls).
     pub mean_in_node: f64,
-    /// Requests refused by a full backlog or queue.
+    /// Requests this node refused with its full backlog or queue (failures it passed on from
+    /// downstream are not counted here).
     pub rejected: u64,
-    /// Requests answered "down".
+    /// Requests this node answered "down" because it (or the instance they reached) was down.
     pub down: u64,
     /// Time in the node, from arrival to answer (all outcomes).
     pub latency_ms: NodeLatency,

@@ -342,8 +342,22 @@ impl Simulation {
         }
     }
 
-    /// The node at the top of `req`'s stack answers `outcome` after `delay`.
+    /// The node at the top of `req`'s stack answers `outcome` after `delay`: its own answer,
+    /// counted against it when it is a failure (see [`Simulation::relay`]).
     pub(crate) fn respond(&mut self, req: ReqId, outcome: Outcome, delay: Duration) {
+        self.answer(req, outcome, delay, true);
+    }
+
+    /// The node at the top of `req`'s stack passes on the answer it got from downstream. A
+    /// failure passed on counts as an error of the node, not as its own refusal or outage
+    /// (a DNS in front of a crashed server did not go down).
+    pub(crate) fn relay(&mut self, req: ReqId) {
+        let outcome = self.reqs[req as usize].outcome;
+        self.answer(req, outcome, Duration::ZERO, false);
+    }
+
+    #[inline(always)]
+    fn answer(&mut self, req: ReqId, outcome: Outcome, delay: Duration, own: bool) {
         let Some(f) = self.reqs[req as usize].frames.pop() else {
             return;
         };
@@ -355,6 +369,7 @@ impl Simulation {
         if f.arrived >= st.since {
             match outcome {
                 Outcome::Ok | Outcome::Miss => st.ok += 1,
+                Outcome::Err(_) if !own => st.errors += 1,
                 Outcome::Err(Cause::Rejected) => st.rejected += 1,
                 Outcome::Err(Cause::Down) => st.down += 1,
                 Outcome::Err(Cause::Timeout) => st.errors += 1,
@@ -406,7 +421,7 @@ impl Simulation {
                     let inst = &mut self.nodes[t.ix()].insts[i as usize];
                     inst.conns = inst.conns.saturating_sub(1);
                 }
-                self.respond(req, outcome, Duration::ZERO);
+                self.relay(req);
             }
             Kind::Cdn => {
                 // A hit was served at the edge and is already there; a fetched miss is stored.
@@ -416,7 +431,7 @@ impl Simulation {
                         edge.put(user, SimTime(u64::MAX));
                     }
                 }
-                self.respond(req, outcome, Duration::ZERO);
+                self.relay(req);
             }
             Kind::Server | Kind::WorkerPool | Kind::Cache => {
                 let inst = &self.nodes[node.ix()].insts[top.inst as usize];
@@ -431,7 +446,7 @@ impl Simulation {
                     self.advance_server(req);
                 }
             }
-            _ => self.respond(req, outcome, Duration::ZERO),
+            _ => self.relay(req),
         }
     }
 
@@ -733,7 +748,7 @@ impl Simulation {
                 self.cache_put(f.node as usize, self.reqs[req as usize].user);
             }
         }
-        self.respond(req, outcome, Duration::ZERO);
+        self.relay(req);
     }
 
     /// Stores the user's key in the cache shard that owns it, if that shard is up.
@@ -773,7 +788,7 @@ impl Simulation {
         match top.step {
             S_START => self.server_begin(req, top),
             S_SESSION_DONE => match outcome {
-                Outcome::Err(_) => self.respond(req, outcome, Duration::ZERO),
+                Outcome::Err(_) => self.relay(req),
                 _ => self.server_after_session(req, top),
             },
             S_CACHE_DONE => self.server_after_cache(req, top, Some(outcome)),
@@ -790,9 +805,9 @@ impl Simulation {
                         }
                     }
                 }
-                self.respond(req, outcome, Duration::ZERO)
+                self.relay(req)
             }
-            _ => self.respond(req, outcome, Duration::ZERO),
+            _ => self.relay(req),
         }
     }
 
@@ -874,7 +889,7 @@ impl Simulation {
                     self.call(req, node, f, Op::Read, NO_INST, Duration::ZERO);
                 }
                 // A read-through cache failed and there is nothing else to read from.
-                (Outcome::Err(_), None) => self.respond(req, outcome, Duration::ZERO),
+                (Outcome::Err(_), None) => self.relay(req),
                 _ => self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO),
             }
             return;
@@ -898,7 +913,7 @@ impl Simulation {
         let outcome = self.reqs[req as usize].outcome;
         if top.step != S_START {
             if let Outcome::Err(_) = outcome {
-                return self.respond(req, outcome, Duration::ZERO);
+                return self.relay(req);
             }
         }
         if top.step == J_WRITE_DONE {

@@ -138,6 +138,7 @@ pub(crate) struct NodeStats {
     /// their latencies and Little's law cover whole stays.)
     pub served: u64,
     pub ok: u64,
+    /// Failures passed on from downstream, and timeouts.
     pub errors: u64,
     pub rejected: u64,
     pub down: u64,

@@ -571,6 +571,14 @@ fn check_report(r: &Report, when: &str) -> Result<(), TestCaseError> {
         s.retries,
     ];
     prop_assert_eq!(sums, whole, "{}: clients add up to the summary", when);
+    // Every refusal and outage a client saw was some node's own answer (a node counts each
+    // attempt, a client only the last), except arrivals refused at the live-request limit.
+    let refused: u64 = r.nodes.values().map(|n| n.rejected).sum();
+    let down: u64 = r.nodes.values().map(|n| n.down).sum();
+    prop_assert!(
+        refused + r.run.refused_at_limit >= s.failed.rejected && down >= s.failed.down,
+        "{when}: nodes refused {refused} and answered down {down}: {s:?}"
+    );
     // The throughput counts every success after the warm-up, so at least those of requests
     // that also started after it.
     // (The engine measures from the warm-up rounded to a microsecond.)
