@@ -39,10 +39,11 @@ impl Simulation {
         });
     }
 
-    fn recount_serving(&mut self, n: usize) {
+    pub(crate) fn recount_serving(&mut self, n: usize) {
         let s = &mut self.nodes[n];
         s.serving = s.insts.iter().filter(|i| i.serving()).count() as u32;
-        s.capacity.set(self.now, capacity_of(s.workers, s.serving));
+        let working = s.insts.iter().filter(|i| i.working()).count() as u32;
+        s.capacity.set(self.now, capacity_of(s.workers, working));
         // The node is up while one of its running instances is: an autoscaler's standby slots
         // are not running, so they do not keep a tier whose instances all failed "up".
         let running_up = s.insts.iter().any(|i| i.active && i.up);

@@ -623,6 +623,10 @@ impl Simulation {
                 self.start_service(next, n, inst);
                 return;
             }
+            if !i.active && i.busy == 0 {
+                // A drained instance finished its last request: its workers leave the capacity.
+                self.recount_serving(n);
+            }
         }
         if self.model.nodes[n].kind == Kind::WorkerPool {
             for q in self.nodes[n].ext.feeders.clone() {

@@ -60,6 +60,13 @@ impl Inst {
     pub fn serving(&self) -> bool {
         self.up && self.active && !self.booting
     }
+
+    /// Its workers count in the node's capacity: it is serving, or it was scaled in and still
+    /// finishes the work it had (its busy workers count as busy meanwhile, so leaving them out
+    /// of the capacity put utilization above 1).
+    pub fn working(&self) -> bool {
+        self.serving() || (self.up && (self.busy > 0 || !self.backlog.is_empty()))
+    }
 }
 
 /// A count that changes at instants (busy workers, queued requests, …) and its integral

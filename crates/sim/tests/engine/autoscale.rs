@@ -1,6 +1,7 @@
 //! An autoscaled tier is as many instances as are running, not as many as it may grow to:
 //! its standby slots take no users from the balancer, cannot fail, and do not keep the tier
-//! "up" while its running instances are down.
+//! "up" while its running instances are down; and an instance drained by scaling in keeps
+//! its workers in the capacity until its last request is done.
 
 use scaleplay_sim::{load, Report, Simulation};
 
@@ -87,4 +88,23 @@ fn the_capacity_analysis_counts_an_autoscaled_tier_at_its_maximum() {
     // 20 instances × 8 workers ÷ 10 ms.
     let max = cap.max_rps.unwrap();
     assert!((max - 16_000.0).abs() < 1.0, "{max}");
+}
+
+#[test]
+fn a_drained_instance_counts_in_the_capacity_until_its_work_is_done() {
+    // Four instances under a load one carries: the autoscaler drains three of them at once,
+    // each still in the middle of 2-second requests. Their busy workers are busy, so their
+    // workers count as capacity until they finish (utilization above 1 otherwise).
+    let text = small_tier("round_robin", r#""instances": 4,"#, "")
+        .replace(r#""rps": 50"#, r#""rps": 3"#)
+        .replace(r#""workers": 8"#, r#""workers": 2"#)
+        .replace(r#""mean": 10"#, r#""mean": 2000"#);
+    let r = run(&text);
+    let web = &r.nodes["web"];
+    let instances = web.instances.as_ref().unwrap();
+    assert_eq!(instances.first(), Some(&4));
+    assert!(instances.iter().any(|n| *n < 4), "{instances:?}");
+    let worst = web.utilization_series.iter().cloned().fold(0.0, f64::max);
+    assert!(worst <= 1.0, "a window {worst} busy");
+    assert!(web.utilization <= 1.0, "{}", web.utilization);
 }
