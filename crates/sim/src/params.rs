@@ -83,34 +83,64 @@ impl DistSpec {
                 cv,
                 min,
                 max,
-            } => match dist.as_str() {
-                "exp" => Ok(Dist::Exp(positive("mean", *mean)?)),
-                "const" => Ok(Dist::Const(positive("mean", *mean)?)),
-                "lognormal" => {
-                    let mean = positive("mean", *mean)?;
-                    let cv = positive("cv", Some(cv.unwrap_or(1.0)))?;
-                    let sigma2 = libm::log1p(cv * cv);
-                    Ok(Dist::LogNormal {
-                        mu: libm::log(mean) - sigma2 / 2.0,
-                        sigma: libm::sqrt(sigma2),
-                        mean,
-                    })
-                }
-                "uniform" => {
-                    let lo = min.unwrap_or(f64::NAN);
-                    let hi = max.unwrap_or(f64::NAN);
-                    if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo) {
-                        return Err(format!(
-                            "uniform needs 0 <= min < max, got min {lo}, max {hi}"
-                        ));
+            } => {
+                check_fields_apply(
+                    dist,
+                    cv.is_some(),
+                    min.is_some() || max.is_some(),
+                    mean.is_some(),
+                )?;
+                match dist.as_str() {
+                    "exp" => Ok(Dist::Exp(positive("mean", *mean)?)),
+                    "const" => Ok(Dist::Const(positive("mean", *mean)?)),
+                    "lognormal" => {
+                        let mean = positive("mean", *mean)?;
+                        let cv = positive("cv", Some(cv.unwrap_or(1.0)))?;
+                        let sigma2 = libm::log1p(cv * cv);
+                        Ok(Dist::LogNormal {
+                            mu: libm::log(mean) - sigma2 / 2.0,
+                            sigma: libm::sqrt(sigma2),
+                            mean,
+                        })
                     }
-                    Ok(Dist::Uniform(lo, hi))
+                    "uniform" => {
+                        let lo = min.unwrap_or(f64::NAN);
+                        let hi = max.unwrap_or(f64::NAN);
+                        if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo) {
+                            return Err(format!(
+                                "uniform needs 0 <= min < max, got min {lo}, max {hi}"
+                            ));
+                        }
+                        Ok(Dist::Uniform(lo, hi))
+                    }
+                    other => Err(format!(
+                        "unknown dist \"{other}\": use exp, const, lognormal or uniform"
+                    )),
                 }
-                other => Err(format!(
-                    "unknown dist \"{other}\": use exp, const, lognormal or uniform"
-                )),
-            },
+            }
         }
+    }
+}
+
+/// A field the distribution does not use would be ignored without a word (a `cv` on an
+/// exponential, whose cv is 1): say so instead, and what to do.
+fn check_fields_apply(dist: &str, cv: bool, bounds: bool, mean: bool) -> Result<(), String> {
+    match dist {
+        "exp" | "const" if cv => Err(format!(
+            "\"cv\" applies only to lognormal ({dist} has a cv of {}): remove it, or use \
+             \"dist\": \"lognormal\"",
+            if dist == "exp" { 1 } else { 0 }
+        )),
+        "exp" | "const" | "lognormal" if bounds => Err(format!(
+            "\"min\" and \"max\" apply only to uniform ({dist} takes a mean): remove them, or \
+             use \"dist\": \"uniform\""
+        )),
+        "uniform" if cv || mean => Err(
+            "uniform takes only \"min\" and \"max\" (its mean is halfway between them): \
+             remove \"mean\" and \"cv\""
+                .to_string(),
+        ),
+        _ => Ok(()),
     }
 }
 

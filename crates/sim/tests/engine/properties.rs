@@ -999,8 +999,11 @@ fn apply(v: &mut Value, m: &Mutation) {
         Mutation::Kind(i, kind) => {
             if let Some(Value::Array(nodes)) = v.get_mut("nodes") {
                 if !nodes.is_empty() {
+                    // (An earlier mutation may have made the node a number or a list.)
                     let k = i % nodes.len();
-                    nodes[k]["kind"] = json!(kind.as_str());
+                    if let Some(node) = nodes[k].as_object_mut() {
+                        node.insert("kind".into(), json!(kind.as_str()));
+                    }
                 }
             }
         }

@@ -325,3 +325,35 @@ fn a_bad_fault_and_bad_params_and_bad_values_show_at_once() {
     assert!(has(&ps, None, "faults[1] (\"s\")"), "{ps:#?}");
     assert!(has(&ps, None, "faults[2] (\"c\")"), "{ps:#?}");
 }
+
+#[test]
+fn a_distribution_field_that_would_be_ignored_is_a_problem() {
+    let ps = problems(
+        r#"{"version": 1, "duration_s": 60,
+            "nodes": [
+              {"id": "u", "kind": "client", "params": {"rps": 10}},
+              {"id": "a", "kind": "server", "params": {"service_ms": {"dist": "exp", "mean": 5, "cv": 2}}},
+              {"id": "b", "kind": "server", "params": {"service_ms": {"dist": "const", "mean": 5, "max": 9}}},
+              {"id": "c", "kind": "server", "params": {"service_ms": {"dist": "uniform", "mean": 5, "min": 1, "max": 9}}},
+              {"id": "d", "kind": "server", "params": {"service_ms": {"dist": "lognormal", "mean": 5, "cv": 2}}}],
+            "edges": [{"from": "u", "to": "a"}, {"from": "u", "to": "b"},
+                      {"from": "u", "to": "c"}, {"from": "u", "to": "d"}]}"#,
+    );
+    assert!(
+        has(
+            &ps,
+            Some("a"),
+            "\"cv\" applies only to lognormal (exp has a cv of 1)"
+        ),
+        "{ps:#?}"
+    );
+    assert!(
+        has(&ps, Some("b"), "\"min\" and \"max\" apply only to uniform"),
+        "{ps:#?}"
+    );
+    assert!(
+        has(&ps, Some("c"), "uniform takes only \"min\" and \"max\""),
+        "{ps:#?}"
+    );
+    assert_eq!(ps.len(), 3, "the lognormal is fine: {ps:#?}");
+}
