@@ -495,7 +495,8 @@ impl Simulation {
         }
     }
 
-    /// The instance of a station that takes this request when no balancer chose one.
+    /// The instance of a station that takes this request when no balancer chose one, or
+    /// `NO_INST` when none can.
     #[inline]
     fn pick_instance(&mut self, req: ReqId, node: u32) -> u32 {
         let n = node as usize;
@@ -518,7 +519,9 @@ impl Simulation {
                     }
                     i = if i + 1 == len { 0 } else { i + 1 };
                 }
-                0
+                // No instance is running: every one failed, or the tier's only ones are an
+                // autoscaler's standby slots (up, but not started). The request finds it down.
+                NO_INST
             }
         }
     }
@@ -529,14 +532,16 @@ impl Simulation {
 
     fn deliver_station(&mut self, req: ReqId, node: u32, inst: u32) {
         let n = node as usize;
+        let none = inst == NO_INST;
         let inst = inst.min(self.nodes[n].insts.len().saturating_sub(1) as u32);
         self.push_frame(req, node, inst);
-        // A crashed or still-booting instance answers "down". A draining one (scaled in: up,
-        // no longer active) still serves the requests already on their way to it, as with
-        // connection draining; refusing them made scaling in alone produce "down" errors.
+        // No instance, or a crashed or still-booting one, answers "down". A draining one
+        // (scaled in: up, no longer active) still serves the requests already on their way to
+        // it, as with connection draining; refusing them made scaling in alone produce "down"
+        // errors.
         let s = &self.nodes[n];
         let i = &s.insts[inst as usize];
-        if !i.up || i.booting {
+        if none || !i.up || i.booting {
             self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
             return;
         }

@@ -108,3 +108,27 @@ fn a_drained_instance_counts_in_the_capacity_until_its_work_is_done() {
     assert!(worst <= 1.0, "a window {worst} busy");
     assert!(web.utilization <= 1.0, "{}", web.utilization);
 }
+
+#[test]
+fn a_tier_with_no_running_instance_answers_down() {
+    // Instance 0 fails and is replaced by slot 1; it comes back as a standby slot (up, not
+    // started). When slot 1 fails too, nothing runs until the autoscaler has booted another:
+    // the requests in between find the tier down, instead of the standby slot serving them
+    // (busy workers outside the capacity: utilization above 1). No balancer: the tier picks.
+    let r = run(r#"{"version": 1, "duration_s": 300, "warmup_s": 0,
+        "nodes": [
+          {"id": "users", "kind": "client", "params": {"rps": 50, "users": 5000}},
+          {"id": "web", "kind": "server",
+           "params": {"workers": 8, "service_ms": {"dist": "exp", "mean": 10},
+                      "autoscale": {"min": 1, "max": 4, "target_utilization": 0.9,
+                                    "boot_s": 5}}}],
+        "edges": [{"from": "users", "to": "web"}],
+        "faults": [{"node": "web", "instance": 0, "at_s": 100, "action": "fail"},
+                   {"node": "web", "instance": 0, "at_s": 170, "action": "recover"},
+                   {"node": "web", "instance": 1, "at_s": 200, "action": "fail"}]}"#);
+    let web = &r.nodes["web"];
+    let worst = web.utilization_series.iter().cloned().fold(0.0, f64::max);
+    assert!(worst <= 1.0, "a window {worst} busy");
+    let down_rps = |t: usize| r.series[t - 1].down_rps;
+    assert!(down_rps(201) > 30.0, "{:?}", &r.series[199..203]);
+}
