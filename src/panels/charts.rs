@@ -260,7 +260,7 @@ fn draw(
     }
     if let Some((name, colour, points)) = pinned_line {
         let faded = colour.mix(0.35).stroke_width(scale.px(3));
-        let _ = chart.draw_series(LineSeries::new(points, faded)).map(|s| {
+        let _ = chart.draw_series(pieces(&points, faded, scale)).map(|s| {
             s.label(pinned_label(name)).legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + scale.offset(14), y)], faded)
             })
@@ -268,7 +268,7 @@ fn draw(
     }
     for (name, colour, points) in lines {
         let stroke = colour.stroke_width(scale.px(2));
-        let _ = chart.draw_series(LineSeries::new(points, stroke)).map(|s| {
+        let _ = chart.draw_series(pieces(&points, stroke, scale)).map(|s| {
             s.label(name).legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + scale.offset(14), y)], stroke)
             })
@@ -285,6 +285,34 @@ fn draw(
         .draw();
     let _ = root.present();
     Some(legend_at)
+}
+
+/// The runs of a line between its gaps (NaN values), each drawn as a path; a lone point
+/// between two gaps as a dot, so one window of data still shows.
+fn pieces(
+    points: &[(f64, f64)],
+    style: ShapeStyle,
+    scale: Scale,
+) -> Vec<DynElement<'static, CanvasBackend, (f64, f64)>> {
+    runs(points)
+        .map(|run| match run {
+            [only] => Circle::new(*only, scale.offset(2), style.filled()).into_dyn(),
+            _ => PathElement::new(run.to_vec(), style).into_dyn(),
+        })
+        .collect()
+}
+
+/// How many gaps break `points` (runs of NaN values).
+fn runs_gaps(points: &[(f64, f64)]) -> usize {
+    let starts = points
+        .windows(2)
+        .filter(|w| !w[0].1.is_nan() && w[1].1.is_nan());
+    starts.count() + usize::from(points.first().is_some_and(|p| p.1.is_nan()))
+}
+
+/// The runs of `points` between NaN values, none empty.
+fn runs(points: &[(f64, f64)]) -> impl Iterator<Item = &[(f64, f64)]> {
+    points.split(|p| p.1.is_nan()).filter(|run| !run.is_empty())
 }
 
 /// Where the legend hides the least of what the plot draws (and how many points it hides there): the lines (every segment, so a
@@ -305,12 +333,14 @@ fn legend_place(
     };
     let mut drawn = Vec::new();
     for line in lines.iter().chain(pinned) {
-        let points: Vec<_> = line.2.iter().map(pixel).collect();
-        drawn.extend(points.first().copied());
-        for pair in points.windows(2) {
-            let ((ax, ay), (bx, by)) = (pair[0], pair[1]);
-            let count = ((bx - ax).abs().max((by - ay).abs()) / 3 + 2) as usize;
-            drawn.extend(legend::along(pair[0], pair[1], count).skip(1));
+        for run in runs(&line.2) {
+            let points: Vec<_> = run.iter().map(pixel).collect();
+            drawn.extend(points.first().copied());
+            for pair in points.windows(2) {
+                let ((ax, ay), (bx, by)) = (pair[0], pair[1]);
+                let count = ((bx - ax).abs().max((by - ay).abs()) / 3 + 2) as usize;
+                drawn.extend(legend::along(pair[0], pair[1], count).skip(1));
+            }
         }
     }
     if let Some(v) = slo_line {
@@ -429,8 +459,14 @@ fn lines_of(plot: Plot, series: &[SeriesPoint], columns: usize) -> Vec<Line> {
             ]
         }
         Plot::Latency => {
+            // A window with no success has no latency: a gap in the lines, not a fall to 0 ms
+            // (which read as the fastest moment of an outage).
             let [p50, p95, p99] = thin_by(series, columns, |_, p| {
-                (p.t_s, [p.p50_ms, p.p95_ms, p.p99_ms])
+                if p.throughput_rps > 0.0 {
+                    (p.t_s, [p.p50_ms, p.p95_ms, p.p99_ms])
+                } else {
+                    (p.t_s, [f64::NAN; 3])
+                }
             });
             vec![
                 ("p50", RGBColor(70, 130, 180), p50),
@@ -448,7 +484,8 @@ fn lines_of(plot: Plot, series: &[SeriesPoint], columns: usize) -> Vec<Line> {
 /// Test hooks: what the plot shows, as data attributes on its `<canvas>` (the browser tests read
 /// them, since the pixels say nothing a test can check): `data-points` (points of the main series:
 /// ok throughput, p99 or availability), `data-min`, `data-max` and `data-last` of that series
-/// (empty when it has no points), `data-faults` (fault markers), `data-offered-max` (the highest
+/// (empty when it has no points; `data-last` also when it ends in a gap), `data-gaps` (the gaps
+/// that break it: windows with no latency to show), `data-faults` (fault markers), `data-offered-max` (the highest
 /// offered rate, throughput plot only) and `data-pinned-points` (points of the pinned run's
 /// line, 0 without one).
 fn mark_drawn(
@@ -464,9 +501,11 @@ fn mark_drawn(
         .find(|l| l.0 == main)
         .map_or(&[], |l| l.2.as_slice());
     let fmt = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.3}"));
-    let min = points.iter().map(|p| p.1).reduce(f64::min);
-    let max = points.iter().map(|p| p.1).reduce(f64::max);
-    let last = points.last().map(|p| p.1);
+    // Gaps (NaN) have no value: empty when the line ends in one.
+    let values = || points.iter().map(|p| p.1).filter(|v| !v.is_nan());
+    let min = values().reduce(f64::min);
+    let max = values().reduce(f64::max);
+    let last = points.last().map(|p| p.1).filter(|v| !v.is_nan());
     let offered_max = lines
         .iter()
         .find(|l| l.0 == "offered")
@@ -474,6 +513,7 @@ fn mark_drawn(
     // Setting an attribute on a canvas we hold cannot meaningfully fail.
     for (name, value) in [
         ("data-points", points_len.to_string()),
+        ("data-gaps", runs_gaps(points).to_string()),
         ("data-min", fmt(min)),
         ("data-max", fmt(max)),
         ("data-last", fmt(last)),
@@ -487,7 +527,28 @@ fn mark_drawn(
 
 #[cfg(test)]
 mod tests {
-    use super::{availability_range, plot_width, shown_duration, tick_label, PLOT_SIZE};
+    use super::{
+        availability_range, plot_width, runs, runs_gaps, shown_duration, tick_label, PLOT_SIZE,
+    };
+
+    #[test]
+    fn a_line_breaks_at_its_gaps() {
+        let nan = f64::NAN;
+        let line = [
+            (1.0, 5.0),
+            (2.0, nan),
+            (3.0, nan),
+            (4.0, 6.0),
+            (5.0, 7.0),
+            (6.0, nan),
+        ];
+        let pieces: Vec<_> = runs(&line).collect();
+        assert_eq!(pieces, [&line[0..1], &line[3..5]]);
+        assert_eq!(runs_gaps(&line), 2);
+        assert_eq!(runs_gaps(&[(1.0, nan), (2.0, 1.0)]), 1);
+        assert_eq!(runs_gaps(&[(1.0, 1.0)]), 0);
+        assert_eq!(runs(&[(1.0, nan)]).count(), 0);
+    }
 
     #[test]
     fn a_plot_is_drawn_at_its_width_on_the_page_within_limits() {

@@ -3,6 +3,9 @@
 //! wide; drawing every segment, several lines a plot, a few times a second, would stall the
 //! page. Each column keeps its lowest and highest point, in time order, so a one-window dip or
 //! spike (a failure, an alert) still shows at full depth.
+//!
+//! A value that is NaN is a gap (a window with nothing to show, as latency with no success): a
+//! column with a gap keeps one, after its lowest and highest values, so the line still breaks.
 
 /// `K` lines read straight from `items` (a report's series, in time order, about evenly
 /// spaced), each reduced to at most two points per column of `columns`, plus its first and last
@@ -42,29 +45,40 @@ pub fn thin_by<T, const K: usize>(
         if chunk.is_empty() {
             continue;
         }
-        // Per line, (index, time, value) of the lowest and the highest value; the first of equals.
+        // Per line, (index, time, value) of the lowest and the highest value (the first of
+        // equals; index usize::MAX while the column has none), and the time of a gap.
         let mut low = [(usize::MAX, 0.0, 0.0); K];
         let mut high = low;
+        let mut gap: [Option<f64>; K] = [None; K];
         for (j, item) in chunk.iter().enumerate() {
             let (t, values) = point(start + j, item);
             for k in 0..K {
                 let v = values[k];
-                if j == 0 || v < low[k].2 {
+                if v.is_nan() {
+                    gap[k].get_or_insert(t);
+                    continue;
+                }
+                if low[k].0 == usize::MAX || v < low[k].2 {
                     low[k] = (j, t, v);
                 }
-                if j == 0 || v > high[k].2 {
+                if high[k].0 == usize::MAX || v > high[k].2 {
                     high[k] = (j, t, v);
                 }
             }
         }
         for k in 0..K {
-            let (a, b) = if low[k].0 <= high[k].0 {
-                (low[k], high[k])
-            } else {
-                (high[k], low[k])
-            };
-            push(&mut lines, k, (a.1, a.2));
-            push(&mut lines, k, (b.1, b.2));
+            // At most three points, in time order (a NaN never equals the last point, so
+            // `push` keeps it).
+            let mut kept: Vec<(f64, f64)> = Vec::with_capacity(3);
+            if low[k].0 != usize::MAX {
+                kept.push((low[k].1, low[k].2));
+                kept.push((high[k].1, high[k].2));
+            }
+            kept.extend(gap[k].map(|t| (t, f64::NAN)));
+            kept.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for p in kept {
+                push(&mut lines, k, p);
+            }
         }
     }
     let (t, last) = point(len - 1, &items[len - 1]);
@@ -111,6 +125,30 @@ mod tests {
         };
         assert_eq!(values(&thinned), values(&points));
         // Still in time order, so the line is drawn left to right.
+        assert!(thinned.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn a_gap_survives_thinning() {
+        // A day of windows with an hour of gap (NaN) in the middle.
+        let mut points: Vec<(f64, f64)> = (1..=86_400).map(|t| (t as f64, 50.0)).collect();
+        for p in &mut points[40_000..43_600] {
+            p.1 = f64::NAN;
+        }
+        let thinned = thin(&points, 400);
+        assert!(thinned.len() <= 3 * 400 + 2, "{} points", thinned.len());
+        let gaps: Vec<f64> = thinned
+            .iter()
+            .filter(|p| p.1.is_nan())
+            .map(|p| p.0)
+            .collect();
+        assert!(!gaps.is_empty());
+        assert!(
+            gaps.iter().all(|t| (40_001.0..=43_600.0).contains(t)),
+            "{gaps:?}"
+        );
+        // Every value shown is a real one, in time order.
+        assert!(thinned.iter().all(|p| p.1.is_nan() || p.1 == 50.0));
         assert!(thinned.windows(2).all(|w| w[0].0 < w[1].0));
     }
 

@@ -23,6 +23,8 @@ export interface ChartData {
   last: number;
   /** Fault markers drawn. */
   faults: number;
+  /** Gaps in the main series (windows with nothing to show, as latency with no success). */
+  gaps: number;
 }
 
 /** The summary strip's figures, as numbers. */
@@ -397,7 +399,14 @@ export class App {
     return el.evaluate((c) => {
       const attr = (k: string) => c.getAttribute(`data-${k}`) ?? '';
       const n = (k: string) => (attr(k) === '' ? NaN : Number(attr(k)));
-      return { points: n('points'), min: n('min'), max: n('max'), last: n('last'), faults: n('faults') };
+      return {
+        points: n('points'),
+        min: n('min'),
+        max: n('max'),
+        last: n('last'),
+        faults: n('faults'),
+        gaps: n('gaps'),
+      };
     });
   }
 

@@ -111,3 +111,39 @@ test("preset 07's data-center outage is listed with the scenario, can be removed
   expect(euShare).toBeGreaterThan(usShare);
   app.expectNoErrors();
 });
+
+test('while nothing succeeds the latency plot has a gap, not a fall to 0 ms', async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  // One server, down from 20 s to 40 s: no request succeeds, so no window has a latency.
+  const scenario = {
+    version: 1,
+    name: 'Outage',
+    duration_s: 60,
+    warmup_s: 0,
+    nodes: [
+      { id: 'users', kind: 'client', params: { rps: 50 } },
+      { id: 'web', kind: 'server', params: { workers: 4, service_ms: 20 } },
+    ],
+    edges: [{ from: 'users', to: 'web' }],
+    faults: [
+      { node: 'web', at_s: 20, action: 'fail' },
+      { node: 'web', at_s: 40, action: 'recover' },
+    ],
+  };
+  await app.importFile('outage.json', JSON.stringify(scenario));
+  await expect(app.nodes).toHaveCount(2);
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+
+  const latency = await app.chart('latency');
+  expect(latency.gaps, 'the outage breaks the p99 line').toBe(1);
+  expect(latency.min, 'no window shows 0 ms').toBeGreaterThan(15);
+  expect(latency.last, 'the line is back after the recovery').toBeGreaterThan(15);
+  const throughput = await app.chart('throughput');
+  expect(throughput.gaps, 'throughput has a value in every window (0 req/s)').toBe(0);
+  expect(throughput.min).toBe(0);
+  app.expectNoErrors();
+});
