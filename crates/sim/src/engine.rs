@@ -303,6 +303,8 @@ impl Simulation {
                     }
                     ext.ring.sort_unstable();
                 }
+                // Plus the edge from its primary, once wired below.
+                Params::SqlReplica(p) => ext.replication_ms = p.lag_ms,
                 _ => {}
             }
             dists.push([
@@ -337,7 +339,12 @@ impl Simulation {
         for i in 0..model.nodes.len() {
             let n = &model.nodes[i];
             for r in &n.routes.replicas {
-                nodes[r.ix()].ext.primary = Some(NodeId(i as u32));
+                let replica = &mut nodes[r.ix()].ext;
+                replica.primary = Some(NodeId(i as u32));
+                if let Params::SqlReplica(p) = &model.nodes[r.ix()].params {
+                    let edge = model.latency(NodeId(i as u32), *r);
+                    replica.replication_ms = p.lag_ms + edge.as_millis_f64();
+                }
             }
             if n.kind == Kind::Queue {
                 for t in &n.routes.targets {

@@ -175,8 +175,9 @@ pub struct NodeReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hit_ratio: Option<f64>,
     /// Replica: its mean replication lag over the steady state, ms. A read is stale when its
-    /// key was written less than the lag ago. The lag is the configured `lag_ms`, plus, after
-    /// the replica was down, the writes it has not replayed yet (see `engine/behind.rs`).
+    /// key was written less than the lag ago. The lag is the configured `lag_ms` plus the
+    /// latency of the primary → replica edge, plus, after the replica was down, the writes it
+    /// has not replayed yet (see `engine/behind.rs`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lag_ms: Option<f64>,
     /// Replica: reads that returned data older than the last write.
@@ -456,12 +457,8 @@ impl Simulation {
                     st.hits as f64 / lookups as f64
                 }
             }),
-            lag_ms: match &n.params {
-                Params::SqlReplica(p) => {
-                    Some(p.lag_ms + s.ext.behind.area(now) as f64 / span / 1e3)
-                }
-                _ => None,
-            },
+            lag_ms: is(Kind::SqlReplica)
+                .then(|| s.ext.replication_ms + s.ext.behind.area(now) as f64 / span / 1e3),
             stale_reads: is(Kind::SqlReplica).then_some(st.stale_reads),
             depth: queue_depth,
             max_depth: is(Kind::Queue).then_some(st.max_depth),

@@ -717,10 +717,11 @@ impl Simulation {
         } else if let Some(p) = self.nodes[n].ext.primary {
             if op == Op::Write {
                 self.nodes[p.ix()].ext.last_write.insert(user, self.now);
-            } else if let Params::SqlReplica(rp) = &self.model.nodes[n].params {
-                // Its configured lag, plus what it has not replayed since it was down.
-                let behind = Duration(self.nodes[n].ext.behind.at(self.now));
-                let lag = Duration::from_millis(rp.lag_ms) + behind;
+            } else {
+                // Its lag when caught up, plus what it has not replayed since it was down.
+                let ext = &self.nodes[n].ext;
+                let behind = Duration(ext.behind.at(self.now));
+                let lag = Duration::from_millis(ext.replication_ms) + behind;
                 let written = self.nodes[p.ix()].ext.last_write.get(&user).copied();
                 if written.is_some_and(|w| w + lag > self.now)
                     && self.now >= self.nodes[n].stats.since

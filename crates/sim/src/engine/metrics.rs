@@ -325,12 +325,12 @@ fn close_node_window(s: &mut NodeState, node: &ModelNode, t: SimTime) {
             .hit_ratio
             .push((lookups > 0).then(|| hits as f64 / lookups as f64));
     }
-    if let Params::SqlReplica(p) = &node.params {
+    if let Params::SqlReplica(_) = &node.params {
         series
             .stale_reads
             .push(st.stale_reads.wrapping_sub(m.stale_reads));
         let behind_us = behind_area.wrapping_sub(m.behind_area) as f64 / span;
-        series.lag_ms.push(p.lag_ms + behind_us / 1e3);
+        series.lag_ms.push(s.ext.replication_ms + behind_us / 1e3);
     }
     s.mark = WindowMark {
         at: t,

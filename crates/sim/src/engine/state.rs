@@ -236,6 +236,9 @@ pub(crate) struct Ext {
     pub promoted: Option<NodeId>,
     /// sql_replica: the primary feeding it.
     pub primary: Option<NodeId>,
+    /// sql_replica: how long a write takes to reach it when it is caught up, ms: its `lag_ms`
+    /// plus the latency of the primary → replica edge the changes travel.
+    pub replication_ms: f64,
     /// sql_replica: how far it is behind beyond `lag_ms` (after being down).
     pub behind: Behind,
     /// server with stateful sessions: user → (instance, epoch) holding the session.

@@ -181,35 +181,40 @@ fn p04_a_replica_that_was_down_catches_up_and_reads_stale_meanwhile() {
         .clone()
         .expect("a replica's lag");
     let at = |t_s: f64| r.series.iter().position(|p| p.t_s == t_s).expect("window");
+    // Caught up, a replica is behind by its lag_ms and the trip from the primary (a 1 ms edge).
+    let caught_up = 151.0;
     // Windows end at whole seconds; the one ending at t covers (t − 1, t].
-    assert!(lag[..at(30.0)].iter().all(|&l| l == 150.0), "150 ms before");
+    assert!(
+        lag[..at(30.0)].iter().all(|&l| l == caught_up),
+        "151 ms before"
+    );
     // Down: one more second behind every second (a window's mean is its middle).
     assert!(
-        (lag[at(40.0)] - (150.0 + 9_500.0)).abs() < 1e-6,
+        (lag[at(40.0)] - (caught_up + 9_500.0)).abs() < 1e-6,
         "{}",
         lag[at(40.0)]
     );
     // Replaying: 20 s behind at 50 s, 17 s at 51 s.
     assert!(
-        (lag[at(51.0)] - (150.0 + 18_500.0)).abs() < 1e-6,
+        (lag[at(51.0)] - (caught_up + 18_500.0)).abs() < 1e-6,
         "{}",
         lag[at(51.0)]
     );
     assert!(
-        lag[at(57.0)] > 150.0 && lag[at(57.0)] < 1_000.0,
+        lag[at(57.0)] > caught_up && lag[at(57.0)] < 1_000.0,
         "{}",
         lag[at(57.0)]
     );
     assert!(
-        lag[at(58.0)..].iter().all(|&l| l == 150.0),
+        lag[at(58.0)..].iter().all(|&l| l == caught_up),
         "caught up at 56.7 s"
     );
     // The steady-state mean (110 s after the 10 s warm-up): two triangles of 20 s height,
     // 20 s and 6⅔ s wide.
     let extra_s = (20.0 * 20.0 / 2.0 + 20.0 * (20.0 / 3.0) / 2.0) / 110.0;
     let mean = r.nodes["replica1"].lag_ms.expect("lag");
-    assert!((mean - (150.0 + 1e3 * extra_s)).abs() < 0.01, "{mean}");
-    assert_eq!(r.nodes["replica2"].lag_ms, Some(150.0));
+    assert!((mean - (caught_up + 1e3 * extra_s)).abs() < 0.01, "{mean}");
+    assert_eq!(r.nodes["replica2"].lag_ms, Some(caught_up));
 
     let stale = r.nodes["replica1"]
         .stale_reads_series

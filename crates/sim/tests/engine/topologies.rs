@@ -209,3 +209,33 @@ fn reads_fall_back_to_the_primary_when_a_lone_replica_is_down() {
         rps(&broken, "db")
     );
 }
+
+/// A replica across an ocean is behind by the trip as well as its own lag: with `lag_ms` 0,
+/// reads just after a write are stale all the same when the changes take 80 ms to arrive.
+#[test]
+fn the_primary_to_replica_edge_adds_to_the_replication_lag() {
+    let scenario = |edge_ms: f64| {
+        format!(
+            r#"{{"version": 1, "duration_s": 60, "warmup_s": 5,
+                "nodes": [
+                  {{"id": "users", "kind": "client",
+                    "params": {{"rps": 200, "users": 20, "mix": {{"read": 0.5, "write": 0.5}}}}}},
+                  {{"id": "web", "kind": "server", "params": {{"workers": 64}}}},
+                  {{"id": "db", "kind": "sql_primary", "params": {{"workers": 64}}}},
+                  {{"id": "replica", "kind": "sql_replica", "params": {{"workers": 64, "lag_ms": 0}}}}],
+                "edges": [{{"from": "users", "to": "web"}}, {{"from": "web", "to": "db"}},
+                          {{"from": "web", "to": "replica"}},
+                          {{"from": "db", "to": "replica", "latency_ms": {edge_ms}}}]}}"#
+        )
+    };
+    let near = run(&scenario(0.0));
+    assert_eq!(near.nodes["replica"].lag_ms, Some(0.0));
+    assert_eq!(near.nodes["replica"].stale_reads, Some(0));
+    let far = run(&scenario(80.0));
+    assert_eq!(far.nodes["replica"].lag_ms, Some(80.0));
+    let stale = far.nodes["replica"].stale_reads.unwrap();
+    // 20 users writing 100 times a second: most keys were written in the last 80 ms.
+    assert!(stale > 500, "{stale} stale reads");
+    let series = far.nodes["replica"].lag_ms_series.as_ref().unwrap();
+    assert!(series.iter().all(|ms| *ms == 80.0), "{series:?}");
+}
