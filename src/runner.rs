@@ -5,7 +5,7 @@
 use leptos::leptos_dom::helpers::request_animation_frame;
 use leptos::prelude::*;
 use scaleplay_sim::scenario::FaultAction;
-use scaleplay_sim::{Report, SimTime, Simulation};
+use scaleplay_sim::{Report, Scenario, SimTime, Simulation};
 
 use crate::state::Doc;
 
@@ -47,6 +47,9 @@ pub struct Run {
     pub speed: RwSignal<f64>,
     /// A run kept for comparison: the plots show it faded and the summary shows the difference.
     pub pinned: RwSignal<Option<Report>>,
+    /// The scenario the current run was started with (None after a reset), to tell when the
+    /// one being edited no longer is what the results show.
+    pub ran: RwSignal<Option<Scenario>>,
     sim: StoredValue<Option<Simulation>, LocalStorage>,
     doc: Doc,
     last_report_ms: StoredValue<f64>,
@@ -63,6 +66,7 @@ pub fn provide() -> Run {
         report: RwSignal::new(None),
         speed: RwSignal::new(20.0),
         pinned: RwSignal::new(None),
+        ran: RwSignal::new(None),
         sim: StoredValue::new_local(None),
         doc: expect_context::<Doc>(),
         last_report_ms: StoredValue::new(0.0),
@@ -88,6 +92,7 @@ impl Run {
             Ok(model) => {
                 self.sim
                     .set_value(Some(Simulation::new(model, scenario.seed)));
+                self.ran.set(Some(scenario));
                 self.progress.set(0.0);
                 self.report.set(None);
                 self.status.set(Status::Running);
@@ -125,6 +130,7 @@ impl Run {
     /// Drops the run and its report.
     pub fn reset(&self) {
         self.sim.set_value(None);
+        self.ran.set(None);
         self.status.set(Status::Idle);
         self.progress.set(0.0);
         self.report.set(None);
@@ -203,5 +209,45 @@ impl Run {
         // which the effects do in tasks queued by `set`; this one is queued after them.
         let cost = self.report_cost_ms;
         leptos::task::spawn_local(async move { cost.set_value(now_ms() - start) });
+    }
+}
+
+/// Whether `a` and `b` simulate the same: they differ at most in what is only shown (names,
+/// notes, where nodes sit on the canvas).
+pub fn same_simulation(a: &Scenario, b: &Scenario) -> bool {
+    let same_nodes = a.nodes.len() == b.nodes.len()
+        && a.nodes
+            .iter()
+            .zip(&b.nodes)
+            .all(|(m, n)| m.id == n.id && m.kind == n.kind && m.dc == n.dc && m.params == n.params);
+    same_nodes
+        && (a.version, a.seed, &a.slo, &a.edges, &a.faults)
+            == (b.version, b.seed, &b.slo, &b.edges, &b.faults)
+        && (a.duration_s, a.warmup_s, a.window_s) == (b.duration_s, b.warmup_s, b.window_s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_simulation;
+
+    #[test]
+    fn only_what_is_shown_may_differ_for_the_same_simulation() {
+        let preset = scaleplay_sim::presets::find("03").expect("preset 03");
+        let a = scaleplay_sim::validate::parse(preset.json).expect("parses");
+        let mut b = a.clone();
+        b.name = "Renamed".into();
+        b.notes.clear();
+        b.nodes[0].x += 100.0;
+        b.nodes[1].name = "Front door".into();
+        assert!(same_simulation(&a, &b));
+        let mut c = b.clone();
+        c.seed += 1;
+        assert!(!same_simulation(&a, &c));
+        let mut d = b.clone();
+        d.nodes[2].params.insert("workers".into(), 3.into());
+        assert!(!same_simulation(&a, &d));
+        let mut e = b;
+        e.edges.pop();
+        assert!(!same_simulation(&a, &e));
     }
 }

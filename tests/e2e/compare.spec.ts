@@ -39,3 +39,45 @@ test('a pinned run is compared with the next one', async ({ page }) => {
   await expect(app.chartLocator('throughput')).toHaveAttribute('data-pinned-points', '0');
   app.expectNoErrors();
 });
+
+test('an edit after a run is flagged until the next run, and undoing it clears the flag', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('02');
+  const stale = app.byTestId('run-stale');
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  await expect(stale).toHaveCount(0);
+
+  // Moving a node changes nothing the run simulates.
+  const before = await app.nodePosition('users');
+  const node = app.nodeLocator('users');
+  const box = (await node.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2 + 40, { steps: 5 });
+  await page.mouse.up();
+  expect(await app.nodePosition('users')).not.toEqual(before);
+  await expect(stale).toHaveCount(0);
+
+  // A parameter does: the results are now of the scenario as it was.
+  await app.selectNode('users');
+  const rps = Number(await app.byTestId('param-rps').inputValue());
+  await app.setParam('rps', rps * 2);
+  await expect(stale).toBeVisible();
+  await expect(stale).toHaveAttribute('title', /Run again to see your edits/);
+  await app.byTestId('undo').click();
+  await expect(app.byTestId('param-rps')).toHaveValue(String(rps));
+  await expect(stale).toHaveCount(0);
+
+  await app.setParam('rps', rps * 2);
+  await expect(stale).toBeVisible();
+  await app.run();
+  await expect(stale).toHaveCount(0);
+  await app.waitForRunDone();
+  await app.byTestId('reset').click();
+  await app.setParam('rps', rps);
+  await expect(stale, 'no run, nothing to be stale').toHaveCount(0);
+  app.expectNoErrors();
+});

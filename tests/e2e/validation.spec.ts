@@ -84,3 +84,26 @@ test('selecting another node shows the inspector from its top', async ({ page })
   await expect.poll(() => inspector.evaluate((el) => el.scrollTop)).toBe(0);
   app.expectNoErrors();
 });
+
+test("a client shows the fields of its traffic profile only", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.selectNode('users');
+  const profile = app.byTestId('param-profile');
+  const shown = async () => {
+    const ids = ['ramp_from_rps', 'spike_at_s', 'spike_s', 'spike_x', 'period_s', 'amplitude'];
+    const visible = await Promise.all(ids.map((id) => app.byTestId(`param-${id}`).isVisible()));
+    return ids.filter((_, i) => visible[i]);
+  };
+  await expect(profile).toHaveValue('constant');
+  expect(await shown()).toEqual([]);
+  await profile.selectOption('ramp');
+  await expect.poll(shown).toEqual(['ramp_from_rps']);
+  await profile.selectOption('spike');
+  await expect.poll(shown).toEqual(['spike_at_s', 'spike_s', 'spike_x']);
+  await profile.selectOption('diurnal');
+  await expect.poll(shown).toEqual(['period_s', 'amplitude']);
+  await expect(app.byTestId('param-rps')).toBeVisible();
+  app.expectNoErrors();
+});

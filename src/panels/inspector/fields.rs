@@ -150,6 +150,17 @@ pub fn control(kind: Kind, name: &str) -> Control {
     }
 }
 
+/// The client profile a param of `kind` shapes, when it shapes only one (the others ignore
+/// it, so the inspector shows it with that profile only).
+pub fn only_for_profile(kind: Kind, name: &str) -> Option<&'static str> {
+    match (kind, name) {
+        (Kind::Client, "ramp_from_rps") => Some("ramp"),
+        (Kind::Client, "spike_at_s" | "spike_s" | "spike_x") => Some("spike"),
+        (Kind::Client, "period_s" | "amplitude") => Some("diurnal"),
+        _ => None,
+    }
+}
+
 /// Every param of `kind` in the engine's order, then `mtbf_s` and `mttr_s`.
 pub fn fields(kind: Kind) -> Vec<Field> {
     let defaults = defaults(kind);
@@ -630,6 +641,21 @@ mod tests {
     use super::*;
     use scaleplay_sim::params::{Algorithm, Eviction, Profile, ShardStrategy};
     use serde_json::json;
+
+    #[test]
+    fn profile_fields_are_client_params_of_a_real_profile() {
+        let names = param_names(Kind::Client);
+        let shaped: Vec<&str> = names
+            .iter()
+            .filter_map(|n| only_for_profile(Kind::Client, n))
+            .collect();
+        assert_eq!(shaped.len(), 6, "{names:?}");
+        assert!(shaped
+            .iter()
+            .all(|p| PROFILES.contains(p) && *p != "constant"));
+        assert_eq!(only_for_profile(Kind::Client, "rps"), None);
+        assert_eq!(only_for_profile(Kind::Server, "spike_x"), None);
+    }
 
     #[test]
     fn every_param_of_every_kind_has_a_fitting_control_and_default() {

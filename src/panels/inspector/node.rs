@@ -109,9 +109,23 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
         None => "Unknown kind".to_string(),
     };
     let params = kind.map(|k| {
+        let profile = param_memo(doc, node, "profile");
         fields::fields(k)
             .into_iter()
-            .map(|f| param_view(node, k, f))
+            .map(|f| match fields::only_for_profile(k, f.name) {
+                // Shown with its profile only: a constant client has no ramp to set.
+                Some(needed) => {
+                    let other = move || {
+                        profile.with(|p| fields::choice_text(p.as_ref(), &"constant".into()))
+                            != needed
+                    };
+                    view! {
+                        <div class="profile-param" class:hidden=other>{param_view(node, k, f)}</div>
+                    }
+                    .into_any()
+                }
+                None => param_view(node, k, f),
+            })
             .collect_view()
     });
     let has_instances = kind.is_some_and(|k| {
