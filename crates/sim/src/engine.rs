@@ -668,6 +668,7 @@ impl Simulation {
             s.ext.scale_busy_mark = 0;
             s.ext.scale_capacity_mark = 0;
         }
+        self.global.end_warmup();
         self.warmed = true;
         self.now = saved.max(self.now);
     }

@@ -302,7 +302,7 @@ impl Simulation {
             succeeded: g.all.succeeded,
             failed: failed(&g.all),
             in_flight: in_flight(&g.all),
-            throughput_rps: g.all.served as f64 / measured,
+            throughput_rps: g.all.served(self.warmed) as f64 / measured,
             availability: availability(&g.all),
             latency_ms: latency(&g.all, &g.latency),
             retries: g.all.retries,
@@ -313,7 +313,7 @@ impl Simulation {
             succeeded: t.succeeded,
             failed: failed(t),
             in_flight: in_flight(t),
-            throughput_rps: t.served as f64 / measured,
+            throughput_rps: t.served(self.warmed) as f64 / measured,
             availability: availability(t),
             latency_ms,
             retries: t.retries,
@@ -431,7 +431,7 @@ impl Simulation {
             } else {
                 busy as f64 / cap as f64
             },
-            throughput_rps: st.served as f64 / secs,
+            throughput_rps: (st.ok + st.straddled) as f64 / secs,
             responses_rps: responses as f64 / secs,
             mean_backlog: backlog as f64 / span,
             mean_in_node: inside as f64 / span,

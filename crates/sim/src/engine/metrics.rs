@@ -16,14 +16,14 @@ use crate::scenario::Kind;
 use crate::time::{Duration, SimTime};
 
 /// Steady-state totals of requests that started after the warm-up: of the whole run, or of
-/// one client's; and `served`, the throughput's count.
+/// one client's; and `straddled`, for the throughput.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Totals {
-    /// Successes that ended after the warm-up, whenever they started. Counted apart from
-    /// `succeeded` because an overloaded system's answers after the warm-up are mostly to
-    /// requests from before it: by start, a saturated server would seem to serve less than it
-    /// does (nothing at all when every request still waiting arrived in the warm-up).
-    pub served: u64,
+    /// Successes of requests that started in the warm-up and ended after it. The throughput
+    /// counts them with `succeeded` (see [`Totals::served`]). Counted for every success of
+    /// such a request, and set back to zero when the warm-up ends ([`Global::end_warmup`]):
+    /// cheaper than asking each request when it ended.
+    pub straddled: u64,
     pub offered: u64,
     pub succeeded: u64,
     pub timeout: u64,
@@ -38,10 +38,18 @@ impl Totals {
         self.timeout + self.rejected + self.down
     }
 
+    /// Successes that ended after the warm-up, whenever they started: the throughput's count.
+    /// By start alone, an overloaded system would seem to serve less than it does, as its
+    /// answers after the warm-up go mostly to requests from before it (nothing at all when
+    /// every request still waiting arrived in the warm-up).
+    /// (`warmed`: the warm-up has ended; until then `straddled` counts successes within it.)
+    pub fn served(&self, warmed: bool) -> u64 {
+        self.succeeded + if warmed { self.straddled } else { 0 }
+    }
+
     fn complete(&mut self, failure: Option<Cause>, latency_us: u64) {
         match failure {
             None => {
-                self.served += 1;
                 self.succeeded += 1;
                 self.latency_sum_us += latency_us as u128;
             }
@@ -87,7 +95,7 @@ impl ClientTotals {
     // Out of line: only runs with several clients come here, and inlined it made every
     // request's path longer (counted with cachegrind).
     #[inline(never)]
-    fn complete(&mut self, ended: Ended, failure: Option<Cause>, latency_us: u64) {
+    fn complete(&mut self, counted: bool, failure: Option<Cause>, latency_us: u64) {
         let w = &mut self.window;
         match failure {
             None => {
@@ -96,15 +104,13 @@ impl ClientTotals {
             }
             Some(_) => w.1 += 1,
         }
-        match ended {
-            Ended::Counted => {
-                self.totals.complete(failure, latency_us);
-                if failure.is_none() {
-                    self.latency.record(latency_us);
-                }
+        if counted {
+            self.totals.complete(failure, latency_us);
+            if failure.is_none() {
+                self.latency.record(latency_us);
             }
-            Ended::AfterWarmup => self.totals.served += u64::from(failure.is_none()),
-            Ended::InWarmup => {}
+        } else {
+            self.totals.straddled += u64::from(failure.is_none());
         }
     }
 
@@ -173,30 +179,28 @@ impl Global {
     pub fn complete(
         &mut self,
         client: impl FnOnce() -> usize,
-        ended: Ended,
+        counted: bool,
         failure: Option<Cause>,
         latency_us: u64,
     ) {
-        // Two tests of `ended` on purpose: a single one before the client's update cost
+        // Two tests of `counted` on purpose: a single one before the client's update cost
         // every request of a one-client run 3 more instructions (cachegrind).
-        if ended != Ended::Counted {
+        if !counted {
             if !self.by_client.is_empty() {
-                self.by_client[client()].complete(ended, failure, latency_us);
+                self.by_client[client()].complete(false, failure, latency_us);
             }
-            if ended == Ended::AfterWarmup {
-                self.all.served += u64::from(failure.is_none());
-            }
+            // Before the warm-up's end these are set back to zero (see `end_warmup`).
+            self.all.straddled += u64::from(failure.is_none());
             return;
         }
         if !self.by_client.is_empty() {
-            self.by_client[client()].complete(ended, failure, latency_us);
+            self.by_client[client()].complete(true, failure, latency_us);
         }
         // `Totals::complete` spelled out with the histogram record in its success arm: calling
         // it and then testing `failure` again for the record cost every request more
         // (cachegrind).
         match failure {
             None => {
-                self.all.served += 1;
                 self.all.succeeded += 1;
                 self.latency.record(latency_us);
                 self.all.latency_sum_us += latency_us as u128;
@@ -207,36 +211,20 @@ impl Global {
         }
     }
 
+    /// The warm-up ends: successes of requests that started in it count in the throughput
+    /// from now on (see `Totals::straddled`).
+    pub fn end_warmup(&mut self) {
+        self.all.straddled = 0;
+        for c in &mut self.by_client {
+            c.totals.straddled = 0;
+        }
+    }
+
     /// Client `client` (as in `offer`) retries a request.
     pub fn retry(&mut self, client: impl FnOnce() -> usize) {
         self.all.retries += 1;
         if !self.by_client.is_empty() {
             self.by_client[client()].totals.retries += 1;
-        }
-    }
-}
-
-/// How a request that ended counts in the steady-state totals.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Ended {
-    /// It started after the warm-up: it counts in every total.
-    Counted,
-    /// It started in the warm-up and ended after it: a success counts in the throughput only.
-    AfterWarmup,
-    /// It ended in the warm-up: it counts in no total.
-    InWarmup,
-}
-
-impl Ended {
-    /// How a request that started counted (`counted`) or not counts, ending `now`.
-    #[inline(always)]
-    pub fn at(counted: bool, now: SimTime, warmup: SimTime) -> Ended {
-        if counted {
-            Ended::Counted
-        } else if now >= warmup {
-            Ended::AfterWarmup
-        } else {
-            Ended::InWarmup
         }
     }
 }

@@ -140,10 +140,10 @@ impl Level {
 #[derive(Debug)]
 pub(crate) struct NodeStats {
     pub since: SimTime,
-    /// Successful answers given since `since`, whenever the request arrived: the node's
-    /// throughput. (The counts below are of requests that also arrived since `since`, so
-    /// their latencies and Little's law cover whole stays.)
-    pub served: u64,
+    /// Successful answers given since `since` to requests that arrived before it. The
+    /// node's throughput counts them with `ok` (the counts below are of requests that arrived
+    /// since `since`, so that their latencies and Little's law cover whole stays).
+    pub straddled: u64,
     pub ok: u64,
     /// Failures passed on from downstream, and timeouts.
     pub errors: u64,
@@ -163,7 +163,7 @@ impl NodeStats {
     pub fn new(at: SimTime) -> NodeStats {
         NodeStats {
             since: at,
-            served: 0,
+            straddled: 0,
             ok: 0,
             errors: 0,
             rejected: 0,
