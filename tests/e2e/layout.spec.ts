@@ -97,9 +97,9 @@ test.describe('on a screen with two device pixels per CSS pixel', () => {
 });
 
 // The canvas after a preset loads (which fits it to the view): every data center's frame below
-// the floating zoom buttons and inside the canvas, every node's name and kind inside its box
-// and clear of its output port (long ones are drawn condensed), and the bottleneck named above
-// its box rather than on the kind line, where it ran past the edge.
+// the floating zoom buttons, inside the canvas and apart from the others, every node's name
+// and kind inside its box and clear of its output port (long ones are drawn condensed), and
+// the bottleneck named above its box rather than on the kind line, where it ran past the edge.
 test("each preset's nodes, labels and frames fit the canvas", async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   const app = new App(page);
@@ -111,9 +111,18 @@ test("each preset's nodes, labels and frames fit the canvas", async ({ page }) =
     if (!canvas || !tools) throw new Error('no canvas box');
     const frames = app.canvas.locator('[data-testid^="dc-"] rect');
     expect(await frames.count()).toBeGreaterThan(0);
+    const boxes: { x: number; y: number; width: number; height: number }[] = [];
     for (const frame of await frames.all()) {
       const box = await frame.boundingBox();
       if (!box) throw new Error('a frame has no box');
+      // Each data center's frame stands apart: one drawn inside another reads as nesting.
+      for (const other of boxes) {
+        const apart =
+          box.x + box.width <= other.x || other.x + other.width <= box.x ||
+          box.y + box.height <= other.y || other.y + other.height <= box.y;
+        expect(apart, `preset ${preset}: two data centers' frames overlap`).toBe(true);
+      }
+      boxes.push(box);
       expect(box.y, `preset ${preset}: a frame under the zoom buttons`).toBeGreaterThanOrEqual(tools.y + tools.height);
       expect(box.x).toBeGreaterThanOrEqual(canvas.x);
       expect(box.x + box.width).toBeLessThanOrEqual(canvas.x + canvas.width);

@@ -30,13 +30,23 @@ test('a 20,000-window run plots the same extremes as its series CSV holds', asyn
     ['latency', 'p99_ms', 1],
     ['availability', 'availability', 100],
   ] as const) {
-    const values = column(name).map((v) => v * scale);
+    // A window with no success has no latency: the plot leaves a gap there.
+    const ok = column('throughput_rps');
+    const all = column(name).map((v) => v * scale);
+    const values = plot === 'latency' ? all.filter((_, i) => ok[i] > 0) : all;
     const [min, max] = range(values);
     const drawn = await app.chart(plot);
     expect(drawn.points, plot).toBe(20_000);
     expect(drawn.min, `${plot} lowest`).toBeCloseTo(min, 2);
     expect(drawn.max, `${plot} highest`).toBeCloseTo(max, 2);
-    expect(drawn.last, `${plot} last`).toBeCloseTo(values[values.length - 1], 2);
+    if (plot === 'latency' && ok[ok.length - 1] === 0) {
+      expect(drawn.last, 'the line ends in a gap').toBeNaN();
+    } else {
+      expect(drawn.last, `${plot} last`).toBeCloseTo(all[all.length - 1], 2);
+    }
+    if (plot === 'latency') {
+      expect(drawn.gaps > 0, 'gaps where nothing succeeded').toBe(ok.some((v) => v === 0));
+    }
   }
   // The latency line really varies: a thinned line that lost its spikes would show less.
   const [p99min, p99max] = range(column('p99_ms'));
