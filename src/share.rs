@@ -37,11 +37,19 @@ pub fn decode(fragment: &str) -> Result<Option<Scenario>, String> {
         ));
     }
     let Some(body) = payload.strip_prefix(FORMAT) else {
-        let version = payload.split('.').next().unwrap_or("");
-        return Err(format!(
-            "this link has format \"{}\", which this version of Scaleplay cannot read: ask for a new link",
-            version.chars().take(12).collect::<String>()
-        ));
+        // A later format is a number before a dot; anything else is not a format at all, and
+        // echoing it back as one (the first characters of the data) only confused.
+        return Err(match payload.split_once('.') {
+            Some((version, _))
+                if (1..=4).contains(&version.len())
+                    && version.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                format!(
+                    "this link has format {version}, which this version of Scaleplay cannot read: ask for a new link"
+                )
+            }
+            _ => "this link is damaged (it does not start with a format number): it may have been cut short or edited".to_string(),
+        });
     };
     let packed = URL_SAFE_NO_PAD.decode(body).map_err(|_| {
         "this link is damaged (not valid base64url): it may have been cut short when copied"
@@ -91,7 +99,14 @@ mod tests {
         let link = encode(&preset(2));
         let cut = &link[..link.len() / 2];
         assert!(decode(cut).unwrap_err().contains("damaged"));
-        assert!(decode("s=9.abc").unwrap_err().contains("format \"9\""));
+        assert!(decode("s=9.abc").unwrap_err().contains("format 9, which"));
+        for garbage in ["s=eJzLSM3JyQcABiwCFQ", "s=abc.def", "s=12345.x", "s=."] {
+            let e = decode(garbage).unwrap_err();
+            assert!(
+                e.contains("does not start with a format number"),
+                "{garbage}: {e}"
+            );
+        }
         assert!(decode("s=1.!!!").unwrap_err().contains("base64url"));
         let huge = format!("s=1.{}", "A".repeat(MAX_ENCODED));
         assert!(decode(&huge).unwrap_err().contains("limit"));
