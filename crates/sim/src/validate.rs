@@ -137,21 +137,11 @@ fn problems_beyond_the_shape(
     let Ok(s) = serde_json::from_value::<Scenario>(Value::Object(rest)) else {
         return Vec::new();
     };
-    let Err(LoadError::Invalid(mut more)) = validate(&s) else {
-        return Vec::new();
-    };
-    for p in &mut more {
-        let Some(tail) = p.message.strip_prefix("faults[") else {
-            continue;
-        };
-        let Some((k, tail)) = tail.split_once(']') else {
-            continue;
-        };
-        if let Some(i) = k.parse::<usize>().ok().and_then(|k| kept_faults.get(k)) {
-            p.message = format!("faults[{i}]{tail}");
-        }
+    let place = |k: usize| kept_faults.get(k).copied().unwrap_or(k);
+    match validate_naming_faults(&s, &place) {
+        Err(LoadError::Invalid(more)) => more,
+        _ => Vec::new(),
     }
-    more
 }
 
 /// Finds each part of the file that does not have the expected shape.
@@ -208,6 +198,15 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
 
 /// Checks a scenario's meaning and builds the model the engine runs.
 pub fn validate(s: &Scenario) -> Result<Model, LoadError> {
+    validate_naming_faults(s, &|i| i)
+}
+
+/// [`validate`], naming fault `i` of `s` as `faults[place(i)]`: where it sits in the file,
+/// when faults the file has were left out of `s` (see [`problems_beyond_the_shape`]).
+fn validate_naming_faults(
+    s: &Scenario,
+    place: &dyn Fn(usize) -> usize,
+) -> Result<Model, LoadError> {
     let mut problems = Vec::new();
     if s.nodes.len() > limits::MAX_NODES {
         problems.push(Problem::scenario(
@@ -386,9 +385,10 @@ pub fn validate(s: &Scenario) -> Result<Model, LoadError> {
 
     let duration = SimTime::from_secs(s.duration_s);
     let mut faults = Vec::new();
-    for (i, f) in s.faults.iter().enumerate() {
+    for (k, f) in s.faults.iter().enumerate() {
         // Name what the fault breaks, not only its place in the list: in the app the list is
         // a table of faults, and "faults[3]" is what the file calls it.
+        let i = place(k);
         let label = match (&f.node, &f.dc) {
             (Some(n), None) => format!("faults[{i}] (\"{}\")", truncate(n)),
             (None, Some(dc)) => format!("faults[{i}] (data center \"{}\")", truncate(dc)),
