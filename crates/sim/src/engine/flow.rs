@@ -10,7 +10,7 @@
 //! the reply to it is recognised by the empty stack.
 
 use crate::engine::events::{Event, ReqId, NO_INST};
-use crate::engine::hash::mix64;
+use crate::engine::hash::{mix64, partition};
 use crate::engine::state::Msg;
 use crate::engine::{
     Cause, Frame, Logical, Outcome, Req, Simulation, DIRECT, MAX_LIVE_REQUESTS, UNLIMITED,
@@ -508,7 +508,7 @@ impl Simulation {
         match self.model.nodes[n].kind {
             // Keyed stores: a user's key lives on one shard/partition.
             Kind::Cache | Kind::Nosql | Kind::SessionStore => {
-                (mix64(self.reqs[req as usize].user) % count) as u32
+                partition(self.reqs[req as usize].user, count) as u32
             }
             _ => {
                 // Round robin from the cursor (at most `len`, as it is set to `i + 1` below),
@@ -774,7 +774,7 @@ impl Simulation {
             .ttl_s
             .map_or(SimTime(u64::MAX), |t| self.now + Duration::from_secs(t));
         let count = self.nodes[n].insts.len() as u64;
-        let inst = &mut self.nodes[n].insts[(mix64(user) % count) as usize];
+        let inst = &mut self.nodes[n].insts[partition(user, count) as usize];
         if inst.up {
             if let Some(s) = &mut inst.store {
                 s.put(user, expires);
@@ -784,7 +784,7 @@ impl Simulation {
 
     fn cache_invalidate(&mut self, n: usize, user: u64) {
         let count = self.nodes[n].insts.len() as u64;
-        if let Some(s) = &mut self.nodes[n].insts[(mix64(user) % count) as usize].store {
+        if let Some(s) = &mut self.nodes[n].insts[partition(user, count) as usize].store {
             s.remove(user);
         }
     }

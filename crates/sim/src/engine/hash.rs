@@ -31,3 +31,12 @@ impl Hasher for IntHasher {
 
 /// `BuildHasher` for [`IntHasher`].
 pub(crate) type FxBuild = BuildHasherDefault<IntHasher>;
+
+/// The instance (partition, shard of a cache or session store) of `count` that holds `user`'s
+/// key. Salted, so that it is independent of a shard router's `hash_mod` (plain `mix64`): with
+/// the same hash, a router over 4 stores of 4 partitions sent each store only keys of one
+/// partition, and 3 of every 4 partitions sat idle while the fourth overflowed.
+pub(crate) fn partition(user: u64, count: u64) -> u64 {
+    const SALT: u64 = 0x9E37_79B9_7F4A_7C15;
+    mix64(user ^ SALT) % count
+}

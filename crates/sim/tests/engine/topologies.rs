@@ -239,3 +239,42 @@ fn the_primary_to_replica_edge_adds_to_the_replication_lag() {
     let series = far.nodes["replica"].lag_ms_series.as_ref().unwrap();
     assert!(series.iter().all(|ms| *ms == 80.0), "{series:?}");
 }
+
+/// A `hash_mod` router over partitioned NoSQL stores: each store's keys spread over all its
+/// partitions. (Router and partitions hashed the user the same way, so with 4 stores of 4
+/// partitions each store got keys of a single partition: 3 of 4 partitions idle, the fourth
+/// overflowing, every request timing out while the capacity plan promised twice the load.)
+#[test]
+fn a_hash_mod_router_spreads_each_stores_keys_over_its_partitions() {
+    let store = |id: &str| {
+        format!(
+            r#"{{"id": "{id}", "kind": "nosql", "params": {{"partitions": 4, "workers": 1,
+                 "read_ms": {{"dist": "const", "mean": 10}}}}}}"#
+        )
+    };
+    let text = format!(
+        r#"{{"version": 1, "duration_s": 30, "warmup_s": 10,
+            "nodes": [
+              {{"id": "users", "kind": "client",
+                "params": {{"rps": 800, "mix": {{"read": 1.0}}, "users": 100000, "zipf_s": 0,
+                           "timeout_ms": 2000}}}},
+              {{"id": "web", "kind": "server", "params": {{"workers": 2000,
+                "service_ms": {{"dist": "const", "mean": 1}}}}}},
+              {{"id": "router", "kind": "shard_router", "params": {{"strategy": "hash_mod"}}}},
+              {}, {}, {}, {}],
+            "edges": [{{"from": "users", "to": "web"}}, {{"from": "web", "to": "router"}},
+                      {{"from": "router", "to": "n1"}}, {{"from": "router", "to": "n2"}},
+                      {{"from": "router", "to": "n3"}}, {{"from": "router", "to": "n4"}}]}}"#,
+        store("n1"),
+        store("n2"),
+        store("n3"),
+        store("n4")
+    );
+    let r = run(&text);
+    assert!(r.summary.availability > 0.999, "{:?}", r.summary);
+    for id in ["n1", "n2", "n3", "n4"] {
+        // 200 req/s of 10 ms over 4 partitions: half busy.
+        let u = r.nodes[id].utilization;
+        assert!((u - 0.5).abs() < 0.05, "{id}: utilization {u}");
+    }
+}
