@@ -253,7 +253,11 @@ impl Simulation {
             };
             let at = self.now + Duration::from_millis(p.retry_backoff_ms);
             let index = &self.client_index;
-            self.global.retry(|| index[l.client as usize] as usize);
+            // Counted with its request: a request of the warm-up is not in the summary, nor
+            // are its retries.
+            if l.counted {
+                self.global.retry(|| index[l.client as usize] as usize);
+            }
             self.events.push(at, Event::Retry { logical, gen });
         } else {
             self.logical_done(logical, gen, Some(cause));

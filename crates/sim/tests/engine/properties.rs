@@ -632,6 +632,19 @@ fn check_report(r: &Report, when: &str) -> Result<(), TestCaseError> {
 fn check_causes(r: &Report, spec: &Spec) -> Result<(), TestCaseError> {
     let (timeouts, rejections, down) = spec.failure_causes();
     let f = &r.summary.failed;
+    // Retries are counted with their requests: those of the warm-up's are left out too.
+    let most_retries = spec
+        .clients
+        .iter()
+        .filter_map(|c| c["retries"].as_u64())
+        .max()
+        .unwrap_or(0);
+    prop_assert!(
+        r.summary.retries <= r.summary.offered * most_retries,
+        "{} retries of {} requests, each retried at most {most_retries} times",
+        r.summary.retries,
+        r.summary.offered
+    );
     prop_assert!(
         timeouts || f.timeout == 0,
         "{} timeouts without a timeout",
