@@ -10,7 +10,8 @@ use crate::rng::Rng;
 use crate::scenario::Kind;
 
 /// A service-time distribution, in milliseconds. A bare number means exponential with that mean.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Read by hand (see the `Deserialize` impl) so that a misspelt key is named, not dropped.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum DistSpec {
     /// `12`: exponential, mean 12 ms.
@@ -32,6 +33,48 @@ pub enum DistSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max: Option<f64>,
     },
+}
+
+impl<'de> Deserialize<'de> for DistSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        /// The object form, with every key it may have.
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            dist: String,
+            #[serde(default)]
+            mean: Option<f64>,
+            #[serde(default)]
+            cv: Option<f64>,
+            #[serde(default)]
+            min: Option<f64>,
+            #[serde(default)]
+            max: Option<f64>,
+        }
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Number(n) => n
+                .as_f64()
+                .map(DistSpec::Mean)
+                .ok_or_else(|| D::Error::custom("must be a number of ms or a distribution")),
+            object @ serde_json::Value::Object(_) => {
+                let f: Full = serde_json::from_value(object).map_err(|e| {
+                    let why = e.to_string();
+                    D::Error::custom(why.split(" at line ").next().unwrap_or(&why).to_string())
+                })?;
+                Ok(DistSpec::Full {
+                    dist: f.dist,
+                    mean: f.mean,
+                    cv: f.cv,
+                    min: f.min,
+                    max: f.max,
+                })
+            }
+            other => Err(D::Error::custom(format!(
+                "must be a number of ms or a distribution like {{\"dist\": \"exp\", \"mean\": 12}}, got {other}"
+            ))),
+        }
+    }
 }
 
 /// A checked distribution, ready to sample.

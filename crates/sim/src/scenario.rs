@@ -61,6 +61,8 @@ fn is_default_window(w: &f64) -> bool {
 
 /// Service-level objectives.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+// A misspelt key would otherwise be dropped without a word ("latency" for "latency_ms").
+#[serde(deny_unknown_fields)]
 pub struct Slo {
     /// 99th-percentile latency bound, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,6 +74,8 @@ pub struct Slo {
 
 /// One component as drawn.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// A misspelt key would otherwise be dropped without a word ("latency" for "latency_ms").
+#[serde(deny_unknown_fields)]
 pub struct NodeSpec {
     /// Unique id, used by edges, faults and reports.
     pub id: String,
@@ -101,6 +105,8 @@ pub fn default_dc() -> String {
 
 /// A directed call from one node to another.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// A misspelt key would otherwise be dropped without a word ("latency" for "latency_ms").
+#[serde(deny_unknown_fields)]
 pub struct EdgeSpec {
     /// Caller id.
     pub from: String,
@@ -113,6 +119,8 @@ pub struct EdgeSpec {
 
 /// A scheduled fault: one node, or a whole data center.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// A misspelt key would otherwise be dropped without a word ("latency" for "latency_ms").
+#[serde(deny_unknown_fields)]
 pub struct FaultSpec {
     /// The node to fail or recover.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -357,3 +357,44 @@ fn a_distribution_field_that_would_be_ignored_is_a_problem() {
     );
     assert_eq!(ps.len(), 3, "the lognormal is fine: {ps:#?}");
 }
+
+#[test]
+fn a_misspelt_key_anywhere_is_named() {
+    let ps = problems(
+        r#"{"version": 1, "duration_s": 60, "slo": {"p99_ms": 100, "availabilty": 0.999},
+            "nodes": [
+              {"id": "u", "kind": "client", "params": {"rps": 10}},
+              {"id": "a", "kind": "server", "param": {"workers": 2}},
+              {"id": "b", "kind": "server", "params": {"service_ms": {"dist": "lognormal", "mean": 5, "CV": 2}}}],
+            "edges": [{"from": "u", "to": "a", "latency": 5}, {"from": "u", "to": "b"}],
+            "faults": [{"node": "a", "instances": 0, "at_s": 5, "action": "fail"}]}"#,
+    );
+    for needle in [
+        "unknown field `availabilty`",
+        "unknown field `param`",
+        "unknown field `latency`",
+        "unknown field `instances`",
+    ] {
+        assert!(
+            ps.iter().any(|p| p.message.contains(needle)),
+            "no {needle:?} in {ps:#?}"
+        );
+    }
+    // A misspelt key inside a distribution is a problem of its node's params, named with the
+    // node once the file's shape is right.
+    let ps = problems(
+        r#"{"version": 1, "duration_s": 60,
+            "nodes": [
+              {"id": "u", "kind": "client", "params": {"rps": 10}},
+              {"id": "b", "kind": "server", "params": {"service_ms": {"dist": "lognormal", "mean": 5, "CV": 2}}}],
+            "edges": [{"from": "u", "to": "b"}]}"#,
+    );
+    assert!(
+        has(
+            &ps,
+            Some("b"),
+            "service_ms: unknown field `CV`, expected one of `dist`, `mean`, `cv`"
+        ),
+        "{ps:#?}"
+    );
+}
