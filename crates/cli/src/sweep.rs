@@ -399,6 +399,17 @@ impl Target {
                 ),
             };
         }
+        if let Some(Value::Object(inner)) = map.get(last) {
+            // A bare number there would be an exponential of that mean: the sweep would
+            // change the distribution's shape as well as its size, without a word.
+            let keys: Vec<&str> = inner.keys().map(String::as_str).collect();
+            let what = if inner.contains_key("dist") {
+                format!("a distribution ({})", keys.join(", "))
+            } else {
+                format!("an object ({})", keys.join(", "))
+            };
+            bail!("{walked}.{last} is {what}: sweep one of its numbers, e.g. {walked}.{last}.mean");
+        }
         map.insert(last.clone(), written.clone());
         Ok(written)
     }

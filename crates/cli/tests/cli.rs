@@ -850,6 +850,20 @@ mod errors {
             2,
             "--steps",
         );
+        // A bare number in place of a distribution would be an exponential of that mean.
+        fails(
+            &sweep("box.service_ms", "10", "20"),
+            b"",
+            2,
+            "box.service_ms is a distribution (dist, mean): sweep one of its numbers, e.g. \
+             box.service_ms.mean",
+        );
+        fails(
+            &sweep("box.service_ms.mea", "10", "20"),
+            b"",
+            2,
+            "unknown field `mea`",
+        );
     }
 }
 
