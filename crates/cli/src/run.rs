@@ -120,14 +120,20 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
         ("availability", format!("{}%", pct(m.availability, 2))),
         (
             "latency",
-            format!(
-                "mean {} ms, p50 {} ms, p95 {} ms, p99 {} ms, max {} ms",
-                num(m.latency_ms.mean, 1),
-                num(m.latency_ms.p50, 1),
-                num(m.latency_ms.p95, 1),
-                num(m.latency_ms.p99, 1),
-                num(m.latency_ms.max, 1)
-            ),
+            // Only successes are timed: without one there is no latency (the JSON's 0 is not
+            // a fast answer).
+            if m.succeeded == 0 {
+                "none: no request succeeded".to_string()
+            } else {
+                format!(
+                    "mean {} ms, p50 {} ms, p95 {} ms, p99 {} ms, max {} ms",
+                    num(m.latency_ms.mean, 1),
+                    num(m.latency_ms.p50, 1),
+                    num(m.latency_ms.p95, 1),
+                    num(m.latency_ms.p99, 1),
+                    num(m.latency_ms.max, 1)
+                )
+            },
         ),
     ];
     if m.sessions_lost > 0 {
@@ -166,8 +172,8 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
                 c.failed.timeout.to_string(),
                 c.failed.rejected.to_string(),
                 c.failed.down.to_string(),
-                num(c.latency_ms.p50, 1),
-                num(c.latency_ms.p99, 1),
+                timed(c.succeeded, c.latency_ms.p50),
+                timed(c.succeeded, c.latency_ms.p99),
             ]);
         }
         out.push_str(&t.render(2));
@@ -342,24 +348,42 @@ fn details(n: &NodeReport) -> String {
     parts.join(", ")
 }
 
+/// A latency of a client's successes, or "-" without one to time.
+fn timed(succeeded: u64, ms: f64) -> String {
+    if succeeded == 0 {
+        "-".into()
+    } else {
+        num(ms, 1)
+    }
+}
+
 /// The readable summary of several replications.
 pub fn render_replications(label: &str, s: &Scenario, r: &Replicated) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}: {} replications of {} s each; figures after {} s of warm-up\n",
+        "{}: {} replication{} of {} s each; figures after {} s of warm-up\n",
         title(label, s),
         r.replications,
+        if r.replications == 1 { "" } else { "s" },
         crate::table::value(s.duration_s),
         crate::table::value(s.warmup_s)
     );
-    let ci = |e: &scaleplay_sim::replicate::Estimate, scale: f64, decimals: usize, unit: &str| {
-        format!(
-            "{} ± {}{unit}",
-            num(e.mean * scale, decimals),
-            num(e.ci95 * scale, decimals)
-        )
-    };
+    // An interval needs two values; latencies have none from runs where nothing succeeded.
+    let ci =
+        |e: &scaleplay_sim::replicate::Estimate, scale: f64, decimals: usize, unit: &str| match e.n
+        {
+            0 => "- (nothing succeeded)".to_string(),
+            1 => format!(
+                "{}{unit} (one run: no interval)",
+                num(e.mean * scale, decimals)
+            ),
+            _ => format!(
+                "{} ± {}{unit}",
+                num(e.mean * scale, decimals),
+                num(e.ci95 * scale, decimals)
+            ),
+        };
     let f = &r.figures;
     let lines = [
         ("throughput", ci(&f.throughput_rps, 1.0, 2, " req/s")),

@@ -60,8 +60,9 @@ struct Row {
     value: Value,
     throughput_rps: f64,
     availability: f64,
-    p50_ms: f64,
-    p99_ms: f64,
+    /// None when no request succeeded: there was no latency to take.
+    p50_ms: Option<f64>,
+    p99_ms: Option<f64>,
     bottleneck: Option<String>,
     bottleneck_utilization: f64,
     meets_slo: bool,
@@ -93,8 +94,9 @@ impl Criterion {
         }
     }
 
-    fn met(&self, availability: f64, p99_ms: f64) -> bool {
-        self.p99_ms.is_none_or(|p| p99_ms <= p)
+    /// Whether figures meet it; a p99 bound is not met without a p99 (nothing succeeded).
+    fn met(&self, availability: f64, p99_ms: Option<f64>) -> bool {
+        self.p99_ms.is_none_or(|p| p99_ms.is_some_and(|v| v <= p))
             && self.availability.is_none_or(|a| availability >= a)
     }
 }
@@ -168,12 +170,13 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         let r = Replications::summarise(seeds.clone(), &figures);
         let utilization = chunk.iter().map(|(_, u)| u).sum::<f64>() / chunk.len() as f64;
         let availability = r.availability.mean;
-        let p99_ms = r.p99_ms.mean;
+        let timed = |e: &scaleplay_sim::replicate::Estimate| (e.n > 0).then_some(e.mean);
+        let p99_ms = timed(&r.p99_ms);
         rows.push(Row {
             value: written,
             throughput_rps: r.throughput_rps.mean,
             availability,
-            p50_ms: r.p50_ms.mean,
+            p50_ms: timed(&r.p50_ms),
             p99_ms,
             bottleneck,
             bottleneck_utilization: utilization,
@@ -264,8 +267,8 @@ fn render(
             r.value.to_string(),
             num(r.throughput_rps, 1),
             pct(r.availability, 2),
-            num(r.p50_ms, 1),
-            num(r.p99_ms, 1),
+            r.p50_ms.map_or_else(|| "-".into(), |v| num(v, 1)),
+            r.p99_ms.map_or_else(|| "-".into(), |v| num(v, 1)),
             r.bottleneck.clone().unwrap_or_else(|| "-".into()),
             pct(r.bottleneck_utilization, 1),
             if r.meets_slo { "yes" } else { "no" }.to_string(),
@@ -476,11 +479,13 @@ mod tests {
     #[test]
     fn default_slo_is_availability_only() {
         let c = Criterion::of(&Slo::default());
-        assert!(c.met(0.9995, 1e9) && !c.met(0.99, 1.0));
+        assert!(c.met(0.9995, Some(1e9)) && !c.met(0.99, Some(1.0)));
         let c = Criterion::of(&Slo {
             p99_ms: Some(500.0),
             availability: None,
         });
-        assert!(c.met(0.5, 400.0) && !c.met(1.0, 600.0));
+        assert!(c.met(0.5, Some(400.0)) && !c.met(1.0, Some(600.0)));
+        // Nothing succeeded, so nothing was fast: a p99 bound is not met.
+        assert!(!c.met(0.0, None));
     }
 }

@@ -916,3 +916,53 @@ fn run_explains_an_unbounded_pile_up_under_the_summary() {
         "left out when none"
     );
 }
+
+/// Only successes are timed: when none succeeds there is no latency, and a p99 bound is not
+/// met by the 0 the report holds in its place. One replication has no interval to show.
+#[test]
+fn nothing_succeeding_is_no_latency_and_one_run_no_interval() {
+    let dir = TempDir::new("no-success");
+    let file = dir.write(
+        "slow.json",
+        r#"{"version": 1, "duration_s": 20, "warmup_s": 5, "slo": {"p99_ms": 100},
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 10, "timeout_ms": 1000}},
+                      {"id": "box", "kind": "server",
+                       "params": {"service_ms": {"dist": "const", "mean": 2000}}}],
+            "edges": [{"from": "users", "to": "box"}]}"#,
+    );
+    let out = scaleplay(&["run", &file]);
+    ok(&out);
+    let text = &out.stdout;
+    assert!(
+        text.contains("latency       none: no request succeeded"),
+        "{text}"
+    );
+    let out = scaleplay(&[
+        "sweep",
+        &file,
+        "--param",
+        "users.rps",
+        "--from",
+        "5",
+        "--to",
+        "10",
+        "--steps",
+        "2",
+    ]);
+    ok(&out);
+    let text = &out.stdout;
+    assert!(text.contains("no value meets the SLO"), "{text}");
+    assert!(!text.contains(" yes"), "{text}");
+    let out = scaleplay(&["run", &file, "--replications", "1"]);
+    ok(&out);
+    let text = &out.stdout;
+    assert!(text.contains("1 replication of 20 s"), "{text}");
+    assert!(
+        text.contains("availability  0.000% (one run: no interval)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("latency p99   - (nothing succeeded)"),
+        "{text}"
+    );
+}
