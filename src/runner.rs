@@ -136,6 +136,18 @@ impl Run {
         self.report.set(None);
     }
 
+    /// The scenario went from `before` to `after` by a change the running simulation already
+    /// has (a failure injected by hand, which also lands on the schedule): the run is still
+    /// of the scenario being edited, if it was before.
+    pub fn also_ran(&self, before: &Scenario, after: &Scenario) {
+        let current = self
+            .ran
+            .with_untracked(|ran| ran.as_ref().is_some_and(|r| same_simulation(r, before)));
+        if current {
+            self.ran.set(Some(after.clone()));
+        }
+    }
+
     /// Fails or recovers a node of the running simulation now; returns the virtual time.
     pub fn inject(&self, node: &str, action: FaultAction) -> Result<f64, String> {
         let mut result = Err("start a run first".to_string());

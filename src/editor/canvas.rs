@@ -305,7 +305,14 @@ pub fn Canvas() -> impl IntoView {
         touches.update_value(|t| t.retain(|(id, ..)| *id != ev.pointer_id()));
         if let Some((kind, _, _)) = palette.0.get_untracked() {
             palette.0.set(None);
-            drop_from_palette(kind, cx, cy, &ev, doc, view_ctx, snapping);
+            drop_from_palette(
+                kind,
+                (cx, cy),
+                &ev,
+                doc,
+                (view_ctx, Selection(selection)),
+                snapping,
+            );
             return;
         }
         let Some(d) = drag.get_untracked() else {
@@ -653,11 +660,10 @@ pub fn Canvas() -> impl IntoView {
 /// when it was a plain click on the item, a node at the centre of the view.
 fn drop_from_palette(
     kind: Kind,
-    x: f64,
-    y: f64,
+    (x, y): (f64, f64),
     ev: &web_sys::PointerEvent,
     doc: Doc,
-    view: ViewState,
+    (view, selection): (ViewState, Selection),
     snapping: RwSignal<bool>,
 ) {
     let on_item = ev
@@ -678,7 +684,7 @@ fn drop_from_palette(
         };
         doc.apply(Edit::AddNode { kind, x: cx, y: cy });
     } else if on_item {
-        add_at_centre(kind, doc, view);
+        add_at_centre(kind, doc, view, selection);
     }
 }
 

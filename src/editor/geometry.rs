@@ -118,6 +118,36 @@ pub fn snap(v: f64) -> f64 {
     (v / GRID).round() * GRID
 }
 
+/// Where a node added at (x, y) (from the palette by click or keyboard) goes: there if no node
+/// is in the way, else the nearest free slot of a grid around it, one box and a gap apart, so
+/// nodes added one after another do not land on top of each other (hiding each other, and the
+/// wire a person then drew went to the hidden one).
+pub fn free_spot(nodes: &[(f64, f64)], x: f64, y: f64) -> (f64, f64) {
+    let clear = |(cx, cy): (f64, f64)| {
+        nodes
+            .iter()
+            .all(|(nx, ny)| (nx - cx).abs() >= NODE_W + GRID || (ny - cy).abs() >= NODE_H + GRID)
+    };
+    // A box and a gap, rounded up to the grid so that the slots stay on it.
+    let pitch = |size: f64| ((size + 2.0 * GRID) / GRID).ceil() * GRID;
+    let (dx, dy) = (pitch(NODE_W), pitch(NODE_H));
+    for ring in 0..12i32 {
+        // The ring's slots, nearest first: straight below, above and beside before corners.
+        let mut slots: Vec<(i32, i32)> = (-ring..=ring)
+            .flat_map(|i| (-ring..=ring).map(move |j| (i, j)))
+            .filter(|(i, j)| i.abs().max(j.abs()) == ring)
+            .collect();
+        slots.sort_by_key(|(i, j)| (i * i + j * j, *i, *j));
+        for (i, j) in slots {
+            let spot = (x + f64::from(i) * dx, y + f64::from(j) * dy);
+            if clear(spot) {
+                return spot;
+            }
+        }
+    }
+    (x, y)
+}
+
 /// The output port (right middle) of a node at (x, y).
 pub fn out_port(x: f64, y: f64) -> (f64, f64) {
     (x + NODE_W, y + NODE_H / 2.0)
@@ -183,6 +213,27 @@ mod tests {
         // The canvas point under the starting midpoint is now under the new midpoint.
         assert_eq!(p.to_screen(50.0, 50.0), (60.0, 50.0));
         assert_eq!(v.pinch(0.0, (0.0, 0.0), 10.0, (0.0, 0.0)), v);
+    }
+
+    #[test]
+    fn nodes_added_one_after_another_do_not_stack() {
+        let mut nodes = Vec::new();
+        for _ in 0..30 {
+            let spot = free_spot(&nodes, 340.0, 220.0);
+            assert!(
+                nodes.iter().all(|(x, y): &(f64, f64)| {
+                    (x - spot.0).abs() >= NODE_W || (y - spot.1).abs() >= NODE_H
+                }),
+                "{spot:?} overlaps one of {nodes:?}"
+            );
+            assert_eq!((snap(spot.0), snap(spot.1)), spot, "on the grid");
+            nodes.push(spot);
+        }
+        // The first goes where asked; the next ones stay close.
+        assert_eq!(nodes[0], (340.0, 220.0));
+        assert!(nodes
+            .iter()
+            .all(|(x, y)| (x - 340.0).abs() < 800.0 && (y - 220.0).abs() < 500.0));
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub fn FileMenu() -> impl IntoView {
         });
     };
     view! {
-        <details class="menu" data-testid="file-menu">
+        <details class="menu" data-testid="file-menu" on:keydown=menu_keys on:toggle=menu_toggled>
             <summary>"File"</summary>
             <ul class="menu-list">
                 <li><button data-testid="export-json" on:click=move |ev| {
@@ -104,6 +104,52 @@ fn report(doc: Doc, result: Result<(), String>) {
     if let Err(why) = result {
         doc.1.set(Some(why));
     }
+}
+
+/// Makes a dropdown (a `<details>`) behave as a menu: Escape closes it and gives the focus
+/// back to its button, and opening it closes any other one (two open menus overlapped).
+pub fn menu_keys(ev: leptos::ev::KeyboardEvent) {
+    if ev.key() != "Escape" {
+        return;
+    }
+    let details = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(d) = details.filter(|d| d.has_attribute("open")) {
+        ev.prevent_default();
+        let _ = d.remove_attribute("open");
+        if let Some(summary) = d
+            .query_selector("summary")
+            .ok()
+            .flatten()
+            .and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = summary.focus();
+        }
+    }
+}
+
+/// See [`menu_keys`]: when a menu opens, the others close.
+pub fn menu_toggled(ev: leptos::ev::Event) {
+    let Some(opened) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .filter(|d| d.has_attribute("open"))
+    else {
+        return;
+    };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    // The one just opened is marked so that the query passes over it; each other open one
+    // is closed in turn (there are two menus, so this loops at most twice).
+    let _ = opened.set_attribute("data-opening", "");
+    while let Ok(Some(other)) = document.query_selector("details[open]:not([data-opening])") {
+        if other.remove_attribute("open").is_err() {
+            break;
+        }
+    }
+    let _ = opened.remove_attribute("data-opening");
 }
 
 /// Closes the dropdown (a `<details>`) that contains the clicked item.

@@ -6,22 +6,32 @@ use scaleplay_sim::scenario::Kind;
 
 use crate::editor::edits::Edit;
 use crate::editor::{icon, palette_label};
-use crate::state::{Doc, ViewState};
+use crate::state::{Doc, Selection, ViewState};
 
 /// A palette item being dragged towards the canvas.
 #[derive(Clone, Copy)]
 pub struct PaletteDrag(pub RwSignal<Option<(Kind, f64, f64)>>);
 
-/// Adds a node of `kind` at the centre of the canvas's visible area.
-pub fn add_at_centre(kind: Kind, doc: Doc, view: ViewState) {
+/// Adds a node of `kind` at the centre of the canvas's visible area, or the nearest free spot
+/// (see [`free_spot`](crate::editor::geometry::free_spot)), and selects it, so the inspector
+/// shows it at once.
+pub fn add_at_centre(kind: Kind, doc: Doc, view: ViewState, selection: Selection) {
+    use crate::editor::geometry::{free_spot, snap};
     let view = view.0.get_untracked();
     let (w, h) = crate::editor::canvas::canvas_size();
     let (x, y) = view.to_canvas(w / 2.0, h / 2.0);
-    let (x, y) = (
-        crate::editor::geometry::snap(x - 60.0),
-        crate::editor::geometry::snap(y - 20.0),
-    );
+    let taken: Vec<(f64, f64)> = doc
+        .0
+        .with_untracked(|s| s.nodes.iter().map(|n| (n.x, n.y)).collect());
+    let (x, y) = free_spot(&taken, snap(x - 60.0), snap(y - 20.0));
+    let before = doc.0.with_untracked(|s| s.nodes.len());
     doc.apply(Edit::AddNode { kind, x, y });
+    let added = doc
+        .0
+        .with_untracked(|s| (s.nodes.len() > before).then(|| s.nodes[before].id.clone()));
+    if let Some(id) = added {
+        selection.0.set(vec![id]);
+    }
 }
 
 /// The list of kinds on the left.
@@ -30,6 +40,7 @@ pub fn Palette() -> impl IntoView {
     let drag = expect_context::<PaletteDrag>().0;
     let doc = expect_context::<Doc>();
     let view = expect_context::<ViewState>();
+    let selection = expect_context::<Selection>();
     let items = Kind::ALL.into_iter().map(|kind| {
         view! {
             <li>
@@ -45,7 +56,7 @@ pub fn Palette() -> impl IntoView {
                     on:keydown=move |ev| {
                         if ev.key() == "Enter" || ev.key() == " " {
                             ev.prevent_default();
-                            add_at_centre(kind, doc, view);
+                            add_at_centre(kind, doc, view, selection);
                         }
                     }
                 >

@@ -27,14 +27,6 @@ pub fn RunBar() -> impl IntoView {
         share_link.set(None);
     });
     let invalid = move || !analysis.with(|a| a.problems.is_empty());
-    // The results no longer match the scenario being edited (edits do not reach a run that has
-    // started): say so, or the plots seem to ignore the edit.
-    let edited_since_run = move || {
-        run.ran.with(|ran| {
-            ran.as_ref()
-                .is_some_and(|ran| doc.0.with(|s| !crate::runner::same_simulation(s, ran)))
-        })
-    };
     let status = run.status;
     let preset_items = presets::all()
         .into_iter()
@@ -79,7 +71,8 @@ pub fn RunBar() -> impl IntoView {
     view! {
         <header class="runbar">
             <span class="brand">"Scaleplay"</span>
-            <details class="presets" data-testid="preset-menu">
+            <details class="presets" data-testid="preset-menu"
+                on:keydown=crate::panels::files::menu_keys on:toggle=crate::panels::files::menu_toggled>
                 <summary>"Presets"</summary>
                 <ul class="preset-list">{preset_items}</ul>
             </details>
@@ -101,14 +94,6 @@ pub fn RunBar() -> impl IntoView {
                     on:click=move |_| run.pin()>"Pin run"</button> }.into_any()
             }}
             <progress data-testid="progress" max="1" value=move || run.progress.get()></progress>
-            {move || edited_since_run().then(|| view! {
-                <span class="run-stale" data-testid="run-stale" role="status"
-                    title=move || if status.get() == Status::Done {
-                        "The results are of the scenario as it was when this run started. Run again to see your edits."
-                    } else {
-                        "This run goes on with the scenario as it was when it started. Reset, then Run, to see your edits."
-                    }>"Edited since this run"</span>
-            })}
             <label>"Duration (s) "
                 <input type="number" min="1" data-testid="setting-duration"
                     prop:value=move || doc.0.with(|s| bar_text(Setting::Duration, s))

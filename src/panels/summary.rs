@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 use scaleplay_sim::Report;
 
-use crate::runner::Run;
+use crate::runner::{Run, Status};
+use crate::state::Doc;
 
 /// One headline figure: how to read it from a report and how many decimals to print.
 #[derive(Clone, Copy)]
@@ -84,8 +85,35 @@ pub fn Summary() -> impl IntoView {
                 .map_or("–".to_string(), |r| r.summary.in_flight.to_string())
         })
     };
+    // The results no longer match the scenario being edited (edits do not reach a run that has
+    // started): say so beside them, or the plots seem to ignore the edit.
+    let doc = expect_context::<Doc>();
+    let edited_since_run = move || {
+        run.ran.with(|ran| {
+            ran.as_ref()
+                .is_some_and(|ran| doc.0.with(|s| !crate::runner::same_simulation(s, ran)))
+        })
+    };
+    let status = run.status;
+    let stale_note = move || {
+        edited_since_run().then(|| {
+            let how = move || {
+                if status.get() == Status::Done {
+                    "Run again to see your edits."
+                } else {
+                    "This run goes on with the scenario it started with: Reset, then Run, to see them."
+                }
+            };
+            view! {
+                <p class="run-stale" data-testid="run-stale" role="status">
+                    <strong>"Edited since this run. "</strong>{how}
+                </p>
+            }
+        })
+    };
     view! {
         <div class="summary">
+            {stale_note}
             {figures}
             <div class="figure"><span class="label">"Failed: timeout / rejected / down"</span>
                 <span class="value" data-testid="summary-failures">{failures}</span></div>

@@ -92,3 +92,26 @@ test('Space pans over the canvas and presses a focused button or menu', async ({
   expect(await pan(app)).toEqual(pan1);
   app.expectNoErrors();
 });
+
+test('nodes added by click or keyboard go side by side, each selected as it lands', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.clearCanvas();
+  await app.byTestId('palette-client').click();
+  await app.byTestId('palette-server').focus();
+  await page.keyboard.press('Enter');
+  await app.byTestId('palette-dns').click();
+  const ids = await app.nodeIds();
+  expect(ids).toHaveLength(3);
+  // The last one added is selected: the inspector shows it.
+  await expect(app.byTestId('inspector-node-id')).toHaveText(ids[2]);
+  const boxes = await Promise.all(ids.map((id) => app.nodeLocator(id).locator('.node-box').boundingBox()));
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, b] = [boxes[i]!, boxes[j]!];
+      const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+      expect(apart, `${ids[i]} and ${ids[j]} overlap`).toBe(true);
+    }
+  }
+  app.expectNoErrors();
+});

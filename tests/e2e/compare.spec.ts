@@ -66,7 +66,7 @@ test('an edit after a run is flagged until the next run, and undoing it clears t
   const rps = Number(await app.byTestId('param-rps').inputValue());
   await app.setParam('rps', rps * 2);
   await expect(stale).toBeVisible();
-  await expect(stale).toHaveAttribute('title', /Run again to see your edits/);
+  await expect(stale).toContainText('Run again to see your edits');
   await app.byTestId('undo').click();
   await expect(app.byTestId('param-rps')).toHaveValue(String(rps));
   await expect(stale).toHaveCount(0);

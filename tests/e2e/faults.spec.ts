@@ -52,6 +52,8 @@ test('preset 03: failing web1 by hand mid-run makes availability dip', async ({ 
   // Down for a few virtual seconds: more than one health-check period of 5 s.
   await app.failByHandFor('web1', 8 / 120);
   await app.waitForRunDone();
+  // The failure and recovery land on web1's schedule, and this run has them already.
+  await expect(app.byTestId('run-stale'), 'a failure made by hand is part of this run').toHaveCount(0);
 
   const availability = await app.chart('availability');
   expect(availability.points).toBeGreaterThan(0);

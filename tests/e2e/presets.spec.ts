@@ -26,3 +26,23 @@ for (const nn of PRESETS) {
     app.expectNoErrors();
   });
 }
+
+test('a menu closes with Escape, and opening one closes the other', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  const presets = app.byTestId('preset-menu');
+  const file = app.byTestId('file-menu');
+  await presets.locator('summary').focus();
+  await page.keyboard.press('Enter');
+  await expect(presets).toHaveAttribute('open', '');
+  await page.keyboard.press('Escape');
+  await expect(presets).not.toHaveAttribute('open', '');
+  await expect(presets.locator('summary')).toBeFocused();
+
+  await presets.locator('summary').click();
+  await expect(presets).toHaveAttribute('open', '');
+  await file.locator('summary').click();
+  await expect(file).toHaveAttribute('open', '');
+  await expect(presets, 'one menu open at a time').not.toHaveAttribute('open', '');
+  app.expectNoErrors();
+});

@@ -69,13 +69,17 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
         move |_| {
             let id = node.get_value();
             match run.inject(&id, act) {
-                Ok(t) => doc.apply(Edit::AddFault(FaultSpec {
-                    node: Some(id),
-                    dc: None,
-                    at_s: t,
-                    action: act,
-                    instance: None,
-                })),
+                Ok(t) => {
+                    let before = doc.0.get_untracked();
+                    doc.apply(Edit::AddFault(FaultSpec {
+                        node: Some(id),
+                        dc: None,
+                        at_s: t,
+                        action: act,
+                        instance: None,
+                    }));
+                    doc.0.with_untracked(|after| run.also_ran(&before, after));
+                }
                 Err(why) => banner.set(Some(why)),
             }
         }
