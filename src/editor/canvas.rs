@@ -597,17 +597,15 @@ pub fn Canvas() -> impl IntoView {
     // Live capacity analysis while editing: the node that saturates first and at what rate.
     let capacity_line = move || {
         analysis.with(|a| match &a.capacity {
-            Some(c) => match (&c.bottleneck, c.max_rps) {
-                (Some(b), Some(max)) => {
+            Some(c) => match &c.bottleneck {
+                Some(b) => {
                     let name = doc
                         .0
                         .with(|s| s.node(b).map_or(b.clone(), |n| n.name.clone()));
-                    format!(
-                        "Bottleneck: {name} saturates at {max:.0} req/s (offered {:.0})",
-                        c.offered_rps
-                    )
+                    c.describe(&name)
+                        .map_or_else(String::new, |line| format!("Bottleneck: {line}"))
                 }
-                _ => "No bottleneck: nothing has a worker limit".to_string(),
+                None => "No bottleneck: nothing has a worker limit".to_string(),
             },
             None => "Fix the problems to see the capacity analysis".to_string(),
         })

@@ -295,14 +295,16 @@ fn summary_notes(r: &Report) -> Vec<String> {
     notes
 }
 
-/// `bottleneck: box saturates at 666.7 req/s (offered 50.0 req/s)`.
+/// `bottleneck: box saturates at 666.7 req/s (offered 50.0 req/s)`, and for an autoscaled
+/// bottleneck the instances that takes.
 pub fn capacity_line(r: &Report) -> String {
     let c = &r.capacity;
     match &c.bottleneck {
         Some(b) => format!(
-            "bottleneck: {b} saturates at {} req/s (offered {} req/s)",
+            "bottleneck: {b} saturates at {} req/s (offered {} req/s){}",
             num(c.max_rps.unwrap_or(f64::INFINITY), 1),
-            num(c.offered_rps, 1)
+            num(c.offered_rps, 1),
+            c.autoscaled_note()
         ),
         None => "bottleneck: none (no node has a worker limit)".to_string(),
     }

@@ -28,6 +28,34 @@ pub struct Capacity {
     /// Predicted utilization of each node with workers at the configured rate (an autoscaled
     /// tier at its maximum instances).
     pub utilization: BTreeMap<String, f64>,
+    /// When the bottleneck is autoscaled: the maximum instances `max_rps` assumes it has grown
+    /// to (a tier that does not scale up, e.g. on a depth it never reaches, saturates sooner).
+    /// Left out when it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bottleneck_at_max_instances: Option<u32>,
+}
+
+impl Capacity {
+    /// One line for people: `"{name} saturates at 667 req/s (offered 50)"`, `name` being how
+    /// to call the bottleneck; how many instances that takes when it is autoscaled.
+    pub fn describe(&self, name: &str) -> Option<String> {
+        let max = self.max_rps?;
+        let mut line = format!(
+            "{name} saturates at {max:.0} req/s (offered {:.0})",
+            self.offered_rps
+        );
+        line += &self.autoscaled_note();
+        Some(line)
+    }
+
+    /// `" once autoscaled to its maximum of 20 instances"` when the bottleneck is autoscaled,
+    /// else nothing: what the saturation rate assumes.
+    pub fn autoscaled_note(&self) -> String {
+        self.bottleneck_at_max_instances
+            .map_or_else(String::new, |n| {
+                format!(" once autoscaled to its maximum of {n} instances")
+            })
+    }
 }
 
 /// Analyzes a model: instant, for live display while editing.
@@ -66,17 +94,23 @@ pub fn analyze(model: &Model) -> Capacity {
         }
     }
     match worst {
-        Some((i, u)) => Capacity {
-            bottleneck: Some(model.nodes[i].id.clone()),
-            max_rps: Some(offered / u),
-            offered_rps: offered,
-            utilization,
-        },
+        Some((i, u)) => {
+            let id = NodeId(i as u32);
+            let max = model.max_instances(id);
+            Capacity {
+                bottleneck: Some(model.nodes[i].id.clone()),
+                max_rps: Some(offered / u),
+                offered_rps: offered,
+                utilization,
+                bottleneck_at_max_instances: (max != model.instances(id)).then_some(max),
+            }
+        }
         None => Capacity {
             bottleneck: None,
             max_rps: None,
             offered_rps: offered,
             utilization,
+            bottleneck_at_max_instances: None,
         },
     }
 }

@@ -554,22 +554,38 @@ pub struct Metric {
     pub value: String,
 }
 
+/// Whether nodes of `kind` have workers, so a utilization and a backlog (a queue's waiting
+/// messages are its depth, not a backlog; a balancer or DNS never waits).
+pub fn has_workers(kind: Kind) -> bool {
+    param_names(kind).contains(&"workers")
+}
+
 /// The figures of one node in a report: the common ones, then those its kind has.
 pub fn metric_rows(r: &NodeReport) -> Vec<Metric> {
     let pct = |x: f64| format!("{:.1} %", x * 100.0);
-    let mut rows = vec![
-        ("utilization", "utilization", pct(r.utilization)),
-        (
-            "throughput",
-            "throughput",
-            format!("{:.1} req/s", r.throughput_rps),
-        ),
-        ("p99", "p99 latency", format!("{:.1} ms", r.latency_ms.p99)),
-        ("backlog", "mean backlog", format!("{:.2}", r.mean_backlog)),
+    let workers = has_workers(r.kind);
+    let mut rows = Vec::new();
+    if workers {
+        rows.push(("utilization", "utilization", pct(r.utilization)));
+    }
+    rows.push((
+        "throughput",
+        "throughput",
+        format!("{:.1} req/s", r.throughput_rps),
+    ));
+    // A queue answers its producers at once: its latency is no figure (time waiting shows
+    // as depth).
+    if r.kind != Kind::Queue {
+        rows.push(("p99", "p99 latency", format!("{:.1} ms", r.latency_ms.p99)));
+    }
+    if workers {
+        rows.push(("backlog", "mean backlog", format!("{:.2}", r.mean_backlog)));
+    }
+    rows.extend([
         ("rejected", "rejected", r.rejected.to_string()),
         ("down", "answered down", r.down.to_string()),
         ("uptime", "up time", pct(r.availability)),
-    ];
+    ]);
     if let Some(series) = &r.instances {
         rows.push(("instances", "instances now", r.instances_now.to_string()));
         // The whole run's range (warm-up included): how far autoscaling went.
@@ -906,15 +922,17 @@ mod tests {
         .unwrap();
         let rows = metric_rows(&report);
         let get = |k: &str| rows.iter().find(|m| m.key == k).map(|m| m.value.as_str());
-        assert_eq!(get("utilization"), Some("50.0 %"));
+        // A queue has no workers to be busy and answers its producers at once: its waiting
+        // shows as depth.
+        assert_eq!(get("utilization"), None);
         assert_eq!(get("throughput"), Some("12.3 req/s"));
-        assert_eq!(get("p99"), Some("7.3 ms"));
+        assert_eq!(get("p99"), None);
         assert_eq!(get("rejected"), Some("3"));
         assert_eq!(get("dead_letters"), Some("2"));
         assert_eq!(get("depth"), Some("4.5"));
         assert_eq!(get("hit_ratio"), None);
         assert_eq!(get("instances"), None, "not autoscaled");
-        assert_eq!(get("backlog"), Some("0.00"));
+        assert_eq!(get("backlog"), None);
         assert_eq!(get("lag"), None);
 
         let autoscaled: NodeReport = serde_json::from_value(json!({
@@ -928,6 +946,7 @@ mod tests {
         let get = |k: &str| rows.iter().find(|m| m.key == k).map(|m| m.value.as_str());
         assert_eq!(get("instances"), Some("3"));
         assert_eq!(get("instances_range"), Some("2–5"));
+        assert_eq!(get("utilization"), Some("50.0 %"));
         assert_eq!(get("backlog"), Some("1.26"));
     }
 

@@ -115,14 +115,16 @@ fn table(source: Source<'_>) -> Vec<(Choice, Option<Values<'_>>)> {
             ];
         }
     };
+    // Without workers there is nothing to be busy or to wait for (a queue has its depth).
+    let workers = super::fields::has_workers(node.kind);
     vec![
         (
             choice("utilization", "utilization (%)", "%", true),
-            Some(Values::Share(&node.utilization_series)),
+            workers.then_some(Values::Share(&node.utilization_series)),
         ),
         (
             choice("backlog", "backlog (requests waiting)", "requests", false),
-            Some(Values::Plain(&node.backlog_series)),
+            workers.then_some(Values::Plain(&node.backlog_series)),
         ),
         (
             choice("hit_ratio", "hit ratio (%)", "%", true),
@@ -156,8 +158,8 @@ fn table(source: Source<'_>) -> Vec<(Choice, Option<Values<'_>>)> {
     ]
 }
 
-/// What `source` can plot, in menu order: utilization and backlog for every node, then its
-/// kind's series; a client's own three.
+/// What `source` can plot, in menu order: utilization and backlog for a node with workers,
+/// then its kind's series; a client's own three.
 pub fn choices(source: Source<'_>) -> Vec<Choice> {
     table(source)
         .into_iter()
