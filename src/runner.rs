@@ -47,6 +47,8 @@ pub struct Run {
     pub speed: RwSignal<f64>,
     /// A run kept for comparison: the plots show it faded and the summary shows the difference.
     pub pinned: RwSignal<Option<Report>>,
+    /// The name of the scenario the pinned run was of.
+    pub pinned_from: RwSignal<Option<String>>,
     /// The scenario the current run was started with (None after a reset), to tell when the
     /// one being edited no longer is what the results show.
     pub ran: RwSignal<Option<Scenario>>,
@@ -66,6 +68,7 @@ pub fn provide() -> Run {
         report: RwSignal::new(None),
         speed: RwSignal::new(20.0),
         pinned: RwSignal::new(None),
+        pinned_from: RwSignal::new(None),
         ran: RwSignal::new(None),
         sim: StoredValue::new_local(None),
         doc: expect_context::<Doc>(),
@@ -124,6 +127,10 @@ impl Run {
     pub fn pin(&self) {
         if let Some(r) = self.report.get_untracked() {
             self.pinned.set(Some(r));
+            let name = self
+                .ran
+                .with_untracked(|s| s.as_ref().map(|s| s.name.clone()));
+            self.pinned_from.set(name);
         }
     }
 

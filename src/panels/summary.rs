@@ -111,9 +111,24 @@ pub fn Summary() -> impl IntoView {
             }
         })
     };
+    // A pinned run of another scenario (another preset opened since) is compared all the
+    // same: say which, or the differences read as the effect of an edit.
+    let pinned_elsewhere = move || {
+        let pinned = run.pinned.with(Option::is_some);
+        let from = run.pinned_from.get()?;
+        let here = doc.0.with(|s| s.name.clone());
+        (pinned && from != here).then(|| {
+            view! {
+                <p class="pinned-from" data-testid="pinned-from">
+                    "Compared with a pinned run of another scenario: “" {from} "”"
+                </p>
+            }
+        })
+    };
     view! {
         <div class="summary">
             {stale_note}
+            {pinned_elsewhere}
             {figures}
             <div class="figure"><span class="label">"Failed: timeout / rejected / down"</span>
                 <span class="value" data-testid="summary-failures">{failures}</span></div>

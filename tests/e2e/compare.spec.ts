@@ -34,7 +34,13 @@ test('a pinned run is compared with the next one', async ({ page }) => {
     expect(pinned, `${chart} shows the pinned run`).toBe((await app.chart(chart)).points);
   }
 
+  // Same scenario, so no word about it; another preset's run is compared with it, named.
+  await expect(app.byTestId('pinned-from')).toHaveCount(0);
+  await app.loadPreset('01');
+  await expect(app.byTestId('pinned-from')).toContainText('another scenario');
+
   await app.byTestId('unpin').click();
+  await expect(app.byTestId('pinned-from')).toHaveCount(0);
   await expect(app.byTestId('summary-throughput-pinned')).toHaveCount(0);
   await expect(app.chartLocator('throughput')).toHaveAttribute('data-pinned-points', '0');
   app.expectNoErrors();
