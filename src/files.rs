@@ -71,6 +71,14 @@ fn too_big(what: &str, bytes: usize) -> String {
     )
 }
 
+/// The scenario "New scenario" opens: nothing on the canvas, the default settings.
+pub fn blank_scenario() -> Scenario {
+    scaleplay_sim::validate::parse(
+        r#"{"version": 1, "name": "New scenario", "nodes": [], "edges": []}"#,
+    )
+    .expect("the blank scenario parses")
+}
+
 /// The scenario as an exported file: pretty-printed (readable and diffable) unless that would
 /// be over the limit for reading it back, then compact, so that whatever opens also exports in
 /// a form that opens again.
@@ -128,6 +136,14 @@ pub fn file_stem(s: &Scenario) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_scenario_is_empty_with_its_own_name() {
+        let s = blank_scenario();
+        assert!(s.nodes.is_empty() && s.edges.is_empty() && s.notes.is_empty());
+        assert_eq!(s.name, "New scenario");
+        assert_eq!(read_scenario(&s.to_json(), Source::File).unwrap(), s);
+    }
 
     #[test]
     fn every_preset_reads_back_from_its_export() {

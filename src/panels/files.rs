@@ -72,6 +72,12 @@ pub fn FileMenu() -> impl IntoView {
         <details class="menu" data-testid="file-menu" on:keydown=menu_keys on:toggle=menu_toggled>
             <summary>"File"</summary>
             <ul class="menu-list">
+                // An empty canvas under a name of its own: building from scratch on top of a
+                // preset kept the preset's name and "what to try" notes. One Undo away.
+                <li><button data-testid="new-scenario" on:click=move |ev| {
+                    close_menu(&ev);
+                    opener.open(crate::files::blank_scenario());
+                }>"New scenario"</button></li>
                 <li><button data-testid="export-json" on:click=move |ev| {
                     close_menu(&ev);
                     let json = doc.0.with_untracked(crate::files::export_json);

@@ -128,3 +128,18 @@ test('a plot and the canvas save as PNG', async ({ page }) => {
   expect(picture.bytes.length).toBeGreaterThan(20_000);
   app.expectNoErrors();
 });
+
+test('File → New scenario opens an empty canvas of its own, one Undo away from the work before', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  await app.byTestId('file-menu').locator('summary').click();
+  await app.byTestId('new-scenario').click();
+  await expect(app.nodes).toHaveCount(0);
+  await expect(app.byTestId('scenario-name')).toHaveValue('New scenario');
+  // No preset notes carried over to the new work.
+  await expect(app.byTestId('notes')).toHaveCount(0);
+  await app.byTestId('undo').click();
+  expect(await app.nodeIds()).toEqual(PRESET_NODES['03']);
+  app.expectNoErrors();
+});
