@@ -6,6 +6,7 @@
 //! snapping is on); drag from a node's output port onto another node to connect; drag empty
 //! space (or anything with Space held) to pan; Shift+drag empty space to box-select; click and
 //! Shift+click to select; wheel or the buttons to zoom; Shift+1 or the button to fit;
+//! Tab to a node and Enter to select it, the arrow keys to move the selection;
 //! Delete/Backspace to remove the selection; Ctrl+Z to undo, Ctrl+Shift+Z or Ctrl+Y to redo. Palette items dropped here become nodes.
 
 use std::collections::{BTreeMap, HashMap};
@@ -18,7 +19,7 @@ use wasm_bindgen::JsCast;
 use crate::editor::edits::{check_connect, Edit};
 use crate::editor::geometry::{
     self, in_box, in_port, out_port, snap, View, FRAME_PAD_BOTTOM, FRAME_PAD_TOP, FRAME_PAD_X,
-    NODE_H, NODE_W,
+    GRID, NODE_H, NODE_W,
 };
 use crate::editor::label_fit::{fitted_length, KIND_FONT, LABEL_ROOM, LABEL_X, NAME_FONT};
 use crate::opening::Opener;
@@ -771,7 +772,7 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
             .map(|(x, y)| format!("translate({x:.1},{y:.1})"))
     };
     let id_sel = id.clone();
-    let selected = move || selection.with(|s| s.contains(&id_sel));
+    let selected = Memo::new(move |_| selection.with(|s| s.contains(&id_sel)));
     let id_live = id.clone();
     let figures = Memo::new(move |_| {
         ctx.live
@@ -857,6 +858,54 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
             moved: false,
         }));
     };
+    // The keyboard's way in: Tab reaches each node, Enter selects it (Shift+Enter adds it to
+    // the selection), the arrow keys move the selection a grid step (Shift: five), and
+    // Delete removes it (the window-level handler).
+    let id_key = id.clone();
+    let on_key = move |ev: ev::KeyboardEvent| {
+        let id = id_key.clone();
+        let step = if ev.shift_key() { 5.0 * GRID } else { GRID };
+        let (dx, dy) = match ev.key().as_str() {
+            "Enter" => {
+                ev.prevent_default();
+                let mut sel = selection.get_untracked();
+                if !ev.shift_key() {
+                    sel.clear();
+                }
+                if !sel.contains(&id) {
+                    sel.push(id);
+                }
+                selection.set(sel);
+                ctx.selected_edge.set(None);
+                return;
+            }
+            "ArrowLeft" => (-step, 0.0),
+            "ArrowRight" => (step, 0.0),
+            "ArrowUp" => (0.0, -step),
+            "ArrowDown" => (0.0, step),
+            _ => return,
+        };
+        ev.prevent_default();
+        let mut sel = selection.get_untracked();
+        if !sel.contains(&id) {
+            sel = vec![id];
+            selection.set(sel.clone());
+        }
+        let moves = doc.0.with_untracked(|s| {
+            sel.iter()
+                .filter_map(|m| s.node(m).map(|n| (m.clone(), n.x + dx, n.y + dy)))
+                .collect::<Vec<_>>()
+        });
+        doc.apply(Edit::MoveNodes(moves));
+    };
+    let label = move || {
+        node.with(|n| {
+            n.as_ref().map_or(String::new(), |n| {
+                let kind = Kind::parse(&n.kind).map_or("?", crate::editor::palette_label);
+                format!("{}, {kind}", n.name)
+            })
+        })
+    };
     let content = move || {
         let n = node.get()?;
         let kind = Kind::parse(&n.kind);
@@ -908,7 +957,9 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
     view! {
         <g class="node" class:selected=selected class:invalid=move || !problems.with(Vec::is_empty)
             class:down=down class:bottleneck=move || bottleneck.with(Option::is_some)
-            data-testid=format!("node-{id}") transform=transform on:pointerdown=on_down>
+            data-testid=format!("node-{id}") transform=transform on:pointerdown=on_down
+            tabindex="0" role="button" aria-label=label aria-pressed=move || selected.get().to_string()
+            on:keydown=on_key>
             <title>{tip}</title>
             {content}
         </g>

@@ -9,6 +9,7 @@
 //! - [`faults`]: the node's fault schedule and "Fail now" / "Recover now".
 //! - [`node_chart`]: the node's figures over time.
 
+pub mod calls;
 pub mod edge;
 pub mod faults;
 pub mod fields;

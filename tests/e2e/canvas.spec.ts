@@ -115,3 +115,48 @@ test('nodes added by click or keyboard go side by side, each selected as it land
   }
   app.expectNoErrors();
 });
+
+test('a node is reached, selected, moved and deleted from the keyboard', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  const node = app.nodeLocator('dns');
+  await node.focus();
+  await expect(node).toHaveAttribute('aria-label', /DNS/);
+  await page.keyboard.press('Enter');
+  await expect(node).toHaveClass(/\bselected\b/);
+  await expect(app.byTestId('inspector-node-id')).toHaveText('dns');
+  const before = await app.nodePosition('dns');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Shift+ArrowRight');
+  // A grid step down, five to the right.
+  await expect
+    .poll(async () => {
+      const after = await app.nodePosition('dns');
+      return [after.x - before.x, after.y - before.y];
+    })
+    .toEqual([100, 20]);
+  await page.keyboard.press('Delete');
+  await expect(app.nodeLocator('dns')).toHaveCount(0);
+  app.expectNoErrors();
+});
+
+test("a node's calls are listed in the inspector, and a call is added from there", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.clearCanvas();
+  await app.byTestId('palette-client').click();
+  await app.byTestId('palette-server').click();
+  const [client, server] = await app.nodeIds();
+  await app.selectNode(client);
+  await expect(app.byTestId('calls')).toContainText('It calls nothing yet.');
+  await app.byTestId('add-call').selectOption(server);
+  await expect(app.edgeLocator(client, server)).toBeAttached();
+  await expect(app.byTestId(`call-${server}`)).toBeVisible();
+  // Nothing left to call: the list of candidates is gone.
+  await expect(app.byTestId('add-call')).toHaveCount(0);
+  // The call's button selects it: its own panel (latency, delete) shows.
+  await app.byTestId(`call-${server}`).click();
+  await expect(app.byTestId('inspector-edge')).toBeVisible();
+  app.expectNoErrors();
+});

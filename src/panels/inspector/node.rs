@@ -1,6 +1,6 @@
 //! The selected node's panel: name and data center, every param of its kind as a typed control,
-//! params the kind does not know (from an imported file) with a way to drop them, its fault
-//! schedule, and its figures from the latest report.
+//! params the kind does not know (from an imported file) with a way to drop them, its calls,
+//! its fault schedule, and its figures from the latest report.
 //!
 //! Every control reads the doc (so undo and preset loads show through) and writes one
 //! [`Edit::SetParam`]. Structural switches (which dist fields show, autoscale on/off) sit behind
@@ -148,6 +148,7 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
             <h3>"Params"</h3>
             <div class="params" data-testid="params">{params}</div>
             {kind.map(|k| unknown_params(node, k))}
+            <super::calls::Calls node=node/>
             <super::faults::FaultSchedule node=node has_instances=has_instances/>
             <NodeMetrics node=node/>
         </div>

@@ -1,0 +1,115 @@
+//! The selected node's calls: the nodes it calls, each a button that selects that call (whose
+//! own panel edits its latency or deletes it), and a list to add a call to any node it can
+//! call. With the canvas's drag from a port, this is how a call is made; this one works from
+//! the keyboard too.
+
+use leptos::prelude::*;
+use scaleplay_sim::model::can_connect;
+use scaleplay_sim::scenario::{Kind, Scenario};
+
+use crate::editor::edits::Edit;
+use crate::state::{Doc, EdgeSelection, Selection};
+
+/// The calls of node `id`: (callee id, callee name), in edge order.
+fn calls_of(s: &Scenario, id: &str) -> Vec<(String, String)> {
+    s.edges
+        .iter()
+        .filter(|e| e.from == id)
+        .map(|e| {
+            let name = s.node(&e.to).map_or(e.to.clone(), |n| n.name.clone());
+            (e.to.clone(), name)
+        })
+        .collect()
+}
+
+/// The nodes `id` could call and does not yet: (id, "name (kind)").
+fn callable_from(s: &Scenario, id: &str) -> Vec<(String, String)> {
+    let Some(from) = s.node(id).and_then(|n| Kind::parse(&n.kind)) else {
+        return Vec::new();
+    };
+    s.nodes
+        .iter()
+        .filter(|n| n.id != id)
+        .filter(|n| !s.edges.iter().any(|e| e.from == id && e.to == n.id))
+        .filter_map(|n| {
+            let kind = Kind::parse(&n.kind)?;
+            can_connect(from, kind).ok()?;
+            Some((
+                n.id.clone(),
+                format!("{} ({})", n.name, crate::editor::palette_label(kind)),
+            ))
+        })
+        .collect()
+}
+
+/// The calls section of a node's panel.
+#[component]
+pub fn Calls(node: StoredValue<String>) -> impl IntoView {
+    let doc = expect_context::<Doc>();
+    let selection = expect_context::<Selection>().0;
+    let edge = expect_context::<EdgeSelection>().0;
+    let calls = Memo::new(move |_| doc.0.with(|s| node.with_value(|id| calls_of(s, id))));
+    let options = Memo::new(move |_| doc.0.with(|s| node.with_value(|id| callable_from(s, id))));
+    let list = move || {
+        calls
+            .get()
+            .into_iter()
+            .map(|(to, name)| {
+                let from = node.get_value();
+                let testid = format!("call-{to}");
+                view! {
+                    <li><button class="link" data-testid=testid title="Select this call: its latency, or delete it"
+                        on:click=move |_| {
+                            selection.set(Vec::new());
+                            edge.set(Some((from.clone(), to.clone())));
+                        }>{name}</button></li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="calls" data-testid="calls">
+            <h3>"Calls"</h3>
+            {move || calls.with(Vec::is_empty).then(|| view! { <p class="hint">"It calls nothing yet."</p> })}
+            <ul class="call-list">{list}</ul>
+            {move || (!options.with(Vec::is_empty)).then(|| view! {
+                <label class="param">
+                    <span class="param-name">"add a call to"</span>
+                    <select data-testid="add-call" on:change=move |ev| {
+                        let to = event_target_value(&ev);
+                        if !to.is_empty() {
+                            doc.apply(Edit::Connect { from: node.get_value(), to });
+                        }
+                    }>
+                        <option value="" selected>"choose a node…"</option>
+                        {options.get().into_iter().map(|(id, label)| view! {
+                            <option value=id>{label}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            })}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{callable_from, calls_of};
+
+    #[test]
+    fn a_node_lists_its_calls_and_what_it_could_call() {
+        let preset = scaleplay_sim::presets::find("03").expect("preset 03");
+        let s = scaleplay_sim::validate::parse(preset.json).expect("parses");
+        let lb_calls: Vec<String> = calls_of(&s, "lb").into_iter().map(|c| c.0).collect();
+        assert_eq!(lb_calls, ["web1", "web2", "web3"]);
+        // The balancer already calls every server; a client is never called.
+        let more: Vec<String> = callable_from(&s, "lb").into_iter().map(|c| c.0).collect();
+        assert!(
+            !more.iter().any(|id| id.starts_with("web") || id == "users"),
+            "{more:?}"
+        );
+        // web1 already calls the database.
+        assert!(!callable_from(&s, "web1").iter().any(|(id, _)| id == "db"));
+        assert!(callable_from(&s, "users").iter().any(|(id, _)| id == "lb"));
+    }
+}
