@@ -19,6 +19,9 @@ use crate::panels::thin::thin_by;
 use crate::runner::Run;
 use crate::state::Doc;
 
+/// The legend's name for the SLO alert markers.
+const ALERT_LABEL: &str = "SLO alert";
+
 /// One plotted series: legend name, colour, points.
 type Line = (&'static str, RGBColor, Vec<(f64, f64)>);
 
@@ -237,12 +240,19 @@ fn draw(
     let _ = el.set_attribute("data-legend-hides", &legend_hides.to_string());
     if let Some(r) = report {
         draw_faults(&mut chart, &r.faults, (y_min, y_max), scale);
-        for a in &r.alerts {
-            let _ = chart.draw_series(std::iter::once(TriangleMarker::new(
-                (a.t_s, y_min + (y_max - y_min) * 0.97),
-                scale.offset(5),
-                RED.filled(),
-            )));
+        // One series for every alert, so the legend says what the red triangles are (they
+        // were easy to take for the fault lines beside them).
+        if !r.alerts.is_empty() {
+            let top = y_min + (y_max - y_min) * 0.97;
+            let markers = r
+                .alerts
+                .iter()
+                .map(|a| TriangleMarker::new((a.t_s, top), scale.offset(5), RED.filled()));
+            let _ = chart.draw_series(markers).map(|s| {
+                s.label(ALERT_LABEL).legend(move |(x, y)| {
+                    TriangleMarker::new((x + scale.offset(7), y), scale.offset(5), RED.filled())
+                })
+            });
         }
     }
     if let Some(v) = slo_line {
@@ -351,6 +361,8 @@ fn legend_place(
         drawn.push(pixel(&(alert.t_s, y_top)));
     }
     let mut labels: Vec<String> = Vec::new();
+    let alerted = report.is_some_and(|r| !r.alerts.is_empty());
+    labels.extend(alerted.then(|| ALERT_LABEL.to_string()));
     labels.extend(slo_line.map(|_| "SLO".to_string()));
     labels.extend(pinned.map(|l| pinned_label(l.0)));
     labels.extend(lines.iter().map(|l| l.0.to_string()));

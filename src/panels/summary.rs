@@ -1,6 +1,8 @@
 //! The run's headline figures: throughput, p99, availability, failures by cause and requests
-//! still waiting for an answer, as plain numbers (tests read them). With a pinned run, each figure also shows the pinned value and the
-//! difference (this run minus the pinned one).
+//! still waiting for an answer, as plain numbers (tests read them). With a pinned run, each
+//! figure also shows the pinned value and the difference (this run minus the pinned one). Above
+//! them, a word when the scenario was edited since the run, or when the pinned run is of
+//! another scenario.
 
 use leptos::prelude::*;
 use scaleplay_sim::Report;
