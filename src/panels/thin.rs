@@ -69,15 +69,21 @@ pub fn thin_by<T, const K: usize>(
         for k in 0..K {
             // At most three points, in time order (a NaN never equals the last point, so
             // `push` keeps it).
-            let mut kept: Vec<(f64, f64)> = Vec::with_capacity(3);
+            // (An array, not a Vec: this runs for every column of every line on each redraw.)
+            let mut kept = [(f64::INFINITY, f64::NAN); 3];
+            let mut len = 0;
             if low[k].0 != usize::MAX {
-                kept.push((low[k].1, low[k].2));
-                kept.push((high[k].1, high[k].2));
+                kept[0] = (low[k].1, low[k].2);
+                kept[1] = (high[k].1, high[k].2);
+                len = 2;
             }
-            kept.extend(gap[k].map(|t| (t, f64::NAN)));
-            kept.sort_by(|a, b| a.0.total_cmp(&b.0));
-            for p in kept {
-                push(&mut lines, k, p);
+            if let Some(t) = gap[k] {
+                kept[len] = (t, f64::NAN);
+                len += 1;
+            }
+            kept[..len].sort_by(|a, b| a.0.total_cmp(&b.0));
+            for p in &kept[..len] {
+                push(&mut lines, k, *p);
             }
         }
     }

@@ -12,6 +12,19 @@ export type ChartName = 'throughput' | 'latency' | 'availability';
 export type Speed = '1' | '5' | '20' | '100' | 'max';
 
 /** What a plot drew, read from the data attributes the app sets on its `<canvas>`. */
+/** A box on the page, as Playwright's boundingBox gives it. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Whether two boxes do not overlap (touching edges are apart). */
+export function apart(a: Box, b: Box): boolean {
+  return a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+}
+
 export interface ChartData {
   /** Points of the main series (ok throughput, p99 or availability). */
   points: number;

@@ -2,7 +2,7 @@
 // Space: held over the canvas it pans (even starting on a node), on a focused button or menu it
 // presses it.
 import { test, expect } from '@playwright/test';
-import { App } from './app';
+import { App, apart } from './app';
 
 /** The canvas's current pan, read from its transform ("translate(x,y) scale(z)"). */
 async function pan(app: App): Promise<{ x: number; y: number }> {
@@ -108,9 +108,7 @@ test('nodes added by click or keyboard go side by side, each selected as it land
   const boxes = await Promise.all(ids.map((id) => app.nodeLocator(id).locator('.node-box').boundingBox()));
   for (let i = 0; i < boxes.length; i++) {
     for (let j = i + 1; j < boxes.length; j++) {
-      const [a, b] = [boxes[i]!, boxes[j]!];
-      const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
-      expect(apart, `${ids[i]} and ${ids[j]} overlap`).toBe(true);
+      expect(apart(boxes[i]!, boxes[j]!), `${ids[i]} and ${ids[j]} overlap`).toBe(true);
     }
   }
   app.expectNoErrors();

@@ -2,7 +2,7 @@
 // part is there — palette, canvas, inspector, run bar, and all three plots side by side where they
 // fit (each fully inside the window's width), and the node plot at its own size.
 import { test, expect, type Locator } from '@playwright/test';
-import { App, PRESETS } from './app';
+import { App, PRESETS, apart, type Box } from './app';
 
 /** The width of a canvas's content on the page, in CSS pixels. */
 async function shownWidth(canvas: Locator): Promise<number> {
@@ -111,16 +111,13 @@ test("each preset's nodes, labels and frames fit the canvas", async ({ page }) =
     if (!canvas || !tools) throw new Error('no canvas box');
     const frames = app.canvas.locator('[data-testid^="dc-"] rect');
     expect(await frames.count()).toBeGreaterThan(0);
-    const boxes: { x: number; y: number; width: number; height: number }[] = [];
+    const boxes: Box[] = [];
     for (const frame of await frames.all()) {
       const box = await frame.boundingBox();
       if (!box) throw new Error('a frame has no box');
       // Each data center's frame stands apart: one drawn inside another reads as nesting.
       for (const other of boxes) {
-        const apart =
-          box.x + box.width <= other.x || other.x + other.width <= box.x ||
-          box.y + box.height <= other.y || other.y + other.height <= box.y;
-        expect(apart, `preset ${preset}: two data centers' frames overlap`).toBe(true);
+        expect(apart(box, other), `preset ${preset}: two data centers' frames overlap`).toBe(true);
       }
       boxes.push(box);
       expect(box.y, `preset ${preset}: a frame under the zoom buttons`).toBeGreaterThanOrEqual(tools.y + tools.height);
