@@ -6,8 +6,9 @@
 //! snapping is on); drag from a node's output port onto another node to connect; drag empty
 //! space (or anything with Space held) to pan; Shift+drag empty space to box-select; click and
 //! Shift+click to select; wheel or the buttons to zoom; Shift+1 or the button to fit;
-//! Tab to a node and Enter to select it, the arrow keys to move the selection;
-//! Delete/Backspace to remove the selection; Ctrl+Z to undo, Ctrl+Shift+Z or Ctrl+Y to redo. Palette items dropped here become nodes.
+//! Tab to a call or a node and Enter to select it, the arrow keys to move the selected nodes;
+//! Delete/Backspace to remove the selection; Ctrl+Z to undo, Ctrl+Shift+Z or Ctrl+Y to redo.
+//! Palette items dropped here become nodes.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -738,13 +739,35 @@ fn EdgeView(from: String, to: String, ctx: CanvasCtx) -> impl IntoView {
         Some(ms) => format!("{} → {}: {ms} ms", key3.0, key3.1),
         None => format!("{} → {}: default latency", key3.0, key3.1),
     };
-    let is_sel = move || ctx.selected_edge.with(|s| s.as_ref() == Some(&key2));
+    let is_sel = Memo::new(move |_| ctx.selected_edge.with(|s| s.as_ref() == Some(&key2)));
+    let select = move || {
+        ctx.selected_edge.set(Some(key.clone()));
+        selection.set(Vec::new());
+    };
+    let (lf, lt) = (from.clone(), to.clone());
+    let label = move || {
+        doc.0.with(|s| {
+            let name = |id: &str| s.node(id).map_or(id.to_string(), |n| n.name.clone());
+            format!("call from {} to {}", name(&lf), name(&lt))
+        })
+    };
+    // Like a node, a call takes keyboard focus (Tab; calls come first, being drawn under the
+    // nodes), Enter selects it, and Delete removes it (the window-level handler).
     view! {
         <g class="edge" class:selected=is_sel data-testid=format!("edge-{from}-{to}")
+            tabindex="0" role="button" aria-label=label aria-pressed=move || is_sel.get().to_string()
+            on:keydown={
+                let select = select.clone();
+                move |ev: ev::KeyboardEvent| {
+                    if ev.key() == "Enter" {
+                        ev.prevent_default();
+                        select();
+                    }
+                }
+            }
             on:pointerdown=move |ev: ev::PointerEvent| {
                 ev.stop_propagation();
-                ctx.selected_edge.set(Some(key.clone()));
-                selection.set(Vec::new());
+                select();
             }>
             <title>{title}</title>
             <path class="edge-hit" d=d.clone()/>

@@ -74,3 +74,23 @@ test('a file that repeats a call opens, says so, and deleting the call removes e
   await expect(app.validation.filter({ hasText: 'appears twice' })).toHaveCount(0);
   app.expectNoErrors();
 });
+
+test('a call is reached, selected and deleted from the keyboard', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('02');
+  const call = app.edgeLocator('web', 'db');
+  // Tab from the call before it lands on it: calls take focus in the order they are drawn.
+  await app.edgeLocator('dns', 'web').focus();
+  await page.keyboard.press('Tab');
+  await expect(call).toBeFocused();
+  await expect(call).toHaveAttribute('aria-label', /^call from .+ to .+$/);
+  await page.keyboard.press('Enter');
+  await expect(call).toHaveClass(/\bselected\b/);
+  await expect(call).toHaveAttribute('aria-pressed', 'true');
+  await expect(app.byTestId('inspector-edge')).toBeVisible();
+  await page.keyboard.press('Delete');
+  await expect(call).toHaveCount(0);
+  await expect(app.nodeLocator('web')).toHaveCount(1);
+  app.expectNoErrors();
+});
