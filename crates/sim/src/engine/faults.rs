@@ -39,15 +39,26 @@ impl Simulation {
         });
     }
 
+    /// Recounts the instances of node `n` that serve and those whose workers count, and
+    /// whether the node as a whole is up: while one of its instances serves. Failed instances,
+    /// an autoscaler's standby slots and instances still booting take no request, so they do
+    /// not keep a tier "up" for health checks, GeoDNS, failover or the node's availability.
     pub(crate) fn recount_serving(&mut self, n: usize) {
+        let now = self.now;
         let s = &mut self.nodes[n];
+        let was_up = s.serving > 0;
         s.serving = s.insts.iter().filter(|i| i.serving()).count() as u32;
         let working = s.insts.iter().filter(|i| i.working()).count() as u32;
-        s.capacity.set(self.now, capacity_of(s.workers, working));
-        // The node is up while one of its running instances is: an autoscaler's standby slots
-        // are not running, so they do not keep a tier whose instances all failed "up".
-        let running_up = s.insts.iter().any(|i| i.active && i.up);
-        s.any_up.set(self.now, u64::from(running_up));
+        s.capacity.set(now, capacity_of(s.workers, working));
+        let up = s.serving > 0;
+        if up != was_up {
+            if up {
+                s.node_up_since = now;
+            } else {
+                s.node_down_since = now;
+            }
+        }
+        s.any_up.set(now, u64::from(up));
     }
 
     pub(crate) fn fail_instance(&mut self, n: usize, i: u32) {
@@ -70,21 +81,19 @@ impl Simulation {
         let backlog: Vec<u32> = inst.backlog.drain(..).collect();
         s.queued
             .set(now, s.queued.get().saturating_sub(backlog.len() as u64));
-        s.up_count -= 1;
-        if s.up_count == 0 {
-            s.node_down_since = now;
-            if replica {
-                // A replica that is down misses the primary's writes (see `behind`).
-                s.ext.behind.stall(now);
-            }
-        }
+        let was_up = s.serving > 0;
         let epoch = inst.epoch;
         self.recount_serving(n);
+        let s = &mut self.nodes[n];
+        if was_up && s.serving == 0 && replica {
+            // A replica that is down misses the primary's writes (see `behind`).
+            s.ext.behind.stall(now);
+        }
         for req in backlog {
             self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
         }
         if let Params::SqlPrimary(p) = &self.model.nodes[n].params {
-            if self.nodes[n].up_count == 0 && !self.model.nodes[n].routes.replicas.is_empty() {
+            if self.nodes[n].serving == 0 && !self.model.nodes[n].routes.replicas.is_empty() {
                 let at = self.now + Duration::from_secs(p.failover_s);
                 self.events.push(
                     at,
@@ -107,9 +116,10 @@ impl Simulation {
         let inst = &mut s.insts[i as usize];
         inst.up = true;
         inst.up_since = now;
-        s.up_count += 1;
-        if s.up_count == 1 {
-            s.node_up_since = now;
+        let was_up = s.serving > 0;
+        self.recount_serving(n);
+        let s = &mut self.nodes[n];
+        if !was_up && s.serving > 0 {
             // Fail back: the recovered primary takes writes again.
             s.ext.promoted = None;
             if replica {
@@ -117,7 +127,6 @@ impl Simulation {
                 s.ext.behind.catch_up(now);
             }
         }
-        self.recount_serving(n);
         match self.model.nodes[n].kind {
             Kind::Queue => self.dispatch(n),
             Kind::WorkerPool => {
@@ -162,13 +171,13 @@ impl Simulation {
 
     pub(crate) fn on_promote(&mut self, node: u32, epoch: u32) {
         let n = node as usize;
-        if self.nodes[n].up_count > 0 || self.nodes[n].insts[0].epoch != epoch {
+        if self.nodes[n].serving > 0 || self.nodes[n].insts[0].epoch != epoch {
             return; // the primary came back first, or failed again since
         }
         let replicas = self.model.nodes[n].routes.replicas.clone();
         self.nodes[n].ext.promoted = replicas
             .into_iter()
-            .find(|r| self.nodes[r.ix()].up_count > 0);
+            .find(|r| self.nodes[r.ix()].serving > 0);
     }
 
     pub(crate) fn on_booted(&mut self, node: u32, inst: u32) {

@@ -54,7 +54,7 @@ impl Simulation {
         self.schedule_arrival(k);
         let c = &self.clients[k as usize];
         let node = c.node as usize;
-        if self.nodes[node].up_count == 0 {
+        if self.nodes[node].serving == 0 {
             return; // the whole user population is offline (its region failed)
         }
         let op = match c.only_op {
@@ -535,7 +535,7 @@ impl Simulation {
     }
 
     fn node_down(&self, node: u32) -> bool {
-        self.nodes[node as usize].up_count == 0
+        self.nodes[node as usize].serving == 0
     }
 
     fn deliver_station(&mut self, req: ReqId, node: u32, inst: u32) {
@@ -1104,7 +1104,7 @@ impl Simulation {
     /// Whether a health checker polling every `hc` seconds believes node `n` is up now.
     fn believed_node_up(&self, n: usize, hc: f64) -> bool {
         let s = &self.nodes[n];
-        if s.up_count > 0 {
+        if s.serving > 0 {
             detected(s.node_up_since, self.now, hc)
         } else {
             !detected(s.node_down_since, self.now, hc)
@@ -1224,7 +1224,8 @@ impl Simulation {
         let ok = |k: usize| {
             let (t, i) = targets[k];
             if self.model.node(t).kind == Kind::LoadBalancer {
-                self.believed_node_up(t.ix(), hc)
+                // A balancer with no backend up fails the health check sent through it.
+                self.entry_healthy(t, Some(hc))
             } else {
                 self.believed_inst_up(t.ix(), i as usize, hc)
             }
@@ -1363,7 +1364,7 @@ impl Simulation {
 
     /// Hands waiting messages of queue `n` to free workers of its pools.
     pub(crate) fn dispatch(&mut self, n: usize) {
-        if self.nodes[n].up_count == 0 {
+        if self.nodes[n].serving == 0 {
             return;
         }
         let consumers = self.model.nodes[n].routes.targets.clone();

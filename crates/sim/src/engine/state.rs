@@ -279,11 +279,11 @@ pub(crate) struct NodeState {
     /// Available workers, `workers × serving` (0 for unlimited workers): the utilization
     /// denominator. Set by `recount_serving`.
     pub capacity: Level,
-    /// 1 while some instance is up, else 0.
+    /// 1 while some instance serves (the node is up), else 0.
     pub any_up: Level,
-    pub up_count: u32,
     pub active_count: u32,
-    /// Instances up, active and booted: the ones whose workers count as capacity.
+    /// Instances up, active and booted: the ones that take requests. The node is up while
+    /// this is above 0 (see `recount_serving`).
     pub serving: u32,
     /// Since when the node as a whole is down / up (DNS health checks).
     pub node_down_since: SimTime,

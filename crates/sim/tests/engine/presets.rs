@@ -389,6 +389,33 @@ fn p07_geodns_leaves_a_data_center_whose_servers_all_failed() {
     assert!(r.nodes["lb-eu"].down > 0, "EU's balancer answered down");
 }
 
+/// The same with the EU web tier autoscaled: its standby slots are not running, so when the
+/// running instances all fail the tier is down, and GeoDNS moves the EU users as quickly
+/// (before, the slots kept the tier "up" until the autoscaler had booted replacements).
+#[test]
+fn p07_geodns_leaves_a_data_center_whose_autoscaled_servers_all_failed() {
+    let mut s = preset("07");
+    set(
+        &mut s,
+        "web-eu",
+        "autoscale",
+        json!({"min": 2, "max": 8, "cooldown_s": 60, "boot_s": 30}),
+    );
+    let instances = s.nodes.iter().find(|n| n.id == "web-eu").unwrap().params["instances"]
+        .as_u64()
+        .unwrap_or(1);
+    s.faults = (0..instances.max(2))
+        .map(|i| json!({"node": "web-eu", "instance": i, "at_s": 60, "action": "fail"}))
+        .map(|f| serde_json::from_value(f).unwrap())
+        .collect();
+    let r = run(&s);
+    assert!(
+        availability(&r, 70.0, 115.0) > 0.998,
+        "the US serves the EU users once GeoDNS notices: {}",
+        availability(&r, 70.0, 115.0)
+    );
+}
+
 #[test]
 fn p08_queue_absorbs_a_burst_and_workers_scale_on_depth() {
     let r = run(&preset("08"));

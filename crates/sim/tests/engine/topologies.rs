@@ -278,3 +278,40 @@ fn a_hash_mod_router_spreads_each_stores_keys_over_its_partitions() {
         assert!((u - 0.5).abs() < 0.05, "{id}: utilization {u}");
     }
 }
+
+/// A balancer in front of balancers health-checks through them: a child whose servers all
+/// failed answers "down" to the check, so the parent stops sending it traffic.
+#[test]
+fn a_balancer_leaves_a_child_balancer_whose_servers_all_failed() {
+    let r = run(r#"{"version": 1, "duration_s": 200, "warmup_s": 0,
+        "nodes": [
+          {"id": "users", "kind": "client", "params": {"rps": 200, "users": 1000}},
+          {"id": "top", "kind": "load_balancer", "params": {"health_check_s": 5}},
+          {"id": "lba", "kind": "load_balancer", "params": {"health_check_s": 5}},
+          {"id": "lbb", "kind": "load_balancer", "params": {"health_check_s": 5}},
+          {"id": "weba", "kind": "server", "params": {"instances": 2, "workers": 8}},
+          {"id": "webb", "kind": "server", "params": {"instances": 2, "workers": 8}}],
+        "edges": [{"from": "users", "to": "top"}, {"from": "top", "to": "lba"},
+                  {"from": "top", "to": "lbb"}, {"from": "lba", "to": "weba"},
+                  {"from": "lbb", "to": "webb"}],
+        "faults": [{"node": "weba", "at_s": 50, "action": "fail"}]}"#);
+    let window = |from: f64, to: f64| {
+        let xs: Vec<f64> = r
+            .series
+            .iter()
+            .filter(|w| w.t_s > from && w.t_s <= to)
+            .map(|w| w.availability)
+            .collect();
+        xs.iter().sum::<f64>() / xs.len() as f64
+    };
+    assert!(
+        window(50.0, 52.0) < 0.7,
+        "half fails until the check notices"
+    );
+    assert!(
+        window(60.0, 200.0) > 0.999,
+        "then everything goes to lbb: {}",
+        window(60.0, 200.0)
+    );
+    assert!(r.summary.failed.down > 0);
+}
