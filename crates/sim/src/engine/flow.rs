@@ -703,7 +703,9 @@ impl Simulation {
             } else {
                 // Read-through: the lookup is done; the fetch does not hold a worker.
                 self.release_top(req);
-                let reader = self.pick_reader(n, None);
+                // As a server's read: the primary when every replica is down.
+                let writer = self.model.nodes[n].routes.writer;
+                let reader = self.pick_reader(n, writer);
                 self.set_step(req, C_FETCH_DONE);
                 self.call(req, node, reader, Op::Read, NO_INST, Duration::ZERO);
             }

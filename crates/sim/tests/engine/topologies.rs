@@ -210,6 +210,32 @@ fn reads_fall_back_to_the_primary_when_a_lone_replica_is_down() {
     );
 }
 
+/// The same through a read-through cache: its misses go to the primary while the replica is
+/// down (they used to go to the dead replica, failing as "down").
+#[test]
+fn a_read_through_cache_falls_back_to_the_primary_when_its_replica_is_down() {
+    let r = run(r#"{"version": 1, "duration_s": 60, "warmup_s": 5,
+        "nodes": [
+          {"id": "users", "kind": "client", "params": {"rps": 200, "users": 100000,
+                                                       "mix": {"read": 1.0}}},
+          {"id": "web", "kind": "server", "params": {"workers": 64}},
+          {"id": "cache", "kind": "cache", "params": {"capacity_keys": 1000}},
+          {"id": "db", "kind": "sql_primary", "params": {"workers": 16}},
+          {"id": "replica", "kind": "sql_replica", "params": {"workers": 16}}],
+        "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "cache"},
+                  {"from": "cache", "to": "db"}, {"from": "db", "to": "replica"}],
+        "faults": [{"node": "replica", "at_s": 0, "action": "fail"}]}"#);
+    assert!(
+        r.summary.availability > 0.999,
+        "misses must fall back to the primary: availability {}",
+        r.summary.availability
+    );
+    assert!(
+        r.nodes["db"].throughput_rps > 10.0,
+        "the primary serves the misses"
+    );
+}
+
 /// A replica across an ocean is behind by the trip as well as its own lag: with `lag_ms` 0,
 /// reads just after a write are stale all the same when the changes take 80 ms to arrive.
 #[test]
