@@ -727,7 +727,9 @@ impl Simulation {
         } else if let Some(p) = self.nodes[n].ext.primary {
             if op == Op::Write {
                 self.nodes[p.ix()].ext.last_write.insert(user, self.now);
-            } else {
+            } else if self.nodes[p.ix()].ext.promoted != Some(NodeId(n as u32)) {
+                // (Promoted in place of its primary, it takes the writes itself: nothing it
+                // reads can be stale.)
                 // Its lag when caught up, plus what it has not replayed since it was down.
                 let ext = &self.nodes[n].ext;
                 let behind = Duration(ext.behind.at(self.now));

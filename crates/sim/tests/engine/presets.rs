@@ -162,6 +162,23 @@ fn p04_replicas_keep_reads_alive_and_writes_wait_for_failover() {
     let stale = r.nodes["replica1"].stale_reads.unwrap() + r.nodes["replica2"].stale_reads.unwrap();
     assert!(stale > 0, "lagging replicas serve some stale reads");
     assert!(r.nodes["replica1"].throughput_rps > 3.0 * r.nodes["primary"].throughput_rps);
+    // While promoted (70–100 s) replica1 takes the writes itself: none of its reads is stale.
+    // replica2, still lagging behind it, reads stale now and then.
+    let stale_in = |id: &str, from: f64, to: f64| -> u64 {
+        let per_window = r.nodes[id].stale_reads_series.clone().unwrap();
+        r.series
+            .iter()
+            .zip(per_window)
+            .filter(|(w, _)| w.t_s > from && w.t_s <= to)
+            .map(|(_, n)| n)
+            .sum()
+    };
+    assert_eq!(stale_in("replica1", 71.0, 100.0), 0, "the acting primary");
+    assert!(
+        stale_in("replica1", 0.0, 60.0) > 0,
+        "replica1 before it was promoted"
+    );
+    assert!(stale_in("replica2", 71.0, 100.0) > 0);
 }
 
 /// The notes' "or fail a replica for a while": a replica down from 30 s to 50 s comes back 20 s
