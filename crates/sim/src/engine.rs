@@ -443,6 +443,15 @@ impl Simulation {
         }
         let first = SimTime::from_secs(self.model.scenario.window_s).min(self.model.duration);
         self.events.push(first, Event::Tick);
+        let autoscaled = self.model.nodes.iter().any(|n| match &n.params {
+            Params::Server(p) => p.autoscale.is_some(),
+            Params::WorkerPool(p) => p.autoscale.is_some(),
+            _ => false,
+        });
+        if autoscaled {
+            let first = (SimTime::ZERO + faults::SCALE_CHECK_EVERY).min(self.model.duration);
+            self.events.push(first, Event::ScaleCheck);
+        }
     }
 
     /// The current virtual time.
@@ -565,6 +574,7 @@ impl Simulation {
             } => self.on_visibility(queue, msg, delivery),
             Event::Booted { node, inst } => self.on_booted(node, inst),
             Event::Tick => self.on_tick(),
+            Event::ScaleCheck => self.on_scale_check(),
         }
     }
 

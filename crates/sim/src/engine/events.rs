@@ -47,8 +47,11 @@ pub(crate) enum Event {
     Visibility { queue: u32, msg: u32, delivery: u32 },
     /// A booting instance starts serving.
     Booted { node: u32, inst: u32 },
-    /// End of a one-second metrics window (and autoscaling decisions).
+    /// End of a metrics window (`window_s`).
     Tick,
+    /// An autoscaler's second: tiers whose cooldown has passed decide their size. Its own
+    /// clock, so that `window_s`, a reporting setting, does not change how fast tiers scale.
+    ScaleCheck,
 }
 
 /// Marks "no particular instance" in [`Event::Deliver`].

@@ -8,6 +8,9 @@ use crate::params::{Autoscale, Params};
 use crate::scenario::{FaultAction, Kind};
 use crate::time::Duration;
 
+/// How often autoscalers look at their tiers (each then waits out its own cooldown).
+pub(crate) const SCALE_CHECK_EVERY: Duration = Duration(1_000_000);
+
 impl Simulation {
     /// Fails or recovers `node` (one instance, or all of them).
     pub(crate) fn apply_fault(
@@ -194,8 +197,17 @@ impl Simulation {
         }
     }
 
-    /// Scaling decisions, taken on the one-second tick once each cooldown has passed.
-    pub(crate) fn autoscale(&mut self) {
+    /// Every second ([`SCALE_CHECK_EVERY`]): scaling decisions, then the next check.
+    pub(crate) fn on_scale_check(&mut self) {
+        self.autoscale();
+        let next = self.now + SCALE_CHECK_EVERY;
+        if next <= self.model.duration {
+            self.events.push(next, Event::ScaleCheck);
+        }
+    }
+
+    /// Scaling decisions of every tier whose cooldown has passed.
+    fn autoscale(&mut self) {
         for n in 0..self.nodes.len() {
             let (policy, on_depth) = match &self.model.nodes[n].params {
                 Params::Server(p) => (p.autoscale.clone(), false),

@@ -357,7 +357,7 @@ fn ms(us: u64) -> f64 {
 }
 
 impl Simulation {
-    /// Closes the one-second window ending now and opens the next.
+    /// Closes the window ending now (`window_s` long) and opens the next.
     pub(crate) fn on_tick(&mut self) {
         let t = self.now;
         let secs = self.window_len(t);
@@ -434,7 +434,6 @@ impl Simulation {
         for (s, n) in self.nodes.iter_mut().zip(&self.model.nodes) {
             close_node_window(s, n, t);
         }
-        self.autoscale();
         let next = t + Duration::from_secs(self.model.scenario.window_s);
         if next <= self.model.duration {
             self.events.push(next, Event::Tick);

@@ -460,6 +460,24 @@ fn p08_queue_absorbs_a_burst_and_workers_scale_on_depth() {
     );
 }
 
+/// `window_s` only sets how finely the run is plotted: the pool scales on its own one-second
+/// clock, so preset 08 with 20 s windows runs exactly as with 1 s ones (its autoscaler used to
+/// decide only at window ends, so wider windows let the queue grow four times deeper).
+#[test]
+fn p08_the_plot_window_does_not_change_how_the_pool_scales() {
+    let fine = run(&preset("08"));
+    let mut s = preset("08");
+    s.window_s = 20.0;
+    let coarse = run(&s);
+    assert_eq!(coarse.summary, fine.summary);
+    for id in ["jobs", "workers"] {
+        let (a, b) = (&fine.nodes[id], &coarse.nodes[id]);
+        assert_eq!(a.utilization, b.utilization, "{id}");
+        assert_eq!(a.depth, b.depth, "{id}");
+        assert_eq!(a.max_depth, b.max_depth, "{id}");
+    }
+}
+
 #[test]
 fn p09_range_sharding_makes_a_hot_shard_and_hashing_evens_it_out() {
     let r = run(&preset("09"));
