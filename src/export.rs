@@ -25,7 +25,7 @@ pub const SERIES_COLUMNS: [&str; 12] = [
 ];
 
 /// Column names of [`nodes_csv`], in order.
-pub const NODE_COLUMNS: [&str; 19] = [
+pub const NODE_COLUMNS: [&str; 21] = [
     "id",
     "name",
     "kind",
@@ -45,6 +45,8 @@ pub const NODE_COLUMNS: [&str; 19] = [
     "stale_reads",
     "depth",
     "dead_letters",
+    "succeeded",
+    "errors",
 ];
 
 /// Column names of [`node_series_csv`], in order.
@@ -115,6 +117,8 @@ pub fn nodes_csv(report: &Report, scenario: &Scenario) -> String {
             opt_u(n.stale_reads),
             opt(n.depth),
             opt_u(n.dead_letters),
+            n.succeeded.to_string(),
+            n.errors.to_string(),
         ]);
     }
     out

@@ -209,7 +209,7 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
             num(n.mean_backlog, 2),
             n.rejected.to_string(),
             n.down.to_string(),
-            num(n.latency_ms.p99, 1),
+            timed(n.succeeded, n.latency_ms.p99),
             details(n),
         ]);
     }
@@ -350,7 +350,7 @@ fn details(n: &NodeReport) -> String {
     parts.join(", ")
 }
 
-/// A latency of a client's successes, or "-" without one to time.
+/// A latency of a client's or node's successes, or "-" without one to time.
 fn timed(succeeded: u64, ms: f64) -> String {
     if succeeded == 0 {
         "-".into()

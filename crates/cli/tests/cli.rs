@@ -917,6 +917,31 @@ fn run_explains_an_unbounded_pile_up_under_the_summary() {
     );
 }
 
+/// A node's latency times its successes too: one that only answered "down" has none to show.
+#[test]
+fn a_node_with_no_success_shows_no_latency() {
+    let dir = TempDir::new("node-no-success");
+    let file = dir.write(
+        "dark.json",
+        r#"{"version": 1, "duration_s": 20, "warmup_s": 5,
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 10}},
+                      {"id": "box", "kind": "server"}],
+            "edges": [{"from": "users", "to": "box"}],
+            "faults": [{"node": "box", "at_s": 0, "action": "fail"}]}"#,
+    );
+    let out = scaleplay(&["run", &file]);
+    ok(&out);
+    let row = out
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("box "))
+        .unwrap_or_else(|| panic!("no row for box:\n{}", out.stdout));
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    // id, kind, util %, req/s, backlog, rejected, down, p99 ms
+    assert!(cells[6].parse::<u64>().unwrap() > 100, "{row}");
+    assert_eq!(cells[7], "-", "{row}");
+}
+
 /// Only successes are timed: when none succeeds there is no latency, and a p99 bound is not
 /// met by the 0 the report holds in its place. One replication has no interval to show.
 #[test]

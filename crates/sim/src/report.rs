@@ -153,8 +153,8 @@ pub struct NodeReport {
     /// Successful answers per second, counted when given (after the warm-up, whenever the
     /// request arrived): a saturated node shows its capacity here.
     pub throughput_rps: f64,
-    /// Answers of any outcome per second to requests that arrived after the warm-up (Little's
-    /// law uses this with `latency_ms`, which covers the same requests).
+    /// Answers of any outcome per second to requests that arrived after the warm-up
+    /// (`succeeded`, `rejected`, `down` and `errors` count them by outcome).
     pub responses_rps: f64,
     /// Mean requests waiting for a worker.
     pub mean_backlog: f64,
@@ -165,7 +165,15 @@ pub struct NodeReport {
     pub rejected: u64,
     /// Requests this node answered "down" because it (or the instance they reached) was down.
     pub down: u64,
-    /// Time in the node, from arrival to answer (all outcomes).
+    /// Other failures it answered: passed on from downstream, or timed out.
+    #[serde(default)]
+    pub errors: u64,
+    /// Its successful answers to requests that arrived after the warm-up: the ones
+    /// `latency_ms` times. With `rejected`, `down` and `errors`, all it answered.
+    #[serde(default)]
+    pub succeeded: u64,
+    /// Time in the node, from arrival to a successful answer (as the summary's latency: a
+    /// refusal is often instant, and counting it would make a failing node look fast).
     pub latency_ms: NodeLatency,
     /// Share of time at least one instance was up.
     pub availability: f64,
@@ -437,11 +445,13 @@ impl Simulation {
             mean_in_node: inside as f64 / span,
             rejected: st.rejected,
             down: st.down,
+            errors: st.errors,
+            succeeded: st.ok,
             latency_ms: NodeLatency {
-                mean: if responses == 0 {
+                mean: if st.ok == 0 {
                     0.0
                 } else {
-                    st.latency_sum_us as f64 / responses as f64 / 1e3
+                    st.latency_sum_us as f64 / st.ok as f64 / 1e3
                 },
                 p99: st
                     .latency

@@ -576,7 +576,7 @@ pub fn metric_rows(r: &NodeReport) -> Vec<Metric> {
     // A queue answers its producers at once: its latency is no figure (time waiting shows
     // as depth).
     if r.kind != Kind::Queue {
-        rows.push(("p99", "p99 latency", format!("{:.1} ms", r.latency_ms.p99)));
+        rows.push(("p99", "p99 latency", timed(r.succeeded, r.latency_ms.p99)));
     }
     if workers {
         rows.push(("backlog", "mean backlog", format!("{:.2}", r.mean_backlog)));
@@ -620,9 +620,19 @@ pub fn metric_rows(r: &NodeReport) -> Vec<Metric> {
         .collect()
 }
 
+/// A latency of successes, or "none" without a success to time (a report's 0 would read as
+/// instant).
+fn timed(succeeded: u64, ms: f64) -> String {
+    if succeeded == 0 {
+        "none".to_string()
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
 /// What a client's users saw in a report: its own requests' figures.
 pub fn client_metric_rows(r: &ClientReport) -> Vec<Metric> {
-    let ms = |x: f64| format!("{x:.1} ms");
+    let ms = |x: f64| timed(r.succeeded, x);
     let f = &r.failed;
     [
         ("offered", "requests sent", r.offered.to_string()),
@@ -938,7 +948,8 @@ mod tests {
         let autoscaled: NodeReport = serde_json::from_value(json!({
             "kind": "server", "utilization": 0.5, "throughput_rps": 1.0, "responses_rps": 1.0,
             "mean_backlog": 1.256, "mean_in_node": 2.0, "rejected": 0, "down": 0,
-            "latency_ms": {"mean": 1.0, "p99": 2.0}, "availability": 1.0, "instances_now": 3,
+            "succeeded": 0,
+            "latency_ms": {"mean": 0.0, "p99": 0.0}, "availability": 1.0, "instances_now": 3,
             "instances": [2, 2, 5, 3], "utilization_series": [0.1, 0.2, 0.9, 0.4]
         }))
         .unwrap();
@@ -948,6 +959,8 @@ mod tests {
         assert_eq!(get("instances_range"), Some("2–5"));
         assert_eq!(get("utilization"), Some("50.0 %"));
         assert_eq!(get("backlog"), Some("1.26"));
+        // Nothing succeeded: no latency to show (not "0.0 ms").
+        assert_eq!(get("p99"), Some("none"));
     }
 
     #[test]

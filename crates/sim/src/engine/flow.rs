@@ -373,13 +373,17 @@ impl Simulation {
         let st = &mut s.stats;
         if f.arrived >= st.since {
             match outcome {
-                Outcome::Ok | Outcome::Miss => st.ok += 1,
+                Outcome::Ok | Outcome::Miss => {
+                    st.ok += 1;
+                    // Successes only, as the summary: refusals and outages are often
+                    // instant, and would make a node look faster the more it fails.
+                    st.record_latency((self.now + delay).since(f.arrived).0);
+                }
                 Outcome::Err(_) if !own => st.errors += 1,
                 Outcome::Err(Cause::Rejected) => st.rejected += 1,
                 Outcome::Err(Cause::Down) => st.down += 1,
                 Outcome::Err(Cause::Timeout) => st.errors += 1,
             }
-            st.record_latency((self.now + delay).since(f.arrived).0);
         } else if matches!(outcome, Outcome::Ok | Outcome::Miss) {
             // Arrived before the stats began (the warm-up): counts in the throughput only.
             st.straddled += 1;

@@ -4,9 +4,9 @@
 //!   the end and in reports taken mid-run, and every figure of a report is in range;
 //! - determinism: the same model and seed give the identical report, whether run at once, again,
 //!   in slices of virtual time with reports read in between, or in slices of event counts;
-//! - Little's law per node: L ≥ λW exactly (the time-integral of requests in a node covers the
-//!   stays of the requests it answered), and L ≈ λW for nodes with enough traffic in a steady
-//!   state;
+//! - Little's law per node, for its successful answers (λ their rate, W their mean time): L ≥ λW
+//!   exactly (the time-integral of requests in a node covers the stays of the requests it
+//!   answered), and L ≈ λW for nodes with enough traffic in a steady state without failures;
 //! - loading never panics: arbitrary bytes, arbitrary JSON, scenario-shaped JSON and mutated
 //!   presets give `Ok` or `Err`, and whatever loads runs (briefly) without panicking.
 //!
@@ -708,18 +708,34 @@ fn check_little(r: &Report, calm: bool) -> Result<(), TestCaseError> {
     let stable = calm && r.nodes.values().all(after_warmup);
     for (id, n) in &r.nodes {
         let l = n.mean_in_node;
-        let lambda_w = n.responses_rps * n.latency_ms.mean / 1000.0;
+        // `latency_ms` times the successful answers: λ is their rate. The failed ones stayed
+        // too, so they add to L only (exactly L ≥ λW; approximately equal without failures).
+        let failed = n.rejected + n.down + n.errors;
+        let answers = n.succeeded + failed;
+        prop_assert!(
+            (n.responses_rps * span - answers as f64).abs() < 1e-3 * (1.0 + answers as f64),
+            "node {id}: {answers} answers by outcome, {} by rate",
+            n.responses_rps * span
+        );
+        let succeeded = n.succeeded as f64;
+        // λ as a share of `responses_rps`, which has the same time base as L.
+        let lambda = if answers > 0 {
+            n.responses_rps * succeeded / answers as f64
+        } else {
+            0.0
+        };
+        let lambda_w = lambda * n.latency_ms.mean / 1000.0;
         prop_assert!(
             lambda_w <= l * (1.0 + 1e-9) + 1e-9,
             "node {id}: λW = {lambda_w} exceeds L = {l}: answered requests stayed longer than \
              the node held anyone\n{}",
             describe(r)
         );
-        let answered = n.responses_rps * span;
+        let answered = succeeded;
         // The straddlers: about L requests at each end, each inside for up to a long stay
         // (the node's p99 bounds a typical one). A leak, by contrast, grows with the run.
         let long_stay = n.latency_ms.p99.max(n.latency_ms.mean) / 1000.0;
-        if stable && answered >= 300.0 && long_stay * 20.0 <= span {
+        if stable && failed == 0 && answered >= 300.0 && long_stay * 20.0 <= span {
             let tolerance = 0.05 * l + 0.02 + 2.0 * l * long_stay / span;
             prop_assert!(
                 (l - lambda_w).abs() <= tolerance,
@@ -734,6 +750,7 @@ fn check_little(r: &Report, calm: bool) -> Result<(), TestCaseError> {
 
 /// One line per node, for failure messages.
 fn describe(r: &Report) -> String {
+    let span = r.run.t_s - r.run.warmup_s;
     let mut out = format!("{:?}\n", r.summary);
     for (id, n) in &r.nodes {
         out += &format!(
@@ -741,7 +758,8 @@ fn describe(r: &Report) -> String {
              rejected {} down {} availability {:.3}\n",
             n.utilization,
             n.mean_in_node,
-            n.responses_rps * n.latency_ms.mean / 1000.0,
+            (n.responses_rps - (n.rejected + n.down + n.errors) as f64 / span) * n.latency_ms.mean
+                / 1000.0,
             n.mean_backlog,
             n.throughput_rps,
             n.responses_rps,
