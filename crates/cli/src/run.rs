@@ -301,9 +301,10 @@ pub fn capacity_line(r: &Report) -> String {
     let c = &r.capacity;
     match &c.bottleneck {
         Some(b) => format!(
-            "bottleneck: {b} saturates at {} req/s (offered {} req/s){}",
+            "bottleneck: {b} saturates at {} req/s (offered {} req/s{}){}",
             num(c.max_rps.unwrap_or(f64::INFINITY), 1),
             num(c.offered_rps, 1),
+            c.peak_note(|x| format!("{} req/s", num(x, 1))),
             c.autoscaled_note()
         ),
         None => "bottleneck: none (no node has a worker limit)".to_string(),

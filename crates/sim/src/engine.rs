@@ -380,12 +380,12 @@ impl Simulation {
                 mean_gap_s: 1.0 / peak,
                 thinned: matches!(p.profile, Profile::Ramp | Profile::Diurnal),
                 spike: (p.profile == Profile::Spike).then(|| {
-                    let from_s = p.spike_at_s.unwrap_or(model.scenario.duration_s / 2.0);
+                    let (from_s, until_s) = p.spike_window(model.scenario.duration_s);
                     Spike {
                         base_rps: p.rps,
                         spike_rps: p.rps * p.spike_x,
                         from_s,
-                        until_s: from_s + p.spike_s,
+                        until_s,
                     }
                 }),
                 last_arrival_s: 0.0,
@@ -584,18 +584,7 @@ impl Simulation {
         let Params::Client(p) = &self.model.nodes[c.node as usize].params else {
             return 0.0;
         };
-        let ts = t.as_secs();
-        let dur = self.model.scenario.duration_s;
-        match p.profile {
-            Profile::Constant => p.rps,
-            Profile::Ramp => p.ramp_from_rps + (p.rps - p.ramp_from_rps) * (ts / dur).min(1.0),
-            // A spike is drawn a segment at a time, not thinned; its rate is the segment's.
-            Profile::Spike => c.spike.map_or(p.rps, |s| s.segment(ts).0),
-            Profile::Diurnal => {
-                let period = p.period_s.unwrap_or(dur);
-                p.rps * (1.0 + p.amplitude * libm::sin(std::f64::consts::TAU * ts / period))
-            }
-        }
+        p.rate_at(t.as_secs(), self.model.scenario.duration_s)
     }
 
     /// Schedules the next arrival of client `k`: a Poisson process at its rate, thinned from

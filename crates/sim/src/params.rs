@@ -287,6 +287,36 @@ pub struct ClientParams {
     pub retry_backoff_ms: f64,
 }
 
+impl ClientParams {
+    /// Requests per second `t_s` into a run of `duration_s`, as the profile shapes them.
+    pub fn rate_at(&self, t_s: f64, duration_s: f64) -> f64 {
+        match self.profile {
+            Profile::Constant => self.rps,
+            Profile::Ramp => {
+                self.ramp_from_rps + (self.rps - self.ramp_from_rps) * (t_s / duration_s).min(1.0)
+            }
+            Profile::Spike => {
+                let (from, until) = self.spike_window(duration_s);
+                if from <= t_s && t_s < until {
+                    self.rps * self.spike_x
+                } else {
+                    self.rps
+                }
+            }
+            Profile::Diurnal => {
+                let period = self.period_s.unwrap_or(duration_s);
+                self.rps * (1.0 + self.amplitude * libm::sin(std::f64::consts::TAU * t_s / period))
+            }
+        }
+    }
+
+    /// When a spike starts and ends, in seconds (by default it starts half-way through).
+    pub fn spike_window(&self, duration_s: f64) -> (f64, f64) {
+        let from = self.spike_at_s.unwrap_or(duration_s / 2.0);
+        (from, from + self.spike_s)
+    }
+}
+
 impl Default for ClientParams {
     fn default() -> Self {
         ClientParams {
