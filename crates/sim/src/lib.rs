@@ -50,13 +50,15 @@
 //! - [`scenario`]: the file format; [`params`]: typed params and defaults; [`validate`]: every
 //!   problem at once; [`model`]: the validated graph and routing roles; [`plan`]: static routing.
 //! - [`engine`]: the discrete-event simulation; [`report`]: what a run yields;
-//!   [`capacity`]: bottleneck analysis; [`replicate`]: confidence intervals; [`presets`].
+//!   [`capacity`]: bottleneck analysis, with [`hit_ratio`] for the caches on the way;
+//!   [`replicate`]: confidence intervals; [`presets`].
 
 #![warn(missing_docs)]
 
 pub mod capacity;
 pub mod engine;
 pub mod error;
+pub mod hit_ratio;
 pub mod model;
 pub mod params;
 pub mod plan;

@@ -5,8 +5,9 @@
 //! time). It follows the same routing rules as the engine, with every node healthy.
 
 use crate::error::Problem;
+use crate::hit_ratio::{self, CacheLoad};
 use crate::model::{Model, NodeId, Op};
-use crate::params::{Params, ShardStrategy};
+use crate::params::{Eviction, Params, ShardStrategy};
 use crate::scenario::Kind;
 
 /// One call the walk made: `weight` calls per unit of client traffic, each holding a worker of
@@ -29,15 +30,26 @@ pub fn walk(
     op: Op,
     on_visit: &mut dyn FnMut(Visit),
 ) -> Vec<Problem> {
-    let (users, zipf_s) = match &model.node(client).params {
-        Params::Client(p) => (p.users, p.zipf_s),
-        _ => (1, 0.0),
+    let (users, zipf_s, op_rps, write_rps) = match &model.node(client).params {
+        Params::Client(p) => {
+            let share = match op {
+                Op::Read => p.mix.read,
+                Op::Write => p.mix.write,
+                Op::Static => p.mix.static_,
+                Op::Async => p.mix.async_,
+                Op::Session => 0.0,
+            };
+            (p.users, p.zipf_s, p.rps * share, p.rps * p.mix.write)
+        }
+        _ => (1, 0.0, 0.0, 0.0),
     };
     let mut w = Walker {
         model,
         client,
         users,
         zipf_s,
+        op_rps,
+        write_rps,
         problems: Vec::new(),
         on_visit,
     };
@@ -86,15 +98,6 @@ pub fn static_entry(
         .min_by_key(|c| model.latency(from, *c))
 }
 
-/// Share of reads a cache of `capacity` keys answers when `users` keys are requested with
-/// Zipf exponent `s`: the popularity mass of the top `capacity` keys (ideal LFU).
-pub fn zipf_hit_ratio(capacity: u64, users: u64, s: f64) -> f64 {
-    if capacity >= users {
-        return 1.0;
-    }
-    harmonic(capacity, s) / harmonic(users, s)
-}
-
 /// Generalised harmonic number H(n, s) = Σ_{k=1..n} k^-s: exact up to a thousand terms, then
 /// Euler–Maclaurin (error far below 1e-9), so it costs the same for a billion users as for ten.
 pub fn harmonic(n: u64, s: f64) -> f64 {
@@ -120,11 +123,33 @@ struct Walker<'a> {
     client: NodeId,
     users: u64,
     zipf_s: f64,
+    /// The client's rate of the request type walked: a node reached with weight `x` sees
+    /// `x × op_rps` of them (what a cache's hit ratio depends on).
+    op_rps: f64,
+    /// The client's write rate. Writes are assumed to reach a cache's callers as its reads
+    /// do, invalidating `x × write_rps` keys a second there.
+    write_rps: f64,
     problems: Vec<Problem>,
     on_visit: &'a mut dyn FnMut(Visit),
 }
 
 impl Walker<'_> {
+    /// The share of reads cache `cache` answers, reached with `weight` of this walk's traffic.
+    fn cache_hit(&self, cache: NodeId, weight: f64) -> f64 {
+        let Params::Cache(p) = &self.model.node(cache).params else {
+            return 0.0;
+        };
+        hit_ratio::hit_ratio(&CacheLoad {
+            capacity: p.capacity_keys.saturating_mul(p.instances as u64),
+            users: self.users,
+            zipf_s: self.zipf_s,
+            eviction: p.eviction,
+            ttl_s: p.ttl_s,
+            read_rps: self.op_rps * weight,
+            write_rps: self.write_rps * weight,
+        })
+    }
+
     fn dead_end(&mut self, node: NodeId, msg: String) {
         let p = Problem::node(&self.model.node(node).id, None, msg);
         if !self.problems.contains(&p) {
@@ -252,7 +277,16 @@ impl Walker<'_> {
                 };
                 let hit = if op == Op::Static {
                     match p.capacity_keys {
-                        Some(c) => zipf_hit_ratio(c, self.users, self.zipf_s),
+                        // An LRU of objects that never expire nor change.
+                        Some(c) => hit_ratio::hit_ratio(&CacheLoad {
+                            capacity: c,
+                            users: self.users,
+                            zipf_s: self.zipf_s,
+                            eviction: Eviction::Lru,
+                            ttl_s: None,
+                            read_rps: self.op_rps * weight,
+                            write_rps: 0.0,
+                        }),
                         None => p.hit_ratio,
                     }
                 } else {
@@ -333,11 +367,7 @@ impl Walker<'_> {
                 service + downstream
             }
             Kind::Cache => {
-                let Params::Cache(p) = &n.params else {
-                    return 0.0;
-                };
-                let capacity = p.capacity_keys.saturating_mul(p.instances as u64);
-                let hit = zipf_hit_ratio(capacity, self.users, self.zipf_s);
+                let hit = self.cache_hit(node, weight);
                 self.visit(node, weight, service);
                 let readers = r.readers.clone();
                 let miss = if readers.is_empty() {
@@ -379,10 +409,7 @@ impl Walker<'_> {
                     if !m.node(c).routes.readers.is_empty() {
                         return time; // read-through: the cache fetched the misses
                     }
-                    if let Params::Cache(p) = &m.node(c).params {
-                        let capacity = p.capacity_keys.saturating_mul(p.instances as u64);
-                        miss_share = 1.0 - zipf_hit_ratio(capacity, self.users, self.zipf_s);
-                    }
+                    miss_share = 1.0 - self.cache_hit(c, weight);
                 }
                 if !r.readers.is_empty() {
                     time += miss_share
@@ -451,7 +478,5 @@ mod tests {
                 "s={s}: {approx} vs {exact}"
             );
         }
-        assert_eq!(zipf_hit_ratio(10, 5, 1.0), 1.0);
-        assert!((zipf_hit_ratio(1, 2, 0.0) - 0.5).abs() < 1e-12);
     }
 }
