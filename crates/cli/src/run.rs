@@ -196,17 +196,23 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
         let Some(n) = r.nodes.get(&spec.id) else {
             continue;
         };
+        let has_workers = r.capacity.utilization.contains_key(&spec.id);
         t.row(vec![
             spec.id.clone(),
             n.kind.as_str().to_string(),
-            // Only nodes with a worker limit have a utilization (capacity lists exactly those).
-            if r.capacity.utilization.contains_key(&spec.id) {
+            // Only nodes with a worker limit have a utilization and a backlog (capacity lists
+            // exactly those; a queue's waiting messages are its depth, under details).
+            if has_workers {
                 pct(n.utilization, 1)
             } else {
                 "-".to_string()
             },
             num(n.throughput_rps, 1),
-            num(n.mean_backlog, 2),
+            if has_workers {
+                num(n.mean_backlog, 2)
+            } else {
+                "-".to_string()
+            },
             n.rejected.to_string(),
             n.down.to_string(),
             timed(n.succeeded, n.latency_ms.p99),
