@@ -1,7 +1,7 @@
 //! The selected node's calls: the nodes it calls, each a button that selects that call (whose
 //! own panel edits its latency or deletes it), and a list to add a call to any node it can
-//! call. With the canvas's drag from a port, this is how a call is made; this one works from
-//! the keyboard too.
+//! call (picked in a list, added with a button). With the canvas's drag from a port, this is
+//! how a call is made; this one works from the keyboard too.
 
 use leptos::prelude::*;
 use scaleplay_sim::model::can_connect;
@@ -22,7 +22,26 @@ fn calls_of(s: &Scenario, id: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The nodes `id` could call and does not yet: (id, "name (kind)").
+/// Whether `to` reaches `from` through calls: a call from `from` to `to` would close a loop.
+fn reaches(s: &Scenario, to: &str, from: &str) -> bool {
+    let mut seen = vec![to.to_string()];
+    let mut next = vec![to.to_string()];
+    while let Some(n) = next.pop() {
+        if n == from {
+            return true;
+        }
+        for e in s.edges.iter().filter(|e| e.from == n) {
+            if !seen.contains(&e.to) {
+                seen.push(e.to.clone());
+                next.push(e.to.clone());
+            }
+        }
+    }
+    false
+}
+
+/// The nodes `id` could call and does not yet, leaving out those that would close a loop
+/// (validation refuses cycles): (id, "name (kind)").
 fn callable_from(s: &Scenario, id: &str) -> Vec<(String, String)> {
     let Some(from) = s.node(id).and_then(|n| Kind::parse(&n.kind)) else {
         return Vec::new();
@@ -31,6 +50,7 @@ fn callable_from(s: &Scenario, id: &str) -> Vec<(String, String)> {
         .iter()
         .filter(|n| n.id != id)
         .filter(|n| !s.edges.iter().any(|e| e.from == id && e.to == n.id))
+        .filter(|n| !reaches(s, &n.id, id))
         .filter_map(|n| {
             let kind = Kind::parse(&n.kind)?;
             can_connect(from, kind).ok()?;
@@ -50,6 +70,8 @@ pub fn Calls(node: StoredValue<String>) -> impl IntoView {
     let edge = expect_context::<EdgeSelection>().0;
     let calls = Memo::new(move |_| doc.0.with(|s| node.with_value(|id| calls_of(s, id))));
     let options = Memo::new(move |_| doc.0.with(|s| node.with_value(|id| callable_from(s, id))));
+    // The node picked in the list, added by the button.
+    let chosen = RwSignal::new(String::new());
     let list = move || {
         calls
             .get()
@@ -72,21 +94,30 @@ pub fn Calls(node: StoredValue<String>) -> impl IntoView {
             <h3>"Calls"</h3>
             {move || calls.with(Vec::is_empty).then(|| view! { <p class="hint">"It calls nothing yet."</p> })}
             <ul class="call-list">{list}</ul>
+            // Choosing only picks; the button adds. (A select fires `change` at each arrow key
+            // while closed, so adding on change wired whichever node the arrows passed.)
             {move || (!options.with(Vec::is_empty)).then(|| view! {
-                <label class="param">
-                    <span class="param-name">"add a call to"</span>
-                    <select data-testid="add-call" on:change=move |ev| {
-                        let to = event_target_value(&ev);
-                        if !to.is_empty() {
-                            doc.apply(Edit::Connect { from: node.get_value(), to });
-                        }
-                    }>
-                        <option value="" selected>"choose a node…"</option>
-                        {options.get().into_iter().map(|(id, label)| view! {
-                            <option value=id>{label}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
+                <div class="add-call">
+                    <label class="param">
+                        <span class="param-name">"add a call to"</span>
+                        <select data-testid="add-call"
+                            prop:value=move || chosen.get()
+                            on:change=move |ev| chosen.set(event_target_value(&ev))>
+                            <option value="">"choose a node…"</option>
+                            {options.get().into_iter().map(|(id, label)| view! {
+                                <option value=id>{label}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <button data-testid="add-call-button" disabled=move || chosen.with(String::is_empty)
+                        on:click=move |_| {
+                            let to = chosen.get_untracked();
+                            if !to.is_empty() {
+                                chosen.set(String::new());
+                                doc.apply(Edit::Connect { from: node.get_value(), to });
+                            }
+                        }>"Add call"</button>
+                </div>
             })}
         </section>
     }
@@ -111,5 +142,7 @@ mod tests {
         // web1 already calls the database.
         assert!(!callable_from(&s, "web1").iter().any(|(id, _)| id == "db"));
         assert!(callable_from(&s, "users").iter().any(|(id, _)| id == "lb"));
+        // A server may call a balancer, but not the one in front of it: that closes a loop.
+        assert!(!callable_from(&s, "web1").iter().any(|(id, _)| id == "lb"));
     }
 }

@@ -45,11 +45,43 @@ fn mean(xs: &[f64]) -> f64 {
     xs.iter().sum::<f64>() / xs.len() as f64
 }
 
+/// The `node.param` references in a preset's notes ("raise users.rps"): words of lowercase
+/// letters, digits, `-` and `_` joined by one dot, the first starting with a letter.
+fn param_references(notes: &str) -> Vec<(String, String)> {
+    let word = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+    notes
+        .split(|c: char| !(word(c) || c == '.'))
+        .map(|t| t.trim_end_matches('.'))
+        .filter_map(|t| t.split_once('.'))
+        .filter(|(node, param)| {
+            node.starts_with(|c: char| c.is_ascii_lowercase())
+                && !param.is_empty()
+                && param.chars().all(word)
+        })
+        .map(|(node, param)| (node.to_string(), param.to_string()))
+        .collect()
+}
+
 #[test]
 fn every_preset_validates_runs_and_has_notes() {
     for p in presets::all() {
         let s = validate::parse(p.json).unwrap_or_else(|e| panic!("{}: {e}", p.file));
         assert!(!s.notes.is_empty(), "{} has notes", p.file);
+        for (node, param) in param_references(&s.notes) {
+            let n = s.nodes.iter().find(|n| n.id == node).unwrap_or_else(|| {
+                panic!(
+                    "{}: the notes name {node}.{param}, but there is no node {node}",
+                    p.file
+                )
+            });
+            let kind = scaleplay_sim::scenario::Kind::parse(&n.kind).unwrap();
+            assert!(
+                scaleplay_sim::params::param_names(kind).contains(&param.as_str()),
+                "{}: the notes name {node}.{param}, which a {} does not have",
+                p.file,
+                n.kind
+            );
+        }
         let model = validate::validate(&s).unwrap_or_else(|e| panic!("{}: {e}", p.file));
         assert!(model.scenario.duration_s > model.scenario.warmup_s);
         let until = model.scenario.warmup_s + 5.0;
