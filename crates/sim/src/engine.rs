@@ -293,16 +293,7 @@ impl Simulation {
                         ext.lb_targets.extend((0..count).map(|k| (*t, k)));
                     }
                 }
-                Params::ShardRouter(_) => {
-                    // 64 virtual points per shard, placed by hashing (shard, point).
-                    for (s, _) in n.routes.targets.iter().enumerate() {
-                        for v in 0..64u64 {
-                            ext.ring
-                                .push((hash::mix64(((s as u64) << 32) | v), s as u32));
-                        }
-                    }
-                    ext.ring.sort_unstable();
-                }
+                Params::ShardRouter(_) => ext.ring = hash::ring(n.routes.targets.len()),
                 // Plus the edge from its primary, once wired below.
                 Params::SqlReplica(p) => ext.replication_ms = p.lag_ms,
                 _ => {}

@@ -4,6 +4,7 @@
 //! behind it); capacity analysis uses it to add up each node's demand (visit ratio × service
 //! time). It follows the same routing rules as the engine, with every node healthy.
 
+use crate::engine::hash;
 use crate::error::Problem;
 use crate::hit_ratio::{self, CacheLoad};
 use crate::model::{Model, NodeId, Op};
@@ -205,6 +206,26 @@ impl Walker<'_> {
         time
     }
 
+    /// The share of traffic each of `len` shards gets from a hashing router: the most popular
+    /// users where the engine's hash really puts them (a hot key makes a hot shard), the rest
+    /// spread evenly.
+    fn hashed_shares(&self, strategy: ShardStrategy, len: usize) -> Vec<f64> {
+        const EXACT: u64 = 1_000;
+        let total = harmonic(self.users, self.zipf_s);
+        let ring = hash::ring(len);
+        let mut shares = vec![0.0; len];
+        let top = self.users.min(EXACT);
+        for user in 1..=top {
+            let k = hash::hashed_shard(strategy, user, len as u64, &ring) as usize;
+            shares[k.min(len - 1)] += libm::pow(user as f64, -self.zipf_s) / total;
+        }
+        let rest = (1.0 - harmonic(top, self.zipf_s) / total).max(0.0);
+        for s in &mut shares {
+            *s += rest / len as f64;
+        }
+        shares
+    }
+
     /// A router's call to `shard`: reads of a SQL primary with replicas go to the replicas
     /// (evenly), over the router's edge to the shard, as the engine sends them.
     fn shard_hop(&mut self, from: NodeId, shard: NodeId, op: Op, weight: f64, depth: usize) -> f64 {
@@ -324,11 +345,10 @@ impl Walker<'_> {
                     Params::ShardRouter(p) if p.strategy == ShardStrategy::Range => {
                         self.split_by_range(node, &targets, op, weight, depth)
                     }
-                    Params::ShardRouter(_) => {
-                        // Hashing spreads users evenly over the shards.
-                        let share = 1.0 / targets.len() as f64;
+                    Params::ShardRouter(p) => {
+                        let shares = self.hashed_shares(p.strategy, targets.len());
                         let mut time = 0.0;
-                        for t in &targets {
+                        for (t, share) in targets.iter().zip(shares) {
                             time += share * self.shard_hop(node, *t, op, weight * share, depth);
                         }
                         time

@@ -10,7 +10,7 @@
 //! the reply to it is recognised by the empty stack.
 
 use crate::engine::events::{Event, ReqId, NO_INST};
-use crate::engine::hash::{mix64, partition};
+use crate::engine::hash::{self, mix64, partition};
 use crate::engine::state::Msg;
 use crate::engine::{
     Cause, Frame, Logical, Outcome, Req, Simulation, DIRECT, MAX_LIVE_REQUESTS, UNLIMITED,
@@ -1288,16 +1288,10 @@ impl Simulation {
         let len = shards.len() as u64;
         let user = self.reqs[req as usize].user;
         let k = match p.strategy {
-            ShardStrategy::HashMod => mix64(user) % len,
             ShardStrategy::Range => {
                 ((user.saturating_sub(1)) as u128 * len as u128 / self.max_users as u128) as u64
             }
-            ShardStrategy::ConsistentHash => {
-                let ring = &self.nodes[n].ext.ring;
-                let h = mix64(user ^ 0x5bd1_e995);
-                let at = ring.partition_point(|(p, _)| *p < h) % ring.len().max(1);
-                ring.get(at).map_or(0, |(_, s)| *s as u64)
-            }
+            hashed => hash::hashed_shard(hashed, user, len, &self.nodes[n].ext.ring),
         };
         let shard = shards[(k.min(len - 1)) as usize];
         let op = self.reqs[req as usize].next_op;

@@ -4,6 +4,8 @@
 
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::params::ShardStrategy;
+
 /// Mixes a 64-bit key (SplitMix64 finaliser): used to spread users over shards and instances.
 pub(crate) fn mix64(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -39,4 +41,32 @@ pub(crate) type FxBuild = BuildHasherDefault<IntHasher>;
 pub(crate) fn partition(user: u64, count: u64) -> u64 {
     const SALT: u64 = 0x9E37_79B9_7F4A_7C15;
     mix64(user ^ SALT) % count
+}
+
+/// A consistent-hash ring over `shards` shards: 64 virtual points each, placed by hashing
+/// (shard, point), sorted by position.
+pub(crate) fn ring(shards: usize) -> Vec<(u64, u32)> {
+    let mut ring: Vec<(u64, u32)> = (0..shards)
+        .flat_map(|s| (0..64u64).map(move |v| (mix64(((s as u64) << 32) | v), s as u32)))
+        .collect();
+    ring.sort_unstable();
+    ring
+}
+
+/// The shard, of `len`, that a router hashing by `strategy` sends `user` to (`ring` from
+/// [`ring`] for consistent hashing). Range routing does not hash: see the router.
+pub(crate) fn hashed_shard(
+    strategy: ShardStrategy,
+    user: u64,
+    len: u64,
+    ring: &[(u64, u32)],
+) -> u64 {
+    match strategy {
+        ShardStrategy::ConsistentHash => {
+            let h = mix64(user ^ 0x5bd1_e995);
+            let at = ring.partition_point(|(p, _)| *p < h) % ring.len().max(1);
+            ring.get(at).map_or(0, |(_, s)| u64::from(*s))
+        }
+        _ => mix64(user) % len,
+    }
 }

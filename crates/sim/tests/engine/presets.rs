@@ -535,6 +535,31 @@ fn p09_range_sharding_makes_a_hot_shard_and_hashing_evens_it_out() {
     );
     assert!(max < 2.0 * min, "hashing spreads the load: {utils:?}");
     assert!(max < u(&r, "shard1"));
+    // The capacity analysis agrees with each run on every shard's load: where range puts
+    // the popular low ids, and where the hash puts the hottest users (with more skew, one
+    // user's traffic makes its shard the hot one; it used to assume an even split).
+    let mut hot = hashed.clone();
+    set(&mut hot, "users", "zipf_s", json!(1.3));
+    for (name, s) in [
+        ("range", preset("09")),
+        ("hash_mod", hashed),
+        ("hot hash_mod", hot),
+    ] {
+        let r = run(&s);
+        let busiest = ["shard1", "shard2", "shard3", "shard4"]
+            .into_iter()
+            .max_by(|a, b| u(&r, a).total_cmp(&u(&r, b)))
+            .unwrap();
+        assert_eq!(r.capacity.bottleneck.as_deref(), Some(busiest), "{name}");
+        for shard in ["shard1", "shard2", "shard3", "shard4"] {
+            let predicted = r.capacity.utilization[shard];
+            assert!(
+                (predicted / u(&r, shard) - 1.0).abs() < 0.1,
+                "{name} {shard}: predicted {predicted}, measured {}",
+                u(&r, shard)
+            );
+        }
+    }
 }
 
 #[test]
