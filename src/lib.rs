@@ -100,18 +100,27 @@ pub fn choose_initial(
     link: Result<Option<Scenario>, String>,
     saved: Result<Option<Scenario>, String>,
 ) -> (Scenario, Vec<String>) {
-    let mut problems = Vec::new();
-    let link = link.unwrap_or_else(|why| {
-        problems.push(format!("{why}. Opening your previous work instead."));
-        None
-    });
+    let (link, broken) = match link {
+        Ok(link) => (link, None),
+        Err(why) => (None, Some(why)),
+    };
     if let Some(s) = link {
-        return (s, problems);
+        return (s, Vec::new());
     }
+    // Say what opens instead of the link: the saved work, or (on a first visit) a preset.
+    let instead = |what: &str| {
+        broken
+            .as_ref()
+            .map(|why| format!("{why}. Opening {what} instead."))
+    };
     match saved {
-        Ok(Some(s)) => (s, problems),
-        Ok(None) => (initial_scenario(), problems),
+        Ok(Some(s)) => (s, instead("your previous work").into_iter().collect()),
+        Ok(None) => (
+            initial_scenario(),
+            instead("the first preset").into_iter().collect(),
+        ),
         Err(why) => {
+            let mut problems: Vec<String> = instead("the first preset").into_iter().collect();
             problems.push(why);
             (initial_scenario(), problems)
         }
@@ -199,6 +208,13 @@ mod tests {
         );
         let (s, p) = choose_initial(Err("bad link".into()), Err("bad save".into()));
         assert_eq!(s, preset(0));
-        assert_eq!(p.len(), 2);
+        assert_eq!(
+            p,
+            ["bad link. Opening the first preset instead.", "bad save"]
+        );
+        // A first visit has no previous work to open.
+        let (s, p) = choose_initial(Err("bad link".into()), Ok(None));
+        assert_eq!(s, preset(0));
+        assert_eq!(p, ["bad link. Opening the first preset instead."]);
     }
 }

@@ -73,6 +73,8 @@ pub enum Setting {
     Duration,
     /// Warm-up in seconds.
     Warmup,
+    /// Plot window (`window_s`) in seconds.
+    Window,
     /// p99 SLO in ms (null removes).
     SloP99,
     /// Availability SLO (null removes).
@@ -150,18 +152,20 @@ pub fn apply(s: &mut Scenario, edit: Edit) -> Result<(), String> {
             }
         }
         Edit::SetSetting { setting, value } => {
-            let num = || {
+            // Named, as the banner showing it is far from the field.
+            let num = |what: &str| {
                 value
                     .as_f64()
-                    .ok_or_else(|| "expected a number".to_string())
+                    .ok_or_else(|| format!("the {what} needs a number of seconds"))
             };
             match setting {
                 Setting::Name => s.name = value.as_str().unwrap_or_default().to_string(),
                 Setting::Seed => {
                     s.seed = value.as_u64().ok_or("the seed is a whole number >= 0")?
                 }
-                Setting::Duration => s.duration_s = num()?,
-                Setting::Warmup => s.warmup_s = num()?,
+                Setting::Duration => s.duration_s = num("duration")?,
+                Setting::Warmup => s.warmup_s = num("warm-up (0 for none)")?,
+                Setting::Window => s.window_s = num("plot window")?,
                 Setting::SloP99 => s.slo.p99_ms = value.as_f64(),
                 Setting::SloAvailability => s.slo.availability = value.as_f64(),
             }

@@ -182,6 +182,8 @@ fn ScenarioSettings() -> impl IntoView {
             {number("seed", "scenario-seed", "", Setting::Seed, |s| s.seed.to_string(), "0", problems("seed", None))}
             {number("duration", "scenario-duration", "s", Setting::Duration, |s| fields::fmt_num(s.duration_s), "60", problems("duration_s", None))}
             {number("warm-up", "scenario-warmup", "s", Setting::Warmup, |s| fields::fmt_num(s.warmup_s), "0", problems("warmup_s", None))}
+            // One point per window on the plots (window_s): wider ones for long runs.
+            {number("plot window", "scenario-window", "s", Setting::Window, |s| fields::fmt_num(s.window_s), "1", problems("window_s", None))}
             {number("SLO p99", "scenario-slo-p99", "ms", Setting::SloP99, |s| s.slo.p99_ms.map(fields::fmt_num).unwrap_or_default(), "none", problems("slo", Some("p99_ms")))}
             {number("SLO availability", "scenario-slo-availability", "0–1", Setting::SloAvailability, |s| s.slo.availability.map(fields::fmt_num).unwrap_or_default(), "none", problems("slo", Some("availability")))}
         </div>

@@ -1,5 +1,6 @@
 //! The run's headline figures: throughput, p99, availability, failures by cause and requests
-//! still waiting for an answer, as plain numbers (tests read them). With a pinned run, each
+//! still waiting for an answer, as plain numbers (tests read them), over the steady state
+//! after the warm-up (a line says so; during the warm-up they wait, shown as "–"). With a pinned run, each
 //! figure also shows the pinned value and the difference (this run minus the pinned one). Above
 //! them, a word when the scenario was edited since the run, or when the pinned run is of
 //! another scenario.
@@ -47,7 +48,11 @@ pub fn Summary() -> impl IntoView {
     let figures = FIGURES
         .into_iter()
         .map(|f| {
-            let now = move || run.report.with(|r| r.as_ref().map(f.value));
+            // Nothing is measured until the warm-up ends: "–", not a row of zeros.
+            let now = move || {
+                run.report
+                    .with(|r| r.as_ref().filter(|r| measuring(r)).map(f.value))
+            };
             let pinned = move || run.pinned.with(|r| r.as_ref().map(f.value));
             let shown = move || now().map_or("–".to_string(), |v| format!("{v:.*}", f.decimals));
             let comparison = move || {
@@ -73,10 +78,12 @@ pub fn Summary() -> impl IntoView {
         .collect_view();
     let failures = move || {
         run.report.with(|r| {
-            r.as_ref().map_or("–".to_string(), |r| {
-                let f = &r.summary.failed;
-                format!("{} / {} / {}", f.timeout, f.rejected, f.down)
-            })
+            r.as_ref()
+                .filter(|r| measuring(r))
+                .map_or("–".to_string(), |r| {
+                    let f = &r.summary.failed;
+                    format!("{} / {} / {}", f.timeout, f.rejected, f.down)
+                })
         })
     };
     // Requests not answered yet: a handful in a healthy run, thousands in an overloaded one
@@ -84,6 +91,7 @@ pub fn Summary() -> impl IntoView {
     let waiting = move || {
         run.report.with(|r| {
             r.as_ref()
+                .filter(|r| measuring(r))
                 .map_or("–".to_string(), |r| r.summary.in_flight.to_string())
         })
     };
@@ -127,10 +135,26 @@ pub fn Summary() -> impl IntoView {
             }
         })
     };
+    // What the figures cover (the plots show the whole run): said once a run has a report.
+    let span = move || {
+        run.report.with(|r| {
+            r.as_ref().map(|r| {
+                let warmup = r.run.warmup_s;
+                if warmup <= 0.0 {
+                    "The whole run (no warm-up)".to_string()
+                } else if measuring(r) {
+                    format!("Steady state, after the {warmup} s warm-up")
+                } else {
+                    format!("Warming up: the figures start at {warmup} s")
+                }
+            })
+        })
+    };
     view! {
         <div class="summary">
             {stale_note}
             {pinned_elsewhere}
+            <p class="summary-span" data-testid="summary-span">{span}</p>
             {figures}
             <div class="figure"><span class="label">"Failed: timeout / rejected / down"</span>
                 <span class="value" data-testid="summary-failures">{failures}</span></div>
@@ -139,4 +163,9 @@ pub fn Summary() -> impl IntoView {
                 <span class="value" data-testid="summary-waiting">{waiting}</span></div>
         </div>
     }
+}
+
+/// Whether the run is past its warm-up, so its summary has figures.
+fn measuring(r: &Report) -> bool {
+    r.run.t_s > r.run.warmup_s
 }

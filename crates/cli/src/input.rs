@@ -67,7 +67,7 @@ fn read_limited(reader: impl Read) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Why a source is not a scenario, naming it: `x.json: 2 problem(s): ...`.
+/// Why a source is not a scenario, naming it: `x.json: 2 problems: ...`.
 pub fn invalid(label: &str, e: &LoadError) -> anyhow::Error {
     anyhow::anyhow!("{label}: {e}")
 }

@@ -61,16 +61,24 @@ pub enum LoadError {
         limit: usize,
     },
     /// The scenario parses but has problems; all of them are listed.
-    #[error("{} problem(s):\n{}", .0.len(), list(.0))]
+    #[error("{}", list(.0))]
     Invalid(Vec<Problem>),
 }
 
+/// One problem on its line; several counted, one per line below.
 fn list(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(|p| format!("  - {p}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    match problems {
+        [one] => format!("1 problem: {one}"),
+        _ => format!(
+            "{} problems:\n{}",
+            problems.len(),
+            problems
+                .iter()
+                .map(|p| format!("  - {p}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
 }
 
 impl LoadError {

@@ -421,12 +421,19 @@ fn autoscale_view(
                 .collect_view()
         })
     };
+    // Switched off, the policy is kept here, and switching back on restores it: a preset's
+    // note may say "remove autoscale and watch", and ticking the box again should give the
+    // preset back, not the defaults.
+    let shelved = StoredValue::new(None::<Value>);
     let toggle = view! {
         <input type="checkbox" data-testid="param-autoscale-enabled" prop:checked=move || enabled.get()
             on:change=move |ev| {
                 let next = if event_target_checked(&ev) {
-                    instances.with_untracked(|i| fields::autoscale_enable(on_depth, i.as_ref()))
+                    shelved.get_value().unwrap_or_else(|| {
+                        instances.with_untracked(|i| fields::autoscale_enable(on_depth, i.as_ref()))
+                    })
                 } else {
+                    shelved.set_value(current.get_untracked());
                     Value::Null
                 };
                 set_param(doc, node, "autoscale", next);

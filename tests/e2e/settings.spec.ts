@@ -1,0 +1,76 @@
+// The scenario's settings as a learner meets them: the summary says what it covers (and waits
+// out the warm-up rather than showing zeros), the plot window is a setting of its own, a
+// setting left empty is named in the message, and autoscale switched off and on again comes
+// back as it was.
+import { test, expect } from '@playwright/test';
+import { App } from './app';
+
+test('the summary waits for the warm-up and then says it covers the steady state', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.setSpeed('1');
+  await app.run();
+  const span = app.byTestId('summary-span');
+  await expect(span).toHaveText('Warming up: the figures start at 10 s');
+  // Not zeros: nothing is measured yet.
+  await expect(app.byTestId('summary-throughput')).toHaveText('–');
+  await expect(app.byTestId('summary-availability')).toHaveText('–');
+  await app.setSpeed('max');
+  await expect(span).toHaveText('Steady state, after the 10 s warm-up', { timeout: 60_000 });
+  await app.waitForRunDone();
+  expect((await app.summary()).throughput).toBeGreaterThan(40);
+  app.expectNoErrors();
+});
+
+test('the plot window is a setting: a run keeps one point per window', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  const window = app.byTestId('scenario-window');
+  await expect(window).toHaveValue('1');
+  await window.fill('5');
+  await window.press('Enter');
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  const csv = (await app.download('export-series-csv')).bytes.toString('utf8').trimEnd().split('\r\n');
+  const duration = Number(await app.byTestId('scenario-duration').inputValue());
+  expect(csv.length - 1).toBe(Math.ceil(duration / 5));
+  // Out of range: the message sits under the field.
+  await window.fill('0');
+  await window.press('Enter');
+  await expect(app.byTestId('scenario-window-error')).toContainText('window_s must be from 0.001');
+  await expect(app.runButton).toBeDisabled();
+  app.expectNoErrors();
+});
+
+test('an emptied duration is refused with a message that names it', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  const duration = app.byTestId('scenario-duration');
+  const before = await duration.inputValue();
+  await duration.fill('');
+  await duration.press('Enter');
+  await expect(app.banner).toContainText('the duration needs a number of seconds');
+  await expect(duration).toHaveValue(before);
+  app.expectNoErrors();
+});
+
+test('autoscale switched off and on again keeps its policy', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('08');
+  await app.selectNode('workers');
+  const max = app.byTestId('param-autoscale-max');
+  const before = await max.inputValue();
+  expect(before).toBe('12');
+  const enabled = app.byTestId('param-autoscale-enabled');
+  await enabled.uncheck();
+  await expect(max).toHaveCount(0);
+  await enabled.check();
+  await expect(max).toHaveValue(before);
+  await expect(app.byTestId('param-autoscale-target_depth')).toHaveValue('20');
+  app.expectNoErrors();
+});
