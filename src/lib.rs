@@ -104,8 +104,9 @@ pub fn choose_initial(
         Ok(link) => (link, None),
         Err(why) => (None, Some(why)),
     };
-    if let Some(s) = link {
-        return (s, Vec::new());
+    if let Some(mut s) = link {
+        let moved = editor::geometry::bring_into_reach(&mut s);
+        return (s, editor::geometry::moved_note(moved).into_iter().collect());
     }
     // Say what opens instead of the link: the saved work, or (on a first visit) a preset.
     let instead = |what: &str| {

@@ -39,11 +39,13 @@ impl Opener {
         opener
     }
 
-    /// Replaces the scenario with `s`.
-    pub fn open(&self, s: Scenario) {
+    /// Replaces the scenario with `s` (nodes too far out to draw brought into reach).
+    pub fn open(&self, mut s: Scenario) {
+        let moved = crate::editor::geometry::bring_into_reach(&mut s);
         self.selection.0.set(Vec::new());
         self.leave_the_old_scenario();
         self.doc.apply(Edit::Replace(Box::new(s)));
+        self.doc.1.set(crate::editor::geometry::moved_note(moved));
         self.fit.request();
     }
 

@@ -95,6 +95,9 @@ pub struct AnalysisResult {
     pub problems: Vec<Problem>,
     /// Capacity analysis, when valid.
     pub capacity: Option<Capacity>,
+    /// Nodes no client's traffic reaches (nothing calls them), when valid: not a problem,
+    /// but they sit idle, which the canvas and the node's panel say.
+    pub idle: Vec<String>,
 }
 
 /// Validates and analyses a scenario.
@@ -103,10 +106,15 @@ pub fn analyse(s: &Scenario) -> AnalysisResult {
         Ok(model) => AnalysisResult {
             problems: Vec::new(),
             capacity: Some(capacity::analyze(&model)),
+            idle: scaleplay_sim::plan::unreached(&model)
+                .into_iter()
+                .map(|n| model.node(n).id.clone())
+                .collect(),
         },
         Err(e) => AnalysisResult {
             problems: e.problems(),
             capacity: None,
+            idle: Vec::new(),
         },
     }
 }

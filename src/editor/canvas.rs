@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use leptos::ev;
 use leptos::prelude::*;
 use scaleplay_sim::scenario::{Kind, Scenario};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{closure::Closure, JsCast};
 
 use crate::editor::edits::{check_connect, Edit};
 use crate::editor::geometry::{
@@ -85,6 +85,14 @@ fn canvas_element() -> Option<web_sys::Element> {
         .query_selector("[data-testid=canvas]")
         .ok()
         .flatten()
+}
+
+/// Gives the canvas keyboard focus: after the focused node or call is deleted, focus would
+/// fall to the page's body, and Tab would start over from the top of the page.
+fn focus_canvas() {
+    if let Some(svg) = canvas_element().and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok()) {
+        let _ = svg.focus();
+    }
 }
 
 /// Size of the canvas on screen (a default before it is laid out).
@@ -205,13 +213,35 @@ pub fn Canvas() -> impl IntoView {
     let selected_edge = expect_context::<EdgeSelection>().0;
     let wire_hint = RwSignal::new(None::<String>);
 
+    // The view the last fit chose: while it is still the view (no pan or zoom since), the
+    // canvas refits when it changes size.
+    let last_fit = StoredValue::new(None::<View>);
     let fit_now = move || {
         let (w, h) = canvas_size();
         let pts: Vec<(f64, f64)> = doc
             .0
             .with_untracked(|s| s.nodes.iter().map(|n| (n.x, n.y)).collect());
-        view_state.set(View::fit(&pts, w, h));
+        let view = View::fit(&pts, w, h);
+        last_fit.set_value(Some(view));
+        view_state.set(view);
     };
+    // A resized window, or a note appearing above the plots, changes the canvas's size: keep
+    // a fitted view fitted (part of the design was cut off), but leave a view the user chose.
+    leptos::leptos_dom::helpers::request_animation_frame(move || {
+        let refit = Closure::<dyn FnMut()>::new(move || {
+            if last_fit.get_value() == Some(view_state.get_untracked()) {
+                fit_now();
+            }
+        });
+        if let (Ok(observer), Some(canvas)) = (
+            web_sys::ResizeObserver::new(refit.as_ref().unchecked_ref()),
+            canvas_element(),
+        ) {
+            observer.observe(&canvas);
+        }
+        // The canvas lives as long as the page: so do its observer and callback.
+        refit.forget();
+    });
     Effect::new(move |prev: Option<u32>| {
         let n = fit.0.get();
         if prev.is_some_and(|p| p != n) || prev.is_none() {
@@ -406,6 +436,7 @@ pub fn Canvas() -> impl IntoView {
                     doc.apply(Edit::Delete { nodes, edges });
                     selection.set(Vec::new());
                     selected_edge.set(None);
+                    focus_canvas();
                 }
             }
             "!" if ev.shift_key() => fit_now(),
@@ -633,7 +664,7 @@ pub fn Canvas() -> impl IntoView {
                 {move || wire_hint.get().map(|h| view! { <span class="wire-hint" data-testid="wire-hint">{h}</span> })}
                 <span class="capacity" data-testid="capacity">{capacity_line}</span>
             </div>
-            <svg data-testid="canvas" class="canvas" class:panning=move || space.get()
+            <svg data-testid="canvas" class="canvas" class:panning=move || space.get() tabindex="-1"
                 on:pointerdown=on_background_down on:wheel=on_wheel>
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -811,6 +842,8 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    let id_idle = id.clone();
+    let idle = Memo::new(move |_| analysis.with(|a| a.idle.contains(&id_idle)));
     let id_b = id.clone();
     let bottleneck = Memo::new(move |_| {
         analysis.with(|a| {
@@ -823,6 +856,9 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
     // Set as `style:fill` (a CSSOM property), not a `style` attribute: the page's
     // Content-Security-Policy refuses inline style attributes (index.html).
     let fill = move || {
+        if idle.get() {
+            return "#f6f7f9".to_string(); // no traffic reaches it: not "healthy"
+        }
         figures.with(|f| {
             f.as_ref().map_or("#eef2f7".to_string(), |f| {
                 if f.1 {
@@ -844,6 +880,9 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
         }
         if let Some(Some(max)) = bottleneck.get() {
             tip.push_str(&format!("\nbottleneck: saturates at {max:.0} req/s"));
+        }
+        if idle.get() {
+            tip.push_str("\nidle: nothing calls it, so no traffic reaches it");
         }
         for p in problems.get() {
             tip.push_str(&format!("\n⚠ {p}"));
@@ -980,6 +1019,7 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
     view! {
         <g class="node" class:selected=selected class:invalid=move || !problems.with(Vec::is_empty)
             class:down=down class:bottleneck=move || bottleneck.with(Option::is_some)
+            class:idle=idle
             data-testid=format!("node-{id}") transform=transform on:pointerdown=on_down
             tabindex="0" role="button" aria-label=label aria-pressed=move || selected.get().to_string()
             on:keydown=on_key>

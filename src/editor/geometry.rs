@@ -19,6 +19,47 @@ const FIT_TOP: f64 = 52.0;
 /// Screen pixels that fit-to-view leaves free on the other sides.
 const FIT_SIDE: f64 = 24.0;
 
+/// How far from the origin a node may lie, in canvas units: five times what a fitted view
+/// shows at the smallest zoom. A node much further out (a hand-edited file or link; at 1e12
+/// browsers, drawing SVG in 32-bit floats, cannot draw it at all) could never be seen with
+/// the others.
+pub const MAX_COORDINATE: f64 = 20_000.0;
+
+/// Moves nodes that lie beyond [`MAX_COORDINATE`] to free spots beside the others (to the
+/// right of them); returns how many moved.
+pub fn bring_into_reach(s: &mut scaleplay_sim::Scenario) -> usize {
+    let far = |x: f64, y: f64| x.abs() > MAX_COORDINATE || y.abs() > MAX_COORDINATE;
+    let mut placed: Vec<(f64, f64)> = s
+        .nodes
+        .iter()
+        .filter(|n| !far(n.x, n.y))
+        .map(|n| (n.x, n.y))
+        .collect();
+    let right = placed.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+    let top = placed.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let (x0, y0) = if placed.is_empty() {
+        (0.0, 0.0)
+    } else {
+        (right + NODE_W + 2.0 * GRID, top)
+    };
+    let mut moved = 0;
+    for n in s.nodes.iter_mut().filter(|n| far(n.x, n.y)) {
+        let spot = free_spot(&placed, x0, y0);
+        (n.x, n.y) = spot;
+        placed.push(spot);
+        moved += 1;
+    }
+    moved
+}
+
+/// What to tell the user when `moved` nodes were brought into reach.
+pub fn moved_note(moved: usize) -> Option<String> {
+    (moved > 0).then(|| {
+        let nodes = if moved == 1 { "node lay" } else { "nodes lay" };
+        format!("{moved} {nodes} more than 20,000 from the origin, too far to show with the others: moved beside them")
+    })
+}
+
 /// Pan and zoom: a canvas point p appears on screen at `p * zoom + pan`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct View {
@@ -189,6 +230,37 @@ pub fn wire(a: (f64, f64), b: (f64, f64)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nodes_too_far_out_are_brought_into_reach() {
+        let preset = scaleplay_sim::presets::find("02").expect("preset 02");
+        let mut s = scaleplay_sim::validate::parse(preset.json).expect("parses");
+        let untouched = s.clone();
+        assert_eq!(bring_into_reach(&mut s), 0);
+        assert_eq!(s, untouched);
+        assert_eq!(moved_note(0), None);
+        s.nodes[1].x = 1e12;
+        s.nodes[2].y = -1e300;
+        assert_eq!(bring_into_reach(&mut s), 2);
+        // Beside the others, apart from them and from each other.
+        let right = [0, 3]
+            .map(|i| untouched.nodes[i].x)
+            .into_iter()
+            .fold(0.0, f64::max);
+        for i in [1, 2] {
+            let n = &s.nodes[i];
+            assert!(n.x > right && n.x < right + 1_000.0, "{}", n.x);
+            assert!(n.y.abs() < 2_000.0, "{}", n.y);
+        }
+        assert_ne!((s.nodes[1].x, s.nodes[1].y), (s.nodes[2].x, s.nodes[2].y));
+        assert_eq!(
+            (s.nodes[0].x, s.nodes[3].y),
+            (untouched.nodes[0].x, untouched.nodes[3].y)
+        );
+        assert!(moved_note(2)
+            .unwrap()
+            .starts_with("2 nodes lay more than 20,000"));
+    }
 
     #[test]
     fn screen_and_canvas_round_trip_and_zoom_keeps_the_pointer_still() {

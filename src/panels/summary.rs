@@ -154,7 +154,9 @@ pub fn Summary() -> impl IntoView {
         <div class="summary">
             {stale_note}
             {pinned_elsewhere}
-            <p class="summary-span" data-testid="summary-span">{span}</p>
+            {move || span().map(|text| view! {
+                <p class="summary-span" data-testid="summary-span">{text}</p>
+            })}
             {figures}
             <div class="figure"><span class="label">"Failed: timeout / rejected / down"</span>
                 <span class="value" data-testid="summary-failures">{failures}</span></div>

@@ -136,6 +136,8 @@ test('a node is reached, selected, moved and deleted from the keyboard', async (
     .toEqual([100, 20]);
   await page.keyboard.press('Delete');
   await expect(app.nodeLocator('dns')).toHaveCount(0);
+  // Focus stays on the canvas (not the page's top), so Tab goes on from there.
+  await expect(app.canvas).toBeFocused();
   app.expectNoErrors();
 });
 
@@ -160,8 +162,10 @@ test("a node's calls are listed in the inspector, and a call is added from there
   await expect(app.byTestId(`call-${server}`)).toBeVisible();
   // Nothing left to call: the list of candidates is gone.
   await expect(app.byTestId('add-call')).toHaveCount(0);
-  // The call's button selects it: its own panel (latency, delete) shows.
-  await app.byTestId(`call-${server}`).click();
+  // The call's button selects it: its own panel (latency, delete) shows, with the focus.
+  await app.byTestId(`call-${server}`).focus();
+  await page.keyboard.press('Enter');
   await expect(app.byTestId('inspector-edge')).toBeVisible();
+  await expect(app.byTestId('edge-latency')).toBeFocused();
   app.expectNoErrors();
 });

@@ -143,3 +143,22 @@ test('File → New scenario opens an empty canvas of its own, one Undo away from
   expect(await app.nodeIds()).toEqual(PRESET_NODES['03']);
   app.expectNoErrors();
 });
+
+test('a file with a node far beyond the canvas opens with it brought into reach, and says so', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('02');
+  const scenario = JSON.parse((await app.download('export-json')).bytes.toString('utf8'));
+  const web = scenario.nodes.find((n: { id: string }) => n.id === 'web');
+  web.x = 1e12;
+  web.y = -1e12;
+  await app.importFile('far.json', JSON.stringify(scenario));
+  await expect(app.banner).toContainText('1 node lay more than 20,000 from the origin');
+  // Moved beside the others and fitted: every node is drawn inside the canvas.
+  await app.expectAllNodesInView();
+  const moved = JSON.parse((await app.download('export-json')).bytes.toString('utf8'));
+  const at = (id: string) => moved.nodes.find((n: { id: string }) => n.id === id);
+  expect(at('web').x).toBeGreaterThan(at('db').x);
+  expect(Math.abs(at('web').y)).toBeLessThan(20_000);
+  app.expectNoErrors();
+});

@@ -193,3 +193,21 @@ test('the plots are redrawn at their new width when the window is resized', asyn
   await expect(latency).toHaveAttribute('width', String(wide));
   expect(app.errors).toEqual([]);
 });
+
+// A fitted view stays fitted when the canvas changes size (a smaller window), so no part of
+// the design is cut off; a view the user zoomed is left as it is.
+test('a fitted view refits when the window shrinks, a zoomed one stays', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('05');
+  await app.expectAllNodesInView();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await app.expectAllNodesInView();
+  // Zoomed in by hand: a resize keeps the user's zoom.
+  await app.byTestId('zoom-in').click();
+  const zoomed = await app.nodeLocator('db').boundingBox();
+  await page.setViewportSize({ width: 1300, height: 740 });
+  await expect.poll(async () => (await app.nodeLocator('db').boundingBox())?.width).toBe(zoomed?.width);
+  expect(app.errors).toEqual([]);
+});

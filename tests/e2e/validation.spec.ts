@@ -107,3 +107,24 @@ test("a client shows the fields of its traffic profile only", async ({ page }) =
   await expect(app.byTestId('param-rps')).toBeVisible();
   app.expectNoErrors();
 });
+
+test('a node nothing calls is marked idle until something calls it', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  const before = await app.nodeIds();
+  await app.byTestId('palette-server').click();
+  const spare = (await app.nodeIds()).find((id) => !before.includes(id))!;
+  // Valid (Run stays enabled), but marked, and its panel says why.
+  await expect(app.runButton).toBeEnabled();
+  await expect(app.nodeLocator(spare)).toHaveClass(/\bidle\b/);
+  await app.selectNode(spare);
+  await expect(app.byTestId('node-idle')).toContainText('Nothing calls this node');
+  await expect(app.nodeLocator('box')).not.toHaveClass(/\bidle\b/);
+  // The DNS calls it too: now it gets traffic.
+  await app.selectNode('dns');
+  await app.byTestId('add-call').selectOption(spare);
+  await app.byTestId('add-call-button').click();
+  await expect(app.nodeLocator(spare)).not.toHaveClass(/\bidle\b/);
+  app.expectNoErrors();
+});

@@ -30,11 +30,18 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 ),
                 None => "no bottleneck (no node has a worker limit)".to_string(),
             };
-            crate::emit(&format!(
+            let mut out = format!(
                 "ok: {} nodes, {} edges; {bottleneck}\n",
                 model.scenario.nodes.len(),
                 model.scenario.edges.len()
-            ))?;
+            );
+            // Valid, but likely a slip: a node nothing calls (a spare server does not share
+            // any load).
+            for n in scaleplay_sim::plan::unreached(&model) {
+                let id = &model.node(n).id;
+                let _ = writeln!(out, "note: {id} gets no traffic: nothing calls it");
+            }
+            crate::emit(&out)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

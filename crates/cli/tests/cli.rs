@@ -430,6 +430,30 @@ mod validate {
     }
 
     #[test]
+    fn a_node_nothing_calls_is_noted() {
+        let dir = TempDir::new("validate-idle");
+        let file = dir.write(
+            "spare.json",
+            r#"{"version": 1,
+                "nodes": [{"id": "users", "kind": "client"}, {"id": "web", "kind": "server"},
+                          {"id": "spare", "kind": "server"}],
+                "edges": [{"from": "users", "to": "web"}]}"#,
+        );
+        let out = scaleplay(&["validate", &file]);
+        ok(&out);
+        let lines: Vec<&str> = out.stdout.lines().collect();
+        assert!(
+            lines[0].starts_with("ok: 3 nodes, 1 edges"),
+            "{}",
+            out.stdout
+        );
+        assert_eq!(
+            lines[1..],
+            ["note: spare gets no traffic: nothing calls it"]
+        );
+    }
+
+    #[test]
     fn every_problem_is_listed_one_per_line() {
         let dir = TempDir::new("validate-problems");
         let file = dir.write(

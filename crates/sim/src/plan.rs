@@ -58,6 +58,27 @@ pub fn walk(
     w.problems
 }
 
+/// Nodes no client's traffic can reach: nothing calls them, directly or through other nodes.
+/// They are valid but sit idle (a stray server does not share any load), so the app and the
+/// CLI point them out.
+pub fn unreached(model: &Model) -> Vec<NodeId> {
+    let mut reached: Vec<bool> = model.nodes.iter().map(|n| n.kind == Kind::Client).collect();
+    let mut next: Vec<NodeId> = model.clients().collect();
+    while let Some(n) = next.pop() {
+        for e in &model.node(n).out {
+            let to = model.edges[e.0 as usize].to;
+            if !reached[to.ix()] {
+                reached[to.ix()] = true;
+                next.push(to);
+            }
+        }
+    }
+    (0..model.nodes.len())
+        .filter(|&i| !reached[i])
+        .map(|i| NodeId(i as u32))
+        .collect()
+}
+
 /// Every dead end of every client's request types that has a share of traffic.
 pub fn dead_ends(model: &Model) -> Vec<Problem> {
     let mut out: Vec<Problem> = Vec::new();
@@ -487,6 +508,24 @@ impl Walker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nodes_nothing_calls_are_unreached() {
+        let model = crate::load(
+            r#"{"version": 1, "duration_s": 10,
+                "nodes": [{"id": "users", "kind": "client"}, {"id": "web", "kind": "server"},
+                          {"id": "db", "kind": "sql_primary"}, {"id": "replica", "kind": "sql_replica"},
+                          {"id": "spare", "kind": "server"}, {"id": "cache", "kind": "cache"}],
+                "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "db"},
+                          {"from": "db", "to": "replica"}, {"from": "spare", "to": "cache"}]}"#,
+        )
+        .unwrap();
+        let ids: Vec<&str> = unreached(&model)
+            .into_iter()
+            .map(|n| model.node(n).id.as_str())
+            .collect();
+        assert_eq!(ids, ["spare", "cache"]);
+    }
 
     #[test]
     fn harmonic_tail_matches_exact_sum() {

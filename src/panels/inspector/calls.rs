@@ -62,6 +62,21 @@ fn callable_from(s: &Scenario, id: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+fn focus_edge_latency() {
+    use wasm_bindgen::JsCast;
+    let input = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector("[data-testid=edge-latency]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+    if let Some(input) = input {
+        let _ = input.focus();
+    }
+}
+
 /// The calls section of a node's panel.
 #[component]
 pub fn Calls(node: StoredValue<String>) -> impl IntoView {
@@ -84,6 +99,9 @@ pub fn Calls(node: StoredValue<String>) -> impl IntoView {
                         on:click=move |_| {
                             selection.set(Vec::new());
                             edge.set(Some((from.clone(), to.clone())));
+                            // The button goes with this panel: carry focus to the call's own
+                            // panel (its latency), not back to the top of the page.
+                            request_animation_frame(focus_edge_latency);
                         }>{name}</button></li>
                 }
             })

@@ -133,10 +133,20 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
             .iter()
             .any(|p| *p == "instances" || *p == "partitions")
     });
+    let analysis = expect_context::<Analysis>().0;
+    let idle = move || {
+        let idle = analysis.with(|a| node.with_value(|id| a.idle.contains(id)));
+        idle.then(|| view! {
+            <p class="hint idle-note" data-testid="node-idle">
+                "Nothing calls this node, so no traffic reaches it: it sits idle. Wire a caller to it (drag from the caller's right-hand port, or use the caller's \"add a call to\")."
+            </p>
+        })
+    };
     view! {
         <div class="node-inspector" data-testid="inspector-node">
             <h2>{title}</h2>
             <p class="node-id">"id " <code data-testid="inspector-node-id">{node.get_value()}</code></p>
+            {idle}
             {row("name", view! {
                 <input type="text" data-testid="node-name" prop:value=move || name.get()
                     on:change=set_field(NodeField::Name)/>
