@@ -3,9 +3,9 @@
 //! keyboard input into [`Edit`]s and view changes.
 //!
 //! Gestures: drag a node to move it (all selected nodes move together; snapped to the grid when
-//! snapping is on); drag from a node's output port onto another node to connect; drag empty
-//! space (or anything with Space held) to pan; Shift+drag empty space to box-select; click and
-//! Shift+click to select; wheel or the buttons to zoom; Shift+1 or the button to fit;
+//! snapping is on); drag from a node's output port onto another node to connect (or from its
+//! input port back onto the caller); drag empty space (or anything with Space held) to pan;
+//! Shift+drag empty space to box-select; click and Shift+click to select; wheel or the buttons to zoom; Shift+1 or the button to fit;
 //! Tab to a call or a node and Enter to select it, the arrow keys to move the selected nodes;
 //! Delete/Backspace to remove the selection; Ctrl+Z to undo, Ctrl+Shift+Z or Ctrl+Y to redo.
 //! Palette items dropped here become nodes.
@@ -40,6 +40,8 @@ enum Drag {
     },
     /// Dragging a wire out of `from`'s output port; `at` is the pointer in canvas units.
     Wire { from: String, at: (f64, f64) },
+    /// Dragging a wire back from `to`'s input port to its caller, to be.
+    WireIn { to: String, at: (f64, f64) },
     /// Two fingers on the canvas: zoom by their spread, pan by their midpoint.
     Pinch {
         d0: f64,
@@ -305,6 +307,15 @@ pub fn Canvas() -> impl IntoView {
                 wire_hint.set(hint);
                 Drag::Wire { from, at: p }
             }
+            Drag::WireIn { to, .. } => {
+                let hint = doc.0.with_untracked(|s| {
+                    node_at(s, p)
+                        .filter(|f| *f != to)
+                        .and_then(|f| check_connect(s, &f, &to).err())
+                });
+                wire_hint.set(hint);
+                Drag::WireIn { to, at: p }
+            }
             Drag::Pan {
                 start, view: v0, ..
             } => {
@@ -381,6 +392,13 @@ pub fn Canvas() -> impl IntoView {
             }
             Drag::Wire { from, .. } => {
                 if let Some(to) = p.and_then(|p| doc.0.with_untracked(|s| node_at(s, p))) {
+                    if to != from {
+                        doc.apply(Edit::Connect { from, to });
+                    }
+                }
+            }
+            Drag::WireIn { to, .. } => {
+                if let Some(from) = p.and_then(|p| doc.0.with_untracked(|s| node_at(s, p))) {
                     if to != from {
                         doc.apply(Edit::Connect { from, to });
                     }
@@ -608,6 +626,12 @@ pub fn Canvas() -> impl IntoView {
         Some(Drag::Wire { from, at }) => doc.0.with(|s| {
             s.node(&from).map(|n| {
                 let d = geometry::wire(out_port(n.x, n.y), at);
+                view! { <path class="wire-preview" d=d/> }.into_any()
+            })
+        }),
+        Some(Drag::WireIn { to, at }) => doc.0.with(|s| {
+            s.node(&to).map(|n| {
+                let d = geometry::wire(at, in_port(n.x, n.y));
                 view! { <path class="wire-preview" d=d/> }.into_any()
             })
         }),
@@ -1002,8 +1026,22 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
             {move || bottleneck.with(Option::is_some).then(|| view! {
                 <text class="node-tag" x=NODE_W y="-5" text-anchor="end">"bottleneck"</text>
             })}
-            {can_be_called.then(|| view! {
-                <circle class="port port-in" cx="0" cy=NODE_H / 2.0 r="6" data-testid=format!("port-in-{}", n.id)/>
+            // Dragged, the input port wires backwards: drop it on the node that should call
+            // this one (rather than moving the node, as a press on the box does).
+            {can_be_called.then(|| {
+                let id_in = n.id.clone();
+                view! {
+                    <circle class="port port-in" cx="0" cy=NODE_H / 2.0 r="6" data-testid=format!("port-in-{}", n.id)
+                        on:pointerdown=move |ev: ev::PointerEvent| {
+                            if ev.button() != 0 {
+                                return;
+                            }
+                            ev.stop_propagation();
+                            let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else { return };
+                            let at = view_state.get_untracked().to_canvas(sx, sy);
+                            ctx.drag.set(Some(Drag::WireIn { to: id_in.clone(), at }));
+                        }/>
+                }
             })}
             {can_call.then(|| view! {
                 <circle class="port port-out" cx=NODE_W cy=NODE_H / 2.0 r="7" data-testid=format!("port-out-{}", id_port)

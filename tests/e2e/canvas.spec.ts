@@ -169,3 +169,31 @@ test("a node's calls are listed in the inspector, and a call is added from there
   await expect(app.byTestId('edge-latency')).toBeFocused();
   app.expectNoErrors();
 });
+
+test("dragging from a node's input port wires it back to its caller, and the node stays put", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  const before = await app.nodeIds();
+  await app.byTestId('palette-server').click();
+  const spare = (await app.nodeIds()).find((id) => !before.includes(id))!;
+  const at = await app.nodePosition(spare);
+  const port = await app.byTestId(`port-in-${spare}`).boundingBox();
+  const dns = await app.nodeLocator('dns').boundingBox();
+  if (!port || !dns) throw new Error('no port or node box');
+  await page.mouse.move(port.x + port.width / 2, port.y + port.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(dns.x + dns.width / 2, dns.y + dns.height / 2, { steps: 10 });
+  await page.mouse.up();
+  await expect(app.edgeLocator('dns', spare)).toBeAttached();
+  expect(await app.nodePosition(spare)).toEqual(at);
+  // A second caller, the same way: the users call it directly too.
+  await page.mouse.move(port.x + port.width / 2, port.y + port.height / 2);
+  await page.mouse.down();
+  const users = await app.nodeLocator('users').boundingBox();
+  if (!users) throw new Error('no users box');
+  await page.mouse.move(users.x + users.width / 2, users.y + users.height / 2, { steps: 10 });
+  await page.mouse.up();
+  await expect(app.edgeLocator('users', spare)).toBeAttached();
+  app.expectNoErrors();
+});
