@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
         forget_fragment();
     }
     autosave(doc);
+    panels::files::close_menus_on_outside_press();
     runner::provide();
     // Shared by the palette (drag start) and the canvas (drop), which are siblings.
     provide_context(panels::palette::PaletteDrag(RwSignal::new(None)));

@@ -446,6 +446,18 @@ pub fn Canvas() -> impl IntoView {
                 space.set(true);
                 ev.prevent_default();
             }
+            // The usual way out: a drag (from the palette too) is dropped where it began, else
+            // the selection is cleared. An open menu handles its own Escape first.
+            "Escape" if !ev.default_prevented() => {
+                if drag.get_untracked().is_some() || palette.0.get_untracked().is_some() {
+                    drag.set(None);
+                    palette.0.set(None);
+                    wire_hint.set(None);
+                } else {
+                    selection.set(Vec::new());
+                    selected_edge.set(None);
+                }
+            }
             "Delete" | "Backspace" => {
                 let nodes = selection.get_untracked();
                 let edges: Vec<_> = selected_edge.get_untracked().into_iter().collect();

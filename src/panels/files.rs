@@ -158,6 +158,46 @@ pub fn menu_toggled(ev: leptos::ev::Event) {
     let _ = opened.remove_attribute("data-opening");
 }
 
+/// Closes the open dropdowns when the pointer goes down outside them, as menus do. Listens on
+/// the window in the capture phase, since the canvas stops its presses from bubbling.
+pub fn close_menus_on_outside_press() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let close = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+        move |ev: web_sys::Event| {
+            let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+                return;
+            };
+            // The menu pressed in (if any) is marked so that the query passes over it; each
+            // other open one is closed in turn.
+            let inside = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest("details").ok().flatten());
+            if let Some(menu) = &inside {
+                let _ = menu.set_attribute("data-opening", "");
+            }
+            while let Ok(Some(other)) = document.query_selector("details[open]:not([data-opening])")
+            {
+                if other.remove_attribute("open").is_err() {
+                    break;
+                }
+            }
+            if let Some(menu) = &inside {
+                let _ = menu.remove_attribute("data-opening");
+            }
+        },
+    );
+    let _ = window.add_event_listener_with_callback_and_bool(
+        "pointerdown",
+        close.as_ref().unchecked_ref(),
+        true,
+    );
+    // The listener lives as long as the page.
+    close.forget();
+}
+
 /// Closes the dropdown (a `<details>`) that contains the clicked item.
 pub fn close_menu(ev: &leptos::ev::MouseEvent) {
     let details = ev

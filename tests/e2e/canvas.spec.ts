@@ -197,3 +197,20 @@ test("dragging from a node's input port wires it back to its caller, and the nod
   await expect(app.edgeLocator('users', spare)).toBeAttached();
   app.expectNoErrors();
 });
+
+test('the usual ways out: a press outside closes a menu, Escape clears the selection', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  const menu = app.byTestId('file-menu');
+  await menu.locator('summary').click();
+  await expect(menu).toHaveAttribute('open', '');
+  // Pressing on a node (whose press does not bubble) closes it too.
+  await app.selectNode('dns');
+  await expect(menu).not.toHaveAttribute('open', '');
+  await expect(app.byTestId('inspector-node-id')).toHaveText('dns');
+  await page.keyboard.press('Escape');
+  await expect(app.nodeLocator('dns')).not.toHaveClass(/\bselected\b/);
+  await expect(app.byTestId('inspector-node')).toHaveCount(0);
+  app.expectNoErrors();
+});
