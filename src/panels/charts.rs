@@ -31,13 +31,15 @@ type Line = (&'static str, RGBColor, Vec<(f64, f64)>);
 const PLOT_SIZE: (u32, u32) = (400, 220);
 /// The narrowest a plot is drawn (style/main.css lets its box shrink to 300 px).
 const MIN_PLOT_WIDTH: u32 = 200;
+/// The widest (style/main.css lets its box grow to 640 px on a large screen).
+const MAX_PLOT_WIDTH: u32 = 640;
 
 /// The width to draw a plot whose canvas is `client_width` CSS pixels wide on the page (0 when
 /// it is not laid out, as in a hidden tab: then the full width).
 fn plot_width(client_width: i32) -> u32 {
     match u32::try_from(client_width) {
         Ok(0) | Err(_) => PLOT_SIZE.0,
-        Ok(w) => w.clamp(MIN_PLOT_WIDTH, PLOT_SIZE.0),
+        Ok(w) => w.clamp(MIN_PLOT_WIDTH, MAX_PLOT_WIDTH),
     }
 }
 
@@ -69,7 +71,8 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
     // The plot's width on the page and the screen's pixel ratio, read once it is laid out and
     // again whenever the window is resized (which a move to another screen or a browser zoom
     // also is): the canvas gets exactly the pixels it is shown with, so where the window leaves
-    // a plot less than 400 px its text keeps its size instead of being shrunk by CSS.
+    // a plot narrower or wider than 400 px its text keeps its size instead of being scaled by
+    // CSS.
     let shown = RwSignal::new((PLOT_SIZE.0, Scale::of_screen()));
     let measure = move || {
         if let Some(el) = canvas.get_untracked() {
@@ -566,7 +569,8 @@ mod tests {
     fn a_plot_is_drawn_at_its_width_on_the_page_within_limits() {
         assert_eq!(plot_width(330), 330);
         assert_eq!(plot_width(400), 400);
-        assert_eq!(plot_width(1200), PLOT_SIZE.0);
+        assert_eq!(plot_width(600), 600);
+        assert_eq!(plot_width(1200), MAX_PLOT_WIDTH);
         assert_eq!(plot_width(120), 200);
         // Not laid out (a hidden tab): the full width, as before any measure.
         assert_eq!(plot_width(0), PLOT_SIZE.0);
