@@ -293,6 +293,16 @@ export class App {
     return ids.map((id) => id.replace(/^node-/, ''));
   }
 
+  /** Adds a node of `kind` by clicking its palette item; returns the new node's id. */
+  async addNode(kind: string): Promise<string> {
+    const before = await this.nodeIds();
+    await this.byTestId(`palette-${kind}`).click();
+    await expect(this.nodes).toHaveCount(before.length + 1);
+    const added = (await this.nodeIds()).find((id) => !before.includes(id));
+    if (!added) throw new Error(`no new ${kind} node`);
+    return added;
+  }
+
   /** Where node `id` sits on the canvas (its SVG `translate`). */
   async nodePosition(id: string): Promise<{ x: number; y: number }> {
     const transform = (await this.nodeLocator(id).getAttribute('transform')) ?? '';

@@ -174,9 +174,7 @@ test("dragging from a node's input port wires it back to its caller, and the nod
   const app = new App(page);
   await app.goto();
   await app.loadPreset('01');
-  const before = await app.nodeIds();
-  await app.byTestId('palette-server').click();
-  const spare = (await app.nodeIds()).find((id) => !before.includes(id))!;
+  const spare = await app.addNode('server');
   const at = await app.nodePosition(spare);
   const port = await app.byTestId(`port-in-${spare}`).boundingBox();
   const dns = await app.nodeLocator('dns').boundingBox();

@@ -112,9 +112,7 @@ test('a node nothing calls is marked idle until something calls it', async ({ pa
   const app = new App(page);
   await app.goto();
   await app.loadPreset('01');
-  const before = await app.nodeIds();
-  await app.byTestId('palette-server').click();
-  const spare = (await app.nodeIds()).find((id) => !before.includes(id))!;
+  const spare = await app.addNode('server');
   // Valid (Run stays enabled), but marked, and its panel says why.
   await expect(app.runButton).toBeEnabled();
   await expect(app.nodeLocator(spare)).toHaveClass(/\bidle\b/);
