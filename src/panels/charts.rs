@@ -543,7 +543,8 @@ fn mark_drawn(
 #[cfg(test)]
 mod tests {
     use super::{
-        availability_range, plot_width, runs, runs_gaps, shown_duration, tick_label, PLOT_SIZE,
+        availability_range, plot_width, runs, runs_gaps, shown_duration, tick_label,
+        MAX_PLOT_WIDTH, PLOT_SIZE,
     };
 
     #[test]
