@@ -463,15 +463,26 @@ fn lines_of(plot: Plot, series: &[SeriesPoint], columns: usize) -> Vec<Line> {
                     [rates[0], rates[1], rates[2], p.rejected_rps, p.down_rps],
                 )
             });
+            let failures = [
+                ("timeout", RGBColor(255, 140, 0), timeout),
+                ("rejected", RGBColor(148, 0, 211), rejected),
+                ("down", RGBColor(220, 20, 60), down),
+            ];
             vec![
                 // What clients asked for: a gap under it is overload, even when nothing fails
                 // (clients without a timeout wait as long as it takes).
                 ("offered", RGBColor(150, 150, 150), offered),
                 ("ok", RGBColor(34, 139, 34), ok),
-                ("timeout", RGBColor(255, 140, 0), timeout),
-                ("rejected", RGBColor(148, 0, 211), rejected),
-                ("down", RGBColor(220, 20, 60), down),
             ]
+            .into_iter()
+            // A cause of failure that never happened is no line (it would lie along the axis)
+            // and no legend entry (a shorter legend finds a place off the data more often).
+            .chain(
+                failures
+                    .into_iter()
+                    .filter(|l| l.2.iter().any(|p| p.1 != 0.0)),
+            )
+            .collect()
         }
         Plot::Latency => {
             // A window with no success has no latency: a gap in the lines, not a fall to 0 ms
@@ -543,9 +554,38 @@ fn mark_drawn(
 #[cfg(test)]
 mod tests {
     use super::{
-        availability_range, plot_width, runs, runs_gaps, shown_duration, tick_label,
-        MAX_PLOT_WIDTH, PLOT_SIZE,
+        availability_range, lines_of, plot_width, runs, runs_gaps, shown_duration, tick_label,
+        Plot, MAX_PLOT_WIDTH, PLOT_SIZE,
     };
+    use scaleplay_sim::report::SeriesPoint;
+
+    #[test]
+    fn a_cause_of_failure_that_never_happened_draws_no_line() {
+        let point = |t_s: f64, down_rps: f64| SeriesPoint {
+            t_s,
+            offered_rps: 50.0,
+            throughput_rps: 50.0 - down_rps,
+            error_rps: down_rps,
+            timeout_rps: 0.0,
+            rejected_rps: 0.0,
+            down_rps,
+            availability: 1.0 - down_rps / 50.0,
+            p50_ms: 10.0,
+            p95_ms: 20.0,
+            p99_ms: 30.0,
+            mean_ms: 12.0,
+        };
+        let names = |series: &[SeriesPoint]| {
+            lines_of(Plot::Throughput, series, 100)
+                .into_iter()
+                .map(|l| l.0)
+                .collect::<Vec<_>>()
+        };
+        let outage = [point(1.0, 0.0), point(2.0, 50.0), point(3.0, 0.0)];
+        assert_eq!(names(&outage), ["offered", "ok", "down"]);
+        let calm = [point(1.0, 0.0), point(2.0, 0.0)];
+        assert_eq!(names(&calm), ["offered", "ok"]);
+    }
 
     #[test]
     fn a_line_breaks_at_its_gaps() {
