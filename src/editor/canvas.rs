@@ -165,6 +165,23 @@ fn editing_text(ev: &web_sys::KeyboardEvent) -> bool {
 }
 
 /// The node (top-most) under canvas point `p`.
+/// The (caller, callee) of a wire dragged from `anchor` and over `p`: `anchor` calls the node
+/// there when `anchor_calls` (dragged from its output port), else that node calls `anchor`.
+/// None over empty space or over `anchor` itself.
+fn wire_ends(
+    s: &Scenario,
+    p: (f64, f64),
+    anchor: &str,
+    anchor_calls: bool,
+) -> Option<(String, String)> {
+    let other = node_at(s, p).filter(|o| o != anchor)?;
+    Some(if anchor_calls {
+        (anchor.to_string(), other)
+    } else {
+        (other, anchor.to_string())
+    })
+}
+
 fn node_at(s: &Scenario, p: (f64, f64)) -> Option<String> {
     s.nodes
         .iter()
@@ -300,18 +317,14 @@ pub fn Canvas() -> impl IntoView {
             }
             Drag::Wire { from, .. } => {
                 let hint = doc.0.with_untracked(|s| {
-                    node_at(s, p)
-                        .filter(|t| *t != from)
-                        .and_then(|t| check_connect(s, &from, &t).err())
+                    wire_ends(s, p, &from, true).and_then(|(f, t)| check_connect(s, &f, &t).err())
                 });
                 wire_hint.set(hint);
                 Drag::Wire { from, at: p }
             }
             Drag::WireIn { to, .. } => {
                 let hint = doc.0.with_untracked(|s| {
-                    node_at(s, p)
-                        .filter(|f| *f != to)
-                        .and_then(|f| check_connect(s, &f, &to).err())
+                    wire_ends(s, p, &to, false).and_then(|(f, t)| check_connect(s, &f, &t).err())
                 });
                 wire_hint.set(hint);
                 Drag::WireIn { to, at: p }
@@ -365,6 +378,16 @@ pub fn Canvas() -> impl IntoView {
         wire_hint.set(None);
         let view = view_state.get_untracked();
         let p = local(cx, cy).map(|(sx, sy)| view.to_canvas(sx, sy));
+        // A wire dropped on a node: the call it stands for (see `wire_ends`).
+        let connect_wire = |anchor: String, anchor_calls: bool| {
+            let ends = p.and_then(|p| {
+                doc.0
+                    .with_untracked(|s| wire_ends(s, p, &anchor, anchor_calls))
+            });
+            if let Some((from, to)) = ends {
+                doc.apply(Edit::Connect { from, to });
+            }
+        };
         match d {
             Drag::Move {
                 dx,
@@ -390,20 +413,8 @@ pub fn Canvas() -> impl IntoView {
                 });
                 doc.apply(Edit::MoveNodes(moves));
             }
-            Drag::Wire { from, .. } => {
-                if let Some(to) = p.and_then(|p| doc.0.with_untracked(|s| node_at(s, p))) {
-                    if to != from {
-                        doc.apply(Edit::Connect { from, to });
-                    }
-                }
-            }
-            Drag::WireIn { to, .. } => {
-                if let Some(from) = p.and_then(|p| doc.0.with_untracked(|s| node_at(s, p))) {
-                    if to != from {
-                        doc.apply(Edit::Connect { from, to });
-                    }
-                }
-            }
+            Drag::Wire { from: anchor, .. } => connect_wire(anchor, true),
+            Drag::WireIn { to: anchor, .. } => connect_wire(anchor, false),
             Drag::Pan { moved: false, .. } => {
                 selection.set(Vec::new());
                 selected_edge.set(None);
