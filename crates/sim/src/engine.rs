@@ -275,7 +275,10 @@ impl Simulation {
                     inst.store = Some(store::Store::new(p.capacity_keys, p.eviction));
                 }
             }
-            let mut ext = Ext::default();
+            let mut ext = Ext {
+                scale_target: start,
+                ..Ext::default()
+            };
             match &n.params {
                 Params::Queue(_) => ext.queue = Some(QueueState::default()),
                 Params::Cdn(p) => {

@@ -434,7 +434,8 @@ pub struct Autoscale {
     pub target_utilization: f64,
     /// Worker pools: queued messages per instance to aim for.
     pub target_depth: f64,
-    /// Seconds between scaling decisions.
+    /// Seconds between scaling decisions. A failed instance is replaced within a second
+    /// regardless, while a slot up to `max` is free.
     pub cooldown_s: f64,
     /// Seconds a new instance takes to start serving.
     pub boot_s: f64,

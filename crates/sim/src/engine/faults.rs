@@ -215,15 +215,22 @@ impl Simulation {
                 _ => continue,
             };
             let Some(a) = policy else { continue };
-            if self.now.since(self.nodes[n].ext.last_scale) < Duration::from_secs(a.cooldown_s) {
-                continue;
-            }
             // Like a cloud autoscaler, count only healthy instances: a failed one is replaced.
             let active = self.nodes[n]
                 .insts
                 .iter()
                 .filter(|i| i.active && i.up)
                 .count() as u32;
+            if self.now.since(self.nodes[n].ext.last_scale) < Duration::from_secs(a.cooldown_s) {
+                // The cooldown spaces out decisions about how many instances the load needs;
+                // replacing a failed one is not such a decision, so it happens at once (as a
+                // cloud group's health check replaces an unhealthy instance).
+                let target = self.nodes[n].ext.scale_target;
+                if active < target {
+                    self.scale_to(n, target, &a);
+                }
+                continue;
+            }
             let desired = if on_depth {
                 let depth: usize = self.nodes[n]
                     .ext
@@ -253,11 +260,13 @@ impl Simulation {
                     libm::ceil(active as f64 * util / a.target_utilization) as u32
                 }
             };
+            let target = desired.clamp(a.min, a.max);
             let s = &mut self.nodes[n];
+            s.ext.scale_target = target;
             s.ext.last_scale = self.now;
             s.ext.scale_busy_mark = s.busy.area(self.now);
             s.ext.scale_capacity_mark = s.capacity.area(self.now);
-            self.scale_to(n, desired.clamp(a.min, a.max), &a);
+            self.scale_to(n, target, &a);
         }
     }
 

@@ -260,6 +260,9 @@ pub(crate) struct Ext {
     /// Busy area at the last autoscaling decision.
     pub scale_busy_mark: u128,
     pub scale_capacity_mark: u128,
+    /// How many healthy instances the last autoscaling decision (or the start) asked for:
+    /// failed ones are replaced up to it at once, not after the cooldown.
+    pub scale_target: u32,
 }
 
 /// A node's whole run-time state.

@@ -132,3 +132,30 @@ fn a_tier_with_no_running_instance_answers_down() {
     let down_rps = |t: usize| r.series[t - 1].down_rps;
     assert!(down_rps(201) > 30.0, "{:?}", &r.series[199..203]);
 }
+
+#[test]
+fn a_failed_instance_is_replaced_at_once_not_after_the_cooldown() {
+    // Three instances under a load that needs no more, deciding once every 300 s. Instance 0
+    // fails for good at 100 s: a replacement boots in a spare slot within a second (5 s),
+    // instead of at the next decision (300 s). The cooldown spaces out decisions about the
+    // load, not repairs.
+    let text = small_tier(
+        "round_robin",
+        r#""instances": 3,"#,
+        r#"{"node": "web", "instance": 0, "at_s": 100, "action": "fail"}"#,
+    )
+    .replace(
+        r#""min": 1, "max": 20, "target_utilization": 0.9"#,
+        r#""min": 3, "max": 6, "target_utilization": 0.9, "cooldown_s": 300, "boot_s": 5"#,
+    );
+    let r = run(&text);
+    let serving = r.nodes["web"].instances.as_ref().unwrap();
+    // One point a second; point k covers second k.
+    assert_eq!(serving[98], 3, "{:?}", &serving[95..110]);
+    assert_eq!(serving[102], 2, "{:?}", &serving[95..110]);
+    assert!(
+        serving[108..300].iter().all(|n| *n == 3),
+        "not replaced until the cooldown: {:?}",
+        &serving[95..130]
+    );
+}
