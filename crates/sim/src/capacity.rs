@@ -5,7 +5,9 @@
 //! workers. The node with the highest utilization saturates first, at the total client rate
 //! divided by that utilization. Blocking servers hold a worker while their downstream calls
 //! run, so their hold time includes those calls (queueing ignored: a lower bound). A tier that
-//! autoscales counts at its maximum instances, the most it can grow to.
+//! autoscales counts at its maximum instances, the most it can grow to. Caches with a TTL hit
+//! more as the rate grows, so the saturation rate is found where the bottleneck is full, with
+//! the hit ratios of that rate (`saturation`).
 
 use std::collections::BTreeMap;
 
@@ -79,62 +81,151 @@ impl Capacity {
 
 /// Analyzes a model: instant, for live display while editing.
 pub fn analyze(model: &Model) -> Capacity {
-    let mut load = vec![0.0f64; model.nodes.len()];
-    let mut offered = 0.0;
-    for c in model.clients() {
-        let Params::Client(p) = &model.node(c).params else {
-            continue;
-        };
-        offered += p.rps;
-        let shares = [p.mix.read, p.mix.write, p.mix.static_, p.mix.async_];
-        for (op, share) in Op::REQUEST_TYPES.into_iter().zip(shares) {
-            if share <= 0.0 {
-                continue;
-            }
-            let rate = p.rps * share;
-            plan::walk(model, c, op, &mut |v| {
-                load[v.node.ix()] += rate * v.weight * v.hold_ms / 1000.0;
-            });
-        }
-    }
+    let offered: f64 = model
+        .clients()
+        .filter_map(|c| match &model.node(c).params {
+            Params::Client(p) => Some(p.rps),
+            _ => None,
+        })
+        .sum();
     let peak = peak_total_rps(model);
-    let mut utilization = BTreeMap::new();
-    let mut worst: Option<(usize, f64)> = None;
-    for (i, erlangs) in load.iter().enumerate() {
-        let id = NodeId(i as u32);
-        let Some(workers) = model.workers(id) else {
-            continue;
-        };
-        // An autoscaled tier grows to meet its load: what it can carry is its maximum.
-        let servers = workers as f64 * model.max_instances(id) as f64;
-        let u = erlangs / servers;
-        utilization.insert(model.nodes[i].id.clone(), u);
-        if u > 0.0 && worst.is_none_or(|(_, w)| u > w) {
-            worst = Some((i, u));
-        }
-    }
-    match worst {
-        Some((i, u)) => {
-            let id = NodeId(i as u32);
-            let max = model.max_instances(id);
-            Capacity {
-                bottleneck: Some(model.nodes[i].id.clone()),
-                max_rps: Some(offered / u),
-                offered_rps: offered,
-                peak_rps: peak,
-                utilization,
-                bottleneck_at_max_instances: (max != model.instances(id)).then_some(max),
-            }
-        }
-        None => Capacity {
+    let at_configured = utilizations(model, 1.0);
+    let utilization = at_configured
+        .iter()
+        .map(|(i, u)| (model.nodes[*i].id.clone(), *u))
+        .collect();
+    let Some(saturation) = saturation(model, &at_configured) else {
+        return Capacity {
             bottleneck: None,
             max_rps: None,
             offered_rps: offered,
             peak_rps: peak,
             utilization,
             bottleneck_at_max_instances: None,
-        },
+        };
+    };
+    let i = saturation.bottleneck;
+    let id = NodeId(i as u32);
+    let max = model.max_instances(id);
+    Capacity {
+        bottleneck: Some(model.nodes[i].id.clone()),
+        max_rps: Some(offered / saturation.proportional_utilization),
+        offered_rps: offered,
+        peak_rps: peak,
+        utilization,
+        bottleneck_at_max_instances: (max != model.instances(id)).then_some(max),
     }
+}
+
+/// Predicted utilization of every node with workers (index, utilization) when each client
+/// sends `rate_scale` times its configured rate.
+fn utilizations(model: &Model, rate_scale: f64) -> Vec<(usize, f64)> {
+    let mut load = vec![0.0f64; model.nodes.len()];
+    for c in model.clients() {
+        let Params::Client(p) = &model.node(c).params else {
+            continue;
+        };
+        let shares = [p.mix.read, p.mix.write, p.mix.static_, p.mix.async_];
+        for (op, share) in Op::REQUEST_TYPES.into_iter().zip(shares) {
+            if share <= 0.0 {
+                continue;
+            }
+            let rate = p.rps * rate_scale * share;
+            plan::walk_at(model, c, op, rate_scale, &mut |v| {
+                load[v.node.ix()] += rate * v.weight * v.hold_ms / 1000.0;
+            });
+        }
+    }
+    load.iter()
+        .enumerate()
+        .filter_map(|(i, erlangs)| {
+            let id = NodeId(i as u32);
+            // An autoscaled tier grows to meet its load: what it can carry is its maximum.
+            let servers = model.workers(id)? as f64 * model.max_instances(id) as f64;
+            Some((i, erlangs / servers))
+        })
+        .collect()
+}
+
+/// The busiest node of `utilizations`, if any is busy at all (the first on ties).
+fn busiest(utilizations: &[(usize, f64)]) -> Option<(usize, f64)> {
+    utilizations
+        .iter()
+        .copied()
+        .filter(|(_, u)| *u > 0.0)
+        .fold(None, |worst, (i, u)| match worst {
+            Some((_, w)) if w >= u => worst,
+            _ => Some((i, u)),
+        })
+}
+
+/// Where the first node saturates: the total rate there, and that node.
+struct Saturation {
+    /// What the bottleneck's utilization would be at the configured rate if its load grew in
+    /// proportion to the rate: the configured rate ÷ the saturation rate.
+    proportional_utilization: f64,
+    bottleneck: usize,
+}
+
+/// Finds the rate at which the busiest node reaches utilization 1.
+///
+/// Most load grows in proportion to the rate, and then the answer is the configured rate ÷
+/// the highest utilization there. A cache with a TTL breaks the proportion: at a higher rate
+/// its keys are read more often before they expire, so it hits more and its backend's load
+/// grows more slowly than the rate. Then the utilizations are worked out again at candidate
+/// rates until the busiest one is 1: the root of log(utilization) against log(rate), nearly a
+/// straight line, by secant steps that fall back to halving the bracket when they leave it.
+fn saturation(model: &Model, at_configured: &[(usize, f64)]) -> Option<Saturation> {
+    let (first, u0) = busiest(at_configured)?;
+    if !hit_ratios_follow_rate(model) {
+        return Some(Saturation {
+            proportional_utilization: u0,
+            bottleneck: first,
+        });
+    }
+    // x = ln(rate ÷ configured rate), f(x) = ln(highest utilization there); f rises with x.
+    let eval = |x: f64| -> Option<(usize, f64)> {
+        let (i, u) = busiest(&utilizations(model, libm::exp(x)))?;
+        Some((i, libm::log(u)))
+    };
+    const TOLERANCE: f64 = 1e-5; // in ln(utilization): 0.001% of the rate
+    const MAX_STEP: f64 = 5.0; // e^5 ≈ 150 times the rate per step at most
+    const MAX_EVALS: usize = 50;
+    let (mut x, mut f, mut node) = (0.0, libm::log(u0), first);
+    let (mut below, mut above) = (f64::NEG_INFINITY, f64::INFINITY);
+    // The first step assumes proportion (slope 1), which is exact when no hit ratio moves.
+    let mut slope = 1.0;
+    for _ in 0..MAX_EVALS {
+        if f.abs() <= TOLERANCE {
+            break;
+        }
+        if f < 0.0 {
+            below = below.max(x);
+        } else {
+            above = above.min(x);
+        }
+        let step = if slope > 1e-3 { -f / slope } else { -f * 1e3 };
+        let mut next = x + step.clamp(-MAX_STEP, MAX_STEP);
+        if below.is_finite() && above.is_finite() && !(next > below && next < above) {
+            next = (below + above) / 2.0;
+        }
+        let Some((i, f_next)) = eval(next) else { break };
+        slope = (f_next - f) / (next - x);
+        (x, f, node) = (next, f_next, i);
+    }
+    Some(Saturation {
+        proportional_utilization: libm::exp(-x),
+        bottleneck: node,
+    })
+}
+
+/// Whether some cache's hit ratio depends on how fast keys are read: only a TTL makes it so
+/// (eviction and write invalidation scale with the reads).
+fn hit_ratios_follow_rate(model: &Model) -> bool {
+    model
+        .nodes
+        .iter()
+        .any(|n| matches!(&n.params, Params::Cache(p) if p.ttl_s.is_some()))
 }
 
 /// The highest total rate of all clients during the run. Constant, ramp and spike rates are

@@ -31,6 +31,32 @@ pub fn walk(
     op: Op,
     on_visit: &mut dyn FnMut(Visit),
 ) -> Vec<Problem> {
+    walk_at(model, client, op, 1.0, on_visit)
+}
+
+/// [`walk`] with every client sending `rate_scale` times its configured rate. Visits are per
+/// unit of traffic either way; the rate only moves what caches with a TTL hit (a key read
+/// more often is found more often before it expires).
+pub fn walk_at(
+    model: &Model,
+    client: NodeId,
+    op: Op,
+    rate_scale: f64,
+    on_visit: &mut dyn FnMut(Visit),
+) -> Vec<Problem> {
+    walk_with(model, client, op, Some(rate_scale), on_visit)
+}
+
+/// The walk itself. Without a `rate_scale`, only the paths matter (validation): cache hit
+/// ratios, the walk's one costly part, are not estimated, and visit weights past caches are
+/// meaningless.
+fn walk_with(
+    model: &Model,
+    client: NodeId,
+    op: Op,
+    rate_scale: Option<f64>,
+    on_visit: &mut dyn FnMut(Visit),
+) -> Vec<Problem> {
     let (users, zipf_s, op_rps, write_rps) = match &model.node(client).params {
         Params::Client(p) => {
             let share = match op {
@@ -40,7 +66,8 @@ pub fn walk(
                 Op::Async => p.mix.async_,
                 Op::Session => 0.0,
             };
-            (p.users, p.zipf_s, p.rps * share, p.rps * p.mix.write)
+            let rps = p.rps * rate_scale.unwrap_or(1.0);
+            (p.users, p.zipf_s, rps * share, rps * p.mix.write)
         }
         _ => (1, 0.0, 0.0, 0.0),
     };
@@ -51,6 +78,8 @@ pub fn walk(
         zipf_s,
         op_rps,
         write_rps,
+        estimate_hits: rate_scale.is_some(),
+        hits: Vec::new(),
         problems: Vec::new(),
         on_visit,
     };
@@ -89,7 +118,7 @@ pub fn dead_ends(model: &Model) -> Vec<Problem> {
         let shares = [p.mix.read, p.mix.write, p.mix.static_, p.mix.async_];
         for (op, share) in Op::REQUEST_TYPES.into_iter().zip(shares) {
             if share > 0.0 {
-                for problem in walk(model, c, op, &mut |_| {}) {
+                for problem in walk_with(model, c, op, None, &mut |_| {}) {
                     if !out.contains(&problem) {
                         out.push(problem);
                     }
@@ -151,17 +180,32 @@ struct Walker<'a> {
     /// The client's write rate. Writes are assumed to reach a cache's callers as its reads
     /// do, invalidating `x × write_rps` keys a second there.
     write_rps: f64,
+    /// Whether cache hit ratios are worked out (else every read misses).
+    estimate_hits: bool,
+    /// Hit ratios worked out so far, by cache and weight: a server asks for its cache's
+    /// after the cache's own visit did.
+    hits: Vec<(NodeId, f64, f64)>,
     problems: Vec<Problem>,
     on_visit: &'a mut dyn FnMut(Visit),
 }
 
 impl Walker<'_> {
     /// The share of reads cache `cache` answers, reached with `weight` of this walk's traffic.
-    fn cache_hit(&self, cache: NodeId, weight: f64) -> f64 {
+    fn cache_hit(&mut self, cache: NodeId, weight: f64) -> f64 {
         let Params::Cache(p) = &self.model.node(cache).params else {
             return 0.0;
         };
-        hit_ratio::hit_ratio(&CacheLoad {
+        if !self.estimate_hits {
+            return 0.0;
+        }
+        if let Some(&(_, _, hit)) = self
+            .hits
+            .iter()
+            .find(|(c, w, _)| *c == cache && *w == weight)
+        {
+            return hit;
+        }
+        let hit = hit_ratio::hit_ratio(&CacheLoad {
             capacity: p.capacity_keys.saturating_mul(p.instances as u64),
             users: self.users,
             zipf_s: self.zipf_s,
@@ -169,7 +213,9 @@ impl Walker<'_> {
             ttl_s: p.ttl_s,
             read_rps: self.op_rps * weight,
             write_rps: self.write_rps * weight,
-        })
+        });
+        self.hits.push((cache, weight, hit));
+        hit
     }
 
     fn dead_end(&mut self, node: NodeId, msg: String) {
@@ -319,6 +365,7 @@ impl Walker<'_> {
                 };
                 let hit = if op == Op::Static {
                     match p.capacity_keys {
+                        Some(_) if !self.estimate_hits => 0.0,
                         // An LRU of objects that never expire nor change.
                         Some(c) => hit_ratio::hit_ratio(&CacheLoad {
                             capacity: c,
