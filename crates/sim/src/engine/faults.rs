@@ -95,6 +95,9 @@ impl Simulation {
         for req in backlog {
             self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
         }
+        if replica {
+            self.replica_changed(n);
+        }
         if let Params::SqlPrimary(p) = &self.model.nodes[n].params {
             if self.nodes[n].serving == 0 && !self.model.nodes[n].routes.replicas.is_empty() {
                 let at = self.now + Duration::from_secs(p.failover_s);
@@ -138,6 +141,46 @@ impl Simulation {
                 }
             }
             _ => {}
+        }
+        if replica {
+            self.replica_changed(n);
+        }
+    }
+
+    /// After replica `n` failed or recovered: keeps its primary's failover going while the
+    /// primary is down. A promoted replica that fails hands over to another one a failover
+    /// later; a replica that recovers after the failover found none up is promoted at once
+    /// (the failover had already decided, and found no one to promote).
+    fn replica_changed(&mut self, n: usize) {
+        let Some(primary) = self.nodes[n].ext.primary.map(|p| p.ix()) else {
+            return;
+        };
+        let Params::SqlPrimary(p) = &self.model.nodes[primary].params else {
+            return;
+        };
+        let failover = Duration::from_secs(p.failover_s);
+        let now = self.now;
+        let serving = self.nodes[n].serving > 0;
+        let prim = &mut self.nodes[primary];
+        if prim.serving > 0 {
+            return;
+        }
+        let promoted_here = prim.ext.promoted == Some(NodeId(n as u32));
+        if !serving && promoted_here {
+            prim.ext.promoted = None;
+            let epoch = prim.insts[0].epoch;
+            self.events.push(
+                now + failover,
+                Event::Promote {
+                    node: primary as u32,
+                    epoch,
+                },
+            );
+        } else if serving
+            && prim.ext.promoted.is_none()
+            && now.since(prim.node_down_since) >= failover
+        {
+            prim.ext.promoted = Some(NodeId(n as u32));
         }
     }
 

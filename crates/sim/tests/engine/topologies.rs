@@ -442,3 +442,64 @@ fn the_saturation_rate_counts_the_hit_ratio_at_that_rate() {
         );
     }
 }
+
+/// A primary and two replicas (writes are half the traffic), `faults` in between.
+fn failover_scenario(faults: &str) -> String {
+    format!(
+        r#"{{"version": 1, "duration_s": 100, "warmup_s": 5,
+            "nodes": [
+              {{"id": "users", "kind": "client",
+                "params": {{"rps": 200, "users": 1000, "mix": {{"read": 0.5, "write": 0.5}}}}}},
+              {{"id": "web", "kind": "server", "params": {{"workers": 64}}}},
+              {{"id": "p", "kind": "sql_primary", "params": {{"workers": 16, "failover_s": 10}}}},
+              {{"id": "r1", "kind": "sql_replica", "params": {{"workers": 16}}}},
+              {{"id": "r2", "kind": "sql_replica", "params": {{"workers": 16}}}}],
+            "edges": [{{"from": "users", "to": "web"}}, {{"from": "web", "to": "p"}},
+                      {{"from": "p", "to": "r1"}}, {{"from": "p", "to": "r2"}}],
+            "faults": [{faults}]}}"#
+    )
+}
+
+/// Failures per second in second `t` of the run.
+fn errors_at(r: &Report, t: usize) -> f64 {
+    r.series[t - 1].error_rps
+}
+
+/// The failover keeps going while the primary is down. Before, it looked for a replica once:
+/// when none was up at that instant, writes failed until the primary came back, even long
+/// after a replica had; and when the promoted replica failed, nothing took over from it.
+#[test]
+fn a_failover_promotes_a_replica_that_comes_back_or_replaces_one_that_fails() {
+    // Both replicas down when the failover looks (40 s); r1 back at 50 s: promoted at once.
+    let r = run(&failover_scenario(
+        r#"{"node": "p", "at_s": 30, "action": "fail"},
+           {"node": "r1", "at_s": 35, "action": "fail"},
+           {"node": "r2", "at_s": 35, "action": "fail"},
+           {"node": "r1", "at_s": 50, "action": "recover"},
+           {"node": "p", "at_s": 90, "action": "recover"}"#,
+    ));
+    assert!(
+        errors_at(&r, 45) > 150.0,
+        "nothing serves: {}",
+        errors_at(&r, 45)
+    );
+    for t in [52, 70, 88] {
+        assert_eq!(errors_at(&r, t), 0.0, "r1 promoted once back, at {t} s");
+    }
+
+    // r1 promoted at 40 s fails at 60 s: r2 takes over a failover (10 s) later.
+    let r = run(&failover_scenario(
+        r#"{"node": "p", "at_s": 30, "action": "fail"},
+           {"node": "r1", "at_s": 60, "action": "fail"},
+           {"node": "p", "at_s": 95, "action": "recover"}"#,
+    ));
+    assert_eq!(errors_at(&r, 50), 0.0, "r1 promoted at 40 s");
+    let writes = errors_at(&r, 65);
+    assert!(
+        (60.0..140.0).contains(&writes),
+        "writes fail until r2 is promoted: {writes}"
+    );
+    for t in [72, 85, 93] {
+        assert_eq!(errors_at(&r, t), 0.0, "r2 promoted at 70 s, at {t} s");
+    }
+}
