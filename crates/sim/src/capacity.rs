@@ -7,7 +7,9 @@
 //! run, so their hold time includes those calls (queueing ignored: a lower bound). A tier that
 //! autoscales counts at its maximum instances, the most it can grow to. Caches with a TTL hit
 //! more as the rate grows, so the saturation rate is found where the bottleneck is full, with
-//! the hit ratios of that rate (`saturation`).
+//! the hit ratios of that rate (`saturation`). Where instances are picked by user (a keyed
+//! store's partitions, servers behind an `ip_hash` balancer) a popular user makes one instance
+//! hot, and that instance saturates first.
 
 use std::collections::BTreeMap;
 
@@ -32,7 +34,9 @@ pub struct Capacity {
     #[serde(default)]
     pub peak_rps: f64,
     /// Predicted utilization of each node with workers at the configured rate (an autoscaled
-    /// tier at its maximum instances).
+    /// tier at its maximum instances): the mean over its instances, as a run measures it. The
+    /// bottleneck is the node whose busiest instance saturates first, which with users hashed
+    /// to instances (keyed stores, `ip_hash`) can be busier than this mean.
     pub utilization: BTreeMap<String, f64>,
     /// When the bottleneck is autoscaled: the maximum instances `max_rps` assumes it has grown
     /// to (a tier that does not scale up, e.g. on a depth it never reaches, saturates sooner).
@@ -92,7 +96,7 @@ pub fn analyze(model: &Model) -> Capacity {
     let at_configured = utilizations(model, 1.0);
     let utilization = at_configured
         .iter()
-        .map(|(i, u)| (model.nodes[*i].id.clone(), *u))
+        .map(|b| (model.nodes[b.node].id.clone(), b.mean))
         .collect();
     let Some(saturation) = saturation(model, &at_configured) else {
         return Capacity {
@@ -117,10 +121,23 @@ pub fn analyze(model: &Model) -> Capacity {
     }
 }
 
-/// Predicted utilization of every node with workers (index, utilization) when each client
-/// sends `rate_scale` times its configured rate.
-fn utilizations(model: &Model, rate_scale: f64) -> Vec<(usize, f64)> {
+/// Predicted utilization of one node with workers.
+#[derive(Clone, Copy, Debug)]
+struct Busy {
+    node: usize,
+    /// Over all its instances (what a run measures as the node's utilization).
+    mean: f64,
+    /// Of its busiest instance, which saturates first: above the mean when users are
+    /// hashed to instances and a popular one makes its instance hot.
+    hottest: f64,
+}
+
+/// Predicted utilization of every node with workers when each client sends `rate_scale`
+/// times its configured rate.
+fn utilizations(model: &Model, rate_scale: f64) -> Vec<Busy> {
+    // Erlangs per node, and of them, those spread over instances by user (per instance).
     let mut load = vec![0.0f64; model.nodes.len()];
+    let mut by_user: Vec<Option<Vec<f64>>> = vec![None; model.nodes.len()];
     for c in model.clients() {
         let Params::Client(p) = &model.node(c).params else {
             continue;
@@ -132,7 +149,14 @@ fn utilizations(model: &Model, rate_scale: f64) -> Vec<(usize, f64)> {
             }
             let rate = p.rps * rate_scale * share;
             plan::walk_at(model, c, op, rate_scale, &mut |v| {
-                load[v.node.ix()] += rate * v.weight * v.hold_ms / 1000.0;
+                let erlangs = rate * v.weight * v.hold_ms / 1000.0;
+                load[v.node.ix()] += erlangs;
+                if let Some(shares) = v.instance_shares {
+                    let each = by_user[v.node.ix()].get_or_insert_with(|| vec![0.0; shares.len()]);
+                    for (e, s) in each.iter_mut().zip(shares) {
+                        *e += erlangs * s;
+                    }
+                }
             });
         }
     }
@@ -140,22 +164,37 @@ fn utilizations(model: &Model, rate_scale: f64) -> Vec<(usize, f64)> {
         .enumerate()
         .filter_map(|(i, erlangs)| {
             let id = NodeId(i as u32);
+            let workers = f64::from(model.workers(id)?);
             // An autoscaled tier grows to meet its load: what it can carry is its maximum.
-            let servers = model.workers(id)? as f64 * model.max_instances(id) as f64;
-            Some((i, erlangs / servers))
+            let instances = f64::from(model.max_instances(id));
+            let mean = erlangs / (workers * instances);
+            let hottest = match &by_user[i] {
+                None => mean,
+                Some(each) => {
+                    let keyed: f64 = each.iter().sum();
+                    let even = (erlangs - keyed).max(0.0) / instances;
+                    let top = each.iter().copied().fold(0.0, f64::max);
+                    ((even + top) / workers).max(mean)
+                }
+            };
+            Some(Busy {
+                node: i,
+                mean,
+                hottest,
+            })
         })
         .collect()
 }
 
-/// The busiest node of `utilizations`, if any is busy at all (the first on ties).
-fn busiest(utilizations: &[(usize, f64)]) -> Option<(usize, f64)> {
+/// The node whose busiest instance is busiest, if any is busy at all (the first on ties),
+/// with that instance's utilization.
+fn busiest(utilizations: &[Busy]) -> Option<(usize, f64)> {
     utilizations
         .iter()
-        .copied()
-        .filter(|(_, u)| *u > 0.0)
-        .fold(None, |worst, (i, u)| match worst {
-            Some((_, w)) if w >= u => worst,
-            _ => Some((i, u)),
+        .filter(|b| b.hottest > 0.0)
+        .fold(None, |worst, b| match worst {
+            Some((_, w)) if w >= b.hottest => worst,
+            _ => Some((b.node, b.hottest)),
         })
 }
 
@@ -175,7 +214,7 @@ struct Saturation {
 /// grows more slowly than the rate. Then the utilizations are worked out again at candidate
 /// rates until the busiest one is 1: the root of log(utilization) against log(rate), nearly a
 /// straight line, by secant steps that fall back to halving the bracket when they leave it.
-fn saturation(model: &Model, at_configured: &[(usize, f64)]) -> Option<Saturation> {
+fn saturation(model: &Model, at_configured: &[Busy]) -> Option<Saturation> {
     let (first, u0) = busiest(at_configured)?;
     if !hit_ratios_follow_rate(model) {
         return Some(Saturation {

@@ -8,12 +8,12 @@ use crate::engine::hash;
 use crate::error::Problem;
 use crate::hit_ratio::{self, CacheLoad};
 use crate::model::{Model, NodeId, Op};
-use crate::params::{Eviction, Params, ShardStrategy};
+use crate::params::{Algorithm, Eviction, Params, ShardStrategy};
 use crate::scenario::Kind;
 
 /// One call the walk made: `weight` calls per unit of client traffic, each holding a worker of
 /// `node` for `hold_ms` on average.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Visit {
     /// The node called.
     pub node: NodeId,
@@ -21,6 +21,10 @@ pub struct Visit {
     pub weight: f64,
     /// Mean time a worker is held per call, in milliseconds.
     pub hold_ms: f64,
+    /// How the calls spread over the node's instances (shares summing to 1, one per
+    /// instance it can have) when it is by user, not evenly: a keyed store's partitions, or
+    /// servers behind an `ip_hash` balancer. A popular user makes one instance hotter.
+    pub instance_shares: Option<Vec<f64>>,
 }
 
 /// Walks request type `op` from `client`, calling `on_visit` for every node that does work.
@@ -79,6 +83,7 @@ fn walk_with(
         op_rps,
         write_rps,
         estimate_hits: rate_scale.is_some(),
+        hashed_by_balancer: None,
         hits: Vec::new(),
         problems: Vec::new(),
         on_visit,
@@ -182,6 +187,9 @@ struct Walker<'a> {
     write_rps: f64,
     /// Whether cache hit ratios are worked out (else every read misses).
     estimate_hits: bool,
+    /// Set by an `ip_hash` balancer for the server it is calling: how that server's calls
+    /// spread over its instances (taken by the server's visit).
+    hashed_by_balancer: Option<(NodeId, Vec<f64>)>,
     /// Hit ratios worked out so far, by cache and weight: a server asks for its cache's
     /// after the cache's own visit did.
     hits: Vec<(NodeId, f64, f64)>,
@@ -277,20 +285,74 @@ impl Walker<'_> {
     /// users where the engine's hash really puts them (a hot key makes a hot shard), the rest
     /// spread evenly.
     fn hashed_shares(&self, strategy: ShardStrategy, len: usize) -> Vec<f64> {
+        let ring = hash::ring(len);
+        self.keyed_shares(len, |user| {
+            hash::hashed_shard(strategy, user, len as u64, &ring) as usize
+        })
+    }
+
+    /// The share of this walk's traffic each of `len` places gets when `place_of` picks one
+    /// by user id: the most popular users where they really go, the rest spread evenly.
+    fn keyed_shares(&self, len: usize, place_of: impl Fn(u64) -> usize) -> Vec<f64> {
         const EXACT: u64 = 1_000;
         let total = harmonic(self.users, self.zipf_s);
-        let ring = hash::ring(len);
         let mut shares = vec![0.0; len];
         let top = self.users.min(EXACT);
         for user in 1..=top {
-            let k = hash::hashed_shard(strategy, user, len as u64, &ring) as usize;
-            shares[k.min(len - 1)] += libm::pow(user as f64, -self.zipf_s) / total;
+            shares[place_of(user).min(len - 1)] += libm::pow(user as f64, -self.zipf_s) / total;
         }
         let rest = (1.0 - harmonic(top, self.zipf_s) / total).max(0.0);
         for s in &mut shares {
             *s += rest / len as f64;
         }
         shares
+    }
+
+    /// An `ip_hash` balancer's call to `targets`: each user goes to the instance its
+    /// rendezvous hash picks among all the balancer's instances (an autoscaled tier's at its
+    /// maximum, as the engine lists them), so each target gets its instances' users.
+    fn split_by_user(
+        &mut self,
+        from: NodeId,
+        targets: &[NodeId],
+        op: Op,
+        weight: f64,
+        depth: usize,
+    ) -> f64 {
+        // The balancer's flat list of instances, as the engine builds it: (target, instance).
+        let slots: Vec<(usize, u32)> = targets
+            .iter()
+            .enumerate()
+            .flat_map(|(k, t)| {
+                let count = if self.model.node(*t).kind == Kind::LoadBalancer {
+                    1
+                } else {
+                    self.model.max_instances(*t)
+                };
+                (0..count).map(move |i| (k, i))
+            })
+            .collect();
+        let slot_shares =
+            self.keyed_shares(slots.len(), |user| hash::rendezvous(user, slots.len()));
+        let mut time = 0.0;
+        for (k, t) in targets.iter().enumerate() {
+            let mine: Vec<f64> = slots
+                .iter()
+                .zip(&slot_shares)
+                .filter(|((target, _), _)| *target == k)
+                .map(|(_, share)| *share)
+                .collect();
+            let share: f64 = mine.iter().sum();
+            if share <= 0.0 {
+                continue;
+            }
+            if self.model.node(*t).kind != Kind::LoadBalancer {
+                self.hashed_by_balancer = Some((*t, mine.iter().map(|s| s / share).collect()));
+            }
+            time += share * self.hop(from, *t, op, weight * share, depth);
+            self.hashed_by_balancer = None;
+        }
+        time
     }
 
     /// A router's call to `shard`: reads of a SQL primary with replicas go to the replicas
@@ -421,6 +483,9 @@ impl Walker<'_> {
                         }
                         time
                     }
+                    Params::LoadBalancer(p) if p.algorithm == Algorithm::IpHash => {
+                        self.split_by_user(node, &targets, op, weight, depth)
+                    }
                     _ => self.split(node, &targets, op, weight, depth),
                 }
             }
@@ -474,10 +539,24 @@ impl Walker<'_> {
     }
 
     fn visit(&mut self, node: NodeId, weight: f64, hold_ms: f64) {
+        let instance_shares = match self.model.node(node).kind {
+            Kind::Cache | Kind::Nosql | Kind::SessionStore => {
+                let count = self.model.instances(node) as usize;
+                (count > 1).then(|| {
+                    self.keyed_shares(count, |user| hash::partition(user, count as u64) as usize)
+                })
+            }
+            // Servers: spread by user when the balancer that called them hashes users.
+            _ => self
+                .hashed_by_balancer
+                .take_if(|(to, _)| *to == node)
+                .map(|(_, shares)| shares),
+        };
         (self.on_visit)(Visit {
             node,
             weight,
             hold_ms,
+            instance_shares,
         });
     }
 

@@ -10,7 +10,7 @@
 //! the reply to it is recognised by the empty stack.
 
 use crate::engine::events::{Event, ReqId, NO_INST};
-use crate::engine::hash::{self, mix64, partition};
+use crate::engine::hash::{self, partition};
 use crate::engine::state::Msg;
 use crate::engine::{
     Cause, Frame, Logical, Outcome, Req, Simulation, DIRECT, MAX_LIVE_REQUESTS, UNLIMITED,
@@ -1257,7 +1257,7 @@ impl Simulation {
             // users move: the others keep their server, and so their sessions.
             Algorithm::IpHash => (0..len)
                 .filter(|k| ok(*k))
-                .max_by_key(|k| mix64(user ^ mix64(*k as u64 + 1))),
+                .max_by_key(|k| hash::rendezvous_score(user, *k)),
             Algorithm::Random => {
                 let healthy = (0..len).filter(|k| ok(*k)).count();
                 if healthy == 0 {

@@ -43,6 +43,20 @@ pub(crate) fn partition(user: u64, count: u64) -> u64 {
     mix64(user ^ SALT) % count
 }
 
+/// Rendezvous hashing: the score of place `k` for `user`; an `ip_hash` balancer sends each
+/// user to the healthy place that scores highest.
+pub(crate) fn rendezvous_score(user: u64, k: usize) -> u64 {
+    mix64(user ^ mix64(k as u64 + 1))
+}
+
+/// The place, of `len` all healthy, that rendezvous hashing gives `user` (the last of equal
+/// scores, as `max_by_key` picks).
+pub(crate) fn rendezvous(user: u64, len: usize) -> usize {
+    (0..len)
+        .max_by_key(|k| rendezvous_score(user, *k))
+        .unwrap_or(0)
+}
+
 /// A consistent-hash ring over `shards` shards: 64 virtual points each, placed by hashing
 /// (shard, point), sorted by position.
 pub(crate) fn ring(shards: usize) -> Vec<(u64, u32)> {

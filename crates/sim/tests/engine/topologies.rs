@@ -503,3 +503,76 @@ fn a_failover_promotes_a_replica_that_comes_back_or_replaces_one_that_fails() {
         assert_eq!(errors_at(&r, t), 0.0, "r2 promoted at 70 s, at {t} s");
     }
 }
+
+/// A popular user's requests all land on one instance where instances are picked by user: an
+/// `ip_hash` balancer's servers, a NoSQL store's partitions, a session store's shards. Under
+/// skew that instance saturates first, well below what all of them carry together (which the
+/// capacity analysis used to report). A run at 85% of the predicted saturation holds; at
+/// 115% the hot instance overflows.
+#[test]
+fn the_saturation_rate_counts_the_instance_a_popular_user_makes_hot() {
+    for node in ["web", "kv", "sess"] {
+        let cap = scaleplay_sim::capacity::analyze(&load(&by_user(node, 1000.0)).unwrap());
+        assert_eq!(cap.bottleneck.as_deref(), Some(node), "{cap:?}");
+        let max = cap.max_rps.expect("a bottleneck");
+        // 16 workers of 10 ms carry 1,600 calls a second when spread evenly.
+        assert!(max < 1300.0, "{node}: {max} req/s, as if spread evenly");
+        let below = run(&by_user(node, 0.85 * max));
+        assert!(
+            below.summary.availability > 0.999,
+            "{node} at 85% of {max}: {}",
+            below.summary.availability
+        );
+        let above = run(&by_user(node, 1.15 * max));
+        assert!(
+            above.summary.availability < 0.99,
+            "{node} at 115% of {max}: {}",
+            above.summary.availability
+        );
+    }
+}
+
+/// 1,000 skewed users at `rps` into 4 instances of 4 workers of 10 ms, picked by user:
+/// `web` behind an `ip_hash` balancer, `kv` a NoSQL store of 4 partitions, or `sess` a
+/// session store of 4 instances (these two behind a front tier that is never busy).
+fn by_user(node: &str, rps: f64) -> String {
+    let mix = if node == "kv" {
+        r#"{"read": 0.5, "write": 0.5}"#
+    } else {
+        r#"{"read": 1.0}"#
+    };
+    let client = format!(
+        r#"{{"id": "users", "kind": "client", "params": {{"rps": {rps}, "mix": {mix},
+             "users": 1000, "zipf_s": 1.2, "timeout_ms": 2000}}}}"#
+    );
+    let front = r#"{"id": "web", "kind": "server", "params": {"instances": 8, "workers": 64,
+                    "service_ms": {"dist": "exp", "mean": 1}}}"#;
+    let (nodes, edges) = match node {
+        "web" => (
+            r#"{"id": "lb", "kind": "load_balancer", "params": {"algorithm": "ip_hash"}},
+               {"id": "web", "kind": "server", "params": {"instances": 4, "workers": 4,
+                "queue": 100, "service_ms": {"dist": "exp", "mean": 10}}}"#
+                .to_string(),
+            r#"{"from": "users", "to": "lb"}, {"from": "lb", "to": "web"}"#,
+        ),
+        "kv" => (
+            format!(
+                r#"{front}, {{"id": "kv", "kind": "nosql", "params": {{"partitions": 4,
+                   "workers": 4, "read_ms": {{"dist": "exp", "mean": 10}},
+                   "write_ms": {{"dist": "exp", "mean": 10}}}}}}"#
+            ),
+            r#"{"from": "users", "to": "web"}, {"from": "web", "to": "kv"}"#,
+        ),
+        _ => (
+            format!(
+                r#"{front}, {{"id": "sess", "kind": "session_store", "params": {{"instances": 4,
+                   "workers": 4, "service_ms": {{"dist": "exp", "mean": 10}}}}}}"#
+            ),
+            r#"{"from": "users", "to": "web"}, {"from": "web", "to": "sess"}"#,
+        ),
+    };
+    format!(
+        r#"{{"version": 1, "duration_s": 120, "warmup_s": 20,
+            "nodes": [{client}, {nodes}], "edges": [{edges}]}}"#
+    )
+}
