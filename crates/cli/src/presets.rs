@@ -25,6 +25,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
 }
 
 fn write_all(dir: &std::path::Path) -> Result<ExitCode> {
+    if dir.exists() && !dir.is_dir() {
+        anyhow::bail!(
+            "\"{}\" is a file, not a directory: give --out a directory (it is created if missing)",
+            dir.display()
+        );
+    }
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the directory \"{}\"", dir.display()))?;
     let mut out = String::new();

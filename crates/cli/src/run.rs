@@ -89,6 +89,17 @@ pub fn describe_slo(slo: &Slo) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
+/// Seconds as written, to the millisecond: `10`, `10.5` (whole seconds hid that a 10.5 s run
+/// with a 10 s warm-up has half a second of figures).
+fn seconds(t: f64) -> String {
+    let text = num(t, 3);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
 /// The readable report of one run.
 pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
     let mut out = String::new();
@@ -99,8 +110,8 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
         "{}: seed {}, {} s simulated; figures after {} s of warm-up\n",
         title(label, s),
         r.run.seed,
-        num(r.run.t_s, 0),
-        num(r.run.warmup_s, 0)
+        seconds(r.run.t_s),
+        seconds(r.run.warmup_s)
     );
     let _ = writeln!(out, "Summary");
     let failed = m.failed.timeout + m.failed.rejected + m.failed.down;
@@ -322,7 +333,12 @@ pub fn capacity_line(r: &Report) -> String {
 fn details(n: &NodeReport) -> String {
     let mut parts = Vec::new();
     if let Some(h) = n.hit_ratio {
-        parts.push(format!("hit ratio {}%", pct(h, 1)));
+        // A node that answered nothing (down all run) looked nothing up: no ratio to show.
+        if n.succeeded == 0 && h == 0.0 {
+            parts.push("hit ratio -".to_string());
+        } else {
+            parts.push(format!("hit ratio {}%", pct(h, 1)));
+        }
     }
     if let Some(l) = n.lag_ms {
         parts.push(format!("lag {} ms", num(l, 0)));

@@ -547,6 +547,21 @@ mod presets {
         let written = std::fs::read_to_string(paths[0]).expect("written");
         assert_eq!(written, preset_text(SINGLE));
     }
+
+    #[test]
+    fn out_naming_a_file_says_it_wants_a_directory() {
+        let dir = TempDir::new("presets-out-file");
+        let file = dir.write("taken", "mine");
+        let out = scaleplay(&["presets", "--out", &file]);
+        assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr.contains("is a file, not a directory"),
+            "{}",
+            out.stderr
+        );
+        let kept = std::fs::read_to_string(&file).expect("still there");
+        assert_eq!(kept, "mine", "the file is left alone");
+    }
 }
 
 mod sweep {
@@ -1014,4 +1029,37 @@ fn nothing_succeeding_is_no_latency_and_one_run_no_interval() {
         text.contains("latency p99   - (nothing succeeded)"),
         "{text}"
     );
+}
+
+/// The header gives seconds as written: a 10.5 s run with a 10 s warm-up does not read as
+/// "10 s simulated; figures after 10 s". A CDN that was down all run looked nothing up, so
+/// it shows no hit ratio rather than 0 %.
+#[test]
+fn header_seconds_and_a_cdn_with_no_lookups() {
+    let dir = TempDir::new("header-seconds");
+    let file = dir.write(
+        "edge.json",
+        r#"{"version": 1, "duration_s": 10.5, "warmup_s": 10,
+            "nodes": [{"id": "users", "kind": "client",
+                       "params": {"rps": 200, "mix": {"read": 0.5, "static": 0.5}}},
+                      {"id": "edge", "kind": "cdn", "params": {"hit_ratio": 0.9}},
+                      {"id": "assets", "kind": "object_store"},
+                      {"id": "web", "kind": "server"}],
+            "edges": [{"from": "users", "to": "edge"}, {"from": "users", "to": "web"},
+                      {"from": "edge", "to": "assets"}],
+            "faults": [{"node": "edge", "at_s": 0, "action": "fail"}]}"#,
+    );
+    let out = scaleplay(&["run", &file]);
+    ok(&out);
+    let header = out.stdout.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("10.5 s simulated; figures after 10 s of warm-up"),
+        "{header}"
+    );
+    let row = out
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("edge "))
+        .unwrap_or_else(|| panic!("no row for edge:\n{}", out.stdout));
+    assert!(row.contains("hit ratio -,"), "{row}");
 }
