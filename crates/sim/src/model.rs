@@ -141,6 +141,70 @@ pub struct Model {
     pub duration: SimTime,
     /// End of the warm-up.
     pub warmup: SimTime,
+    /// How far apart the data centers are (see [`Model::dc_distance`]).
+    pub dc_distances: DcDistances,
+}
+
+/// The one-way network delay between data centers, for clients sent by a DNS to an entry
+/// point in another data center than their own: the smallest latency of an edge drawn
+/// between the two (the scenario's own idea of the distance), else [`CROSS_DC_MS`].
+#[derive(Clone, Debug, Default)]
+pub struct DcDistances {
+    /// Each node's data center, as an index into the data centers met.
+    dc_of: Vec<u32>,
+    /// How many data centers there are.
+    count: usize,
+    /// `count × count` delays, row by data center.
+    delay: Vec<Duration>,
+}
+
+/// The default one-way latency of an edge between data centers, in milliseconds.
+pub const CROSS_DC_MS: f64 = 80.0;
+/// The default one-way latency of an edge within a data center, in milliseconds.
+pub const SAME_DC_MS: f64 = 0.5;
+
+impl DcDistances {
+    /// Distances between the data centers of `nodes`, from the `edges` drawn between them
+    /// (edges to or from a DNS do not count: a DNS is no place, see [`Model::dc_distance`]).
+    pub fn new(nodes: &[ModelNode], edges: &[ModelEdge]) -> DcDistances {
+        let mut names: Vec<&str> = Vec::new();
+        let dc_of: Vec<u32> = nodes
+            .iter()
+            .map(|n| match names.iter().position(|d| *d == n.dc) {
+                Some(i) => i as u32,
+                None => {
+                    names.push(&n.dc);
+                    (names.len() - 1) as u32
+                }
+            })
+            .collect();
+        let count = names.len();
+        let mut delay = vec![Duration::from_millis(CROSS_DC_MS); count * count];
+        let mut drawn = vec![false; count * count];
+        for k in 0..count {
+            delay[k * count + k] = Duration::ZERO;
+        }
+        for e in edges {
+            if nodes[e.from.ix()].kind == Kind::Dns || nodes[e.to.ix()].kind == Kind::Dns {
+                continue;
+            }
+            let (a, b) = (dc_of[e.from.ix()] as usize, dc_of[e.to.ix()] as usize);
+            if a == b {
+                continue;
+            }
+            for ix in [a * count + b, b * count + a] {
+                if !drawn[ix] || e.latency < delay[ix] {
+                    delay[ix] = e.latency;
+                    drawn[ix] = true;
+                }
+            }
+        }
+        DcDistances {
+            dc_of,
+            count,
+            delay,
+        }
+    }
 }
 
 impl Model {
@@ -155,6 +219,18 @@ impl Model {
     /// The node at this index.
     pub fn node(&self, id: NodeId) -> &ModelNode {
         &self.nodes[id.ix()]
+    }
+
+    /// The one-way delay between the data centers of `a` and `b` (zero within one). A DNS
+    /// only tells a client where to connect: the client then talks to that entry point from
+    /// where its users are, so a client sent to another data center pays this on top of the
+    /// DNS edge's own latency, each way.
+    pub fn dc_distance(&self, a: NodeId, b: NodeId) -> Duration {
+        let d = &self.dc_distances;
+        match (d.dc_of.get(a.ix()), d.dc_of.get(b.ix())) {
+            (Some(x), Some(y)) if x != y => d.delay[*x as usize * d.count + *y as usize],
+            _ => Duration::ZERO,
+        }
     }
 
     /// The one-way latency of the call edge `from → to` (zero when not connected).

@@ -134,24 +134,31 @@ pub fn dead_ends(model: &Model) -> Vec<Problem> {
     out
 }
 
-/// The entry point a client (or DNS) picks among `candidates` with everything healthy:
-/// with `geo`, one in the client's data center; else the closest.
+/// The entry point a client (or DNS) picks among `candidates` with everything healthy, for
+/// `client`: with `geo`, one in the client's data center; else the closest to the client (a
+/// DNS sends it to the entry point, which it then reaches from its own data center).
 pub fn static_entry(
     model: &Model,
     from: NodeId,
-    client_dc: &str,
+    client: NodeId,
     candidates: &[NodeId],
     geo: bool,
 ) -> Option<NodeId> {
     if geo {
-        if let Some(c) = candidates.iter().find(|c| model.node(**c).dc == client_dc) {
+        let dc = &model.node(client).dc;
+        if let Some(c) = candidates.iter().find(|c| model.node(**c).dc == *dc) {
             return Some(*c);
         }
     }
-    candidates
-        .iter()
-        .copied()
-        .min_by_key(|c| model.latency(from, *c))
+    let via_dns = model.node(from).kind == Kind::Dns;
+    candidates.iter().copied().min_by_key(|c| {
+        let away = if via_dns {
+            model.dc_distance(client, *c)
+        } else {
+            crate::time::Duration::ZERO
+        };
+        model.latency(from, *c) + away
+    })
 }
 
 /// Generalised harmonic number H(n, s) = Σ_{k=1..n} k^-s: exact up to a thousand terms, then
@@ -392,8 +399,7 @@ impl Walker<'_> {
                 } else {
                     &r.entries
                 };
-                let dc = &m.node(self.client).dc;
-                let chosen = static_entry(m, node, dc, candidates, geo);
+                let chosen = static_entry(m, node, self.client, candidates, geo);
                 // The engine falls back to any other entry when the chosen one is down, so
                 // every entry must lead somewhere too: walked with no weight, they add no
                 // demand but report their dead ends.
@@ -401,7 +407,15 @@ impl Walker<'_> {
                     self.hop(node, other, op, 0.0, depth);
                 }
                 match chosen {
-                    Some(e) => extra + self.hop(node, e, op, weight, depth),
+                    Some(e) => {
+                        // Through a DNS the client reaches the entry from its own data center.
+                        let away = if n.kind == Kind::Dns {
+                            2.0 * m.dc_distance(self.client, e).as_millis_f64()
+                        } else {
+                            0.0
+                        };
+                        extra + away + self.hop(node, e, op, weight, depth)
+                    }
                     None => {
                         let what = if n.kind == Kind::Client {
                             "client"

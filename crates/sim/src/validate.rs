@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use crate::error::{LoadError, Problem};
 use crate::model::{
-    can_connect, compute_routes, EdgeId, Model, ModelEdge, ModelFault, ModelNode, NodeId, Routes,
+    can_connect, compute_routes, DcDistances, EdgeId, Model, ModelEdge, ModelFault, ModelNode,
+    NodeId, Routes, CROSS_DC_MS, SAME_DC_MS,
 };
 use crate::params::{self, limits, Params, Reliability};
 use crate::plan;
@@ -372,8 +373,10 @@ fn validate_naming_faults(
                 continue;
             }
             Some(l) => l,
-            None if same_dc => 0.5,
-            None => 80.0,
+            // A DNS is no place: resolvers sit near their users, and how far a client is
+            // from the entry point it is sent to is counted apart (`Model::dc_distance`).
+            None if same_dc || fk == Kind::Dns || tk == Kind::Dns => SAME_DC_MS,
+            None => CROSS_DC_MS,
         };
         nodes[from.ix()].out.push(EdgeId(edges.len() as u32));
         edges.push(ModelEdge {
@@ -462,8 +465,10 @@ fn validate_naming_faults(
 
     compute_routes(&mut nodes, &edges);
     faults.sort_by_key(|f| f.at);
+    let dc_distances = DcDistances::new(&nodes, &edges);
     let model = Model {
         scenario: s.clone(),
+        dc_distances,
         nodes,
         edges,
         faults,

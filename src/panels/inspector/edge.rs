@@ -35,14 +35,33 @@ pub fn EdgeInspector(from: String, to: String) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    // The default the engine uses when the field is empty.
-    let same_dc = Memo::new(move |_| {
+    // The default the engine uses when the field is empty: 0.5 ms within a data center and
+    // to or from a DNS (which is near its users), 80 ms across.
+    let default_is = Memo::new(move |_| {
         doc.0.with(|s| {
-            let dc = |id: StoredValue<String>| id.with_value(|id| s.node(id).map(|n| n.dc.clone()));
-            dc(from) == dc(to)
+            let node = |id: StoredValue<String>| id.with_value(|id| s.node(id).cloned());
+            let (a, b) = (node(from), node(to));
+            let dns = |n: &Option<scaleplay_sim::scenario::NodeSpec>| {
+                n.as_ref().is_some_and(|n| n.kind == "dns")
+            };
+            let dc =
+                |n: &Option<scaleplay_sim::scenario::NodeSpec>| n.as_ref().map(|n| n.dc.clone());
+            if dns(&a) || dns(&b) {
+                EdgeDefault::Dns
+            } else if dc(&a) == dc(&b) {
+                EdgeDefault::SameDc
+            } else {
+                EdgeDefault::CrossDc
+            }
         })
     });
-    let placeholder = Signal::derive(move || if same_dc.get() { "0.5" } else { "80" }.to_string());
+    let placeholder = Signal::derive(move || {
+        match default_is.get() {
+            EdgeDefault::CrossDc => "80",
+            _ => "0.5",
+        }
+        .to_string()
+    });
     let input = number_input(
         "edge-latency".into(),
         false,
@@ -75,12 +94,21 @@ pub fn EdgeInspector(from: String, to: String) -> impl IntoView {
                 {move || name(from)} " → " {move || name(to)}
             </p>
             {row("latency_ms", input, "ms", messages(errors, "edge-latency-error".into()))}
-            <p class="hint">{move || if same_dc.get() {
-                "Empty: 0.5 ms, as within one data center."
-            } else {
-                "Empty: 80 ms, as between two data centers."
+            <p class="hint">{move || match default_is.get() {
+                EdgeDefault::SameDc => "Empty: 0.5 ms, as within one data center.",
+                EdgeDefault::CrossDc => "Empty: 80 ms, as between two data centers.",
+                EdgeDefault::Dns => "Empty: 0.5 ms, as a DNS is near its users. A client sent to another data center than its own also pays the distance between the two.",
             }}</p>
             <button data-testid="edge-delete" on:click=delete>"Delete call"</button>
         </div>
     }
+}
+
+/// Which latency an edge gets when its field is empty.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EdgeDefault {
+    SameDc,
+    CrossDc,
+    /// To or from a DNS: near its users, wherever it is drawn.
+    Dns,
 }

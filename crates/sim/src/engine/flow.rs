@@ -1030,19 +1030,24 @@ impl Simulation {
         };
         let op = self.reqs[req as usize].next_op;
         let client = self.reqs[req as usize].client;
-        let entry = self.pick_entry(node, op, geo.then_some(client), Some(hc));
-        self.call(req, node, entry, op, NO_INST, delay);
+        let entry = self.pick_entry(node, op, Some((client, geo)), Some(hc));
+        // The client connects to the entry point from where its users are.
+        let hop =
+            self.model.latency(NodeId(node), entry) + self.model.dc_distance(NodeId(client), entry);
+        self.call_over(req, entry, op, NO_INST, delay, hop);
     }
 
-    /// Picks an entry point among `candidates`: with `geo_client`, a healthy one in that
-    /// client's data center; else the healthy one closest to `from`. Health is as seen by checks
-    /// every `health_check` seconds (instantly when `None`).
+    /// Picks an entry point among `candidates`. A DNS picks for `dns_client` (the client and
+    /// whether the DNS is geo): with geo, a healthy one in that client's data center; else the
+    /// healthy one closest to that client through the DNS. A client picks the healthy one
+    /// closest to itself. Health is as seen by checks every `health_check` seconds (instantly
+    /// when `None`).
     #[inline]
     fn pick_entry(
         &self,
         from: u32,
         op: Op,
-        geo_client: Option<u32>,
+        dns_client: Option<(u32, bool)>,
         health_check: Option<f64>,
     ) -> NodeId {
         let routes = &self.model.nodes[from as usize].routes;
@@ -1054,7 +1059,7 @@ impl Simulation {
         // A single entry is the common case, and the only choice: decide it inline.
         match candidates[..] {
             [only] => only,
-            _ => self.pick_entry_among(candidates, from, geo_client, health_check),
+            _ => self.pick_entry_among(candidates, from, dns_client, health_check),
         }
     }
 
@@ -1066,7 +1071,7 @@ impl Simulation {
         &self,
         candidates: &[NodeId],
         from: u32,
-        geo_client: Option<u32>,
+        dns_client: Option<(u32, bool)>,
         health_check: Option<f64>,
     ) -> NodeId {
         let healthy = |c: &&NodeId| self.entry_healthy(**c, health_check);
@@ -1077,15 +1082,20 @@ impl Simulation {
                 .iter()
                 .filter(move |c| !any_healthy || healthy(c))
         };
-        if let Some(client) = geo_client {
+        if let Some((client, true)) = dns_client {
             let dc = &self.model.nodes[client as usize].dc;
             if let Some(c) = pool().find(|c| &self.model.node(**c).dc == dc) {
                 return *c;
             }
         }
+        let away = |c: NodeId| {
+            dns_client.map_or(Duration::ZERO, |(client, _)| {
+                self.model.dc_distance(NodeId(client), c)
+            })
+        };
         pool()
             .copied()
-            .min_by_key(|c| self.model.latency(NodeId(from), *c))
+            .min_by_key(|c| self.model.latency(NodeId(from), *c) + away(*c))
             .unwrap_or(candidates[0])
     }
 

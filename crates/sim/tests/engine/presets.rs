@@ -398,18 +398,29 @@ fn p07_a_data_center_outage_moves_all_traffic_to_the_survivor() {
         "EU users fail until GeoDNS notices"
     );
     // Each region's users, on their own: the outage costs the EU users most (until GeoDNS
-    // notices), and US users' writes cross the ocean to the EU primary, so their slow tail is
-    // far slower than the EU users' (as long as EU is up, which is most of the run).
+    // notices). While EU is up, US users' writes cross the ocean to the EU primary, so their
+    // slow tail is far slower than the EU users'; while EU is down, the EU users are served
+    // from the US, and it is their requests that cross the ocean (80 ms each way).
     let (eu, us) = (&r.clients["users-eu"], &r.clients["users-us"]);
     assert!(
         eu.failed.down > 2 * us.failed.down && eu.availability < us.availability,
         "EU users bear the outage: {eu:?} / {us:?}"
     );
+    // The median of a client's per-second p99 over seconds [from, to).
+    let p99 = |c: &scaleplay_sim::report::ClientReport, from: usize, to: usize| {
+        let mut v: Vec<f64> = c.p99_series[from..to].to_vec();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (eu_home, us_home) = (p99(eu, 20, 55), p99(us, 20, 55));
     assert!(
-        us.latency_ms.p95 > 2.0 * eu.latency_ms.p95,
-        "US writes cross the ocean: p95 {} ms (US) vs {} ms (EU)",
-        us.latency_ms.p95,
-        eu.latency_ms.p95
+        us_home > 2.0 * eu_home,
+        "US writes cross the ocean: p99 {us_home} ms (US) vs {eu_home} ms (EU)"
+    );
+    let eu_away = p99(eu, 80, 115);
+    assert!(
+        eu_away > eu_home + 120.0,
+        "EU users served from the US cross the ocean: p99 {eu_away} ms, {eu_home} ms at home"
     );
     assert_eq!(eu.offered + us.offered, r.summary.offered);
 }

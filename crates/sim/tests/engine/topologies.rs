@@ -576,3 +576,45 @@ fn by_user(node: &str, rps: f64) -> String {
             "nodes": [{client}, {nodes}], "edges": [{edges}]}}"#
     )
 }
+
+/// A DNS only says where to connect: with no latencies drawn, a DNS placed in no data center
+/// of its own ("global") costs nothing to reach (it used to count as 80 ms away each way, and
+/// again to the entry point: 320 ms a request), and a client sent to another data center
+/// pays the distance between the two, each way (it used to pay nothing). Without geo, the
+/// DNS sends each client to the entry point closest to it, not to the first one listed.
+#[test]
+fn a_dns_sends_clients_to_entry_points_they_reach_from_where_they_are() {
+    let scenario = |geo: bool, faults: &str| {
+        format!(
+            r#"{{"version": 1, "duration_s": 60, "warmup_s": 10,
+                "nodes": [
+                  {{"id": "users", "kind": "client", "dc": "eu", "params": {{"rps": 50}}}},
+                  {{"id": "dns", "kind": "dns", "dc": "global",
+                    "params": {{"geo": {geo}, "miss_ratio": 0, "health_check_s": 1}}}},
+                  {{"id": "web-us", "kind": "server", "dc": "us",
+                    "params": {{"service_ms": {{"dist": "const", "mean": 5}}}}}},
+                  {{"id": "web-eu", "kind": "server", "dc": "eu",
+                    "params": {{"service_ms": {{"dist": "const", "mean": 5}}}}}}],
+                "edges": [{{"from": "users", "to": "dns"}}, {{"from": "dns", "to": "web-us"}},
+                          {{"from": "dns", "to": "web-eu"}}],
+                "faults": [{faults}]}}"#
+        )
+    };
+    for geo in [true, false] {
+        let home = run(&scenario(geo, ""));
+        let mean = home.summary.latency_ms.mean;
+        // 5 ms of work and 4 × 0.5 ms of network within a data center.
+        assert!((mean - 7.0).abs() < 0.1, "geo {geo}: {mean} ms at home");
+        assert_eq!(
+            home.nodes["web-us"].succeeded, 0,
+            "geo {geo}: EU users went to the US"
+        );
+    }
+    let away = run(&scenario(
+        true,
+        r#"{"node": "web-eu", "at_s": 0, "action": "fail"}"#,
+    ));
+    let mean = away.summary.latency_ms.mean;
+    // And 2 × 80 ms across the ocean (no edge between the two says otherwise).
+    assert!((mean - 167.0).abs() < 0.5, "{mean} ms served from the US");
+}
