@@ -66,6 +66,23 @@ struct Row {
     bottleneck: Option<String>,
     bottleneck_utilization: f64,
     meets_slo: bool,
+    /// A node at least [`SATURATED`] busy in some run of this value: it does not keep up, so
+    /// work piles up behind it, which the SLO may not see (jobs waiting in a queue).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    saturated: Option<String>,
+}
+
+/// Utilization from which a node counts as saturated.
+const SATURATED: f64 = 0.99;
+
+/// The busiest node of a run that is saturated, if any.
+fn saturated_node(report: &scaleplay_sim::Report) -> Option<String> {
+    report
+        .nodes
+        .iter()
+        .filter(|(_, n)| n.utilization >= SATURATED)
+        .max_by(|a, b| a.1.utilization.total_cmp(&b.1.utilization))
+        .map(|(id, _)| id.clone())
 }
 
 /// What "meets the SLO" means for this sweep.
@@ -161,14 +178,16 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         (
             RunFigures::of(&report),
             at_bottleneck.map_or(0.0, |n| n.utilization),
+            saturated_node(&report),
         )
     });
     let mut rows = Vec::new();
     let per_value = results.chunks(seeds.len());
     for (((written, _), bottleneck), chunk) in runs.into_iter().zip(bottlenecks).zip(per_value) {
-        let figures: Vec<RunFigures> = chunk.iter().map(|(f, _)| f.clone()).collect();
+        let figures: Vec<RunFigures> = chunk.iter().map(|(f, _, _)| f.clone()).collect();
         let r = Replications::summarise(seeds.clone(), &figures);
-        let utilization = chunk.iter().map(|(_, u)| u).sum::<f64>() / chunk.len() as f64;
+        let utilization = chunk.iter().map(|(_, u, _)| u).sum::<f64>() / chunk.len() as f64;
+        let saturated = chunk.iter().find_map(|(_, _, s)| s.clone());
         let availability = r.availability.mean;
         let timed = |e: &scaleplay_sim::replicate::Estimate| (e.n > 0).then_some(e.mean);
         let p99_ms = timed(&r.p99_ms);
@@ -181,6 +200,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             bottleneck,
             bottleneck_utilization: utilization,
             meets_slo: criterion.met(availability, p99_ms),
+            saturated,
         });
     }
     let highest = rows
@@ -278,12 +298,33 @@ fn render(
     match highest {
         Some(v) => {
             let _ = writeln!(out, "\nhighest value meeting the SLO: {v}");
+            if let Some(warning) = saturated_warning(rows, v) {
+                let _ = writeln!(out, "{warning}");
+            }
         }
         None => {
             let _ = writeln!(out, "\nno value meets the SLO");
         }
     }
     out
+}
+
+/// When the highest value meeting the SLO saturates a node: from which value on a node
+/// meeting the SLO was saturated, and what that means.
+fn saturated_warning(rows: &[Row], highest: &Value) -> Option<String> {
+    let at_highest = rows.iter().find(|r| &r.value == highest)?;
+    let node = at_highest.saturated.as_ref()?;
+    let from = rows
+        .iter()
+        .filter(|r| r.meets_slo && r.saturated.is_some())
+        .map(|r| &r.value)
+        .min_by(|a, b| as_f64(a).total_cmp(&as_f64(b)))
+        .unwrap_or(highest);
+    Some(format!(
+        "but {node} is saturated (at least {}% busy) from {from} on: work piles up in front of \
+         it, where the SLO does not see it (e.g. jobs waiting in a queue)",
+        num(SATURATED * 100.0, 0)
+    ))
 }
 
 /// `k` evenly spaced values from `from` to `to`, both ends exact.

@@ -610,6 +610,52 @@ mod sweep {
         );
     }
 
+    /// Jobs are acknowledged once queued, so the SLO holds however far the workers fall
+    /// behind: the sweep says from which value on they cannot keep up.
+    #[test]
+    fn says_when_the_value_meeting_the_slo_saturates_a_node() {
+        let dir = TempDir::new("sweep-saturated");
+        let file = dir.write(
+            "jobs.json",
+            r#"{"version": 1, "duration_s": 60, "warmup_s": 10,
+                "nodes": [{"id": "users", "kind": "client", "params": {"rps": 100, "mix": {"async": 1.0}}},
+                          {"id": "web", "kind": "server", "params": {"workers": 64}},
+                          {"id": "jobs", "kind": "queue"},
+                          {"id": "workers", "kind": "worker_pool",
+                           "params": {"workers": 2, "service_ms": {"dist": "exp", "mean": 10}}}],
+                "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "jobs"},
+                          {"from": "jobs", "to": "workers"}]}"#,
+        );
+        // Two workers of 10 ms carry 200 jobs a second.
+        let out = scaleplay(&sweep_args(&file, "users.rps", "100", "400", "4"));
+        ok(&out);
+        assert!(
+            out.stdout.contains(
+                "highest value meeting the SLO: 400\nbut workers is saturated (at least 99% busy) from 300 on"
+            ),
+            "{}",
+            out.stdout
+        );
+        let mut args = sweep_args(&file, "users.rps", "100", "400", "4");
+        args.push("--json");
+        let json = scaleplay(&args);
+        ok(&json);
+        let v: Value = serde_json::from_str(&json.stdout).expect("JSON");
+        let saturated: Vec<&Value> = v["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| &r["saturated"])
+            .collect();
+        assert_eq!(saturated[0], &Value::Null, "{}", json.stdout);
+        assert_eq!(saturated[3], "workers", "{}", json.stdout);
+
+        // A sweep whose values all keep up says nothing of the sort.
+        let out = scaleplay(&sweep_args(&file, "users.rps", "50", "100", "2"));
+        ok(&out);
+        assert!(!out.stdout.contains("is saturated"), "{}", out.stdout);
+    }
+
     #[test]
     fn rows_are_the_same_whatever_the_jobs() {
         let dir = TempDir::new("sweep-jobs");
