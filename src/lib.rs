@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
             <section class="plots">
                 <panels::summary::Summary/>
                 <panels::charts::Charts/>
+                <panels::fault_key::FaultKey/>
             </section>
         </div>
     }

@@ -1,8 +1,10 @@
-//! The panels around the canvas: run bar, File menu, palette, inspector, summary, charts, banner;
+//! The panels around the canvas: run bar, File menu, palette, inspector, summary, charts with
+//! their fault key, banner;
 //! and `thin`, which the plots share.
 
 pub mod banner;
 pub mod charts;
+pub mod fault_key;
 pub mod files;
 pub mod hidpi;
 pub mod inspector;

@@ -1,6 +1,7 @@
 // Failures: a scheduled failure makes availability dip and recover (preset 03), and so does one
 // injected by hand mid-run from the inspector's "Fail now" / "Recover now"; a whole data
 // center's outage is listed, removed and scheduled from the scenario's settings (preset 07).
+// The key under the plots names the node of each fault line.
 import { test, expect } from '@playwright/test';
 import { App, RUN_TIMEOUT } from './app';
 
@@ -9,6 +10,8 @@ test('preset 03: the scheduled failure of web2 makes availability dip, then reco
   const app = new App(page);
   await app.goto();
   await app.loadPreset('03');
+  // No run, no fault lines: no key to them.
+  await expect(app.byTestId('fault-key')).toHaveCount(0);
   await app.setSpeed('max');
   await app.run();
   await app.waitForRunDone();
@@ -18,8 +21,13 @@ test('preset 03: the scheduled failure of web2 makes availability dip, then reco
   expect(availability.points).toBeGreaterThan(0);
   expect(availability.min, 'availability dips when web2 fails').toBeLessThan(90);
   expect(availability.last, 'availability is back at 100 % by the end').toBe(100);
-  // web2 fails at 61 s and recovers at 95 s: both are marked.
+  // web2 fails at 61 s and recovers at 95 s: both are marked, and the key under the plots
+  // says which node each line is about, in the lines' colours.
   expect(availability.faults).toBe(2);
+  const key = app.byTestId('fault-key');
+  await expect(key).toBeVisible();
+  await expect(key.locator('li.fault-fail')).toHaveText('61 s web2 failed');
+  await expect(key.locator('li.fault-recover')).toHaveText('95 s web2 recovered');
 
   const summary = await app.summary();
   expect(summary.availability).toBeLessThan(100);
@@ -60,6 +68,9 @@ test('preset 03: failing web1 by hand mid-run makes availability dip', async ({ 
   expect(availability.min, 'availability dips while web1 is down').toBeLessThan(100);
   expect(availability.last, 'availability is back at 100 % by the end').toBe(100);
   expect(availability.faults, 'the manual failure and recovery are marked').toBe(2);
+  const key = app.byTestId('fault-key');
+  await expect(key.locator('li.fault-fail')).toContainText('web1 failed (manual)');
+  await expect(key.locator('li.fault-recover')).toContainText('web1 recovered (manual)');
   const summary = await app.summary();
   expect(summary.failures.down, 'requests failed because web1 was down').toBeGreaterThan(0);
   app.expectNoErrors();

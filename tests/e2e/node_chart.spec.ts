@@ -109,8 +109,9 @@ test('a replica failed by hand mid-run comes back behind: its lag plot rises and
 });
 
 // A client's own figures: what its users saw. In preset 7 the EU data center fails at 60 s, so
-// the EU users lose more requests than the US users, whose writes cross the ocean instead (a
-// slower p99); the EU users' own availability plot shows their outage. The two clients'
+// the EU users lose more requests than the US users. Both p99s show the ocean (80 ms each way):
+// the US users' writes cross it to the EU primary, and the EU users' requests cross it while
+// the US serves them. The EU users' own availability plot shows their outage. The two clients'
 // failures add up to the summary's.
 test("a client's inspector shows what its users saw", async ({ page }) => {
   const app = new App(page);
@@ -138,7 +139,8 @@ test("a client's inspector shows what its users saw", async ({ page }) => {
   expect(eu.offered).toBeGreaterThan(10_000);
   expect(us.offered).toBeGreaterThan(10_000);
   expect(eu.availability).toBeLessThan(us.availability);
-  expect(us.p99).toBeGreaterThan(eu.p99);
+  expect(us.p99).toBeGreaterThan(160);
+  expect(eu.p99).toBeGreaterThan(160);
   expect(eu.failed).toMatch(/^\d+ \/ \d+ \/ \d+$/);
   await expect(app.byTestId('metric-availability')).toHaveText(/%/);
   // On the canvas a client is coloured by its users' failures (green here: at the end of the
