@@ -84,6 +84,7 @@ fn walk_with(
         write_rps,
         estimate_hits: rate_scale.is_some(),
         hashed_by_balancer: None,
+        popularity: None,
         hits: Vec::new(),
         problems: Vec::new(),
         on_visit,
@@ -194,6 +195,9 @@ struct Walker<'a> {
     write_rps: f64,
     /// Whether cache hit ratios are worked out (else every read misses).
     estimate_hits: bool,
+    /// The most popular users' shares of the traffic (user 1 first) and what the others
+    /// share evenly, worked out once per walk.
+    popularity: Option<(Vec<f64>, f64)>,
     /// Set by an `ip_hash` balancer for the server it is calling: how that server's calls
     /// spread over its instances (taken by the server's visit).
     hashed_by_balancer: Option<(NodeId, Vec<f64>)>,
@@ -291,7 +295,7 @@ impl Walker<'_> {
     /// The share of traffic each of `len` shards gets from a hashing router: the most popular
     /// users where the engine's hash really puts them (a hot key makes a hot shard), the rest
     /// spread evenly.
-    fn hashed_shares(&self, strategy: ShardStrategy, len: usize) -> Vec<f64> {
+    fn hashed_shares(&mut self, strategy: ShardStrategy, len: usize) -> Vec<f64> {
         let ring = hash::ring(len);
         self.keyed_shares(len, |user| {
             hash::hashed_shard(strategy, user, len as u64, &ring) as usize
@@ -300,17 +304,19 @@ impl Walker<'_> {
 
     /// The share of this walk's traffic each of `len` places gets when `place_of` picks one
     /// by user id: the most popular users where they really go, the rest spread evenly.
-    fn keyed_shares(&self, len: usize, place_of: impl Fn(u64) -> usize) -> Vec<f64> {
-        const EXACT: u64 = 1_000;
-        let total = harmonic(self.users, self.zipf_s);
-        let mut shares = vec![0.0; len];
-        let top = self.users.min(EXACT);
-        for user in 1..=top {
-            shares[place_of(user).min(len - 1)] += libm::pow(user as f64, -self.zipf_s) / total;
-        }
-        let rest = (1.0 - harmonic(top, self.zipf_s) / total).max(0.0);
-        for s in &mut shares {
-            *s += rest / len as f64;
+    fn keyed_shares(&mut self, len: usize, place_of: impl Fn(u64) -> usize) -> Vec<f64> {
+        let (top, rest) = self.popularity.get_or_insert_with(|| {
+            const EXACT: u64 = 1_000;
+            let total = harmonic(self.users, self.zipf_s);
+            let top: Vec<f64> = (1..=self.users.min(EXACT))
+                .map(|user| libm::pow(user as f64, -self.zipf_s) / total)
+                .collect();
+            let rest = (1.0 - top.iter().sum::<f64>()).max(0.0);
+            (top, rest)
+        });
+        let mut shares = vec![*rest / len as f64; len];
+        for (user, share) in (1..).zip(top.iter()) {
+            shares[place_of(user).min(len - 1)] += share;
         }
         shares
     }
