@@ -1030,24 +1030,51 @@ impl Simulation {
         };
         let op = self.reqs[req as usize].next_op;
         let client = self.reqs[req as usize].client;
-        let entry = self.pick_entry(node, op, Some((client, geo)), Some(hc));
+        let mut entry = self.pick_entry(node, op, geo.then_some(client), Some(hc));
+        let mut away = self.model.dc_distance(NodeId(client), entry);
+        if away > Duration::ZERO {
+            // The pick by the DNS edges' latency alone is in another data center than the
+            // client's (or geo found none healthy in it): take the closest to the client.
+            entry = self.pick_entry_near(node, op, client, hc);
+            away = self.model.dc_distance(NodeId(client), entry);
+        }
         // The client connects to the entry point from where its users are.
-        let hop =
-            self.model.latency(NodeId(node), entry) + self.model.dc_distance(NodeId(client), entry);
+        let hop = self.model.latency(NodeId(node), entry) + away;
         self.call_over(req, entry, op, NO_INST, delay, hop);
     }
 
-    /// Picks an entry point among `candidates`. A DNS picks for `dns_client` (the client and
-    /// whether the DNS is geo): with geo, a healthy one in that client's data center; else the
-    /// healthy one closest to that client through the DNS. A client picks the healthy one
-    /// closest to itself. Health is as seen by checks every `health_check` seconds (instantly
-    /// when `None`).
+    /// The healthy entry point of `dns` closest to `client`: the DNS edge's latency plus the
+    /// distance between the client's data center and the entry's (`Model::dc_distance`).
+    /// Health is as seen by checks every `hc` seconds.
+    #[inline(never)]
+    fn pick_entry_near(&self, dns: u32, op: Op, client: u32, hc: f64) -> NodeId {
+        let routes = &self.model.nodes[dns as usize].routes;
+        let candidates = if op == Op::Static && !routes.static_entries.is_empty() {
+            &routes.static_entries
+        } else {
+            &routes.entries
+        };
+        let healthy = |c: &NodeId| self.entry_healthy(*c, Some(hc));
+        let any_healthy = candidates.iter().any(healthy);
+        candidates
+            .iter()
+            .copied()
+            .filter(|c| !any_healthy || healthy(c))
+            .min_by_key(|c| {
+                self.model.latency(NodeId(dns), *c) + self.model.dc_distance(NodeId(client), *c)
+            })
+            .unwrap_or(candidates[0])
+    }
+
+    /// Picks an entry point among `candidates`: with `geo_client`, a healthy one in that
+    /// client's data center; else the healthy one closest to `from`. Health is as seen by checks
+    /// every `health_check` seconds (instantly when `None`).
     #[inline]
     fn pick_entry(
         &self,
         from: u32,
         op: Op,
-        dns_client: Option<(u32, bool)>,
+        geo_client: Option<u32>,
         health_check: Option<f64>,
     ) -> NodeId {
         let routes = &self.model.nodes[from as usize].routes;
@@ -1059,7 +1086,7 @@ impl Simulation {
         // A single entry is the common case, and the only choice: decide it inline.
         match candidates[..] {
             [only] => only,
-            _ => self.pick_entry_among(candidates, from, dns_client, health_check),
+            _ => self.pick_entry_among(candidates, from, geo_client, health_check),
         }
     }
 
@@ -1071,7 +1098,7 @@ impl Simulation {
         &self,
         candidates: &[NodeId],
         from: u32,
-        dns_client: Option<(u32, bool)>,
+        geo_client: Option<u32>,
         health_check: Option<f64>,
     ) -> NodeId {
         let healthy = |c: &&NodeId| self.entry_healthy(**c, health_check);
@@ -1082,20 +1109,15 @@ impl Simulation {
                 .iter()
                 .filter(move |c| !any_healthy || healthy(c))
         };
-        if let Some((client, true)) = dns_client {
+        if let Some(client) = geo_client {
             let dc = &self.model.nodes[client as usize].dc;
             if let Some(c) = pool().find(|c| &self.model.node(**c).dc == dc) {
                 return *c;
             }
         }
-        let away = |c: NodeId| {
-            dns_client.map_or(Duration::ZERO, |(client, _)| {
-                self.model.dc_distance(NodeId(client), c)
-            })
-        };
         pool()
             .copied()
-            .min_by_key(|c| self.model.latency(NodeId(from), *c) + away(*c))
+            .min_by_key(|c| self.model.latency(NodeId(from), *c))
             .unwrap_or(candidates[0])
     }
 
