@@ -100,10 +100,49 @@ pub fn set_duration(s: &mut Scenario, duration_s: f64) -> Result<Option<String>>
     let before = s.faults.len();
     s.faults.retain(|f| f.at_s <= duration_s);
     let dropped = before - s.faults.len();
+    let was = s.duration_s;
     s.duration_s = duration_s;
-    Ok((dropped > 0).then(|| {
-        format!("note: {dropped} fault(s) scheduled after {duration_s} s are left out of this shorter run")
-    }))
+    let mut notes = Vec::new();
+    if dropped > 0 {
+        notes.push(format!(
+            "note: {dropped} fault(s) scheduled after {duration_s} s are left out of this shorter run"
+        ));
+    }
+    let follow = profiles_over_the_run(s);
+    if !follow.is_empty() && duration_s != was {
+        let (spans, takes) = if follow.len() == 1 {
+            ("spans", "it now takes")
+        } else {
+            ("span", "they now take")
+        };
+        notes.push(format!(
+            "note: {} {spans} the whole run, so {takes} {duration_s} s instead of {was} s \
+             (a diurnal period_s or a spike_at_s set in the file stays put)",
+            follow.join(" and ")
+        ));
+    }
+    Ok((!notes.is_empty()).then(|| notes.join("\n")))
+}
+
+/// The clients whose arrival profile is laid over the run's length, so that a new duration
+/// compresses or stretches it: `"the ramp of users"`. A ramp always is; a diurnal wave without its
+/// own `period_s` and a spike without its own `spike_at_s` are.
+fn profiles_over_the_run(s: &Scenario) -> Vec<String> {
+    s.nodes
+        .iter()
+        .filter(|n| n.kind == "client")
+        .filter_map(|n| {
+            let profile = n.params.get("profile")?.as_str()?;
+            let pinned = |key: &str| n.params.get(key).is_some_and(|v| !v.is_null());
+            let spans = match profile {
+                "ramp" => true,
+                "diurnal" => !pinned("period_s"),
+                "spike" => !pinned("spike_at_s"),
+                _ => false,
+            };
+            spans.then(|| format!("the {profile} of {}", n.id))
+        })
+        .collect()
 }
 
 /// Reads, parses, applies `--duration` and validates: the path every running command takes.

@@ -126,6 +126,10 @@ struct Output<'a> {
     slo: &'a Criterion,
     rows: &'a [Row],
     highest_meeting_slo: Option<&'a Value>,
+    /// When the lowest value swept misses the SLO and a higher one meets it: the lowest that
+    /// does (for a resource such as workers, the one worth knowing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lowest_meeting_slo: Option<&'a Value>,
 }
 
 /// Runs the command.
@@ -208,6 +212,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         .filter(|r| r.meets_slo)
         .max_by(|a, b| as_f64(&a.value).total_cmp(&as_f64(&b.value)))
         .map(|r| &r.value);
+    let lowest = lowest_meeting(&rows);
 
     let text = if args.json {
         let out = Output {
@@ -217,10 +222,19 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             slo: &criterion,
             rows: &rows,
             highest_meeting_slo: highest,
+            lowest_meeting_slo: lowest,
         };
         format!("{}\n", serde_json::to_string_pretty(&out)?)
     } else {
-        render(args, &src.label, &base, seed, &criterion, &rows, highest)
+        render(
+            args,
+            &src.label,
+            &base,
+            seed,
+            &criterion,
+            &rows,
+            (lowest, highest),
+        )
     };
     crate::emit(&text)?;
     Ok(ExitCode::SUCCESS)
@@ -237,7 +251,7 @@ fn render(
     seed: u64,
     criterion: &Criterion,
     rows: &[Row],
-    highest: Option<&Value>,
+    (lowest, highest): (Option<&Value>, Option<&Value>),
 ) -> String {
     let mut out = String::new();
     let name = if s.name.trim().is_empty() {
@@ -295,9 +309,16 @@ fn render(
         ]);
     }
     out.push_str(&t.render(2));
+    if let Some(v) = lowest {
+        let _ = write!(
+            out,
+            "\nlowest value meeting the SLO: {v} (lower ones miss it)"
+        );
+    }
     match highest {
         Some(v) => {
-            let _ = writeln!(out, "\nhighest value meeting the SLO: {v}");
+            let gap = if lowest.is_some() { "" } else { "\n" };
+            let _ = writeln!(out, "{gap}\nhighest value meeting the SLO: {v}");
             if let Some(warning) = saturated_warning(rows, v) {
                 let _ = writeln!(out, "{warning}");
             }
@@ -307,6 +328,21 @@ fn render(
         }
     }
     out
+}
+
+/// The lowest value meeting the SLO, when the lowest value swept misses it: more of the
+/// parameter is needed (workers, instances), and how much is the answer.
+fn lowest_meeting(rows: &[Row]) -> Option<&Value> {
+    let smallest = rows
+        .iter()
+        .min_by(|a, b| as_f64(&a.value).total_cmp(&as_f64(&b.value)))?;
+    if smallest.meets_slo {
+        return None;
+    }
+    rows.iter()
+        .filter(|r| r.meets_slo)
+        .min_by(|a, b| as_f64(&a.value).total_cmp(&as_f64(&b.value)))
+        .map(|r| &r.value)
 }
 
 /// When the highest value meeting the SLO saturates a node: from which value on a node

@@ -687,8 +687,12 @@ mod sweep {
         let args = sweep_args(&file, "box.workers", "1", "4", "4");
         let out = scaleplay(&args);
         ok(&out);
+        // One worker misses the SLO: how many it takes is the answer worth having.
         assert!(
-            out.stdout.ends_with("highest value meeting the SLO: 4\n"),
+            out.stdout.ends_with(
+                "lowest value meeting the SLO: 3 (lower ones miss it)\n\
+                 highest value meeting the SLO: 4\n"
+            ),
             "{}",
             out.stdout
         );
@@ -710,6 +714,7 @@ mod sweep {
             .expect("a number");
         assert!((util - 0.6).abs() < 0.1, "{util}");
         assert_eq!(v["highest_meeting_slo"], 4);
+        assert_eq!(v["lowest_meeting_slo"], 3);
     }
 
     #[test]
@@ -1108,4 +1113,32 @@ fn header_seconds_and_a_cdn_with_no_lookups() {
         .find(|l| l.trim_start().starts_with("edge "))
         .unwrap_or_else(|| panic!("no row for edge:\n{}", out.stdout));
     assert!(row.contains("hit ratio -,"), "{row}");
+}
+
+/// `--duration` keeps a ramp, and a diurnal wave or spike placed by the run's length, over the
+/// whole new run, and says so; a spike placed by `spike_at_s` stays put, with no note.
+#[test]
+fn a_new_duration_says_which_profiles_follow_it() {
+    let out = scaleplay_with_stdin(
+        &["run", "-", "--duration", "60"],
+        preset_text("06-stateless.json").as_bytes(),
+    );
+    ok(&out);
+    assert!(
+        out.stderr.contains(
+            "note: the ramp of users spans the whole run, so it now takes 60 s instead of 180 s"
+        ),
+        "{}",
+        out.stderr
+    );
+    let pinned = scaleplay_with_stdin(
+        &["run", "-", "--duration", "100"],
+        preset_text("08-queue-workers.json").as_bytes(),
+    );
+    ok(&pinned);
+    assert!(
+        !pinned.stderr.contains("spans the whole run"),
+        "{}",
+        pinned.stderr
+    );
 }
