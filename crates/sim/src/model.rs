@@ -113,6 +113,19 @@ pub struct Routes {
     pub replicas: Vec<NodeId>,
 }
 
+impl Routes {
+    /// The entry points a client or DNS chooses among for a request of type `op`: the CDNs
+    /// for static requests when there are any, else the dynamic entries.
+    #[inline]
+    pub fn entries_for(&self, op: Op) -> &[NodeId] {
+        if op == Op::Static && !self.static_entries.is_empty() {
+            &self.static_entries
+        } else {
+            &self.entries
+        }
+    }
+}
+
 /// A scheduled fault, resolved to node indices.
 #[derive(Clone, Debug)]
 pub struct ModelFault {

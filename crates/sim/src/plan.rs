@@ -52,8 +52,8 @@ pub fn walk_at(
 }
 
 /// The walk itself. Without a `rate_scale`, only the paths matter (validation): cache hit
-/// ratios, the walk's one costly part, are not estimated, and visit weights past caches are
-/// meaningless.
+/// ratios and the spread over instances, the walk's costly parts, are not estimated, and
+/// visit weights past caches are meaningless.
 fn walk_with(
     model: &Model,
     client: NodeId,
@@ -82,7 +82,7 @@ fn walk_with(
         zipf_s,
         op_rps,
         write_rps,
-        estimate_hits: rate_scale.is_some(),
+        estimates: rate_scale.is_some(),
         hashed_by_balancer: None,
         popularity: None,
         hits: Vec::new(),
@@ -193,8 +193,10 @@ struct Walker<'a> {
     /// The client's write rate. Writes are assumed to reach a cache's callers as its reads
     /// do, invalidating `x × write_rps` keys a second there.
     write_rps: f64,
-    /// Whether cache hit ratios are worked out (else every read misses).
-    estimate_hits: bool,
+    /// Whether loads are estimated: cache hit ratios, and how calls spread over instances by
+    /// user. Validation's walk only follows the paths (every read misses, instances share
+    /// evenly, an `ip_hash` balancer walks every target).
+    estimates: bool,
     /// The most popular users' shares of the traffic (user 1 first) and what the others
     /// share evenly, worked out once per walk.
     popularity: Option<(Vec<f64>, f64)>,
@@ -214,7 +216,7 @@ impl Walker<'_> {
         let Params::Cache(p) = &self.model.node(cache).params else {
             return 0.0;
         };
-        if !self.estimate_hits {
+        if !self.estimates {
             return 0.0;
         }
         if let Some(&(_, _, hit)) = self
@@ -400,11 +402,7 @@ impl Walker<'_> {
                     Params::Dns(p) => (p.geo, p.miss_ratio * p.latency_ms),
                     _ => (false, 0.0),
                 };
-                let candidates = if op == Op::Static && !r.static_entries.is_empty() {
-                    &r.static_entries
-                } else {
-                    &r.entries
-                };
+                let candidates = r.entries_for(op);
                 let chosen = static_entry(m, node, self.client, candidates, geo);
                 // The engine falls back to any other entry when the chosen one is down, so
                 // every entry must lead somewhere too: walked with no weight, they add no
@@ -447,7 +445,7 @@ impl Walker<'_> {
                 };
                 let hit = if op == Op::Static {
                     match p.capacity_keys {
-                        Some(_) if !self.estimate_hits => 0.0,
+                        Some(_) if !self.estimates => 0.0,
                         // An LRU of objects that never expire nor change.
                         Some(c) => hit_ratio::hit_ratio(&CacheLoad {
                             capacity: c,
@@ -503,7 +501,9 @@ impl Walker<'_> {
                         }
                         time
                     }
-                    Params::LoadBalancer(p) if p.algorithm == Algorithm::IpHash => {
+                    Params::LoadBalancer(p)
+                        if p.algorithm == Algorithm::IpHash && self.estimates =>
+                    {
                         self.split_by_user(node, &targets, op, weight, depth)
                     }
                     _ => self.split(node, &targets, op, weight, depth),
@@ -560,6 +560,7 @@ impl Walker<'_> {
 
     fn visit(&mut self, node: NodeId, weight: f64, hold_ms: f64) {
         let instance_shares = match self.model.node(node).kind {
+            _ if !self.estimates => None,
             Kind::Cache | Kind::Nosql | Kind::SessionStore => {
                 let count = self.model.instances(node) as usize;
                 (count > 1).then(|| {

@@ -1,7 +1,9 @@
 //! The selected edge's panel: which node calls which, its one-way network delay (`latency_ms`,
-//! empty for the default: 0.5 ms within a data center, 80 ms across), and Delete.
+//! empty for the default: 0.5 ms within a data center and to or from a DNS, 80 ms across), and
+//! Delete.
 
 use leptos::prelude::*;
+use scaleplay_sim::model::{CROSS_DC_MS, SAME_DC_MS};
 
 use super::{fields, messages, number_input, row};
 use crate::editor::edits::Edit;
@@ -56,11 +58,10 @@ pub fn EdgeInspector(from: String, to: String) -> impl IntoView {
         })
     });
     let placeholder = Signal::derive(move || {
-        match default_is.get() {
-            EdgeDefault::CrossDc => "80",
-            _ => "0.5",
-        }
-        .to_string()
+        fields::fmt_num(match default_is.get() {
+            EdgeDefault::CrossDc => CROSS_DC_MS,
+            _ => SAME_DC_MS,
+        })
     });
     let input = number_input(
         "edge-latency".into(),
@@ -95,9 +96,9 @@ pub fn EdgeInspector(from: String, to: String) -> impl IntoView {
             </p>
             {row("latency_ms", input, "ms", messages(errors, "edge-latency-error".into()))}
             <p class="hint">{move || match default_is.get() {
-                EdgeDefault::SameDc => "Empty: 0.5 ms, as within one data center.",
-                EdgeDefault::CrossDc => "Empty: 80 ms, as between two data centers.",
-                EdgeDefault::Dns => "Empty: 0.5 ms, as a DNS is near its users. A client sent to another data center than its own also pays the distance between the two.",
+                EdgeDefault::SameDc => format!("Empty: {SAME_DC_MS} ms, as within one data center."),
+                EdgeDefault::CrossDc => format!("Empty: {CROSS_DC_MS} ms, as between two data centers."),
+                EdgeDefault::Dns => format!("Empty: {SAME_DC_MS} ms, as a DNS is near its users. A client sent to another data center than its own also pays the distance between the two."),
             }}</p>
             <button data-testid="edge-delete" on:click=delete>"Delete call"</button>
         </div>

@@ -1048,12 +1048,7 @@ impl Simulation {
     /// Health is as seen by checks every `hc` seconds.
     #[inline(never)]
     fn pick_entry_near(&self, dns: u32, op: Op, client: u32, hc: f64) -> NodeId {
-        let routes = &self.model.nodes[dns as usize].routes;
-        let candidates = if op == Op::Static && !routes.static_entries.is_empty() {
-            &routes.static_entries
-        } else {
-            &routes.entries
-        };
+        let candidates = self.model.nodes[dns as usize].routes.entries_for(op);
         let healthy = |c: &NodeId| self.entry_healthy(*c, Some(hc));
         let any_healthy = candidates.iter().any(healthy);
         candidates
@@ -1077,12 +1072,7 @@ impl Simulation {
         geo_client: Option<u32>,
         health_check: Option<f64>,
     ) -> NodeId {
-        let routes = &self.model.nodes[from as usize].routes;
-        let candidates = if op == Op::Static && !routes.static_entries.is_empty() {
-            &routes.static_entries
-        } else {
-            &routes.entries
-        };
+        let candidates = self.model.nodes[from as usize].routes.entries_for(op);
         // A single entry is the common case, and the only choice: decide it inline.
         match candidates[..] {
             [only] => only,
