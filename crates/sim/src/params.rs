@@ -432,7 +432,8 @@ pub struct Autoscale {
     pub max: u32,
     /// Servers: utilization to aim for (0–1).
     pub target_utilization: f64,
-    /// Worker pools: queued messages per instance to aim for.
+    /// Worker pools: messages waiting in the queue per instance to aim for, over the
+    /// instances busy with the jobs in progress.
     pub target_depth: f64,
     /// Seconds between scaling decisions. A failed instance is replaced within a second
     /// regardless, while a slot up to `max` is free.

@@ -274,8 +274,27 @@ impl Simulation {
                 }
                 continue;
             }
+            // The share of the tier's capacity in use since the last decision (a mean, not a
+            // snapshot: a snapshot of a busy tier flips between answers from one second to
+            // the next).
+            let s = &self.nodes[n];
+            let busy = s.busy.area(self.now).saturating_sub(s.ext.scale_busy_mark);
+            let cap = s
+                .capacity
+                .area(self.now)
+                .saturating_sub(s.ext.scale_capacity_mark);
+            let util = if cap == 0 {
+                None
+            } else {
+                Some(busy as f64 / cap as f64)
+            };
             let desired = if on_depth {
-                let depth: usize = self.nodes[n]
+                // Enough instances for the jobs in progress (the instances' worth of work the
+                // pool did) plus one per `target_depth` messages still waiting. Counting
+                // waiting and in-progress messages together against the target, as before,
+                // asked for 2 instances when 20 jobs were running on 5 busy ones: the pool
+                // swung between its minimum and its maximum under a steady load.
+                let waiting: usize = s
                     .ext
                     .feeders
                     .iter()
@@ -287,20 +306,12 @@ impl Simulation {
                             .map_or(0, |q| q.ready.len())
                     })
                     .sum();
-                let work = depth as f64 + self.nodes[n].busy.get() as f64;
-                libm::ceil(work / a.target_depth) as u32
+                let in_progress = util.map_or(0.0, |u| active as f64 * u);
+                libm::ceil(in_progress + waiting as f64 / a.target_depth) as u32
             } else {
-                let s = &self.nodes[n];
-                let busy = s.busy.area(self.now).saturating_sub(s.ext.scale_busy_mark);
-                let cap = s
-                    .capacity
-                    .area(self.now)
-                    .saturating_sub(s.ext.scale_capacity_mark);
-                if cap == 0 {
-                    active
-                } else {
-                    let util = busy as f64 / cap as f64;
-                    libm::ceil(active as f64 * util / a.target_utilization) as u32
+                match util {
+                    None => active,
+                    Some(util) => libm::ceil(active as f64 * util / a.target_utilization) as u32,
                 }
             };
             let target = desired.clamp(a.min, a.max);

@@ -159,3 +159,35 @@ fn a_failed_instance_is_replaced_at_once_not_after_the_cooldown() {
         &serving[95..130]
     );
 }
+
+#[test]
+fn a_worker_pool_scaled_on_depth_settles_near_the_instances_its_load_needs() {
+    // 200 jobs/s of 100 ms on instances of 4 workers: 5 instances are fully busy, 6 keep up
+    // with room. The pool used to count the jobs in progress against `target_depth` as if they
+    // waited: 20 running jobs asked for 2 instances, so it swung between 2 and 20 and the
+    // queue between empty and a thousand messages.
+    let r = run(r#"{"version": 1, "duration_s": 300, "warmup_s": 0,
+        "nodes": [
+          {"id": "users", "kind": "client", "params": {"rps": 200, "mix": {"async": 1}}},
+          {"id": "web", "kind": "server",
+           "params": {"workers": 1000, "service_ms": {"dist": "const", "mean": 0.1}}},
+          {"id": "jobs", "kind": "queue", "params": {}},
+          {"id": "pool", "kind": "worker_pool",
+           "params": {"workers": 4, "service_ms": {"dist": "const", "mean": 100},
+                      "autoscale": {"min": 1, "max": 20, "target_depth": 10,
+                                    "cooldown_s": 5, "boot_s": 5}}}],
+        "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "jobs"},
+                  {"from": "jobs", "to": "pool"}]}"#);
+    // After the first minute (it starts from one instance, and overshoots once).
+    let instances: Vec<f64> = r.nodes["pool"].instances.as_ref().unwrap()[60..]
+        .iter()
+        .map(|&n| f64::from(n))
+        .collect();
+    let low = instances.iter().cloned().fold(f64::MAX, f64::min);
+    assert!(low >= 5.0, "scaled in below the load: {instances:?}");
+    let mean = instances.iter().sum::<f64>() / instances.len() as f64;
+    assert!(mean < 8.0, "held far more than it needs: {mean}");
+    let depth = &r.nodes["jobs"].depth_series.as_ref().unwrap()[60..];
+    let mean_depth = depth.iter().sum::<u64>() as f64 / depth.len() as f64;
+    assert!(mean_depth < 50.0, "messages pile up: {mean_depth}");
+}
