@@ -603,7 +603,8 @@ impl Walker<'_> {
                     time += miss_share
                         * self.split(node, &r.readers, Op::Read, weight * miss_share, depth);
                 } else if let Some(f) = r.forward {
-                    time += self.hop(node, f, op, weight, depth);
+                    // A cache-aside cache in front of another tier: only misses go on.
+                    time += miss_share * self.hop(node, f, op, weight * miss_share, depth);
                 } else if r.cache.is_some() {
                     self.dead_end(node, "cache misses have nowhere to go: connect a database to this server or to its cache".into());
                 }
@@ -611,13 +612,14 @@ impl Walker<'_> {
             Op::Write => {
                 if let Some(w) = r.writer {
                     time += self.hop(node, w, Op::Write, weight, depth);
+                } else if let Some(f) = r.forward {
+                    // The tier behind writes (and the server's cache forgets the key).
+                    time += self.hop(node, f, op, weight, depth);
                 } else if !r.readers.is_empty() || r.cache.is_some() {
                     self.dead_end(
                         node,
                         "writes have nowhere to go: its stores only serve reads; connect a sql_primary, nosql or shard_router".into(),
                     );
-                } else if let Some(f) = r.forward {
-                    time += self.hop(node, f, op, weight, depth);
                 }
             }
             Op::Static => {

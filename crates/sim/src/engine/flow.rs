@@ -871,7 +871,16 @@ impl Simulation {
                     self.call(req, node, w, Op::Write, NO_INST, Duration::ZERO);
                     return;
                 }
-                None => forward,
+                None => {
+                    // Written by the tier behind: as a write to its own database, a success
+                    // invalidates the user's key in this server's cache.
+                    if let Some(f) = forward {
+                        self.set_step(req, S_WRITE_DONE);
+                        self.call(req, node, f, Op::Write, NO_INST, Duration::ZERO);
+                        return;
+                    }
+                    None
+                }
             },
             Op::Static => routes.static_origin.or(forward),
             Op::Async => routes.queue.or(forward),
