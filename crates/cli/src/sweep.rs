@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use scaleplay_sim::model::{Model, NodeId};
 use scaleplay_sim::params::{param_names, COMMON_PARAMS, WHOLE_NUMBER_PARAMS};
 use scaleplay_sim::replicate::{replication_seeds, Replications, RunFigures};
 use scaleplay_sim::scenario::{Kind, Slo};
@@ -75,14 +76,46 @@ struct Row {
 /// Utilization from which a node counts as saturated.
 const SATURATED: f64 = 0.99;
 
-/// The busiest node of a run that is saturated, if any.
-fn saturated_node(report: &scaleplay_sim::Report) -> Option<String> {
-    report
+/// The saturated node of a run that holds the others up, if any is saturated. A blocking
+/// server waiting on a saturated database is as busy as the database, so of the saturated
+/// nodes the one named is the furthest downstream: one that calls no other saturated node
+/// (the busiest of those).
+fn saturated_node(report: &scaleplay_sim::Report, model: &Model) -> Option<String> {
+    let saturated: Vec<(&String, f64)> = report
         .nodes
         .iter()
         .filter(|(_, n)| n.utilization >= SATURATED)
-        .max_by(|a, b| a.1.utilization.total_cmp(&b.1.utilization))
-        .map(|(id, _)| id.clone())
+        .map(|(id, n)| (id, n.utilization))
+        .collect();
+    let is_saturated = |n: NodeId| saturated.iter().any(|(id, _)| **id == model.node(n).id);
+    let calls_a_saturated_node = |id: &str| {
+        let Some(start) = model.find(id) else {
+            return false;
+        };
+        let mut seen = vec![false; model.nodes.len()];
+        let mut stack: Vec<NodeId> = model.downstream(start).collect();
+        while let Some(n) = stack.pop() {
+            if std::mem::replace(&mut seen[n.ix()], true) {
+                continue;
+            }
+            if n != start && is_saturated(n) {
+                return true;
+            }
+            stack.extend(model.downstream(n));
+        }
+        false
+    };
+    let busiest = |nodes: &mut dyn Iterator<Item = &(&String, f64)>| {
+        nodes
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(id, _)| (*id).clone())
+    };
+    busiest(
+        &mut saturated
+            .iter()
+            .filter(|(id, _)| !calls_a_saturated_node(id)),
+    )
+    .or_else(|| busiest(&mut saturated.iter()))
 }
 
 /// What "meets the SLO" means for this sweep.
@@ -182,7 +215,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         (
             RunFigures::of(&report),
             at_bottleneck.map_or(0.0, |n| n.utilization),
-            saturated_node(&report),
+            saturated_node(&report, &runs[v].1),
         )
     });
     let mut rows = Vec::new();

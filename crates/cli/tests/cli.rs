@@ -656,6 +656,34 @@ mod sweep {
         assert!(!out.stdout.contains("is saturated"), "{}", out.stdout);
     }
 
+    /// A blocking web tier waiting on a saturated database is as busy as the database: the
+    /// sweep names the database, which holds the web tier up, not the web tier.
+    #[test]
+    fn names_the_saturated_node_furthest_downstream() {
+        let dir = TempDir::new("sweep-saturated-chain");
+        let file = dir.write(
+            "db.json",
+            r#"{"version": 1, "duration_s": 60, "warmup_s": 10,
+                "nodes": [{"id": "users", "kind": "client",
+                           "params": {"rps": 100, "mix": {"read": 0.7, "write": 0.3}, "timeout_ms": 5000}},
+                          {"id": "web", "kind": "server",
+                           "params": {"instances": 2, "workers": 64, "service_ms": {"dist": "exp", "mean": 5}}},
+                          {"id": "primary", "kind": "sql_primary",
+                           "params": {"workers": 2, "read_ms": {"dist": "exp", "mean": 5},
+                                      "write_ms": {"dist": "exp", "mean": 10}}}],
+                "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "primary"}]}"#,
+        );
+        // Two connections of 6.5 ms on average carry about 308 requests a second; at 600 both
+        // the primary and the web tier's workers, all waiting on it, are full.
+        let mut args = sweep_args(&file, "users.rps", "100", "600", "2");
+        args.push("--json");
+        let out = scaleplay(&args);
+        ok(&out);
+        let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let rows = v["rows"].as_array().expect("rows");
+        assert_eq!(rows[1]["saturated"], "primary", "{}", out.stdout);
+    }
+
     #[test]
     fn rows_are_the_same_whatever_the_jobs() {
         let dir = TempDir::new("sweep-jobs");
