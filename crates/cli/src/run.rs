@@ -300,7 +300,14 @@ fn summary_notes(r: &Report) -> Vec<String> {
             scaleplay_sim::engine::MAX_LIVE_REQUESTS
         ));
     }
-    if m.offered > 0 && m.in_flight as f64 > 0.05 * m.offered as f64 {
+    if m.offered > 0 && m.in_flight == m.offered {
+        notes.push(format!(
+            "none of the {} requests was answered by the end, so availability is 0 (and no \
+             window could raise an alert): look at the bottleneck below, or give the clients \
+             a timeout_ms",
+            m.offered
+        ));
+    } else if m.offered > 0 && m.in_flight as f64 > 0.05 * m.offered as f64 {
         notes.push(format!(
             "{} requests ({}% of offered) were still unanswered at the end; availability counts \
              answered requests only: a client timeout_ms turns the ones that wait too long into \

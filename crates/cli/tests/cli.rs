@@ -985,6 +985,43 @@ mod errors {
     }
 }
 
+/// A run in which requests were sent and none was answered served nobody: availability 0,
+/// not a perfect score for want of answers, and a sweep's value does not meet the SLO.
+#[test]
+fn a_run_that_answered_nothing_is_not_available() {
+    let dir = TempDir::new("nothing-answered");
+    let file = dir.write(
+        "stuck.json",
+        r#"{"version": 1, "duration_s": 30, "warmup_s": 5, "slo": {"availability": 0.999},
+            "nodes": [{"id": "u", "kind": "client", "params": {"rps": 50}},
+                      {"id": "s", "kind": "server",
+                       "params": {"workers": 8, "service_ms": {"dist": "const", "mean": 100000}}}],
+            "edges": [{"from": "u", "to": "s"}]}"#,
+    );
+    let json = scaleplay(&["run", &file, "--json"]);
+    ok(&json);
+    let r: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert!(r["summary"]["offered"].as_u64().unwrap() > 1000);
+    assert_eq!(r["summary"]["availability"], 0.0, "{}", r["summary"]);
+    let out = scaleplay(&["run", &file]);
+    ok(&out);
+    assert!(
+        out.stdout.contains("availability  0.00%")
+            && out
+                .stdout
+                .contains("none of the 1224 requests was answered"),
+        "{}",
+        out.stdout
+    );
+    let out = scaleplay(&sweep_args(&file, "s.workers", "1", "8", "2"));
+    ok(&out);
+    assert!(
+        !out.stdout.contains("highest value meeting"),
+        "{}",
+        out.stdout
+    );
+}
+
 /// An overload with nothing to stop requests piling up (an unbounded backlog, no client
 /// timeout) says so under the summary: the memory limit that refused arrivals, and the
 /// unanswered requests that availability does not count.

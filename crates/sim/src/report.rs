@@ -75,7 +75,8 @@ pub struct Summary {
     /// they started), so an overloaded system shows what it does serve; `succeeded` counts
     /// those that started after the warm-up, so it can differ from `throughput_rps` × time.
     pub throughput_rps: f64,
-    /// succeeded ÷ (succeeded + failed).
+    /// succeeded ÷ (succeeded + failed); 0 when the run ended with requests sent and none
+    /// answered.
     pub availability: f64,
     /// Latency of successful requests.
     pub latency_ms: Latency,
@@ -311,7 +312,7 @@ impl Simulation {
             failed: failed(&g.all),
             in_flight: in_flight(&g.all),
             throughput_rps: g.all.served(self.warmed) as f64 / measured,
-            availability: availability(&g.all),
+            availability: availability(&g.all, self.finished()),
             latency_ms: latency(&g.all, &g.latency),
             retries: g.all.retries,
             sessions_lost: g.sessions_lost,
@@ -322,7 +323,7 @@ impl Simulation {
             failed: failed(t),
             in_flight: in_flight(t),
             throughput_rps: t.served(self.warmed) as f64 / measured,
-            availability: availability(t),
+            availability: availability(t, self.finished()),
             latency_ms,
             retries: t.retries,
             throughput_series: Vec::new(),
@@ -541,11 +542,18 @@ fn in_flight(t: &Totals) -> u64 {
     t.offered.saturating_sub(t.succeeded + t.failed())
 }
 
-/// Succeeded ÷ answered (1 when nothing was answered yet).
-fn availability(t: &Totals) -> f64 {
+/// Succeeded ÷ answered. Requests still in flight at the end are left out (most would
+/// succeed if the run went on); but when a run ends with requests sent and not one answered,
+/// none was served: 0, not a perfect score. 1 when nothing was asked, or mid-run when nothing
+/// was answered yet (a live report just after the warm-up).
+fn availability(t: &Totals, finished: bool) -> f64 {
     let done = t.succeeded + t.failed();
     if done == 0 {
-        1.0
+        if finished && t.offered > 0 {
+            0.0
+        } else {
+            1.0
+        }
     } else {
         t.succeeded as f64 / done as f64
     }
