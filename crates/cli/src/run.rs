@@ -282,6 +282,13 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
             t.row(vec![num(f.t_s, 1), node, action, f.source.clone()]);
         }
         out.push_str(&t.render(2));
+        if r.run.faults_unlisted > 0 {
+            let _ = writeln!(
+                out,
+                "  and {} more after these, counted but not listed",
+                r.run.faults_unlisted
+            );
+        }
     }
     out
 }

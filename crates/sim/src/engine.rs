@@ -178,6 +178,10 @@ impl Spike {
 /// `Req::logical` of an attempt that is its client's whole request (no [`Logical`]).
 pub(crate) const DIRECT: u32 = u32::MAX;
 
+/// Most faults a report lists (the rest are counted in `run.faults_unlisted`): a list that
+/// grew with the run's length would break the promise that memory does not.
+pub const MAX_FAULT_RECORDS: usize = 10_000;
+
 /// A fault that happened, for plot markers.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FaultRecord {
@@ -215,7 +219,10 @@ pub struct Simulation {
     pub(crate) global: Global,
     pub(crate) window: Window,
     pub(crate) warmed: bool,
+    /// The faults so far, the first [`MAX_FAULT_RECORDS`] of them.
     pub(crate) fault_log: Vec<FaultRecord>,
+    /// Faults after those, counted only.
+    pub(crate) faults_unlisted: u64,
     pub(crate) events_processed: u64,
     /// Arrivals refused at [`MAX_LIVE_REQUESTS`].
     pub(crate) refused_at_limit: u64,
@@ -408,6 +415,7 @@ impl Simulation {
             window: Window::new(),
             warmed: model.warmup == SimTime::ZERO,
             fault_log: Vec::new(),
+            faults_unlisted: 0,
             events_processed: 0,
             refused_at_limit: 0,
             max_users,

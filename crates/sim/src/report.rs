@@ -54,6 +54,11 @@ pub struct RunInfo {
     /// were already in the system (counted as rejected); left out when none were.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub refused_at_limit: u64,
+    /// Faults that happened after the first
+    /// [`MAX_FAULT_RECORDS`](crate::engine::MAX_FAULT_RECORDS), which `faults` lists; left out
+    /// when none did.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub faults_unlisted: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -397,6 +402,7 @@ impl Simulation {
                 warmup_s: self.model.scenario.warmup_s,
                 events: self.events_processed,
                 refused_at_limit: self.refused_at_limit,
+                faults_unlisted: self.faults_unlisted,
             },
         }
     }

@@ -705,7 +705,22 @@ fn check_graph(model: &Model, problems: &mut Vec<Problem>) {
             "no client: add a client node to send traffic",
         ));
     }
+    let paths = most_call_paths(model);
+    if paths > MAX_CALL_PATHS {
+        // The routing plan walks every path: it would take hours (a grid of balancers wired
+        // layer to layer doubles them at each layer).
+        problems.push(Problem::scenario(
+            "edges",
+            format!(
+                "a client's requests can take more than {MAX_CALL_PATHS:.0} different paths \
+                 through this drawing (about {paths:.0}), too many to plan: balancers wired to \
+                 balancers layer after layer multiply them; let one balancer call the servers"
+            ),
+        ));
+        return;
+    }
     problems.extend(plan::dead_ends(model));
+    check_random_faults(model, problems);
     let expected: f64 = model
         .clients()
         .map(|c| match &model.node(c).params {
@@ -728,6 +743,65 @@ fn check_graph(model: &Model, problems: &mut Vec<Problem>) {
                 "this run would simulate about {expected:.0} requests, more than the limit of {MAX_EXPECTED_REQUESTS:.0}: shorten duration_s or lower rps"
             ),
         ));
+    }
+}
+
+/// Most distinct call paths from one client that validation and the capacity analysis walk.
+pub const MAX_CALL_PATHS: f64 = 100_000.0;
+
+/// Most random failures and repairs a run may be asked for (each is an event and a line of
+/// the report's fault list).
+pub const MAX_RANDOM_FAULTS: f64 = 10_000_000.0;
+
+/// The most distinct paths of calls any client's requests can take (every node followed
+/// by all its edges: an upper bound on what the routing plan walks). The graph has no cycle.
+fn most_call_paths(model: &Model) -> f64 {
+    // Paths from each node, children before parents: Kahn's order on the reversed graph.
+    let n = model.nodes.len();
+    let mut waiting: Vec<usize> = model.nodes.iter().map(|node| node.out.len()).collect();
+    let mut callers: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in &model.edges {
+        callers[e.to.ix()].push(e.from.ix());
+    }
+    let mut ready: Vec<usize> = (0..n).filter(|&v| waiting[v] == 0).collect();
+    let mut paths = vec![1.0f64; n];
+    while let Some(v) = ready.pop() {
+        for &c in &callers[v] {
+            paths[c] += paths[v];
+            waiting[c] -= 1;
+            if waiting[c] == 0 {
+                ready.push(c);
+            }
+        }
+    }
+    model.clients().map(|c| paths[c.ix()]).fold(0.0, f64::max)
+}
+
+/// Random failures (`mtbf_s`, `mttr_s`) so frequent that the run would do little else.
+fn check_random_faults(model: &Model, problems: &mut Vec<Problem>) {
+    for (k, node) in model.nodes.iter().enumerate() {
+        let (Some(mtbf), Some(mttr)) = (node.reliability.mtbf_s, node.reliability.mttr_s) else {
+            continue;
+        };
+        let instances = f64::from(model.max_instances(NodeId(k as u32)));
+        // Each wait is at least the clock's microsecond.
+        let cycle = mtbf.max(1e-6) + mttr.max(1e-6);
+        let expected = 2.0 * instances * model.scenario.duration_s / cycle;
+        if expected > MAX_RANDOM_FAULTS {
+            let instances = match instances as u64 {
+                1 => "its instance".to_string(),
+                n => format!("{n} instances"),
+            };
+            problems.push(Problem::node(
+                &node.id,
+                Some("mtbf_s"),
+                format!(
+                    "mtbf_s {mtbf} and mttr_s {mttr} over {instances} make about \
+                     {expected:.0} failures and repairs in this run, more than the limit of \
+                     {MAX_RANDOM_FAULTS:.0}: give a longer mtbf_s"
+                ),
+            ));
+        }
     }
 }
 

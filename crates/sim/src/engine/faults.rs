@@ -2,7 +2,7 @@
 //! failover, and autoscaling of tiers.
 
 use crate::engine::events::Event;
-use crate::engine::{capacity_of, Cause, FaultRecord, Outcome, Simulation};
+use crate::engine::{capacity_of, Cause, FaultRecord, Outcome, Simulation, MAX_FAULT_RECORDS};
 use crate::model::NodeId;
 use crate::params::{Autoscale, Params};
 use crate::scenario::{FaultAction, Kind};
@@ -33,13 +33,17 @@ impl Simulation {
                 FaultAction::Recover => self.recover_instance(n, i),
             }
         }
-        self.fault_log.push(FaultRecord {
-            t_s: self.now.as_secs(),
-            node: self.model.nodes[n].id.clone(),
-            action,
-            instance,
-            source: source.to_string(),
-        });
+        if self.fault_log.len() < MAX_FAULT_RECORDS {
+            self.fault_log.push(FaultRecord {
+                t_s: self.now.as_secs(),
+                node: self.model.nodes[n].id.clone(),
+                action,
+                instance,
+                source: source.to_string(),
+            });
+        } else {
+            self.faults_unlisted += 1;
+        }
     }
 
     /// Recounts the instances of node `n` that serve and those whose workers count, and

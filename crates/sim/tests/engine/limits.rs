@@ -1,8 +1,88 @@
 //! Limits that keep a run within the machine: an overload that would hold requests without
-//! end stops growing at `MAX_LIVE_REQUESTS`, refusing the excess as rejected.
+//! end stops growing at `MAX_LIVE_REQUESTS`, refusing the excess as rejected; the report lists
+//! a bounded number of faults; drawings and failure rates that would take hours are refused
+//! before running, saying why.
 
-use scaleplay_sim::engine::MAX_LIVE_REQUESTS;
-use scaleplay_sim::{load, Simulation};
+use scaleplay_sim::engine::{MAX_FAULT_RECORDS, MAX_LIVE_REQUESTS};
+use scaleplay_sim::{load, LoadError, Simulation};
+
+fn problems(text: &str) -> String {
+    match load(text) {
+        Err(LoadError::Invalid(problems)) => problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(e) => panic!("refused for another reason: {e}"),
+        Ok(_) => panic!("accepted"),
+    }
+}
+
+#[test]
+fn the_report_lists_the_first_faults_and_counts_the_rest() {
+    // 100 instances failing about once a second for 1,000 s: some 100,000 failures and as
+    // many repairs, far more than a report lists.
+    let text = r#"{"version": 1, "duration_s": 1000, "warmup_s": 0,
+        "nodes": [{"id": "users", "kind": "client", "params": {"rps": 10}},
+                  {"id": "web", "kind": "server",
+                   "params": {"instances": 100, "mtbf_s": 0.5, "mttr_s": 0.5}}],
+        "edges": [{"from": "users", "to": "web"}]}"#;
+    let r = Simulation::new(load(text).unwrap(), 3).run();
+    assert_eq!(r.faults.len(), MAX_FAULT_RECORDS);
+    let total = r.faults.len() as u64 + r.run.faults_unlisted;
+    assert!((180_000..220_000).contains(&total), "{total} faults");
+    // The listed ones are the first.
+    assert!(r.faults.last().unwrap().t_s < 100.0);
+}
+
+#[test]
+fn failures_too_frequent_to_simulate_are_refused() {
+    let msg = problems(
+        r#"{"version": 1, "duration_s": 20,
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 10}},
+                      {"id": "web", "kind": "server",
+                       "params": {"instances": 10, "mtbf_s": 1e-6, "mttr_s": 1e-6}}],
+            "edges": [{"from": "users", "to": "web"}]}"#,
+    );
+    assert!(
+        msg.contains("web") && msg.contains("mtbf_s") && msg.contains("give a longer mtbf_s"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_drawing_with_too_many_paths_to_plan_is_refused_at_once() {
+    // 30 layers of two balancers, each calling both of the next layer: 2^30 paths. The plan
+    // walked every one (validation ran for hours); it refuses the drawing instead.
+    let mut nodes = vec![r#"{"id": "users", "kind": "client"}"#.to_string()];
+    let mut edges = vec![
+        r#"{"from": "users", "to": "lb0a"}"#.to_string(),
+        r#"{"from": "users", "to": "lb0b"}"#.to_string(),
+    ];
+    for layer in 0..30 {
+        for side in ["a", "b"] {
+            nodes.push(format!(
+                r#"{{"id": "lb{layer}{side}", "kind": "load_balancer"}}"#
+            ));
+            let next = if layer == 29 {
+                vec!["web".to_string()]
+            } else {
+                vec![format!("lb{}a", layer + 1), format!("lb{}b", layer + 1)]
+            };
+            for to in next {
+                edges.push(format!(r#"{{"from": "lb{layer}{side}", "to": "{to}"}}"#));
+            }
+        }
+    }
+    nodes.push(r#"{"id": "web", "kind": "server"}"#.to_string());
+    let text = format!(
+        r#"{{"version": 1, "duration_s": 10, "nodes": [{}], "edges": [{}]}}"#,
+        nodes.join(","),
+        edges.join(",")
+    );
+    let msg = problems(&text);
+    assert!(msg.contains("different paths"), "{msg}");
+}
 
 #[test]
 fn an_endless_pile_up_stops_at_the_live_request_limit() {
