@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 use scaleplay_sim::capacity::{self, Capacity};
+use scaleplay_sim::model::NodeId;
+use scaleplay_sim::plan::Idle;
 use scaleplay_sim::{Problem, Scenario};
 
 use crate::editor::edits::{self, Edit};
@@ -95,9 +97,56 @@ pub struct AnalysisResult {
     pub problems: Vec<Problem>,
     /// Capacity analysis, when valid.
     pub capacity: Option<Capacity>,
-    /// Nodes no client's traffic reaches (nothing calls them), when valid: not a problem,
-    /// but they sit idle, which the canvas and the node's panel say.
-    pub idle: Vec<String>,
+    /// Nodes no client's traffic reaches, when valid: not a problem, but they sit idle,
+    /// which the canvas and the node's panel say.
+    pub idle: Vec<IdleNode>,
+}
+
+/// A node that gets no traffic, and why, in the words of the canvas and the node's panel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdleNode {
+    pub id: String,
+    /// A line for the canvas tooltip.
+    pub short: String,
+    /// What the node's panel says: why, and what to do.
+    pub long: String,
+}
+
+impl IdleNode {
+    fn new(model: &scaleplay_sim::Model, n: NodeId, why: Idle) -> IdleNode {
+        let id = model.node(n).id.clone();
+        let name = |n: NodeId| model.node(n).id.clone();
+        let (short, long) = match why {
+            Idle::Uncalled => (
+                "nothing calls it, so no traffic reaches it".to_string(),
+                "Nothing calls this node, so no traffic reaches it: it sits idle. Wire a caller \
+                 to it (drag from the caller's right-hand port, or use the caller's \"add a call \
+                 to\")."
+                    .to_string(),
+            ),
+            Idle::PassedOver { by } => {
+                let kind = model.node(n).kind.as_str();
+                (
+                    format!("{} sends its calls to another {kind}", name(by)),
+                    format!(
+                        "{} sends its calls to another {kind}, so no traffic reaches this one: \
+                         it sits idle. A node uses one downstream node of each kind: put a \
+                         load_balancer in front of several servers, or a shard_router in front \
+                         of several databases.",
+                        name(by)
+                    ),
+                )
+            }
+            Idle::BehindIdle { by } => (
+                format!("only {}, idle itself, calls it", name(by)),
+                format!(
+                    "Only {}, which gets no traffic itself, calls this node: it sits idle too.",
+                    name(by)
+                ),
+            ),
+        };
+        IdleNode { id, short, long }
+    }
 }
 
 /// Validates and analyses a scenario.
@@ -106,9 +155,9 @@ pub fn analyse(s: &Scenario) -> AnalysisResult {
         Ok(model) => AnalysisResult {
             problems: Vec::new(),
             capacity: Some(capacity::analyze(&model)),
-            idle: scaleplay_sim::plan::unreached(&model)
+            idle: scaleplay_sim::plan::idle(&model)
                 .into_iter()
-                .map(|n| model.node(n).id.clone())
+                .map(|(n, why)| IdleNode::new(&model, n, why))
                 .collect(),
         },
         Err(e) => AnalysisResult {

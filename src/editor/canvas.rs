@@ -890,7 +890,14 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
         })
     });
     let id_idle = id.clone();
-    let idle = Memo::new(move |_| analysis.with(|a| a.idle.contains(&id_idle)));
+    let idle = Memo::new(move |_| {
+        analysis.with(|a| {
+            a.idle
+                .iter()
+                .find(|n| n.id == id_idle)
+                .map(|n| n.short.clone())
+        })
+    });
     let id_b = id.clone();
     let bottleneck = Memo::new(move |_| {
         analysis.with(|a| {
@@ -903,7 +910,7 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
     // Set as `style:fill` (a CSSOM property), not a `style` attribute: the page's
     // Content-Security-Policy refuses inline style attributes (index.html).
     let fill = move || {
-        if idle.get() {
+        if idle.with(Option::is_some) {
             return "#f6f7f9".to_string(); // no traffic reaches it: not "healthy"
         }
         figures.with(|f| {
@@ -928,8 +935,8 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
         if let Some(Some(max)) = bottleneck.get() {
             tip.push_str(&format!("\nbottleneck: saturates at {max:.0} req/s"));
         }
-        if idle.get() {
-            tip.push_str("\nidle: nothing calls it, so no traffic reaches it");
+        if let Some(why) = idle.get() {
+            tip.push_str(&format!("\nidle: {why}"));
         }
         for p in problems.get() {
             tip.push_str(&format!("\n⚠ {p}"));
@@ -1080,7 +1087,7 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
     view! {
         <g class="node" class:selected=selected class:invalid=move || !problems.with(Vec::is_empty)
             class:down=down class:bottleneck=move || bottleneck.with(Option::is_some)
-            class:idle=idle
+            class:idle=move || idle.with(Option::is_some)
             data-testid=format!("node-{id}") transform=transform on:pointerdown=on_down
             tabindex="0" role="button" aria-label=label aria-pressed=move || selected.get().to_string()
             on:keydown=on_key>

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use scaleplay_sim::capacity;
+use scaleplay_sim::model::{Model, NodeId};
+use scaleplay_sim::plan::Idle;
 
 use crate::input;
 use crate::table::num;
@@ -37,9 +39,8 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             );
             // Valid, but likely a slip: a node nothing calls (a spare server does not share
             // any load).
-            for n in scaleplay_sim::plan::unreached(&model) {
-                let id = &model.node(n).id;
-                let _ = writeln!(out, "note: {id} gets no traffic: nothing calls it");
+            for (n, why) in scaleplay_sim::plan::idle(&model) {
+                let _ = writeln!(out, "note: {}", idle_note(&model, n, why));
             }
             crate::emit(&out)?;
             Ok(ExitCode::SUCCESS)
@@ -60,5 +61,24 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             ));
             Ok(ExitCode::from(1))
         }
+    }
+}
+
+/// Why node `n` gets no traffic, in a line.
+pub fn idle_note(model: &Model, n: NodeId, why: Idle) -> String {
+    let id = &model.node(n).id;
+    match why {
+        Idle::Uncalled => format!("{id} gets no traffic: nothing calls it"),
+        Idle::PassedOver { by } => format!(
+            "{id} gets no traffic: {} sends its calls to another {} (a node uses one \
+             downstream node of each kind: put a load_balancer in front of several servers, \
+             a shard_router in front of several databases)",
+            model.node(by).id,
+            model.node(n).kind.as_str()
+        ),
+        Idle::BehindIdle { by } => format!(
+            "{id} gets no traffic: {} calls it, and gets none itself",
+            model.node(by).id
+        ),
     }
 }

@@ -453,6 +453,31 @@ mod validate {
         );
     }
 
+    /// A second server behind a server is never used (a server calls one of each kind):
+    /// validate says so, and what to draw instead.
+    #[test]
+    fn a_node_passed_over_by_its_caller_is_noted() {
+        let dir = TempDir::new("validate-passed-over");
+        let file = dir.write(
+            "two.json",
+            r#"{"version": 1,
+                "nodes": [{"id": "users", "kind": "client"}, {"id": "web", "kind": "server"},
+                          {"id": "a", "kind": "server"}, {"id": "b", "kind": "server"}],
+                "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "a"},
+                          {"from": "web", "to": "b"}]}"#,
+        );
+        let out = scaleplay(&["validate", &file]);
+        ok(&out);
+        let lines: Vec<&str> = out.stdout.lines().collect();
+        assert_eq!(lines.len(), 2, "{}", out.stdout);
+        assert!(
+            lines[1].starts_with("note: b gets no traffic: web sends its calls to another server")
+                && lines[1].contains("put a load_balancer in front of several servers"),
+            "{}",
+            out.stdout
+        );
+    }
+
     #[test]
     fn every_problem_is_listed_one_per_line() {
         let dir = TempDir::new("validate-problems");

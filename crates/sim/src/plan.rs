@@ -61,6 +61,17 @@ fn walk_with(
     rate_scale: Option<f64>,
     on_visit: &mut dyn FnMut(Visit),
 ) -> Vec<Problem> {
+    run_walk(model, client, op, rate_scale, on_visit).0
+}
+
+/// [`walk_with`], also returning which nodes the walk called (by index).
+fn run_walk(
+    model: &Model,
+    client: NodeId,
+    op: Op,
+    rate_scale: Option<f64>,
+    on_visit: &mut dyn FnMut(Visit),
+) -> (Vec<Problem>, Vec<bool>) {
     let (users, zipf_s, op_rps, write_rps) = match &model.node(client).params {
         Params::Client(p) => {
             let share = match op {
@@ -87,10 +98,11 @@ fn walk_with(
         popularity: None,
         hits: Vec::new(),
         problems: Vec::new(),
+        called: vec![false; model.nodes.len()],
         on_visit,
     };
     w.call(client, op, 1.0, 0);
-    w.problems
+    (w.problems, w.called)
 }
 
 /// Nodes no client's traffic can reach: nothing calls them, directly or through other nodes.
@@ -111,6 +123,66 @@ pub fn unreached(model: &Model) -> Vec<NodeId> {
     (0..model.nodes.len())
         .filter(|&i| !reached[i])
         .map(|i| NodeId(i as u32))
+        .collect()
+}
+
+/// Why a node of a valid scenario gets no traffic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Idle {
+    /// Nothing calls it, directly or through other nodes.
+    Uncalled,
+    /// `by` calls it, but routes every kind of call elsewhere: a node sends each kind of call
+    /// to one downstream node of the matching kind (a second server, primary or cache behind
+    /// a server is never used; a load balancer or shard router spreads over several).
+    PassedOver {
+        /// A node with an edge to it that the traffic reaches.
+        by: NodeId,
+    },
+    /// Only nodes that get no traffic themselves call it, `by` among them.
+    BehindIdle {
+        /// One of its callers.
+        by: NodeId,
+    },
+}
+
+/// Nodes that no request of any type from any client can reach, even as a fallback, with the
+/// reason. The app and the CLI point them out: they are valid, but sit idle.
+pub fn idle(model: &Model) -> Vec<(NodeId, Idle)> {
+    let uncalled = unreached(model);
+    let mut called: Vec<bool> = model.nodes.iter().map(|n| n.kind == Kind::Client).collect();
+    for c in model.clients() {
+        // Every request type, whatever the mix: a node used only by a type the mix leaves out
+        // is still where that traffic would go.
+        for op in Op::REQUEST_TYPES {
+            let (_, reached) = run_walk(model, c, op, None, &mut |_| {});
+            for (mine, theirs) in called.iter_mut().zip(reached) {
+                *mine |= theirs;
+            }
+        }
+    }
+    // A replica fed by a called primary works (it replays the writes, and takes over).
+    for e in &model.edges {
+        if called[e.from.ix()] && model.node(e.to).kind == Kind::SqlReplica {
+            called[e.to.ix()] = true;
+        }
+    }
+    (0..model.nodes.len())
+        .filter(|&i| !called[i])
+        .map(|i| {
+            let node = NodeId(i as u32);
+            let callers = || model.edges.iter().filter(|e| e.to == node);
+            let why = if uncalled.contains(&node) {
+                Idle::Uncalled
+            } else if let Some(e) = callers().find(|e| called[e.from.ix()]) {
+                Idle::PassedOver { by: e.from }
+            } else {
+                match callers().next() {
+                    Some(e) => Idle::BehindIdle { by: e.from },
+                    None => Idle::Uncalled,
+                }
+            };
+            (node, why)
+        })
         .collect()
 }
 
@@ -207,6 +279,8 @@ struct Walker<'a> {
     /// after the cache's own visit did.
     hits: Vec<(NodeId, f64, f64)>,
     problems: Vec<Problem>,
+    /// The nodes the walk called, by index.
+    called: Vec<bool>,
     on_visit: &'a mut dyn FnMut(Visit),
 }
 
@@ -392,6 +466,7 @@ impl Walker<'_> {
         if depth > self.model.nodes.len() + 1 {
             return 0.0; // cycles are rejected before walking; this only guards the recursion
         }
+        self.called[node.ix()] = true;
         let m = self.model;
         let n = m.node(node);
         let r = &n.routes;

@@ -720,6 +720,7 @@ fn check_graph(model: &Model, problems: &mut Vec<Problem>) {
         return;
     }
     problems.extend(plan::dead_ends(model));
+    check_replication(model, problems);
     check_random_faults(model, problems);
     let expected: f64 = model
         .clients()
@@ -775,6 +776,36 @@ fn most_call_paths(model: &Model) -> f64 {
         }
     }
     model.clients().map(|c| paths[c.ix()]).fold(0.0, f64::max)
+}
+
+/// A replica that serves a node's reads must be fed by the primary that node writes to:
+/// otherwise the writes never reach it (its reads are never stale, nor ever up to date) and
+/// no failover promotes it.
+fn check_replication(model: &Model, problems: &mut Vec<Problem>) {
+    for node in &model.nodes {
+        let r = &node.routes;
+        let Some(primary) = r.writer.filter(|w| model.node(*w).kind == Kind::SqlPrimary) else {
+            continue;
+        };
+        for &replica in &r.readers {
+            let fed = model.node(primary).routes.replicas.contains(&replica);
+            if model.node(replica).kind == Kind::SqlReplica && !fed {
+                let (p, rep) = (&model.node(primary).id, &model.node(replica).id);
+                let p = Problem::node(
+                    rep,
+                    None,
+                    format!(
+                        "serves {}'s reads, but {p}, where {} writes, does not replicate to it: \
+                         draw an edge from {p} to {rep}",
+                        node.id, node.id
+                    ),
+                );
+                if !problems.contains(&p) {
+                    problems.push(p);
+                }
+            }
+        }
+    }
 }
 
 /// Random failures (`mtbf_s`, `mttr_s`) so frequent that the run would do little else.

@@ -135,11 +135,13 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
     });
     let analysis = expect_context::<Analysis>().0;
     let idle = move || {
-        let idle = analysis.with(|a| node.with_value(|id| a.idle.contains(id)));
-        idle.then(|| view! {
-            <p class="hint idle-note" data-testid="node-idle">
-                "Nothing calls this node, so no traffic reaches it: it sits idle. Wire a caller to it (drag from the caller's right-hand port, or use the caller's \"add a call to\")."
-            </p>
+        let why = analysis.with(|a| {
+            node.with_value(|id| a.idle.iter().find(|n| n.id == *id).map(|n| n.long.clone()))
+        });
+        why.map(|why| {
+            view! {
+                <p class="hint idle-note" data-testid="node-idle">{why}</p>
+            }
         })
     };
     view! {

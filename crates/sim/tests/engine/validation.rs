@@ -398,3 +398,62 @@ fn a_misspelt_key_anywhere_is_named() {
         "{ps:#?}"
     );
 }
+
+#[test]
+fn a_replica_serving_reads_must_be_fed_by_the_primary_taking_the_writes() {
+    let nodes = [
+        CLIENT,
+        SERVER,
+        r#"{"id": "db", "kind": "sql_primary"}"#,
+        r#"{"id": "r1", "kind": "sql_replica"}"#,
+    ];
+    let unfed = problems(&scenario(
+        &nodes,
+        r#"{"from": "users", "to": "web"}, {"from": "web", "to": "db"}, {"from": "web", "to": "r1"}"#,
+    ));
+    assert!(
+        has(&unfed, Some("r1"), "draw an edge from db to r1"),
+        "{unfed:?}"
+    );
+    load(&scenario(
+        &nodes,
+        r#"{"from": "users", "to": "web"}, {"from": "web", "to": "db"}, {"from": "web", "to": "r1"},
+           {"from": "db", "to": "r1"}"#,
+    ))
+    .expect("fed by its primary");
+}
+
+#[test]
+fn nodes_that_get_no_traffic_are_named_with_the_reason() {
+    use scaleplay_sim::plan::{idle, Idle};
+    let model = load(&scenario(
+        &[
+            CLIENT,
+            SERVER,
+            r#"{"id": "a", "kind": "server"}"#,
+            r#"{"id": "b", "kind": "server"}"#,
+            r#"{"id": "c", "kind": "server"}"#,
+            r#"{"id": "spare", "kind": "server"}"#,
+            r#"{"id": "db", "kind": "sql_primary"}"#,
+            r#"{"id": "replica", "kind": "sql_replica", "dc": "far"}"#,
+        ],
+        // web uses its first server, a; b is passed over, and c is called by b only. The
+        // replica in another data center takes no reads but replays the primary's writes.
+        r#"{"from": "users", "to": "web"}, {"from": "web", "to": "a"}, {"from": "web", "to": "b"},
+           {"from": "b", "to": "c"}, {"from": "a", "to": "db"}, {"from": "db", "to": "replica"}"#,
+    ))
+    .expect("valid, if wasteful");
+    let named: Vec<(String, Idle)> = idle(&model)
+        .into_iter()
+        .map(|(n, why)| (model.node(n).id.clone(), why))
+        .collect();
+    let by = |id: &str| model.find(id).unwrap();
+    assert_eq!(
+        named,
+        vec![
+            ("b".to_string(), Idle::PassedOver { by: by("web") }),
+            ("c".to_string(), Idle::BehindIdle { by: by("b") }),
+            ("spare".to_string(), Idle::Uncalled),
+        ]
+    );
+}
