@@ -163,6 +163,9 @@ struct Output<'a> {
     /// does (for a resource such as workers, the one worth knowing).
     #[serde(skip_serializing_if = "Option::is_none")]
     lowest_meeting_slo: Option<&'a Value>,
+    /// Values that miss the SLO between values that meet it: near the limit, runs vary.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    misses_between: Vec<&'a Value>,
 }
 
 /// Runs the command.
@@ -246,6 +249,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         .max_by(|a, b| as_f64(&a.value).total_cmp(&as_f64(&b.value)))
         .map(|r| &r.value);
     let lowest = lowest_meeting(&rows);
+    let between = misses_between(&rows);
 
     let text = if args.json {
         let out = Output {
@@ -256,6 +260,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             rows: &rows,
             highest_meeting_slo: highest,
             lowest_meeting_slo: lowest,
+            misses_between: between.clone(),
         };
         format!("{}\n", serde_json::to_string_pretty(&out)?)
     } else {
@@ -267,6 +272,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             &criterion,
             &rows,
             (lowest, highest),
+            &between,
         )
     };
     crate::emit(&text)?;
@@ -285,6 +291,7 @@ fn render(
     criterion: &Criterion,
     rows: &[Row],
     (lowest, highest): (Option<&Value>, Option<&Value>),
+    between: &[&Value],
 ) -> String {
     let mut out = String::new();
     let name = if s.name.trim().is_empty() {
@@ -360,7 +367,41 @@ fn render(
             let _ = writeln!(out, "\nno value meets the SLO");
         }
     }
+    if !between.is_empty() {
+        let list: Vec<String> = between.iter().map(|v| v.to_string()).collect();
+        let advice = if args.replications == 1 {
+            ": near the limit one run per value is noisy; --replications 5 averages five"
+        } else {
+            ": near the limit runs vary; more --replications average more of them"
+        };
+        let _ = writeln!(
+            out,
+            "note: {} {} the SLO between values that meet it{advice}",
+            list.join(", "),
+            if list.len() == 1 { "misses" } else { "miss" }
+        );
+    }
     out
+}
+
+/// Values that miss the SLO while a lower and a higher value meet it: the figures went up
+/// and down, so the highest (or lowest) value meeting it is less certain than it looks.
+fn misses_between(rows: &[Row]) -> Vec<&Value> {
+    let meeting = || {
+        rows.iter()
+            .filter(|r| r.meets_slo)
+            .map(|r| as_f64(&r.value))
+    };
+    let (Some(low), Some(high)) = (
+        meeting().min_by(f64::total_cmp),
+        meeting().max_by(f64::total_cmp),
+    ) else {
+        return Vec::new();
+    };
+    rows.iter()
+        .filter(|r| !r.meets_slo && (low..=high).contains(&as_f64(&r.value)))
+        .map(|r| &r.value)
+        .collect()
 }
 
 /// The lowest value meeting the SLO, when the lowest value swept misses it: more of the
@@ -530,6 +571,32 @@ impl Target {
 
 #[cfg(test)]
 mod tests {
+    fn row(value: f64, meets_slo: bool) -> Row {
+        Row {
+            value: Value::from(value),
+            throughput_rps: 0.0,
+            availability: 1.0,
+            p50_ms: None,
+            p99_ms: None,
+            bottleneck: None,
+            bottleneck_utilization: 0.0,
+            meets_slo,
+            saturated: None,
+        }
+    }
+
+    #[test]
+    fn names_the_misses_between_values_that_meet_the_slo() {
+        let rows: Vec<Row> = [(600.0, true), (665.0, false), (670.0, true), (680.0, false)]
+            .into_iter()
+            .map(|(v, m)| row(v, m))
+            .collect();
+        assert_eq!(misses_between(&rows), vec![&Value::from(665.0)]);
+        // A clean edge (meets up to a value, misses beyond) has none.
+        assert!(misses_between(&rows[2..]).is_empty());
+        assert!(misses_between(&[row(1.0, false), row(2.0, true)]).is_empty());
+    }
+
     use super::*;
 
     #[test]
