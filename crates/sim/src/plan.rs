@@ -99,6 +99,14 @@ fn run_walk(
         hits: Vec::new(),
         problems: Vec::new(),
         called: vec![false; model.nodes.len()],
+        keys: Keys::All,
+        max_users: model
+            .clients()
+            .filter_map(|c| match &model.node(c).params {
+                Params::Client(p) => Some(p.users),
+                _ => None,
+            })
+            .fold(1, u64::max),
         on_visit,
     };
     w.call(client, op, 1.0, 0);
@@ -254,6 +262,39 @@ pub fn harmonic(n: u64, s: f64) -> f64 {
     head + integral + (f(x) - f(m)) / 2.0 + (df(x) - df(m)) / 12.0
 }
 
+/// The users whose requests reach a part of the walk.
+#[derive(Clone, Debug)]
+enum Keys {
+    All,
+    /// Those a hashing router sends to shard `shard` of `len` (`ring` for consistent hashing).
+    Hashed {
+        strategy: ShardStrategy,
+        shard: u64,
+        len: u64,
+        ring: Vec<(u64, u32)>,
+    },
+    /// Users `lo + 1` to `hi` (a range router's slice).
+    Range {
+        lo: u64,
+        hi: u64,
+    },
+}
+
+impl Keys {
+    fn contains(&self, user: u64) -> bool {
+        match self {
+            Keys::All => true,
+            Keys::Hashed {
+                strategy,
+                shard,
+                len,
+                ring,
+            } => hash::hashed_shard(*strategy, user, *len, ring) == *shard,
+            Keys::Range { lo, hi } => *lo < user && user <= *hi,
+        }
+    }
+}
+
 struct Walker<'a> {
     model: &'a Model,
     client: NodeId,
@@ -281,6 +322,12 @@ struct Walker<'a> {
     problems: Vec<Problem>,
     /// The nodes the walk called, by index.
     called: Vec<bool>,
+    /// Which users' requests reach the node being walked: all of them, or behind a shard
+    /// router only those of one shard (a keyed store there splits those users, not all).
+    keys: Keys,
+    /// The largest user population of any client: a range router splits user ids 1 to this
+    /// into equal slices, as the engine does.
+    max_users: u64,
     on_visit: &'a mut dyn FnMut(Visit),
 }
 
@@ -360,10 +407,18 @@ impl Walker<'_> {
         let total = harmonic(self.users, self.zipf_s);
         let mut time = 0.0;
         for (k, s) in shards.iter().enumerate() {
-            let lo = self.users * k as u64 / n;
-            let hi = self.users * (k as u64 + 1) / n;
-            let share = (harmonic(hi, self.zipf_s) - harmonic(lo, self.zipf_s)) / total;
+            // The engine puts user u on slice ⌊(u − 1)·n / max_users⌋: users ⌈k·max/n⌉ + 1
+            // to ⌈(k+1)·max/n⌉, over the largest population of any client (a smaller one
+            // fills the first slices only).
+            let edge = |k: u64| {
+                (u128::from(self.max_users) * u128::from(k)).div_ceil(u128::from(n)) as u64
+            };
+            let (lo, hi) = (edge(k as u64), edge(k as u64 + 1));
+            let mass = |x: u64| harmonic(x.min(self.users), self.zipf_s);
+            let share = (mass(hi) - mass(lo)) / total;
+            let outer = std::mem::replace(&mut self.keys, Keys::Range { lo, hi });
             time += share * self.shard_hop(from, *s, op, weight * share, depth);
+            self.keys = outer;
         }
         time
     }
@@ -381,18 +436,61 @@ impl Walker<'_> {
     /// The share of this walk's traffic each of `len` places gets when `place_of` picks one
     /// by user id: the most popular users where they really go, the rest spread evenly.
     fn keyed_shares(&mut self, len: usize, place_of: impl Fn(u64) -> usize) -> Vec<f64> {
-        let (top, rest) = self.popularity.get_or_insert_with(|| {
-            const EXACT: u64 = 1_000;
-            let total = harmonic(self.users, self.zipf_s);
-            let top: Vec<f64> = (1..=self.users.min(EXACT))
-                .map(|user| libm::pow(user as f64, -self.zipf_s) / total)
-                .collect();
-            let rest = (1.0 - top.iter().sum::<f64>()).max(0.0);
-            (top, rest)
-        });
+        let (top, rest) = self.popularity();
         let mut shares = vec![*rest / len as f64; len];
         for (user, share) in (1..).zip(top.iter()) {
             shares[place_of(user).min(len - 1)] += share;
+        }
+        shares
+    }
+
+    /// The most popular users' shares of the traffic (user 1 first) and what the others
+    /// share, worked out on first use.
+    fn popularity(&mut self) -> &(Vec<f64>, f64) {
+        let (users, zipf_s) = (self.users, self.zipf_s);
+        self.popularity.get_or_insert_with(|| {
+            const EXACT: u64 = 1_000;
+            let total = harmonic(users, zipf_s);
+            let top: Vec<f64> = (1..=users.min(EXACT))
+                .map(|user| libm::pow(user as f64, -zipf_s) / total)
+                .collect();
+            let rest = (1.0 - top.iter().sum::<f64>()).max(0.0);
+            (top, rest)
+        })
+    }
+
+    /// How the requests reaching this part of the walk spread over `len` places (shares
+    /// summing to 1) when `place_of` picks one by user id: as [`Walker::keyed_shares`], over
+    /// only the users that get here (behind a shard router, that shard's).
+    fn keyed_shares_within(&mut self, len: usize, place_of: impl Fn(u64) -> usize) -> Vec<f64> {
+        if matches!(self.keys, Keys::All) {
+            return self.keyed_shares(len, place_of);
+        }
+        let (top, rest) = self.popularity().clone();
+        let mut shares = vec![0.0; len];
+        for (user, share) in (1..).zip(top.iter()) {
+            if self.keys.contains(user) {
+                shares[place_of(user).min(len - 1)] += share;
+            }
+        }
+        // The users past the exactly counted ones, spread evenly.
+        let exact = top.len() as u64;
+        let rest_here = match &self.keys {
+            Keys::All => rest,
+            Keys::Hashed { len: shards, .. } => rest / *shards as f64,
+            Keys::Range { lo, hi } => {
+                let mass = |x: u64| harmonic(x.clamp(exact, self.users), self.zipf_s);
+                ((mass(*hi) - mass(*lo)) / harmonic(self.users, self.zipf_s)).max(0.0)
+            }
+        };
+        for s in &mut shares {
+            *s += rest_here / len as f64;
+        }
+        let total: f64 = shares.iter().sum();
+        if total > 0.0 {
+            shares.iter_mut().for_each(|s| *s /= total);
+        } else {
+            shares = vec![1.0 / len as f64; len];
         }
         shares
     }
@@ -570,9 +668,18 @@ impl Walker<'_> {
                     }
                     Params::ShardRouter(p) => {
                         let shares = self.hashed_shares(p.strategy, targets.len());
+                        let ring = hash::ring(targets.len());
                         let mut time = 0.0;
-                        for (t, share) in targets.iter().zip(shares) {
+                        for (k, (t, share)) in targets.iter().zip(shares).enumerate() {
+                            let keys = Keys::Hashed {
+                                strategy: p.strategy,
+                                shard: k as u64,
+                                len: targets.len() as u64,
+                                ring: ring.clone(),
+                            };
+                            let outer = std::mem::replace(&mut self.keys, keys);
                             time += share * self.shard_hop(node, *t, op, weight * share, depth);
+                            self.keys = outer;
                         }
                         time
                     }
@@ -639,7 +746,9 @@ impl Walker<'_> {
             Kind::Cache | Kind::Nosql | Kind::SessionStore => {
                 let count = self.model.instances(node) as usize;
                 (count > 1).then(|| {
-                    self.keyed_shares(count, |user| hash::partition(user, count as u64) as usize)
+                    self.keyed_shares_within(count, |user| {
+                        hash::partition(user, count as u64) as usize
+                    })
                 })
             }
             // Servers: spread by user when the balancer that called them hashes users.

@@ -656,3 +656,89 @@ fn a_dns_sends_clients_to_entry_points_they_reach_from_where_they_are() {
     // And 2 × 80 ms across the ocean (no edge between the two says otherwise).
     assert!((mean - 167.0).abs() < 0.5, "{mean} ms served from the US");
 }
+
+/// Partitioned stores behind a hashing shard router: each store holds only the users the
+/// router sends it, so its hottest partition is the hottest of those users', and that decides
+/// the saturation rate. (The plan spread every user's popularity over each store's partitions,
+/// putting the limit at twice the real one.)
+#[test]
+fn the_saturation_rate_counts_the_hot_partition_of_each_shard() {
+    let scenario = |rps: f64| {
+        let kv = |id: &str| {
+            format!(
+                r#"{{"id": "{id}", "kind": "nosql", "params": {{"partitions": 4, "workers": 1,
+                    "read_ms": {{"dist": "exp", "mean": 2}}, "write_ms": {{"dist": "exp", "mean": 2}}}}}}"#
+            )
+        };
+        format!(
+            r#"{{"version": 1, "duration_s": 60, "warmup_s": 10,
+                "nodes": [
+                  {{"id": "users", "kind": "client", "params": {{"rps": {rps}, "users": 1000,
+                    "zipf_s": 1.3, "mix": {{"read": 0.5, "write": 0.5}}, "timeout_ms": 5000}}}},
+                  {{"id": "web", "kind": "server",
+                    "params": {{"instances": 4, "workers": 64, "service_ms": {{"dist": "exp", "mean": 1}}}}}},
+                  {{"id": "router", "kind": "shard_router", "params": {{"strategy": "hash_mod"}}}},
+                  {}, {}, {}, {}],
+                "edges": [{{"from": "users", "to": "web"}}, {{"from": "web", "to": "router"}},
+                          {{"from": "router", "to": "kv1"}}, {{"from": "router", "to": "kv2"}},
+                          {{"from": "router", "to": "kv3"}}, {{"from": "router", "to": "kv4"}}]}}"#,
+            kv("kv1"),
+            kv("kv2"),
+            kv("kv3"),
+            kv("kv4")
+        )
+    };
+    let cap = scaleplay_sim::capacity::analyze(&load(&scenario(200.0)).unwrap());
+    let max = cap.max_rps.expect("a bottleneck");
+    let below = run(&scenario(0.8 * max));
+    assert!(
+        below.summary.availability > 0.999,
+        "at 80% of {max}: {}",
+        below.summary.availability
+    );
+    let above = run(&scenario(1.2 * max));
+    assert!(
+        above.summary.availability < 0.99,
+        "at 120% of {max}: {}",
+        above.summary.availability
+    );
+}
+
+/// A range router splits user ids 1 to the largest population of any client into equal
+/// slices, so a client of fewer users sends them all to the first shards; the plan predicts
+/// each shard's load as the engine spreads it.
+#[test]
+fn a_range_router_splits_the_largest_population_as_the_engine_does() {
+    let shard = |id: &str| {
+        format!(
+            r#"{{"id": "{id}", "kind": "sql_primary", "params": {{"workers": 8,
+                "read_ms": {{"dist": "exp", "mean": 4}}, "write_ms": {{"dist": "exp", "mean": 8}}}}}}"#
+        )
+    };
+    let text = format!(
+        r#"{{"version": 1, "duration_s": 60, "warmup_s": 10,
+            "nodes": [
+              {{"id": "users", "kind": "client", "params": {{"rps": 600, "users": 100000,
+                "mix": {{"read": 0.5, "write": 0.5}}}}}},
+              {{"id": "admins", "kind": "client", "params": {{"rps": 600, "users": 1000,
+                "mix": {{"read": 0.5, "write": 0.5}}}}}},
+              {{"id": "web", "kind": "server", "params": {{"instances": 6, "workers": 32}}}},
+              {{"id": "router", "kind": "shard_router", "params": {{"strategy": "range"}}}},
+              {}, {}, {}],
+            "edges": [{{"from": "users", "to": "web"}}, {{"from": "admins", "to": "web"}},
+                      {{"from": "web", "to": "router"}}, {{"from": "router", "to": "s1"}},
+                      {{"from": "router", "to": "s2"}}, {{"from": "router", "to": "s3"}}]}}"#,
+        shard("s1"),
+        shard("s2"),
+        shard("s3")
+    );
+    let r = run(&text);
+    for s in ["s1", "s2", "s3"] {
+        let (predicted, measured) = (r.capacity.utilization[s], r.nodes[s].utilization);
+        assert!(
+            (predicted / measured - 1.0).abs() < 0.1,
+            "{s}: predicted {predicted}, measured {measured}"
+        );
+    }
+    assert!(r.nodes["s1"].utilization > 2.0 * r.nodes["s2"].utilization);
+}
