@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Model, NodeId, Op};
 use crate::params::{ClientParams, Params, Profile};
 use crate::plan;
+use crate::scenario::Kind;
 
 /// Result of the analysis.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -135,6 +136,10 @@ struct Busy {
 /// Predicted utilization of every node with workers when each client sends `rate_scale`
 /// times its configured rate.
 fn utilizations(model: &Model, rate_scale: f64) -> Vec<Busy> {
+    // Several clients reading through one cache with a TTL: its hit ratio follows all their
+    // reads together, so first add up what reaches each cache.
+    let shared = (hit_ratios_follow_rate(model) && model.clients().nth(1).is_some())
+        .then(|| cache_traffic(model, rate_scale));
     // Erlangs per node, and of them, those spread over instances by user (per instance).
     let mut load = vec![0.0f64; model.nodes.len()];
     let mut by_user: Vec<Option<Vec<f64>>> = vec![None; model.nodes.len()];
@@ -148,7 +153,7 @@ fn utilizations(model: &Model, rate_scale: f64) -> Vec<Busy> {
                 continue;
             }
             let rate = p.rps * rate_scale * share;
-            plan::walk_at(model, c, op, rate_scale, &mut |v| {
+            let mut on_visit = |v: plan::Visit| {
                 let erlangs = rate * v.weight * v.hold_ms / 1000.0;
                 load[v.node.ix()] += erlangs;
                 if let Some(shares) = v.instance_shares {
@@ -157,7 +162,15 @@ fn utilizations(model: &Model, rate_scale: f64) -> Vec<Busy> {
                         *e += erlangs * s;
                     }
                 }
-            });
+            };
+            match &shared {
+                Some(traffic) => {
+                    plan::walk_sharing(model, c, op, rate_scale, traffic, &mut on_visit);
+                }
+                None => {
+                    plan::walk_at(model, c, op, rate_scale, &mut on_visit);
+                }
+            }
         }
     }
     load.iter()
@@ -184,6 +197,26 @@ fn utilizations(model: &Model, rate_scale: f64) -> Vec<Busy> {
             })
         })
         .collect()
+}
+
+/// The reads (and the writes of the same clients) a second reaching each cache from every
+/// client, each walked on its own: the first pass of [`utilizations`] when caches are shared.
+fn cache_traffic(model: &Model, rate_scale: f64) -> Vec<plan::CacheTraffic> {
+    let mut traffic = vec![plan::CacheTraffic::default(); model.nodes.len()];
+    for c in model.clients() {
+        let Params::Client(p) = &model.node(c).params else {
+            continue;
+        };
+        let rps = p.rps * rate_scale;
+        plan::walk_at(model, c, Op::Read, rate_scale, &mut |v| {
+            if model.node(v.node).kind == Kind::Cache {
+                let t = &mut traffic[v.node.ix()];
+                t.read_rps += rps * p.mix.read * v.weight;
+                t.write_rps += rps * p.mix.write * v.weight;
+            }
+        });
+    }
+    traffic
 }
 
 /// The node whose busiest instance is busiest, if any is busy at all (the first on ties),

@@ -51,6 +51,37 @@ pub fn walk_at(
     walk_with(model, client, op, Some(rate_scale), on_visit)
 }
 
+/// [`walk_at`] with the reads and writes a second that reach each cache from every client
+/// (`cache_traffic`, by node index; in the units of this walk's rates): a cache with a TTL
+/// shared by several clients finds a key again as often as all of them read it.
+pub fn walk_sharing(
+    model: &Model,
+    client: NodeId,
+    op: Op,
+    rate_scale: f64,
+    cache_traffic: &[CacheTraffic],
+    on_visit: &mut dyn FnMut(Visit),
+) -> Vec<Problem> {
+    run_walk(
+        model,
+        client,
+        op,
+        Some(rate_scale),
+        Some(cache_traffic),
+        on_visit,
+    )
+    .0
+}
+
+/// Reads and writes a second reaching a cache.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CacheTraffic {
+    /// Reads a second.
+    pub read_rps: f64,
+    /// Writes a second by the same clients, which invalidate keys.
+    pub write_rps: f64,
+}
+
 /// The walk itself. Without a `rate_scale`, only the paths matter (validation): cache hit
 /// ratios and the spread over instances, the walk's costly parts, are not estimated, and
 /// visit weights past caches are meaningless.
@@ -61,7 +92,7 @@ fn walk_with(
     rate_scale: Option<f64>,
     on_visit: &mut dyn FnMut(Visit),
 ) -> Vec<Problem> {
-    run_walk(model, client, op, rate_scale, on_visit).0
+    run_walk(model, client, op, rate_scale, None, on_visit).0
 }
 
 /// [`walk_with`], also returning which nodes the walk called (by index).
@@ -70,6 +101,7 @@ fn run_walk(
     client: NodeId,
     op: Op,
     rate_scale: Option<f64>,
+    cache_traffic: Option<&[CacheTraffic]>,
     on_visit: &mut dyn FnMut(Visit),
 ) -> (Vec<Problem>, Vec<bool>) {
     let (users, zipf_s, op_rps, write_rps) = match &model.node(client).params {
@@ -100,6 +132,7 @@ fn run_walk(
         problems: Vec::new(),
         called: vec![false; model.nodes.len()],
         keys: Keys::All,
+        cache_traffic,
         max_users: model
             .clients()
             .filter_map(|c| match &model.node(c).params {
@@ -162,7 +195,7 @@ pub fn idle(model: &Model) -> Vec<(NodeId, Idle)> {
         // Every request type, whatever the mix: a node used only by a type the mix leaves out
         // is still where that traffic would go.
         for op in Op::REQUEST_TYPES {
-            let (_, reached) = run_walk(model, c, op, None, &mut |_| {});
+            let (_, reached) = run_walk(model, c, op, None, None, &mut |_| {});
             for (mine, theirs) in called.iter_mut().zip(reached) {
                 *mine |= theirs;
             }
@@ -328,6 +361,9 @@ struct Walker<'a> {
     /// The largest user population of any client: a range router splits user ids 1 to this
     /// into equal slices, as the engine does.
     max_users: u64,
+    /// What reaches each cache from every client, when known: its hit ratio then follows
+    /// that, not this client's traffic alone.
+    cache_traffic: Option<&'a [CacheTraffic]>,
     on_visit: &'a mut dyn FnMut(Visit),
 }
 
@@ -347,14 +383,21 @@ impl Walker<'_> {
         {
             return hit;
         }
+        let traffic = match self.cache_traffic {
+            Some(all) => all[cache.ix()],
+            None => CacheTraffic {
+                read_rps: self.op_rps * weight,
+                write_rps: self.write_rps * weight,
+            },
+        };
         let hit = hit_ratio::hit_ratio(&CacheLoad {
             capacity: p.capacity_keys.saturating_mul(p.instances as u64),
             users: self.users,
             zipf_s: self.zipf_s,
             eviction: p.eviction,
             ttl_s: p.ttl_s,
-            read_rps: self.op_rps * weight,
-            write_rps: self.write_rps * weight,
+            read_rps: traffic.read_rps,
+            write_rps: traffic.write_rps,
         });
         self.hits.push((cache, weight, hit));
         hit

@@ -742,3 +742,52 @@ fn a_range_router_splits_the_largest_population_as_the_engine_does() {
     }
     assert!(r.nodes["s1"].utilization > 2.0 * r.nodes["s2"].utilization);
 }
+
+/// A cache with a TTL finds a key again as often as all its readers read it: the same
+/// traffic from one client or split over four predicts the same database load and the same
+/// saturation rate, as runs of both measure. (Each client's hit ratio used to follow its own
+/// rate alone, so splitting the traffic made the cache look worse.)
+#[test]
+fn a_ttl_cache_shared_by_several_clients_hits_as_for_their_total_traffic() {
+    let scenario = |clients: usize| {
+        let rps = 400.0 / clients as f64;
+        let nodes: Vec<String> = (0..clients)
+            .map(|k| {
+                format!(
+                    r#"{{"id": "c{k}", "kind": "client", "params": {{"rps": {rps},
+                        "users": 100000, "zipf_s": 0.8, "timeout_ms": 5000}}}}"#
+                )
+            })
+            .collect();
+        let edges: Vec<String> = (0..clients)
+            .map(|k| format!(r#"{{"from": "c{k}", "to": "web"}}"#))
+            .collect();
+        format!(
+            r#"{{"version": 1, "duration_s": 120, "warmup_s": 40,
+                "nodes": [{},
+                  {{"id": "web", "kind": "server", "params": {{"instances": 2, "workers": 64,
+                    "service_ms": {{"dist": "exp", "mean": 1}}}}}},
+                  {{"id": "cache", "kind": "cache", "params": {{"capacity_keys": 100000,
+                    "ttl_s": 10, "service_ms": {{"dist": "exp", "mean": 0.2}}}}}},
+                  {{"id": "db", "kind": "sql_primary", "params": {{"workers": 4,
+                    "read_ms": {{"dist": "exp", "mean": 5}}}}}}],
+                "edges": [{}, {{"from": "web", "to": "cache"}}, {{"from": "cache", "to": "db"}}]}}"#,
+            nodes.join(","),
+            edges.join(",")
+        )
+    };
+    let (one, four) = (run(&scenario(1)), run(&scenario(4)));
+    let max = |r: &Report| r.capacity.max_rps.expect("a bottleneck");
+    assert!(
+        (max(&four) / max(&one) - 1.0).abs() < 0.01,
+        "{} vs {}",
+        max(&four),
+        max(&one)
+    );
+    let predicted = four.capacity.utilization["db"];
+    let measured = four.nodes["db"].utilization;
+    assert!(
+        (predicted / measured - 1.0).abs() < 0.05,
+        "db predicted {predicted}, measured {measured}"
+    );
+}
