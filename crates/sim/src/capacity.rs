@@ -138,7 +138,7 @@ struct Busy {
 fn utilizations(model: &Model, rate_scale: f64) -> Vec<Busy> {
     // Several clients reading through one cache with a TTL: its hit ratio follows all their
     // reads together, so first add up what reaches each cache.
-    let shared = (hit_ratios_follow_rate(model) && model.clients().nth(1).is_some())
+    let mut shared = (hit_ratios_follow_rate(model) && model.clients().nth(1).is_some())
         .then(|| cache_traffic(model, rate_scale));
     // Erlangs per node, and of them, those spread over instances by user (per instance).
     let mut load = vec![0.0f64; model.nodes.len()];
@@ -163,7 +163,7 @@ fn utilizations(model: &Model, rate_scale: f64) -> Vec<Busy> {
                     }
                 }
             };
-            match &shared {
+            match &mut shared {
                 Some(traffic) => {
                     plan::walk_sharing(model, c, op, rate_scale, traffic, &mut on_visit);
                 }
@@ -201,6 +201,8 @@ fn utilizations(model: &Model, rate_scale: f64) -> Vec<Busy> {
 
 /// The reads (and the writes of the same clients) a second reaching each cache from every
 /// client, each walked on its own: the first pass of [`utilizations`] when caches are shared.
+/// The walks follow the paths only: what reaches a cache depends on the hit ratios of the
+/// caches before it, and a cache behind a cache is rare enough to leave out.
 fn cache_traffic(model: &Model, rate_scale: f64) -> Vec<plan::CacheTraffic> {
     let mut traffic = vec![plan::CacheTraffic::default(); model.nodes.len()];
     for c in model.clients() {
@@ -208,7 +210,7 @@ fn cache_traffic(model: &Model, rate_scale: f64) -> Vec<plan::CacheTraffic> {
             continue;
         };
         let rps = p.rps * rate_scale;
-        plan::walk_at(model, c, Op::Read, rate_scale, &mut |v| {
+        plan::walk_paths(model, c, Op::Read, &mut |v| {
             if model.node(v.node).kind == Kind::Cache {
                 let t = &mut traffic[v.node.ix()];
                 t.read_rps += rps * p.mix.read * v.weight;

@@ -51,6 +51,18 @@ pub fn walk_at(
     walk_with(model, client, op, Some(rate_scale), on_visit)
 }
 
+/// [`walk`] following only the paths, as validation does: no cache hit ratios (every read
+/// misses, so visit weights past a cache mean nothing) and no spread over instances by user.
+/// Cheap: what the capacity analysis uses to add up the traffic reaching each cache.
+pub fn walk_paths(
+    model: &Model,
+    client: NodeId,
+    op: Op,
+    on_visit: &mut dyn FnMut(Visit),
+) -> Vec<Problem> {
+    walk_with(model, client, op, None, on_visit)
+}
+
 /// [`walk_at`] with the reads and writes a second that reach each cache from every client
 /// (`cache_traffic`, by node index; in the units of this walk's rates): a cache with a TTL
 /// shared by several clients finds a key again as often as all of them read it.
@@ -59,7 +71,7 @@ pub fn walk_sharing(
     client: NodeId,
     op: Op,
     rate_scale: f64,
-    cache_traffic: &[CacheTraffic],
+    cache_traffic: &mut [CacheTraffic],
     on_visit: &mut dyn FnMut(Visit),
 ) -> Vec<Problem> {
     run_walk(
@@ -73,13 +85,16 @@ pub fn walk_sharing(
     .0
 }
 
-/// Reads and writes a second reaching a cache.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// Reads and writes a second reaching a cache, and the hit ratios worked out for them.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CacheTraffic {
     /// Reads a second.
     pub read_rps: f64,
     /// Writes a second by the same clients, which invalidate keys.
     pub write_rps: f64,
+    /// Hit ratios for this traffic by the users it is spread over (`users`, `zipf_s` bits):
+    /// clients of one population share it, so it is worked out once for all their walks.
+    hits: Vec<(u64, u64, f64)>,
 }
 
 /// The walk itself. Without a `rate_scale`, only the paths matter (validation): cache hit
@@ -101,7 +116,7 @@ fn run_walk(
     client: NodeId,
     op: Op,
     rate_scale: Option<f64>,
-    cache_traffic: Option<&[CacheTraffic]>,
+    cache_traffic: Option<&mut [CacheTraffic]>,
     on_visit: &mut dyn FnMut(Visit),
 ) -> (Vec<Problem>, Vec<bool>) {
     let (users, zipf_s, op_rps, write_rps) = match &model.node(client).params {
@@ -363,7 +378,7 @@ struct Walker<'a> {
     max_users: u64,
     /// What reaches each cache from every client, when known: its hit ratio then follows
     /// that, not this client's traffic alone.
-    cache_traffic: Option<&'a [CacheTraffic]>,
+    cache_traffic: Option<&'a mut [CacheTraffic]>,
     on_visit: &'a mut dyn FnMut(Visit),
 }
 
@@ -383,12 +398,16 @@ impl Walker<'_> {
         {
             return hit;
         }
-        let traffic = match self.cache_traffic {
-            Some(all) => all[cache.ix()],
-            None => CacheTraffic {
-                read_rps: self.op_rps * weight,
-                write_rps: self.write_rps * weight,
-            },
+        let population = (self.users, self.zipf_s.to_bits());
+        let (read_rps, write_rps) = match self.cache_traffic.as_deref() {
+            Some(all) => {
+                let t = &all[cache.ix()];
+                if let Some(&(_, _, hit)) = t.hits.iter().find(|(u, z, _)| (*u, *z) == population) {
+                    return hit;
+                }
+                (t.read_rps, t.write_rps)
+            }
+            None => (self.op_rps * weight, self.write_rps * weight),
         };
         let hit = hit_ratio::hit_ratio(&CacheLoad {
             capacity: p.capacity_keys.saturating_mul(p.instances as u64),
@@ -396,10 +415,13 @@ impl Walker<'_> {
             zipf_s: self.zipf_s,
             eviction: p.eviction,
             ttl_s: p.ttl_s,
-            read_rps: traffic.read_rps,
-            write_rps: traffic.write_rps,
+            read_rps,
+            write_rps,
         });
-        self.hits.push((cache, weight, hit));
+        match self.cache_traffic.as_deref_mut() {
+            Some(all) => all[cache.ix()].hits.push((population.0, population.1, hit)),
+            None => self.hits.push((cache, weight, hit)),
+        }
         hit
     }
 
