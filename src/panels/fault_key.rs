@@ -35,10 +35,11 @@ fn seconds(t: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// The faults listed by name (in time order, as they happened) and how many are left out.
-pub fn listed(faults: &[FaultRecord]) -> (Vec<&FaultRecord>, usize) {
+/// The faults listed by name (in time order, as they happened) and how many are left out,
+/// counting the `unlisted` ones the report itself only counts (`run.faults_unlisted`).
+pub fn listed(faults: &[FaultRecord], unlisted: u64) -> (Vec<&FaultRecord>, u64) {
     let shown: Vec<&FaultRecord> = faults.iter().take(LISTED).collect();
-    let more = faults.len() - shown.len();
+    let more = (faults.len() - shown.len()) as u64 + unlisted;
     (shown, more)
 }
 
@@ -49,15 +50,18 @@ pub fn FaultKey() -> impl IntoView {
     let run = expect_context::<Run>();
     // The report changes many times a second during a run; its faults rarely do.
     let faults = Memo::new(move |_| {
-        run.report
-            .with(|r| r.as_ref().map(|r| r.faults.clone()).unwrap_or_default())
+        run.report.with(|r| {
+            r.as_ref()
+                .map(|r| (r.faults.clone(), r.run.faults_unlisted))
+                .unwrap_or_default()
+        })
     });
     move || {
-        faults.with(|faults| {
+        faults.with(|(faults, unlisted)| {
             if faults.is_empty() {
                 return None;
             }
-            let (shown, more) = listed(faults);
+            let (shown, more) = listed(faults, *unlisted);
             let items = shown
                 .into_iter()
                 .map(|f| {
@@ -71,7 +75,8 @@ pub fn FaultKey() -> impl IntoView {
             let rest = (more > 0)
                 .then(|| view! { <li class="fault-more">{format!("and {more} more")}</li> });
             Some(view! {
-                <div class="fault-key" data-testid="fault-key" data-faults=faults.len()>
+                <div class="fault-key" data-testid="fault-key"
+                    data-faults=faults.len() as u64 + unlisted>
                     <span class="fault-key-title">"Vertical lines: "</span>
                     <span class="fault-fail">"red, a node failed"</span>
                     ", "
@@ -119,11 +124,13 @@ mod tests {
         let faults: Vec<FaultRecord> = (0..20)
             .map(|k| fault(f64::from(k), "web", FaultAction::Fail, Some(0), "random"))
             .collect();
-        let (shown, more) = listed(&faults);
+        let (shown, more) = listed(&faults, 0);
         assert_eq!(shown.len(), LISTED);
-        assert_eq!(more, 20 - LISTED);
+        assert_eq!(more, 20 - LISTED as u64);
+        // Those past the report's own limit are counted too.
+        assert_eq!(listed(&faults, 1000).1, 1000 + 20 - LISTED as u64);
         assert_eq!(shown[0].t_s, 0.0, "in time order, first first");
-        let (shown, more) = listed(&faults[..3]);
+        let (shown, more) = listed(&faults[..3], 0);
         assert_eq!((shown.len(), more), (3, 0));
     }
 }

@@ -108,6 +108,26 @@ test("a client shows the fields of its traffic profile only", async ({ page }) =
   app.expectNoErrors();
 });
 
+test('a second server behind a server is marked idle, and its panel says why', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  const first = await app.addNode('server');
+  const second = await app.addNode('server');
+  await app.selectNode('box');
+  for (const target of [first, second]) {
+    await app.byTestId('add-call').selectOption(target);
+    await app.byTestId('add-call-button').click();
+  }
+  // box forwards to the first; the second gets nothing, though an edge reaches it.
+  await expect(app.nodeLocator(first)).not.toHaveClass(/\bidle\b/);
+  await expect(app.nodeLocator(second)).toHaveClass(/\bidle\b/);
+  await app.selectNode(second);
+  await expect(app.byTestId('node-idle')).toContainText('box sends its calls to another server');
+  await expect(app.byTestId('node-idle')).toContainText('put a load_balancer in front of several servers');
+  app.expectNoErrors();
+});
+
 test('a node nothing calls is marked idle until something calls it', async ({ page }) => {
   const app = new App(page);
   await app.goto();

@@ -596,6 +596,7 @@ pub fn check_params(
     }
     // Null means "use the default" (an omitted limit is unbounded), so drop nulls before typing.
     own.retain(|_, v| !v.is_null());
+    own.values_mut().for_each(whole_floats_as_integers);
     let parsed = params::parse(kind, &Value::Object(own.clone()));
     let params = match parsed {
         Ok(p) => Some(p),
@@ -649,6 +650,28 @@ pub fn check_params(
     match (params, reliability) {
         (Some(p), Some(r)) if bad.is_empty() => Ok((p, r)),
         _ => Err(bad),
+    }
+}
+
+/// `8.0` as `8`: JSON has one kind of number, and a whole one written with a decimal point
+/// (as some tools write every number) is a fine count of workers.
+fn whole_floats_as_integers(v: &mut Value) {
+    match v {
+        Value::Number(n) => {
+            if let Some(x) = n.as_f64().filter(|_| n.is_f64()) {
+                // Below 2^53 every whole f64 is exact as an integer.
+                if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                    *v = if x < 0.0 {
+                        Value::from(x as i64)
+                    } else {
+                        Value::from(x as u64)
+                    };
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_floats_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_floats_as_integers),
+        _ => {}
     }
 }
 

@@ -457,3 +457,29 @@ fn nodes_that_get_no_traffic_are_named_with_the_reason() {
         ]
     );
 }
+
+#[test]
+fn a_whole_number_written_with_a_decimal_point_is_a_whole_number() {
+    let model = load(&scenario(
+        &[
+            CLIENT,
+            r#"{"id": "web", "kind": "server",
+                "params": {"instances": 2.0, "workers": 8.0, "queue": 100.0,
+                           "autoscale": {"min": 1.0, "max": 4.0}}}"#,
+        ],
+        r#"{"from": "users", "to": "web"}"#,
+    ))
+    .expect("8.0 workers are 8 workers");
+    assert_eq!(model.workers(model.find("web").unwrap()), Some(8));
+    let ps = problems(&scenario(
+        &[
+            CLIENT,
+            r#"{"id": "web", "kind": "server", "params": {"workers": 8.5}}"#,
+        ],
+        r#"{"from": "users", "to": "web"}"#,
+    ));
+    assert!(
+        has(&ps, Some("web"), "workers: must be a whole number"),
+        "{ps:#?}"
+    );
+}
