@@ -271,8 +271,11 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             seed,
             &criterion,
             &rows,
-            (lowest, highest),
-            &between,
+            &Found {
+                lowest,
+                highest,
+                between: &between,
+            },
         )
     };
     crate::emit(&text)?;
@@ -283,6 +286,15 @@ fn as_f64(v: &Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)
 }
 
+/// What the sweep found across its rows.
+struct Found<'a> {
+    /// The lowest value meeting the SLO, when the lowest swept misses it.
+    lowest: Option<&'a Value>,
+    highest: Option<&'a Value>,
+    /// Values missing the SLO between values meeting it.
+    between: &'a [&'a Value],
+}
+
 fn render(
     args: &Args,
     label: &str,
@@ -290,9 +302,13 @@ fn render(
     seed: u64,
     criterion: &Criterion,
     rows: &[Row],
-    (lowest, highest): (Option<&Value>, Option<&Value>),
-    between: &[&Value],
+    found: &Found,
 ) -> String {
+    let Found {
+        lowest,
+        highest,
+        between,
+    } = *found;
     let mut out = String::new();
     let name = if s.name.trim().is_empty() {
         label
