@@ -300,20 +300,44 @@ fn validate_naming_faults(
                 });
             }
             Err(ps) => {
-                index.insert(spec.id.as_str(), None);
                 problems.extend(
                     ps.into_iter()
                         .map(|(f, m)| Problem::node(&spec.id, Some(&f), m)),
                 );
+                // Kept in the drawing with its kind's defaults, so that the checks of the
+                // wiring below still run: a typo in one param must not hide a cycle.
+                match params::parse(kind, &Value::Object(serde_json::Map::new())) {
+                    Ok(params) => {
+                        index.insert(spec.id.as_str(), Some(NodeId(nodes.len() as u32)));
+                        nodes.push(ModelNode {
+                            id: spec.id.clone(),
+                            name: spec.name.clone(),
+                            kind,
+                            dc: spec.dc.clone(),
+                            params,
+                            reliability: Reliability::default(),
+                            out: Vec::new(),
+                            routes: Routes::default(),
+                        });
+                    }
+                    Err(_) => {
+                        index.insert(spec.id.as_str(), None);
+                    }
+                }
             }
         }
     }
+    // An edge dropped for naming no node, or for joining kinds that cannot call each other,
+    // may cut the only path somewhere: the graph checks would then blame the wrong node.
+    // (A self-edge, a repeated edge or a bad latency leave the paths as they are.)
+    let mut paths_cut = false;
 
     let mut edges: Vec<ModelEdge> = Vec::new();
     for e in &s.edges {
         let (from, to) = match (index.get(e.from.as_str()), index.get(e.to.as_str())) {
             (Some(f), Some(t)) => (*f, *t),
             (f, t) => {
+                paths_cut = true;
                 for (id, found) in [(&e.from, f), (&e.to, t)] {
                     if found.is_none() {
                         problems.push(Problem::scenario(
@@ -332,6 +356,7 @@ fn validate_naming_faults(
         };
         // Nodes whose own definition is broken were reported already.
         let (Some(from), Some(to)) = (from, to) else {
+            paths_cut = true;
             continue;
         };
         let (fk, tk) = (nodes[from.ix()].kind, nodes[to.ix()].kind);
@@ -344,6 +369,7 @@ fn validate_naming_faults(
             continue;
         }
         if let Err(why) = can_connect(fk, tk) {
+            paths_cut = true;
             problems.push(Problem::node(
                 &e.from,
                 None,
@@ -459,7 +485,7 @@ fn validate_naming_faults(
             action: f.action,
         });
     }
-    if !problems.is_empty() {
+    if paths_cut {
         return Err(LoadError::Invalid(problems));
     }
 
@@ -714,12 +740,15 @@ fn describe_serde(e: &serde_json::Error) -> String {
 }
 
 fn check_graph(model: &Model, problems: &mut Vec<Problem>) {
-    if let Some(n) = find_cycle(model) {
-        problems.push(Problem::node(
-            &model.node(n).id,
-            None,
-            "is part of a cycle of calls: remove one edge of the loop",
-        ));
+    let cycles = find_cycles(model);
+    if !cycles.is_empty() {
+        for n in cycles {
+            problems.push(Problem::node(
+                &model.node(n).id,
+                None,
+                "is part of a cycle of calls: remove one edge of the loop",
+            ));
+        }
         return;
     }
     if model.clients().next().is_none() {
@@ -859,8 +888,9 @@ fn check_random_faults(model: &Model, problems: &mut Vec<Problem>) {
     }
 }
 
-/// A node on a cycle of call edges (replication edges are calls too, and never form one).
-fn find_cycle(model: &Model) -> Option<NodeId> {
+/// A node on each cycle of call edges (replication edges are calls too, and never form one).
+fn find_cycles(model: &Model) -> Vec<NodeId> {
+    let mut found = Vec::new();
     // Iterative DFS with colours, so deep graphs cannot overflow the stack.
     let n = model.nodes.len();
     let mut colour = vec![0u8; n];
@@ -880,7 +910,9 @@ fn find_cycle(model: &Model) -> Option<NodeId> {
                         colour[to] = 1;
                         stack.push((to, 0));
                     }
-                    1 => return Some(NodeId(to as u32)),
+                    // A call back into the path being walked: a loop, named by where it
+                    // closes (the search goes on, so each loop is named).
+                    1 if !found.contains(&NodeId(to as u32)) => found.push(NodeId(to as u32)),
                     _ => {}
                 }
             } else {
@@ -889,7 +921,7 @@ fn find_cycle(model: &Model) -> Option<NodeId> {
             }
         }
     }
-    None
+    found
 }
 
 /// Too many windows for the series: the run's own (one point per window) or the nodes' (one

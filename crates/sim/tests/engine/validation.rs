@@ -483,3 +483,36 @@ fn a_whole_number_written_with_a_decimal_point_is_a_whole_number() {
         "{ps:#?}"
     );
 }
+
+#[test]
+fn a_bad_param_does_not_hide_the_wiring_problems_and_every_loop_is_named() {
+    let ps = problems(&scenario(
+        &[
+            CLIENT,
+            r#"{"id": "web", "kind": "server", "params": {"servce_ms": 3}}"#,
+            r#"{"id": "a", "kind": "load_balancer"}"#,
+            r#"{"id": "b", "kind": "load_balancer"}"#,
+            r#"{"id": "c", "kind": "load_balancer"}"#,
+            r#"{"id": "d", "kind": "load_balancer"}"#,
+        ],
+        r#"{"from": "users", "to": "web"}, {"from": "web", "to": "web"},
+           {"from": "users", "to": "a"}, {"from": "a", "to": "b"}, {"from": "b", "to": "a"},
+           {"from": "users", "to": "c"}, {"from": "c", "to": "d"}, {"from": "d", "to": "c"}"#,
+    ));
+    assert!(
+        has(&ps, Some("web"), "unknown param \"servce_ms\""),
+        "{ps:#?}"
+    );
+    assert!(
+        has(&ps, Some("web"), "an edge from a node to itself"),
+        "{ps:#?}"
+    );
+    let loops: Vec<&str> = ps
+        .iter()
+        .filter(|p| p.message.contains("cycle of calls"))
+        .filter_map(|p| p.node.as_deref())
+        .collect();
+    assert_eq!(loops.len(), 2, "{ps:#?}");
+    assert!(loops.iter().any(|n| ["a", "b"].contains(n)), "{loops:?}");
+    assert!(loops.iter().any(|n| ["c", "d"].contains(n)), "{loops:?}");
+}
