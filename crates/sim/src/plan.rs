@@ -659,14 +659,15 @@ impl Walker<'_> {
                         extra + away + self.hop(node, e, op, weight, depth)
                     }
                     None => {
-                        let what = if n.kind == Kind::Client {
-                            "client"
+                        // A DNS cannot call another DNS (`can_connect`).
+                        let (what, to) = if n.kind == Kind::Client {
+                            ("client", "a dns, load_balancer or server")
                         } else {
-                            "dns"
+                            ("dns", "a load_balancer or server")
                         };
                         self.dead_end(
                             node,
-                            format!("this {what} has no path to a server: connect it to a dns, load_balancer or server"),
+                            format!("this {what} has no path to a server: connect it to {to}"),
                         );
                         0.0
                     }

@@ -48,6 +48,8 @@ pub fn parse(text: &str) -> Result<Scenario, LoadError> {
             limit: MAX_SCENARIO_BYTES,
         });
     }
+    // Some editors start a UTF-8 file with a byte-order mark; JSON has no use for it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = serde_json::from_str(text).map_err(|e| LoadError::Syntax(e.to_string()))?;
     from_value(value)
 }
@@ -62,6 +64,12 @@ pub fn from_value(value: Value) -> Result<Scenario, LoadError> {
     let mut problems = Vec::new();
     match map.get("version") {
         Some(Value::Number(n)) if n.as_u64() == Some(FORMAT_VERSION as u64) => {}
+        Some(Value::String(v)) if v.trim() == FORMAT_VERSION.to_string() => {
+            problems.push(Problem::scenario(
+                "version",
+                format!("version must be the number {FORMAT_VERSION}, not the text \"{v}\": write \"version\": {FORMAT_VERSION}"),
+            ))
+        }
         Some(v) => problems.push(Problem::scenario(
             "version",
             format!("unsupported version {v}: this build reads version {FORMAT_VERSION}"),
@@ -145,6 +153,26 @@ fn problems_beyond_the_shape(
     }
 }
 
+/// serde's message with the Rust types it names said in words: `expected f64` is "expected
+/// a number" to someone writing JSON.
+fn in_words(message: &str) -> String {
+    let mut text = message.to_string();
+    for (rust, words) in [
+        ("expected f64", "expected a number"),
+        ("expected u64", "expected a whole number >= 0"),
+        ("expected u32", "expected a whole number >= 0"),
+        (
+            "expected struct Slo",
+            "expected an object such as {\"p99_ms\": 200}",
+        ),
+        ("expected struct ", "expected an object: "),
+        ("expected enum ", "expected one of the names of "),
+    ] {
+        text = text.replace(rust, words);
+    }
+    text
+}
+
 /// Finds each part of the file that does not have the expected shape.
 fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
     use crate::scenario::{EdgeSpec, FaultSpec, NodeSpec, Slo};
@@ -152,7 +180,7 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
     fn check<T: serde::de::DeserializeOwned>(v: &Value) -> Result<(), String> {
         serde_json::from_value::<T>(v.clone())
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(|e| in_words(&e.to_string()))
     }
     for (key, v) in map {
         let res = match key.as_str() {
@@ -731,12 +759,16 @@ fn describe_serde(e: &serde_json::Error) -> String {
             "true or false"
         } else if s.ends_with("expected string or map") || s.ends_with("expected a string") {
             "a name in quotes"
+        } else if s.ends_with("expected struct Mix") {
+            "an object of shares such as {\"read\": 0.9, \"write\": 0.1}"
+        } else if s.ends_with("expected struct Autoscale") {
+            "an object such as {\"min\": 1, \"max\": 10}, or null for none"
         } else {
-            return s.to_string();
+            return in_words(s);
         };
         return format!("must be {want}, got {got}");
     }
-    s.to_string()
+    in_words(s)
 }
 
 fn check_graph(model: &Model, problems: &mut Vec<Problem>) {

@@ -516,3 +516,39 @@ fn a_bad_param_does_not_hide_the_wiring_problems_and_every_loop_is_named() {
     assert!(loops.iter().any(|n| ["a", "b"].contains(n)), "{loops:?}");
     assert!(loops.iter().any(|n| ["c", "d"].contains(n)), "{loops:?}");
 }
+
+#[test]
+fn messages_say_in_words_what_the_file_should_hold() {
+    // A byte-order mark some editors write is not an error.
+    let text = format!(
+        "\u{feff}{}",
+        scenario(&[CLIENT, SERVER], r#"{"from": "users", "to": "web"}"#)
+    );
+    load(&text).expect("a file starting with a byte-order mark loads");
+    let ps = problems(r#"{"version": "1", "nodes": [], "edges": []}"#);
+    assert!(
+        ps[0]
+            .message
+            .contains("version must be the number 1, not the text"),
+        "{ps:#?}"
+    );
+    let ps = problems(&scenario(
+        &[r#"{"id": "users", "kind": "client", "x": "10"}"#, SERVER],
+        r#"{"from": "users", "to": "web"}"#,
+    ));
+    assert!(ps[0].message.contains("expected a number"), "{ps:#?}");
+    let ps = problems(&scenario(
+        &[
+            r#"{"id": "users", "kind": "client", "params": {"mix": 0.5}}"#,
+            SERVER,
+        ],
+        r#"{"from": "users", "to": "web"}"#,
+    ));
+    assert!(
+        has(&ps, Some("users"), "mix: must be an object of shares"),
+        "{ps:#?}"
+    );
+    for p in &ps {
+        assert!(!p.message.contains("struct"), "{p}");
+    }
+}
