@@ -97,6 +97,9 @@ pub enum Dist {
     Uniform(f64, f64),
 }
 
+/// Largest coefficient of variation of a lognormal service time.
+pub const MAX_CV: f64 = 100.0;
+
 impl DistSpec {
     /// Exponential with mean `ms`.
     pub fn exp(ms: f64) -> DistSpec {
@@ -139,6 +142,14 @@ impl DistSpec {
                     "lognormal" => {
                         let mean = positive("mean", *mean)?;
                         let cv = positive("cv", Some(cv.unwrap_or(1.0)))?;
+                        if cv > MAX_CV {
+                            // The mean then rests on draws so rare that no run shows it: the
+                            // run would measure a fraction of the load the analysis predicts.
+                            return Err(format!(
+                                "cv must be at most {MAX_CV} (a wider spread has a mean no run \
+                                 reaches), got {cv}"
+                            ));
+                        }
                         let sigma2 = libm::log1p(cv * cv);
                         Ok(Dist::LogNormal {
                             mu: libm::log(mean) - sigma2 / 2.0,

@@ -335,10 +335,13 @@ fn a_distribution_field_that_would_be_ignored_is_a_problem() {
               {"id": "a", "kind": "server", "params": {"service_ms": {"dist": "exp", "mean": 5, "cv": 2}}},
               {"id": "b", "kind": "server", "params": {"service_ms": {"dist": "const", "mean": 5, "max": 9}}},
               {"id": "c", "kind": "server", "params": {"service_ms": {"dist": "uniform", "mean": 5, "min": 1, "max": 9}}},
-              {"id": "d", "kind": "server", "params": {"service_ms": {"dist": "lognormal", "mean": 5, "cv": 2}}}],
+              {"id": "d", "kind": "server", "params": {"service_ms": {"dist": "lognormal", "mean": 5, "cv": 2}}},
+              {"id": "e", "kind": "server", "params": {"service_ms": {"dist": "lognormal", "mean": 5, "cv": 1e300}}}],
             "edges": [{"from": "u", "to": "a"}, {"from": "u", "to": "b"},
-                      {"from": "u", "to": "c"}, {"from": "u", "to": "d"}]}"#,
+                      {"from": "u", "to": "c"}, {"from": "u", "to": "d"}, {"from": "u", "to": "e"}]}"#,
     );
+    // A spread so wide that no run reaches its mean.
+    assert!(has(&ps, Some("e"), "cv must be at most 100"), "{ps:#?}");
     assert!(
         has(
             &ps,
@@ -355,7 +358,7 @@ fn a_distribution_field_that_would_be_ignored_is_a_problem() {
         has(&ps, Some("c"), "uniform takes only \"min\" and \"max\""),
         "{ps:#?}"
     );
-    assert_eq!(ps.len(), 3, "the lognormal is fine: {ps:#?}");
+    assert_eq!(ps.len(), 4, "the lognormal of cv 2 is fine: {ps:#?}");
 }
 
 #[test]
