@@ -313,8 +313,22 @@ fn validate_naming_faults(
             index.insert(spec.id.as_str(), None);
             continue;
         };
-        match check_params(kind, &spec.params) {
-            Ok((params, reliability)) => {
+        let typed = match check_params(kind, &spec.params) {
+            Ok(typed) => Some(typed),
+            Err(ps) => {
+                problems.extend(
+                    ps.into_iter()
+                        .map(|(f, m)| Problem::node(&spec.id, Some(&f), m)),
+                );
+                // Kept in the drawing with its kind's defaults, so that the checks of the
+                // wiring below still run: a typo in one param must not hide a cycle.
+                params::parse(kind, &Value::Object(serde_json::Map::new()))
+                    .ok()
+                    .map(|defaults| (defaults, Reliability::default()))
+            }
+        };
+        match typed {
+            Some((params, reliability)) => {
                 index.insert(spec.id.as_str(), Some(NodeId(nodes.len() as u32)));
                 nodes.push(ModelNode {
                     id: spec.id.clone(),
@@ -327,31 +341,8 @@ fn validate_naming_faults(
                     routes: Routes::default(),
                 });
             }
-            Err(ps) => {
-                problems.extend(
-                    ps.into_iter()
-                        .map(|(f, m)| Problem::node(&spec.id, Some(&f), m)),
-                );
-                // Kept in the drawing with its kind's defaults, so that the checks of the
-                // wiring below still run: a typo in one param must not hide a cycle.
-                match params::parse(kind, &Value::Object(serde_json::Map::new())) {
-                    Ok(params) => {
-                        index.insert(spec.id.as_str(), Some(NodeId(nodes.len() as u32)));
-                        nodes.push(ModelNode {
-                            id: spec.id.clone(),
-                            name: spec.name.clone(),
-                            kind,
-                            dc: spec.dc.clone(),
-                            params,
-                            reliability: Reliability::default(),
-                            out: Vec::new(),
-                            routes: Routes::default(),
-                        });
-                    }
-                    Err(_) => {
-                        index.insert(spec.id.as_str(), None);
-                    }
-                }
+            None => {
+                index.insert(spec.id.as_str(), None);
             }
         }
     }
