@@ -578,7 +578,16 @@ impl Target {
             } else {
                 format!("an object ({})", keys.join(", "))
             };
-            bail!("{walked}.{last} is {what}: sweep one of its numbers, e.g. {walked}.{last}.mean");
+            // Name a number it holds: `mean` of a distribution, else the first one there.
+            let example = keys
+                .iter()
+                .find(|k| **k == "mean")
+                .or_else(|| keys.iter().find(|k| inner[**k].is_number()))
+                .map_or_else(
+                    || "a number inside it".to_string(),
+                    |k| format!("{walked}.{last}.{k}"),
+                );
+            bail!("{walked}.{last} is {what}: sweep one of its numbers, e.g. {example}");
         }
         map.insert(last.clone(), written.clone());
         Ok(written)
@@ -667,6 +676,19 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("not set in the file"));
+        // An object is not a number to sweep: the message names one inside it that is.
+        s2.nodes[1]
+            .params
+            .insert("autoscale".into(), serde_json::json!({"min": 1, "max": 4}));
+        let t = Target::resolve(&s2, "f", "web.1.autoscale").expect("resolves");
+        let why = t.set(&mut s2.clone(), 3.0).unwrap_err().to_string();
+        assert!(
+            why.contains("e.g. web.1.autoscale.min") || why.contains("e.g. web.1.autoscale.max"),
+            "{why}"
+        );
+        let t = Target::resolve(&s2, "f", "web.1.service_ms").expect("resolves");
+        let why = t.set(&mut s2.clone(), 3.0).unwrap_err().to_string();
+        assert!(why.contains("e.g. web.1.service_ms.mean"), "{why}");
     }
 
     #[test]

@@ -45,6 +45,23 @@ impl fmt::Display for Problem {
     }
 }
 
+/// A number as a message should show it: as written for everyday sizes, in scientific
+/// notation when huge or tiny (Rust writes 1e300 with all 301 digits), at most 5 significant
+/// digits then. A person reads "got 1e300" at a glance, and a message stays one line.
+pub fn shown(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() || (1e-6..1e15).contains(&x.abs()) {
+        return format!("{x}");
+    }
+    let written = format!("{x:.4e}");
+    match written.split_once('e') {
+        Some((mantissa, exponent)) if mantissa.contains('.') => {
+            let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+            format!("{mantissa}e{exponent}")
+        }
+        _ => written,
+    }
+}
+
 /// Why a scenario could not be loaded.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -92,5 +109,23 @@ impl LoadError {
                 message: other.to_string(),
             }],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn numbers_are_shown_short() {
+        assert_eq!(shown(12.5), "12.5");
+        assert_eq!(shown(-3.0), "-3");
+        assert_eq!(shown(0.0), "0");
+        assert_eq!(shown(2_592_000.0), "2592000");
+        assert_eq!(shown(1e300), "1e300");
+        assert_eq!(shown(-1.234_567e20), "-1.2346e20");
+        assert_eq!(shown(2.5e-9), "2.5e-9");
+        assert_eq!(shown(f64::INFINITY), "inf");
+        assert_eq!(shown(f64::NAN), "NaN");
     }
 }

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::shown;
 use crate::rng::Rng;
 use crate::scenario::Kind;
 
@@ -117,7 +118,7 @@ impl DistSpec {
         let positive = |name: &str, v: Option<f64>| -> Result<f64, String> {
             match v {
                 Some(v) if v.is_finite() && v > 0.0 => Ok(v),
-                Some(v) => Err(format!("{name} must be a number > 0, got {v}")),
+                Some(v) => Err(format!("{name} must be a number > 0, got {}", shown(v))),
                 None => Err(format!("needs \"{name}\"")),
             }
         };
@@ -147,7 +148,8 @@ impl DistSpec {
                             // run would measure a fraction of the load the analysis predicts.
                             return Err(format!(
                                 "cv must be at most {MAX_CV} (a wider spread has a mean no run \
-                                 reaches), got {cv}"
+                                 reaches), got {}",
+                                shown(cv)
                             ));
                         }
                         let sigma2 = libm::log1p(cv * cv);
@@ -1041,7 +1043,10 @@ impl Checker<'_> {
             let bound = if zero_ok { ">=" } else { ">" };
             self.push(
                 field,
-                format!("{field} must be a number {bound} {lo} and <= {hi}, got {v}"),
+                format!(
+                    "{field} must be a number {bound} {lo} and <= {hi}, got {}",
+                    shown(v)
+                ),
             );
         }
     }

@@ -242,10 +242,10 @@ pub fn idle(model: &Model) -> Vec<(NodeId, Idle)> {
         .collect()
 }
 
-/// Every dead end of every client's request types that has a share of traffic.
-pub fn dead_ends(model: &Model) -> Vec<Problem> {
+/// Every dead end of the request types of `clients` that have a share of traffic.
+pub fn dead_ends(model: &Model, clients: impl Iterator<Item = NodeId>) -> Vec<Problem> {
     let mut out: Vec<Problem> = Vec::new();
-    for c in model.clients() {
+    for c in clients {
         let Params::Client(p) = &model.node(c).params else {
             continue;
         };

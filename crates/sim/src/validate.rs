@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::error::{LoadError, Problem};
+use crate::error::{shown, LoadError, Problem};
 use crate::model::{
     can_connect, compute_routes, DcDistances, EdgeId, Model, ModelEdge, ModelFault, ModelNode,
     NodeId, Routes, CROSS_DC_MS, SAME_DC_MS,
@@ -285,11 +285,23 @@ fn validate_naming_faults(
             ));
             continue;
         }
-        if spec.name.len() > 200 || spec.dc.is_empty() || spec.dc.len() > 64 {
+        // Counted in characters, as a person counts them (names are often not English).
+        let (name_chars, dc_chars) = (spec.name.chars().count(), spec.dc.chars().count());
+        if name_chars > 200 {
             problems.push(Problem::node(
                 &spec.id,
                 Some("name"),
-                "name must be at most 200 characters and dc 1 to 64 characters",
+                format!("name must be at most 200 characters, got {name_chars}"),
+            ));
+        }
+        if dc_chars == 0 || dc_chars > 64 {
+            problems.push(Problem::node(
+                &spec.id,
+                Some("dc"),
+                format!(
+                    "dc must be 1 to 64 characters, got {dc_chars}: name the data center, \
+                     such as \"eu\""
+                ),
             ));
         }
         if !(spec.x.is_finite() && spec.y.is_finite()) {
@@ -347,16 +359,19 @@ fn validate_naming_faults(
         }
     }
     // An edge dropped for naming no node, or for joining kinds that cannot call each other,
-    // may cut the only path somewhere: the graph checks would then blame the wrong node.
-    // (A self-edge, a repeated edge or a bad latency leave the paths as they are.)
-    let mut paths_cut = false;
+    // may cut the only path somewhere: the path checks would then blame the wrong node, so
+    // they skip the clients that reach a node that lost an edge. (A self-edge, a repeated
+    // edge or a bad latency leave the paths as they are.)
+    let mut cut_from: Vec<NodeId> = Vec::new();
 
     let mut edges: Vec<ModelEdge> = Vec::new();
     for e in &s.edges {
         let (from, to) = match (index.get(e.from.as_str()), index.get(e.to.as_str())) {
             (Some(f), Some(t)) => (*f, *t),
             (f, t) => {
-                paths_cut = true;
+                if let Some(Some(id)) = f {
+                    cut_from.push(*id);
+                }
                 for (id, found) in [(&e.from, f), (&e.to, t)] {
                     if found.is_none() {
                         problems.push(Problem::scenario(
@@ -375,7 +390,7 @@ fn validate_naming_faults(
         };
         // Nodes whose own definition is broken were reported already.
         let (Some(from), Some(to)) = (from, to) else {
-            paths_cut = true;
+            cut_from.extend(from);
             continue;
         };
         let (fk, tk) = (nodes[from.ix()].kind, nodes[to.ix()].kind);
@@ -388,7 +403,7 @@ fn validate_naming_faults(
             continue;
         }
         if let Err(why) = can_connect(fk, tk) {
-            paths_cut = true;
+            cut_from.push(from);
             problems.push(Problem::node(
                 &e.from,
                 None,
@@ -411,8 +426,9 @@ fn validate_naming_faults(
                     &e.from,
                     Some("latency_ms"),
                     format!(
-                        "edge to \"{}\": latency_ms must be from 0 to 60000, got {l}",
-                        e.to
+                        "edge to \"{}\": latency_ms must be from 0 to 60000, got {}",
+                        e.to,
+                        shown(l)
                     ),
                 ));
                 continue;
@@ -445,7 +461,7 @@ fn validate_naming_faults(
         if !(f.at_s.is_finite() && f.at_s >= 0.0) {
             problems.push(Problem::scenario(
                 "faults",
-                format!("{label}: at_s must be a number >= 0, got {}", f.at_s),
+                format!("{label}: at_s must be a number >= 0, got {}", shown(f.at_s)),
             ));
             continue;
         }
@@ -455,7 +471,8 @@ fn validate_naming_faults(
                 format!(
                     "{label}: at {} s is after the end of the run ({} s): move it earlier, \
                      delete it, or make the run longer",
-                    f.at_s, s.duration_s
+                    shown(f.at_s),
+                    shown(s.duration_s)
                 ),
             ));
             continue;
@@ -504,10 +521,6 @@ fn validate_naming_faults(
             action: f.action,
         });
     }
-    if paths_cut {
-        return Err(LoadError::Invalid(problems));
-    }
-
     compute_routes(&mut nodes, &edges);
     faults.sort_by_key(|f| f.at);
     let dc_distances = DcDistances::new(&nodes, &edges);
@@ -533,7 +546,7 @@ fn validate_naming_faults(
             }
         }
     }
-    check_graph(&model, &mut problems);
+    check_graph(&model, &cut_from, &mut problems);
     if problems.is_empty() {
         Ok(model)
     } else {
@@ -559,13 +572,15 @@ fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
             ),
         ));
     }
-    if !(s.duration_s.is_finite() && s.duration_s > 0.0 && s.duration_s <= limits::MAX_DURATION_S) {
+    let duration_ok =
+        s.duration_s.is_finite() && s.duration_s > 0.0 && s.duration_s <= limits::MAX_DURATION_S;
+    if !duration_ok {
         problems.push(Problem::scenario(
             "duration_s",
             format!(
                 "duration_s must be > 0 and <= {}, got {}",
                 limits::MAX_DURATION_S,
-                s.duration_s
+                shown(s.duration_s)
             ),
         ));
     }
@@ -574,7 +589,7 @@ fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
             "warmup_s",
             format!(
                 "warmup_s must be >= 0 and shorter than duration_s, got {}",
-                s.warmup_s
+                shown(s.warmup_s)
             ),
         ));
     }
@@ -583,17 +598,19 @@ fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
             "window_s",
             format!(
                 "window_s must be from 0.001 to 86400 seconds, got {}",
-                s.window_s
+                shown(s.window_s)
             ),
         ));
-    } else if s.duration_s.is_finite() {
+    } else if duration_ok {
+        // Only for a duration in range: advice worked out from one out of range would ask
+        // for a window_s above the limit just stated.
         problems.extend(window_count_problem(s));
     }
     if let Some(p) = s.slo.p99_ms {
         if !(p.is_finite() && p > 0.0) {
             problems.push(Problem::scenario(
                 "slo",
-                format!("slo.p99_ms must be > 0, got {p}"),
+                format!("slo.p99_ms must be > 0, got {}", shown(p)),
             ));
         }
     }
@@ -601,15 +618,21 @@ fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
         if !(a.is_finite() && a > 0.0 && a <= 1.0) {
             problems.push(Problem::scenario(
                 "slo",
-                format!("slo.availability must be in (0, 1], e.g. 0.999, got {a}"),
+                format!(
+                    "slo.availability must be in (0, 1], e.g. 0.999, got {}",
+                    shown(a)
+                ),
             ));
         }
     }
-    if s.name.len() > 200 || s.notes.len() > 10_000 {
-        problems.push(Problem::scenario(
-            "name",
-            "name must be at most 200 characters and notes 10000",
-        ));
+    for (field, text, most) in [("name", &s.name, 200), ("notes", &s.notes, 10_000)] {
+        let chars = text.chars().count();
+        if chars > most {
+            problems.push(Problem::scenario(
+                field,
+                format!("{field} must be at most {most} characters, got {chars}: shorten it"),
+            ));
+        }
     }
 }
 
@@ -652,7 +675,9 @@ pub fn check_params(
                 let mut one = serde_json::Map::new();
                 one.insert(k.clone(), v.clone());
                 if let Err(e) = params::parse(kind, &Value::Object(one)) {
-                    bad.push((k.clone(), format!("{k}: {}", describe_serde(&e))));
+                    let message = too_large(kind, k, v)
+                        .unwrap_or_else(|| format!("{k}: {}", describe_serde(&e)));
+                    bad.push((k.clone(), message));
                     fine.remove(k);
                 }
             }
@@ -678,7 +703,10 @@ pub fn check_params(
         for (name, v) in [("mtbf_s", r.mtbf_s), ("mttr_s", r.mttr_s)] {
             if let Some(v) = v {
                 if !(v.is_finite() && v > 0.0) {
-                    bad.push((name.into(), format!("{name} must be a number > 0, got {v}")));
+                    bad.push((
+                        name.into(),
+                        format!("{name} must be a number > 0, got {}", shown(v)),
+                    ));
                 }
             }
         }
@@ -696,6 +724,34 @@ pub fn check_params(
         (Some(p), Some(r)) if bad.is_empty() => Ok((p, r)),
         _ => Err(bad),
     }
+}
+
+/// The message for a whole number too large for param `key` to hold at all (serde can only say
+/// "too large"): the param's own limit, found by checking the largest value it can hold.
+fn too_large(kind: Kind, key: &str, got: &Value) -> Option<String> {
+    let x = got.as_f64().filter(|x| *x >= 0.0 && x.fract() == 0.0)?;
+    let held = [Value::from(u32::MAX), Value::from(u64::MAX)]
+        .into_iter()
+        .find_map(|most| {
+            let one = serde_json::Map::from_iter([(key.to_string(), most)]);
+            params::parse(kind, &Value::Object(one)).ok()
+        })?;
+    let got = got.as_u64().map_or_else(|| shown(x), |n| n.to_string());
+    let rule = params::check_values(&held)
+        .into_iter()
+        .find(|(field, _)| field == key)
+        .and_then(|(_, m)| m.split_once(", got ").map(|(rule, _)| rule.to_string()));
+    if let Some(rule) = rule {
+        return Some(format!("{rule}, got {got}"));
+    }
+    // No limit of its own: an optional bound (`queue`), whose absence means none.
+    let null = serde_json::Map::from_iter([(key.to_string(), Value::Null)]);
+    let advice = if params::parse(kind, &Value::Object(null)).is_ok() {
+        "leave it out for no limit"
+    } else {
+        "give a smaller number"
+    };
+    Some(format!("{key} is too large, got {got}: {advice}"))
 }
 
 /// `8.0` as `8`: JSON has one kind of number, and a whole one written with a decimal point
@@ -762,17 +818,16 @@ fn describe_serde(e: &serde_json::Error) -> String {
     in_words(s)
 }
 
-fn check_graph(model: &Model, problems: &mut Vec<Problem>) {
+/// The checks of the drawing as a whole. `cut_from` are the nodes that lost an edge to a
+/// problem reported already.
+fn check_graph(model: &Model, cut_from: &[NodeId], problems: &mut Vec<Problem>) {
     let cycles = find_cycles(model);
-    if !cycles.is_empty() {
-        for n in cycles {
-            problems.push(Problem::node(
-                &model.node(n).id,
-                None,
-                "is part of a cycle of calls: remove one edge of the loop",
-            ));
-        }
-        return;
+    for &n in &cycles {
+        problems.push(Problem::node(
+            &model.node(n).id,
+            None,
+            "is part of a cycle of calls: remove one edge of the loop",
+        ));
     }
     if model.clients().next().is_none() {
         problems.push(Problem::scenario(
@@ -780,6 +835,10 @@ fn check_graph(model: &Model, problems: &mut Vec<Problem>) {
             "no client: add a client node to send traffic",
         ));
     }
+    // A client that reaches a loop, or a node that lost an edge, has paths that are not
+    // what the user drew: its dead ends wait until those are fixed. The other clients'
+    // are checked now, so one run of validate shows every problem it can.
+    let unsure = callers_of(model, cycles.iter().chain(cut_from).copied());
     let paths = most_call_paths(model);
     if paths > MAX_CALL_PATHS {
         // The routing plan walks every path: it would take hours (a grid of balancers wired
@@ -788,13 +847,15 @@ fn check_graph(model: &Model, problems: &mut Vec<Problem>) {
             "edges",
             format!(
                 "a client's requests can take more than {MAX_CALL_PATHS:.0} different paths \
-                 through this drawing (about {paths:.0}), too many to plan: balancers wired to \
-                 balancers layer after layer multiply them; let one balancer call the servers"
+                 through this drawing (about {}), too many to plan: balancers wired to \
+                 balancers layer after layer multiply them; let one balancer call the servers",
+                shown(paths.round())
             ),
         ));
-        return;
+    } else {
+        let sure = model.clients().filter(|c| !unsure[c.ix()]);
+        problems.extend(plan::dead_ends(model, sure));
     }
-    problems.extend(plan::dead_ends(model));
     check_replication(model, problems);
     check_random_faults(model, problems);
     let expected: f64 = model
@@ -816,10 +877,28 @@ fn check_graph(model: &Model, problems: &mut Vec<Problem>) {
         problems.push(Problem::scenario(
             "duration_s",
             format!(
-                "this run would simulate about {expected:.0} requests, more than the limit of {MAX_EXPECTED_REQUESTS:.0}: shorten duration_s or lower rps"
+                "this run would simulate about {} requests, more than the limit of \
+                 {MAX_EXPECTED_REQUESTS:.0}: shorten duration_s or lower rps",
+                shown(expected.round())
             ),
         ));
     }
+}
+
+/// Which nodes reach any of `targets` by calls (a target reaches itself).
+fn callers_of(model: &Model, targets: impl Iterator<Item = NodeId>) -> Vec<bool> {
+    let mut callers: Vec<Vec<usize>> = vec![Vec::new(); model.nodes.len()];
+    for e in &model.edges {
+        callers[e.to.ix()].push(e.from.ix());
+    }
+    let mut reaches = vec![false; model.nodes.len()];
+    let mut todo: Vec<usize> = targets.map(|t| t.ix()).collect();
+    while let Some(v) = todo.pop() {
+        if !std::mem::replace(&mut reaches[v], true) {
+            todo.extend(&callers[v]);
+        }
+    }
+    reaches
 }
 
 /// Most distinct call paths from one client that validation and the capacity analysis walk.
@@ -830,7 +909,9 @@ pub const MAX_CALL_PATHS: f64 = 100_000.0;
 pub const MAX_RANDOM_FAULTS: f64 = 10_000_000.0;
 
 /// The most distinct paths of calls any client's requests can take (every node followed
-/// by all its edges: an upper bound on what the routing plan walks). The graph has no cycle.
+/// by all its edges: an upper bound on what the routing plan walks). A client that reaches a
+/// cycle gets a lower bound (the nodes on it are never counted), which is still too many when
+/// it is over the limit.
 fn most_call_paths(model: &Model) -> f64 {
     // Paths from each node, children before parents: Kahn's order on the reversed graph.
     let n = model.nodes.len();
@@ -902,9 +983,12 @@ fn check_random_faults(model: &Model, problems: &mut Vec<Problem>) {
                 &node.id,
                 Some("mtbf_s"),
                 format!(
-                    "mtbf_s {mtbf} and mttr_s {mttr} over {instances} make about \
-                     {expected:.0} failures and repairs in this run, more than the limit of \
-                     {MAX_RANDOM_FAULTS:.0}: give a longer mtbf_s"
+                    "mtbf_s {} and mttr_s {} over {instances} make about {} failures and \
+                     repairs in this run, more than the limit of {MAX_RANDOM_FAULTS:.0}: give a \
+                     longer mtbf_s",
+                    shown(mtbf),
+                    shown(mttr),
+                    shown(expected.round())
                 ),
             ));
         }

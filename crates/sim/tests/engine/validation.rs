@@ -555,3 +555,86 @@ fn messages_say_in_words_what_the_file_should_hold() {
         assert!(!p.message.contains("struct"), "{p}");
     }
 }
+
+#[test]
+fn a_loop_or_a_broken_edge_does_not_hide_the_other_clients_dead_ends() {
+    // Three clients: one runs into a loop, one lost its edge to a typo, and one (`shop`) calls
+    // a balancer with nothing behind it: that dead end is named in the same run of validate,
+    // and the first two clients are not blamed for dead ends they may not have.
+    let ps = problems(&scenario(
+        &[
+            CLIENT,
+            r#"{"id": "mobile", "kind": "client", "params": {"rps": 5}}"#,
+            r#"{"id": "shop", "kind": "client", "params": {"rps": 5}}"#,
+            r#"{"id": "a", "kind": "load_balancer"}"#,
+            r#"{"id": "b", "kind": "load_balancer"}"#,
+            r#"{"id": "lonely", "kind": "load_balancer"}"#,
+            r#"{"id": "web", "kind": "server", "params": {"instances": 4, "mtbf_s": 1e-9, "mttr_s": 1e-9}}"#,
+        ],
+        r#"{"from": "users", "to": "a"}, {"from": "a", "to": "b"}, {"from": "b", "to": "a"},
+           {"from": "mobile", "to": "wbe"}, {"from": "shop", "to": "lonely"}"#,
+    ));
+    assert!(has(&ps, None, "\"wbe\", which is not a node"), "{ps:#?}");
+    assert!(
+        ps.iter().any(|p| p.message.contains("cycle of calls")),
+        "{ps:#?}"
+    );
+    let dead_end = |node: &str| {
+        ps.iter().any(|p| {
+            (p.node.as_deref() == Some(node) || p.message.contains(&format!("\"{node}\"")))
+                && !p.message.contains("cycle")
+                && !p.message.contains("not a node")
+        })
+    };
+    assert!(dead_end("lonely"), "the balancer with no target: {ps:#?}");
+    assert!(!dead_end("users"), "{ps:#?}");
+    assert!(!dead_end("mobile"), "{ps:#?}");
+    // Checks that need no path still run: the failures far too frequent to simulate.
+    assert!(has(&ps, Some("web"), "mtbf_s 1e-9"), "{ps:#?}");
+}
+
+#[test]
+fn messages_name_the_limit_and_show_numbers_short() {
+    let ps = problems(&scenario(
+        &[
+            r#"{"id": "users", "kind": "client", "params": {"rps": 1e300, "users": 100000000000000000000}}"#,
+            r#"{"id": "web", "kind": "server", "params": {"workers": 5000000000}, "dc": ""}"#,
+        ],
+        r#"{"from": "users", "to": "web", "latency_ms": 1e-300}"#,
+    ));
+    assert!(
+        has(
+            &ps,
+            Some("web"),
+            "workers must be a whole number from 1 to 100000, got 5000000000"
+        ),
+        "{ps:#?}"
+    );
+    assert!(
+        has(
+            &ps,
+            Some("users"),
+            "users must be a whole number from 1 to 100000000, got 1e20"
+        ),
+        "{ps:#?}"
+    );
+    assert!(has(&ps, Some("users"), "got 1e300"), "{ps:#?}");
+    // A bad dc is reported under dc, not name.
+    assert!(
+        ps.iter().any(|p| p.node.as_deref() == Some("web")
+            && p.field.as_deref() == Some("dc")
+            && p.message.contains("dc must be 1 to 64 characters")),
+        "{ps:#?}"
+    );
+    assert!(
+        ps.iter().all(|p| p.message.len() < 400),
+        "no number is written out in full: {ps:#?}"
+    );
+    // A duration far beyond the limit is named once, without window advice beyond its own.
+    let ps = problems(r#"{"version": 1, "duration_s": 1e15, "nodes": [], "edges": []}"#);
+    assert!(has(&ps, None, "got 1e15"), "{ps:#?}");
+    assert!(
+        !ps.iter().any(|p| p.field.as_deref() == Some("window_s")),
+        "{ps:#?}"
+    );
+}
