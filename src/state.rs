@@ -100,6 +100,9 @@ pub struct AnalysisResult {
     /// Nodes no client's traffic reaches, when valid: not a problem, but they sit idle,
     /// which the canvas and the node's panel say.
     pub idle: Vec<IdleNode>,
+    /// Settings that have no effect as the scenario stands, when valid (a spike on a
+    /// constant profile): the node's panel names them.
+    pub ignored: Vec<Problem>,
 }
 
 /// A node that gets no traffic, and why, in the words of the canvas and the node's panel.
@@ -159,11 +162,13 @@ pub fn analyse(s: &Scenario) -> AnalysisResult {
                 .into_iter()
                 .map(|(n, why)| IdleNode::new(&model, n, why))
                 .collect(),
+            ignored: scaleplay_sim::ignored::ignored_settings(&model),
         },
         Err(e) => AnalysisResult {
             problems: e.problems(),
             capacity: None,
             idle: Vec::new(),
+            ignored: Vec::new(),
         },
     }
 }

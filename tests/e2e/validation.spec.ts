@@ -108,6 +108,42 @@ test("a client shows the fields of its traffic profile only", async ({ page }) =
   app.expectNoErrors();
 });
 
+test('a spike set on a profile that is no longer a spike is named in the panel', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.selectNode('users');
+  const profile = app.byTestId('param-profile');
+  await profile.selectOption('spike');
+  await app.setParam('spike_x', 4);
+  await expect(app.byTestId('node-ignored')).toHaveCount(0);
+  // Back to a constant rate: the spike field is hidden, and the panel says it does nothing.
+  await profile.selectOption('constant');
+  await expect(app.byTestId('node-ignored')).toContainText('no effect with profile "constant"');
+  await expect(app.byTestId('node-ignored')).toContainText('spike_x');
+  await expect(app.runButton).toBeEnabled();
+  app.expectNoErrors();
+});
+
+test('an empty data center is named beside the dc field until one is given', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.selectNode('box');
+  const dc = app.byTestId('node-dc');
+  await dc.fill('');
+  await dc.press('Enter');
+  await dc.blur();
+  await expect(app.byTestId('node-dc-error')).toContainText('dc must be 1 to 64 characters');
+  await expect(app.runButton).toBeDisabled();
+  await dc.fill('eu');
+  await dc.press('Enter');
+  await dc.blur();
+  await expect(app.byTestId('node-dc-error')).toHaveCount(0);
+  await expect(app.runButton).toBeEnabled();
+  app.expectNoErrors();
+});
+
 test('a second server behind a server is marked idle, and its panel says why', async ({ page }) => {
   const app = new App(page);
   await app.goto();

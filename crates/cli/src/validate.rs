@@ -42,6 +42,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             for (n, why) in scaleplay_sim::plan::idle(&model) {
                 let _ = writeln!(out, "note: {}", idle_note(&model, n, why));
             }
+            // Valid too, but a setting written for nothing (a spike on a constant profile).
+            for p in scaleplay_sim::ignored::ignored_settings(&model) {
+                let _ = writeln!(out, "note: {p}");
+            }
             crate::emit(&out)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -453,6 +453,28 @@ mod validate {
         );
     }
 
+    #[test]
+    fn a_setting_with_no_effect_is_noted() {
+        let dir = TempDir::new("validate-ignored");
+        let file = dir.write(
+            "spike.json",
+            r#"{"version": 1,
+                "nodes": [{"id": "users", "kind": "client", "params": {"rps": 5, "spike_x": 3}},
+                          {"id": "web", "kind": "server"}],
+                "edges": [{"from": "users", "to": "web"}]}"#,
+        );
+        let out = scaleplay(&["validate", &file]);
+        ok(&out);
+        let lines: Vec<&str> = out.stdout.lines().collect();
+        assert_eq!(
+            lines[1..],
+            [
+                "note: node \"users\": spike_x has no effect with profile \"constant\": set \
+              \"profile\": \"spike\" to use it, or remove it"
+            ]
+        );
+    }
+
     /// A second server behind a server is never used (a server calls one of each kind):
     /// validate says so, and what to draw instead.
     #[test]

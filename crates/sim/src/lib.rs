@@ -59,6 +59,7 @@ pub mod capacity;
 pub mod engine;
 pub mod error;
 pub mod hit_ratio;
+pub mod ignored;
 pub mod model;
 pub mod params;
 pub mod plan;

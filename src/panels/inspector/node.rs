@@ -144,11 +144,28 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
             }
         })
     };
+    // Settings written for nothing, such as a spike on a constant profile (the panel hides
+    // the other profiles' params, but a file or an earlier choice may have set them).
+    let ignored = move || {
+        analysis.with(|a| {
+            node.with_value(|id| {
+                a.ignored
+                    .iter()
+                    .filter(|p| p.node.as_deref() == Some(id.as_str()))
+                    .map(|p| {
+                        let m = p.message.clone();
+                        view! { <p class="hint idle-note" data-testid="node-ignored">{m}</p> }
+                    })
+                    .collect_view()
+            })
+        })
+    };
     view! {
         <div class="node-inspector" data-testid="inspector-node">
             <h2>{title}</h2>
             <p class="node-id">"id " <code data-testid="inspector-node-id">{node.get_value()}</code></p>
             {idle}
+            {ignored}
             {row("name", view! {
                 <input type="text" data-testid="node-name" prop:value=move || name.get()
                     on:change=set_field(NodeField::Name)/>
@@ -156,7 +173,7 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
             {row("dc", view! {
                 <input type="text" data-testid="node-dc" prop:value=move || dc.get()
                     on:change=set_field(NodeField::Dc)/>
-            }, "", ())}
+            }, "", messages(problems(node, "dc".into(), true), "node-dc-error".into()))}
             <h3>"Params"</h3>
             <div class="params" data-testid="params">{params}</div>
             {kind.map(|k| unknown_params(node, k))}

@@ -1,0 +1,140 @@
+//! Settings a valid scenario gives that have no effect as it stands: the spike of a client
+//! whose profile is not a spike, a retry backoff without retries, a CDN hit ratio that its
+//! edge store overrides. Not problems (the scenario runs as written), but likely slips, so
+//! `scaleplay validate` names them next to its other notes.
+
+use serde_json::{Map, Value};
+
+use crate::error::Problem;
+use crate::model::Model;
+use crate::params::{Params, Profile};
+
+/// The client params that only a given traffic profile reads.
+const PROFILE_PARAMS: [(Profile, &[&str]); 3] = [
+    (Profile::Ramp, &["ramp_from_rps"]),
+    (Profile::Spike, &["spike_at_s", "spike_s", "spike_x"]),
+    (Profile::Diurnal, &["period_s", "amplitude"]),
+];
+
+/// One note per node and group of settings that the node, as configured, does not read.
+pub fn ignored_settings(model: &Model) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (spec, node) in model.scenario.nodes.iter().zip(&model.nodes) {
+        debug_assert_eq!(spec.id, node.id, "the model keeps the scenario's order");
+        let raw = &spec.params;
+        match &node.params {
+            Params::Client(p) => {
+                for (profile, keys) in PROFILE_PARAMS {
+                    let given = written(raw, keys);
+                    if p.profile != profile && !given.is_empty() {
+                        out.push(Problem::node(
+                            &spec.id,
+                            Some(given[0]),
+                            format!(
+                                "{} {} no effect with profile \"{}\": set \"profile\": \"{}\" \
+                                 to use {}, or remove {}",
+                                listed(&given),
+                                if given.len() == 1 { "has" } else { "have" },
+                                profile_name(p.profile),
+                                profile_name(profile),
+                                if given.len() == 1 { "it" } else { "them" },
+                                if given.len() == 1 { "it" } else { "them" },
+                            ),
+                        ));
+                    }
+                }
+                if p.retries == 0 && raw.contains_key("retry_backoff_ms") {
+                    out.push(Problem::node(
+                        &spec.id,
+                        Some("retry_backoff_ms"),
+                        "retry_backoff_ms has no effect without retries: set retries, or \
+                         remove it",
+                    ));
+                }
+            }
+            Params::Cdn(p) if p.capacity_keys.is_some() && raw.contains_key("hit_ratio") => {
+                out.push(Problem::node(
+                    &spec.id,
+                    Some("hit_ratio"),
+                    "hit_ratio has no effect when capacity_keys is set (hits then come from \
+                     the edge's store of that many objects): remove one of them",
+                ));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Which of `keys` the node's params write out (a null is the default, as good as absent).
+fn written<'a>(raw: &Map<String, Value>, keys: &[&'a str]) -> Vec<&'a str> {
+    keys.iter()
+        .copied()
+        .filter(|k| raw.get(*k).is_some_and(|v| !v.is_null()))
+        .collect()
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn listed(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A profile as the scenario file names it.
+fn profile_name(p: Profile) -> &'static str {
+    match p {
+        Profile::Constant => "constant",
+        Profile::Ramp => "ramp",
+        Profile::Spike => "spike",
+        Profile::Diurnal => "diurnal",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notes(client: &str, cdn: &str) -> Vec<Problem> {
+        let text = format!(
+            r#"{{"version": 1, "duration_s": 10, "nodes": [
+                {{"id": "users", "kind": "client", "params": {client}}},
+                {{"id": "edge", "kind": "cdn", "params": {cdn}}},
+                {{"id": "web", "kind": "server"}}],
+              "edges": [{{"from": "users", "to": "edge"}}, {{"from": "users", "to": "web"}},
+                        {{"from": "edge", "to": "web"}}]}}"#
+        );
+        ignored_settings(&crate::load(&text).expect("valid"))
+    }
+
+    #[test]
+    fn names_the_settings_the_profile_does_not_read() {
+        let ps = notes(
+            r#"{"rps": 5, "spike_x": 4, "spike_s": 30, "spike_at_s": 2, "amplitude": 0.5,
+                "retry_backoff_ms": 100}"#,
+            r#"{"capacity_keys": 1000, "hit_ratio": 0.5}"#,
+        );
+        let messages: Vec<&str> = ps.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(ps.len(), 4, "{messages:#?}");
+        assert!(messages[0].starts_with(
+            "spike_at_s, spike_s and spike_x have no effect with profile \"constant\": set \"profile\": \
+             \"spike\" to use them"
+        ));
+        assert!(messages[1].starts_with("amplitude has no effect with profile \"constant\""));
+        assert!(messages[2].starts_with("retry_backoff_ms has no effect without retries"));
+        assert_eq!(ps[3].node.as_deref(), Some("edge"));
+        assert_eq!(ps[3].field.as_deref(), Some("hit_ratio"));
+    }
+
+    #[test]
+    fn settings_in_use_are_not_named() {
+        let ps = notes(
+            r#"{"rps": 5, "profile": "spike", "spike_x": 4, "retries": 2, "retry_backoff_ms": 100,
+                "period_s": null}"#,
+            r#"{"hit_ratio": 0.5}"#,
+        );
+        assert!(ps.is_empty(), "{ps:#?}");
+    }
+}
