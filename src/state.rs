@@ -140,6 +140,22 @@ impl IdleNode {
                     ),
                 )
             }
+            Idle::Standby { by, instead } => (
+                format!(
+                    "a standby: {} sends every request to {} while it is up",
+                    name(by),
+                    name(instead)
+                ),
+                format!(
+                    "{} sends every request to {} and turns to this node only when {} is \
+                     down: it sits idle until then. A {} picks one entry point: to share the \
+                     load, put a load_balancer in front of both.",
+                    name(by),
+                    name(instead),
+                    name(instead),
+                    model.node(by).kind.as_str()
+                ),
+            ),
             Idle::BehindIdle { by } => (
                 format!("only {}, idle itself, calls it", name(by)),
                 format!(

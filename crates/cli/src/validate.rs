@@ -84,5 +84,13 @@ pub fn idle_note(model: &Model, n: NodeId, why: Idle) -> String {
             "{id} gets no traffic: {} calls it, and gets none itself",
             model.node(by).id
         ),
+        Idle::Standby { by, instead } => format!(
+            "{id} is a standby: {} sends every request to {instead} and turns to {id} only \
+             when {instead} is down (a {} picks one entry point: to share the load, put a \
+             load_balancer in front of both)",
+            model.node(by).id,
+            model.node(by).kind.as_str(),
+            instead = model.node(instead).id,
+        ),
     }
 }

@@ -80,6 +80,7 @@ pub fn walk_sharing(
         op,
         Some(rate_scale),
         Some(cache_traffic),
+        true,
         on_visit,
     )
     .0
@@ -107,16 +108,18 @@ fn walk_with(
     rate_scale: Option<f64>,
     on_visit: &mut dyn FnMut(Visit),
 ) -> Vec<Problem> {
-    run_walk(model, client, op, rate_scale, None, on_visit).0
+    run_walk(model, client, op, rate_scale, None, true, on_visit).0
 }
 
-/// [`walk_with`], also returning which nodes the walk called (by index).
+/// [`walk_with`], also returning which nodes the walk called (by index). Without `fallbacks`
+/// it leaves out the entry points a client or DNS turns to only when its choice is down.
 fn run_walk(
     model: &Model,
     client: NodeId,
     op: Op,
     rate_scale: Option<f64>,
     cache_traffic: Option<&mut [CacheTraffic]>,
+    fallbacks: bool,
     on_visit: &mut dyn FnMut(Visit),
 ) -> (Vec<Problem>, Vec<bool>) {
     let (users, zipf_s, op_rps, write_rps) = match &model.node(client).params {
@@ -148,6 +151,7 @@ fn run_walk(
         called: vec![false; model.nodes.len()],
         keys: Keys::All,
         cache_traffic,
+        fallbacks,
         max_users: model
             .clients()
             .filter_map(|c| match &model.node(c).params {
@@ -199,18 +203,78 @@ pub enum Idle {
         /// One of its callers.
         by: NodeId,
     },
+    /// A standby: client or DNS `by` sends every request to entry point `instead`, and turns
+    /// to this one only when `instead` is down (a client or DNS picks one entry point; a
+    /// load balancer shares the load).
+    Standby {
+        /// The client or DNS with an edge to it.
+        by: NodeId,
+        /// The entry point `by` picks while everything is up.
+        instead: NodeId,
+    },
 }
 
-/// Nodes that no request of any type from any client can reach, even as a fallback, with the
-/// reason. The app and the CLI point them out: they are valid, but sit idle.
+/// Nodes that no request of any type from any client reaches while everything is up, with
+/// the reason: never reached at all, or only as a fallback (a standby). The app and the CLI
+/// point them out: they are valid, but sit idle.
 pub fn idle(model: &Model) -> Vec<(NodeId, Idle)> {
     let uncalled = unreached(model);
+    let called = reached_by_all(model, true);
+    let in_use = reached_by_all(model, false);
+    (0..model.nodes.len())
+        .filter(|&i| !in_use[i])
+        .map(|i| {
+            let node = NodeId(i as u32);
+            let callers = || model.edges.iter().filter(|e| e.to == node);
+            // The entry point a client or DNS `by` picks instead of this node, if it is one
+            // of its candidates (as the walk picks: for a DNS, for a client calling it).
+            let standby_of = |by: NodeId| {
+                let geo = match &model.node(by).params {
+                    Params::Dns(p) => p.geo,
+                    Params::Client(_) => false,
+                    _ => return None,
+                };
+                let r = &model.node(by).routes;
+                let candidates = [&r.entries, &r.static_entries]
+                    .into_iter()
+                    .find(|list| list.contains(&node))?;
+                let client = if model.node(by).kind == Kind::Client {
+                    by
+                } else {
+                    model.edges.iter().find(|e| e.to == by)?.from
+                };
+                static_entry(model, by, client, candidates, geo).filter(|e| *e != node)
+            };
+            let why = if uncalled.contains(&node) {
+                Idle::Uncalled
+            } else if let Some((by, instead)) = callers()
+                .filter(|e| in_use[e.from.ix()])
+                .find_map(|e| Some((e.from, standby_of(e.from)?)))
+                .filter(|_| called[i])
+            {
+                Idle::Standby { by, instead }
+            } else if let Some(e) = callers().find(|e| in_use[e.from.ix()]) {
+                Idle::PassedOver { by: e.from }
+            } else {
+                match callers().next() {
+                    Some(e) => Idle::BehindIdle { by: e.from },
+                    None => Idle::Uncalled,
+                }
+            };
+            (node, why)
+        })
+        .collect()
+}
+
+/// The nodes some request of some client reaches, by index, with or without the entry points
+/// used only as fallbacks.
+fn reached_by_all(model: &Model, fallbacks: bool) -> Vec<bool> {
     let mut called: Vec<bool> = model.nodes.iter().map(|n| n.kind == Kind::Client).collect();
     for c in model.clients() {
         // Every request type, whatever the mix: a node used only by a type the mix leaves out
         // is still where that traffic would go.
         for op in Op::REQUEST_TYPES {
-            let (_, reached) = run_walk(model, c, op, None, None, &mut |_| {});
+            let (_, reached) = run_walk(model, c, op, None, None, fallbacks, &mut |_| {});
             for (mine, theirs) in called.iter_mut().zip(reached) {
                 *mine |= theirs;
             }
@@ -222,24 +286,7 @@ pub fn idle(model: &Model) -> Vec<(NodeId, Idle)> {
             called[e.to.ix()] = true;
         }
     }
-    (0..model.nodes.len())
-        .filter(|&i| !called[i])
-        .map(|i| {
-            let node = NodeId(i as u32);
-            let callers = || model.edges.iter().filter(|e| e.to == node);
-            let why = if uncalled.contains(&node) {
-                Idle::Uncalled
-            } else if let Some(e) = callers().find(|e| called[e.from.ix()]) {
-                Idle::PassedOver { by: e.from }
-            } else {
-                match callers().next() {
-                    Some(e) => Idle::BehindIdle { by: e.from },
-                    None => Idle::Uncalled,
-                }
-            };
-            (node, why)
-        })
-        .collect()
+    called
 }
 
 /// Every dead end of the request types of `clients` that have a share of traffic.
@@ -379,6 +426,8 @@ struct Walker<'a> {
     /// What reaches each cache from every client, when known: its hit ratio then follows
     /// that, not this client's traffic alone.
     cache_traffic: Option<&'a mut [CacheTraffic]>,
+    /// Whether to walk the entry points a client or DNS uses only when its choice is down.
+    fallbacks: bool,
     on_visit: &'a mut dyn FnMut(Visit),
 }
 
@@ -645,8 +694,10 @@ impl Walker<'_> {
                 // The engine falls back to any other entry when the chosen one is down, so
                 // every entry must lead somewhere too: walked with no weight, they add no
                 // demand but report their dead ends.
-                for &other in candidates.iter().filter(|c| Some(**c) != chosen) {
-                    self.hop(node, other, op, 0.0, depth);
+                if self.fallbacks {
+                    for &other in candidates.iter().filter(|c| Some(**c) != chosen) {
+                        self.hop(node, other, op, 0.0, depth);
+                    }
                 }
                 match chosen {
                     Some(e) => {

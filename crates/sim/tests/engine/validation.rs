@@ -462,6 +462,60 @@ fn nodes_that_get_no_traffic_are_named_with_the_reason() {
 }
 
 #[test]
+fn an_entry_point_used_only_when_another_is_down_is_named_a_standby() {
+    use scaleplay_sim::plan::{idle, Idle};
+    // A client drawn to two servers sends everything to one and fails over to the other.
+    let text = scenario(
+        &[
+            CLIENT,
+            SERVER,
+            r#"{"id": "backup", "kind": "server"}"#,
+            r#"{"id": "db", "kind": "sql_primary"}"#,
+        ],
+        r#"{"from": "users", "to": "web"}, {"from": "users", "to": "backup"},
+           {"from": "backup", "to": "db"}"#,
+    );
+    let model = load(&text).expect("valid");
+    let by = |id: &str| model.find(id).unwrap();
+    assert_eq!(
+        idle(&model),
+        vec![
+            (
+                by("backup"),
+                Idle::Standby {
+                    by: by("users"),
+                    instead: by("web")
+                }
+            ),
+            (by("db"), Idle::BehindIdle { by: by("backup") }),
+        ]
+    );
+    // As the engine runs it: the standby serves nothing while web is up.
+    let report = scaleplay_sim::Simulation::new(model, 1).run();
+    assert!(
+        report.nodes["web"].succeeded > 50,
+        "{:?}",
+        report.nodes["web"]
+    );
+    assert_eq!(report.nodes["backup"].succeeded, 0);
+
+    // A GeoDNS with users in each data center uses both entry points: neither is a standby.
+    let model = load(&scenario(
+        &[
+            r#"{"id": "eu", "kind": "client", "dc": "eu", "params": {"rps": 10}}"#,
+            r#"{"id": "us", "kind": "client", "dc": "us", "params": {"rps": 10}}"#,
+            r#"{"id": "dns", "kind": "dns", "params": {"geo": true}}"#,
+            r#"{"id": "web-eu", "kind": "server", "dc": "eu"}"#,
+            r#"{"id": "web-us", "kind": "server", "dc": "us"}"#,
+        ],
+        r#"{"from": "eu", "to": "dns"}, {"from": "us", "to": "dns"},
+           {"from": "dns", "to": "web-eu"}, {"from": "dns", "to": "web-us"}"#,
+    ))
+    .expect("valid");
+    assert_eq!(idle(&model), vec![]);
+}
+
+#[test]
 fn a_whole_number_written_with_a_decimal_point_is_a_whole_number() {
     let model = load(&scenario(
         &[
