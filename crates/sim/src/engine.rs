@@ -28,7 +28,7 @@ use crate::time::{Duration, SimTime};
 
 use events::{Event, EventQueue, ReqId};
 use histogram::Histogram;
-use state::{Ext, Inst, Level, NodeSeries, NodeState, NodeStats, QueueState, WindowMark};
+use state::{Changes, Ext, Inst, Level, NodeSeries, NodeState, NodeStats, QueueState, WindowMark};
 
 /// The most requests the simulation holds at once (in flight, waiting or being served), about
 /// 450 MB of them. Arrivals beyond it are refused as rejected and counted in
@@ -326,7 +326,7 @@ impl Simulation {
                 active_count: start,
                 serving: start,
                 node_down_since: SimTime::ZERO,
-                node_up_since: SimTime::ZERO,
+                node_changes: Changes::default(),
                 stats: NodeStats::new(SimTime::ZERO),
                 calls_nothing: calls_nothing(&n.routes),
                 sticky_sessions: matches!(&n.params, Params::Server(p) if p.stateful_sessions),
@@ -574,7 +574,7 @@ impl Simulation {
                 msg,
                 delivery,
             } => self.on_visibility(queue, msg, delivery),
-            Event::Booted { node, inst } => self.on_booted(node, inst),
+            Event::Booted { node, inst, boot } => self.on_booted(node, inst, boot),
             Event::Tick => self.on_tick(),
             Event::ScaleCheck => self.on_scale_check(),
         }

@@ -2,7 +2,8 @@
 //! theory, properties that hold for every valid scenario (conservation, determinism, Little's
 //! law, loading never panics), the lesson of each preset, validation messages, and running in
 //! slices with faults injected mid-run, topologies drawn the obvious way working end to end, and
-//! the per-window node series agreeing with the totals they break down.
+//! the per-window node series agreeing with the totals they break down, health checks routing on
+//! what they last saw.
 
 #[path = "engine/theory.rs"]
 mod theory;
@@ -33,3 +34,6 @@ mod limits;
 
 #[path = "engine/arrivals.rs"]
 mod arrivals;
+
+#[path = "engine/health_checks.rs"]
+mod health_checks;

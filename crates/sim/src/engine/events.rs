@@ -45,8 +45,9 @@ pub(crate) enum Event {
     Promote { node: u32, epoch: u32 },
     /// A delivered message was not acknowledged in time.
     Visibility { queue: u32, msg: u32, delivery: u32 },
-    /// A booting instance starts serving.
-    Booted { node: u32, inst: u32 },
+    /// A booting instance starts serving, if it is still in the boot numbered `boot` (it may
+    /// have been drained and started again since).
+    Booted { node: u32, inst: u32, boot: u32 },
     /// End of a metrics window (`window_s`).
     Tick,
     /// An autoscaler's second: tiers whose cooldown has passed decide their size. Its own

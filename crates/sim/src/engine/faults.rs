@@ -54,14 +54,21 @@ impl Simulation {
         let now = self.now;
         let s = &mut self.nodes[n];
         let was_up = s.serving > 0;
-        s.serving = s.insts.iter().filter(|i| i.serving()).count() as u32;
+        s.serving = 0;
+        for i in &mut s.insts {
+            let serving = i.serving();
+            if serving != i.was_serving {
+                i.was_serving = serving;
+                i.changes.record(now);
+            }
+            s.serving += u32::from(serving);
+        }
         let working = s.insts.iter().filter(|i| i.working()).count() as u32;
         s.capacity.set(now, capacity_of(s.workers, working));
         let up = s.serving > 0;
         if up != was_up {
-            if up {
-                s.node_up_since = now;
-            } else {
+            s.node_changes.record(now);
+            if !up {
                 s.node_down_since = now;
             }
         }
@@ -78,7 +85,6 @@ impl Simulation {
         let inst = &mut s.insts[i as usize];
         inst.up = false;
         inst.epoch = inst.epoch.wrapping_add(1);
-        inst.down_since = now;
         s.busy
             .set(now, s.busy.get().saturating_sub(inst.busy as u64));
         inst.busy = 0;
@@ -125,7 +131,6 @@ impl Simulation {
         let s = &mut self.nodes[n];
         let inst = &mut s.insts[i as usize];
         inst.up = true;
-        inst.up_since = now;
         let was_up = s.serving > 0;
         self.recount_serving(n);
         let s = &mut self.nodes[n];
@@ -230,14 +235,13 @@ impl Simulation {
             .find(|r| self.nodes[r.ix()].serving > 0);
     }
 
-    pub(crate) fn on_booted(&mut self, node: u32, inst: u32) {
+    pub(crate) fn on_booted(&mut self, node: u32, inst: u32, boot: u32) {
         let n = node as usize;
-        let now = self.now;
         let i = &mut self.nodes[n].insts[inst as usize];
-        if i.booting {
-            i.booting = false;
-            i.up_since = now;
+        if !i.booting || i.boots != boot {
+            return; // drained before it booted, and maybe started again: a later event ends it
         }
+        i.booting = false;
         self.recount_serving(n);
         for q in self.nodes[n].ext.feeders.clone() {
             self.dispatch(q.ix());
@@ -345,6 +349,7 @@ impl Simulation {
             if healthy < target && !inst.active && inst.up {
                 inst.active = true;
                 inst.booting = boot > Duration::ZERO;
+                inst.boots = inst.boots.wrapping_add(1);
                 healthy += 1;
                 booted.push(k as u32);
             }
@@ -361,11 +366,13 @@ impl Simulation {
         self.recount_serving(n);
         for k in booted {
             if boot > Duration::ZERO {
+                let number = self.nodes[n].insts[k as usize].boots;
                 self.events.push(
                     now + boot,
                     Event::Booted {
                         node: n as u32,
                         inst: k,
+                        boot: number,
                     },
                 );
             }

@@ -1126,28 +1126,43 @@ impl Simulation {
     /// HTTP 503), and so does a health check sent through it: GeoDNS must not keep a data
     /// center whose balancer is up but whose servers all failed.
     fn entry_healthy(&self, c: NodeId, health_check: Option<f64>) -> bool {
-        let up = match health_check {
-            Some(hc) => self.believed_node_up(c.ix(), hc),
-            None => !self.node_down(c.0),
-        };
-        let node = self.model.node(c);
-        // Validation rejects cycles, so the descent through balancers ends.
-        up && (node.kind != Kind::LoadBalancer
-            || node
-                .routes
-                .targets
-                .iter()
-                .any(|t| self.entry_healthy(*t, health_check)))
+        match health_check {
+            Some(hc) => self.passes_check(c, hc, self.now),
+            None => {
+                let node = self.model.node(c);
+                // Validation rejects cycles, so the descent through balancers ends.
+                !self.node_down(c.0)
+                    && (node.kind != Kind::LoadBalancer
+                        || node
+                            .routes
+                            .targets
+                            .iter()
+                            .any(|t| self.entry_healthy(*t, None)))
+            }
+        }
     }
 
-    /// Whether a health checker polling every `hc` seconds believes node `n` is up now.
-    fn believed_node_up(&self, n: usize, hc: f64) -> bool {
-        let s = &self.nodes[n];
-        if s.serving > 0 {
-            detected(s.node_up_since, self.now, hc)
-        } else {
-            !detected(s.node_down_since, self.now, hc)
+    /// Whether the last check of `c` at or before `at`, by a checker polling every `hc`
+    /// seconds, passed. A check sent through a balancer is answered by the balancer as it saw
+    /// its targets then, by its own checks: a data center whose servers are back but whose
+    /// balancer has not yet checked them still answers "down".
+    fn passes_check(&self, c: NodeId, hc: f64, at: SimTime) -> bool {
+        let s = &self.nodes[c.ix()];
+        if !s.node_changes.serving_at(s.serving > 0, last_check(at, hc)) {
+            return false;
         }
+        let Params::LoadBalancer(p) = &self.model.node(c).params else {
+            return true;
+        };
+        let checked = last_check(at, hc);
+        let own = p.health_check_s;
+        // Validation rejects cycles, so the descent through balancers ends.
+        self.model
+            .node(c)
+            .routes
+            .targets
+            .iter()
+            .any(|t| self.passes_check(*t, own, checked))
     }
 
     fn believed_inst_up(&self, n: usize, inst: usize, hc: f64) -> bool {
@@ -1155,11 +1170,7 @@ impl Simulation {
         if !i.active || i.booting {
             return false;
         }
-        if i.up {
-            detected(i.up_since, self.now, hc)
-        } else {
-            !detected(i.down_since, self.now, hc)
-        }
+        i.changes.serving_at(i.up, last_check(self.now, hc))
     }
 
     #[inline(never)]
@@ -1537,13 +1548,9 @@ impl Simulation {
     }
 }
 
-/// Whether a change at `since` has been seen by checks every `hc` seconds (checks at whole
-/// multiples of `hc`; the state at time zero is known from the start).
-fn detected(since: SimTime, now: SimTime, hc: f64) -> bool {
-    if since == SimTime::ZERO {
-        return true;
-    }
+/// The instant of the last health check at or before `at`, by checks at whole multiples of
+/// `hc` seconds (zero before the first: the state at the start is known).
+fn last_check(at: SimTime, hc: f64) -> SimTime {
     let period = Duration::from_secs(hc).0.max(1);
-    let next_check = (since.0 / period + 1) * period;
-    now.0 >= next_check
+    SimTime(at.0 / period * period)
 }

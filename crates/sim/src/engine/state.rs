@@ -24,16 +24,18 @@ pub(crate) struct Inst {
     pub active: bool,
     /// Still booting after a scale-up: takes no traffic until `Booted`.
     pub booting: bool,
+    /// Boots started (its `Booted` event names the one it ends).
+    pub boots: u32,
     /// Bumped at every failure, so work started before a crash is recognised as lost.
     pub epoch: u32,
     /// Workers busy.
     pub busy: u32,
     /// Requests waiting for a worker.
     pub backlog: VecDeque<ReqId>,
-    /// Since when it is down (valid while `!up`).
-    pub down_since: SimTime,
-    /// Since when it is up (valid while `up`).
-    pub up_since: SimTime,
+    /// Whether it was serving at the last change recorded in `changes`.
+    pub was_serving: bool,
+    /// When it last started or stopped serving (health checks judge it by these).
+    pub changes: Changes,
     /// Requests in flight through a balancer to this instance (least-connections).
     pub conns: u32,
     /// Cache contents (cache nodes only).
@@ -46,11 +48,12 @@ impl Inst {
             up: true,
             active,
             booting: false,
+            boots: 0,
             epoch: 0,
             busy: 0,
             backlog: VecDeque::new(),
-            down_since: SimTime::ZERO,
-            up_since: SimTime::ZERO,
+            was_serving: active,
+            changes: Changes::default(),
             conns: 0,
             store: None,
         }
@@ -66,6 +69,39 @@ impl Inst {
     /// of the capacity put utilization above 1).
     pub fn working(&self) -> bool {
         self.serving() || (self.up && (self.busy > 0 || !self.backlog.is_empty()))
+    }
+}
+
+/// The last few times a part started or stopped serving, newest first: what a health check
+/// some seconds ago saw follows from its state now and the changes since that check.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Changes {
+    recent: [SimTime; Changes::KEPT],
+    /// Changes recorded in all (the first `KEPT` are kept).
+    count: u32,
+}
+
+impl Changes {
+    /// Enough for the state at a check exactly unless more changes than this fall between two
+    /// checks (then the oldest ones are taken as seen).
+    const KEPT: usize = 4;
+
+    pub fn record(&mut self, at: SimTime) {
+        self.recent.copy_within(0..Self::KEPT - 1, 1);
+        self.recent[0] = at;
+        self.count = self.count.saturating_add(1);
+    }
+
+    /// Whether a part serving now (`now_serving`) was serving at the instant `check`. A change
+    /// at the very instant of a check comes after it; the state at time zero is known.
+    pub fn serving_at(&self, now_serving: bool, check: SimTime) -> bool {
+        let kept = (self.count as usize).min(Self::KEPT);
+        // States alternate, so each change since the check flips the answer.
+        let since = self.recent[..kept]
+            .iter()
+            .take_while(|t| **t >= check && **t != SimTime::ZERO)
+            .count();
+        now_serving ^ (since % 2 == 1)
     }
 }
 
@@ -288,9 +324,10 @@ pub(crate) struct NodeState {
     /// Instances up, active and booted: the ones that take requests. The node is up while
     /// this is above 0 (see `recount_serving`).
     pub serving: u32,
-    /// Since when the node as a whole is down / up (DNS health checks).
+    /// Since when the node as a whole is down (valid while `serving` is 0).
     pub node_down_since: SimTime,
-    pub node_up_since: SimTime,
+    /// When the node as a whole last went up or down (DNS health checks).
+    pub node_changes: Changes,
     pub stats: NodeStats,
     /// Its routes call nothing a server's plan could use (session store, cache, databases,
     /// forward, static origin, queue): a server answers as soon as its own work is done.
