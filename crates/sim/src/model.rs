@@ -285,7 +285,8 @@ impl Model {
         }
     }
 
-    /// Concurrent workers per instance; `None` means unlimited (pure delay).
+    /// Concurrent workers per instance (a balancer's `max_connections`, each held for the
+    /// whole call below it); `None` means unlimited (pure delay).
     pub fn workers(&self, id: NodeId) -> Option<u32> {
         match &self.node(id).params {
             Params::Server(p) => Some(p.workers),
@@ -295,6 +296,8 @@ impl Model {
             Params::SqlReplica(p) => Some(p.workers),
             Params::Nosql(p) => Some(p.workers),
             Params::WorkerPool(p) => Some(p.workers),
+            // Connections it holds at once, each for a whole call below it.
+            Params::LoadBalancer(p) => p.max_connections.map(|m| m.min(u64::from(u32::MAX)) as u32),
             _ => None,
         }
     }

@@ -779,7 +779,7 @@ impl Walker<'_> {
                     return 0.0;
                 }
                 let targets = r.targets.clone();
-                match &n.params {
+                let time = match &n.params {
                     Params::ShardRouter(p) if p.strategy == ShardStrategy::Range => {
                         self.split_by_range(node, &targets, op, weight, depth)
                     }
@@ -806,7 +806,13 @@ impl Walker<'_> {
                         self.split_by_user(node, &targets, op, weight, depth)
                     }
                     _ => self.split(node, &targets, op, weight, depth),
+                };
+                if m.workers(node).is_some() {
+                    // A balancer with `max_connections` holds a connection for the whole
+                    // call below it: a station with that many workers.
+                    self.visit(node, weight, time);
                 }
+                time
             }
             Kind::Queue => {
                 if r.targets.is_empty() {

@@ -1249,8 +1249,17 @@ impl Simulation {
         self.nodes[n].ext.cursor = k + 1;
         let (t, i) = self.nodes[n].ext.lb_targets[k];
         self.nodes[t.ix()].insts[i as usize].conns += 1;
+        let holds = max_conn.is_some();
+        if holds {
+            // A connection held until the answer passes back (`answer` releases it): the
+            // balancer's utilization is its connections over `max_connections`.
+            let s = &mut self.nodes[n];
+            s.insts[0].busy += 1;
+            s.busy.up(self.now);
+        }
         if let Some(f) = self.reqs[req as usize].frames.last_mut() {
             f.aux = k as u32;
+            f.holds = holds;
         }
         let op = self.reqs[req as usize].next_op;
         let inst = if self.model.node(t).kind == Kind::LoadBalancer {

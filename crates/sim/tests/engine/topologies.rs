@@ -791,3 +791,44 @@ fn a_ttl_cache_shared_by_several_clients_hits_as_for_their_total_traffic() {
         "db predicted {predicted}, measured {measured}"
     );
 }
+
+/// A balancer's `max_connections` caps what passes through it: each connection is held for
+/// the whole call below. The capacity analysis names the balancer when it saturates before its
+/// servers (it used to name the servers, at five times the rate), a run measures its
+/// utilization as connections over the cap, and at the predicted rate it starts refusing.
+#[test]
+fn a_balancer_with_max_connections_is_a_station_of_that_many_workers() {
+    let at = |rps: f64| {
+        format!(
+            r#"{{"version": 1, "duration_s": 120, "warmup_s": 20, "nodes": [
+                {{"id": "users", "kind": "client", "params": {{"rps": {rps}}}}},
+                {{"id": "lb", "kind": "load_balancer", "params": {{"max_connections": 100}}}},
+                {{"id": "w", "kind": "server", "params": {{"instances": 10, "workers": 50,
+                  "service_ms": {{"dist": "exp", "mean": 100}}}}}}],
+              "edges": [{{"from": "users", "to": "lb", "latency_ms": 0}},
+                        {{"from": "lb", "to": "w", "latency_ms": 0}}]}}"#
+        )
+    };
+    // 100 connections each held 100 ms: 1000 req/s; the servers carry 5000.
+    let model = load(&at(600.0)).unwrap();
+    let cap = scaleplay_sim::capacity::analyze(&model);
+    assert_eq!(cap.bottleneck.as_deref(), Some("lb"));
+    let max = cap.max_rps.unwrap();
+    assert!((max / 1000.0 - 1.0).abs() < 1e-9, "{max}");
+    let r = Simulation::new(model, 3).run();
+    let (predicted, measured) = (cap.utilization["lb"], r.nodes["lb"].utilization);
+    assert!(
+        (predicted / measured - 1.0).abs() < 0.03,
+        "predicted {predicted}, measured {measured}"
+    );
+    // At 60% of the cap (M/M/100 at 60 Erlangs) it refuses next to nothing; at 150% it
+    // refuses about a third and passes about what it can hold.
+    assert!(r.summary.availability > 0.999, "{:?}", r.summary);
+    let r = run(&at(1500.0));
+    assert!(r.nodes["lb"].utilization > 0.95, "{:?}", r.nodes["lb"]);
+    assert!(
+        (r.summary.throughput_rps / 1000.0 - 1.0).abs() < 0.05,
+        "{:?}",
+        r.summary
+    );
+}
