@@ -31,7 +31,8 @@ pub struct Args {
     /// not depend on it.
     #[arg(long, value_name = "J", value_parser = clap::value_parser!(u64).range(1..=256))]
     pub jobs: Option<u64>,
-    /// Print JSON: the engine's report, or the replications' estimates.
+    /// Print JSON: the engine's report (with --replications, the first run's, plus the
+    /// `replications` object: each figure's mean ± 95% confidence interval over all the runs).
     #[arg(long)]
     pub json: bool,
 }
@@ -53,9 +54,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             }
         }
         Some(n) => {
-            let r = replicate(&model, seed, n as usize, crate::parallel::jobs(args.jobs));
+            let jobs = crate::parallel::jobs(args.jobs);
+            let r = replicate(&model, seed, n as usize, jobs, args.json);
             if args.json {
-                format!("{}\n", serde_json::to_string_pretty(&r)?)
+                format!("{}\n", r.to_json()?)
             } else {
                 render_replications(&label, &scenario, &r)
             }

@@ -321,8 +321,17 @@ mod run {
             "--json",
         ]);
         ok(&out);
-        let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
-        assert_eq!(v["replications"], 3);
+        let report: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        // The first run's report, with every key a report has...
+        for key in ["summary", "nodes", "series", "capacity", "alerts"] {
+            assert!(report.get(key).is_some(), "{key} missing");
+        }
+        let first = scaleplay(&["run", &file, "--duration", "20", "--json"]);
+        let first: Value = serde_json::from_str(&first.stdout).expect("JSON");
+        assert_eq!(report["summary"], first["summary"], "the seed-7 run's own");
+        // ...and the estimates over all the runs.
+        let v = &report["replications"];
+        assert_eq!(v["runs"], 3);
         assert_eq!(v["seeds"].as_array().map(Vec::len), Some(3));
         assert_eq!(v["seeds"][0], 7);
         for key in [
@@ -375,7 +384,8 @@ mod run {
 
         let out = scaleplay(&[&args[..], &["--json"]].concat());
         ok(&out);
-        let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let report: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let v = &report["replications"];
         let clients = v["clients"].as_object().expect("client estimates");
         assert_eq!(clients.len(), 2);
         // The two regions' throughputs add up to the whole's, replication by replication, so
@@ -1188,6 +1198,12 @@ fn nothing_succeeding_is_no_latency_and_one_run_no_interval() {
         text.contains("availability  0.000% (one run: no interval)"),
         "{text}"
     );
+    // Nor in JSON: no interval is null, not a 0 that reads as exact.
+    let out = scaleplay(&["run", &file, "--replications", "1", "--json"]);
+    ok(&out);
+    let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert!(v["replications"]["availability"]["ci95"].is_null(), "{v}");
+    assert_eq!(v["replications"]["availability"]["n"], 1);
     assert!(
         text.contains("latency p99   - (nothing succeeded)"),
         "{text}"

@@ -10,16 +10,36 @@ use crate::model::Model;
 use crate::report::Report;
 
 /// Mean and 95% confidence half-width of one figure across replications.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
 pub struct Estimate {
     /// Sample mean (0 of no values).
     pub mean: f64,
-    /// Half-width of the 95% confidence interval (0 with fewer than two values: no interval).
+    /// Half-width of the 95% confidence interval (0 with fewer than two values: no interval,
+    /// written `null` in JSON so that it does not read as exact).
+    #[serde(deserialize_with = "null_as_zero")]
     pub ci95: f64,
     /// How many values: the replications, or for latencies those that had a success to time.
     /// (Absent from output written before it existed.)
     #[serde(default)]
     pub n: usize,
+}
+
+impl Serialize for Estimate {
+    /// `{"mean", "ci95", "n"}`, with `ci95` null when there is no interval (fewer than two
+    /// values): a 0 there would read as an exact figure.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("Estimate", 3)?;
+        out.serialize_field("mean", &self.mean)?;
+        out.serialize_field("ci95", &(self.n >= 2).then_some(self.ci95))?;
+        out.serialize_field("n", &self.n)?;
+        out.end()
+    }
+}
+
+/// Reads `ci95` as [`Estimate`] writes it.
+fn null_as_zero<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(0.0))
 }
 
 impl Estimate {
