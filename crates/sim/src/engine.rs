@@ -649,6 +649,10 @@ impl Simulation {
         let now = self.now;
         for s in &mut self.nodes {
             let carried = metrics::carried_mark(s, now);
+            // The autoscaler's marks carry across too (wrapping, as the window's): its next
+            // decision still sees the work done since its last one.
+            let scale_busy = s.ext.scale_busy_mark.wrapping_sub(s.busy.area(now));
+            let scale_capacity = s.ext.scale_capacity_mark.wrapping_sub(s.capacity.area(now));
             let levels = [
                 &mut s.busy,
                 &mut s.queued,
@@ -665,8 +669,8 @@ impl Simulation {
             s.ext.behind.restart(now);
             s.stats = NodeStats::new(now);
             s.mark = carried;
-            s.ext.scale_busy_mark = 0;
-            s.ext.scale_capacity_mark = 0;
+            s.ext.scale_busy_mark = scale_busy;
+            s.ext.scale_capacity_mark = scale_capacity;
         }
         self.global.end_warmup();
         self.warmed = true;

@@ -2,7 +2,9 @@
 //! failover, and autoscaling of tiers.
 
 use crate::engine::events::Event;
-use crate::engine::{capacity_of, Cause, FaultRecord, Outcome, Simulation, MAX_FAULT_RECORDS};
+use crate::engine::{
+    capacity_of, Cause, FaultRecord, Outcome, Simulation, MAX_FAULT_RECORDS, UNLIMITED,
+};
 use crate::model::NodeId;
 use crate::params::{Autoscale, Params};
 use crate::scenario::{FaultAction, Kind};
@@ -282,19 +284,24 @@ impl Simulation {
                 }
                 continue;
             }
-            // The share of the tier's capacity in use since the last decision (a mean, not a
-            // snapshot: a snapshot of a busy tier flips between answers from one second to
-            // the next).
+            // How many instances' worth of work the tier did since the last decision: its mean
+            // busy workers over the workers of one instance (a mean, not a snapshot: a snapshot
+            // of a busy tier flips between answers from one second to the next). Not the
+            // active instances times their utilization: instances still booting are active
+            // but add no capacity, so each decision during a boot multiplied the tier (2 → 4
+            // → 8 → 14 under a steady load that needs 4).
             let s = &self.nodes[n];
-            let busy = s.busy.area(self.now).saturating_sub(s.ext.scale_busy_mark);
+            // Wrapping: across the warm-up the marks hold minus what came before (`end_warmup`).
+            let busy = s.busy.area(self.now).wrapping_sub(s.ext.scale_busy_mark);
             let cap = s
                 .capacity
                 .area(self.now)
-                .saturating_sub(s.ext.scale_capacity_mark);
-            let util = if cap == 0 {
+                .wrapping_sub(s.ext.scale_capacity_mark);
+            let span = self.now.since(s.ext.last_scale).0;
+            let instances_busy = if cap == 0 || span == 0 || s.workers == UNLIMITED {
                 None
             } else {
-                Some(busy as f64 / cap as f64)
+                Some(busy as f64 / span as f64 / f64::from(s.workers))
             };
             let desired = if on_depth {
                 // Enough instances for the jobs in progress (the instances' worth of work the
@@ -314,12 +321,12 @@ impl Simulation {
                             .map_or(0, |q| q.ready.len())
                     })
                     .sum();
-                let in_progress = util.map_or(0.0, |u| active as f64 * u);
+                let in_progress = instances_busy.unwrap_or(0.0);
                 libm::ceil(in_progress + waiting as f64 / a.target_depth) as u32
             } else {
-                match util {
+                match instances_busy {
                     None => active,
-                    Some(util) => libm::ceil(active as f64 * util / a.target_utilization) as u32,
+                    Some(work) => libm::ceil(work / a.target_utilization) as u32,
                 }
             };
             let target = desired.clamp(a.min, a.max);

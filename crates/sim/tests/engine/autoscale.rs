@@ -191,3 +191,36 @@ fn a_worker_pool_scaled_on_depth_settles_near_the_instances_its_load_needs() {
     let mean_depth = depth.iter().sum::<u64>() as f64 / depth.len() as f64;
     assert!(mean_depth < 50.0, "messages pile up: {mean_depth}");
 }
+
+/// A tier tracking utilization settles at what its load needs, ⌈λ·S / (c · target)⌉, even when
+/// it decides again while new instances boot: those are counted as instances, but add no
+/// capacity yet, so each such decision used to multiply the tier (2 → 4 → 8 → 14 here).
+#[test]
+fn decisions_during_a_boot_do_not_multiply_the_tier() {
+    // 900 req/s × 20 ms over 10 workers at 50%: 3.6, so 4 instances; from 2, decisions
+    // every 5 s while each new instance takes 10 s to boot.
+    for (cooldown, boot) in [(5, 10), (10, 10), (2, 10)] {
+        let text = format!(
+            r#"{{"version": 1, "duration_s": 300, "nodes": [
+                {{"id": "users", "kind": "client", "params": {{"rps": 900, "users": 1000}}}},
+                {{"id": "lb", "kind": "load_balancer", "params": {{"health_check_s": 0.1}}}},
+                {{"id": "web", "kind": "server", "params": {{"instances": 2, "workers": 10,
+                  "queue": 100000, "service_ms": {{"dist": "const", "mean": 20}},
+                  "autoscale": {{"min": 2, "max": 20, "target_utilization": 0.5,
+                                 "cooldown_s": {cooldown}, "boot_s": {boot}}}}}}}],
+              "edges": [{{"from": "users", "to": "lb", "latency_ms": 0}},
+                        {{"from": "lb", "to": "web", "latency_ms": 0}}]}}"#
+        );
+        let r = run(&text);
+        let serving = r.nodes["web"]
+            .instances
+            .clone()
+            .expect("an autoscaled tier");
+        let most = serving.iter().copied().max().unwrap_or(0);
+        assert!(
+            (4..=5).contains(&most),
+            "cooldown {cooldown} s, boot {boot} s: {serving:?}"
+        );
+        assert_eq!(serving.last(), Some(&4), "{serving:?}");
+    }
+}
