@@ -253,7 +253,7 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
             for a in &r.alerts {
                 let value = match a.slo.as_str() {
                     "availability" => format!("{}%", pct(a.value, 2)),
-                    "p99" => format!("{} ms", num(a.value, 1)),
+                    "p99_ms" => format!("{} ms", num(a.value, 1)),
                     _ => num(a.value, 3),
                 };
                 t.row(vec![num(a.t_s, 1), a.slo.clone(), value]);

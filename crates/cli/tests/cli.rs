@@ -248,6 +248,17 @@ mod run {
         }
         assert_eq!(v["capacity"]["bottleneck"], "box");
         assert!(v["nodes"].get("box").is_some());
+        // Each alert names the key of the scenario's `slo` it broke.
+        let slos: Vec<&str> = v["alerts"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .filter_map(|a| a["slo"].as_str())
+            .collect();
+        assert!(!slos.is_empty(), "the preset's outage breaks its SLO");
+        for slo in slos {
+            assert!(["p99_ms", "availability"].contains(&slo), "{slo}");
+        }
         assert_eq!(a.stdout, b.stdout, "the same seed gives the same bytes");
         assert_ne!(a.stdout, c.stdout, "another seed gives another run");
         // Exactly the engine's own one-call output (the wasm build is compared with it).

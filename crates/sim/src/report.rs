@@ -277,7 +277,7 @@ pub struct SeriesPoint {
 pub struct Alert {
     /// When the breach began (end of the first bad window).
     pub t_s: f64,
-    /// `"p99"` or `"availability"`.
+    /// The key of the scenario's `slo` it broke: `"p99_ms"` or `"availability"`.
     pub slo: String,
     /// The value that broke it.
     pub value: f64,

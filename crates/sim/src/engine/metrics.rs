@@ -405,7 +405,8 @@ impl Simulation {
             if p99_bad && !w.p99_breached {
                 w.alerts.push(Alert {
                     t_s: point.t_s,
-                    slo: "p99".into(),
+                    // Named by its key in the scenario's `slo`, as "availability" is.
+                    slo: "p99_ms".into(),
                     value: point.p99_ms,
                 });
             }
