@@ -1125,6 +1125,9 @@ impl Simulation {
     /// one of its targets. A balancer with every backend down answers each request "down" (an
     /// HTTP 503), and so does a health check sent through it: GeoDNS must not keep a data
     /// center whose balancer is up but whose servers all failed.
+    // Out of line, as `passes_check`: inlined, these changed how LLVM compiled the request
+    // path around them, 2.6% more instructions per M/M/4 customer (cachegrind).
+    #[inline(never)]
     fn entry_healthy(&self, c: NodeId, health_check: Option<f64>) -> bool {
         match health_check {
             Some(hc) => self.passes_check(c, hc, self.now),
@@ -1146,6 +1149,7 @@ impl Simulation {
     /// seconds, passed. A check sent through a balancer is answered by the balancer as it saw
     /// its targets then, by its own checks: a data center whose servers are back but whose
     /// balancer has not yet checked them still answers "down".
+    #[inline(never)]
     fn passes_check(&self, c: NodeId, hc: f64, at: SimTime) -> bool {
         let s = &self.nodes[c.ix()];
         if !s.node_changes.serving_at(s.serving > 0, last_check(at, hc)) {
