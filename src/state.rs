@@ -140,22 +140,42 @@ impl IdleNode {
                     ),
                 )
             }
-            Idle::Standby { by, instead } => (
-                format!(
-                    "a standby: {} sends every request to {} while it is up",
-                    name(by),
-                    name(instead)
-                ),
-                format!(
-                    "{} sends every request to {} and turns to this node only when {} is \
-                     down: it sits idle until then. A {} picks one entry point: to share the \
-                     load, put a load_balancer in front of both.",
-                    name(by),
-                    name(instead),
-                    name(instead),
-                    model.node(by).kind.as_str()
-                ),
-            ),
+            Idle::Standby { by, instead } => {
+                let (what, balanced) = scaleplay_sim::plan::standby_terms(model, n, by, instead);
+                let advice = if balanced {
+                    ": to share the load, put a load_balancer in front of both"
+                } else {
+                    ""
+                };
+                (
+                    format!(
+                        "a standby: {} sends all its {what} to {} while it is up",
+                        name(by),
+                        name(instead)
+                    ),
+                    format!(
+                        "{} sends all its {what} to {} and turns to this node only when {} is \
+                         down: it sits idle until then. A {} picks one entry point{advice}.",
+                        name(by),
+                        name(instead),
+                        name(instead),
+                        model.node(by).kind.as_str()
+                    ),
+                )
+            }
+            Idle::NotNeeded { by } => {
+                let kind = model.node(n).kind.as_str();
+                (
+                    format!("{} calls it, but no request there needs a {kind}", name(by)),
+                    format!(
+                        "{} calls this node, but none of the requests reaching {} needs a \
+                         {kind}: it sits idle. The clients' mix decides which requests there \
+                         are: static ones go to CDNs and object stores, async ones to queues.",
+                        name(by),
+                        name(by)
+                    ),
+                )
+            }
             Idle::BehindIdle { by } => (
                 format!("only {}, idle itself, calls it", name(by)),
                 format!(

@@ -184,7 +184,7 @@ test('a node nothing calls is marked idle, a standby entry point too, until traf
   await expect(app.nodeLocator('box')).toHaveClass(/\bidle\b/);
   await app.selectNode('box');
   await expect(app.byTestId('node-idle')).toContainText(
-    `dns sends every request to ${spare} and turns to this node only when ${spare} is down`,
+    `dns sends all its requests to ${spare} and turns to this node only when ${spare} is down`,
   );
   await expect(app.byTestId('node-idle')).toContainText('put a load_balancer in front of both');
   app.expectNoErrors();

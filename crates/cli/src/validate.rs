@@ -80,17 +80,32 @@ pub fn idle_note(model: &Model, n: NodeId, why: Idle) -> String {
             model.node(by).id,
             model.node(n).kind.as_str()
         ),
+        Idle::NotNeeded { by } => format!(
+            "{id} gets no traffic: {} calls it, but no request reaching {} needs a {} (the \
+             clients' mix decides: static requests go to CDNs and object stores, async ones \
+             to queues)",
+            model.node(by).id,
+            model.node(by).id,
+            model.node(n).kind.as_str()
+        ),
         Idle::BehindIdle { by } => format!(
             "{id} gets no traffic: {} calls it, and gets none itself",
             model.node(by).id
         ),
-        Idle::Standby { by, instead } => format!(
-            "{id} is a standby: {} sends every request to {instead} and turns to {id} only \
-             when {instead} is down (a {} picks one entry point: to share the load, put a \
-             load_balancer in front of both)",
-            model.node(by).id,
-            model.node(by).kind.as_str(),
-            instead = model.node(instead).id,
-        ),
+        Idle::Standby { by, instead } => {
+            let (what, balanced) = scaleplay_sim::plan::standby_terms(model, n, by, instead);
+            let advice = if balanced {
+                ": to share the load, put a load_balancer in front of both"
+            } else {
+                ""
+            };
+            format!(
+                "{id} is a standby: {} sends all its {what} to {instead} and turns to {id} only \
+                 when {instead} is down (a {} picks one entry point{advice})",
+                model.node(by).id,
+                model.node(by).kind.as_str(),
+                instead = model.node(instead).id,
+            )
+        }
     }
 }

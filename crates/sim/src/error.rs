@@ -45,12 +45,20 @@ impl fmt::Display for Problem {
     }
 }
 
-/// A number as a message should show it: as written for everyday sizes, in scientific
-/// notation when huge or tiny (Rust writes 1e300 with all 301 digits), at most 5 significant
-/// digits then. A person reads "got 1e300" at a glance, and a message stays one line.
+/// A number as a message should show it: as written for everyday sizes (to 9 decimals, so a
+/// sum of 0.1 and 0.2 reads 0.3), in scientific notation when huge or tiny (Rust writes 1e300
+/// with all 301 digits), at most 5 significant digits then. A person reads "got 1e300" at a
+/// glance, and a message stays one line.
 pub fn shown(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() || (1e-6..1e15).contains(&x.abs()) {
+    if x == 0.0 || !x.is_finite() {
         return format!("{x}");
+    }
+    if (1e-3..1e15).contains(&x.abs()) {
+        let written = format!("{x:.9}");
+        return written
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string();
     }
     let written = format!("{x:.4e}");
     match written.split_once('e') {
@@ -125,6 +133,9 @@ mod tests {
         assert_eq!(shown(1e300), "1e300");
         assert_eq!(shown(-1.234_567e20), "-1.2346e20");
         assert_eq!(shown(2.5e-9), "2.5e-9");
+        assert_eq!(shown(0.1 + 0.2), "0.3");
+        assert_eq!(shown(0.999), "0.999");
+        assert_eq!(shown(5e-4), "5e-4");
         assert_eq!(shown(f64::INFINITY), "inf");
         assert_eq!(shown(f64::NAN), "NaN");
     }

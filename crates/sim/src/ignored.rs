@@ -43,7 +43,7 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
                         ));
                     }
                 }
-                if p.retries == 0 && raw.contains_key("retry_backoff_ms") {
+                if p.retries == 0 && !written(raw, &["retry_backoff_ms"]).is_empty() {
                     out.push(Problem::node(
                         &spec.id,
                         Some("retry_backoff_ms"),
@@ -52,7 +52,9 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
                     ));
                 }
             }
-            Params::Cdn(p) if p.capacity_keys.is_some() && raw.contains_key("hit_ratio") => {
+            Params::Cdn(p)
+                if p.capacity_keys.is_some() && !written(raw, &["hit_ratio"]).is_empty() =>
+            {
                 out.push(Problem::node(
                     &spec.id,
                     Some("hit_ratio"),
@@ -134,6 +136,12 @@ mod tests {
             r#"{"rps": 5, "profile": "spike", "spike_x": 4, "retries": 2, "retry_backoff_ms": 100,
                 "period_s": null}"#,
             r#"{"hit_ratio": 0.5}"#,
+        );
+        assert!(ps.is_empty(), "{ps:#?}");
+        // A null is the default, as good as left out.
+        let ps = notes(
+            r#"{"rps": 5, "retry_backoff_ms": null, "spike_x": null}"#,
+            r#"{"capacity_keys": 1000, "hit_ratio": null}"#,
         );
         assert!(ps.is_empty(), "{ps:#?}");
     }

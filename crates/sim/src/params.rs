@@ -164,7 +164,9 @@ impl DistSpec {
                         let hi = max.unwrap_or(f64::NAN);
                         if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo) {
                             return Err(format!(
-                                "uniform needs 0 <= min < max, got min {lo}, max {hi}"
+                                "uniform needs 0 <= min < max, got min {}, max {}",
+                                shown(lo),
+                                shown(hi)
                             ));
                         }
                         Ok(Dist::Uniform(lo, hi))
@@ -929,7 +931,8 @@ pub fn check_values(params: &Params) -> Vec<(String, String)> {
                 c.push(
                     "mix",
                     format!(
-                        "shares must sum to 1, they sum to {sum}: adjust read/write/static/async"
+                        "shares must sum to 1, they sum to {}: adjust read/write/static/async",
+                        shown(sum)
                     ),
                 );
             }

@@ -198,6 +198,14 @@ pub enum Idle {
         /// A node with an edge to it that the traffic reaches.
         by: NodeId,
     },
+    /// `by` calls it and gets traffic, but none of the requests reaching `by` needs this
+    /// kind of node, and `by` has no other node of its kind that is used: with the clients'
+    /// mixes, no request is of the type it serves (a CDN without static requests, a queue
+    /// without async ones), or `by` uses it for nothing it does.
+    NotNeeded {
+        /// A node with an edge to it that the traffic reaches.
+        by: NodeId,
+    },
     /// Only nodes that get no traffic themselves call it, `by` among them.
     BehindIdle {
         /// One of its callers.
@@ -214,6 +222,24 @@ pub enum Idle {
     },
 }
 
+/// What a standby `node` of `by` would take: `"static requests"` when it is one of `by`'s CDNs,
+/// else `"requests"`; and whether a load balancer could share them between it and `instead`
+/// (one can call servers and load balancers only).
+pub fn standby_terms(
+    model: &Model,
+    node: NodeId,
+    by: NodeId,
+    instead: NodeId,
+) -> (&'static str, bool) {
+    let what = if model.node(by).routes.static_entries.contains(&node) {
+        "static requests"
+    } else {
+        "requests"
+    };
+    let balanced = |n: NodeId| matches!(model.node(n).kind, Kind::Server | Kind::LoadBalancer);
+    (what, balanced(node) && balanced(instead))
+}
+
 /// Nodes that no request of any type from any client reaches while everything is up, with
 /// the reason: never reached at all, or only as a fallback (a standby). The app and the CLI
 /// point them out: they are valid, but sit idle.
@@ -227,7 +253,8 @@ pub fn idle(model: &Model) -> Vec<(NodeId, Idle)> {
             let node = NodeId(i as u32);
             let callers = || model.edges.iter().filter(|e| e.to == node);
             // The entry point a client or DNS `by` picks instead of this node, if it is one
-            // of its candidates (as the walk picks: for a DNS, for a client calling it).
+            // of its candidates (as the walk picks: for a DNS, for the client calling it
+            // nearest to this node, whose traffic it would take when that pick fails).
             let standby_of = |by: NodeId| {
                 let geo = match &model.node(by).params {
                     Params::Dns(p) => p.geo,
@@ -241,7 +268,12 @@ pub fn idle(model: &Model) -> Vec<(NodeId, Idle)> {
                 let client = if model.node(by).kind == Kind::Client {
                     by
                 } else {
-                    model.edges.iter().find(|e| e.to == by)?.from
+                    model
+                        .edges
+                        .iter()
+                        .filter(|e| e.to == by)
+                        .map(|e| e.from)
+                        .min_by_key(|c| model.dc_distance(*c, node))?
                 };
                 static_entry(model, by, client, candidates, geo).filter(|e| *e != node)
             };
@@ -254,7 +286,17 @@ pub fn idle(model: &Model) -> Vec<(NodeId, Idle)> {
             {
                 Idle::Standby { by, instead }
             } else if let Some(e) = callers().find(|e| in_use[e.from.ix()]) {
-                Idle::PassedOver { by: e.from }
+                // Passed over for another of its kind, or not needed at all.
+                let kind = model.node(node).kind;
+                let other = model.node(e.from).out.iter().any(|o| {
+                    let to = model.edges[o.0 as usize].to;
+                    to != node && model.node(to).kind == kind && in_use[to.ix()]
+                });
+                if other {
+                    Idle::PassedOver { by: e.from }
+                } else {
+                    Idle::NotNeeded { by: e.from }
+                }
             } else {
                 match callers().next() {
                     Some(e) => Idle::BehindIdle { by: e.from },
@@ -271,9 +313,17 @@ pub fn idle(model: &Model) -> Vec<(NodeId, Idle)> {
 fn reached_by_all(model: &Model, fallbacks: bool) -> Vec<bool> {
     let mut called: Vec<bool> = model.nodes.iter().map(|n| n.kind == Kind::Client).collect();
     for c in model.clients() {
-        // Every request type, whatever the mix: a node used only by a type the mix leaves out
-        // is still where that traffic would go.
-        for op in Op::REQUEST_TYPES {
+        // The request types the client sends: a CDN gets nothing from a mix without static
+        // requests, nor a queue without async ones, and a run shows it idle.
+        let Params::Client(p) = &model.node(c).params else {
+            continue;
+        };
+        let shares = [p.mix.read, p.mix.write, p.mix.static_, p.mix.async_];
+        for (op, _) in Op::REQUEST_TYPES
+            .into_iter()
+            .zip(shares)
+            .filter(|(_, s)| *s > 0.0)
+        {
             let (_, reached) = run_walk(model, c, op, None, None, fallbacks, &mut |_| {});
             for (mine, theirs) in called.iter_mut().zip(reached) {
                 *mine |= theirs;

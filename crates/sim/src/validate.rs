@@ -61,7 +61,11 @@ pub fn from_value(value: Value) -> Result<Scenario, LoadError> {
             "expected a JSON object with \"version\", \"nodes\" and \"edges\"".into(),
         ));
     };
+    // Problems of the file as a whole. Unless the version is one this build cannot read, the
+    // rest is still checked (without the unknown keys, as version 1), so that a typo in a
+    // top-level key does not hide every other problem until it is fixed.
     let mut problems = Vec::new();
+    let mut readable = true;
     match map.get("version") {
         Some(Value::Number(n)) if n.as_u64() == Some(FORMAT_VERSION as u64) => {}
         Some(Value::String(v)) if v.trim() == FORMAT_VERSION.to_string() => {
@@ -70,10 +74,13 @@ pub fn from_value(value: Value) -> Result<Scenario, LoadError> {
                 format!("version must be the number {FORMAT_VERSION}, not the text \"{v}\": write \"version\": {FORMAT_VERSION}"),
             ))
         }
-        Some(v) => problems.push(Problem::scenario(
-            "version",
-            format!("unsupported version {v}: this build reads version {FORMAT_VERSION}"),
-        )),
+        Some(v) => {
+            readable = false;
+            problems.push(Problem::scenario(
+                "version",
+                format!("unsupported version {v}: this build reads version {FORMAT_VERSION}"),
+            ));
+        }
         None => problems.push(Problem::scenario(
             "version",
             format!("missing \"version\": add \"version\": {FORMAT_VERSION}"),
@@ -90,17 +97,35 @@ pub fn from_value(value: Value) -> Result<Scenario, LoadError> {
             ));
         }
     }
-    if !problems.is_empty() {
-        return Err(LoadError::Invalid(problems));
+    if problems.is_empty() {
+        return match serde_json::from_value::<Scenario>(value.clone()) {
+            Ok(s) => Ok(s),
+            Err(_) => Err(LoadError::Invalid(shape_problems(map))),
+        };
     }
-    match serde_json::from_value::<Scenario>(value.clone()) {
-        Ok(s) => Ok(s),
-        Err(_) => {
-            let mut problems = diagnose_shape(map);
-            problems.extend(problems_beyond_the_shape(map, &problems));
-            Err(LoadError::Invalid(problems))
-        }
+    if readable {
+        let mut rest = map.clone();
+        rest.retain(|key, _| TOP_LEVEL_KEYS.contains(&key.as_str()));
+        rest.insert("version".into(), Value::from(FORMAT_VERSION));
+        problems.extend(
+            match serde_json::from_value::<Scenario>(Value::Object(rest.clone())) {
+                Ok(s) => match validate(&s) {
+                    Err(LoadError::Invalid(more)) => more,
+                    _ => Vec::new(),
+                },
+                Err(_) => shape_problems(&rest),
+            },
+        );
     }
+    Err(LoadError::Invalid(problems))
+}
+
+/// Every misshapen part of a file that does not parse as a scenario, and the problems of the
+/// rest when only separable parts are misshapen.
+fn shape_problems(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
+    let mut problems = diagnose_shape(map);
+    problems.extend(problems_beyond_the_shape(map, &problems));
+    problems
 }
 
 /// Top-level keys whose misshapen values can be set aside to check the rest of the file:
@@ -265,6 +290,7 @@ fn validate_naming_faults(
     check_settings(s, &mut problems);
 
     let mut nodes = Vec::with_capacity(s.nodes.len());
+    let mut bad_params: Vec<NodeId> = Vec::new();
     let mut index = std::collections::HashMap::new();
     for spec in &s.nodes {
         if spec.id.is_empty() || spec.id.len() > 64 {
@@ -333,7 +359,9 @@ fn validate_naming_faults(
                         .map(|(f, m)| Problem::node(&spec.id, Some(&f), m)),
                 );
                 // Kept in the drawing with its kind's defaults, so that the checks of the
-                // wiring below still run: a typo in one param must not hide a cycle.
+                // wiring below still run: a typo in one param must not hide a cycle. (Its
+                // paths are not judged: a default mix or hit ratio is not the user's.)
+                bad_params.push(NodeId(nodes.len() as u32));
                 params::parse(kind, &Value::Object(serde_json::Map::new()))
                     .ok()
                     .map(|defaults| (defaults, Reliability::default()))
@@ -360,9 +388,10 @@ fn validate_naming_faults(
     }
     // An edge dropped for naming no node, or for joining kinds that cannot call each other,
     // may cut the only path somewhere: the path checks would then blame the wrong node, so
-    // they skip the clients that reach a node that lost an edge. (A self-edge, a repeated
-    // edge or a bad latency leave the paths as they are.)
-    let mut cut_from: Vec<NodeId> = Vec::new();
+    // they skip the clients that reach a node that lost an edge. So does a node whose params
+    // are bad, checked with its kind's defaults. (A self-edge, a repeated edge or a bad
+    // latency leave the paths as they are.)
+    let mut cut_from: Vec<NodeId> = bad_params;
 
     let mut edges: Vec<ModelEdge> = Vec::new();
     for e in &s.edges {
@@ -431,7 +460,8 @@ fn validate_naming_faults(
                         shown(l)
                     ),
                 ));
-                continue;
+                // Kept, at no latency, for the checks of the paths: the call is there.
+                0.0
             }
             Some(l) => l,
             // A DNS is no place: resolvers sit near their users, and how far a client is

@@ -692,3 +692,115 @@ fn messages_name_the_limit_and_show_numbers_short() {
         "{ps:#?}"
     );
 }
+
+#[test]
+fn a_mistake_is_not_blamed_on_what_is_right() {
+    // A bad latency: the edge is still a call, so the client is not told it has no path.
+    let ps = problems(&scenario(
+        &[CLIENT, r#"{"id": "dns", "kind": "dns"}"#, SERVER],
+        r#"{"from": "users", "to": "dns", "latency_ms": -1}, {"from": "dns", "to": "web"}"#,
+    ));
+    assert_eq!(ps.len(), 1, "{ps:#?}");
+    assert!(has(&ps, Some("users"), "latency_ms must be"), "{ps:#?}");
+    // A bad param: the node's paths are not judged by its kind's defaults (a static-only
+    // client with a bad rate is not told that reads have nowhere to go).
+    let ps = problems(&scenario(
+        &[
+            r#"{"id": "users", "kind": "client", "params": {"rps": -5, "mix": {"static": 1}}}"#,
+            r#"{"id": "cdn", "kind": "cdn"}"#,
+            r#"{"id": "assets", "kind": "object_store"}"#,
+        ],
+        r#"{"from": "users", "to": "cdn"}, {"from": "cdn", "to": "assets"}"#,
+    ));
+    assert_eq!(ps.len(), 1, "{ps:#?}");
+    assert!(has(&ps, Some("users"), "rps must be"), "{ps:#?}");
+}
+
+#[test]
+fn a_top_level_typo_does_not_hide_the_rest() {
+    for head in [
+        r#""version": 1, "warmup": 5"#,
+        r#""version": "1""#,
+        r#""warmup": 5"#,
+    ] {
+        let text = format!(
+            r#"{{{head}, "duration_s": 10, "nodes": [{CLIENT},
+                {{"id": "web", "kind": "server", "params": {{"worker": 4}}}}],
+              "edges": [{{"from": "users", "to": "web"}}, {{"from": "web", "to": "dbb"}}]}}"#
+        );
+        let ps = problems(&text);
+        assert!(
+            has(&ps, Some("web"), "unknown param \"worker\""),
+            "{head}: {ps:#?}"
+        );
+        assert!(
+            has(&ps, None, "\"dbb\", which is not a node"),
+            "{head}: {ps:#?}"
+        );
+    }
+    // A version this build cannot read stops there: the rest may mean something else.
+    let ps = problems(&scenario(&[CLIENT, SERVER], "").replace("\"version\": 1", "\"version\": 2"));
+    assert_eq!(ps.len(), 1, "{ps:#?}");
+}
+
+#[test]
+fn idle_nodes_are_named_with_the_right_reason() {
+    use scaleplay_sim::plan::{idle, Idle};
+    // A CDN with no static request in the mix, and a queue with no async one: nothing needs
+    // them (a run shows them idle), which is not being passed over for another.
+    let model = load(&scenario(
+        &[
+            CLIENT,
+            r#"{"id": "cdn", "kind": "cdn"}"#,
+            r#"{"id": "assets", "kind": "object_store"}"#,
+            SERVER,
+            r#"{"id": "q", "kind": "queue"}"#,
+            r#"{"id": "jobs", "kind": "worker_pool"}"#,
+        ],
+        r#"{"from": "users", "to": "cdn"}, {"from": "cdn", "to": "assets"},
+           {"from": "users", "to": "web"}, {"from": "web", "to": "q"}, {"from": "q", "to": "jobs"}"#,
+    ))
+    .expect("valid");
+    let by = |id: &str| model.find(id).unwrap();
+    assert_eq!(
+        idle(&model),
+        vec![
+            (by("cdn"), Idle::NotNeeded { by: by("users") }),
+            (by("assets"), Idle::BehindIdle { by: by("cdn") }),
+            (by("q"), Idle::NotNeeded { by: by("web") }),
+            (by("jobs"), Idle::BehindIdle { by: by("q") }),
+        ]
+    );
+    let report = scaleplay_sim::Simulation::new(model, 1).run();
+    for id in ["cdn", "q", "jobs"] {
+        assert_eq!(report.nodes[id].succeeded, 0, "{id}");
+    }
+
+    // A GeoDNS's second entry in the US stands by for the US entry, whose users it would
+    // take, not for the EU one it names first.
+    let model = load(&scenario(
+        &[
+            r#"{"id": "eu", "kind": "client", "dc": "eu", "params": {"rps": 10}}"#,
+            r#"{"id": "us", "kind": "client", "dc": "us", "params": {"rps": 10}}"#,
+            r#"{"id": "dns", "kind": "dns", "params": {"geo": true}}"#,
+            r#"{"id": "web-eu", "kind": "server", "dc": "eu"}"#,
+            r#"{"id": "web-us", "kind": "server", "dc": "us"}"#,
+            r#"{"id": "web-us2", "kind": "server", "dc": "us"}"#,
+        ],
+        r#"{"from": "eu", "to": "dns"}, {"from": "us", "to": "dns"},
+           {"from": "dns", "to": "web-eu"}, {"from": "dns", "to": "web-us"},
+           {"from": "dns", "to": "web-us2"}"#,
+    ))
+    .expect("valid");
+    let by = |id: &str| model.find(id).unwrap();
+    assert_eq!(
+        idle(&model),
+        vec![(
+            by("web-us2"),
+            Idle::Standby {
+                by: by("dns"),
+                instead: by("web-us")
+            }
+        )]
+    );
+}
