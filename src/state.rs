@@ -141,12 +141,7 @@ impl IdleNode {
                 )
             }
             Idle::Standby { by, instead } => {
-                let (what, balanced) = scaleplay_sim::plan::standby_terms(model, n, by, instead);
-                let advice = if balanced {
-                    ": to share the load, put a load_balancer in front of both"
-                } else {
-                    ""
-                };
+                let (what, advice) = scaleplay_sim::plan::standby_terms(model, n, by, instead);
                 (
                     format!(
                         "a standby: {} sends all its {what} to {} while it is up",

@@ -93,12 +93,7 @@ pub fn idle_note(model: &Model, n: NodeId, why: Idle) -> String {
             model.node(by).id
         ),
         Idle::Standby { by, instead } => {
-            let (what, balanced) = scaleplay_sim::plan::standby_terms(model, n, by, instead);
-            let advice = if balanced {
-                ": to share the load, put a load_balancer in front of both"
-            } else {
-                ""
-            };
+            let (what, advice) = scaleplay_sim::plan::standby_terms(model, n, by, instead);
             format!(
                 "{id} is a standby: {} sends all its {what} to {instead} and turns to {id} only \
                  when {instead} is down (a {} picks one entry point{advice})",

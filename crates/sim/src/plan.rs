@@ -222,22 +222,28 @@ pub enum Idle {
     },
 }
 
-/// What a standby `node` of `by` would take: `"static requests"` when it is one of `by`'s CDNs,
-/// else `"requests"`; and whether a load balancer could share them between it and `instead`
-/// (one can call servers and load balancers only).
+/// The words for a standby `node` of `by`: what it would take (`"static requests"` when it is
+/// one of `by`'s CDNs, else `"requests"`), and the advice to follow "picks one entry point":
+/// to share the load with a load balancer, when one could call both `node` and `instead`
+/// (servers and load balancers), else nothing.
 pub fn standby_terms(
     model: &Model,
     node: NodeId,
     by: NodeId,
     instead: NodeId,
-) -> (&'static str, bool) {
+) -> (&'static str, &'static str) {
     let what = if model.node(by).routes.static_entries.contains(&node) {
         "static requests"
     } else {
         "requests"
     };
     let balanced = |n: NodeId| matches!(model.node(n).kind, Kind::Server | Kind::LoadBalancer);
-    (what, balanced(node) && balanced(instead))
+    let advice = if balanced(node) && balanced(instead) {
+        ": to share the load, put a load_balancer in front of both"
+    } else {
+        ""
+    };
+    (what, advice)
 }
 
 /// Nodes that no request of any type from any client reaches while everything is up, with
