@@ -325,7 +325,6 @@ impl Simulation {
                 any_up: Level::new(u64::from(start > 0)),
                 active_count: start,
                 serving: start,
-                node_down_since: SimTime::ZERO,
                 node_changes: Changes::default(),
                 stats: NodeStats::new(SimTime::ZERO),
                 calls_nothing: calls_nothing(&n.routes),

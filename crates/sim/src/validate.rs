@@ -391,7 +391,7 @@ fn validate_naming_faults(
     // they skip the clients that reach a node that lost an edge. So does a node whose params
     // are bad, checked with its kind's defaults. (A self-edge, a repeated edge or a bad
     // latency leave the paths as they are.)
-    let mut cut_from: Vec<NodeId> = bad_params;
+    let mut unjudged: Vec<NodeId> = bad_params;
 
     let mut edges: Vec<ModelEdge> = Vec::new();
     for e in &s.edges {
@@ -399,7 +399,7 @@ fn validate_naming_faults(
             (Some(f), Some(t)) => (*f, *t),
             (f, t) => {
                 if let Some(Some(id)) = f {
-                    cut_from.push(*id);
+                    unjudged.push(*id);
                 }
                 for (id, found) in [(&e.from, f), (&e.to, t)] {
                     if found.is_none() {
@@ -419,7 +419,7 @@ fn validate_naming_faults(
         };
         // Nodes whose own definition is broken were reported already.
         let (Some(from), Some(to)) = (from, to) else {
-            cut_from.extend(from);
+            unjudged.extend(from);
             continue;
         };
         let (fk, tk) = (nodes[from.ix()].kind, nodes[to.ix()].kind);
@@ -432,7 +432,7 @@ fn validate_naming_faults(
             continue;
         }
         if let Err(why) = can_connect(fk, tk) {
-            cut_from.push(from);
+            unjudged.push(from);
             problems.push(Problem::node(
                 &e.from,
                 None,
@@ -576,7 +576,7 @@ fn validate_naming_faults(
             }
         }
     }
-    check_graph(&model, &cut_from, &mut problems);
+    check_graph(&model, &unjudged, &mut problems);
     if problems.is_empty() {
         Ok(model)
     } else {
@@ -848,9 +848,9 @@ fn describe_serde(e: &serde_json::Error) -> String {
     in_words(s)
 }
 
-/// The checks of the drawing as a whole. `cut_from` are the nodes that lost an edge to a
-/// problem reported already.
-fn check_graph(model: &Model, cut_from: &[NodeId], problems: &mut Vec<Problem>) {
+/// The checks of the drawing as a whole. `unjudged` are the nodes whose paths are not what the
+/// user drew, for a problem reported already: they lost an edge, or their params are bad.
+fn check_graph(model: &Model, unjudged: &[NodeId], problems: &mut Vec<Problem>) {
     let cycles = find_cycles(model);
     for &n in &cycles {
         problems.push(Problem::node(
@@ -868,7 +868,7 @@ fn check_graph(model: &Model, cut_from: &[NodeId], problems: &mut Vec<Problem>) 
     // A client that reaches a loop, or a node that lost an edge, has paths that are not
     // what the user drew: its dead ends wait until those are fixed. The other clients'
     // are checked now, so one run of validate shows every problem it can.
-    let unsure = callers_of(model, cycles.iter().chain(cut_from).copied());
+    let unsure = callers_of(model, cycles.iter().chain(unjudged).copied());
     let paths = most_call_paths(model);
     if paths > MAX_CALL_PATHS {
         // The routing plan walks every path: it would take hours (a grid of balancers wired

@@ -70,9 +70,6 @@ impl Simulation {
         let up = s.serving > 0;
         if up != was_up {
             s.node_changes.record(now);
-            if !up {
-                s.node_down_since = now;
-            }
         }
         s.any_up.set(now, u64::from(up));
     }
@@ -189,7 +186,7 @@ impl Simulation {
             );
         } else if serving
             && prim.ext.promoted.is_none()
-            && now.since(prim.node_down_since) >= failover
+            && now.since(prim.node_changes.latest()) >= failover
         {
             prim.ext.promoted = Some(NodeId(n as u32));
         }

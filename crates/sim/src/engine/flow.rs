@@ -1152,13 +1152,13 @@ impl Simulation {
     #[inline(never)]
     fn passes_check(&self, c: NodeId, hc: f64, at: SimTime) -> bool {
         let s = &self.nodes[c.ix()];
-        if !s.node_changes.serving_at(s.serving > 0, last_check(at, hc)) {
+        let checked = last_check(at, hc);
+        if !s.node_changes.serving_at(s.serving > 0, checked) {
             return false;
         }
         let Params::LoadBalancer(p) = &self.model.node(c).params else {
             return true;
         };
-        let checked = last_check(at, hc);
         let own = p.health_check_s;
         // Validation rejects cycles, so the descent through balancers ends.
         self.model

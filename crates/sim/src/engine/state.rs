@@ -86,6 +86,15 @@ impl Changes {
     /// checks (then the oldest ones are taken as seen).
     const KEPT: usize = 4;
 
+    /// When the last change was (time zero if none was).
+    pub fn latest(&self) -> SimTime {
+        if self.count == 0 {
+            SimTime::ZERO
+        } else {
+            self.recent[0]
+        }
+    }
+
     pub fn record(&mut self, at: SimTime) {
         self.recent.copy_within(0..Self::KEPT - 1, 1);
         self.recent[0] = at;
@@ -324,8 +333,6 @@ pub(crate) struct NodeState {
     /// Instances up, active and booted: the ones that take requests. The node is up while
     /// this is above 0 (see `recount_serving`).
     pub serving: u32,
-    /// Since when the node as a whole is down (valid while `serving` is 0).
-    pub node_down_since: SimTime,
     /// When the node as a whole last went up or down (DNS health checks).
     pub node_changes: Changes,
     pub stats: NodeStats,
