@@ -1299,12 +1299,19 @@ impl Simulation {
                 let start = self.nodes[n].ext.cursor;
                 (0..len).map(|k| (start + k) % len).find(|k| ok(*k))
             }
-            Algorithm::LeastConnections => (0..len).filter(|k| ok(*k)).min_by_key(|k| {
-                (
-                    self.nodes[targets[*k].0.ix()].insts[targets[*k].1 as usize].conns,
-                    *k,
-                )
-            }),
+            // Ties go round-robin from the last pick, as nginx's `least_conn` does: by index,
+            // a lightly loaded tier (every count 0 between requests) sent everything to its
+            // first server and left the others idle.
+            Algorithm::LeastConnections => {
+                let start = self.nodes[n].ext.cursor;
+                (0..len)
+                    .map(|k| (start + k) % len)
+                    .filter(|k| ok(*k))
+                    .min_by_key(|k| {
+                        let (t, i) = targets[*k];
+                        self.nodes[t.ix()].insts[i as usize].conns
+                    })
+            }
             // Rendezvous hashing over the targets believed up: each user goes to the healthy
             // target that scores highest for it. Users spread evenly over the instances that
             // exist (an autoscaled tier lists its standby slots too, which must not funnel

@@ -832,3 +832,27 @@ fn a_balancer_with_max_connections_is_a_station_of_that_many_workers() {
         r.summary
     );
 }
+
+/// Least connections under light load: between requests every server holds 0 connections, so
+/// each pick is a tie. Ties go round-robin, as nginx's `least_conn` breaks them, and the three
+/// servers share the load. (Broken by index, the first server took every request and the
+/// other two sat idle on the canvas.)
+#[test]
+fn least_connections_spreads_ties_over_the_servers() {
+    let r = run(
+        r#"{"version": 1, "duration_s": 120, "warmup_s": 20, "nodes": [
+        {"id": "users", "kind": "client", "params": {"rps": 30}},
+        {"id": "lb", "kind": "load_balancer", "params": {"algorithm": "least_connections"}},
+        {"id": "w1", "kind": "server", "params": {"service_ms": {"dist": "exp", "mean": 2}}},
+        {"id": "w2", "kind": "server", "params": {"service_ms": {"dist": "exp", "mean": 2}}},
+        {"id": "w3", "kind": "server", "params": {"service_ms": {"dist": "exp", "mean": 2}}}],
+      "edges": [{"from": "users", "to": "lb", "latency_ms": 0},
+                {"from": "lb", "to": "w1", "latency_ms": 0},
+                {"from": "lb", "to": "w2", "latency_ms": 0},
+                {"from": "lb", "to": "w3", "latency_ms": 0}]}"#,
+    );
+    for w in ["w1", "w2", "w3"] {
+        let share = r.nodes[w].throughput_rps / r.summary.throughput_rps;
+        assert!((share - 1.0 / 3.0).abs() < 0.03, "{w} took {share}");
+    }
+}
