@@ -27,6 +27,7 @@ use crate::scenario::{FaultAction, Kind};
 use crate::time::{Duration, SimTime};
 
 use events::{Event, EventQueue, ReqId};
+use faults::FaultSource;
 use histogram::Histogram;
 use state::{Changes, Ext, Inst, Level, NodeSeries, NodeState, NodeStats, QueueState, WindowMark};
 
@@ -545,7 +546,7 @@ impl Simulation {
                 ));
             }
         }
-        self.apply_fault(node, instance, action, "manual");
+        self.apply_fault(node, instance, action, FaultSource::Manual);
         Ok(())
     }
 
@@ -562,8 +563,13 @@ impl Simulation {
             Event::Retry { logical, gen } => self.on_retry(logical, gen),
             Event::Fault { index } => {
                 let f = self.model.faults[index as usize].clone();
+                let source = if f.data_center {
+                    FaultSource::DataCenter
+                } else {
+                    FaultSource::Scheduled
+                };
                 for n in f.nodes {
-                    self.apply_fault(n, f.instance, f.action, "scheduled");
+                    self.apply_fault(n, f.instance, f.action, source);
                 }
             }
             Event::Random { node, inst, fail } => self.on_random(node, inst, fail),

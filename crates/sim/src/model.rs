@@ -137,6 +137,8 @@ pub struct ModelFault {
     pub instance: Option<u32>,
     /// Fail or recover.
     pub action: FaultAction,
+    /// Named by `dc`: a whole data center's outage, held apart from its nodes' own faults.
+    pub data_center: bool,
 }
 
 /// A validated scenario.

@@ -549,6 +549,7 @@ fn validate_naming_faults(
             nodes: targets,
             instance: f.instance,
             action: f.action,
+            data_center: f.dc.is_some(),
         });
     }
     compute_routes(&mut nodes, &edges);

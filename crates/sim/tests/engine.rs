@@ -37,3 +37,6 @@ mod arrivals;
 
 #[path = "engine/health_checks.rs"]
 mod health_checks;
+
+#[path = "engine/faults.rs"]
+mod faults;

@@ -10,17 +10,65 @@ use crate::params::{Autoscale, Params};
 use crate::scenario::{FaultAction, Kind};
 use crate::time::Duration;
 
+/// Where a failure or a repair comes from. Each kind of cause holds an instance down on its
+/// own: a node scheduled down from 50 s to 100 s stays down though its random failure is
+/// repaired at 53 s, and a data center's recovery does not revive a node that failed in it
+/// on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FaultSource {
+    /// A scheduled fault that names the node.
+    Scheduled,
+    /// A scheduled fault that names the node's data center.
+    DataCenter,
+    /// The node's own `mtbf_s`/`mttr_s`.
+    Random,
+    /// A user's fail or recover, mid-run. A manual recovery ends every cause: the user
+    /// repairs the part, whatever held it down.
+    Manual,
+}
+
+impl FaultSource {
+    /// Its bit in [`Inst::down`](crate::engine::state::Inst).
+    fn hold(self) -> u8 {
+        match self {
+            FaultSource::Scheduled | FaultSource::Manual => 1,
+            FaultSource::DataCenter => 2,
+            FaultSource::Random => 4,
+        }
+    }
+
+    /// The bits its recovery clears.
+    fn repairs(self) -> u8 {
+        match self {
+            FaultSource::Manual => u8::MAX,
+            other => other.hold(),
+        }
+    }
+
+    /// As the report's fault log names it.
+    fn name(self) -> &'static str {
+        match self {
+            FaultSource::Scheduled | FaultSource::DataCenter => "scheduled",
+            FaultSource::Random => "random",
+            FaultSource::Manual => "manual",
+        }
+    }
+}
+
 /// How often autoscalers look at their tiers (each then waits out its own cooldown).
 pub(crate) const SCALE_CHECK_EVERY: Duration = Duration(1_000_000);
 
 impl Simulation {
-    /// Fails or recovers `node` (one instance, or all of them).
+    /// Fails or recovers `node` (one instance, or all of them). Logged (and so marked on the
+    /// plots) only when it starts or ends an outage of one of them: a failure of a part
+    /// already down, or a recovery that leaves it held down by another cause, changes
+    /// nothing a user could see.
     pub(crate) fn apply_fault(
         &mut self,
         node: NodeId,
         instance: Option<u32>,
         action: FaultAction,
-        source: &str,
+        source: FaultSource,
     ) {
         let n = node.ix();
         let count = self.nodes[n].insts.len() as u32;
@@ -29,11 +77,15 @@ impl Simulation {
             Some(_) => return,
             None => (0..count).collect(),
         };
+        let mut changed = false;
         for i in insts {
-            match action {
-                FaultAction::Fail => self.fail_instance(n, i),
-                FaultAction::Recover => self.recover_instance(n, i),
-            }
+            changed |= match action {
+                FaultAction::Fail => self.fail_instance(n, i, source.hold()),
+                FaultAction::Recover => self.recover_instance(n, i, source.repairs()),
+            };
+        }
+        if !changed {
+            return;
         }
         if self.fault_log.len() < MAX_FAULT_RECORDS {
             self.fault_log.push(FaultRecord {
@@ -41,7 +93,7 @@ impl Simulation {
                 node: self.model.nodes[n].id.clone(),
                 action,
                 instance,
-                source: source.to_string(),
+                source: source.name().to_string(),
             });
         } else {
             self.faults_unlisted += 1;
@@ -74,9 +126,12 @@ impl Simulation {
         s.any_up.set(now, u64::from(up));
     }
 
-    pub(crate) fn fail_instance(&mut self, n: usize, i: u32) {
-        if !self.nodes[n].insts[i as usize].up {
-            return;
+    /// Holds instance `i` of node `n` down for cause `hold`; whether that took it down.
+    fn fail_instance(&mut self, n: usize, i: u32, hold: u8) -> bool {
+        let inst = &mut self.nodes[n].insts[i as usize];
+        inst.down |= hold;
+        if !inst.up {
+            return false;
         }
         let now = self.now;
         let replica = self.model.nodes[n].kind == Kind::SqlReplica;
@@ -119,11 +174,16 @@ impl Simulation {
                 );
             }
         }
+        true
     }
 
-    pub(crate) fn recover_instance(&mut self, n: usize, i: u32) {
-        if self.nodes[n].insts[i as usize].up {
-            return;
+    /// Ends the causes `repairs` holding instance `i` of node `n` down; whether it is up again
+    /// (no other cause still holds it).
+    fn recover_instance(&mut self, n: usize, i: u32, repairs: u8) -> bool {
+        let inst = &mut self.nodes[n].insts[i as usize];
+        inst.down &= !repairs;
+        if inst.up || inst.down != 0 {
+            return false;
         }
         let now = self.now;
         let replica = self.model.nodes[n].kind == Kind::SqlReplica;
@@ -153,6 +213,7 @@ impl Simulation {
         if replica {
             self.replica_changed(n);
         }
+        true
     }
 
     /// After replica `n` failed or recovered: keeps its primary's failover going while the
@@ -207,10 +268,11 @@ impl Simulation {
     }
 
     pub(crate) fn on_random(&mut self, node: u32, inst: u32, fail: bool) {
-        if fail && !self.nodes[node as usize].insts[inst as usize].active {
-            // An autoscaler's standby slot is not running, so it cannot fail: its clock just
-            // starts again (failures are memoryless), and no fault is logged or plotted for an
-            // instance that never ran.
+        let i = &self.nodes[node as usize].insts[inst as usize];
+        if fail && !(i.active && i.up) {
+            // An autoscaler's standby slot, or an instance already down for another cause, is
+            // not running, so it cannot fail: its clock just starts again (failures are
+            // memoryless), and no fault is logged or plotted for it.
             self.schedule_random(node, inst, true);
             return;
         }
@@ -219,7 +281,7 @@ impl Simulation {
         } else {
             FaultAction::Recover
         };
-        self.apply_fault(NodeId(node), Some(inst), action, "random");
+        self.apply_fault(NodeId(node), Some(inst), action, FaultSource::Random);
         self.schedule_random(node, inst, !fail);
     }
 

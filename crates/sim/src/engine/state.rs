@@ -18,8 +18,11 @@ use crate::time::SimTime;
 /// One copy of a tier.
 #[derive(Debug)]
 pub(crate) struct Inst {
-    /// Alive (not failed).
+    /// Alive: no fault holds it down (`down` is empty).
     pub up: bool,
+    /// The causes holding it down (`FaultSource::hold` bits): each ends only with its own
+    /// recovery, so a random repair does not end a scheduled outage early.
+    pub down: u8,
     /// Part of the tier (autoscaling adds and removes instances).
     pub active: bool,
     /// Still booting after a scale-up: takes no traffic until `Booted`.
@@ -46,6 +49,7 @@ impl Inst {
     pub fn new(active: bool) -> Inst {
         Inst {
             up: true,
+            down: 0,
             active,
             booting: false,
             boots: 0,
