@@ -252,21 +252,23 @@ impl Simulation {
                 return;
             };
             let at = self.now + Duration::from_millis(p.retry_backoff_ms);
-            let index = &self.client_index;
-            // Counted with its request: a request of the warm-up is not in the summary, nor
-            // are its retries.
-            if l.counted {
-                self.global.retry(|| index[l.client as usize] as usize);
-            }
             self.events.push(at, Event::Retry { logical, gen });
         } else {
             self.logical_done(logical, gen, Some(cause));
         }
     }
 
+    /// A retry's backoff is over. Counted now, when it is sent, not when it was planned: one
+    /// due after the run's end, or after its request timed out, never happened.
     pub(crate) fn on_retry(&mut self, logical: u32, gen: u32) {
         let l = &self.logicals[logical as usize];
         if l.live && l.gen == gen {
+            // Counted with its request: a request of the warm-up is not in the summary, nor
+            // are its retries.
+            if l.counted {
+                let index = &self.client_index;
+                self.global.retry(|| index[l.client as usize] as usize);
+            }
             self.start_attempt(logical);
         }
     }

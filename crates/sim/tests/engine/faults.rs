@@ -1,5 +1,6 @@
 //! Faults from several causes at once: each cause holds a part down until its own recovery,
-//! and only what starts or ends an outage is logged (and marked on the plots).
+//! and only what starts or ends an outage is logged (and marked on the plots). The retries
+//! failures cause are counted when they are sent.
 
 use scaleplay_sim::scenario::FaultAction;
 use scaleplay_sim::{load, Report, SimTime, Simulation};
@@ -133,4 +134,29 @@ fn a_manual_recovery_ends_every_cause() {
         log(&r).last(),
         Some(&(20.0, "s", FaultAction::Recover, "manual"))
     );
+}
+
+/// A server down the whole run, and a client that retries once after 30 s: requests of the
+/// run's second half are never retried before it ends, so only the first half's count.
+/// (Every request counted a retry when it failed, sent or not.)
+#[test]
+fn retries_due_after_the_end_are_not_counted() {
+    let text = r#"{"version": 1, "duration_s": 60, "warmup_s": 0, "nodes": [
+        {"id": "c", "kind": "client", "params": {"rps": 100, "retries": 1,
+          "retry_backoff_ms": 30000}},
+        {"id": "s", "kind": "server", "params": {}}],
+      "edges": [{"from": "c", "to": "s", "latency_ms": 0}],
+      "faults": [{"node": "s", "at_s": 0, "action": "fail"}]}"#;
+    let r = run(text);
+    let s = &r.summary;
+    // Requests offered in the first 30 s (about 3,000 of about 6,000) are retried in time.
+    let share = s.retries as f64 / s.offered as f64;
+    assert!(
+        (share - 0.5).abs() < 0.03,
+        "{} retries of {}",
+        s.retries,
+        s.offered
+    );
+    // Each attempt sent reached the server and was answered "down" there.
+    assert_eq!(r.nodes["s"].down, s.offered + s.retries);
 }
