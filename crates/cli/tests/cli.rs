@@ -1280,4 +1280,22 @@ fn a_new_duration_says_which_profiles_follow_it() {
         "{}",
         pinned.stderr
     );
+    // Cut short before it, the pinned spike never comes, and the note says so.
+    let before = scaleplay_with_stdin(
+        &["run", "-", "--duration", "60"],
+        preset_text("08-queue-workers.json").as_bytes(),
+    );
+    ok(&before);
+    assert!(
+        before.stderr.contains(
+            "note: the spike of users is set to start after this run ends, so it never happens"
+        ),
+        "{}",
+        before.stderr
+    );
+    assert!(
+        !pinned.stderr.contains("never happens"),
+        "{}",
+        pinned.stderr
+    );
 }

@@ -1,11 +1,12 @@
 //! Settings a valid scenario gives that have no effect as it stands: the spike of a client
-//! whose profile is not a spike, a retry backoff without retries, a CDN hit ratio that its
-//! edge store overrides. Not problems (the scenario runs as written), but likely slips, so
+//! whose profile is not a spike or that comes after the run, a retry backoff without retries,
+//! a CDN hit ratio that its edge store overrides, the autoscaling target of the other kind
+//! (servers scale on utilization, worker pools on queue depth). Not problems (the scenario runs as written), but likely slips, so
 //! `scaleplay validate` names them next to its other notes.
 
 use serde_json::{Map, Value};
 
-use crate::error::Problem;
+use crate::error::{shown, Problem};
 use crate::model::Model;
 use crate::params::{Params, Profile};
 
@@ -43,6 +44,22 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
                         ));
                     }
                 }
+                let duration_s = model.scenario.duration_s;
+                if let (Profile::Spike, Some(at)) = (p.profile, p.spike_at_s) {
+                    if at >= duration_s {
+                        out.push(Problem::node(
+                            &spec.id,
+                            Some("spike_at_s"),
+                            format!(
+                                "the spike at {} s starts after the run ends (duration_s {}): \
+                                 it never happens; set spike_at_s below {}",
+                                shown(at),
+                                shown(duration_s),
+                                shown(duration_s)
+                            ),
+                        ));
+                    }
+                }
                 if p.retries == 0 && !written(raw, &["retry_backoff_ms"]).is_empty() {
                     out.push(Problem::node(
                         &spec.id,
@@ -62,10 +79,43 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
                      the edge's store of that many objects): remove one of them",
                 ));
             }
+            Params::Server(p) if p.autoscale.is_some() => {
+                if let Some(key) = written_in(raw, "autoscale", "target_depth") {
+                    out.push(Problem::node(
+                        &spec.id,
+                        Some("autoscale"),
+                        format!(
+                            "{key} has no effect on a server, which scales on its utilization \
+                             (target_utilization; worker pools scale on queue depth): remove it"
+                        ),
+                    ));
+                }
+            }
+            Params::WorkerPool(p) if p.autoscale.is_some() => {
+                if let Some(key) = written_in(raw, "autoscale", "target_utilization") {
+                    out.push(Problem::node(
+                        &spec.id,
+                        Some("autoscale"),
+                        format!(
+                            "{key} has no effect on a worker pool, which scales on the depth \
+                             of its queue (target_depth): remove it"
+                        ),
+                    ));
+                }
+            }
             _ => {}
         }
     }
     out
+}
+
+/// `"outer.inner"` when the node's params write `inner` inside the object `outer`.
+fn written_in(raw: &Map<String, Value>, outer: &str, inner: &str) -> Option<String> {
+    raw.get(outer)?
+        .as_object()?
+        .get(inner)
+        .is_some_and(|v| !v.is_null())
+        .then(|| format!("{outer}.{inner}"))
 }
 
 /// Which of `keys` the node's params write out (a null is the default, as good as absent).
@@ -143,6 +193,55 @@ mod tests {
             r#"{"rps": 5, "retry_backoff_ms": null, "spike_x": null}"#,
             r#"{"capacity_keys": 1000, "hit_ratio": null}"#,
         );
+        assert!(ps.is_empty(), "{ps:#?}");
+    }
+
+    #[test]
+    fn names_a_spike_after_the_run_and_the_other_kinds_scaling_target() {
+        let text = r#"{"version": 1, "duration_s": 60, "nodes": [
+            {"id": "users", "kind": "client", "params": {"rps": 5, "mix": {"read": 0.5,
+              "async": 0.5}, "profile": "spike", "spike_at_s": 60}},
+            {"id": "web", "kind": "server", "params": {"autoscale": {"target_depth": 5}}},
+            {"id": "jobs", "kind": "queue"},
+            {"id": "pool", "kind": "worker_pool", "params": {"autoscale":
+              {"target_utilization": 0.5, "target_depth": 5}}}],
+          "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "jobs"},
+                    {"from": "jobs", "to": "pool"}]}"#;
+        let ps = ignored_settings(&crate::load(text).expect("valid"));
+        let named: Vec<(&str, &str)> = ps
+            .iter()
+            .map(|p| (p.node.as_deref().unwrap(), p.message.as_str()))
+            .collect();
+        assert_eq!(
+            named,
+            vec![
+                (
+                    "users",
+                    "the spike at 60 s starts after the run ends (duration_s 60): it never \
+                     happens; set spike_at_s below 60"
+                ),
+                (
+                    "web",
+                    "autoscale.target_depth has no effect on a server, which scales on its \
+                     utilization (target_utilization; worker pools scale on queue depth): \
+                     remove it"
+                ),
+                (
+                    "pool",
+                    "autoscale.target_utilization has no effect on a worker pool, which \
+                     scales on the depth of its queue (target_depth): remove it"
+                ),
+            ]
+        );
+        // Each kind's own target, and a spike inside the run, are not named.
+        let text = text
+            .replace(r#""spike_at_s": 60"#, r#""spike_at_s": 59"#)
+            .replace(
+                r#""target_depth": 5}}},"#,
+                r#""target_utilization": 0.5}}},"#,
+            )
+            .replace(r#""target_utilization": 0.5, "#, "");
+        let ps = ignored_settings(&crate::load(&text).expect("valid"));
         assert!(ps.is_empty(), "{ps:#?}");
     }
 }
