@@ -267,19 +267,19 @@ fn too_many_series_points_are_refused_naming_the_window_that_fits() {
             &format!("\"duration_s\": {duration}, \"window_s\": {window}"),
         )
     };
-    // 51 nodes × 200,000 windows = 10.2 million node points.
-    let ps = problems(&sized("200000", "1"));
+    // 51 nodes × 40,000 windows = 2.04 million node points.
+    let ps = problems(&sized("40000", "1"));
     assert!(
-        has(&ps, None, "51 nodes × 200000 windows")
+        has(&ps, None, "51 nodes × 40000 windows")
             && has(&ps, None, "raise window_s to at least 5 s"),
         "{ps:#?}"
     );
     assert_eq!(ps[0].field.as_deref(), Some("window_s"), "{ps:#?}");
-    load(&sized("200000", "5")).expect("the advised window_s is enough");
-    // The run's own series: two million windows whatever the nodes.
-    let ps = problems(&sized("200000", "0.1"));
+    load(&sized("40000", "5")).expect("the advised window_s is enough");
+    // The run's own series: two hundred thousand windows whatever the nodes.
+    let ps = problems(&sized("20000", "0.1"));
     assert!(
-        has(&ps, None, "2000000 series points")
+        has(&ps, None, "200000 series points")
             && has(&ps, None, "raise window_s to at least 0.2 s"),
         "{ps:#?}"
     );
