@@ -1,6 +1,7 @@
 //! `scaleplay presets`: list the ten built-in scenarios, or write them out as files to edit.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -14,17 +15,23 @@ pub struct Args {
     /// Write the preset files into this directory (created if missing) instead of listing them.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace preset files already in DIR (without it, nothing is written over).
+    #[arg(long, requires = "out")]
+    pub force: bool,
 }
 
 /// Runs the command.
 pub fn run(args: &Args) -> Result<ExitCode> {
     match &args.out {
-        Some(dir) => write_all(dir),
+        Some(dir) => write_all(dir, args.force),
         None => list(),
     }
 }
 
-fn write_all(dir: &std::path::Path) -> Result<ExitCode> {
+/// Writes every preset into `dir`. Every path is checked before the first file is written,
+/// so a refusal leaves the directory as it was; files are created afresh (never written
+/// through a symlink), and a file already there is kept unless `force` says to replace it.
+fn write_all(dir: &Path, force: bool) -> Result<ExitCode> {
     if dir.exists() && !dir.is_dir() {
         anyhow::bail!(
             "\"{}\" is a file, not a directory: give --out a directory (it is created if missing)",
@@ -33,10 +40,43 @@ fn write_all(dir: &std::path::Path) -> Result<ExitCode> {
     }
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the directory \"{}\"", dir.display()))?;
+    let mut taken = Vec::new();
+    for p in presets::all() {
+        let path = dir.join(p.file);
+        // `symlink_metadata`: a link is judged as itself, not as what it points to.
+        if let Ok(meta) = std::fs::symlink_metadata(&path) {
+            if meta.is_dir() {
+                anyhow::bail!(
+                    "\"{}\" is a directory: move it, or give --out another directory \
+                     (nothing was written)",
+                    path.display()
+                );
+            }
+            taken.push(p.file);
+        }
+    }
+    if !taken.is_empty() && !force {
+        anyhow::bail!(
+            "\"{}\" already has {}: nothing was written; pass --force to replace {}, or give \
+             --out another directory",
+            dir.display(),
+            taken.join(", "),
+            if taken.len() == 1 { "it" } else { "them" }
+        );
+    }
     let mut out = String::new();
     for p in presets::all() {
         let path = dir.join(p.file);
-        std::fs::write(&path, p.json)
+        if taken.contains(&p.file) {
+            // Replaced, not written through: a symlink goes, not the file it points to.
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot replace \"{}\"", path.display()))?;
+        }
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(p.json.as_bytes()))
             .with_context(|| format!("cannot write \"{}\"", path.display()))?;
         out.push_str(&format!("{}\n", path.display()));
     }

@@ -630,6 +630,48 @@ mod presets {
         let kept = std::fs::read_to_string(&file).expect("still there");
         assert_eq!(kept, "mine", "the file is left alone");
     }
+
+    /// Files already in the directory are kept, and nothing is written, unless `--force`
+    /// says to replace them; a symlink is replaced, never written through.
+    #[test]
+    fn out_keeps_files_already_there_unless_forced() {
+        let dir = TempDir::new("presets-out-taken");
+        let mine = dir.write("01-single-server.json", "mine");
+        let target = dir.path("");
+        let target = target.to_str().expect("UTF-8");
+        let out = scaleplay(&["presets", "--out", target]);
+        assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr.contains(
+                "already has 01-single-server.json: nothing was written; pass --force to \
+                 replace it, or give --out another directory"
+            ),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(std::fs::read_to_string(&mine).unwrap(), "mine");
+        assert!(
+            !dir.path("02-separate-tiers.json").exists(),
+            "nothing written"
+        );
+
+        #[cfg(unix)]
+        {
+            let victim = dir.write("victim.txt", "precious");
+            std::fs::remove_file(&mine).unwrap();
+            std::os::unix::fs::symlink(&victim, &mine).unwrap();
+        }
+        let out = scaleplay(&["presets", "--out", target, "--force"]);
+        ok(&out);
+        assert_eq!(out.stdout.lines().count(), 10, "{}", out.stdout);
+        assert_eq!(std::fs::read_to_string(&mine).unwrap(), preset_text(SINGLE));
+        #[cfg(unix)]
+        assert_eq!(
+            std::fs::read_to_string(dir.path("victim.txt")).unwrap(),
+            "precious",
+            "the symlink's target is left alone"
+        );
+    }
 }
 
 mod sweep {
