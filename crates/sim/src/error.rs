@@ -39,10 +39,28 @@ impl Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.node {
-            Some(n) => write!(f, "node \"{n}\": {}", self.message),
-            None => f.write_str(&self.message),
+            Some(n) => write!(f, "node \"{}\": {}", printable(n), printable(&self.message)),
+            None => f.write_str(&printable(&self.message)),
         }
     }
+}
+
+/// `text` with control characters written as escapes (`\n`, `\u{1b}`): a message quotes ids
+/// and names from the file, and one holding a newline or a terminal escape must neither
+/// break the one-line message nor reach the terminal as a command.
+pub fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A number as a message should show it: as written for everyday sizes (to 9 decimals, so a

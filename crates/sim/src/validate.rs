@@ -293,15 +293,24 @@ fn validate_naming_faults(
     let mut bad_params: Vec<NodeId> = Vec::new();
     let mut index = std::collections::HashMap::new();
     for spec in &s.nodes {
-        if spec.id.is_empty() || spec.id.len() > 64 {
+        if spec.id.is_empty() {
+            problems.push(Problem::scenario(
+                "nodes",
+                "a node has an empty id: give it one, such as \"web\"",
+            ));
+            continue;
+        }
+        // Counted in characters, as a person counts them (names are often not English). A
+        // node whose id is too long is still built, so edges to it are not also reported.
+        let id_chars = spec.id.chars().count();
+        if id_chars > 64 {
             problems.push(Problem::scenario(
                 "nodes",
                 format!(
-                    "node id \"{}\" must be 1 to 64 characters",
+                    "node id \"{}\" must be 1 to 64 characters, got {id_chars}: shorten it",
                     truncate(&spec.id)
                 ),
             ));
-            continue;
         }
         if index.contains_key(spec.id.as_str()) {
             problems.push(Problem::node(
@@ -311,7 +320,19 @@ fn validate_naming_faults(
             ));
             continue;
         }
-        // Counted in characters, as a person counts them (names are often not English).
+        for (field, text) in [("id", &spec.id), ("name", &spec.name), ("dc", &spec.dc)] {
+            if text.chars().any(char::is_control) {
+                problems.push(Problem::node(
+                    &spec.id,
+                    Some(field),
+                    format!(
+                        "{field} \"{}\" holds a control character (a newline, tab or terminal \
+                         escape): write it on one line, in plain characters",
+                        truncate(text)
+                    ),
+                ));
+            }
+        }
         let (name_chars, dc_chars) = (spec.name.chars().count(), spec.dc.chars().count());
         if name_chars > 200 {
             problems.push(Problem::node(
@@ -655,6 +676,13 @@ fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
                 ),
             ));
         }
+    }
+    if s.name.chars().any(char::is_control) {
+        problems.push(Problem::scenario(
+            "name",
+            "name holds a control character (a newline, tab or terminal escape): write it on \
+             one line, in plain characters",
+        ));
     }
     for (field, text, most) in [("name", &s.name, 200), ("notes", &s.notes, 10_000)] {
         let chars = text.chars().count();

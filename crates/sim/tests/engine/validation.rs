@@ -804,3 +804,44 @@ fn idle_nodes_are_named_with_the_right_reason() {
         )]
     );
 }
+
+/// Ids are counted in characters, as names are: 24 Chinese characters (72 bytes) are a fine
+/// id. One too long is named once, without knock-on complaints about the edges to it.
+#[test]
+fn ids_are_counted_in_characters() {
+    let id = "网页服务器".repeat(5);
+    let node = format!(r#"{{"id": "{id}", "kind": "server"}}"#);
+    let edge = format!(r#"{{"from": "users", "to": "{id}"}}"#);
+    load(&scenario(&[CLIENT, &node], &edge)).expect("24 characters are within 64");
+    let long = "服".repeat(65);
+    let node = format!(r#"{{"id": "{long}", "kind": "server"}}"#);
+    let edge = format!(r#"{{"from": "users", "to": "{long}"}}"#);
+    let ps = problems(&scenario(&[CLIENT, &node], &edge));
+    assert_eq!(ps.len(), 1, "{ps:#?}");
+    assert!(
+        ps[0].message.contains("must be 1 to 64 characters, got 65"),
+        "{ps:#?}"
+    );
+}
+
+/// A control character in an id, a name or a data center (a newline, or a terminal escape
+/// that would clear the screen when a message quotes it) is refused, and every message shows
+/// it escaped.
+#[test]
+fn control_characters_are_refused_and_shown_escaped() {
+    let ps = problems(&scenario(
+        &[
+            CLIENT,
+            r#"{"id": "web\u001b[2J", "kind": "server", "name": "a\nb", "dc": "eu\t1"}"#,
+        ],
+        r#"{"from": "users", "to": "web\u001b[2J"}"#,
+    ));
+    let fields: Vec<_> = ps.iter().map(|p| p.field.as_deref()).collect();
+    assert_eq!(fields, [Some("id"), Some("name"), Some("dc")], "{ps:#?}");
+    for p in &ps {
+        let shown = p.to_string();
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        assert!(shown.contains("holds a control character"), "{shown}");
+    }
+    assert!(ps[0].to_string().starts_with(r#"node "web\u{1b}[2J": id "#));
+}
