@@ -89,7 +89,13 @@ pub fn set_duration(s: &mut Scenario, duration_s: f64) -> Result<Option<String>>
     if !(duration_s.is_finite() && duration_s > 0.0) {
         bail!("--duration must be a number of seconds > 0, got {duration_s}");
     }
-    if s.warmup_s >= duration_s {
+    let most = scaleplay_sim::params::limits::MAX_DURATION_S;
+    if duration_s > most {
+        bail!("--duration must be at most {most} seconds (30 days), got {duration_s}");
+    }
+    // In whole microseconds, as the clock keeps time: 10.0000001 s is still 10 s.
+    let micros = |secs: f64| scaleplay_sim::SimTime::from_secs(secs).0;
+    if micros(s.warmup_s) >= micros(duration_s) {
         bail!(
             "--duration {duration_s} is not longer than the scenario's warmup_s ({} s), \
              which would leave nothing to measure: give a duration above {}",

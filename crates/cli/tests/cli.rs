@@ -1029,6 +1029,20 @@ mod errors {
             2,
             "not longer than the scenario's warmup_s (10 s)",
         );
+        // Blamed on the flag, not on the file.
+        fails(
+            &["run", f, "--duration", "2592001"],
+            b"",
+            2,
+            "--duration must be at most 2592000 seconds (30 days), got 2592001",
+        );
+        // The clock keeps whole microseconds: a tenth of one more is still the warm-up's end.
+        fails(
+            &["run", f, "--duration", "10.0000001"],
+            b"",
+            2,
+            "not longer than the scenario's warmup_s (10 s)",
+        );
         fails(
             &["run", f, "--duration", "-5"],
             b"",

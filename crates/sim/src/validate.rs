@@ -624,8 +624,12 @@ fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
             ),
         ));
     }
-    let duration_ok =
-        s.duration_s.is_finite() && s.duration_s > 0.0 && s.duration_s <= limits::MAX_DURATION_S;
+    // Compared as the clock keeps time, in whole microseconds: a duration that rounds to 0,
+    // or to the warm-up's end, would measure nothing.
+    let micros = |secs: f64| SimTime::from_secs(secs).0;
+    let duration_ok = s.duration_s.is_finite()
+        && micros(s.duration_s) > 0
+        && s.duration_s <= limits::MAX_DURATION_S;
     if !duration_ok {
         problems.push(Problem::scenario(
             "duration_s",
@@ -636,11 +640,12 @@ fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
             ),
         ));
     }
-    if !(s.warmup_s.is_finite() && s.warmup_s >= 0.0 && s.warmup_s < s.duration_s) {
+    if !(s.warmup_s.is_finite() && s.warmup_s >= 0.0 && micros(s.warmup_s) < micros(s.duration_s)) {
         problems.push(Problem::scenario(
             "warmup_s",
             format!(
-                "warmup_s must be >= 0 and shorter than duration_s, got {}",
+                "warmup_s must be >= 0 and at least a microsecond shorter than duration_s, \
+                 got {}",
                 shown(s.warmup_s)
             ),
         ));

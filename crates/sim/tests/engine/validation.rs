@@ -72,6 +72,14 @@ fn version_and_settings_are_checked() {
     assert!(has(&ps, None, "duration_s must be"));
     assert!(has(&ps, None, "warmup_s must be"));
     assert!(has(&ps, None, "slo.availability"));
+    // Durations are compared as the clock keeps them, in whole microseconds.
+    let ps = problems(r#"{"version": 1, "duration_s": 1e-9, "nodes": []}"#);
+    assert!(has(&ps, None, "duration_s must be > 0"), "{ps:#?}");
+    let ps = problems(r#"{"version": 1, "duration_s": 10.0000001, "warmup_s": 10, "nodes": []}"#);
+    assert!(
+        has(&ps, None, "at least a microsecond shorter than duration_s"),
+        "{ps:#?}"
+    );
     let ps = problems(r#"{"version": 1, "nodes": [], "colour": 1}"#);
     assert!(has(&ps, None, "unknown key \"colour\""));
 }
