@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use scaleplay_sim::model::{Model, NodeId};
-use scaleplay_sim::params::{param_names, COMMON_PARAMS, WHOLE_NUMBER_PARAMS};
+use scaleplay_sim::params::{
+    param_names, COMMON_PARAMS, WHOLE_NUMBER_AUTOSCALE_KEYS, WHOLE_NUMBER_PARAMS,
+};
 use scaleplay_sim::replicate::{replication_seeds, Replications, RunFigures};
 use scaleplay_sim::scenario::{Kind, Slo};
 use scaleplay_sim::{capacity, Scenario, Simulation};
@@ -522,6 +524,14 @@ impl Target {
             bail!("--param \"{spec}\" has an empty part: write NODE.PARAM, e.g. box.workers");
         }
         let spec_node = &s.nodes[node];
+        if path[0] == "mix" {
+            // The shares must sum to 1, so no single one can take a range of values alone.
+            bail!(
+                "--param \"{spec}\": a sweep sets one number, and a mix's shares must sum to 1, \
+                 so one share cannot be swept alone: edit the mix in the file for each case, or \
+                 sweep another param"
+            );
+        }
         if let Some(kind) = Kind::parse(&spec_node.kind) {
             let names = param_names(kind);
             if !names.contains(&path[0].as_str()) && !COMMON_PARAMS.contains(&path[0].as_str()) {
@@ -537,9 +547,15 @@ impl Target {
         Ok(Target { node, path })
     }
 
-    /// The param takes whole numbers (a count such as `workers`), not a key inside one.
+    /// The param takes whole numbers: a count such as `workers` or `autoscale.max`.
     fn whole(&self) -> bool {
-        self.path.len() == 1 && WHOLE_NUMBER_PARAMS.contains(&self.path[0].as_str())
+        match self.path.as_slice() {
+            [param] => WHOLE_NUMBER_PARAMS.contains(&param.as_str()),
+            [outer, key] => {
+                outer == "autoscale" && WHOLE_NUMBER_AUTOSCALE_KEYS.contains(&key.as_str())
+            }
+            _ => false,
+        }
     }
 
     /// Writes `v` into the scenario and returns the JSON written: a whole value is written as

@@ -892,6 +892,31 @@ mod sweep {
         );
     }
 
+    /// A count inside `autoscale` is rounded as a top-level count is; one share of a mix is
+    /// refused before anything runs, since the shares must sum to 1.
+    #[test]
+    fn autoscale_counts_are_rounded_and_a_mix_share_is_refused() {
+        let args = sweep_args("-", "web.autoscale.max", "4", "12", "4");
+        let out = scaleplay_with_stdin(&args, preset_text("06-stateless.json").as_bytes());
+        ok(&out);
+        assert!(
+            out.stderr.contains(
+                "web.autoscale.max takes whole numbers; the values are rounded to 4, 7, 9, 12"
+            ),
+            "{}",
+            out.stderr
+        );
+        let args = sweep_args("-", "users.mix.read", "0.1", "0.9", "3");
+        let out = scaleplay_with_stdin(&args, preset_text("06-stateless.json").as_bytes());
+        assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr
+                .contains("a mix's shares must sum to 1, so one share cannot be swept alone"),
+            "{}",
+            out.stderr
+        );
+    }
+
     #[test]
     fn without_an_slo_availability_decides() {
         let dir = TempDir::new("sweep-no-slo");

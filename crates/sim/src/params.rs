@@ -833,6 +833,10 @@ pub const WHOLE_NUMBER_PARAMS: [&str; 10] = [
     "max_attempts",
 ];
 
+/// Keys inside `autoscale` that count instances, so take whole numbers, as
+/// [`WHOLE_NUMBER_PARAMS`] do at the top level.
+pub const WHOLE_NUMBER_AUTOSCALE_KEYS: [&str; 2] = ["min", "max"];
+
 /// Deserializes the params object of a node of `kind`.
 pub fn parse(kind: Kind, value: &serde_json::Value) -> Result<Params, serde_json::Error> {
     use serde_json::from_value as from;
