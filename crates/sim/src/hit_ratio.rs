@@ -10,8 +10,13 @@
 //!   time (and before a write) is `q = λ/(λ+w)·(1 − e^{−(λ+w)t})`, and a read hits with that
 //!   chance, at most as often as a TTL allows.
 //! - FIFO: a key leaves `t` after its insert, so it lives `min(t, TTL)` at most.
-//! - LFU: the most popular keys stay (the ideal, which LFU without aging approaches); TTL and
-//!   writes still take them out.
+//! - LFU: as LRU. The engine's LFU counts a key's uses only while it is held (it comes back
+//!   at 1 after an eviction, expiry or write) and never ages them. With a TTL or writes it
+//!   hits a little less often than LRU (3–5% fewer hits, measured); without either it settles on the keys
+//!   that were hit again soon after they came in, between LRU and the ideal of the most
+//!   popular keys (500 of 10,000 keys at Zipf 0.8: LRU 0.33, LFU 0.43, ideal 0.48), and stays
+//!   there however long the run. The ideal, used before, promised up to 40% more hits than
+//!   the engine gave; LRU's estimate is at most a few percent above what it gives.
 //!
 //! With a key read λ times a second and written w times, a stay of mean `L` gives `λL` hits
 //! after its miss: hit ratio `λL/(1+λL)`. Without eviction or writes this is the TTL cache's
@@ -57,18 +62,6 @@ pub fn hit_ratio(load: &CacheLoad) -> f64 {
     let ttl = load.ttl_s.unwrap_or(f64::INFINITY);
     let rates = |p: f64| (load.read_rps * p, load.write_rps * p);
     let capacity = load.capacity as f64;
-    if load.eviction == Eviction::Lfu {
-        // The `capacity` most popular keys (the first buckets) are the ones that can hit.
-        let mut room = capacity;
-        let mut hits = 0.0;
-        for &(p, count) in &keys {
-            let held = count.min(room);
-            room -= held;
-            let (r, w) = rates(p);
-            hits += held * p * stay_hit(r, w, ttl);
-        }
-        return hits.clamp(0.0, 1.0);
-    }
     let hit = |p: f64, t: f64| {
         let (r, w) = rates(p);
         key_hit(load.eviction, r, w, ttl, t)
@@ -91,8 +84,8 @@ pub fn hit_ratio(load: &CacheLoad) -> f64 {
 /// characteristic time `t` and a TTL.
 fn key_hit(eviction: Eviction, r: f64, w: f64, ttl: f64, t: f64) -> f64 {
     match eviction {
-        Eviction::Fifo | Eviction::Lfu => stay_hit(r, w, ttl.min(t)),
-        Eviction::Lru => {
+        Eviction::Fifo => stay_hit(r, w, ttl.min(t)),
+        Eviction::Lru | Eviction::Lfu => {
             let q = if t.is_infinite() {
                 r / (r + w)
             } else {
@@ -228,7 +221,8 @@ mod tests {
             ..load(300, 1_000, Eviction::Lru, None)
         };
         assert!((hit_ratio(&l) - 0.3).abs() < 1e-6, "{}", hit_ratio(&l));
-        // LFU keeps the top keys: the ideal, above LRU and FIFO under skew.
+        // Under skew LRU beats FIFO, and stays below the ideal of the top keys; LFU is
+        // estimated as LRU (see the module docs).
         let skewed = |e| hit_ratio(&load(1_000, 100_000, e, None));
         let (lru, lfu, fifo) = (
             skewed(Eviction::Lru),
@@ -236,8 +230,11 @@ mod tests {
             skewed(Eviction::Fifo),
         );
         let ideal = harmonic(1_000, 1.0) / harmonic(100_000, 1.0);
-        assert!((lfu / ideal - 1.0).abs() < 1e-4, "{lfu} vs {ideal}");
-        assert!(fifo < lru && lru < lfu, "fifo {fifo} lru {lru} lfu {lfu}");
+        assert!(
+            fifo < lru && lru < ideal,
+            "fifo {fifo} lru {lru} ideal {ideal}"
+        );
+        assert_eq!(lfu, lru);
     }
 
     #[test]

@@ -403,6 +403,8 @@ fn the_capacity_analysis_predicts_the_load_a_cache_lets_through() {
         )
     };
     let reads = r#"{"read": 1.0}"#;
+    // Within 5%; LFU, estimated as LRU, within 8% (see `hit_ratio.rs`).
+    let lfu = |cache: &str| if cache.contains("lfu") { 0.08 } else { 0.05 };
     for (cache, mix) in [
         // Everything fits, a short TTL: about 68% hits, not 100%.
         (r#"{"capacity_keys": 100000, "ttl_s": 5}"#, reads),
@@ -417,13 +419,23 @@ fn the_capacity_analysis_predicts_the_load_a_cache_lets_through() {
             r#"{"capacity_keys": 100000, "ttl_s": 60}"#,
             r#"{"read": 0.8, "write": 0.2}"#,
         ),
+        // LFU with writes or a TTL hits a little less often than LRU. (Predicted as the
+        // ideal of the most popular keys, the database's load came out a quarter too low.)
+        (
+            r#"{"capacity_keys": 2000, "ttl_s": null, "eviction": "lfu"}"#,
+            r#"{"read": 0.9, "write": 0.1}"#,
+        ),
+        (
+            r#"{"capacity_keys": 2000, "ttl_s": 30, "eviction": "lfu"}"#,
+            reads,
+        ),
     ] {
         let model = scaleplay_sim::load(&scenario(cache, mix)).unwrap();
         let predicted = scaleplay_sim::capacity::analyze(&model).utilization["db"];
         let r = Simulation::new(model, 3).run();
         let measured = r.nodes["db"].utilization;
         assert!(
-            (predicted / measured - 1.0).abs() < 0.05,
+            (predicted / measured - 1.0).abs() < lfu(cache),
             "{cache} {mix}: predicted {predicted}, measured {measured} (hit ratio {:?})",
             r.nodes["cache"].hit_ratio
         );
