@@ -3,6 +3,7 @@
 //!
 //! Exit codes: 0 success; 1 `validate` found problems; 2 a usage, file or scenario error.
 
+mod budget;
 mod input;
 mod parallel;
 mod presets;

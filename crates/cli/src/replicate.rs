@@ -6,6 +6,7 @@ use scaleplay_sim::replicate::{replication_seeds, Replications, RunFigures};
 use scaleplay_sim::{Model, Simulation};
 use serde::Serialize;
 
+use crate::budget::Progress;
 use crate::parallel::map_in_order;
 
 /// The figures of `n` replications: the run count, then the engine's figures at the same
@@ -46,8 +47,10 @@ impl Replicated {
 pub fn replicate(model: &Model, seed: u64, n: usize, jobs: usize, keep_first: bool) -> Replicated {
     let seeds = replication_seeds(seed, n);
     let numbered: Vec<(usize, u64)> = seeds.iter().copied().enumerate().collect();
+    let progress = Progress::new(numbered.len());
     let mut runs = map_in_order(numbered, jobs, |(i, s)| {
         let report = Simulation::new(model.clone(), s).run();
+        progress.tick();
         let kept = (keep_first && i == 0).then(|| report.to_json());
         (RunFigures::of(&report), kept)
     });

@@ -54,6 +54,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             }
         }
         Some(n) => {
+            let each = scaleplay_sim::validate::expected_requests(&model);
+            crate::budget::check(
+                std::iter::repeat_n(each, n as usize),
+                &format!("these {n} replications"),
+                "lower --replications or --duration",
+            )?;
             let jobs = crate::parallel::jobs(args.jobs);
             let r = replicate(&model, seed, n as usize, jobs, args.json);
             if args.json {

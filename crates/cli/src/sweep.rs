@@ -210,12 +210,25 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         .iter()
         .map(|(_, model)| capacity::analyze(model).bottleneck)
         .collect();
+    crate::budget::check(
+        runs.iter().map(|(_, model)| {
+            scaleplay_sim::validate::expected_requests(model) * seeds.len() as f64
+        }),
+        &format!(
+            "this sweep's {} values × {} replications",
+            runs.len(),
+            seeds.len()
+        ),
+        "lower --steps, --replications or --duration",
+    )?;
     // One job per value and replication, so that even one run per value keeps every core busy.
     let jobs: Vec<(usize, u64)> = (0..runs.len())
         .flat_map(|v| seeds.iter().map(move |&s| (v, s)))
         .collect();
+    let progress = crate::budget::Progress::new(jobs.len());
     let results = map_in_order(jobs, parallel::jobs(args.jobs), |(v, s)| {
         let report = Simulation::new(runs[v].1.clone(), s).run();
+        progress.tick();
         let at_bottleneck = bottlenecks[v].as_ref().and_then(|b| report.nodes.get(b));
         (
             RunFigures::of(&report),
@@ -223,6 +236,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             saturated_node(&report, &runs[v].1),
         )
     });
+    drop(progress); // clears its line before the table is printed
     let mut rows = Vec::new();
     let per_value = results.chunks(seeds.len());
     for (((written, _), bottleneck), chunk) in runs.into_iter().zip(bottlenecks).zip(per_value) {

@@ -1054,6 +1054,32 @@ mod errors {
             2,
             "not longer than the scenario's warmup_s (10 s)",
         );
+        // Runs allowed one by one may not add up to hours of work in one command.
+        fails(
+            &["run", f, "--replications", "1000", "--duration", "90000"],
+            b"",
+            2,
+            "these 1000 replications would simulate about",
+        );
+        fails(
+            &[
+                "sweep",
+                f,
+                "--param",
+                "box.workers",
+                "--from",
+                "1",
+                "--to",
+                "1000",
+                "--steps",
+                "1000",
+                "--replications",
+                "1000",
+            ],
+            b"",
+            2,
+            "this sweep's 1000 values × 1000 replications would simulate about",
+        );
         // Blamed on the flag, not on the file.
         fails(
             &["run", f, "--duration", "2592001"],

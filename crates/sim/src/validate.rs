@@ -922,7 +922,24 @@ fn check_graph(model: &Model, unjudged: &[NodeId], problems: &mut Vec<Problem>) 
     }
     check_replication(model, problems);
     check_random_faults(model, problems);
-    let expected: f64 = model
+    let expected = expected_requests(model);
+    if expected > MAX_EXPECTED_REQUESTS {
+        problems.push(Problem::scenario(
+            "duration_s",
+            format!(
+                "this run would simulate about {} requests, more than the limit of \
+                 {MAX_EXPECTED_REQUESTS:.0}: shorten duration_s or lower rps",
+                shown(expected.round())
+            ),
+        ));
+    }
+}
+
+/// The most requests a run of `model` may simulate: each client's peak rate, times one plus
+/// its retries, times the duration, summed. The bound [`MAX_EXPECTED_REQUESTS`] holds a run to,
+/// and the CLI sums over the runs of one command.
+pub fn expected_requests(model: &Model) -> f64 {
+    model
         .clients()
         .map(|c| match &model.node(c).params {
             Params::Client(p) => {
@@ -936,17 +953,7 @@ fn check_graph(model: &Model, unjudged: &[NodeId], problems: &mut Vec<Problem>) 
             }
             _ => 0.0,
         })
-        .sum();
-    if expected > MAX_EXPECTED_REQUESTS {
-        problems.push(Problem::scenario(
-            "duration_s",
-            format!(
-                "this run would simulate about {} requests, more than the limit of \
-                 {MAX_EXPECTED_REQUESTS:.0}: shorten duration_s or lower rps",
-                shown(expected.round())
-            ),
-        ));
-    }
+        .sum()
 }
 
 /// Which nodes reach any of `targets` by calls (a target reaches itself).
