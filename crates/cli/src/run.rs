@@ -19,17 +19,17 @@ pub struct Args {
     /// Scenario file (JSON), or `-` to read it from stdin.
     pub file: String,
     /// Seed of the random draws [default: the scenario's own `seed`].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub seed: Option<u64>,
     /// Simulated seconds, instead of the scenario's `duration_s`.
-    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    #[arg(long, value_name = "S", allow_hyphen_values = true)]
     pub duration: Option<f64>,
     /// Run N independent replications (1 to 1000) and print mean ± 95% confidence interval.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1000))]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub replications: Option<u64>,
     /// How many replications run at once (1 to 256) [default: one per core]. The figures do
     /// not depend on it.
-    #[arg(long, value_name = "J", value_parser = clap::value_parser!(u64).range(1..=256))]
+    #[arg(long, value_name = "J", allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(1..=256))]
     pub jobs: Option<u64>,
     /// Print JSON: the engine's report (with --replications, the first run's, plus the
     /// `replications` object: each figure's mean ± 95% confidence interval over all the runs).

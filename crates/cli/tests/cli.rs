@@ -1054,6 +1054,20 @@ mod errors {
             2,
             "not longer than the scenario's warmup_s (10 s)",
         );
+        // A negative number is read as the flag's value, and refused as such (clap took it
+        // for an unknown option, and its tip to write `-- -1` did not work either).
+        fails(
+            &["run", f, "--seed", "-1"],
+            b"",
+            2,
+            "invalid value '-1' for '--seed <N>'",
+        );
+        fails(
+            &["run", f, "--duration", "-inf"],
+            b"",
+            2,
+            "--duration must be a number of seconds > 0, got -inf",
+        );
         // Runs allowed one by one may not add up to hours of work in one command.
         fails(
             &["run", f, "--replications", "1000", "--duration", "90000"],
