@@ -509,14 +509,16 @@ fn validate_naming_faults(
             (None, Some(dc)) => format!("faults[{i}] (data center \"{}\")", truncate(dc)),
             _ => format!("faults[{i}]"),
         };
+        // A bad time is reported with a bad target, not instead of it: both at once.
+        let mut timed = true;
         if !(f.at_s.is_finite() && f.at_s >= 0.0) {
             problems.push(Problem::scenario(
                 "faults",
                 format!("{label}: at_s must be a number >= 0, got {}", shown(f.at_s)),
             ));
-            continue;
-        }
-        if f.at_s > s.duration_s {
+            timed = false;
+        } else if f.at_s > s.duration_s {
+            timed = false;
             problems.push(Problem::scenario(
                 "faults",
                 format!(
@@ -526,7 +528,6 @@ fn validate_naming_faults(
                     shown(s.duration_s)
                 ),
             ));
-            continue;
         }
         let targets: Vec<NodeId> = match (&f.node, &f.dc) {
             (Some(n), None) => match index.get(n.as_str()) {
@@ -565,6 +566,9 @@ fn validate_naming_faults(
                 continue;
             }
         };
+        if !timed {
+            continue;
+        }
         faults.push(ModelFault {
             at: SimTime::from_secs(f.at_s),
             nodes: targets,

@@ -853,3 +853,25 @@ fn control_characters_are_refused_and_shown_escaped() {
     }
     assert!(ps[0].to_string().starts_with(r#"node "web\u{1b}[2J": id "#));
 }
+
+/// A fault with a bad time and a bad target is reported for both at once.
+#[test]
+fn a_fault_with_a_bad_time_and_a_missing_node_names_both() {
+    let text = scenario(&[CLIENT, SERVER], r#"{"from": "users", "to": "web"}"#).replace(
+        r#""edges""#,
+        r#""faults": [{"node": "ghost", "at_s": -5, "action": "fail"}], "edges""#,
+    );
+    let ps = problems(&text);
+    assert!(
+        has(
+            &ps,
+            None,
+            r#"faults[0] ("ghost"): at_s must be a number >= 0, got -5"#
+        ),
+        "{ps:#?}"
+    );
+    assert!(
+        has(&ps, None, r#"faults[0] ("ghost"): no node "ghost""#),
+        "{ps:#?}"
+    );
+}
