@@ -79,34 +79,34 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
                      the edge's store of that many objects): remove one of them",
                 ));
             }
-            Params::Server(p) if p.autoscale.is_some() => {
-                if let Some(key) = written_in(raw, "autoscale", "target_depth") {
-                    out.push(Problem::node(
-                        &spec.id,
-                        Some("autoscale"),
-                        format!(
-                            "{key} has no effect on a server, which scales on its utilization \
-                             (target_utilization; worker pools scale on queue depth): remove it"
-                        ),
-                    ));
-                }
-            }
-            Params::WorkerPool(p) if p.autoscale.is_some() => {
-                if let Some(key) = written_in(raw, "autoscale", "target_utilization") {
-                    out.push(Problem::node(
-                        &spec.id,
-                        Some("autoscale"),
-                        format!(
-                            "{key} has no effect on a worker pool, which scales on the depth \
-                             of its queue (target_depth): remove it"
-                        ),
-                    ));
-                }
-            }
+            // Each kind scales on its own target; the other kind's is read by nothing.
+            Params::Server(p) if p.autoscale.is_some() => out.extend(foreign_target(
+                &spec.id,
+                raw,
+                "target_depth",
+                "a server, which scales on its utilization (target_utilization; worker pools \
+                 scale on queue depth)",
+            )),
+            Params::WorkerPool(p) if p.autoscale.is_some() => out.extend(foreign_target(
+                &spec.id,
+                raw,
+                "target_utilization",
+                "a worker pool, which scales on the depth of its queue (target_depth)",
+            )),
             _ => {}
         }
     }
     out
+}
+
+/// A note when node `id`'s `autoscale` writes `key`, which `kind` (worded) does not read.
+fn foreign_target(id: &str, raw: &Map<String, Value>, key: &str, kind: &str) -> Option<Problem> {
+    let key = written_in(raw, "autoscale", key)?;
+    Some(Problem::node(
+        id,
+        Some("autoscale"),
+        format!("{key} has no effect on {kind}: remove it"),
+    ))
 }
 
 /// `"outer.inner"` when the node's params write `inner` inside the object `outer`.
