@@ -412,7 +412,7 @@ impl Simulation {
             dists,
             global: Global::new(client_count),
             client_index,
-            window: Window::new(),
+            window: Window::new(&model.scenario.slo),
             warmed: model.warmup == SimTime::ZERO,
             fault_log: Vec::new(),
             faults_unlisted: 0,

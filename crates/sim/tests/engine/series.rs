@@ -183,3 +183,35 @@ fn each_clients_series_break_the_runs_down_and_show_its_own_outage() {
     assert_eq!(users.throughput_series, run_ok);
     assert_eq!(users.p99_series, run_p99);
 }
+
+/// Every request takes 499.9 ms against a p99 SLO of 500 ms: no alert, as the summary and
+/// `sweep` (whose p99 is 499.97 ms) find the SLO met. The alert counts the successes over the
+/// bound exactly; the plotted p99 (two significant figures, 501.8 ms here) used to decide it
+/// and alerted in every window. Just over the bound, it alerts.
+#[test]
+fn a_p99_alert_is_judged_on_the_latencies_not_on_the_plots_bins() {
+    let at = |ms: f64| {
+        run(
+            &format!(
+                r#"{{"version": 1, "duration_s": 30, "warmup_s": 5, "slo": {{"p99_ms": 500}},
+                "nodes": [{{"id": "users", "kind": "client", "params": {{"rps": 40}}}},
+                          {{"id": "web", "kind": "server", "params": {{"workers": 100,
+                            "service_ms": {{"dist": "const", "mean": {ms}}}}}}}],
+                "edges": [{{"from": "users", "to": "web", "latency_ms": 0}}]}}"#
+            ),
+            1,
+        )
+    };
+    let r = at(499.9);
+    assert!(
+        r.summary.latency_ms.p99 <= 500.0,
+        "{:?}",
+        r.summary.latency_ms
+    );
+    assert!(r.alerts.is_empty(), "{:?}", r.alerts);
+    let r = at(500.1);
+    assert_eq!(r.alerts.len(), 1, "{:?}", r.alerts);
+    assert_eq!(r.alerts[0].slo, "p99_ms");
+    // The first window after the warm-up with a success: requests take half a second.
+    assert!(r.alerts[0].t_s <= 7.0, "{:?}", r.alerts);
+}
