@@ -129,15 +129,15 @@ impl Simulation {
     /// Holds instance `i` of node `n` down for cause `hold`; whether that took it down.
     fn fail_instance(&mut self, n: usize, i: u32, hold: u8) -> bool {
         let inst = &mut self.nodes[n].insts[i as usize];
+        let was_up = inst.up();
         inst.down |= hold;
-        if !inst.up {
+        if !was_up {
             return false;
         }
         let now = self.now;
         let replica = self.model.nodes[n].kind == Kind::SqlReplica;
         let s = &mut self.nodes[n];
         let inst = &mut s.insts[i as usize];
-        inst.up = false;
         inst.epoch = inst.epoch.wrapping_add(1);
         s.busy
             .set(now, s.busy.get().saturating_sub(inst.busy as u64));
@@ -181,16 +181,14 @@ impl Simulation {
     /// (no other cause still holds it).
     fn recover_instance(&mut self, n: usize, i: u32, repairs: u8) -> bool {
         let inst = &mut self.nodes[n].insts[i as usize];
+        let was_up = inst.up();
         inst.down &= !repairs;
-        if inst.up || inst.down != 0 {
+        if was_up || !inst.up() {
             return false;
         }
         let now = self.now;
         let replica = self.model.nodes[n].kind == Kind::SqlReplica;
-        let s = &mut self.nodes[n];
-        let inst = &mut s.insts[i as usize];
-        inst.up = true;
-        let was_up = s.serving > 0;
+        let was_up = self.nodes[n].serving > 0;
         self.recount_serving(n);
         let s = &mut self.nodes[n];
         if !was_up && s.serving > 0 {
@@ -269,7 +267,7 @@ impl Simulation {
 
     pub(crate) fn on_random(&mut self, node: u32, inst: u32, fail: bool) {
         let i = &self.nodes[node as usize].insts[inst as usize];
-        if fail && !(i.active && i.up) {
+        if fail && !(i.active && i.up()) {
             // An autoscaler's standby slot, or an instance already down for another cause, is
             // not running, so it cannot fail: its clock just starts again (failures are
             // memoryless), and no fault is logged or plotted for it.
@@ -331,7 +329,7 @@ impl Simulation {
             let active = self.nodes[n]
                 .insts
                 .iter()
-                .filter(|i| i.active && i.up)
+                .filter(|i| i.active && i.up())
                 .count() as u32;
             if self.now.since(self.nodes[n].ext.last_scale) < Duration::from_secs(a.cooldown_s) {
                 // The cooldown spaces out decisions about how many instances the load needs;
@@ -405,14 +403,14 @@ impl Simulation {
         let boot = Duration::from_secs(a.boot_s);
         let mut booted = Vec::new();
         let s = &mut self.nodes[n];
-        let mut healthy = s.insts.iter().filter(|i| i.active && i.up).count() as u32;
+        let mut healthy = s.insts.iter().filter(|i| i.active && i.up()).count() as u32;
         for inst in s.insts.iter_mut() {
-            if inst.active && !inst.up && healthy >= target {
+            if inst.active && !inst.up() && healthy >= target {
                 inst.active = false;
             }
         }
         for (k, inst) in s.insts.iter_mut().enumerate() {
-            if healthy < target && !inst.active && inst.up {
+            if healthy < target && !inst.active && inst.up() {
                 inst.active = true;
                 inst.booting = boot > Duration::ZERO;
                 inst.boots = inst.boots.wrapping_add(1);
@@ -421,7 +419,7 @@ impl Simulation {
             }
         }
         for inst in s.insts.iter_mut().rev() {
-            if healthy > target && inst.active && inst.up {
+            if healthy > target && inst.active && inst.up() {
                 // Drained, not killed: work already inside finishes.
                 inst.active = false;
                 inst.booting = false;

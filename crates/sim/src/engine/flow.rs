@@ -555,7 +555,7 @@ impl Simulation {
         // errors.
         let s = &self.nodes[n];
         let i = &s.insts[inst as usize];
-        if none || !i.up || i.booting {
+        if none || !i.up() || i.booting {
             self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
             return;
         }
@@ -636,7 +636,7 @@ impl Simulation {
         }
         i.busy = i.busy.saturating_sub(1);
         s.busy.down(now);
-        if i.up {
+        if i.up() {
             if let Some(next) = i.backlog.pop_front() {
                 s.queued.down(now);
                 self.start_service(next, n, inst);
@@ -789,7 +789,7 @@ impl Simulation {
             .map_or(SimTime(u64::MAX), |t| self.now + Duration::from_secs(t));
         let count = self.nodes[n].insts.len() as u64;
         let inst = &mut self.nodes[n].insts[partition(user, count) as usize];
-        if inst.up {
+        if inst.up() {
             if let Some(s) = &mut inst.store {
                 s.put(user, expires);
             }
@@ -1176,7 +1176,7 @@ impl Simulation {
         if !i.active || i.booting {
             return false;
         }
-        i.changes.serving_at(i.up, last_check(self.now, hc))
+        i.changes.serving_at(i.up(), last_check(self.now, hc))
     }
 
     #[inline(never)]

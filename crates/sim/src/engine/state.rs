@@ -18,10 +18,8 @@ use crate::time::SimTime;
 /// One copy of a tier.
 #[derive(Debug)]
 pub(crate) struct Inst {
-    /// Alive: no fault holds it down (`down` is empty).
-    pub up: bool,
-    /// The causes holding it down (`FaultSource::hold` bits): each ends only with its own
-    /// recovery, so a random repair does not end a scheduled outage early.
+    /// The causes holding it down (`FaultSource::hold` bits), none while it is up: each ends
+    /// only with its own recovery, so a random repair does not end a scheduled outage early.
     pub down: u8,
     /// Part of the tier (autoscaling adds and removes instances).
     pub active: bool,
@@ -48,7 +46,6 @@ pub(crate) struct Inst {
 impl Inst {
     pub fn new(active: bool) -> Inst {
         Inst {
-            up: true,
             down: 0,
             active,
             booting: false,
@@ -63,16 +60,21 @@ impl Inst {
         }
     }
 
+    /// Alive: no fault holds it down.
+    pub fn up(&self) -> bool {
+        self.down == 0
+    }
+
     /// Can take new work right now.
     pub fn serving(&self) -> bool {
-        self.up && self.active && !self.booting
+        self.up() && self.active && !self.booting
     }
 
     /// Its workers count in the node's capacity: it is serving, or it was scaled in and still
     /// finishes the work it had (its busy workers count as busy meanwhile, so leaving them out
     /// of the capacity put utilization above 1).
     pub fn working(&self) -> bool {
-        self.serving() || (self.up && (self.busy > 0 || !self.backlog.is_empty()))
+        self.serving() || (self.up() && (self.busy > 0 || !self.backlog.is_empty()))
     }
 }
 
