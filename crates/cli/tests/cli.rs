@@ -558,6 +558,44 @@ mod validate {
         );
     }
 
+    /// A misshapen edge, a key written twice and a value out of range, in one file: `validate`
+    /// lists all three at once, and `run` refuses it naming them (nothing is run on the last
+    /// of a repeated key the author may not be looking at).
+    #[test]
+    fn misshapen_parts_and_repeated_keys_show_with_the_other_problems() {
+        let dir = TempDir::new("validate-shape");
+        let file = dir.write(
+            "hand-edited.json",
+            r#"{"version": 1, "duration_s": 30,
+                "nodes": [
+                  {"id": "u", "kind": "client", "params": {"rps": 50, "rps": 500}},
+                  {"id": "web", "kind": "server", "params": {"workers": -4}}],
+                "edges": [{"from": "u", "to": "web", "latency_ms": "5ms"}]}"#,
+        );
+        let out = scaleplay(&["validate", &file]);
+        assert_eq!(out.code, 1, "{out:?}");
+        let lines: Vec<&str> = out.stdout.lines().collect();
+        assert_eq!(lines.len(), 3, "{}", out.stdout);
+        for needle in [
+            "node \"u\": \"rps\" is written twice in params",
+            "edges[0] (u → web): latency_ms: invalid type: string \"5ms\", expected a number",
+            "node \"web\": workers: must be a whole number >= 0, got -4",
+        ] {
+            assert!(
+                out.stdout.contains(needle),
+                "no {needle:?} in {}",
+                out.stdout
+            );
+        }
+        let run = scaleplay(&["run", &file]);
+        assert_ne!(run.code, 0, "{run:?}");
+        assert!(
+            run.stderr.contains("3 problems") && run.stderr.contains("written twice"),
+            "{}",
+            run.stderr
+        );
+    }
+
     #[test]
     fn a_file_that_is_not_json_is_one_problem() {
         let dir = TempDir::new("validate-syntax");

@@ -48,7 +48,8 @@
 //!
 //! ## Modules
 //! - [`scenario`]: the file format; [`params`]: typed params and defaults; [`validate`]: every
-//!   problem at once; [`model`]: the validated graph and routing roles; [`plan`]: static routing.
+//!   problem at once, with [`json_keys`] for keys written twice; [`model`]: the validated
+//!   graph and routing roles; [`plan`]: static routing.
 //! - [`engine`]: the discrete-event simulation; [`report`]: what a run yields;
 //!   [`capacity`]: bottleneck analysis, with [`hit_ratio`] for the caches on the way;
 //!   [`replicate`]: confidence intervals; [`presets`].
@@ -60,6 +61,7 @@ pub mod engine;
 pub mod error;
 pub mod hit_ratio;
 pub mod ignored;
+pub mod json_keys;
 pub mod model;
 pub mod params;
 pub mod plan;

@@ -51,7 +51,68 @@ pub fn parse(text: &str) -> Result<Scenario, LoadError> {
     // Some editors start a UTF-8 file with a byte-order mark; JSON has no use for it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = serde_json::from_str(text).map_err(|e| LoadError::Syntax(e.to_string()))?;
-    from_value(value)
+    let repeated = repeated_key_problems(text, &value);
+    match from_value(value) {
+        // The rest of the file's problems too, as read with the last of each repeated key.
+        Ok(s) if !repeated.is_empty() => {
+            let more = match validate(&s) {
+                Err(LoadError::Invalid(more)) => more,
+                _ => Vec::new(),
+            };
+            Err(LoadError::Invalid(
+                repeated.into_iter().chain(more).collect(),
+            ))
+        }
+        Err(LoadError::Invalid(more)) if !repeated.is_empty() => Err(LoadError::Invalid(
+            repeated.into_iter().chain(more).collect(),
+        )),
+        other => other,
+    }
+}
+
+/// A problem for each key written twice in one object: the parse keeps the last, and the
+/// author may be looking at the first. One inside a node is the node's problem.
+fn repeated_key_problems(text: &str, value: &Value) -> Vec<Problem> {
+    crate::json_keys::repeated_keys(text)
+        .into_iter()
+        .map(|(place, key)| {
+            let key = truncate(&key);
+            let twice = "keep the one you mean and delete the other (only the last counts)";
+            // `nodes[3].params.service_ms` → node 3's id, and `params.service_ms` within it.
+            let in_node = place.strip_prefix("nodes[").and_then(|rest| {
+                let (i, within) = rest.split_once(']')?;
+                let id = value
+                    .get("nodes")?
+                    .get(i.parse::<usize>().ok()?)?
+                    .get("id")?;
+                Some((id.as_str()?, within.trim_start_matches('.')))
+            });
+            match in_node {
+                Some((id, within)) => {
+                    let within = if within.is_empty() { "it" } else { within };
+                    Problem::node(
+                        id,
+                        Some(&key),
+                        format!(
+                            "\"{key}\" is written twice in {}: {twice}",
+                            truncate(within)
+                        ),
+                    )
+                }
+                None => {
+                    let top = place.split(['.', '[']).next().unwrap_or_default();
+                    let within = match place.as_str() {
+                        "" => "the file".to_string(),
+                        p => truncate(p),
+                    };
+                    Problem::scenario(
+                        if top.is_empty() { &key } else { top },
+                        format!("\"{key}\" is written twice in {within}: {twice}"),
+                    )
+                }
+            }
+        })
+        .collect()
 }
 
 /// Builds a [`Scenario`] from parsed JSON, naming every misshapen part.
@@ -128,51 +189,114 @@ fn shape_problems(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
     problems
 }
 
-/// Top-level keys whose misshapen values can be set aside to check the rest of the file:
-/// nothing else's meaning depends on them. (A bad node or edge changes the graph, and a bad
-/// `duration_s` the fault times, so those stop the checks at the shape.)
-const SEPARABLE_KEYS: [&str; 5] = ["faults", "slo", "name", "notes", "seed"];
+/// Parts of a file left out of the checks because their shape is wrong (each reported
+/// already), and what the checks of the rest must therefore not judge.
+#[derive(Default)]
+struct SetAside {
+    /// Where each fault that was kept sits in the file, to name it as the file does (empty
+    /// when none was left out).
+    kept_faults: Vec<usize>,
+    /// Ids of the nodes left out: edges and faults naming them are not "to a missing node",
+    /// and the paths through them are not judged.
+    nodes: Vec<String>,
+    /// Callers of the edges left out (`None` when an edge names no caller in words): their
+    /// paths and replicas are not judged.
+    edge_callers: Vec<Option<String>>,
+    /// `duration_s` was left out: nothing measured against it is judged (the warm-up's end,
+    /// the number of windows, fault times, expected requests and random faults).
+    duration: bool,
+    /// `window_s` was left out: the number of windows is not judged.
+    window: bool,
+}
 
-/// The problems the rest of the file has when only separable parts are misshapen, so that one
-/// bad fault does not hide every node's problems until it is fixed.
+impl SetAside {
+    /// Where fault `k` of the checked list sits in the file.
+    fn fault_place(&self, k: usize) -> usize {
+        self.kept_faults.get(k).copied().unwrap_or(k)
+    }
+
+    /// Whether some edge left out named no caller: then no client's paths can be judged.
+    fn lost_an_unknown_caller(&self) -> bool {
+        self.edge_callers.iter().any(Option::is_none)
+    }
+}
+
+/// The problems the rest of the file has once its misshapen parts are set aside, so that one
+/// bad node, edge, fault or setting does not hide every other problem until it is fixed. The
+/// parts are set aside one by one: a node, edge or fault alone, a setting by its default.
+/// Nothing is checked when the lists themselves are not lists, or the file not an object of
+/// the known keys.
 fn problems_beyond_the_shape(
     map: &serde_json::Map<String, Value>,
     shape: &[Problem],
 ) -> Vec<Problem> {
-    use crate::scenario::FaultSpec;
-    let separable = |p: &Problem| {
-        p.node.is_none() && SEPARABLE_KEYS.contains(&p.field.as_deref().unwrap_or(""))
-    };
-    if shape.is_empty() || !shape.iter().all(separable) {
+    use crate::scenario::{EdgeSpec, FaultSpec, NodeSpec};
+    if shape.is_empty() || shape.iter().any(|p| p.field.as_deref() == Some("")) {
         return Vec::new();
     }
     let mut rest = map.clone();
-    // Where each fault that is kept sits in the file, to name it as the file does.
-    let mut kept_faults = Vec::new();
-    for key in SEPARABLE_KEYS {
-        if !shape.iter().any(|p| p.field.as_deref() == Some(key)) {
-            continue;
-        }
-        match rest.get_mut(key) {
-            Some(Value::Array(items)) if key == "faults" => {
-                let all = std::mem::take(items);
-                for (i, f) in all.into_iter().enumerate() {
-                    if serde_json::from_value::<FaultSpec>(f.clone()).is_ok() {
-                        kept_faults.push(i);
-                        items.push(f);
+    let mut aside = SetAside::default();
+    for (key, value) in map {
+        let fits = |v: &Value| match key.as_str() {
+            "name" | "notes" => v.is_string(),
+            "seed" => v.as_u64().is_some(),
+            "duration_s" | "warmup_s" | "window_s" => v.is_number(),
+            "slo" => serde_json::from_value::<crate::scenario::Slo>(v.clone()).is_ok(),
+            _ => true,
+        };
+        match (key.as_str(), value) {
+            ("nodes", Value::Array(items)) => {
+                let kept = items.iter().filter(|item| {
+                    let ok = serde_json::from_value::<NodeSpec>((*item).clone()).is_ok();
+                    if !ok {
+                        if let Some(id) = item.get("id").and_then(Value::as_str) {
+                            aside.nodes.push(id.to_string());
+                        }
+                    }
+                    ok
+                });
+                let kept: Vec<Value> = kept.cloned().collect();
+                rest.insert(key.clone(), Value::Array(kept));
+            }
+            ("edges", Value::Array(items)) => {
+                let mut kept = Vec::new();
+                for item in items {
+                    if serde_json::from_value::<EdgeSpec>(item.clone()).is_ok() {
+                        kept.push(item.clone());
+                    } else {
+                        let from = item.get("from").and_then(Value::as_str);
+                        aside.edge_callers.push(from.map(str::to_string));
                     }
                 }
+                rest.insert(key.clone(), Value::Array(kept));
             }
-            _ => {
+            ("faults", Value::Array(items)) => {
+                let mut kept = Vec::new();
+                for (i, f) in items.iter().enumerate() {
+                    if serde_json::from_value::<FaultSpec>(f.clone()).is_ok() {
+                        aside.kept_faults.push(i);
+                        kept.push(f.clone());
+                    }
+                }
+                rest.insert(key.clone(), Value::Array(kept));
+            }
+            // Without its list of nodes or edges the drawing cannot be checked at all.
+            ("nodes" | "edges", _) => return Vec::new(),
+            ("faults", _) => {
                 rest.remove(key);
             }
+            (_, v) if !fits(v) => {
+                aside.duration |= key == "duration_s";
+                aside.window |= key == "window_s";
+                rest.remove(key);
+            }
+            _ => {}
         }
     }
     let Ok(s) = serde_json::from_value::<Scenario>(Value::Object(rest)) else {
         return Vec::new();
     };
-    let place = |k: usize| kept_faults.get(k).copied().unwrap_or(k);
-    match validate_naming_faults(&s, &place) {
+    match validate_beside(&s, &aside) {
         Err(LoadError::Invalid(more)) => more,
         _ => Vec::new(),
     }
@@ -198,15 +322,62 @@ fn in_words(message: &str) -> String {
     text
 }
 
+/// serde's message, in words, when `v` does not have the shape of a `T`.
+fn check<T: serde::de::DeserializeOwned>(v: &Value) -> Result<(), String> {
+    serde_json::from_value::<T>(v.clone())
+        .map(|_| ())
+        .map_err(|e| in_words(&e.to_string()))
+}
+
+/// Items of each list that are right, for [`item_problems`] to try one field at a time in.
+const NODE_TEMPLATE: &str = r#"{"id": "a", "kind": "server"}"#;
+const EDGE_TEMPLATE: &str = r#"{"from": "a", "to": "b"}"#;
+const FAULT_TEMPLATE: &str = r#"{"node": "a", "at_s": 0, "action": "fail"}"#;
+
+/// What is wrong with one item of a list, each bad field by name: serde stops at the first,
+/// so each field is tried alone in an item that is otherwise right (`template`). What no field
+/// is wrong for alone (a field missing) is said as serde says it.
+fn item_problems<T: serde::de::DeserializeOwned>(item: &Value, template: &str) -> Vec<String> {
+    let Err(whole) = check::<T>(item) else {
+        return Vec::new();
+    };
+    let (Value::Object(fields), Ok(Value::Object(base))) =
+        (item, serde_json::from_str::<Value>(template))
+    else {
+        return vec![whole];
+    };
+    let mut wrong = Vec::new();
+    let mut right = fields.clone();
+    for (k, v) in fields {
+        let mut alone = base.clone();
+        alone.insert(k.clone(), v.clone());
+        if let Err(e) = check::<T>(&Value::Object(alone)) {
+            // serde's "unknown field `latency`, expected …" names the field already.
+            wrong.push(if e.starts_with("unknown field") {
+                e
+            } else {
+                format!("{k}: {e}")
+            });
+            // A bad field that must be there is not missing too: the template's stands in.
+            match base.get(k) {
+                Some(stand_in) => right.insert(k.clone(), stand_in.clone()),
+                None => right.remove(k),
+            };
+        }
+    }
+    // Without its bad fields, what is still wrong with the item: a field it lacks.
+    if let Err(e) = check::<T>(&Value::Object(right)) {
+        if wrong.is_empty() || e.starts_with("missing field") {
+            wrong.push(e);
+        }
+    }
+    wrong
+}
+
 /// Finds each part of the file that does not have the expected shape.
 fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
     use crate::scenario::{EdgeSpec, FaultSpec, NodeSpec, Slo};
     let mut problems = Vec::new();
-    fn check<T: serde::de::DeserializeOwned>(v: &Value) -> Result<(), String> {
-        serde_json::from_value::<T>(v.clone())
-            .map(|_| ())
-            .map_err(|e| in_words(&e.to_string()))
-    }
     for (key, v) in map {
         let res = match key.as_str() {
             "name" | "notes" => check::<String>(v),
@@ -216,18 +387,26 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
             "nodes" | "edges" | "faults" => match v {
                 Value::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
-                        let r = match key.as_str() {
-                            "nodes" => check::<NodeSpec>(item),
-                            "edges" => check::<EdgeSpec>(item),
-                            _ => check::<FaultSpec>(item),
+                        let text = |k: &str| item.get(k).and_then(Value::as_str).map(truncate);
+                        let (wrong, label) = match key.as_str() {
+                            "nodes" => (
+                                item_problems::<NodeSpec>(item, NODE_TEMPLATE),
+                                text("id").map(|id| format!("\"{id}\"")),
+                            ),
+                            "edges" => (
+                                item_problems::<EdgeSpec>(item, EDGE_TEMPLATE),
+                                text("from")
+                                    .zip(text("to"))
+                                    .map(|(from, to)| format!("{from} → {to}")),
+                            ),
+                            _ => (
+                                item_problems::<FaultSpec>(item, FAULT_TEMPLATE),
+                                text("node").map(|node| format!("\"{node}\"")),
+                            ),
                         };
-                        if let Err(e) = r {
-                            let label = item
-                                .get("id")
-                                .and_then(Value::as_str)
-                                .map_or(format!("{key}[{i}]"), |id| {
-                                    format!("{key}[{i}] (\"{id}\")")
-                                });
+                        let label =
+                            label.map_or(format!("{key}[{i}]"), |l| format!("{key}[{i}] ({l})"));
+                        for e in wrong {
                             problems.push(Problem::scenario(key, format!("{label}: {e}")));
                         }
                     }
@@ -252,15 +431,12 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
 
 /// Checks a scenario's meaning and builds the model the engine runs.
 pub fn validate(s: &Scenario) -> Result<Model, LoadError> {
-    validate_naming_faults(s, &|i| i)
+    validate_beside(s, &SetAside::default())
 }
 
-/// [`validate`], naming fault `i` of `s` as `faults[place(i)]`: where it sits in the file,
-/// when faults the file has were left out of `s` (see [`problems_beyond_the_shape`]).
-fn validate_naming_faults(
-    s: &Scenario,
-    place: &dyn Fn(usize) -> usize,
-) -> Result<Model, LoadError> {
+/// [`validate`] of the rest of a file whose misshapen parts were set aside: the problems
+/// those parts would make, or hide, are not judged (see [`problems_beyond_the_shape`]).
+fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
     let mut problems = Vec::new();
     if s.nodes.len() > limits::MAX_NODES {
         problems.push(Problem::scenario(
@@ -287,11 +463,15 @@ fn validate_naming_faults(
     }
     // Sizes are checked before anything is built; bad settings do not stop the node checks,
     // so every problem shows at once.
-    check_settings(s, &mut problems);
+    check_settings(s, aside, &mut problems);
 
     let mut nodes = Vec::with_capacity(s.nodes.len());
     let mut bad_params: Vec<NodeId> = Vec::new();
     let mut index = std::collections::HashMap::new();
+    // Nodes set aside for their shape are there, unbuilt, as nodes of an unknown kind are.
+    for id in &aside.nodes {
+        index.insert(id.as_str(), None);
+    }
     for spec in &s.nodes {
         if spec.id.is_empty() {
             problems.push(Problem::scenario(
@@ -498,12 +678,22 @@ fn validate_naming_faults(
         });
     }
 
+    // The callers of edges set aside have lost them: their paths are not what was drawn.
+    for caller in aside.edge_callers.iter().flatten() {
+        if let Some(Some(id)) = index.get(caller.as_str()) {
+            unjudged.push(*id);
+        }
+    }
+    if aside.lost_an_unknown_caller() {
+        unjudged.extend((0..nodes.len()).map(|i| NodeId(i as u32)));
+    }
+
     let duration = SimTime::from_secs(s.duration_s);
     let mut faults = Vec::new();
     for (k, f) in s.faults.iter().enumerate() {
         // Name what the fault breaks, not only its place in the list: in the app the list is
         // a table of faults, and "faults[3]" is what the file calls it.
-        let i = place(k);
+        let i = aside.fault_place(k);
         let label = match (&f.node, &f.dc) {
             (Some(n), None) => format!("faults[{i}] (\"{}\")", truncate(n)),
             (None, Some(dc)) => format!("faults[{i}] (data center \"{}\")", truncate(dc)),
@@ -517,7 +707,7 @@ fn validate_naming_faults(
                 format!("{label}: at_s must be a number >= 0, got {}", shown(f.at_s)),
             ));
             timed = false;
-        } else if f.at_s > s.duration_s {
+        } else if f.at_s > s.duration_s && duration_judged(s, aside) {
             timed = false;
             problems.push(Problem::scenario(
                 "faults",
@@ -602,7 +792,7 @@ fn validate_naming_faults(
             }
         }
     }
-    check_graph(&model, &unjudged, &mut problems);
+    check_graph(&model, &unjudged, aside, &mut problems);
     if problems.is_empty() {
         Ok(model)
     } else {
@@ -618,7 +808,20 @@ fn truncate(s: &str) -> String {
     }
 }
 
-fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
+/// Whether `duration_s` is one a run can have: more than a microsecond, at most the limit.
+fn duration_in_range(duration_s: f64) -> bool {
+    duration_s.is_finite()
+        && SimTime::from_secs(duration_s).0 > 0
+        && duration_s <= limits::MAX_DURATION_S
+}
+
+/// Whether what depends on the run's length is judged: not against a duration that is wrong
+/// or set aside (reported already), which would only blame what is measured against it.
+fn duration_judged(s: &Scenario, aside: &SetAside) -> bool {
+    !aside.duration && duration_in_range(s.duration_s)
+}
+
+fn check_settings(s: &Scenario, aside: &SetAside, problems: &mut Vec<Problem>) {
     if s.version != FORMAT_VERSION {
         problems.push(Problem::scenario(
             "version",
@@ -631,10 +834,7 @@ fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
     // Compared as the clock keeps time, in whole microseconds: a duration that rounds to 0,
     // or to the warm-up's end, would measure nothing.
     let micros = |secs: f64| SimTime::from_secs(secs).0;
-    let duration_ok = s.duration_s.is_finite()
-        && micros(s.duration_s) > 0
-        && s.duration_s <= limits::MAX_DURATION_S;
-    if !duration_ok {
+    if !aside.duration && !duration_in_range(s.duration_s) {
         problems.push(Problem::scenario(
             "duration_s",
             format!(
@@ -644,7 +844,11 @@ fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
             ),
         ));
     }
-    if !(s.warmup_s.is_finite() && s.warmup_s >= 0.0 && micros(s.warmup_s) < micros(s.duration_s)) {
+    // Against a duration that is wrong (reported already), only the warm-up's own range is
+    // judged.
+    let judged = duration_judged(s, aside);
+    let before_the_end = !judged || micros(s.warmup_s) < micros(s.duration_s);
+    if !(s.warmup_s.is_finite() && s.warmup_s >= 0.0 && before_the_end) {
         problems.push(Problem::scenario(
             "warmup_s",
             format!(
@@ -662,7 +866,7 @@ fn check_settings(s: &Scenario, problems: &mut Vec<Problem>) {
                 shown(s.window_s)
             ),
         ));
-    } else if duration_ok {
+    } else if judged && !aside.window {
         // Only for a duration in range: advice worked out from one out of range would ask
         // for a window_s above the limit just stated.
         problems.extend(window_count_problem(s));
@@ -888,7 +1092,7 @@ fn describe_serde(e: &serde_json::Error) -> String {
 
 /// The checks of the drawing as a whole. `unjudged` are the nodes whose paths are not what the
 /// user drew, for a problem reported already: they lost an edge, or their params are bad.
-fn check_graph(model: &Model, unjudged: &[NodeId], problems: &mut Vec<Problem>) {
+fn check_graph(model: &Model, unjudged: &[NodeId], aside: &SetAside, problems: &mut Vec<Problem>) {
     let cycles = find_cycles(model);
     for &n in &cycles {
         problems.push(Problem::node(
@@ -897,7 +1101,8 @@ fn check_graph(model: &Model, unjudged: &[NodeId], problems: &mut Vec<Problem>) 
             "is part of a cycle of calls: remove one edge of the loop",
         ));
     }
-    if model.clients().next().is_none() {
+    // A node set aside for its shape may be the client.
+    if model.clients().next().is_none() && aside.nodes.is_empty() {
         problems.push(Problem::scenario(
             "nodes",
             "no client: add a client node to send traffic",
@@ -924,7 +1129,11 @@ fn check_graph(model: &Model, unjudged: &[NodeId], problems: &mut Vec<Problem>) 
         let sure = model.clients().filter(|c| !unsure[c.ix()]);
         problems.extend(plan::dead_ends(model, sure));
     }
-    check_replication(model, problems);
+    check_replication(model, aside, problems);
+    if !duration_judged(&model.scenario, aside) {
+        // How many faults and requests a run makes depends on its length.
+        return;
+    }
     check_random_faults(model, problems);
     let expected = expected_requests(model);
     if expected > MAX_EXPECTED_REQUESTS {
@@ -1012,14 +1221,19 @@ fn most_call_paths(model: &Model) -> f64 {
 /// A replica that serves a node's reads must be fed by the primary that node writes to:
 /// otherwise the writes never reach it (its reads are never stale, nor ever up to date) and
 /// no failover promotes it.
-fn check_replication(model: &Model, problems: &mut Vec<Problem>) {
+fn check_replication(model: &Model, aside: &SetAside, problems: &mut Vec<Problem>) {
+    // A primary's edge to its replica may be among the edges set aside for their shape.
+    let may_have_lost_an_edge = |id: &str| {
+        aside.lost_an_unknown_caller() || aside.edge_callers.iter().flatten().any(|c| c == id)
+    };
     for node in &model.nodes {
         let r = &node.routes;
         let Some(primary) = r.writer.filter(|w| model.node(*w).kind == Kind::SqlPrimary) else {
             continue;
         };
         for &replica in &r.readers {
-            let fed = model.node(primary).routes.replicas.contains(&replica);
+            let fed = model.node(primary).routes.replicas.contains(&replica)
+                || may_have_lost_an_edge(&model.node(primary).id);
             if model.node(replica).kind == Kind::SqlReplica && !fed {
                 let (p, rep) = (&model.node(primary).id, &model.node(replica).id);
                 let p = Problem::node(

@@ -875,3 +875,117 @@ fn a_fault_with_a_bad_time_and_a_missing_node_names_both() {
         "{ps:#?}"
     );
 }
+
+/// A misshapen node, edge or setting is set aside, and the rest of the file is still checked:
+/// its problems show in the same pass, and none of them is made up by what was set aside (an
+/// edge "to a missing node", a client "with no path", a fault "after the end of the run").
+#[test]
+fn misshapen_nodes_edges_and_settings_do_not_hide_the_other_problems() {
+    let ps = problems(
+        r#"{"version": 1, "duration_s": "60", "warmup_s": 5,
+            "nodes": [
+              {"id": "u", "kind": "client", "params": {"rps": -10}},
+              {"id": "lb", "kind": "load_balancer", "x": "left"},
+              {"id": "s", "kind": "server", "params": {"workers": 0}},
+              {"id": "db", "kind": "sql_primary"},
+              {"id": "r", "kind": "sql_replica"}],
+            "edges": [{"from": "u", "to": "lb"}, {"from": "lb", "to": "s"},
+                      {"from": "s", "to": "db"}, {"from": "s", "to": "r"},
+                      {"from": "db", "to": "r", "latency_ms": "1 ms"}],
+            "faults": [{"node": "s", "at_s": 90, "action": "fail"},
+                       {"node": "ghost", "at_s": 1, "action": "fail"}]}"#,
+    );
+    let expected = [
+        (
+            None,
+            "\"duration_s\": invalid type: string \"60\", expected a number",
+        ),
+        (None, "nodes[1] (\"lb\"): x: invalid type: string \"left\""),
+        (
+            None,
+            "edges[4] (db → r): latency_ms: invalid type: string \"1 ms\"",
+        ),
+        (Some("u"), "rps"),
+        (Some("s"), "workers"),
+        (None, "faults[1] (\"ghost\"): no node \"ghost\""),
+    ];
+    for (node, needle) in expected {
+        assert!(has(&ps, node, needle), "no {node:?} {needle:?} in {ps:#?}");
+    }
+    assert_eq!(ps.len(), expected.len(), "made-up problems in {ps:#?}");
+}
+
+/// Every bad field of a misshapen item is named, by field, not only serde's first; a field
+/// that is missing is said as such, and a bad field is not also called missing.
+#[test]
+fn each_bad_field_of_a_misshapen_item_is_named() {
+    let ps = problems(
+        r#"{"version": 1,
+            "nodes": [{"id": "u", "kind": 7, "x": "a", "y": [1], "size": 3},
+                      {"kind": "server"}],
+            "edges": [{"from": "u", "latency": 3}],
+            "faults": [{"node": "u", "at_s": "5", "action": "boom"}]}"#,
+    );
+    for needle in [
+        "nodes[0] (\"u\"): kind: invalid type: integer `7`, expected a string",
+        "nodes[0] (\"u\"): x: invalid type: string \"a\", expected a number",
+        "nodes[0] (\"u\"): y: invalid type: sequence, expected a number",
+        "nodes[0] (\"u\"): unknown field `size`",
+        "nodes[1]: missing field `id`",
+        "edges[0]: unknown field `latency`",
+        "edges[0]: missing field `to`",
+        "faults[0] (\"u\"): at_s: invalid type: string \"5\", expected a number",
+        "faults[0] (\"u\"): action: unknown variant `boom`",
+    ] {
+        assert!(has(&ps, None, needle), "no {needle:?} in {ps:#?}");
+    }
+    assert!(
+        !has(&ps, None, "nodes[0] (\"u\"): missing field `kind`")
+            && !has(&ps, None, "faults[0] (\"u\"): missing field"),
+        "a bad field is not missing: {ps:#?}"
+    );
+}
+
+/// A duration out of range is named once: what is measured against it (fault times, the
+/// warm-up's end) is not blamed as well.
+#[test]
+fn a_duration_out_of_range_is_not_blamed_on_what_is_measured_against_it() {
+    let ps = problems(
+        r#"{"version": 1, "duration_s": -1, "warmup_s": 10,
+            "nodes": [{"id": "u", "kind": "client", "params": {"rps": 10}},
+                      {"id": "s", "kind": "server"}],
+            "edges": [{"from": "u", "to": "s"}],
+            "faults": [{"node": "s", "at_s": 30, "action": "fail"}]}"#,
+    );
+    assert_eq!(ps.len(), 1, "{ps:#?}");
+    assert!(has(&ps, None, "duration_s must be > 0"), "{ps:#?}");
+}
+
+/// A key written twice in one object is a problem, named where it is (JSON parsers keep the
+/// last without a word); the rest of the file is checked as read with the last of each.
+#[test]
+fn a_key_written_twice_is_named_where_it_is() {
+    let ps = problems(
+        r#"{"version": 1, "seed": 1, "seed": 2,
+            "nodes": [{"id": "u", "kind": "client",
+                       "params": {"rps": 5, "rps": 50, "mix": {"read": 0.5, "read": 0.25}}},
+                      {"id": "s", "kind": "server"}],
+            "edges": [{"from": "u", "to": "s", "to": "s"}]}"#,
+    );
+    for (node, needle) in [
+        (None, "\"seed\" is written twice in the file"),
+        (Some("u"), "\"rps\" is written twice in params"),
+        (Some("u"), "\"read\" is written twice in params.mix"),
+        (None, "\"to\" is written twice in edges[0]"),
+        (Some("u"), "shares must sum to 1, they sum to 0.25"),
+    ] {
+        assert!(has(&ps, node, needle), "no {node:?} {needle:?} in {ps:#?}");
+    }
+    assert_eq!(ps.len(), 5, "{ps:#?}");
+    // The same key in different objects is no problem.
+    load(&scenario(
+        &[CLIENT, SERVER, r#"{"id": "web2", "kind": "server"}"#],
+        r#"{"from": "users", "to": "web"}, {"from": "users", "to": "web2"}"#,
+    ))
+    .expect("one key per object");
+}
