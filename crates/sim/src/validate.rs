@@ -735,8 +735,10 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
                 let ids: Vec<NodeId> = nodes
                     .iter()
                     .enumerate()
-                    // Users live in a region but not inside its data center: they stay.
-                    .filter(|(_, n)| &n.dc == dc && n.kind != Kind::Client)
+                    // Users live in a region but not inside its data center: they stay. So
+                    // does a DNS, a global service (anycast, as the distances treat it): left
+                    // at the default dc, GeoDNS used to die with dc1 and fail every region.
+                    .filter(|(_, n)| &n.dc == dc && !matches!(n.kind, Kind::Client | Kind::Dns))
                     .map(|(i, _)| NodeId(i as u32))
                     .collect();
                 if ids.is_empty() {

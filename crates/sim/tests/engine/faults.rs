@@ -160,3 +160,36 @@ fn retries_due_after_the_end_are_not_counted() {
     // Each attempt sent reached the server and was answered "down" there.
     assert_eq!(r.nodes["s"].down, s.offered + s.retries);
 }
+
+/// A data center's outage leaves a DNS up, even one left at the default `dc` (dc1): DNS is a
+/// global service. It used to die with dc1, so the users of the surviving dc2 failed too
+/// (65% available, as dc1's) instead of being answered throughout.
+#[test]
+fn a_data_center_outage_leaves_the_dns_up() {
+    let text = r#"{"version": 1, "duration_s": 120, "warmup_s": 0, "nodes": [
+        {"id": "u1", "kind": "client", "dc": "dc1", "params": {"rps": 100}},
+        {"id": "u2", "kind": "client", "dc": "dc2", "params": {"rps": 100}},
+        {"id": "dns", "kind": "dns", "params": {"geo": true, "health_check_s": 5}},
+        {"id": "w1", "kind": "server", "dc": "dc1", "params": {"workers": 50}},
+        {"id": "w2", "kind": "server", "dc": "dc2", "params": {"workers": 50}}],
+      "edges": [{"from": "u1", "to": "dns"}, {"from": "u2", "to": "dns"},
+                {"from": "dns", "to": "w1"}, {"from": "dns", "to": "w2"}],
+      "faults": [{"dc": "dc1", "at_s": 40, "action": "fail"},
+                 {"dc": "dc1", "at_s": 80, "action": "recover"}]}"#;
+    let r = run(text);
+    let (u1, u2) = (&r.clients["u1"], &r.clients["u2"]);
+    assert_eq!(
+        u2.failed.down, 0,
+        "dc2's users are answered throughout: {u2:?}"
+    );
+    // dc1's users fail only until GeoDNS notices (its next check, at most 5 s: ~500).
+    assert!(
+        u1.failed.down > 0 && u1.failed.down <= 600,
+        "dc1's users move to dc2 once the DNS sees the outage: {u1:?}"
+    );
+    assert!(
+        log(&r).iter().all(|(_, node, _, _)| *node != "dns"),
+        "{:?}",
+        r.faults
+    );
+}
