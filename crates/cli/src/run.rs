@@ -309,10 +309,11 @@ fn summary_notes(r: &Report) -> Vec<String> {
     if r.run.refused_at_limit > 0 {
         notes.push(format!(
             "{} requests were refused (counted as rejected) because {} were already in the \
-             system, the most a run holds in memory: give the overloaded tier a queue limit or \
-             the clients a timeout_ms",
+             system, or {} messages in its queues, the most a run holds in memory: give the \
+             overloaded tier a queue limit (a queue a max_depth) or the clients a timeout_ms",
             r.run.refused_at_limit,
-            scaleplay_sim::engine::MAX_LIVE_REQUESTS
+            scaleplay_sim::engine::MAX_LIVE_REQUESTS,
+            scaleplay_sim::engine::MAX_QUEUED_MESSAGES
         ));
     }
     if m.offered > 0 && m.in_flight == m.offered {

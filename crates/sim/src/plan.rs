@@ -563,6 +563,33 @@ impl Walker<'_> {
         time
     }
 
+    /// A queue's messages over the pools draining it, by how many jobs each can do in a
+    /// second (at its maximum instances, as the capacity analysis counts an autoscaled
+    /// tier): free workers pull, so at saturation each pool takes its capacity's share. (By
+    /// instance counts, a pool of one worker and one of ten got half each: the first was
+    /// said to saturate at 20 jobs/s where the run drained 50 with both idle half the time.)
+    fn split_by_capacity(&mut self, from: NodeId, pools: &[NodeId], weight: f64, depth: usize) {
+        let rate = |t: NodeId| {
+            let slots =
+                self.model.max_instances(t) as f64 * self.model.workers(t).map_or(1.0, f64::from);
+            let mean_ms = self
+                .model
+                .service(t, Op::Async)
+                .map_or(1.0, |d| d.mean_ms());
+            slots / mean_ms.max(1e-9)
+        };
+        let rates: Vec<f64> = pools.iter().map(|t| rate(*t)).collect();
+        let total: f64 = rates.iter().sum();
+        for (t, r) in pools.iter().zip(rates) {
+            let share = if total > 0.0 {
+                r / total
+            } else {
+                1.0 / pools.len() as f64
+            };
+            self.hop(from, *t, Op::Async, weight * share, depth);
+        }
+    }
+
     /// Range sharding: shard k holds the k-th slice of user ids, and carries that slice's
     /// Zipf popularity mass (the lowest ids are the most popular: a hot first shard).
     fn split_by_range(
@@ -879,7 +906,7 @@ impl Walker<'_> {
                     return 0.0;
                 }
                 let targets = r.targets.clone();
-                self.split(node, &targets, Op::Async, weight, depth);
+                self.split_by_capacity(node, &targets, weight, depth);
                 0.0 // the producer only waits for the enqueue
             }
             Kind::Server | Kind::WorkerPool => {

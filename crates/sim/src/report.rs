@@ -51,7 +51,9 @@ pub struct RunInfo {
     /// Events handled.
     pub events: u64,
     /// Arrivals refused because [`MAX_LIVE_REQUESTS`](crate::engine::MAX_LIVE_REQUESTS) requests
-    /// were already in the system (counted as rejected); left out when none were.
+    /// were already in the system, or messages because
+    /// [`MAX_QUEUED_MESSAGES`](crate::engine::MAX_QUEUED_MESSAGES) were in its queues (counted
+    /// as rejected); left out when none were.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub refused_at_limit: u64,
     /// Faults that happened after the first

@@ -40,3 +40,6 @@ mod health_checks;
 
 #[path = "engine/faults.rs"]
 mod faults;
+
+#[path = "engine/queues.rs"]
+mod queues;

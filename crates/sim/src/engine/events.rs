@@ -44,7 +44,7 @@ pub(crate) enum Event {
     /// A replica finished being promoted after primary `node` failed at `epoch`.
     Promote { node: u32, epoch: u32 },
     /// A delivered message was not acknowledged in time.
-    Visibility { queue: u32, msg: u32, delivery: u32 },
+    Visibility { queue: u32 },
     /// A booting instance starts serving, if it is still in the boot numbered `boot` (it may
     /// have been drained and started again since).
     Booted { node: u32, inst: u32, boot: u32 },
@@ -133,6 +133,12 @@ impl EventQueue {
     pub fn peek_time(&self) -> Option<SimTime> {
         debug_assert!(!self.root_vacant, "settle() after take_due()");
         self.heap.first().map(|e| SimTime(e.time()))
+    }
+
+    /// How many events are pending.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.heap.len()
     }
 
     /// Removes and returns the next event.

@@ -201,11 +201,7 @@ impl Simulation {
         }
         match self.model.nodes[n].kind {
             Kind::Queue => self.dispatch(n),
-            Kind::WorkerPool => {
-                for q in self.nodes[n].ext.feeders.clone() {
-                    self.dispatch(q.ix());
-                }
-            }
+            Kind::WorkerPool => self.pull_work(n),
             _ => {}
         }
         if replica {
@@ -302,9 +298,7 @@ impl Simulation {
         }
         i.booting = false;
         self.recount_serving(n);
-        for q in self.nodes[n].ext.feeders.clone() {
-            self.dispatch(q.ix());
-        }
+        self.pull_work(n);
     }
 
     /// Every second ([`SCALE_CHECK_EVERY`]): scaling decisions, then the next check.
@@ -428,6 +422,12 @@ impl Simulation {
         }
         s.active_count = s.insts.iter().filter(|i| i.active).count() as u32;
         self.recount_serving(n);
+        if boot == Duration::ZERO && !booted.is_empty() {
+            // Started at once, no `Booted` event will let them pull: they take waiting work
+            // now. (They used to sit idle until a worker finished or a message came: 19 s of
+            // a pool scaled to 5 with 8 messages waiting and 20% busy.)
+            self.pull_work(n);
+        }
         for k in booted {
             if boot > Duration::ZERO {
                 let number = self.nodes[n].insts[k as usize].boots;

@@ -276,6 +276,11 @@ pub(crate) struct QueueState {
     pub in_flight: u64,
     /// Next consumer to try (round robin over consumer instances).
     pub cursor: usize,
+    /// When each delivery in progress times out, in the order of deliveries: (deadline,
+    /// message, delivery). Acknowledged ones leave as they reach the front.
+    pub deadlines: VecDeque<(SimTime, u32, u32)>,
+    /// Whether an event waits for the first deadline.
+    pub deadline_armed: bool,
 }
 
 /// Kind-specific state.
@@ -298,6 +303,8 @@ pub(crate) struct Ext {
     pub queue: Option<QueueState>,
     /// worker_pool: the queues feeding it.
     pub feeders: Vec<NodeId>,
+    /// worker_pool: the feeder its free workers try first next time (see `pull_work`).
+    pub next_feeder: usize,
     /// load_balancer: flattened (node, instance) targets.
     pub lb_targets: Vec<(NodeId, u32)>,
     /// shard_router with consistent hashing: the ring of (point, shard index).
