@@ -215,3 +215,58 @@ fn a_p99_alert_is_judged_on_the_latencies_not_on_the_plots_bins() {
     // The first window after the warm-up with a success: requests take half a second.
     assert!(r.alerts[0].t_s <= 7.0, "{:?}", r.alerts);
 }
+
+/// One outage raises one availability alert, however little traffic there is: at 1 request
+/// a second, a window in which nothing ended has nothing to judge and leaves the breach as it
+/// was. (It used to end it, so a minute's outage raised 15 alerts, one after each quiet
+/// second.) A second outage is a second breach.
+#[test]
+fn one_outage_at_low_traffic_is_one_alert() {
+    let text = r#"{"version": 1, "duration_s": 200, "warmup_s": 0,
+        "slo": {"availability": 0.99, "p99_ms": 500},
+        "nodes": [{"id": "users", "kind": "client", "params": {"rps": 1}},
+                  {"id": "box", "kind": "server"}],
+        "edges": [{"from": "users", "to": "box"}],
+        "faults": [{"node": "box", "at_s": 30, "action": "fail"},
+                   {"node": "box", "at_s": 90, "action": "recover"},
+                   {"node": "box", "at_s": 140, "action": "fail"},
+                   {"node": "box", "at_s": 150, "action": "recover"}]}"#;
+    for seed in 1..=3 {
+        let r = run(text, seed);
+        let times: Vec<f64> = r
+            .alerts
+            .iter()
+            .filter(|a| a.slo == "availability")
+            .map(|a| a.t_s)
+            .collect();
+        assert_eq!(times.len(), 2, "seed {seed}: {:?}", r.alerts);
+        assert!(
+            (30.0..=40.0).contains(&times[0]) && (140.0..=150.0).contains(&times[1]),
+            "seed {seed}: {times:?}"
+        );
+        assert!(r.alerts.iter().all(|a| a.slo != "p99_ms"), "{:?}", r.alerts);
+    }
+}
+
+/// Window k ends at k × window_s on the clock, whatever rounding a window_s that is no whole
+/// number of microseconds needs: 1/3 s over 20 s is 60 windows. Added up one at a time, the
+/// 60th ended 20 µs early, and a 61st window of 20 µs plotted 50,000 req/s at 20,000.
+#[test]
+fn windows_of_a_third_of_a_second_end_on_the_run() {
+    let text = r#"{"version": 1, "duration_s": 20, "warmup_s": 0,
+        "window_s": 0.3333333333333333,
+        "nodes": [{"id": "users", "kind": "client", "params": {"rps": 20000}},
+                  {"id": "box", "kind": "server", "params": {"workers": 100,
+                   "service_ms": {"dist": "const", "mean": 1}}}],
+        "edges": [{"from": "users", "to": "box"}]}"#;
+    for seed in 1..=2 {
+        let r = run(text, seed);
+        assert_eq!(r.series.len(), 60, "seed {seed}");
+        assert_eq!(r.series[59].t_s, 20.0);
+        let offered: Vec<f64> = r.series.iter().map(|p| p.offered_rps).collect();
+        assert!(
+            offered.iter().all(|o| (17_000.0..23_000.0).contains(o)),
+            "seed {seed}: {offered:?}"
+        );
+    }
+}
