@@ -436,7 +436,18 @@ impl Simulation {
                     let inst = &mut self.nodes[t.ix()].insts[i as usize];
                     inst.conns = inst.conns.saturating_sub(1);
                 }
-                self.relay(req);
+                if self.crashed_under(&top) {
+                    self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
+                } else {
+                    self.relay(req);
+                }
+            }
+            // A proxy that crashed while the request was below it lost the connection, as a
+            // server loses the requests it holds: the answer has no way back. (Balancers and
+            // CDNs used to pass it on: 200 requests inside a balancer that was down for 0.1 s
+            // all succeeded.)
+            Kind::Cdn | Kind::ShardRouter if self.crashed_under(&top) => {
+                self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
             }
             Kind::Cdn => {
                 // A hit was served at the edge and is already there; a fetched miss is stored.
@@ -463,6 +474,14 @@ impl Simulation {
             }
             _ => self.relay(req),
         }
+    }
+
+    /// Whether the instance `frame` is at crashed after the request reached it.
+    fn crashed_under(&self, frame: &Frame) -> bool {
+        self.nodes[frame.node as usize]
+            .insts
+            .get(frame.inst as usize)
+            .is_some_and(|i| i.epoch != frame.epoch)
     }
 
     // ---- delivery ---------------------------------------------------------------------------

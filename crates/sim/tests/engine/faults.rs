@@ -193,3 +193,33 @@ fn a_data_center_outage_leaves_the_dns_up() {
         r.faults
     );
 }
+
+/// A balancer, CDN or shard router that crashes loses the requests below it, as a server
+/// loses those it holds: about 200 requests were inside the balancer (2 s of work at 100 a
+/// second) when it went down for 0.1 s, and all of them used to succeed.
+#[test]
+fn a_proxy_that_crashes_loses_the_requests_below_it() {
+    for (kind, params, op) in [
+        ("load_balancer", "{}", "read"),
+        ("cdn", r#"{"hit_ratio": 0}"#, "static"),
+    ] {
+        let text = format!(
+            r#"{{"version": 1, "duration_s": 60, "warmup_s": 0, "nodes": [
+                {{"id": "c", "kind": "client", "params": {{"rps": 100, "mix": {{"{op}": 1}}}}}},
+                {{"id": "p", "kind": "{kind}", "params": {params}}},
+                {{"id": "s", "kind": "server", "params": {{"workers": 1000,
+                  "service_ms": {{"dist": "const", "mean": 2000}}}}}}],
+              "edges": [{{"from": "c", "to": "p"}}, {{"from": "p", "to": "s"}}],
+              "faults": [{{"node": "p", "at_s": 30, "action": "fail"}},
+                         {{"node": "p", "at_s": 30.1, "action": "recover"}}]}}"#
+        );
+        let r = run(&text);
+        let down = r.summary.failed.down;
+        assert!(
+            (150..=260).contains(&down),
+            "{kind}: {down} down, where ~200 were inside and ~10 arrived during the outage"
+        );
+        // The server finished its work: the answers were lost on the way back.
+        assert_eq!(r.nodes["s"].down, 0, "{kind}");
+    }
+}
