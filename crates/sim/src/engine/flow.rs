@@ -485,7 +485,7 @@ impl Simulation {
         self.relay(req);
     }
 
-    /// Whether the instance `frame` is at crashed after the request reached it.
+    /// Whether the instance of `frame` crashed after the request reached it.
     fn crashed_under(&self, frame: &Frame) -> bool {
         self.nodes[frame.node as usize]
             .insts
