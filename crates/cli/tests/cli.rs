@@ -787,6 +787,39 @@ but web is saturated"
         );
     }
 
+    /// The capacity analysis' estimate is not used where the mean utilization tells: pools
+    /// sharing a queue, whose free workers pull whatever waits, are not called saturated
+    /// because the estimate split the queue evenly while one pool waits on a slow database.
+    #[test]
+    fn pools_sharing_a_queue_are_judged_by_their_utilization() {
+        let dir = TempDir::new("sweep-shared-queue");
+        let file = dir.write(
+            "split.json",
+            r#"{"version": 1, "duration_s": 60, "warmup_s": 10,
+                "nodes": [{"id": "users", "kind": "client", "params": {"rps": 150, "mix": {"async": 1}}},
+                          {"id": "web", "kind": "server", "params": {"workers": 1000,
+                           "service_ms": {"dist": "const", "mean": 0.001}}},
+                          {"id": "q", "kind": "queue", "params": {"max_depth": 200}},
+                          {"id": "a", "kind": "worker_pool", "params": {"workers": 10,
+                           "service_ms": {"dist": "exp", "mean": 1}}},
+                          {"id": "db", "kind": "sql_primary", "params": {"workers": 1000,
+                           "write_ms": {"dist": "exp", "mean": 100}}},
+                          {"id": "b", "kind": "worker_pool", "params": {"workers": 10,
+                           "service_ms": {"dist": "exp", "mean": 50}}}],
+                "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "q"},
+                          {"from": "q", "to": "a"}, {"from": "q", "to": "b"},
+                          {"from": "a", "to": "db"}]}"#,
+        );
+        let out = scaleplay(&sweep_args(&file, "users.rps", "100", "200", "3"));
+        ok(&out);
+        assert!(
+            out.stdout.contains("highest value meeting the SLO: 200")
+                && !out.stdout.contains("is saturated"),
+            "{}",
+            out.stdout
+        );
+    }
+
     /// Jobs are acknowledged once queued, so the SLO holds however far the workers fall
     /// behind: the sweep says from which value on they cannot keep up.
     #[test]

@@ -1,7 +1,8 @@
 //! Settings a valid scenario gives that have no effect as it stands: the spike of a client
 //! whose profile is not a spike or that comes after the run, a retry backoff without retries,
 //! a CDN hit ratio that its edge store overrides, the autoscaling target of the other kind
-//! (servers scale on utilization, worker pools on queue depth). Not problems (the scenario runs as written), but likely slips, so
+//! (servers scale on utilization, worker pools on queue depth), a data center's outage
+//! where only users and a DNS live. Not problems (the scenario runs as written), but likely slips, so
 //! `scaleplay validate` names them next to its other notes.
 
 use serde_json::{Map, Value};
@@ -94,6 +95,34 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
                 "a worker pool, which scales on the depth of its queue (target_depth)",
             )),
             _ => {}
+        }
+    }
+    out.extend(faults_on_what_stays_up(model));
+    out
+}
+
+/// Faults of a data center that holds only users and a DNS: its outage leaves them up (DNS
+/// is a global service), so the fault changes nothing.
+fn faults_on_what_stays_up(model: &Model) -> Vec<Problem> {
+    use crate::scenario::Kind;
+    let mut out = Vec::new();
+    for (i, f) in model.scenario.faults.iter().enumerate() {
+        let (None, Some(dc)) = (&f.node, &f.dc) else {
+            continue;
+        };
+        let mut inside = model.nodes.iter().filter(|n| &n.dc == dc);
+        let only_users_and_dns = inside
+            .clone()
+            .all(|n| matches!(n.kind, Kind::Client | Kind::Dns));
+        if only_users_and_dns && inside.any(|n| n.kind == Kind::Dns) {
+            out.push(Problem::scenario(
+                "faults",
+                format!(
+                    "faults[{i}] (data center \"{dc}\"): the data center holds only users and \
+                     a DNS, which its outage leaves up (DNS is a global service): the fault \
+                     changes nothing; to fail the DNS, name it by its id"
+                ),
+            ));
         }
     }
     out

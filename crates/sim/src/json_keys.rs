@@ -16,9 +16,10 @@ const MOST_REPORTED: usize = 20;
 /// text is not JSON (its syntax error is reported instead).
 pub fn repeated_keys(text: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
+    let mut path = Vec::new();
     let mut de = serde_json::Deserializer::from_str(text);
     let walk = Walk {
-        path: String::new(),
+        path: &mut path,
         found: &mut found,
     };
     if walk.deserialize(&mut de).is_err() {
@@ -27,9 +28,32 @@ pub fn repeated_keys(text: &str) -> Vec<(String, String)> {
     found
 }
 
+/// One step of the path to a value: a key of an object, or a place in a list.
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// `nodes[0].params`: the path written out, only when a repeat is found (written out for
+/// every value, a file of a million list items took 50 s).
+fn written(path: &[Step]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) if out.is_empty() => out.push_str(k),
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
 /// Walks one JSON value at `path`, noting repeated keys in every object inside it.
 struct Walk<'a> {
-    path: String,
+    path: &'a mut Vec<Step>,
     found: &'a mut Vec<(String, String)>,
 }
 
@@ -70,11 +94,14 @@ impl<'de> Visitor<'de> for Walk<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut i = 0;
         loop {
+            self.path.push(Step::Index(i));
             let item = Walk {
-                path: format!("{}[{i}]", self.path),
+                path: &mut *self.path,
                 found: &mut *self.found,
             };
-            if seq.next_element_seed(item)?.is_none() {
+            let more = seq.next_element_seed(item)?.is_some();
+            self.path.pop();
+            if !more {
                 return Ok(());
             }
             i += 1;
@@ -84,17 +111,19 @@ impl<'de> Visitor<'de> for Walk<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen = HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
-            let inner = match self.path.as_str() {
-                "" => key.clone(),
-                path => format!("{path}.{key}"),
-            };
-            if !seen.insert(key.clone()) && self.found.len() < MOST_REPORTED {
-                self.found.push((self.path.clone(), key));
+            if seen.contains(&key) {
+                if self.found.len() < MOST_REPORTED {
+                    self.found.push((written(self.path), key.clone()));
+                }
+            } else {
+                seen.insert(key.clone());
             }
+            self.path.push(Step::Key(key));
             map.next_value_seed(Walk {
-                path: inner,
+                path: &mut *self.path,
                 found: &mut *self.found,
             })?;
+            self.path.pop();
         }
         Ok(())
     }

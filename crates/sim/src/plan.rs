@@ -563,26 +563,21 @@ impl Walker<'_> {
         time
     }
 
-    /// A queue's messages over the pools draining it, by how many jobs each can do in a
-    /// second (at its maximum instances, as the capacity analysis counts an autoscaled
-    /// tier): free workers pull, so at saturation each pool takes its capacity's share. (By
-    /// instance counts, a pool of one worker and one of ten got half each: the first was
-    /// said to saturate at 20 jobs/s where the run drained 50 with both idle half the time.)
-    fn split_by_capacity(&mut self, from: NodeId, pools: &[NodeId], weight: f64, depth: usize) {
-        let rate = |t: NodeId| {
-            let slots =
-                self.model.max_instances(t) as f64 * self.model.workers(t).map_or(1.0, f64::from);
-            let mean_ms = self
-                .model
-                .service(t, Op::Async)
-                .map_or(1.0, |d| d.mean_ms());
-            slots / mean_ms.max(1e-9)
+    /// A queue's messages over the pools draining it, by their workers (at their maximum
+    /// instances, as the capacity analysis counts an autoscaled tier): free workers pull, so
+    /// a pool of ten workers takes ten times the messages of a pool of one. (By instance
+    /// counts, half each: the small pool was said to saturate at 20 jobs/s where runs drained
+    /// 50 with both idle half the time.) Not by their speed: a worker is held through the
+    /// pool's calls below it too, which this walk has not costed yet.
+    fn split_by_workers(&mut self, from: NodeId, pools: &[NodeId], weight: f64, depth: usize) {
+        let slots = |t: NodeId| {
+            self.model.max_instances(t) as f64 * self.model.workers(t).map_or(1.0, f64::from)
         };
-        let rates: Vec<f64> = pools.iter().map(|t| rate(*t)).collect();
-        let total: f64 = rates.iter().sum();
-        for (t, r) in pools.iter().zip(rates) {
+        let all: Vec<f64> = pools.iter().map(|t| slots(*t)).collect();
+        let total: f64 = all.iter().sum();
+        for (t, n) in pools.iter().zip(all) {
             let share = if total > 0.0 {
-                r / total
+                n / total
             } else {
                 1.0 / pools.len() as f64
             };
@@ -906,7 +901,7 @@ impl Walker<'_> {
                     return 0.0;
                 }
                 let targets = r.targets.clone();
-                self.split_by_capacity(node, &targets, weight, depth);
+                self.split_by_workers(node, &targets, weight, depth);
                 0.0 // the producer only waits for the enqueue
             }
             Kind::Server | Kind::WorkerPool => {

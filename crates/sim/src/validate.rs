@@ -199,6 +199,10 @@ struct SetAside {
     /// Ids of the nodes left out: edges and faults naming them are not "to a missing node",
     /// and the paths through them are not judged.
     nodes: Vec<String>,
+    /// The kind and data center of every node left out, id or not (`None` where the file
+    /// does not say it in words): one may be the only client, or the only node of a data
+    /// center a fault names.
+    node_places: Vec<(Option<String>, Option<String>)>,
     /// Callers of the edges left out (`None` when an edge names no caller in words): their
     /// paths and replicas are not judged.
     edge_callers: Vec<Option<String>>,
@@ -213,6 +217,22 @@ impl SetAside {
     /// Where fault `k` of the checked list sits in the file.
     fn fault_place(&self, k: usize) -> usize {
         self.kept_faults.get(k).copied().unwrap_or(k)
+    }
+
+    /// Whether a node left out may be a client.
+    fn may_hold_a_client(&self) -> bool {
+        self.node_places
+            .iter()
+            .any(|(kind, _)| kind.as_deref().is_none_or(|k| k == "client"))
+    }
+
+    /// Whether a node left out may be one that a data center `dc`'s outage takes down (users
+    /// and DNS stay up).
+    fn may_be_in(&self, dc: &str) -> bool {
+        self.node_places.iter().any(|(kind, place)| {
+            place.as_deref().is_none_or(|p| p == dc)
+                && kind.as_deref().is_none_or(|k| k != "client" && k != "dns")
+        })
     }
 
     /// Whether some edge left out named no caller: then no client's paths can be judged.
@@ -249,9 +269,15 @@ fn problems_beyond_the_shape(
                 let kept = items.iter().filter(|item| {
                     let ok = serde_json::from_value::<NodeSpec>((*item).clone()).is_ok();
                     if !ok {
-                        if let Some(id) = item.get("id").and_then(Value::as_str) {
-                            aside.nodes.push(id.to_string());
+                        let text = |k: &str| item.get(k).and_then(Value::as_str).map(String::from);
+                        if let Some(id) = text("id") {
+                            aside.nodes.push(id);
                         }
+                        let dc = match item.get("dc") {
+                            None => Some(crate::scenario::default_dc()),
+                            Some(_) => text("dc"),
+                        };
+                        aside.node_places.push((text("kind"), dc));
                     }
                     ok
                 });
@@ -374,10 +400,15 @@ fn item_problems<T: serde::de::DeserializeOwned>(item: &Value, template: &str) -
     wrong
 }
 
+/// Most misshapen fields listed one by one: a generated file can have hundreds of thousands,
+/// and the first ones say what is wrong with the rest.
+const MOST_SHAPE_PROBLEMS: usize = 200;
+
 /// Finds each part of the file that does not have the expected shape.
 fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
     use crate::scenario::{EdgeSpec, FaultSpec, NodeSpec, Slo};
     let mut problems = Vec::new();
+    let mut unlisted = 0usize;
     for (key, v) in map {
         let res = match key.as_str() {
             "name" | "notes" => check::<String>(v),
@@ -407,7 +438,11 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
                         let label =
                             label.map_or(format!("{key}[{i}]"), |l| format!("{key}[{i}] ({l})"));
                         for e in wrong {
-                            problems.push(Problem::scenario(key, format!("{label}: {e}")));
+                            if problems.len() < MOST_SHAPE_PROBLEMS {
+                                problems.push(Problem::scenario(key, format!("{label}: {e}")));
+                            } else {
+                                unlisted += 1;
+                            }
                         }
                     }
                     Ok(())
@@ -419,6 +454,12 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
         if let Err(e) = res {
             problems.push(Problem::scenario(key, format!("\"{key}\": {e}")));
         }
+    }
+    if unlisted > 0 {
+        problems.push(Problem::scenario(
+            "nodes",
+            format!("and {unlisted} more misshapen fields: fix the ones above first"),
+        ));
     }
     if problems.is_empty() {
         problems.push(Problem::scenario(
@@ -742,10 +783,21 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
                     .map(|(i, _)| NodeId(i as u32))
                     .collect();
                 if ids.is_empty() {
-                    problems.push(Problem::scenario(
-                        "faults",
-                        format!("{label}: no node is in data center \"{}\"", truncate(dc)),
-                    ));
+                    // A node of the data center may be unbuilt: set aside for its shape, or
+                    // of an unknown kind (reported already).
+                    let unbuilt = aside.may_be_in(dc)
+                        || s.nodes
+                            .iter()
+                            .any(|n| &n.dc == dc && Kind::parse(&n.kind).is_none());
+                    // Users and a DNS, which its outage leaves up: the fault changes
+                    // nothing, as `ignored` notes; files that failed a DNS this way still run.
+                    let has_dns = nodes.iter().any(|n| &n.dc == dc && n.kind == Kind::Dns);
+                    if !unbuilt && !has_dns {
+                        problems.push(Problem::scenario(
+                            "faults",
+                            format!("{label}: no node is in data center \"{}\"", truncate(dc)),
+                        ));
+                    }
                     continue;
                 }
                 ids
@@ -1104,7 +1156,7 @@ fn check_graph(model: &Model, unjudged: &[NodeId], aside: &SetAside, problems: &
         ));
     }
     // A node set aside for its shape may be the client.
-    if model.clients().next().is_none() && aside.nodes.is_empty() {
+    if model.clients().next().is_none() && !aside.may_hold_a_client() {
         problems.push(Problem::scenario(
             "nodes",
             "no client: add a client node to send traffic",

@@ -1459,6 +1459,7 @@ impl Simulation {
             delivery: 0,
             in_flight: false,
             live: true,
+            deadline: SimTime::ZERO,
         };
         let id = match q.free.pop() {
             Some(id) => {
@@ -1514,6 +1515,7 @@ impl Simulation {
             m.attempts += 1;
             m.delivery = m.delivery.wrapping_add(1);
             m.in_flight = true;
+            m.deadline = now + visibility;
             q.in_flight += 1;
             let (user, delivery) = (m.user, m.delivery);
             let req = self.alloc_req(Op::Async, user, n as u32);
@@ -1576,7 +1578,10 @@ impl Simulation {
             return;
         };
         let m = &mut q.msgs[msg as usize];
-        if m.live && m.in_flight && m.delivery == delivery {
+        // At its deadline the delivery has timed out, even if the timeout's event is still to
+        // come in this microsecond (one event serves all of a queue's deadlines, so its place
+        // among the events of an instant varies).
+        if m.live && m.in_flight && m.delivery == delivery && self.now < m.deadline {
             m.live = false;
             m.in_flight = false;
             q.in_flight -= 1;

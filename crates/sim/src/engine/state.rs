@@ -263,6 +263,9 @@ pub(crate) struct Msg {
     pub delivery: u32,
     pub in_flight: bool,
     pub live: bool,
+    /// When the delivery in progress times out: an acknowledgement at that very instant
+    /// comes too late, whichever of the two events the list holds first.
+    pub deadline: SimTime,
 }
 
 /// State of a queue node.

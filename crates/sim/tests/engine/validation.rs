@@ -989,3 +989,57 @@ fn a_key_written_twice_is_named_where_it_is() {
     ))
     .expect("one key per object");
 }
+
+/// What was set aside for its shape can still be the client, or a data center's only node:
+/// "no client" and "no node is in data center" are said only when no node set aside could be
+/// it. A server set aside is no client.
+#[test]
+fn nodes_set_aside_hide_only_what_they_could_be() {
+    let ps = problems(
+        r#"{"version": 1,
+            "nodes": [{"id": "u", "kind": "client", "bogus": 1, "params": {"rps": 5}},
+                      {"id": "s", "kind": "server", "params": {"workers": -1}},
+                      {"id": "w", "kind": "server", "dc": "eu", "x": "left"}],
+            "edges": [{"from": "u", "to": "s"}],
+            "faults": [{"dc": "eu", "at_s": 5, "action": "fail"}]}"#,
+    );
+    assert_eq!(ps.len(), 3, "{ps:#?}");
+    assert!(
+        has(&ps, None, "nodes[0] (\"u\"): unknown field `bogus`"),
+        "{ps:#?}"
+    );
+    assert!(
+        has(&ps, None, "nodes[2] (\"w\"): x: invalid type"),
+        "{ps:#?}"
+    );
+    assert!(has(&ps, Some("s"), "workers"), "{ps:#?}");
+    let ps = problems(
+        r#"{"version": 1,
+            "nodes": [{"id": "s", "kind": "server", "bogus": 1},
+                      {"id": "t", "kind": "server"}]}"#,
+    );
+    assert!(has(&ps, None, "no client"), "{ps:#?}");
+}
+
+/// A data center's outage leaves users and DNS up: a fault of a data center holding only
+/// those changes nothing. The file still runs (it used to take the DNS down), with a note.
+#[test]
+fn a_fault_of_a_data_center_of_users_and_a_dns_is_noted_not_refused() {
+    let model = load(
+        r#"{"version": 1, "duration_s": 60,
+            "nodes": [{"id": "u", "kind": "client", "dc": "eu", "params": {"rps": 5}},
+                      {"id": "dns", "kind": "dns", "dc": "eu"},
+                      {"id": "web", "kind": "server", "dc": "us"}],
+            "edges": [{"from": "u", "to": "dns"}, {"from": "dns", "to": "web"}],
+            "faults": [{"dc": "eu", "at_s": 5, "action": "fail"}]}"#,
+    )
+    .expect("runs as before");
+    let notes = scaleplay_sim::ignored::ignored_settings(&model);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.message.contains("faults[0] (data center \"eu\")")
+                && n.message.contains("changes nothing")),
+        "{notes:#?}"
+    );
+}
