@@ -111,9 +111,7 @@ fn faults_on_what_stays_up(model: &Model) -> Vec<Problem> {
             continue;
         };
         let mut inside = model.nodes.iter().filter(|n| &n.dc == dc);
-        let only_users_and_dns = inside
-            .clone()
-            .all(|n| matches!(n.kind, Kind::Client | Kind::Dns));
+        let only_users_and_dns = inside.clone().all(|n| n.kind.outlives_its_data_center());
         if only_users_and_dns && inside.any(|n| n.kind == Kind::Dns) {
             out.push(Problem::scenario(
                 "faults",

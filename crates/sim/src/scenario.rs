@@ -242,6 +242,13 @@ impl Kind {
     pub fn is_forwarder(self) -> bool {
         matches!(self, Kind::LoadBalancer | Kind::Server | Kind::Cdn)
     }
+
+    /// Whether an outage of the node's data center leaves it up: users live in a region but
+    /// not inside its data center, and DNS is a global service (anycast, as the distances
+    /// treat it). Left at the default dc, a GeoDNS used to die with dc1 and fail every region.
+    pub fn outlives_its_data_center(self) -> bool {
+        matches!(self, Kind::Client | Kind::Dns)
+    }
 }
 
 impl Scenario {

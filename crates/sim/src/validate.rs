@@ -231,7 +231,10 @@ impl SetAside {
     fn may_be_in(&self, dc: &str) -> bool {
         self.node_places.iter().any(|(kind, place)| {
             place.as_deref().is_none_or(|p| p == dc)
-                && kind.as_deref().is_none_or(|k| k != "client" && k != "dns")
+                && kind
+                    .as_deref()
+                    .and_then(Kind::parse)
+                    .is_none_or(|k| !k.outlives_its_data_center())
         })
     }
 
@@ -776,10 +779,7 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
                 let ids: Vec<NodeId> = nodes
                     .iter()
                     .enumerate()
-                    // Users live in a region but not inside its data center: they stay. So
-                    // does a DNS, a global service (anycast, as the distances treat it): left
-                    // at the default dc, GeoDNS used to die with dc1 and fail every region.
-                    .filter(|(_, n)| &n.dc == dc && !matches!(n.kind, Kind::Client | Kind::Dns))
+                    .filter(|(_, n)| &n.dc == dc && !n.kind.outlives_its_data_center())
                     .map(|(i, _)| NodeId(i as u32))
                     .collect();
                 if ids.is_empty() {

@@ -686,15 +686,15 @@ impl Simulation {
     /// of the edges, the first queue had every worker it wanted: 100% of its producers'
     /// messages went through and 34% of the other's, where each should have had about 67%.)
     pub(crate) fn pull_work(&mut self, n: usize) {
-        let feeders = &self.nodes[n].ext.feeders;
-        let count = feeders.len();
+        let count = self.nodes[n].ext.feeders.len();
         if count == 0 {
             return;
         }
         let first = self.nodes[n].ext.next_feeder % count;
-        let order: Vec<NodeId> = (0..count).map(|k| feeders[(first + k) % count]).collect();
         self.nodes[n].ext.next_feeder = (first + 1) % count;
-        for q in order {
+        // By index, not over a copy: this runs each time a pool's worker is released.
+        for k in 0..count {
+            let q = self.nodes[n].ext.feeders[(first + k) % count];
             self.dispatch(q.ix());
         }
     }
