@@ -32,6 +32,8 @@ const S_CACHE_DONE: u8 = 2;
 const S_READ_DONE: u8 = 3;
 const S_WRITE_DONE: u8 = 4;
 const S_FORWARD_DONE: u8 = 5;
+/// The server's read-through cache was up but its fetch failed: the error is the answer.
+const S_CACHE_FETCH_FAILED: u8 = 6;
 // Steps of a worker's job.
 const J_WRITE_DONE: u8 = 10;
 const J_STORE_DONE: u8 = 11;
@@ -815,10 +817,17 @@ impl Simulation {
     }
 
     fn cache_fetched(&mut self, req: ReqId, outcome: Outcome) {
+        let frames = &mut self.reqs[req as usize].frames;
         if outcome == Outcome::Ok {
-            let top = self.reqs[req as usize].frames.last().copied();
-            if let Some(f) = top {
+            if let Some(f) = frames.last().copied() {
                 self.cache_put(f.node as usize, self.reqs[req as usize].user);
+            }
+        } else if let [.., caller, _] = frames.as_mut_slice() {
+            // The cache answered; its database did not. The server must not take that for a
+            // failed cache and read the same database again behind it: that hidden retry
+            // doubled the load on an overloaded database and counted its errors twice.
+            if caller.step == S_CACHE_DONE {
+                caller.step = S_CACHE_FETCH_FAILED;
             }
         }
         self.relay(req);
@@ -865,6 +874,7 @@ impl Simulation {
                 _ => self.server_after_session(req, top),
             },
             S_CACHE_DONE => self.server_after_cache(req, top, Some(outcome)),
+            S_CACHE_FETCH_FAILED => self.relay(req),
             S_READ_DONE | S_WRITE_DONE => {
                 if outcome == Outcome::Ok {
                     let cache = self.model.nodes[top.node as usize].routes.cache;
