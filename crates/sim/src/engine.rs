@@ -495,11 +495,30 @@ impl Simulation {
         self.events_processed
     }
 
-    /// Handles every event due up to `until` (capped at the run's end), then stops there.
-    /// Call repeatedly with growing times to run in slices.
+    /// Handles every event due before `until` (capped at the run's end; at the end, those due
+    /// at it too), then stops there. Call repeatedly with growing times to run in slices.
+    ///
+    /// The events of the instant `until` itself wait for the next slice, so that a fault
+    /// injected between slices ([`Simulation::inject`]) comes before them, as the same fault
+    /// scheduled at that instant does (scheduled faults are the first events of their instant).
+    /// Handled first, they used to see it after: a server failed at a window's end still
+    /// served that window's last arrivals.
     pub fn run_until(&mut self, until: SimTime) {
         let until = until.min(self.model.duration);
-        while let Some((t, ev)) = self.events.take_due(until) {
+        let last = if until == self.model.duration {
+            Some(until)
+        } else {
+            until.0.checked_sub(1).map(SimTime)
+        };
+        if let Some(last) = last {
+            self.handle_through(last);
+        }
+        self.stop_at(until);
+    }
+
+    /// Handles every event due at or before `last`.
+    fn handle_through(&mut self, last: SimTime) {
+        while let Some((t, ev)) = self.events.take_due(last) {
             if !self.warmed && t >= self.model.warmup {
                 self.end_warmup();
             }
@@ -508,6 +527,10 @@ impl Simulation {
             self.handle(ev);
             self.events.settle();
         }
+    }
+
+    /// Moves the clock on to `until`, with nothing due before it left to handle.
+    fn stop_at(&mut self, until: SimTime) {
         if !self.warmed && until >= self.model.warmup {
             self.end_warmup();
         }
@@ -515,12 +538,16 @@ impl Simulation {
     }
 
     /// Handles at most `max_events` events and returns how many it handled; for callers that
-    /// want to bound the work of one slice rather than its virtual length.
+    /// want to bound the work of one slice rather than its virtual length. It handles whole
+    /// instants: every event of the last instant it reaches.
     pub fn step(&mut self, max_events: u64) -> u64 {
         let start = self.events_processed;
         while self.events_processed - start < max_events {
             match self.events.peek_time() {
-                Some(t) if t <= self.model.duration => self.run_until(t),
+                Some(t) if t <= self.model.duration => {
+                    self.handle_through(t);
+                    self.stop_at(t);
+                }
                 _ => {
                     self.run_until(self.model.duration);
                     break;
@@ -555,6 +582,8 @@ impl Simulation {
                 ));
             }
         }
+        // An event of the run, as the same fault scheduled is: the replay counts as many.
+        self.events_processed += 1;
         self.apply_fault(node, instance, action, FaultSource::Manual);
         Ok(())
     }

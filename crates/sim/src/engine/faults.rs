@@ -22,26 +22,21 @@ pub(crate) enum FaultSource {
     DataCenter,
     /// The node's own `mtbf_s`/`mttr_s`.
     Random,
-    /// A user's fail or recover, mid-run. A manual recovery ends every cause: the user
-    /// repairs the part, whatever held it down.
+    /// A user's fail or recover, mid-run. It holds and repairs as a scheduled fault of the
+    /// node does, since the app writes it into the scenario as one: a replay of the shared
+    /// link gives the same run. (A manual recovery used to end every cause, a data center's
+    /// outage and a random failure too, where the replayed one leaves them.)
     Manual,
 }
 
 impl FaultSource {
-    /// Its bit in [`Inst::down`](crate::engine::state::Inst).
+    /// Its bit in [`Inst::down`](crate::engine::state::Inst): what its failure sets and its
+    /// recovery clears.
     fn hold(self) -> u8 {
         match self {
             FaultSource::Scheduled | FaultSource::Manual => 1,
             FaultSource::DataCenter => 2,
             FaultSource::Random => 4,
-        }
-    }
-
-    /// The bits its recovery clears.
-    fn repairs(self) -> u8 {
-        match self {
-            FaultSource::Manual => u8::MAX,
-            other => other.hold(),
         }
     }
 
@@ -81,7 +76,7 @@ impl Simulation {
         for i in insts {
             changed |= match action {
                 FaultAction::Fail => self.fail_instance(n, i, source.hold()),
-                FaultAction::Recover => self.recover_instance(n, i, source.repairs()),
+                FaultAction::Recover => self.recover_instance(n, i, source.hold()),
             };
         }
         if !changed {

@@ -118,18 +118,34 @@ fn faults_that_change_nothing_are_not_logged() {
     );
 }
 
-/// A user who recovers a part mid-run repairs it, whatever held it down: here a data center
-/// outage.
+/// A user who recovers a part mid-run ends what a scheduled recovery of it ends, its own
+/// failure: the app writes it into the scenario as one, and the shared link must replay the
+/// run. Inside a data center's outage the part stays down until the data center is back.
+/// (A manual recovery used to end every cause, so the live run and its replay differed.)
 #[test]
-fn a_manual_recovery_ends_every_cause() {
-    let text = scenario("", r#"{"dc": "dc1", "at_s": 10, "action": "fail"}"#);
+fn a_manual_recovery_ends_what_a_scheduled_one_does() {
+    let text = scenario(
+        "",
+        r#"{"dc": "dc1", "at_s": 10, "action": "fail"}, {"dc": "dc1", "at_s": 40, "action": "recover"}"#,
+    );
     let mut sim = Simulation::new(load(&text).unwrap(), 5);
     sim.run_until(SimTime::from_secs(20.0));
     sim.inject("s", FaultAction::Recover, None).unwrap();
     sim.run_until(sim.end());
     let r = sim.report();
+    assert_eq!(served_in(&r, 22), 0.0, "still inside the outage");
+    assert!(served_in(&r, 42) > 0.0, "back with its data center");
+
+    // Its own failure, though, it ends.
+    let mut sim = Simulation::new(load(&scenario("", "")).unwrap(), 5);
+    sim.run_until(SimTime::from_secs(10.0));
+    sim.inject("s", FaultAction::Fail, None).unwrap();
+    sim.run_until(SimTime::from_secs(20.0));
+    sim.inject("s", FaultAction::Recover, None).unwrap();
+    sim.run_until(sim.end());
+    let r = sim.report();
+    assert_eq!(served_in(&r, 15), 0.0);
     assert!(served_in(&r, 22) > 0.0);
-    assert_eq!(r.nodes["t"].utilization_series[50], 0.0);
     assert_eq!(
         log(&r).last(),
         Some(&(20.0, "s", FaultAction::Recover, "manual"))

@@ -34,7 +34,8 @@ fn a_fault_injected_mid_run_shows_in_series_nodes_and_markers() {
     sim.run_until(SimTime::from_secs(30.0));
     let before = sim.report();
     assert!(before.series.iter().all(|p| p.availability > 0.999));
-    assert_eq!(before.series.len(), 30);
+    // The window ending at 30 s closes with the events of that instant, in the next slice.
+    assert_eq!(before.series.len(), 29);
 
     sim.inject("web1", FaultAction::Fail, None).unwrap();
     sim.run_until(SimTime::from_secs(45.0));
@@ -76,6 +77,77 @@ fn a_fault_injected_mid_run_shows_in_series_nodes_and_markers() {
         .unwrap_err()
         .contains("no node"));
     assert!(sim.inject("web1", FaultAction::Fail, Some(3)).is_err());
+}
+
+/// What the app does when a person presses "Fail now" or "Recover now": inject the fault
+/// into the running simulation and write it into the scenario at that instant. The shared
+/// link replays it as a scheduled fault, and must give the same report (only the fault log
+/// says "manual" live). Two ways this broke: an injection at the end of a slice came after
+/// the events of that instant (a scheduled fault comes first), and a manual recovery also
+/// ended a data center's outage, which the scheduled one leaves.
+#[test]
+fn a_fault_injected_live_gives_the_report_of_its_replay() {
+    let scenario = |faults: &str| {
+        format!(
+            r#"{{"version": 1, "seed": 5, "duration_s": 20, "warmup_s": 0,
+                "nodes": [
+                  {{"id": "users", "kind": "client", "dc": "a", "params": {{"rps": 30}}}},
+                  {{"id": "box", "kind": "server", "dc": "a",
+                    "params": {{"workers": 1, "service_ms": {{"dist": "const", "mean": 50}}}}}}],
+                "edges": [{{"from": "users", "to": "box", "latency_ms": 1}}],
+                "faults": [{faults}]}}"#
+        )
+    };
+    let sim = |text: &str| Simulation::new(scaleplay_sim::load(text).unwrap(), 5);
+    let fault =
+        |at: f64, action: &str| format!(r#"{{"node": "box", "at_s": {at}, "action": "{action}"}}"#);
+    // Injected at window ends (where a tick, and the arrivals of that instant, are due), and
+    // at an instant inside a data center's outage.
+    let outage =
+        r#"{"dc": "a", "at_s": 5, "action": "fail"}, {"dc": "a", "at_s": 15, "action": "recover"}"#;
+    let cases: [(&str, Vec<(f64, FaultAction)>); 2] = [
+        (
+            "",
+            vec![(10.0, FaultAction::Fail), (12.0, FaultAction::Recover)],
+        ),
+        (
+            outage,
+            vec![(3.0, FaultAction::Fail), (8.023, FaultAction::Recover)],
+        ),
+    ];
+    for (scheduled, injected) in cases {
+        let mut live = sim(&scenario(scheduled));
+        for &(at, action) in &injected {
+            live.run_until(SimTime::from_secs(at));
+            live.inject("box", action, None).unwrap();
+        }
+        live.run_until(live.end());
+        let written: Vec<String> = injected
+            .iter()
+            .map(|&(at, action)| {
+                let name = if action == FaultAction::Fail {
+                    "fail"
+                } else {
+                    "recover"
+                };
+                fault(at, name)
+            })
+            .collect();
+        let all = [scheduled.to_string()]
+            .into_iter()
+            .chain(written)
+            .filter(|f| !f.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let replay = sim(&scenario(&all)).run();
+        assert_eq!(
+            live.report()
+                .to_json()
+                .replace("\"manual\"", "\"scheduled\""),
+            replay.to_json(),
+            "faults {all}"
+        );
+    }
 }
 
 /// A live view refreshes its report from the previous one, copying only the windows closed
