@@ -5,9 +5,10 @@
 //! workers. The node with the highest utilization saturates first, at the total client rate
 //! divided by that utilization. Blocking servers hold a worker while their downstream calls
 //! run, so their hold time includes those calls (queueing ignored: a lower bound). A tier that
-//! autoscales counts at its maximum instances, the most it can grow to. Caches with a TTL hit
-//! more as the rate grows, so the saturation rate is found where the bottleneck is full, with
-//! the hit ratios of that rate (`saturation`). Where instances are picked by user (a keyed
+//! autoscales counts at its maximum instances, the most it can grow to. A cache's hit ratio
+//! moves with the rate (with a TTL it hits more, and more reads come while a fetch is on its
+//! way), so the saturation rate is found where the bottleneck is full, with the hit ratios of
+//! that rate (`saturation`). Where instances are picked by user (a keyed
 //! store's partitions, servers behind an `ip_hash` balancer) a popular user makes one instance
 //! hot, and that instance saturates first.
 
@@ -136,9 +137,14 @@ struct Busy {
 /// Predicted utilization of every node with workers when each client sends `rate_scale`
 /// times its configured rate.
 fn utilizations(model: &Model, rate_scale: f64) -> Vec<Busy> {
-    // Several clients reading through one cache with a TTL: its hit ratio follows all their
-    // reads together, so first add up what reaches each cache.
-    let mut shared = (hit_ratios_follow_rate(model) && model.clients().nth(1).is_some())
+    // A cache's hit ratio follows everything that reaches it: every client's reads (their
+    // users are the same keys), over every path (two tiers sharing one cache), the writes
+    // that invalidate its keys (a worker's as well as a server's) and how long its fetches
+    // take. So first add up what reaches each cache.
+    let mut shared = model
+        .nodes
+        .iter()
+        .any(|n| n.kind == Kind::Cache)
         .then(|| cache_traffic(model, rate_scale));
     // Erlangs per node, and of them, those spread over instances by user (per instance).
     let mut load = vec![0.0f64; model.nodes.len()];
@@ -154,6 +160,9 @@ fn utilizations(model: &Model, rate_scale: f64) -> Vec<Busy> {
             }
             let rate = p.rps * rate_scale * share;
             let mut on_visit = |v: plan::Visit| {
+                if v.touch != plan::Touch::Work {
+                    return;
+                }
                 let erlangs = rate * v.weight * v.hold_ms / 1000.0;
                 load[v.node.ix()] += erlangs;
                 if let Some(shares) = v.instance_shares {
@@ -199,24 +208,37 @@ fn utilizations(model: &Model, rate_scale: f64) -> Vec<Busy> {
         .collect()
 }
 
-/// The reads (and the writes of the same clients) a second reaching each cache from every
-/// client, each walked on its own: the first pass of [`utilizations`] when caches are shared.
-/// The walks follow the paths only: what reaches a cache depends on the hit ratios of the
-/// caches before it, and a cache behind a cache is rare enough to leave out.
+/// What reaches each cache from every client, each walked on its own: the reads by
+/// population, the writes that invalidate keys, the fetches after a miss and their time. The
+/// first pass of [`utilizations`]. The walks follow the paths only: what reaches a cache
+/// depends on the hit ratios of the caches before it, and a cache behind a cache is rare
+/// enough to leave out.
 fn cache_traffic(model: &Model, rate_scale: f64) -> Vec<plan::CacheTraffic> {
     let mut traffic = vec![plan::CacheTraffic::default(); model.nodes.len()];
     for c in model.clients() {
         let Params::Client(p) = &model.node(c).params else {
             continue;
         };
-        let rps = p.rps * rate_scale;
-        plan::walk_paths(model, c, Op::Read, &mut |v| {
-            if model.node(v.node).kind == Kind::Cache {
-                let t = &mut traffic[v.node.ix()];
-                t.read_rps += rps * p.mix.read * v.weight;
-                t.write_rps += rps * p.mix.write * v.weight;
+        let shares = [p.mix.read, p.mix.write, p.mix.static_, p.mix.async_];
+        for (op, share) in Op::REQUEST_TYPES.into_iter().zip(shares) {
+            if share <= 0.0 {
+                continue;
             }
-        });
+            let rate = p.rps * rate_scale * share;
+            plan::walk_paths(model, c, op, &mut |v| {
+                if model.node(v.node).kind != Kind::Cache {
+                    return;
+                }
+                let t = &mut traffic[v.node.ix()];
+                let rps = rate * v.weight;
+                match v.touch {
+                    plan::Touch::Work if op == Op::Read => t.add_reads(p.users, p.zipf_s, rps),
+                    plan::Touch::Work => {}
+                    plan::Touch::Fill => t.add_fills(rps, v.hold_ms),
+                    plan::Touch::Invalidation => t.add_writes(rps),
+                }
+            });
+        }
     }
     traffic
 }
@@ -244,9 +266,9 @@ struct Saturation {
 /// Finds the rate at which the busiest node reaches utilization 1.
 ///
 /// Most load grows in proportion to the rate, and then the answer is the configured rate ÷
-/// the highest utilization there. A cache with a TTL breaks the proportion: at a higher rate
-/// its keys are read more often before they expire, so it hits more and its backend's load
-/// grows more slowly than the rate. Then the utilizations are worked out again at candidate
+/// the highest utilization there. A cache breaks the proportion: at a higher rate its keys
+/// are read more often before they expire, so it hits more (with a TTL), and more reads come
+/// while a key's fetch is on its way, so it misses more. Then the utilizations are worked out again at candidate
 /// rates until the busiest one is 1: the root of log(utilization) against log(rate), nearly a
 /// straight line, by secant steps that fall back to halving the bracket when they leave it.
 fn saturation(model: &Model, at_configured: &[Busy]) -> Option<Saturation> {
@@ -293,13 +315,11 @@ fn saturation(model: &Model, at_configured: &[Busy]) -> Option<Saturation> {
     })
 }
 
-/// Whether some cache's hit ratio depends on how fast keys are read: only a TTL makes it so
-/// (eviction and write invalidation scale with the reads).
+/// Whether some cache's hit ratio depends on how fast keys are read. A TTL makes it so, and
+/// so does the time a fetch takes: the more often a key is read, the more reads come while
+/// it is on its way and miss. (Eviction and write invalidation scale with the reads.)
 fn hit_ratios_follow_rate(model: &Model) -> bool {
-    model
-        .nodes
-        .iter()
-        .any(|n| matches!(&n.params, Params::Cache(p) if p.ttl_s.is_some()))
+    model.nodes.iter().any(|n| n.kind == Kind::Cache)
 }
 
 /// The highest total rate of all clients during the run. Constant, ramp and spike rates are

@@ -6,15 +6,18 @@
 
 use crate::engine::hash;
 use crate::error::Problem;
-use crate::hit_ratio::{self, CacheLoad};
+use crate::hit_ratio::{self, CacheLoad, Population};
 use crate::model::{Model, NodeId, Op};
 use crate::params::{Algorithm, Eviction, Params, ShardStrategy};
 use crate::scenario::Kind;
 
 /// One call the walk made: `weight` calls per unit of client traffic, each holding a worker of
-/// `node` for `hold_ms` on average.
+/// `node` for `hold_ms` on average (or, for a cache, what its keys went through: see
+/// [`Touch`]).
 #[derive(Clone, Debug)]
 pub struct Visit {
+    /// What the visit is: work, or what happened to a cache's keys.
+    pub touch: Touch,
     /// The node called.
     pub node: NodeId,
     /// Calls per unit of traffic.
@@ -25,6 +28,18 @@ pub struct Visit {
     /// instance it can have) when it is by user, not evenly: a keyed store's partitions, or
     /// servers behind an `ip_hash` balancer. A popular user makes one instance hotter.
     pub instance_shares: Option<Vec<f64>>,
+}
+
+/// What a [`Visit`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Touch {
+    /// A call that holds a worker of the node for `hold_ms`.
+    Work,
+    /// A read that missed cache `node` fetched the key in `hold_ms` and stored it there
+    /// (no work at the cache: how long reads of that key keep missing).
+    Fill,
+    /// A write made the server or worker forget the user's key in cache `node` (no work).
+    Invalidation,
 }
 
 /// Walks request type `op` from `client`, calling `on_visit` for every node that does work.
@@ -86,16 +101,50 @@ pub fn walk_sharing(
     .0
 }
 
-/// Reads and writes a second reaching a cache, and the hit ratios worked out for them.
+/// Reads and writes a second reaching a cache from every client, how long its fetches take,
+/// and the hit ratios worked out for them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CacheTraffic {
-    /// Reads a second.
-    pub read_rps: f64,
-    /// Writes a second by the same clients, which invalidate keys.
-    pub write_rps: f64,
-    /// Hit ratios for this traffic by the users it is spread over (`users`, `zipf_s` bits):
-    /// clients of one population share it, so it is worked out once for all their walks.
-    hits: Vec<(u64, u64, f64)>,
+    /// Reads a second, by the population of users they come from (`users`, `zipf_s` bits):
+    /// populations of several clients read the same keys.
+    reads: Vec<(u64, u64, f64)>,
+    /// Writes a second that invalidate its keys (a server's or a worker's).
+    write_rps: f64,
+    /// Fetches after a miss: Σ rate × time (ms), and Σ rate.
+    fills: (f64, f64),
+    /// Each population's hit ratio (in the order of `reads`), worked out on first use.
+    hits: Option<Vec<f64>>,
+}
+
+impl CacheTraffic {
+    /// `rps` reads a second from `users` users of popularity `zipf_s`.
+    pub fn add_reads(&mut self, users: u64, zipf_s: f64, rps: f64) {
+        let key = (users, zipf_s.to_bits());
+        match self.reads.iter_mut().find(|(u, z, _)| (*u, *z) == key) {
+            Some(r) => r.2 += rps,
+            None => self.reads.push((key.0, key.1, rps)),
+        }
+    }
+
+    /// `rps` writes a second that invalidate keys.
+    pub fn add_writes(&mut self, rps: f64) {
+        self.write_rps += rps;
+    }
+
+    /// `rps` misses a second whose fetch takes `ms`.
+    pub fn add_fills(&mut self, rps: f64, ms: f64) {
+        self.fills.0 += rps * ms;
+        self.fills.1 += rps;
+    }
+
+    /// The mean time from a miss to the key stored, in seconds.
+    fn fill_s(&self) -> f64 {
+        if self.fills.1 > 0.0 {
+            self.fills.0 / self.fills.1 / 1000.0
+        } else {
+            0.0
+        }
+    }
 }
 
 /// The walk itself. Without a `rate_scale`, only the paths matter (validation): cache hit
@@ -503,30 +552,47 @@ impl Walker<'_> {
         {
             return hit;
         }
+        let capacity = p.capacity_keys.saturating_mul(p.instances as u64);
+        let (eviction, ttl_s) = (p.eviction, p.ttl_s);
         let population = (self.users, self.zipf_s.to_bits());
-        let (read_rps, write_rps) = match self.cache_traffic.as_deref() {
-            Some(all) => {
-                let t = &all[cache.ix()];
-                if let Some(&(_, _, hit)) = t.hits.iter().find(|(u, z, _)| (*u, *z) == population) {
-                    return hit;
-                }
-                (t.read_rps, t.write_rps)
+        if let Some(all) = self.cache_traffic.as_deref_mut() {
+            // Every client's reads of this cache together: their users are the same keys.
+            let t = &mut all[cache.ix()];
+            if t.hits.is_none() {
+                let load = CacheLoad {
+                    capacity,
+                    populations: t
+                        .reads
+                        .iter()
+                        .map(|&(users, zipf, read_rps)| Population {
+                            users,
+                            zipf_s: f64::from_bits(zipf),
+                            read_rps,
+                        })
+                        .collect(),
+                    eviction,
+                    ttl_s,
+                    write_rps: t.write_rps,
+                    fill_s: t.fill_s(),
+                };
+                t.hits = Some(hit_ratio::hit_ratios(&load));
             }
-            None => (self.op_rps * weight, self.write_rps * weight),
-        };
-        let hit = hit_ratio::hit_ratio(&CacheLoad {
-            capacity: p.capacity_keys.saturating_mul(p.instances as u64),
-            users: self.users,
-            zipf_s: self.zipf_s,
-            eviction: p.eviction,
-            ttl_s: p.ttl_s,
-            read_rps,
-            write_rps,
-        });
-        match self.cache_traffic.as_deref_mut() {
-            Some(all) => all[cache.ix()].hits.push((population.0, population.1, hit)),
-            None => self.hits.push((cache, weight, hit)),
+            let mine = t.reads.iter().position(|(u, z, _)| (*u, *z) == population);
+            return match (mine, &t.hits) {
+                (Some(i), Some(hits)) => hits[i],
+                _ => 0.0,
+            };
         }
+        let hit = hit_ratio::hit_ratio(&CacheLoad::single(
+            capacity,
+            self.users,
+            self.zipf_s,
+            eviction,
+            ttl_s,
+            self.op_rps * weight,
+            self.write_rps * weight,
+        ));
+        self.hits.push((cache, weight, hit));
         hit
     }
 
@@ -617,12 +683,20 @@ impl Walker<'_> {
 
     /// The share of traffic each of `len` shards gets from a hashing router: the most popular
     /// users where the engine's hash really puts them (a hot key makes a hot shard), the rest
-    /// spread evenly.
+    /// spread evenly by `hash_mod`, by the shards' arcs of the ring by consistent hashing.
     fn hashed_shares(&mut self, strategy: ShardStrategy, len: usize) -> Vec<f64> {
         let ring = hash::ring(len);
-        self.keyed_shares(len, |user| {
+        let mut shares = self.keyed_shares(len, |user| {
             hash::hashed_shard(strategy, user, len as u64, &ring) as usize
-        })
+        });
+        if strategy == ShardStrategy::ConsistentHash {
+            // The other users fall on each shard's arcs of the ring, which are not even.
+            let rest = self.popularity().1;
+            for (s, arc) in shares.iter_mut().zip(hash::arc_shares(&ring, len)) {
+                *s += rest * (arc - 1.0 / len as f64);
+            }
+        }
+        shares
     }
 
     /// The share of this walk's traffic each of `len` places gets when `place_of` picks one
@@ -669,6 +743,12 @@ impl Walker<'_> {
         let exact = top.len() as u64;
         let rest_here = match &self.keys {
             Keys::All => rest,
+            Keys::Hashed {
+                strategy: ShardStrategy::ConsistentHash,
+                shard,
+                len: shards,
+                ring,
+            } => rest * hash::arc_shares(ring, *shards as usize)[*shard as usize],
             Keys::Hashed { len: shards, .. } => rest / *shards as f64,
             Keys::Range { lo, hi } => {
                 let mass = |x: u64| harmonic(x.clamp(exact, self.users), self.zipf_s);
@@ -815,15 +895,15 @@ impl Walker<'_> {
                     match p.capacity_keys {
                         Some(_) if !self.estimates => 0.0,
                         // An LRU of objects that never expire nor change.
-                        Some(c) => hit_ratio::hit_ratio(&CacheLoad {
-                            capacity: c,
-                            users: self.users,
-                            zipf_s: self.zipf_s,
-                            eviction: Eviction::Lru,
-                            ttl_s: None,
-                            read_rps: self.op_rps * weight,
-                            write_rps: 0.0,
-                        }),
+                        Some(c) => hit_ratio::hit_ratio(&CacheLoad::single(
+                            c,
+                            self.users,
+                            self.zipf_s,
+                            Eviction::Lru,
+                            None,
+                            self.op_rps * weight,
+                            0.0,
+                        )),
                         None => p.hit_ratio,
                     }
                 } else {
@@ -929,7 +1009,9 @@ impl Walker<'_> {
                 let miss = if readers.is_empty() {
                     0.0 // cache-aside: the caller reads the database itself
                 } else {
-                    self.split(node, &readers, Op::Read, weight * (1.0 - hit), depth)
+                    let fetch = self.split(node, &readers, Op::Read, weight * (1.0 - hit), depth);
+                    self.touch(node, weight, fetch, Touch::Fill);
+                    fetch
                 };
                 service + (1.0 - hit) * miss
             }
@@ -939,6 +1021,17 @@ impl Walker<'_> {
             }
             Kind::ObjectStore => service,
         }
+    }
+
+    /// What happened to the keys of cache `cache`, `weight` times per unit of traffic.
+    fn touch(&mut self, cache: NodeId, weight: f64, ms: f64, touch: Touch) {
+        (self.on_visit)(Visit {
+            touch,
+            node: cache,
+            weight,
+            hold_ms: ms,
+            instance_shares: None,
+        });
     }
 
     fn visit(&mut self, node: NodeId, weight: f64, hold_ms: f64) {
@@ -959,6 +1052,7 @@ impl Walker<'_> {
                 .map(|(_, shares)| shares),
         };
         (self.on_visit)(Visit {
+            touch: Touch::Work,
             node,
             weight,
             hold_ms,
@@ -984,12 +1078,19 @@ impl Walker<'_> {
                     }
                     miss_share = 1.0 - self.cache_hit(c, weight);
                 }
-                if !r.readers.is_empty() {
-                    time += miss_share
-                        * self.split(node, &r.readers, Op::Read, weight * miss_share, depth);
-                } else if let Some(f) = r.forward {
+                let fetch = if !r.readers.is_empty() {
+                    Some(self.split(node, &r.readers, Op::Read, weight * miss_share, depth))
+                } else {
                     // A cache-aside cache in front of another tier: only misses go on.
-                    time += miss_share * self.hop(node, f, op, weight * miss_share, depth);
+                    r.forward
+                        .map(|f| self.hop(node, f, op, weight * miss_share, depth))
+                };
+                if let Some(fetch) = fetch {
+                    time += miss_share * fetch;
+                    if let Some(c) = r.cache {
+                        // The server stores what it fetched when the answer comes back.
+                        self.touch(c, weight, fetch, Touch::Fill);
+                    }
                 } else if r.cache.is_some() {
                     self.dead_end(node, "cache misses have nowhere to go: connect a database to this server or to its cache".into());
                 }
@@ -1005,6 +1106,9 @@ impl Walker<'_> {
                         node,
                         "writes have nowhere to go: its stores only serve reads; connect a sql_primary, nosql or shard_router".into(),
                     );
+                }
+                if let (Some(c), Some(_)) = (r.cache, r.writer.or(r.forward)) {
+                    self.touch(c, weight, 0.0, Touch::Invalidation);
                 }
             }
             Op::Static => {
@@ -1028,6 +1132,9 @@ impl Walker<'_> {
         let mut time = 0.0;
         if let Some(w) = r.writer {
             time += self.hop(node, w, Op::Write, weight, depth);
+            if let Some(c) = r.cache {
+                self.touch(c, weight, 0.0, Touch::Invalidation);
+            }
         }
         if let Some(o) = r.static_origin {
             time += self.hop(node, o, Op::Static, weight, depth);

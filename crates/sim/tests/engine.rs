@@ -43,3 +43,6 @@ mod faults;
 
 #[path = "engine/queues.rs"]
 mod queues;
+
+#[path = "engine/caches.rs"]
+mod caches;

@@ -67,6 +67,26 @@ pub(crate) fn ring(shards: usize) -> Vec<(u64, u32)> {
     ring
 }
 
+/// Each shard's share of the hash space on `ring` (from [`ring`]): the arcs ending at its
+/// points, as [`hashed_shard`] sends a hash to the first point at or after it. With 64
+/// points a shard these are not even: over 4 shards the largest is 1.13 times the mean.
+pub(crate) fn arc_shares(ring: &[(u64, u32)], shards: usize) -> Vec<f64> {
+    let mut shares = vec![0.0; shards];
+    let mut before = match ring.last() {
+        Some((p, _)) => *p,
+        None => return shares,
+    };
+    for &(at, shard) in ring {
+        // Wrapping: the first point's arc runs from the last point round to it.
+        let arc = at.wrapping_sub(before) as f64 / 2f64.powi(64);
+        if let Some(s) = shares.get_mut(shard as usize) {
+            *s += arc;
+        }
+        before = at;
+    }
+    shares
+}
+
 /// The shard, of `len`, that a router hashing by `strategy` sends `user` to (`ring` from
 /// [`ring`] for consistent hashing). Range routing does not hash: see the router.
 pub(crate) fn hashed_shard(
