@@ -325,6 +325,32 @@ impl ClientParams {
         }
     }
 
+    /// The requests this client is expected to start over a run of `duration_s`: its rate
+    /// summed over the run, as each profile shapes it.
+    pub fn arrivals_over(&self, duration_s: f64) -> f64 {
+        let d = duration_s.max(0.0);
+        match self.profile {
+            Profile::Constant => self.rps * d,
+            Profile::Ramp => (self.ramp_from_rps + self.rps) / 2.0 * d,
+            Profile::Spike => {
+                let (from, until) = self.spike_window(d);
+                let inside = (until.min(d) - from.max(0.0)).max(0.0);
+                self.rps * d + self.rps * (self.spike_x - 1.0) * inside
+            }
+            Profile::Diurnal => {
+                // ∫₀ᵈ rps·(1 + a·sin(2πt/P)) dt
+                let period = self.period_s.unwrap_or(d);
+                let turns = std::f64::consts::TAU / period;
+                let wave = if period > 0.0 {
+                    self.amplitude * (1.0 - libm::cos(turns * d)) / turns
+                } else {
+                    0.0
+                };
+                self.rps * (d + wave)
+            }
+        }
+    }
+
     /// When a spike starts and ends, in seconds (by default it starts half-way through).
     pub fn spike_window(&self, duration_s: f64) -> (f64, f64) {
         let from = self.spike_at_s.unwrap_or(duration_s / 2.0);
@@ -1115,6 +1141,48 @@ impl Checker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A client's expected arrivals are its rate summed over the run, for every profile: the
+    /// closed forms against a fine sum of `rate_at`.
+    #[test]
+    fn arrivals_over_a_run_sum_the_rate() {
+        let client = |profile: Profile| ClientParams {
+            rps: 100.0,
+            profile,
+            ramp_from_rps: 20.0,
+            spike_at_s: Some(700.0),
+            spike_s: 10.0,
+            spike_x: 100.0,
+            period_s: Some(300.0),
+            amplitude: 0.8,
+            ..ClientParams::default()
+        };
+        let duration = 1000.0;
+        for profile in [
+            Profile::Constant,
+            Profile::Ramp,
+            Profile::Spike,
+            Profile::Diurnal,
+        ] {
+            let c = client(profile);
+            let steps = 1_000_000;
+            let dt = duration / steps as f64;
+            let summed: f64 = (0..steps)
+                .map(|k| c.rate_at((k as f64 + 0.5) * dt, duration) * dt)
+                .sum();
+            let closed = c.arrivals_over(duration);
+            assert!(
+                (closed / summed - 1.0).abs() < 1e-4,
+                "{profile:?}: {closed} against {summed}"
+            );
+        }
+        // A spike that starts near the end counts only the part inside the run.
+        let late = ClientParams {
+            spike_at_s: Some(995.0),
+            ..client(Profile::Spike)
+        };
+        assert!((late.arrivals_over(duration) - (100_000.0 + 9_900.0 * 5.0)).abs() < 1e-6);
+    }
 
     #[test]
     fn whole_number_params_are_exactly_the_ones_that_refuse_fractions() {

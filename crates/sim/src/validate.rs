@@ -18,7 +18,7 @@ use crate::time::{Duration, SimTime};
 /// Largest scenario text accepted, in bytes.
 pub const MAX_SCENARIO_BYTES: usize = 4 * 1024 * 1024;
 
-/// Most requests a run may be asked to simulate (peak rps × duration, summed over clients).
+/// Most requests a run may be asked to simulate (see [`expected_requests`]).
 pub const MAX_EXPECTED_REQUESTS: f64 = 500_000_000.0;
 
 const TOP_LEVEL_KEYS: [&str; 11] = [
@@ -116,7 +116,16 @@ fn repeated_key_problems(text: &str, value: &Value) -> Vec<Problem> {
 }
 
 /// Builds a [`Scenario`] from parsed JSON, naming every misshapen part.
-pub fn from_value(value: Value) -> Result<Scenario, LoadError> {
+pub fn from_value(mut value: Value) -> Result<Scenario, LoadError> {
+    // Some tools write every number with a decimal point: `"version": 1.0` is version 1, and
+    // `"seed": 7.0` seed 7, as a param's `8.0` is 8.
+    if let Value::Object(map) = &mut value {
+        for key in ["version", "seed"] {
+            if let Some(v) = map.get_mut(key) {
+                whole_floats_as_integers(v);
+            }
+        }
+    }
     let Value::Object(map) = &value else {
         return Err(LoadError::Syntax(
             "expected a JSON object with \"version\", \"nodes\" and \"edges\"".into(),
@@ -1202,21 +1211,18 @@ fn check_graph(model: &Model, unjudged: &[NodeId], aside: &SetAside, problems: &
     }
 }
 
-/// The most requests a run of `model` may simulate: each client's peak rate, times one plus
-/// its retries, times the duration, summed. The bound [`MAX_EXPECTED_REQUESTS`] holds a run to,
-/// and the CLI sums over the runs of one command.
+/// The most requests a run of `model` may simulate: each client's arrivals over the run (its
+/// rate summed over the duration, as its profile shapes it), times one plus its retries (as
+/// if every attempt failed), summed. The bound [`MAX_EXPECTED_REQUESTS`] holds a run to, and
+/// the CLI sums over the runs of one command. (Each client's peak rate times the duration
+/// was used: a ten-second spike of 100× in a two-hour run counted as 88 times its requests,
+/// and valid runs were refused.)
 pub fn expected_requests(model: &Model) -> f64 {
     model
         .clients()
         .map(|c| match &model.node(c).params {
             Params::Client(p) => {
-                let peak = match p.profile {
-                    crate::params::Profile::Spike => p.rps * p.spike_x.max(1.0),
-                    crate::params::Profile::Ramp => p.rps.max(p.ramp_from_rps),
-                    crate::params::Profile::Diurnal => p.rps * (1.0 + p.amplitude),
-                    crate::params::Profile::Constant => p.rps,
-                };
-                peak * (1.0 + p.retries as f64) * model.scenario.duration_s
+                p.arrivals_over(model.scenario.duration_s) * (1.0 + p.retries as f64)
             }
             _ => 0.0,
         })

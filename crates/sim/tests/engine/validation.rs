@@ -226,8 +226,43 @@ fn faults_and_limits_are_checked() {
         .replace("\"duration_s\": 10", "\"duration_s\": 100000"),
     );
     assert!(has(&ps, None, "more than the limit"), "{ps:#?}");
+    // A short spike counts for its own seconds only: 1,000 req/s for two hours with ten
+    // seconds at 100× is about 8.2 million requests, well within the limit. (Counted at the
+    // spike's rate for the whole run, it was 720 million, and refused.)
+    let spike = scenario(
+        &[
+            r#"{"id": "users", "kind": "client",
+                "params": {"rps": 1000, "profile": "spike", "spike_x": 100, "spike_s": 10}}"#,
+            SERVER,
+        ],
+        r#"{"from": "users", "to": "web"}"#,
+    )
+    .replace("\"duration_s\": 10", "\"duration_s\": 7200");
+    if let Err(e) = load(&spike) {
+        panic!("{:#?}", e.problems());
+    }
     let big = "x".repeat(scaleplay_sim::validate::MAX_SCENARIO_BYTES + 1);
     assert!(matches!(load(&big), Err(LoadError::TooLarge { .. })));
+}
+
+/// A whole number written with a decimal point is that number for `version` and `seed`
+/// too, as it is for params: some tools write every number so. (`"version": 1.0` was an
+/// "unsupported version", which hid every other check.)
+#[test]
+fn version_and_seed_may_be_written_with_a_decimal_point() {
+    let text = scenario(
+        &[r#"{"id": "users", "kind": "client"}"#, SERVER],
+        r#"{"from": "users", "to": "web"}"#,
+    )
+    .replace("\"version\": 1,", "\"version\": 1.0, \"seed\": 7.0,");
+    let s = load(&text).expect("version 1.0 and seed 7.0 are accepted");
+    assert_eq!(s.scenario.seed, 7);
+    let half = text.replace("\"seed\": 7.0", "\"seed\": 7.5");
+    assert!(
+        has(&problems(&half), None, "seed"),
+        "{:#?}",
+        problems(&half)
+    );
 }
 
 #[test]
