@@ -3,6 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use scaleplay_sim::validate::MAX_SCENARIO_BYTES;
@@ -18,14 +19,16 @@ pub struct Source {
 }
 
 /// Reads `path` (`-` for stdin), refusing anything larger than a scenario can be.
-pub fn read(path: &str) -> Result<Source> {
-    let (label, bytes) = if path == "-" {
+pub fn read(path: &Path) -> Result<Source> {
+    let (label, bytes) = if path.as_os_str() == "-" {
         let label = "<stdin>".to_string();
         let bytes = read_limited(io::stdin().lock())
             .with_context(|| format!("cannot read the scenario from {label}"))?;
         (label, bytes)
     } else {
-        let label = path.to_string();
+        // Shown lossily: a name that is not UTF-8 still opens, and is named as near as text
+        // allows.
+        let label = path.display().to_string();
         let meta = match std::fs::metadata(path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 bail!("no such file \"{label}\": check the path")
@@ -86,21 +89,28 @@ pub fn validate(label: &str, s: &Scenario) -> Result<Model> {
 /// never happen, so they are dropped rather than rejected; returns the note that says so, to
 /// print once the run is sure to go ahead (an error should be the only message).
 pub fn set_duration(s: &mut Scenario, duration_s: f64) -> Result<Option<String>> {
+    let shown = crate::table::value(duration_s);
     if !(duration_s.is_finite() && duration_s > 0.0) {
-        bail!("--duration must be a number of seconds > 0, got {duration_s}");
+        bail!("--duration must be a number of seconds > 0, got {shown}");
     }
     let most = scaleplay_sim::params::limits::MAX_DURATION_S;
     if duration_s > most {
-        bail!("--duration must be at most {most} seconds (30 days), got {duration_s}");
+        bail!("--duration must be at most {most} seconds (30 days), got {shown}");
     }
     // In whole microseconds, as the clock keeps time: 10.0000001 s is still 10 s.
     let micros = |secs: f64| scaleplay_sim::SimTime::from_secs(secs).0;
     if micros(s.warmup_s) >= micros(duration_s) {
+        let warmup = crate::table::value(s.warmup_s);
+        let advice = if duration_s > s.warmup_s {
+            // Longer, but not by a whole microsecond: "above 10" would not help.
+            let least = crate::table::value((micros(s.warmup_s) + 1) as f64 / 1e6);
+            format!("the clock counts whole microseconds: give a duration of at least {least}")
+        } else {
+            format!("give a duration above {warmup}")
+        };
         bail!(
-            "--duration {duration_s} is not longer than the scenario's warmup_s ({} s), \
-             which would leave nothing to measure: give a duration above {}",
-            s.warmup_s,
-            s.warmup_s
+            "--duration {shown} is not longer than the scenario's warmup_s ({warmup} s), \
+             which would leave nothing to measure: {advice}"
         );
     }
     let before = s.faults.len();
@@ -173,7 +183,7 @@ fn profiles_over_the_run(s: &Scenario) -> Vec<String> {
 }
 
 /// Reads, parses, applies `--duration` and validates: the path every running command takes.
-pub fn load(path: &str, duration_s: Option<f64>) -> Result<(String, Model)> {
+pub fn load(path: &Path, duration_s: Option<f64>) -> Result<(String, Model)> {
     let src = read(path)?;
     let mut scenario = parse(&src)?;
     let note = match duration_s {

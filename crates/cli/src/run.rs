@@ -16,8 +16,9 @@ use crate::table::{num, pct, Align, Table};
 /// Arguments of `scaleplay run`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Scenario file (JSON), or `-` to read it from stdin.
-    pub file: String,
+    /// Scenario file (JSON), or `-` to read it from stdin. Any name the system allows,
+    /// UTF-8 or not.
+    pub file: std::path::PathBuf,
     /// Seed of the random draws [default: the scenario's own `seed`].
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub seed: Option<u64>,
@@ -207,6 +208,9 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
         ("backlog", Align::Right),
         ("rejected", Align::Right),
         ("down", Align::Right),
+        // Failures from below it passed on, or its calls timing out: without this column a
+        // web tier in front of a failing database showed no failure at all.
+        ("errors", Align::Right),
         ("p99 ms", Align::Right),
         ("details", Align::Left),
     ]);
@@ -234,6 +238,7 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
             },
             n.rejected.to_string(),
             n.down.to_string(),
+            n.errors.to_string(),
             timed(n.succeeded, n.latency_ms.p99),
             details(n),
         ]);

@@ -82,6 +82,9 @@ pub fn num(x: f64, decimals: usize) -> String {
         "n/a".to_string()
     } else if x.is_infinite() || x >= f64::MAX {
         "unbounded".to_string()
+    } else if x.abs() >= 1e15 {
+        // Beyond what any count here reaches: 300 digits say nothing a power of ten does not.
+        format!("{x:.3e}")
     } else {
         format!("{x:.decimals$}")
     }
@@ -92,10 +95,13 @@ pub fn pct(share: f64, decimals: usize) -> String {
     num(share * 100.0, decimals)
 }
 
-/// A value as short as it can be written exactly: `8`, `2.5`, `0.001`.
+/// A value as short as it can be written exactly: `8`, `2.5`, `0.001`, `1e308`, `2.5e-9`.
 pub fn value(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{x:.0}")
+    } else if x.is_finite() && x != 0.0 && !(1e-6..1e15).contains(&x.abs()) {
+        // Rust writes every digit of 1e308 otherwise.
+        format!("{x:e}")
     } else {
         format!("{x}")
     }
@@ -104,6 +110,16 @@ pub fn value(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn very_large_and_small_numbers_are_written_with_a_power_of_ten() {
+        assert_eq!(value(1e308), "1e308");
+        assert_eq!(value(2.5e-9), "2.5e-9");
+        assert_eq!(value(8.0), "8");
+        assert_eq!(value(0.001), "0.001");
+        assert_eq!(num(1e300, 0), "1.000e300");
+        assert_eq!(num(1234.5, 1), "1234.5");
+    }
 
     #[test]
     fn columns_line_up_and_numbers_align_right() {

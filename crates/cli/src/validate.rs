@@ -14,8 +14,9 @@ use crate::table::num;
 /// Arguments of `scaleplay validate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Scenario file (JSON), or `-` to read it from stdin.
-    pub file: String,
+    /// Scenario file (JSON), or `-` to read it from stdin. Any name the system allows,
+    /// UTF-8 or not.
+    pub file: std::path::PathBuf,
 }
 
 /// Runs the command: exit 0 when valid, 1 with the problems listed on stdout when not.

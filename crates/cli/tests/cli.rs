@@ -136,6 +136,30 @@ fn ok(out: &Out) {
 mod run {
     use super::*;
 
+    /// A node's failures from below (passed on, or its calls timing out) show in the table as
+    /// they do in the JSON: in preset 04 the web tier passes on the primary's outage.
+    #[test]
+    fn the_node_table_shows_the_errors_a_node_passed_on() {
+        let dir = TempDir::new("run-errors");
+        let file = dir.write("04.json", preset_text("04-replication.json"));
+        let json: Value =
+            serde_json::from_str(&scaleplay(&["run", &file, "--json"]).stdout).unwrap();
+        let errors = json["nodes"]["web"]["errors"]
+            .as_u64()
+            .expect("web's errors");
+        assert!(errors > 0, "the preset's outage fails some writes");
+        let text = scaleplay(&["run", &file]).stdout;
+        let header = text.lines().find(|l| l.contains("util %")).unwrap();
+        let row = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("web "))
+            .unwrap();
+        // The errors column is the 6th right-aligned figure; find it by the header's place.
+        let at = header.find("errors").unwrap() + "errors".len();
+        let cell = row[..at].split_whitespace().last().unwrap();
+        assert_eq!(cell, errors.to_string(), "{header}\n{row}");
+    }
+
     #[test]
     fn readable_report_has_summary_nodes_capacity_alerts_and_faults() {
         let dir = TempDir::new("run-readable");
@@ -170,7 +194,7 @@ mod run {
             .find(|l| l.contains("util %"))
             .expect("a node table");
         for col in [
-            "id", "kind", "req/s", "backlog", "rejected", "down", "p99 ms", "details",
+            "id", "kind", "req/s", "backlog", "rejected", "down", "errors", "p99 ms", "details",
         ] {
             assert!(header.contains(col), "{header}");
         }
@@ -836,13 +860,15 @@ but web is saturated"
                 "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "jobs"},
                           {"from": "jobs", "to": "workers"}]}"#,
         );
-        // Two workers of 10 ms carry 200 jobs a second.
+        // Two workers of 10 ms carry 200 jobs a second: at 200 they are 98% busy on average
+        // and full for most of the run, as a queue at exactly its capacity is.
         let out = scaleplay(&sweep_args(&file, "users.rps", "100", "400", "4"));
         ok(&out);
         assert!(
             out.stdout.contains(
-                "highest value meeting the SLO: 400\nbut workers is saturated (at least 99% busy, or \
-                 offered more than the capacity analysis gives it) from 300 on"
+                "highest value meeting the SLO: 400\nbut workers is saturated (at least 99% busy, on \
+                 average or for a tenth of the run, or offered more than the capacity analysis gives \
+                 it) from 200 on"
             ),
             "{}",
             out.stdout
@@ -865,6 +891,24 @@ but web is saturated"
         let out = scaleplay(&sweep_args(&file, "users.rps", "50", "100", "2"));
         ok(&out);
         assert!(!out.stdout.contains("is saturated"), "{}", out.stdout);
+
+        // Nor does a spike pass unseen: at 100 jobs a second with 10 s of four times that,
+        // the workers are 100% busy for a third of the run, and a thousand jobs wait, while
+        // their mean over the run is 75%. (Only the mean was looked at.)
+        let spiky = dir.write(
+            "spiky.json",
+            std::fs::read_to_string(&file).unwrap().replace(
+                r#""rps": 100,"#,
+                r#""rps": 100, "profile": "spike", "spike_x": 4, "spike_s": 10,"#,
+            ),
+        );
+        let out = scaleplay(&sweep_args(&spiky, "users.rps", "20", "100", "2"));
+        ok(&out);
+        assert!(
+            out.stdout.contains("but workers is saturated") && out.stdout.contains("from 100 on"),
+            "{}",
+            out.stdout
+        );
     }
 
     /// A blocking web tier waiting on a saturated database is as busy as the database: the
@@ -1054,6 +1098,39 @@ but web is saturated"
 
 mod errors {
     use super::*;
+
+    /// A file whose name is not UTF-8 is a file like any other (Unix allows any bytes but
+    /// `/` and NUL in a name): it used to be refused as "invalid UTF-8 in the arguments".
+    #[cfg(unix)]
+    #[test]
+    fn a_file_whose_name_is_not_utf8_opens() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = TempDir::new("non-utf8-name");
+        let name = std::ffi::OsStr::from_bytes(b"bad\xff.json");
+        let path = dir.0.join(name);
+        std::fs::write(&path, preset_text(SINGLE)).unwrap();
+        for command in ["validate", "run"] {
+            let out = Command::new(env!("CARGO_BIN_EXE_scaleplay"))
+                .arg(command)
+                .arg(&path)
+                .output()
+                .expect("the binary starts");
+            assert!(
+                out.status.success(),
+                "{command}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        // Named as near as text allows when something is wrong with it.
+        std::fs::write(&path, "{").unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_scaleplay"))
+            .arg("run")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("bad\u{fffd}.json"));
+    }
 
     /// Runs `args`, expecting exit `code` and a one-line `error: ` message containing `needle`.
     fn fails(args: &[&str], stdin: &[u8], code: i32, needle: &str) {
@@ -1382,9 +1459,9 @@ fn a_node_with_no_success_shows_no_latency() {
         .find(|l| l.trim_start().starts_with("box "))
         .unwrap_or_else(|| panic!("no row for box:\n{}", out.stdout));
     let cells: Vec<&str> = row.split_whitespace().collect();
-    // id, kind, util %, req/s, backlog, rejected, down, p99 ms
+    // id, kind, util %, req/s, backlog, rejected, down, errors, p99 ms
     assert!(cells[6].parse::<u64>().unwrap() > 100, "{row}");
-    assert_eq!(cells[7], "-", "{row}");
+    assert_eq!(cells[8], "-", "{row}");
 }
 
 /// Only successes are timed: when none succeeds there is no latency, and a p99 bound is not
