@@ -82,6 +82,63 @@ fn a_drawing_with_too_many_paths_to_plan_is_refused_at_once() {
     );
     let msg = problems(&text);
     assert!(msg.contains("different paths"), "{msg}");
+
+    // The limit is on all the clients' paths together: 100 clients, each with 625 paths
+    // through four layers of five balancers, are 62,500 walks on every edit (900 such
+    // clients took 42 s to validate, each under a limit of its own).
+    let layers = 4;
+    let mut nodes: Vec<String> = (0..100)
+        .map(|c| format!(r#"{{"id": "c{c}", "kind": "client"}}"#))
+        .collect();
+    let mut edges: Vec<String> = Vec::new();
+    for c in 0..100 {
+        for b in 0..5 {
+            edges.push(format!(r#"{{"from": "c{c}", "to": "lb0_{b}"}}"#));
+        }
+    }
+    for layer in 0..layers {
+        for b in 0..5 {
+            nodes.push(format!(
+                r#"{{"id": "lb{layer}_{b}", "kind": "load_balancer"}}"#
+            ));
+            for next in 0..5 {
+                let to = if layer + 1 == layers {
+                    "web".to_string()
+                } else {
+                    format!("lb{}_{next}", layer + 1)
+                };
+                edges.push(format!(r#"{{"from": "lb{layer}_{b}", "to": "{to}"}}"#));
+                if layer + 1 == layers {
+                    break;
+                }
+            }
+        }
+    }
+    nodes.push(r#"{"id": "web", "kind": "server"}"#.to_string());
+    let many = |clients: usize| {
+        let keep = |s: &String| {
+            !s.contains("\"c") || (0..clients).any(|c| s.contains(&format!("\"c{c}\"")))
+        };
+        format!(
+            r#"{{"version": 1, "duration_s": 10, "nodes": [{}], "edges": [{}]}}"#,
+            nodes
+                .iter()
+                .filter(|s| keep(s))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(","),
+            edges
+                .iter()
+                .filter(|s| keep(s))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+    };
+    let msg = problems(&many(100));
+    assert!(msg.contains("different paths in all"), "{msg}");
+    // A handful of them is fine.
+    assert!(scaleplay_sim::load(&many(4)).is_ok());
 }
 
 #[test]
