@@ -438,3 +438,42 @@ impl Simulation {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Op;
+    use crate::params::Autoscale;
+    use crate::Simulation;
+
+    /// A sticky session lives in the memory of one run of its instance: scaled in and started
+    /// again later, the instance is a new machine and the session is gone, as after a crash.
+    /// (Only crashes counted: a user who came back after the instance's scale-in and restart
+    /// found the session still there.)
+    #[test]
+    fn a_session_ends_when_its_instance_is_scaled_in() {
+        let text = r#"{"version": 1, "duration_s": 10, "warmup_s": 0, "nodes": [
+            {"id": "users", "kind": "client"},
+            {"id": "web", "kind": "server", "params": {"instances": 2, "stateful_sessions": true,
+              "autoscale": {"min": 1, "max": 2, "boot_s": 0}}}],
+          "edges": [{"from": "users", "to": "web"}]}"#;
+        let mut sim = Simulation::new(crate::load(text).unwrap(), 1);
+        let web = sim.model.find("web").unwrap().ix();
+        let lost = |sim: &Simulation| sim.nodes[web].stats.sessions_lost;
+        let req = sim.alloc_req(Op::Read, 42, 0);
+        sim.check_session(req, web, 1);
+        sim.check_session(req, web, 1);
+        assert_eq!(lost(&sim), 0, "the same instance keeps the session");
+        let scaling = Autoscale {
+            min: 1,
+            max: 2,
+            boot_s: 0.0,
+            ..Autoscale::default()
+        };
+        sim.scale_to(web, 1, &scaling);
+        assert!(!sim.nodes[web].insts[1].active, "instance 1 scaled in");
+        sim.scale_to(web, 2, &scaling);
+        assert!(sim.nodes[web].insts[1].active, "and started again");
+        sim.check_session(req, web, 1);
+        assert_eq!(lost(&sim), 1, "the restarted instance has no session");
+    }
+}

@@ -607,16 +607,20 @@ impl Simulation {
     }
 
     /// Sticky sessions: a user whose session lived on another (or a crashed) instance loses it.
-    fn check_session(&mut self, req: ReqId, n: usize, inst: u32) {
+    pub(crate) fn check_session(&mut self, req: ReqId, n: usize, inst: u32) {
         let r = &self.reqs[req as usize];
         if !matches!(r.op, Op::Read | Op::Write) || r.job.is_some() {
             return;
         }
         let user = r.user;
-        let epoch = self.nodes[n].insts[inst as usize].epoch;
+        let i = &self.nodes[n].insts[inst as usize];
+        // A session lives in the memory of one run of one instance: a crash ends it, and so
+        // does a scale-in (a later start of that instance is a new machine). Only crashes
+        // were counted, so sessions outlived their instance's scale-in and came back with it.
+        let place = (inst, i.epoch, i.boots);
         let s = &mut self.nodes[n];
-        match s.ext.sessions.insert(user, (inst, epoch)) {
-            Some(old) if old != (inst, epoch) => {
+        match s.ext.sessions.insert(user, place) {
+            Some(old) if old != place => {
                 if self.now >= s.stats.since {
                     s.stats.sessions_lost += 1;
                 }

@@ -300,8 +300,9 @@ pub(crate) struct Ext {
     pub replication_ms: f64,
     /// sql_replica: how far it is behind beyond `lag_ms` (after being down).
     pub behind: Behind,
-    /// server with stateful sessions: user → (instance, epoch) holding the session.
-    pub sessions: HashMap<u64, (u32, u32), FxBuild>,
+    /// server with stateful sessions: user → (instance, epoch, boots) holding the session:
+    /// a crash (epoch) or a scale-in and later start (boots) of that instance loses it.
+    pub sessions: HashMap<u64, (u32, u32, u32), FxBuild>,
     /// queue state.
     pub queue: Option<QueueState>,
     /// worker_pool: the queues feeding it.
