@@ -49,7 +49,7 @@ pub fn App() -> impl IntoView {
             .update(|h| h.record(previous, history::StepKind::Opening));
     }
     if !problems.is_empty() {
-        doc.1.set(Some(problems.join(" ")));
+        doc.notify(Some(problems.join(" ")));
     }
     if opened_link {
         forget_fragment();
@@ -72,9 +72,7 @@ pub fn App() -> impl IntoView {
                 }
             }
             Ok(None) => {}
-            Err(why) => doc
-                .1
-                .set(Some(format!("{why}. Your scenario is unchanged."))),
+            Err(why) => doc.notify(Some(format!("{why}. Your scenario is unchanged."))),
         }
     });
     view! {
@@ -108,7 +106,15 @@ pub fn choose_initial(
     };
     if let Some(mut s) = link {
         let moved = editor::geometry::bring_into_reach(&mut s);
-        return (s, editor::geometry::moved_note(moved).into_iter().collect());
+        // Unreadable saved work is said even when a link opens: it was moved aside, and
+        // nothing else would tell where it went.
+        let mut problems: Vec<String> = saved
+            .err()
+            .map(|why| format!("{why} Opening the link."))
+            .into_iter()
+            .collect();
+        problems.extend(editor::geometry::moved_note(moved));
+        return (s, problems);
     }
     // Say what opens instead of the link: the saved work, or (on a first visit) a preset.
     let instead = |what: &str| {
@@ -124,7 +130,7 @@ pub fn choose_initial(
         ),
         Err(why) => {
             let mut problems: Vec<String> = instead("the first preset").into_iter().collect();
-            problems.push(why);
+            problems.push(format!("{why} Starting from a fresh scenario."));
             (initial_scenario(), problems)
         }
     }
@@ -137,7 +143,7 @@ fn autosave(doc: state::Doc) {
         if let Err(why) = doc.0.with(storage::save) {
             if !warned.get_value() {
                 warned.set_value(true);
-                doc.1.set(Some(why));
+                doc.notify(Some(why));
             }
         }
     });
@@ -202,6 +208,13 @@ mod tests {
     }
 
     #[test]
+    fn unreadable_saved_work_is_said_when_a_link_opens_too() {
+        let (s, p) = choose_initial(Ok(Some(preset(4))), Err("bad save;".into()));
+        assert_eq!(s, preset(4));
+        assert_eq!(p, ["bad save; Opening the link."]);
+    }
+
+    #[test]
     fn a_bad_link_falls_back_to_saved_work_and_says_so() {
         let (s, p) = choose_initial(Err("this link is damaged".into()), Ok(Some(preset(2))));
         assert_eq!(s, preset(2));
@@ -213,7 +226,10 @@ mod tests {
         assert_eq!(s, preset(0));
         assert_eq!(
             p,
-            ["bad link. Opening the first preset instead.", "bad save"]
+            [
+                "bad link. Opening the first preset instead.",
+                "bad save Starting from a fresh scenario."
+            ]
         );
         // A first visit has no previous work to open.
         let (s, p) = choose_initial(Err("bad link".into()), Ok(None));

@@ -45,7 +45,7 @@ impl Opener {
         self.selection.0.set(Vec::new());
         self.leave_the_old_scenario();
         self.doc.apply(Edit::Replace(Box::new(s)));
-        self.doc.1.set(crate::editor::geometry::moved_note(moved));
+        self.doc.notify(crate::editor::geometry::moved_note(moved));
         self.fit.request();
     }
 

@@ -25,3 +25,13 @@ pub fn show_value(ev: &leptos::ev::Event, text: &str) {
         input.set_value(text);
     }
 }
+
+/// Whether the number input an event came from holds text that is not a number (`1e`, `--5`,
+/// `1e400`). The browser then gives its value as "", which would read as "emptied: the
+/// default", so the text must be refused instead.
+pub fn typed_not_a_number(ev: &leptos::ev::Event) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .is_some_and(|input| input.validity().bad_input())
+}

@@ -1,11 +1,17 @@
 //! Runs the simulation without freezing the page: each animation frame advances the engine for
-//! at most a few milliseconds of real time (`step` in bounded batches of events), then yields to
-//! the browser. The report is refreshed a few times a second so the plots grow live.
+//! at most a few milliseconds of real time (slices of virtual time sized to hold a bounded
+//! number of events), then yields to the browser. The report is refreshed a few times a second
+//! so the plots grow live.
+//!
+//! - [`holds`]: what holds a node down, so "Fail now" / "Recover now" add only faults that
+//!   change something (pure, tested natively).
+
+pub mod holds;
 
 use leptos::leptos_dom::helpers::request_animation_frame;
 use leptos::prelude::*;
-use scaleplay_sim::scenario::FaultAction;
-use scaleplay_sim::{Report, Scenario, SimTime, Simulation};
+use scaleplay_sim::scenario::{FaultAction, FaultSpec};
+use scaleplay_sim::{Duration, Report, Scenario, SimTime, Simulation};
 
 use crate::state::Doc;
 
@@ -25,14 +31,31 @@ pub enum Status {
 /// Real milliseconds of engine work per frame: well under one 16 ms frame, so clicks and drags
 /// stay responsive while a long simulation runs.
 const FRAME_BUDGET_MS: f64 = 10.0;
-/// Virtual seconds between two clock checks.
-const SLICE_S: f64 = 0.05;
+/// Events one slice aims at: a few milliseconds of engine work in wasm. The clock is checked
+/// between slices only, so a slice of fixed virtual length froze the page at a high rate (a
+/// million requests per second made 0.05 s of virtual time take 700 ms).
+const SLICE_EVENTS: f64 = 1000.0;
+/// Virtual seconds of the longest slice: with light traffic, what bounds a slice is the
+/// target of the chosen speed, and this keeps the clock checks frequent on the way there.
+const MAX_SLICE_S: f64 = 0.05;
+/// Virtual seconds of the first slice of a run: short, since its rate is not known yet (a
+/// slice may grow only twofold from one to the next).
+const FIRST_SLICE_S: f64 = 1e-4;
 /// Real milliseconds between two report refreshes, at least.
 const REPORT_EVERY_MS: f64 = 150.0;
 /// At most one part in this many of the real time goes to refreshing the report: a long run's
 /// report (one point per window and node) takes longer to build and draw, so it is refreshed
 /// less often.
 const REPORT_SHARE: f64 = 10.0;
+
+/// What "Fail now" / "Recover now" did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Injected {
+    /// The virtual time it happened, seconds: where it lands on the schedule.
+    pub at_s: f64,
+    /// What to tell the user: a node recovered that another cause still holds down.
+    pub note: Option<String>,
+}
 
 /// The run context.
 #[derive(Clone, Copy)]
@@ -58,6 +81,11 @@ pub struct Run {
     /// Real milliseconds the last report refresh took, building and showing it.
     report_cost_ms: StoredValue<f64>,
     last_frame_ms: StoredValue<f64>,
+    /// Virtual seconds the next slice covers, fitted to the events the last one held.
+    slice_s: StoredValue<f64>,
+    /// The faults the run has: its schedule and those injected by hand since it started, to
+    /// tell what holds a node down.
+    faults: StoredValue<Vec<FaultSpec>>,
 }
 
 /// Creates the run context (after [`crate::state::provide`]).
@@ -75,6 +103,8 @@ pub fn provide() -> Run {
         last_report_ms: StoredValue::new(0.0),
         report_cost_ms: StoredValue::new(0.0),
         last_frame_ms: StoredValue::new(0.0),
+        slice_s: StoredValue::new(FIRST_SLICE_S),
+        faults: StoredValue::new(Vec::new()),
     };
     provide_context(run);
     run
@@ -95,6 +125,8 @@ impl Run {
             Ok(model) => {
                 self.sim
                     .set_value(Some(Simulation::new(model, scenario.seed)));
+                self.slice_s.set_value(FIRST_SLICE_S);
+                self.faults.set_value(scenario.faults.clone());
                 self.ran.set(Some(scenario));
                 self.progress.set(0.0);
                 self.report.set(None);
@@ -123,9 +155,11 @@ impl Run {
         }
     }
 
-    /// Keeps the current report for comparison with the next runs.
+    /// Keeps the current report for comparison with the next runs, once it has figures: one
+    /// pinned during the warm-up held only zeros, and every comparison with it was bogus.
     pub fn pin(&self) {
-        if let Some(r) = self.report.get_untracked() {
+        let report = self.report.get_untracked();
+        if let Some(r) = report.filter(crate::panels::summary::measuring) {
             self.pinned.set(Some(r));
             let name = self
                 .ran
@@ -155,16 +189,72 @@ impl Run {
         }
     }
 
-    /// Fails or recovers a node of the running simulation now; returns the virtual time.
-    pub fn inject(&self, node: &str, action: FaultAction) -> Result<f64, String> {
+    /// Fails or recovers a node of the running simulation now. Refuses, saying why, what
+    /// would change nothing (failing a node its own failure holds, recovering one it does
+    /// not) and a node the run does not have (added since it started).
+    pub fn inject(&self, node: &str, action: FaultAction) -> Result<Injected, String> {
+        let (now_s, random, dc) = self.sim.with_value(|sim| {
+            let sim = sim.as_ref().ok_or_else(|| "start a run first".to_string())?;
+            let id = sim.model().find(node).ok_or_else(|| {
+                format!("\"{node}\" was added after this run started, so the run does not have it: Reset, then Run, to fail or recover it")
+            })?;
+            let n = sim.model().node(id);
+            Ok::<_, String>((sim.now().as_secs(), n.reliability.mtbf_s.is_some(), n.dc.clone()))
+        })?;
+        let dc_out = self
+            .faults
+            .with_value(|f| holds::data_center_out(f, &dc, now_s))
+            .then_some(dc.as_str());
+        let held = self
+            .faults
+            .with_value(|f| holds::own_failure(f, node, now_s));
+        match (action, held) {
+            (FaultAction::Fail, Some(true)) => {
+                return Err(format!(
+                    "\"{node}\" is already down: its failure holds it until \"Recover now\" (or a scheduled recovery)"
+                ))
+            }
+            (FaultAction::Recover, Some(false)) => {
+                self.refresh_report();
+                return Err(if self.is_down(node) {
+                    holds::stays_down(node, dc_out, random)
+                } else {
+                    format!("\"{node}\" is up: there is nothing to recover")
+                });
+            }
+            _ => {}
+        }
         let mut result = Err("start a run first".to_string());
         self.sim.update_value(|sim| {
             if let Some(sim) = sim {
                 result = sim.inject(node, action, None).map(|()| sim.now().as_secs());
             }
         });
+        let at_s = result?;
+        self.faults.update_value(|f| {
+            f.push(FaultSpec {
+                node: Some(node.to_string()),
+                dc: None,
+                at_s,
+                action,
+                instance: None,
+            })
+        });
         self.refresh_report();
-        result
+        let still_down = action == FaultAction::Recover && self.is_down(node);
+        Ok(Injected {
+            at_s,
+            note: still_down.then(|| holds::stays_down(node, dc_out, random)),
+        })
+    }
+
+    /// Whether no instance of `node` serves, as the latest report says.
+    fn is_down(&self, node: &str) -> bool {
+        self.report.with_untracked(|r| {
+            r.as_ref()
+                .and_then(|r| r.nodes.get(node))
+                .is_some_and(|n| n.instances_now == 0)
+        })
     }
 
     fn schedule(&self) {
@@ -189,10 +279,9 @@ impl Run {
             } else {
                 sim.end()
             };
-            // Small slices of virtual time, checking the real clock between them.
+            // Slices of a bounded number of events, checking the real clock between them.
             while sim.now() < target && now_ms() - start < FRAME_BUDGET_MS {
-                let next = SimTime::from_secs(sim.now().as_secs() + SLICE_S).min(target);
-                sim.run_until(next);
+                self.run_slice(sim, target);
             }
             finished = sim.finished();
             progress = sim.progress();
@@ -208,6 +297,18 @@ impl Run {
             self.refresh_report();
         }
         self.schedule();
+    }
+
+    /// Runs one slice towards `target` and fits the next slice to the events this one held.
+    /// However the run is sliced, the engine gives the same report.
+    fn run_slice(&self, sim: &mut Simulation, target: SimTime) {
+        let (from, events) = (sim.now(), sim.events_processed());
+        let next = slice_end(from, self.slice_s.get_value(), target);
+        sim.run_until(next);
+        let covered = sim.now().since(from).as_secs();
+        let handled = sim.events_processed() - events;
+        self.slice_s
+            .set_value(next_slice(self.slice_s.get_value(), covered, handled));
     }
 
     fn refresh_report(&self) {
@@ -231,6 +332,25 @@ impl Run {
     }
 }
 
+/// Where a slice of `slice_s` virtual seconds from `from` ends: at `target` at the latest, and
+/// a microsecond (the clock's tick) on at least, so that time always moves.
+fn slice_end(from: SimTime, slice_s: f64, target: SimTime) -> SimTime {
+    let length = Duration::from_secs(slice_s).max(Duration(1));
+    (from + length).min(target)
+}
+
+/// The length of the next slice after one of `covered` virtual seconds held `handled` events:
+/// the length that holds [`SLICE_EVENTS`] at the same rate, growing at most twofold (a rate
+/// that rises fast, as in a spike, then overshoots by little), within [`MAX_SLICE_S`].
+fn next_slice(slice_s: f64, covered: f64, handled: u64) -> f64 {
+    let fits = if handled == 0 {
+        f64::INFINITY
+    } else {
+        covered * SLICE_EVENTS / handled as f64
+    };
+    fits.min(2.0 * slice_s).clamp(1e-6, MAX_SLICE_S)
+}
+
 /// Whether `a` and `b` simulate the same: they differ at most in what is only shown (names,
 /// notes, where nodes sit on the canvas).
 pub fn same_simulation(a: &Scenario, b: &Scenario) -> bool {
@@ -247,7 +367,53 @@ pub fn same_simulation(a: &Scenario, b: &Scenario) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::same_simulation;
+    use super::*;
+
+    #[test]
+    fn a_slice_holds_about_its_share_of_events_and_grows_slowly() {
+        // 5,000 events in 10 ms: the next slice is cut to hold SLICE_EVENTS at that rate.
+        let next = next_slice(0.01, 0.01, 5_000);
+        assert!((next - 0.01 * SLICE_EVENTS / 5_000.0).abs() < 1e-12);
+        // Few events: twice as long, no more, and never over the longest slice.
+        assert_eq!(next_slice(0.001, 0.001, 10), 0.002);
+        assert_eq!(next_slice(0.04, 0.04, 0), MAX_SLICE_S);
+        // A microsecond at least, since the clock counts no less.
+        assert_eq!(next_slice(1e-6, 1e-6, 1_000_000), 1e-6);
+        assert_eq!(
+            slice_end(SimTime(10), 1e-9, SimTime(100)),
+            SimTime(11),
+            "time moves on"
+        );
+        assert_eq!(slice_end(SimTime(10), 1.0, SimTime(100)), SimTime(100));
+    }
+
+    #[test]
+    fn slices_as_the_frames_cut_them_give_the_report_of_one_run() {
+        let preset = scaleplay_sim::presets::find("03").expect("preset 03");
+        let mut scenario = scaleplay_sim::validate::parse(preset.json).expect("parses");
+        // Shorter, with web2's failure and recovery inside it.
+        scenario.duration_s = 20.0;
+        scenario.faults[0].at_s = 12.0;
+        scenario.faults[1].at_s = 16.0;
+        let model = || scaleplay_sim::validate(&scenario).expect("valid");
+        let whole = Simulation::new(model(), scenario.seed).run();
+        let mut sim = Simulation::new(model(), scenario.seed);
+        let mut slice_s = FIRST_SLICE_S;
+        // Frames at an uneven speed, each cut into slices fitted to the events.
+        let mut frame = 0;
+        while !sim.finished() {
+            frame += 1;
+            let target = SimTime::from_secs(sim.now().as_secs() + 0.013 * f64::from(frame % 7))
+                .min(sim.end());
+            while sim.now() < target {
+                let (from, events) = (sim.now(), sim.events_processed());
+                sim.run_until(slice_end(from, slice_s, target));
+                let covered = sim.now().since(from).as_secs();
+                slice_s = next_slice(slice_s, covered, sim.events_processed() - events);
+            }
+        }
+        assert_eq!(sim.report(), whole);
+    }
 
     #[test]
     fn only_what_is_shown_may_differ_for_the_same_simulation() {

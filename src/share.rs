@@ -23,6 +23,21 @@ pub fn encode(s: &Scenario) -> String {
     format!("s={FORMAT}{}", URL_SAFE_NO_PAD.encode(packed))
 }
 
+/// The fragment of a link that opens `s`, or why there can be none: a scenario whose link
+/// would be over [`MAX_ENCODED`] is refused by [`decode`], so such a link must not be given.
+pub fn link_fragment(s: &Scenario) -> Result<String, String> {
+    let fragment = encode(s);
+    let payload = fragment.len() - "s=".len();
+    if payload > MAX_ENCODED {
+        return Err(format!(
+            "this scenario is too large for a link ({} KB, the limit is {} KB): use File → Export JSON instead, and send the file",
+            payload.div_ceil(1024),
+            MAX_ENCODED / 1024
+        ));
+    }
+    Ok(fragment)
+}
+
 /// The scenario a fragment carries. `Ok(None)` when the fragment is not a share link at all.
 pub fn decode(fragment: &str) -> Result<Option<Scenario>, String> {
     let fragment = fragment.trim_start_matches('#');
@@ -86,6 +101,27 @@ mod tests {
             assert!(link.starts_with("s=1."));
             assert_eq!(decode(&format!("#{link}")).unwrap(), Some(s));
         }
+    }
+
+    #[test]
+    fn a_scenario_too_large_for_a_link_gets_none() {
+        let mut s = preset(0);
+        assert!(link_fragment(&s).is_ok());
+        // Text that does not compress: pseudo-random letters, 400 KB of them.
+        let mut x: u64 = 1;
+        s.notes = (0..400 * 1024)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                char::from(b'a' + (x >> 59) as u8 % 26)
+            })
+            .collect();
+        let e = link_fragment(&s).unwrap_err();
+        assert!(e.contains("too large for a link"), "{e}");
+        assert!(e.contains("Export JSON"), "{e}");
+        // What it refuses, the decoder would have refused too.
+        assert!(decode(&encode(&s)).unwrap_err().contains("limit"));
     }
 
     #[test]

@@ -14,13 +14,14 @@ use crate::history::{History, Step, StepKind};
 
 /// The scenario being edited; changed only through [`Doc::apply`], [`Doc::undo`] and
 /// [`Doc::redo`]. Carries the banner signal so that edits from window-level listeners (which run
-/// outside any component, where contexts cannot be looked up) can still report a refusal, and
-/// the undo history.
+/// outside any component, where contexts cannot be looked up) can still report a refusal, the
+/// undo history, and the banner's message when it is a notice ([`Doc::notify`]).
 #[derive(Clone, Copy)]
 pub struct Doc(
     pub RwSignal<Scenario>,
     pub RwSignal<Option<String>>,
     pub RwSignal<History>,
+    pub StoredValue<Option<String>>,
 );
 
 /// Node ids currently selected on the canvas.
@@ -60,8 +61,28 @@ impl Doc {
         });
         match result {
             Err(why) => self.1.set(Some(why)),
-            Ok(()) if changed => self.2.update(|h| h.record(before, kind)),
+            Ok(()) if changed => {
+                self.2.update(|h| h.record(before, kind));
+                self.clear_refusal();
+            }
             Ok(()) => {}
+        }
+    }
+
+    /// Shows a notice about what was opened (a link, a file, the saved work) or the autosave:
+    /// unlike the refusal of an edit, a later edit leaves it, since the user may not have read
+    /// it yet.
+    pub fn notify(&self, message: Option<String>) {
+        self.3.set_value(message.clone());
+        self.1.set(message);
+    }
+
+    /// After an edit went through, the banner's refusal of an earlier one no longer holds:
+    /// it goes (a notice stays).
+    fn clear_refusal(&self) {
+        let shown = self.1.get_untracked();
+        if shown.is_some() && shown != self.3.get_value() {
+            self.1.set(None);
         }
     }
 
@@ -211,6 +232,7 @@ pub fn provide(initial: Scenario) -> Doc {
         RwSignal::new(initial),
         banner.0,
         RwSignal::new(History::default()),
+        StoredValue::new(None),
     );
     provide_context(doc);
     let selection = RwSignal::new(Vec::<String>::new());

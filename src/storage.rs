@@ -18,7 +18,7 @@ fn local_storage() -> Option<web_sys::Storage> {
 }
 
 /// The saved work: `Ok(None)` when there is none (or storage is off), an error message when the
-/// saved text cannot be read (it is then moved aside).
+/// saved text cannot be read (it is then moved aside; the caller says what opens instead).
 pub fn load() -> Result<Option<Scenario>, String> {
     let Some(storage) = local_storage() else {
         return Ok(None);
@@ -33,9 +33,8 @@ pub fn load() -> Result<Option<Scenario>, String> {
             // next save replaces it.
             let _ = storage.set_item(UNREADABLE_KEY, &text);
             format!(
-            "{why}. Starting from a fresh scenario; the unreadable text is kept in local storage \
-             under \"{UNREADABLE_KEY}\"."
-        )
+                "{why}; the unreadable text is kept in local storage under \"{UNREADABLE_KEY}\"."
+            )
         })
 }
 

@@ -679,9 +679,13 @@ pub fn Canvas() -> impl IntoView {
         analysis.with(|a| match &a.capacity {
             Some(c) => match &c.bottleneck {
                 Some(b) => {
-                    let name = doc
-                        .0
-                        .with(|s| s.node(b).map_or(b.clone(), |n| n.name.clone()));
+                    // A node without a name goes by its id, as on the canvas.
+                    let name = doc.0.with(|s| {
+                        s.node(b)
+                            .map(|n| n.name.trim())
+                            .filter(|name| !name.is_empty())
+                            .map_or(b.clone(), str::to_string)
+                    });
                     c.describe(&name)
                         .map_or_else(String::new, |line| format!("Bottleneck: {line}"))
                 }

@@ -61,7 +61,7 @@ pub fn FileMenu() -> impl IntoView {
                 .and_then(|t| read_scenario(&t, Source::File))
             {
                 Ok(s) => opener.open(s),
-                Err(why) => doc.1.set(Some(format!(
+                Err(why) => doc.notify(Some(format!(
                     "Could not import \"{}\": {why}. Your scenario is unchanged.",
                     file.name()
                 ))),

@@ -103,11 +103,12 @@ fn typed_input(
     on_set: impl Fn(Value) + 'static,
 ) -> impl IntoView {
     let banner = expect_context::<Banner>().0;
+    let testid_for_banner = testid.clone();
     view! {
         <input type="number" data-testid=testid min="0" step=if integer { "1" } else { "any" }
             placeholder=move || placeholder.get()
             prop:value=move || value.get()
-            on:change=move |ev| match parse(&event_target_value(&ev)) {
+            on:change=move |ev| match read_typed(&ev, &testid_for_banner, parse) {
                 Ok(v) => on_set(v),
                 Err(why) => {
                     banner.set(Some(why));
@@ -116,6 +117,19 @@ fn typed_input(
                 }
             }/>
     }
+}
+
+/// What was typed in the number input `testid` an event came from, read by `parse`; text
+/// the browser could not read as a number is refused, naming the field.
+pub(crate) fn read_typed(
+    ev: &leptos::ev::Event,
+    testid: &str,
+    parse: fn(&str) -> Result<Value, String>,
+) -> Result<Value, String> {
+    if super::typed_not_a_number(ev) {
+        return Err(fields::not_a_number(testid));
+    }
+    parse(&event_target_value(ev))
 }
 
 /// Inline messages, each a line under its input.

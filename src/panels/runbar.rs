@@ -58,7 +58,12 @@ pub fn RunBar() -> impl IntoView {
             } else {
                 fields::parse_number
             };
-            match parse(&event_target_value(&ev)) {
+            let testid = if setting == Setting::Seed {
+                "setting-seed"
+            } else {
+                "setting-duration"
+            };
+            match crate::panels::inspector::read_typed(&ev, testid, parse) {
                 Ok(value) => doc.apply(Edit::SetSetting { setting, value }),
                 Err(why) => {
                     doc.1.set(Some(why));
@@ -89,8 +94,11 @@ pub fn RunBar() -> impl IntoView {
                 view! { <button data-testid="unpin" title="Stop comparing with the pinned run"
                     on:click=move |_| run.pinned.set(None)>"Unpin"</button> }.into_any()
             } else {
-                view! { <button data-testid="pin" title="Keep this run to compare the next ones with it"
-                    disabled=move || !matches!(status.get(), Status::Done | Status::Paused)
+                // Only a run with figures (past its warm-up) is worth comparing with.
+                let measured = move || run.report.with(|r| r.as_ref().is_some_and(crate::panels::summary::measuring));
+                view! { <button data-testid="pin"
+                    title=move || if measured() { "Keep this run to compare the next ones with it" } else { "Pin a run once its warm-up is over and it has figures" }
+                    disabled=move || !matches!(status.get(), Status::Done | Status::Paused) || !measured()
                     on:click=move |_| run.pin()>"Pin run"</button> }.into_any()
             }}
             <progress data-testid="progress" max="1" value=move || run.progress.get()></progress>
@@ -122,7 +130,10 @@ pub fn RunBar() -> impl IntoView {
                 disabled=move || doc.2.with(|h| h.redo_len() == 0)
                 on:click=move |_| { opener.redo(); }>"Redo"</button>
             <button data-testid="share" title="Copy a link that opens this exact scenario" on:click=move |_| {
-                share_link.set(Some(make_share_link(doc, copied)));
+                match make_share_link(doc, copied) {
+                    Ok(link) => share_link.set(Some(link)),
+                    Err(why) => doc.1.set(Some(why)),
+                }
             }>"Share"</button>
             {move || share_link.get().map(|link| view! {
                 <SharePopover link=link copied=copied on_close=move || share_link.set(None)/>
@@ -177,11 +188,12 @@ fn SharePopover(
 
 /// The URL that opens this exact scenario, copied to the clipboard (the clipboard may be refused:
 /// `copied` says which, and the link is also shown in a text field). The address bar is left
-/// alone, so that a reload still shows the autosaved work.
-fn make_share_link(doc: Doc, copied: RwSignal<Option<bool>>) -> String {
-    let fragment = doc.0.with_untracked(crate::share::encode);
+/// alone, so that a reload still shows the autosaved work. A scenario too large for a link
+/// gets none (the app would refuse to open it), and a message instead.
+fn make_share_link(doc: Doc, copied: RwSignal<Option<bool>>) -> Result<String, String> {
+    let fragment = doc.0.with_untracked(crate::share::link_fragment)?;
     let Some(window) = web_sys::window() else {
-        return format!("#{fragment}");
+        return Ok(format!("#{fragment}"));
     };
     let origin = window.location().origin().unwrap_or_default();
     let url = format!("{origin}{}#{fragment}", crate::page_path());
@@ -192,7 +204,7 @@ fn make_share_link(doc: Doc, copied: RwSignal<Option<bool>>) -> String {
         .is_ok_and(|c| !c.is_undefined() && !c.is_null());
     if !has_clipboard {
         copied.set(Some(false));
-        return url;
+        return Ok(url);
     }
     copied.set(None);
     let promise = navigator.clipboard().write_text(&url);
@@ -200,7 +212,7 @@ fn make_share_link(doc: Doc, copied: RwSignal<Option<bool>>) -> String {
         let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
         copied.set(Some(ok));
     });
-    url
+    Ok(url)
 }
 
 fn select_all(ev: &leptos::ev::FocusEvent) {

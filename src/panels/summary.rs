@@ -11,13 +11,14 @@ use scaleplay_sim::Report;
 use crate::runner::{Run, Status};
 use crate::state::Doc;
 
-/// One headline figure: how to read it from a report and how many decimals to print.
+/// One headline figure: how to read it from a report (`None` when the report has nothing to
+/// give it, shown "–") and how many decimals to print.
 #[derive(Clone, Copy)]
 struct Figure {
     label: &'static str,
     testid: &'static str,
     decimals: usize,
-    value: fn(&Report) -> f64,
+    value: fn(&Report) -> Option<f64>,
 }
 
 const FIGURES: [Figure; 3] = [
@@ -25,19 +26,20 @@ const FIGURES: [Figure; 3] = [
         label: "Throughput (req/s)",
         testid: "summary-throughput",
         decimals: 1,
-        value: |r| r.summary.throughput_rps,
+        value: |r| Some(r.summary.throughput_rps),
     },
     Figure {
         label: "p99 (ms)",
         testid: "summary-p99",
         decimals: 1,
-        value: |r| r.summary.latency_ms.p99,
+        // The latency of successes: with none, there is no p99 (the engine gives 0).
+        value: |r| (r.summary.succeeded > 0).then_some(r.summary.latency_ms.p99),
     },
     Figure {
         label: "Availability (%)",
         testid: "summary-availability",
         decimals: 3,
-        value: |r| r.summary.availability * 100.0,
+        value: |r| Some(r.summary.availability * 100.0),
     },
 ];
 
@@ -51,18 +53,28 @@ pub fn Summary() -> impl IntoView {
             // Nothing is measured until the warm-up ends: "–", not a row of zeros.
             let now = move || {
                 run.report
-                    .with(|r| r.as_ref().filter(|r| measuring(r)).map(f.value))
+                    .with(|r| r.as_ref().filter(|r| measuring(r)).and_then(f.value))
             };
-            let pinned = move || run.pinned.with(|r| r.as_ref().map(f.value));
-            let shown = move || now().map_or("–".to_string(), |v| format!("{v:.*}", f.decimals));
+            // A run pinned before it measured anything (during its warm-up) has no figures.
+            let pinned_run = move || {
+                run.pinned.with(|r| {
+                    r.as_ref()
+                        .map(|r| if measuring(r) { (f.value)(r) } else { None })
+                })
+            };
+            let text = move |v: Option<f64>| {
+                v.map_or("–".to_string(), |v| format!("{v:.*}", f.decimals))
+            };
+            let shown = move || text(now());
             let comparison = move || {
-                pinned().map(|p| {
-                    let diff = now().map_or(String::new(), |v| {
-                        format!("{:+.*}", f.decimals, v - p)
-                    });
+                pinned_run().map(|p| {
+                    let diff = match (now(), p) {
+                        (Some(v), Some(p)) => format!("{:+.*}", f.decimals, v - p),
+                        _ => String::new(),
+                    };
                     view! {
                         <span class="pinned">"pinned "
-                            <span data-testid=format!("{}-pinned", f.testid)>{format!("{p:.*}", f.decimals)}</span>
+                            <span data-testid=format!("{}-pinned", f.testid)>{text(p)}</span>
                             " · Δ "<span data-testid=format!("{}-diff", f.testid)>{diff}</span>
                         </span>
                     }
@@ -168,6 +180,6 @@ pub fn Summary() -> impl IntoView {
 }
 
 /// Whether the run is past its warm-up, so its summary has figures.
-fn measuring(r: &Report) -> bool {
+pub fn measuring(r: &Report) -> bool {
     r.run.t_s > r.run.warmup_s
 }

@@ -212,3 +212,16 @@ test('the usual ways out: a press outside closes a menu, Escape clears the selec
   await expect(app.byTestId('inspector-node')).toHaveCount(0);
   app.expectNoErrors();
 });
+
+test('the bottleneck line names a node without a name by its id', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.selectNode('box');
+  const name = app.byTestId('node-name');
+  await name.fill('');
+  await name.press('Enter');
+  await expect(app.byTestId('capacity')).toContainText('Bottleneck: box saturates');
+  app.expectNoErrors();
+});
+

@@ -1,5 +1,5 @@
 // Compare runs: pin a run; the next run's plots show the pinned one as a faded line, and the
-// summary shows both figures with the difference.
+// summary shows both figures with the difference. A run in its warm-up has no figures to pin.
 import { test, expect } from '@playwright/test';
 import { App } from './app';
 
@@ -85,5 +85,26 @@ test('an edit after a run is flagged until the next run, and undoing it clears t
   await app.byTestId('reset').click();
   await app.setParam('rps', rps);
   await expect(stale, 'no run, nothing to be stale').toHaveCount(0);
+  app.expectNoErrors();
+});
+
+test('a run cannot be pinned during its warm-up, when it has no figures yet', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  // 10 s of warm-up: at 1×, a pause a second in is well inside it.
+  await app.loadPreset('01');
+  await app.setSpeed('1');
+  await app.run();
+  await app.pauseButton.click();
+  await expect(app.byTestId('summary-span')).toHaveText('Warming up: the figures start at 10 s');
+  await expect(app.byTestId('pin')).toBeDisabled();
+  // Once it measures, it can be pinned, and the pinned figures are real ones.
+  await app.setSpeed('max');
+  await app.runButton.click();
+  await app.waitForRunDone();
+  await expect(app.byTestId('pin')).toBeEnabled();
+  await app.byTestId('pin').click();
+  const throughput = Number(await app.byTestId('summary-throughput-pinned').textContent());
+  expect(throughput).toBeGreaterThan(40);
   app.expectNoErrors();
 });

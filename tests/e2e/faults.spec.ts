@@ -2,6 +2,9 @@
 // injected by hand mid-run from the inspector's "Fail now" / "Recover now"; a whole data
 // center's outage is listed, removed and scheduled from the scenario's settings (preset 07).
 // The key under the plots names the node of each fault line.
+// "Fail now" / "Recover now" that would change nothing add nothing and say why (a node still
+// down after Recover now says what holds it), as does one on a node the run does not have;
+// with no success after the warm-up, the summary has no p99.
 import { test, expect } from '@playwright/test';
 import { App, RUN_TIMEOUT } from './app';
 
@@ -158,5 +161,103 @@ test('while nothing succeeds the latency plot has a gap, not a fall to 0 ms', as
   const throughput = await app.chart('throughput');
   expect(throughput.gaps, 'throughput has a value in every window (0 req/s)').toBe(0);
   expect(throughput.min).toBe(0);
+  app.expectNoErrors();
+});
+
+test('Fail now on a node already down, or Recover now on one up, adds nothing and says why', async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  await app.setSpeed('20');
+  await app.run();
+  await app.waitForProgress(15 / 120);
+  // Paused, the buttons still act on the run, and nothing moves meanwhile.
+  await app.pauseButton.click();
+  await app.selectNode('web1');
+  const faults = app.byTestId('fault-item');
+  await expect(faults).toHaveCount(0);
+  await app.byTestId('fault-recover').click();
+  await expect(app.banner).toContainText('"web1" is up: there is nothing to recover');
+  await expect(faults).toHaveCount(0);
+  await app.byTestId('fault-fail').click();
+  await expect(faults).toHaveCount(1);
+  await app.byTestId('fault-fail').click();
+  await expect(app.banner).toContainText('"web1" is already down');
+  await expect(faults).toHaveCount(1);
+  await app.byTestId('fault-recover').click();
+  await expect(faults).toHaveCount(2);
+  await app.byTestId('fault-recover').click();
+  await expect(app.banner).toContainText('"web1" is up: there is nothing to recover');
+  await expect(faults).toHaveCount(2);
+  app.expectNoErrors();
+});
+
+test("Recover now on a node whose data center is out says it stays down until the data center recovers", async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  // Data center eu is out from 60 s to 120 s.
+  await app.loadPreset('07');
+  await app.setSpeed('20');
+  await app.run();
+  await app.waitForProgress(65 / 150);
+  await app.pauseButton.click();
+  expect(await app.progress()).toBeLessThan(115 / 150);
+  await app.selectNode('web-eu');
+  const faults = app.byTestId('fault-item');
+  await expect(faults).toHaveCount(0);
+  // Its own failure does not hold it: recovering it would change nothing, so nothing is added.
+  await app.byTestId('fault-recover').click();
+  await expect(app.banner).toContainText('"web-eu" stays down: its data center "eu" is out until that recovers');
+  await expect(faults).toHaveCount(0);
+  // Failed by hand as well, it needs its own recovery, which still leaves it down for now.
+  await app.byTestId('fault-fail').click();
+  await expect(faults).toHaveCount(1);
+  await app.byTestId('fault-recover').click();
+  await expect(faults).toHaveCount(2);
+  await expect(app.banner).toContainText('"web-eu" stays down: its data center "eu" is out until that recovers');
+  app.expectNoErrors();
+});
+
+test('Fail now on a node added after the run started says to Reset and Run', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  await app.setSpeed('1');
+  await app.run();
+  const id = await app.addNode('cache');
+  await app.selectNode(id);
+  await app.byTestId('fault-fail').click();
+  await expect(app.banner).toContainText(`"${id}" was added after this run started`);
+  await expect(app.banner).toContainText('Reset, then Run');
+  await expect(app.byTestId('fault-item')).toHaveCount(0);
+  app.expectNoErrors();
+});
+
+test('when nothing succeeds after the warm-up, the summary shows no p99 rather than 0 ms', async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  // The only server is down from 5 s on: after the 10 s warm-up no request succeeds.
+  const scenario = {
+    version: 1,
+    name: 'Dead',
+    duration_s: 30,
+    warmup_s: 10,
+    nodes: [
+      { id: 'users', kind: 'client', params: { rps: 50 } },
+      { id: 'web', kind: 'server', x: 200 },
+    ],
+    edges: [{ from: 'users', to: 'web' }],
+    faults: [{ node: 'web', at_s: 5, action: 'fail' }],
+  };
+  await app.importFile('dead.json', JSON.stringify(scenario));
+  await expect(app.nodes).toHaveCount(2);
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  await expect(app.byTestId('summary-availability')).toHaveText('0.000');
+  await expect(app.byTestId('summary-p99')).toHaveText('–');
   app.expectNoErrors();
 });

@@ -198,3 +198,21 @@ test('Ctrl+Z on a ticked checkbox undoes the tick; in a text field it stays the 
   await expect(sessions).toBeChecked({ checked: !ticked });
   app.expectNoErrors();
 });
+
+test('opening a link while the saved work is unreadable says where that work went', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  await app.byTestId('share').click();
+  const link = await app.byTestId('share-link').inputValue();
+  const garbage = '{"version": 1, "nodes": [ cut short';
+  await page.evaluate((text) => localStorage.setItem('scaleplay.autosave.v1', text), garbage);
+  await page.goto('about:blank');
+  await page.goto(link);
+  // The link's scenario opens, and the banner says the saved work was unreadable and kept.
+  await expect(app.nodes).toHaveCount(PRESET_NODES['03'].length, { timeout: 30_000 });
+  await expect(app.banner).toContainText('the saved work does not hold a Scaleplay scenario');
+  await expect(app.banner).toContainText('scaleplay.autosave.unreadable');
+  expect(await page.evaluate(() => localStorage.getItem('scaleplay.autosave.unreadable'))).toBe(garbage);
+  app.expectNoErrors();
+});

@@ -1,8 +1,9 @@
 // A long run: its plots draw a few points per pixel column, yet still show every window's
 // extremes. Preset 01 over 20,000 s (20,000 windows): the plots' lowest and highest values and
 // their last point are those of the series CSV, row for row, and the node plot counts every
-// window too.
-import { test, expect } from '@playwright/test';
+// window too. A million requests per second runs without freezing the page, and 1× keeps to
+// real time.
+import { test, expect, type Page } from '@playwright/test';
 import { App } from './app';
 
 test('a 20,000-window run plots the same extremes as its series CSV holds', async ({ page }) => {
@@ -52,5 +53,55 @@ test('a 20,000-window run plots the same extremes as its series CSV holds', asyn
   const [p99min, p99max] = range(column('p99_ms'));
   expect(p99max).toBeGreaterThan(p99min);
   await expect(app.byTestId('node-chart')).toHaveAttribute('data-points', '20000');
+  app.expectNoErrors();
+});
+
+/** Starts recording the page's long tasks (over 50 ms of script without a frame). */
+async function watchLongTasks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { longTasks: number[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.longTasks.push(Math.round(e.duration));
+    }).observe({ type: 'longtask' });
+  });
+}
+
+/** The longest task recorded since `watchLongTasks`, in ms (0 when none). */
+async function longestTask(page: Page): Promise<number> {
+  return page.evaluate(() => Math.max(0, ...(window as unknown as { longTasks: number[] }).longTasks));
+}
+
+test('a million requests per second runs without freezing the page', async ({ page }) => {
+  test.setTimeout(120_000);
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.selectNode('users');
+  await app.setParam('rps', 1000000);
+  await watchLongTasks(page);
+  await app.setSpeed('max');
+  await app.run();
+  await page.waitForTimeout(8_000);
+  // Each frame does a bounded number of events: the page answers, the run moves on.
+  expect(await longestTask(page), 'the longest task, ms').toBeLessThan(200);
+  expect(await app.progress()).toBeGreaterThan(0);
+  await app.pauseButton.click();
+  app.expectNoErrors();
+});
+
+test('at 1× the run keeps to real time', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.setSpeed('1');
+  const started = Date.now();
+  await app.run();
+  await page.waitForTimeout(4_000);
+  const progress = await app.progress();
+  const seconds = (Date.now() - started) / 1000;
+  // 120 virtual seconds in all: about one per real second, never ahead of the clock.
+  expect(progress * 120).toBeLessThanOrEqual(seconds + 0.5);
+  expect(progress * 120).toBeGreaterThan(seconds * 0.5);
   app.expectNoErrors();
 });

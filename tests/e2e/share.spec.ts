@@ -130,3 +130,37 @@ test('a link pasted into the address bar of the open app replaces the scenario, 
   expect(await app.nodeIds()).toEqual(PRESET_NODES['01']);
   app.expectNoErrors();
 });
+
+test('a scenario too large for a link gets a message to export it instead, not a link', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  // 1,000 nodes with long names of random letters and 10,000 calls: a file the app opens,
+  // whose link would be over the 256 KB the app accepts.
+  let seed = 7;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  const word = (n: number) => Array.from({ length: n }, () => letters[Math.floor(rnd() * letters.length)]).join('');
+  const nodes = Array.from({ length: 1000 }, (_, i) => ({
+    id: `n${i}`,
+    kind: 'server',
+    name: word(200),
+    x: rnd() * 5000,
+    y: rnd() * 5000,
+    params: { service_ms: rnd() * 100, workers: Math.floor(rnd() * 1e6) },
+  }));
+  const edges = Array.from({ length: 10000 }, () => ({
+    from: `n${Math.floor(rnd() * 1000)}`,
+    to: `n${Math.floor(rnd() * 1000)}`,
+    latency_ms: rnd() * 100,
+  }));
+  await app.importFile('big.json', JSON.stringify({ version: 1, name: 'Big', nodes, edges }));
+  await expect(app.nodes).toHaveCount(1000, { timeout: 30_000 });
+  await app.byTestId('share').click();
+  await expect(app.banner).toContainText('too large for a link');
+  await expect(app.banner).toContainText('Export JSON');
+  await expect(app.byTestId('share-popover')).toHaveCount(0);
+  app.expectNoErrors();
+});

@@ -1,6 +1,8 @@
 // Validation: a scenario that cannot run says why and keeps Run disabled until it is fixed, and
-// a wire the rules forbid is refused with an explanation.
-import { test, expect } from '@playwright/test';
+// a wire the rules forbid is refused with an explanation; text that is not a number is refused
+// naming its field (the browser reads it as empty), an emptied field means its default, and a
+// refusal leaves the banner once a later edit goes through.
+import { test, expect, type Locator } from '@playwright/test';
 import { App } from './app';
 
 test('an invalid topology names its problem and disables Run until it is fixed', async ({ page }) => {
@@ -187,5 +189,107 @@ test('a node nothing calls is marked idle, a standby entry point too, until traf
     `dns sends all its requests to ${spare} and turns to this node only when ${spare} is down`,
   );
   await expect(app.byTestId('node-idle')).toContainText('put a load_balancer in front of both');
+  app.expectNoErrors();
+});
+
+/** Clears `input` and types `text` key by key, as a person does, then commits it with Enter. */
+async function typeText(input: Locator, text: string): Promise<void> {
+  await input.click();
+  await input.press('Control+A');
+  await input.press('Backspace');
+  await input.pressSequentially(text);
+  await input.press('Enter');
+}
+
+test('text that is not a number is refused in the banner, naming the field, and the old value stays', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  // The browser reads such text in a number field as "", which must not store "the default".
+  // A setting, and the run bar's duration:
+  const p99 = app.byTestId('scenario-slo-p99');
+  const p99Before = await p99.inputValue();
+  expect(p99Before).not.toBe('');
+  await typeText(p99, '--5');
+  await expect(app.banner).toContainText('SLO p99_ms: what was typed is not a number');
+  await expect(p99).toHaveValue(p99Before);
+  const duration = app.byTestId('setting-duration');
+  const durationBefore = await duration.inputValue();
+  await typeText(duration, '1e');
+  await expect(app.banner).toContainText('duration_s: what was typed is not a number');
+  await expect(duration).toHaveValue(durationBefore);
+
+  // A node's param:
+  await app.selectNode('web1');
+  const workers = app.byTestId('param-workers');
+  const before = await workers.inputValue();
+  expect(before).not.toBe('');
+  for (const bad of ['1e', '--5', '1e400']) {
+    await typeText(workers, bad);
+    await expect(app.banner).toContainText('workers: what was typed is not a number');
+    await expect(workers).toHaveValue(before);
+    await app.banner.getByRole('button', { name: 'Dismiss' }).click();
+  }
+  const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('scaleplay.autosave.v1') ?? '{}'));
+  expect(String(saved.nodes.find((n: { id: string }) => n.id === 'web1').params.workers)).toBe(before);
+
+  // A call's latency:
+  await app.clickEdge('lb', 'web1');
+  const latency = app.byTestId('edge-latency');
+  await typeText(latency, '3');
+  await expect(latency).toHaveValue('3');
+  await typeText(latency, '1e');
+  await expect(app.banner).toContainText('latency_ms: what was typed is not a number');
+  await expect(latency).toHaveValue('3');
+  app.expectNoErrors();
+});
+
+test('an emptied mean means the default mean, and an emptied bound of a uniform is refused', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.selectNode('box');
+  const mean = app.byTestId('param-service_ms-mean');
+  const defaultMean = await mean.getAttribute('placeholder');
+  expect(defaultMean).toMatch(/^\d/);
+  await typeText(mean, '25');
+  await expect(mean).toHaveValue('25');
+  await typeText(mean, '');
+  // The default's mean (a distribution needs one): nothing to fix, Run stays enabled.
+  await expect(mean).toHaveValue(defaultMean ?? '');
+  await expect(app.validation).toHaveCount(0);
+  await expect(app.runButton).toBeEnabled();
+
+  await app.byTestId('param-service_ms-dist').selectOption('uniform');
+  const max = app.byTestId('param-service_ms-max');
+  const maxBefore = await max.inputValue();
+  expect(maxBefore).not.toBe('');
+  await typeText(max, '');
+  await expect(app.banner).toContainText("a uniform's min and max have no default");
+  await expect(max).toHaveValue(maxBefore);
+  await expect(app.validation).toHaveCount(0);
+  await expect(app.runButton).toBeEnabled();
+  app.expectNoErrors();
+});
+
+test('a refusal leaves the banner once a later edit goes through; a notice about a file stays', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.selectNode('box');
+  const workers = app.byTestId('param-workers');
+  await typeText(workers, '1e');
+  await expect(app.banner).toContainText('workers: what was typed is not a number');
+  // Typed again, right: the refusal no longer holds.
+  await typeText(workers, '12');
+  await expect(workers).toHaveValue('12');
+  await expect(app.banner).toHaveCount(0);
+
+  // A file that could not be imported is said until dismissed, edits or not.
+  await app.importFile('broken.json', '{"version": 1, "nodes": [');
+  await expect(app.banner).toContainText('Could not import "broken.json"');
+  await typeText(workers, '10');
+  await expect(workers).toHaveValue('10');
+  await expect(app.banner).toContainText('Could not import "broken.json"');
   app.expectNoErrors();
 });

@@ -69,16 +69,20 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
         move |_| {
             let id = node.get_value();
             match run.inject(&id, act) {
-                Ok(t) => {
+                Ok(done) => {
                     let before = doc.0.get_untracked();
                     doc.apply(Edit::AddFault(FaultSpec {
                         node: Some(id),
                         dc: None,
-                        at_s: t,
+                        at_s: done.at_s,
                         action: act,
                         instance: None,
                     }));
                     doc.0.with_untracked(|after| run.also_ran(&before, after));
+                    // After the edit, which may clear the banner of an earlier one.
+                    if let Some(note) = done.note {
+                        banner.set(Some(note));
+                    }
                 }
                 Err(why) => banner.set(Some(why)),
             }

@@ -231,6 +231,27 @@ pub fn parse_number(text: &str) -> Result<Value, String> {
     }
 }
 
+/// What the banner says when the text typed in the number field `testid` is not a number:
+/// the field by the name the scenario file gives it, and what to type instead.
+pub fn not_a_number(testid: &str) -> String {
+    let field = match testid {
+        "edge-latency" => "latency_ms".to_string(),
+        "scenario-seed" | "setting-seed" => "seed".to_string(),
+        "scenario-duration" | "setting-duration" => "duration_s".to_string(),
+        "scenario-warmup" => "warmup_s".to_string(),
+        "scenario-window" => "window_s".to_string(),
+        "scenario-slo-p99" => "SLO p99_ms".to_string(),
+        "scenario-slo-availability" => "SLO availability".to_string(),
+        other => other.trim_start_matches("param-").replace('-', " "),
+    };
+    let instead = if field == "seed" {
+        "type a whole number >= 0"
+    } else {
+        "type a number such as 8 or 0.25, or empty the field for its default"
+    };
+    format!("{field}: what was typed is not a number, so it was not kept: {instead}")
+}
+
 /// Parses a typed seed: a whole number that may use all 64 bits, so not through `f64`.
 pub fn parse_seed(text: &str) -> Result<Value, String> {
     text.trim()
@@ -371,19 +392,34 @@ pub fn dist_with_kind(value: Option<&Value>, default: &Value, dist: &str) -> Val
     dist_object(&next)
 }
 
-/// The distribution after typing `value` (a number, or `Null` to remove it) into one of
-/// `mean`, `cv`, `min`, `max`.
+/// The distribution after typing `x` into one of `mean`, `cv`, `min`, `max`. An emptied field
+/// (`Null`) means its default, as elsewhere: the default distribution's mean (a distribution
+/// without one stored `{"dist": "exp"}`, which the engine then refused), and for `cv` none
+/// (lognormal's default of 1). A uniform's bounds have no default: their fields refuse empty
+/// text ([`parse_bound`]), and `Null` leaves a bound as it was.
 pub fn dist_with_field(value: Option<&Value>, default: &Value, field: &str, x: &Value) -> Value {
     let mut v = dist_effective(value, default);
-    let x = x.as_f64();
+    let typed = x.as_f64();
     match field {
-        "mean" => v.mean = x,
-        "cv" => v.cv = x,
-        "min" => v.min = x,
-        "max" => v.max = x,
+        "mean" => v.mean = typed.or_else(|| dist_view(Some(default)).and_then(|d| d.mean)),
+        "cv" => v.cv = typed,
+        "min" => v.min = typed.or(v.min),
+        "max" => v.max = typed.or(v.max),
         _ => {}
     }
     dist_object(&v)
+}
+
+/// Parses a uniform's typed `min` or `max`: a number, never empty, since a bound has no
+/// default to fall back on.
+pub fn parse_bound(text: &str) -> Result<Value, String> {
+    match parse_number(text)? {
+        Value::Null => Err(
+            "a uniform's min and max have no default: type a number in each (min 0 or more, max above it)"
+                .to_string(),
+        ),
+        v => Ok(v),
+    }
 }
 
 /// The shares written when a client without a mix gets its first share: the default mix in
@@ -786,6 +822,17 @@ mod tests {
     }
 
     #[test]
+    fn text_that_is_not_a_number_is_refused_naming_the_field() {
+        let workers = not_a_number("param-workers");
+        assert!(workers.starts_with("workers: "), "{workers}");
+        assert!(workers.contains("empty the field for its default"));
+        assert!(not_a_number("param-service_ms-mean").starts_with("service_ms mean: "));
+        assert!(not_a_number("edge-latency").starts_with("latency_ms: "));
+        assert!(not_a_number("scenario-slo-p99").starts_with("SLO p99_ms: "));
+        assert!(not_a_number("setting-seed").ends_with("type a whole number >= 0"));
+    }
+
+    #[test]
     fn stored_numbers_show_without_noise() {
         assert_eq!(number_text(None), "");
         assert_eq!(number_text(Some(&Value::Null)), "");
@@ -837,17 +884,27 @@ mod tests {
             dist_with_field(Some(&uniform), &default, "max", &json!(30)),
             json!({"dist": "uniform", "min": 0, "max": 30})
         );
+        // Emptied, a mean is the default's: the engine refused a distribution without one.
         let cleared = dist_with_field(
             Some(&json!({"dist": "const", "mean": 3})),
             &default,
             "mean",
             &Value::Null,
         );
+        assert_eq!(cleared, json!({"dist": "const", "mean": 10}));
+        let lognormal = json!({"dist": "lognormal", "mean": 3, "cv": 2});
         assert_eq!(
-            cleared,
-            json!({"dist": "const"}),
-            "the engine then asks for a mean"
+            dist_with_field(Some(&lognormal), &default, "cv", &Value::Null),
+            json!({"dist": "lognormal", "mean": 3})
         );
+        // A bound has no default: the field refuses empty text, and Null keeps the bound.
+        assert_eq!(
+            dist_with_field(Some(&uniform), &default, "max", &Value::Null),
+            uniform
+        );
+        assert!(parse_bound("").unwrap_err().contains("no default"));
+        assert_eq!(parse_bound("7"), Ok(json!(7)));
+        assert!(parse_bound("x").is_err());
         assert_eq!(dist_view(None), None);
         assert_eq!(dist_effective(None, &default).mean, Some(10.0));
     }

@@ -11,7 +11,7 @@ use scaleplay_sim::scenario::{Kind, NodeSpec};
 use serde_json::Value;
 
 use super::fields::{self, Control, Field};
-use super::{messages, number_input, row};
+use super::{messages, number_input, row, typed_input};
 use crate::editor::edits::{Edit, NodeField};
 use crate::editor::palette_label;
 use crate::runner::Run;
@@ -336,11 +336,18 @@ fn dist_view(
         let unit = if part == "cv" { "" } else { "ms" };
         move || {
             shown.get().then(|| {
-                let input = number_input(
+                // A uniform's bounds have no default, so their fields refuse empty text.
+                let parse = if matches!(part, "min" | "max") {
+                    fields::parse_bound
+                } else {
+                    fields::parse_number
+                };
+                let input = typed_input(
                     format!("param-{name}-{part}"),
                     false,
                     value,
                     Signal::stored(placeholder.clone()),
+                    parse,
                     move |x| {
                         let next = current.with_untracked(|v| {
                             default.with_value(|d| fields::dist_with_field(v.as_ref(), d, part, &x))
