@@ -128,7 +128,7 @@ pub fn hit_ratios(load: &CacheLoad) -> Vec<f64> {
     let ttl = load.ttl_s.unwrap_or(f64::INFINITY);
     // The reads and writes a second of one key of a bucket: each population's rate times its
     // popularity there; writes spread as the reads.
-    let rates: Vec<(f64, f64)> = keys
+    let rates: Vec<KeyRates> = keys
         .iter()
         .map(|b| {
             let reads: f64 = pops
@@ -137,14 +137,11 @@ pub fn hit_ratios(load: &CacheLoad) -> Vec<f64> {
                 .map(|(p, m)| p.read_rps.max(0.0) * m)
                 .sum::<f64>()
                 / b.keys;
-            (reads, load.write_rps * reads / total_rps)
+            KeyRates::new(reads, load.write_rps * reads / total_rps, load.fill_s)
         })
         .collect();
     let capacity = load.capacity as f64;
-    let hit = |k: usize, t: f64| {
-        let (r, w) = rates[k];
-        key_hit(load.eviction, r, w, ttl, t, load.fill_s)
-    };
+    let hit = |k: usize, t: f64| key_hit(load.eviction, &rates[k], ttl, t);
     // Keys present on average, each with its hit chance (a read sees the cache as it is at
     // a random time), for a characteristic time `t`.
     let held = |t: f64| {
@@ -169,15 +166,45 @@ pub fn hit_ratios(load: &CacheLoad) -> Vec<f64> {
         .collect()
 }
 
-/// The hit chance of a key read `r` and written `w` times a second, under `eviction` with
-/// characteristic time `t`, a TTL and a fetch of `fill` seconds: the hits of a stay over
-/// its hits and misses.
-fn key_hit(eviction: Eviction, r: f64, w: f64, ttl: f64, t: f64, fill: f64) -> f64 {
+/// What one key of a bucket sees, worked out once for every characteristic time tried.
+struct KeyRates {
+    /// Reads a second.
+    r: f64,
+    /// Writes a second.
+    w: f64,
+    /// Misses a stay: the first, and the reads while its fetch is on its way.
+    misses: f64,
+    /// How much later than the first fetch's the stay ends, by the fetches still on their way
+    /// when it stored the key (each stores it again): the last of the `1 + r·fill` starts
+    /// min(Exp(r), fill) before the first returns.
+    later: f64,
+}
+
+impl KeyRates {
+    fn new(r: f64, w: f64, fill: f64) -> KeyRates {
+        let later = if fill > 0.0 && r > 0.0 {
+            fill + libm::expm1(-r * fill) / r
+        } else {
+            0.0
+        };
+        KeyRates {
+            r,
+            w,
+            misses: 1.0 + r * fill,
+            later,
+        }
+    }
+}
+
+/// The hit chance of a key with `rates`, under `eviction` with characteristic time `t` and a
+/// TTL: the hits of a stay over its hits and misses.
+fn key_hit(eviction: Eviction, rates: &KeyRates, ttl: f64, t: f64) -> f64 {
+    let (r, w) = (rates.r, rates.w);
     if r <= 0.0 {
         return 0.0;
     }
     let hits = match eviction {
-        Eviction::Fifo => stay_hits(r, w, ttl.min(t), fill),
+        Eviction::Fifo => stay_hits(rates, ttl.min(t)),
         Eviction::Lru | Eviction::Lfu => {
             // Each read within `t` of the one before (and before a write) hits: a run of
             // q/(1 − q) hits on average.
@@ -192,20 +219,20 @@ fn key_hit(eviction: Eviction, r: f64, w: f64, ttl: f64, t: f64, fill: f64) -> f
                 q / (1.0 - q)
             };
             // The TTL allows at most `stay_hits` of them.
-            run.min(stay_hits(r, w, ttl, fill))
+            run.min(stay_hits(rates, ttl))
         }
     };
     if hits.is_infinite() {
         return 1.0;
     }
-    hits / (hits + 1.0 + r * fill)
+    hits / (hits + rates.misses)
 }
 
-/// The hits of one stay of a key read `r` and written `w` times a second that, once in,
-/// stays at most `limit` seconds unless a write takes it out first: a stay of mean
-/// `(1 − e^{−w·limit})/w`, made longer by the fetches still on their way when the first one
-/// stored the key (each stores it again), `r` hits a second.
-fn stay_hits(r: f64, w: f64, limit: f64, fill: f64) -> f64 {
+/// The hits of one stay of a key that, once in, stays at most `limit` seconds unless a write
+/// takes it out first: a stay of mean `(1 − e^{−w·limit})/w`, made longer by the fetches
+/// still on their way, `r` hits a second.
+fn stay_hits(rates: &KeyRates, limit: f64) -> f64 {
+    let (r, w) = (rates.r, rates.w);
     let stay = if w > 0.0 {
         -libm::expm1(-w * limit) / w
     } else {
@@ -214,13 +241,7 @@ fn stay_hits(r: f64, w: f64, limit: f64, fill: f64) -> f64 {
     if stay.is_infinite() {
         return f64::INFINITY;
     }
-    // The last of the `1 + r·fill` fetches starts min(Exp(r), fill) before the first returns.
-    let later = if fill > 0.0 {
-        fill + libm::expm1(-r * fill) / r
-    } else {
-        0.0
-    };
-    r * (stay + later)
+    r * (stay + rates.later)
 }
 
 /// The `t` at which `held(t)` keys fill `capacity`, by bisection on log t (`held` grows
