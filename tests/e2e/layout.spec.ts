@@ -58,6 +58,20 @@ for (const size of SIZES) {
   });
 }
 
+test('on a phone the page does not scroll sideways, even with the longest capacity line', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  const app = new App(page);
+  await app.goto();
+  for (const preset of ['01', '10']) {
+    await app.loadPreset(preset);
+    await expect(app.byTestId('capacity')).toContainText('saturates');
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    // The toolbar's capacity line used to push the page to 411 px.
+    expect(sideways, `preset ${preset}: the page scrolls sideways`).toBeLessThanOrEqual(0);
+  }
+  app.expectNoErrors();
+});
+
 test.describe('on a screen with two device pixels per CSS pixel', () => {
   test.use({ deviceScaleFactor: 2, viewport: { width: 1280, height: 800 } });
 

@@ -201,6 +201,26 @@ async function typeText(input: Locator, text: string): Promise<void> {
   await input.press('Enter');
 }
 
+test("a fault's instance that is not a number is refused, not taken for all instances", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  await app.selectNode('web1');
+  const faults = async () =>
+    (await page.evaluate(() => JSON.parse(localStorage.getItem('scaleplay.autosave.v1') ?? '{}'))).faults ?? [];
+  const before = (await faults()).length;
+  await app.byTestId('fault-at').fill('5');
+  await typeText(app.byTestId('fault-instance'), '1e');
+  await app.byTestId('fault-add').click();
+  await expect(app.banner).toContainText('instance: what was typed is not a number');
+  expect((await faults()).length).toBe(before);
+  // A whole number goes through.
+  await typeText(app.byTestId('fault-instance'), '0');
+  await app.byTestId('fault-add').click();
+  await expect.poll(async () => (await faults()).length).toBe(before + 1);
+  app.expectNoErrors();
+});
+
 test('text that is not a number is refused in the banner, naming the field, and the old value stays', async ({ page }) => {
   const app = new App(page);
   await app.goto();

@@ -35,7 +35,15 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
     let at = RwSignal::new(String::new());
     let action = RwSignal::new(FaultAction::Fail);
     let instance = RwSignal::new(String::new());
+    // The browser gives "" for text that is not a number, which would read as "all instances".
+    let instance_not_a_number = RwSignal::new(false);
     let add = move |_| {
+        if instance_not_a_number.get_untracked() {
+            banner.set(Some(
+                "instance: what was typed is not a number: type a whole number such as 0, or leave it empty for all instances".into(),
+            ));
+            return;
+        }
         let Some(at_s) = parse_at(&at.get_untracked()) else {
             banner.set(Some(
                 "type when the fault happens, in seconds from the start".into(),
@@ -112,7 +120,10 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
                     <input type="number" min="0" step="1" placeholder="all" data-testid="fault-instance"
                         aria-label="instance (empty for all)" title="instance, counted from 0 (empty: all)"
                         prop:value=move || instance.get()
-                        on:input=move |ev| instance.set(event_target_value(&ev))/>
+                        on:input=move |ev| {
+                            instance_not_a_number.set(crate::panels::typed_not_a_number(&ev));
+                            instance.set(event_target_value(&ev));
+                        }/>
                 })}
                 <button data-testid="fault-add" on:click=add>"Add"</button>
             </div>
