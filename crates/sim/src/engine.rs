@@ -500,9 +500,9 @@ impl Simulation {
     ///
     /// The events of the instant `until` itself wait for the next slice, so that a fault
     /// injected between slices ([`Simulation::inject`]) comes before them, as the same fault
-    /// scheduled at that instant does (scheduled faults are the first events of their instant).
-    /// Handled first, they used to see it after: a server failed at a window's end still
-    /// served that window's last arrivals.
+    /// scheduled at that instant does: scheduled faults are pushed when the run starts, so
+    /// at any instant after 0 they come before every other event (at 0, the clients' first
+    /// arrivals come first).
     pub fn run_until(&mut self, until: SimTime) {
         let until = until.min(self.model.duration);
         let last = if until == self.model.duration {
@@ -537,9 +537,11 @@ impl Simulation {
         self.now = self.now.max(until);
     }
 
-    /// Handles at most `max_events` events and returns how many it handled; for callers that
-    /// want to bound the work of one slice rather than its virtual length. It handles whole
-    /// instants: every event of the last instant it reaches.
+    /// Handles events instant by instant until `max_events` or more have been handled (every
+    /// event of the instant in which the count is reached, so possibly more), and returns how
+    /// many it handled; for callers that want to bound the work of one slice rather than its
+    /// virtual length. A fault injected after it comes after the events of that instant, so
+    /// a live run that injects faults should advance with [`Simulation::run_until`].
     pub fn step(&mut self, max_events: u64) -> u64 {
         let start = self.events_processed;
         while self.events_processed - start < max_events {
@@ -563,7 +565,9 @@ impl Simulation {
         self.report()
     }
 
-    /// Fails or recovers a node now (all instances, or one), as a user does mid-run.
+    /// Fails or recovers a node now (all instances, or one), as a user does mid-run: after
+    /// [`Simulation::run_until`], exactly as the same fault scheduled at this instant after the
+    /// scenario's own faults (the app writes it into the schedule so).
     pub fn inject(
         &mut self,
         node_id: &str,
@@ -581,6 +585,18 @@ impl Simulation {
                     "node \"{node_id}\" has {count} instances; instance {i} does not exist"
                 ));
             }
+        }
+        // The faults scheduled for this very instant come first: the app appends the injected
+        // fault to the schedule, after them, and the replay applies it so. (They wait for the
+        // next slice, as every event of the slice's end instant does.)
+        while let Some((t, ev @ Event::Fault { .. })) = self.events.peek() {
+            if t != self.now {
+                break;
+            }
+            let _ = self.events.take_due(t);
+            self.events_processed += 1;
+            self.handle(ev);
+            self.events.settle();
         }
         // An event of the run, as the same fault scheduled is: the replay counts as many.
         self.events_processed += 1;

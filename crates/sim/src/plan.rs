@@ -35,14 +35,17 @@ pub struct Visit {
 pub enum Touch {
     /// A call that holds a worker of the node for `hold_ms`.
     Work,
-    /// A read that missed cache `node` fetched the key in `hold_ms` and stored it there
-    /// (no work at the cache: how long reads of that key keep missing).
+    /// Reads of cache `node` that miss fetch the key in `hold_ms` and store it there (no work
+    /// at the cache: how long reads of that key keep missing). Its weight is that of the
+    /// reads reaching the cache, whether they miss or not: what it gives is the time.
     Fill,
     /// A write made the server or worker forget the user's key in cache `node` (no work).
     Invalidation,
 }
 
-/// Walks request type `op` from `client`, calling `on_visit` for every node that does work.
+/// Walks request type `op` from `client`, calling `on_visit` for every node that does work,
+/// and for what happens to a cache's keys (fills and invalidations: see [`Touch`]; their
+/// `hold_ms` is no work).
 /// Returns the dead ends it met as problems.
 pub fn walk(
     model: &Model,
@@ -131,7 +134,7 @@ impl CacheTraffic {
         self.write_rps += rps;
     }
 
-    /// `rps` misses a second whose fetch takes `ms`.
+    /// `rps` reads a second whose misses' fetch takes `ms` (weighing the mean fetch time).
     pub fn add_fills(&mut self, rps: f64, ms: f64) {
         self.fills.0 += rps * ms;
         self.fills.1 += rps;
@@ -853,9 +856,13 @@ impl Walker<'_> {
                 // every entry must lead somewhere too: walked with no weight, they add no
                 // demand but report their dead ends.
                 if self.fallbacks {
+                    // Only their dead ends matter: without load, no estimates (the costly
+                    // part: hit ratios, each instance's share of the popular users).
+                    let estimates = std::mem::replace(&mut self.estimates, false);
                     for &other in candidates.iter().filter(|c| Some(**c) != chosen) {
                         self.hop(node, other, op, 0.0, depth);
                     }
+                    self.estimates = estimates;
                 }
                 match chosen {
                     Some(e) => {

@@ -135,6 +135,12 @@ impl EventQueue {
         self.heap.first().map(|e| SimTime(e.time()))
     }
 
+    /// The next event and its time, left in place.
+    pub fn peek(&self) -> Option<(SimTime, Event)> {
+        debug_assert!(!self.root_vacant, "settle() after take_due()");
+        self.heap.first().map(|e| (SimTime(e.time()), e.event))
+    }
+
     /// How many events are pending.
     #[cfg(test)]
     pub fn len(&self) -> usize {

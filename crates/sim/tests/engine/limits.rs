@@ -83,9 +83,10 @@ fn a_drawing_with_too_many_paths_to_plan_is_refused_at_once() {
     let msg = problems(&text);
     assert!(msg.contains("different paths"), "{msg}");
 
-    // The limit is on all the clients' paths together: 100 clients, each with 625 paths
-    // through four layers of five balancers, are 62,500 walks on every edit (900 such
-    // clients took 42 s to validate, each under a limit of its own).
+    // The limit is on all the clients' paths together: 100 clients, each with 625 ways
+    // through four layers of five balancers (1,406 paths as the limit counts them, every
+    // node reached along the way), are 140,600 (900 such clients took 42 s to validate,
+    // each under a limit of its own).
     let layers = 4;
     let mut nodes: Vec<String> = (0..100)
         .map(|c| format!(r#"{{"id": "c{c}", "kind": "client"}}"#))

@@ -80,11 +80,13 @@ fn a_fault_injected_mid_run_shows_in_series_nodes_and_markers() {
 }
 
 /// What the app does when a person presses "Fail now" or "Recover now": inject the fault
-/// into the running simulation and write it into the scenario at that instant. The shared
-/// link replays it as a scheduled fault, and must give the same report (only the fault log
-/// says "manual" live). Two ways this broke: an injection at the end of a slice came after
-/// the events of that instant (a scheduled fault comes first), and a manual recovery also
-/// ended a data center's outage, which the scheduled one leaves.
+/// into the running simulation and write it into the scenario at that instant, after the
+/// faults already there. The shared link replays it as a scheduled fault, and must give the
+/// same report (only the fault log says "manual" live). Three ways this broke: an injection
+/// did not count as an event; a manual recovery also ended a data center's outage, which the
+/// scheduled one leaves; and an injection at the instant of a scheduled fault came before it,
+/// where the replay, which lists it after, applies it after (a failure meant to follow a
+/// scheduled recovery was undone by it).
 #[test]
 fn a_fault_injected_live_gives_the_report_of_its_replay() {
     let scenario = |faults: &str| {
@@ -105,7 +107,8 @@ fn a_fault_injected_live_gives_the_report_of_its_replay() {
     // at an instant inside a data center's outage.
     let outage =
         r#"{"dc": "a", "at_s": 5, "action": "fail"}, {"dc": "a", "at_s": 15, "action": "recover"}"#;
-    let cases: [(&str, Vec<(f64, FaultAction)>); 2] = [
+    let recovered = r#"{"node": "box", "at_s": 5, "action": "fail"}, {"node": "box", "at_s": 10, "action": "recover"}"#;
+    let cases: [(&str, Vec<(f64, FaultAction)>); 3] = [
         (
             "",
             vec![(10.0, FaultAction::Fail), (12.0, FaultAction::Recover)],
@@ -113,6 +116,10 @@ fn a_fault_injected_live_gives_the_report_of_its_replay() {
         (
             outage,
             vec![(3.0, FaultAction::Fail), (8.023, FaultAction::Recover)],
+        ),
+        (
+            recovered,
+            vec![(10.0, FaultAction::Fail), (15.0, FaultAction::Recover)],
         ),
     ];
     for (scheduled, injected) in cases {
