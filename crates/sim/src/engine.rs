@@ -27,6 +27,7 @@ use crate::scenario::{FaultAction, Kind};
 use crate::time::{Duration, SimTime};
 
 use events::{Event, EventQueue, ReqId};
+pub use faults::DownCauses;
 use faults::FaultSource;
 use histogram::Histogram;
 use state::{Changes, Ext, Inst, Level, NodeSeries, NodeState, NodeStats, QueueState, WindowMark};
@@ -519,14 +520,21 @@ impl Simulation {
     /// Handles every event due at or before `last`.
     fn handle_through(&mut self, last: SimTime) {
         while let Some((t, ev)) = self.events.take_due(last) {
-            if !self.warmed && t >= self.model.warmup {
-                self.end_warmup();
-            }
-            self.now = t;
-            self.events_processed += 1;
-            self.handle(ev);
-            self.events.settle();
+            self.handle_taken(t, ev);
         }
+    }
+
+    /// Handles `ev`, just taken from the queue, due at `t`: the one body of every loop over
+    /// events.
+    #[inline(always)]
+    fn handle_taken(&mut self, t: SimTime, ev: Event) {
+        if !self.warmed && t >= self.model.warmup {
+            self.end_warmup();
+        }
+        self.now = t;
+        self.events_processed += 1;
+        self.handle(ev);
+        self.events.settle();
     }
 
     /// Moves the clock on to `until`, with nothing due before it left to handle.
@@ -589,14 +597,13 @@ impl Simulation {
         // The faults scheduled for this very instant come first: the app appends the injected
         // fault to the schedule, after them, and the replay applies it so. (They wait for the
         // next slice, as every event of the slice's end instant does.)
-        while let Some((t, ev @ Event::Fault { .. })) = self.events.peek() {
+        while let Some((t, Event::Fault { .. })) = self.events.peek() {
             if t != self.now {
                 break;
             }
-            let _ = self.events.take_due(t);
-            self.events_processed += 1;
-            self.handle(ev);
-            self.events.settle();
+            if let Some((t, ev)) = self.events.take_due(t) {
+                self.handle_taken(t, ev);
+            }
         }
         // An event of the run, as the same fault scheduled is: the replay counts as many.
         self.events_processed += 1;

@@ -4,6 +4,8 @@
 //! behind it); capacity analysis uses it to add up each node's demand (visit ratio × service
 //! time). It follows the same routing rules as the engine, with every node healthy.
 
+use std::rc::Rc;
+
 use crate::engine::hash;
 use crate::error::Problem;
 use crate::hit_ratio::{self, CacheLoad, Population};
@@ -469,12 +471,16 @@ pub fn harmonic(n: u64, s: f64) -> f64 {
 #[derive(Clone, Debug)]
 enum Keys {
     All,
-    /// Those a hashing router sends to shard `shard` of `len` (`ring` for consistent hashing).
+    /// Those a hashing router sends to shard `shard` of `len` (`ring` for consistent hashing),
+    /// which gets the share `arc` of the hash space. (Shared and worked out once per router
+    /// visit: the ring was cloned for every shard, and the arcs recomputed over the whole
+    /// ring at every node behind it.)
     Hashed {
         strategy: ShardStrategy,
         shard: u64,
         len: u64,
-        ring: Vec<(u64, u32)>,
+        ring: Rc<[(u64, u32)]>,
+        arc: f64,
     },
     /// Users `lo + 1` to `hi` (a range router's slice).
     Range {
@@ -492,6 +498,7 @@ impl Keys {
                 shard,
                 len,
                 ring,
+                ..
             } => hash::hashed_shard(*strategy, user, *len, ring) == *shard,
             Keys::Range { lo, hi } => *lo < user && user <= *hi,
         }
@@ -687,17 +694,21 @@ impl Walker<'_> {
     /// The share of traffic each of `len` shards gets from a hashing router: the most popular
     /// users where the engine's hash really puts them (a hot key makes a hot shard), the rest
     /// spread evenly by `hash_mod`, by the shards' arcs of the ring by consistent hashing.
-    fn hashed_shares(&mut self, strategy: ShardStrategy, len: usize) -> Vec<f64> {
-        let ring = hash::ring(len);
+    /// `arcs` are the shards' shares of the hash space (even for `hash_mod`).
+    fn hashed_shares(
+        &mut self,
+        strategy: ShardStrategy,
+        ring: &[(u64, u32)],
+        arcs: &[f64],
+    ) -> Vec<f64> {
+        let len = arcs.len();
         let mut shares = self.keyed_shares(len, |user| {
-            hash::hashed_shard(strategy, user, len as u64, &ring) as usize
+            hash::hashed_shard(strategy, user, len as u64, ring) as usize
         });
-        if strategy == ShardStrategy::ConsistentHash {
-            // The other users fall on each shard's arcs of the ring, which are not even.
-            let rest = self.popularity().1;
-            for (s, arc) in shares.iter_mut().zip(hash::arc_shares(&ring, len)) {
-                *s += rest * (arc - 1.0 / len as f64);
-            }
+        // The other users fall on each shard's arcs of the ring, which are not even.
+        let rest = self.popularity().1;
+        for (s, arc) in shares.iter_mut().zip(arcs) {
+            *s += rest * (arc - 1.0 / len as f64);
         }
         shares
     }
@@ -746,13 +757,7 @@ impl Walker<'_> {
         let exact = top.len() as u64;
         let rest_here = match &self.keys {
             Keys::All => rest,
-            Keys::Hashed {
-                strategy: ShardStrategy::ConsistentHash,
-                shard,
-                len: shards,
-                ring,
-            } => rest * hash::arc_shares(ring, *shards as usize)[*shard as usize],
-            Keys::Hashed { len: shards, .. } => rest / *shards as f64,
+            Keys::Hashed { arc, .. } => rest * arc,
             Keys::Range { lo, hi } => {
                 let mass = |x: u64| harmonic(x.clamp(exact, self.users), self.zipf_s);
                 ((mass(*hi) - mass(*lo)) / harmonic(self.users, self.zipf_s)).max(0.0)
@@ -949,15 +954,22 @@ impl Walker<'_> {
                         self.split_by_range(node, &targets, op, weight, depth)
                     }
                     Params::ShardRouter(p) => {
-                        let shares = self.hashed_shares(p.strategy, targets.len());
-                        let ring = hash::ring(targets.len());
+                        let len = targets.len();
+                        let ring: Rc<[(u64, u32)]> = hash::ring(len).into();
+                        let arcs = if p.strategy == ShardStrategy::ConsistentHash {
+                            hash::arc_shares(&ring, len)
+                        } else {
+                            vec![1.0 / len as f64; len]
+                        };
+                        let shares = self.hashed_shares(p.strategy, &ring, &arcs);
                         let mut time = 0.0;
                         for (k, (t, share)) in targets.iter().zip(shares).enumerate() {
                             let keys = Keys::Hashed {
                                 strategy: p.strategy,
                                 shard: k as u64,
-                                len: targets.len() as u64,
-                                ring: ring.clone(),
+                                len: len as u64,
+                                ring: Rc::clone(&ring),
+                                arc: arcs[k],
                             };
                             let outer = std::mem::replace(&mut self.keys, keys);
                             time += share * self.shard_hop(node, *t, op, weight * share, depth);

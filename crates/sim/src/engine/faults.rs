@@ -50,6 +50,25 @@ impl FaultSource {
     }
 }
 
+/// What holds a node's instances down at an instant, counted cause by cause (an instance can
+/// be held by several at once, and stays down until each has ended). The app asks it before
+/// "Fail now" / "Recover now", to refuse what would change nothing and to say why a node stays
+/// down.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DownCauses {
+    /// Instance slots of the node, an autoscaler's standby slots included (a fault of the
+    /// whole node holds them all).
+    pub instances: u32,
+    /// Instances held by the node's own failure: a scheduled one, or one failed by hand.
+    pub own: u32,
+    /// Instances held by their data center's outage.
+    pub data_center: u32,
+    /// Instances held by a random failure (the node's `mtbf_s`).
+    pub random: u32,
+    /// Instances taking requests now (up, part of the tier and booted).
+    pub serving: u32,
+}
+
 /// How often autoscalers look at their tiers (each then waits out its own cooldown).
 pub(crate) const SCALE_CHECK_EVERY: Duration = Duration(1_000_000);
 
@@ -93,6 +112,22 @@ impl Simulation {
         } else {
             self.faults_unlisted += 1;
         }
+    }
+
+    /// What holds the instances of node `id` down now (see [`DownCauses`]); `None` for a node
+    /// the run does not have.
+    pub fn down_causes(&self, id: &str) -> Option<DownCauses> {
+        let insts = &self.nodes[self.model.find(id)?.ix()].insts;
+        let held = |source: FaultSource| {
+            insts.iter().filter(|i| i.down & source.hold() != 0).count() as u32
+        };
+        Some(DownCauses {
+            instances: insts.len() as u32,
+            own: held(FaultSource::Scheduled),
+            data_center: held(FaultSource::DataCenter),
+            random: held(FaultSource::Random),
+            serving: insts.iter().filter(|i| i.serving()).count() as u32,
+        })
     }
 
     /// Recounts the instances of node `n` that serve and those whose workers count, and

@@ -25,6 +25,9 @@ use crate::time::{Duration, SimTime};
 /// event heap), so long chains of co-located nodes cannot exhaust the stack (1 MiB in wasm).
 const MAX_INLINE_DEPTH: u32 = 16;
 
+/// Targets a random balancer draws before it counts the healthy ones (see `choose_target`).
+const RANDOM_PICK_TRIES: u32 = 8;
+
 // Steps of a server's plan.
 const S_START: u8 = 0;
 const S_SESSION_DONE: u8 = 1;
@@ -1363,15 +1366,27 @@ impl Simulation {
             // Ties go round-robin from the last pick, as nginx's `least_conn` does: by index,
             // a lightly loaded tier (every count 0 between requests) sent everything to its
             // first server and left the others idle.
+            //
+            // The first healthy target with no connection is the choice: none can have fewer.
+            // Stopping there keeps a lightly loaded large tier from scanning every instance
+            // for every request (2,000 instances made a run 40 times slower).
             Algorithm::LeastConnections => {
                 let start = self.nodes[n].ext.cursor;
-                (0..len)
-                    .map(|k| (start + k) % len)
-                    .filter(|k| ok(*k))
-                    .min_by_key(|k| {
-                        let (t, i) = targets[*k];
-                        self.nodes[t.ix()].insts[i as usize].conns
-                    })
+                let mut best: Option<(usize, u32)> = None;
+                for k in (0..len).map(|k| (start + k) % len) {
+                    if !ok(k) {
+                        continue;
+                    }
+                    let (t, i) = targets[k];
+                    let conns = self.nodes[t.ix()].insts[i as usize].conns;
+                    if best.is_none_or(|(_, least)| conns < least) {
+                        best = Some((k, conns));
+                        if conns == 0 {
+                            break;
+                        }
+                    }
+                }
+                best.map(|(k, _)| k)
             }
             // Rendezvous hashing over the targets believed up: each user goes to the healthy
             // target that scores highest for it. Users spread evenly over the instances that
@@ -1382,12 +1397,24 @@ impl Simulation {
                 .filter(|k| ok(*k))
                 .max_by_key(|k| hash::rendezvous_score(user, *k)),
             Algorithm::Random => {
+                // Uniform among the healthy ones. Mostly the first of a few targets drawn from
+                // all of them is healthy (rejection sampling, each draw mixed out of the one
+                // random word): no scan of a large tier for each request.
+                let mut word = random;
+                for _ in 0..RANDOM_PICK_TRIES {
+                    let k = ((word as u128 * len as u128) >> 64) as usize;
+                    if ok(k) {
+                        return Some(k);
+                    }
+                    word = hash::mix64(word);
+                }
+                // Most are down: pick among those up, counted.
                 let healthy = (0..len).filter(|k| ok(*k)).count();
                 if healthy == 0 {
                     return None;
                 }
-                // Uniform among the healthy ones, by multiply-shift of one random word.
-                let pick = ((random as u128 * healthy as u128) >> 64) as usize;
+                // Uniform among them, by multiply-shift of a word not yet used.
+                let pick = ((word as u128 * healthy as u128) >> 64) as usize;
                 (0..len).filter(|k| ok(*k)).nth(pick)
             }
         }

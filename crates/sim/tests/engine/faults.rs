@@ -152,6 +152,38 @@ fn a_manual_recovery_ends_what_a_scheduled_one_does() {
     );
 }
 
+/// What holds a node down, cause by cause and instance by instance, as the app asks before
+/// "Fail now" and "Recover now": a scheduled failure of one of two instances, then the data
+/// center's outage over both, then a failure by hand.
+#[test]
+fn down_causes_count_each_cause_per_instance() {
+    let text = scenario(
+        r#", "instances": 2"#,
+        r#"{"node": "s", "instance": 0, "at_s": 10, "action": "fail"},
+           {"dc": "dc1", "at_s": 20, "action": "fail"}, {"dc": "dc1", "at_s": 30, "action": "recover"}"#,
+    );
+    let mut sim = Simulation::new(load(&text).unwrap(), 5);
+    let at = |sim: &mut Simulation, t: f64| {
+        sim.run_until(SimTime::from_secs(t));
+        sim.down_causes("s").unwrap()
+    };
+    let causes = at(&mut sim, 5.0);
+    assert_eq!((causes.instances, causes.own, causes.serving), (2, 0, 2));
+    let causes = at(&mut sim, 15.0);
+    assert_eq!((causes.own, causes.data_center, causes.serving), (1, 0, 1));
+    let causes = at(&mut sim, 25.0);
+    assert_eq!((causes.own, causes.data_center, causes.serving), (1, 2, 0));
+    sim.inject("s", FaultAction::Fail, None).unwrap();
+    let causes = sim.down_causes("s").unwrap();
+    assert_eq!((causes.own, causes.data_center, causes.random), (2, 2, 0));
+    let causes = at(&mut sim, 35.0);
+    assert_eq!((causes.own, causes.data_center, causes.serving), (2, 0, 0));
+    sim.inject("s", FaultAction::Recover, None).unwrap();
+    let causes = sim.down_causes("s").unwrap();
+    assert_eq!((causes.own, causes.serving), (0, 2));
+    assert_eq!(sim.down_causes("nope"), None);
+}
+
 /// A server down the whole run, and a client that retries once after 30 s: requests of the
 /// run's second half are never retried before it ends, so only the first half's count.
 /// (Every request counted a retry when it failed, sent or not.)

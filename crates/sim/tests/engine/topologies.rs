@@ -918,3 +918,49 @@ fn least_connections_spreads_ties_over_the_servers() {
         assert!((share - 1.0 / 3.0).abs() < 0.03, "{w} took {share}");
     }
 }
+
+/// A random balancer over 40 servers sends each request to one of those it believes up, all
+/// alike, however many are down: with 20 down (its first draws mostly find one up) and with
+/// 36 down (its draws mostly miss, and it counts the ones up instead).
+#[test]
+fn a_random_balancer_spreads_evenly_over_the_servers_up() {
+    for down in [20, 36] {
+        let servers: Vec<String> = (0..40)
+            .map(|k| {
+                format!(r#"{{"id": "w{k}", "kind": "server", "params": {{"service_ms": 1}}}}"#)
+            })
+            .collect();
+        let edges: Vec<String> = (0..40)
+            .map(|k| format!(r#"{{"from": "lb", "to": "w{k}", "latency_ms": 0}}"#))
+            .collect();
+        let faults: Vec<String> = (0..down)
+            .map(|k| format!(r#"{{"node": "w{k}", "at_s": 0, "action": "fail"}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"version": 1, "duration_s": 100, "warmup_s": 10, "nodes": [
+            {{"id": "users", "kind": "client", "params": {{"rps": 1000}}}},
+            {{"id": "lb", "kind": "load_balancer", "params": {{"algorithm": "random", "health_check_s": 1}}}},
+            {}],
+          "edges": [{{"from": "users", "to": "lb", "latency_ms": 0}}, {}],
+          "faults": [{}]}}"#,
+            servers.join(",\n"),
+            edges.join(", "),
+            faults.join(", ")
+        );
+        let r = run(&text);
+        assert_eq!(r.summary.availability, 1.0, "{down} down: {:?}", r.summary);
+        let up = 40 - down;
+        for k in 0..40 {
+            let share = r.nodes[&format!("w{k}")].throughput_rps / r.summary.throughput_rps;
+            if k < down {
+                assert_eq!(share, 0.0, "w{k} is down");
+            } else {
+                let expected = 1.0 / up as f64;
+                assert!(
+                    (share / expected - 1.0).abs() < 0.08,
+                    "{down} down: w{k} took {share}, not {expected}"
+                );
+            }
+        }
+    }
+}
