@@ -241,6 +241,14 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let seed = args.seed.unwrap_or(base.seed);
 
     let mut values = spread(args.from, args.to, args.steps as usize);
+    // Said once the sweep is sure to go ahead: an error should be the only message.
+    let one_value = (values.len() == 1).then(|| {
+        format!(
+            "note: --from and --to are both {}: the sweep runs that one value, once (more \
+             --steps would only repeat its row)",
+            value(args.from)
+        )
+    });
     if target.whole() {
         values = whole_values(&args.param, args.from, args.to, &values)?;
     }
@@ -254,7 +262,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             .with_context(|| format!("with {} = {}", args.param, value(v)))?;
         runs.push((written, model));
     }
-    if let Some(note) = note {
+    for note in note.into_iter().chain(one_value) {
         crate::note(&note);
     }
 
@@ -389,15 +397,22 @@ fn render(
         1 => "1 run per value".to_string(),
         n => format!("mean of {n} runs per value"),
     };
+    // The values run, which rounding to whole numbers may make fewer than `--steps`, and
+    // which are one when the range is a single value.
+    let range = if args.from == args.to {
+        format!("{} only", value(args.from))
+    } else {
+        format!("{} to {}", value(args.from), value(args.to))
+    };
+    let count = match rows.len() {
+        1 => "1 value".to_string(),
+        n => format!("{n} values"),
+    };
     // Writing to a String cannot fail.
-    // The values run, which rounding to whole numbers may make fewer than `--steps`.
     let _ = writeln!(
         out,
-        "Sweep of {} in {name}: {} to {}, {} values; seed {seed}, {runs}",
-        args.param,
-        value(args.from),
-        value(args.to),
-        rows.len()
+        "Sweep of {} in {name}: {range}, {count}; seed {seed}, {runs}",
+        args.param
     );
     let slo = Slo {
         p99_ms: criterion.p99_ms,
@@ -524,8 +539,13 @@ fn saturated_warning(rows: &[Row], highest: &Value) -> Option<String> {
     ))
 }
 
-/// `k` evenly spaced values from `from` to `to`, both ends exact.
+/// `k` evenly spaced values from `from` to `to`, both ends exact; the one value once when
+/// `from` and `to` are the same (k runs of it would be the same row k times, each at the cost
+/// of a run).
 fn spread(from: f64, to: f64, k: usize) -> Vec<f64> {
+    if from == to {
+        return vec![to];
+    }
     (0..k)
         .map(|i| {
             if i + 1 == k {
@@ -717,6 +737,7 @@ mod tests {
         );
         assert_eq!(spread(0.1, 0.3, 3), vec![0.1, 0.2, 0.3]);
         assert_eq!(spread(10.0, 0.0, 3), vec![10.0, 5.0, 0.0]);
+        assert_eq!(spread(100.0, 100.0, 5), vec![100.0]);
     }
 
     fn scenario() -> Scenario {

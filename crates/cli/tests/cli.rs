@@ -939,6 +939,61 @@ but web is saturated"
         assert_eq!(rows[1]["saturated"], "primary", "{}", out.stdout);
     }
 
+    /// A range of one value (`--from 100 --to 100`) is that value, run once: one row, not
+    /// `--steps` copies of it, and the highest value meeting the SLO is that one, or none.
+    #[test]
+    fn a_range_of_one_value_runs_it_once() {
+        let dir = TempDir::new("sweep-one-value");
+        let file = dir.write(SINGLE, preset_text(SINGLE));
+        let out = scaleplay(&sweep_args(&file, "users.rps", "100", "100", "5"));
+        ok(&out);
+        let text = &out.stdout;
+        assert!(
+            text.starts_with("Sweep of users.rps in Single server: 100 only, 1 value;"),
+            "{text}"
+        );
+        let rows = text
+            .lines()
+            .filter(|l| l.split_whitespace().next() == Some("100"))
+            .count();
+        assert_eq!(rows, 1, "{text}");
+        assert!(
+            text.ends_with("highest value meeting the SLO: 100\n"),
+            "{text}"
+        );
+        assert!(
+            out.stderr.contains(
+                "note: --from and --to are both 100: the sweep runs that one value, once"
+            ),
+            "{}",
+            out.stderr
+        );
+
+        let mut args = sweep_args(&file, "users.rps", "1000", "1000", "3");
+        args.push("--json");
+        let out = scaleplay(&args);
+        ok(&out);
+        let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        assert_eq!(
+            v["rows"].as_array().map(Vec::len),
+            Some(1),
+            "{}",
+            out.stdout
+        );
+        // The box saturates at 666.7 req/s.
+        assert_eq!(v["highest_meeting_slo"], Value::Null, "{}", out.stdout);
+
+        // A count is not said to be rounded: there is nothing to round.
+        let out = scaleplay(&sweep_args(&file, "box.workers", "4", "4", "4"));
+        ok(&out);
+        assert!(
+            !out.stderr.contains("rounded") && out.stdout.contains(": 4 only, 1 value;"),
+            "{}{}",
+            out.stdout,
+            out.stderr
+        );
+    }
+
     #[test]
     fn rows_are_the_same_whatever_the_jobs() {
         let dir = TempDir::new("sweep-jobs");

@@ -45,16 +45,36 @@ impl fmt::Display for Problem {
     }
 }
 
-/// `text` with control characters written as escapes (`\n`, `\u{1b}`): a message quotes ids
-/// and names from the file, and one holding a newline or a terminal escape must neither
-/// break the one-line message nor reach the terminal as a command.
+/// Whether `c` is a bidirectional-text control: the embeddings and overrides (U+202A to
+/// U+202E), the isolates (U+2066 to U+2069) and the marks (U+200E, U+200F, U+061C). They are
+/// invisible, yet they reorder the text around them, so an id holding one can display as
+/// another ("Trojan Source"). [`crate::validate`] refuses them in ids and names, and
+/// [`printable`] escapes them, as it does control characters (which `char::is_control` says
+/// these are not).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
+
+/// Whether a message must show `c` as an escape: a control character, or a
+/// bidirectional-text control ([`is_bidi_control`]).
+fn shown_escaped(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// `text` with control characters and bidirectional-text controls written as escapes (`\n`,
+/// `\u{1b}`, `\u{202e}`): a message quotes ids and names from the file, and one holding a
+/// newline or a terminal escape must neither break the one-line message nor reach the
+/// terminal as a command, nor one holding a right-to-left override read backwards.
 pub fn printable(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(shown_escaped) {
         return text.to_string();
     }
     text.chars()
         .map(|c| {
-            if c.is_control() {
+            if shown_escaped(c) {
                 c.escape_default().to_string()
             } else {
                 c.to_string()
@@ -140,7 +160,22 @@ impl LoadError {
 
 #[cfg(test)]
 mod tests {
-    use super::shown;
+    use super::{printable, shown};
+
+    #[test]
+    fn control_and_bidirectional_characters_are_escaped() {
+        assert_eq!(printable("web"), "web");
+        assert_eq!(printable("a\nb"), "a\\nb");
+        // A right-to-left override would show "web\u{202e}gpj.exe" as "webexe.jpg".
+        assert_eq!(printable("web\u{202e}gpj.exe"), "web\\u{202e}gpj.exe");
+        for c in [
+            '\u{202a}', '\u{2066}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{61c}',
+        ] {
+            assert!(!printable(&format!("a{c}b")).contains(c), "{c:?}");
+        }
+        // Right-to-left letters are text, not controls.
+        assert_eq!(printable("שרת"), "שרת");
+    }
 
     #[test]
     fn numbers_are_shown_short() {

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::error::{shown, LoadError, Problem};
+use crate::error::{is_bidi_control, shown, LoadError, Problem};
 use crate::model::{
     can_connect, compute_routes, DcDistances, EdgeId, Model, ModelEdge, ModelFault, ModelNode,
     NodeId, Routes, CROSS_DC_MS, SAME_DC_MS,
@@ -144,6 +144,11 @@ pub fn from_value(mut value: Value) -> Result<Scenario, LoadError> {
                 format!("version must be the number {FORMAT_VERSION}, not the text \"{v}\": write \"version\": {FORMAT_VERSION}"),
             ))
         }
+        // A null is as good as missing: the rest is checked as version 1.
+        Some(Value::Null) => problems.push(Problem::scenario(
+            "version",
+            format!("\"version\" is null: write \"version\": {FORMAT_VERSION}"),
+        )),
         Some(v) => {
             readable = false;
             problems.push(Problem::scenario(
@@ -345,19 +350,97 @@ fn problems_beyond_the_shape(
 fn in_words(message: &str) -> String {
     let mut text = message.to_string();
     for (rust, words) in [
-        ("expected f64", "expected a number"),
-        ("expected u64", "expected a whole number >= 0"),
-        ("expected u32", "expected a whole number >= 0"),
+        ("expected f64", "expected a number".to_string()),
+        ("expected u64", "expected a whole number >= 0".to_string()),
+        ("expected u32", "expected a whole number >= 0".to_string()),
+        ("expected a map", "expected an object".to_string()),
         (
             "expected struct Slo",
-            "expected an object such as {\"p99_ms\": 200}",
+            "expected an object such as {\"p99_ms\": 200}".to_string(),
         ),
-        ("expected struct ", "expected an object: "),
-        ("expected enum ", "expected one of the names of "),
+        ("expected struct NodeSpec", item_example("nodes").expected()),
+        ("expected struct EdgeSpec", item_example("edges").expected()),
+        (
+            "expected struct FaultSpec",
+            item_example("faults").expected(),
+        ),
+        ("expected struct ", "expected an object: ".to_string()),
+        (
+            "expected enum ",
+            "expected one of the names of ".to_string(),
+        ),
     ] {
-        text = text.replace(rust, words);
+        text = text.replace(rust, &words);
     }
     text
+}
+
+/// An item of one of the file's lists, for messages that say what to write.
+struct ItemExample {
+    /// What it is: "a node".
+    noun: &'static str,
+    /// The JSON of one: `{"id": "web", "kind": "server"}`.
+    json: &'static str,
+}
+
+impl ItemExample {
+    /// "expected a node, such as {…}".
+    fn expected(&self) -> String {
+        format!("expected {}, such as {}", self.noun, self.json)
+    }
+}
+
+/// An item of the list `list` (`nodes`, `edges`, `faults`).
+fn item_example(list: &str) -> ItemExample {
+    let (noun, json) = match list {
+        "nodes" => ("a node", r#"{"id": "web", "kind": "server"}"#),
+        "edges" => ("an edge", r#"{"from": "users", "to": "web"}"#),
+        _ => (
+            "a fault",
+            r#"{"node": "web", "at_s": 30, "action": "fail"}"#,
+        ),
+    };
+    ItemExample { noun, json }
+}
+
+/// What to write instead of a `null` at `key`, a key of the file or of a node, edge or fault
+/// that takes none: leave the key out where it has a default, or give what it takes. serde's
+/// "invalid type: null, expected a map" says neither to someone writing JSON. (A param's null
+/// is its default, see [`check_params`]; these keys have no such reading.)
+fn null_advice(key: &str) -> String {
+    if let "nodes" | "edges" | "faults" = key {
+        let one = item_example(key);
+        return format!(
+            "leave it out for no {key}, or give a list of them, such as [{}]",
+            one.json
+        );
+    }
+    let (takes, left_out) = match key {
+        "id" => (r#"the node's id in quotes, such as "web""#, None),
+        "kind" => (r#"its kind in quotes, such as "server""#, None),
+        "from" | "to" => (r#"a node's id in quotes, such as "web""#, None),
+        "at_s" => ("the time in seconds from the start, such as 30", None),
+        "action" => (r#""fail" or "recover""#, None),
+        "params" => (
+            r#"an object of params, such as {"workers": 8}"#,
+            Some("the kind's defaults"),
+        ),
+        "slo" => (r#"an object such as {"p99_ms": 200}"#, Some("no SLO")),
+        "name" => ("a name in quotes", Some("no name")),
+        "notes" => ("text in quotes", Some("no notes")),
+        "dc" => (
+            r#"a data center in quotes, such as "eu""#,
+            Some("the default data center"),
+        ),
+        "x" | "y" => ("a number", Some("0")),
+        "seed" => ("a whole number >= 0", Some("seed 0")),
+        "duration_s" | "warmup_s" | "window_s" => ("a number of seconds", Some("its default")),
+        _ => ("a value", Some("its default")),
+    };
+    match left_out {
+        Some(default) => format!("leave it out for {default}, or give {takes}"),
+        None => format!("give {takes}"),
+    }
 }
 
 /// serde's message, in words, when `v` does not have the shape of a `T`.
@@ -393,6 +476,8 @@ fn item_problems<T: serde::de::DeserializeOwned>(item: &Value, template: &str) -
             // serde's "unknown field `latency`, expected …" names the field already.
             wrong.push(if e.starts_with("unknown field") {
                 e
+            } else if v.is_null() {
+                format!("{k} is null: {}", null_advice(k))
             } else {
                 format!("{k}: {e}")
             });
@@ -422,6 +507,13 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut unlisted = 0usize;
     for (key, v) in map {
+        if v.is_null() {
+            problems.push(Problem::scenario(
+                key,
+                format!("\"{key}\" is null: {}", null_advice(key)),
+            ));
+            continue;
+        }
         let res = match key.as_str() {
             "name" | "notes" => check::<String>(v),
             "seed" => check::<u64>(v).map_err(|_| "must be a whole number >= 0".to_string()),
@@ -430,6 +522,20 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
             "nodes" | "edges" | "faults" => match v {
                 Value::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
+                        if item.is_null() {
+                            let one = item_example(key);
+                            let e = format!(
+                                "{key}[{i}] is null: remove it from the list, or write {} there, \
+                                 such as {}",
+                                one.noun, one.json
+                            );
+                            if problems.len() < MOST_SHAPE_PROBLEMS {
+                                problems.push(Problem::scenario(key, e));
+                            } else {
+                                unlisted += 1;
+                            }
+                            continue;
+                        }
                         let text = |k: &str| item.get(k).and_then(Value::as_str).map(truncate);
                         let (wrong, label) = match key.as_str() {
                             "nodes" => (
@@ -554,15 +660,11 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
             continue;
         }
         for (field, text) in [("id", &spec.id), ("name", &spec.name), ("dc", &spec.dc)] {
-            if text.chars().any(char::is_control) {
+            if let Some(what) = hidden_character(text) {
                 problems.push(Problem::node(
                     &spec.id,
                     Some(field),
-                    format!(
-                        "{field} \"{}\" holds a control character (a newline, tab or terminal \
-                         escape): write it on one line, in plain characters",
-                        truncate(text)
-                    ),
+                    format!("{field} \"{}\" holds {what}", truncate(text)),
                 ));
             }
         }
@@ -863,6 +965,26 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
     }
 }
 
+/// What in `text` (an id, a name, a data center) does not show as written, said for a
+/// message, or `None`: a control character (a newline or a terminal escape would break the
+/// one-line messages that quote it, or act on the terminal), or a bidirectional-text control
+/// ([`is_bidi_control`]: invisible, it reorders what follows, so that an id reads as another).
+fn hidden_character(text: &str) -> Option<String> {
+    if text.chars().any(char::is_control) {
+        return Some(
+            "a control character (a newline, tab or terminal escape): write it on one line, in \
+             plain characters"
+                .into(),
+        );
+    }
+    let c = text.chars().find(|c| is_bidi_control(*c))?;
+    Some(format!(
+        "an invisible bidirectional-text character (U+{:04X}), which can make it read as other \
+         text: remove it",
+        u32::from(c)
+    ))
+}
+
 fn truncate(s: &str) -> String {
     if s.chars().count() > 40 {
         format!("{}…", s.chars().take(40).collect::<String>())
@@ -953,12 +1075,8 @@ fn check_settings(s: &Scenario, aside: &SetAside, problems: &mut Vec<Problem>) {
             ));
         }
     }
-    if s.name.chars().any(char::is_control) {
-        problems.push(Problem::scenario(
-            "name",
-            "name holds a control character (a newline, tab or terminal escape): write it on \
-             one line, in plain characters",
-        ));
+    if let Some(what) = hidden_character(&s.name) {
+        problems.push(Problem::scenario("name", format!("name holds {what}")));
     }
     for (field, text, most) in [("name", &s.name, 200), ("notes", &s.notes, 10_000)] {
         let chars = text.chars().count();

@@ -889,6 +889,168 @@ fn control_characters_are_refused_and_shown_escaped() {
     assert!(ps[0].to_string().starts_with(r#"node "web\u{1b}[2J": id "#));
 }
 
+/// A bidirectional-text control in an id, a name or a data center (U+202E reverses what
+/// follows, so "web\u{202e}gpj.exe" shows as "webexe.jpg") is refused as a control character
+/// is, and every message shows it escaped: the text must read as what it is.
+#[test]
+fn bidirectional_text_controls_are_refused_and_shown_escaped() {
+    let text = scenario(
+        &[
+            CLIENT,
+            r#"{"id": "web\u202egpj.exe", "kind": "server", "name": "a\u2066b\u2069",
+                "dc": "eu\u200f"}"#,
+            r#"{"id": "db", "kind": "sql_primary", "name": "\u061cdb\u200e"}"#,
+        ],
+        r#"{"from": "users", "to": "web\u202egpj.exe"}, {"from": "web\u202egpj.exe", "to": "db"}"#,
+    )
+    .replace(
+        r#""version": 1"#,
+        r#""version": 1, "name": "\u202ashop\u202c""#,
+    );
+    let ps = problems(&text);
+    let fields: Vec<_> = ps
+        .iter()
+        .map(|p| (p.node.as_deref(), p.field.as_deref()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            (None, Some("name")),
+            (Some("web\u{202e}gpj.exe"), Some("id")),
+            (Some("web\u{202e}gpj.exe"), Some("name")),
+            (Some("web\u{202e}gpj.exe"), Some("dc")),
+            (Some("db"), Some("name")),
+        ],
+        "{ps:#?}"
+    );
+    let is_bidi = |c: char| scaleplay_sim::error::is_bidi_control(c);
+    for p in &ps {
+        let shown = p.to_string();
+        assert!(!shown.chars().any(is_bidi), "{shown:?}");
+        assert!(
+            shown.contains("holds an invisible bidirectional-text character (U+")
+                && shown.ends_with("which can make it read as other text: remove it"),
+            "{shown}"
+        );
+    }
+    assert!(
+        ps[1]
+            .to_string()
+            .starts_with(r#"node "web\u{202e}gpj.exe": id "web\u{202e}gpj.exe" holds"#),
+        "{}",
+        ps[1]
+    );
+    assert!(ps[4].message.contains("(U+061C)"), "{}", ps[4]);
+    // The predicate is exactly the embeddings, overrides, isolates and marks.
+    let bidi: Vec<u32> = (0..0x3000)
+        .filter_map(char::from_u32)
+        .filter(|c| is_bidi(*c))
+        .map(u32::from)
+        .collect();
+    let mut expected = vec![0x061C, 0x200E, 0x200F];
+    expected.extend(0x202A..=0x202E);
+    expected.extend(0x2066..=0x2069);
+    assert_eq!(bidi, expected);
+    // Right-to-left letters are text, not controls.
+    load(&scenario(
+        &[CLIENT, r#"{"id": "web", "kind": "server", "name": "שרת"}"#],
+        r#"{"from": "users", "to": "web"}"#,
+    ))
+    .expect("Hebrew is a fine name");
+}
+
+/// A null where a key takes none (`"params": null`, `"slo": null`, a list, an edge's end, a
+/// whole item of a list) is named with what to write instead, not in serde's words
+/// ("invalid type: null, expected a map"), and the rest of the file is still checked.
+#[test]
+fn nulls_are_named_with_what_to_write_instead() {
+    let ps = problems(
+        r#"{"version": 1, "slo": null,
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 10}},
+                      {"id": "web", "kind": "server", "params": null},
+                      {"id": "db", "kind": "sql_primary", "params": {"workers": 0}},
+                      null],
+            "edges": [{"from": "users", "to": "web"}, {"from": null, "to": "db"}],
+            "faults": null}"#,
+    );
+    let expected = [
+        (
+            None,
+            r#""slo" is null: leave it out for no SLO, or give an object such as {"p99_ms": 200}"#,
+        ),
+        (
+            None,
+            r#"nodes[1] ("web"): params is null: leave it out for the kind's defaults, or give an object of params, such as {"workers": 8}"#,
+        ),
+        (
+            None,
+            r#"nodes[3] is null: remove it from the list, or write a node there, such as {"id": "web", "kind": "server"}"#,
+        ),
+        (
+            None,
+            r#"edges[1]: from is null: give a node's id in quotes, such as "web""#,
+        ),
+        (
+            None,
+            r#""faults" is null: leave it out for no faults, or give a list of them, such as [{"node": "web", "at_s": 30, "action": "fail"}]"#,
+        ),
+        (Some("db"), "workers must be"),
+    ];
+    for (node, needle) in expected {
+        assert!(has(&ps, node, needle), "no {node:?} {needle:?} in {ps:#?}");
+    }
+    assert_eq!(ps.len(), expected.len(), "{ps:#?}");
+
+    let ps = problems(r#"{"version": 1, "nodes": null, "edges": null}"#);
+    for needle in [
+        r#""nodes" is null: leave it out for no nodes, or give a list of them, such as [{"id": "web", "kind": "server"}]"#,
+        r#""edges" is null: leave it out for no edges, or give a list of them, such as [{"from": "users", "to": "web"}]"#,
+    ] {
+        assert!(has(&ps, None, needle), "no {needle:?} in {ps:#?}");
+    }
+
+    // Every field of every kind of item, and the settings; a null version is as good as
+    // missing, so the rest is still checked.
+    let ps = problems(
+        r#"{"version": null, "name": null, "seed": null, "duration_s": null,
+            "nodes": [{"id": "users", "kind": null, "name": null, "dc": null, "x": null},
+                      {"id": null, "kind": "server"}],
+            "edges": [{"from": "users", "to": null}],
+            "faults": [{"node": "users", "at_s": null, "action": null}]}"#,
+    );
+    for needle in [
+        r#""version" is null: write "version": 1"#,
+        r#""name" is null: leave it out for no name"#,
+        r#""seed" is null: leave it out for seed 0"#,
+        r#""duration_s" is null: leave it out for its default, or give a number of seconds"#,
+        r#"nodes[0] ("users"): kind is null: give its kind in quotes, such as "server""#,
+        r#"nodes[0] ("users"): name is null: leave it out for no name"#,
+        r#"nodes[0] ("users"): dc is null: leave it out for the default data center"#,
+        r#"nodes[0] ("users"): x is null: leave it out for 0, or give a number"#,
+        r#"nodes[1]: id is null: give the node's id in quotes, such as "web""#,
+        r#"edges[0]: to is null: give a node's id in quotes"#,
+        r#"faults[0] ("users"): at_s is null: give the time in seconds"#,
+        r#"faults[0] ("users"): action is null: give "fail" or "recover""#,
+    ] {
+        assert!(has(&ps, None, needle), "no {needle:?} in {ps:#?}");
+    }
+    assert!(
+        ps.iter()
+            .all(|p| !p.message.contains("invalid type") && !p.message.contains("Spec")),
+        "serde's words in {ps:#?}"
+    );
+    // What was already a default stays one: an edge's latency, a fault's instance, an SLO's
+    // bound and a param.
+    load(
+        r#"{"version": 1, "slo": {"p99_ms": null},
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 10, "timeout_ms": null}},
+                      {"id": "web", "kind": "server"}],
+            "edges": [{"from": "users", "to": "web", "latency_ms": null}],
+            "faults": [{"node": "web", "at_s": 1, "action": "fail", "instance": null}]}"#,
+    )
+    .expect("these nulls are the defaults");
+}
+
 /// A fault with a bad time and a bad target is reported for both at once.
 #[test]
 fn a_fault_with_a_bad_time_and_a_missing_node_names_both() {
