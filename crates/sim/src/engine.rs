@@ -715,6 +715,7 @@ impl Simulation {
             // decision still sees the work done since its last one.
             let scale_busy = s.ext.scale_busy_mark.wrapping_sub(s.busy.area(now));
             let scale_capacity = s.ext.scale_capacity_mark.wrapping_sub(s.capacity.area(now));
+            let scale_up = s.ext.scale_up_mark.wrapping_sub(s.any_up.area(now));
             let levels = [
                 &mut s.busy,
                 &mut s.queued,
@@ -733,6 +734,7 @@ impl Simulation {
             s.mark = carried;
             s.ext.scale_busy_mark = scale_busy;
             s.ext.scale_capacity_mark = scale_capacity;
+            s.ext.scale_up_mark = scale_up;
         }
         self.global.end_warmup();
         self.warmed = true;

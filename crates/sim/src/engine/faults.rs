@@ -378,11 +378,15 @@ impl Simulation {
                 .capacity
                 .area(self.now)
                 .wrapping_sub(s.ext.scale_capacity_mark);
+            // Over the time the tier was up: while all of it is down it does no work, and that
+            // says nothing of the load. (Averaged over the whole span, a 6 s outage of a tier
+            // that needed 4 instances scaled it in to 2 when it came back, overloaded.)
             let span = self.now.since(s.ext.last_scale).0;
-            let instances_busy = if cap == 0 || span == 0 || s.workers == UNLIMITED {
+            let up_span = s.any_up.area(self.now).wrapping_sub(s.ext.scale_up_mark);
+            let instances_busy = if cap == 0 || up_span == 0 || s.workers == UNLIMITED {
                 None
             } else {
-                Some(busy as f64 / span as f64 / f64::from(s.workers))
+                Some(busy as f64 / up_span as f64 / f64::from(s.workers))
             };
             let desired = if on_depth {
                 // Enough instances for the jobs in progress (the instances' worth of work the
@@ -405,10 +409,19 @@ impl Simulation {
                 let in_progress = instances_busy.unwrap_or(0.0);
                 libm::ceil(in_progress + waiting as f64 / a.target_depth) as u32
             } else {
+                // With no figure (the tier was down throughout), the last decision stands.
                 match instances_busy {
-                    None => active,
+                    None => s.ext.scale_target,
                     Some(work) => libm::ceil(work / a.target_utilization) as u32,
                 }
+            };
+            // Nor does it scale in on a span with an outage in it: the work just after one is
+            // low too (a balancer sends nothing until its health check sees the tier back),
+            // as Kubernetes holds back a scale-down after a drop for its stabilization window.
+            let desired = if u128::from(span) > up_span {
+                desired.max(s.ext.scale_target)
+            } else {
+                desired
             };
             let target = desired.clamp(a.min, a.max);
             let s = &mut self.nodes[n];
@@ -416,6 +429,7 @@ impl Simulation {
             s.ext.last_scale = self.now;
             s.ext.scale_busy_mark = s.busy.area(self.now);
             s.ext.scale_capacity_mark = s.capacity.area(self.now);
+            s.ext.scale_up_mark = s.any_up.area(self.now);
             self.scale_to(n, target, &a);
         }
     }

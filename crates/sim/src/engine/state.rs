@@ -319,9 +319,10 @@ pub(crate) struct Ext {
     pub cursor: usize,
     /// Time of the last autoscaling decision.
     pub last_scale: SimTime,
-    /// Busy area at the last autoscaling decision.
+    /// Busy, capacity and "any instance up" areas at the last autoscaling decision.
     pub scale_busy_mark: u128,
     pub scale_capacity_mark: u128,
+    pub scale_up_mark: u128,
     /// How many healthy instances the last autoscaling decision (or the start) asked for:
     /// failed ones are replaced up to it at once, not after the cooldown.
     pub scale_target: u32,

@@ -224,3 +224,42 @@ fn decisions_during_a_boot_do_not_multiply_the_tier() {
         assert_eq!(serving.last(), Some(&4), "{serving:?}");
     }
 }
+
+/// A tier that needs 4 instances, down whole for 6 s (or 30 s): it comes back with the 4 it
+/// had, and keeps them. The outage did no work, which says nothing of the load, and just
+/// after it the balancer still sends nothing until its health check sees the tier up. (The
+/// decision after the 6 s outage averaged both in and scaled the tier in to 2, overloaded.)
+#[test]
+fn a_whole_tier_outage_does_not_scale_it_in() {
+    for back_at in [106, 130] {
+        let r = run(&format!(
+            r#"{{"version": 1, "duration_s": 200, "warmup_s": 0, "nodes": [
+              {{"id": "users", "kind": "client", "params": {{"rps": 2400, "users": 5000}}}},
+              {{"id": "lb", "kind": "load_balancer", "params": {{"health_check_s": 1}}}},
+              {{"id": "web", "kind": "server", "params": {{"instances": 4, "workers": 8,
+                "service_ms": {{"dist": "exp", "mean": 10}},
+                "autoscale": {{"min": 1, "max": 10, "target_utilization": 0.75,
+                               "cooldown_s": 10, "boot_s": 20}}}}}}],
+              "edges": [{{"from": "users", "to": "lb"}}, {{"from": "lb", "to": "web"}}],
+              "faults": [{{"node": "web", "at_s": 100, "action": "fail"}},
+                         {{"node": "web", "at_s": {back_at}, "action": "recover"}}]}}"#
+        ));
+        let instances = r.nodes["web"]
+            .instances
+            .as_ref()
+            .expect("an autoscaled tier");
+        // 24 busy workers at 75%: 4 instances of 8 workers, before and after the outage.
+        assert_eq!(instances[98], 4, "{instances:?}");
+        let after = &instances[back_at + 1..back_at + 60];
+        assert!(
+            after.iter().all(|&n| n >= 4),
+            "back at {back_at}: {after:?}"
+        );
+        assert!(
+            r.nodes["web"].utilization_series[back_at + 20..back_at + 60]
+                .iter()
+                .all(|&u| u < 0.9),
+            "not overloaded after {back_at}"
+        );
+    }
+}
