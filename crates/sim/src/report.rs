@@ -320,7 +320,7 @@ impl Simulation {
             in_flight: in_flight(&g.all),
             throughput_rps: g.all.served(self.warmed) as f64 / measured,
             availability: availability(&g.all, self.finished()),
-            latency_ms: latency(&g.all, &g.latency),
+            latency_ms: latency(&g.all, &g.latency, false),
             retries: g.all.retries,
             sessions_lost: g.sessions_lost,
         };
@@ -360,7 +360,7 @@ impl Simulation {
                             &t.series.availability,
                         ),
                         p99_series: carried(old(|o| &mut o.p99_series), &t.series.p99_ms),
-                        ..client_report(&t.totals, latency(&t.totals, &t.latency))
+                        ..client_report(&t.totals, latency(&t.totals, &t.latency, true))
                     },
                     // The only client: its figures are the run's.
                     None => ClientReport {
@@ -567,28 +567,25 @@ fn availability(t: &Totals, finished: bool) -> f64 {
     }
 }
 
-/// The latency figures of `t`'s successes, whose latencies `h` holds.
-fn latency<C: Count, const SIGFIG: u32>(t: &Totals, h: &Histogram<C, SIGFIG>) -> Latency {
-    let q = |p: f64| {
-        if h.is_empty() {
-            0.0
-        } else {
-            h.value_at_quantile(p) as f64 / 1e3
-        }
-    };
+/// The latency figures of `t`'s successes, whose latencies `h` holds; `exact_max` when `t`
+/// keeps its longest (see `Totals::latency_max_us`).
+fn latency<C: Count, const SIGFIG: u32>(
+    t: &Totals,
+    h: &Histogram<C, SIGFIG>,
+    exact_max: bool,
+) -> Latency {
+    if h.is_empty() {
+        return Latency::default();
+    }
+    let max_us = if exact_max { t.latency_max_us } else { h.max() };
+    // A percentile is read as its bin's highest value, which can pass the exact longest:
+    // none is above it.
+    let q = |p: f64| h.value_at_quantile(p).min(max_us) as f64 / 1e3;
     Latency {
-        mean: if t.succeeded == 0 {
-            0.0
-        } else {
-            t.latency_sum_us as f64 / t.succeeded as f64 / 1e3
-        },
+        mean: t.latency_sum_us as f64 / t.succeeded.max(1) as f64 / 1e3,
         p50: q(0.5),
         p95: q(0.95),
         p99: q(0.99),
-        max: if h.is_empty() {
-            0.0
-        } else {
-            h.max() as f64 / 1e3
-        },
+        max: max_us as f64 / 1e3,
     }
 }

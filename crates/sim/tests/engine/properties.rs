@@ -548,6 +548,13 @@ fn check_report(r: &Report, when: &str) -> Result<(), TestCaseError> {
             l.p50 <= l.p95 && l.p95 <= l.p99 && l.p99 <= l.max,
             "{when}: {id} {l:?}"
         );
+        // No client waited longer than the longest of the run. (A client's histogram has
+        // fewer significant figures than the run's: its largest bin read above the run's.)
+        prop_assert!(
+            l.max <= s.latency_ms.max && l.mean <= l.max + 1e-9,
+            "{when}: {id} {l:?}, the run's {:?}",
+            s.latency_ms
+        );
         let parts = [
             c.offered,
             c.succeeded,
