@@ -277,7 +277,8 @@ pub(crate) struct QueueState {
     pub msgs: Vec<Msg>,
     pub free: Vec<u32>,
     pub in_flight: u64,
-    /// Next consumer to try (round robin over consumer instances).
+    /// The next turn in the round of deliveries over the consumers' instances (see
+    /// `free_consumer`).
     pub cursor: usize,
     /// When each delivery in progress times out, in the order of deliveries: (deadline,
     /// message, delivery). Acknowledged ones leave as they reach the front.
