@@ -2,15 +2,14 @@
 //! at most a few milliseconds of real time (slices of virtual time sized to hold a bounded
 //! number of events), then yields to the browser. The report is refreshed a few times a second
 //! so the plots grow live.
-//!
-//! - [`holds`]: what holds a node down, so "Fail now" / "Recover now" add only faults that
-//!   change something (pure, tested natively).
-
-pub mod holds;
+//! "Fail now" / "Recover now" ask the engine what holds a node down
+//! ([`Simulation::down_causes`]), so they add only faults that change something and can say
+//! why a node stays down.
 
 use leptos::leptos_dom::helpers::request_animation_frame;
 use leptos::prelude::*;
-use scaleplay_sim::scenario::{FaultAction, FaultSpec};
+use scaleplay_sim::engine::DownCauses;
+use scaleplay_sim::scenario::FaultAction;
 use scaleplay_sim::{Duration, Report, Scenario, SimTime, Simulation};
 
 use crate::state::Doc;
@@ -83,9 +82,6 @@ pub struct Run {
     last_frame_ms: StoredValue<f64>,
     /// Virtual seconds the next slice covers, fitted to the events the last one held.
     slice_s: StoredValue<f64>,
-    /// The faults the run has: its schedule and those injected by hand since it started, to
-    /// tell what holds a node down.
-    faults: StoredValue<Vec<FaultSpec>>,
 }
 
 /// Creates the run context (after [`crate::state::provide`]).
@@ -104,7 +100,6 @@ pub fn provide() -> Run {
         report_cost_ms: StoredValue::new(0.0),
         last_frame_ms: StoredValue::new(0.0),
         slice_s: StoredValue::new(FIRST_SLICE_S),
-        faults: StoredValue::new(Vec::new()),
     };
     provide_context(run);
     run
@@ -126,7 +121,6 @@ impl Run {
                 self.sim
                     .set_value(Some(Simulation::new(model, scenario.seed)));
                 self.slice_s.set_value(FIRST_SLICE_S);
-                self.faults.set_value(scenario.faults.clone());
                 self.ran.set(Some(scenario));
                 self.progress.set(0.0);
                 self.report.set(None);
@@ -190,34 +184,26 @@ impl Run {
     }
 
     /// Fails or recovers a node of the running simulation now. Refuses, saying why, what
-    /// would change nothing (failing a node its own failure holds, recovering one it does
-    /// not) and a node the run does not have (added since it started).
+    /// would change nothing (failing a node its own failure already holds on every instance,
+    /// recovering one it holds on none) and a node the run does not have (added since it
+    /// started).
     pub fn inject(&self, node: &str, action: FaultAction) -> Result<Injected, String> {
-        let (now_s, random, dc) = self.sim.with_value(|sim| {
+        let (causes, dc) = self.sim.with_value(|sim| {
             let sim = sim.as_ref().ok_or_else(|| "start a run first".to_string())?;
-            let id = sim.model().find(node).ok_or_else(|| {
-                format!("\"{node}\" was added after this run started, so the run does not have it: Reset, then Run, to fail or recover it")
-            })?;
-            let n = sim.model().node(id);
-            Ok::<_, String>((sim.now().as_secs(), n.reliability.mtbf_s.is_some(), n.dc.clone()))
+            let added = || format!("\"{node}\" was added after this run started, so the run does not have it: Reset, then Run, to fail or recover it");
+            let causes = sim.down_causes(node).ok_or_else(added)?;
+            let dc = sim.model().find(node).map(|id| sim.model().node(id).dc.clone());
+            Ok::<_, String>((causes, dc.unwrap_or_default()))
         })?;
-        let dc_out = self
-            .faults
-            .with_value(|f| holds::data_center_out(f, &dc, now_s))
-            .then_some(dc.as_str());
-        let held = self
-            .faults
-            .with_value(|f| holds::own_failure(f, node, now_s));
-        match (action, held) {
-            (FaultAction::Fail, Some(true)) => {
+        match action {
+            FaultAction::Fail if causes.own == causes.instances => {
                 return Err(format!(
                     "\"{node}\" is already down: its failure holds it until \"Recover now\" (or a scheduled recovery)"
                 ))
             }
-            (FaultAction::Recover, Some(false)) => {
-                self.refresh_report();
-                return Err(if self.is_down(node) {
-                    holds::stays_down(node, dc_out, random)
+            FaultAction::Recover if causes.own == 0 => {
+                return Err(if causes.serving == 0 {
+                    stays_down(node, &dc, causes)
                 } else {
                     format!("\"{node}\" is up: there is nothing to recover")
                 });
@@ -227,34 +213,17 @@ impl Run {
         let mut result = Err("start a run first".to_string());
         self.sim.update_value(|sim| {
             if let Some(sim) = sim {
-                result = sim.inject(node, action, None).map(|()| sim.now().as_secs());
+                result = sim
+                    .inject(node, action, None)
+                    .map(|()| (sim.now().as_secs(), sim.down_causes(node)));
             }
         });
-        let at_s = result?;
-        self.faults.update_value(|f| {
-            f.push(FaultSpec {
-                node: Some(node.to_string()),
-                dc: None,
-                at_s,
-                action,
-                instance: None,
-            })
-        });
+        let (at_s, after) = result?;
         self.refresh_report();
-        let still_down = action == FaultAction::Recover && self.is_down(node);
-        Ok(Injected {
-            at_s,
-            note: still_down.then(|| holds::stays_down(node, dc_out, random)),
-        })
-    }
-
-    /// Whether no instance of `node` serves, as the latest report says.
-    fn is_down(&self, node: &str) -> bool {
-        self.report.with_untracked(|r| {
-            r.as_ref()
-                .and_then(|r| r.nodes.get(node))
-                .is_some_and(|n| n.instances_now == 0)
-        })
+        let note = after
+            .filter(|after| action == FaultAction::Recover && after.serving == 0)
+            .map(|after| stays_down(node, &dc, after));
+        Ok(Injected { at_s, note })
     }
 
     fn schedule(&self) {
@@ -351,6 +320,19 @@ fn next_slice(slice_s: f64, covered: f64, handled: u64) -> f64 {
     fits.min(2.0 * slice_s).clamp(1e-6, MAX_SLICE_S)
 }
 
+/// What the banner says of a node that is still down after "Recover now" (or that "Recover
+/// now" cannot bring back): the cause that holds it first, its data center's outage, else a
+/// random failure (its `mtbf_s`).
+fn stays_down(node: &str, dc: &str, causes: DownCauses) -> String {
+    if causes.data_center > 0 {
+        format!("\"{node}\" stays down: its data center \"{dc}\" is out until that recovers")
+    } else if causes.random > 0 {
+        format!("\"{node}\" stays down: it failed at random (its mtbf_s) and comes back after its repair time (mttr_s)")
+    } else {
+        format!("\"{node}\" stays down: another fault still holds it")
+    }
+}
+
 /// Whether `a` and `b` simulate the same: they differ at most in what is only shown (names,
 /// notes, where nodes sit on the canvas).
 pub fn same_simulation(a: &Scenario, b: &Scenario) -> bool {
@@ -368,6 +350,22 @@ pub fn same_simulation(a: &Scenario, b: &Scenario) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_node_still_down_is_said_to_stay_down_with_its_first_cause() {
+        let causes = |data_center, random| DownCauses {
+            instances: 2,
+            data_center,
+            random,
+            ..DownCauses::default()
+        };
+        assert_eq!(
+            stays_down("web1", "east", causes(2, 1)),
+            "\"web1\" stays down: its data center \"east\" is out until that recovers"
+        );
+        assert!(stays_down("web1", "east", causes(0, 1)).contains("at random"));
+        assert!(stays_down("web1", "east", causes(0, 0)).contains("another fault"));
+    }
 
     #[test]
     fn a_slice_holds_about_its_share_of_events_and_grows_slowly() {

@@ -4,7 +4,8 @@
 // The key under the plots names the node of each fault line.
 // "Fail now" / "Recover now" that would change nothing add nothing and say why (a node still
 // down after Recover now says what holds it), as does one on a node the run does not have;
-// with no success after the warm-up, the summary has no p99.
+// with no success after the warm-up, the summary has no p99. With a fault of one instance on
+// the schedule, the engine itself says what holds each instance.
 import { test, expect } from '@playwright/test';
 import { App, RUN_TIMEOUT } from './app';
 
@@ -259,5 +260,49 @@ test('when nothing succeeds after the warm-up, the summary shows no p99 rather t
   await app.waitForRunDone();
   await expect(app.byTestId('summary-availability')).toHaveText('0.000');
   await expect(app.byTestId('summary-p99')).toHaveText('–');
+  app.expectNoErrors();
+});
+
+test('with one of two instances failed, Fail now fails the other, and a second Fail now says it is already down', async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  // Instance 0 of web fails at 1 s and is never recovered: web keeps serving on instance 1.
+  const scenario = {
+    version: 1,
+    name: 'Half down',
+    duration_s: 120,
+    warmup_s: 0,
+    nodes: [
+      { id: 'users', kind: 'client', params: { rps: 20 } },
+      { id: 'web', kind: 'server', params: { instances: 2, workers: 4, service_ms: 20 } },
+    ],
+    edges: [{ from: 'users', to: 'web' }],
+    faults: [{ node: 'web', instance: 0, at_s: 1, action: 'fail' }],
+  };
+  await app.importFile('half.json', JSON.stringify(scenario));
+  await expect(app.nodes).toHaveCount(2);
+  await app.setSpeed('20');
+  await app.run();
+  await app.waitForProgress(5 / 120);
+  await app.pauseButton.click();
+  await app.selectNode('web');
+  const faults = app.byTestId('fault-item');
+  await expect(faults).toHaveCount(1);
+  // Instance 1 still serves, so failing the node changes something: it is added.
+  await app.byTestId('fault-fail').click();
+  await expect(faults).toHaveCount(2);
+  // Now both instances are held by their own failure: a second one would change nothing.
+  // (The app used to read this from the schedule, could not tell with a fault of one
+  // instance there, and added it.)
+  await app.byTestId('fault-fail').click();
+  await expect(app.banner).toContainText('"web" is already down');
+  await expect(faults).toHaveCount(2);
+  // Recover now ends the node's own failure on both instances; a second one has nothing left.
+  await app.byTestId('fault-recover').click();
+  await expect(faults).toHaveCount(3);
+  await app.byTestId('fault-recover').click();
+  await expect(app.banner).toContainText('"web" is up: there is nothing to recover');
+  await expect(faults).toHaveCount(3);
   app.expectNoErrors();
 });
