@@ -8,6 +8,8 @@
 
 use scaleplay_sim::{Report, Scenario};
 
+use crate::panels::inspector::fields::has_workers;
+
 /// Column names of [`series_csv`], in order.
 pub const SERIES_COLUMNS: [&str; 12] = [
     "t_s",
@@ -65,51 +67,61 @@ pub const NODE_SERIES_COLUMNS: [&str; 12] = [
     "dead_letters",
 ];
 
-/// The run's time series: one row per window.
+/// The run's time series: one row per window. A figure the window has no data for is an empty
+/// cell (a missing value), not the 0 or 1 the report holds there, as the plots leave a gap: the
+/// latencies of a window in which nothing succeeded (0 ms would read as the fastest moment of an
+/// outage, and pull any average down), and the availability of one in which nothing was
+/// answered (the report's 1.0 would read as a perfect window).
 pub fn series_csv(report: &Report) -> String {
     let mut out = row(SERIES_COLUMNS.iter().map(|c| c.to_string()));
     for p in &report.series {
+        let succeeded = p.throughput_rps > 0.0;
+        let answered = succeeded || p.error_rps > 0.0;
+        let only = |has: bool, v: f64| if has { number(v) } else { String::new() };
         out += &row([
-            p.t_s,
-            p.offered_rps,
-            p.throughput_rps,
-            p.error_rps,
-            p.timeout_rps,
-            p.rejected_rps,
-            p.down_rps,
-            p.availability,
-            p.p50_ms,
-            p.p95_ms,
-            p.p99_ms,
-            p.mean_ms,
-        ]
-        .into_iter()
-        .map(number));
+            number(p.t_s),
+            number(p.offered_rps),
+            number(p.throughput_rps),
+            number(p.error_rps),
+            number(p.timeout_rps),
+            number(p.rejected_rps),
+            number(p.down_rps),
+            only(answered, p.availability),
+            only(succeeded, p.p50_ms),
+            only(succeeded, p.p95_ms),
+            only(succeeded, p.p99_ms),
+            only(succeeded, p.mean_ms),
+        ]);
     }
     out
 }
 
 /// The run's per-node figures: one row per node, with the node's name from `scenario` (empty
-/// when the node has since been removed). Figures a kind does not have are empty.
+/// when the node has since been removed). Figures a kind does not have are empty (utilization
+/// and backlog of a kind without workers, which the report gives as 0), and so is the latency of
+/// a node that answered no request successfully (the report's 0 ms would read as instant), as
+/// the inspector shows them.
 pub fn nodes_csv(report: &Report, scenario: &Scenario) -> String {
     let mut out = row(NODE_COLUMNS.iter().map(|c| c.to_string()));
     for (id, n) in &report.nodes {
         let name = scenario.node(id).map_or("", |s| s.name.as_str());
         let opt = |v: Option<f64>| v.map_or(String::new(), number);
         let opt_u = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
+        let workers = has_workers(n.kind);
+        let timed = n.succeeded > 0;
         out += &row([
             text(id),
             text(name),
             n.kind.as_str().to_string(),
-            number(n.utilization),
+            opt(workers.then_some(n.utilization)),
             number(n.throughput_rps),
             number(n.responses_rps),
-            number(n.mean_backlog),
+            opt(workers.then_some(n.mean_backlog)),
             number(n.mean_in_node),
             n.rejected.to_string(),
             n.down.to_string(),
-            number(n.latency_ms.mean),
-            number(n.latency_ms.p99),
+            opt(timed.then_some(n.latency_ms.mean)),
+            opt(timed.then_some(n.latency_ms.p99)),
             number(n.availability),
             n.instances_now.to_string(),
             opt(n.hit_ratio),
@@ -126,7 +138,8 @@ pub fn nodes_csv(report: &Report, scenario: &Scenario) -> String {
 
 /// Each node's figures per window, in long form (one row per window and node, windows in
 /// order, nodes by id within a window), ready for a pivot table or a plotting script. A kind's
-/// own columns are empty for other kinds, and `hit_ratio` for a window without lookups.
+/// own columns are empty for other kinds (utilization and backlog too for a kind without
+/// workers, as in [`nodes_csv`]), and `hit_ratio` for a window without lookups.
 pub fn node_series_csv(report: &Report, scenario: &Scenario) -> String {
     let mut out = row(NODE_SERIES_COLUMNS.iter().map(|c| c.to_string()));
     for (w, p) in report.series.iter().enumerate() {
@@ -136,7 +149,12 @@ pub fn node_series_csv(report: &Report, scenario: &Scenario) -> String {
                 v.and_then(|v| v.get(w))
                     .map_or(String::new(), u64::to_string)
             };
-            let get = |v: &Vec<f64>| v.get(w).map_or(String::new(), |x| number(*x));
+            let workers = has_workers(n.kind);
+            let get = |v: &Vec<f64>| {
+                v.get(w)
+                    .filter(|_| workers)
+                    .map_or(String::new(), |x| number(*x))
+            };
             out += &row([
                 number(p.t_s),
                 text(id),
@@ -227,6 +245,115 @@ mod tests {
             assert_eq!(cells[2], p.throughput_rps);
             assert_eq!(cells[10], p.p99_ms);
         }
+    }
+
+    /// The series CSV of a run of `text`, as rows of cells, with the report.
+    fn series_cells(text: &str) -> (Report, Vec<Vec<String>>) {
+        let report = Simulation::new(scaleplay_sim::load(text).unwrap(), 3).run();
+        let csv = series_csv(&report);
+        let rows = csv
+            .split_terminator("\r\n")
+            .skip(1)
+            .map(|l| l.split(',').map(str::to_string).collect())
+            .collect();
+        (report, rows)
+    }
+
+    #[test]
+    fn a_window_without_data_has_empty_cells_not_zero() {
+        // Half a request a second: many one-second windows see nothing end at all.
+        let quiet = r#"{"version": 1, "duration_s": 40, "warmup_s": 0,
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 0.5, "users": 10}},
+                      {"id": "web", "kind": "server"}],
+            "edges": [{"from": "users", "to": "web"}]}"#;
+        let (report, rows) = series_cells(quiet);
+        let col = |name: &str| SERIES_COLUMNS.iter().position(|c| *c == name).unwrap();
+        let (mut empty, mut full) = (0, 0);
+        for (cells, p) in rows.iter().zip(&report.series) {
+            assert_eq!(cells.len(), SERIES_COLUMNS.len());
+            // Rates are always figures (0 is a true rate).
+            assert_eq!(
+                cells[col("throughput_rps")].parse::<f64>().unwrap(),
+                p.throughput_rps
+            );
+            assert_eq!(cells[col("error_rps")], "0");
+            let latencies = ["p50_ms", "p95_ms", "p99_ms", "mean_ms"].map(|c| &cells[col(c)]);
+            if p.throughput_rps == 0.0 {
+                empty += 1;
+                assert!(latencies.iter().all(|c| c.is_empty()), "{cells:?}");
+                assert_eq!(
+                    cells[col("availability")],
+                    "",
+                    "nothing answered: {cells:?}"
+                );
+            } else {
+                full += 1;
+                assert!(latencies.iter().all(|c| c.parse::<f64>().unwrap() > 0.0));
+                assert_eq!(cells[col("availability")], "1");
+            }
+        }
+        assert!(
+            empty > 3 && full > 3,
+            "{empty} quiet windows, {full} with answers"
+        );
+
+        // A window in which everything failed has an availability of 0, and no latency.
+        let outage = r#"{"version": 1, "duration_s": 10, "warmup_s": 0,
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 50, "users": 10}},
+                      {"id": "web", "kind": "server"}],
+            "edges": [{"from": "users", "to": "web"}],
+            "faults": [{"node": "web", "at_s": 3, "action": "fail"},
+                       {"node": "web", "at_s": 7, "action": "recover"}]}"#;
+        let (report, rows) = series_cells(outage);
+        let down = report
+            .series
+            .iter()
+            .position(|p| p.t_s == 5.0)
+            .expect("a window ending at 5 s");
+        assert_eq!(report.series[down].throughput_rps, 0.0);
+        assert_eq!(rows[down][col("availability")], "0");
+        assert_eq!(rows[down][col("p99_ms")], "");
+        assert_eq!(rows[down][col("mean_ms")], "");
+    }
+
+    #[test]
+    fn node_figures_a_node_does_not_have_are_empty() {
+        // The web server is down all the run: it answers, but never successfully.
+        let text = r#"{"version": 1, "duration_s": 10, "warmup_s": 0,
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 20, "users": 10}},
+                      {"id": "dns", "kind": "dns"},
+                      {"id": "web", "kind": "server"}],
+            "edges": [{"from": "users", "to": "dns"}, {"from": "dns", "to": "web"}],
+            "faults": [{"node": "web", "at_s": 0, "action": "fail"}]}"#;
+        let s = scaleplay_sim::validate::parse(text).unwrap();
+        let report = Simulation::new(scaleplay_sim::load(text).unwrap(), 3).run();
+        let csv = nodes_csv(&report, &s);
+        let col = |name: &str| NODE_COLUMNS.iter().position(|c| *c == name).unwrap();
+        let row = |id: &str| -> Vec<String> {
+            let line = csv
+                .split_terminator("\r\n")
+                .find(|l| l.starts_with(&format!("{id},")));
+            line.unwrap().split(',').map(str::to_string).collect()
+        };
+        let web = row("web");
+        assert_eq!(web[col("succeeded")], "0");
+        assert_eq!(web[col("latency_mean_ms")], "");
+        assert_eq!(web[col("latency_p99_ms")], "");
+        assert!(web[col("utilization")].parse::<f64>().is_ok(), "{web:?}");
+        // A DNS has no workers: no utilization and no backlog, rather than a made-up 0.
+        let dns = row("dns");
+        assert_eq!(dns[col("utilization")], "");
+        assert_eq!(dns[col("mean_backlog")], "");
+        let series = node_series_csv(&report, &s);
+        let dns_rows: Vec<&str> = series
+            .split_terminator("\r\n")
+            .filter(|l| l.contains(",dns,"))
+            .collect();
+        assert_eq!(dns_rows.len(), report.series.len());
+        assert!(
+            dns_rows.iter().all(|l| l.split(',').nth(4) == Some("")),
+            "{dns_rows:?}"
+        );
     }
 
     #[test]

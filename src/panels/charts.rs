@@ -501,17 +501,33 @@ fn lines_of(plot: Plot, series: &[SeriesPoint], columns: usize) -> Vec<Line> {
             ]
         }
         Plot::Availability => {
-            let [a] = thin_by(series, columns, |_, p| (p.t_s, [p.availability * 100.0]));
+            // A window in which nothing was answered (no success, no failure) has no
+            // availability: a gap, as the latency lines break where nothing succeeded. The
+            // report's series holds 1.0 there (its contract), which drew a perfect window in
+            // the middle of, say, a stall where every request was still waiting.
+            let [a] = thin_by(series, columns, |_, p| {
+                if answered(p) {
+                    (p.t_s, [p.availability * 100.0])
+                } else {
+                    (p.t_s, [f64::NAN])
+                }
+            });
             vec![("availability", RGBColor(34, 139, 34), a)]
         }
     }
+}
+
+/// Whether any request ended in window `p`, successfully or not: only then does the window
+/// have an availability (successes ÷ answered requests).
+fn answered(p: &SeriesPoint) -> bool {
+    p.throughput_rps > 0.0 || p.error_rps > 0.0
 }
 
 /// Test hooks: what the plot shows, as data attributes on its `<canvas>` (the browser tests read
 /// them, since the pixels say nothing a test can check): `data-points` (points of the main series:
 /// ok throughput, p99 or availability), `data-min`, `data-max` and `data-last` of that series
 /// (empty when it has no points; `data-last` also when it ends in a gap), `data-gaps` (the gaps
-/// that break it: windows with no latency to show), `data-faults` (fault markers), `data-offered-max` (the highest
+/// that break it: windows with no latency to show, or no availability), `data-faults` (fault markers), `data-offered-max` (the highest
 /// offered rate, throughput plot only) and `data-pinned-points` (points of the pinned run's
 /// line, 0 without one).
 fn mark_drawn(
@@ -585,6 +601,42 @@ mod tests {
         assert_eq!(names(&outage), ["offered", "ok", "down"]);
         let calm = [point(1.0, 0.0), point(2.0, 0.0)];
         assert_eq!(names(&calm), ["offered", "ok"]);
+    }
+
+    #[test]
+    fn availability_has_a_gap_where_nothing_was_answered() {
+        let point = |t_s: f64, ok: f64, errors: f64| SeriesPoint {
+            t_s,
+            offered_rps: 10.0,
+            throughput_rps: ok,
+            error_rps: errors,
+            timeout_rps: errors,
+            rejected_rps: 0.0,
+            down_rps: 0.0,
+            // As the report gives it: 1 when nothing was answered.
+            availability: if ok + errors == 0.0 {
+                1.0
+            } else {
+                ok / (ok + errors)
+            },
+            p50_ms: 0.0,
+            p95_ms: 0.0,
+            p99_ms: 0.0,
+            mean_ms: 0.0,
+        };
+        let series = [
+            point(1.0, 10.0, 0.0),
+            point(2.0, 0.0, 0.0),
+            point(3.0, 0.0, 10.0),
+            point(4.0, 0.0, 0.0),
+        ];
+        let lines = lines_of(Plot::Availability, &series, 100);
+        let a = &lines[0].2;
+        assert_eq!(a[0], (1.0, 100.0));
+        assert!(a[1].1.is_nan(), "nothing answered: no 100 %");
+        assert_eq!(a[2], (3.0, 0.0), "everything failed: 0 %, drawn");
+        assert!(a[3].1.is_nan());
+        assert_eq!(runs_gaps(a), 2);
     }
 
     #[test]

@@ -438,6 +438,25 @@ export class App {
     return (await this.chart(name)).points > 0;
   }
 
+  // ---- autosave ----
+
+  /**
+   * The local-storage key this tab autosaves its work under: each tab has its own copy, named
+   * in the tab's session storage (see `src/storage.rs`). Waits until the tab has saved once.
+   */
+  async savedKey(): Promise<string> {
+    const name = () => this.page.evaluate(() => sessionStorage.getItem('scaleplay.autosave.tab'));
+    await expect.poll(name, { message: 'the tab has not autosaved' }).not.toBeNull();
+    return `scaleplay.autosave.v1.${await name()}`;
+  }
+
+  /** This tab's autosaved scenario, parsed. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async savedScenario(): Promise<any> {
+    const key = await this.savedKey();
+    return this.page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? '{}'), key);
+  }
+
   /** Asserts that no console error or page error has happened so far. */
   expectNoErrors(): void {
     expect(this.errors, 'errors in the browser console').toEqual([]);

@@ -105,7 +105,9 @@ test('unreadable saved work gives a message and a fresh scenario that runs', asy
   await app.goto();
   await app.loadPreset('02');
   const garbage = '{"version": 1, "nodes": [ cut short';
-  await page.evaluate((text) => localStorage.setItem('scaleplay.autosave.v1', text), garbage);
+  // Spoil this tab's autosaved copy, which is what the tab opens next.
+  const key = await app.savedKey();
+  await page.evaluate(([k, text]) => localStorage.setItem(k, text), [key, garbage]);
   await page.reload();
   await expect(app.banner).toContainText('the saved work does not hold a Scaleplay scenario', { timeout: 30_000 });
   expect(await app.nodeIds()).toEqual(PRESET_NODES['01']);
@@ -206,7 +208,9 @@ test('opening a link while the saved work is unreadable says where that work wen
   await app.byTestId('share').click();
   const link = await app.byTestId('share-link').inputValue();
   const garbage = '{"version": 1, "nodes": [ cut short';
-  await page.evaluate((text) => localStorage.setItem('scaleplay.autosave.v1', text), garbage);
+  // Spoil this tab's autosaved copy, which is what the tab opens next.
+  const key = await app.savedKey();
+  await page.evaluate(([k, text]) => localStorage.setItem(k, text), [key, garbage]);
   await page.goto('about:blank');
   await page.goto(link);
   // The link's scenario opens, and the banner says the saved work was unreadable and kept.

@@ -206,8 +206,7 @@ test("a fault's instance that is not a number is refused, not taken for all inst
   await app.goto();
   await app.loadPreset('03');
   await app.selectNode('web1');
-  const faults = async () =>
-    (await page.evaluate(() => JSON.parse(localStorage.getItem('scaleplay.autosave.v1') ?? '{}'))).faults ?? [];
+  const faults = async () => (await app.savedScenario()).faults ?? [];
   const before = (await faults()).length;
   await app.byTestId('fault-at').fill('5');
   await typeText(app.byTestId('fault-instance'), '1e');
@@ -250,7 +249,7 @@ test('text that is not a number is refused in the banner, naming the field, and 
     await expect(workers).toHaveValue(before);
     await app.banner.getByRole('button', { name: 'Dismiss' }).click();
   }
-  const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('scaleplay.autosave.v1') ?? '{}'));
+  const saved = await app.savedScenario();
   expect(String(saved.nodes.find((n: { id: string }) => n.id === 'web1').params.workers)).toBe(before);
 
   // A call's latency:

@@ -1,7 +1,8 @@
 //! The selected node's figures over time: one plot under its figures, with a menu of what to
 //! show (utilization, backlog, and the series its kind has: hit ratio, queue depth, dead
 //! letters, replication lag, stale reads, instances; for a client, what its users saw:
-//! throughput, availability, p99). Fault times are marked as on the main plots.
+//! throughput, availability, p99: broken where its users had nothing answered, or no success
+//! to time, as the main plots are). Fault times are marked as on the main plots.
 //!
 //! [`choices`] and [`plotted`] are pure (tested natively); the component only draws what they
 //! return. Only the picked series is read, and only a few points per pixel column are kept
@@ -43,6 +44,19 @@ enum Values<'a> {
     MaybeShare(&'a [Option<f64>]),
     Count(&'a [u64]),
     Instances(&'a [u32]),
+    /// A client's availability per window, with `ok` its successes per second: nothing for a
+    /// window in which nothing was answered (no success, and a share of 1: the report's value
+    /// for "nothing ended", which would draw a perfect window in the middle of a stall).
+    Answered {
+        share: &'a [f64],
+        ok: &'a [f64],
+    },
+    /// A client's latency per window, ms, with `ok` its successes per second: nothing for a
+    /// window without a success to time (the report's 0 would read as instant).
+    Timed {
+        ms: &'a [f64],
+        ok: &'a [f64],
+    },
 }
 
 impl Values<'_> {
@@ -52,6 +66,7 @@ impl Values<'_> {
             Values::MaybeShare(v) => v.len(),
             Values::Count(v) => v.len(),
             Values::Instances(v) => v.len(),
+            Values::Answered { share: v, .. } | Values::Timed { ms: v, .. } => v.len(),
         }
     }
 
@@ -63,6 +78,11 @@ impl Values<'_> {
             Values::MaybeShare(v) => v[i].map(|x| x * 100.0),
             Values::Count(v) => Some(v[i] as f64),
             Values::Instances(v) => Some(f64::from(v[i])),
+            Values::Answered { share, ok } => {
+                let nothing = share[i] == 1.0 && !ok.get(i).is_some_and(|&x| x > 0.0);
+                (!nothing).then(|| share[i] * 100.0)
+            }
+            Values::Timed { ms, ok } => ok.get(i).is_some_and(|&x| x > 0.0).then_some(ms[i]),
         }
     }
 }
@@ -106,11 +126,17 @@ fn table(source: Source<'_>) -> Vec<(Choice, Option<Values<'_>>)> {
                 ),
                 (
                     choice("availability", "availability (%)", "%", true),
-                    Some(Values::Share(&c.availability_series)),
+                    Some(Values::Answered {
+                        share: &c.availability_series,
+                        ok: &c.throughput_series,
+                    }),
                 ),
                 (
                     choice("p99", "p99 latency (ms)", "ms", false),
-                    Some(Values::Plain(&c.p99_series)),
+                    Some(Values::Timed {
+                        ms: &c.p99_series,
+                        ok: &c.throughput_series,
+                    }),
                 ),
             ];
         }
@@ -335,7 +361,8 @@ fn draw(
     let _ = root.present();
 }
 
-/// Test hooks, as on the main plots: which series is drawn, its points and its range.
+/// Test hooks, as on the main plots: which series is drawn, its points (windows with a value),
+/// its range and `data-runs`, the stretches it is drawn as (more than one when gaps break it).
 fn mark_drawn(el: &web_sys::HtmlCanvasElement, choice: &Choice, plot: &Plotted) {
     let fmt = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.3}"));
     let label = format!("{} of the selected node over time", choice.label);
@@ -343,6 +370,7 @@ fn mark_drawn(el: &web_sys::HtmlCanvasElement, choice: &Choice, plot: &Plotted) 
     for (name, value) in [
         ("data-series", choice.key.to_string()),
         ("data-points", plot.points.to_string()),
+        ("data-runs", plot.runs.len().to_string()),
         ("data-min", fmt(plot.range.map(|r| r.0))),
         ("data-max", fmt(plot.range.map(|r| r.1))),
         ("aria-label", label),
@@ -463,6 +491,34 @@ mod tests {
             .all(|p| (0.0..=100.0).contains(&p.1)));
         assert!(plotted(&r.series, users, "utilization", 400).is_none());
         assert!(Source::of(&r, "nobody").is_none());
+    }
+
+    #[test]
+    fn a_client_plot_breaks_where_its_users_had_nothing_answered() {
+        // Half a request a second: many windows in which nothing ended.
+        let text = r#"{"version": 1, "duration_s": 40, "warmup_s": 0,
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 0.5, "users": 10}},
+                      {"id": "web", "kind": "server"}],
+            "edges": [{"from": "users", "to": "web"}]}"#;
+        let r = Simulation::new(load(text).expect("valid"), 3).run();
+        let users = Source::of(&r, "users").expect("the client has figures");
+        let quiet = r.series.iter().filter(|p| p.throughput_rps == 0.0).count();
+        assert!(quiet > 3, "{quiet} windows without an answer");
+        for key in ["availability", "p99"] {
+            let plot = plotted(&r.series, users, key, 400).expect("a series");
+            assert_eq!(plot.points, r.series.len() - quiet, "{key}");
+            assert!(plot.runs.len() > 1, "{key}: broken at the quiet windows");
+        }
+        let availability = plotted(&r.series, users, "availability", 400).expect("a series");
+        assert_eq!(availability.range, Some((100.0, 100.0)));
+        let p99 = plotted(&r.series, users, "p99", 400).expect("a series");
+        assert!(p99.range.is_some_and(|(lo, _)| lo > 0.0), "{:?}", p99.range);
+
+        // At 50 req/s every window has answers: every window is drawn.
+        let report = report();
+        let failing = Source::Client(&report.clients["users"]);
+        let plot = plotted(&report.series, failing, "availability", 400).expect("a series");
+        assert_eq!(plot.points, report.series.len());
     }
 
     #[test]
