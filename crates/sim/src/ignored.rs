@@ -2,7 +2,8 @@
 //! whose profile is not a spike or that comes after the run, a retry backoff without retries,
 //! a CDN hit ratio that its edge store overrides, the autoscaling target of the other kind
 //! (servers scale on utilization, worker pools on queue depth), a data center's outage
-//! where only users and a DNS live. Not problems (the scenario runs as written), but likely slips, so
+//! where only users and a DNS live; and one setting that defeats itself, a queue's visibility
+//! timeout shorter than its pools' jobs. Not problems (the scenario runs as written), but likely slips, so
 //! `scaleplay validate` names them next to its other notes.
 
 use serde_json::{Map, Value};
@@ -98,6 +99,48 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
         }
     }
     out.extend(faults_on_what_stays_up(model));
+    out.extend(jobs_outlasting_their_visibility(model));
+    out
+}
+
+/// A queue whose visibility timeout is shorter than the mean job of a pool it feeds (its
+/// work alone, before any call the job makes): most messages are delivered again while still
+/// in work, every delivery's work is done again, and after `max_attempts` they go to the dead
+/// letters. The run shows it (dead letters, a busy pool), yet `validate` said "ok" and the
+/// capacity analysis counts each job once.
+fn jobs_outlasting_their_visibility(model: &Model) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (spec, node) in model.scenario.nodes.iter().zip(&model.nodes) {
+        let Params::Queue(q) = &node.params else {
+            continue;
+        };
+        for pool in &node.routes.targets {
+            let Params::WorkerPool(p) = &model.node(*pool).params else {
+                continue;
+            };
+            let Ok(work) = p.service_ms.check() else {
+                continue; // refused by validation already
+            };
+            let job_s = work.mean_ms() / 1000.0;
+            if job_s >= q.visibility_timeout_s {
+                out.push(Problem::node(
+                    &spec.id,
+                    Some("visibility_timeout_s"),
+                    format!(
+                        "visibility_timeout_s ({} s) is not longer than the mean job of pool \
+                         \"{}\" ({} s, before any call it makes): most messages are delivered \
+                         again while still in work, each delivery's work is done again, and \
+                         after max_attempts ({}) they go to the dead letters; raise \
+                         visibility_timeout_s well above the jobs' time",
+                        shown(q.visibility_timeout_s),
+                        model.node(*pool).id,
+                        shown(job_s),
+                        q.max_attempts
+                    ),
+                ));
+            }
+        }
+    }
     out
 }
 
@@ -270,5 +313,32 @@ mod tests {
             .replace(r#""target_utilization": 0.5, "#, "");
         let ps = ignored_settings(&crate::load(&text).expect("valid"));
         assert!(ps.is_empty(), "{ps:#?}");
+    }
+
+    #[test]
+    fn a_visibility_timeout_shorter_than_the_jobs_is_noted() {
+        let notes = |visibility_s: f64| {
+            let text = format!(
+                r#"{{"version": 1, "duration_s": 10, "nodes": [
+                    {{"id": "users", "kind": "client", "params": {{"mix": {{"async": 1}}}}}},
+                    {{"id": "web", "kind": "server"}},
+                    {{"id": "jobs", "kind": "queue", "params": {{"visibility_timeout_s": {visibility_s}}}}},
+                    {{"id": "pool", "kind": "worker_pool",
+                      "params": {{"service_ms": {{"dist": "const", "mean": 2000}}}}}}],
+                  "edges": [{{"from": "users", "to": "web"}}, {{"from": "web", "to": "jobs"}},
+                            {{"from": "jobs", "to": "pool"}}]}}"#
+            );
+            ignored_settings(&crate::load(&text).expect("valid"))
+        };
+        let ps = notes(1.0);
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        assert_eq!(ps[0].node.as_deref(), Some("jobs"));
+        assert_eq!(ps[0].field.as_deref(), Some("visibility_timeout_s"));
+        assert!(
+            ps[0].message.contains("pool \"pool\" (2 s") && ps[0].message.contains("dead letters"),
+            "{}",
+            ps[0].message
+        );
+        assert!(notes(30.0).is_empty());
     }
 }
