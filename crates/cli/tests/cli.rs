@@ -1575,6 +1575,74 @@ fn nothing_succeeding_is_no_latency_and_one_run_no_interval() {
     );
 }
 
+/// A latency no replication could time (nothing succeeded in any run: the server is down all
+/// along) is no figure: `--json` writes its mean and half-width as null, with `n` 0, as the
+/// table shows "-", not a mean of 0 ms that reads as the fastest service there could be. The
+/// same for one client's p99 beside another's that has one.
+#[test]
+fn replications_that_time_nothing_write_no_latency_in_json() {
+    let dir = TempDir::new("replications-no-success");
+    let file = dir.write(
+        "dark.json",
+        r#"{"version": 1, "duration_s": 20, "warmup_s": 5,
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 10}},
+                      {"id": "box", "kind": "server"}],
+            "edges": [{"from": "users", "to": "box"}],
+            "faults": [{"node": "box", "at_s": 0, "action": "fail"}]}"#,
+    );
+    let out = scaleplay(&["run", &file, "--replications", "3"]);
+    ok(&out);
+    assert!(
+        out.stdout.contains("latency mean  - (nothing succeeded)"),
+        "{}",
+        out.stdout
+    );
+    let out = scaleplay(&["run", &file, "--replications", "3", "--json"]);
+    ok(&out);
+    let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let r = &v["replications"];
+    for key in ["mean_ms", "p50_ms", "p95_ms", "p99_ms"] {
+        // The keys are all there: only the values are none.
+        let e = r[key]
+            .as_object()
+            .unwrap_or_else(|| panic!("no {key} in {r}"));
+        let mut keys: Vec<&str> = e.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["ci95", "mean", "n"], "{key}: {r}");
+        assert!(e["mean"].is_null() && e["ci95"].is_null(), "{key}: {r}");
+        assert_eq!(e["n"], 0, "{key}: {r}");
+    }
+    // What was measured is a figure, 0 included.
+    assert_eq!(r["throughput_rps"]["mean"], 0.0, "{r}");
+    assert_eq!(r["availability"]["mean"], 0.0, "{r}");
+    assert_eq!(r["availability"]["n"], 3, "{r}");
+
+    // Two clients: the one whose server is down has no p99; the other's is a figure.
+    let file = dir.write(
+        "half.json",
+        r#"{"version": 1, "duration_s": 20, "warmup_s": 5,
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 10}},
+                      {"id": "box", "kind": "server"},
+                      {"id": "others", "kind": "client", "params": {"rps": 10}},
+                      {"id": "web", "kind": "server"}],
+            "edges": [{"from": "users", "to": "box"}, {"from": "others", "to": "web"}],
+            "faults": [{"node": "box", "at_s": 0, "action": "fail"}]}"#,
+    );
+    let out = scaleplay(&["run", &file, "--replications", "3", "--json"]);
+    ok(&out);
+    let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let r = &v["replications"];
+    let dark = &r["clients"]["users"]["p99_ms"];
+    assert!(dark["mean"].is_null() && dark["ci95"].is_null(), "{r}");
+    assert_eq!(dark["n"], 0, "{r}");
+    let lit = &r["clients"]["others"]["p99_ms"];
+    assert!(lit["mean"].as_f64().is_some_and(|ms| ms > 0.0), "{r}");
+    assert!(
+        r["p99_ms"]["mean"].as_f64().is_some_and(|ms| ms > 0.0),
+        "{r}"
+    );
+}
+
 /// The header gives seconds as written: a 10.5 s run with a 10 s warm-up does not read as
 /// "10 s simulated; figures after 10 s". A CDN that was down all run looked nothing up, so
 /// it shows no hit ratio rather than 0 %.

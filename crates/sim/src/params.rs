@@ -241,7 +241,9 @@ pub enum Profile {
 /// Shares of each request type; they must sum to 1. A share left out of a given mix is 0; a
 /// client without any mix sends only reads.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+// Read from objects only: `[0.9, 0.1]` is not read as read and write shares (see
+// `scenario::objects_only`).
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Mix {
     /// Dynamic reads.
     #[serde(default)]
@@ -465,7 +467,8 @@ impl Default for LbParams {
 
 /// Autoscaling policy of a tier.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+// Read from objects only: `[1, 4]` is not read as min and max (see `scenario::objects_only`).
+#[serde(default, deny_unknown_fields, remote = "Self")]
 pub struct Autoscale {
     /// Fewest instances.
     pub min: u32,
@@ -495,6 +498,8 @@ impl Default for Autoscale {
         }
     }
 }
+
+crate::scenario::objects_only!(Mix, Autoscale);
 
 /// `server` params.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -859,6 +864,10 @@ pub const WHOLE_NUMBER_PARAMS: [&str; 10] = [
     "max_attempts",
 ];
 
+/// Params that take a distribution ([`DistSpec`]), in whichever kind has them (a test checks
+/// this against what each kind's params accept): validation names the fields inside them.
+pub const DISTRIBUTION_PARAMS: [&str; 3] = ["service_ms", "read_ms", "write_ms"];
+
 /// Keys inside `autoscale` that count instances, so take whole numbers, as
 /// [`WHOLE_NUMBER_PARAMS`] do at the top level.
 pub const WHOLE_NUMBER_AUTOSCALE_KEYS: [&str; 2] = ["min", "max"];
@@ -1203,6 +1212,51 @@ mod tests {
         for name in WHOLE_NUMBER_PARAMS {
             assert!(seen.contains(&name), "{name} is no kind's numeric param");
         }
+    }
+
+    #[test]
+    fn distribution_params_are_exactly_the_ones_that_take_a_distribution() {
+        let dist = serde_json::json!({"dist": "uniform", "min": 1, "max": 2});
+        let mut seen = Vec::new();
+        for kind in Kind::ALL {
+            for &name in param_names(kind) {
+                let takes = parse(kind, &serde_json::json!({ name: dist })).is_ok();
+                assert_eq!(
+                    takes,
+                    DISTRIBUTION_PARAMS.contains(&name),
+                    "{} {name}",
+                    kind.as_str()
+                );
+                seen.extend(takes.then_some(name));
+            }
+        }
+        for name in DISTRIBUTION_PARAMS {
+            assert!(seen.contains(&name), "{name} is no kind's distribution");
+        }
+    }
+
+    /// serde reads a struct from a JSON list too, field by field in order: `[0.5, 0.5]` was a
+    /// mix of half reads and half writes, and `[1, 4]` an autoscale of 1 to 4 instances.
+    #[test]
+    fn a_mix_or_an_autoscale_written_as_a_list_is_refused() {
+        use serde_json::{from_value, json};
+        let e = from_value::<Mix>(json!([0.5, 0.5])).unwrap_err();
+        assert_eq!(e.to_string(), "invalid type: sequence, expected struct Mix");
+        let e = from_value::<Autoscale>(json!([1, 4])).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid type: sequence, expected struct Autoscale"
+        );
+        assert!(parse(Kind::Server, &json!({"autoscale": [1, 4]})).is_err());
+        // Objects read as before, and write as before.
+        let mix: Mix = from_value(json!({"read": 0.5, "write": 0.5})).expect("a mix");
+        assert_eq!((mix.read, mix.write, mix.static_), (0.5, 0.5, 0.0));
+        assert_eq!(
+            serde_json::to_value(mix).unwrap(),
+            json!({"read": 0.5, "write": 0.5, "static": 0.0, "async": 0.0})
+        );
+        let a: Autoscale = from_value(json!({"max": 4})).expect("an autoscale");
+        assert_eq!((a.min, a.max), (1, 4));
     }
 
     #[test]

@@ -12,7 +12,9 @@ use crate::report::Report;
 /// Mean and 95% confidence half-width of one figure across replications.
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
 pub struct Estimate {
-    /// Sample mean (0 of no values).
+    /// Sample mean (0 of no values: written `null` in JSON, as there is no figure, and a 0
+    /// would read as one, a latency of 0 ms).
+    #[serde(deserialize_with = "null_as_zero")]
     pub mean: f64,
     /// Half-width of the 95% confidence interval (0 with fewer than two values: no interval,
     /// written `null` in JSON so that it does not read as exact).
@@ -26,18 +28,20 @@ pub struct Estimate {
 
 impl Serialize for Estimate {
     /// `{"mean", "ci95", "n"}`, with `ci95` null when there is no interval (fewer than two
-    /// values): a 0 there would read as an exact figure.
+    /// values): a 0 there would read as an exact figure. Without any value (latencies when no
+    /// run had a success to time) `mean` is null too: a 0 there would read as 0 ms, the
+    /// fastest run there could be, where the table shows "-".
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = s.serialize_struct("Estimate", 3)?;
-        out.serialize_field("mean", &self.mean)?;
+        out.serialize_field("mean", &(self.n >= 1).then_some(self.mean))?;
         out.serialize_field("ci95", &(self.n >= 2).then_some(self.ci95))?;
         out.serialize_field("n", &self.n)?;
         out.end()
     }
 }
 
-/// Reads `ci95` as [`Estimate`] writes it.
+/// Reads `mean` and `ci95` as [`Estimate`] writes them.
 fn null_as_zero<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
     Ok(Option::<f64>::deserialize(d)?.unwrap_or(0.0))
 }
@@ -334,6 +338,18 @@ mod tests {
         assert_eq!((r.p99_ms.n, r.availability.n), (2, 3));
         let none = Replications::summarise(vec![1], &[run(0.0, false)]);
         assert_eq!(none.p99_ms.n, 0);
+        // No figure is written as none, not as 0 ms, and reads back as it was.
+        let json = serde_json::to_value(none.p99_ms).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"mean": null, "ci95": null, "n": 0})
+        );
+        assert_eq!(
+            serde_json::from_value::<Estimate>(json).unwrap(),
+            none.p99_ms
+        );
+        let json = serde_json::to_value(none.availability).unwrap();
+        assert_eq!(json, serde_json::json!({"mean": 0.0, "ci95": null, "n": 1}));
     }
 
     #[test]

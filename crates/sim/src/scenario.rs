@@ -12,6 +12,8 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// A whole scenario: topology, traffic, faults and run settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+// Read from objects only: see [`objects_only`].
+#[serde(remote = "Self")]
 pub struct Scenario {
     /// Format version; must be 1.
     pub version: u32,
@@ -61,8 +63,9 @@ fn is_default_window(w: &f64) -> bool {
 
 /// Service-level objectives.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-// A misspelt key would otherwise be dropped without a word ("latency" for "latency_ms").
-#[serde(deny_unknown_fields)]
+// A misspelt key would otherwise be dropped without a word ("latency" for "latency_ms"); read
+// from objects only (see [`objects_only`]).
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct Slo {
     /// 99th-percentile latency bound, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,8 +77,9 @@ pub struct Slo {
 
 /// One component as drawn.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-// A misspelt key would otherwise be dropped without a word ("latency" for "latency_ms").
-#[serde(deny_unknown_fields)]
+// A misspelt key would otherwise be dropped without a word ("latency" for "latency_ms"); read
+// from objects only (see [`objects_only`]).
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct NodeSpec {
     /// Unique id, used by edges, faults and reports.
     pub id: String,
@@ -105,8 +109,9 @@ pub fn default_dc() -> String {
 
 /// A directed call from one node to another.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-// A misspelt key would otherwise be dropped without a word ("latency" for "latency_ms").
-#[serde(deny_unknown_fields)]
+// A misspelt key would otherwise be dropped without a word ("latency" for "latency_ms"); read
+// from objects only (see [`objects_only`]).
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct EdgeSpec {
     /// Caller id.
     pub from: String,
@@ -119,8 +124,9 @@ pub struct EdgeSpec {
 
 /// A scheduled fault: one node, or a whole data center.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-// A misspelt key would otherwise be dropped without a word ("latency" for "latency_ms").
-#[serde(deny_unknown_fields)]
+// A misspelt key would otherwise be dropped without a word ("latency" for "latency_ms"); read
+// from objects only (see [`objects_only`]).
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct FaultSpec {
     /// The node to fail or recover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,6 +142,56 @@ pub struct FaultSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<u32>,
 }
+
+/// Reads a `T` that must be written as a JSON object, with `derived`, serde's own reading of
+/// it. serde reads a struct from a list too, field by field in order, without a word: `"slo":
+/// [1]` would be `{"p99_ms": 1}`, and a node `["web", "server"]` one of id "web". A file
+/// written so (by hand, or by a tool that writes records as lists) would then load as
+/// something its author never wrote, or fail on the wrong field. So a list is refused as serde
+/// refuses any other wrong type ("invalid type: sequence, expected struct Slo"), which
+/// [`crate::validate`] says in words, naming where it is.
+pub(crate) fn object_only<'de, D, T>(
+    d: D,
+    expected: &'static str,
+    derived: fn(Value) -> Result<T, serde_json::Error>,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::{Error, Unexpected};
+    let value = Value::deserialize(d)?;
+    if value.is_array() {
+        return Err(D::Error::invalid_type(Unexpected::Seq, &expected));
+    }
+    derived(value).map_err(D::Error::custom)
+}
+
+/// `Serialize` and `Deserialize` for structs of the file that derive both with
+/// `#[serde(remote = "Self")]`: written as derived, read with [`object_only`], so that a list
+/// where the struct belongs is refused rather than read field by field. (`remote = "Self"`
+/// makes the derives inherent functions, which these impls call.)
+macro_rules! objects_only {
+    ($($t:ident),* $(,)?) => {$(
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                $t::serialize(self, s)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::scenario::object_only(
+                    d,
+                    concat!("struct ", stringify!($t)),
+                    $t::deserialize,
+                )
+            }
+        }
+    )*};
+}
+pub(crate) use objects_only;
+
+objects_only!(Scenario, Slo, NodeSpec, EdgeSpec, FaultSpec);
 
 /// What a fault does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -291,6 +291,8 @@ fn problems_beyond_the_shape(
                             aside.nodes.push(id);
                         }
                         let dc = match item.get("dc") {
+                            // A node written as a list may have any data center in it.
+                            None if item.is_array() => None,
                             None => Some(crate::scenario::default_dc()),
                             Some(_) => text("dc"),
                         };
@@ -415,10 +417,34 @@ fn null_advice(key: &str) -> String {
             one.json
         );
     }
-    let (takes, left_out) = match key {
+    match what_it_takes(key) {
+        (takes, Some(default)) => format!("leave it out for {default}, or give {takes}"),
+        (takes, None) => format!("give {takes}"),
+    }
+}
+
+/// What to write instead of a list at `key`, a key of the file or of a node, edge or fault
+/// that is not a list. serde reads a list where an object belongs field by field, in order
+/// (see [`crate::scenario::object_only`], which refuses it), and says "invalid type: sequence"
+/// where a value belongs.
+fn list_advice(key: &str) -> String {
+    format!("give {}", what_it_takes(key).0)
+}
+
+/// What `key`, a key of the file or of a node, edge or fault, takes, and what leaving it out
+/// means (`None`: it cannot be left out).
+fn what_it_takes(key: &str) -> (&'static str, Option<&'static str>) {
+    match key {
         "id" => (r#"the node's id in quotes, such as "web""#, None),
         "kind" => (r#"its kind in quotes, such as "server""#, None),
         "from" | "to" => (r#"a node's id in quotes, such as "web""#, None),
+        // An edge's latency, and a fault's node and instance, read a null as left out.
+        "latency_ms" => (
+            "a number of ms, such as 15",
+            Some("0.5 ms within a data center, 80 ms across"),
+        ),
+        "node" => (r#"a node's id in quotes, such as "web""#, Some("no node")),
+        "instance" => ("an instance's number, from 0", Some("all instances")),
         "at_s" => ("the time in seconds from the start, such as 30", None),
         "action" => (r#""fail" or "recover""#, None),
         "params" => (
@@ -436,10 +462,6 @@ fn null_advice(key: &str) -> String {
         "seed" => ("a whole number >= 0", Some("seed 0")),
         "duration_s" | "warmup_s" | "window_s" => ("a number of seconds", Some("its default")),
         _ => ("a value", Some("its default")),
-    };
-    match left_out {
-        Some(default) => format!("leave it out for {default}, or give {takes}"),
-        None => format!("give {takes}"),
     }
 }
 
@@ -478,6 +500,8 @@ fn item_problems<T: serde::de::DeserializeOwned>(item: &Value, template: &str) -
                 e
             } else if v.is_null() {
                 format!("{k} is null: {}", null_advice(k))
+            } else if v.is_array() {
+                format!("{k} is a list: {}", list_advice(k))
             } else {
                 format!("{k}: {e}")
             });
@@ -514,6 +538,14 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
             ));
             continue;
         }
+        let a_list = matches!(key.as_str(), "nodes" | "edges" | "faults");
+        if v.is_array() && !a_list && TOP_LEVEL_KEYS.contains(&key.as_str()) {
+            problems.push(Problem::scenario(
+                key,
+                format!("\"{key}\" is a list: {}", list_advice(key)),
+            ));
+            continue;
+        }
         let res = match key.as_str() {
             "name" | "notes" => check::<String>(v),
             "seed" => check::<u64>(v).map_err(|_| "must be a whole number >= 0".to_string()),
@@ -522,13 +554,22 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
             "nodes" | "edges" | "faults" => match v {
                 Value::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
-                        if item.is_null() {
+                        if item.is_null() || item.is_array() {
                             let one = item_example(key);
-                            let e = format!(
-                                "{key}[{i}] is null: remove it from the list, or write {} there, \
-                                 such as {}",
-                                one.noun, one.json
-                            );
+                            let e = if item.is_null() {
+                                format!(
+                                    "{key}[{i}] is null: remove it from the list, or write {} \
+                                     there, such as {}",
+                                    one.noun, one.json
+                                )
+                            } else {
+                                // Not read field by field, in order: which is which is the
+                                // file's to say.
+                                format!(
+                                    "{key}[{i}] is a list: write {} as an object, such as {}",
+                                    one.noun, one.json
+                                )
+                            };
                             if problems.len() < MOST_SHAPE_PROBLEMS {
                                 problems.push(Problem::scenario(key, e));
                             } else {
@@ -659,8 +700,12 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
             ));
             continue;
         }
-        for (field, text) in [("id", &spec.id), ("name", &spec.name), ("dc", &spec.dc)] {
-            if let Some(what) = hidden_character(text) {
+        for (field, text, ident) in [
+            ("id", &spec.id, true),
+            ("name", &spec.name, false),
+            ("dc", &spec.dc, true),
+        ] {
+            if let Some(what) = hidden_character(text, ident) {
                 problems.push(Problem::node(
                     &spec.id,
                     Some(field),
@@ -967,9 +1012,12 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
 
 /// What in `text` (an id, a name, a data center) does not show as written, said for a
 /// message, or `None`: a control character (a newline or a terminal escape would break the
-/// one-line messages that quote it, or act on the terminal), or a bidirectional-text control
+/// one-line messages that quote it, or act on the terminal), or, in an identifier (`ident`:
+/// an id or a data center, which edges, faults and reports name), a bidirectional-text control
 /// ([`is_bidi_control`]: invisible, it reorders what follows, so that an id reads as another).
-fn hidden_character(text: &str) -> Option<String> {
+/// A name may hold one, as v1 files do (right-to-left names need the marks): messages quote it
+/// escaped ([`crate::error::printable`]).
+fn hidden_character(text: &str, ident: bool) -> Option<String> {
     if text.chars().any(char::is_control) {
         return Some(
             "a control character (a newline, tab or terminal escape): write it on one line, in \
@@ -977,7 +1025,7 @@ fn hidden_character(text: &str) -> Option<String> {
                 .into(),
         );
     }
-    let c = text.chars().find(|c| is_bidi_control(*c))?;
+    let c = text.chars().find(|c| ident && is_bidi_control(*c))?;
     Some(format!(
         "an invisible bidirectional-text character (U+{:04X}), which can make it read as other \
          text: remove it",
@@ -1075,7 +1123,7 @@ fn check_settings(s: &Scenario, aside: &SetAside, problems: &mut Vec<Problem>) {
             ));
         }
     }
-    if let Some(what) = hidden_character(&s.name) {
+    if let Some(what) = hidden_character(&s.name, false) {
         problems.push(Problem::scenario("name", format!("name holds {what}")));
     }
     for (field, text, most) in [("name", &s.name, 200), ("notes", &s.notes, 10_000)] {
@@ -1100,7 +1148,14 @@ pub fn check_params(
     let mut common = serde_json::Map::new();
     for (k, v) in raw {
         if allowed.contains(&k.as_str()) {
-            own.insert(k.clone(), v.clone());
+            match problems_inside(kind, k, v) {
+                None => {
+                    own.insert(k.clone(), v.clone());
+                }
+                // Left out of the typing, so that the other params are checked at once with
+                // this one at its default.
+                Some(inside) => bad.extend(inside),
+            }
         } else if params::COMMON_PARAMS.contains(&k.as_str()) {
             common.insert(k.clone(), v.clone());
         } else {
@@ -1128,8 +1183,7 @@ pub fn check_params(
                 let mut one = serde_json::Map::new();
                 one.insert(k.clone(), v.clone());
                 if let Err(e) = params::parse(kind, &Value::Object(one)) {
-                    let message = too_large(kind, k, v)
-                        .unwrap_or_else(|| format!("{k}: {}", describe_serde(&e)));
+                    let message = too_large(kind, k, v).unwrap_or_else(|| param_message(k, v, &e));
                     bad.push((k.clone(), message));
                     fine.remove(k);
                 }
@@ -1177,6 +1231,150 @@ pub fn check_params(
         (Some(p), Some(r)) if bad.is_empty() => Ok((p, r)),
         _ => Err(bad),
     }
+}
+
+/// The message for param `k`, whose value `v` does not parse alone (`e`). A list is named as
+/// one, with what to give instead (no param takes a list): serde's "must be a whole number, got
+/// a list" reads as if something in the list were wrong.
+fn param_message(k: &str, v: &Value, e: &serde_json::Error) -> String {
+    let said = describe_serde(e);
+    let want = said
+        .strip_prefix("must be ")
+        .and_then(|rest| rest.split_once(", got "))
+        .map(|(want, _)| want);
+    match want {
+        Some(want) if v.is_array() => format!("{k} is a list: give {want}"),
+        _ => format!("{k}: {said}"),
+    }
+}
+
+/// A field inside the object of a param (`mix.read`, `autoscale.min`, a distribution's
+/// `mean`), for the messages about a null or a list there.
+struct Part {
+    /// What it takes: "a share from 0 to 1, such as 0.2".
+    takes: String,
+    /// What leaving it out means (`None`: it cannot be left out here).
+    left_out: Option<String>,
+    /// Whether serde reads a null there as the field left out, as it does a distribution's
+    /// optional fields: such a null is fine wherever leaving the field out is.
+    null_is_left_out: bool,
+}
+
+/// Field `field` of the object of param `param`, which is `object`; `None` for a field it does
+/// not have (serde names that as unknown).
+fn part(param: &str, field: &str, object: &serde_json::Map<String, Value>) -> Option<Part> {
+    let part = |takes: &str, left_out: Option<String>, null_is_left_out| Part {
+        takes: takes.to_string(),
+        left_out,
+        null_is_left_out,
+    };
+    if param == "mix" {
+        return ["read", "write", "static", "async"]
+            .contains(&field)
+            .then(|| {
+                // A share left out of a given mix is 0.
+                part(
+                    "a share from 0 to 1, such as 0.2",
+                    Some("a share of 0".into()),
+                    false,
+                )
+            });
+    }
+    if param == "autoscale" {
+        let d = params::Autoscale::default();
+        let (takes, default) = match field {
+            "min" => ("a whole number of instances, such as 2", f64::from(d.min)),
+            "max" => ("a whole number of instances, such as 10", f64::from(d.max)),
+            "target_utilization" => (
+                "a share of busy time above 0, at most 1, such as 0.6",
+                d.target_utilization,
+            ),
+            "target_depth" => (
+                "a number of waiting messages per instance above 0, such as 10",
+                d.target_depth,
+            ),
+            "cooldown_s" => ("a number of seconds above 0, such as 30", d.cooldown_s),
+            "boot_s" => ("a number of seconds, such as 10", d.boot_s),
+            _ => return None,
+        };
+        return Some(part(
+            takes,
+            Some(format!("the default, {}", shown(default))),
+            false,
+        ));
+    }
+    if !params::DISTRIBUTION_PARAMS.contains(&param) {
+        return None;
+    }
+    // A distribution's optional fields are read as left out when null: a null `cv` is
+    // lognormal's default, as in files that load today. Its mean and bounds are needed by the
+    // distributions that use them, and have no default there.
+    let uniform = object.get("dist").and_then(Value::as_str) == Some("uniform");
+    let unused_when = |unused: bool| unused.then(|| "none".to_string());
+    Some(match field {
+        "dist" => part(r#""exp", "const", "lognormal" or "uniform""#, None, false),
+        "mean" => part("the mean in ms, such as 12", unused_when(uniform), true),
+        "cv" => part(
+            "a number above 0, such as 0.5",
+            Some("a cv of 1".into()),
+            true,
+        ),
+        "min" => part("a number of ms, such as 5", unused_when(!uniform), true),
+        "max" => part("a number of ms, such as 20", unused_when(!uniform), true),
+        _ => return None,
+    })
+}
+
+/// The problems of the fields inside the object of param `k` of a node of `kind`, named by
+/// their path (`mix.read`) with what to write: a null, which unlike a param's own null is not
+/// its default (serde said "mix: must be a number, got null", naming neither the share nor
+/// whether it may be left out), or a list, which no such field takes. Then what else is wrong
+/// with the object, as for a param, less what those fields make (a `dist` missing because it
+/// was null). `None` when no field inside is null or a list.
+fn problems_inside(kind: Kind, k: &str, v: &Value) -> Option<Vec<(String, String)>> {
+    let Value::Object(object) = v else {
+        return None;
+    };
+    let mut problems = Vec::new();
+    // The object without the fields named here.
+    let mut rest = object.clone();
+    for (field, x) in object {
+        let Some(part) = part(k, field, object) else {
+            continue;
+        };
+        let path = format!("{k}.{field}");
+        let message = match (x, &part.left_out) {
+            (Value::Array(_), _) => format!("{path} is a list: give {}", part.takes),
+            (Value::Null, Some(_)) if part.null_is_left_out => continue,
+            (Value::Null, Some(default)) => format!(
+                "{path} is null: leave it out for {default}, or give {}",
+                part.takes
+            ),
+            (Value::Null, None) => {
+                format!("{path} is null: give {} (it has no default)", part.takes)
+            }
+            _ => continue,
+        };
+        problems.push((path, message));
+        rest.remove(field);
+    }
+    if problems.is_empty() {
+        return None;
+    }
+    let mut rest = Value::Object(rest);
+    whole_floats_as_integers(&mut rest);
+    let one = serde_json::Map::from_iter([(k.to_string(), rest.clone())]);
+    if let Err(e) = params::parse(kind, &Value::Object(one)) {
+        let message = e.to_string();
+        let named = object
+            .keys()
+            .filter(|field| rest.get(field.as_str()).is_none())
+            .any(|field| message.starts_with(&format!("missing field `{field}`")));
+        if !named {
+            problems.push((k.to_string(), param_message(k, &rest, &e)));
+        }
+    }
+    Some(problems)
 }
 
 /// The message for a whole number too large for param `key` to hold at all (serde can only say
@@ -1249,8 +1447,10 @@ fn describe_serde(e: &serde_json::Error) -> String {
         }
     }
     if let Some(got) = s.strip_prefix("invalid type: ") {
-        let got = got.split(", expected").next().unwrap_or(got);
-        let got = got.replace('`', "");
+        let got = match got.split(", expected").next().unwrap_or(got) {
+            "sequence" => "a list".to_string(),
+            got => got.replace('`', ""),
+        };
         let want = if whole {
             "a whole number"
         } else if s.ends_with("expected f64") {

@@ -889,9 +889,10 @@ fn control_characters_are_refused_and_shown_escaped() {
     assert!(ps[0].to_string().starts_with(r#"node "web\u{1b}[2J": id "#));
 }
 
-/// A bidirectional-text control in an id, a name or a data center (U+202E reverses what
-/// follows, so "web\u{202e}gpj.exe" shows as "webexe.jpg") is refused as a control character
-/// is, and every message shows it escaped: the text must read as what it is.
+/// A bidirectional-text control in an id or a data center (U+202E reverses what follows, so
+/// "web\u{202e}gpj.exe" shows as "webexe.jpg") is refused as a control character is, and
+/// every message shows it escaped: the text must read as what it is. Names may hold them (v1
+/// files do: right-to-left names need the marks), and messages quote them escaped.
 #[test]
 fn bidirectional_text_controls_are_refused_and_shown_escaped() {
     let text = scenario(
@@ -915,11 +916,8 @@ fn bidirectional_text_controls_are_refused_and_shown_escaped() {
     assert_eq!(
         fields,
         [
-            (None, Some("name")),
             (Some("web\u{202e}gpj.exe"), Some("id")),
-            (Some("web\u{202e}gpj.exe"), Some("name")),
             (Some("web\u{202e}gpj.exe"), Some("dc")),
-            (Some("db"), Some("name")),
         ],
         "{ps:#?}"
     );
@@ -934,13 +932,27 @@ fn bidirectional_text_controls_are_refused_and_shown_escaped() {
         );
     }
     assert!(
-        ps[1]
+        ps[0]
             .to_string()
             .starts_with(r#"node "web\u{202e}gpj.exe": id "web\u{202e}gpj.exe" holds"#),
         "{}",
-        ps[1]
+        ps[0]
     );
-    assert!(ps[4].message.contains("(U+061C)"), "{}", ps[4]);
+    assert!(ps[1].message.contains("(U+200F)"), "{}", ps[1]);
+    // Names with them load; a message quoting one shows it escaped.
+    let model = load(&scenario(
+        &[
+            CLIENT,
+            r#"{"id": "db", "kind": "server", "name": "\u061cdb\u200e"}"#,
+        ],
+        r#"{"from": "users", "to": "db"}"#,
+    ))
+    .expect("a name may hold a bidirectional mark");
+    assert_eq!(model.scenario.nodes[1].name, "\u{61c}db\u{200e}");
+    assert_eq!(
+        scaleplay_sim::error::printable("\u{61c}db\u{200e}"),
+        r"\u{61c}db\u{200e}"
+    );
     // The predicate is exactly the embeddings, overrides, isolates and marks.
     let bidi: Vec<u32> = (0..0x3000)
         .filter_map(char::from_u32)
@@ -1051,6 +1063,267 @@ fn nulls_are_named_with_what_to_write_instead() {
     .expect("these nulls are the defaults");
 }
 
+/// serde reads a struct from a JSON list too, field by field in order: `"slo": [1]` loaded as
+/// a p99 bound of 1 ms, a node `["db", "client"]` as a client named db, an edge `["users",
+/// "web"]` as that edge, `"mix": [0.5, 0.5]` as half reads and half writes. A list where an
+/// object belongs is refused, named by where it is with what to write, and the rest of the
+/// file is still checked.
+#[test]
+fn lists_where_objects_belong_are_named_not_read_in_order() {
+    let ps = problems(
+        r#"{"version": 1, "duration_s": 10, "slo": [1],
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 10}},
+                      {"id": "web", "kind": "server", "params": {"workers": 0}},
+                      ["db", "client"],
+                      {"id": "db", "kind": "sql_primary", "params": [8]}],
+            "edges": [{"from": "users", "to": "web"}, ["web", "db"]],
+            "faults": [["web", 1, "fail"]]}"#,
+    );
+    let expected = [
+        (
+            None,
+            r#""slo" is a list: give an object such as {"p99_ms": 200}"#,
+        ),
+        (
+            None,
+            r#"nodes[2] is a list: write a node as an object, such as {"id": "web", "kind": "server"}"#,
+        ),
+        (
+            None,
+            r#"nodes[3] ("db"): params is a list: give an object of params, such as {"workers": 8}"#,
+        ),
+        (
+            None,
+            r#"edges[1] is a list: write an edge as an object, such as {"from": "users", "to": "web"}"#,
+        ),
+        (
+            None,
+            r#"faults[0] is a list: write a fault as an object, such as {"node": "web", "at_s": 30, "action": "fail"}"#,
+        ),
+        (Some("web"), "workers must be"),
+    ];
+    for (node, needle) in expected {
+        assert!(has(&ps, node, needle), "no {node:?} {needle:?} in {ps:#?}");
+    }
+    assert_eq!(ps.len(), expected.len(), "{ps:#?}");
+
+    // Each one alone: none of them loads any more.
+    let base = scenario(
+        &[CLIENT, SERVER, r#"{"id": "db", "kind": "sql_primary"}"#],
+        r#"{"from": "users", "to": "web"}, {"from": "web", "to": "db"}"#,
+    );
+    load(&base).expect("the file without lists loads");
+    for (from, to, needle) in [
+        (
+            r#""version": 1"#,
+            r#""version": 1, "slo": [1]"#,
+            r#""slo" is a list"#,
+        ),
+        (
+            r#"{"id": "db", "kind": "sql_primary"}"#,
+            r#"["db", "sql_primary"]"#,
+            "nodes[2] is a list",
+        ),
+        (
+            r#"{"from": "web", "to": "db"}"#,
+            r#"["web", "db"]"#,
+            "edges[1] is a list",
+        ),
+        (
+            r#""edges""#,
+            r#""faults": [["web", 1, "fail"]], "edges""#,
+            "faults[0] is a list",
+        ),
+    ] {
+        let ps = problems(&base.replace(from, to));
+        assert!(has(&ps, None, needle), "no {needle:?} in {ps:#?}");
+    }
+
+    // Each field of an item, and each setting, that is a list: what it takes instead.
+    let ps = problems(
+        r#"{"version": 1, "name": ["shop"], "seed": [7], "duration_s": [10],
+            "nodes": [{"id": "users", "kind": ["client"], "x": [1]}, {"id": ["web"], "kind": "server"}],
+            "edges": [{"from": "users", "to": ["web"], "latency_ms": [2]}],
+            "faults": [{"node": "users", "at_s": [1], "action": ["fail"]}]}"#,
+    );
+    for needle in [
+        r#""name" is a list: give a name in quotes"#,
+        r#""seed" is a list: give a whole number >= 0"#,
+        r#""duration_s" is a list: give a number of seconds"#,
+        r#"nodes[0] ("users"): kind is a list: give its kind in quotes, such as "server""#,
+        r#"nodes[0] ("users"): x is a list: give a number"#,
+        r#"nodes[1]: id is a list: give the node's id in quotes, such as "web""#,
+        r#"edges[0]: to is a list: give a node's id in quotes, such as "web""#,
+        r#"edges[0]: latency_ms is a list: give a number of ms, such as 15"#,
+        r#"faults[0] ("users"): at_s is a list: give the time in seconds from the start"#,
+        r#"faults[0] ("users"): action is a list: give "fail" or "recover""#,
+    ] {
+        assert!(has(&ps, None, needle), "no {needle:?} in {ps:#?}");
+    }
+    assert!(
+        ps.iter()
+            .all(|p| !p.message.contains("sequence") && !p.message.contains("struct")),
+        "serde's words in {ps:#?}"
+    );
+}
+
+/// No param takes a list: one is named as such, with what the param takes instead, and a
+/// distribution's number shorthand (`"service_ms": 12`) is still a distribution. The mix and
+/// autoscale objects are not read from a list in order.
+#[test]
+fn a_param_written_as_a_list_is_named_with_what_it_takes() {
+    let ps = problems(&scenario(
+        &[
+            r#"{"id": "users", "kind": "client", "params": {"mix": [0.5, 0.5], "profile": ["ramp"]}}"#,
+            r#"{"id": "web", "kind": "server",
+                "params": {"workers": [8], "service_ms": [{"dist": "exp", "mean": 5}],
+                           "autoscale": [1, 4], "blocking": [true]}}"#,
+            r#"{"id": "db", "kind": "sql_primary",
+                "params": {"read_ms": {"dist": "uniform", "min": [1], "max": 3},
+                           "write_ms": {"dist": "lognormal", "mean": 5, "cv": [2]}}}"#,
+            r#"{"id": "api", "kind": "server",
+                "params": {"autoscale": {"min": [1], "max": 4}, "workers": 0}}"#,
+            r#"{"id": "eu", "kind": "client", "params": {"mix": {"read": [1]}}}"#,
+        ],
+        r#"{"from": "users", "to": "web"}, {"from": "web", "to": "db"},
+           {"from": "eu", "to": "api"}, {"from": "api", "to": "db"}"#,
+    ));
+    let expected = [
+        (
+            "users",
+            r#"mix is a list: give an object of shares such as {"read": 0.9, "write": 0.1}"#,
+        ),
+        ("users", "profile is a list: give a name in quotes"),
+        ("web", "workers is a list: give a whole number"),
+        (
+            "web",
+            r#"service_ms is a list: give a number of ms or a distribution like {"dist": "exp", "mean": 12}"#,
+        ),
+        (
+            "web",
+            r#"autoscale is a list: give an object such as {"min": 1, "max": 10}, or null for none"#,
+        ),
+        ("web", "blocking is a list: give true or false"),
+        (
+            "db",
+            "read_ms.min is a list: give a number of ms, such as 5",
+        ),
+        (
+            "db",
+            "write_ms.cv is a list: give a number above 0, such as 0.5",
+        ),
+        (
+            "api",
+            "autoscale.min is a list: give a whole number of instances, such as 2",
+        ),
+        ("api", "workers must be"),
+        (
+            "eu",
+            "mix.read is a list: give a share from 0 to 1, such as 0.2",
+        ),
+    ];
+    for (node, needle) in expected {
+        assert!(
+            has(&ps, Some(node), needle),
+            "no {node} {needle:?} in {ps:#?}"
+        );
+    }
+    assert_eq!(ps.len(), expected.len(), "{ps:#?}");
+    // Named by their path, for the inspector to show them under their field.
+    let field = |needle: &str| {
+        ps.iter()
+            .find(|p| p.message.contains(needle))
+            .and_then(|p| p.field.clone())
+    };
+    assert_eq!(field("mix.read is").as_deref(), Some("mix.read"));
+    assert_eq!(field("autoscale.min is").as_deref(), Some("autoscale.min"));
+    assert_eq!(field("workers is").as_deref(), Some("workers"));
+
+    // A number is a distribution's shorthand: exponential with that mean.
+    load(&scenario(
+        &[
+            CLIENT,
+            r#"{"id": "web", "kind": "server", "params": {"service_ms": 12}}"#,
+        ],
+        r#"{"from": "users", "to": "web"}"#,
+    ))
+    .expect("a number of ms is a service time");
+}
+
+/// A null inside a param's object (`"mix": {"read": null}`) is named by its path, `mix.read`,
+/// not as `mix`, saying whether it may be left out and what to give: unlike a param's own
+/// null, which is its default, it has no reading of its own. A distribution's optional field
+/// read as left out (a lognormal's `cv`) still is, and the other params are still checked.
+#[test]
+fn a_null_inside_a_param_is_named_by_its_path() {
+    let ps = problems(&scenario(
+        &[
+            r#"{"id": "users", "kind": "client", "params": {"mix": {"read": null, "write": 1}}}"#,
+            r#"{"id": "web", "kind": "server",
+                "params": {"autoscale": {"min": null, "max": 4}, "workers": 0,
+                           "service_ms": {"dist": "exp", "mean": null}}}"#,
+            r#"{"id": "db", "kind": "sql_primary",
+                "params": {"read_ms": {"dist": "uniform", "min": null, "max": 3},
+                           "write_ms": {"dist": null, "mean": 5, "maen": 3}}}"#,
+        ],
+        r#"{"from": "users", "to": "web"}, {"from": "web", "to": "db"}"#,
+    ));
+    let expected = [
+        (
+            "users",
+            "mix.read",
+            "mix.read is null: leave it out for a share of 0, or give a share from 0 to 1, such as 0.2",
+        ),
+        (
+            "web",
+            "autoscale.min",
+            "autoscale.min is null: leave it out for the default, 1, or give a whole number of instances, such as 2",
+        ),
+        (
+            "web",
+            "service_ms.mean",
+            "service_ms.mean is null: give the mean in ms, such as 12 (it has no default)",
+        ),
+        ("web", "workers", "workers must be"),
+        (
+            "db",
+            "read_ms.min",
+            "read_ms.min is null: give a number of ms, such as 5 (it has no default)",
+        ),
+        (
+            "db",
+            "write_ms.dist",
+            r#"write_ms.dist is null: give "exp", "const", "lognormal" or "uniform" (it has no default)"#,
+        ),
+        // What else is wrong in the object is said at once.
+        ("db", "write_ms", "write_ms: unknown field `maen`"),
+    ];
+    for (node, field, needle) in expected {
+        assert!(
+            ps.iter().any(|p| p.node.as_deref() == Some(node)
+                && p.field.as_deref() == Some(field)
+                && p.message.starts_with(needle)),
+            "no {node} {field} {needle:?} in {ps:#?}"
+        );
+    }
+    assert_eq!(ps.len(), expected.len(), "{ps:#?}");
+
+    // Nulls that are defaults stay defaults: a param's own, a distribution's optional field
+    // where it is not used or has a default (a lognormal's cv of 1).
+    load(&scenario(
+        &[
+            r#"{"id": "users", "kind": "client", "params": {"mix": null, "timeout_ms": null}}"#,
+            r#"{"id": "web", "kind": "server",
+                "params": {"autoscale": null, "queue": null,
+                           "service_ms": {"dist": "lognormal", "mean": 5, "cv": null, "min": null}}}"#,
+            r#"{"id": "db", "kind": "sql_primary",
+                "params": {"read_ms": {"dist": "uniform", "min": 1, "max": 3, "mean": null}}}"#,
+        ],
+        r#"{"from": "users", "to": "web"}, {"from": "web", "to": "db"}"#,
+    ))
+    .expect("these nulls are defaults");
+}
+
 /// A fault with a bad time and a bad target is reported for both at once.
 #[test]
 fn a_fault_with_a_bad_time_and_a_missing_node_names_both() {
@@ -1126,7 +1399,7 @@ fn each_bad_field_of_a_misshapen_item_is_named() {
     for needle in [
         "nodes[0] (\"u\"): kind: invalid type: integer `7`, expected a string",
         "nodes[0] (\"u\"): x: invalid type: string \"a\", expected a number",
-        "nodes[0] (\"u\"): y: invalid type: sequence, expected a number",
+        "nodes[0] (\"u\"): y is a list: give a number",
         "nodes[0] (\"u\"): unknown field `size`",
         "nodes[1]: missing field `id`",
         "edges[0]: unknown field `latency`",
