@@ -458,8 +458,9 @@ fn render(
     }
     match highest {
         Some(v) => {
-            let gap = if lowest.is_some() { "" } else { "\n" };
-            let _ = writeln!(out, "{gap}\nhighest value meeting the SLO: {v}");
+            // One blank line after the table (which ends its last line), none after the
+            // "lowest" line (which does not).
+            let _ = writeln!(out, "\nhighest value meeting the SLO: {v}");
             if let Some(warning) = saturated_warning(rows, v) {
                 let _ = writeln!(out, "{warning}");
             }
