@@ -75,8 +75,7 @@ pub const NODE_SERIES_COLUMNS: [&str; 12] = [
 pub fn series_csv(report: &Report) -> String {
     let mut out = row(SERIES_COLUMNS.iter().map(|c| c.to_string()));
     for p in &report.series {
-        let succeeded = p.throughput_rps > 0.0;
-        let answered = succeeded || p.error_rps > 0.0;
+        let (succeeded, answered) = (p.succeeded(), p.answered());
         let only = |has: bool, v: f64| if has { number(v) } else { String::new() };
         out += &row([
             number(p.t_s),

@@ -488,7 +488,7 @@ fn lines_of(plot: Plot, series: &[SeriesPoint], columns: usize) -> Vec<Line> {
             // A window with no success has no latency: a gap in the lines, not a fall to 0 ms
             // (which read as the fastest moment of an outage).
             let [p50, p95, p99] = thin_by(series, columns, |_, p| {
-                if p.throughput_rps > 0.0 {
+                if p.succeeded() {
                     (p.t_s, [p.p50_ms, p.p95_ms, p.p99_ms])
                 } else {
                     (p.t_s, [f64::NAN; 3])
@@ -506,7 +506,7 @@ fn lines_of(plot: Plot, series: &[SeriesPoint], columns: usize) -> Vec<Line> {
             // report's series holds 1.0 there (its contract), which drew a perfect window in
             // the middle of, say, a stall where every request was still waiting.
             let [a] = thin_by(series, columns, |_, p| {
-                if answered(p) {
+                if p.answered() {
                     (p.t_s, [p.availability * 100.0])
                 } else {
                     (p.t_s, [f64::NAN])
@@ -515,12 +515,6 @@ fn lines_of(plot: Plot, series: &[SeriesPoint], columns: usize) -> Vec<Line> {
             vec![("availability", RGBColor(34, 139, 34), a)]
         }
     }
-}
-
-/// Whether any request ended in window `p`, successfully or not: only then does the window
-/// have an availability (successes ÷ answered requests).
-fn answered(p: &SeriesPoint) -> bool {
-    p.throughput_rps > 0.0 || p.error_rps > 0.0
 }
 
 /// Test hooks: what the plot shows, as data attributes on its `<canvas>` (the browser tests read

@@ -274,6 +274,20 @@ pub struct SeriesPoint {
     pub mean_ms: f64,
 }
 
+impl SeriesPoint {
+    /// Whether a request succeeded in the window: only then do its latencies mean anything
+    /// (they are 0 otherwise).
+    pub fn succeeded(&self) -> bool {
+        self.throughput_rps > 0.0
+    }
+
+    /// Whether any request ended in the window, successfully or not: only then does its
+    /// availability mean anything (it is 1 otherwise).
+    pub fn answered(&self) -> bool {
+        self.succeeded() || self.error_rps > 0.0
+    }
+}
+
 /// An SLO breach.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Alert {
