@@ -639,6 +639,7 @@ impl Simulation {
             Event::Booted { node, inst, boot } => self.on_booted(node, inst, boot),
             Event::Tick => self.on_tick(),
             Event::ScaleCheck => self.on_scale_check(),
+            Event::Cancelled => {}
         }
     }
 

@@ -53,6 +53,8 @@ pub(crate) enum Event {
     /// An autoscaler's second: tiers whose cooldown has passed decide their size. Its own
     /// clock, so that `window_s`, a reporting setting, does not change how fast tiers scale.
     ScaleCheck,
+    /// An event called off after it was scheduled ([`EventQueue::cancel`]): nothing happens.
+    Cancelled,
 }
 
 /// Marks "no particular instance" in [`Event::Deliver`].
@@ -139,6 +141,23 @@ impl EventQueue {
     pub fn peek(&self) -> Option<(SimTime, Event)> {
         debug_assert!(!self.root_vacant, "settle() after take_due()");
         self.heap.first().map(|e| (SimTime(e.time()), e.event))
+    }
+
+    /// Calls off every pending event `picks` chooses, and returns them in the order they were
+    /// due. Each leaves a [`Event::Cancelled`] in its place, under the same key, so the heap's
+    /// order stands. A scan of every pending event: for rare changes (a crash), never per
+    /// request. The event being handled (taken, its slot not yet refilled) is not pending.
+    pub fn cancel(&mut self, mut picks: impl FnMut(&Event) -> bool) -> Vec<Event> {
+        let pending = usize::from(self.root_vacant)..self.heap.len();
+        let mut called_off: Vec<(u128, Event)> = Vec::new();
+        for entry in &mut self.heap[pending] {
+            if picks(&entry.event) {
+                called_off.push((entry.key, entry.event));
+                entry.event = Event::Cancelled;
+            }
+        }
+        called_off.sort_unstable_by_key(|(key, _)| *key);
+        called_off.into_iter().map(|(_, event)| event).collect()
     }
 
     /// How many events are pending.
@@ -229,6 +248,48 @@ mod tests {
             })
             .collect();
         assert_eq!(order, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn cancelled_events_come_back_in_due_order_and_leave_the_rest_in_order() {
+        let mut q = EventQueue::default();
+        for (t, i) in [(7, 0), (3, 1), (5, 2), (3, 3), (9, 4), (1, 5)] {
+            q.push(SimTime(t), Event::Fault { index: i });
+        }
+        // Take one, as the event loop does, so the vacant root is skipped.
+        let (t, first) = q.take_due(SimTime(u64::MAX)).expect("not empty");
+        assert!(matches!(first, Event::Fault { index: 5 }) && t == SimTime(1));
+        let odd = q.cancel(|e| matches!(e, Event::Fault { index } if index % 2 == 1));
+        let odd: Vec<u32> = odd
+            .into_iter()
+            .map(|e| match e {
+                Event::Fault { index } => index,
+                _ => unreachable!("only faults were pushed"),
+            })
+            .collect();
+        assert_eq!(
+            odd,
+            vec![1, 3],
+            "in due order; the taken event 5 is not pending"
+        );
+        q.settle();
+        let rest: Vec<(u64, Option<u32>)> = std::iter::from_fn(|| q.pop())
+            .map(|(t, e)| match e {
+                Event::Fault { index } => (t.0, Some(index)),
+                Event::Cancelled => (t.0, None),
+                _ => unreachable!("only faults were pushed"),
+            })
+            .collect();
+        assert_eq!(
+            rest,
+            vec![
+                (3, None),
+                (3, None),
+                (5, Some(2)),
+                (7, Some(0)),
+                (9, Some(4))
+            ]
+        );
     }
 
     #[test]

@@ -168,6 +168,7 @@ impl Simulation {
         let replica = self.model.nodes[n].kind == Kind::SqlReplica;
         let s = &mut self.nodes[n];
         let inst = &mut s.insts[i as usize];
+        let crashed_epoch = inst.epoch;
         inst.epoch = inst.epoch.wrapping_add(1);
         s.busy
             .set(now, s.busy.get().saturating_sub(inst.busy as u64));
@@ -185,6 +186,22 @@ impl Simulation {
         if was_up && s.serving == 0 && replica {
             // A replica that is down misses the primary's writes (see `behind`).
             s.ext.behind.stall(now);
+        }
+        // The requests in service there lost their worker now: they are answered "down" at
+        // the crash, not when their service would have ended (a 4 s service gave its error up
+        // to 4 s after the fault). Their service ends are called off; the one being served is
+        // the top frame of its request until then (see `Event::ServiceDone`).
+        let reqs = &self.reqs;
+        let in_service = self.events.cancel(|event| match *event {
+            Event::ServiceDone { req } => reqs[req as usize].frames.last().is_some_and(|f| {
+                f.node as usize == n && f.inst == i && f.holds && f.epoch == crashed_epoch
+            }),
+            _ => false,
+        });
+        for event in in_service {
+            if let Event::ServiceDone { req } = event {
+                self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
+            }
         }
         for req in backlog {
             self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);

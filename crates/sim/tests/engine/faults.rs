@@ -271,3 +271,36 @@ fn a_proxy_that_crashes_loses_the_requests_below_it() {
         assert_eq!(r.nodes["s"].down, 0, "{kind}");
     }
 }
+
+/// A server that crashes answers the requests it was serving at once, as a lost connection
+/// is seen: the ~400 requests inside 4 s services fail in the second of the crash, not spread
+/// over the 4 s their services would have taken (they were, until the in-service work was
+/// answered at the crash). Afterwards only the new arrivals fail, 100 a second.
+#[test]
+fn a_crash_answers_the_requests_in_service_at_once() {
+    let text = r#"{"version": 1, "duration_s": 60, "warmup_s": 0, "nodes": [
+        {"id": "c", "kind": "client", "params": {"rps": 100}},
+        {"id": "s", "kind": "server", "params": {"workers": 1000,
+          "service_ms": {"dist": "const", "mean": 4000}}}],
+      "edges": [{"from": "c", "to": "s"}],
+      "faults": [{"node": "s", "at_s": 30, "action": "fail"},
+                 {"node": "s", "at_s": 50, "action": "recover"}]}"#;
+    let r = run(text);
+    let down_in = |t_s: usize| r.series[t_s - 1].down_rps;
+    assert!(
+        (430.0..=560.0).contains(&down_in(31)),
+        "{} down in the crash's second, where ~400 were in service and ~100 arrived",
+        down_in(31)
+    );
+    for t_s in 32..=35 {
+        assert!(
+            (70.0..=130.0).contains(&down_in(t_s)),
+            "{} down in the second ending at {t_s} s, where ~100 arrived",
+            down_in(t_s)
+        );
+    }
+    // Each was the server's own outage, counted once, and nothing it served is lost.
+    assert_eq!(r.nodes["s"].down, r.summary.failed.down);
+    let s = &r.summary;
+    assert_eq!(s.offered, s.succeeded + s.failed.down + s.in_flight);
+}
