@@ -372,14 +372,19 @@ impl Simulation {
                 .iter()
                 .filter(|i| i.active && i.up())
                 .count() as u32;
-            if self.now.since(self.nodes[n].ext.last_scale) < Duration::from_secs(a.cooldown_s) {
-                // The cooldown spaces out decisions about how many instances the load needs;
-                // replacing a failed one is not such a decision, so it happens at once (as a
-                // cloud group's health check replaces an unhealthy instance).
-                let target = self.nodes[n].ext.scale_target;
+            // The cooldown spaces out decisions about how many instances the load needs;
+            // replacing a failed one is not such a decision, so it happens at once (as a cloud
+            // group's health check replaces an unhealthy instance).
+            let replace_failed = |sim: &mut Simulation| {
+                let target = sim.nodes[n].ext.scale_target;
                 if active < target {
-                    self.scale_to(n, target, &a);
+                    sim.scale_to(n, target, &a);
                 }
+            };
+            let cooling =
+                self.now.since(self.nodes[n].ext.last_scale) < Duration::from_secs(a.cooldown_s);
+            if cooling && self.nodes[n].ext.decided {
+                replace_failed(self);
                 continue;
             }
             // How many instances' worth of work the tier did since the last decision: its mean
@@ -441,8 +446,18 @@ impl Simulation {
                 desired
             };
             let target = desired.clamp(a.min, a.max);
+            if cooling && target <= s.ext.scale_target {
+                // Before the first decision's cooldown has passed, only a scale-out is decided
+                // early: a run's first seconds under a load the starting size cannot carry used
+                // to wait a whole cooldown with a backlog growing (preset 10 at twice its rate
+                // sat 24 s at 100 %). Holding or scaling in waits for the cooldown, weighing
+                // the work since the start.
+                replace_failed(self);
+                continue;
+            }
             let s = &mut self.nodes[n];
             s.ext.scale_target = target;
+            s.ext.decided = true;
             s.ext.last_scale = self.now;
             s.ext.scale_busy_mark = s.busy.area(self.now);
             s.ext.scale_capacity_mark = s.capacity.area(self.now);

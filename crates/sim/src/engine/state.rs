@@ -320,6 +320,9 @@ pub(crate) struct Ext {
     pub cursor: usize,
     /// Time of the last autoscaling decision.
     pub last_scale: SimTime,
+    /// Whether an autoscaling decision was made yet. A cooldown follows a decision; before
+    /// the first one a tier may scale out at any check (see `autoscale`).
+    pub decided: bool,
     /// Busy, capacity and "any instance up" areas at the last autoscaling decision.
     pub scale_busy_mark: u128,
     pub scale_capacity_mark: u128,

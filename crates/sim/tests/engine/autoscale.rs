@@ -263,3 +263,40 @@ fn a_whole_tier_outage_does_not_scale_it_in() {
         );
     }
 }
+
+/// A cooldown follows a decision. At the start none was made, so a tier too small for its
+/// load scales out at the first check instead of waiting a whole cooldown with its backlog
+/// growing (preset 10 at twice its rate sat 24 s at 100 %); scaling in still waits for it.
+#[test]
+fn the_first_scale_out_does_not_wait_for_a_cooldown_and_scaling_in_does() {
+    // 900 req/s × 20 ms over 10 workers at 50 %: 4 instances; one decision a minute.
+    let tier = |instances: u32| {
+        format!(
+            r#"{{"version": 1, "duration_s": 200, "nodes": [
+                {{"id": "users", "kind": "client", "params": {{"rps": 900, "users": 1000}}}},
+                {{"id": "lb", "kind": "load_balancer", "params": {{"health_check_s": 0.1}}}},
+                {{"id": "web", "kind": "server", "params": {{"instances": {instances},
+                  "workers": 10, "queue": 100000, "service_ms": {{"dist": "const", "mean": 20}},
+                  "autoscale": {{"min": 2, "max": 20, "target_utilization": 0.5,
+                                 "cooldown_s": 60, "boot_s": 5}}}}}}],
+              "edges": [{{"from": "users", "to": "lb", "latency_ms": 0}},
+                        {{"from": "lb", "to": "web", "latency_ms": 0}}]}}"#
+        )
+    };
+    let small = run(&tier(2));
+    let serving = small.nodes["web"].instances.clone().expect("autoscaled");
+    // Point k covers second k: decided at 1 s, booted by 6 s.
+    assert!(
+        serving[8] >= 4,
+        "still waiting for the cooldown: {serving:?}"
+    );
+    assert_eq!(serving.last(), Some(&4), "{serving:?}");
+
+    let large = run(&tier(8));
+    let serving = large.nodes["web"].instances.clone().expect("autoscaled");
+    assert!(
+        serving[..59].iter().all(|n| *n == 8),
+        "scaled in before the cooldown: {serving:?}"
+    );
+    assert_eq!(serving.last(), Some(&4), "{serving:?}");
+}
