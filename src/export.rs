@@ -27,7 +27,7 @@ pub const SERIES_COLUMNS: [&str; 12] = [
 ];
 
 /// Column names of [`nodes_csv`], in order.
-pub const NODE_COLUMNS: [&str; 21] = [
+pub const NODE_COLUMNS: [&str; 23] = [
     "id",
     "name",
     "kind",
@@ -49,6 +49,8 @@ pub const NODE_COLUMNS: [&str; 21] = [
     "dead_letters",
     "succeeded",
     "errors",
+    "wait_mean_ms",
+    "wait_p99_ms",
 ];
 
 /// Column names of [`node_series_csv`], in order.
@@ -108,6 +110,7 @@ pub fn nodes_csv(report: &Report, scenario: &Scenario) -> String {
         let opt_u = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
         let workers = has_workers(n.kind);
         let timed = n.succeeded > 0;
+        let waited = n.wait_ms.as_ref().filter(|_| n.deliveries > Some(0));
         out += &row([
             text(id),
             text(name),
@@ -130,6 +133,9 @@ pub fn nodes_csv(report: &Report, scenario: &Scenario) -> String {
             opt_u(n.dead_letters),
             n.succeeded.to_string(),
             n.errors.to_string(),
+            // A queue's waits, when any message was handed to a worker.
+            opt(waited.map(|w| w.mean)),
+            opt(waited.map(|w| w.p99)),
         ]);
     }
     out
@@ -367,6 +373,33 @@ mod tests {
         assert_eq!(cells[2], "cache");
         let hit: f64 = cells[14].parse().unwrap();
         assert!(hit > 0.0 && hit <= 1.0, "cache hit ratio {hit}");
+    }
+
+    #[test]
+    fn a_queue_gives_how_long_its_messages_waited() {
+        let (s, report) = run(7);
+        let csv = nodes_csv(&report, &s);
+        let col = |name: &str| NODE_COLUMNS.iter().position(|c| *c == name).unwrap();
+        let rows: Vec<Vec<&str>> = csv
+            .split_terminator("\r\n")
+            .map(|l| l.split(',').collect())
+            .collect();
+        let queue = rows
+            .iter()
+            .find(|r| r[2] == "queue")
+            .expect("preset 08 has a queue");
+        let wait = &report.nodes[queue[0]]
+            .wait_ms
+            .clone()
+            .expect("a queue's waits");
+        assert_eq!(
+            queue[col("wait_mean_ms")].parse::<f64>().unwrap(),
+            wait.mean
+        );
+        assert_eq!(queue[col("wait_p99_ms")].parse::<f64>().unwrap(), wait.p99);
+        // Other kinds have no waits: empty cells.
+        let web = rows.iter().find(|r| r[2] == "server").expect("a web tier");
+        assert_eq!(web[col("wait_mean_ms")], "");
     }
 
     #[test]

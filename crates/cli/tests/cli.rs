@@ -160,6 +160,31 @@ mod run {
         assert_eq!(cell, errors.to_string(), "{header}\n{row}");
     }
 
+    /// A queue answers its producers at once; how long its jobs waited for a worker is in its
+    /// details, as the JSON gives it (preset 08's burst makes them wait).
+    #[test]
+    fn a_queue_row_says_how_long_its_messages_waited() {
+        let dir = TempDir::new("run-queue-wait");
+        let file = dir.write("08.json", preset_text("08-queue-workers.json"));
+        let json: Value =
+            serde_json::from_str(&scaleplay(&["run", &file, "--json"]).stdout).unwrap();
+        let wait = &json["nodes"]["jobs"]["wait_ms"];
+        let (mean, p99) = (
+            wait["mean"].as_f64().unwrap(),
+            wait["p99"].as_f64().unwrap(),
+        );
+        assert!(mean > 0.0 && p99 > mean, "{wait}");
+        let text = scaleplay(&["run", &file]).stdout;
+        let row = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("jobs "))
+            .unwrap();
+        assert!(
+            row.contains(&format!("waited mean {mean:.1} ms, p99 {p99:.1} ms")),
+            "{row}"
+        );
+    }
+
     #[test]
     fn readable_report_has_summary_nodes_capacity_alerts_and_faults() {
         let dir = TempDir::new("run-readable");

@@ -208,6 +208,15 @@ pub struct NodeReport {
     /// Queue: messages given up after `max_attempts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dead_letters: Option<u64>,
+    /// Queue: messages handed to a worker, of those whose wait began after the warm-up (a
+    /// redelivery after a visibility timeout waits again and counts again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deliveries: Option<u64>,
+    /// Queue: how long those messages waited for a worker, from being queued (or put back) to
+    /// their delivery: what a job's start is delayed by, which the producers, answered at
+    /// once, do not see. Messages still waiting at the end are not in it (see `depth`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_ms: Option<NodeLatency>,
     /// Server with stateful sessions: sessions lost.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sessions_lost: Option<u64>,
@@ -496,6 +505,18 @@ impl Simulation {
             depth: queue_depth,
             max_depth: is(Kind::Queue).then_some(st.max_depth),
             dead_letters: is(Kind::Queue).then_some(st.dead_letters),
+            deliveries: is(Kind::Queue).then_some(st.deliveries),
+            wait_ms: is(Kind::Queue).then(|| NodeLatency {
+                mean: if st.deliveries == 0 {
+                    0.0
+                } else {
+                    st.wait_sum_us as f64 / st.deliveries as f64 / 1e3
+                },
+                p99: st
+                    .wait
+                    .as_ref()
+                    .map_or(0.0, |h| h.value_at_quantile(0.99) as f64 / 1e3),
+            }),
             sessions_lost: match &n.params {
                 Params::Server(p) if p.stateful_sessions => Some(st.sessions_lost),
                 _ => None,

@@ -610,7 +610,7 @@ pub fn metric_rows(r: &NodeReport) -> Vec<Metric> {
         format!("{:.1} req/s", r.throughput_rps),
     ));
     // A queue answers its producers at once: its latency is no figure (time waiting shows
-    // as depth).
+    // as depth, and as how long messages waited for a worker).
     if r.kind != Kind::Queue {
         rows.push(("p99", "p99 latency", timed(r.succeeded, r.latency_ms.p99)));
     }
@@ -644,6 +644,15 @@ pub fn metric_rows(r: &NodeReport) -> Vec<Metric> {
     }
     if let Some(d) = r.max_depth {
         rows.push(("max_depth", "max depth", d.to_string()));
+    }
+    // How long jobs waited for a worker (the producers, answered at once, never see it).
+    if let (Some(w), Some(taken)) = (&r.wait_ms, r.deliveries) {
+        rows.push((
+            "wait_mean",
+            "waited for a worker (mean)",
+            timed(taken, w.mean),
+        ));
+        rows.push(("wait_p99", "waited for a worker (p99)", timed(taken, w.p99)));
     }
     if let Some(d) = r.dead_letters {
         rows.push(("dead_letters", "dead letters", d.to_string()));
@@ -984,7 +993,8 @@ mod tests {
             "kind": "queue", "utilization": 0.5, "throughput_rps": 12.34, "responses_rps": 12.34,
             "mean_backlog": 0.0, "mean_in_node": 0.0, "rejected": 3, "down": 0,
             "latency_ms": {"mean": 1.0, "p99": 7.26}, "availability": 1.0, "instances_now": 1,
-            "depth": 4.5, "max_depth": 9, "dead_letters": 2, "utilization_series": []
+            "depth": 4.5, "max_depth": 9, "dead_letters": 2, "utilization_series": [],
+            "deliveries": 40, "wait_ms": {"mean": 250.0, "p99": 1234.56}
         }))
         .unwrap();
         let rows = metric_rows(&report);
@@ -997,6 +1007,8 @@ mod tests {
         assert_eq!(get("rejected"), Some("3"));
         assert_eq!(get("dead_letters"), Some("2"));
         assert_eq!(get("depth"), Some("4.5"));
+        assert_eq!(get("wait_mean"), Some("250.0 ms"));
+        assert_eq!(get("wait_p99"), Some("1234.6 ms"));
         assert_eq!(get("hit_ratio"), None);
         assert_eq!(get("instances"), None, "not autoscaled");
         assert_eq!(get("backlog"), None);

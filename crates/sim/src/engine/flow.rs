@@ -1505,6 +1505,7 @@ impl Simulation {
             in_flight: false,
             live: true,
             deadline: SimTime::ZERO,
+            ready_since: now,
         };
         let id = match q.free.pop() {
             Some(id) => {
@@ -1562,7 +1563,12 @@ impl Simulation {
             m.in_flight = true;
             m.deadline = now + visibility;
             q.in_flight += 1;
-            let (user, delivery) = (m.user, m.delivery);
+            let (user, delivery, ready_since) = (m.user, m.delivery, m.ready_since);
+            // Whole waits of the steady state, as a node's latencies are whole stays.
+            let st = &mut self.nodes[n].stats;
+            if ready_since >= st.since {
+                st.record_wait(now.since(ready_since).0);
+            }
             let req = self.alloc_req(Op::Async, user, n as u32);
             let r = &mut self.reqs[req as usize];
             r.job = Some((n as u32, id, delivery));
@@ -1740,6 +1746,7 @@ impl Simulation {
                 self.nodes[n].stats.dead_letters += 1;
             }
         } else {
+            m.ready_since = now;
             q.ready.push_back(msg);
             let depth = q.ready.len() as u64;
             q.depth.set(now, depth);

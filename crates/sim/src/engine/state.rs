@@ -208,6 +208,10 @@ pub(crate) struct NodeStats {
     pub sessions_lost: u64,
     pub dead_letters: u64,
     pub max_depth: u64,
+    /// Queue: messages handed to a worker whose wait began since `since`, and their waits.
+    pub deliveries: u64,
+    pub wait_sum_us: u128,
+    pub wait: Option<Histogram<u32, 2>>,
 }
 
 impl NodeStats {
@@ -227,6 +231,9 @@ impl NodeStats {
             sessions_lost: 0,
             dead_letters: 0,
             max_depth: 0,
+            deliveries: 0,
+            wait_sum_us: 0,
+            wait: None,
         }
     }
 
@@ -235,6 +242,13 @@ impl NodeStats {
         // 2 significant figures keep a node's histogram at ~13 KB.
         let h = self.latency.get_or_insert_with(Histogram::new);
         h.record(us);
+    }
+
+    /// A queue's message waited `us` for a worker.
+    pub fn record_wait(&mut self, us: u64) {
+        self.deliveries += 1;
+        self.wait_sum_us += us as u128;
+        self.wait.get_or_insert_with(Histogram::new).record(us);
     }
 }
 
@@ -266,6 +280,8 @@ pub(crate) struct Msg {
     /// When the delivery in progress times out: an acknowledgement at that very instant
     /// comes too late, whichever of the two events the list holds first.
     pub deadline: SimTime,
+    /// When it last joined the ready line (queued, or put back after a visibility timeout).
+    pub ready_since: SimTime,
 }
 
 /// State of a queue node.

@@ -1,6 +1,7 @@
 //! Agreement with queueing theory (PRODUCT.md §3): M/M/1, M/M/c (Erlang C), M/M/c/K blocking,
 //! M/D/1 (Pollaczek–Khinchine), an overloaded M/M/c at its capacity, an open Jackson tandem, a
-//! random-split balancer, and the availability of N redundant instances.
+//! random-split balancer, the availability of N redundant instances, and a queue's wait before
+//! a worker pool as Erlang C's.
 //!
 //! Each test runs independent replications (different seeds) with a warm-up discarded. The
 //! figure each model is about ([`agrees`]) must have the analytic value inside the 95%
@@ -531,5 +532,51 @@ fn availability_of_a_single_instance_matches_theory() {
         "availability, 1 instance",
         mtbf / (mtbf + mttr),
         &each(&reports, |r| r.nodes["station"].availability),
+    );
+}
+
+/// A queue in front of a worker pool of 4 workers is the waiting room of an M/M/4 station
+/// (the producer, a web tier with workers to spare, passes the Poisson stream on unchanged):
+/// the time its messages wait for a worker (`wait_ms`) is Erlang C's Wq = C(c, a) / (cμ − λ),
+/// and its mean depth is λ·Wq (Little's law over the waiting room).
+#[test]
+fn a_queues_wait_matches_erlang_c() {
+    let (c, lambda, mu) = (4u32, 3.2, 1.0);
+    let scenario = json!({
+        "version": 1, "seed": SEED, "duration_s": 150_000, "warmup_s": 1_000, "window_s": 1000,
+        "nodes": [
+            {"id": "arrivals", "kind": "client",
+             "params": {"rps": lambda, "users": 1, "zipf_s": 0, "mix": {"async": 1}}},
+            {"id": "web", "kind": "server", "params": {"workers": 100000,
+              "service_ms": {"dist": "const", "mean": 0.001}}},
+            {"id": "jobs", "kind": "queue", "params": {"visibility_timeout_s": 1000}},
+            {"id": "pool", "kind": "worker_pool",
+             "params": {"workers": c, "service_ms": exp(1000.0)}}],
+        "edges": [{"from": "arrivals", "to": "web", "latency_ms": 0},
+                  {"from": "web", "to": "jobs", "latency_ms": 0},
+                  {"from": "jobs", "to": "pool", "latency_ms": 0}],
+    });
+    let m = load(&scenario.to_string()).unwrap_or_else(|e| panic!("valid: {e}"));
+    let reports = replicate(&m, 10);
+    let wq = erlang_c(c, lambda / mu) / (c as f64 * mu - lambda);
+    let queue = |r: &Report| r.nodes["jobs"].clone();
+    agrees(
+        "M/M/4 Wq from the queue (s)",
+        wq,
+        &each(&reports, |r| {
+            queue(r).wait_ms.expect("a queue's waits").mean / 1e3
+        }),
+    );
+    near(
+        "M/M/4 Lq as the queue's depth",
+        lambda * wq,
+        &each(&reports, |r| queue(r).depth.expect("a queue's depth")),
+    );
+    near(
+        "deliveries per second",
+        lambda,
+        &each(&reports, |r| {
+            queue(r).deliveries.expect("deliveries") as f64 / span(r)
+        }),
     );
 }
