@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
     }
     autosave(doc);
     panels::files::close_menus_on_outside_press();
+    panels::inspector::commit_fields_on_outside_press();
     runner::provide();
     // Shared by the palette (drag start) and the canvas (drop), which are siblings.
     provide_context(panels::palette::PaletteDrag(RwSignal::new(None)));

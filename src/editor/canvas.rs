@@ -22,7 +22,9 @@ use crate::editor::geometry::{
     self, in_box, in_port, out_port, snap, View, FRAME_PAD_BOTTOM, FRAME_PAD_TOP, FRAME_PAD_X,
     GRID, NODE_H, NODE_W,
 };
-use crate::editor::label_fit::{fitted_length, KIND_FONT, LABEL_ROOM, LABEL_X, NAME_FONT};
+use crate::editor::label_fit::{
+    fitted_label, fitted_length, KIND_FONT, LABEL_ROOM, LABEL_X, NAME_FONT,
+};
 use crate::opening::Opener;
 use crate::panels::palette::{add_at_centre, PaletteDrag};
 use crate::runner::Run;
@@ -1046,12 +1048,13 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
         });
         let can_be_called = kind.is_some_and(|k| k != Kind::Client);
         let id_port = n.id.clone();
+        let (name, name_length) = fitted_label(&n.name, NAME_FONT, LABEL_ROOM);
         Some(view! {
             <rect class="node-box" width=NODE_W height=NODE_H rx="8" style:fill=fill/>
             <rect class="node-badge" x="6" y="14" width="28" height="24" rx="5"/>
             <text class="node-icon" x="20" y="30" text-anchor="middle">{kind.map_or("?", crate::editor::icon)}</text>
             <text class="node-name" x=LABEL_X y="22" lengthAdjust="spacingAndGlyphs"
-                textLength=fitted_length(&n.name, NAME_FONT, LABEL_ROOM)>{n.name.clone()}</text>
+                textLength=name_length>{name}</text>
             <text class="node-kind" x=LABEL_X y="40" lengthAdjust="spacingAndGlyphs"
                 textLength=fitted_length(&sub, KIND_FONT, LABEL_ROOM)>{sub.clone()}</text>
             // The bottleneck's rate is in the capacity line and the tooltip; the box gets the

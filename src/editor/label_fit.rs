@@ -37,6 +37,47 @@ pub fn fitted_length(text: &str, font: &'static str, room: f64) -> Option<String
     condensed(width(text, font)?, room).map(|w| format!("{w:.1}"))
 }
 
+/// Narrowest a label is drawn, as a share of its natural width: condensed further, its glyphs
+/// run together ("Primary web application server with database…" became a smear).
+const MIN_SQUEEZE: f64 = 0.7;
+
+/// What to draw for `text` in `room`, and its `textLength`: the whole text, condensed if need
+/// be; or, when that would squeeze it past [`MIN_SQUEEZE`], its longest beginning that fits
+/// with an ellipsis (the node's tooltip and label keep the whole name).
+pub fn fitted_label(text: &str, font: &'static str, room: f64) -> (String, Option<String>) {
+    let (shown, drawn) = fit_label(text, room, |t| width(t, font));
+    (shown, drawn.map(|w| format!("{w:.1}")))
+}
+
+/// [`fitted_label`] with the measure given (so it is tested without a browser).
+fn fit_label(
+    text: &str,
+    room: f64,
+    measure: impl Fn(&str) -> Option<f64>,
+) -> (String, Option<f64>) {
+    let readable = |w: f64| w * MIN_SQUEEZE <= room - HINTING_SLACK;
+    match measure(text) {
+        None => return (text.to_string(), None),
+        Some(w) if readable(w) => return (text.to_string(), condensed(w, room)),
+        Some(_) => {}
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let cut = |n: usize| format!("{}…", chars[..n].iter().collect::<String>().trim_end());
+    // The longest beginning that fits: `fits` chars do (none always may), `too_many` do not.
+    let (mut fits, mut too_many) = (0, chars.len());
+    while too_many - fits > 1 {
+        let mid = (fits + too_many) / 2;
+        if measure(&cut(mid)).is_some_and(readable) {
+            fits = mid;
+        } else {
+            too_many = mid;
+        }
+    }
+    let shown = cut(fits);
+    let drawn = measure(&shown).and_then(|w| condensed(w, room));
+    (shown, drawn)
+}
+
 /// Pixels a label may come out wider in the SVG than the canvas measured it: glyphs are
 /// hinted at the zoom they are drawn at (a name measured 0.3 px inside its room ran 0.3 px
 /// past it at one fitted zoom of preset 10).
@@ -83,6 +124,30 @@ fn measuring_context() -> Option<web_sys::CanvasRenderingContext2d> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_too_long_to_condense_readably_is_cut_short() {
+        // 8 px a character: the room fits 10 whole, 14 condensed to the limit.
+        let measure = |t: &str| Some(8.0 * t.chars().count() as f64);
+        let room = 82.0;
+        assert_eq!(fit_label("Web", room, measure), ("Web".to_string(), None));
+        assert_eq!(
+            fit_label("Web servers", room, measure),
+            ("Web servers".to_string(), Some(room - HINTING_SLACK))
+        );
+        let (shown, drawn) = fit_label("Primary web application server", room, measure);
+        assert_eq!(shown, "Primary web a…", "14 characters with the ellipsis");
+        assert_eq!(drawn, Some(room - HINTING_SLACK));
+        // Never a trailing space before the ellipsis; nothing to measure, nothing cut.
+        assert_eq!(
+            fit_label("Primary web   x", room, measure).0,
+            "Primary web…"
+        );
+        assert_eq!(
+            fit_label("Anything at all, long", room, |_| None).0,
+            "Anything at all, long"
+        );
+    }
 
     #[test]
     fn only_a_label_wider_than_its_room_is_condensed() {

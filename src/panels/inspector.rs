@@ -19,6 +19,7 @@ pub mod node_chart;
 use leptos::prelude::*;
 use scaleplay_sim::Scenario;
 use serde_json::Value;
+use wasm_bindgen::JsCast;
 
 use crate::editor::edits::{Edit, Setting};
 use crate::state::{Analysis, Banner, Doc, EdgeSelection, Selection};
@@ -49,6 +50,47 @@ pub fn Inspector() -> impl IntoView {
             <Problems/>
         </aside>
     }
+}
+
+/// Commits the edit in the focused field when the pointer goes down anywhere else, before
+/// any handler of that press runs. A field's edit is committed by its change event, which the
+/// browser fires when the field loses the focus; but the canvas keeps its presses to itself,
+/// so a click on another node changed the selection, and rebuilt this panel, with the field
+/// still focused: its change then fired into a panel already gone, which lost the edit and
+/// panicked on the disposed panel. Listens on the window in the capture phase, as the menus do.
+pub fn commit_fields_on_outside_press() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let commit = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+        move |ev: web_sys::Event| {
+            let Some(active) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element())
+            else {
+                return;
+            };
+            let pressed = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            if pressed.as_ref() == Some(&active) {
+                return; // moving the caret within the field
+            }
+            // Text and number inputs commit on blur; a select or checkbox already has.
+            if let Ok(input) = active.dyn_into::<web_sys::HtmlInputElement>() {
+                input.blur().ok();
+            }
+        },
+    );
+    window
+        .add_event_listener_with_callback_and_bool(
+            "pointerdown",
+            commit.as_ref().unchecked_ref(),
+            true,
+        )
+        .ok();
+    // The listener lives as long as the page.
+    commit.forget();
 }
 
 /// "1 problem to fix before running", "3 problems …".

@@ -225,3 +225,29 @@ test('the bottleneck line names a node without a name by its id', async ({ page 
   app.expectNoErrors();
 });
 
+
+test('a name too long for its box is cut short with an ellipsis, and kept whole', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.selectNode('box');
+  const long = 'Primary web application server with database and background jobs';
+  await app.byTestId('node-name').fill(long);
+  await app.byTestId('node-name').press('Enter');
+  const node = app.nodeLocator('box');
+  await expect(node).toHaveAttribute('aria-label', `${long}, Server`);
+  const shown = (await node.locator('.node-name').textContent()) ?? '';
+  expect(shown.endsWith('…') && long.startsWith(shown.slice(0, -1).trimEnd()), shown).toBe(true);
+  expect(shown.length).toBeGreaterThan(8);
+  // Drawn inside the box, and not squeezed into a smear: at least 5 px a character (13 px type).
+  const fit = await node.evaluate((g) => {
+    const box = (g.querySelector('.node-box') as SVGGraphicsElement).getBBox();
+    const text = g.querySelector('.node-name') as SVGTextElement;
+    const b = text.getBBox();
+    return { right: b.x + b.width, edge: box.x + box.width - 7, width: b.width };
+  });
+  expect(fit.right).toBeLessThanOrEqual(fit.edge);
+  expect(fit.width / shown.length).toBeGreaterThanOrEqual(5);
+  await expect(app.byTestId('node-name')).toHaveValue(long);
+  app.expectNoErrors();
+});

@@ -306,3 +306,25 @@ test('with one of two instances failed, Fail now fails the other, and a second F
   await expect(faults).toHaveCount(3);
   app.expectNoErrors();
 });
+
+test('a fault time typed with a minus sign keeps it, and is refused by name', async ({ page }) => {
+  // The browser reads a lone "-" as no number; the form used to write that back, which
+  // cleared the "-", so "-5" scheduled a fault at 5 s without a word.
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('07');
+  const at = app.byTestId('dc-fault-at');
+  await at.pressSequentially('-5');
+  await expect(at).toHaveValue('-5');
+  await app.byTestId('dc-fault-add').click();
+  await expect(app.banner).toContainText("a fault's time must be a number of seconds >= 0, got -5");
+  const items = app.byTestId('scenario-faults').getByTestId('fault-item');
+  await expect(items).toHaveCount(2);
+  await expect(app.runButton).toBeEnabled();
+  // A node's form too.
+  await app.selectNode('web-eu');
+  const nodeAt = app.byTestId('fault-at');
+  await nodeAt.pressSequentially('-2');
+  await expect(nodeAt).toHaveValue('-2');
+  app.expectNoErrors();
+});

@@ -74,3 +74,29 @@ test('autoscale switched off and on again keeps its policy', async ({ page }) =>
   await expect(app.byTestId('param-autoscale-target_depth')).toHaveValue('20');
   app.expectNoErrors();
 });
+
+test('an edit typed and left by clicking another node is kept', async ({ page }) => {
+  // Typing a value and clicking the next node is how most people edit. The canvas keeps its
+  // presses to itself, so the field was still focused when the panel changed: its edit was
+  // lost, with a panic on the disposed panel.
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.selectNode('box');
+  await app.byTestId('param-workers').fill('3');
+  await app.selectNode('dns');
+  await app.selectNode('box');
+  await expect(app.byTestId('param-workers')).toHaveValue('3');
+  // The name too, and a call's latency left for a node.
+  await app.byTestId('node-name').fill('One box');
+  await app.selectNode('users');
+  await app.clickEdge('users', 'dns');
+  await app.byTestId('edge-latency').fill('7');
+  await app.selectNode('box');
+  await expect(app.byTestId('node-name')).toHaveValue('One box');
+  await app.clickEdge('users', 'dns');
+  await expect(app.byTestId('edge-latency')).toHaveValue('7');
+  const saved = await app.savedScenario();
+  expect(saved.nodes.find((n: { id: string }) => n.id === 'box').params.workers).toBe(3);
+  app.expectNoErrors();
+});

@@ -69,11 +69,14 @@ pub fn EdgeInspector(from: String, to: String) -> impl IntoView {
         latency,
         placeholder,
         move |v| {
-            doc.apply(Edit::SetEdgeLatency {
-                from: from.get_value(),
-                to: to.get_value(),
-                latency_ms: v.as_f64(),
-            })
+            // Nothing to edit once the panel is gone (see `commit_fields_on_outside_press`).
+            if let (Some(from), Some(to)) = (from.try_get_value(), to.try_get_value()) {
+                doc.apply(Edit::SetEdgeLatency {
+                    from,
+                    to,
+                    latency_ms: v.as_f64(),
+                })
+            }
         },
     );
     let errors = Memo::new(move |_| {

@@ -31,7 +31,9 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
         analysis.with(|a| node.with_value(|id| fields::messages_exact(&a.problems, id, "faults")))
     });
 
-    // The add form keeps what was typed until it is added.
+    // The add form keeps what was typed until it is added. Its inputs hold their own text
+    // (no `prop:value` fed back from these signals): a partial "-" reads as "" to the browser,
+    // and writing that back cleared it, so "-5" became "5" without a word.
     let at = RwSignal::new(String::new());
     let action = RwSignal::new(FaultAction::Fail);
     let instance = RwSignal::new(String::new());
@@ -113,13 +115,11 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
             <div class="fault-add">
                 <input type="number" min="0" step="any" placeholder="at (s)" data-testid="fault-at"
                     aria-label="time of the fault, in seconds"
-                    prop:value=move || at.get()
                     on:input=move |ev| at.set(event_target_value(&ev))/>
                 {action_select("fault-action", action)}
                 {has_instances.then(|| view! {
                     <input type="number" min="0" step="1" placeholder="all" data-testid="fault-instance"
                         aria-label="instance (empty for all)" title="instance, counted from 0 (empty: all)"
-                        prop:value=move || instance.get()
                         on:input=move |ev| {
                             instance_not_a_number.set(crate::panels::typed_not_a_number(&ev));
                             instance.set(event_target_value(&ev));
@@ -272,7 +272,6 @@ pub fn ScenarioFaults() -> impl IntoView {
                 </select>
                 <input type="number" min="0" step="any" placeholder="at (s)" data-testid="dc-fault-at"
                     aria-label="time of the data-center fault, in seconds"
-                    prop:value=move || at.get()
                     on:input=move |ev| at.set(event_target_value(&ev))/>
                 {action_select("dc-fault-action", action)}
                 <button data-testid="dc-fault-add" title="Schedule a whole data center's outage or recovery"

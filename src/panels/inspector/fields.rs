@@ -254,10 +254,16 @@ pub fn not_a_number(testid: &str) -> String {
 
 /// Parses a typed seed: a whole number that may use all 64 bits, so not through `f64`.
 pub fn parse_seed(text: &str) -> Result<Value, String> {
-    text.trim()
-        .parse::<u64>()
-        .map(Value::from)
-        .map_err(|_| "the seed is a whole number >= 0".to_string())
+    let text = text.trim();
+    text.parse::<u64>().map(Value::from).map_err(|_| {
+        // A whole number past the largest seed is refused for its size, not as if it were no
+        // whole number.
+        if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+            format!("the seed is at most {}: {text} is too large", u64::MAX)
+        } else {
+            "the seed is a whole number >= 0".to_string()
+        }
+    })
 }
 
 /// The string value of a select or the default when omitted.
@@ -828,6 +834,13 @@ mod tests {
         assert!(parse_seed("").is_err());
         assert!(parse_seed("-1").is_err());
         assert!(parse_seed("1.5").is_err());
+        assert_eq!(
+            parse_seed("18446744073709551616"),
+            Err(
+                "the seed is at most 18446744073709551615: 18446744073709551616 is too large"
+                    .into()
+            )
+        );
     }
 
     #[test]

@@ -46,8 +46,13 @@ fn param_memo(doc: Doc, node: StoredValue<String>, name: &'static str) -> Memo<O
 /// applies.
 fn set_param(doc: Doc, node: StoredValue<String>, key: &str, value: Value) {
     let value = (!value.is_null()).then_some(value);
+    // A control's event after its panel was disposed (see
+    // `inspector::commit_fields_on_outside_press`) has no node left to edit.
+    let Some(node) = node.try_get_value() else {
+        return;
+    };
     doc.apply(Edit::SetParam {
-        node: node.get_value(),
+        node,
         key: key.to_string(),
         value,
     });
@@ -55,8 +60,11 @@ fn set_param(doc: Doc, node: StoredValue<String>, key: &str, value: Value) {
 
 /// Stores an explicit `null` in the param `key` (for `ttl_s`: never expire).
 fn set_param_null(doc: Doc, node: StoredValue<String>, key: &str) {
+    let Some(node) = node.try_get_value() else {
+        return;
+    };
     doc.apply(Edit::SetParam {
-        node: node.get_value(),
+        node,
         key: key.to_string(),
         value: Some(Value::Null),
     });
@@ -97,11 +105,13 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
     let (name, dc) = (text(|n| n.name.clone()), text(|n| n.dc.clone()));
     let set_field = move |field: NodeField| {
         move |ev: leptos::ev::Event| {
-            doc.apply(Edit::SetNodeField {
-                node: node.get_value(),
-                field,
-                value: event_target_value(&ev),
-            })
+            if let Some(node) = node.try_get_value() {
+                doc.apply(Edit::SetNodeField {
+                    node,
+                    field,
+                    value: event_target_value(&ev),
+                })
+            }
         }
     };
     let title = match kind {
