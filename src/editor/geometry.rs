@@ -213,18 +213,44 @@ pub fn in_box(x: f64, y: f64, a: (f64, f64), b: (f64, f64)) -> bool {
 
 /// A smooth wire from an output port to an input port (SVG path data).
 pub fn wire(a: (f64, f64), b: (f64, f64)) -> String {
-    let dx = ((b.0 - a.0).abs() / 2.0).max(30.0);
-    format!(
-        "M {:.1} {:.1} C {:.1} {:.1}, {:.1} {:.1}, {:.1} {:.1}",
-        a.0,
-        a.1,
-        a.0 + dx,
-        a.1,
-        b.0 - dx,
-        b.1,
-        b.0,
-        b.1
-    )
+    let mut d = format!("M {:.1} {:.1}", a.0, a.1);
+    for [_, p1, p2, p3] in wire_curves(a, b) {
+        d += &format!(
+            " C {:.1} {:.1}, {:.1} {:.1}, {:.1} {:.1}",
+            p1.0, p1.1, p2.0, p2.1, p3.0, p3.1
+        );
+    }
+    d
+}
+
+/// The cubic Béziers of [`wire`], end to end: it leaves `a` to the right and enters `b` from
+/// the left. Forward, one S-curve. Back to a node left of its caller, it turns round beside
+/// the caller's box, runs along a lane clear of both boxes (below them, or in the gap between
+/// them), and turns round again into the callee: drawn as one S-curve, a wire to a node at
+/// the same height ran straight through both boxes and read as the opposite call.
+fn wire_curves(a: (f64, f64), b: (f64, f64)) -> Vec<[(f64, f64); 4]> {
+    const TURN: f64 = 40.0;
+    let ahead = b.0 - a.0;
+    if ahead >= 0.0 {
+        // Tangents half the way across: longer ones overshoot into a callee close by.
+        let dx = ahead / 2.0;
+        return vec![[a, (a.0 + dx, a.1), (b.0 - dx, b.1), b]];
+    }
+    // Ports are at the middle of their boxes' heights: between two boxes one above the
+    // other, the lane runs in the gap; else below both.
+    let lane = if (b.1 - a.1).abs() > NODE_H {
+        (a.1 + b.1) / 2.0
+    } else {
+        a.1.max(b.1) + NODE_H / 2.0 + 20.0
+    };
+    let from = (a.0, lane);
+    let to = (b.0, lane);
+    let third = (to.0 - from.0) / 3.0;
+    vec![
+        [a, (a.0 + TURN, a.1), (a.0 + TURN, lane), from],
+        [from, (from.0 + third, lane), (to.0 - third, lane), to],
+        [to, (b.0 - TURN, lane), (b.0 - TURN, b.1), b],
+    ]
 }
 
 #[cfg(test)]
@@ -341,5 +367,56 @@ mod tests {
         assert!(in_box(100.0, 100.0, (0.0, 0.0), (110.0, 110.0)));
         assert!(!in_box(100.0, 100.0, (0.0, 0.0), (90.0, 90.0)));
         assert!(wire((0.0, 0.0), (100.0, 0.0)).starts_with("M 0.0 0.0 C"));
+    }
+
+    /// Points along a wire from the node at `from` (its output port) to the one at `to`.
+    fn along(from: (f64, f64), to: (f64, f64)) -> Vec<(f64, f64)> {
+        let curves = wire_curves(out_port(from.0, from.1), in_port(to.0, to.1));
+        curves
+            .iter()
+            .flat_map(|[p0, p1, p2, p3]| {
+                (1..100).map(move |k| {
+                    let t = f64::from(k) / 100.0;
+                    let u = 1.0 - t;
+                    let w = [u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t];
+                    (
+                        w[0] * p0.0 + w[1] * p1.0 + w[2] * p2.0 + w[3] * p3.0,
+                        w[0] * p0.1 + w[1] * p1.1 + w[2] * p2.1 + w[3] * p3.1,
+                    )
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_wire_never_runs_through_the_boxes_it_joins() {
+        let inside = |(x, y): (f64, f64), n: (f64, f64)| {
+            x > n.0 + 1.0 && x < n.0 + NODE_W - 1.0 && y > n.1 + 1.0 && y < n.1 + NODE_H - 1.0
+        };
+        // Callees all round the caller (as far as their boxes stay apart), forward and back:
+        // a cache put left of its caller at the same height among them.
+        let caller = (400.0, 200.0);
+        for x in (-400..=1200).step_by(20) {
+            for y in (-300..=700).step_by(20) {
+                let callee = (f64::from(x), f64::from(y));
+                if (callee.0 - caller.0).abs() < NODE_W + 10.0
+                    && (callee.1 - caller.1).abs() < NODE_H + 10.0
+                {
+                    continue; // the boxes overlap
+                }
+                for p in along(caller, callee) {
+                    assert!(
+                        !inside(p, caller) && !inside(p, callee),
+                        "{caller:?} -> {callee:?} passes {p:?}"
+                    );
+                }
+            }
+        }
+        // A wire back at the same height runs below both boxes.
+        let lowest = along(caller, (100.0, 200.0))
+            .into_iter()
+            .map(|p| p.1)
+            .fold(f64::MIN, f64::max);
+        assert!(lowest > 200.0 + NODE_H, "{lowest}");
     }
 }

@@ -229,7 +229,7 @@ fn draw(
         .label_style(("sans-serif", scale.font(11.0)))
         .axis_desc_style(("sans-serif", scale.font(11.0)))
         .x_label_formatter(&|v| tick_label(*v, t_max))
-        .y_label_formatter(&|v| tick_label(*v, y_max - y_min))
+        .y_label_formatter(&|v| value_label(*v, y_max - y_min))
         .draw();
     let (legend_at, legend_hides) = legend_place(
         &chart,
@@ -399,6 +399,33 @@ pub fn tick_label(v: f64, span: f64) -> String {
     }
 }
 
+/// A value axis's tick label: as [`tick_label`], but thousands and millions as "250k" and
+/// "1.5M" once the axis spans ten thousand or more, so that the labels stay short enough for
+/// the room beside the axis ("100000" ran into the axis name).
+pub fn value_label(v: f64, span: f64) -> String {
+    let (unit, suffix) = if span >= 1e7 {
+        (1e6, "M")
+    } else if span >= 1e4 {
+        (1e3, "k")
+    } else {
+        return tick_label(v, span);
+    };
+    let (v, span) = (v / unit, span / unit);
+    // One more decimal than a plain label needs, then none that are zeros: ticks 2,500 apart
+    // read "2.5k", "5k".
+    let decimals = (2.0 - span.log10().floor()).clamp(0.0, 6.0) as usize;
+    let text = format!("{v:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    match text {
+        "0" | "-0" => "0".to_string(),
+        t => format!("{t}{suffix}"),
+    }
+}
+
 /// A plot drawn on a `<canvas>`, with time in seconds across and values up.
 pub type CanvasChart<'a> =
     ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
@@ -565,7 +592,7 @@ fn mark_drawn(
 mod tests {
     use super::{
         availability_range, lines_of, plot_width, runs, runs_gaps, shown_duration, tick_label,
-        Plot, MAX_PLOT_WIDTH, PLOT_SIZE,
+        value_label, Plot, MAX_PLOT_WIDTH, PLOT_SIZE,
     };
     use scaleplay_sim::report::SeriesPoint;
 
@@ -687,6 +714,19 @@ mod tests {
         assert_eq!(tick_label(-3.0, 100.0), "-3");
         assert_eq!(tick_label(7.0, 0.0), "7");
         assert_eq!(tick_label(7.0, f64::NAN), "7");
+    }
+
+    #[test]
+    fn large_values_are_labelled_in_thousands_and_millions() {
+        assert_eq!(value_label(5000.0, 5500.0), "5000");
+        assert_eq!(value_label(100_000.0, 165_000.0), "100k");
+        assert_eq!(value_label(12_500.0, 15_000.0), "12.5k");
+        assert_eq!(value_label(2_000.0, 15_000.0), "2k");
+        assert_eq!(value_label(0.0, 165_000.0), "0");
+        assert_eq!(value_label(-0.001, 165_000.0), "0");
+        assert_eq!(value_label(1_500_000.0, 2_200_000.0), "1500k");
+        assert_eq!(value_label(1_500_000.0, 11_000_000.0), "1.5M");
+        assert_eq!(value_label(10_000_000.0, 11_000_000.0), "10M");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use scaleplay_sim::engine::FaultRecord;
 use scaleplay_sim::report::{ClientReport, NodeReport, SeriesPoint};
 use scaleplay_sim::Report;
 
-use crate::panels::charts::tick_label;
+use crate::panels::charts::{tick_label, value_label};
 use crate::panels::hidpi::Scale;
 use crate::panels::thin::thin_by;
 use crate::runner::Run;
@@ -349,7 +349,7 @@ fn draw(
         .label_style(("sans-serif", scale.font(10.0)))
         .axis_desc_style(("sans-serif", scale.font(10.0)))
         .x_label_formatter(&|v| tick_label(*v, t_max))
-        .y_label_formatter(&|v| tick_label(*v, y_max))
+        .y_label_formatter(&|v| value_label(*v, y_max))
         .draw();
     crate::panels::charts::draw_faults(&mut chart, faults, (0.0, y_max), scale);
     for run in &plot.runs {
