@@ -1,7 +1,8 @@
 //! Settings a valid scenario gives that have no effect as it stands: the spike of a client
 //! whose profile is not a spike or that comes after the run, a retry backoff without retries,
 //! a CDN hit ratio that its edge store overrides, the autoscaling target of the other kind
-//! (servers scale on utilization, worker pools on queue depth), a data center's outage
+//! (servers scale on utilization, worker pools on queue depth), a primary's failover time
+//! with no replica to promote, a data center's outage
 //! where only users and a DNS live; and one setting that defeats itself, a queue's visibility
 //! timeout shorter than its pools' jobs. Not problems (the scenario runs as written), but likely slips, so
 //! `scaleplay validate` names them next to its other notes.
@@ -70,6 +71,18 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
                          remove it",
                     ));
                 }
+            }
+            // A failover promotes a replica: with none, the primary's outage lasts until it
+            // recovers, whatever failover_s says.
+            Params::SqlPrimary(_)
+                if node.routes.replicas.is_empty() && !written(raw, &["failover_s"]).is_empty() =>
+            {
+                out.push(Problem::node(
+                    &spec.id,
+                    Some("failover_s"),
+                    "failover_s has no effect without a replica to promote: add an sql_replica \
+                     this primary writes to (an edge from it to the replica), or remove it",
+                ));
             }
             Params::Cdn(p)
                 if p.capacity_keys.is_some() && !written(raw, &["hit_ratio"]).is_empty() =>
@@ -313,6 +326,44 @@ mod tests {
             .replace(r#""target_utilization": 0.5, "#, "");
         let ps = ignored_settings(&crate::load(&text).expect("valid"));
         assert!(ps.is_empty(), "{ps:#?}");
+    }
+
+    #[test]
+    fn a_failover_time_without_a_replica_is_noted() {
+        let notes = |replica: bool| {
+            let text = format!(
+                r#"{{"version": 1, "duration_s": 10, "nodes": [
+                    {{"id": "users", "kind": "client"}},
+                    {{"id": "web", "kind": "server"}},
+                    {{"id": "db", "kind": "sql_primary", "params": {{"failover_s": 30}}}}
+                    {}],
+                  "edges": [{{"from": "users", "to": "web"}}, {{"from": "web", "to": "db"}}
+                            {}]}}"#,
+                if replica {
+                    r#", {"id": "r", "kind": "sql_replica"}"#
+                } else {
+                    ""
+                },
+                if replica {
+                    r#", {"from": "db", "to": "r"}"#
+                } else {
+                    ""
+                },
+            );
+            ignored_settings(&crate::load(&text).expect("valid"))
+        };
+        let ps = notes(false);
+        assert_eq!(ps.len(), 1, "{ps:?}");
+        assert_eq!(
+            (ps[0].node.as_deref(), ps[0].field.as_deref()),
+            (Some("db"), Some("failover_s"))
+        );
+        assert!(
+            ps[0].message.contains("without a replica to promote"),
+            "{}",
+            ps[0].message
+        );
+        assert!(notes(true).is_empty(), "{:?}", notes(true));
     }
 
     #[test]
