@@ -247,6 +247,16 @@ fn default_name(kind: Kind, id: &str) -> String {
     }
 }
 
+/// The calls of `s` that name a node it does not have (from a hand-edited or damaged file), as
+/// (from, to): they cannot be drawn, so they are removed from the problems list.
+pub fn dangling_edges(s: &Scenario) -> Vec<(String, String)> {
+    s.edges
+        .iter()
+        .filter(|e| s.node(&e.from).is_none() || s.node(&e.to).is_none())
+        .map(|e| (e.from.clone(), e.to.clone()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,6 +264,31 @@ mod tests {
 
     fn empty() -> Scenario {
         scaleplay_sim::validate::parse(r#"{"version": 1}"#).unwrap()
+    }
+
+    #[test]
+    fn calls_naming_a_missing_node_are_found_and_removed_by_one_delete() {
+        let mut s = scaleplay_sim::validate::parse(
+            r#"{"version": 1, "nodes": [{"id": "c", "kind": "client"}, {"id": "w", "kind": "server"}],
+                "edges": [{"from": "c", "to": "w"}, {"from": "ghost", "to": "w"},
+                          {"from": "w", "to": "nope"}]}"#,
+        )
+        .unwrap();
+        let dangling = dangling_edges(&s);
+        assert_eq!(
+            dangling,
+            [("ghost".into(), "w".into()), ("w".into(), "nope".into())]
+        );
+        apply(
+            &mut s,
+            Edit::Delete {
+                nodes: Vec::new(),
+                edges: dangling,
+            },
+        )
+        .unwrap();
+        assert_eq!(s.edges.len(), 1);
+        assert!(dangling_edges(&s).is_empty());
     }
 
     #[test]

@@ -41,13 +41,15 @@ pub fn Inspector() -> impl IntoView {
     });
     view! {
         <aside class="inspector" data-testid="inspector" node_ref=panel>
+            // First: with a node selected, a list under its panel was out of sight, and Run
+            // greyed out with no visible reason.
+            <Problems/>
             {move || match (selection.get().as_slice(), edge.get()) {
                 ([one], _) => view! { <node::NodeInspector id=one.clone()/> }.into_any(),
                 ([], Some((from, to))) => view! { <edge::EdgeInspector from=from to=to/> }.into_any(),
                 ([], None) => view! { <ScenarioSettings/> }.into_any(),
                 (many, _) => view! { <p class="hint">{format!("{} nodes selected", many.len())}</p> }.into_any(),
             }}
-            <Problems/>
         </aside>
     }
 }
@@ -289,10 +291,25 @@ fn Problems() -> impl IntoView {
                         }
                     })
                     .collect_view();
+                // Calls naming a node that does not exist are not drawn, so no click reaches
+                // them: one button removes them all (one undoable edit).
+                let dangling = doc.0.with(crate::editor::edits::dangling_edges);
+                let remove = (!dangling.is_empty()).then(|| {
+                    let label = match dangling.len() {
+                        1 => "Remove the call to or from a missing node".to_string(),
+                        n => format!("Remove the {n} calls to or from missing nodes"),
+                    };
+                    view! {
+                        <button data-testid="remove-dangling" on:click=move |_| {
+                            doc.apply(Edit::Delete { nodes: Vec::new(), edges: dangling.clone() })
+                        }>{label}</button>
+                    }
+                });
                 view! {
                     <div class="problems" data-testid="validation">
                         <h3>{problems_heading(a.problems.len())}</h3>
                         <ul>{items}</ul>
+                        {remove}
                     </div>
                 }
             })

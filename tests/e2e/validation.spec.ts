@@ -312,3 +312,36 @@ test('a refusal leaves the banner once a later edit goes through; a notice about
   await expect(app.banner).toContainText('Could not import "broken.json"');
   app.expectNoErrors();
 });
+
+test('a call from a node that does not exist is removed from the problems list, and the list shows above a selected node', async ({ page }) => {
+  // Such a call cannot be drawn, nor listed under a node: nothing a person could click
+  // reached it, and Run stayed disabled.
+  const app = new App(page);
+  await app.goto();
+  const file = JSON.stringify({
+    version: 1,
+    nodes: [
+      { id: 'u', kind: 'client', params: { rps: 10 } },
+      { id: 's', kind: 'server' },
+    ],
+    edges: [
+      { from: 'u', to: 's' },
+      { from: 'ghost', to: 's' },
+    ],
+  });
+  await app.importFile('dangling.json', file);
+  await expect(app.validation).toContainText('edge ghost → s names "ghost", which is not a node');
+  await expect(app.runButton).toBeDisabled();
+  // With a node selected, the list is at the top of the inspector, in sight.
+  await app.selectNode('s');
+  const list = await app.validation.boundingBox();
+  const panel = await app.byTestId('inspector-node').boundingBox();
+  expect(list && panel && list.y < panel.y).toBe(true);
+  await app.byTestId('remove-dangling').click();
+  await expect(app.validation).toHaveCount(0);
+  await expect(app.runButton).toBeEnabled();
+  // One undoable edit.
+  await app.byTestId('undo').click();
+  await expect(app.validation).toContainText('"ghost"');
+  app.expectNoErrors();
+});
