@@ -148,6 +148,12 @@ fn autosave(doc: state::Doc) {
             }
         }
     });
+    // A value still being typed when the page goes (a reload, a closed tab) is committed and
+    // saved on the way out: the effect above would run after the page is gone.
+    let _leaving = window_event_listener(leptos::ev::pagehide, move |_| {
+        panels::inspector::commit_focused_field();
+        let _ = doc.0.with_untracked(storage::save);
+    });
 }
 
 /// Removes a share link from the address bar once it is opened, so that a reload shows the

@@ -66,22 +66,16 @@ pub fn commit_fields_on_outside_press() {
     };
     let commit = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
         move |ev: web_sys::Event| {
-            let Some(active) = web_sys::window()
+            let active = web_sys::window()
                 .and_then(|w| w.document())
-                .and_then(|d| d.active_element())
-            else {
-                return;
-            };
+                .and_then(|d| d.active_element());
             let pressed = ev
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-            if pressed.as_ref() == Some(&active) {
+            if active.is_some() && pressed == active {
                 return; // moving the caret within the field
             }
-            // Text and number inputs commit on blur; a select or checkbox already has.
-            if let Ok(input) = active.dyn_into::<web_sys::HtmlInputElement>() {
-                input.blur().ok();
-            }
+            commit_focused_field();
         },
     );
     window
@@ -93,6 +87,17 @@ pub fn commit_fields_on_outside_press() {
         .ok();
     // The listener lives as long as the page.
     commit.forget();
+}
+
+/// Commits the edit of the focused input, if any, by taking the focus from it: text and number
+/// inputs commit on blur (a select or a checkbox already has).
+pub fn commit_focused_field() {
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    if let Some(input) = active.and_then(|a| a.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+        input.blur().ok();
+    }
 }
 
 /// "1 problem to fix before running", "3 problems …".

@@ -97,6 +97,13 @@ test('a reload keeps the work', async ({ page }) => {
   await expect(app.nodes).toHaveCount(PRESET_NODES['04'].length, { timeout: 30_000 });
   await expect(app.nodeLocator('web').locator('.node-name')).toHaveText('Front door');
   await expect(app.banner).toHaveCount(0);
+  // A value still being typed when the page reloads is kept too.
+  await app.selectNode('web');
+  await app.byTestId('param-workers').fill('5');
+  await page.reload();
+  await expect(app.nodes).toHaveCount(PRESET_NODES['04'].length, { timeout: 30_000 });
+  await app.selectNode('web');
+  await expect(app.byTestId('param-workers')).toHaveValue('5');
   app.expectNoErrors();
 });
 

@@ -254,6 +254,20 @@ pub struct NodeLatency {
     pub p99: f64,
 }
 
+impl NodeLatency {
+    /// The figures of `count` times summing to `sum_us`, recorded in `histogram` (0 for none).
+    fn of(count: u64, sum_us: u128, histogram: Option<&Histogram<u32, 2>>) -> NodeLatency {
+        NodeLatency {
+            mean: if count == 0 {
+                0.0
+            } else {
+                sum_us as f64 / count as f64 / 1e3
+            },
+            p99: histogram.map_or(0.0, |h| h.value_at_quantile(0.99) as f64 / 1e3),
+        }
+    }
+}
+
 /// One second of the run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SeriesPoint {
@@ -479,17 +493,7 @@ impl Simulation {
             down: st.down,
             errors: st.errors,
             succeeded: st.ok,
-            latency_ms: NodeLatency {
-                mean: if st.ok == 0 {
-                    0.0
-                } else {
-                    st.latency_sum_us as f64 / st.ok as f64 / 1e3
-                },
-                p99: st
-                    .latency
-                    .as_ref()
-                    .map_or(0.0, |h| h.value_at_quantile(0.99) as f64 / 1e3),
-            },
+            latency_ms: NodeLatency::of(st.ok, st.latency_sum_us, st.latency.as_ref()),
             availability: up as f64 / span,
             instances_now: s.serving,
             hit_ratio: (is(Kind::Cache) || is(Kind::Cdn)).then(|| {
@@ -506,17 +510,8 @@ impl Simulation {
             max_depth: is(Kind::Queue).then_some(st.max_depth),
             dead_letters: is(Kind::Queue).then_some(st.dead_letters),
             deliveries: is(Kind::Queue).then_some(st.deliveries),
-            wait_ms: is(Kind::Queue).then(|| NodeLatency {
-                mean: if st.deliveries == 0 {
-                    0.0
-                } else {
-                    st.wait_sum_us as f64 / st.deliveries as f64 / 1e3
-                },
-                p99: st
-                    .wait
-                    .as_ref()
-                    .map_or(0.0, |h| h.value_at_quantile(0.99) as f64 / 1e3),
-            }),
+            wait_ms: is(Kind::Queue)
+                .then(|| NodeLatency::of(st.deliveries, st.wait_sum_us, st.wait.as_ref())),
             sessions_lost: match &n.params {
                 Params::Server(p) if p.stateful_sessions => Some(st.sessions_lost),
                 _ => None,
