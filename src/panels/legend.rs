@@ -72,17 +72,36 @@ pub fn best_place(
     area: (i32, i32),
     current: Option<&SeriesLabelPosition>,
 ) -> SeriesLabelPosition {
-    let hidden: Vec<usize> = PLACES
+    let places = candidates(size, area);
+    let hidden: Vec<usize> = places
         .iter()
         .map(|place| hidden_at(place, points, size, area))
         .collect();
-    // `min_by_key` keeps the first of equals: the order of `PLACES` is the preference.
-    let best = (0..PLACES.len()).min_by_key(|&i| hidden[i]).unwrap_or(0);
-    let stay = current.and_then(|now| PLACES.iter().position(|p| p == now));
+    // `min_by_key` keeps the first of equals: the order of the candidates is the preference.
+    let best = (0..places.len()).min_by_key(|&i| hidden[i]).unwrap_or(0);
+    let stay = current.and_then(|now| places.iter().position(|p| p == now));
     match stay {
-        Some(now) if hidden[now] <= hidden[best] + (hidden[best] / 4).max(4) => PLACES[now].clone(),
-        _ => PLACES[best].clone(),
+        Some(now) if hidden[now] <= hidden[best] + (hidden[best] / 4).max(4) => places[now].clone(),
+        _ => places[best].clone(),
     }
+}
+
+/// The places tried: the named ones of [`PLACES`] first, then steps down the left and right
+/// sides between them. A plot with lines at its top, middle and bottom (preset 10's latency:
+/// the SLO line, p95/p99, p50) hid some line at every named place, while a free band between
+/// two of them held the whole legend.
+fn candidates(size: (i32, i32), area: (i32, i32)) -> Vec<SeriesLabelPosition> {
+    let mut places = PLACES.to_vec();
+    let (top, bottom) = (5, area.1 - size.1 - 5);
+    let step = (size.1 / 2).max(LINE_H);
+    for x in [area.0 - size.0 - 5, 5] {
+        places.extend(
+            (top..=bottom)
+                .step_by(step as usize)
+                .map(|y| SeriesLabelPosition::Coordinate(x, y)),
+        );
+    }
+    places
 }
 
 /// How many of `points` a legend of `size` at `place` hides.
@@ -169,6 +188,23 @@ mod tests {
             best_place(&[], size, AREA, None),
             SeriesLabelPosition::UpperRight
         );
+    }
+
+    #[test]
+    fn a_free_band_between_lines_takes_the_legend() {
+        // Lines at the top, a quarter of the way down, half way and at the bottom: every named
+        // place hides one, the band between the third and the last is free.
+        let mut points = flat(8);
+        points.extend(flat(45));
+        points.extend(flat(80));
+        points.extend(flat(152));
+        let size = legend_size(&["SLO", "p50"]);
+        assert!(PLACES.iter().all(|p| hidden_at(p, &points, size, AREA) > 0));
+        let place = best_place(&points, size, AREA, None);
+        assert_eq!(hidden_at(&place, &points, size, AREA), 0, "{place:?}");
+        let [left, top, right, bottom] = legend_box(&place, size, AREA);
+        assert!(left >= 5 && top > 80 && right <= AREA.0 - 5 && bottom < 152);
+        assert_eq!(place_name(&place), "coordinate");
     }
 
     #[test]

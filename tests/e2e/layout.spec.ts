@@ -174,7 +174,7 @@ test("the legends sit off the data where there is room", async ({ page }) => {
   await app.waitForRunDone();
   const places = [
     'upper-left', 'middle-left', 'lower-left', 'upper-middle', 'lower-middle', 'upper-right',
-    'middle-right', 'lower-right',
+    'middle-right', 'lower-right', 'coordinate',
   ];
   for (const name of ['throughput', 'latency', 'availability'] as const) {
     const chart = app.chartLocator(name);
