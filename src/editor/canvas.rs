@@ -141,6 +141,22 @@ fn typing_in_a_field(ev: &web_sys::KeyboardEvent) -> bool {
     key_target(ev).is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
 }
 
+/// Whether the page is taller than the window, so that the wheel has somewhere to scroll it.
+fn page_scrolls() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let viewport = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    window
+        .document()
+        .and_then(|d| d.document_element())
+        .is_some_and(|root| f64::from(root.scroll_height()) > viewport + 1.0)
+}
+
 /// Whether the key goes to a control that Space presses (a button, a menu's summary, a link):
 /// there Space keeps doing that rather than starting a pan, so the app works from the keyboard.
 fn pressing_a_control(ev: &web_sys::KeyboardEvent) -> bool {
@@ -523,6 +539,13 @@ pub fn Canvas() -> impl IntoView {
         }
     };
     let on_wheel = move |ev: ev::WheelEvent| {
+        // In a window narrow enough for the page itself to scroll (the panels stacked under
+        // the canvas), the wheel scrolls the page and Ctrl+wheel (a pinch on a touchpad)
+        // zooms: taking every wheel for the zoom left no way down to the plots with the
+        // pointer over the canvas, which fills most of such a window.
+        if page_scrolls() && !(ev.ctrl_key() || ev.meta_key()) {
+            return;
+        }
         ev.prevent_default();
         let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else {
             return;

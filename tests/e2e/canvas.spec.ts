@@ -37,6 +37,26 @@ test('wheel, buttons and fit change the zoom', async ({ page }) => {
   await expect.poll(() => zoom(app)).toBeCloseTo(z0, 3);
 });
 
+test('in a window narrow enough to scroll, the wheel scrolls the page and Ctrl+wheel zooms', async ({ page }) => {
+  await page.setViewportSize({ width: 800, height: 600 });
+  const app = new App(page);
+  await app.goto();
+  const box = await app.canvas.boundingBox();
+  if (!box) throw new Error('the canvas has no bounding box');
+  await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 200));
+  const z0 = await zoom(app);
+  await page.mouse.wheel(0, 400);
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+  expect(await zoom(app)).toBeCloseTo(z0, 6);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 200));
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -300);
+  await page.keyboard.up('Control');
+  await expect.poll(() => zoom(app)).toBeGreaterThan(z0);
+  app.expectNoErrors();
+});
+
 test('two fingers spreading apart zoom in', async ({ page }) => {
   const app = new App(page);
   await app.goto();
