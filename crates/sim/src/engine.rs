@@ -635,6 +635,7 @@ impl Simulation {
             }
             Event::Random { node, inst, fail } => self.on_random(node, inst, fail),
             Event::Promote { node, epoch } => self.on_promote(node, epoch),
+            Event::FailBack { node, epoch } => self.on_fail_back(node, epoch),
             Event::Visibility { queue } => self.on_visibility(queue),
             Event::Booted { node, inst, boot } => self.on_booted(node, inst, boot),
             Event::Tick => self.on_tick(),

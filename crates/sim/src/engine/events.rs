@@ -43,6 +43,9 @@ pub(crate) enum Event {
     Random { node: u32, inst: u32, fail: bool },
     /// A replica finished being promoted after primary `node` failed at `epoch`.
     Promote { node: u32, epoch: u32 },
+    /// Primary `node`, back since its failure numbered `epoch`, has replayed the writes its
+    /// promoted replica took meanwhile: it takes the writes again.
+    FailBack { node: u32, epoch: u32 },
     /// A delivered message was not acknowledged in time.
     Visibility { queue: u32 },
     /// A booting instance starts serving, if it is still in the boot numbered `boot` (it may

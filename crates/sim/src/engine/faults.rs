@@ -239,8 +239,21 @@ impl Simulation {
         self.recount_serving(n);
         let s = &mut self.nodes[n];
         if !was_up && s.serving > 0 {
-            // Fail back: the recovered primary takes writes again.
-            s.ext.promoted = None;
+            if let Some(epoch) = s.ext.promoted.map(|_| s.insts[0].epoch) {
+                // Fail back once it has replayed the writes its promoted replica took while it
+                // was down, at the speed a replica catches up (it used to take the writes back
+                // at once, as if it had missed none).
+                let missed = now.since(s.ext.promoted_at);
+                let replay = Duration(missed.0 / crate::engine::behind::CATCH_UP_SPEED);
+                self.events.push(
+                    now + replay,
+                    Event::FailBack {
+                        node: n as u32,
+                        epoch,
+                    },
+                );
+            }
+            let s = &mut self.nodes[n];
             if replica {
                 // A recovered replica replays the writes it missed.
                 s.ext.behind.catch_up(now);
@@ -272,10 +285,15 @@ impl Simulation {
         let now = self.now;
         let serving = self.nodes[n].serving > 0;
         let prim = &mut self.nodes[primary];
+        let promoted_here = prim.ext.promoted == Some(NodeId(n as u32));
         if prim.serving > 0 {
+            if promoted_here && !serving {
+                // The replica taking the writes while the primary catches up failed: the
+                // primary, up, takes them now.
+                prim.ext.promoted = None;
+            }
             return;
         }
-        let promoted_here = prim.ext.promoted == Some(NodeId(n as u32));
         if !serving && promoted_here {
             prim.ext.promoted = None;
             let epoch = prim.insts[0].epoch;
@@ -291,6 +309,7 @@ impl Simulation {
             && now.since(prim.node_changes.latest()) >= failover
         {
             prim.ext.promoted = Some(NodeId(n as u32));
+            prim.ext.promoted_at = now;
         }
     }
 
@@ -335,6 +354,15 @@ impl Simulation {
         self.nodes[n].ext.promoted = replicas
             .into_iter()
             .find(|r| self.nodes[r.ix()].serving > 0);
+        self.nodes[n].ext.promoted_at = self.now;
+    }
+
+    /// Primary `node` has caught up since it came back (see `recover_instance`).
+    pub(crate) fn on_fail_back(&mut self, node: u32, epoch: u32) {
+        let s = &mut self.nodes[node as usize];
+        if s.serving > 0 && s.insts[0].epoch == epoch {
+            s.ext.promoted = None;
+        }
     }
 
     pub(crate) fn on_booted(&mut self, node: u32, inst: u32, boot: u32) {

@@ -1050,9 +1050,10 @@ impl Simulation {
         self.respond(req, Outcome::Ok, Duration::ZERO)
     }
 
-    /// Where writes for primary `w` go now: the primary, or its promoted replica.
+    /// Where writes for primary `w` go now: the primary, or the replica promoted while it was
+    /// down and until it has caught up.
     fn resolve_writer(&self, w: NodeId) -> NodeId {
-        if self.model.node(w).kind == Kind::SqlPrimary && self.node_down(w.0) {
+        if self.model.node(w).kind == Kind::SqlPrimary {
             if let Some(r) = self.nodes[w.ix()].ext.promoted {
                 return r;
             }

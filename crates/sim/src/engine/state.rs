@@ -308,8 +308,11 @@ pub(crate) struct QueueState {
 pub(crate) struct Ext {
     /// sql_primary: when each key was last written (for stale reads on replicas).
     pub last_write: HashMap<u64, SimTime, FxBuild>,
-    /// sql_primary: the replica promoted while this primary is down.
+    /// sql_primary: the replica promoted while this primary is down, and until it has
+    /// replayed what it missed once back.
     pub promoted: Option<NodeId>,
+    /// sql_primary: since when `promoted` has taken the writes.
+    pub promoted_at: SimTime,
     /// sql_replica: the primary feeding it.
     pub primary: Option<NodeId>,
     /// sql_replica: how long a write takes to reach it when it is caught up, ms: its `lag_ms`

@@ -604,6 +604,45 @@ fn a_failover_promotes_a_replica_that_comes_back_or_replaces_one_that_fails() {
     }
 }
 
+/// A primary back from an outage replays the writes its promoted replica took meanwhile before
+/// it takes them again (at the speed a replica catches up, 4×): down 30–70 s, with r1 promoted
+/// at 40 s, it has 30 s of writes to replay and fails back at 77.5 s. Until then the primary
+/// serves nothing (the reads go to the replicas) and r1 takes the writes. It used to take them
+/// back at once, as if it had missed none.
+#[test]
+fn a_recovered_primary_catches_up_before_it_takes_the_writes_back() {
+    let r = run(&failover_scenario(
+        r#"{"node": "p", "at_s": 30, "action": "fail"},
+           {"node": "p", "at_s": 70, "action": "recover"}"#,
+    ));
+    let busy = |node: &str, t: usize| r.nodes[node].utilization_series[t - 1];
+    for t in [72, 75, 77] {
+        assert_eq!(busy("p", t), 0.0, "the primary still replays at {t} s");
+        assert!(
+            busy("r1", t) > busy("r2", t),
+            "r1 takes the writes at {t} s"
+        );
+        assert_eq!(errors_at(&r, t), 0.0, "at {t} s");
+    }
+    for t in [80, 90, 100] {
+        assert!(busy("p", t) > 0.0, "failed back by {t} s");
+        assert_eq!(errors_at(&r, t), 0.0, "at {t} s");
+    }
+    // A promoted replica that fails while the primary replays hands the writes back at once.
+    let r = run(&failover_scenario(
+        r#"{"node": "p", "at_s": 30, "action": "fail"},
+           {"node": "p", "at_s": 70, "action": "recover"},
+           {"node": "r1", "at_s": 72, "action": "fail"}"#,
+    ));
+    for t in [74, 76, 80] {
+        assert_eq!(
+            errors_at(&r, t),
+            0.0,
+            "the primary takes the writes at {t} s"
+        );
+    }
+}
+
 /// A popular user's requests all land on one instance where instances are picked by user: an
 /// `ip_hash` balancer's servers, a NoSQL store's partitions, a session store's shards. Under
 /// skew that instance saturates first, well below what all of them carry together (which the
