@@ -350,6 +350,13 @@ impl Simulation {
         if self.nodes[n].serving > 0 || self.nodes[n].insts[0].epoch != epoch {
             return; // the primary came back first, or failed again since
         }
+        // Failed again while it replayed: the replica promoted the first time still takes the
+        // writes, and the writes to replay still count from its promotion.
+        if let Some(r) = self.nodes[n].ext.promoted {
+            if self.nodes[r.ix()].serving > 0 {
+                return;
+            }
+        }
         let replicas = self.model.nodes[n].routes.replicas.clone();
         self.nodes[n].ext.promoted = replicas
             .into_iter()

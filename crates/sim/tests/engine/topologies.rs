@@ -641,6 +641,21 @@ fn a_recovered_primary_catches_up_before_it_takes_the_writes_back() {
             "the primary takes the writes at {t} s"
         );
     }
+    // Failed again while it replays, for longer than a failover (51-70 s): r1 keeps the
+    // writes throughout, and the primary still has all it missed since 40 s to replay, not
+    // just since the second failover's decision (61 s): it fails back at 70 + 30 / 4 = 77.5 s.
+    let r = run(&failover_scenario(
+        r#"{"node": "p", "at_s": 30, "action": "fail"},
+           {"node": "p", "at_s": 50, "action": "recover"},
+           {"node": "p", "at_s": 51, "action": "fail"},
+           {"node": "p", "at_s": 70, "action": "recover"}"#,
+    ));
+    let busy = |t: usize| r.nodes["p"].utilization_series[t - 1];
+    for t in [55, 65, 72, 74, 76] {
+        assert_eq!(errors_at(&r, t), 0.0, "r1 keeps the writes at {t} s");
+        assert_eq!(busy(t), 0.0, "the primary is down or replays at {t} s");
+    }
+    assert!(busy(80) > 0.0, "failed back by 80 s");
 }
 
 /// A popular user's requests all land on one instance where instances are picked by user: an
