@@ -110,7 +110,7 @@ pub fn nodes_csv(report: &Report, scenario: &Scenario) -> String {
         let opt_u = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
         let workers = has_workers(n.kind);
         let timed = n.succeeded > 0;
-        let waited = n.wait_ms.as_ref().filter(|_| n.deliveries > Some(0));
+        let waited = n.waits();
         out += &row([
             text(id),
             text(name),

@@ -383,14 +383,12 @@ fn details(n: &NodeReport) -> String {
     }
     // How long jobs waited for a worker: the queue's own latency column is its producers'
     // (answered at once), so this is where a backlog of jobs shows as time.
-    if let (Some(w), Some(taken)) = (&n.wait_ms, n.deliveries) {
-        if taken > 0 {
-            parts.push(format!(
-                "waited mean {} ms, p99 {} ms",
-                num(w.mean, 1),
-                num(w.p99, 1)
-            ));
-        }
+    if let Some(w) = n.waits() {
+        parts.push(format!(
+            "waited mean {} ms, p99 {} ms",
+            num(w.mean, 1),
+            num(w.p99, 1)
+        ));
     }
     if let Some(d) = n.dead_letters {
         parts.push(format!("dead letters {d}"));

@@ -254,6 +254,14 @@ pub struct NodeLatency {
     pub p99: f64,
 }
 
+impl NodeReport {
+    /// A queue's waits, when any message was handed to a worker (its `wait_ms` is 0 else, which
+    /// would read as no wait at all).
+    pub fn waits(&self) -> Option<&NodeLatency> {
+        self.wait_ms.as_ref().filter(|_| self.deliveries > Some(0))
+    }
+}
+
 impl NodeLatency {
     /// The figures of `count` times summing to `sum_us`, recorded in `histogram` (0 for none).
     fn of(count: u64, sum_us: u128, histogram: Option<&Histogram<u32, 2>>) -> NodeLatency {
