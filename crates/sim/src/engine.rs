@@ -315,7 +315,10 @@ impl Simulation {
                 }
                 Params::ShardRouter(_) => ext.ring = hash::ring(n.routes.targets.len()),
                 // Plus the edge from its primary, once wired below.
-                Params::SqlReplica(p) => ext.replication_ms = p.lag_ms,
+                Params::SqlReplica(p) => {
+                    ext.replication_ms = p.lag_ms;
+                    ext.replicating = Level::new(1);
+                }
                 _ => {}
             }
             dists.push([
@@ -732,6 +735,7 @@ impl Simulation {
                 q.depth.restart(now);
             }
             s.ext.behind.restart(now);
+            s.ext.replicating.restart(now);
             s.stats = NodeStats::new(now);
             s.mark = carried;
             s.ext.scale_busy_mark = scale_busy;

@@ -193,7 +193,8 @@ pub struct NodeReport {
     /// Replica: its mean replication lag over the steady state, ms. A read is stale when its
     /// key was written less than the lag ago. The lag is the configured `lag_ms` plus the
     /// latency of the primary → replica edge, plus, after the replica was down, the writes it
-    /// has not replayed yet (see `engine/behind.rs`).
+    /// has not replayed yet (see `engine/behind.rs`); none while it is promoted in its
+    /// primary's place.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lag_ms: Option<f64>,
     /// Replica: reads that returned data older than the last write.
@@ -511,8 +512,10 @@ impl Simulation {
                     st.hits as f64 / lookups as f64
                 }
             }),
-            lag_ms: is(Kind::SqlReplica)
-                .then(|| s.ext.replication_ms + s.ext.behind.area(now) as f64 / span / 1e3),
+            lag_ms: is(Kind::SqlReplica).then(|| {
+                let replicating = s.ext.replicating.area(now) as f64 / span;
+                s.ext.replication_ms * replicating + s.ext.behind.area(now) as f64 / span / 1e3
+            }),
             stale_reads: is(Kind::SqlReplica).then_some(st.stale_reads),
             depth: queue_depth,
             max_depth: is(Kind::Queue).then_some(st.max_depth),

@@ -290,13 +290,13 @@ impl Simulation {
             if promoted_here && !serving {
                 // The replica taking the writes while the primary catches up failed: the
                 // primary, up, takes them now.
-                prim.ext.promoted = None;
+                self.set_promoted(primary, None);
             }
             return;
         }
         if !serving && promoted_here {
-            prim.ext.promoted = None;
             let epoch = prim.insts[0].epoch;
+            self.set_promoted(primary, None);
             self.events.push(
                 now + failover,
                 Event::Promote {
@@ -308,9 +308,23 @@ impl Simulation {
             && prim.ext.promoted.is_none()
             && now.since(prim.node_changes.latest()) >= failover
         {
-            prim.ext.promoted = Some(NodeId(n as u32));
             prim.ext.promoted_at = now;
+            self.set_promoted(primary, Some(NodeId(n as u32)));
         }
+    }
+
+    /// Makes `replica` (or none: the primary itself) take the writes of primary `primary`. A
+    /// promoted replica lags behind nobody: its replication lag counts from zero meanwhile
+    /// (its plot went on showing its `lag_ms` while it was the primary).
+    fn set_promoted(&mut self, primary: usize, replica: Option<NodeId>) {
+        let now = self.now;
+        if let Some(old) = self.nodes[primary].ext.promoted {
+            self.nodes[old.ix()].ext.replicating.set(now, 1);
+        }
+        if let Some(new) = replica {
+            self.nodes[new.ix()].ext.replicating.set(now, 0);
+        }
+        self.nodes[primary].ext.promoted = replica;
     }
 
     pub(crate) fn schedule_random(&mut self, node: u32, inst: u32, fail: bool) {
@@ -357,18 +371,20 @@ impl Simulation {
                 return;
             }
         }
-        let replicas = self.model.nodes[n].routes.replicas.clone();
-        self.nodes[n].ext.promoted = replicas
-            .into_iter()
+        let replicas = &self.model.nodes[n].routes.replicas;
+        let chosen = replicas
+            .iter()
+            .copied()
             .find(|r| self.nodes[r.ix()].serving > 0);
+        self.set_promoted(n, chosen);
         self.nodes[n].ext.promoted_at = self.now;
     }
 
     /// Primary `node` has caught up since it came back (see `recover_instance`).
     pub(crate) fn on_fail_back(&mut self, node: u32, epoch: u32) {
-        let s = &mut self.nodes[node as usize];
+        let s = &self.nodes[node as usize];
         if s.serving > 0 && s.insts[0].epoch == epoch {
-            s.ext.promoted = None;
+            self.set_promoted(node as usize, None);
         }
     }
 

@@ -299,6 +299,7 @@ fn close_node_window(s: &mut NodeState, node: &ModelNode, t: SimTime) {
     let (busy_area, capacity_area) = (s.busy.area(t), s.capacity.area(t));
     let queued_area = s.queued.area(t);
     let behind_area = s.ext.behind.area(t);
+    let replicating_area = s.ext.replicating.area(t);
     // Wrapping subtraction: across the warm-up the marks hold minus what the window had
     // before it (see `carried_mark`).
     let busy = busy_area.wrapping_sub(m.busy_area);
@@ -333,7 +334,10 @@ fn close_node_window(s: &mut NodeState, node: &ModelNode, t: SimTime) {
             .stale_reads
             .push(st.stale_reads.wrapping_sub(m.stale_reads));
         let behind_us = behind_area.wrapping_sub(m.behind_area) as f64 / span;
-        series.lag_ms.push(s.ext.replication_ms + behind_us / 1e3);
+        let replicating = replicating_area.wrapping_sub(m.replicating_area) as f64 / span;
+        series
+            .lag_ms
+            .push(s.ext.replication_ms * replicating + behind_us / 1e3);
     }
     s.mark = WindowMark {
         at: t,
@@ -345,6 +349,7 @@ fn close_node_window(s: &mut NodeState, node: &ModelNode, t: SimTime) {
         stale_reads: st.stale_reads,
         dead_letters: st.dead_letters,
         behind_area,
+        replicating_area,
     };
 }
 
@@ -364,6 +369,7 @@ pub(crate) fn carried_mark(s: &NodeState, now: SimTime) -> WindowMark {
         stale_reads: m.stale_reads.wrapping_sub(st.stale_reads),
         dead_letters: m.dead_letters.wrapping_sub(st.dead_letters),
         behind_area: m.behind_area.wrapping_sub(s.ext.behind.area(now)),
+        replicating_area: m.replicating_area.wrapping_sub(s.ext.replicating.area(now)),
     }
 }
 

@@ -266,6 +266,8 @@ pub(crate) struct WindowMark {
     pub dead_letters: u64,
     /// Replica: the integral of how far it was behind beyond `lag_ms` (µs²).
     pub behind_area: u128,
+    /// Replica: the time it spent replicating, not promoted (µs).
+    pub replicating_area: u128,
 }
 
 /// A message in a queue.
@@ -320,6 +322,9 @@ pub(crate) struct Ext {
     pub replication_ms: f64,
     /// sql_replica: how far it is behind beyond `lag_ms` (after being down).
     pub behind: Behind,
+    /// sql_replica: 1 while it replicates from its primary, 0 while it is promoted in the
+    /// primary's place (then it takes the writes itself and lags behind nobody).
+    pub replicating: Level,
     /// server with stateful sessions: user → (instance, epoch, boots) holding the session:
     /// a crash (epoch) or a scale-in and later start (boots) of that instance loses it.
     pub sessions: HashMap<u64, (u32, u32, u32), FxBuild>,

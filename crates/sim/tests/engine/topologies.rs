@@ -658,6 +658,37 @@ fn a_recovered_primary_catches_up_before_it_takes_the_writes_back() {
     assert!(busy(80) > 0.0, "failed back by 80 s");
 }
 
+/// A promoted replica takes the writes itself, so it lags behind nobody while it does: its
+/// replication lag is zero from its promotion until the primary takes the writes back (its
+/// plot went on showing its `lag_ms` while it was the primary).
+#[test]
+fn a_promoted_replica_shows_no_replication_lag() {
+    let r = run(&failover_scenario(
+        r#"{"node": "p", "at_s": 30, "action": "fail"},
+           {"node": "p", "at_s": 70, "action": "recover"}"#,
+    ));
+    let lag =
+        |node: &str, t: usize| r.nodes[node].lag_ms_series.as_ref().expect("a replica")[t - 1];
+    let replicating = lag("r1", 20);
+    assert!(replicating > 0.0, "{replicating}");
+    // Promoted at 40 s (the failover), back to replicating at 70 + 30 / 4 = 77.5 s.
+    for t in [45, 60, 75, 77] {
+        assert_eq!(lag("r1", t), 0.0, "r1 is the primary at {t} s");
+        assert_eq!(lag("r2", t), replicating, "r2 replicates from r1 at {t} s");
+    }
+    assert_eq!(
+        lag("r1", 78),
+        replicating / 2.0,
+        "promoted for half of 77-78 s"
+    );
+    assert_eq!(lag("r1", 90), replicating);
+    // Over the steady state (5-100 s) it replicated for all but those 37.5 s.
+    let mean = r.nodes["r1"].lag_ms.expect("a replica");
+    let expected = replicating * (95.0 - 37.5) / 95.0;
+    assert!((mean - expected).abs() < 1e-9, "{mean} ms, not {expected}");
+    assert_eq!(r.nodes["r2"].lag_ms, Some(replicating));
+}
+
 /// A popular user's requests all land on one instance where instances are picked by user: an
 /// `ip_hash` balancer's servers, a NoSQL store's partitions, a session store's shards. Under
 /// skew that instance saturates first, well below what all of them carry together (which the
