@@ -779,10 +779,12 @@ fn drop_from_palette(
         .and_then(|e| e.closest(".palette-item").ok().flatten())
         .is_some();
     if inside_canvas(x, y) {
-        let Some((sx, sy)) = local(x, y) else { return };
+        let Some(point) = local(x, y) else { return };
+        let Some(rect) = canvas_element().map(|e| e.get_bounding_client_rect()) else {
+            return;
+        };
         let view = view.0.get_untracked();
-        let (cx, cy) = view.to_canvas(sx, sy);
-        let (cx, cy) = (cx - NODE_W / 2.0, cy - NODE_H / 2.0);
+        let (cx, cy) = view.drop_corner(point, (rect.width(), rect.height()));
         let snap_on = snapping.get_untracked();
         let (cx, cy) = if snap_on {
             (snap(cx), snap(cy))

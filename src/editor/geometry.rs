@@ -97,6 +97,23 @@ impl View {
         (x * self.zoom + self.pan_x, y * self.zoom + self.pan_y)
     }
 
+    /// The top-left corner (canvas coordinates) of a node dropped with its centre at screen
+    /// point (sx, sy) of a `width` × `height` view: there, moved in just enough for the whole
+    /// box and a grid step around it to show. A node dropped at the right edge used to sit
+    /// half out of sight, under the inspector.
+    pub fn drop_corner(&self, (sx, sy): (f64, f64), (width, height): (f64, f64)) -> (f64, f64) {
+        let inside = |v: f64, size: f64, room: f64| {
+            let half = (size / 2.0 + GRID) * self.zoom;
+            if room <= 2.0 * half {
+                room / 2.0
+            } else {
+                v.clamp(half, room - half)
+            }
+        };
+        let (cx, cy) = self.to_canvas(inside(sx, NODE_W, width), inside(sy, NODE_H, height));
+        (cx - NODE_W / 2.0, cy - NODE_H / 2.0)
+    }
+
     /// Zooms by `factor` keeping the screen point (sx, sy) fixed.
     pub fn zoom_at(&self, factor: f64, sx: f64, sy: f64) -> View {
         let zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
@@ -286,6 +303,41 @@ mod tests {
         assert!(moved_note(2)
             .unwrap()
             .starts_with("2 nodes lay more than 20,000"));
+    }
+
+    #[test]
+    fn a_node_dropped_at_the_edge_of_the_view_is_moved_in_whole() {
+        let v = View {
+            pan_x: 40.0,
+            pan_y: 10.0,
+            zoom: 2.0,
+        };
+        let view = (1000.0, 600.0);
+        // Well inside: centred on the pointer.
+        let (x, y) = v.drop_corner((500.0, 300.0), view);
+        assert_eq!(
+            v.to_screen(x + NODE_W / 2.0, y + NODE_H / 2.0),
+            (500.0, 300.0)
+        );
+        // At each edge, and beyond it: the box and a grid step around it show.
+        for pointer in [
+            (999.0, 300.0),
+            (0.0, 300.0),
+            (500.0, 599.0),
+            (1200.0, -50.0),
+        ] {
+            let (x, y) = v.drop_corner(pointer, view);
+            let (left, top) = v.to_screen(x - GRID, y - GRID);
+            let (right, bottom) = v.to_screen(x + NODE_W + GRID, y + NODE_H + GRID);
+            assert!(left >= -1e-9 && top >= -1e-9, "{pointer:?}: {left}, {top}");
+            assert!(
+                right <= 1000.0 + 1e-9 && bottom <= 600.0 + 1e-9,
+                "{pointer:?}"
+            );
+        }
+        // A view too small for a box: centred in it.
+        let (x, _) = v.drop_corner((90.0, 300.0), (200.0, 600.0));
+        assert_eq!(v.to_screen(x + NODE_W / 2.0, 0.0).0, 100.0);
     }
 
     #[test]
