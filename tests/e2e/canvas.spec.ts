@@ -134,6 +134,26 @@ test('nodes added by click or keyboard go side by side, each selected as it land
   app.expectNoErrors();
 });
 
+test('a node dropped at the edge of the canvas lands whole inside it', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.clearCanvas();
+  const canvas = (await app.canvas.boundingBox())!;
+  // Released right at the right edge, next to the inspector, then at the bottom-left corner.
+  await app.dragFromPalette('server', canvas.width - 2, canvas.height / 2);
+  await app.dragFromPalette('client', 2, canvas.height - 2);
+  const ids = await app.nodeIds();
+  expect(ids).toHaveLength(2);
+  for (const id of ids) {
+    const box = (await app.nodeLocator(id).locator('.node-box').boundingBox())!;
+    expect(box.x, `${id} left`).toBeGreaterThanOrEqual(canvas.x);
+    expect(box.y, `${id} top`).toBeGreaterThanOrEqual(canvas.y);
+    expect(box.x + box.width, `${id} right`).toBeLessThanOrEqual(canvas.x + canvas.width);
+    expect(box.y + box.height, `${id} bottom`).toBeLessThanOrEqual(canvas.y + canvas.height);
+  }
+  app.expectNoErrors();
+});
+
 test('a node is reached, selected, moved and deleted from the keyboard', async ({ page }) => {
   const app = new App(page);
   await app.goto();
