@@ -1062,10 +1062,10 @@ impl Simulation {
     }
 
     /// Who reads for `node` (a server, worker pool or cache): one of its readers that is up,
-    /// in turn; else the primary `fallback` (or the replica promoted in its place); else the
+    /// at random; else the primary `fallback` (or the replica promoted in its place); else the
     /// first reader, which then fails the read as down.
     fn pick_reader(&mut self, node: usize, fallback: Option<NodeId>) -> NodeId {
-        if let Some(r) = self.up_in_turn(node, |r| &r.readers) {
+        if let Some(r) = self.random_up(node, |r| &r.readers) {
             return r;
         }
         match fallback {
@@ -1074,19 +1074,38 @@ impl Simulation {
         }
     }
 
-    /// The first node of `owner`'s `list` that is up, starting at a random one (no draw when
-    /// the list has one node, so single-choice scenarios keep their random stream); `None`
-    /// when all are down or the list is empty. The list is read in place: no copy per request.
-    fn up_in_turn(&mut self, owner: usize, list: fn(&Routes) -> &Vec<NodeId>) -> Option<NodeId> {
-        let len = list(&self.model.nodes[owner].routes).len();
-        let start = match len {
+    /// A node of `owner`'s `list` that is up, each as likely as the others (no draw when the
+    /// list has one node, so single-choice scenarios keep their random stream); `None` when
+    /// all are down or the list is empty. The list is read in place: no copy per request.
+    fn random_up(&mut self, owner: usize, list: fn(&Routes) -> &Vec<NodeId>) -> Option<NodeId> {
+        let nodes = list(&self.model.nodes[owner].routes);
+        let drawn = match nodes.len() {
             0 => return None,
-            1 => 0,
-            _ => self.rng.below(len as u64) as usize,
+            1 => nodes[0],
+            len => nodes[self.rng.below(len as u64) as usize],
         };
-        (0..len)
-            .map(|k| list(&self.model.nodes[owner].routes)[(start + k) % len])
-            .find(|r| !self.node_down(r.0))
+        if !self.node_down(drawn.0) {
+            return Some(drawn);
+        }
+        // The drawn one is down: draw again among those up. (Taking the next one up in the
+        // list gave it the whole share of the one down: with r1 of three replicas down, r2
+        // served twice as many reads as r3.)
+        let nodes = list(&self.model.nodes[owner].routes);
+        let up = nodes.iter().filter(|r| !self.node_down(r.0)).count();
+        if up == 0 {
+            return None;
+        }
+        let k = if up == 1 {
+            0
+        } else {
+            self.rng.below(up as u64) as usize
+        };
+        let nodes = list(&self.model.nodes[owner].routes);
+        nodes
+            .iter()
+            .copied()
+            .filter(|r| !self.node_down(r.0))
+            .nth(k)
     }
 
     // ---- pass-through kinds -------------------------------------------------------------------
@@ -1460,14 +1479,14 @@ impl Simulation {
         self.call_over(req, target, op, NO_INST, Duration::ZERO, hop);
     }
 
-    /// Who reads for `shard`: one of its replicas that is up, in turn, when it is a SQL primary
+    /// Who reads for `shard`: one of its replicas that is up, at random, when it is a SQL primary
     /// with replicas (as a server reads from its primary's replicas); else the shard itself, or
     /// the replica promoted in its place.
     fn shard_reader(&mut self, shard: NodeId) -> NodeId {
         if self.model.node(shard).routes.replicas.is_empty() {
             return shard;
         }
-        self.up_in_turn(shard.ix(), |r| &r.replicas)
+        self.random_up(shard.ix(), |r| &r.replicas)
             .unwrap_or_else(|| self.resolve_writer(shard))
     }
 
