@@ -199,6 +199,7 @@ fn run_walk(
         write_rps,
         estimates: rate_scale.is_some(),
         hashed_by_balancer: None,
+        probe: None,
         popularity: None,
         hits: Vec::new(),
         problems: Vec::new(),
@@ -526,6 +527,10 @@ struct Walker<'a> {
     /// Set by an `ip_hash` balancer for the server it is calling: how that server's calls
     /// spread over its instances (taken by the server's visit).
     hashed_by_balancer: Option<(NodeId, Vec<f64>)>,
+    /// While a split weighs its targets (see `split_by_capacity`): the target asked about,
+    /// and the time one of its workers is held per call once its visit tells. Nothing is
+    /// reported meanwhile.
+    probe: Option<(NodeId, Option<f64>)>,
     /// Hit ratios worked out so far, by cache and weight: a server asks for its cache's
     /// after the cache's own visit did.
     hits: Vec<(NodeId, f64, f64)>,
@@ -639,26 +644,60 @@ impl Walker<'_> {
         time
     }
 
-    /// A queue's messages over the pools draining it, by their workers (at their maximum
-    /// instances, as the capacity analysis counts an autoscaled tier): free workers pull, so
-    /// a pool of ten workers takes ten times the messages of a pool of one. (By instance
-    /// counts, half each: the small pool was said to saturate at 20 jobs/s where runs drained
-    /// 50 with both idle half the time.) Not by their speed: a worker is held through the
-    /// pool's calls below it too, which this walk has not costed yet.
-    fn split_by_workers(&mut self, from: NodeId, pools: &[NodeId], weight: f64, depth: usize) {
-        let slots = |t: NodeId| {
-            self.model.max_instances(t) as f64 * self.model.workers(t).map_or(1.0, f64::from)
+    /// Splits `weight` over `targets` by how many calls a second each can take: its workers
+    /// (at its maximum instances, as the capacity analysis counts an autoscaled tier) over
+    /// the time one is held per call. For where work goes to whoever is free (a
+    /// `least_connections` balancer, the pools draining a queue), so that at saturation every
+    /// target is full at once: a fast server next to a slow one takes more. (Split by
+    /// instances, one fast and one slow server were said to saturate at twice the slow one's
+    /// capacity, 200 req/s, where runs carried 500; two pools on a queue, by their workers
+    /// only, at 16 jobs/s where runs drained 88.) By instances, as `split`, when a target's
+    /// capacity is not bounded. Mean time of one call.
+    fn split_by_capacity(
+        &mut self,
+        from: NodeId,
+        targets: &[NodeId],
+        op: Op,
+        weight: f64,
+        depth: usize,
+    ) -> f64 {
+        let carries: Option<Vec<f64>> = targets
+            .iter()
+            .map(|t| self.calls_per_second(from, *t, op, weight, depth))
+            .collect();
+        let total: f64 = carries.iter().flatten().sum();
+        let Some(carries) = carries.filter(|_| total > 0.0 && total.is_finite()) else {
+            return self.split(from, targets, op, weight, depth);
         };
-        let all: Vec<f64> = pools.iter().map(|t| slots(*t)).collect();
-        let total: f64 = all.iter().sum();
-        for (t, n) in pools.iter().zip(all) {
-            let share = if total > 0.0 {
-                n / total
-            } else {
-                1.0 / pools.len() as f64
-            };
-            self.hop(from, *t, Op::Async, weight * share, depth);
+        let mut time = 0.0;
+        for (t, carries) in targets.iter().zip(carries) {
+            let share = carries / total;
+            time += share * self.hop(from, *t, op, weight * share, depth);
         }
+        time
+    }
+
+    /// How many calls of `op` from `from` node `to` can take a second, all its workers busy;
+    /// `None` when that is not bounded (no worker limit, or no time held). Walks the call
+    /// without reporting it, to learn how long a worker is held.
+    fn calls_per_second(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        op: Op,
+        weight: f64,
+        depth: usize,
+    ) -> Option<f64> {
+        let workers = self.model.workers(to)?;
+        let slots = f64::from(self.model.max_instances(to)) * f64::from(workers);
+        let (hits, problems) = (self.hits.len(), self.problems.len());
+        let outer = self.probe.replace((to, None));
+        self.hop(from, to, op, weight, depth);
+        let (_, hold) = std::mem::replace(&mut self.probe, outer)?;
+        // What the walk learnt meanwhile is learnt again by the call itself.
+        self.hits.truncate(hits);
+        self.problems.truncate(problems);
+        hold.filter(|ms| *ms > 0.0).map(|ms| slots * 1000.0 / ms)
     }
 
     /// Range sharding: shard k holds the k-th slice of user ids, and carries that slice's
@@ -982,6 +1021,9 @@ impl Walker<'_> {
                     {
                         self.split_by_user(node, &targets, op, weight, depth)
                     }
+                    Params::LoadBalancer(p) if p.algorithm == Algorithm::LeastConnections => {
+                        self.split_by_capacity(node, &targets, op, weight, depth)
+                    }
                     _ => self.split(node, &targets, op, weight, depth),
                 };
                 if m.workers(node).is_some() {
@@ -1000,7 +1042,7 @@ impl Walker<'_> {
                     return 0.0;
                 }
                 let targets = r.targets.clone();
-                self.split_by_workers(node, &targets, weight, depth);
+                self.split_by_capacity(node, &targets, Op::Async, weight, depth);
                 0.0 // the producer only waits for the enqueue
             }
             Kind::Server | Kind::WorkerPool => {
@@ -1044,6 +1086,9 @@ impl Walker<'_> {
 
     /// What happened to the keys of cache `cache`, `weight` times per unit of traffic.
     fn touch(&mut self, cache: NodeId, weight: f64, ms: f64, touch: Touch) {
+        if self.probe.is_some() {
+            return;
+        }
         (self.on_visit)(Visit {
             touch,
             node: cache,
@@ -1054,6 +1099,12 @@ impl Walker<'_> {
     }
 
     fn visit(&mut self, node: NodeId, weight: f64, hold_ms: f64) {
+        if let Some((probed, hold)) = &mut self.probe {
+            if *probed == node && hold.is_none() {
+                *hold = Some(hold_ms);
+            }
+            return;
+        }
         let instance_shares = match self.model.node(node).kind {
             _ if !self.estimates => None,
             Kind::Cache | Kind::Nosql | Kind::SessionStore => {
