@@ -92,7 +92,8 @@ pub fn describe_slo(slo: &Slo) -> Option<String> {
     if let Some(a) = slo.availability {
         parts.push(format!(
             "availability >= {}%",
-            crate::table::value(a * 100.0)
+            // To 9 places: 0.99999 × 100 is 99.99900000000001 in floating point.
+            crate::table::value((a * 100.0 * 1e9).round() / 1e9)
         ));
     }
     (!parts.is_empty()).then(|| parts.join(", "))
@@ -137,7 +138,10 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
         ("in flight", m.in_flight.to_string()),
         ("retries", m.retries.to_string()),
         ("throughput", format!("{} req/s", num(m.throughput_rps, 1))),
-        ("availability", format!("{}%", pct(m.availability, 2))),
+        (
+            "availability",
+            format!("{}%", crate::table::availability(m.availability)),
+        ),
         (
             "latency",
             // Only successes are timed: without one there is no latency (the JSON's 0 is not
@@ -188,7 +192,7 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
                 spec.id.clone(),
                 c.offered.to_string(),
                 num(c.throughput_rps, 1),
-                pct(c.availability, 2),
+                crate::table::availability(c.availability),
                 c.failed.timeout.to_string(),
                 c.failed.rejected.to_string(),
                 c.failed.down.to_string(),
@@ -263,7 +267,7 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
             ]);
             for a in &r.alerts {
                 let value = match a.slo.as_str() {
-                    "availability" => format!("{}%", pct(a.value, 2)),
+                    "availability" => format!("{}%", crate::table::availability(a.value)),
                     "p99_ms" => format!("{} ms", num(a.value, 1)),
                     _ => num(a.value, 3),
                 };

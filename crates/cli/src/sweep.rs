@@ -441,7 +441,7 @@ fn render(
         t.row(vec![
             r.value.to_string(),
             num(r.throughput_rps, 1),
-            pct(r.availability, 2),
+            crate::table::availability(r.availability),
             r.p50_ms.map_or_else(|| "-".into(), |v| num(v, 1)),
             r.p99_ms.map_or_else(|| "-".into(), |v| num(v, 1)),
             r.bottleneck.clone().unwrap_or_else(|| "-".into()),

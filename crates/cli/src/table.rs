@@ -95,6 +95,21 @@ pub fn pct(share: f64, decimals: usize) -> String {
     num(share * 100.0, decimals)
 }
 
+/// An availability (0..1) as a percentage without the `%` sign, cut (never rounded up) to
+/// two places, or as many more as it has nines: `99.89` for 0.99898, `99.9985` for 0.999985.
+/// Rounded, 0.99898 read 99.90% next to an SLO of 99.9% it broke, and 0.99999 read 100.00%.
+pub fn availability(share: f64) -> String {
+    if !share.is_finite() || share >= 1.0 || share <= 0.0 {
+        return pct(share, 2);
+    }
+    // Places as the nines go: 0.00102 missing gives 2, 0.000015 gives 4; at most 6.
+    let places = (-(1.0 - share).log10()).floor().clamp(2.0, 6.0) as i32;
+    let scale = 10f64.powi(places);
+    // The tiny allowance keeps 0.999, stored just below itself, at 99.90 rather than 99.89.
+    let cut = (share * 100.0 * scale + 1e-6).floor() / scale;
+    format!("{cut:.0$}", places as usize)
+}
+
 /// A value as short as it can be written exactly: `8`, `2.5`, `0.001`, `1e308`, `2.5e-9`.
 pub fn value(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
@@ -137,6 +152,13 @@ mod tests {
         assert_eq!(num(666.666, 1), "666.7");
         assert_eq!(num(f64::MAX, 1), "unbounded");
         assert_eq!(pct(0.9991, 2), "99.91");
+        assert_eq!(availability(0.99898), "99.89");
+        assert_eq!(availability(0.999), "99.90");
+        assert_eq!(availability(0.999985), "99.9985");
+        assert_eq!(availability(0.9999999999), "99.999999");
+        assert_eq!(availability(1.0), "100.00");
+        assert_eq!(availability(0.5), "50.00");
+        assert_eq!(availability(0.0), "0.00");
         assert_eq!(value(8.0), "8");
         assert_eq!(value(2.5), "2.5");
         assert_eq!(value(-3.0), "-3");

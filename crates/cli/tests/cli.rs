@@ -1469,6 +1469,45 @@ fn a_run_that_answered_nothing_is_not_available() {
     );
 }
 
+/// An availability is cut, never rounded up, so it never reads as meeting an SLO it broke:
+/// preset 10's first alert is 0.99898 against 0.999, and read "99.90%". An SLO of 0.99999
+/// read "99.99900000000001%".
+#[test]
+fn availabilities_never_round_up_past_their_slo() {
+    let preset = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/10-millions.json");
+    let out = scaleplay(&["run", preset.to_str().expect("a UTF-8 path")]);
+    ok(&out);
+    let alerts: Vec<f64> = out
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("SLO alerts (p99 <= 500 ms, availability >= 99.9%)"))
+        .filter(|l| l.contains("  availability  "))
+        .map(|l| {
+            let value = l.split_whitespace().last().expect("a value");
+            value.trim_end_matches('%').parse().expect("a percentage")
+        })
+        .collect();
+    assert!(!alerts.is_empty(), "{}", out.stdout);
+    for value in alerts {
+        assert!(value < 99.9, "an alert at {value}% in:\n{}", out.stdout);
+    }
+    let dir = TempDir::new("five-nines");
+    let file = dir.write(
+        "nines.json",
+        r#"{"version": 1, "duration_s": 10, "warmup_s": 1, "slo": {"availability": 0.99999},
+            "nodes": [{"id": "u", "kind": "client", "params": {"rps": 50}},
+                      {"id": "s", "kind": "server"}],
+            "edges": [{"from": "u", "to": "s"}]}"#,
+    );
+    let out = scaleplay(&["run", &file]);
+    ok(&out);
+    assert!(
+        out.stdout.contains("availability >= 99.999%)"),
+        "{}",
+        out.stdout
+    );
+}
+
 /// An overload with nothing to stop requests piling up (an unbounded backlog, no client
 /// timeout) says so under the summary: the memory limit that refused arrivals, and the
 /// unanswered requests that availability does not count.
