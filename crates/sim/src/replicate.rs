@@ -132,9 +132,22 @@ pub struct ClientEstimates {
     pub p99_ms: Estimate,
 }
 
-/// The seed of replication `i` of a run seeded `seed` (replication 0 uses `seed` itself).
+/// Seeds below this stay below it in every replication: JSON readers that hold numbers as
+/// doubles (JavaScript, jq, the app's seed field) keep them exactly. (A report listed
+/// 11400714819323198492, which they read as ...200000: another run.)
+pub const EXACT_SEEDS: u64 = 1 << 53;
+
+/// The seed of replication `i` of a run seeded `seed` (replication 0 uses `seed` itself):
+/// seeds spread far apart by a golden-ratio step, modulo 2^53 for a seed below it.
 pub fn replication_seed(seed: u64, i: usize) -> u64 {
-    seed.wrapping_add((i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    const STEP: u64 = 0x9E37_79B9_7F4A_7C15;
+    let spread = (i as u64).wrapping_mul(STEP);
+    if seed < EXACT_SEEDS {
+        // STEP modulo 2^53 is odd, so the first 2^53 replications' seeds all differ.
+        seed.wrapping_add(spread) % EXACT_SEEDS
+    } else {
+        seed.wrapping_add(spread)
+    }
 }
 
 /// The figures of one run that replications summarise, in the order of [`Replications`].
@@ -289,6 +302,22 @@ pub fn run_replications_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replication_seeds_below_2_to_the_53_stay_below_it_and_differ() {
+        for seed in [0, 1, 7, EXACT_SEEDS - 1] {
+            let seeds = replication_seeds(seed, 1000);
+            assert_eq!(seeds[0], seed);
+            assert!(seeds.iter().all(|s| *s < EXACT_SEEDS), "{seeds:?}");
+            let mut distinct = seeds.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            assert_eq!(distinct.len(), seeds.len());
+        }
+        // A larger seed (the CLI takes any u64) still starts from itself.
+        assert_eq!(replication_seed(u64::MAX, 0), u64::MAX);
+        assert_ne!(replication_seed(u64::MAX, 1), u64::MAX);
+    }
 
     #[test]
     fn confidence_interval_of_known_sample() {
