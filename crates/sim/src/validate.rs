@@ -755,17 +755,25 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
         let typed = match check_params(kind, &spec.params) {
             Ok(typed) => Some(typed),
             Err(ps) => {
+                let bad: Vec<String> = ps.iter().map(|(f, _)| f.clone()).collect();
                 problems.extend(
                     ps.into_iter()
                         .map(|(f, m)| Problem::node(&spec.id, Some(&f), m)),
                 );
-                // Kept in the drawing with its kind's defaults, so that the checks of the
-                // wiring below still run: a typo in one param must not hide a cycle. (Its
-                // paths are not judged: a default mix or hit ratio is not the user's.)
-                bad_params.push(NodeId(nodes.len() as u32));
-                params::parse(kind, &Value::Object(serde_json::Map::new()))
-                    .ok()
-                    .map(|defaults| (defaults, Reliability::default()))
+                // Kept in the drawing, so that the checks of the wiring below still run: a
+                // typo in one param must not hide a cycle. With its other params as given
+                // and the bad ones at their defaults, its paths are judged too, unless a bad
+                // one decides where requests go (a default mix is not the user's). A client
+                // with a negative rate hid that its writes had nowhere to go.
+                let (typed, routing) = without_bad_params(kind, &spec.params, &bad);
+                if routing || typed.is_none() {
+                    bad_params.push(NodeId(nodes.len() as u32));
+                }
+                typed.or_else(|| {
+                    params::parse(kind, &Value::Object(serde_json::Map::new()))
+                        .ok()
+                        .map(|defaults| (defaults, Reliability::default()))
+                })
             }
         };
         match typed {
@@ -1231,6 +1239,36 @@ pub fn check_params(
         (Some(p), Some(r)) if bad.is_empty() => Ok((p, r)),
         _ => Err(bad),
     }
+}
+
+/// Params that decide where a node's requests go, not only how many or how fast: with one
+/// of them bad, the paths drawn are not judged (the default in its place is not the user's).
+const ROUTING_PARAMS: [&str; 5] = ["mix", "hit_ratio", "geo", "algorithm", "strategy"];
+
+/// The params `raw` of a `kind` node without the `bad` ones (named as `check_params` names
+/// them: `mix.read` is `mix`), typed, if the rest are valid; and whether a bad one is among
+/// the [`ROUTING_PARAMS`].
+fn without_bad_params(
+    kind: Kind,
+    raw: &serde_json::Map<String, Value>,
+    bad: &[String],
+) -> (Option<(Params, Reliability)>, bool) {
+    let key = |field: &str| {
+        let end = field.find(['.', '[']).unwrap_or(field.len());
+        field[..end].to_string()
+    };
+    let mut keys: Vec<String> = bad.iter().map(|f| key(f)).collect();
+    // The two go together: one left alone would be a new problem.
+    if keys
+        .iter()
+        .any(|k| params::COMMON_PARAMS.contains(&k.as_str()))
+    {
+        keys.extend(params::COMMON_PARAMS.iter().map(|k| k.to_string()));
+    }
+    let routing = keys.iter().any(|k| ROUTING_PARAMS.contains(&k.as_str()));
+    let mut rest = raw.clone();
+    rest.retain(|k, _| !keys.contains(k));
+    (check_params(kind, &rest).ok(), routing)
 }
 
 /// The message for param `k`, whose value `v` does not parse alone (`e`). A list is named as

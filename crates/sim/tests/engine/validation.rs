@@ -757,6 +757,28 @@ fn a_mistake_is_not_blamed_on_what_is_right() {
     ));
     assert_eq!(ps.len(), 1, "{ps:#?}");
     assert!(has(&ps, Some("users"), "rps must be"), "{ps:#?}");
+    // But judged with its other params as given: a bad rate does not hide that the client's
+    // writes have nowhere to go (the server only has a replica); a bad mix does.
+    let writes_to_a_replica = |client: &str| {
+        problems(&scenario(
+            &[client, SERVER, r#"{"id": "db", "kind": "sql_replica"}"#],
+            r#"{"from": "users", "to": "web"}, {"from": "web", "to": "db"}"#,
+        ))
+    };
+    let ps = writes_to_a_replica(
+        r#"{"id": "users", "kind": "client", "params": {"rps": -5, "mix": {"read": 0.5, "write": 0.5}}}"#,
+    );
+    assert_eq!(ps.len(), 2, "{ps:#?}");
+    assert!(has(&ps, Some("users"), "rps must be"), "{ps:#?}");
+    assert!(
+        has(&ps, Some("web"), "writes have nowhere to go"),
+        "{ps:#?}"
+    );
+    let ps = writes_to_a_replica(
+        r#"{"id": "users", "kind": "client", "params": {"mix": {"read": 0.5, "write": 0.6}}}"#,
+    );
+    assert_eq!(ps.len(), 1, "{ps:#?}");
+    assert!(has(&ps, Some("users"), "shares must sum to 1"), "{ps:#?}");
 }
 
 #[test]
