@@ -242,9 +242,12 @@ impl Simulation {
             if let Some(epoch) = s.ext.promoted.map(|_| s.insts[0].epoch) {
                 // Fail back once it has replayed the writes its promoted replica took while it
                 // was down, at the speed a replica catches up (it used to take the writes back
-                // at once, as if it had missed none).
+                // at once, as if it had missed none). The promoted replica goes on taking
+                // writes meanwhile, so, as a replica, it gains `CATCH_UP_SPEED − 1` seconds
+                // a second (replaying at 4× alone left the writes of the replay unreplayed).
+                use crate::engine::behind::CATCH_UP_SPEED;
                 let missed = now.since(s.ext.promoted_at);
-                let replay = Duration(missed.0 / crate::engine::behind::CATCH_UP_SPEED);
+                let replay = Duration(missed.0 / (CATCH_UP_SPEED - 1));
                 self.events.push(
                     now + replay,
                     Event::FailBack {
