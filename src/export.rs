@@ -171,7 +171,10 @@ pub fn node_series_csv(report: &Report, scenario: &Scenario) -> String {
                     .as_ref()
                     .and_then(|v| v.get(w))
                     .map_or(String::new(), u32::to_string),
-                at(n.depth_series.as_ref()),
+                n.depth_series
+                    .as_ref()
+                    .and_then(|v| v.get(w))
+                    .map_or(String::new(), |x| number(*x)),
                 n.hit_ratio_series
                     .as_ref()
                     .and_then(|v| v.get(w).copied().flatten())

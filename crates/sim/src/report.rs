@@ -224,9 +224,9 @@ pub struct NodeReport {
     /// Autoscaled tiers: serving instances at the end of each window (`window_s`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<u32>>,
-    /// Queue: waiting messages at the end of each window (`window_s`).
+    /// Queue: mean messages waiting in each window (`window_s`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub depth_series: Option<Vec<u64>>,
+    pub depth_series: Option<Vec<f64>>,
     /// Utilization in each window.
     pub utilization_series: Vec<f64>,
     /// Mean requests waiting for a worker in each window.

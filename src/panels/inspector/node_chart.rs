@@ -158,7 +158,7 @@ fn table(source: Source<'_>) -> Vec<(Choice, Option<Values<'_>>)> {
         ),
         (
             choice("depth", "queue depth (messages)", "messages", false),
-            node.depth_series.as_deref().map(Values::Count),
+            node.depth_series.as_deref().map(Values::Plain),
         ),
         (
             choice(

@@ -268,6 +268,8 @@ pub(crate) struct WindowMark {
     pub behind_area: u128,
     /// Replica: the time it spent replicating, not promoted (µs).
     pub replicating_area: u128,
+    /// Queue: the integral of its depth (messages × µs).
+    pub depth_area: u128,
 }
 
 /// A message in a queue.
@@ -402,8 +404,8 @@ pub(crate) struct NodeSeries {
     pub instances: Vec<u32>,
     /// Mean requests waiting for a worker.
     pub backlog: Vec<f64>,
-    /// Queue: waiting messages at the window's end.
-    pub depth: Vec<u64>,
+    /// Queue: mean messages waiting.
+    pub depth: Vec<f64>,
     /// Cache and CDN: hits ÷ lookups (`None` for a window without lookups).
     pub hit_ratio: Vec<Option<f64>>,
     /// Replica: stale reads in the window.

@@ -188,7 +188,7 @@ fn a_worker_pool_scaled_on_depth_settles_near_the_instances_its_load_needs() {
     let mean = instances.iter().sum::<f64>() / instances.len() as f64;
     assert!(mean < 8.0, "held far more than it needs: {mean}");
     let depth = &r.nodes["jobs"].depth_series.as_ref().unwrap()[60..];
-    let mean_depth = depth.iter().sum::<u64>() as f64 / depth.len() as f64;
+    let mean_depth = depth.iter().sum::<f64>() / depth.len() as f64;
     assert!(mean_depth < 50.0, "messages pile up: {mean_depth}");
 }
 

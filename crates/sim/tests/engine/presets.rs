@@ -493,7 +493,7 @@ fn p08_queue_absorbs_a_burst_and_workers_scale_on_depth() {
     );
     let depth = q.depth_series.clone().unwrap();
     assert!(
-        *depth.last().unwrap() < 50,
+        *depth.last().unwrap() < 50.0,
         "and drains the queue afterwards"
     );
     assert!(r.summary.availability > 0.999);

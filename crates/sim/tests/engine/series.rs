@@ -132,6 +132,19 @@ fn jobs_dead_lettered_while_their_database_is_down_show_in_those_windows() {
     let outside: u64 = series[..20].iter().chain(&series[45..]).sum();
     assert_eq!(outside, 0, "{series:?}");
     assert_eq!(q.depth_series.as_ref().map(Vec::len), Some(r.series.len()));
+    // A window's depth is its mean, as the backlog's: the steady windows average to the
+    // summary's mean depth. (It was the count at each window's end, which did not.)
+    let windows = steady(&r, q.depth_series.as_ref().unwrap());
+    let mean = windows.iter().sum::<f64>() / windows.len() as f64;
+    let depth = q.depth.expect("a queue's mean depth");
+    assert!(
+        depth > 1.0,
+        "messages wait while the database is down: {depth}"
+    );
+    assert!(
+        (mean / depth - 1.0).abs() < 1e-9,
+        "mean of windows {mean}, whole run {depth}"
+    );
 }
 
 #[test]
