@@ -672,7 +672,9 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
     for id in &aside.nodes {
         index.insert(id.as_str(), None);
     }
-    for spec in &s.nodes {
+    // Where each id first appears in the list, to name both places of a duplicate.
+    let mut first_place: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (place, spec) in s.nodes.iter().enumerate() {
         if spec.id.is_empty() {
             problems.push(Problem::scenario(
                 "nodes",
@@ -693,13 +695,19 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
             ));
         }
         if index.contains_key(spec.id.as_str()) {
-            problems.push(Problem::node(
-                &spec.id,
-                Some("id"),
-                "duplicate id: give each node its own id",
-            ));
+            // Places in the file are known when no node was set aside before this check.
+            let message = match first_place.get(spec.id.as_str()) {
+                Some(first) if aside.node_places.is_empty() => format!(
+                    "duplicate id: nodes[{first}] and nodes[{place}] are both \"{}\": give \
+                     each node its own id",
+                    truncate(&spec.id)
+                ),
+                _ => "duplicate id: give each node its own id".to_string(),
+            };
+            problems.push(Problem::node(&spec.id, Some("id"), message));
             continue;
         }
+        first_place.insert(spec.id.as_str(), place);
         for (field, text, ident) in [
             ("id", &spec.id, true),
             ("name", &spec.name, false),
@@ -898,6 +906,8 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
 
     let duration = SimTime::from_secs(s.duration_s);
     let mut faults = Vec::new();
+    // Each fault that names an instance, by its label: checked once the tiers are built.
+    let mut instances_named: Vec<(String, Vec<NodeId>, u32)> = Vec::new();
     for (k, f) in s.faults.iter().enumerate() {
         // Name what the fault breaks, not only its place in the list: in the app the list is
         // a table of faults, and "faults[3]" is what the file calls it.
@@ -974,6 +984,9 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
                 continue;
             }
         };
+        if let Some(i) = f.instance {
+            instances_named.push((label, targets.clone(), i));
+        }
         if !timed {
             continue;
         }
@@ -997,16 +1010,24 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
         duration,
         warmup: SimTime::from_secs(s.warmup_s),
     };
-    for f in &model.faults {
-        if let Some(i) = f.instance {
-            for n in &f.nodes {
-                if i >= model.max_instances(*n) {
-                    problems.push(Problem::node(
-                        &model.node(*n).id,
-                        Some("faults"),
-                        format!("fault names instance {i}, but the node has {} (instances count from 0)", model.max_instances(*n)),
-                    ));
-                }
+    // Named by their place in the list: a fail and its recover of the same instance made
+    // two identical lines.
+    for (label, nodes, i) in instances_named {
+        for n in nodes {
+            let count = model.max_instances(n);
+            if i >= count {
+                problems.push(Problem::node(
+                    &model.node(n).id,
+                    Some("faults"),
+                    format!(
+                        "{label} names instance {i}, but the node has {count} (instances \
+                         count from 0): {}",
+                        match count {
+                            1 => "name instance 0, or none for the whole node".to_string(),
+                            _ => format!("name one from 0 to {}", count - 1),
+                        }
+                    ),
+                ));
             }
         }
     }
@@ -1512,14 +1533,21 @@ fn describe_serde(e: &serde_json::Error) -> String {
 /// The checks of the drawing as a whole. `unjudged` are the nodes whose paths are not what the
 /// user drew, for a problem reported already: they lost an edge, or their params are bad.
 fn check_graph(model: &Model, unjudged: &[NodeId], aside: &SetAside, problems: &mut Vec<Problem>) {
-    let cycles = find_cycles(model);
-    for &n in &cycles {
+    let loops = find_cycles(model);
+    for path in &loops {
+        // The loop spelled out, back to where it starts: "box → s2 → s3 → box".
+        let mut names: Vec<String> = path.iter().map(|n| truncate(&model.node(*n).id)).collect();
+        names.push(names[0].clone());
         problems.push(Problem::node(
-            &model.node(n).id,
+            &model.node(path[0]).id,
             None,
-            "is part of a cycle of calls: remove one edge of the loop",
+            format!(
+                "is part of a cycle of calls, {}: remove one edge of the loop",
+                names.join(" → ")
+            ),
         ));
     }
+    let cycles: Vec<NodeId> = loops.iter().map(|path| path[0]).collect();
     // A node set aside for its shape may be the client.
     if model.clients().next().is_none() && !aside.may_hold_a_client() {
         problems.push(Problem::scenario(
@@ -1703,8 +1731,9 @@ fn check_random_faults(model: &Model, problems: &mut Vec<Problem>) {
     }
 }
 
-/// A node on each cycle of call edges (replication edges are calls too, and never form one).
-fn find_cycles(model: &Model) -> Vec<NodeId> {
+/// A loop through each cycle of call edges (replication edges are calls too, and never form
+/// one): its nodes in call order, from the one where the search found it closing.
+fn find_cycles(model: &Model) -> Vec<Vec<NodeId>> {
     let mut found = Vec::new();
     // Iterative DFS with colours, so deep graphs cannot overflow the stack.
     let n = model.nodes.len();
@@ -1726,8 +1755,17 @@ fn find_cycles(model: &Model) -> Vec<NodeId> {
                         stack.push((to, 0));
                     }
                     // A call back into the path being walked: a loop, named by where it
-                    // closes (the search goes on, so each loop is named).
-                    1 if !found.contains(&NodeId(to as u32)) => found.push(NodeId(to as u32)),
+                    // closes (the search goes on, so each loop is named), and spelled out
+                    // from there along the path.
+                    1 if !found.iter().any(|l: &Vec<NodeId>| l[0].ix() == to) => {
+                        let from = stack.iter().position(|(n, _)| *n == to).unwrap_or(0);
+                        found.push(
+                            stack[from..]
+                                .iter()
+                                .map(|(n, _)| NodeId(*n as u32))
+                                .collect(),
+                        );
+                    }
                     _ => {}
                 }
             } else {

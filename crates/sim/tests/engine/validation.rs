@@ -111,7 +111,15 @@ fn graph_problems_name_the_node() {
         &[CLIENT, SERVER, r#"{"id": "app", "kind": "server"}"#],
         r#"{"from": "users", "to": "web"}, {"from": "web", "to": "app"}, {"from": "app", "to": "web"}"#,
     ));
-    assert!(ps.iter().any(|p| p.message.contains("cycle")), "{ps:#?}");
+    // Spelled out, so that a loop through many nodes is found without searching.
+    assert!(
+        has(
+            &ps,
+            Some("web"),
+            "cycle of calls, web → app → web: remove one edge"
+        ),
+        "{ps:#?}"
+    );
     // Writes with nowhere to go: only a read replica behind the server.
     let ps = problems(&scenario(
         &[
@@ -734,6 +742,51 @@ fn messages_name_the_limit_and_show_numbers_short() {
         !ps.iter().any(|p| p.field.as_deref() == Some("window_s")),
         "{ps:#?}"
     );
+}
+
+/// A problem that repeats names each place it comes from: both nodes of a duplicate id, each
+/// fault naming an instance that does not exist (a fail and its recover made two identical
+/// lines).
+#[test]
+fn repeated_mistakes_name_each_place() {
+    let ps = problems(&scenario(
+        &[CLIENT, SERVER, r#"{"id": "web", "kind": "server"}"#],
+        r#"{"from": "users", "to": "web"}"#,
+    ));
+    assert!(
+        has(
+            &ps,
+            Some("web"),
+            "duplicate id: nodes[1] and nodes[2] are both \"web\""
+        ),
+        "{ps:#?}"
+    );
+    let text = scenario(
+        &[
+            CLIENT,
+            r#"{"id": "web", "kind": "server", "params": {"instances": 2}}"#,
+        ],
+        r#"{"from": "users", "to": "web"}"#,
+    )
+    .replace(
+        r#""edges""#,
+        r#""faults": [{"node": "web", "at_s": 1, "action": "fail", "instance": 5},
+                      {"node": "web", "at_s": 2, "action": "recover", "instance": 5}],
+           "edges""#,
+    );
+    let ps = problems(&text);
+    assert_eq!(ps.len(), 2, "{ps:#?}");
+    for k in 0..2 {
+        assert!(
+            has(
+                &ps,
+                Some("web"),
+                &format!("faults[{k}] (\"web\") names instance 5, but the node has 2"),
+            ),
+            "{ps:#?}"
+        );
+    }
+    assert!(has(&ps, Some("web"), "name one from 0 to 1"), "{ps:#?}");
 }
 
 #[test]
