@@ -58,10 +58,19 @@ pub fn is_bidi_control(c: char) -> bool {
     )
 }
 
-/// Whether a message must show `c` as an escape: a control character, or a
-/// bidirectional-text control ([`is_bidi_control`]).
+/// Whether `c` shows nothing and does no work a language needs in an identifier: a zero-width
+/// space, a word joiner, a byte-order mark inside text, a soft hyphen. An id holding one reads
+/// as another ("dns" and "dns\u{200b}"), so [`crate::validate`] refuses them in ids, and
+/// [`printable`] escapes them. (The zero-width joiner and non-joiner are left alone: emoji
+/// sequences and Persian words need them.)
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// Whether a message must show `c` as an escape: a control character, a bidirectional-text
+/// control ([`is_bidi_control`]) or an invisible character ([`is_invisible`]).
 fn shown_escaped(c: char) -> bool {
-    c.is_control() || is_bidi_control(c)
+    c.is_control() || is_bidi_control(c) || is_invisible(c)
 }
 
 /// `text` with control characters and bidirectional-text controls written as escapes (`\n`,

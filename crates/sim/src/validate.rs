@@ -820,10 +820,14 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
                 }
                 for (id, found) in [(&e.from, f), (&e.to, t)] {
                     if found.is_none() {
+                        let hint = look_alike(id, index.keys().copied())
+                            .map_or(String::new(), |near| {
+                                format!(" (\"{}\" looks like it but differs)", truncate(near))
+                            });
                         problems.push(Problem::scenario(
                             "edges",
                             format!(
-                                "edge {} → {} names \"{}\", which is not a node: add it or remove the edge",
+                                "edge {} → {} names \"{}\", which is not a node{hint}: add it or remove the edge",
                                 truncate(&e.from),
                                 truncate(&e.to),
                                 truncate(id)
@@ -1054,12 +1058,45 @@ fn hidden_character(text: &str, ident: bool) -> Option<String> {
                 .into(),
         );
     }
-    let c = text.chars().find(|c| ident && is_bidi_control(*c))?;
-    Some(format!(
-        "an invisible bidirectional-text character (U+{:04X}), which can make it read as other \
-         text: remove it",
-        u32::from(c)
-    ))
+    if !ident {
+        return None;
+    }
+    if let Some(c) = text.chars().find(|c| is_bidi_control(*c)) {
+        return Some(format!(
+            "an invisible bidirectional-text character (U+{:04X}), which can make it read as \
+             other text: remove it",
+            u32::from(c)
+        ));
+    }
+    if let Some(c) = text.chars().find(|c| crate::error::is_invisible(*c)) {
+        return Some(format!(
+            "an invisible character (U+{:04X}), which makes it read as another id: remove it",
+            u32::from(c)
+        ));
+    }
+    (text.trim() != text).then(|| {
+        "a space at its start or end, which makes it read as another id: remove it".to_string()
+    })
+}
+
+/// A node id among `ids` that reads as `id` but is not it: the same but for case, spaces at
+/// either end or invisible characters. An edge to "dns" next to a node "dns\u{200b}" said
+/// only that "dns" is not a node.
+fn look_alike<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let plain = |s: &str| -> String {
+        s.trim()
+            .chars()
+            .filter(|c| !crate::error::is_invisible(*c))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let wanted = plain(id);
+    let mut found: Vec<&str> = ids
+        .filter(|other| *other != id && plain(other) == wanted)
+        .collect();
+    // The same answer whatever the order of the map the ids come from.
+    found.sort_unstable();
+    found.first().copied()
 }
 
 fn truncate(s: &str) -> String {

@@ -964,6 +964,60 @@ fn control_characters_are_refused_and_shown_escaped() {
     assert!(ps[0].to_string().starts_with(r#"node "web\u{1b}[2J": id "#));
 }
 
+/// An id that reads as another is refused: one with an invisible character ("dns\u{200b}")
+/// or a space at an end. An edge to the id it looks like says which node that is (it said
+/// only that "dns" is not a node). A zero-width joiner, which emoji need, stays allowed.
+#[test]
+fn ids_that_read_as_other_ids_are_refused_and_pointed_at() {
+    let text = scenario(
+        &[
+            CLIENT,
+            r#"{"id": "web\u200b", "kind": "server"}"#,
+            r#"{"id": "db ", "kind": "sql_primary"}"#,
+        ],
+        r#"{"from": "users", "to": "web"}, {"from": "web\u200b", "to": "db"}"#,
+    );
+    let ps = problems(&text);
+    assert!(
+        has(
+            &ps,
+            Some("web\u{200b}"),
+            "holds an invisible character (U+200B), which makes it read as another id"
+        ),
+        "{ps:#?}"
+    );
+    assert!(
+        has(&ps, Some("db "), "holds a space at its start or end"),
+        "{ps:#?}"
+    );
+    assert!(
+        has(
+            &ps,
+            None,
+            "names \"web\", which is not a node (\"web\u{200b}\" looks like it but differs)"
+        ),
+        "{ps:#?}"
+    );
+    assert!(
+        has(
+            &ps,
+            None,
+            "names \"db\", which is not a node (\"db \" looks like it but differs)"
+        ),
+        "{ps:#?}"
+    );
+    // Every message shows the invisible character escaped.
+    assert!(
+        ps.iter().all(|p| !p.to_string().contains('\u{200b}')),
+        "{ps:#?}"
+    );
+    load(&scenario(
+        &[CLIENT, r#"{"id": "👩\u200d💻", "kind": "server"}"#],
+        r#"{"from": "users", "to": "👩\u200d💻"}"#,
+    ))
+    .expect("an emoji sequence joined by U+200D is an id");
+}
+
 /// A bidirectional-text control in an id or a data center (U+202E reverses what follows, so
 /// "web\u{202e}gpj.exe" shows as "webexe.jpg") is refused as a control character is, and
 /// every message shows it escaped: the text must read as what it is. Names may hold them (v1
