@@ -140,7 +140,12 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
         ("throughput", format!("{} req/s", num(m.throughput_rps, 1))),
         (
             "availability",
-            format!("{}%", crate::table::availability(m.availability)),
+            // Nothing asked is nothing served or refused: no share to show (the JSON's 1).
+            if m.offered == 0 {
+                "none: no request was offered after the warm-up".to_string()
+            } else {
+                format!("{}%", crate::table::availability(m.availability))
+            },
         ),
         (
             "latency",

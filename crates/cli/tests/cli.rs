@@ -1508,6 +1508,30 @@ fn availabilities_never_round_up_past_their_slo() {
     );
 }
 
+/// A run in which nothing was offered after the warm-up has no availability to show: it read
+/// "100.00%".
+#[test]
+fn a_run_with_nothing_offered_shows_no_availability() {
+    let dir = TempDir::new("nothing-offered");
+    let file = dir.write(
+        "quiet.json",
+        r#"{"version": 1, "duration_s": 10, "warmup_s": 1,
+            "nodes": [{"id": "u", "kind": "client", "params": {"rps": 0.0001}},
+                      {"id": "s", "kind": "server"}],
+            "edges": [{"from": "u", "to": "s"}]}"#,
+    );
+    let out = scaleplay(&["run", &file]);
+    ok(&out);
+    assert!(
+        out.stdout.contains("offered       0\n")
+            && out
+                .stdout
+                .contains("availability  none: no request was offered after the warm-up"),
+        "{}",
+        out.stdout
+    );
+}
+
 /// An overload with nothing to stop requests piling up (an unbounded backlog, no client
 /// timeout) says so under the summary: the memory limit that refused arrivals, and the
 /// unanswered requests that availability does not count.
