@@ -39,9 +39,18 @@ const FIGURES: [Figure; 3] = [
         label: "Availability (%)",
         testid: "summary-availability",
         decimals: 3,
-        value: |r| Some(r.summary.availability * 100.0),
+        // Cut, not rounded: 99.9996% must not read as 100.000. Nothing offered, no share.
+        value: |r| (r.summary.offered > 0).then(|| cut(r.summary.availability * 100.0, 3)),
     },
 ];
+
+/// `x` cut (towards zero) to `decimals` places, so that printing it with that many places
+/// never rounds it up. The tiny allowance keeps a value stored just below a whole number of
+/// places (99.9 as 99.89999…) at itself.
+fn cut(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (x * scale + 1e-6).floor() / scale
+}
 
 /// The summary strip above the plots.
 #[component]
@@ -182,4 +191,17 @@ pub fn Summary() -> impl IntoView {
 /// Whether the run is past its warm-up, so its summary has figures.
 pub fn measuring(r: &Report) -> bool {
     r.run.t_s > r.run.warmup_s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cut;
+
+    #[test]
+    fn availabilities_are_cut_not_rounded_up() {
+        assert_eq!(format!("{:.3}", cut(99.99962, 3)), "99.999");
+        assert_eq!(format!("{:.3}", cut(0.999 * 100.0, 3)), "99.900");
+        assert_eq!(format!("{:.3}", cut(100.0, 3)), "100.000");
+        assert_eq!(format!("{:.3}", cut(12.3456, 3)), "12.345");
+    }
 }
