@@ -232,8 +232,10 @@ fn ScenarioSettings() -> impl IntoView {
             {row(
                 "name",
                 view! {
+                    // The whole name on hover: a long one scrolls out of the field.
                     <input type="text" data-testid="scenario-name" maxlength="200"
                         prop:value=move || doc.0.with(|s| s.name.clone())
+                        title=move || doc.0.with(|s| s.name.clone())
                         on:change=move |ev| doc.apply(Edit::SetSetting {
                             setting: Setting::Name,
                             value: Value::String(event_target_value(&ev)),

@@ -345,3 +345,26 @@ test('a call from a node that does not exist is removed from the problems list, 
   await expect(app.validation).toContainText('"ghost"');
   app.expectNoErrors();
 });
+
+test("a problem of a node with a long name wraps inside the problems box", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  const long = 'TheServerWhoseNameRunsOnAndOnWithoutASingleSpace'.repeat(3);
+  const file = JSON.stringify({
+    version: 1,
+    nodes: [
+      { id: 'u', kind: 'client', params: { rps: 10 } },
+      { id: 's', kind: 'server', name: long, params: { workers: -1 } },
+    ],
+    edges: [{ from: 'u', to: 's' }],
+  });
+  await app.importFile('long.json', file);
+  const problem = app.validation.getByTestId('problem').first();
+  await expect(problem).toContainText(long);
+  const box = (await app.validation.boundingBox())!;
+  const item = (await problem.boundingBox())!;
+  expect(item.x + item.width, 'the problem stays inside its box').toBeLessThanOrEqual(box.x + box.width);
+  const overflows = await problem.evaluate((e) => e.scrollWidth > e.clientWidth + 1);
+  expect(overflows, 'no text runs out of the problem').toBe(false);
+  app.expectNoErrors();
+});
