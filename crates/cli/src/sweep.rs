@@ -268,10 +268,6 @@ pub fn run(args: &Args) -> Result<ExitCode> {
 
     let criterion = Criterion::of(&base.slo);
     let seeds = replication_seeds(seed, args.replications as usize);
-    let bottlenecks: Vec<Option<String>> = runs
-        .iter()
-        .map(|(_, model)| capacity::analyze(model).bottleneck)
-        .collect();
     crate::budget::check(
         runs.iter().map(|(_, model)| {
             scaleplay_sim::validate::expected_requests(model) * seeds.len() as f64
@@ -283,6 +279,11 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         ),
         "lower --steps, --replications or --duration",
     )?;
+    // After the budget: an analysis per value took seconds before a refusal of a huge sweep.
+    let bottlenecks: Vec<Option<String>> = runs
+        .iter()
+        .map(|(_, model)| capacity::analyze(model).bottleneck)
+        .collect();
     // One job per value and replication, so that even one run per value keeps every core busy.
     let jobs: Vec<(usize, u64)> = (0..runs.len())
         .flat_map(|v| seeds.iter().map(move |&s| (v, s)))
@@ -542,12 +543,13 @@ fn saturated_warning(rows: &[Row], highest: &Value) -> Option<String> {
 
 /// `k` evenly spaced values from `from` to `to`, both ends exact; the one value once when
 /// `from` and `to` are the same (k runs of it would be the same row k times, each at the cost
-/// of a run).
+/// of a run). Values that come out the same once rounded are run once (100 to
+/// 100.00000000001 in 3 steps ran 100 twice, in two identical rows).
 fn spread(from: f64, to: f64, k: usize) -> Vec<f64> {
     if from == to {
         return vec![to];
     }
-    (0..k)
+    let mut values: Vec<f64> = (0..k)
         .map(|i| {
             if i + 1 == k {
                 return to;
@@ -556,7 +558,10 @@ fn spread(from: f64, to: f64, k: usize) -> Vec<f64> {
             // Drop the binary noise of the division (0.30000000000000004 → 0.3).
             format!("{v:.12e}").parse().unwrap_or(v)
         })
-        .collect()
+        .collect();
+    // In order, so repeats are neighbours.
+    values.dedup();
+    values
 }
 
 /// `values` of a param that takes whole numbers, rounded to them and without repeats (1 to 8
@@ -739,6 +744,10 @@ mod tests {
         assert_eq!(spread(0.1, 0.3, 3), vec![0.1, 0.2, 0.3]);
         assert_eq!(spread(10.0, 0.0, 3), vec![10.0, 5.0, 0.0]);
         assert_eq!(spread(100.0, 100.0, 5), vec![100.0]);
+        assert_eq!(
+            spread(100.0, 100.00000000001, 3),
+            vec![100.0, 100.00000000001]
+        );
     }
 
     fn scenario() -> Scenario {
