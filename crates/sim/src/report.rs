@@ -173,7 +173,9 @@ pub struct NodeReport {
     pub rejected: u64,
     /// Requests this node answered "down" because it (or the instance they reached) was down.
     pub down: u64,
-    /// Other failures it answered: passed on from downstream, or timed out.
+    /// Other failures it answered: passed on from downstream. (A client's timeout is the
+    /// client's: the nodes still answering the request do not know it, and count what they
+    /// answered.)
     #[serde(default)]
     pub errors: u64,
     /// Its successful answers to requests that arrived after the warm-up: the ones
