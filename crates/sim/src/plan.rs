@@ -632,13 +632,26 @@ impl Walker<'_> {
         weight: f64,
         depth: usize,
     ) -> f64 {
-        let total: f64 = targets
+        let counts: Vec<f64> = targets
             .iter()
-            .map(|t| self.model.instances(*t) as f64)
-            .sum();
+            .map(|t| f64::from(self.model.instances(*t)))
+            .collect();
+        self.split_in_proportion(from, (targets, &counts), op, (weight, depth))
+    }
+
+    /// Splits `weight` over `targets` in proportion to their `parts` (a positive total); mean
+    /// time of one call.
+    fn split_in_proportion(
+        &mut self,
+        from: NodeId,
+        (targets, parts): (&[NodeId], &[f64]),
+        op: Op,
+        (weight, depth): (f64, usize),
+    ) -> f64 {
+        let total: f64 = parts.iter().sum();
         let mut time = 0.0;
-        for t in targets {
-            let share = self.model.instances(*t) as f64 / total;
+        for (t, part) in targets.iter().zip(parts) {
+            let share = part / total;
             time += share * self.hop(from, *t, op, weight * share, depth);
         }
         time
@@ -666,15 +679,12 @@ impl Walker<'_> {
             .map(|t| self.calls_per_second(from, *t, op, weight, depth))
             .collect();
         let total: f64 = carries.iter().flatten().sum();
-        let Some(carries) = carries.filter(|_| total > 0.0 && total.is_finite()) else {
-            return self.split(from, targets, op, weight, depth);
-        };
-        let mut time = 0.0;
-        for (t, carries) in targets.iter().zip(carries) {
-            let share = carries / total;
-            time += share * self.hop(from, *t, op, weight * share, depth);
+        match carries.filter(|_| total > 0.0 && total.is_finite()) {
+            Some(carries) => {
+                self.split_in_proportion(from, (targets, &carries), op, (weight, depth))
+            }
+            None => self.split(from, targets, op, weight, depth),
         }
-        time
     }
 
     /// How many calls of `op` from `from` node `to` can take a second, all its workers busy;
