@@ -809,6 +809,8 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
     // are bad, checked with its kind's defaults. (A self-edge, a repeated edge or a bad
     // latency leave the paths as they are.)
     let mut unjudged: Vec<NodeId> = bad_params;
+    // Every id as it reads, sorted, made at the first edge to a missing node (`look_alike`).
+    let mut plain_ids: Option<Vec<(String, &str)>> = None;
 
     let mut edges: Vec<ModelEdge> = Vec::new();
     for e in &s.edges {
@@ -820,10 +822,15 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
                 }
                 for (id, found) in [(&e.from, f), (&e.to, t)] {
                     if found.is_none() {
-                        let hint = look_alike(id, index.keys().copied())
-                            .map_or(String::new(), |near| {
-                                format!(" (\"{}\" looks like it but differs)", truncate(near))
-                            });
+                        let plain = plain_ids.get_or_insert_with(|| {
+                            let mut all: Vec<(String, &str)> =
+                                index.keys().map(|k| (plain_id(k), *k)).collect();
+                            all.sort_unstable();
+                            all
+                        });
+                        let hint = look_alike(id, plain).map_or(String::new(), |near| {
+                            format!(" (\"{}\" looks like it but differs)", truncate(near))
+                        });
                         problems.push(Problem::scenario(
                             "edges",
                             format!(
@@ -1082,21 +1089,25 @@ fn hidden_character(text: &str, ident: bool) -> Option<String> {
 /// A node id among `ids` that reads as `id` but is not it: the same but for case, spaces at
 /// either end or invisible characters. An edge to "dns" next to a node "dns\u{200b}" said
 /// only that "dns" is not a node.
-fn look_alike<'a>(id: &str, ids: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let plain = |s: &str| -> String {
-        s.trim()
-            .chars()
-            .filter(|c| !crate::error::is_invisible(*c))
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let wanted = plain(id);
-    let mut found: Vec<&str> = ids
-        .filter(|other| *other != id && plain(other) == wanted)
-        .collect();
-    // The same answer whatever the order of the map the ids come from.
-    found.sort_unstable();
-    found.first().copied()
+/// `plain` holds each id's [`plain_id`], sorted, so a file with thousands of missing nodes
+/// does not compare every id to every other.
+fn look_alike<'a>(id: &str, plain: &[(String, &'a str)]) -> Option<&'a str> {
+    let wanted = plain_id(id);
+    let from = plain.partition_point(|(p, _)| *p < wanted);
+    plain[from..]
+        .iter()
+        .take_while(|(p, _)| *p == wanted)
+        .map(|(_, other)| *other)
+        .find(|other| *other != id)
+}
+
+/// An id as it reads: without spaces at either end or invisible characters, in lower case.
+fn plain_id(id: &str) -> String {
+    id.trim()
+        .chars()
+        .filter(|c| !crate::error::is_invisible(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn truncate(s: &str) -> String {
