@@ -1086,11 +1086,10 @@ fn hidden_character(text: &str, ident: bool) -> Option<String> {
     })
 }
 
-/// A node id among `ids` that reads as `id` but is not it: the same but for case, spaces at
-/// either end or invisible characters. An edge to "dns" next to a node "dns\u{200b}" said
-/// only that "dns" is not a node.
-/// `plain` holds each id's [`plain_id`], sorted, so a file with thousands of missing nodes
-/// does not compare every id to every other.
+/// A node id that reads as `id` but is not it: the same but for case, spaces at either end or
+/// invisible characters. An edge to "dns" next to a node "dns\u{200b}" said only that "dns"
+/// is not a node. `plain` holds every node id with its [`plain_id`], sorted by it, so a file
+/// with thousands of missing nodes does not compare every id with every other.
 fn look_alike<'a>(id: &str, plain: &[(String, &'a str)]) -> Option<&'a str> {
     let wanted = plain_id(id);
     let from = plain.partition_point(|(p, _)| *p < wanted);
