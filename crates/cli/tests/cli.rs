@@ -628,7 +628,8 @@ mod validate {
         for needle in [
             "node \"u\": \"rps\" is written twice in params",
             "edges[0] (u → web): latency_ms: invalid type: string \"5ms\", expected a number",
-            "node \"web\": workers: must be a whole number >= 0, got -4",
+            // The count's own rule, not the parser's ">= 0" (which 0 then broke).
+            "node \"web\": workers must be a whole number from 1 to 100000, got -4",
         ] {
             assert!(
                 out.stdout.contains(needle),

@@ -1259,7 +1259,9 @@ pub fn check_params(
                 let mut one = serde_json::Map::new();
                 one.insert(k.clone(), v.clone());
                 if let Err(e) = params::parse(kind, &Value::Object(one)) {
-                    let message = too_large(kind, k, v).unwrap_or_else(|| param_message(k, v, &e));
+                    let message = too_large(kind, k, v)
+                        .or_else(|| not_whole(kind, k, v))
+                        .unwrap_or_else(|| param_message(k, v, &e));
                     bad.push((k.clone(), message));
                     fine.remove(k);
                 }
@@ -1509,6 +1511,29 @@ fn too_large(kind: Kind, key: &str, got: &Value) -> Option<String> {
         "give a smaller number"
     };
     Some(format!("{key} is too large, got {got}: {advice}"))
+}
+
+/// The message for a count (`workers`) given a negative or fractional number: its own rule,
+/// as `check_values` states it ("must be a whole number from 1 to 100000"), with what it got.
+/// Alone, the parser's words contradicted that rule: -3 was told "a whole number >= 0", 0
+/// then "from 1 to 100000", and 2.5 "got floating point 2.5".
+fn not_whole(kind: Kind, key: &str, got: &Value) -> Option<String> {
+    let x = got.as_f64().filter(|x| *x < 0.0 || x.fract() != 0.0)?;
+    let rule = [
+        Value::from(0u32),
+        Value::from(u32::MAX),
+        Value::from(u64::MAX),
+    ]
+    .into_iter()
+    .find_map(|probe| {
+        let one = serde_json::Map::from_iter([(key.to_string(), probe)]);
+        let held = params::parse(kind, &Value::Object(one)).ok()?;
+        params::check_values(&held)
+            .into_iter()
+            .find(|(field, _)| field == key)
+            .and_then(|(_, m)| m.split_once(", got ").map(|(rule, _)| rule.to_string()))
+    })?;
+    Some(format!("{rule}, got {}", shown(x)))
 }
 
 /// `8.0` as `8`: JSON has one kind of number, and a whole one written with a decimal point

@@ -361,9 +361,9 @@ fn a_bad_fault_and_bad_params_and_bad_values_show_at_once() {
         (Some("u"), "timeout_ms must be a number > 0"),
         (
             Some("s"),
-            "workers: must be a whole number, got floating point 2.5",
+            "workers must be a whole number from 1 to 100000, got 2.5",
         ),
-        (Some("s"), "queue: must be a whole number >= 0, got -1"),
+        (Some("s"), "queue must be a whole number from 0 to 4294967295, got -1"),
         (Some("s"), "unknown dist \"normal\""),
         (Some("s"), "autoscale.min (2) must be <= autoscale.max (1)"),
         (Some("c"), "unknown variant `arc`"),
@@ -587,7 +587,11 @@ fn a_whole_number_written_with_a_decimal_point_is_a_whole_number() {
         r#"{"from": "users", "to": "web"}"#,
     ));
     assert!(
-        has(&ps, Some("web"), "workers: must be a whole number"),
+        has(
+            &ps,
+            Some("web"),
+            "workers must be a whole number from 1 to 100000, got 8.5"
+        ),
         "{ps:#?}"
     );
 }
