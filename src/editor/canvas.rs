@@ -711,7 +711,9 @@ pub fn Canvas() -> impl IntoView {
                             .filter(|name| !name.is_empty())
                             .map_or(b.clone(), str::to_string)
                     });
-                    c.describe(&name)
+                    // Escaped as every message quoting a name is: a right-to-left override in
+                    // it reversed the whole sentence.
+                    c.describe(&scaleplay_sim::error::printable(&name))
                         .map_or_else(String::new, |line| format!("Bottleneck: {line}"))
                 }
                 None => "No bottleneck: nothing has a worker limit".to_string(),

@@ -366,5 +366,9 @@ test("a problem of a node with a long name wraps inside the problems box", async
   expect(item.x + item.width, 'the problem stays inside its box').toBeLessThanOrEqual(box.x + box.width);
   const overflows = await problem.evaluate((e) => e.scrollWidth > e.clientWidth + 1);
   expect(overflows, 'no text runs out of the problem').toBe(false);
+  // The name is cut to one line before the message, not written out over several.
+  const name = problem.locator('.problem-node');
+  expect(await name.evaluate((e) => e.scrollWidth > e.clientWidth), 'the name is cut').toBe(true);
+  expect((await name.boundingBox())!.height).toBeLessThan(30);
   app.expectNoErrors();
 });
