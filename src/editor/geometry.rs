@@ -99,18 +99,22 @@ impl View {
 
     /// The top-left corner (canvas coordinates) of a node dropped with its centre at screen
     /// point (sx, sy) of a `width` × `height` view: there, moved in just enough for the whole
-    /// box and a grid step around it to show. A node dropped at the right edge used to sit
-    /// half out of sight, under the inspector.
+    /// box and a grid step around it to show, below the buttons floating along the top
+    /// ([`FIT_TOP`]). A node dropped at the right edge used to sit half out of sight, under
+    /// the inspector; at the top, under the zoom buttons.
     pub fn drop_corner(&self, (sx, sy): (f64, f64), (width, height): (f64, f64)) -> (f64, f64) {
-        let inside = |v: f64, size: f64, room: f64| {
+        let inside = |v: f64, size: f64, (start, end): (f64, f64)| {
             let half = (size / 2.0 + GRID) * self.zoom;
-            if room <= 2.0 * half {
-                room / 2.0
+            if end - start <= 2.0 * half {
+                (start + end) / 2.0
             } else {
-                v.clamp(half, room - half)
+                v.clamp(start + half, end - half)
             }
         };
-        let (cx, cy) = self.to_canvas(inside(sx, NODE_W, width), inside(sy, NODE_H, height));
+        let (cx, cy) = self.to_canvas(
+            inside(sx, NODE_W, (0.0, width)),
+            inside(sy, NODE_H, (FIT_TOP, height)),
+        );
         (cx - NODE_W / 2.0, cy - NODE_H / 2.0)
     }
 
@@ -319,17 +323,22 @@ mod tests {
             v.to_screen(x + NODE_W / 2.0, y + NODE_H / 2.0),
             (500.0, 300.0)
         );
-        // At each edge, and beyond it: the box and a grid step around it show.
+        // At each edge, and beyond it: the box and a grid step around it show, below the
+        // buttons along the top.
         for pointer in [
             (999.0, 300.0),
             (0.0, 300.0),
             (500.0, 599.0),
+            (500.0, 0.0),
             (1200.0, -50.0),
         ] {
             let (x, y) = v.drop_corner(pointer, view);
             let (left, top) = v.to_screen(x - GRID, y - GRID);
             let (right, bottom) = v.to_screen(x + NODE_W + GRID, y + NODE_H + GRID);
-            assert!(left >= -1e-9 && top >= -1e-9, "{pointer:?}: {left}, {top}");
+            assert!(
+                left >= -1e-9 && top >= FIT_TOP - 1e-9,
+                "{pointer:?}: {left}, {top}"
+            );
             assert!(
                 right <= 1000.0 + 1e-9 && bottom <= 600.0 + 1e-9,
                 "{pointer:?}"

@@ -139,17 +139,22 @@ test('a node dropped at the edge of the canvas lands whole inside it', async ({ 
   await app.goto();
   await app.clearCanvas();
   const canvas = (await app.canvas.boundingBox())!;
-  // Released right at the right edge, next to the inspector, then at the bottom-left corner.
+  // Released right at the right edge, next to the inspector, at the bottom-left corner, and
+  // at the top edge, under the zoom buttons.
   await app.dragFromPalette('server', canvas.width - 2, canvas.height / 2);
   await app.dragFromPalette('client', 2, canvas.height - 2);
+  await app.dragFromPalette('dns', 30, 2);
   const ids = await app.nodeIds();
-  expect(ids).toHaveLength(2);
+  expect(ids).toHaveLength(3);
+  const tools = [app.byTestId('zoom-in'), app.byTestId('fit'), app.byTestId('capacity')];
+  const toolBoxes = await Promise.all(tools.map(async (t) => (await t.boundingBox())!));
   for (const id of ids) {
     const box = (await app.nodeLocator(id).locator('.node-box').boundingBox())!;
     expect(box.x, `${id} left`).toBeGreaterThanOrEqual(canvas.x);
     expect(box.y, `${id} top`).toBeGreaterThanOrEqual(canvas.y);
     expect(box.x + box.width, `${id} right`).toBeLessThanOrEqual(canvas.x + canvas.width);
     expect(box.y + box.height, `${id} bottom`).toBeLessThanOrEqual(canvas.y + canvas.height);
+    for (const tool of toolBoxes) expect(apart(box, tool), `${id} clear of the buttons`).toBe(true);
   }
   app.expectNoErrors();
 });
