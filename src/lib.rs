@@ -94,6 +94,17 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Makes an opened scenario one the editor can show whole: nodes too far out to draw brought
+/// into reach, nodes repeating an earlier id renamed. What it did, for the banner.
+pub fn tidy_opened(s: &mut Scenario) -> Vec<String> {
+    let moved = editor::geometry::bring_into_reach(s);
+    let renamed = editor::edits::unique_ids(s);
+    editor::geometry::moved_note(moved)
+        .into_iter()
+        .chain(editor::edits::renamed_note(&renamed))
+        .collect()
+}
+
 /// What the app opens with, and what to tell the user about it: the scenario of a share link,
 /// else the autosaved work, else the first preset. A broken link or unreadable saved work is
 /// reported and skipped, so the app always opens with something that works.
@@ -106,7 +117,7 @@ pub fn choose_initial(
         Err(why) => (None, Some(why)),
     };
     if let Some(mut s) = link {
-        let moved = editor::geometry::bring_into_reach(&mut s);
+        let notes = tidy_opened(&mut s);
         // Unreadable saved work is said even when a link opens: it was moved aside, and
         // nothing else would tell where it went.
         let mut problems: Vec<String> = saved
@@ -114,7 +125,7 @@ pub fn choose_initial(
             .map(|why| format!("{why} Opening the link."))
             .into_iter()
             .collect();
-        problems.extend(editor::geometry::moved_note(moved));
+        problems.extend(notes);
         return (s, problems);
     }
     // Say what opens instead of the link: the saved work, or (on a first visit) a preset.

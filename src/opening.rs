@@ -39,13 +39,15 @@ impl Opener {
         opener
     }
 
-    /// Replaces the scenario with `s` (nodes too far out to draw brought into reach).
+    /// Replaces the scenario with `s` (nodes too far out to draw brought into reach, repeated
+    /// ids made unique).
     pub fn open(&self, mut s: Scenario) {
-        let moved = crate::editor::geometry::bring_into_reach(&mut s);
+        let notes = crate::tidy_opened(&mut s);
         self.selection.0.set(Vec::new());
         self.leave_the_old_scenario();
         self.doc.apply(Edit::Replace(Box::new(s)));
-        self.doc.notify(crate::editor::geometry::moved_note(moved));
+        self.doc
+            .notify((!notes.is_empty()).then(|| notes.join(" ")));
         self.fit.request();
     }
 

@@ -239,6 +239,36 @@ pub fn fresh_id(s: &Scenario, stem: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Gives each node that repeats an earlier node's id a fresh one (`web1` → `web1-2`), so that
+/// every node of an opened file or link can be drawn, selected and deleted on its own: the
+/// canvas knows nodes by id, so a copy sat hidden under the first, and Delete removed both.
+/// Calls and faults naming the id stay with the first. The (old, new) ids, in file order.
+pub fn unique_ids(s: &mut Scenario) -> Vec<(String, String)> {
+    let mut renamed = Vec::new();
+    for i in 0..s.nodes.len() {
+        let id = s.nodes[i].id.clone();
+        if s.nodes[..i].iter().any(|n| n.id == id) {
+            let new = fresh_id(s, &id);
+            s.nodes[i].id = new.clone();
+            renamed.push((id, new));
+        }
+    }
+    renamed
+}
+
+/// What the banner says after [`unique_ids`] renamed nodes; `None` when none was.
+pub fn renamed_note(renamed: &[(String, String)]) -> Option<String> {
+    let (old, new) = renamed.first()?;
+    let more = match renamed.len() {
+        1 => String::new(),
+        n => format!(" ({} more renamed the same way)", n - 1),
+    };
+    Some(format!(
+        "Two nodes had the id \"{old}\": the second is now \"{new}\"{more}; calls and faults \
+         naming \"{old}\" stay with the first."
+    ))
+}
+
 fn default_name(kind: Kind, id: &str) -> String {
     let label = crate::editor::palette_label(kind);
     match id.rsplit_once('-') {
@@ -264,6 +294,36 @@ mod tests {
 
     fn empty() -> Scenario {
         scaleplay_sim::validate::parse(r#"{"version": 1}"#).unwrap()
+    }
+
+    #[test]
+    fn repeated_ids_are_made_unique_and_said() {
+        let mut s = scaleplay_sim::validate::parse(
+            r#"{"version": 1, "nodes": [
+                {"id": "web", "kind": "server"}, {"id": "web-2", "kind": "server"},
+                {"id": "web", "kind": "server", "name": "copy"},
+                {"id": "web", "kind": "server", "name": "another"}],
+              "edges": []}"#,
+        )
+        .unwrap();
+        let renamed = unique_ids(&mut s);
+        let ids: Vec<&str> = s.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["web", "web-2", "web-3", "web-4"]);
+        assert_eq!(s.nodes[2].name, "copy", "the node itself is kept");
+        assert_eq!(
+            renamed,
+            [
+                ("web".into(), "web-3".into()),
+                ("web".into(), "web-4".into())
+            ]
+        );
+        let note = renamed_note(&renamed).unwrap();
+        assert!(
+            note.starts_with("Two nodes had the id \"web\": the second is now \"web-3\" (1 more"),
+            "{note}"
+        );
+        assert_eq!(unique_ids(&mut s), []);
+        assert_eq!(renamed_note(&[]), None);
     }
 
     #[test]

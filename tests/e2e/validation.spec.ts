@@ -3,7 +3,7 @@
 // naming its field (the browser reads it as empty), an emptied field means its default, and a
 // refusal leaves the banner once a later edit goes through.
 import { test, expect, type Locator } from '@playwright/test';
-import { App } from './app';
+import { App, apart } from './app';
 
 test('an invalid topology names its problem and disables Run until it is fixed', async ({ page }) => {
   const app = new App(page);
@@ -370,5 +370,32 @@ test("a problem of a node with a long name wraps inside the problems box", async
   const name = problem.locator('.problem-node');
   expect(await name.evaluate((e) => e.scrollWidth > e.clientWidth), 'the name is cut').toBe(true);
   expect((await name.boundingBox())!.height).toBeLessThan(30);
+  app.expectNoErrors();
+});
+
+test('a file with two nodes of one id opens both, the second renamed, each deleted on its own', async ({ page }) => {
+  // The canvas knows nodes by id: the copy sat hidden under the first, and Delete removed both.
+  const app = new App(page);
+  await app.goto();
+  const file = JSON.stringify({
+    version: 1,
+    nodes: [
+      { id: 'u', kind: 'client', params: { rps: 10 }, x: 80, y: 200 },
+      { id: 's', kind: 'server', name: 'First', x: 300, y: 200 },
+      { id: 's', kind: 'server', name: 'Second', x: 300, y: 400 },
+    ],
+    edges: [{ from: 'u', to: 's' }],
+  });
+  await app.importFile('twins.json', file);
+  await expect(app.banner).toContainText('Two nodes had the id "s": the second is now "s-2"');
+  expect((await app.nodeIds()).sort()).toEqual(['s', 's-2', 'u']);
+  await expect(app.validation).toHaveCount(0);
+  const first = (await app.nodeLocator('s').boundingBox())!;
+  const second = (await app.nodeLocator('s-2').boundingBox())!;
+  expect(apart(first, second), 'both are drawn, apart').toBe(true);
+  await app.selectNode('s-2');
+  await page.keyboard.press('Delete');
+  expect((await app.nodeIds()).sort()).toEqual(['s', 'u']);
+  await expect(app.edgeLocator('u', 's')).toBeAttached();
   app.expectNoErrors();
 });

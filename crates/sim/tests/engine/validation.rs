@@ -363,7 +363,10 @@ fn a_bad_fault_and_bad_params_and_bad_values_show_at_once() {
             Some("s"),
             "workers must be a whole number from 1 to 100000, got 2.5",
         ),
-        (Some("s"), "queue must be a whole number from 0 to 4294967295, got -1"),
+        (
+            Some("s"),
+            "queue must be a whole number from 0 to 4294967295, got -1",
+        ),
         (Some("s"), "unknown dist \"normal\""),
         (Some("s"), "autoscale.min (2) must be <= autoscale.max (1)"),
         (Some("c"), "unknown variant `arc`"),
