@@ -328,3 +328,33 @@ test('a fault time typed with a minus sign keeps it, and is refused by name', as
   await expect(nodeAt).toHaveValue('-2');
   app.expectNoErrors();
 });
+
+test("a fault naming an instance the node lacks shows its problem on its own line, once", async ({ page }) => {
+  // The node's section listed them again under the schedule, run together.
+  const app = new App(page);
+  await app.goto();
+  const file = JSON.stringify({
+    version: 1,
+    nodes: [
+      { id: 'u', kind: 'client', params: { rps: 10 } },
+      { id: 'web', kind: 'server' },
+    ],
+    edges: [{ from: 'u', to: 'web' }],
+    faults: [
+      { node: 'web', at_s: 10, action: 'fail', instance: 3 },
+      { node: 'web', at_s: 20, action: 'recover', instance: 3 },
+    ],
+  });
+  await app.importFile('instance3.json', file);
+  await app.selectNode('web');
+  const schedule = app.byTestId('fault-schedule');
+  const items = schedule.getByTestId('fault-item');
+  await expect(items).toHaveCount(2);
+  for (let k = 0; k < 2; k++) {
+    await expect(items.nth(k).getByTestId('fault-error')).toHaveText(
+      `faults[${k}] ("web") names instance 3, but the node has 1 (instances count from 0): name instance 0, or none for the whole node`,
+    );
+  }
+  await expect(schedule.getByTestId('fault-error')).toHaveCount(2);
+  app.expectNoErrors();
+});

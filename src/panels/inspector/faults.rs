@@ -27,8 +27,15 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
     let banner = expect_context::<Banner>().0;
     let analysis = expect_context::<Analysis>().0;
     let list = fault_list(Some(node));
+    // Those about one scheduled fault ("faults[2] …") show on its row, not twice.
     let node_problems = Memo::new(move |_| {
-        analysis.with(|a| node.with_value(|id| fields::messages_exact(&a.problems, id, "faults")))
+        analysis.with(|a| {
+            node.with_value(|id| {
+                let mut all = fields::messages_exact(&a.problems, id, "faults");
+                all.retain(|m| !m.starts_with("faults["));
+                all
+            })
+        })
     });
 
     // The add form keeps what was typed until it is added. Its inputs hold their own text
