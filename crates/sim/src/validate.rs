@@ -1489,17 +1489,10 @@ fn problems_inside(kind: Kind, k: &str, v: &Value) -> Option<Vec<(String, String
 /// "too large"): the param's own limit, found by checking the largest value it can hold.
 fn too_large(kind: Kind, key: &str, got: &Value) -> Option<String> {
     let x = got.as_f64().filter(|x| *x >= 0.0 && x.fract() == 0.0)?;
-    let held = [Value::from(u32::MAX), Value::from(u64::MAX)]
+    let rule = [Value::from(u32::MAX), Value::from(u64::MAX)]
         .into_iter()
-        .find_map(|most| {
-            let one = serde_json::Map::from_iter([(key.to_string(), most)]);
-            params::parse(kind, &Value::Object(one)).ok()
-        })?;
+        .find_map(|most| stated_rule(kind, key, most))?;
     let got = got.as_u64().map_or_else(|| shown(x), |n| n.to_string());
-    let rule = params::check_values(&held)
-        .into_iter()
-        .find(|(field, _)| field == key)
-        .and_then(|(_, m)| m.split_once(", got ").map(|(rule, _)| rule.to_string()));
     if let Some(rule) = rule {
         return Some(format!("{rule}, got {got}"));
     }
@@ -1525,15 +1518,22 @@ fn not_whole(kind: Kind, key: &str, got: &Value) -> Option<String> {
         Value::from(u64::MAX),
     ]
     .into_iter()
-    .find_map(|probe| {
-        let one = serde_json::Map::from_iter([(key.to_string(), probe)]);
-        let held = params::parse(kind, &Value::Object(one)).ok()?;
+    .find_map(|probe| stated_rule(kind, key, probe).flatten())?;
+    Some(format!("{rule}, got {}", shown(x)))
+}
+
+/// What `check_values` says param `key` of a `kind` node must be ("workers must be a whole
+/// number from 1 to 100000"), learnt by giving it `probe`: `None` when the probe does not
+/// parse, `Some(None)` when it parses and breaks no rule.
+fn stated_rule(kind: Kind, key: &str, probe: Value) -> Option<Option<String>> {
+    let one = serde_json::Map::from_iter([(key.to_string(), probe)]);
+    let held = params::parse(kind, &Value::Object(one)).ok()?;
+    Some(
         params::check_values(&held)
             .into_iter()
             .find(|(field, _)| field == key)
-            .and_then(|(_, m)| m.split_once(", got ").map(|(rule, _)| rule.to_string()))
-    })?;
-    Some(format!("{rule}, got {}", shown(x)))
+            .and_then(|(_, m)| m.split_once(", got ").map(|(rule, _)| rule.to_string())),
+    )
 }
 
 /// `8.0` as `8`: JSON has one kind of number, and a whole one written with a decimal point
