@@ -705,12 +705,9 @@ pub fn Canvas() -> impl IntoView {
             Some(c) => match &c.bottleneck {
                 Some(b) => {
                     // A node without a name goes by its id, as on the canvas.
-                    let name = doc.0.with(|s| {
-                        s.node(b)
-                            .map(|n| n.name.trim())
-                            .filter(|name| !name.is_empty())
-                            .map_or(b.clone(), str::to_string)
-                    });
+                    let name = doc
+                        .0
+                        .with(|s| s.node(b).map_or(b.clone(), |n| n.shown_name().to_string()));
                     // Escaped as every message quoting a name is: a right-to-left override in
                     // it reversed the whole sentence.
                     c.describe(&scaleplay_sim::error::printable(&name))
@@ -858,7 +855,10 @@ fn EdgeView(from: String, to: String, ctx: CanvasCtx) -> impl IntoView {
     let (lf, lt) = (from.clone(), to.clone());
     let label = move || {
         doc.0.with(|s| {
-            let name = |id: &str| s.node(id).map_or(id.to_string(), |n| n.name.clone());
+            let name = |id: &str| {
+                s.node(id)
+                    .map_or(id.to_string(), |n| n.shown_name().to_string())
+            };
             format!("call from {} to {}", name(&lf), name(&lt))
         })
     };
@@ -961,7 +961,7 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
         let Some(n) = node.get() else {
             return String::new();
         };
-        let mut tip = format!("{} ({})", n.name, n.kind);
+        let mut tip = format!("{} ({})", n.shown_name(), n.kind);
         if let Some(f) = figures.get() {
             tip.push_str(&format!("\n{}", f.2));
         }
@@ -1051,7 +1051,7 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
         node.with(|n| {
             n.as_ref().map_or(String::new(), |n| {
                 let kind = Kind::parse(&n.kind).map_or("?", crate::editor::palette_label);
-                format!("{}, {kind}", n.name)
+                format!("{}, {kind}", n.shown_name())
             })
         })
     };
@@ -1075,7 +1075,7 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
         });
         let can_be_called = kind.is_some_and(|k| k != Kind::Client);
         let id_port = n.id.clone();
-        let (name, name_length) = fitted_label(&n.name, NAME_FONT, LABEL_ROOM);
+        let (name, name_length) = fitted_label(n.shown_name(), NAME_FONT, LABEL_ROOM);
         Some(view! {
             <rect class="node-box" width=NODE_W height=NODE_H rx="8" style:fill=fill/>
             <rect class="node-badge" x="6" y="14" width="28" height="24" rx="5"/>

@@ -258,7 +258,7 @@ test('the usual ways out: a press outside closes a menu, Escape clears the selec
   app.expectNoErrors();
 });
 
-test('the bottleneck line names a node without a name by its id', async ({ page }) => {
+test('a node without a name goes by its id: on the canvas and in the bottleneck line', async ({ page }) => {
   const app = new App(page);
   await app.goto();
   await app.loadPreset('01');
@@ -267,6 +267,15 @@ test('the bottleneck line names a node without a name by its id', async ({ page 
   await name.fill('');
   await name.press('Enter');
   await expect(app.byTestId('capacity')).toContainText('Bottleneck: box saturates');
+  // Its title on the canvas was blank, and a screen reader heard ", Server".
+  const node = app.nodeLocator('box');
+  await expect(node.locator('.node-name')).toHaveText('box');
+  await expect(node).toHaveAttribute('aria-label', 'box, Server');
+  // A name of spaces only is no name either; the field keeps what was typed.
+  await name.fill('   ');
+  await name.press('Enter');
+  await expect(node.locator('.node-name')).toHaveText('box');
+  await expect(name).toHaveValue('   ');
   app.expectNoErrors();
 });
 

@@ -102,6 +102,17 @@ pub struct NodeSpec {
     pub params: Map<String, Value>,
 }
 
+impl NodeSpec {
+    /// The name to show for the node: its name, or its id when the name is empty or blank
+    /// (a blank title on the canvas cannot be told apart or clicked by name).
+    pub fn shown_name(&self) -> &str {
+        match self.name.trim() {
+            "" => &self.id,
+            _ => &self.name,
+        }
+    }
+}
+
 /// The data center a node is in when the file does not say.
 pub fn default_dc() -> String {
     "dc1".to_string()
@@ -322,5 +333,24 @@ impl Scenario {
     /// The node with this id.
     pub fn node(&self, id: &str) -> Option<&NodeSpec> {
         self.nodes.iter().find(|n| n.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate;
+
+    #[test]
+    fn a_node_without_a_name_shows_its_id() {
+        let s = validate::parse(
+            r#"{"version": 1, "nodes": [
+                {"id": "a", "kind": "server", "name": "Front"},
+                {"id": "b", "kind": "server", "name": ""},
+                {"id": "c", "kind": "server", "name": "  "},
+                {"id": "d", "kind": "server"}]}"#,
+        )
+        .unwrap();
+        let shown: Vec<&str> = s.nodes.iter().map(|n| n.shown_name()).collect();
+        assert_eq!(shown, ["Front", "b", "c", "d"]);
     }
 }

@@ -50,7 +50,8 @@ pub fn parse(text: &str) -> Result<Scenario, LoadError> {
     }
     // Some editors start a UTF-8 file with a byte-order mark; JSON has no use for it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(text).map_err(|e| LoadError::Syntax(e.to_string()))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| LoadError::Syntax(syntax_message(text, &e)))?;
     let repeated = repeated_key_problems(text, &value);
     match from_value(value) {
         // The rest of the file's problems too, as read with the last of each repeated key.
@@ -67,6 +68,24 @@ pub fn parse(text: &str) -> Result<Scenario, LoadError> {
             repeated.into_iter().chain(more).collect(),
         )),
         other => other,
+    }
+}
+
+/// What is wrong with text that is not JSON, in the reader's terms: serde's "EOF while
+/// parsing a value" says nothing to someone whose file is empty or was cut short.
+fn syntax_message(text: &str, e: &serde_json::Error) -> String {
+    if text.trim().is_empty() {
+        return "it is empty; a scenario is a JSON object with \"version\", \"nodes\" and \"edges\""
+            .into();
+    }
+    match e.classify() {
+        serde_json::error::Category::Eof => format!(
+            "it ends at line {} column {} before its JSON is complete; it may be cut short, \
+             or a bracket or quote is left open",
+            e.line(),
+            e.column()
+        ),
+        _ => e.to_string(),
     }
 }
 

@@ -16,7 +16,9 @@ fn calls_of(s: &Scenario, id: &str) -> Vec<(String, String)> {
         .iter()
         .filter(|e| e.from == id)
         .map(|e| {
-            let name = s.node(&e.to).map_or(e.to.clone(), |n| n.name.clone());
+            let name = s
+                .node(&e.to)
+                .map_or(e.to.clone(), |n| n.shown_name().to_string());
             (e.to.clone(), name)
         })
         .collect()
@@ -56,7 +58,11 @@ fn callable_from(s: &Scenario, id: &str) -> Vec<(String, String)> {
             can_connect(from, kind).ok()?;
             Some((
                 n.id.clone(),
-                format!("{} ({})", n.name, crate::editor::palette_label(kind)),
+                format!(
+                    "{} ({})",
+                    n.shown_name(),
+                    crate::editor::palette_label(kind)
+                ),
             ))
         })
         .collect()

@@ -21,9 +21,7 @@ pub fn EdgeInspector(from: String, to: String) -> impl IntoView {
         doc.0.with(|s| {
             id.with_value(|id| {
                 s.node(id)
-                    .map(|n| n.name.clone())
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| id.clone())
+                    .map_or_else(|| id.clone(), |n| n.shown_name().to_string())
             })
         })
     };

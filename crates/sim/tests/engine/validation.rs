@@ -102,6 +102,27 @@ fn wrong_types_name_their_field() {
 }
 
 #[test]
+fn empty_or_cut_short_text_says_so_in_plain_words() {
+    for empty in ["", "  \n\t"] {
+        let ps = problems(empty);
+        assert_eq!(ps.len(), 1, "{ps:#?}");
+        assert!(ps[0].message.contains("it is empty"), "{ps:#?}");
+        assert!(!ps[0].message.contains("EOF"), "{ps:#?}");
+    }
+    let ps = problems("{\"version\": 1,\n  \"nodes\": [");
+    assert!(
+        ps[0].message.contains("ends at line 2 column 12") && ps[0].message.contains("cut short"),
+        "{ps:#?}"
+    );
+    // Other syntax errors keep serde's words, which name the place and what was expected.
+    let ps = problems("{\"version\": 1,}");
+    assert!(
+        ps[0].message.contains("trailing comma at line 1"),
+        "{ps:#?}"
+    );
+}
+
+#[test]
 fn graph_problems_name_the_node() {
     // A client with nowhere to send requests.
     let ps = problems(&scenario(&[CLIENT, SERVER], ""));
