@@ -500,6 +500,23 @@ mod validate {
     }
 
     #[test]
+    fn an_autoscaled_bottleneck_says_its_rate_assumes_the_maximum() {
+        let dir = TempDir::new("validate-autoscaled");
+        let name = "08-queue-workers.json";
+        let file = dir.write(name, preset_text(name));
+        let out = scaleplay(&["validate", &file]);
+        ok(&out);
+        assert!(
+            out.stdout.starts_with(
+                "ok: 7 nodes, 7 edges; bottleneck workers at 1235.5 req/s once autoscaled to \
+                 its maximum of 12 instances\n"
+            ),
+            "{}",
+            out.stdout
+        );
+    }
+
+    #[test]
     fn a_node_nothing_calls_is_noted() {
         let dir = TempDir::new("validate-idle");
         let file = dir.write(

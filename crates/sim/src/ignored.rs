@@ -3,8 +3,9 @@
 //! a CDN hit ratio that its edge store overrides, the autoscaling target of the other kind
 //! (servers scale on utilization, worker pools on queue depth), a primary's failover time
 //! with no replica to promote, a data center's outage
-//! where only users and a DNS live; and one setting that defeats itself, a queue's visibility
-//! timeout shorter than its pools' jobs. Not problems (the scenario runs as written), but likely slips, so
+//! where only users and a DNS live; and settings that defeat themselves: a queue's visibility
+//! timeout shorter than its pools' jobs, and sessions kept in a server's memory behind a
+//! balancer that does not stick or beside a session store. Not problems (the scenario runs as written), but likely slips, so
 //! `scaleplay validate` names them next to its other notes.
 
 use serde_json::{Map, Value};
@@ -113,6 +114,60 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
     }
     out.extend(faults_on_what_stays_up(model));
     out.extend(jobs_outlasting_their_visibility(model));
+    out.extend(sessions_that_do_not_stick(model));
+    out
+}
+
+/// A server that keeps sessions in its own memory (`stateful_sessions`) where they cannot
+/// last: a session store it calls does not keep them (the store is called on every request,
+/// yet the sessions are still lost with the instance), and a balancer in front of more than
+/// one instance that does not send a user back to the same one (anything but `ip_hash`) loses
+/// a session at nearly every request. Both ran without a word from `validate`.
+fn sessions_that_do_not_stick(model: &Model) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (spec, node) in model.scenario.nodes.iter().zip(&model.nodes) {
+        let Params::Server(p) = &node.params else {
+            continue;
+        };
+        if !p.stateful_sessions {
+            continue;
+        }
+        if let Some(store) = node.routes.session {
+            out.push(Problem::node(
+                &spec.id,
+                Some("stateful_sessions"),
+                format!(
+                    "stateful_sessions keeps sessions in this server's memory, so the session \
+                     store \"{}\" it calls does not keep them: they are still lost with an \
+                     instance; turn stateful_sessions off to keep them in the store",
+                    model.node(store).id
+                ),
+            ));
+        }
+        let most = p.autoscale.as_ref().map_or(p.instances, |a| a.max.max(p.instances));
+        if most < 2 {
+            continue;
+        }
+        for lb in &model.nodes {
+            let Params::LoadBalancer(b) = &lb.params else {
+                continue;
+            };
+            let calls_it = lb.routes.targets.iter().any(|t| model.node(*t).id == spec.id);
+            if calls_it && b.algorithm != crate::params::Algorithm::IpHash {
+                out.push(Problem::node(
+                    &spec.id,
+                    Some("stateful_sessions"),
+                    format!(
+                        "stateful_sessions keeps each session on one instance, but balancer \
+                         \"{}\" does not send a user back to the same one: most requests land \
+                         on another instance and lose the session; set its algorithm to \
+                         \"ip_hash\" (sticky sessions), or keep sessions in a session store",
+                        lb.id
+                    ),
+                ));
+            }
+        }
+    }
     out
 }
 
@@ -391,5 +446,45 @@ mod tests {
             ps[0].message
         );
         assert!(notes(30.0).is_empty());
+    }
+
+    #[test]
+    fn sessions_kept_where_they_cannot_last_are_noted() {
+        let notes = |algorithm: &str, server: &str, store: bool| {
+            let text = format!(
+                r#"{{"version": 1, "nodes": [
+                    {{"id": "users", "kind": "client"}},
+                    {{"id": "lb", "kind": "load_balancer", "params": {{"algorithm": "{algorithm}"}}}},
+                    {{"id": "web", "kind": "server", "params": {server}}},
+                    {{"id": "sessions", "kind": "session_store"}}],
+                  "edges": [{{"from": "users", "to": "lb"}}, {{"from": "lb", "to": "web"}}
+                            {}]}}"#,
+                if store { r#", {"from": "web", "to": "sessions"}"# } else { "" }
+            );
+            ignored_settings(&crate::load(&text).expect("valid"))
+        };
+        let sticky = r#"{"instances": 3, "stateful_sessions": true}"#;
+        // Sticky sessions done right: ip_hash, no store.
+        assert!(notes("ip_hash", sticky, false).is_empty());
+        // Kept in memory, yet a store is called on every request.
+        let ps = notes("ip_hash", sticky, true);
+        assert_eq!(ps.len(), 1, "{ps:#?}");
+        assert_eq!(ps[0].field.as_deref(), Some("stateful_sessions"));
+        assert!(ps[0].message.contains(r#"session store "sessions""#), "{ps:#?}");
+        // A balancer that does not stick, in front of several instances, or of one that may
+        // grow to several.
+        for algorithm in ["round_robin", "least_connections", "random"] {
+            let ps = notes(algorithm, sticky, false);
+            assert_eq!(ps.len(), 1, "{algorithm}: {ps:#?}");
+            assert!(ps[0].message.contains(r#"balancer "lb""#), "{ps:#?}");
+            assert!(ps[0].message.contains("ip_hash"), "{ps:#?}");
+        }
+        let growing = r#"{"stateful_sessions": true,
+            "autoscale": {"min": 1, "max": 4, "target_utilization": 0.6}}"#;
+        assert_eq!(notes("random", growing, false).len(), 1);
+        // One instance cannot lose a session to another; sessions not kept in memory neither.
+        let single = r#"{"instances": 1, "stateful_sessions": true}"#;
+        assert!(notes("round_robin", single, false).is_empty());
+        assert!(notes("round_robin", r#"{"instances": 3}"#, true).is_empty());
     }
 }

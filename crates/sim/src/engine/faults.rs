@@ -183,6 +183,13 @@ impl Simulation {
         let epoch = inst.epoch;
         self.recount_serving(n);
         let s = &mut self.nodes[n];
+        if s.serving == 0 {
+            // A CDN's edge is the node's, not an instance's: a crashed edge comes back cold
+            // too (it came back holding everything, with its hit ratio unmoved).
+            if let Some(edge) = &mut s.ext.edge {
+                edge.clear();
+            }
+        }
         if was_up && s.serving == 0 && replica {
             // A replica that is down misses the primary's writes (see `behind`).
             s.ext.behind.stall(now);
@@ -437,7 +444,7 @@ impl Simulation {
             };
             let cooling =
                 self.now.since(self.nodes[n].ext.last_scale) < Duration::from_secs(a.cooldown_s);
-            if cooling && self.nodes[n].ext.decided {
+            if cooling && self.nodes[n].ext.resized {
                 replace_failed(self);
                 continue;
             }
@@ -501,17 +508,19 @@ impl Simulation {
             };
             let target = desired.clamp(a.min, a.max);
             if cooling && target <= s.ext.scale_target {
-                // Before the first decision's cooldown has passed, only a scale-out is decided
-                // early: a run's first seconds under a load the starting size cannot carry used
-                // to wait a whole cooldown with a backlog growing (preset 10 at twice its rate
-                // sat 24 s at 100 %). Holding or scaling in waits for the cooldown, weighing
-                // the work since the start.
+                // Until a cooldown has passed since the start or since a decision that held
+                // the size, only a scale-out is decided early, on the work since then: a run's
+                // first seconds under a load the starting size cannot carry used to wait a
+                // whole cooldown with a backlog growing (preset 10 at twice its rate sat 24 s
+                // at 100 %), and so did a burst just after a hold (preset 8's workers waited
+                // 10 s for theirs, as a hold started a cooldown too). Holding or scaling in
+                // waits for the cooldown.
                 replace_failed(self);
                 continue;
             }
             let s = &mut self.nodes[n];
+            s.ext.resized = target != s.ext.scale_target;
             s.ext.scale_target = target;
-            s.ext.decided = true;
             s.ext.last_scale = self.now;
             s.ext.scale_busy_mark = s.busy.area(self.now);
             s.ext.scale_capacity_mark = s.capacity.area(self.now);

@@ -346,9 +346,10 @@ pub(crate) struct Ext {
     pub cursor: usize,
     /// Time of the last autoscaling decision.
     pub last_scale: SimTime,
-    /// Whether an autoscaling decision was made yet. A cooldown follows a decision; before
-    /// the first one a tier may scale out at any check (see `autoscale`).
-    pub decided: bool,
+    /// Whether the last autoscaling decision changed the tier's size. A cooldown follows
+    /// such a decision only; before the first decision, and after one that held the size, a
+    /// tier may scale out at any check (see `autoscale`).
+    pub resized: bool,
     /// Busy, capacity and "any instance up" areas at the last autoscaling decision.
     pub scale_busy_mark: u128,
     pub scale_capacity_mark: u128,

@@ -300,3 +300,33 @@ fn the_first_scale_out_does_not_wait_for_a_cooldown_and_scaling_in_does() {
     );
     assert_eq!(serving.last(), Some(&4), "{serving:?}");
 }
+
+/// A cooldown follows a decision that changed the tier's size, not one that held it (as a
+/// cloud autoscaler's does): a burst just after a hold is answered at the next check. A hold
+/// started a cooldown too, so the tier grew only on a grid of cooldowns: with decisions at
+/// 20 s and 40 s, a burst at 21 s waited 19 s for its scale-out.
+#[test]
+fn a_hold_starts_no_cooldown_so_a_burst_after_it_scales_out_at_the_next_check() {
+    // 100 req/s × 20 ms over 10 workers: 0.2 instances' worth, so the 2 held until the burst
+    // (×8: 1.6 instances at 50 % asks for 4) from 21 s to 61 s.
+    let text = r#"{"version": 1, "duration_s": 90, "warmup_s": 0, "nodes": [
+        {"id": "users", "kind": "client", "params": {"rps": 100, "users": 1000,
+          "profile": "spike", "spike_at_s": 21, "spike_s": 40, "spike_x": 8}},
+        {"id": "lb", "kind": "load_balancer", "params": {"health_check_s": 0.1}},
+        {"id": "web", "kind": "server", "params": {"instances": 2, "workers": 10,
+          "queue": 100000, "service_ms": {"dist": "const", "mean": 20},
+          "autoscale": {"min": 2, "max": 20, "target_utilization": 0.5,
+                        "cooldown_s": 20, "boot_s": 0}}}],
+      "edges": [{"from": "users", "to": "lb", "latency_ms": 0},
+                {"from": "lb", "to": "web", "latency_ms": 0}]}"#;
+    let serving = run(text).nodes["web"].instances.clone().expect("autoscaled");
+    // Point k covers second k: held at 20 s; the burst is seen at the check of 22 s.
+    assert!(
+        serving[..21].iter().all(|n| *n == 2),
+        "scaled before the burst: {serving:?}"
+    );
+    assert!(
+        serving[24] >= 3,
+        "waited for the cooldown of the hold at 20 s: {serving:?}"
+    );
+}

@@ -304,3 +304,24 @@ fn a_crash_answers_the_requests_in_service_at_once() {
     let s = &r.summary;
     assert_eq!(s.offered, s.succeeded + s.failed.down + s.in_flight);
 }
+
+/// A crashed CDN edge comes back cold, as a crashed cache does: it came back holding every
+/// object it had, its hit ratio the same in the second after the recovery as before the crash.
+#[test]
+fn a_cdn_edge_comes_back_cold_after_a_crash() {
+    let text = r#"{"version": 1, "duration_s": 60, "warmup_s": 0, "nodes": [
+        {"id": "c", "kind": "client", "params": {"rps": 2000, "users": 100000, "zipf_s": 1.0,
+          "mix": {"static": 1.0}}},
+        {"id": "edge", "kind": "cdn", "params": {"capacity_keys": 20000}},
+        {"id": "origin", "kind": "object_store"}],
+      "edges": [{"from": "c", "to": "edge"}, {"from": "edge", "to": "origin"}],
+      "faults": [{"node": "edge", "at_s": 30, "action": "fail"},
+                 {"node": "edge", "at_s": 40, "action": "recover"}]}"#;
+    let r = run(text);
+    let hits = r.nodes["edge"].hit_ratio_series.clone().expect("a CDN's");
+    let ratio = |t_s: usize| hits[t_s - 1].expect("requests reached the edge");
+    // Warm before the crash; back to its cold start's ratio in the second after it.
+    assert!(ratio(30) > ratio(1) + 0.2, "{hits:?}");
+    assert!(ratio(41) < ratio(30) - 0.2, "came back warm: {hits:?}");
+    assert!((ratio(41) - ratio(1)).abs() < 0.1, "{hits:?}");
+}
