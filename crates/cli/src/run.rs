@@ -378,7 +378,7 @@ fn details(n: &NodeReport) -> String {
         }
     }
     if let Some(l) = n.lag_ms {
-        parts.push(format!("lag {} ms", num(l, 0)));
+        parts.push(format!("lag mean {} ms", num(l, 0)));
     }
     if let Some(s) = n.stale_reads {
         parts.push(format!("stale reads {s}"));
