@@ -144,7 +144,10 @@ fn sessions_that_do_not_stick(model: &Model) -> Vec<Problem> {
                 ),
             ));
         }
-        let most = p.autoscale.as_ref().map_or(p.instances, |a| a.max.max(p.instances));
+        let most = p
+            .autoscale
+            .as_ref()
+            .map_or(p.instances, |a| a.max.max(p.instances));
         if most < 2 {
             continue;
         }
@@ -152,7 +155,11 @@ fn sessions_that_do_not_stick(model: &Model) -> Vec<Problem> {
             let Params::LoadBalancer(b) = &lb.params else {
                 continue;
             };
-            let calls_it = lb.routes.targets.iter().any(|t| model.node(*t).id == spec.id);
+            let calls_it = lb
+                .routes
+                .targets
+                .iter()
+                .any(|t| model.node(*t).id == spec.id);
             if calls_it && b.algorithm != crate::params::Algorithm::IpHash {
                 out.push(Problem::node(
                     &spec.id,
@@ -459,7 +466,11 @@ mod tests {
                     {{"id": "sessions", "kind": "session_store"}}],
                   "edges": [{{"from": "users", "to": "lb"}}, {{"from": "lb", "to": "web"}}
                             {}]}}"#,
-                if store { r#", {"from": "web", "to": "sessions"}"# } else { "" }
+                if store {
+                    r#", {"from": "web", "to": "sessions"}"#
+                } else {
+                    ""
+                }
             );
             ignored_settings(&crate::load(&text).expect("valid"))
         };
@@ -470,7 +481,10 @@ mod tests {
         let ps = notes("ip_hash", sticky, true);
         assert_eq!(ps.len(), 1, "{ps:#?}");
         assert_eq!(ps[0].field.as_deref(), Some("stateful_sessions"));
-        assert!(ps[0].message.contains(r#"session store "sessions""#), "{ps:#?}");
+        assert!(
+            ps[0].message.contains(r#"session store "sessions""#),
+            "{ps:#?}"
+        );
         // A balancer that does not stick, in front of several instances, or of one that may
         // grow to several.
         for algorithm in ["round_robin", "least_connections", "random"] {

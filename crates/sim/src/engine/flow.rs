@@ -1066,12 +1066,40 @@ impl Simulation {
     /// first reader, which then fails the read as down.
     fn pick_reader(&mut self, node: usize, fallback: Option<NodeId>) -> NodeId {
         if let Some(r) = self.random_up(node, |r| &r.readers) {
-            return r;
+            if !self.promoted(r) {
+                return r;
+            }
+            // A replica promoted in its primary's place is the primary now: like the
+            // primary, it takes reads only when no other reader is up (it took its share of
+            // the reads on top of every write).
+            let others = self.model.nodes[node]
+                .routes
+                .readers
+                .iter()
+                .filter(|o| !self.node_down(o.0) && !self.promoted(**o))
+                .count();
+            if others == 0 {
+                return r;
+            }
+            let k = self.rng.below(others as u64) as usize;
+            let readers = &self.model.nodes[node].routes.readers;
+            return readers
+                .iter()
+                .copied()
+                .filter(|o| !self.node_down(o.0) && !self.promoted(*o))
+                .nth(k)
+                .unwrap_or(r);
         }
         match fallback {
             Some(w) => self.resolve_writer(w),
             None => self.model.nodes[node].routes.readers[0],
         }
+    }
+
+    /// Whether `n` is a replica promoted to take its primary's writes.
+    fn promoted(&self, n: NodeId) -> bool {
+        self.model.nodes[n.ix()].kind == Kind::SqlReplica
+            && self.nodes[n.ix()].ext.replicating.get() == 0
     }
 
     /// A node of `owner`'s `list` that is up, each as likely as the others (no draw when the

@@ -319,7 +319,10 @@ fn a_hold_starts_no_cooldown_so_a_burst_after_it_scales_out_at_the_next_check() 
                         "cooldown_s": 20, "boot_s": 0}}}],
       "edges": [{"from": "users", "to": "lb", "latency_ms": 0},
                 {"from": "lb", "to": "web", "latency_ms": 0}]}"#;
-    let serving = run(text).nodes["web"].instances.clone().expect("autoscaled");
+    let serving = run(text).nodes["web"]
+        .instances
+        .clone()
+        .expect("autoscaled");
     // Point k covers second k: held at 20 s; the burst is seen at the check of 22 s.
     assert!(
         serving[..21].iter().all(|n| *n == 2),

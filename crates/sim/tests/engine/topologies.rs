@@ -1106,3 +1106,38 @@ fn a_random_balancer_spreads_evenly_over_the_servers_up() {
         }
     }
 }
+
+/// A replica promoted in its primary's place is the primary now: it takes the writes, and the
+/// reads go to the other replicas, as they went to the replicas rather than the primary
+/// before. It took its share of the reads on top of every write.
+#[test]
+fn a_promoted_replica_leaves_the_reads_to_the_other_replicas() {
+    let mean = |r: &Report, node: &str, from: usize, to: usize| {
+        r.nodes[node].utilization_series[from..to]
+            .iter()
+            .sum::<f64>()
+            / (to - from) as f64
+    };
+    // p down from 30 s; r1 promoted at 40 s. 100 reads a second, shared by r1 and r2 before.
+    let r = run(&failover_scenario(
+        r#"{"node": "p", "at_s": 30, "action": "fail"}"#,
+    ));
+    let before = mean(&r, "r2", 10, 29);
+    let after = mean(&r, "r2", 50, 95);
+    assert!(
+        (1.7..2.3).contains(&(after / before)),
+        "r2 takes every read once r1 is promoted: busy {before} before, {after} after"
+    );
+    assert_eq!(errors_at(&r, 60), 0.0);
+    // With r2 down too, the promoted replica takes the reads as well, as a primary does.
+    let alone = run(&failover_scenario(
+        r#"{"node": "p", "at_s": 30, "action": "fail"},
+           {"node": "r2", "at_s": 45, "action": "fail"}"#,
+    ));
+    let (writes, both) = (mean(&r, "r1", 50, 95), mean(&alone, "r1", 50, 95));
+    assert!(
+        both > writes + 0.5 * before,
+        "r1 takes the reads when alone: busy {writes} with r2 up, {both} without"
+    );
+    assert_eq!(errors_at(&alone, 60), 0.0);
+}
