@@ -164,6 +164,7 @@ fn autosave(doc: state::Doc) {
     let _leaving = window_event_listener(leptos::ev::pagehide, move |_| {
         panels::inspector::commit_focused_field();
         let _ = doc.0.with_untracked(storage::save);
+        storage::mark_page_end();
     });
 }
 

@@ -25,9 +25,15 @@
 //!
 //! **Duplicated tabs**: the browser gives a duplicated tab (and one reopened after closing) a
 //! copy of the original's session storage, so the original's key. Opening the original's work
-//! is right for it, but the two must not then go on overwriting one copy. So a page load writes
-//! a copy only while it is as that page load found it when it opened, or as it last wrote it
-//! itself; once another page load has written it, this one moves to a key of its own.
+//! is right for it, but the two must not then go on overwriting one copy, and the original's
+//! work must stay under its key. So a page load writes a copy only when it wrote it last
+//! itself, or when the page load that did has ended in this very tab (a reload, or a closed tab
+//! reopened: the ending page load leaves its name in the tab's session storage under
+//! [`ENDED_KEY`]). A duplicate finds the original's page load still running, so it saves its
+//! work under a key of its own from its first save. (Keeping the key for whichever tab saved
+//! first let a duplicate overwrite the original's copy: the original, reloaded before it saved
+//! again, opened the duplicate's work, and its own was gone. A crash leaves no name behind,
+//! so the reload after one saves apart too, which loses nothing.)
 //!
 //! Saved text that cannot be read is moved aside to [`UNREADABLE_KEY`] rather than overwritten,
 //! so whatever it held can still be recovered by hand from the browser's developer tools.
@@ -48,6 +54,8 @@ pub const COPY_PREFIX: &str = "scaleplay.autosave.v1.";
 pub const WHEN_PREFIX: &str = "scaleplay.autosave.when.";
 /// In session storage (one per tab): the name of the tab's copy.
 pub const TAB_KEY: &str = "scaleplay.autosave.tab";
+/// In session storage: the page load that ended last in this tab (see "Duplicated tabs").
+pub const ENDED_KEY: &str = "scaleplay.autosave.ended";
 /// Copies kept: room for the tabs a person works in at once, while a browser's few megabytes
 /// of local storage still hold that many large scenarios.
 pub const KEEP: usize = 8;
@@ -97,7 +105,8 @@ struct Tab {
     name: Option<String>,
     /// This page load, written into each `when` it saves.
     load: String,
-    /// The copy's `when` as this page load found it: it may overwrite the copy while it is so.
+    /// The copy's `when` as this page load found it, when the page load that wrote it ended in
+    /// this tab: this one succeeds it, and may overwrite the copy while it is so.
     found: Option<String>,
     /// The text last written or restored: saving it again is skipped, so a reload (or a change
     /// undone) does not make this copy look like the most recent work.
@@ -201,9 +210,14 @@ fn load_from(
     tab.name = session
         .and_then(|s| s.get(TAB_KEY))
         .filter(|name| plausible(name));
+    let ended = session.and_then(|s| s.get(ENDED_KEY));
     let own = tab.name.as_deref().and_then(|name| {
         let text = local.get(&copy_key(name))?;
-        tab.found = local.get(&when_key(name));
+        // Only the successor of the page load that wrote it may go on writing it: a duplicate
+        // tab, whose original still runs, opens the work but saves it apart.
+        tab.found = local
+            .get(&when_key(name))
+            .filter(|when| ended.as_deref() == Some(load_of(when)));
         Some(text)
     });
     let from_own = own.is_some();
@@ -241,7 +255,8 @@ fn save_to(
     }
     let current = tab.name.as_deref().map(|name| local.get(&when_key(name)));
     // Whether this page load may write the tab's copy: there is none (a first save, or it was
-    // pruned), or nobody but this page load wrote it since it opened (see "Duplicated tabs").
+    // pruned), or this page load wrote it last, or it is as the page load that ended in this
+    // tab before this one left it (see "Duplicated tabs").
     let ours = match &current {
         None => false,
         Some(None) => true,
@@ -289,6 +304,16 @@ pub fn load() -> Result<Option<Scenario>, String> {
     };
     let session = session_storage();
     TAB.with_borrow_mut(|tab| load_from(&local, session.as_ref(), tab))
+}
+
+/// Leaves this page load's name in the tab's session storage as it ends, so that the next page
+/// load of this tab (a reload) goes on writing its copy, and a duplicate of the tab does not.
+pub fn mark_page_end() {
+    if let Some(session) = session_storage() {
+        TAB.with_borrow(|tab| {
+            let _ = session.set(ENDED_KEY, &tab.load);
+        });
+    }
 }
 
 /// Saves `s` as this tab's work; an error says why the browser refused (storage off or full).
@@ -399,8 +424,15 @@ mod tests {
             (Page { session, tab }, opened.map(|s| s.map(|s| s.name)))
         }
 
-        /// Reloads `page` (the same session storage, a new page load).
+        /// Reloads `page` (the same session storage, a new page load): the page load ends,
+        /// as `mark_page_end` leaves it, and the next one opens.
         fn reload(&mut self, page: Page) -> (Page, Result<Option<String>, String>) {
+            page.session.set(ENDED_KEY, &page.tab.load).unwrap();
+            self.open(page.session)
+        }
+
+        /// Reloads `page` after a crash: the page load left no name behind.
+        fn reload_after_crash(&mut self, page: Page) -> (Page, Result<Option<String>, String>) {
             self.open(page.session)
         }
 
@@ -514,19 +546,47 @@ mod tests {
         let (_, got) = b.reload(twin);
         assert_eq!(got, opened("T1"));
 
-        // The other way round: the twin saves first and keeps the key; the original moves.
+        // The other way round: the twin saves first, under a key of its own, because the
+        // original still runs. It kept the original's key, so the original, reloaded before
+        // it saved again, opened the twin's work, and its own was gone.
         let (mut original, _) = b.open(Map::new());
         b.save(&mut original, "P1").unwrap();
         let (mut twin, _) = b.duplicate(&original);
         b.save(&mut twin, "U1").unwrap();
-        assert_eq!(twin.tab.name, original.tab.name);
-        b.save(&mut original, "P2").unwrap();
         assert_ne!(twin.tab.name, original.tab.name);
+        let (mut original, got) = b.reload(original);
+        assert_eq!(got, opened("P1"));
+        b.save(&mut original, "P2").unwrap();
         b.save(&mut twin, "U2").unwrap();
         let (_, got) = b.reload(original);
         assert_eq!(got, opened("P2"));
         let (_, got) = b.reload(twin);
         assert_eq!(got, opened("U2"));
+    }
+
+    #[test]
+    fn a_reload_keeps_writing_its_copy_and_one_after_a_crash_saves_apart() {
+        let mut b = Browser::new(Map::new());
+        let (mut page, _) = b.open(Map::new());
+        b.save(&mut page, "A1").unwrap();
+        let key = page.tab.name.clone();
+        // Reloads, each saving: the same copy throughout, no others piling up.
+        for n in 2..5 {
+            let (mut next, got) = b.reload(page);
+            assert_eq!(got, opened(&format!("A{}", n - 1)));
+            b.save(&mut next, &format!("A{n}")).unwrap();
+            assert_eq!(next.tab.name, key);
+            page = next;
+        }
+        assert_eq!(copies(&b.local, None).len(), 1);
+        // A crash leaves no name: the next page load opens the work and saves it apart (it
+        // cannot tell itself from a duplicate), losing nothing.
+        let (mut next, got) = b.reload_after_crash(page);
+        assert_eq!(got, opened("A4"));
+        b.save(&mut next, "A5").unwrap();
+        assert_ne!(next.tab.name, key);
+        let (_, got) = b.reload(next);
+        assert_eq!(got, opened("A5"));
     }
 
     #[test]

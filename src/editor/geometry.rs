@@ -81,8 +81,10 @@ impl Default for View {
     }
 }
 
-/// Zoom limits.
-pub const MIN_ZOOM: f64 = 0.2;
+/// Zoom limits. Low enough that Fit shows every node a scenario may hold, even at
+/// [`MAX_COORDINATE`] either way, on a canvas of 820 × 520 px (at 0.2 a thousand nodes on a grid
+/// ran off the canvas and could not be reached).
+pub const MIN_ZOOM: f64 = 0.01;
 /// Zoom limits.
 pub const MAX_ZOOM: f64 = 3.0;
 
@@ -411,6 +413,23 @@ mod tests {
                     ex <= w - FIT_SIDE + 1e-9 && ey <= h - FIT_SIDE + 1e-9,
                     "{w}x{h}"
                 );
+            }
+        }
+        // The farthest nodes an opened scenario keeps, and a thousand on a grid, fit whole.
+        let corners = [
+            (-MAX_COORDINATE, -MAX_COORDINATE),
+            (MAX_COORDINATE, MAX_COORDINATE),
+        ];
+        let grid: Vec<(f64, f64)> = (0..1000)
+            .map(|i| (f64::from(i % 40) * 200.0, f64::from(i / 40) * 100.0))
+            .collect();
+        for (pts, (w, h)) in [(&corners[..], (820.0, 520.0)), (&grid[..], (820.0, 350.0))] {
+            let v = View::fit(pts, w, h);
+            for &(x, y) in pts {
+                let (sx, sy) = v.to_screen(x, y);
+                let (ex, ey) = v.to_screen(x + NODE_W, y + NODE_H);
+                assert!(sx >= 0.0 && sy >= FIT_TOP - 1e-9, "{x}, {y}: {sx}, {sy}");
+                assert!(ex <= w && ey <= h, "{x}, {y}: {ex}, {ey}");
             }
         }
         // One node is centred in the free part of the screen, at the largest zoom allowed.

@@ -12,6 +12,7 @@ use scaleplay_sim::engine::FaultRecord;
 use scaleplay_sim::report::SeriesPoint;
 use scaleplay_sim::scenario::FaultAction;
 use scaleplay_sim::Report;
+use scaleplay_sim::Scenario;
 
 use crate::panels::hidpi::Scale;
 use crate::panels::legend;
@@ -92,7 +93,15 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
     // The effect hands each redraw the legend's place from the one before (see
     // `legend::best_place`).
     Effect::new(move |was: Option<Option<SeriesLabelPosition>>| {
-        let (slo, duration_s) = doc.0.with(|s| (s.slo.clone(), s.duration_s));
+        // The run's own duration and SLO while there is a run (its alerts are against that
+        // SLO, and it lasts that long): an edit since it started drew a finished 80 s run on
+        // a 200 s axis, and the SLO line where no alert had been raised. Without a run, the
+        // scenario being edited.
+        let settings = |s: &Scenario| (s.slo.clone(), s.duration_s);
+        let (slo, duration_s) = run
+            .ran
+            .with(|ran| ran.as_ref().map(settings))
+            .unwrap_or_else(|| doc.0.with(settings));
         let el = canvas.get()?;
         let was = was.flatten();
         let (width, scale) = shown.get();
@@ -208,8 +217,14 @@ fn draw(
         }
         _ => (0.0, data_max.max(slo_line.unwrap_or(0.0)).max(1.0) * 1.1),
     };
-    // Test hook: the bottom of the value axis (the availability plot zooms).
+    // Test hooks: the bottom of the value axis (the availability plot zooms), the end of the
+    // time axis and the SLO line's value ("" without one).
     let _ = el.set_attribute("data-y-min", &format!("{y_min:.3}"));
+    let _ = el.set_attribute("data-t-max", &format!("{t_max:.3}"));
+    let _ = el.set_attribute(
+        "data-slo",
+        &slo_line.map_or_else(String::new, |v| format!("{v:.3}")),
+    );
     let Ok(mut chart) = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", scale.font(16.0)))
         .margin(scale.px(6))

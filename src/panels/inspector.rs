@@ -153,6 +153,19 @@ fn typed_input(
 ) -> impl IntoView {
     let banner = expect_context::<Banner>().0;
     let testid_for_banner = testid.clone();
+    // Text that is not a number typed into an empty field: the browser reads it as "", the
+    // value it had, so no `change` comes, and the text stayed on screen, silently not kept
+    // (every param of a new node starts empty). Refused on Enter and on leaving the field too.
+    let unreadable = {
+        let testid = testid.clone();
+        move |ev: &leptos::ev::Event| {
+            if super::typed_not_a_number(ev) {
+                banner.set(Some(fields::not_a_number(&testid)));
+                super::show_value(ev, &value.get_untracked());
+            }
+        }
+    };
+    let unreadable_on_enter = unreadable.clone();
     view! {
         <input type="number" data-testid=testid min="0" step=if integer { "1" } else { "any" }
             placeholder=move || placeholder.get()
@@ -164,7 +177,13 @@ fn typed_input(
                     // The field shows the value that still holds, not the refused text.
                     super::show_value(&ev, &value.get_untracked());
                 }
-            }/>
+            }
+            on:keydown=move |ev| {
+                if ev.key() == "Enter" {
+                    unreadable_on_enter(&ev);
+                }
+            }
+            on:blur=move |ev| unreadable(&ev)/>
     }
 }
 

@@ -82,9 +82,19 @@ pub fn RunBar() -> impl IntoView {
                 <ul class="preset-list">{preset_items}</ul>
             </details>
             <crate::panels::files::FileMenu/>
+            // A paused run resumes with the scenario it started with, so problems of the
+            // edited copy do not hold it back (they did: Resume was disabled).
             <button data-testid="run" class="primary"
-                disabled=move || invalid() || status.get() == Status::Running
-                title=move || if invalid() { "Fix the problems listed in the inspector first" } else { "Run the simulation" }
+                disabled=move || match status.get() {
+                    Status::Running => true,
+                    Status::Paused => false,
+                    _ => invalid(),
+                }
+                title=move || match status.get() {
+                    Status::Paused => "Go on with the paused run (it keeps the scenario it started with)",
+                    _ if invalid() => "Fix the problems listed in the inspector first",
+                    _ => "Run the simulation",
+                }
                 on:click=move |_| if status.get_untracked() == Status::Paused { run.resume() } else { run.start() }>
                 {move || if status.get() == Status::Paused { "Resume" } else { "Run" }}
             </button>

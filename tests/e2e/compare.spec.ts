@@ -88,6 +88,54 @@ test('an edit after a run is flagged until the next run, and undoing it clears t
   app.expectNoErrors();
 });
 
+test("the plots keep the run's duration and SLO after an edit, and a paused run resumes whatever the edit", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('02');
+  const latency = app.chartLocator('latency');
+  const duration = app.byTestId('setting-duration');
+  const ranFor = await duration.inputValue();
+  const slo = await app.byTestId('scenario-slo-p99').inputValue();
+  await expect(latency).toHaveAttribute('data-slo', `${Number(slo).toFixed(3)}`);
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  const axis = await latency.getAttribute('data-t-max');
+  // Edits after the run: the plots stay those of the run (they drew an 80 s run on a 200 s
+  // axis, with an SLO line no alert had been raised against).
+  await duration.fill(String(Number(ranFor) * 2));
+  await duration.press('Enter');
+  await app.byTestId('scenario-slo-p99').fill('50');
+  await app.byTestId('scenario-slo-p99').press('Enter');
+  await expect(app.byTestId('run-stale')).toBeVisible();
+  await expect(latency).toHaveAttribute('data-t-max', axis!);
+  await expect(latency).toHaveAttribute('data-slo', `${Number(slo).toFixed(3)}`);
+  // Without a run, they show the scenario being edited.
+  await app.byTestId('reset').click();
+  await expect(latency).toHaveAttribute('data-slo', '50.000');
+  await expect(latency).not.toHaveAttribute('data-t-max', axis!);
+
+  // A paused run goes on with the scenario it started with, so a problem in the edited copy
+  // does not hold it back: Resume stays enabled (it was disabled).
+  await app.setSpeed('5');
+  await app.run();
+  await app.pauseButton.click();
+  await expect(app.runButton).toHaveText('Resume');
+  await app.selectNode('users');
+  await app.setParam('rps', -1);
+  await expect(app.byTestId('problem').first()).toBeVisible();
+  await expect(app.runButton).toBeEnabled();
+  const at = await app.progress();
+  await app.runButton.click();
+  await expect(app.pauseButton).toBeEnabled();
+  await app.waitForProgress(at + 0.01, 60_000);
+  // Once it ends, a new run needs the problem fixed.
+  await app.pauseButton.click();
+  await app.byTestId('reset').click();
+  await expect(app.runButton).toBeDisabled();
+  app.expectNoErrors();
+});
+
 test('a run cannot be pinned during its warm-up, when it has no figures yet', async ({ page }) => {
   const app = new App(page);
   await app.goto();

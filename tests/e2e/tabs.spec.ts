@@ -128,6 +128,36 @@ test('a duplicated tab opens the same work, then each keeps its own', async ({ c
   twin.expectNoErrors();
 });
 
+test('a duplicate that saves first and closes leaves the original its own work', async ({ context }) => {
+  const original = await newTab(context);
+  await original.app.loadPreset('04');
+  await rename(original.app, 'web', 'Original');
+  // A page opened by `window.open` gets a copy of its opener's session storage, as a
+  // duplicated tab does.
+  const [twinPage] = await Promise.all([
+    context.waitForEvent('page'),
+    original.page.evaluate(() => window.open(location.href)),
+  ]);
+  const twin = new App(twinPage);
+  await expect(twin.nodes.first()).toBeVisible({ timeout: 30_000 });
+  await expect(nameOf(twin, 'web')).toHaveText('Original');
+  // The twin edits first and is closed; the original, not edited since, is reloaded. It used
+  // to open the twin's work: the twin had kept the original's key, and the original's work
+  // was gone from storage.
+  await rename(twin, 'web', 'Twin');
+  await twinPage.close();
+  await reload(original.app);
+  await expect(nameOf(original.app, 'web')).toHaveText('Original');
+  // The twin's work is kept too, as a copy of its own.
+  const saved = await original.page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.startsWith('scaleplay.autosave.v1.'))
+      .map((k) => JSON.parse(localStorage.getItem(k)!).nodes.find((n: { id: string }) => n.id === 'web')?.name),
+  );
+  expect(saved.sort()).toEqual(['Original', 'Twin']);
+  original.app.expectNoErrors();
+});
+
 test("closed tabs' copies do not pile up in the browser's storage", async ({ context }) => {
   test.setTimeout(120_000);
   // Twelve tabs opened and closed one after another, each saving work of its own.

@@ -263,6 +263,30 @@ test('text that is not a number is refused in the banner, naming the field, and 
   app.expectNoErrors();
 });
 
+test('text that is not a number typed into an empty field is refused too, on Enter or on leaving it', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.selectNode('box');
+  // Empty: the default. The browser reads "1e" as "", the value it had, so no change came:
+  // the text stayed on screen and was silently not kept.
+  const mtbf = app.byTestId('param-mtbf_s');
+  await expect(mtbf).toHaveValue('');
+  await typeText(mtbf, '1e');
+  await expect(app.banner).toContainText('mtbf_s: what was typed is not a number');
+  await expect(mtbf).toHaveValue('');
+  await app.banner.getByRole('button', { name: 'Dismiss' }).click();
+  // Leaving the field without Enter.
+  await mtbf.click();
+  await mtbf.pressSequentially('--5');
+  await app.byTestId('param-workers').click();
+  await expect(app.banner).toContainText('mtbf_s: what was typed is not a number');
+  await expect(mtbf).toHaveValue('');
+  const saved = await app.savedScenario();
+  expect(saved.nodes.find((n: { id: string }) => n.id === 'box').params.mtbf_s).toBeUndefined();
+  app.expectNoErrors();
+});
+
 test('an emptied mean means the default mean, and an emptied bound of a uniform is refused', async ({ page }) => {
   const app = new App(page);
   await app.goto();
