@@ -62,10 +62,16 @@ impl Capacity {
     }
 
     /// `", 1000 at peak"` when the profiles push the total rate above `offered_rps` (each rate
-    /// written by `num`), and `" — beyond it"` as well when the peak passes `max_rps`.
+    /// written by `num`), and `": beyond it"` as well when the peak passes `max_rps`; just
+    /// `": beyond it"` when the offered rate itself does.
     pub fn peak_note(&self, num: impl Fn(f64) -> String) -> String {
         if self.peak_rps <= self.offered_rps * (1.0 + 1e-9) {
-            return String::new();
+            // A constant rate past saturation says so too, as a peak past it does.
+            return if self.max_rps.is_some_and(|m| self.offered_rps > m) {
+                ": beyond it".to_string()
+            } else {
+                String::new()
+            };
         }
         let beyond = if self.max_rps.is_some_and(|m| self.peak_rps > m) {
             ": beyond it"
