@@ -20,7 +20,7 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use crate::editor::edits::{check_connect, Edit};
 use crate::editor::geometry::{
     self, in_box, in_port, out_port, snap, View, FRAME_PAD_BOTTOM, FRAME_PAD_TOP, FRAME_PAD_X,
-    GRID, NODE_H, NODE_W,
+    GRID, MAX_ZOOM, MIN_ZOOM, NODE_H, NODE_W,
 };
 use crate::editor::label_fit::{
     fitted_label, fitted_length, KIND_FONT, LABEL_ROOM, LABEL_X, NAME_FONT,
@@ -731,8 +731,11 @@ pub fn Canvas() -> impl IntoView {
     view! {
         <div class="canvas-wrap">
             <div class="canvas-tools">
-                <button data-testid="zoom-in" title="Zoom in" on:click=zoom_button(1.25)>"+"</button>
-                <button data-testid="zoom-out" title="Zoom out" on:click=zoom_button(0.8)>"−"</button>
+                // Off at their limits, where a press did nothing.
+                <button data-testid="zoom-in" title="Zoom in" on:click=zoom_button(1.25)
+                    disabled=move || view_state.with(|v| v.zoom >= MAX_ZOOM * (1.0 - 1e-9))>"+"</button>
+                <button data-testid="zoom-out" title="Zoom out" on:click=zoom_button(0.8)
+                    disabled=move || view_state.with(|v| v.zoom <= MIN_ZOOM * (1.0 + 1e-9))>"−"</button>
                 <button data-testid="fit" title="Fit to view (Shift+1)" on:click=move |_| fit_now()>"Fit"</button>
                 <label title="Snap to grid"><input type="checkbox" data-testid="snap" prop:checked=move || snapping.get()
                     on:change=move |ev| snapping.set(event_target_checked(&ev))/>" Snap"</label>

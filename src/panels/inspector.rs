@@ -166,6 +166,7 @@ fn typed_input(
         }
     };
     let unreadable_on_enter = unreadable.clone();
+    let testid_for_commas = testid.clone();
     view! {
         <input type="number" data-testid=testid min="0" step=if integer { "1" } else { "any" }
             placeholder=move || placeholder.get()
@@ -178,10 +179,14 @@ fn typed_input(
                     super::show_value(&ev, &value.get_untracked());
                 }
             }
-            on:keydown=move |ev| {
-                if ev.key() == "Enter" {
-                    unreadable_on_enter(&ev);
+            on:keydown=move |ev| match ev.key().as_str() {
+                "Enter" => unreadable_on_enter(&ev),
+                // Refused as it is typed: the browser would read "2,5" as 25.
+                "," => {
+                    ev.prevent_default();
+                    banner.set(Some(fields::no_commas(&testid_for_commas)));
                 }
+                _ => {}
             }
             on:blur=move |ev| unreadable(&ev)/>
     }

@@ -120,6 +120,7 @@ pub fn RunBar() -> impl IntoView {
             <label>"Seed "
                 <input type="number" min="0" data-testid="setting-seed"
                     prop:value=move || doc.0.with(|s| bar_text(Setting::Seed, s))
+                    title=move || doc.0.with(|s| bar_text(Setting::Seed, s))
                     on:change=set_num(Setting::Seed)/>
             </label>
             <label>"Speed "

@@ -35,6 +35,17 @@ test('wheel, buttons and fit change the zoom', async ({ page }) => {
   await expect.poll(() => zoom(app)).toBeLessThan(z1);
   await app.byTestId('fit').click();
   await expect.poll(() => zoom(app)).toBeCloseTo(z0, 3);
+  // At its limits a button goes off (a press there did nothing): 300 % in, 1 % out.
+  const zoomIn = app.byTestId('zoom-in');
+  const zoomOut = app.byTestId('zoom-out');
+  for (let i = 0; i < 20 && (await zoomIn.isEnabled()); i++) await zoomIn.click();
+  await expect(zoomIn).toBeDisabled();
+  await expect.poll(() => zoom(app)).toBeCloseTo(3, 3);
+  await expect(zoomOut).toBeEnabled();
+  for (let i = 0; i < 40 && (await zoomOut.isEnabled()); i++) await zoomOut.click();
+  await expect(zoomOut).toBeDisabled();
+  await expect.poll(() => zoom(app)).toBeCloseTo(0.01, 4);
+  await expect(zoomIn).toBeEnabled();
 });
 
 test('in a window narrow enough to scroll, the wheel scrolls the page and Ctrl+wheel zooms', async ({ page }) => {

@@ -284,6 +284,12 @@ test('text that is not a number typed into an empty field is refused too, on Ent
   await expect(mtbf).toHaveValue('');
   const saved = await app.savedScenario();
   expect(saved.nodes.find((n: { id: string }) => n.id === 'box').params.mtbf_s).toBeUndefined();
+  // A decimal comma: the browser read "2,5" as 25 without a word. The comma is kept out, and
+  // the banner says so at once.
+  await mtbf.click();
+  await mtbf.pressSequentially('2,');
+  await expect(app.banner).toContainText('mtbf_s: a number takes no comma');
+  await expect(mtbf).toHaveValue('2');
   app.expectNoErrors();
 });
 

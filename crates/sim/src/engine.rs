@@ -341,7 +341,10 @@ impl Simulation {
                 node_changes: Changes::default(),
                 stats: NodeStats::new(SimTime::ZERO),
                 calls_nothing: calls_nothing(&n.routes),
-                sticky_sessions: matches!(&n.params, Params::Server(p) if p.stateful_sessions),
+                // A session store holds its users' sessions as a stateful server does: a
+                // crashed instance comes back without them (it kept them through the crash).
+                holds_sessions: matches!(&n.params, Params::Server(p) if p.stateful_sessions)
+                    || n.kind == Kind::SessionStore,
                 mark: WindowMark::default(),
                 ext,
                 series: NodeSeries::default(),

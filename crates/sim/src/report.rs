@@ -527,6 +527,7 @@ impl Simulation {
                 .then(|| NodeLatency::of(st.deliveries, st.wait_sum_us, st.wait.as_ref())),
             sessions_lost: match &n.params {
                 Params::Server(p) if p.stateful_sessions => Some(st.sessions_lost),
+                Params::SessionStore(_) => Some(st.sessions_lost),
                 _ => None,
             },
             instances: autoscaled.then(|| carried(old!(instances).flatten(), &s.series.instances)),

@@ -231,10 +231,31 @@ pub fn parse_number(text: &str) -> Result<Value, String> {
     }
 }
 
+/// What the banner says when a comma is typed in the number field `testid`. The comma is kept
+/// out; the browser read one as a thousands separator, so "2,5" became 25 without a word.
+pub fn no_commas(testid: &str) -> String {
+    format!(
+        "{}: a number takes no comma, so the comma was left out (the browser read 2,5 as 25): \
+         type 2.5 for two and a half, 1000 for a thousand",
+        field_name(testid)
+    )
+}
+
 /// What the banner says when the text typed in the number field `testid` is not a number:
 /// the field by the name the scenario file gives it, and what to type instead.
 pub fn not_a_number(testid: &str) -> String {
-    let field = match testid {
+    let field = field_name(testid);
+    let instead = if field == "seed" {
+        "type a whole number >= 0"
+    } else {
+        "type a number such as 8 or 0.25, or empty the field for its default"
+    };
+    format!("{field}: what was typed is not a number, so it was not kept: {instead}")
+}
+
+/// The field of the number input `testid`, by the name the scenario file gives it.
+fn field_name(testid: &str) -> String {
+    match testid {
         "edge-latency" => "latency_ms".to_string(),
         "scenario-seed" | "setting-seed" => "seed".to_string(),
         "scenario-duration" | "setting-duration" => "duration_s".to_string(),
@@ -243,13 +264,7 @@ pub fn not_a_number(testid: &str) -> String {
         "scenario-slo-p99" => "SLO p99_ms".to_string(),
         "scenario-slo-availability" => "SLO availability".to_string(),
         other => other.trim_start_matches("param-").replace('-', " "),
-    };
-    let instead = if field == "seed" {
-        "type a whole number >= 0"
-    } else {
-        "type a number such as 8 or 0.25, or empty the field for its default"
-    };
-    format!("{field}: what was typed is not a number, so it was not kept: {instead}")
+    }
 }
 
 /// Parses a typed seed: a whole number that may use all 64 bits, so not through `f64`.

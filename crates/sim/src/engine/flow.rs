@@ -597,7 +597,7 @@ impl Simulation {
             self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
             return;
         }
-        if s.sticky_sessions {
+        if s.holds_sessions {
             self.check_session(req, n, inst);
         }
         let s = &self.nodes[n];

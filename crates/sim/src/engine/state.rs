@@ -388,8 +388,9 @@ pub(crate) struct NodeState {
     /// Its routes call nothing a server's plan could use (session store, cache, databases,
     /// forward, static origin, queue): a server answers as soon as its own work is done.
     pub calls_nothing: bool,
-    /// A server with stateful sessions: each request checks where its user's session lives.
-    pub sticky_sessions: bool,
+    /// A server with stateful sessions, or a session store: each request checks where its
+    /// user's session lives, and counts it lost when that instance crashed or restarted since.
+    pub holds_sessions: bool,
     pub mark: WindowMark,
     pub ext: Ext,
     pub series: NodeSeries,
