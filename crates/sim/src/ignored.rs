@@ -2,11 +2,12 @@
 //! whose profile is not a spike or that comes after the run, a retry backoff without retries,
 //! a CDN hit ratio that its edge store overrides, the autoscaling target of the other kind
 //! (servers scale on utilization, worker pools on queue depth), a primary's failover time
-//! with no replica to promote, a data center's outage
-//! where only users and a DNS live; and settings that defeat themselves: a queue's visibility
-//! timeout shorter than its pools' jobs, and sessions kept in a server's memory behind a
-//! balancer that does not stick or beside a session store. Not problems (the scenario runs as written), but likely slips, so
-//! `scaleplay validate` names them next to its other notes.
+//! with no replica to promote, a data center's outage where only users and a DNS live, a
+//! fault scheduled after the run's end; and settings that defeat themselves: a queue's
+//! visibility timeout shorter than its pools' jobs, and sessions kept in a server's memory
+//! behind a balancer that does not stick or beside a session store. Not problems (the
+//! scenario runs as written), but likely slips, so `scaleplay validate` names them next to
+//! its other notes.
 
 use serde_json::{Map, Value};
 
@@ -112,6 +113,7 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
             _ => {}
         }
     }
+    out.extend(faults_after_the_end(model));
     out.extend(faults_on_what_stays_up(model));
     out.extend(jobs_outlasting_their_visibility(model));
     out.extend(sessions_that_do_not_stick(model));
@@ -215,6 +217,38 @@ fn jobs_outlasting_their_visibility(model: &Model) -> Vec<Problem> {
                 ));
             }
         }
+    }
+    out
+}
+
+/// Scheduled faults after the end of the run: they never happen. (A problem before, which
+/// kept a preset shortened for a quick try from running until its faults were deleted.)
+fn faults_after_the_end(model: &Model) -> Vec<Problem> {
+    let s = &model.scenario;
+    let mut out = Vec::new();
+    for (i, f) in s.faults.iter().enumerate() {
+        if f.at_s <= s.duration_s {
+            continue;
+        }
+        let label = match (&f.node, &f.dc) {
+            (Some(n), _) => format!("faults[{i}] (\"{}\")", crate::error::printable(n)),
+            (None, Some(dc)) => {
+                format!(
+                    "faults[{i}] (data center \"{}\")",
+                    crate::error::printable(dc)
+                )
+            }
+            _ => format!("faults[{i}]"),
+        };
+        out.push(Problem::scenario(
+            "faults",
+            format!(
+                "{label}: at {} s is after the end of the run ({} s), so it never happens: \
+                 move it earlier or make the run longer to see it",
+                shown(f.at_s),
+                shown(s.duration_s)
+            ),
+        ));
     }
     out
 }
@@ -500,5 +534,28 @@ mod tests {
         let single = r#"{"instances": 1, "stateful_sessions": true}"#;
         assert!(notes("round_robin", single, false).is_empty());
         assert!(notes("round_robin", r#"{"instances": 3}"#, true).is_empty());
+    }
+
+    #[test]
+    fn a_fault_after_the_end_is_noted_and_does_not_stop_the_run() {
+        let text = r#"{"version": 1, "duration_s": 40, "nodes": [
+            {"id": "users", "kind": "client"}, {"id": "web", "kind": "server"}],
+          "edges": [{"from": "users", "to": "web"}],
+          "faults": [{"node": "web", "at_s": 30, "action": "fail"},
+                     {"node": "web", "at_s": 61, "action": "recover"},
+                     {"dc": "dc1", "at_s": 90, "action": "fail"}]}"#;
+        let model = crate::load(text).expect("valid: the late faults never happen");
+        let ps = ignored_settings(&model);
+        assert_eq!(ps.len(), 2, "{ps:#?}");
+        assert!(ps[0].message.starts_with(
+            r#"faults[1] ("web"): at 61 s is after the end of the run (40 s), so it never happens"#
+        ));
+        assert!(ps[1]
+            .message
+            .starts_with(r#"faults[2] (data center "dc1"): at 90 s"#));
+        // Only the one in the run is scheduled.
+        assert_eq!(model.faults.len(), 1);
+        let report = crate::Simulation::new(model, 1).run();
+        assert_eq!(report.faults.len(), 1, "{:?}", report.faults);
     }
 }

@@ -955,17 +955,11 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
                 format!("{label}: at_s must be a number >= 0, got {}", shown(f.at_s)),
             ));
             timed = false;
-        } else if f.at_s > s.duration_s && duration_judged(s, aside) {
+        } else if f.at_s > s.duration_s {
+            // It never happens: not a problem that stops the run (a run shortened to try
+            // something quickly had to lose its faults first), but a note
+            // (`ignored::faults_after_the_end`). Its target is still checked.
             timed = false;
-            problems.push(Problem::scenario(
-                "faults",
-                format!(
-                    "{label}: at {} s is after the end of the run ({} s): move it earlier, \
-                     delete it, or make the run longer",
-                    shown(f.at_s),
-                    shown(s.duration_s)
-                ),
-            ));
         }
         let targets: Vec<NodeId> = match (&f.node, &f.dc) {
             (Some(n), None) => match index.get(n.as_str()) {

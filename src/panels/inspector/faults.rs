@@ -196,6 +196,16 @@ fn fault_list(node: Option<StoredValue<String>>) -> impl IntoView {
                 let errors = Memo::new(move |_| {
                     analysis.with(|a| fields::fault_messages(&a.problems, index))
                 });
+                // A fault after the end of the run is a note, not a problem: it never
+                // happens, and the run goes on without it.
+                let notes = move || {
+                    analysis.with(|a| {
+                        fields::fault_messages(&a.ignored, index)
+                            .into_iter()
+                            .map(|m| view! { <span class="fault-note" data-testid="fault-note">{m}</span> })
+                            .collect_view()
+                    })
+                };
                 // A data center's fault takes every node in it; instances are a node's.
                 let instance = match (f.instance, f.node.is_some()) {
                     (Some(i), _) => format!("instance {i}"),
@@ -212,6 +222,7 @@ fn fault_list(node: Option<StoredValue<String>>) -> impl IntoView {
                         <button data-testid="fault-remove" title="Remove from the schedule"
                             on:click=move |_| doc.apply(Edit::RemoveFault(index))>"Remove"</button>
                         {super::messages(errors, "fault-error".into())}
+                        {notes}
                     </li>
                 }
             })
