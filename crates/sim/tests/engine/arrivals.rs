@@ -84,20 +84,14 @@ fn the_capacity_analysis_names_the_profiles_peak() {
     // A spike after the run's end never comes.
     assert_eq!(peak(&format!("{spike}, {constant}"), 20.0).peak_rps, 120.0);
     // A constant rate past saturation is named as beyond it too.
-    let over = client("a", r#"{"rps": 880}"#);
-    assert_eq!(
-        peak(&format!("{over}, {constant}"), 60.0)
-            .describe("web")
-            .unwrap(),
-        "web saturates at 800 req/s (offered 900: beyond it)"
-    );
-    let under = client("a", r#"{"rps": 680}"#);
-    assert_eq!(
-        peak(&format!("{under}, {constant}"), 60.0)
-            .describe("web")
-            .unwrap(),
-        "web saturates at 800 req/s (offered 700)"
-    );
+    for (rps, line) in [
+        (880, "web saturates at 800 req/s (offered 900: beyond it)"),
+        (680, "web saturates at 800 req/s (offered 700)"),
+    ] {
+        let steady = client("a", &format!(r#"{{"rps": {rps}}}"#));
+        let cap = peak(&format!("{steady}, {constant}"), 60.0);
+        assert_eq!(cap.describe("web").unwrap(), line);
+    }
 
     // A ramp peaks at its larger end; a diurnal wave at its crest, if the run reaches one.
     let ramp = client(
