@@ -101,6 +101,11 @@ pub enum Dist {
 /// Largest coefficient of variation of a lognormal service time.
 pub const MAX_CV: f64 = 100.0;
 
+/// Longest mean (or uniform maximum) of a service time, in ms: a day, as for `timeout_ms`.
+/// Anything longer is a slip of units (1e12 was taken, and its server "saturated at 0.0
+/// req/s").
+pub const MAX_SERVICE_MS: f64 = 86_400_000.0;
+
 impl DistSpec {
     /// Exponential with mean `ms`.
     pub fn exp(ms: f64) -> DistSpec {
@@ -117,8 +122,17 @@ impl DistSpec {
     pub fn check(&self) -> Result<Dist, String> {
         let positive = |name: &str, v: Option<f64>| -> Result<f64, String> {
             match v {
-                Some(v) if v.is_finite() && v > 0.0 => Ok(v),
-                Some(v) => Err(format!("{name} must be a number > 0, got {}", shown(v))),
+                Some(v) if v.is_finite() && v > 0.0 && (name == "cv" || v <= MAX_SERVICE_MS) => {
+                    Ok(v)
+                }
+                Some(v) if name == "cv" => {
+                    Err(format!("{name} must be a number > 0, got {}", shown(v)))
+                }
+                Some(v) => Err(format!(
+                    "{name} must be a number > 0 and <= {} (a day, in ms), got {}",
+                    shown(MAX_SERVICE_MS),
+                    shown(v)
+                )),
                 None => Err(format!("needs \"{name}\"")),
             }
         };
@@ -162,9 +176,13 @@ impl DistSpec {
                     "uniform" => {
                         let lo = min.unwrap_or(f64::NAN);
                         let hi = max.unwrap_or(f64::NAN);
-                        if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo) {
+                        if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo)
+                            || hi > MAX_SERVICE_MS
+                        {
                             return Err(format!(
-                                "uniform needs 0 <= min < max, got min {}, max {}",
+                                "uniform needs 0 <= min < max <= {} (a day, in ms), got min {}, \
+                                 max {}",
+                                shown(MAX_SERVICE_MS),
                                 shown(lo),
                                 shown(hi)
                             ));

@@ -401,6 +401,40 @@ fn a_bad_fault_and_bad_params_and_bad_values_show_at_once() {
     assert!(!has(&ps, None, "faults[2] (\"c\")"), "{ps:#?}");
 }
 
+/// A service time longer than a day is a slip of units, refused as `timeout_ms` is: a mean of
+/// 1e12 ms was taken, and its server "saturated at 0.0 req/s".
+#[test]
+fn a_service_time_longer_than_a_day_is_refused() {
+    let ps = problems(
+        r#"{"version": 1, "duration_s": 60,
+            "nodes": [
+              {"id": "u", "kind": "client", "params": {"rps": 10}},
+              {"id": "a", "kind": "server", "params": {"service_ms": 1e12}},
+              {"id": "b", "kind": "server", "params": {"service_ms": {"dist": "lognormal", "mean": 9e7}}},
+              {"id": "c", "kind": "server", "params": {"service_ms": {"dist": "uniform", "min": 1, "max": 1e9}}},
+              {"id": "d", "kind": "server", "params": {"service_ms": {"dist": "const", "mean": 86400000}}}],
+            "edges": [{"from": "u", "to": "a"}, {"from": "u", "to": "b"},
+                      {"from": "u", "to": "c"}, {"from": "u", "to": "d"}]}"#,
+    );
+    let rule = "must be a number > 0 and <= 86400000 (a day, in ms)";
+    assert!(
+        has(&ps, Some("a"), &format!("mean {rule}, got 1000000000000")),
+        "{ps:#?}"
+    );
+    assert!(
+        has(&ps, Some("b"), &format!("mean {rule}, got 90000000")),
+        "{ps:#?}"
+    );
+    assert!(
+        has(&ps, Some("c"), "uniform needs 0 <= min < max <= 86400000"),
+        "{ps:#?}"
+    );
+    assert!(
+        !ps.iter().any(|p| p.node.as_deref() == Some("d")),
+        "a day is allowed: {ps:#?}"
+    );
+}
+
 #[test]
 fn a_distribution_field_that_would_be_ignored_is_a_problem() {
     let ps = problems(
