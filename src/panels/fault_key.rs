@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use scaleplay_sim::engine::FaultRecord;
 use scaleplay_sim::scenario::FaultAction;
+use scaleplay_sim::Scenario;
 
 use crate::runner::Run;
 
@@ -37,10 +38,62 @@ fn seconds(t: f64) -> String {
 
 /// The faults listed by name (in time order, as they happened) and how many are left out,
 /// counting the `unlisted` ones the report itself only counts (`run.faults_unlisted`).
-pub fn listed(faults: &[FaultRecord], unlisted: u64) -> (Vec<&FaultRecord>, u64) {
-    let shown: Vec<&FaultRecord> = faults.iter().take(LISTED).collect();
+pub fn listed<T>(faults: &[T], unlisted: u64) -> (Vec<&T>, u64) {
+    let shown: Vec<&T> = faults.iter().take(LISTED).collect();
     let more = (faults.len() - shown.len()) as u64 + unlisted;
     (shown, more)
+}
+
+/// One line of the key: a fault, or a data center's scheduled fault, which the report logs
+/// node by node ("80 s lb failed · 80 s web1 failed · … and 4 more" hid the other faults).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub text: String,
+    pub action: FaultAction,
+}
+
+/// The key's lines: each record of a node in a data center whose scheduled fault (in `s`, the
+/// scenario the run started with) happened then is folded into one line for the data center.
+pub fn entries(faults: &[FaultRecord], s: Option<&Scenario>) -> Vec<Entry> {
+    let dc_of = |node: &str| s.and_then(|s| s.node(node)).map(|n| n.dc.as_str());
+    // The scheduled data-center faults: (time, data center, action).
+    let dc_faults: Vec<(f64, &str, FaultAction)> = s.map_or_else(Vec::new, |s| {
+        s.faults
+            .iter()
+            .filter(|f| f.node.is_none())
+            .filter_map(|f| Some((f.at_s, f.dc.as_deref()?, f.action)))
+            .collect()
+    });
+    let mut out: Vec<Entry> = Vec::new();
+    let mut folded: Vec<(f64, &str, FaultAction)> = Vec::new();
+    for f in faults {
+        let of_a_dc = (f.source == "scheduled")
+            .then(|| {
+                dc_faults.iter().copied().find(|&(at, dc, action)| {
+                    action == f.action && (at - f.t_s).abs() < 1e-6 && dc_of(&f.node) == Some(dc)
+                })
+            })
+            .flatten();
+        match of_a_dc {
+            Some(key) if folded.contains(&key) => {}
+            Some(key) => {
+                folded.push(key);
+                let what = match f.action {
+                    FaultAction::Fail => "failed",
+                    FaultAction::Recover => "recovered",
+                };
+                out.push(Entry {
+                    text: format!("{} s data center {} {what}", seconds(f.t_s), key.1),
+                    action: f.action,
+                });
+            }
+            None => out.push(Entry {
+                text: fault_text(f),
+                action: f.action,
+            }),
+        }
+    }
+    out
 }
 
 /// Under the plots, when the run has faults: the colours, then the faults themselves, each
@@ -56,20 +109,24 @@ pub fn FaultKey() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
+    let lines = Memo::new(move |_| {
+        faults.with(|(faults, _)| run.ran.with(|ran| entries(faults, ran.as_ref())))
+    });
     move || {
         faults.with(|(faults, unlisted)| {
             if faults.is_empty() {
                 return None;
             }
-            let (shown, more) = listed(faults, *unlisted);
+            let lines = lines.get();
+            let (shown, more) = listed(&lines, *unlisted);
             let items = shown
                 .into_iter()
-                .map(|f| {
-                    let class = match f.action {
+                .map(|e| {
+                    let class = match e.action {
                         FaultAction::Fail => "fault-fail",
                         FaultAction::Recover => "fault-recover",
                     };
-                    view! { <li class=class>{fault_text(f)}</li> }
+                    view! { <li class=class>{e.text.clone()}</li> }
                 })
                 .collect_view();
             let rest = (more > 0)
@@ -117,6 +174,42 @@ mod tests {
         assert_eq!(fault_text(&f), "75.5 s web instance 2 recovered (random)");
         let f = fault(0.25, "db", FaultAction::Fail, None, "manual");
         assert_eq!(fault_text(&f), "0.25 s db failed (manual)");
+    }
+
+    #[test]
+    fn a_data_centers_scheduled_fault_is_one_line() {
+        let s = scaleplay_sim::validate::parse(
+            r#"{"version": 1, "nodes": [
+                {"id": "lb", "kind": "load_balancer", "dc": "eu"},
+                {"id": "web", "kind": "server", "dc": "eu"},
+                {"id": "db", "kind": "server", "dc": "us"}],
+              "faults": [{"dc": "eu", "at_s": 80, "action": "fail"},
+                         {"dc": "eu", "at_s": 90, "action": "recover"}]}"#,
+        )
+        .unwrap();
+        let records = [
+            fault(12.0, "web", FaultAction::Fail, Some(1), "random"),
+            fault(80.0, "lb", FaultAction::Fail, None, "scheduled"),
+            fault(80.0, "web", FaultAction::Fail, None, "scheduled"),
+            fault(85.0, "db", FaultAction::Fail, None, "manual"),
+            fault(90.0, "lb", FaultAction::Recover, None, "scheduled"),
+            fault(90.0, "web", FaultAction::Recover, None, "scheduled"),
+        ];
+        let texts: Vec<String> = entries(&records, Some(&s))
+            .into_iter()
+            .map(|e| e.text)
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "12 s web instance 1 failed (random)",
+                "80 s data center eu failed",
+                "85 s db failed (manual)",
+                "90 s data center eu recovered",
+            ]
+        );
+        // Without the scenario, node by node.
+        assert_eq!(entries(&records, None).len(), records.len());
     }
 
     #[test]

@@ -206,6 +206,9 @@ test("Recover now on a node whose data center is out says it stays down until th
   await app.waitForProgress(65 / 150);
   await app.pauseButton.click();
   expect(await app.progress()).toBeLessThan(115 / 150);
+  // The outage is one line of the plots' key, not one per node of the data center.
+  const key = app.byTestId('fault-key');
+  await expect(key.locator('li')).toHaveText(['60 s data center eu failed']);
   await app.selectNode('web-eu');
   const faults = app.byTestId('fault-item');
   await expect(faults).toHaveCount(0);
@@ -219,6 +222,8 @@ test("Recover now on a node whose data center is out says it stays down until th
   await app.byTestId('fault-recover').click();
   await expect(faults).toHaveCount(2);
   await expect(app.banner).toContainText('"web-eu" stays down: its data center "eu" is out until that recovers');
+  // Failing by hand what is already down starts no outage: nothing is added to the key.
+  await expect(key.locator('li')).toHaveText(['60 s data center eu failed']);
   app.expectNoErrors();
 });
 
