@@ -97,11 +97,13 @@ pub fn series_csv(report: &Report) -> String {
     out
 }
 
-/// The run's per-node figures: one row per node, with the node's name from `scenario` (empty
-/// when the node has since been removed). Figures a kind does not have are empty (utilization
-/// and backlog of a kind without workers, which the report gives as 0), and so is the latency of
-/// a node that answered no request successfully (the report's 0 ms would read as instant), as
-/// the inspector shows them.
+/// The run's per-node figures: one row per node, with the node's name from `scenario` (the
+/// one the run started with; empty for a node it does not have). Figures a kind does not have
+/// are empty (utilization and backlog of a kind without workers, which the report gives as 0),
+/// and so is the latency of a node that answered no request successfully (the report's 0 ms
+/// would read as instant), as the inspector shows them. Clients follow, with what their users
+/// saw (throughput, failures, latency, availability) and the rest empty: the inspector shows
+/// a client's figures, and the file left them out.
 pub fn nodes_csv(report: &Report, scenario: &Scenario) -> String {
     let mut out = row(NODE_COLUMNS.iter().map(|c| c.to_string()));
     for (id, n) in &report.nodes {
@@ -137,6 +139,30 @@ pub fn nodes_csv(report: &Report, scenario: &Scenario) -> String {
             opt(waited.map(|w| w.mean)),
             opt(waited.map(|w| w.p99)),
         ]);
+    }
+    for (id, c) in &report.clients {
+        let name = scenario.node(id).map_or("", |s| s.name.as_str());
+        let timed = c.succeeded > 0;
+        let latency = |v: f64| if timed { number(v) } else { String::new() };
+        let failed = c.failed.timeout + c.failed.rejected + c.failed.down;
+        let mut cells = vec![String::new(); NODE_COLUMNS.len()];
+        for (column, value) in [
+            ("id", text(id)),
+            ("name", text(name)),
+            ("kind", "client".to_string()),
+            ("throughput_rps", number(c.throughput_rps)),
+            ("rejected", c.failed.rejected.to_string()),
+            ("down", c.failed.down.to_string()),
+            ("latency_mean_ms", latency(c.latency_ms.mean)),
+            ("latency_p99_ms", latency(c.latency_ms.p99)),
+            ("availability", number(c.availability)),
+            ("succeeded", c.succeeded.to_string()),
+            ("errors", failed.to_string()),
+        ] {
+            let at = NODE_COLUMNS.iter().position(|c| *c == column);
+            cells[at.expect("a node column")] = value;
+        }
+        out += &row(cells);
     }
     out
 }
@@ -369,7 +395,18 @@ mod tests {
         let (s, report) = run(4);
         let csv = nodes_csv(&report, &s);
         let lines: Vec<&str> = csv.split_terminator("\r\n").collect();
-        assert_eq!(lines.len(), report.nodes.len() + 1);
+        assert_eq!(lines.len(), report.nodes.len() + report.clients.len() + 1);
+        // The clients too, with what their users saw.
+        let users = lines.iter().find(|l| l.starts_with("users,")).unwrap();
+        let cells: Vec<&str> = users.split(',').collect();
+        let col = |name: &str| NODE_COLUMNS.iter().position(|c| *c == name).unwrap();
+        assert_eq!(cells.len(), NODE_COLUMNS.len());
+        assert_eq!(cells[col("kind")], "client");
+        let c = &report.clients["users"];
+        assert_eq!(cells[col("succeeded")], c.succeeded.to_string());
+        assert_eq!(cells[col("utilization")], "", "a client has no workers");
+        let p99: f64 = cells[col("latency_p99_ms")].parse().unwrap();
+        assert!((p99 - c.latency_ms.p99).abs() < 1e-6);
         let cache = lines.iter().find(|l| l.starts_with("cache,")).unwrap();
         let cells: Vec<&str> = cache.split(',').collect();
         assert_eq!(cells.len(), NODE_COLUMNS.len());

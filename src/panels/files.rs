@@ -28,11 +28,17 @@ pub fn FileMenu() -> impl IntoView {
     let report_csv = move |what: &'static str| {
         move |ev: leptos::ev::MouseEvent| {
             close_menu(&ev);
+            // Names as the run had them (the scenario being edited may have renamed or
+            // removed nodes since).
+            let ran = run
+                .ran
+                .get_untracked()
+                .unwrap_or_else(|| doc.0.get_untracked());
             let csv = run.report.with_untracked(|r| {
                 r.as_ref().map(|r| match what {
                     "series" => export::series_csv(r),
-                    "node-series" => doc.0.with_untracked(|s| export::node_series_csv(r, s)),
-                    _ => doc.0.with_untracked(|s| export::nodes_csv(r, s)),
+                    "node-series" => export::node_series_csv(r, &ran),
+                    _ => export::nodes_csv(r, &ran),
                 })
             });
             if let Some(csv) = csv {

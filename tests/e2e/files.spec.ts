@@ -86,8 +86,11 @@ test('the CSV downloads hold the series and the per-node figures', async ({ page
   const nodes = await app.download('export-nodes-csv');
   const nodeRows = nodes.bytes.toString('utf8').trimEnd().split('\r\n');
   expect(nodeRows[0].split(',').slice(0, 4)).toEqual(['id', 'name', 'kind', 'utilization']);
-  // Every node that serves requests (clients only send them, so they have no row).
-  expect(nodeRows.slice(1).map((r) => r.split(',')[0]).sort()).toEqual(['db', 'dns', 'web']);
+  // Every node, the client too, with what its users saw.
+  expect(nodeRows.slice(1).map((r) => r.split(',')[0]).sort()).toEqual(['db', 'dns', 'users', 'web']);
+  const users = nodeRows.find((r) => r.startsWith('users,'))!.split(',');
+  expect(users[2]).toBe('client');
+  expect(users[3], 'a client has no utilization').toBe('');
   const web = nodeRows.find((r) => r.startsWith('web,'))!.split(',');
   const utilization = Number(web[3]);
   expect(utilization).toBeGreaterThan(0);
