@@ -13,6 +13,7 @@ use scaleplay_sim::report::SeriesPoint;
 use scaleplay_sim::scenario::FaultAction;
 use scaleplay_sim::Report;
 use scaleplay_sim::Scenario;
+use wasm_bindgen::JsCast;
 
 use crate::panels::hidpi::Scale;
 use crate::panels::legend;
@@ -93,15 +94,7 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
     // The effect hands each redraw the legend's place from the one before (see
     // `legend::best_place`).
     Effect::new(move |was: Option<Option<SeriesLabelPosition>>| {
-        // The run's own duration and SLO while there is a run (its alerts are against that
-        // SLO, and it lasts that long): an edit since it started drew a finished 80 s run on
-        // a 200 s axis, and the SLO line where no alert had been raised. Without a run, the
-        // scenario being edited.
-        let settings = |s: &Scenario| (s.slo.clone(), s.duration_s);
-        let (slo, duration_s) = run
-            .ran
-            .with(|ran| ran.as_ref().map(settings))
-            .unwrap_or_else(|| doc.0.with(settings));
+        let (slo, duration_s) = plotted_settings(run, doc);
         let el = canvas.get()?;
         let was = was.flatten();
         let (width, scale) = shown.get();
@@ -119,15 +112,34 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
             })
         })
     });
+    // The plot drawn again on a canvas of its own at twice its size at least (as the canvas
+    // PNG is), so that it stays sharp in a document or a slide: the canvas on the page has
+    // only the screen's pixels, 1× on most monitors.
     let save_png = move |_| {
-        let Some(el) = canvas.get_untracked() else {
-            return;
-        };
         let name = format!(
             "{}-{testid}.png",
             doc.0.with_untracked(crate::files::file_stem)
         );
-        if let Err(why) = crate::panels::files::export_chart_png(&el, &name) {
+        let copy = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+        let Some(copy) = copy else {
+            doc.1
+                .set(Some(format!("the browser refused to draw {name}")));
+            return;
+        };
+        let (width, screen) = shown.get_untracked();
+        let scale = screen.at_least(2.0);
+        scale.fit(&copy, (width, PLOT_SIZE.1));
+        let (slo, duration_s) = plotted_settings(run, doc);
+        run.pinned.with_untracked(|pinned| {
+            run.report.with_untracked(|r| {
+                let runs = (r.as_ref(), pinned.as_ref());
+                draw(&copy, plot, runs, (&slo, duration_s), (width, scale, None))
+            })
+        });
+        if let Err(why) = crate::panels::files::export_chart_png(&copy, &name) {
             doc.1.set(Some(why));
         }
     };
@@ -139,6 +151,17 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
                 on:click=save_png>"PNG"</button>
         </figure>
     }
+}
+
+/// The SLO and the duration the plots are drawn against: the run's own while there is a run
+/// (its alerts are against that SLO, and it lasts that long: an edit since it started drew a
+/// finished 80 s run on a 200 s axis, and the SLO line where no alert had been raised), else
+/// the scenario being edited's.
+fn plotted_settings(run: Run, doc: Doc) -> (scaleplay_sim::scenario::Slo, f64) {
+    let settings = |s: &Scenario| (s.slo.clone(), s.duration_s);
+    run.ran
+        .with(|ran| ran.as_ref().map(settings))
+        .unwrap_or_else(|| doc.0.with(settings))
 }
 
 /// The time axis's end for a scenario of `duration_s`: the scenario being edited may hold any

@@ -27,6 +27,11 @@ impl Scale {
         })
     }
 
+    /// This scale, or `ratio` when that is larger (an exported image's pixels).
+    pub fn at_least(self, ratio: f64) -> Scale {
+        Scale::new(self.0.max(ratio))
+    }
+
     /// `css` pixels, in the canvas's pixels.
     pub fn px(self, css: u32) -> u32 {
         (f64::from(css) * self.0).round() as u32

@@ -119,8 +119,11 @@ test('a plot and the canvas save as PNG', async ({ page }) => {
 
   const plot = await app.download('chart-latency-png');
   expect(plot.name).toMatch(/chart-latency\.png$/);
+  // Drawn again at twice the plot's size (a 1× screen's canvas made a blurry 1× image).
   const canvasWidth = await app.chartLocator('latency').evaluate((c) => (c as HTMLCanvasElement).width);
-  expect(pngSize(plot.bytes).width).toBe(canvasWidth);
+  const shownWidth = await app.chartLocator('latency').evaluate((c) => (c as HTMLCanvasElement).clientWidth);
+  expect(canvasWidth).toBe(shownWidth);
+  expect(pngSize(plot.bytes)).toEqual({ width: 2 * canvasWidth, height: 440 });
 
   const picture = await app.download('export-canvas-png');
   expect(picture.name).toMatch(/-canvas\.png$/);
