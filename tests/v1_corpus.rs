@@ -51,7 +51,6 @@ const WIP_PROBLEMS: [(&str, &[&str]); 2] = [
             "unknown kind \"mainframe\"",
             "\"ghost\", which is not a node",
             "warmup_s must be",
-            "is after the end of the run",
         ],
     ),
 ];
