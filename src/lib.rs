@@ -166,6 +166,14 @@ fn autosave(doc: state::Doc) {
         let _ = doc.0.with_untracked(storage::save);
         storage::mark_page_end();
     });
+    // A page kept in the back-forward cache comes back to life after its `pagehide`: it has
+    // not ended, so its name must not stay behind (a duplicate of the tab would take it for a
+    // reload, and write over this page's copy).
+    let _back = window_event_listener(leptos::ev::pageshow, move |ev| {
+        if ev.persisted() {
+            storage::unmark_page_end();
+        }
+    });
 }
 
 /// Removes a share link from the address bar once it is opened, so that a reload shows the

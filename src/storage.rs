@@ -316,6 +316,18 @@ pub fn mark_page_end() {
     }
 }
 
+/// Takes back [`mark_page_end`] when the page was only put in the back-forward cache and is
+/// shown again: it goes on, so it has not ended.
+pub fn unmark_page_end() {
+    if let Some(session) = session_storage() {
+        TAB.with_borrow(|tab| {
+            if Store::get(&session, ENDED_KEY).as_deref() == Some(tab.load.as_str()) {
+                Store::remove(&session, ENDED_KEY);
+            }
+        });
+    }
+}
+
 /// Saves `s` as this tab's work; an error says why the browser refused (storage off or full).
 pub fn save(s: &Scenario) -> Result<(), String> {
     let local = local_storage()

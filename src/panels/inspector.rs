@@ -167,6 +167,7 @@ fn typed_input(
     };
     let unreadable_on_enter = unreadable.clone();
     let testid_for_commas = testid.clone();
+    let testid_for_paste = testid.clone();
     view! {
         <input type="number" data-testid=testid min="0" step=if integer { "1" } else { "any" }
             placeholder=move || placeholder.get()
@@ -187,6 +188,14 @@ fn typed_input(
                     banner.set(Some(fields::no_commas(&testid_for_commas)));
                 }
                 _ => {}
+            }
+            on:paste=move |ev: leptos::ev::ClipboardEvent| {
+                // A pasted comma too ("1,5" was pasted as 15).
+                let pasted = ev.clipboard_data().and_then(|d| d.get_data("text").ok());
+                if pasted.is_some_and(|t| t.contains(',')) {
+                    ev.prevent_default();
+                    banner.set(Some(fields::no_commas(&testid_for_paste)));
+                }
             }
             on:blur=move |ev| unreadable(&ev)/>
     }

@@ -217,6 +217,18 @@ test("a fault's instance that is not a number is refused, not taken for all inst
   await typeText(app.byTestId('fault-instance'), '0');
   await app.byTestId('fault-add').click();
   await expect.poll(async () => (await faults()).length).toBe(before + 1);
+  // A time that is not a number is named as such (it was told to type a time, as if empty).
+  await typeText(app.byTestId('fault-at'), '1e');
+  await app.byTestId('fault-add').click();
+  await expect(app.banner).toContainText('time: what was typed is not a number');
+  expect((await faults()).length).toBe(before + 1);
+  // The data centers' form, in the scenario's settings.
+  await app.byTestId('fault-at').blur();
+  await page.keyboard.press('Escape');
+  await expect(app.byTestId('inspector-node')).toHaveCount(0);
+  await typeText(app.byTestId('dc-fault-at'), '--5');
+  await app.byTestId('dc-fault-add').click();
+  await expect(app.banner).toContainText('time: what was typed is not a number: type when the outage starts or ends');
   app.expectNoErrors();
 });
 
@@ -290,6 +302,16 @@ test('text that is not a number typed into an empty field is refused too, on Ent
   await mtbf.pressSequentially('2,');
   await expect(app.banner).toContainText('mtbf_s: a number takes no comma');
   await expect(mtbf).toHaveValue('2');
+  await app.banner.getByRole('button', { name: 'Dismiss' }).click();
+  // Pasted, as well.
+  const refused = await mtbf.evaluate((el) => {
+    const data = new DataTransfer();
+    data.setData('text', '1,5');
+    const paste = new ClipboardEvent('paste', { clipboardData: data, cancelable: true, bubbles: true });
+    return !el.dispatchEvent(paste);
+  });
+  expect(refused, 'the paste is cancelled').toBe(true);
+  await expect(app.banner).toContainText('mtbf_s: a number takes no comma');
   app.expectNoErrors();
 });
 

@@ -46,6 +46,8 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
     let instance = RwSignal::new(String::new());
     // The browser gives "" for text that is not a number, which would read as "all instances".
     let instance_not_a_number = RwSignal::new(false);
+    // And for the time, "" read as "no time typed": "abc" was told to type a time.
+    let at_not_a_number = RwSignal::new(false);
     let add = move |_| {
         if instance_not_a_number.get_untracked() {
             banner.set(Some(
@@ -54,9 +56,10 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
             return;
         }
         let Some(at_s) = parse_at(&at.get_untracked()) else {
-            banner.set(Some(
-                "type when the fault happens, in seconds from the start".into(),
-            ));
+            banner.set(Some(time_wanted(
+                at_not_a_number.get_untracked(),
+                "the fault happens",
+            )));
             return;
         };
         let text = instance.get_untracked();
@@ -122,7 +125,10 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
             <div class="fault-add">
                 <input type="number" min="0" step="any" placeholder="at (s)" data-testid="fault-at"
                     aria-label="time of the fault, in seconds"
-                    on:input=move |ev| at.set(event_target_value(&ev))/>
+                    on:input=move |ev| {
+                        at_not_a_number.set(crate::panels::typed_not_a_number(&ev));
+                        at.set(event_target_value(&ev));
+                    }/>
                 {action_select("fault-action", action)}
                 {has_instances.then(|| view! {
                     <input type="number" min="0" step="1" placeholder="all" data-testid="fault-instance"
@@ -135,6 +141,19 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
                 <button data-testid="fault-add" on:click=add>"Add"</button>
             </div>
         </section>
+    }
+}
+
+/// What the banner says when a fault's time is missing: that what was typed is not a number,
+/// when it was not, rather than to type one.
+fn time_wanted(typed_not_a_number: bool, when: &str) -> String {
+    if typed_not_a_number {
+        format!(
+            "time: what was typed is not a number: type when {when}, in seconds from the start \
+             (such as 60)"
+        )
+    } else {
+        format!("type when {when}, in seconds from the start")
     }
 }
 
@@ -248,12 +267,14 @@ pub fn ScenarioFaults() -> impl IntoView {
     });
     let dc = RwSignal::new(String::new());
     let at = RwSignal::new(String::new());
+    let at_not_a_number = RwSignal::new(false);
     let action = RwSignal::new(FaultAction::Fail);
     let add = move |_| {
         let Some(at_s) = parse_at(&at.get_untracked()) else {
-            banner.set(Some(
-                "type when the outage starts or ends, in seconds from the start".into(),
-            ));
+            banner.set(Some(time_wanted(
+                at_not_a_number.get_untracked(),
+                "the outage starts or ends",
+            )));
             return;
         };
         // The select shows the first data center until another is chosen.
@@ -290,7 +311,10 @@ pub fn ScenarioFaults() -> impl IntoView {
                 </select>
                 <input type="number" min="0" step="any" placeholder="at (s)" data-testid="dc-fault-at"
                     aria-label="time of the data-center fault, in seconds"
-                    on:input=move |ev| at.set(event_target_value(&ev))/>
+                    on:input=move |ev| {
+                        at_not_a_number.set(crate::panels::typed_not_a_number(&ev));
+                        at.set(event_target_value(&ev));
+                    }/>
                 {action_select("dc-fault-action", action)}
                 <button data-testid="dc-fault-add" title="Schedule a whole data center's outage or recovery"
                     on:click=add>"Add"</button>

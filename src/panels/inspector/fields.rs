@@ -231,11 +231,11 @@ pub fn parse_number(text: &str) -> Result<Value, String> {
     }
 }
 
-/// What the banner says when a comma is typed in the number field `testid`. The comma is kept
-/// out; the browser read one as a thousands separator, so "2,5" became 25 without a word.
+/// What the banner says when a comma is typed or pasted in the number field `testid`. It is
+/// kept out; the browser read one as a thousands separator, so "2,5" became 25 without a word.
 pub fn no_commas(testid: &str) -> String {
     format!(
-        "{}: a number takes no comma, so the comma was left out (the browser read 2,5 as 25): \
+        "{}: a number takes no comma, so it was not taken (the browser reads 2,5 as 25): \
          type 2.5 for two and a half, 1000 for a thousand",
         field_name(testid)
     )
