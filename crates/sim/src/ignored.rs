@@ -127,10 +127,11 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
 /// a session at nearly every request. Both ran without a word from `validate`.
 fn sessions_that_do_not_stick(model: &Model) -> Vec<Problem> {
     let mut out = Vec::new();
-    for (spec, node) in model.scenario.nodes.iter().zip(&model.nodes) {
+    for (index, (spec, node)) in model.scenario.nodes.iter().zip(&model.nodes).enumerate() {
         let Params::Server(p) = &node.params else {
             continue;
         };
+        let server = crate::model::NodeId(index as u32);
         if !p.stateful_sessions {
             continue;
         }
@@ -157,11 +158,7 @@ fn sessions_that_do_not_stick(model: &Model) -> Vec<Problem> {
             let Params::LoadBalancer(b) = &lb.params else {
                 continue;
             };
-            let calls_it = lb
-                .routes
-                .targets
-                .iter()
-                .any(|t| model.node(*t).id == spec.id);
+            let calls_it = lb.routes.targets.contains(&server);
             if calls_it && b.algorithm != crate::params::Algorithm::IpHash {
                 out.push(Problem::node(
                     &spec.id,
@@ -230,16 +227,7 @@ fn faults_after_the_end(model: &Model) -> Vec<Problem> {
         if f.at_s <= s.duration_s {
             continue;
         }
-        let label = match (&f.node, &f.dc) {
-            (Some(n), _) => format!("faults[{i}] (\"{}\")", crate::error::printable(n)),
-            (None, Some(dc)) => {
-                format!(
-                    "faults[{i}] (data center \"{}\")",
-                    crate::error::printable(dc)
-                )
-            }
-            _ => format!("faults[{i}]"),
-        };
+        let label = crate::validate::fault_label(i, f);
         out.push(Problem::scenario(
             "faults",
             format!(

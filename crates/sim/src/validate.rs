@@ -942,11 +942,7 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
         // Name what the fault breaks, not only its place in the list: in the app the list is
         // a table of faults, and "faults[3]" is what the file calls it.
         let i = aside.fault_place(k);
-        let label = match (&f.node, &f.dc) {
-            (Some(n), None) => format!("faults[{i}] (\"{}\")", truncate(n)),
-            (None, Some(dc)) => format!("faults[{i}] (data center \"{}\")", truncate(dc)),
-            _ => format!("faults[{i}]"),
-        };
+        let label = fault_label(i, f);
         // A bad time is reported with a bad target, not instead of it: both at once.
         let mut timed = true;
         if !(f.at_s.is_finite() && f.at_s >= 0.0) {
@@ -1120,6 +1116,16 @@ fn plain_id(id: &str) -> String {
         .filter(|c| !crate::error::is_invisible(*c))
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// How a message names a fault: its place in the file's list and what it breaks, as the
+/// app's table of faults shows it ("faults[3] (\"web\")").
+pub(crate) fn fault_label(place: usize, f: &crate::scenario::FaultSpec) -> String {
+    match (&f.node, &f.dc) {
+        (Some(n), None) => format!("faults[{place}] (\"{}\")", truncate(n)),
+        (None, Some(dc)) => format!("faults[{place}] (data center \"{}\")", truncate(dc)),
+        _ => format!("faults[{place}]"),
+    }
 }
 
 fn truncate(s: &str) -> String {
