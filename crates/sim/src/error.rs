@@ -48,7 +48,7 @@ impl fmt::Display for Problem {
 /// Whether `c` is a bidirectional-text control: the embeddings and overrides (U+202A to
 /// U+202E), the isolates (U+2066 to U+2069) and the marks (U+200E, U+200F, U+061C). They are
 /// invisible, yet they reorder the text around them, so an id holding one can display as
-/// another ("Trojan Source"). [`crate::validate`] refuses them in ids and names, and
+/// another ("Trojan Source"). [`crate::validate`](mod@crate::validate) refuses them in ids and names, and
 /// [`printable`] escapes them, as it does control characters (which `char::is_control` says
 /// these are not).
 pub fn is_bidi_control(c: char) -> bool {
@@ -60,7 +60,7 @@ pub fn is_bidi_control(c: char) -> bool {
 
 /// Whether `c` shows nothing and does no work a language needs in an identifier: a zero-width
 /// space, a word joiner, a byte-order mark inside text, a soft hyphen. An id holding one reads
-/// as another ("dns" and "dns\u{200b}"), so [`crate::validate`] refuses them in ids, and
+/// as another ("dns" and "dns\u{200b}"), so [`crate::validate`](mod@crate::validate) refuses them in ids, and
 /// [`printable`] escapes them. (The zero-width joiner and non-joiner are left alone: emoji
 /// sequences and Persian words need them.)
 pub fn is_invisible(c: char) -> bool {

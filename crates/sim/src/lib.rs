@@ -47,7 +47,7 @@
 //! node), or injected while running with [`Simulation::inject`].
 //!
 //! ## Modules
-//! - [`scenario`]: the file format; [`params`]: typed params and defaults; [`validate`]: every
+//! - [`scenario`]: the file format; [`params`]: typed params and defaults; [`validate`](mod@validate): every
 //!   problem at once, with [`json_keys`] for keys written twice; [`model`]: the validated
 //!   graph and routing roles; [`plan`]: static routing.
 //! - [`engine`]: the discrete-event simulation; [`report`]: what a run yields;

@@ -2,7 +2,7 @@
 //! and what a share link carries. Key names are a public contract: extend, never rename.
 //!
 //! Node params stay a JSON object here so that a scenario round-trips exactly as its author
-//! wrote it; [`crate::validate`] turns them into the typed [`crate::params`].
+//! wrote it; [`crate::validate`](mod@crate::validate) turns them into the typed [`crate::params`].
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -160,7 +160,7 @@ pub struct FaultSpec {
 /// written so (by hand, or by a tool that writes records as lists) would then load as
 /// something its author never wrote, or fail on the wrong field. So a list is refused as serde
 /// refuses any other wrong type ("invalid type: sequence, expected struct Slo"), which
-/// [`crate::validate`] says in words, naming where it is.
+/// [`crate::validate`](mod@crate::validate) says in words, naming where it is.
 pub(crate) fn object_only<'de, D, T>(
     d: D,
     expected: &'static str,

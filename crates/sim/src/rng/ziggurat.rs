@@ -10,7 +10,7 @@
 //! Determinism: the tables below are constants, and a draw uses only integer operations, exact
 //! IEEE-754 `f64` arithmetic (correctly rounded on every platform, no fused multiply-add) and
 //! `libm` (pure Rust), so the stream is bit-for-bit the same on x86_64 and wasm32. The tables
-//! were generated with `libm` by the recurrence in [`tests::build_tables`], and a unit test
+//! were generated with `libm` by the recurrence in `tests::build_tables`, and a unit test
 //! checks that they still equal it bit for bit.
 
 use super::Rng;
