@@ -6,13 +6,12 @@
 #  2. Preset 10 (scenarios/10-millions.json) stretched to 1 M and 2 M expected
 #     client requests: wall time, peak RSS, requests/s; linear time, flat memory?
 # Environment: REPS (runs per timed case, median taken; default 3),
-#              SIMPY_CUSTOMERS (default 1000000), WAIT_MIN (wait for preset 10; default 45).
+#              SIMPY_CUSTOMERS (default 1000000).
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 REPS="${REPS:-3}"
 SIMPY_CUSTOMERS="${SIMPY_CUSTOMERS:-1000000}"
-WAIT_MIN="${WAIT_MIN:-45}"
 SIMPY_PIN="simpy==4.1.2"
 PRESET="scenarios/10-millions.json"
 
@@ -118,21 +117,6 @@ EOF
 # ---------------------------------------------------------------- 2. preset 10
 echo
 echo "== Preset 10 scaling ($PRESET)"
-ready() {
-  [ -f "$PRESET" ] && [ "$(grep -c '"kind"' "$PRESET" || true)" -gt 5 ] &&
-    "$PY" -c 'import json, sys; json.load(open(sys.argv[1]))' "$PRESET" 2>/dev/null
-}
-waited=0
-until ready; do
-  if [ "$waited" -ge "$WAIT_MIN" ]; then
-    echo "$PRESET still not ready after $WAIT_MIN min; skipping preset 10" >&2
-    exit 1
-  fi
-  echo "   waiting for $PRESET (more than 5 nodes, valid JSON); ${waited}/${WAIT_MIN} min"
-  sleep 120
-  waited=$((waited + 2))
-done
-
 for target in 1000000 2000000; do
   "$PY" "$BENCH/stretch.py" "$PRESET" "$target" "$OUT/p10-$target.json"
 done
