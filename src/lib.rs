@@ -44,8 +44,10 @@ pub fn App() -> impl IntoView {
     let (initial, problems) = choose_initial(link, saved);
     let doc = state::provide(initial);
     // Opening a link replaces the autosaved work; one Undo brings that work back.
-    if let Some(previous) = previous.filter(|p| opened_link && doc.0.with_untracked(|d| d != p)) {
-        doc.2
+    if let Some(previous) =
+        previous.filter(|p| opened_link && doc.scenario.with_untracked(|d| d != p))
+    {
+        doc.history
             .update(|h| h.record(previous, history::StepKind::Opening));
     }
     if !problems.is_empty() {
@@ -68,7 +70,7 @@ pub fn App() -> impl IntoView {
         match share::decode(&location_hash()) {
             Ok(Some(s)) => {
                 forget_fragment();
-                if doc.0.with_untracked(|d| *d != s) {
+                if doc.scenario.with_untracked(|d| *d != s) {
                     opener.open(s);
                 }
             }
@@ -152,7 +154,7 @@ pub fn choose_initial(
 fn autosave(doc: state::Doc) {
     let warned = StoredValue::new(false);
     Effect::new(move |_| {
-        if let Err(why) = doc.0.with(storage::save) {
+        if let Err(why) = doc.scenario.with(storage::save) {
             if !warned.get_value() {
                 warned.set_value(true);
                 doc.notify(Some(why));
@@ -163,7 +165,7 @@ fn autosave(doc: state::Doc) {
     // saved on the way out: the effect above would run after the page is gone.
     let _leaving = window_event_listener(leptos::ev::pagehide, move |_| {
         panels::inspector::commit_focused_field();
-        let _ = doc.0.with_untracked(storage::save);
+        let _ = doc.scenario.with_untracked(storage::save);
         storage::mark_page_end();
     });
     // A page kept in the back-forward cache comes back to life after its `pagehide`: it has

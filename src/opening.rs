@@ -75,6 +75,6 @@ impl Opener {
     fn leave_the_old_scenario(&self) {
         self.run.reset();
         self.edge.0.set(None);
-        self.doc.1.set(None);
+        self.doc.banner.set(None);
     }
 }

@@ -115,7 +115,7 @@ pub fn now_ms() -> f64 {
 impl Run {
     /// Validates the scenario and starts a fresh run of it.
     pub fn start(&self) {
-        let scenario = self.doc.0.get_untracked();
+        let scenario = self.doc.scenario.get_untracked();
         match scaleplay_sim::validate(&scenario) {
             Ok(model) => {
                 self.sim
@@ -128,7 +128,7 @@ impl Run {
                 self.last_frame_ms.set_value(now_ms());
                 self.schedule();
             }
-            Err(e) => self.doc.1.set(Some(e.to_string())),
+            Err(e) => self.doc.banner.set(Some(e.to_string())),
         }
     }
 

@@ -17,12 +17,16 @@ use crate::history::{History, Step, StepKind};
 /// outside any component, where contexts cannot be looked up) can still report a refusal, the
 /// undo history, and the banner's message when it is a notice ([`Doc::notify`]).
 #[derive(Clone, Copy)]
-pub struct Doc(
-    pub RwSignal<Scenario>,
-    pub RwSignal<Option<String>>,
-    pub RwSignal<History>,
-    pub StoredValue<Option<String>>,
-);
+pub struct Doc {
+    /// The scenario itself.
+    pub scenario: RwSignal<Scenario>,
+    /// The banner's message: a refused edit, a bad file, a notice.
+    pub banner: RwSignal<Option<String>>,
+    /// Undo and redo.
+    pub history: RwSignal<History>,
+    /// The banner's message when it is a notice, which a later edit leaves in place.
+    pub notice: StoredValue<Option<String>>,
+}
 
 /// Node ids currently selected on the canvas.
 #[derive(Clone, Copy)]
@@ -36,10 +40,6 @@ pub struct EdgeSelection(pub RwSignal<Option<(String, String)>>);
 #[derive(Clone, Copy)]
 pub struct ViewState(pub RwSignal<View>);
 
-/// The message of the banner (a refused edit, a bad file), if any.
-#[derive(Clone, Copy)]
-pub struct Banner(pub RwSignal<Option<String>>);
-
 /// Snap node positions to the grid while dragging.
 #[derive(Clone, Copy)]
 pub struct Snap(pub RwSignal<bool>);
@@ -48,21 +48,21 @@ impl Doc {
     /// Applies an edit; a refused one shows its reason in the banner. One that changes the
     /// scenario becomes one undo step.
     pub fn apply(&self, edit: Edit) {
-        let before = self.0.get_untracked();
+        let before = self.scenario.get_untracked();
         let kind = match edit {
             Edit::Replace(_) => StepKind::Opening,
             _ => StepKind::Edit,
         };
         let mut result = Ok(());
         let mut changed = false;
-        self.0.update(|s| {
+        self.scenario.update(|s| {
             result = edits::apply(s, edit);
             changed = *s != before;
         });
         match result {
-            Err(why) => self.1.set(Some(why)),
+            Err(why) => self.banner.set(Some(why)),
             Ok(()) if changed => {
-                self.2.update(|h| h.record(before, kind));
+                self.history.update(|h| h.record(before, kind));
                 self.clear_refusal();
             }
             Ok(()) => {}
@@ -73,16 +73,16 @@ impl Doc {
     /// unlike the refusal of an edit, a later edit leaves it, since the user may not have read
     /// it yet.
     pub fn notify(&self, message: Option<String>) {
-        self.3.set_value(message.clone());
-        self.1.set(message);
+        self.notice.set_value(message.clone());
+        self.banner.set(message);
     }
 
     /// After an edit went through, the banner's refusal of an earlier one no longer holds:
     /// it goes (a notice stays).
     fn clear_refusal(&self) {
-        let shown = self.1.get_untracked();
-        if shown.is_some() && shown != self.3.get_value() {
-            self.1.set(None);
+        let shown = self.banner.get_untracked();
+        if shown.is_some() && shown != self.notice.get_value() {
+            self.banner.set(None);
         }
     }
 
@@ -98,11 +98,11 @@ impl Doc {
     }
 
     fn step(&self, how: fn(&mut History, Scenario) -> Option<Step>) -> Option<StepKind> {
-        let current = self.0.get_untracked();
+        let current = self.scenario.get_untracked();
         let mut target = None;
-        self.2.update(|h| target = how(h, current));
+        self.history.update(|h| target = how(h, current));
         let step = target?;
-        self.0.set(step.scenario);
+        self.scenario.set(step.scenario);
         Some(step.kind)
     }
 }
@@ -227,23 +227,22 @@ pub fn analyse(s: &Scenario) -> AnalysisResult {
 
 /// Creates every context; call once at the top of the app.
 pub fn provide(initial: Scenario) -> Doc {
-    let banner = Banner(RwSignal::new(None));
-    let doc = Doc(
-        RwSignal::new(initial),
-        banner.0,
-        RwSignal::new(History::default()),
-        StoredValue::new(None),
-    );
+    let doc = Doc {
+        scenario: RwSignal::new(initial),
+        banner: RwSignal::new(None),
+        history: RwSignal::new(History::default()),
+        notice: StoredValue::new(None),
+    };
     provide_context(doc);
     let selection = RwSignal::new(Vec::<String>::new());
     provide_context(Selection(selection));
     // Undo, redo and loads can remove selected nodes: keep only those that still exist.
     Effect::new(move |_| {
         let gone = doc
-            .0
+            .scenario
             .with(|s| selection.with_untracked(|sel| sel.iter().any(|id| s.node(id).is_none())));
         if gone {
-            let kept = doc.0.with_untracked(|s| {
+            let kept = doc.scenario.with_untracked(|s| {
                 selection.with_untracked(|sel| {
                     sel.iter()
                         .filter(|id| s.node(id).is_some())
@@ -258,7 +257,7 @@ pub fn provide(initial: Scenario) -> Doc {
     provide_context(EdgeSelection(edge));
     // Likewise an edge that an undo or a load removed is no longer selected.
     Effect::new(move |_| {
-        let gone = doc.0.with(|s| {
+        let gone = doc.scenario.with(|s| {
             edge.with_untracked(|e| {
                 e.as_ref()
                     .is_some_and(|(f, t)| !s.edges.iter().any(|x| x.from == *f && x.to == *t))
@@ -269,8 +268,7 @@ pub fn provide(initial: Scenario) -> Doc {
         }
     });
     provide_context(ViewState(RwSignal::new(View::default())));
-    provide_context(banner);
     provide_context(Snap(RwSignal::new(true)));
-    provide_context(Analysis(Memo::new(move |_| doc.0.with(analyse))));
+    provide_context(Analysis(Memo::new(move |_| doc.scenario.with(analyse))));
     doc
 }

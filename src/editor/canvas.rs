@@ -28,7 +28,7 @@ use crate::editor::label_fit::{
 use crate::opening::Opener;
 use crate::panels::palette::{add_at_centre, PaletteDrag};
 use crate::runner::Run;
-use crate::state::{Analysis, Banner, Doc, EdgeSelection, Selection, Snap, ViewState};
+use crate::state::{Analysis, Doc, EdgeSelection, Selection, Snap, ViewState};
 
 /// What a pointer drag is doing.
 #[derive(Clone, Debug, PartialEq)]
@@ -256,7 +256,7 @@ pub fn Canvas() -> impl IntoView {
     let fit_now = move || {
         let (w, h) = canvas_size();
         let pts: Vec<(f64, f64)> = doc
-            .0
+            .scenario
             .with_untracked(|s| s.nodes.iter().map(|n| (n.x, n.y)).collect());
         let view = View::fit(&pts, w, h);
         last_fit.set_value(Some(view));
@@ -334,14 +334,14 @@ pub fn Canvas() -> impl IntoView {
                 }
             }
             Drag::Wire { from, .. } => {
-                let hint = doc.0.with_untracked(|s| {
+                let hint = doc.scenario.with_untracked(|s| {
                     wire_ends(s, p, &from, true).and_then(|(f, t)| check_connect(s, &f, &t).err())
                 });
                 wire_hint.set(hint);
                 Drag::Wire { from, at: p }
             }
             Drag::WireIn { to, .. } => {
-                let hint = doc.0.with_untracked(|s| {
+                let hint = doc.scenario.with_untracked(|s| {
                     wire_ends(s, p, &to, false).and_then(|(f, t)| check_connect(s, &f, &t).err())
                 });
                 wire_hint.set(hint);
@@ -399,7 +399,7 @@ pub fn Canvas() -> impl IntoView {
         // A wire dropped on a node: the call it stands for (see `wire_ends`).
         let connect_wire = |anchor: String, anchor_calls: bool| {
             let ends = p.and_then(|p| {
-                doc.0
+                doc.scenario
                     .with_untracked(|s| wire_ends(s, p, &anchor, anchor_calls))
             });
             if let Some((from, to)) = ends {
@@ -415,7 +415,7 @@ pub fn Canvas() -> impl IntoView {
             } => {
                 let snap_on = snapping.get_untracked();
                 let ids = selection.get_untracked();
-                let moves = doc.0.with_untracked(|s| {
+                let moves = doc.scenario.with_untracked(|s| {
                     s.nodes
                         .iter()
                         .filter(|n| ids.contains(&n.id))
@@ -438,7 +438,7 @@ pub fn Canvas() -> impl IntoView {
                 selected_edge.set(None);
             }
             Drag::Select { a, b } => {
-                let ids = doc.0.with_untracked(|s| {
+                let ids = doc.scenario.with_untracked(|s| {
                     s.nodes
                         .iter()
                         .filter(|n| in_box(n.x, n.y, a, b))
@@ -596,7 +596,7 @@ pub fn Canvas() -> impl IntoView {
     });
 
     let frames = move || {
-        doc.0.with(|s| {
+        doc.scenario.with(|s| {
             let mut by_dc: BTreeMap<&str, (f64, f64, f64, f64)> = BTreeMap::new();
             for n in &s.nodes {
                 let e =
@@ -630,17 +630,17 @@ pub fn Canvas() -> impl IntoView {
     // validation list says so), and `<For>` needs unique keys to keep its views in step with
     // the list, or a deleted duplicate would stay drawn.
     let node_ids = Memo::new(move |_| {
-        doc.0
+        doc.scenario
             .with(|s| numbered(s.nodes.iter().map(|n| n.id.clone())))
     });
     let edge_keys = Memo::new(move |_| {
-        doc.0
+        doc.scenario
             .with(|s| numbered(s.edges.iter().map(|e| (e.from.clone(), e.to.clone()))))
     });
     // Every edge's set latency, looked up by its hover text: one pass per change of the
     // scenario, not one per edge, and edges redraw their text only when a latency changes.
     let latencies = Memo::new(move |_| {
-        doc.0.with(|s| {
+        doc.scenario.with(|s| {
             s.edges
                 .iter()
                 .map(|e| ((e.from.clone(), e.to.clone()), e.latency_ms))
@@ -671,13 +671,13 @@ pub fn Canvas() -> impl IntoView {
 
     let overlay = move || {
         match drag.get() {
-        Some(Drag::Wire { from, at }) => doc.0.with(|s| {
+        Some(Drag::Wire { from, at }) => doc.scenario.with(|s| {
             s.node(&from).map(|n| {
                 let d = geometry::wire(out_port(n.x, n.y), at);
                 view! { <path class="wire-preview" d=d/> }.into_any()
             })
         }),
-        Some(Drag::WireIn { to, at }) => doc.0.with(|s| {
+        Some(Drag::WireIn { to, at }) => doc.scenario.with(|s| {
             s.node(&to).map(|n| {
                 let d = geometry::wire(at, in_port(n.x, n.y));
                 view! { <path class="wire-preview" d=d/> }.into_any()
@@ -706,7 +706,7 @@ pub fn Canvas() -> impl IntoView {
                 Some(b) => {
                     // A node without a name goes by its id, as on the canvas.
                     let name = doc
-                        .0
+                        .scenario
                         .with(|s| s.node(b).map_or(b.clone(), |n| n.shown_name().to_string()));
                     // Escaped as every message quoting a name is: a right-to-left override in
                     // it reversed the whole sentence.
@@ -820,7 +820,7 @@ fn drawn_position(
     drag: RwSignal<Option<Drag>>,
     id: &str,
 ) -> Option<(f64, f64)> {
-    let (x, y) = doc.0.with(|s| s.node(id).map(|n| (n.x, n.y)))?;
+    let (x, y) = doc.scenario.with(|s| s.node(id).map(|n| (n.x, n.y)))?;
     let offset = drag.with(|d| match d {
         Some(Drag::Move { dx, dy, .. }) => Some((*dx, *dy)),
         _ => None,
@@ -857,7 +857,7 @@ fn EdgeView(from: String, to: String, ctx: CanvasCtx) -> impl IntoView {
     };
     let (lf, lt) = (from.clone(), to.clone());
     let label = move || {
-        doc.0.with(|s| {
+        doc.scenario.with(|s| {
             let name = |id: &str| {
                 s.node(id)
                     .map_or(id.to_string(), |n| n.shown_name().to_string())
@@ -898,10 +898,10 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
     let selection = expect_context::<Selection>().0;
     let view_state = expect_context::<ViewState>().0;
     let analysis = expect_context::<Analysis>().0;
-    let banner = expect_context::<Banner>().0;
+    let banner = expect_context::<Doc>().banner;
     let node = {
         let id = id.clone();
-        Memo::new(move |_| doc.0.with(|s| s.node(&id).cloned()))
+        Memo::new(move |_| doc.scenario.with(|s| s.node(&id).cloned()))
     };
     let id_pos = id.clone();
     let transform = move || {
@@ -1043,7 +1043,7 @@ fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
             sel = vec![id];
             selection.set(sel.clone());
         }
-        let moves = doc.0.with_untracked(|s| {
+        let moves = doc.scenario.with_untracked(|s| {
             sel.iter()
                 .filter_map(|m| s.node(m).map(|n| (m.clone(), n.x + dx, n.y + dy)))
                 .collect::<Vec<_>>()

@@ -2,12 +2,12 @@
 
 use leptos::prelude::*;
 
-use crate::state::Banner;
+use crate::state::Doc;
 
 /// Shows the current banner message, if any.
 #[component]
 pub fn ErrorBanner() -> impl IntoView {
-    let banner = expect_context::<Banner>().0;
+    let banner = expect_context::<Doc>().banner;
     move || {
         banner.get().map(|msg| {
             view! {

@@ -118,14 +118,14 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
     let save_png = move |_| {
         let name = format!(
             "{}-{testid}.png",
-            doc.0.with_untracked(crate::files::file_stem)
+            doc.scenario.with_untracked(crate::files::file_stem)
         );
         let copy = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.create_element("canvas").ok())
             .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
         let Some(copy) = copy else {
-            doc.1
+            doc.banner
                 .set(Some(format!("the browser refused to draw {name}")));
             return;
         };
@@ -140,7 +140,7 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
             })
         });
         if let Err(why) = crate::panels::files::export_chart_png(&copy, &name) {
-            doc.1.set(Some(why));
+            doc.banner.set(Some(why));
         }
     };
     view! {
@@ -161,7 +161,7 @@ fn plotted_settings(run: Run, doc: Doc) -> (scaleplay_sim::scenario::Slo, f64) {
     let settings = |s: &Scenario| (s.slo.clone(), s.duration_s);
     run.ran
         .with(|ran| ran.as_ref().map(settings))
-        .unwrap_or_else(|| doc.0.with(settings))
+        .unwrap_or_else(|| doc.scenario.with(settings))
 }
 
 /// The time axis's end for a scenario of `duration_s`: the scenario being edited may hold any

@@ -24,7 +24,7 @@ pub fn FileMenu() -> impl IntoView {
     let run = expect_context::<Run>();
     let opener = expect_context::<Opener>();
     let no_report = move || run.report.with(Option::is_none);
-    let stem = move || doc.0.with_untracked(file_stem);
+    let stem = move || doc.scenario.with_untracked(file_stem);
     let report_csv = move |what: &'static str| {
         move |ev: leptos::ev::MouseEvent| {
             close_menu(&ev);
@@ -33,7 +33,7 @@ pub fn FileMenu() -> impl IntoView {
             let ran = run
                 .ran
                 .get_untracked()
-                .unwrap_or_else(|| doc.0.get_untracked());
+                .unwrap_or_else(|| doc.scenario.get_untracked());
             let csv = run.report.with_untracked(|r| {
                 r.as_ref().map(|r| match what {
                     "series" => export::series_csv(r),
@@ -86,7 +86,7 @@ pub fn FileMenu() -> impl IntoView {
                 }>"New scenario"</button></li>
                 <li><button data-testid="export-json" on:click=move |ev| {
                     close_menu(&ev);
-                    let json = doc.0.with_untracked(crate::files::export_json);
+                    let json = doc.scenario.with_untracked(crate::files::export_json);
                     report(doc, download_text(&format!("{}.json", stem()), "application/json", &json));
                 }>"Export scenario (JSON)"</button></li>
                 <li><label class="menu-item" data-testid="import-json">"Import scenario (JSON)…"
@@ -95,7 +95,7 @@ pub fn FileMenu() -> impl IntoView {
                 </label></li>
                 <li><button data-testid="export-canvas-png" on:click=move |ev| {
                     close_menu(&ev);
-                    report(doc, export_canvas_png(&format!("{}-canvas.png", stem()), doc.1));
+                    report(doc, export_canvas_png(&format!("{}-canvas.png", stem()), doc.banner));
                 }>"Canvas as PNG"</button></li>
                 <li><button data-testid="export-series-csv" disabled=no_report
                     title="The run's series, one row per second" on:click=report_csv("series")>
@@ -114,7 +114,7 @@ pub fn FileMenu() -> impl IntoView {
 /// Shows a failed export in the banner.
 fn report(doc: Doc, result: Result<(), String>) {
     if let Err(why) = result {
-        doc.1.set(Some(why));
+        doc.banner.set(Some(why));
     }
 }
 

@@ -22,7 +22,7 @@ use serde_json::Value;
 use wasm_bindgen::JsCast;
 
 use crate::editor::edits::{Edit, Setting};
-use crate::state::{Analysis, Banner, Doc, EdgeSelection, Selection};
+use crate::state::{Analysis, Doc, EdgeSelection, Selection};
 
 /// The right-hand panel.
 #[component]
@@ -151,7 +151,7 @@ fn typed_input(
     parse: fn(&str) -> Result<Value, String>,
     on_set: impl Fn(Value) + 'static,
 ) -> impl IntoView {
-    let banner = expect_context::<Banner>().0;
+    let banner = expect_context::<Doc>().banner;
     let testid_for_banner = testid.clone();
     // Text that is not a number typed into an empty field: the browser reads it as "", the
     // value it had, so no `change` comes, and the text stayed on screen, silently not kept
@@ -247,7 +247,7 @@ fn ScenarioSettings() -> impl IntoView {
         let input = typed_input(
             testid.to_string(),
             setting == Setting::Seed,
-            Signal::derive(move || doc.0.with(get)),
+            Signal::derive(move || doc.scenario.with(get)),
             Signal::stored(placeholder.to_string()),
             parse,
             move |value| doc.apply(Edit::SetSetting { setting, value }),
@@ -267,8 +267,8 @@ fn ScenarioSettings() -> impl IntoView {
                 view! {
                     // The whole name on hover: a long one scrolls out of the field.
                     <input type="text" data-testid="scenario-name" maxlength="200"
-                        prop:value=move || doc.0.with(|s| s.name.clone())
-                        title=move || doc.0.with(|s| s.name.clone())
+                        prop:value=move || doc.scenario.with(|s| s.name.clone())
+                        title=move || doc.scenario.with(|s| s.name.clone())
                         on:change=move |ev| doc.apply(Edit::SetSetting {
                             setting: Setting::Name,
                             value: Value::String(event_target_value(&ev)),
@@ -285,7 +285,7 @@ fn ScenarioSettings() -> impl IntoView {
             {number("SLO p99", "scenario-slo-p99", "ms", Setting::SloP99, |s| s.slo.p99_ms.map(fields::fmt_num).unwrap_or_default(), "none", problems("slo", Some("p99_ms")))}
             {number("SLO availability", "scenario-slo-availability", "0–1", Setting::SloAvailability, |s| s.slo.availability.map(fields::fmt_num).unwrap_or_default(), "none", problems("slo", Some("availability")))}
         </div>
-        {move || doc.0.with(|s| (!s.notes.is_empty()).then(|| view! {
+        {move || doc.scenario.with(|s| (!s.notes.is_empty()).then(|| view! {
             <h3 class="notes-title">"What to try"</h3>
             <p class="notes" data-testid="notes">{s.notes.clone()}</p>
         }))}
@@ -310,7 +310,7 @@ fn Problems() -> impl IntoView {
                         let node = p.node.clone();
                         // The display name, when it says more than the id the message gives.
                         let name = node.as_ref().and_then(|id| {
-                            doc.0.with(|s| {
+                            doc.scenario.with(|s| {
                                 s.node(id)
                                     .map(|n| n.name.clone())
                                     .filter(|name| !name.is_empty() && name != id)
@@ -333,7 +333,7 @@ fn Problems() -> impl IntoView {
                     .collect_view();
                 // Calls naming a node that does not exist are not drawn, so no click reaches
                 // them: one button removes them all (one undoable edit).
-                let dangling = doc.0.with(crate::editor::edits::dangling_edges);
+                let dangling = doc.scenario.with(crate::editor::edits::dangling_edges);
                 let remove = (!dangling.is_empty()).then(|| {
                     let label = match dangling.len() {
                         1 => "Remove the call to or from a missing node".to_string(),

@@ -21,13 +21,13 @@ pub fn add_at_centre(kind: Kind, doc: Doc, view: ViewState, selection: Selection
     let (w, h) = crate::editor::canvas::canvas_size();
     let (x, y) = view.to_canvas(w / 2.0, h / 2.0);
     let taken: Vec<(f64, f64)> = doc
-        .0
+        .scenario
         .with_untracked(|s| s.nodes.iter().map(|n| (n.x, n.y)).collect());
     let (x, y) = free_spot(&taken, snap(x - 60.0), snap(y - 20.0));
-    let before = doc.0.with_untracked(|s| s.nodes.len());
+    let before = doc.scenario.with_untracked(|s| s.nodes.len());
     doc.apply(Edit::AddNode { kind, x, y });
     let added = doc
-        .0
+        .scenario
         .with_untracked(|s| (s.nodes.len() > before).then(|| s.nodes[before].id.clone()));
     if let Some(id) = added {
         selection.0.set(vec![id]);

@@ -23,7 +23,7 @@ pub fn RunBar() -> impl IntoView {
     // A shown link is the scenario as it was when Share was pressed: an edit makes it stale,
     // so it goes (and Share makes a new one).
     Effect::new(move |_| {
-        doc.0.track();
+        doc.scenario.track();
         share_link.set(None);
     });
     let invalid = move || !analysis.with(|a| a.problems.is_empty());
@@ -66,9 +66,9 @@ pub fn RunBar() -> impl IntoView {
             match crate::panels::inspector::read_typed(&ev, testid, parse) {
                 Ok(value) => doc.apply(Edit::SetSetting { setting, value }),
                 Err(why) => {
-                    doc.1.set(Some(why));
+                    doc.banner.set(Some(why));
                     // The field shows the value that still holds, not the refused text.
-                    super::show_value(&ev, &doc.0.with_untracked(|s| bar_text(setting, s)));
+                    super::show_value(&ev, &doc.scenario.with_untracked(|s| bar_text(setting, s)));
                 }
             }
         }
@@ -114,13 +114,13 @@ pub fn RunBar() -> impl IntoView {
             <progress data-testid="progress" max="1" value=move || run.progress.get()></progress>
             <label>"Duration (s) "
                 <input type="number" min="1" data-testid="setting-duration"
-                    prop:value=move || doc.0.with(|s| bar_text(Setting::Duration, s))
+                    prop:value=move || doc.scenario.with(|s| bar_text(Setting::Duration, s))
                     on:change=set_num(Setting::Duration)/>
             </label>
             <label>"Seed "
                 <input type="number" min="0" data-testid="setting-seed"
-                    prop:value=move || doc.0.with(|s| bar_text(Setting::Seed, s))
-                    title=move || doc.0.with(|s| bar_text(Setting::Seed, s))
+                    prop:value=move || doc.scenario.with(|s| bar_text(Setting::Seed, s))
+                    title=move || doc.scenario.with(|s| bar_text(Setting::Seed, s))
                     on:change=set_num(Setting::Seed)/>
             </label>
             <label>"Speed "
@@ -135,15 +135,15 @@ pub fn RunBar() -> impl IntoView {
                 </select>
             </label>
             <button data-testid="undo" title="Undo (Ctrl+Z)"
-                disabled=move || doc.2.with(|h| h.undo_len() == 0)
+                disabled=move || doc.history.with(|h| h.undo_len() == 0)
                 on:click=move |_| { opener.undo(); }>"Undo"</button>
             <button data-testid="redo" title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
-                disabled=move || doc.2.with(|h| h.redo_len() == 0)
+                disabled=move || doc.history.with(|h| h.redo_len() == 0)
                 on:click=move |_| { opener.redo(); }>"Redo"</button>
             <button data-testid="share" title="Copy a link that opens this exact scenario" on:click=move |_| {
                 match make_share_link(doc, copied) {
                     Ok(link) => share_link.set(Some(link)),
-                    Err(why) => doc.1.set(Some(why)),
+                    Err(why) => doc.banner.set(Some(why)),
                 }
             }>"Share"</button>
             {move || share_link.get().map(|link| view! {
@@ -202,7 +202,7 @@ fn SharePopover(
 /// alone, so that a reload still shows the autosaved work. A scenario too large for a link
 /// gets none (the app would refuse to open it), and a message instead.
 fn make_share_link(doc: Doc, copied: RwSignal<Option<bool>>) -> Result<String, String> {
-    let fragment = doc.0.with_untracked(crate::share::link_fragment)?;
+    let fragment = doc.scenario.with_untracked(crate::share::link_fragment)?;
     let Some(window) = web_sys::window() else {
         return Ok(format!("#{fragment}"));
     };

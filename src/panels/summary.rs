@@ -121,8 +121,10 @@ pub fn Summary() -> impl IntoView {
     let doc = expect_context::<Doc>();
     let edited_since_run = move || {
         run.ran.with(|ran| {
-            ran.as_ref()
-                .is_some_and(|ran| doc.0.with(|s| !crate::runner::same_simulation(s, ran)))
+            ran.as_ref().is_some_and(|ran| {
+                doc.scenario
+                    .with(|s| !crate::runner::same_simulation(s, ran))
+            })
         })
     };
     let status = run.status;
@@ -147,7 +149,7 @@ pub fn Summary() -> impl IntoView {
     let pinned_elsewhere = move || {
         let pinned = run.pinned.with(Option::is_some);
         let from = run.pinned_from.get()?;
-        let here = doc.0.with(|s| s.name.clone());
+        let here = doc.scenario.with(|s| s.name.clone());
         (pinned && from != here).then(|| {
             view! {
                 <p class="pinned-from" data-testid="pinned-from">

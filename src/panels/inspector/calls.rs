@@ -89,8 +89,11 @@ pub fn Calls(node: StoredValue<String>) -> impl IntoView {
     let doc = expect_context::<Doc>();
     let selection = expect_context::<Selection>().0;
     let edge = expect_context::<EdgeSelection>().0;
-    let calls = Memo::new(move |_| doc.0.with(|s| node.with_value(|id| calls_of(s, id))));
-    let options = Memo::new(move |_| doc.0.with(|s| node.with_value(|id| callable_from(s, id))));
+    let calls = Memo::new(move |_| doc.scenario.with(|s| node.with_value(|id| calls_of(s, id))));
+    let options = Memo::new(move |_| {
+        doc.scenario
+            .with(|s| node.with_value(|id| callable_from(s, id)))
+    });
     // The node picked in the list, added by the button.
     let chosen = RwSignal::new(String::new());
     let list = move || {

@@ -18,7 +18,7 @@ pub fn EdgeInspector(from: String, to: String) -> impl IntoView {
     let (from, to) = (StoredValue::new(from), StoredValue::new(to));
     // A node's display name, or its id when it has none.
     let name = move |id: StoredValue<String>| {
-        doc.0.with(|s| {
+        doc.scenario.with(|s| {
             id.with_value(|id| {
                 s.node(id)
                     .map_or_else(|| id.clone(), |n| n.shown_name().to_string())
@@ -26,7 +26,7 @@ pub fn EdgeInspector(from: String, to: String) -> impl IntoView {
         })
     };
     let latency = Signal::derive(move || {
-        doc.0.with(|s| {
+        doc.scenario.with(|s| {
             s.edges
                 .iter()
                 .find(|e| from.with_value(|f| e.from == *f) && to.with_value(|t| e.to == *t))
@@ -38,7 +38,7 @@ pub fn EdgeInspector(from: String, to: String) -> impl IntoView {
     // The default the engine uses when the field is empty: 0.5 ms within a data center and
     // to or from a DNS (which is near its users), 80 ms across.
     let default_is = Memo::new(move |_| {
-        doc.0.with(|s| {
+        doc.scenario.with(|s| {
             let node = |id: StoredValue<String>| id.with_value(|id| s.node(id).cloned());
             let (a, b) = (node(from), node(to));
             let dns = |n: &Option<scaleplay_sim::scenario::NodeSpec>| {

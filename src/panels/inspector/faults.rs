@@ -10,7 +10,7 @@ use scaleplay_sim::scenario::{FaultAction, FaultSpec};
 use super::fields;
 use crate::editor::edits::Edit;
 use crate::runner::{Run, Status};
-use crate::state::{Analysis, Banner, Doc};
+use crate::state::{Analysis, Doc};
 
 fn action_text(a: FaultAction) -> &'static str {
     match a {
@@ -24,7 +24,7 @@ fn action_text(a: FaultAction) -> &'static str {
 pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl IntoView {
     let doc = expect_context::<Doc>();
     let run = expect_context::<Run>();
-    let banner = expect_context::<Banner>().0;
+    let banner = expect_context::<Doc>().banner;
     let analysis = expect_context::<Analysis>().0;
     let list = fault_list(Some(node));
     // Those about one scheduled fault ("faults[2] …") show on its row, not twice.
@@ -90,7 +90,7 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
             let id = node.get_value();
             match run.inject(&id, act) {
                 Ok(done) => {
-                    let before = doc.0.get_untracked();
+                    let before = doc.scenario.get_untracked();
                     doc.apply(Edit::AddFault(FaultSpec {
                         node: Some(id),
                         dc: None,
@@ -98,7 +98,8 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
                         action: act,
                         instance: None,
                     }));
-                    doc.0.with_untracked(|after| run.also_ran(&before, after));
+                    doc.scenario
+                        .with_untracked(|after| run.also_ran(&before, after));
                     // After the edit, which may clear the banner of an earlier one.
                     if let Some(note) = done.note {
                         banner.set(Some(note));
@@ -193,7 +194,7 @@ fn fault_list(node: Option<StoredValue<String>>) -> impl IntoView {
     let analysis = expect_context::<Analysis>().0;
     // (index in Scenario::faults, fault).
     let faults = Memo::new(move |_| {
-        doc.0.with(|s| {
+        doc.scenario.with(|s| {
             let wanted = node.map(|n| n.get_value());
             s.faults
                 .iter()
@@ -255,10 +256,10 @@ fn fault_list(node: Option<StoredValue<String>>) -> impl IntoView {
 #[component]
 pub fn ScenarioFaults() -> impl IntoView {
     let doc = expect_context::<Doc>();
-    let banner = expect_context::<Banner>().0;
+    let banner = expect_context::<Doc>().banner;
     // The data centers the nodes name, sorted and without repeats.
     let dcs = Memo::new(move |_| {
-        doc.0.with(|s| {
+        doc.scenario.with(|s| {
             let mut dcs: Vec<String> = s.nodes.iter().map(|n| n.dc.clone()).collect();
             dcs.sort();
             dcs.dedup();

@@ -25,7 +25,7 @@ pub fn NodeInspector(id: String) -> impl IntoView {
     // Some(kind) while the node exists; the kind itself is None when the file names no kind we
     // know (validation says so; name and dc stay editable).
     let kind = Memo::new(move |_| {
-        doc.0
+        doc.scenario
             .with(|s| node.with_value(|id| s.node(id).map(|n| Kind::parse(&n.kind))))
     });
     move || match kind.get() {
@@ -37,7 +37,7 @@ pub fn NodeInspector(id: String) -> impl IntoView {
 /// The node's current value of `name`.
 fn param_memo(doc: Doc, node: StoredValue<String>, name: &'static str) -> Memo<Option<Value>> {
     Memo::new(move |_| {
-        doc.0
+        doc.scenario
             .with(|s| node.with_value(|id| s.node(id).and_then(|n| n.params.get(name).cloned())))
     })
 }
@@ -98,7 +98,7 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
     let doc = expect_context::<Doc>();
     let text = move |get: fn(&NodeSpec) -> String| {
         Signal::derive(move || {
-            doc.0
+            doc.scenario
                 .with(|s| node.with_value(|id| s.node(id).map(get).unwrap_or_default()))
         })
     };
@@ -501,7 +501,7 @@ fn unknown_params(node: StoredValue<String>, kind: Kind) -> impl IntoView {
     let doc = expect_context::<Doc>();
     let known: Vec<&'static str> = fields::fields(kind).iter().map(|f| f.name).collect();
     let extra = Memo::new(move |_| {
-        doc.0.with(|s| {
+        doc.scenario.with(|s| {
             node.with_value(|id| {
                 s.node(id)
                     .map(|n| {
