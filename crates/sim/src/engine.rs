@@ -240,6 +240,21 @@ pub struct Simulation {
     pub(crate) capacity: Capacity,
     /// Nesting of zero-latency hops handled inline (see `flow.rs`).
     pub(crate) inline_depth: u32,
+    /// How far back a health check can ask whether a part was serving: the sum of every
+    /// checker's interval, as a DNS check through balancers asks each, in turn, what it saw at
+    /// its own check before (see [`state::Changes`]).
+    pub(crate) check_horizon: Duration,
+}
+
+/// The sum of the health-check intervals of every balancer and DNS, plus one check period
+/// of rounding each: no chain of checks looks further back.
+fn check_horizon(model: &Model) -> Duration {
+    let intervals = model.nodes.iter().filter_map(|n| match &n.params {
+        Params::LoadBalancer(p) => Some(p.health_check_s),
+        Params::Dns(p) => Some(p.health_check_s),
+        _ => None,
+    });
+    Duration(intervals.map(|s| Duration::from_secs(s).0 + 1).sum())
 }
 
 /// Whether a server with these routes has no downstream step in its plan (see `flow.rs`).
@@ -437,6 +452,7 @@ impl Simulation {
             max_users,
             capacity,
             inline_depth: 0,
+            check_horizon: check_horizon(&model),
             rng: rng.fork(),
             model,
         };

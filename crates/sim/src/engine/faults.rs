@@ -135,7 +135,7 @@ impl Simulation {
     /// an autoscaler's standby slots and instances still booting take no request, so they do
     /// not keep a tier "up" for health checks, GeoDNS, failover or the node's availability.
     pub(crate) fn recount_serving(&mut self, n: usize) {
-        let now = self.now;
+        let (now, horizon) = (self.now, self.check_horizon);
         let s = &mut self.nodes[n];
         let was_up = s.serving > 0;
         s.serving = 0;
@@ -143,7 +143,7 @@ impl Simulation {
             let serving = i.serving();
             if serving != i.was_serving {
                 i.was_serving = serving;
-                i.changes.record(now);
+                i.changes.record(now, horizon);
             }
             s.serving += u32::from(serving);
         }
@@ -151,7 +151,7 @@ impl Simulation {
         s.capacity.set(now, capacity_of(s.workers, working));
         let up = s.serving > 0;
         if up != was_up {
-            s.node_changes.record(now);
+            s.node_changes.record(now, horizon);
         }
         s.any_up.set(now, u64::from(up));
     }

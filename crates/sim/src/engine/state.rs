@@ -13,7 +13,7 @@ use crate::engine::hash::FxBuild;
 use crate::engine::histogram::Histogram;
 use crate::engine::store::Store;
 use crate::model::NodeId;
-use crate::time::SimTime;
+use crate::time::{Duration, SimTime};
 
 /// One copy of a tier.
 #[derive(Debug)]
@@ -78,42 +78,39 @@ impl Inst {
     }
 }
 
-/// The last few times a part started or stopped serving, newest first: what a health check
-/// some seconds ago saw follows from its state now and the changes since that check.
-#[derive(Clone, Copy, Debug, Default)]
+/// The times a part started or stopped serving that a health check may still ask about,
+/// oldest first: what a check some seconds ago saw follows from its state now and the
+/// changes since that check. Kept for the longest a check can look back (`horizon`, see
+/// [`Changes::record`]), however many there are: a fixed few (four, before) made a part that
+/// changed five times between two checks look as it is now, as if just checked.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Changes {
-    recent: [SimTime; Changes::KEPT],
-    /// Changes recorded in all (the first `KEPT` are kept).
-    count: u32,
+    recent: VecDeque<SimTime>,
 }
 
 impl Changes {
-    /// Enough for the state at a check exactly unless more changes than this fall between two
-    /// checks (then the oldest ones are taken as seen).
-    const KEPT: usize = 4;
-
     /// When the last change was (time zero if none was).
     pub fn latest(&self) -> SimTime {
-        if self.count == 0 {
-            SimTime::ZERO
-        } else {
-            self.recent[0]
-        }
+        self.recent.back().copied().unwrap_or(SimTime::ZERO)
     }
 
-    pub fn record(&mut self, at: SimTime) {
-        self.recent.copy_within(0..Self::KEPT - 1, 1);
-        self.recent[0] = at;
-        self.count = self.count.saturating_add(1);
+    /// A change at `at`. No check asks about an instant more than `horizon` before the
+    /// present, so older changes are dropped (the latest is always kept, for [`Self::latest`]).
+    pub fn record(&mut self, at: SimTime, horizon: Duration) {
+        while self.recent.len() > 1 && self.recent.front().is_some_and(|t| at.since(*t) > horizon) {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(at);
     }
 
     /// Whether a part serving now (`now_serving`) was serving at the instant `check`. A change
     /// at the very instant of a check comes after it; the state at time zero is known.
     pub fn serving_at(&self, now_serving: bool, check: SimTime) -> bool {
-        let kept = (self.count as usize).min(Self::KEPT);
         // States alternate, so each change since the check flips the answer.
-        let since = self.recent[..kept]
+        let since = self
+            .recent
             .iter()
+            .rev()
             .take_while(|t| **t >= check && **t != SimTime::ZERO)
             .count();
         now_serving ^ (since % 2 == 1)

@@ -74,6 +74,51 @@ fn a_dead_server_up_for_a_moment_between_checks_gets_no_traffic() {
 }
 
 #[test]
+fn a_server_that_flaps_between_checks_is_judged_by_what_each_check_saw() {
+    // Up at the check at 60 s; then down, up, down, up, down (five changes) at 61–65 s, and
+    // down until the end. The check at 70 s sees it down, so its third of the traffic fails
+    // only until then. Only four changes were remembered: with five, the balancer took the
+    // state now for the one its check saw, and kept sending a third of the traffic to s1
+    // from 65 s to 70 s... or, with six, none from the failure at 61 s.
+    let flaps: Vec<String> = (0..5)
+        .map(|k| {
+            let action = if k % 2 == 0 { "fail" } else { "recover" };
+            format!(
+                r#"{{"node": "s1", "at_s": {}, "action": "{action}"}}"#,
+                61 + k
+            )
+        })
+        .collect();
+    let r = run(&three_servers(10.0, &flaps.join(", ")));
+    let down: Vec<f64> = r.series.iter().map(|w| w.down_rps).collect();
+    // The window ending at 68 s (67–68 s): s1 is down and still in the rotation.
+    assert!(down[67] > 50.0, "{down:?}");
+    assert!(down[71..].iter().all(|d| *d == 0.0), "{down:?}");
+
+    // Six changes, ending up: never seen down, so the balancer kept s1 all along and only
+    // the requests sent while it was down failed.
+    let flaps: Vec<String> = (0..6)
+        .map(|k| {
+            let action = if k % 2 == 0 { "fail" } else { "recover" };
+            format!(
+                r#"{{"node": "s1", "at_s": {}, "action": "{action}"}}"#,
+                61 + k
+            )
+        })
+        .collect();
+    let r = run(&three_servers(10.0, &flaps.join(", ")));
+    let down: Vec<f64> = r.series.iter().map(|w| w.down_rps).collect();
+    for t in [61, 63, 65] {
+        assert!(
+            down[t] > 50.0,
+            "s1 down and in the rotation at {t}–{} s: {down:?}",
+            t + 1
+        );
+    }
+    assert!(down[66..].iter().all(|d| *d == 0.0), "{down:?}");
+}
+
+#[test]
 fn a_dns_checks_a_data_center_through_its_balancer_as_the_balancer_sees_it() {
     // The EU data center is down from 60 s to 100 s. The DNS checks every 5 s, EU's balancer
     // every 30 s: the balancer finds its servers back at 120 s, and answers the DNS's checks
