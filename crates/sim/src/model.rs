@@ -248,14 +248,17 @@ impl Model {
         }
     }
 
-    /// The one-way latency of the call edge `from → to` (zero when not connected).
+    /// The one-way latency of a call `from → to`: its edge's, or, for a call with no edge of
+    /// its own (a server reading from its primary's replicas, or writing to the replica
+    /// promoted in the primary's place), the delay between their data centers. (It was zero:
+    /// after a failover to a replica across the ocean, writes paid no network at all.)
     pub fn latency(&self, from: NodeId, to: NodeId) -> Duration {
         self.node(from)
             .out
             .iter()
             .map(|e| &self.edges[e.0 as usize])
             .find(|e| e.to == to)
-            .map_or(Duration::ZERO, |e| e.latency)
+            .map_or_else(|| self.dc_distance(from, to), |e| e.latency)
     }
 
     /// Downstream nodes of `id`, in edge order.

@@ -357,3 +357,32 @@ fn a_crashed_session_store_instance_loses_its_sessions() {
     assert!((200..=550).contains(&lost), "{lost} sessions lost");
     assert_eq!(r.summary.sessions_lost, lost);
 }
+
+#[test]
+fn writes_to_a_replica_promoted_across_data_centers_pay_the_distance() {
+    // The web tier and its primary are in Europe, the primary's one replica in the US, 80 ms
+    // away over the replication edge; the primary fails at 30 s and the replica takes over a
+    // second later. The web tier has no edge of its own to the replica: its calls there
+    // cross the ocean all the same (they paid no network at all, and got faster).
+    let r = run(
+        r#"{"version": 1, "duration_s": 60, "warmup_s": 5, "nodes": [
+        {"id": "users", "kind": "client", "dc": "eu",
+         "params": {"rps": 100, "mix": {"read": 0.5, "write": 0.5}}},
+        {"id": "web", "kind": "server", "dc": "eu",
+         "params": {"workers": 64, "service_ms": {"dist": "const", "mean": 1}}},
+        {"id": "primary", "kind": "sql_primary", "dc": "eu",
+         "params": {"read_ms": {"dist": "const", "mean": 1},
+                    "write_ms": {"dist": "const", "mean": 1}, "failover_s": 1}},
+        {"id": "replica", "kind": "sql_replica", "dc": "us",
+         "params": {"read_ms": {"dist": "const", "mean": 1}}}],
+      "edges": [{"from": "users", "to": "web", "latency_ms": 1},
+                {"from": "web", "to": "primary", "latency_ms": 1},
+                {"from": "primary", "to": "replica", "latency_ms": 80}],
+      "faults": [{"node": "primary", "at_s": 30, "action": "fail"}]}"#,
+    );
+    let mean = |t: usize| r.series[t].mean_ms;
+    // Client ↔ web 2 ms, web 1 ms, web ↔ primary 2 ms, primary 1 ms.
+    assert!((mean(20) - 6.0).abs() < 0.01, "{}", mean(20));
+    // Web ↔ replica 160 ms instead of the primary's 2.
+    assert!((mean(40) - 164.0).abs() < 0.01, "{}", mean(40));
+}
