@@ -8,7 +8,7 @@ use crate::engine::{
 use crate::model::NodeId;
 use crate::params::{Autoscale, Params};
 use crate::scenario::{FaultAction, Kind};
-use crate::time::Duration;
+use crate::time::{Duration, SimTime};
 
 /// Where a failure or a repair comes from. Each kind of cause holds an instance down on its
 /// own: a node scheduled down from 50 s to 100 s stays down though its random failure is
@@ -318,7 +318,7 @@ impl Simulation {
             && prim.ext.promoted.is_none()
             && now.since(prim.node_changes.latest()) >= failover
         {
-            prim.ext.promoted_at = now;
+            self.mark_first_promotion(primary);
             self.set_promoted(primary, Some(NodeId(n as u32)));
         }
     }
@@ -387,7 +387,19 @@ impl Simulation {
             .copied()
             .find(|r| self.nodes[r.ix()].serving > 0);
         self.set_promoted(n, chosen);
-        self.nodes[n].ext.promoted_at = self.now;
+        self.mark_first_promotion(n);
+    }
+
+    /// A replica starts taking the writes of primary `n`, which is down: the writes the primary
+    /// will have to replay count from the first such promotion of its outage. A second one,
+    /// after the first promoted replica failed too, took its writes on from there (it reset
+    /// the count, and a primary back after both came back replaying only the second's).
+    fn mark_first_promotion(&mut self, n: usize) {
+        let s = &mut self.nodes[n];
+        let down_since = s.node_changes.latest();
+        if s.ext.promoted_at < down_since || s.ext.promoted_at == SimTime::ZERO {
+            s.ext.promoted_at = self.now;
+        }
     }
 
     /// Primary `node` has caught up since it came back (see `recover_instance`).

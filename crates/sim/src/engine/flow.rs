@@ -1065,35 +1065,40 @@ impl Simulation {
     /// at random; else the primary `fallback` (or the replica promoted in its place); else the
     /// first reader, which then fails the read as down.
     fn pick_reader(&mut self, node: usize, fallback: Option<NodeId>) -> NodeId {
-        if let Some(r) = self.random_up(node, |r| &r.readers) {
-            if !self.promoted(r) {
-                return r;
-            }
-            // A replica promoted in its primary's place is the primary now: like the
-            // primary, it takes reads only when no other reader is up (it took its share of
-            // the reads on top of every write).
-            let others = self.model.nodes[node]
-                .routes
-                .readers
-                .iter()
-                .filter(|o| !self.node_down(o.0) && !self.promoted(**o))
-                .count();
-            if others == 0 {
-                return r;
-            }
-            let k = self.rng.below(others as u64) as usize;
-            let readers = &self.model.nodes[node].routes.readers;
-            return readers
-                .iter()
-                .copied()
-                .filter(|o| !self.node_down(o.0) && !self.promoted(*o))
-                .nth(k)
-                .unwrap_or(r);
+        if let Some(r) = self.random_reader(node, |r| &r.readers) {
+            return r;
         }
         match fallback {
             Some(w) => self.resolve_writer(w),
             None => self.model.nodes[node].routes.readers[0],
         }
+    }
+
+    /// A node of `owner`'s `list` of readers that is up, at random, leaving out a replica
+    /// promoted in its primary's place while another is up: like the primary, it takes reads
+    /// only when no other reader is up (it took its share of the reads on top of every
+    /// write). `None` when all are down.
+    fn random_reader(&mut self, owner: usize, list: fn(&Routes) -> &Vec<NodeId>) -> Option<NodeId> {
+        let r = self.random_up(owner, list)?;
+        if !self.promoted(r) {
+            return Some(r);
+        }
+        let readers = list(&self.model.nodes[owner].routes);
+        let others = readers
+            .iter()
+            .filter(|o| !self.node_down(o.0) && !self.promoted(**o))
+            .count();
+        if others == 0 {
+            return Some(r);
+        }
+        let k = self.rng.below(others as u64) as usize;
+        let readers = list(&self.model.nodes[owner].routes);
+        readers
+            .iter()
+            .copied()
+            .filter(|o| !self.node_down(o.0) && !self.promoted(*o))
+            .nth(k)
+            .or(Some(r))
     }
 
     /// Whether `n` is a replica promoted to take its primary's writes.
@@ -1508,13 +1513,13 @@ impl Simulation {
     }
 
     /// Who reads for `shard`: one of its replicas that is up, at random, when it is a SQL primary
-    /// with replicas (as a server reads from its primary's replicas); else the shard itself, or
-    /// the replica promoted in its place.
+    /// with replicas (as a server reads from its primary's replicas, a promoted one only when
+    /// no other is up); else the shard itself, or the replica promoted in its place.
     fn shard_reader(&mut self, shard: NodeId) -> NodeId {
         if self.model.node(shard).routes.replicas.is_empty() {
             return shard;
         }
-        self.random_up(shard.ix(), |r| &r.replicas)
+        self.random_reader(shard.ix(), |r| &r.replicas)
             .unwrap_or_else(|| self.resolve_writer(shard))
     }
 

@@ -312,7 +312,8 @@ pub(crate) struct Ext {
     /// sql_primary: the replica promoted while this primary is down, and until it has
     /// replayed what it missed once back.
     pub promoted: Option<NodeId>,
-    /// sql_primary: since when `promoted` has taken the writes.
+    /// sql_primary: since when a promoted replica has taken the writes in this outage (from
+    /// the first promotion, whichever replica takes them now).
     pub promoted_at: SimTime,
     /// sql_replica: the primary feeding it.
     pub primary: Option<NodeId>,

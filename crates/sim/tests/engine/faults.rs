@@ -386,3 +386,72 @@ fn writes_to_a_replica_promoted_across_data_centers_pay_the_distance() {
     // Web ↔ replica 160 ms instead of the primary's 2.
     assert!((mean(40) - 164.0).abs() < 0.01, "{}", mean(40));
 }
+
+#[test]
+fn a_primary_back_after_two_failovers_replays_the_writes_of_both() {
+    // The primary fails at 100 s; r1 takes its writes from 105 s, fails at 145 s, and r2 takes
+    // them from 150 s. The primary is back at 152 s with 47 s of writes to replay, at the
+    // replay's three seconds gained a second: it takes the writes back near 167.7 s (it
+    // counted only r2's two seconds and took them back at once).
+    let r = run(
+        r#"{"version": 1, "duration_s": 200, "warmup_s": 50, "nodes": [
+        {"id": "users", "kind": "client",
+         "params": {"rps": 500, "mix": {"read": 0.8, "write": 0.2}, "users": 1000}},
+        {"id": "web", "kind": "server",
+         "params": {"workers": 64, "service_ms": {"dist": "exp", "mean": 1}}},
+        {"id": "pri", "kind": "sql_primary",
+         "params": {"workers": 16, "write_ms": {"dist": "exp", "mean": 10}, "failover_s": 5}},
+        {"id": "r1", "kind": "sql_replica", "params": {"workers": 8}},
+        {"id": "r2", "kind": "sql_replica", "params": {"workers": 8}}],
+      "edges": [{"from": "users", "to": "web", "latency_ms": 0},
+                {"from": "web", "to": "pri", "latency_ms": 0},
+                {"from": "pri", "to": "r1", "latency_ms": 0},
+                {"from": "pri", "to": "r2", "latency_ms": 0}],
+      "faults": [{"node": "pri", "at_s": 100, "action": "fail"},
+                 {"node": "r1", "at_s": 145, "action": "fail"},
+                 {"node": "pri", "at_s": 152, "action": "recover"}]}"#,
+    );
+    let busy = &r.nodes["pri"].utilization_series;
+    // Windows ending at 153–167 s: replaying, no work; from the window ending at 168 s, the
+    // writes.
+    assert!(busy[152..167].iter().all(|u| *u == 0.0), "{busy:?}");
+    assert!(busy[167] > 0.0 && busy[170] > 0.05, "{busy:?}");
+}
+
+#[test]
+fn behind_a_shard_router_a_promoted_replica_leaves_the_reads_to_the_other() {
+    // 450 reads and 50 writes a second through a shard router to one primary with two
+    // replicas; the primary is down from 100 s to 190 s, and r1 takes its writes from 105 s.
+    // Then r2 takes every read, as it does for a server reading from the replicas itself
+    // (r1 went on taking half of them on top of every write).
+    let r = run(
+        r#"{"version": 1, "duration_s": 200, "warmup_s": 20, "nodes": [
+        {"id": "users", "kind": "client",
+         "params": {"rps": 500, "mix": {"read": 0.9, "write": 0.1}, "users": 1000}},
+        {"id": "web", "kind": "server",
+         "params": {"workers": 64, "service_ms": {"dist": "exp", "mean": 1}}},
+        {"id": "router", "kind": "shard_router", "params": {"strategy": "hash_mod"}},
+        {"id": "pri", "kind": "sql_primary",
+         "params": {"workers": 16, "read_ms": {"dist": "exp", "mean": 4},
+                    "write_ms": {"dist": "exp", "mean": 10}, "failover_s": 5}},
+        {"id": "r1", "kind": "sql_replica",
+         "params": {"workers": 8, "read_ms": {"dist": "exp", "mean": 4}}},
+        {"id": "r2", "kind": "sql_replica",
+         "params": {"workers": 8, "read_ms": {"dist": "exp", "mean": 4}}}],
+      "edges": [{"from": "users", "to": "web", "latency_ms": 0},
+                {"from": "web", "to": "router", "latency_ms": 0},
+                {"from": "router", "to": "pri", "latency_ms": 0},
+                {"from": "pri", "to": "r1", "latency_ms": 0},
+                {"from": "pri", "to": "r2", "latency_ms": 0}],
+      "faults": [{"node": "pri", "at_s": 100, "action": "fail"},
+                 {"node": "pri", "at_s": 190, "action": "recover"}]}"#,
+    );
+    let mean = |id: &str| {
+        let busy = &r.nodes[id].utilization_series[110..185];
+        busy.iter().sum::<f64>() / busy.len() as f64
+    };
+    // r1: the writes alone, 50/s × 10 ms over 8 workers = 0.0625 (with half the reads, 0.175).
+    assert!((mean("r1") - 0.0625).abs() < 0.015, "r1 {}", mean("r1"));
+    // r2: every read, 450/s × 4 ms over 8 workers = 0.225.
+    assert!((mean("r2") - 0.225).abs() < 0.03, "r2 {}", mean("r2"));
+}
