@@ -6,10 +6,11 @@
 //! the primary every second until only `lag_ms` is left. Until then its reads are stale for
 //! keys written during its downtime, the lesson a user sees when they fail a replica.
 //!
-//! It counts time, not writes: a replica down while its primary is down too, or while nobody
-//! writes, still comes back behind by its downtime (it replays an empty stretch of log quickly
-//! in reality); only reads of keys written in the stretch it has not replayed are stale, so
-//! such a replica serves few stale reads anyway.
+//! It counts time, not writes, but only time in which writes were taken: a replica down while
+//! its primary is down too, with no replica promoted in its place, misses nothing then, and
+//! holds where it was (it fell behind by that stretch too, and came back from a data center's
+//! outage replaying a log of nothing while every write since was stale). A replica down
+//! while nobody happens to write still falls behind by its downtime.
 //!
 //! The amount is piecewise linear in time (rising while down, falling while catching up,
 //! zero after), so it is kept exactly in integer microseconds, with its integral over time
@@ -93,6 +94,12 @@ impl Behind {
     /// The replica went down at `t`: it stops receiving the primary's writes.
     pub fn stall(&mut self, t: SimTime) {
         self.change(t, Trend::FallingBehind);
+    }
+
+    /// At `t` the replica, down, misses nothing more: no one takes writes (its primary is
+    /// down with no replica promoted in its place). It stays as far behind as it is.
+    pub fn hold(&mut self, t: SimTime) {
+        self.change(t, Trend::Steady);
     }
 
     /// The replica came back at `t` and replays what it missed.

@@ -191,8 +191,9 @@ impl Simulation {
             }
         }
         if was_up && s.serving == 0 && replica {
-            // A replica that is down misses the primary's writes (see `behind`).
-            s.ext.behind.stall(now);
+            // A replica that is down misses the primary's writes (see `behind`), if any are
+            // taken.
+            self.update_behind(n);
         }
         // The requests in service there lost their worker now: they are answered "down" at
         // the crash, not when their service would have ended (a 4 s service gave its error up
@@ -215,6 +216,9 @@ impl Simulation {
         }
         if replica {
             self.replica_changed(n);
+        }
+        if self.model.nodes[n].kind == Kind::SqlPrimary {
+            self.update_replicas_behind(n);
         }
         if let Params::SqlPrimary(p) = &self.model.nodes[n].params {
             if self.nodes[n].serving == 0 && !self.model.nodes[n].routes.replicas.is_empty() {
@@ -272,6 +276,7 @@ impl Simulation {
         match self.model.nodes[n].kind {
             Kind::Queue => self.dispatch(n),
             Kind::WorkerPool => self.pull_work(n),
+            Kind::SqlPrimary => self.update_replicas_behind(n),
             _ => {}
         }
         if replica {
@@ -335,6 +340,34 @@ impl Simulation {
             self.nodes[new.ix()].ext.replicating.set(now, 0);
         }
         self.nodes[primary].ext.promoted = replica;
+        self.update_replicas_behind(primary);
+    }
+
+    /// After primary `primary` went down or up, or a replica was promoted in its place or
+    /// demoted: whether its replicas that are down miss writes now.
+    fn update_replicas_behind(&mut self, primary: usize) {
+        for k in 0..self.model.nodes[primary].routes.replicas.len() {
+            let r = self.model.nodes[primary].routes.replicas[k].ix();
+            if self.nodes[r].serving == 0 {
+                self.update_behind(r);
+            }
+        }
+    }
+
+    /// Replica `r`, down: it falls behind while writes are taken (by its primary, or by a
+    /// replica promoted in its place), and holds where it is while none are.
+    fn update_behind(&mut self, r: usize) {
+        let now = self.now;
+        let writes_taken = self.nodes[r].ext.primary.is_some_and(|p| {
+            let p = &self.nodes[p.ix()];
+            p.serving > 0 || p.ext.promoted.is_some()
+        });
+        let behind = &mut self.nodes[r].ext.behind;
+        if writes_taken {
+            behind.stall(now);
+        } else {
+            behind.hold(now);
+        }
     }
 
     pub(crate) fn schedule_random(&mut self, node: u32, inst: u32, fail: bool) {
