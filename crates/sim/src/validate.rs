@@ -73,6 +73,8 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
 
     let mut nodes = Vec::with_capacity(s.nodes.len());
     let mut bad_params: Vec<NodeId> = Vec::new();
+    // Nodes whose count of instances is unread, for a bad param that sets it.
+    let mut instances_unread: Vec<NodeId> = Vec::new();
     let mut index = std::collections::HashMap::new();
     // Nodes set aside for their shape are there, unbuilt, as nodes of an unknown kind are.
     for id in &aside.nodes {
@@ -179,6 +181,12 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
                 // and the bad ones at their defaults, its paths are judged too, unless a bad
                 // one decides where requests go (a default mix is not the user's). A client
                 // with a negative rate hid that its writes had nowhere to go.
+                // Its count of instances may not be what the user meant: faults naming one
+                // are not judged against a default count.
+                let counts = ["instances", "autoscale", "partitions"];
+                if bad.iter().any(|f| counts.iter().any(|c| f.starts_with(c))) {
+                    instances_unread.push(NodeId(nodes.len() as u32));
+                }
                 let (typed, routing) = without_bad_params(kind, &spec.params, &bad);
                 if routing || typed.is_none() {
                     bad_params.push(NodeId(nodes.len() as u32));
@@ -420,7 +428,7 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
     // Named by their place in the list: a fail and its recover of the same instance made
     // two identical lines.
     for (label, nodes, i) in instances_named {
-        for n in nodes {
+        for n in nodes.into_iter().filter(|n| !instances_unread.contains(n)) {
             let count = model.max_instances(n);
             if i >= count {
                 problems.push(Problem::node(

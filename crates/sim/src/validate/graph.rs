@@ -32,8 +32,10 @@ pub(super) fn check_graph(
         ));
     }
     let cycles: Vec<NodeId> = loops.iter().map(|path| path[0]).collect();
-    // A node set aside for its shape may be the client.
-    if model.clients().next().is_none() && !aside.may_hold_a_client() {
+    // A node set aside for its shape may be the client, and so may a node of an unknown
+    // kind, left unbuilt ("Client" for "client").
+    let some_unbuilt = model.scenario.nodes.len() != model.nodes.len();
+    if model.clients().next().is_none() && !aside.may_hold_a_client() && !some_unbuilt {
         problems.push(Problem::scenario(
             "nodes",
             "no client: add a client node to send traffic",

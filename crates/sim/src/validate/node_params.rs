@@ -63,9 +63,24 @@ pub fn check_params(
                 }
             }
             // The fields that do parse still get their values checked now, with the bad
-            // ones at their defaults, rather than after the bad ones are fixed.
+            // ones at their defaults, rather than after the bad ones are fixed; but not a rule
+            // about a bad one, which would judge a default the user never wrote
+            // ("instances (1) must lie between autoscale.min (3)…" for "instances": "3").
             if let Ok(p) = params::parse(kind, &Value::Object(fine)) {
-                bad.extend(params::check_values(&p));
+                let unread: Vec<String> = bad.iter().map(|(f, _)| f.clone()).collect();
+                let about_unread = |field: &str| {
+                    unread.iter().any(|b| {
+                        field == b
+                            || field
+                                .strip_prefix(b.as_str())
+                                .is_some_and(|r| r.starts_with('.'))
+                    })
+                };
+                bad.extend(
+                    params::check_values(&p)
+                        .into_iter()
+                        .filter(|(f, _)| !about_unread(f)),
+                );
             }
             None
         }

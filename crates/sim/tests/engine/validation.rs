@@ -1704,3 +1704,29 @@ fn a_fault_of_a_data_center_of_users_and_a_dns_is_noted_not_refused() {
         "{notes:#?}"
     );
 }
+
+#[test]
+fn a_bad_param_is_named_once_and_nothing_else_is_blamed_on_it() {
+    // "instances": "3" is refused; the autoscale range and the faults naming instance 1 were
+    // then judged against the default of one instance, and three made-up problems followed.
+    let text = r#"{"version": 1, "duration_s": 10, "nodes": [
+        {"id": "users", "kind": "client", "params": {"rps": 10}},
+        {"id": "web", "kind": "server",
+         "params": {"instances": "3", "autoscale": {"min": 3, "max": 12}}}],
+      "edges": [{"from": "users", "to": "web"}],
+      "faults": [{"node": "web", "instance": 1, "at_s": 2, "action": "fail"}]}"#;
+    let ps = problems(text);
+    assert_eq!(ps.len(), 1, "{ps:?}");
+    assert!(has(&ps, Some("web"), "must be a whole number"), "{ps:?}");
+
+    // A node of a misspelt kind may be the client: no "no client" beside it.
+    let ps = problems(&scenario(
+        &[
+            r#"{"id": "users", "kind": "Client", "params": {"rps": 10}}"#,
+            SERVER,
+        ],
+        "",
+    ));
+    assert_eq!(ps.len(), 1, "{ps:?}");
+    assert!(has(&ps, Some("users"), "unknown kind \"Client\""), "{ps:?}");
+}
