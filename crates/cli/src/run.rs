@@ -440,11 +440,17 @@ pub fn render_replications(label: &str, s: &Scenario, r: &Replicated) -> String 
         crate::table::value(s.duration_s),
         crate::table::value(s.warmup_s)
     );
-    // An interval needs two values; latencies have none from runs where nothing succeeded.
+    // An interval needs two values; latencies have none from runs where nothing succeeded,
+    // availability none from runs offered nothing after the warm-up.
+    let nothing = if r.figures.availability.n == 0 {
+        "- (no request was offered after the warm-up)"
+    } else {
+        "- (nothing succeeded)"
+    };
     let ci =
         |e: &scaleplay_sim::replicate::Estimate, scale: f64, decimals: usize, unit: &str| match e.n
         {
-            0 => "- (nothing succeeded)".to_string(),
+            0 => nothing.to_string(),
             1 => format!(
                 "{}{unit} (one run: no interval)",
                 num(e.mean * scale, decimals)

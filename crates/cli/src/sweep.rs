@@ -63,7 +63,8 @@ pub struct Args {
 struct Row {
     value: Value,
     throughput_rps: f64,
-    availability: f64,
+    /// None when no request was offered after the warm-up: there was nothing to take it of.
+    availability: Option<f64>,
     /// None when no request succeeded: there was no latency to take.
     p50_ms: Option<f64>,
     p99_ms: Option<f64>,
@@ -200,8 +201,13 @@ impl Criterion {
         }
     }
 
-    /// Whether figures meet it; a p99 bound is not met without a p99 (nothing succeeded).
-    fn met(&self, availability: f64, p99_ms: Option<f64>) -> bool {
+    /// Whether figures meet it; a p99 bound is not met without a p99 (nothing succeeded),
+    /// nor anything without an availability (nothing was offered: no figure shows the SLO
+    /// met, and a run shortened to its warm-up was "the highest value meeting the SLO").
+    fn met(&self, availability: Option<f64>, p99_ms: Option<f64>) -> bool {
+        let Some(availability) = availability else {
+            return false;
+        };
         self.p99_ms.is_none_or(|p| p99_ms.is_some_and(|v| v <= p))
             && self.availability.is_none_or(|a| availability >= a)
     }
@@ -307,7 +313,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         let r = Replications::summarise(seeds.clone(), &figures);
         let utilization = chunk.iter().map(|(_, u, _)| u).sum::<f64>() / chunk.len() as f64;
         let saturated = chunk.iter().find_map(|(_, _, s)| s.clone());
-        let availability = r.availability.mean;
+        let availability = (r.availability.n > 0).then_some(r.availability.mean);
         let timed = |e: &scaleplay_sim::replicate::Estimate| (e.n > 0).then_some(e.mean);
         let p99_ms = timed(&r.p99_ms);
         rows.push(Row {
@@ -442,7 +448,8 @@ fn render(
         t.row(vec![
             r.value.to_string(),
             num(r.throughput_rps, 1),
-            crate::table::availability(r.availability),
+            r.availability
+                .map_or_else(|| "-".into(), crate::table::availability),
             r.p50_ms.map_or_else(|| "-".into(), |v| num(v, 1)),
             r.p99_ms.map_or_else(|| "-".into(), |v| num(v, 1)),
             r.bottleneck.clone().unwrap_or_else(|| "-".into()),
@@ -527,12 +534,18 @@ fn lowest_meeting(rows: &[Row]) -> Option<&Value> {
 fn saturated_warning(rows: &[Row], highest: &Value) -> Option<String> {
     let at_highest = rows.iter().find(|r| &r.value == highest)?;
     let node = at_highest.saturated.as_ref()?;
-    let from = rows
+    // Where the unbroken stretch of saturated values meeting the SLO below the highest
+    // starts: the lowest saturated value anywhere said "from 630 on" while 640 was not.
+    let mut below: Vec<&Row> = rows
         .iter()
-        .filter(|r| r.meets_slo && r.saturated.is_some())
-        .map(|r| &r.value)
-        .min_by(|a, b| as_f64(a).total_cmp(&as_f64(b)))
-        .unwrap_or(highest);
+        .filter(|r| as_f64(&r.value) <= as_f64(highest))
+        .collect();
+    below.sort_by(|a, b| as_f64(&b.value).total_cmp(&as_f64(&a.value)));
+    let from = below
+        .iter()
+        .take_while(|r| r.meets_slo && r.saturated.is_some())
+        .last()
+        .map_or(highest, |r| &r.value);
     Some(format!(
         "but {node} is saturated (at least {}% busy, on average or for a tenth of the run, \
          or offered more than the capacity analysis gives it) from {from} on: work piles up in front of it, where the SLO does \
@@ -711,7 +724,7 @@ mod tests {
         Row {
             value: Value::from(value),
             throughput_rps: 0.0,
-            availability: 1.0,
+            availability: Some(1.0),
             p50_ms: None,
             p99_ms: None,
             bottleneck: None,
@@ -719,6 +732,25 @@ mod tests {
             meets_slo,
             saturated: None,
         }
+    }
+
+    #[test]
+    fn the_saturation_warning_names_where_the_unbroken_stretch_starts() {
+        let saturated = |value: f64, yes: bool| Row {
+            saturated: yes.then(|| "box".to_string()),
+            ..row(value, true)
+        };
+        // 630 saturated, 640 not, 650 to 670 saturated: "from 650 on", not 630.
+        let rows = [
+            saturated(620.0, false),
+            saturated(630.0, true),
+            saturated(640.0, false),
+            saturated(650.0, true),
+            saturated(660.0, true),
+            saturated(670.0, true),
+        ];
+        let warning = saturated_warning(&rows, &Value::from(670.0)).unwrap();
+        assert!(warning.contains("from 650.0 on"), "{warning}");
     }
 
     #[test]
@@ -810,13 +842,15 @@ mod tests {
     #[test]
     fn default_slo_is_availability_only() {
         let c = Criterion::of(&Slo::default());
-        assert!(c.met(0.9995, Some(1e9)) && !c.met(0.99, Some(1.0)));
+        assert!(c.met(Some(0.9995), Some(1e9)) && !c.met(Some(0.99), Some(1.0)));
+        // Nothing offered: no figure, so not met.
+        assert!(!c.met(None, None));
         let c = Criterion::of(&Slo {
             p99_ms: Some(500.0),
             availability: None,
         });
-        assert!(c.met(0.5, Some(400.0)) && !c.met(1.0, Some(600.0)));
+        assert!(c.met(Some(0.5), Some(400.0)) && !c.met(Some(1.0), Some(600.0)));
         // Nothing succeeded, so nothing was fast: a p99 bound is not met.
-        assert!(!c.met(0.0, None));
+        assert!(!c.met(Some(0.0), None));
     }
 }

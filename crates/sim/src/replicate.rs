@@ -168,6 +168,9 @@ pub struct RunFigures {
     /// Whether any request succeeded: without one the latencies are no figure (they read 0)
     /// and are left out of the estimates.
     pub timed: bool,
+    /// Whether any request was offered after the warm-up: without one the availability is no
+    /// figure (it reads 1) and is left out of the estimate.
+    pub offered: bool,
     /// With several clients, each one's throughput, availability and p99 (NaN without a
     /// success), by client id.
     pub clients: Vec<(String, [f64; 3])>,
@@ -185,6 +188,7 @@ impl RunFigures {
             p95_ms: r.latency_ms.p95,
             p99_ms: r.latency_ms.p99,
             timed: r.succeeded > 0,
+            offered: r.offered > 0,
             clients: if report.clients.len() > 1 {
                 report
                     .clients
@@ -224,10 +228,17 @@ impl Replications {
                     .collect::<Vec<_>>(),
             )
         };
+        // Availability only of the runs that were offered a request (a run shortened to its
+        // warm-up read 100.000 ± 0.000%).
+        let offered: Vec<f64> = runs
+            .iter()
+            .filter(|r| r.offered)
+            .map(|r| r.availability)
+            .collect();
         Replications {
             seeds,
             throughput_rps: of(|r| r.throughput_rps),
-            availability: of(|r| r.availability),
+            availability: Estimate::of(&offered),
             mean_ms: timed(|r| r.mean_ms),
             p50_ms: timed(|r| r.p50_ms),
             p95_ms: timed(|r| r.p95_ms),
@@ -357,6 +368,7 @@ mod tests {
             p95_ms: p99,
             p99_ms: p99,
             timed,
+            offered: true,
             clients: Vec::new(),
         };
         let r = Replications::summarise(
@@ -382,6 +394,25 @@ mod tests {
     }
 
     #[test]
+    fn runs_offered_nothing_have_no_availability_to_average() {
+        let run = |offered: bool| RunFigures {
+            throughput_rps: 0.0,
+            availability: if offered { 0.5 } else { 1.0 },
+            mean_ms: 0.0,
+            p50_ms: 0.0,
+            p95_ms: 0.0,
+            p99_ms: 0.0,
+            timed: false,
+            offered,
+            clients: Vec::new(),
+        };
+        let r = Replications::summarise(vec![1, 2], &[run(false), run(false)]);
+        assert_eq!(r.availability.n, 0);
+        let r = Replications::summarise(vec![1, 2], &[run(true), run(false)]);
+        assert_eq!((r.availability.n, r.availability.mean), (1, 0.5));
+    }
+
+    #[test]
     fn each_clients_figures_are_summarised_by_client() {
         let run = |eu: f64, us: f64| RunFigures {
             throughput_rps: eu + us,
@@ -391,6 +422,7 @@ mod tests {
             p95_ms: 1.0,
             p99_ms: 1.0,
             timed: true,
+            offered: true,
             clients: vec![
                 ("eu".to_string(), [eu, 0.9, 100.0]),
                 ("us".to_string(), [us, 1.0, 200.0]),
