@@ -979,10 +979,22 @@ impl Walker<'_> {
                     // caches `capacity_keys` starts cold, and its first misses need an origin.
                     None if hit >= 1.0 && p.capacity_keys.is_none() => p.edge_latency_ms,
                     None => {
-                        self.dead_end(
-                            node,
-                            format!("{} requests reach this cdn but it has no origin: connect it to an object_store, load_balancer or server", op.as_str()),
-                        );
+                        // Only static requests go to an object store: name what the others
+                        // need when one is connected ("no origin" beside it read as wrong).
+                        let message = if op != Op::Static && r.static_origin.is_some() {
+                            format!(
+                                "{} requests reach this cdn, but its object_store serves only \
+                                 static ones: connect it to a load_balancer or server for them",
+                                op.as_str()
+                            )
+                        } else {
+                            format!(
+                                "{} requests reach this cdn but it has no origin: connect it \
+                                 to an object_store, load_balancer or server",
+                                op.as_str()
+                            )
+                        };
+                        self.dead_end(node, message);
                         0.0
                     }
                 }

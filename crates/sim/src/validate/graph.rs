@@ -54,8 +54,9 @@ pub(super) fn check_graph(
             "edges",
             format!(
                 "the clients' requests can take more than {MAX_CALL_PATHS:.0} different paths \
-                 in all through this drawing (about {}), too many to plan: balancers wired to \
-                 balancers layer after layer multiply them; let one balancer call the servers",
+                 in all through this drawing (about {}), too many to plan: nodes that each \
+                 call several nodes that each call several more, layer after layer, multiply \
+                 them; let one balancer call a tier instead",
                 shown(paths.round())
             ),
         ));

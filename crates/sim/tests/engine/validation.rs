@@ -1730,3 +1730,19 @@ fn a_bad_param_is_named_once_and_nothing_else_is_blamed_on_it() {
     assert_eq!(ps.len(), 1, "{ps:?}");
     assert!(has(&ps, Some("users"), "unknown kind \"Client\""), "{ps:?}");
 }
+
+#[test]
+fn a_cdn_with_only_an_object_store_says_reads_need_an_app() {
+    let ps = problems(&scenario(
+        &[
+            r#"{"id": "users", "kind": "client", "params": {"rps": 10, "mix": {"read": 1}}}"#,
+            r#"{"id": "cdn", "kind": "cdn"}"#,
+            r#"{"id": "blobs", "kind": "object_store"}"#,
+        ],
+        r#"{"from": "users", "to": "cdn"}, {"from": "cdn", "to": "blobs"}"#,
+    ));
+    assert!(
+        has(&ps, Some("cdn"), "its object_store serves only static ones"),
+        "{ps:#?}"
+    );
+}
