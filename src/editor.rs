@@ -1,6 +1,6 @@
 //! The canvas editor: the scenario's nodes and edges drawn in SVG, moved, connected, selected,
-//! panned and zoomed. View state (pan, zoom, selection, the wire being dragged) lives here;
-//! changes to the scenario go through [`edits::apply`].
+//! panned and zoomed. The canvas keeps the wire being dragged; pan, zoom and the selection are
+//! contexts of [`crate::state`]; changes to the scenario go through [`edits::apply`].
 
 pub mod canvas;
 pub mod edits;

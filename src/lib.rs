@@ -6,7 +6,8 @@
 //!
 //! - [`state`]: the shared contexts (scenario, selection, view, analysis).
 //! - [`editor`]: canvas, edits, layout math.
-//! - [`panels`]: palette, inspector, run bar, charts, summary, validation list.
+//! - [`panels`]: palette, inspector (with the validation messages), run bar, charts, summary.
+//! - [`export`]: the run's CSV files.
 //! - [`runner`]: runs the simulation in time slices without freezing the page.
 //! - [`history`]: undo and redo.
 //! - [`opening`]: replacing the whole scenario (preset, imported file, pasted link).

@@ -1,6 +1,7 @@
-//! The app's shared state, as narrow contexts: the scenario being edited ([`Doc`]), what is
-//! selected, the canvas view, the last edit error, and the run. Components take the one they need
-//! with `expect_context`.
+//! The app's shared state, as narrow contexts: the scenario being edited with its banner and
+//! undo history ([`Doc`]), what is selected, the canvas view, and the analysis of the scenario
+//! as it stands. (The run's are in [`crate::runner`].) Components take the one they need with
+//! `expect_context`.
 
 use leptos::prelude::*;
 use scaleplay_sim::capacity::{self, Capacity};

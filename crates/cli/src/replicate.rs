@@ -15,8 +15,7 @@ use crate::parallel::map_in_order;
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Replicated {
     /// How many runs.
-    #[serde(rename = "runs")]
-    pub replications: usize,
+    pub runs: usize,
     /// Seeds and estimates, from the engine.
     #[serde(flatten)]
     pub figures: Replications,
@@ -57,7 +56,7 @@ pub fn replicate(model: &Model, seed: u64, n: usize, jobs: usize, keep_first: bo
     let first_report = runs.first_mut().and_then(|(_, kept)| kept.take());
     let runs: Vec<RunFigures> = runs.into_iter().map(|(figures, _)| figures).collect();
     Replicated {
-        replications: seeds.len(),
+        runs: seeds.len(),
         figures: Replications::summarise(seeds, &runs),
         first_report,
     }
@@ -80,7 +79,7 @@ mod tests {
         let theirs = run_replications(&model, 11, 5);
         for jobs in [1, 2, 4] {
             let ours = replicate(&model, 11, 5, jobs, false);
-            assert_eq!(ours.replications, 5);
+            assert_eq!(ours.runs, 5);
             // To the bit: the runs are summarised in seed order whatever the threads.
             assert_eq!(ours.figures, theirs, "{jobs} jobs");
         }

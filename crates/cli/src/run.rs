@@ -435,8 +435,8 @@ pub fn render_replications(label: &str, s: &Scenario, r: &Replicated) -> String 
         out,
         "{}: {} replication{} of {} s each; figures after {} s of warm-up\n",
         title(label, s),
-        r.replications,
-        if r.replications == 1 { "" } else { "s" },
+        r.runs,
+        if r.runs == 1 { "" } else { "s" },
         crate::table::value(s.duration_s),
         crate::table::value(s.warmup_s)
     );

@@ -164,10 +164,7 @@ fn hot_instance_beyond_capacity(report: &scaleplay_sim::Report, model: &Model) -
 
 /// Whether requests reach an instance of `node` by their user's key rather than by load.
 fn picked_by_key(model: &Model, node: NodeId) -> bool {
-    let keyed_store = matches!(
-        model.node(node).kind,
-        Kind::Cache | Kind::Nosql | Kind::SessionStore
-    );
+    let keyed_store = model.node(node).kind.keyed_by_user();
     let behind_ip_hash = model.nodes.iter().enumerate().any(|(i, n)| {
         matches!(&n.params, Params::LoadBalancer(p) if p.algorithm == Algorithm::IpHash)
             && model.downstream(NodeId(i as u32)).any(|d| d == node)
@@ -783,7 +780,7 @@ mod tests {
     }
 
     fn scenario() -> Scenario {
-        Scenario::from_json(
+        scaleplay_sim::validate::parse(
             r#"{"version": 1, "nodes": [
                  {"id": "users", "kind": "client", "params": {"rps": 40}},
                  {"id": "web.1", "kind": "server",

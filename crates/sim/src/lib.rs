@@ -82,7 +82,7 @@ pub use time::{Duration, SimTime};
 pub use validate::{load, validate};
 
 /// Loads a scenario, runs it to the end with `seed` (or the scenario's own), and returns the
-/// report as pretty JSON. The one-call entry point of the CLI and the wasm probe.
+/// report as pretty JSON. The one-call entry point of the benchmark and the wasm probe.
 pub fn run_json(scenario_json: &str, seed: Option<u64>) -> Result<String, String> {
     let model = load(scenario_json).map_err(|e| e.to_string())?;
     let seed = seed.unwrap_or(model.scenario.seed);

@@ -1129,7 +1129,7 @@ impl Walker<'_> {
         }
         let instance_shares = match self.model.node(node).kind {
             _ if !self.estimates => None,
-            Kind::Cache | Kind::Nosql | Kind::SessionStore => {
+            kind if kind.keyed_by_user() => {
                 let count = self.model.instances(node) as usize;
                 (count > 1).then(|| {
                     self.keyed_shares_within(count, |user| {

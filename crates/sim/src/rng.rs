@@ -145,7 +145,7 @@ impl Zipf {
 
     fn h_integral(&self, x: f64) -> f64 {
         let log_x = libm::log(x);
-        helper2((1.0 - self.s) * log_x) * log_x
+        expm1_over_x((1.0 - self.s) * log_x) * log_x
     }
 
     fn h_integral_inv(&self, x: f64) -> f64 {
@@ -153,12 +153,12 @@ impl Zipf {
         if t < -1.0 {
             t = -1.0;
         }
-        libm::exp(helper1(t) * x)
+        libm::exp(log1p_over_x(t) * x)
     }
 }
 
 /// log(1+x)/x, stable near 0.
-fn helper1(x: f64) -> f64 {
+fn log1p_over_x(x: f64) -> f64 {
     if x.abs() > 1e-8 {
         libm::log1p(x) / x
     } else {
@@ -167,7 +167,7 @@ fn helper1(x: f64) -> f64 {
 }
 
 /// (exp(x)-1)/x, stable near 0.
-fn helper2(x: f64) -> f64 {
+fn expm1_over_x(x: f64) -> f64 {
     if x.abs() > 1e-8 {
         libm::expm1(x) / x
     } else {

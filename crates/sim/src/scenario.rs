@@ -292,6 +292,12 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// A store whose instances each hold some of the keys: a request goes to the instance
+    /// of its user's key, not to the least busy one.
+    pub fn keyed_by_user(self) -> bool {
+        matches!(self, Kind::Cache | Kind::Nosql | Kind::SessionStore)
+    }
+
     /// A data store that answers reads of a key (a read can end here).
     pub fn serves_reads(self) -> bool {
         matches!(
@@ -305,11 +311,6 @@ impl Kind {
         matches!(self, Kind::SqlPrimary | Kind::Nosql | Kind::ShardRouter)
     }
 
-    /// A node that passes requests on to an app tier (not a data store).
-    pub fn is_forwarder(self) -> bool {
-        matches!(self, Kind::LoadBalancer | Kind::Server | Kind::Cdn)
-    }
-
     /// Whether an outage of the node's data center leaves it up: users live in a region but
     /// not inside its data center, and DNS is a global service (anycast, as the distances
     /// treat it). Left at the default dc, a GeoDNS used to die with dc1 and fail every region.
@@ -319,11 +320,6 @@ impl Kind {
 }
 
 impl Scenario {
-    /// Parses a scenario without validating it (see [`crate::load`] for the checked path).
-    pub fn from_json(text: &str) -> Result<Scenario, serde_json::Error> {
-        serde_json::from_str(text)
-    }
-
     /// Pretty JSON, as "Export JSON" writes it.
     pub fn to_json(&self) -> String {
         // Serializing plain data with string keys cannot fail.

@@ -555,9 +555,7 @@ impl Simulation {
         let count = self.nodes[n].insts.len() as u64;
         match self.model.nodes[n].kind {
             // Keyed stores: a user's key lives on one shard/partition.
-            Kind::Cache | Kind::Nosql | Kind::SessionStore => {
-                partition(self.reqs[req as usize].user, count) as u32
-            }
+            kind if kind.keyed_by_user() => partition(self.reqs[req as usize].user, count) as u32,
             _ => {
                 // Round robin from the cursor (at most `len`, as it is set to `i + 1` below),
                 // wrapping without a division: this runs for every request.
