@@ -199,8 +199,14 @@ fn wasm_bindgen_check() -> Option<String> {
         cargo_installed("wasm-bindgen"),
         ["--version"],
     ))?;
-    // `wasm-bindgen 0.2.130`; a newer or older CLI refuses to process the app's wasm.
-    (line.split_whitespace().nth(1) == Some(WASM_BINDGEN_VERSION)).then_some(line)
+    // `wasm-bindgen 0.2.130`; a newer or older CLI refuses to process the app's wasm. Its
+    // test runner (the component tests') comes with it, and must match too.
+    let runner = cmd::first_line(&mut cmd::new(
+        cargo_installed("wasm-bindgen-test-runner"),
+        ["--version"],
+    ))?;
+    let matches = |l: &str| l.split_whitespace().nth(1) == Some(WASM_BINDGEN_VERSION);
+    (matches(&line) && matches(&runner)).then_some(line)
 }
 
 fn wasm_bindgen_install() -> Result<()> {

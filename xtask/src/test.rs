@@ -6,8 +6,9 @@ use anyhow::{Context, Result};
 
 use crate::{cmd, e2e, setup, wasm_check};
 
-/// Set to `1` to skip the slow steps: the wasm determinism check (two release builds), the app
-/// build (trunk, release) and the e2e tests (Playwright in Chromium). Setup then skips the tools
+/// Set to `1` to skip the slow steps: the wasm determinism check (two release builds), the
+/// component tests (a wasm build, in Chromium), the app build (trunk, release) and the e2e
+/// tests (Playwright in Chromium). Setup then skips the tools
 /// only those steps need.
 pub const QUICK_ENV: &str = "SCALEPLAY_TEST_QUICK";
 
@@ -15,11 +16,32 @@ pub const QUICK_ENV: &str = "SCALEPLAY_TEST_QUICK";
 type Step = fn() -> Result<()>;
 
 /// The steps [`QUICK_ENV`] skips, in the order they run (after the fast ones).
-const SLOW_STEPS: [(&str, Step); 3] = [
+const SLOW_STEPS: [(&str, Step); 4] = [
     ("wasm determinism", wasm_check::run),
+    ("components", component_tests),
     ("app build", cmd::trunk_build),
     ("e2e", || e2e::test_built_app(&[])),
 ];
+
+/// The app's components in headless Chromium (`tests/components.rs`): built for wasm32 and
+/// run by `wasm-bindgen-test-runner` (`.cargo/config.toml`) through chromedriver.
+fn component_tests() -> Result<()> {
+    let mut test = cmd::cargo([
+        "test",
+        "-p",
+        "scaleplay",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "components",
+    ]);
+    // The runner is installed with wasm-bindgen-cli, into cargo's bin directory.
+    test.env(
+        "PATH",
+        cmd::path_with(&cmd::cargo_home_bin().into_iter().collect::<Vec<_>>())?,
+    );
+    cmd::run(&mut test)
+}
 
 /// Runs setup, then each step; the error names the step that failed.
 pub fn run() -> Result<()> {
