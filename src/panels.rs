@@ -14,6 +14,15 @@ pub mod runbar;
 pub mod summary;
 pub mod thin;
 
+/// `x` cut (towards zero) to `decimals` places, so that printing it with that many places
+/// never rounds it up: an availability of 99.9996% must not read as 100.000 anywhere (the
+/// summary cut it, the client panel and the canvas rounded it). The tiny allowance keeps a
+/// value stored just below a whole number of places (99.9 as 99.89999…) at itself.
+pub fn cut(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (x * scale + 1e-6).floor() / scale
+}
+
 /// Puts `text` back into the input an event came from: after refusing what was typed, the
 /// field shows the value that still holds.
 pub fn show_value(ev: &leptos::ev::Event, text: &str) {

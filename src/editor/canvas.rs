@@ -584,7 +584,7 @@ pub fn Canvas() -> impl IntoView {
                         let a = c.availability_series.last().copied().unwrap_or(c.availability);
                         let tip = format!(
                             "its users: availability {:.2}%, {:.1} req/s ok, p99 {:.1} ms",
-                            a * 100.0,
+                            crate::panels::cut(a * 100.0, 2),
                             c.throughput_rps,
                             c.latency_ms.p99
                         );

@@ -40,17 +40,11 @@ const FIGURES: [Figure; 3] = [
         testid: "summary-availability",
         decimals: 3,
         // Cut, not rounded: 99.9996% must not read as 100.000. Nothing offered, no share.
-        value: |r| (r.summary.offered > 0).then(|| cut(r.summary.availability * 100.0, 3)),
+        value: |r| {
+            (r.summary.offered > 0).then(|| crate::panels::cut(r.summary.availability * 100.0, 3))
+        },
     },
 ];
-
-/// `x` cut (towards zero) to `decimals` places, so that printing it with that many places
-/// never rounds it up. The tiny allowance keeps a value stored just below a whole number of
-/// places (99.9 as 99.89999…) at itself.
-fn cut(x: f64, decimals: i32) -> f64 {
-    let scale = 10f64.powi(decimals);
-    (x * scale + 1e-6).floor() / scale
-}
 
 /// The summary strip above the plots.
 #[component]
@@ -197,7 +191,7 @@ pub fn measuring(r: &Report) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::cut;
+    use crate::panels::cut;
 
     #[test]
     fn availabilities_are_cut_not_rounded_up() {

@@ -641,7 +641,11 @@ pub fn metric_rows(r: &NodeReport) -> Vec<Metric> {
     rows.extend([
         ("rejected", "rejected", r.rejected.to_string()),
         ("down", "answered down", r.down.to_string()),
-        ("uptime", "up time", pct(r.availability)),
+        (
+            "uptime",
+            "up time",
+            format!("{:.1} %", crate::panels::cut(r.availability * 100.0, 1)),
+        ),
     ]);
     if let Some(series) = &r.instances {
         rows.push(("instances", "instances now", r.instances_now.to_string()));
@@ -710,7 +714,7 @@ pub fn client_metric_rows(r: &ClientReport) -> Vec<Metric> {
         (
             "availability",
             "availability",
-            format!("{:.3} %", r.availability * 100.0),
+            format!("{:.3} %", crate::panels::cut(r.availability * 100.0, 3)),
         ),
         ("p50", "p50 latency", ms(r.latency_ms.p50)),
         ("p99", "p99 latency", ms(r.latency_ms.p99)),
@@ -1073,7 +1077,11 @@ mod tests {
         let get = |k: &str| rows.iter().find(|m| m.key == k).map(|m| m.value.as_str());
         assert_eq!(get("offered"), Some("1000"));
         assert_eq!(get("throughput"), Some("99.0 req/s"));
-        assert_eq!(get("availability"), Some("99.194 %"));
+        assert_eq!(
+            get("availability"),
+            Some("99.193 %"),
+            "cut, never rounded up"
+        );
         assert_eq!(get("p99"), Some("31.2 ms"));
         assert_eq!(get("failed"), Some("1 / 2 / 5"));
         assert_eq!(get("in_flight"), Some("2"));
