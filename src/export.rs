@@ -110,7 +110,7 @@ pub fn nodes_csv(report: &Report, scenario: &Scenario) -> String {
         let name = scenario.node(id).map_or("", |s| s.name.as_str());
         let opt = |v: Option<f64>| v.map_or(String::new(), number);
         let opt_u = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
-        let workers = has_workers(n.kind);
+        let workers = has_workers(report, id);
         let timed = n.succeeded > 0;
         let waited = n.waits();
         out += &row([
@@ -180,7 +180,7 @@ pub fn node_series_csv(report: &Report, scenario: &Scenario) -> String {
                 v.and_then(|v| v.get(w))
                     .map_or(String::new(), u64::to_string)
             };
-            let workers = has_workers(n.kind);
+            let workers = has_workers(report, id);
             let get = |v: &Vec<f64>| {
                 v.get(w)
                     .filter(|_| workers)

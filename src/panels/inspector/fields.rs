@@ -611,16 +611,19 @@ pub struct Metric {
     pub value: String,
 }
 
-/// Whether nodes of `kind` have workers, so a utilization and a backlog (a queue's waiting
-/// messages are its depth, not a backlog; a balancer or DNS never waits).
-pub fn has_workers(kind: Kind) -> bool {
-    param_names(kind).contains(&"workers")
+/// Whether node `id` of `report` has a worker limit, so a utilization and a backlog (a
+/// queue's waiting messages are its depth, not a backlog; a DNS never waits).
+pub fn has_workers(report: &scaleplay_sim::Report, id: &str) -> bool {
+    // The capacity analysis's list of the nodes with a worker limit: a load balancer's
+    // `max_connections` is one (the analysis can name it the bottleneck, the canvas colours
+    // it by its utilization), where a list of kinds with a `workers` param hid it.
+    report.capacity.utilization.contains_key(id)
 }
 
-/// The figures of one node in a report: the common ones, then those its kind has.
-pub fn metric_rows(r: &NodeReport) -> Vec<Metric> {
+/// The figures of one node in a report: the common ones, then those its kind has. `workers`:
+/// whether it has a worker limit ([`has_workers`]), so a utilization and waits.
+pub fn metric_rows(r: &NodeReport, workers: bool) -> Vec<Metric> {
     let pct = |x: f64| format!("{:.1} %", x * 100.0);
-    let workers = has_workers(r.kind);
     let mut rows = Vec::new();
     if workers {
         rows.push(("utilization", "utilization", pct(r.utilization)));
@@ -1020,6 +1023,25 @@ mod tests {
     }
 
     #[test]
+    fn a_balancer_with_a_connection_limit_has_workers_and_one_without_none() {
+        let report = |max: &str| {
+            let text = format!(
+                r#"{{"version": 1, "duration_s": 5, "nodes": [
+                    {{"id": "users", "kind": "client", "params": {{"rps": 10}}}},
+                    {{"id": "lb", "kind": "load_balancer", "params": {{"max_connections": {max}}}}},
+                    {{"id": "web", "kind": "server"}}],
+                  "edges": [{{"from": "users", "to": "lb"}}, {{"from": "lb", "to": "web"}}]}}"#
+            );
+            let model = scaleplay_sim::load(&text).expect("valid");
+            scaleplay_sim::Simulation::new(model, 1).run()
+        };
+        let limited = report("50");
+        assert!(has_workers(&limited, "lb") && has_workers(&limited, "web"));
+        assert!(!has_workers(&limited, "users"));
+        assert!(!has_workers(&report("null"), "lb"));
+    }
+
+    #[test]
     fn metrics_show_what_the_kind_has() {
         let report: NodeReport = serde_json::from_value(json!({
             "kind": "queue", "utilization": 0.5, "throughput_rps": 12.34, "responses_rps": 12.34,
@@ -1029,7 +1051,7 @@ mod tests {
             "deliveries": 40, "wait_ms": {"mean": 250.0, "p99": 1234.56}
         }))
         .unwrap();
-        let rows = metric_rows(&report);
+        let rows = metric_rows(&report, false);
         let get = |k: &str| rows.iter().find(|m| m.key == k).map(|m| m.value.as_str());
         // A queue has no workers to be busy and answers its producers at once: its waiting
         // shows as depth.
@@ -1054,7 +1076,7 @@ mod tests {
             "instances": [2, 2, 5, 3], "utilization_series": [0.1, 0.2, 0.9, 0.4]
         }))
         .unwrap();
-        let rows = metric_rows(&autoscaled);
+        let rows = metric_rows(&autoscaled, true);
         let get = |k: &str| rows.iter().find(|m| m.key == k).map(|m| m.value.as_str());
         assert_eq!(get("instances"), Some("3"));
         assert_eq!(get("instances_range"), Some("2–5"));

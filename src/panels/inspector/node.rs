@@ -548,7 +548,7 @@ fn NodeMetrics(node: StoredValue<String>) -> impl IntoView {
                 r.as_ref().and_then(|r| {
                     r.nodes
                         .get(id)
-                        .map(fields::metric_rows)
+                        .map(|n| fields::metric_rows(n, fields::has_workers(r, id)))
                         .or_else(|| r.clients.get(id).map(fields::client_metric_rows))
                 })
             })

@@ -90,7 +90,8 @@ impl Values<'_> {
 /// Whose figures are plotted: a node's, or a client's (what its users saw).
 #[derive(Clone, Copy)]
 pub enum Source<'a> {
-    Node(&'a NodeReport),
+    /// A node's figures, and whether it has a worker limit (see [`super::fields::has_workers`]).
+    Node(&'a NodeReport, bool),
     Client(&'a ClientReport),
 }
 
@@ -100,7 +101,7 @@ impl<'a> Source<'a> {
         report
             .nodes
             .get(id)
-            .map(Source::Node)
+            .map(|n| Source::Node(n, super::fields::has_workers(report, id)))
             .or_else(|| report.clients.get(id).map(Source::Client))
     }
 }
@@ -116,8 +117,8 @@ fn choice(key: &'static str, label: &'static str, unit: &'static str, percent: b
 
 /// Every series `source` may have, in menu order, with its values when it has it.
 fn table(source: Source<'_>) -> Vec<(Choice, Option<Values<'_>>)> {
-    let node = match source {
-        Source::Node(node) => node,
+    let (node, workers) = match source {
+        Source::Node(node, workers) => (node, workers),
         Source::Client(c) => {
             return vec![
                 (
@@ -142,7 +143,6 @@ fn table(source: Source<'_>) -> Vec<(Choice, Option<Values<'_>>)> {
         }
     };
     // Without workers there is nothing to be busy or to wait for (a queue has its depth).
-    let workers = super::fields::has_workers(node.kind);
     vec![
         (
             choice("utilization", "utilization (%)", "%", true),
@@ -401,21 +401,32 @@ mod tests {
     fn every_node_plots_utilization_and_backlog_and_a_cache_its_hit_ratio() {
         let r = report();
         let keys = |id: &str| -> Vec<&str> {
-            choices(Source::Node(&r.nodes[id]))
+            choices(Source::of(&r, id).expect("a node"))
                 .iter()
                 .map(|c| c.key)
                 .collect()
         };
         assert_eq!(keys("web"), ["utilization", "backlog"]);
         assert_eq!(keys("cache"), ["utilization", "backlog", "hit_ratio"]);
-        let web = plotted(&r.series, Source::Node(&r.nodes["web"]), "utilization", 400)
-            .expect("a series");
+        let web = plotted(
+            &r.series,
+            Source::of(&r, "web").expect("a node"),
+            "utilization",
+            400,
+        )
+        .expect("a series");
         assert_eq!(web.points, r.series.len(), "one point per window");
         assert_eq!(web.runs.len(), 1);
         assert!(web.runs[0].iter().all(|p| (0.0..=100.0).contains(&p.1)));
         assert_eq!(web.runs[0][0].0, r.series[0].t_s);
         assert_eq!(web.t_max, r.series[r.series.len() - 1].t_s);
-        assert!(plotted(&r.series, Source::Node(&r.nodes["web"]), "hit_ratio", 400).is_none());
+        assert!(plotted(
+            &r.series,
+            Source::of(&r, "web").expect("a node"),
+            "hit_ratio",
+            400
+        )
+        .is_none());
     }
 
     #[test]
@@ -431,13 +442,18 @@ mod tests {
             "faults": [{"node": "replica", "at_s": 5, "action": "fail"},
                        {"node": "replica", "at_s": 11, "action": "recover"}]}"#;
         let r = Simulation::new(load(text).expect("valid"), 1).run();
-        let keys: Vec<&str> = choices(Source::Node(&r.nodes["replica"]))
+        let keys: Vec<&str> = choices(Source::of(&r, "replica").expect("a node"))
             .iter()
             .map(|c| c.key)
             .collect();
         assert_eq!(keys, ["utilization", "backlog", "lag", "stale_reads"]);
-        let lag =
-            plotted(&r.series, Source::Node(&r.nodes["replica"]), "lag", 400).expect("a series");
+        let lag = plotted(
+            &r.series,
+            Source::of(&r, "replica").expect("a node"),
+            "lag",
+            400,
+        )
+        .expect("a series");
         assert_eq!(lag.points, r.series.len());
         // 6 s down: at most 6 s behind beyond its 100 ms (and the 0.5 ms edge from the
         // primary), in the window ending at 11 s.
@@ -449,8 +465,13 @@ mod tests {
     #[test]
     fn windows_without_lookups_break_the_hit_ratio_line() {
         let r = report();
-        let hits = plotted(&r.series, Source::Node(&r.nodes["cache"]), "hit_ratio", 400)
-            .expect("a series");
+        let hits = plotted(
+            &r.series,
+            Source::of(&r, "cache").expect("a node"),
+            "hit_ratio",
+            400,
+        )
+        .expect("a series");
         // Down from 5 s to 8 s: the windows ending at 6, 7 and 8 s have no lookups.
         assert_eq!(hits.points, r.series.len() - 3);
         assert_eq!(
@@ -524,7 +545,7 @@ mod tests {
     #[test]
     fn a_narrow_plot_keeps_the_count_and_the_range_of_every_window() {
         let r = report();
-        let node = Source::Node(&r.nodes["web"]);
+        let node = Source::of(&r, "web").expect("a node");
         let full = plotted(&r.series, node, "utilization", 400).expect("a series");
         let narrow = plotted(&r.series, node, "utilization", 3).expect("a series");
         assert_eq!(narrow.points, full.points);
