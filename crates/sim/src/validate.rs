@@ -364,6 +364,19 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
                     continue;
                 }
             },
+            (None, Some(dc)) if f.instance.is_some() => {
+                // It failed that instance of every node there, and the schedule listed
+                // each node as "#0": not a data center's outage, nor what was meant.
+                problems.push(Problem::scenario(
+                    "faults",
+                    format!(
+                        "{label}: \"instance\" names one instance of a node, but a data \
+                         center's fault takes all of its nodes down: remove \"instance\", or \
+                         name a \"node\" instead of the \"dc\""
+                    ),
+                ));
+                continue;
+            }
             (None, Some(dc)) => {
                 let ids: Vec<NodeId> = nodes
                     .iter()
@@ -561,7 +574,7 @@ fn check_settings(s: &Scenario, aside: &SetAside, problems: &mut Vec<Problem>) {
         problems.push(Problem::scenario(
             "duration_s",
             format!(
-                "duration_s must be > 0 and <= {}, got {}",
+                "duration_s must be at least a microsecond (0.000001) and at most {}, got {}",
                 limits::MAX_DURATION_S,
                 shown(s.duration_s)
             ),
