@@ -71,6 +71,80 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
     // so every problem shows at once.
     check_settings(s, aside, &mut problems);
 
+    let BuiltNodes {
+        mut nodes,
+        index,
+        bad_params,
+        instances_unread,
+    } = build_nodes(s, aside, &mut problems);
+    // An edge dropped for naming no node, or for joining kinds that cannot call each other,
+    // may cut the only path somewhere: the path checks would then blame the wrong node, so
+    // they skip the clients that reach a node that lost an edge. So does a node whose params
+    // are bad, checked with its kind's defaults. (A self-edge, a repeated edge or a bad
+    // latency leave the paths as they are.)
+    let mut unjudged: Vec<NodeId> = bad_params;
+    let edges = build_edges(s, &index, &mut nodes, &mut unjudged, &mut problems);
+
+    // The callers of edges set aside have lost them: their paths are not what was drawn.
+    for caller in aside.edge_callers.iter().flatten() {
+        if let Some(Some(id)) = index.get(caller.as_str()) {
+            unjudged.push(*id);
+        }
+    }
+    if aside.lost_an_unknown_caller() {
+        unjudged.extend((0..nodes.len()).map(|i| NodeId(i as u32)));
+    }
+
+    let duration = SimTime::from_secs(s.duration_s);
+    let (faults, instances_named) = build_faults(s, aside, &nodes, &index, &mut problems);
+    compute_routes(&mut nodes, &edges);
+    let dc_distances = DcDistances::new(&nodes, &edges);
+    let model = Model {
+        scenario: s.clone(),
+        dc_distances,
+        nodes,
+        edges,
+        faults,
+        duration,
+        warmup: SimTime::from_secs(s.warmup_s),
+    };
+    // Named by their place in the list: a fail and its recover of the same instance made
+    // two identical lines.
+    for (label, nodes, i) in instances_named {
+        for n in nodes.into_iter().filter(|n| !instances_unread.contains(n)) {
+            let count = model.max_instances(n);
+            if i >= count {
+                problems.push(Problem::node(
+                    &model.node(n).id,
+                    Some("faults"),
+                    format!(
+                        "{label} names instance {i}, but the node has {count} (instances \
+                         count from 0): {}",
+                        match count {
+                            1 => "name instance 0, or none for the whole node".to_string(),
+                            _ => format!("name one from 0 to {}", count - 1),
+                        }
+                    ),
+                ));
+            }
+        }
+    }
+    check_graph(&model, &unjudged, aside, &mut problems);
+    if problems.is_empty() {
+        Ok(model)
+    } else {
+        Err(LoadError::Invalid(problems))
+    }
+}
+
+/// The nodes of `s` as the engine runs them, each checked: an id, a kind, its params (a node
+/// with bad params is kept, with the bad ones at their defaults, so that the checks of the
+/// wiring still run). Also what later checks must know of them.
+fn build_nodes<'a>(
+    s: &'a Scenario,
+    aside: &'a SetAside,
+    problems: &mut Vec<Problem>,
+) -> BuiltNodes<'a> {
     let mut nodes = Vec::with_capacity(s.nodes.len());
     let mut bad_params: Vec<NodeId> = Vec::new();
     // Nodes whose count of instances is unread, for a bad param that sets it.
@@ -217,15 +291,37 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
             }
         }
     }
-    // An edge dropped for naming no node, or for joining kinds that cannot call each other,
-    // may cut the only path somewhere: the path checks would then blame the wrong node, so
-    // they skip the clients that reach a node that lost an edge. So does a node whose params
-    // are bad, checked with its kind's defaults. (A self-edge, a repeated edge or a bad
-    // latency leave the paths as they are.)
-    let mut unjudged: Vec<NodeId> = bad_params;
+    BuiltNodes {
+        nodes,
+        index,
+        bad_params,
+        instances_unread,
+    }
+}
+
+/// What [`build_nodes`] built.
+struct BuiltNodes<'a> {
+    nodes: Vec<ModelNode>,
+    /// Every id: its node, or `None` for a node not built (an unknown kind, a bad shape).
+    index: std::collections::HashMap<&'a str, Option<NodeId>>,
+    /// Nodes whose bad params decide where requests go: their paths are not judged.
+    bad_params: Vec<NodeId>,
+    /// Nodes whose count of instances is unread, for a bad param that sets it.
+    instances_unread: Vec<NodeId>,
+}
+
+/// The edges of `s` between the `nodes` built, each checked: both ends exist and may call
+/// each other, no repeat, a latency in range. Each is added to its caller's out-edges. A
+/// caller that lost an edge joins `unjudged`.
+fn build_edges(
+    s: &Scenario,
+    index: &std::collections::HashMap<&str, Option<NodeId>>,
+    nodes: &mut [ModelNode],
+    unjudged: &mut Vec<NodeId>,
+    problems: &mut Vec<Problem>,
+) -> Vec<ModelEdge> {
     // Every id as it reads, sorted, made at the first edge to a missing node (`look_alike`).
     let mut plain_ids: Option<Vec<(String, &str)>> = None;
-
     let mut edges: Vec<ModelEdge> = Vec::new();
     for e in &s.edges {
         let (from, to) = match (index.get(e.from.as_str()), index.get(e.to.as_str())) {
@@ -319,20 +415,25 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
         });
     }
 
-    // The callers of edges set aside have lost them: their paths are not what was drawn.
-    for caller in aside.edge_callers.iter().flatten() {
-        if let Some(Some(id)) = index.get(caller.as_str()) {
-            unjudged.push(*id);
-        }
-    }
-    if aside.lost_an_unknown_caller() {
-        unjudged.extend((0..nodes.len()).map(|i| NodeId(i as u32)));
-    }
+    edges
+}
 
-    let duration = SimTime::from_secs(s.duration_s);
+/// A fault that names an instance: its label, the nodes it targets, the instance.
+type InstanceNamed = (String, Vec<NodeId>, u32);
+
+/// The scheduled faults of `s` that happen in the run, each checked (a time, a target that
+/// exists), sorted by time; and each fault that names an instance, by its label, with its
+/// targets, to be checked once the tiers are built.
+fn build_faults(
+    s: &Scenario,
+    aside: &SetAside,
+    nodes: &[ModelNode],
+    index: &std::collections::HashMap<&str, Option<NodeId>>,
+    problems: &mut Vec<Problem>,
+) -> (Vec<ModelFault>, Vec<InstanceNamed>) {
     let mut faults = Vec::new();
-    // Each fault that names an instance, by its label: checked once the tiers are built.
-    let mut instances_named: Vec<(String, Vec<NodeId>, u32)> = Vec::new();
+    // Each fault that names an instance: checked once the tiers are built.
+    let mut instances_named: Vec<InstanceNamed> = Vec::new();
     for (k, f) in s.faults.iter().enumerate() {
         // Name what the fault breaks, not only its place in the list: in the app the list is
         // a table of faults, and "faults[3]" is what the file calls it.
@@ -426,45 +527,8 @@ fn validate_beside(s: &Scenario, aside: &SetAside) -> Result<Model, LoadError> {
             data_center: f.dc.is_some(),
         });
     }
-    compute_routes(&mut nodes, &edges);
     faults.sort_by_key(|f| f.at);
-    let dc_distances = DcDistances::new(&nodes, &edges);
-    let model = Model {
-        scenario: s.clone(),
-        dc_distances,
-        nodes,
-        edges,
-        faults,
-        duration,
-        warmup: SimTime::from_secs(s.warmup_s),
-    };
-    // Named by their place in the list: a fail and its recover of the same instance made
-    // two identical lines.
-    for (label, nodes, i) in instances_named {
-        for n in nodes.into_iter().filter(|n| !instances_unread.contains(n)) {
-            let count = model.max_instances(n);
-            if i >= count {
-                problems.push(Problem::node(
-                    &model.node(n).id,
-                    Some("faults"),
-                    format!(
-                        "{label} names instance {i}, but the node has {count} (instances \
-                         count from 0): {}",
-                        match count {
-                            1 => "name instance 0, or none for the whole node".to_string(),
-                            _ => format!("name one from 0 to {}", count - 1),
-                        }
-                    ),
-                ));
-            }
-        }
-    }
-    check_graph(&model, &unjudged, aside, &mut problems);
-    if problems.is_empty() {
-        Ok(model)
-    } else {
-        Err(LoadError::Invalid(problems))
-    }
+    (faults, instances_named)
 }
 
 /// What in `text` (an id, a name, a data center) does not show as written, said for a

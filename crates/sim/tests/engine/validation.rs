@@ -74,7 +74,10 @@ fn version_and_settings_are_checked() {
     assert!(has(&ps, None, "slo.availability"));
     // Durations are compared as the clock keeps them, in whole microseconds.
     let ps = problems(r#"{"version": 1, "duration_s": 1e-9, "nodes": []}"#);
-    assert!(has(&ps, None, "duration_s must be at least a microsecond"), "{ps:#?}");
+    assert!(
+        has(&ps, None, "duration_s must be at least a microsecond"),
+        "{ps:#?}"
+    );
     let ps = problems(r#"{"version": 1, "duration_s": 10.0000001, "warmup_s": 10, "nodes": []}"#);
     assert!(
         has(&ps, None, "at least a microsecond shorter than duration_s"),
@@ -1619,7 +1622,10 @@ fn a_duration_out_of_range_is_not_blamed_on_what_is_measured_against_it() {
             "faults": [{"node": "s", "at_s": 30, "action": "fail"}]}"#,
     );
     assert_eq!(ps.len(), 1, "{ps:#?}");
-    assert!(has(&ps, None, "duration_s must be at least a microsecond"), "{ps:#?}");
+    assert!(
+        has(&ps, None, "duration_s must be at least a microsecond"),
+        "{ps:#?}"
+    );
 }
 
 /// A key written twice in one object is a problem, named where it is (JSON parsers keep the
