@@ -393,24 +393,13 @@ fn a_primary_back_after_two_failovers_replays_the_writes_of_both() {
     // them from 150 s. The primary is back at 152 s with 47 s of writes to replay, at the
     // replay's three seconds gained a second: it takes the writes back near 167.7 s (it
     // counted only r2's two seconds and took them back at once).
-    let r = run(
-        r#"{"version": 1, "duration_s": 200, "warmup_s": 50, "nodes": [
-        {"id": "users", "kind": "client",
-         "params": {"rps": 500, "mix": {"read": 0.8, "write": 0.2}, "users": 1000}},
-        {"id": "web", "kind": "server",
-         "params": {"workers": 64, "service_ms": {"dist": "exp", "mean": 1}}},
-        {"id": "pri", "kind": "sql_primary",
-         "params": {"workers": 16, "write_ms": {"dist": "exp", "mean": 10}, "failover_s": 5}},
-        {"id": "r1", "kind": "sql_replica", "params": {"workers": 8}},
-        {"id": "r2", "kind": "sql_replica", "params": {"workers": 8}}],
-      "edges": [{"from": "users", "to": "web", "latency_ms": 0},
-                {"from": "web", "to": "pri", "latency_ms": 0},
-                {"from": "pri", "to": "r1", "latency_ms": 0},
-                {"from": "pri", "to": "r2", "latency_ms": 0}],
-      "faults": [{"node": "pri", "at_s": 100, "action": "fail"},
-                 {"node": "r1", "at_s": 145, "action": "fail"},
-                 {"node": "pri", "at_s": 152, "action": "recover"}]}"#,
-    );
+    let r = run(&web_and_database(
+        5.0,
+        &["r1", "r2"],
+        r#"{"node": "pri", "at_s": 100, "action": "fail"},
+           {"node": "r1", "at_s": 145, "action": "fail"},
+           {"node": "pri", "at_s": 152, "action": "recover"}"#,
+    ));
     let busy = &r.nodes["pri"].utilization_series;
     // Windows ending at 153–167 s: replaying, no work; from the window ending at 168 s, the
     // writes.
@@ -462,24 +451,14 @@ fn a_replica_down_with_its_primary_misses_no_writes() {
     // no failover: no write is taken meanwhile, so the replica comes back current, and its
     // stale reads after it are what they were before (it fell 50 s behind and served
     // thousands of stale reads while it replayed that empty stretch).
-    let r = run(
-        r#"{"version": 1, "duration_s": 200, "warmup_s": 50, "nodes": [
-        {"id": "users", "kind": "client",
-         "params": {"rps": 500, "mix": {"read": 0.8, "write": 0.2}, "users": 1000}},
-        {"id": "web", "kind": "server",
-         "params": {"workers": 64, "service_ms": {"dist": "exp", "mean": 1}}},
-        {"id": "pri", "kind": "sql_primary",
-         "params": {"workers": 16, "write_ms": {"dist": "exp", "mean": 10},
-                    "failover_s": 1000}},
-        {"id": "r1", "kind": "sql_replica", "params": {"workers": 16, "lag_ms": 100}}],
-      "edges": [{"from": "users", "to": "web", "latency_ms": 0},
-                {"from": "web", "to": "pri", "latency_ms": 0},
-                {"from": "pri", "to": "r1", "latency_ms": 0}],
-      "faults": [{"node": "pri", "at_s": 100, "action": "fail"},
-                 {"node": "r1", "at_s": 100, "action": "fail"},
-                 {"node": "pri", "at_s": 150, "action": "recover"},
-                 {"node": "r1", "at_s": 150, "action": "recover"}]}"#,
-    );
+    let r = run(&web_and_database(
+        1000.0,
+        &["r1"],
+        r#"{"node": "pri", "at_s": 100, "action": "fail"},
+           {"node": "r1", "at_s": 100, "action": "fail"},
+           {"node": "pri", "at_s": 150, "action": "recover"},
+           {"node": "r1", "at_s": 150, "action": "recover"}"#,
+    ));
     let stale = r.nodes["r1"]
         .stale_reads_series
         .as_ref()
@@ -490,4 +469,37 @@ fn a_replica_down_with_its_primary_misses_no_writes() {
         after < before * 2 + 50,
         "stale reads 80–100 s: {before}, 150–170 s: {after}"
     );
+}
+
+/// 400 reads and 100 writes a second through a web tier to a primary (writes of 10 ms,
+/// `failover_s`) with `replicas` (lag 100 ms), over 200 s with a 50 s warm-up, and `faults`.
+fn web_and_database(failover_s: f64, replicas: &[&str], faults: &str) -> String {
+    let nodes: Vec<String> = replicas
+        .iter()
+        .map(|r| {
+            format!(
+                r#"{{"id": "{r}", "kind": "sql_replica", "params": {{"workers": 8, "lag_ms": 100}}}}"#
+            )
+        })
+        .collect();
+    let edges: Vec<String> = replicas
+        .iter()
+        .map(|r| format!(r#"{{"from": "pri", "to": "{r}", "latency_ms": 0}}"#))
+        .collect();
+    format!(
+        r#"{{"version": 1, "duration_s": 200, "warmup_s": 50, "nodes": [
+        {{"id": "users", "kind": "client",
+         "params": {{"rps": 500, "mix": {{"read": 0.8, "write": 0.2}}, "users": 1000}}}},
+        {{"id": "web", "kind": "server",
+         "params": {{"workers": 64, "service_ms": {{"dist": "exp", "mean": 1}}}}}},
+        {{"id": "pri", "kind": "sql_primary",
+         "params": {{"workers": 16, "write_ms": {{"dist": "exp", "mean": 10}},
+                    "failover_s": {failover_s}}}}},
+        {}],
+      "edges": [{{"from": "users", "to": "web", "latency_ms": 0}},
+                {{"from": "web", "to": "pri", "latency_ms": 0}}, {}],
+      "faults": [{faults}]}}"#,
+        nodes.join(", "),
+        edges.join(", ")
+    )
 }

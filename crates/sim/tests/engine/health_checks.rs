@@ -80,16 +80,20 @@ fn a_server_that_flaps_between_checks_is_judged_by_what_each_check_saw() {
     // only until then. Only four changes were remembered: with five, the balancer took the
     // state now for the one its check saw, and kept sending a third of the traffic to s1
     // from 65 s to 70 s... or, with six, none from the failure at 61 s.
-    let flaps: Vec<String> = (0..5)
-        .map(|k| {
-            let action = if k % 2 == 0 { "fail" } else { "recover" };
-            format!(
-                r#"{{"node": "s1", "at_s": {}, "action": "{action}"}}"#,
-                61 + k
-            )
-        })
-        .collect();
-    let r = run(&three_servers(10.0, &flaps.join(", ")));
+    // s1 fails at 61 s, and changes again each second, `changes` times in all.
+    let flaps = |changes: u32| {
+        let faults: Vec<String> = (0..changes)
+            .map(|k| {
+                let action = if k % 2 == 0 { "fail" } else { "recover" };
+                format!(
+                    r#"{{"node": "s1", "at_s": {}, "action": "{action}"}}"#,
+                    61 + k
+                )
+            })
+            .collect();
+        run(&three_servers(10.0, &faults.join(", ")))
+    };
+    let r = flaps(5);
     let down: Vec<f64> = r.series.iter().map(|w| w.down_rps).collect();
     // The window ending at 68 s (67–68 s): s1 is down and still in the rotation.
     assert!(down[67] > 50.0, "{down:?}");
@@ -97,16 +101,7 @@ fn a_server_that_flaps_between_checks_is_judged_by_what_each_check_saw() {
 
     // Six changes, ending up: never seen down, so the balancer kept s1 all along and only
     // the requests sent while it was down failed.
-    let flaps: Vec<String> = (0..6)
-        .map(|k| {
-            let action = if k % 2 == 0 { "fail" } else { "recover" };
-            format!(
-                r#"{{"node": "s1", "at_s": {}, "action": "{action}"}}"#,
-                61 + k
-            )
-        })
-        .collect();
-    let r = run(&three_servers(10.0, &flaps.join(", ")));
+    let r = flaps(6);
     let down: Vec<f64> = r.series.iter().map(|w| w.down_rps).collect();
     for t in [61, 63, 65] {
         assert!(
