@@ -113,7 +113,6 @@ fn seconds(t: f64) -> String {
 /// The readable report of one run.
 pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
     let mut out = String::new();
-    let m = &r.summary;
     // Writing to a String cannot fail.
     let _ = writeln!(
         out,
@@ -123,6 +122,19 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
         seconds(r.run.t_s),
         seconds(r.run.warmup_s)
     );
+    render_summary(&mut out, r);
+    render_clients(&mut out, s, r);
+    render_nodes(&mut out, s, r);
+    let _ = writeln!(out, "\n{}", capacity_line(r));
+
+    render_alerts(&mut out, s, r);
+    render_faults(&mut out, r);
+    out
+}
+
+/// The steady-state summary, with what its figures leave unsaid.
+fn render_summary(out: &mut String, r: &Report) {
+    let m = &r.summary;
     let _ = writeln!(out, "Summary");
     let failed = m.failed.timeout + m.failed.rejected + m.failed.down;
     let mut lines = vec![
@@ -174,7 +186,10 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
     for note in summary_notes(r) {
         let _ = writeln!(out, "  note: {note}");
     }
+}
 
+/// What each user population saw, when there are several.
+fn render_clients(out: &mut String, s: &Scenario, r: &Report) {
     // What each user population saw; with one client that is the summary above.
     if r.clients.len() > 1 {
         let _ = writeln!(out, "\nClients");
@@ -207,7 +222,10 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
         }
         out.push_str(&t.render(2));
     }
+}
 
+/// Each node's figures, in file order.
+fn render_nodes(out: &mut String, s: &Scenario, r: &Report) {
     let _ = writeln!(out, "\nNodes");
     let mut t = Table::new(&[
         ("id", Align::Left),
@@ -253,9 +271,10 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
         ]);
     }
     out.push_str(&t.render(2));
+}
 
-    let _ = writeln!(out, "\n{}", capacity_line(r));
-
+/// The SLO's alerts, or why there are none.
+fn render_alerts(out: &mut String, s: &Scenario, r: &Report) {
     match describe_slo(&s.slo) {
         None => {
             let _ = writeln!(out, "\nSLO alerts: none (the scenario sets no SLO)");
@@ -281,7 +300,10 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
             out.push_str(&t.render(2));
         }
     }
+}
 
+/// The faults that started or ended an outage.
+fn render_faults(out: &mut String, r: &Report) {
     if r.faults.is_empty() {
         let _ = writeln!(out, "\nFaults: none");
     } else {
@@ -312,7 +334,6 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
             );
         }
     }
-    out
 }
 
 /// What the summary's figures leave unsaid: requests refused at the memory limit, and a large
