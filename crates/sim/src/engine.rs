@@ -257,6 +257,127 @@ fn check_horizon(model: &Model) -> Duration {
     Duration(intervals.map(|s| Duration::from_secs(s).0 + 1).sum())
 }
 
+/// The state node `id` of `model` starts the run with.
+fn node_state(model: &Model, id: NodeId) -> NodeState {
+    let n = model.node(id);
+    let max = model.max_instances(id);
+    let start = model.instances(id);
+    let mut insts: Vec<Inst> = (0..max).map(|k| Inst::new(k < start)).collect();
+    if let Params::Cache(p) = &n.params {
+        for inst in &mut insts {
+            inst.store = Some(store::Store::new(p.capacity_keys, p.eviction));
+        }
+    }
+    let mut ext = Ext {
+        scale_target: start,
+        ..Ext::default()
+    };
+    match &n.params {
+        Params::Queue(_) => ext.queue = Some(QueueState::default()),
+        Params::Cdn(p) => {
+            ext.edge = p
+                .capacity_keys
+                .map(|c| store::Store::new(c, crate::params::Eviction::Lru))
+        }
+        Params::LoadBalancer(_) => {
+            for t in &n.routes.targets {
+                let count = if model.node(*t).kind == Kind::LoadBalancer {
+                    1
+                } else {
+                    model.max_instances(*t)
+                };
+                ext.lb_targets.extend((0..count).map(|k| (*t, k)));
+            }
+        }
+        Params::ShardRouter(_) => ext.ring = hash::ring(n.routes.targets.len()),
+        // Plus the edge from its primary, once wired below.
+        Params::SqlReplica(p) => {
+            ext.replication_ms = p.lag_ms;
+            ext.replicating = Level::new(1);
+        }
+        _ => {}
+    }
+    let workers = model.workers(id).unwrap_or(UNLIMITED);
+    NodeState {
+        insts,
+        workers,
+        backlog_limit: model.backlog_limit(id),
+        busy: Level::new(0),
+        queued: Level::new(0),
+        inside: Level::new(0),
+        capacity: Level::new(capacity_of(workers, start)),
+        any_up: Level::new(u64::from(start > 0)),
+        active_count: start,
+        serving: start,
+        node_changes: Changes::default(),
+        stats: NodeStats::new(SimTime::ZERO),
+        calls_nothing: calls_nothing(&n.routes),
+        // A session store holds its users' sessions as a stateful server does: a
+        // crashed instance comes back without them (it kept them through the crash).
+        holds_sessions: matches!(&n.params, Params::Server(p) if p.stateful_sessions)
+            || n.kind == Kind::SessionStore,
+        mark: WindowMark::default(),
+        ext,
+        series: NodeSeries::default(),
+    }
+}
+
+/// Wiring that points backwards: replicas know their primary (and take writes at its speed
+/// once promoted), pools know their queues.
+fn wire_backwards(model: &Model, nodes: &mut [NodeState], dists: &mut [[Option<Dist>; 3]]) {
+    for i in 0..model.nodes.len() {
+        let n = &model.nodes[i];
+        for r in &n.routes.replicas {
+            let replica = &mut nodes[r.ix()].ext;
+            replica.primary = Some(NodeId(i as u32));
+            if let Params::SqlReplica(p) = &model.nodes[r.ix()].params {
+                let edge = model.latency(NodeId(i as u32), *r);
+                replica.replication_ms = p.lag_ms + edge.as_millis_f64();
+            }
+        }
+        if n.kind == Kind::Queue {
+            for t in &n.routes.targets {
+                nodes[t.ix()].ext.feeders.push(NodeId(i as u32));
+            }
+        }
+    }
+    for i in 0..model.nodes.len() {
+        if model.nodes[i].kind == Kind::SqlReplica {
+            // A promoted replica takes writes at its primary's speed.
+            dists[i][1] = nodes[i].ext.primary.and_then(|p| dists[p.ix()][1]);
+        }
+    }
+}
+
+/// The state client `c` of `model` starts the run with (`None` for a node that is not one).
+fn client_state(model: &Model, c: NodeId) -> Option<ClientState> {
+    let Params::Client(p) = &model.node(c).params else {
+        return None;
+    };
+    let m = p.mix;
+    let peak = p.peak_rps();
+    Some(ClientState {
+        node: c.0,
+        zipf: Zipf::new(p.users, p.zipf_s),
+        mix_cdf: [m.read, m.read + m.write, m.read + m.write + m.static_, 1.0],
+        only_op: only_request_type([m.read, m.write, m.static_, m.async_]),
+        peak_rps: peak,
+        mean_gap_s: 1.0 / peak,
+        thinned: matches!(p.profile, Profile::Ramp | Profile::Diurnal),
+        spike: (p.profile == Profile::Spike).then(|| {
+            let (from_s, until_s) = p.spike_window(model.scenario.duration_s);
+            Spike {
+                base_rps: p.rps,
+                spike_rps: p.rps * p.spike_x,
+                from_s,
+                until_s,
+            }
+        }),
+        last_arrival_s: 0.0,
+        direct: p.retries == 0 && p.timeout_ms.is_none(),
+    })
+}
+
 /// Whether a server with these routes has no downstream step in its plan (see `flow.rs`).
 fn calls_nothing(r: &crate::model::Routes) -> bool {
     r.session.is_none()
@@ -294,135 +415,29 @@ impl Simulation {
     /// A simulation of `model` whose every random draw follows from `seed`.
     pub fn new(model: Model, seed: u64) -> Simulation {
         let mut rng = Rng::new(seed);
-        let mut nodes = Vec::with_capacity(model.nodes.len());
-        let mut dists = Vec::with_capacity(model.nodes.len());
-        for i in 0..model.nodes.len() {
+        let nodes_and_dists = (0..model.nodes.len()).map(|i| {
             let id = NodeId(i as u32);
-            let n = model.node(id);
-            let max = model.max_instances(id);
-            let start = model.instances(id);
-            let mut insts: Vec<Inst> = (0..max).map(|k| Inst::new(k < start)).collect();
-            if let Params::Cache(p) = &n.params {
-                for inst in &mut insts {
-                    inst.store = Some(store::Store::new(p.capacity_keys, p.eviction));
-                }
-            }
-            let mut ext = Ext {
-                scale_target: start,
-                ..Ext::default()
-            };
-            match &n.params {
-                Params::Queue(_) => ext.queue = Some(QueueState::default()),
-                Params::Cdn(p) => {
-                    ext.edge = p
-                        .capacity_keys
-                        .map(|c| store::Store::new(c, crate::params::Eviction::Lru))
-                }
-                Params::LoadBalancer(_) => {
-                    for t in &n.routes.targets {
-                        let count = if model.node(*t).kind == Kind::LoadBalancer {
-                            1
-                        } else {
-                            model.max_instances(*t)
-                        };
-                        ext.lb_targets.extend((0..count).map(|k| (*t, k)));
-                    }
-                }
-                Params::ShardRouter(_) => ext.ring = hash::ring(n.routes.targets.len()),
-                // Plus the edge from its primary, once wired below.
-                Params::SqlReplica(p) => {
-                    ext.replication_ms = p.lag_ms;
-                    ext.replicating = Level::new(1);
-                }
-                _ => {}
-            }
-            dists.push([
+            let dist = [
                 model.service(id, Op::Read),
                 model.service(id, Op::Write),
                 model.service(id, Op::Static),
-            ]);
-            let workers = model.workers(id).unwrap_or(UNLIMITED);
-            nodes.push(NodeState {
-                insts,
-                workers,
-                backlog_limit: model.backlog_limit(id),
-                busy: Level::new(0),
-                queued: Level::new(0),
-                inside: Level::new(0),
-                capacity: Level::new(capacity_of(workers, start)),
-                any_up: Level::new(u64::from(start > 0)),
-                active_count: start,
-                serving: start,
-                node_changes: Changes::default(),
-                stats: NodeStats::new(SimTime::ZERO),
-                calls_nothing: calls_nothing(&n.routes),
-                // A session store holds its users' sessions as a stateful server does: a
-                // crashed instance comes back without them (it kept them through the crash).
-                holds_sessions: matches!(&n.params, Params::Server(p) if p.stateful_sessions)
-                    || n.kind == Kind::SessionStore,
-                mark: WindowMark::default(),
-                ext,
-                series: NodeSeries::default(),
-            });
-        }
-        // Wiring that points backwards: replicas know their primary, pools know their queues.
-        for i in 0..model.nodes.len() {
-            let n = &model.nodes[i];
-            for r in &n.routes.replicas {
-                let replica = &mut nodes[r.ix()].ext;
-                replica.primary = Some(NodeId(i as u32));
-                if let Params::SqlReplica(p) = &model.nodes[r.ix()].params {
-                    let edge = model.latency(NodeId(i as u32), *r);
-                    replica.replication_ms = p.lag_ms + edge.as_millis_f64();
-                }
-            }
-            if n.kind == Kind::Queue {
-                for t in &n.routes.targets {
-                    nodes[t.ix()].ext.feeders.push(NodeId(i as u32));
-                }
-            }
-        }
-        for i in 0..model.nodes.len() {
-            if model.nodes[i].kind == Kind::SqlReplica {
-                // A promoted replica takes writes at its primary's speed.
-                dists[i][1] = nodes[i].ext.primary.and_then(|p| dists[p.ix()][1]);
-            }
-        }
-        let mut clients = Vec::new();
-        let mut max_users = 1;
-        for c in model.clients() {
-            let Params::Client(p) = &model.node(c).params else {
-                continue;
-            };
-            max_users = max_users.max(p.users);
-            let m = p.mix;
-            let peak = match p.profile {
-                Profile::Constant => p.rps,
-                Profile::Ramp => p.rps.max(p.ramp_from_rps),
-                Profile::Spike => p.rps * p.spike_x.max(1.0),
-                Profile::Diurnal => p.rps * (1.0 + p.amplitude),
-            };
-            clients.push(ClientState {
-                node: c.0,
-                zipf: Zipf::new(p.users, p.zipf_s),
-                mix_cdf: [m.read, m.read + m.write, m.read + m.write + m.static_, 1.0],
-                only_op: only_request_type([m.read, m.write, m.static_, m.async_]),
-                peak_rps: peak,
-                mean_gap_s: 1.0 / peak,
-                thinned: matches!(p.profile, Profile::Ramp | Profile::Diurnal),
-                spike: (p.profile == Profile::Spike).then(|| {
-                    let (from_s, until_s) = p.spike_window(model.scenario.duration_s);
-                    Spike {
-                        base_rps: p.rps,
-                        spike_rps: p.rps * p.spike_x,
-                        from_s,
-                        until_s,
-                    }
-                }),
-                last_arrival_s: 0.0,
-                direct: p.retries == 0 && p.timeout_ms.is_none(),
-            });
-        }
+            ];
+            (node_state(&model, id), dist)
+        });
+        let (mut nodes, mut dists): (Vec<NodeState>, Vec<[Option<Dist>; 3]>) =
+            nodes_and_dists.unzip();
+        wire_backwards(&model, &mut nodes, &mut dists);
+        let clients: Vec<ClientState> = model
+            .clients()
+            .filter_map(|c| client_state(&model, c))
+            .collect();
+        let max_users = model
+            .clients()
+            .filter_map(|c| match &model.node(c).params {
+                Params::Client(p) => Some(p.users),
+                _ => None,
+            })
+            .fold(1, u64::max);
         let mut client_index = vec![u32::MAX; model.nodes.len()];
         for (k, c) in clients.iter().enumerate() {
             client_index[c.node as usize] = k as u32;

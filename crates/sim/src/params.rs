@@ -371,6 +371,17 @@ impl ClientParams {
         }
     }
 
+    /// The highest rate the profile reaches: the bound the arrivals of a ramp or a diurnal
+    /// profile are thinned from.
+    pub fn peak_rps(&self) -> f64 {
+        match self.profile {
+            Profile::Constant => self.rps,
+            Profile::Ramp => self.rps.max(self.ramp_from_rps),
+            Profile::Spike => self.rps * self.spike_x.max(1.0),
+            Profile::Diurnal => self.rps * (1.0 + self.amplitude),
+        }
+    }
+
     /// When a spike starts and ends, in seconds (by default it starts half-way through).
     pub fn spike_window(&self, duration_s: f64) -> (f64, f64) {
         let from = self.spike_at_s.unwrap_or(duration_s / 2.0);
