@@ -227,8 +227,20 @@ async fn the_canvas_draws_every_node_and_edge_of_the_scenario() {
     settle().await;
     assert_eq!(m.count("[data-testid^=\"node-\"]"), nodes);
     assert_eq!(m.count("path.edge-line"), edges);
-    // Delete with a node selected removes it and its edges, drawn and in the scenario.
+    // Delete pressed on a button (a panel's, with the focus) is the button's: the selected
+    // node stays.
     m.selection.0.set(vec!["web1".to_string()]);
+    settle().await;
+    let button: HtmlElement = document()
+        .create_element("button")
+        .expect("a button")
+        .unchecked_into();
+    m.root.append_child(&button).expect("appended");
+    press(&button, "Delete");
+    settle().await;
+    assert!(m.doc.scenario.with_untracked(|s| s.node("web1").is_some()));
+    // Delete on the canvas, a node selected, removes it and its edges, drawn and in the
+    // scenario.
     settle().await;
     let svg: HtmlElement = m.get("canvas");
     press(&svg, "Delete");

@@ -487,7 +487,10 @@ pub fn Canvas() -> impl IntoView {
                     selected_edge.set(None);
                 }
             }
-            "Delete" | "Backspace" => {
+            // Not from a button, a menu or a link with the focus (pressed just before, as
+            // the inspector's "Fail now"): the key is meant for it, and deleting the node it
+            // belongs to took everything drawn to it along.
+            "Delete" | "Backspace" if !pressing_a_control(&ev) => {
                 let nodes = selection.get_untracked();
                 let edges: Vec<_> = selected_edge.get_untracked().into_iter().collect();
                 if !nodes.is_empty() || !edges.is_empty() {
