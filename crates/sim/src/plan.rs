@@ -896,214 +896,244 @@ impl Walker<'_> {
         self.called[node.ix()] = true;
         let m = self.model;
         let n = m.node(node);
-        let r = &n.routes;
         let service = m.service(node, op).map_or(0.0, |d| d.mean_ms());
         match n.kind {
-            Kind::Client | Kind::Dns => {
-                let (geo, extra) = match &n.params {
-                    Params::Dns(p) => (p.geo, p.miss_ratio * p.latency_ms),
-                    _ => (false, 0.0),
-                };
-                let candidates = r.entries_for(op);
-                let chosen = static_entry(m, node, self.client, candidates, geo);
-                // The engine falls back to any other entry when the chosen one is down, so
-                // every entry must lead somewhere too: walked with no weight, they add no
-                // demand but report their dead ends.
-                if self.fallbacks {
-                    // Only their dead ends matter: without load, no estimates (the costly
-                    // part: hit ratios, each instance's share of the popular users).
-                    let estimates = std::mem::replace(&mut self.estimates, false);
-                    for &other in candidates.iter().filter(|c| Some(**c) != chosen) {
-                        self.hop(node, other, op, 0.0, depth);
-                    }
-                    self.estimates = estimates;
-                }
-                match chosen {
-                    Some(e) => {
-                        // Through a DNS the client reaches the entry from its own data center.
-                        let away = if n.kind == Kind::Dns {
-                            2.0 * m.dc_distance(self.client, e).as_millis_f64()
-                        } else {
-                            0.0
-                        };
-                        extra + away + self.hop(node, e, op, weight, depth)
-                    }
-                    None => {
-                        // A DNS cannot call another DNS (`can_connect`).
-                        let (what, to) = if n.kind == Kind::Client {
-                            ("client", "a dns, load_balancer or server")
-                        } else {
-                            ("dns", "a load_balancer or server")
-                        };
-                        self.dead_end(
-                            node,
-                            format!("this {what} has no path to a server: connect it to {to}"),
-                        );
-                        0.0
-                    }
-                }
-            }
-            Kind::Cdn => {
-                let Params::Cdn(p) = &n.params else {
-                    return 0.0;
-                };
-                let origin = if op == Op::Static {
-                    r.static_origin.or(r.forward)
-                } else {
-                    r.forward
-                };
-                let hit = if op == Op::Static {
-                    match p.capacity_keys {
-                        Some(_) if !self.estimates => 0.0,
-                        // An LRU of objects that never expire nor change.
-                        Some(c) => hit_ratio::hit_ratio(&CacheLoad::single(
-                            c,
-                            self.users,
-                            self.zipf_s,
-                            Eviction::Lru,
-                            None,
-                            self.op_rps * weight,
-                            0.0,
-                        )),
-                        None => p.hit_ratio,
-                    }
-                } else {
-                    0.0
-                };
-                match origin {
-                    Some(o) => {
-                        let miss = self.hop(node, o, op, weight * (1.0 - hit), depth);
-                        p.edge_latency_ms + (1.0 - hit) * miss
-                    }
-                    // Without an origin only a fixed hit ratio of 1 works: an edge that
-                    // caches `capacity_keys` starts cold, and its first misses need an origin.
-                    None if hit >= 1.0 && p.capacity_keys.is_none() => p.edge_latency_ms,
-                    None => {
-                        // Only static requests go to an object store: name what the others
-                        // need when one is connected ("no origin" beside it read as wrong).
-                        let message = if op != Op::Static && r.static_origin.is_some() {
-                            format!(
-                                "{} requests reach this cdn, but its object_store serves only \
-                                 static ones: connect it to a load_balancer or server for them",
-                                op.as_str()
-                            )
-                        } else {
-                            format!(
-                                "{} requests reach this cdn but it has no origin: connect it \
-                                 to an object_store, load_balancer or server",
-                                op.as_str()
-                            )
-                        };
-                        self.dead_end(node, message);
-                        0.0
-                    }
-                }
-            }
-            Kind::LoadBalancer | Kind::ShardRouter => {
-                if r.targets.is_empty() {
-                    let what = if n.kind == Kind::LoadBalancer {
-                        "servers behind it"
-                    } else {
-                        "shards"
-                    };
-                    self.dead_end(node, format!("has no {what}: connect it to at least one"));
-                    return 0.0;
-                }
-                let targets = r.targets.clone();
-                let time = match &n.params {
-                    Params::ShardRouter(p) if p.strategy == ShardStrategy::Range => {
-                        self.split_by_range(node, &targets, op, weight, depth)
-                    }
-                    Params::ShardRouter(p) => {
-                        let len = targets.len();
-                        let ring: Rc<[(u64, u32)]> = hash::ring(len).into();
-                        let arcs = if p.strategy == ShardStrategy::ConsistentHash {
-                            hash::arc_shares(&ring, len)
-                        } else {
-                            vec![1.0 / len as f64; len]
-                        };
-                        let shares = self.hashed_shares(p.strategy, &ring, &arcs);
-                        let mut time = 0.0;
-                        for (k, (t, share)) in targets.iter().zip(shares).enumerate() {
-                            let keys = Keys::Hashed {
-                                strategy: p.strategy,
-                                shard: k as u64,
-                                len: len as u64,
-                                ring: Rc::clone(&ring),
-                                arc: arcs[k],
-                            };
-                            let outer = std::mem::replace(&mut self.keys, keys);
-                            time += share * self.shard_hop(node, *t, op, weight * share, depth);
-                            self.keys = outer;
-                        }
-                        time
-                    }
-                    Params::LoadBalancer(p)
-                        if p.algorithm == Algorithm::IpHash && self.estimates =>
-                    {
-                        self.split_by_user(node, &targets, op, weight, depth)
-                    }
-                    Params::LoadBalancer(p) if p.algorithm == Algorithm::LeastConnections => {
-                        self.split_by_capacity(node, &targets, op, weight, depth)
-                    }
-                    _ => self.split(node, &targets, op, weight, depth),
-                };
-                if m.workers(node).is_some() {
-                    // A balancer with `max_connections` holds a connection for the whole
-                    // call below it: a station with that many workers.
-                    self.visit(node, weight, time);
-                }
-                time
-            }
-            Kind::Queue => {
-                if r.targets.is_empty() {
-                    self.dead_end(
-                        node,
-                        "has no worker_pool draining it: messages would pile up forever".into(),
-                    );
-                    return 0.0;
-                }
-                let targets = r.targets.clone();
-                self.split_by_capacity(node, &targets, Op::Async, weight, depth);
-                0.0 // the producer only waits for the enqueue
-            }
-            Kind::Server | Kind::WorkerPool => {
-                let blocking = match &n.params {
-                    Params::Server(p) => p.blocking,
-                    _ => true,
-                };
-                let downstream = if n.kind == Kind::WorkerPool {
-                    self.job_calls(node, weight, depth)
-                } else {
-                    self.server_calls(node, op, weight, depth)
-                };
-                let hold = if blocking {
-                    service + downstream
-                } else {
-                    service
-                };
-                self.visit(node, weight, hold);
-                service + downstream
-            }
-            Kind::Cache => {
-                let hit = self.cache_hit(node, weight);
-                self.visit(node, weight, service);
-                let readers = r.readers.clone();
-                let miss = if readers.is_empty() {
-                    0.0 // cache-aside: the caller reads the database itself
-                } else {
-                    let fetch = self.split(node, &readers, Op::Read, weight * (1.0 - hit), depth);
-                    self.touch(node, weight, fetch, Touch::Fill);
-                    fetch
-                };
-                service + (1.0 - hit) * miss
-            }
+            Kind::Client | Kind::Dns => self.call_entry(node, op, weight, depth),
+            Kind::Cdn => self.call_cdn(node, op, weight, depth),
+            Kind::LoadBalancer | Kind::ShardRouter => self.call_spread(node, op, weight, depth),
+            Kind::Queue => self.call_queue(node, weight, depth),
+            Kind::Server | Kind::WorkerPool => self.call_server(node, op, weight, depth),
+            Kind::Cache => self.call_cache(node, op, weight, depth),
             Kind::SqlPrimary | Kind::SqlReplica | Kind::Nosql | Kind::SessionStore => {
                 self.visit(node, weight, service);
                 service
             }
             Kind::ObjectStore => service,
         }
+    }
+
+    /// A client or a DNS: the entry point it sends each request to.
+    fn call_entry(&mut self, node: NodeId, op: Op, weight: f64, depth: usize) -> f64 {
+        let m = self.model;
+        let n = self.model.node(node);
+        let r = &n.routes;
+        let (geo, extra) = match &n.params {
+            Params::Dns(p) => (p.geo, p.miss_ratio * p.latency_ms),
+            _ => (false, 0.0),
+        };
+        let candidates = r.entries_for(op);
+        let chosen = static_entry(m, node, self.client, candidates, geo);
+        // The engine falls back to any other entry when the chosen one is down, so
+        // every entry must lead somewhere too: walked with no weight, they add no
+        // demand but report their dead ends.
+        if self.fallbacks {
+            // Only their dead ends matter: without load, no estimates (the costly
+            // part: hit ratios, each instance's share of the popular users).
+            let estimates = std::mem::replace(&mut self.estimates, false);
+            for &other in candidates.iter().filter(|c| Some(**c) != chosen) {
+                self.hop(node, other, op, 0.0, depth);
+            }
+            self.estimates = estimates;
+        }
+        match chosen {
+            Some(e) => {
+                // Through a DNS the client reaches the entry from its own data center.
+                let away = if n.kind == Kind::Dns {
+                    2.0 * m.dc_distance(self.client, e).as_millis_f64()
+                } else {
+                    0.0
+                };
+                extra + away + self.hop(node, e, op, weight, depth)
+            }
+            None => {
+                // A DNS cannot call another DNS (`can_connect`).
+                let (what, to) = if n.kind == Kind::Client {
+                    ("client", "a dns, load_balancer or server")
+                } else {
+                    ("dns", "a load_balancer or server")
+                };
+                self.dead_end(
+                    node,
+                    format!("this {what} has no path to a server: connect it to {to}"),
+                );
+                0.0
+            }
+        }
+    }
+
+    /// A CDN: its hits, and its misses at its origin.
+    fn call_cdn(&mut self, node: NodeId, op: Op, weight: f64, depth: usize) -> f64 {
+        let n = self.model.node(node);
+        let r = &n.routes;
+        let Params::Cdn(p) = &n.params else {
+            return 0.0;
+        };
+        let origin = if op == Op::Static {
+            r.static_origin.or(r.forward)
+        } else {
+            r.forward
+        };
+        let hit = if op == Op::Static {
+            match p.capacity_keys {
+                Some(_) if !self.estimates => 0.0,
+                // An LRU of objects that never expire nor change.
+                Some(c) => hit_ratio::hit_ratio(&CacheLoad::single(
+                    c,
+                    self.users,
+                    self.zipf_s,
+                    Eviction::Lru,
+                    None,
+                    self.op_rps * weight,
+                    0.0,
+                )),
+                None => p.hit_ratio,
+            }
+        } else {
+            0.0
+        };
+        match origin {
+            Some(o) => {
+                let miss = self.hop(node, o, op, weight * (1.0 - hit), depth);
+                p.edge_latency_ms + (1.0 - hit) * miss
+            }
+            // Without an origin only a fixed hit ratio of 1 works: an edge that
+            // caches `capacity_keys` starts cold, and its first misses need an origin.
+            None if hit >= 1.0 && p.capacity_keys.is_none() => p.edge_latency_ms,
+            None => {
+                // Only static requests go to an object store: name what the others
+                // need when one is connected ("no origin" beside it read as wrong).
+                let message = if op != Op::Static && r.static_origin.is_some() {
+                    format!(
+                        "{} requests reach this cdn, but its object_store serves only \
+                         static ones: connect it to a load_balancer or server for them",
+                        op.as_str()
+                    )
+                } else {
+                    format!(
+                        "{} requests reach this cdn but it has no origin: connect it \
+                         to an object_store, load_balancer or server",
+                        op.as_str()
+                    )
+                };
+                self.dead_end(node, message);
+                0.0
+            }
+        }
+    }
+
+    /// A balancer or a shard router: the calls spread over its targets as its algorithm or strategy spreads them.
+    fn call_spread(&mut self, node: NodeId, op: Op, weight: f64, depth: usize) -> f64 {
+        let m = self.model;
+        let n = self.model.node(node);
+        let r = &n.routes;
+        if r.targets.is_empty() {
+            let what = if n.kind == Kind::LoadBalancer {
+                "servers behind it"
+            } else {
+                "shards"
+            };
+            self.dead_end(node, format!("has no {what}: connect it to at least one"));
+            return 0.0;
+        }
+        let targets = r.targets.clone();
+        let time = match &n.params {
+            Params::ShardRouter(p) if p.strategy == ShardStrategy::Range => {
+                self.split_by_range(node, &targets, op, weight, depth)
+            }
+            Params::ShardRouter(p) => {
+                let len = targets.len();
+                let ring: Rc<[(u64, u32)]> = hash::ring(len).into();
+                let arcs = if p.strategy == ShardStrategy::ConsistentHash {
+                    hash::arc_shares(&ring, len)
+                } else {
+                    vec![1.0 / len as f64; len]
+                };
+                let shares = self.hashed_shares(p.strategy, &ring, &arcs);
+                let mut time = 0.0;
+                for (k, (t, share)) in targets.iter().zip(shares).enumerate() {
+                    let keys = Keys::Hashed {
+                        strategy: p.strategy,
+                        shard: k as u64,
+                        len: len as u64,
+                        ring: Rc::clone(&ring),
+                        arc: arcs[k],
+                    };
+                    let outer = std::mem::replace(&mut self.keys, keys);
+                    time += share * self.shard_hop(node, *t, op, weight * share, depth);
+                    self.keys = outer;
+                }
+                time
+            }
+            Params::LoadBalancer(p) if p.algorithm == Algorithm::IpHash && self.estimates => {
+                self.split_by_user(node, &targets, op, weight, depth)
+            }
+            Params::LoadBalancer(p) if p.algorithm == Algorithm::LeastConnections => {
+                self.split_by_capacity(node, &targets, op, weight, depth)
+            }
+            _ => self.split(node, &targets, op, weight, depth),
+        };
+        if m.workers(node).is_some() {
+            // A balancer with `max_connections` holds a connection for the whole
+            // call below it: a station with that many workers.
+            self.visit(node, weight, time);
+        }
+        time
+    }
+
+    /// A queue: its jobs, done by the pools draining it (the producer waits only for the enqueue).
+    fn call_queue(&mut self, node: NodeId, weight: f64, depth: usize) -> f64 {
+        let n = self.model.node(node);
+        let r = &n.routes;
+        if r.targets.is_empty() {
+            self.dead_end(
+                node,
+                "has no worker_pool draining it: messages would pile up forever".into(),
+            );
+            return 0.0;
+        }
+        let targets = r.targets.clone();
+        self.split_by_capacity(node, &targets, Op::Async, weight, depth);
+        0.0 // the producer only waits for the enqueue
+    }
+
+    /// A server or a worker pool: its own work and the calls its plan makes, its workers held for both when it blocks.
+    fn call_server(&mut self, node: NodeId, op: Op, weight: f64, depth: usize) -> f64 {
+        let n = self.model.node(node);
+        let service = self.model.service(node, op).map_or(0.0, |d| d.mean_ms());
+        let blocking = match &n.params {
+            Params::Server(p) => p.blocking,
+            _ => true,
+        };
+        let downstream = if n.kind == Kind::WorkerPool {
+            self.job_calls(node, weight, depth)
+        } else {
+            self.server_calls(node, op, weight, depth)
+        };
+        let hold = if blocking {
+            service + downstream
+        } else {
+            service
+        };
+        self.visit(node, weight, hold);
+        service + downstream
+    }
+
+    /// A read-through cache: its hits, and its misses read below it.
+    fn call_cache(&mut self, node: NodeId, op: Op, weight: f64, depth: usize) -> f64 {
+        let n = self.model.node(node);
+        let r = &n.routes;
+        let service = self.model.service(node, op).map_or(0.0, |d| d.mean_ms());
+        let hit = self.cache_hit(node, weight);
+        self.visit(node, weight, service);
+        let readers = r.readers.clone();
+        let miss = if readers.is_empty() {
+            0.0 // cache-aside: the caller reads the database itself
+        } else {
+            let fetch = self.split(node, &readers, Op::Read, weight * (1.0 - hit), depth);
+            self.touch(node, weight, fetch, Touch::Fill);
+            fetch
+        };
+        service + (1.0 - hit) * miss
     }
 
     /// What happened to the keys of cache `cache`, `weight` times per unit of traffic.
