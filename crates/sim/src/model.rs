@@ -250,15 +250,26 @@ impl Model {
 
     /// The one-way latency of a call `from → to`: its edge's, or, for a call with no edge of
     /// its own (a server reading from its primary's replicas, or writing to the replica
-    /// promoted in the primary's place), the delay between their data centers. (It was zero:
-    /// after a failover to a replica across the ocean, writes paid no network at all.)
+    /// promoted in the primary's place), what an edge drawn between them would default to:
+    /// [`SAME_DC_MS`] within a data center, else the delay between their data centers.
     pub fn latency(&self, from: NodeId, to: NodeId) -> Duration {
         self.node(from)
             .out
             .iter()
             .map(|e| &self.edges[e.0 as usize])
             .find(|e| e.to == to)
-            .map_or_else(|| self.dc_distance(from, to), |e| e.latency)
+            .map_or_else(|| self.undrawn_latency(from, to), |e| e.latency)
+    }
+
+    /// The latency of a call with no edge of its own, as if one had been drawn with no
+    /// `latency_ms` (PRODUCT §2's defaults). Zero was the old answer, and it made a failover
+    /// across the ocean speed writes up.
+    fn undrawn_latency(&self, from: NodeId, to: NodeId) -> Duration {
+        if self.node(from).dc == self.node(to).dc {
+            Duration::from_millis(SAME_DC_MS)
+        } else {
+            self.dc_distance(from, to)
+        }
     }
 
     /// Downstream nodes of `id`, in edge order.
