@@ -102,7 +102,7 @@ impl View {
     /// The top-left corner (canvas coordinates) of a node dropped with its centre at screen
     /// point (sx, sy) of a `width` × `height` view: there, moved in just enough for the whole
     /// box and a grid step around it to show, below the buttons floating along the top
-    /// ([`FIT_TOP`]). A node dropped at the right edge used to sit half out of sight, under
+    /// (`FIT_TOP`). A node dropped at the right edge used to sit half out of sight, under
     /// the inspector; at the top, under the zoom buttons.
     pub fn drop_corner(&self, (sx, sy): (f64, f64), (width, height): (f64, f64)) -> (f64, f64) {
         let inside = |v: f64, size: f64, (start, end): (f64, f64)| {

@@ -42,7 +42,7 @@ pub fn fitted_length(text: &str, font: &'static str, room: f64) -> Option<String
 const MIN_SQUEEZE: f64 = 0.7;
 
 /// What to draw for `text` in `room`, and its `textLength`: the whole text, condensed if need
-/// be; or, when that would squeeze it past [`MIN_SQUEEZE`], its longest beginning that fits
+/// be; or, when that would squeeze it past `MIN_SQUEEZE`, its longest beginning that fits
 /// with an ellipsis (the node's tooltip and label keep the whole name).
 pub fn fitted_label(text: &str, font: &'static str, room: f64) -> (String, Option<String>) {
     let (shown, drawn) = fit_label(text, room, |t| width(t, font));

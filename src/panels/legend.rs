@@ -62,7 +62,7 @@ fn legend_box(place: &SeriesLabelPosition, size: (i32, i32), area: (i32, i32)) -
 }
 
 /// Where a legend of `size` hides the fewest of `points` (pixels from the plotting area's top
-/// left corner, which is `area` pixels large); the first of [`PLACES`] among equals. The plots
+/// left corner, which is `area` pixels large); the first of `PLACES` among equals. The plots
 /// are redrawn many times a second during a run, so a legend stays at `current` unless another
 /// place hides clearly less (a quarter less, and at least 4 points): it does not hop between two
 /// places that are about as good.

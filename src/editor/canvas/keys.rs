@@ -1,0 +1,122 @@
+//! The canvas's keyboard: undo and redo, Space held to pan, Escape, Delete, and Shift+1 to fit,
+//! listened to on the window but left alone when the key is meant for a field or a control.
+//! A focused node or call handles its own Enter and arrow keys ([`super::node_view`]).
+
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::{focus_canvas, Gestures};
+use crate::editor::edits::Edit;
+
+/// Follows key presses on the window.
+pub(super) fn follow_keys(g: Gestures) {
+    let Gestures {
+        doc,
+        selection,
+        selected_edge,
+        palette,
+        opener,
+        drag,
+        space,
+        wire_hint,
+        ..
+    } = g;
+    let _keys = window_event_listener(ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.meta_key() {
+            if editing_text(&ev) {
+                return;
+            }
+            // Shift turns "z" into "Z"; Ctrl+Y is the Windows habit for redo.
+            let done = match ev.key().to_ascii_lowercase().as_str() {
+                "z" if ev.shift_key() => Some(opener.redo()),
+                "z" => Some(opener.undo()),
+                "y" => Some(opener.redo()),
+                _ => None,
+            };
+            if done.is_some() {
+                ev.prevent_default();
+            }
+            return;
+        }
+        if typing_in_a_field(&ev) {
+            return;
+        }
+        match ev.key().as_str() {
+            " " if !pressing_a_control(&ev) => {
+                space.set(true);
+                ev.prevent_default();
+            }
+            // The usual way out: a drag (from the palette too) is dropped where it began, else
+            // the selection is cleared. An open menu handles its own Escape first.
+            "Escape" if !ev.default_prevented() => {
+                if drag.get_untracked().is_some() || palette.0.get_untracked().is_some() {
+                    drag.set(None);
+                    palette.0.set(None);
+                    wire_hint.set(None);
+                } else {
+                    selection.set(Vec::new());
+                    selected_edge.set(None);
+                }
+            }
+            // Not from a button, a menu or a link with the focus (pressed just before, as
+            // the inspector's "Fail now"): the key is meant for it, and deleting the node it
+            // belongs to took everything drawn to it along.
+            "Delete" | "Backspace" if !pressing_a_control(&ev) => {
+                let nodes = selection.get_untracked();
+                let edges: Vec<_> = selected_edge.get_untracked().into_iter().collect();
+                if !nodes.is_empty() || !edges.is_empty() {
+                    ev.prevent_default();
+                    doc.apply(Edit::Delete { nodes, edges });
+                    selection.set(Vec::new());
+                    selected_edge.set(None);
+                    focus_canvas();
+                }
+            }
+            "!" if ev.shift_key() => g.fit(),
+            _ if ev.code() == "Digit1" && ev.shift_key() => g.fit(),
+            _ => {}
+        }
+    });
+    let _keyup = window_event_listener(ev::keyup, move |ev| {
+        if ev.key() == " " {
+            space.set(false);
+        }
+    });
+}
+
+/// The element a key event is aimed at.
+fn key_target(ev: &web_sys::KeyboardEvent) -> Option<web_sys::Element> {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+}
+
+/// Whether the key goes to a form control, which handles Space, Delete and the like itself.
+fn typing_in_a_field(ev: &web_sys::KeyboardEvent) -> bool {
+    key_target(ev).is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+/// Whether the key goes to a control that Space presses (a button, a menu's summary, a link):
+/// there Space keeps doing that rather than starting a pan, so the app works from the keyboard.
+fn pressing_a_control(ev: &web_sys::KeyboardEvent) -> bool {
+    key_target(ev).is_some_and(|e| matches!(e.tag_name().as_str(), "BUTTON" | "SUMMARY" | "A"))
+}
+
+/// Whether the key goes to a field that edits text, which keeps its own Ctrl+Z. A checkbox,
+/// a select or a button has no undo of its own: there Ctrl+Z undoes the last edit of the
+/// scenario, such as the tick just made.
+fn editing_text(ev: &web_sys::KeyboardEvent) -> bool {
+    let Some(e) = key_target(ev) else {
+        return false;
+    };
+    match e.tag_name().as_str() {
+        "TEXTAREA" => true,
+        "INPUT" => e.dyn_into::<web_sys::HtmlInputElement>().is_ok_and(|i| {
+            !matches!(
+                i.type_().as_str(),
+                "checkbox" | "radio" | "range" | "color" | "button" | "submit" | "reset" | "file"
+            )
+        }),
+        _ => false,
+    }
+}

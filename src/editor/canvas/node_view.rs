@@ -1,0 +1,261 @@
+//! One node drawn on the canvas: its box coloured by the live figures, its badge, name and
+//! kind, its ports, its hover text, and the gestures and keys that start on it (select, move,
+//! wire out or in, arrow keys).
+
+use leptos::ev;
+use leptos::prelude::*;
+use scaleplay_sim::scenario::Kind;
+
+use super::live::heat;
+use super::pointer::{local, Drag};
+use super::{drawn_position, CanvasCtx};
+use crate::editor::edits::Edit;
+use crate::editor::geometry::{GRID, NODE_H, NODE_W};
+use crate::editor::label_fit::{
+    fitted_label, fitted_length, KIND_FONT, LABEL_ROOM, LABEL_X, NAME_FONT,
+};
+use crate::state::{Analysis, Doc, Selection, ViewState};
+
+/// One node; its position, selection and colour update on their own, its content only when the
+/// node itself changes.
+#[component]
+pub(super) fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
+    let doc = expect_context::<Doc>();
+    let selection = expect_context::<Selection>().0;
+    let view_state = expect_context::<ViewState>().0;
+    let analysis = expect_context::<Analysis>().0;
+    let banner = expect_context::<Doc>().banner;
+    let node = {
+        let id = id.clone();
+        Memo::new(move |_| doc.scenario.with(|s| s.node(&id).cloned()))
+    };
+    let id_pos = id.clone();
+    let transform = move || {
+        drawn_position(doc, selection, ctx.drag, &id_pos)
+            .map(|(x, y)| format!("translate({x:.1},{y:.1})"))
+    };
+    let id_sel = id.clone();
+    let selected = Memo::new(move |_| selection.with(|s| s.contains(&id_sel)));
+    let id_live = id.clone();
+    let figures = Memo::new(move |_| {
+        ctx.live
+            .with(|l| l.as_ref().and_then(|l| l.get(&id_live).cloned()))
+    });
+    let id_prob = id.clone();
+    let problems = Memo::new(move |_| {
+        analysis.with(|a| {
+            a.problems
+                .iter()
+                .filter(|p| p.node.as_deref() == Some(id_prob.as_str()))
+                .map(|p| p.message.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let id_idle = id.clone();
+    let idle = Memo::new(move |_| {
+        analysis.with(|a| {
+            a.idle
+                .iter()
+                .find(|n| n.id == id_idle)
+                .map(|n| n.short.clone())
+        })
+    });
+    let id_b = id.clone();
+    let bottleneck = Memo::new(move |_| {
+        analysis.with(|a| {
+            a.capacity
+                .as_ref()
+                .filter(|c| c.bottleneck.as_deref() == Some(id_b.as_str()))
+                .map(|c| c.max_rps)
+        })
+    });
+    // Set as `style:fill` (a CSSOM property), not a `style` attribute: the page's
+    // Content-Security-Policy refuses inline style attributes (index.html).
+    let fill = move || {
+        if idle.with(Option::is_some) {
+            return "#f6f7f9".to_string(); // no traffic reaches it: not "healthy"
+        }
+        figures.with(|f| {
+            f.as_ref().map_or("#eef2f7".to_string(), |f| {
+                if f.1 {
+                    "#bbbbbb".to_string()
+                } else {
+                    heat(f.0)
+                }
+            })
+        })
+    };
+    let down = move || figures.with(|f| f.as_ref().is_some_and(|f| f.1));
+    let tip = move || {
+        let Some(n) = node.get() else {
+            return String::new();
+        };
+        let mut tip = format!("{} ({})", n.shown_name(), n.kind);
+        if let Some(f) = figures.get() {
+            tip.push_str(&format!("\n{}", f.2));
+        }
+        if let Some(Some(max)) = bottleneck.get() {
+            tip.push_str(&format!("\nbottleneck: saturates at {max:.0} req/s"));
+        }
+        if let Some(why) = idle.get() {
+            tip.push_str(&format!("\nidle: {why}"));
+        }
+        for p in problems.get() {
+            tip.push_str(&format!("\n⚠ {p}"));
+        }
+        tip
+    };
+    let id_down = id.clone();
+    let on_down = move |ev: ev::PointerEvent| {
+        if ev.button() != 0 || ctx.space.get_untracked() {
+            return;
+        }
+        ev.stop_propagation();
+        let id = id_down.clone();
+        let mut sel = selection.get_untracked();
+        if ev.shift_key() {
+            if let Some(i) = sel.iter().position(|s| *s == id) {
+                sel.remove(i);
+            } else {
+                sel.push(id);
+            }
+        } else if !sel.contains(&id) {
+            sel = vec![id];
+        }
+        selection.set(sel);
+        ctx.selected_edge.set(None);
+        banner.set(None);
+        let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else {
+            return;
+        };
+        let p = view_state.get_untracked().to_canvas(sx, sy);
+        ctx.drag.set(Some(Drag::Move {
+            start: p,
+            dx: 0.0,
+            dy: 0.0,
+            moved: false,
+        }));
+    };
+    // The keyboard's way in: Tab reaches each node, Enter selects it (Shift+Enter adds it to
+    // the selection), the arrow keys move the selection a grid step (Shift: five), and
+    // Delete removes it (the window-level handler).
+    let id_key = id.clone();
+    let on_key = move |ev: ev::KeyboardEvent| {
+        let id = id_key.clone();
+        let step = if ev.shift_key() { 5.0 * GRID } else { GRID };
+        let (dx, dy) = match ev.key().as_str() {
+            "Enter" => {
+                ev.prevent_default();
+                let mut sel = selection.get_untracked();
+                if !ev.shift_key() {
+                    sel.clear();
+                }
+                if !sel.contains(&id) {
+                    sel.push(id);
+                }
+                selection.set(sel);
+                ctx.selected_edge.set(None);
+                return;
+            }
+            "ArrowLeft" => (-step, 0.0),
+            "ArrowRight" => (step, 0.0),
+            "ArrowUp" => (0.0, -step),
+            "ArrowDown" => (0.0, step),
+            _ => return,
+        };
+        ev.prevent_default();
+        let mut sel = selection.get_untracked();
+        if !sel.contains(&id) {
+            sel = vec![id];
+            selection.set(sel.clone());
+        }
+        let moves = doc.scenario.with_untracked(|s| {
+            sel.iter()
+                .filter_map(|m| s.node(m).map(|n| (m.clone(), n.x + dx, n.y + dy)))
+                .collect::<Vec<_>>()
+        });
+        doc.apply(Edit::MoveNodes(moves));
+    };
+    let label = move || {
+        node.with(|n| {
+            n.as_ref().map_or(String::new(), |n| {
+                let kind = Kind::parse(&n.kind).map_or("?", crate::editor::palette_label);
+                format!("{}, {kind}", n.shown_name())
+            })
+        })
+    };
+    let content = move || {
+        let n = node.get()?;
+        let kind = Kind::parse(&n.kind);
+        let label = kind.map_or("?", crate::editor::palette_label);
+        let instances = n
+            .params
+            .get("instances")
+            .or_else(|| n.params.get("partitions"))
+            .and_then(|v| v.as_u64());
+        let sub = match instances {
+            Some(k) if k > 1 => format!("{label} ×{k}"),
+            _ => label.to_string(),
+        };
+        let can_call = kind.is_some_and(|k| {
+            Kind::ALL
+                .iter()
+                .any(|t| scaleplay_sim::model::can_connect(k, *t).is_ok())
+        });
+        let can_be_called = kind.is_some_and(|k| k != Kind::Client);
+        let id_port = n.id.clone();
+        let (name, name_length) = fitted_label(n.shown_name(), NAME_FONT, LABEL_ROOM);
+        Some(view! {
+            <rect class="node-box" width=NODE_W height=NODE_H rx="8" style:fill=fill/>
+            <rect class="node-badge" x="6" y="14" width="28" height="24" rx="5"/>
+            <text class="node-icon" x="20" y="30" text-anchor="middle">{kind.map_or("?", crate::editor::icon)}</text>
+            <text class="node-name" x=LABEL_X y="22" lengthAdjust="spacingAndGlyphs"
+                textLength=name_length>{name}</text>
+            <text class="node-kind" x=LABEL_X y="40" lengthAdjust="spacingAndGlyphs"
+                textLength=fitted_length(&sub, KIND_FONT, LABEL_ROOM)>{sub.clone()}</text>
+            // The bottleneck's rate is in the capacity line and the tooltip; the box gets the
+            // orange outline and this tag above it (appended to the kind line, it ran past the
+            // box's edge).
+            {move || bottleneck.with(Option::is_some).then(|| view! {
+                <text class="node-tag" x=NODE_W y="-5" text-anchor="end">"bottleneck"</text>
+            })}
+            // Dragged, the input port wires backwards: drop it on the node that should call
+            // this one (rather than moving the node, as a press on the box does).
+            {can_be_called.then(|| {
+                let id_in = n.id.clone();
+                view! {
+                    <circle class="port port-in" cx="0" cy=NODE_H / 2.0 r="6" data-testid=format!("port-in-{}", n.id)
+                        on:pointerdown=move |ev: ev::PointerEvent| {
+                            if ev.button() != 0 {
+                                return;
+                            }
+                            ev.stop_propagation();
+                            let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else { return };
+                            let at = view_state.get_untracked().to_canvas(sx, sy);
+                            ctx.drag.set(Some(Drag::WireIn { to: id_in.clone(), at }));
+                        }/>
+                }
+            })}
+            {can_call.then(|| view! {
+                <circle class="port port-out" cx=NODE_W cy=NODE_H / 2.0 r="7" data-testid=format!("port-out-{}", id_port)
+                    on:pointerdown=move |ev: ev::PointerEvent| {
+                        ev.stop_propagation();
+                        let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else { return };
+                        let at = view_state.get_untracked().to_canvas(sx, sy);
+                        ctx.drag.set(Some(Drag::Wire { from: id_port.clone(), at }));
+                    }/>
+            })}
+        })
+    };
+    view! {
+        <g class="node" class:selected=selected class:invalid=move || !problems.with(Vec::is_empty)
+            class:down=down class:bottleneck=move || bottleneck.with(Option::is_some)
+            class:idle=move || idle.with(Option::is_some)
+            data-testid=format!("node-{id}") transform=transform on:pointerdown=on_down
+            tabindex="0" role="button" aria-label=label aria-pressed=move || selected.get().to_string()
+            on:keydown=on_key>
+            <title>{tip}</title>
+            {content}
+        </g>
+    }
+}
