@@ -4,13 +4,13 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use scaleplay_sim::scenario::Kind;
+use scaleplay_sim::scenario::{Kind, NodeSpec};
 
-use super::live::heat;
+use super::live::{heat, LiveFigures};
 use super::pointer::{local, Drag};
 use super::{drawn_position, CanvasCtx};
 use crate::editor::edits::Edit;
-use crate::editor::geometry::{GRID, NODE_H, NODE_W};
+use crate::editor::geometry::{View, GRID, NODE_H, NODE_W};
 use crate::editor::label_fit::{
     fitted_label, fitted_length, KIND_FONT, LABEL_ROOM, LABEL_X, NAME_FONT,
 };
@@ -87,95 +87,32 @@ pub(super) fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
     };
     let down = move || figures.with(|f| f.as_ref().is_some_and(|f| f.1));
     let tip = move || {
-        let Some(n) = node.get() else {
-            return String::new();
-        };
-        let mut tip = format!("{} ({})", n.shown_name(), n.kind);
-        if let Some(f) = figures.get() {
-            tip.push_str(&format!("\n{}", f.2));
-        }
-        if let Some(Some(max)) = bottleneck.get() {
-            tip.push_str(&format!("\nbottleneck: saturates at {max:.0} req/s"));
-        }
-        if let Some(why) = idle.get() {
-            tip.push_str(&format!("\nidle: {why}"));
-        }
-        for p in problems.get() {
-            tip.push_str(&format!("\n⚠ {p}"));
-        }
-        tip
+        node.with(|n| {
+            n.as_ref().map_or_else(String::new, |n| {
+                hover_text(
+                    n,
+                    figures.get(),
+                    bottleneck.get(),
+                    idle.get(),
+                    &problems.get(),
+                )
+            })
+        })
     };
     let id_down = id.clone();
     let on_down = move |ev: ev::PointerEvent| {
-        if ev.button() != 0 || ctx.space.get_untracked() {
-            return;
+        if pressed(&id_down, &ev, ctx, selection) {
+            banner.set(None);
+            start_drag(&ev, view_state, ctx, |at| Drag::Move {
+                start: at,
+                dx: 0.0,
+                dy: 0.0,
+                moved: false,
+            });
         }
-        ev.stop_propagation();
-        let id = id_down.clone();
-        let mut sel = selection.get_untracked();
-        if ev.shift_key() {
-            if let Some(i) = sel.iter().position(|s| *s == id) {
-                sel.remove(i);
-            } else {
-                sel.push(id);
-            }
-        } else if !sel.contains(&id) {
-            sel = vec![id];
-        }
-        selection.set(sel);
-        ctx.selected_edge.set(None);
-        banner.set(None);
-        let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else {
-            return;
-        };
-        let p = view_state.get_untracked().to_canvas(sx, sy);
-        ctx.drag.set(Some(Drag::Move {
-            start: p,
-            dx: 0.0,
-            dy: 0.0,
-            moved: false,
-        }));
     };
-    // The keyboard's way in: Tab reaches each node, Enter selects it (Shift+Enter adds it to
-    // the selection), the arrow keys move the selection a grid step (Shift: five), and
-    // Delete removes it (the window-level handler).
     let id_key = id.clone();
-    let on_key = move |ev: ev::KeyboardEvent| {
-        let id = id_key.clone();
-        let step = if ev.shift_key() { 5.0 * GRID } else { GRID };
-        let (dx, dy) = match ev.key().as_str() {
-            "Enter" => {
-                ev.prevent_default();
-                let mut sel = selection.get_untracked();
-                if !ev.shift_key() {
-                    sel.clear();
-                }
-                if !sel.contains(&id) {
-                    sel.push(id);
-                }
-                selection.set(sel);
-                ctx.selected_edge.set(None);
-                return;
-            }
-            "ArrowLeft" => (-step, 0.0),
-            "ArrowRight" => (step, 0.0),
-            "ArrowUp" => (0.0, -step),
-            "ArrowDown" => (0.0, step),
-            _ => return,
-        };
-        ev.prevent_default();
-        let mut sel = selection.get_untracked();
-        if !sel.contains(&id) {
-            sel = vec![id];
-            selection.set(sel.clone());
-        }
-        let moves = doc.scenario.with_untracked(|s| {
-            sel.iter()
-                .filter_map(|m| s.node(m).map(|n| (m.clone(), n.x + dx, n.y + dy)))
-                .collect::<Vec<_>>()
-        });
-        doc.apply(Edit::MoveNodes(moves));
-    };
+    let on_key = move |ev: ev::KeyboardEvent| key_pressed(&id_key, &ev, ctx, doc, selection);
     let label = move || {
         node.with(|n| {
             n.as_ref().map_or(String::new(), |n| {
@@ -185,67 +122,8 @@ pub(super) fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
         })
     };
     let content = move || {
-        let n = node.get()?;
-        let kind = Kind::parse(&n.kind);
-        let label = kind.map_or("?", crate::editor::palette_label);
-        let instances = n
-            .params
-            .get("instances")
-            .or_else(|| n.params.get("partitions"))
-            .and_then(|v| v.as_u64());
-        let sub = match instances {
-            Some(k) if k > 1 => format!("{label} ×{k}"),
-            _ => label.to_string(),
-        };
-        let can_call = kind.is_some_and(|k| {
-            Kind::ALL
-                .iter()
-                .any(|t| scaleplay_sim::model::can_connect(k, *t).is_ok())
-        });
-        let can_be_called = kind.is_some_and(|k| k != Kind::Client);
-        let id_port = n.id.clone();
-        let (name, name_length) = fitted_label(n.shown_name(), NAME_FONT, LABEL_ROOM);
-        Some(view! {
-            <rect class="node-box" width=NODE_W height=NODE_H rx="8" style:fill=fill/>
-            <rect class="node-badge" x="6" y="14" width="28" height="24" rx="5"/>
-            <text class="node-icon" x="20" y="30" text-anchor="middle">{kind.map_or("?", crate::editor::icon)}</text>
-            <text class="node-name" x=LABEL_X y="22" lengthAdjust="spacingAndGlyphs"
-                textLength=name_length>{name}</text>
-            <text class="node-kind" x=LABEL_X y="40" lengthAdjust="spacingAndGlyphs"
-                textLength=fitted_length(&sub, KIND_FONT, LABEL_ROOM)>{sub.clone()}</text>
-            // The bottleneck's rate is in the capacity line and the tooltip; the box gets the
-            // orange outline and this tag above it (appended to the kind line, it ran past the
-            // box's edge).
-            {move || bottleneck.with(Option::is_some).then(|| view! {
-                <text class="node-tag" x=NODE_W y="-5" text-anchor="end">"bottleneck"</text>
-            })}
-            // Dragged, the input port wires backwards: drop it on the node that should call
-            // this one (rather than moving the node, as a press on the box does).
-            {can_be_called.then(|| {
-                let id_in = n.id.clone();
-                view! {
-                    <circle class="port port-in" cx="0" cy=NODE_H / 2.0 r="6" data-testid=format!("port-in-{}", n.id)
-                        on:pointerdown=move |ev: ev::PointerEvent| {
-                            if ev.button() != 0 {
-                                return;
-                            }
-                            ev.stop_propagation();
-                            let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else { return };
-                            let at = view_state.get_untracked().to_canvas(sx, sy);
-                            ctx.drag.set(Some(Drag::WireIn { to: id_in.clone(), at }));
-                        }/>
-                }
-            })}
-            {can_call.then(|| view! {
-                <circle class="port port-out" cx=NODE_W cy=NODE_H / 2.0 r="7" data-testid=format!("port-out-{}", id_port)
-                    on:pointerdown=move |ev: ev::PointerEvent| {
-                        ev.stop_propagation();
-                        let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else { return };
-                        let at = view_state.get_untracked().to_canvas(sx, sy);
-                        ctx.drag.set(Some(Drag::Wire { from: id_port.clone(), at }));
-                    }/>
-            })}
-        })
+        node.get()
+            .map(|n| node_body(&n, fill, bottleneck, view_state, ctx))
     };
     view! {
         <g class="node" class:selected=selected class:invalid=move || !problems.with(Vec::is_empty)
@@ -257,5 +135,185 @@ pub(super) fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
             <title>{tip}</title>
             {content}
         </g>
+    }
+}
+
+/// A node's hover text: its name and kind, its live figures, and what the analysis says of it.
+fn hover_text(
+    n: &NodeSpec,
+    figures: Option<LiveFigures>,
+    bottleneck: Option<Option<f64>>,
+    idle: Option<String>,
+    problems: &[String],
+) -> String {
+    let mut tip = format!("{} ({})", n.shown_name(), n.kind);
+    if let Some(f) = figures {
+        tip.push_str(&format!("\n{}", f.2));
+    }
+    if let Some(Some(max)) = bottleneck {
+        tip.push_str(&format!("\nbottleneck: saturates at {max:.0} req/s"));
+    }
+    if let Some(why) = idle {
+        tip.push_str(&format!("\nidle: {why}"));
+    }
+    for p in problems {
+        tip.push_str(&format!("\n⚠ {p}"));
+    }
+    tip
+}
+
+/// A press on node `id`'s box: it joins or leaves the selection (Shift), or becomes it. Says
+/// whether the press was the node's to take (the main button, Space not held): then a move
+/// may start.
+fn pressed(
+    id: &str,
+    ev: &ev::PointerEvent,
+    ctx: CanvasCtx,
+    selection: RwSignal<Vec<String>>,
+) -> bool {
+    if ev.button() != 0 || ctx.space.get_untracked() {
+        return false;
+    }
+    ev.stop_propagation();
+    let id = id.to_string();
+    let mut sel = selection.get_untracked();
+    if ev.shift_key() {
+        if let Some(i) = sel.iter().position(|s| *s == id) {
+            sel.remove(i);
+        } else {
+            sel.push(id);
+        }
+    } else if !sel.contains(&id) {
+        sel = vec![id];
+    }
+    selection.set(sel);
+    ctx.selected_edge.set(None);
+    true
+}
+
+/// Starts the drag `make` builds from the pointer's canvas point, for a press of the main
+/// button (a right press on a port started a wire that its context menu left hanging).
+fn start_drag(
+    ev: &ev::PointerEvent,
+    view_state: RwSignal<View>,
+    ctx: CanvasCtx,
+    make: impl FnOnce((f64, f64)) -> Drag,
+) {
+    if ev.button() != 0 {
+        return;
+    }
+    ev.stop_propagation();
+    let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else {
+        return;
+    };
+    ctx.drag
+        .set(Some(make(view_state.get_untracked().to_canvas(sx, sy))));
+}
+
+/// A key on a focused node: the keyboard's way in. Tab reaches each node, Enter selects it
+/// (Shift+Enter adds it to the selection), the arrow keys move the selection a grid step
+/// (Shift: five), and Delete removes it (the window-level handler).
+fn key_pressed(
+    id: &str,
+    ev: &ev::KeyboardEvent,
+    ctx: CanvasCtx,
+    doc: Doc,
+    selection: RwSignal<Vec<String>>,
+) {
+    let id = id.to_string();
+    let step = if ev.shift_key() { 5.0 * GRID } else { GRID };
+    let (dx, dy) = match ev.key().as_str() {
+        "Enter" => {
+            ev.prevent_default();
+            let mut sel = selection.get_untracked();
+            if !ev.shift_key() {
+                sel.clear();
+            }
+            if !sel.contains(&id) {
+                sel.push(id);
+            }
+            selection.set(sel);
+            ctx.selected_edge.set(None);
+            return;
+        }
+        "ArrowLeft" => (-step, 0.0),
+        "ArrowRight" => (step, 0.0),
+        "ArrowUp" => (0.0, -step),
+        "ArrowDown" => (0.0, step),
+        _ => return,
+    };
+    ev.prevent_default();
+    let mut sel = selection.get_untracked();
+    if !sel.contains(&id) {
+        sel = vec![id];
+        selection.set(sel.clone());
+    }
+    let moves = doc.scenario.with_untracked(|s| {
+        sel.iter()
+            .filter_map(|m| s.node(m).map(|n| (m.clone(), n.x + dx, n.y + dy)))
+            .collect::<Vec<_>>()
+    });
+    doc.apply(Edit::MoveNodes(moves));
+}
+
+/// What a node shows inside its group: its box in the live colour `fill`, its badge, name and
+/// kind (with the instance count), the bottleneck tag, and its ports.
+fn node_body(
+    n: &NodeSpec,
+    fill: impl Fn() -> String + Send + Sync + 'static,
+    bottleneck: Memo<Option<Option<f64>>>,
+    view_state: RwSignal<View>,
+    ctx: CanvasCtx,
+) -> impl IntoView {
+    let kind = Kind::parse(&n.kind);
+    let label = kind.map_or("?", crate::editor::palette_label);
+    let instances = n
+        .params
+        .get("instances")
+        .or_else(|| n.params.get("partitions"))
+        .and_then(|v| v.as_u64());
+    let sub = match instances {
+        Some(k) if k > 1 => format!("{label} ×{k}"),
+        _ => label.to_string(),
+    };
+    let can_call = kind.is_some_and(|k| {
+        Kind::ALL
+            .iter()
+            .any(|t| scaleplay_sim::model::can_connect(k, *t).is_ok())
+    });
+    let can_be_called = kind.is_some_and(|k| k != Kind::Client);
+    let id_port = n.id.clone();
+    let (name, name_length) = fitted_label(n.shown_name(), NAME_FONT, LABEL_ROOM);
+    view! {
+        <rect class="node-box" width=NODE_W height=NODE_H rx="8" style:fill=fill/>
+        <rect class="node-badge" x="6" y="14" width="28" height="24" rx="5"/>
+        <text class="node-icon" x="20" y="30" text-anchor="middle">{kind.map_or("?", crate::editor::icon)}</text>
+        <text class="node-name" x=LABEL_X y="22" lengthAdjust="spacingAndGlyphs"
+            textLength=name_length>{name}</text>
+        <text class="node-kind" x=LABEL_X y="40" lengthAdjust="spacingAndGlyphs"
+            textLength=fitted_length(&sub, KIND_FONT, LABEL_ROOM)>{sub.clone()}</text>
+        // The bottleneck's rate is in the capacity line and the tooltip; the box gets the
+        // orange outline and this tag above it (appended to the kind line, it ran past the
+        // box's edge).
+        {move || bottleneck.with(Option::is_some).then(|| view! {
+            <text class="node-tag" x=NODE_W y="-5" text-anchor="end">"bottleneck"</text>
+        })}
+        // Dragged, the input port wires backwards: drop it on the node that should call
+        // this one (rather than moving the node, as a press on the box does).
+        {can_be_called.then(|| {
+            let id_in = n.id.clone();
+            view! {
+                <circle class="port port-in" cx="0" cy=NODE_H / 2.0 r="6" data-testid=format!("port-in-{}", n.id)
+                    on:pointerdown=move |ev: ev::PointerEvent| {
+                        start_drag(&ev, view_state, ctx, |at| Drag::WireIn { to: id_in.clone(), at });
+                    }/>
+            }
+        })}
+        {can_call.then(|| view! {
+            <circle class="port port-out" cx=NODE_W cy=NODE_H / 2.0 r="7" data-testid=format!("port-out-{}", id_port)
+                on:pointerdown=move |ev: ev::PointerEvent| {
+                    start_drag(&ev, view_state, ctx, |at| Drag::Wire { from: id_port.clone(), at });
+                }/>
+        })}
     }
 }
