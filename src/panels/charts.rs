@@ -15,6 +15,7 @@ use scaleplay_sim::Report;
 use scaleplay_sim::Scenario;
 use wasm_bindgen::JsCast;
 
+use crate::panels::fault_key;
 use crate::panels::hidpi::Scale;
 use crate::panels::legend;
 use crate::panels::thin::thin_by;
@@ -139,7 +140,18 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
                 draw(&copy, plot, runs, (&slo, duration_s), (width, scale, None))
             })
         });
-        if let Err(why) = crate::panels::files::export_chart_png(&copy, &name) {
+        // With the faults' key under it when the run had faults: in a document or a slide,
+        // the page's key is not beside the plot to say what its red and green lines are.
+        let keyed = run.report.with_untracked(|r| {
+            let r = r.as_ref().filter(|r| !r.faults.is_empty())?;
+            let lines = run
+                .ran
+                .with_untracked(|ran| fault_key::entries(&r.faults, ran.as_ref()));
+            let (shown, more) = fault_key::listed(&lines, r.run.faults_unlisted);
+            fault_key::under_plot(&copy, &shown, more, scale)
+        });
+        let image = keyed.unwrap_or(copy);
+        if let Err(why) = crate::panels::files::export_chart_png(&image, &name) {
             doc.banner.set(Some(why));
         }
     };

@@ -7,6 +7,10 @@ use scaleplay_sim::engine::FaultRecord;
 use scaleplay_sim::scenario::FaultAction;
 use scaleplay_sim::Scenario;
 
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::panels::hidpi::Scale;
 use crate::runner::Run;
 
 /// Faults listed by name; the rest are counted ("and 12 more"), so a run with random failures
@@ -144,6 +148,88 @@ pub fn FaultKey() -> impl IntoView {
             })
         })
     }
+}
+
+/// The plot `plot` with the key written under it, for a saved PNG: the page's key is not in
+/// the image, and a plot's red and green lines alone do not say what failed. `lines` are the
+/// key's lines as listed, `more` how many are left out; `scale` is the plot's pixels per CSS
+/// pixel. None when the browser refuses a canvas (the plot is then saved as it is).
+pub fn under_plot(
+    plot: &HtmlCanvasElement,
+    lines: &[&Entry],
+    more: u64,
+    scale: Scale,
+) -> Option<HtmlCanvasElement> {
+    let document = web_sys::window()?.document()?;
+    let keyed: HtmlCanvasElement = document.create_element("canvas").ok()?.dyn_into().ok()?;
+    let line_h = f64::from(scale.px(KEY_LINE_PX));
+    let pad = f64::from(scale.px(KEY_PAD_PX));
+    let rows = 1 + lines.len() + usize::from(more > 0);
+    let width = plot.width();
+    keyed.set_width(width);
+    keyed.set_height(plot.height() + (2.0 * pad + rows as f64 * line_h).ceil() as u32);
+    let ctx: CanvasRenderingContext2d = keyed.get_context("2d").ok()??.dyn_into().ok()?;
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, f64::from(width), f64::from(keyed.height()));
+    ctx.draw_image_with_html_canvas_element(plot, 0.0, 0.0)
+        .ok()?;
+    ctx.set_font(&format!("{}px sans-serif", scale.font(12.0)));
+    ctx.set_text_baseline("middle");
+    let room = f64::from(width) - 2.0 * pad;
+    let mut y = f64::from(plot.height()) + pad + line_h / 2.0;
+    ctx.set_fill_style_str(KEY_TEXT);
+    write_fitted(
+        &ctx,
+        "Vertical lines: red, a node failed; green, it recovered.",
+        pad,
+        y,
+        room,
+    );
+    // Each fault behind a short stroke of its line's colour, as in the page's key.
+    let swatch = line_h;
+    for e in lines {
+        y += line_h;
+        ctx.set_fill_style_str(match e.action {
+            FaultAction::Fail => PLOT_RED,
+            FaultAction::Recover => PLOT_GREEN,
+        });
+        ctx.fill_rect(pad, y - scale.font(1.0), swatch, scale.font(2.0));
+        ctx.set_fill_style_str(KEY_TEXT);
+        let x = pad + swatch + scale.font(6.0);
+        write_fitted(&ctx, &e.text, x, y, room - (x - pad));
+    }
+    if more > 0 {
+        y += line_h;
+        write_fitted(&ctx, &format!("and {more} more"), pad, y, room);
+    }
+    Some(keyed)
+}
+
+/// A line of the key under a saved plot, in CSS pixels.
+const KEY_LINE_PX: u32 = 18;
+/// The margin around the key under a saved plot, in CSS pixels.
+const KEY_PAD_PX: u32 = 8;
+/// The key's text colour under a saved plot.
+const KEY_TEXT: &str = "#333333";
+/// The colours of the plots' fault lines (plotters' `RED` and `GREEN`, as `draw_faults` draws
+/// them).
+const PLOT_RED: &str = "rgb(255,0,0)";
+const PLOT_GREEN: &str = "rgb(0,255,0)";
+
+/// Writes `text` at (x, y), cut short with "…" when it is wider than `room` (a long node name
+/// ran off the image).
+fn write_fitted(ctx: &CanvasRenderingContext2d, text: &str, x: f64, y: f64, room: f64) {
+    let width = |t: &str| ctx.measure_text(t).map_or(0.0, |m| m.width());
+    let mut shown = text.to_string();
+    if width(&shown) > room {
+        let mut chars: Vec<char> = text.chars().collect();
+        while !chars.is_empty() && width(&format!("{}…", chars.iter().collect::<String>())) > room
+        {
+            chars.pop();
+        }
+        shown = format!("{}…", chars.iter().collect::<String>());
+    }
+    let _ = ctx.fill_text(&shown, x, y);
 }
 
 #[cfg(test)]

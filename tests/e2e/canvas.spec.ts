@@ -252,6 +252,30 @@ test("dragging from a node's input port wires it back to its caller, and the nod
   app.expectNoErrors();
 });
 
+test('a right press on a port starts no wire: only the main button pulls one', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  const spare = await app.addNode('server');
+  const port = await app.byTestId(`port-out-${spare}`).boundingBox();
+  if (!port) throw new Error('no port');
+  await page.mouse.move(port.x + port.width / 2, port.y + port.height / 2);
+  // The right button opens the browser's context menu, which takes the release: a wire it
+  // started was left hanging from the port.
+  await page.mouse.down({ button: 'right' });
+  await page.mouse.move(port.x + 120, port.y + 60, { steps: 5 });
+  await expect(app.canvas.locator('.wire-preview')).toHaveCount(0);
+  await page.mouse.up({ button: 'right' });
+  // The main button still does.
+  await page.mouse.move(port.x + port.width / 2, port.y + port.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(port.x + 120, port.y + 60, { steps: 5 });
+  await expect(app.canvas.locator('.wire-preview')).toHaveCount(1);
+  await page.mouse.up();
+  await expect(app.canvas.locator('.wire-preview')).toHaveCount(0);
+  app.expectNoErrors();
+});
+
 test('the usual ways out: a press outside closes a menu, Escape clears the selection', async ({ page }) => {
   const app = new App(page);
   await app.goto();

@@ -123,7 +123,10 @@ test('a plot and the canvas save as PNG', async ({ page }) => {
   const canvasWidth = await app.chartLocator('latency').evaluate((c) => (c as HTMLCanvasElement).width);
   const shownWidth = await app.chartLocator('latency').evaluate((c) => (c as HTMLCanvasElement).clientWidth);
   expect(canvasWidth).toBe(shownWidth);
-  expect(pngSize(plot.bytes)).toEqual({ width: 2 * canvasWidth, height: 440 });
+  // Preset 05's cache fails and comes back: the plot's 440 pixels have the faults' key under
+  // them (see the next test).
+  expect(await app.byTestId('fault-key').locator('li').count()).toBe(2);
+  expect(pngSize(plot.bytes)).toEqual({ width: 2 * canvasWidth, height: 440 + 32 + 3 * 36 });
 
   const picture = await app.download('export-canvas-png');
   expect(picture.name).toMatch(/-canvas\.png$/);
@@ -134,6 +137,52 @@ test('a plot and the canvas save as PNG', async ({ page }) => {
   expect(size.height).toBe(Math.floor(box.height * 2));
   // A drawn picture, not an empty one: nodes and edges compress far worse than a blank sheet.
   expect(picture.bytes.length).toBeGreaterThan(20_000);
+  app.expectNoErrors();
+});
+
+test("a saved plot of a run with faults has the faults' key written under it", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  // Preset 03 fails web2 and brings it back: the page's key lists both.
+  const keyLines = await app.byTestId('fault-key').locator('li').count();
+  expect(keyLines).toBe(2);
+  const plot = await app.download('chart-availability-png');
+  const canvasWidth = await app.chartLocator('availability').evaluate((c) => (c as HTMLCanvasElement).width);
+  // At twice the plot's pixels: the plot's 440, then 2 × 8 of margin each side of the key's
+  // title line and its two faults, 2 × 18 each.
+  expect(pngSize(plot.bytes)).toEqual({ width: 2 * canvasWidth, height: 440 + 32 + 3 * 36 });
+  // Written, not blank: under the plot are dark letters and the red and green strokes of the
+  // two faults' lines.
+  const under = await page.evaluate(
+    async ({ bytes, top }) => {
+      const image = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+      const c = document.createElement('canvas');
+      c.width = image.width;
+      c.height = image.height;
+      const ctx = c.getContext('2d');
+      if (!ctx) throw new Error('no 2d context');
+      ctx.drawImage(image, 0, 0);
+      const d = ctx.getImageData(0, top, image.width, image.height - top).data;
+      let dark = 0;
+      let red = 0;
+      let green = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
+        if (r < 110 && g < 110 && b < 110) dark++;
+        if (r > 220 && g < 40 && b < 40) red++;
+        if (g > 220 && r < 40 && b < 40) green++;
+      }
+      return { dark, red, green };
+    },
+    { bytes: [...plot.bytes], top: 440 },
+  );
+  expect(under.dark).toBeGreaterThan(1000);
+  expect(under.red).toBeGreaterThan(50);
+  expect(under.green).toBeGreaterThan(50);
   app.expectNoErrors();
 });
 
