@@ -232,15 +232,16 @@ fn number(v: f64) -> String {
     }
 }
 
-/// User text as a CSV field: quoted when it holds a separator, quote or line break, and defused
-/// when a spreadsheet would read it as a formula.
+/// User text as a CSV field: quoted when it holds a separator, quote or line break, or starts
+/// or ends with a space (which some readers trim from a bare field), and defused when a
+/// spreadsheet would read it as a formula.
 fn text(s: &str) -> String {
     let defused = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
     };
-    if defused.contains([',', '"', '\n', '\r']) {
+    if defused.contains([',', '"', '\n', '\r']) || defused.trim() != defused {
         format!("\"{}\"", defused.replace('"', "\"\""))
     } else {
         defused
@@ -473,6 +474,8 @@ mod tests {
         assert_eq!(text("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(text("@cmd"), "'@cmd");
         assert_eq!(text("line\nbreak"), "\"line\nbreak\"");
+        assert_eq!(text(" spaced "), "\" spaced \"");
+        assert_eq!(text("in side"), "in side");
         assert_eq!(
             text("<img src=x onerror=alert(1)>"),
             "<img src=x onerror=alert(1)>"

@@ -120,6 +120,29 @@ impl View {
         (cx - NODE_W / 2.0, cy - NODE_H / 2.0)
     }
 
+    /// This view panned just enough for the whole box of a node at canvas point (x, y) to show
+    /// on a `width` × `height` canvas, clear of the buttons along its top (`FIT_TOP`) and a
+    /// grid step from its other edges; unchanged when it shows already. (A box wider than the
+    /// canvas at this zoom is shown from its left edge.)
+    pub fn showing(&self, (x, y): (f64, f64), (width, height): (f64, f64)) -> View {
+        let shift = |near: f64, far: f64, (start, end): (f64, f64)| {
+            if far > end {
+                (end - far).max(start - near)
+            } else if near < start {
+                start - near
+            } else {
+                0.0
+            }
+        };
+        let (left, top) = self.to_screen(x, y);
+        let (right, bottom) = self.to_screen(x + NODE_W, y + NODE_H);
+        View {
+            pan_x: self.pan_x + shift(left, right, (GRID, width - GRID)),
+            pan_y: self.pan_y + shift(top, bottom, (FIT_TOP, height - GRID)),
+            zoom: self.zoom,
+        }
+    }
+
     /// Zooms by `factor` keeping the screen point (sx, sy) fixed.
     pub fn zoom_at(&self, factor: f64, sx: f64, sy: f64) -> View {
         let zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
@@ -182,26 +205,36 @@ pub fn snap(v: f64) -> f64 {
     (v / GRID).round() * GRID
 }
 
+/// A box and a gap, rounded up to the grid so that slots one pitch apart stay on it.
+fn pitch(size: f64) -> f64 {
+    ((size + 2.0 * GRID) / GRID).ceil() * GRID
+}
+
+/// The slot to the right of a node at (x, y), one box and a gap along.
+pub fn beside(x: f64, y: f64) -> (f64, f64) {
+    (x + pitch(NODE_W), y)
+}
+
 /// Where a node added at (x, y) (from the palette by click or keyboard) goes: there if no node
 /// is in the way, else the nearest free slot of a grid around it, one box and a gap apart, so
 /// nodes added one after another do not land on top of each other (hiding each other, and the
-/// wire a person then drew went to the hidden one).
+/// wire a person then drew went to the hidden one). Among slots as near, right comes first,
+/// then below, above and left: a drawing reads left to right, callers before callees.
 pub fn free_spot(nodes: &[(f64, f64)], x: f64, y: f64) -> (f64, f64) {
     let clear = |(cx, cy): (f64, f64)| {
         nodes
             .iter()
             .all(|(nx, ny)| (nx - cx).abs() >= NODE_W + GRID || (ny - cy).abs() >= NODE_H + GRID)
     };
-    // A box and a gap, rounded up to the grid so that the slots stay on it.
-    let pitch = |size: f64| ((size + 2.0 * GRID) / GRID).ceil() * GRID;
     let (dx, dy) = (pitch(NODE_W), pitch(NODE_H));
     for ring in 0..12i32 {
-        // The ring's slots, nearest first: straight below, above and beside before corners.
+        // The ring's slots, nearest first (straight beside, below and above before corners),
+        // rightmost, then lowest, first among equals.
         let mut slots: Vec<(i32, i32)> = (-ring..=ring)
             .flat_map(|i| (-ring..=ring).map(move |j| (i, j)))
             .filter(|(i, j)| i.abs().max(j.abs()) == ring)
             .collect();
-        slots.sort_by_key(|(i, j)| (i * i + j * j, *i, *j));
+        slots.sort_by_key(|(i, j)| (i * i + j * j, -i, -j));
         for (i, j) in slots {
             let spot = (x + f64::from(i) * dx, y + f64::from(j) * dy);
             if clear(spot) {
@@ -374,6 +407,32 @@ mod tests {
         // The canvas point under the starting midpoint is now under the new midpoint.
         assert_eq!(p.to_screen(50.0, 50.0), (60.0, 50.0));
         assert_eq!(v.pinch(0.0, (0.0, 0.0), 10.0, (0.0, 0.0)), v);
+    }
+
+    #[test]
+    fn a_view_pans_just_enough_to_show_a_node() {
+        let v = View::default();
+        let size = (800.0, 500.0);
+        // Already in view: as it was.
+        assert_eq!(v.showing((100.0, 100.0), size), v);
+        // Off the right: its right edge a grid step in from the canvas's.
+        let moved = v.showing((900.0, 100.0), size);
+        assert_eq!(moved.to_screen(900.0 + NODE_W, 0.0).0, 800.0 - GRID);
+        assert_eq!((moved.pan_y, moved.zoom), (0.0, 1.0));
+        // Off the top: under the buttons.
+        let moved = v.showing((100.0, -300.0), size);
+        assert_eq!(moved.to_screen(0.0, -300.0).1, FIT_TOP);
+        assert_eq!(moved.pan_x, 0.0);
+    }
+
+    #[test]
+    fn a_taken_spot_gives_way_to_the_right_first_then_below() {
+        let (dx, dy) = (pitch(NODE_W), pitch(NODE_H));
+        let mut nodes = vec![(340.0, 220.0)];
+        assert_eq!(free_spot(&nodes, 340.0, 220.0), (340.0 + dx, 220.0));
+        nodes.push((340.0 + dx, 220.0));
+        assert_eq!(free_spot(&nodes, 340.0, 220.0), (340.0, 220.0 + dy));
+        assert_eq!(beside(340.0, 220.0), (340.0 + dx, 220.0));
     }
 
     #[test]

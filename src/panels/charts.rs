@@ -22,6 +22,10 @@ use crate::panels::thin::thin_by;
 use crate::runner::Run;
 use crate::state::Doc;
 
+/// How far above the highest latency drawn the SLO line may be and still set the axis: up to
+/// four times it, the lines keep a quarter of the plot's height at least.
+const SLO_REACH: f64 = 4.0;
+
 /// The legend's name for the SLO alert markers.
 const ALERT_LABEL: &str = "SLO alert";
 
@@ -240,6 +244,18 @@ fn draw(
         .chain(&pinned_line)
         .flat_map(|l| l.2.iter().map(|p| p.1))
         .fold(0.0, f64::max);
+    // The latency axis reaches up to the SLO line only while the lines come near it: stretched
+    // to an SLO far above them (p99 at 5 ms under 500), every line lay flat along zero. The
+    // legend then says where the line is.
+    let slo_shown = match plot {
+        Plot::Latency => slo_line.filter(|v| data_max <= 0.0 || *v <= SLO_REACH * data_max),
+        _ => slo_line,
+    };
+    let slo_label = match (slo_line, slo_shown) {
+        (Some(v), None) => Some(format!("SLO {} ms, above", value_label(v, v))),
+        (Some(_), Some(_)) => Some("SLO".to_string()),
+        _ => None,
+    };
     let (y_min, y_max) = match plot {
         Plot::Availability => {
             let lowest = lines
@@ -250,11 +266,13 @@ fn draw(
                 .fold(100.0, f64::min);
             availability_range(lowest)
         }
-        _ => (0.0, data_max.max(slo_line.unwrap_or(0.0)).max(1.0) * 1.1),
+        _ => (0.0, data_max.max(slo_shown.unwrap_or(0.0)).max(1.0) * 1.1),
     };
-    // Test hooks: the bottom of the value axis (the availability plot zooms), the end of the
-    // time axis and the SLO line's value ("" without one).
+    // Test hooks: the ends of the value axis (the availability plot zooms, the latency plot
+    // leaves out an SLO far above its lines), the end of the time axis and the SLO line's
+    // value ("" without one).
     let _ = el.set_attribute("data-y-min", &format!("{y_min:.3}"));
+    let _ = el.set_attribute("data-y-max", &format!("{y_max:.3}"));
     let _ = el.set_attribute("data-t-max", &format!("{t_max:.3}"));
     let _ = el.set_attribute(
         "data-slo",
@@ -284,7 +302,7 @@ fn draw(
     let (legend_at, legend_hides) = legend_place(
         &chart,
         (&lines, pinned_line.as_ref()),
-        slo_line,
+        (slo_shown, slo_label.as_deref()),
         report,
         (scale, legend_was),
     );
@@ -308,18 +326,16 @@ fn draw(
             });
         }
     }
-    if let Some(v) = slo_line {
-        let _ = chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(0.0, v), (t_max, v)],
-                BLACK.stroke_width(scale.px(1)),
-            )))
-            .map(|s| {
-                s.label("SLO").legend(move |(x, y)| {
-                    let swatch = vec![(x, y), (x + scale.offset(14), y)];
-                    PathElement::new(swatch, BLACK.stroke_width(scale.px(1)))
-                })
-            });
+    if let (Some(v), Some(label)) = (slo_line, slo_label) {
+        // Off the top, only its legend entry is drawn.
+        let line = slo_shown
+            .map(|_| PathElement::new(vec![(0.0, v), (t_max, v)], BLACK.stroke_width(scale.px(1))));
+        let _ = chart.draw_series(line).map(|s| {
+            s.label(label).legend(move |(x, y)| {
+                let swatch = vec![(x, y), (x + scale.offset(14), y)];
+                PathElement::new(swatch, BLACK.stroke_width(scale.px(1)))
+            })
+        });
     }
     if let Some((name, colour, points)) = pinned_line {
         let faded = colour.mix(0.35).stroke_width(scale.px(3));
@@ -383,7 +399,7 @@ fn runs(points: &[(f64, f64)]) -> impl Iterator<Item = &[(f64, f64)]> {
 fn legend_place(
     chart: &CanvasChart,
     (lines, pinned): (&[Line], Option<&Line>),
-    slo_line: Option<f64>,
+    (slo_line, slo_label): (Option<f64>, Option<&str>),
     report: Option<&Report>,
     (scale, was): (Scale, Option<&SeriesLabelPosition>),
 ) -> (SeriesLabelPosition, usize) {
@@ -416,7 +432,7 @@ fn legend_place(
     let mut labels: Vec<String> = Vec::new();
     let alerted = report.is_some_and(|r| !r.alerts.is_empty());
     labels.extend(alerted.then(|| ALERT_LABEL.to_string()));
-    labels.extend(slo_line.map(|_| "SLO".to_string()));
+    labels.extend(slo_label.map(str::to_string));
     labels.extend(pinned.map(|l| pinned_label(l.0)));
     labels.extend(lines.iter().map(|l| l.0.to_string()));
     let (w, h) = legend::legend_size(&labels);

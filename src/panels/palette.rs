@@ -12,18 +12,34 @@ use crate::state::{Doc, Selection, ViewState};
 #[derive(Clone, Copy)]
 pub struct PaletteDrag(pub RwSignal<Option<(Kind, f64, f64)>>);
 
-/// Adds a node of `kind` at the centre of the canvas's visible area, or the nearest free spot
-/// (see [`free_spot`](crate::editor::geometry::free_spot)), and selects it, so the inspector
-/// shows it at once.
+/// Adds a node of `kind` to the right of the one node selected (the one added just before,
+/// say), else at the centre of the canvas's visible area; or the nearest free spot (see
+/// [`free_spot`](crate::editor::geometry::free_spot)). The view follows it if it lands out of
+/// sight. Then selects it, so the inspector shows it at once. Clicking Users, DNS, a balancer
+/// and a server in turn lays them out left to right, as they call each other (each from the
+/// centre, they went round it, the second to the left of the first).
 pub fn add_at_centre(kind: Kind, doc: Doc, view: ViewState, selection: Selection) {
-    use crate::editor::geometry::{free_spot, snap};
-    let view = view.0.get_untracked();
+    use crate::editor::geometry::{beside, free_spot, snap};
+    let shown = view.0.get_untracked();
     let (w, h) = crate::editor::canvas::canvas_size();
-    let (x, y) = view.to_canvas(w / 2.0, h / 2.0);
+    let next_to_selected = selection.0.with_untracked(|sel| match sel.as_slice() {
+        [one] => doc
+            .scenario
+            .with_untracked(|s| s.node(one).map(|n| beside(n.x, n.y))),
+        _ => None,
+    });
+    let (x, y) = next_to_selected.unwrap_or_else(|| {
+        let (x, y) = shown.to_canvas(w / 2.0, h / 2.0);
+        (snap(x - 60.0), snap(y - 20.0))
+    });
     let taken: Vec<(f64, f64)> = doc
         .scenario
         .with_untracked(|s| s.nodes.iter().map(|n| (n.x, n.y)).collect());
-    let (x, y) = free_spot(&taken, snap(x - 60.0), snap(y - 20.0));
+    let (x, y) = free_spot(&taken, x, y);
+    let followed = shown.showing((x, y), (w, h));
+    if followed != shown {
+        view.0.set(followed);
+    }
     let before = doc.scenario.with_untracked(|s| s.nodes.len());
     doc.apply(Edit::AddNode { kind, x, y });
     let added = doc

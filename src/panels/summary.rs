@@ -152,6 +152,19 @@ pub fn Summary() -> impl IntoView {
             }
         })
     };
+    // A run may be pinned while paused: its figures and plotted lines stop where it was, and
+    // the comparison then reads as if the part were the whole.
+    let pinned_partial = move || {
+        run.pinned.with(|p| {
+            let p = p.as_ref().filter(|p| p.run.t_s < p.run.duration_s)?;
+            let text = format!(
+                "The pinned run was pinned at {} s of its {} s: its figures cover that part only.",
+                crate::panels::cut(p.run.t_s, 1),
+                p.run.duration_s
+            );
+            Some(view! { <p class="pinned-from" data-testid="pinned-partial">{text}</p> })
+        })
+    };
     // What the figures cover (the plots show the whole run): said once a run has a report.
     let span = move || {
         run.report.with(|r| {
@@ -171,6 +184,7 @@ pub fn Summary() -> impl IntoView {
         <div class="summary">
             {stale_note}
             {pinned_elsewhere}
+            {pinned_partial}
             {move || span().map(|text| view! {
                 <p class="summary-span" data-testid="summary-span">{text}</p>
             })}

@@ -276,6 +276,59 @@ test('a right press on a port starts no wire: only the main button pulls one', a
   app.expectNoErrors();
 });
 
+test('nodes added by clicking the palette line up left to right, in the order added', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.clearCanvas();
+  for (const kind of ['client', 'dns', 'load_balancer', 'server', 'sql_primary']) {
+    await app.byTestId(`palette-${kind}`).click();
+  }
+  const ids = await app.nodeIds();
+  expect(ids).toHaveLength(5);
+  const at = await Promise.all(ids.map((id) => app.nodePosition(id)));
+  for (let i = 1; i < at.length; i++) {
+    // Each to the right of the one before (they went round the view's centre: the second to
+    // the left of the first, the third above).
+    expect(at[i].x, `node ${i}`).toBeGreaterThan(at[i - 1].x);
+    expect(at[i].y, `node ${i}`).toBe(at[0].y);
+  }
+  // The view followed the row past the canvas's right edge: the last one added shows whole.
+  const canvas = await app.canvas.boundingBox();
+  const last = await app.nodeLocator(ids[4]).boundingBox();
+  if (!canvas || !last) throw new Error('no box');
+  expect(last.x + last.width).toBeLessThanOrEqual(canvas.x + canvas.width);
+  expect(last.x).toBeGreaterThanOrEqual(canvas.x);
+  app.expectNoErrors();
+});
+
+test('after Add call the focus stays in the list, for the next call', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.clearCanvas();
+  for (const kind of ['load_balancer', 'server', 'server', 'server']) {
+    await app.byTestId(`palette-${kind}`).click();
+  }
+  const [lb, a, b, c] = await app.nodeIds();
+  await app.selectNode(lb);
+  const list = app.byTestId('add-call');
+  await list.selectOption(a);
+  await app.byTestId('add-call-button').focus();
+  await page.keyboard.press('Enter');
+  await expect(app.edgeLocator(lb, a)).toBeAttached();
+  // Back on the list (it fell to the page's top), so the keyboard goes on from there.
+  await expect(list).toBeFocused();
+  await list.selectOption(b);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(app.edgeLocator(lb, b)).toBeAttached();
+  await list.selectOption(c);
+  await app.byTestId('add-call-button').click();
+  // Nothing left to call: the list goes, and the focus is on the call just added.
+  await expect(list).toHaveCount(0);
+  await expect(app.byTestId(`call-${c}`)).toBeFocused();
+  app.expectNoErrors();
+});
+
 test('the usual ways out: a press outside closes a menu, Escape clears the selection', async ({ page }) => {
   const app = new App(page);
   await app.goto();

@@ -156,3 +156,25 @@ test('a run cannot be pinned during its warm-up, when it has no figures yet', as
   expect(throughput).toBeGreaterThan(40);
   app.expectNoErrors();
 });
+
+test('a run pinned while paused says its figures cover only the part it ran', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  await app.setSpeed('20');
+  await app.run();
+  await app.waitForProgress(0.3, 60_000);
+  await app.pauseButton.click();
+  await app.byTestId('pin').click();
+  const note = app.byTestId('pinned-partial');
+  await expect(note).toContainText('The pinned run was pinned at');
+  await expect(note).toContainText('of its 120 s: its figures cover that part only.');
+  // A pin of a finished run is whole: no such note.
+  await app.setSpeed('max');
+  await app.runButton.click();
+  await app.waitForRunDone();
+  await app.byTestId('unpin').click();
+  await app.byTestId('pin').click();
+  await expect(note).toHaveCount(0);
+  app.expectNoErrors();
+});

@@ -72,6 +72,52 @@ test('on a phone the page does not scroll sideways, even with the longest capaci
   app.expectNoErrors();
 });
 
+test('on a phone a menu stays within the window', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const app = new App(page);
+  await app.goto();
+  for (const menu of ['file-menu', 'preset-menu']) {
+    await app.byTestId(menu).locator('summary').click();
+    await expect(app.byTestId(menu)).toHaveAttribute('open', '');
+    const list = app.byTestId(menu).locator('ul');
+    const box = await list.boundingBox();
+    if (!box) throw new Error(`${menu} has no list`);
+    // The File menu's list ran to 404 px, and the page scrolled sideways.
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, menu).toBeLessThanOrEqual(390);
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(sideways, menu).toBeLessThanOrEqual(0);
+    await page.keyboard.press('Escape');
+    await expect(app.byTestId(menu)).not.toHaveAttribute('open', '');
+  }
+  app.expectNoErrors();
+});
+
+test("the inspector's fields show a long value whole", async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.selectNode('box');
+  for (const [field, value] of [
+    ['param-service_ms-mean', '80000000'],
+    ['param-queue', '123456789'],
+  ]) {
+    const input = app.byTestId(field);
+    await input.fill(value);
+    await input.press('Enter');
+    await expect(input).toHaveValue(value);
+    // "800000" showed: the field was too narrow for the digits beside its spin buttons.
+    const cut = await input.evaluate((el) => el.scrollWidth > el.clientWidth);
+    expect(cut, `${field} cuts ${value} short`).toBe(false);
+  }
+  const at = app.byTestId('fault-at');
+  await at.fill('45000');
+  const cut = await at.evaluate((el) => el.scrollWidth > el.clientWidth);
+  expect(cut, 'the fault time field cuts 45000 short').toBe(false);
+  app.expectNoErrors();
+});
+
 test.describe('on a screen with two device pixels per CSS pixel', () => {
   test.use({ deviceScaleFactor: 2, viewport: { width: 1280, height: 800 } });
 

@@ -53,9 +53,10 @@ impl Capacity {
     pub fn describe(&self, name: &str) -> Option<String> {
         let max = self.max_rps?;
         let mut line = format!(
-            "{name} saturates at {max:.0} req/s (offered {:.0}{})",
-            self.offered_rps,
-            self.peak_note(|x| format!("{x:.0}"))
+            "{name} saturates at {} req/s (offered {}{})",
+            rate_text(max),
+            rate_text(self.offered_rps),
+            self.peak_note(rate_text)
         );
         line += &self.autoscaled_note();
         Some(line)
@@ -126,6 +127,40 @@ pub fn analyze(model: &Model) -> Capacity {
         peak_rps: peak,
         utilization,
         bottleneck_at_max_instances: (max != model.instances(id)).then_some(max),
+    }
+}
+
+/// A rate as a person reads it: whole and grouped by thousands from 100 up (`1,429`), one
+/// place below (`7.5`), two significant digits below 1 (`0.013`), a power of ten beyond any
+/// count (`1.0e15`). Rounded to a whole number, a slow tier read "saturates at 0 req/s" and
+/// 0.0001 offered read "offered 0".
+pub fn rate_text(x: f64) -> String {
+    if !x.is_finite() {
+        return "unbounded".to_string();
+    }
+    let x = x.max(0.0);
+    if x == 0.0 {
+        "0".to_string()
+    } else if !(1e-9..1e15).contains(&x) {
+        format!("{x:.1e}")
+    } else if x >= 100.0 {
+        let digits = format!("{x:.0}");
+        let mut grouped = String::new();
+        for (i, d) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(d);
+        }
+        grouped
+    } else if x >= 1.0 {
+        let text = format!("{x:.1}");
+        text.strip_suffix(".0").unwrap_or(&text).to_string()
+    } else {
+        // Places enough for two significant digits: 0.5 → 0.50 → "0.5", 0.0125 → "0.013".
+        let places = (1.0 - libm::floor(libm::log10(x))) as usize;
+        let text = format!("{x:.places$}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 
@@ -370,4 +405,29 @@ fn peak_total_rps(model: &Model) -> f64 {
         .filter(|t| (0.0..=duration).contains(t))
         .map(|t| clients.iter().map(|p| p.rate_at(t, duration)).sum::<f64>())
         .fold(0.0, f64::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate_text;
+
+    #[test]
+    fn rates_read_as_a_person_writes_them() {
+        for (x, text) in [
+            (0.0, "0"),
+            (0.0001, "0.0001"),
+            (0.0125, "0.013"),
+            (0.5, "0.5"),
+            (7.5, "7.5"),
+            (50.0, "50"),
+            (99.96, "100"),
+            (1428.6, "1,429"),
+            (1_000_000.0, "1,000,000"),
+            (999_999_999_999_999.0, "999,999,999,999,999"),
+            (1e15, "1.0e15"),
+            (f64::INFINITY, "unbounded"),
+        ] {
+            assert_eq!(rate_text(x), text, "{x}");
+        }
+    }
 }

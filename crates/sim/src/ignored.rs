@@ -218,23 +218,26 @@ fn jobs_outlasting_their_visibility(model: &Model) -> Vec<Problem> {
     out
 }
 
-/// Scheduled faults after the end of the run: they never happen. (A problem before, which
-/// kept a preset shortened for a quick try from running until its faults were deleted.)
+/// Scheduled faults at or after the end of the run: they change nothing. (A problem before,
+/// which kept a preset shortened for a quick try from running until its faults were deleted.)
 fn faults_after_the_end(model: &Model) -> Vec<Problem> {
     let s = &model.scenario;
     let mut out = Vec::new();
     for (i, f) in s.faults.iter().enumerate() {
-        if f.at_s <= s.duration_s {
+        let end = shown(s.duration_s);
+        let when = if f.at_s > s.duration_s {
+            format!("is after the end of the run ({end} s), so it never happens")
+        } else if f.at_s == s.duration_s {
+            format!("is the run's last instant ({end} s), so it changes none of its figures")
+        } else {
             continue;
-        }
+        };
         let label = crate::validate::fault_label(i, f);
         out.push(Problem::scenario(
             "faults",
             format!(
-                "{label}: at {} s is after the end of the run ({} s), so it never happens: \
-                 move it earlier or make the run longer to see it",
+                "{label}: at {} s {when}: move it earlier or make the run longer to see it",
                 shown(f.at_s),
-                shown(s.duration_s)
             ),
         ));
     }
@@ -531,19 +534,23 @@ mod tests {
           "edges": [{"from": "users", "to": "web"}],
           "faults": [{"node": "web", "at_s": 30, "action": "fail"},
                      {"node": "web", "at_s": 61, "action": "recover"},
-                     {"dc": "dc1", "at_s": 90, "action": "fail"}]}"#;
+                     {"dc": "dc1", "at_s": 90, "action": "fail"},
+                     {"node": "web", "at_s": 40, "action": "recover"}]}"#;
         let model = crate::load(text).expect("valid: the late faults never happen");
         let ps = ignored_settings(&model);
-        assert_eq!(ps.len(), 2, "{ps:#?}");
+        assert_eq!(ps.len(), 3, "{ps:#?}");
+        assert!(ps[2].message.starts_with(
+            r#"faults[3] ("web"): at 40 s is the run's last instant (40 s), so it changes none"#
+        ));
         assert!(ps[0].message.starts_with(
             r#"faults[1] ("web"): at 61 s is after the end of the run (40 s), so it never happens"#
         ));
         assert!(ps[1]
             .message
             .starts_with(r#"faults[2] (data center "dc1"): at 90 s"#));
-        // Only the one in the run is scheduled.
-        assert_eq!(model.faults.len(), 1);
+        // Only those in the run are scheduled.
+        assert_eq!(model.faults.len(), 2);
         let report = crate::Simulation::new(model, 1).run();
-        assert_eq!(report.faults.len(), 1, "{:?}", report.faults);
+        assert_eq!(report.faults.len(), 2, "{:?}", report.faults);
     }
 }

@@ -69,17 +69,21 @@ fn callable_from(s: &Scenario, id: &str) -> Vec<(String, String)> {
 }
 
 fn focus_edge_latency() {
+    focus_first(&["[data-testid=edge-latency]"]);
+}
+
+/// Gives the focus to the first element on the page that matches one of `selectors`, in order.
+fn focus_first(selectors: &[&str]) {
     use wasm_bindgen::JsCast;
-    let input = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector("[data-testid=edge-latency]")
-                .ok()
-                .flatten()
-        })
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
-    if let Some(input) = input {
-        let _ = input.focus();
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let found = selectors
+        .iter()
+        .find_map(|s| document.query_selector(s).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = found {
+        let _ = element.focus();
     }
 }
 
@@ -141,7 +145,15 @@ pub fn Calls(node: StoredValue<String>) -> impl IntoView {
                             let to = chosen.get_untracked();
                             if !to.is_empty() {
                                 chosen.set(String::new());
+                                let added = format!("[data-testid=call-{to}]");
                                 doc.apply(Edit::Connect { from: node.get_value(), to });
+                                // The list is drawn again without the node just called, and
+                                // the button goes off: the focus fell to the top of the page.
+                                // Back to the list for the next call, or, when nothing is left
+                                // to call, to the call just added.
+                                request_animation_frame(move || {
+                                    focus_first(&["[data-testid=add-call]", &added]);
+                                });
                             }
                         }>"Add call"</button>
                 </div>

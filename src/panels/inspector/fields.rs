@@ -175,9 +175,15 @@ pub fn fields(kind: Kind) -> Vec<Field> {
         .collect()
 }
 
-/// Formats a number without a trailing `.0` (`10`, `0.25`).
+/// Formats a number without a trailing `.0` (`10`, `0.25`), and one beyond any sensible value
+/// as a power of ten (`1e308`, which was written out in 309 digits and pushed the fault list's
+/// buttons out of the panel). Number fields read either form back.
 pub fn fmt_num(x: f64) -> String {
-    format!("{x}")
+    if x.is_finite() && x.abs() >= 1e15 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }
 
 /// The text of a number input for a stored value: empty when omitted.

@@ -79,7 +79,7 @@ fn the_capacity_analysis_names_the_profiles_peak() {
     assert_eq!(cap.max_rps, Some(800.0));
     assert_eq!(
         cap.describe("web").unwrap(),
-        "web saturates at 800 req/s (offered 120, 1020 at peak: beyond it)"
+        "web saturates at 800 req/s (offered 120, 1,020 at peak: beyond it)"
     );
     // A spike after the run's end never comes.
     assert_eq!(peak(&format!("{spike}, {constant}"), 20.0).peak_rps, 120.0);
