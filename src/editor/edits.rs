@@ -256,6 +256,54 @@ pub fn unique_ids(s: &mut Scenario) -> Vec<(String, String)> {
     renamed
 }
 
+/// Gives each node with an empty id one from its kind (`server`, `server-2`), which the
+/// editor cannot otherwise do (ids are not edited: the message asked for one all the same).
+/// The calls and faults naming `""` go with the first of them, the node they could only mean.
+/// The new ids, in file order.
+pub fn name_unnamed(s: &mut Scenario) -> Vec<String> {
+    let mut named = Vec::new();
+    for i in 0..s.nodes.len() {
+        if !s.nodes[i].id.is_empty() {
+            continue;
+        }
+        let stem = match Kind::parse(&s.nodes[i].kind) {
+            Some(k) => k.as_str().to_string(),
+            None => "node".to_string(),
+        };
+        let new = fresh_id(s, &stem);
+        s.nodes[i].id = new.clone();
+        if named.is_empty() {
+            for e in &mut s.edges {
+                for end in [&mut e.from, &mut e.to] {
+                    if end.is_empty() {
+                        *end = new.clone();
+                    }
+                }
+            }
+            for f in &mut s.faults {
+                if f.node.as_deref() == Some("") {
+                    f.node = Some(new.clone());
+                }
+            }
+        }
+        named.push(new);
+    }
+    named
+}
+
+/// What the banner says after [`name_unnamed`] gave ids; `None` when it gave none.
+pub fn named_note(named: &[String]) -> Option<String> {
+    let first = named.first()?;
+    let more = match named.len() {
+        1 => String::new(),
+        n => format!(" ({} more named the same way)", n - 1),
+    };
+    Some(format!(
+        "A node had no id: it is now \"{first}\"{more}, with the calls and faults that named \
+         no node."
+    ))
+}
+
 /// What the banner says after [`unique_ids`] renamed nodes; `None` when none was.
 pub fn renamed_note(renamed: &[(String, String)]) -> Option<String> {
     let (old, new) = renamed.first()?;
@@ -289,6 +337,31 @@ pub fn dangling_edges(s: &Scenario) -> Vec<(String, String)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_node_without_an_id_gets_one_with_the_calls_that_named_none() {
+        let mut s = scaleplay_sim::validate::parse(
+            r#"{"version": 1, "nodes": [
+                {"id": "users", "kind": "client"}, {"id": "", "kind": "server"},
+                {"id": "server", "kind": "server"}, {"id": "", "kind": "no_such_kind"}],
+              "edges": [{"from": "users", "to": ""}],
+              "faults": [{"node": "", "at_s": 5, "action": "fail"}]}"#,
+        )
+        .unwrap();
+        let named = super::name_unnamed(&mut s);
+        assert_eq!(named, ["server-2", "node"]);
+        assert_eq!(
+            (s.edges[0].from.as_str(), s.edges[0].to.as_str()),
+            ("users", "server-2")
+        );
+        assert_eq!(s.faults[0].node.as_deref(), Some("server-2"));
+        assert_eq!(
+            super::named_note(&named).unwrap(),
+            "A node had no id: it is now \"server-2\" (1 more named the same way), with the \
+             calls and faults that named no node."
+        );
+        assert_eq!(super::named_note(&[]), None);
+    }
+
     use super::*;
     use scaleplay_sim::scenario::FaultAction;
 

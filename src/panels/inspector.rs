@@ -285,6 +285,14 @@ fn ScenarioSettings() -> impl IntoView {
             {number("SLO p99", "scenario-slo-p99", "ms", Setting::SloP99, |s| s.slo.p99_ms.map(fields::fmt_num).unwrap_or_default(), "none", problems("slo", Some("p99_ms")))}
             {number("SLO availability", "scenario-slo-availability", "0–1", Setting::SloAvailability, |s| s.slo.availability.map(fields::fmt_num).unwrap_or_default(), "none", problems("slo", Some("availability")))}
         </div>
+        // Settings that hold the run back from nothing but do little: a plot window longer
+        // than the run gives each plot one point.
+        {move || analysis.with(|a| {
+            fields::scenario_messages(&a.ignored, "window_s", None)
+                .into_iter()
+                .map(|m| view! { <p class="hint" data-testid="scenario-window-note">{m}</p> })
+                .collect_view()
+        })}
         {move || doc.scenario.with(|s| (!s.notes.is_empty()).then(|| view! {
             <h3 class="notes-title">"What to try"</h3>
             <p class="notes" data-testid="notes">{s.notes.clone()}</p>

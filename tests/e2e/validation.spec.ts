@@ -453,3 +453,58 @@ test('a file with two nodes of one id opens both, the second renamed, each delet
   await expect(app.edgeLocator('u', 's')).toBeAttached();
   app.expectNoErrors();
 });
+
+test('a file with a node without an id opens it named, with the call that named no node', async ({ page }) => {
+  // Ids cannot be edited in the app: "give it one" asked for what no field offers.
+  const app = new App(page);
+  await app.goto();
+  const file = JSON.stringify({
+    version: 1,
+    nodes: [
+      { id: 'u', kind: 'client', params: { rps: 10 }, x: 80, y: 200 },
+      { id: '', kind: 'server', x: 300, y: 200 },
+    ],
+    edges: [{ from: 'u', to: '' }],
+  });
+  await app.importFile('unnamed.json', file);
+  await expect(app.banner).toContainText('A node had no id: it is now "server"');
+  expect((await app.nodeIds()).sort()).toEqual(['server', 'u']);
+  await expect(app.edgeLocator('u', 'server')).toBeAttached();
+  await expect(app.validation).toHaveCount(0);
+  await expect(app.runButton).toBeEnabled();
+  app.expectNoErrors();
+});
+
+test('a tab pasted into a name becomes a space; a name stops at 200 characters', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.selectNode('box');
+  const name = app.byTestId('node-name');
+  await name.fill('Web\tand DB');
+  await name.press('Enter');
+  await name.blur();
+  await expect(name).toHaveValue('Web and DB');
+  await expect(app.validation).toHaveCount(0);
+  await expect(app.runButton).toBeEnabled();
+  await name.fill('x'.repeat(250));
+  await expect(name).toHaveValue('x'.repeat(200));
+  app.expectNoErrors();
+});
+
+test('a plot window longer than the run is noted under the settings', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.byTestId('scenario-window').fill('500');
+  await app.byTestId('scenario-window').press('Enter');
+  await expect(app.byTestId('scenario-window-note')).toContainText(
+    'window_s 500 s is longer than the run (120 s): the plots and series get a single point',
+  );
+  // A note, not a problem: the run is not held back.
+  await expect(app.runButton).toBeEnabled();
+  await app.byTestId('scenario-window').fill('1');
+  await app.byTestId('scenario-window').press('Enter');
+  await expect(app.byTestId('scenario-window-note')).toHaveCount(0);
+  app.expectNoErrors();
+});

@@ -113,6 +113,7 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
             _ => {}
         }
     }
+    out.extend(window_longer_than_the_run(model));
     out.extend(faults_after_the_end(model));
     out.extend(faults_on_what_stays_up(model));
     out.extend(jobs_outlasting_their_visibility(model));
@@ -216,6 +217,24 @@ fn jobs_outlasting_their_visibility(model: &Model) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// A plot window longer than the run: the series, and so every plot, has one point, at the
+/// end (set in the app, it looked as if the run had drawn nothing).
+fn window_longer_than_the_run(model: &Model) -> Option<Problem> {
+    let s = &model.scenario;
+    (s.window_s > s.duration_s).then(|| {
+        Problem::scenario(
+            "window_s",
+            format!(
+                "window_s {} s is longer than the run ({} s): the plots and series get a single \
+                 point; make it at most {} s (1 s plots every second)",
+                shown(s.window_s),
+                shown(s.duration_s),
+                shown(s.duration_s / 10.0)
+            ),
+        )
+    })
 }
 
 /// Scheduled faults at or after the end of the run: they change nothing. (A problem before,
@@ -525,6 +544,25 @@ mod tests {
         let single = r#"{"instances": 1, "stateful_sessions": true}"#;
         assert!(notes("round_robin", single, false).is_empty());
         assert!(notes("round_robin", r#"{"instances": 3}"#, true).is_empty());
+    }
+
+    #[test]
+    fn a_window_longer_than_the_run_is_noted() {
+        let text = |window: f64| {
+            format!(
+                r#"{{"version": 1, "duration_s": 120, "window_s": {window}, "nodes": [
+                {{"id": "users", "kind": "client"}}, {{"id": "web", "kind": "server"}}],
+              "edges": [{{"from": "users", "to": "web"}}]}}"#
+            )
+        };
+        let ps = ignored_settings(&crate::load(&text(500.0)).unwrap());
+        assert_eq!(ps.len(), 1, "{ps:#?}");
+        assert_eq!(
+            ps[0].message,
+            "window_s 500 s is longer than the run (120 s): the plots and series get a single \
+             point; make it at most 12 s (1 s plots every second)"
+        );
+        assert!(ignored_settings(&crate::load(&text(120.0)).unwrap()).is_empty());
     }
 
     #[test]

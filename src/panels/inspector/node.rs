@@ -106,10 +106,13 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
     let set_field = move |field: NodeField| {
         move |ev: leptos::ev::Event| {
             if let Some(node) = node.try_get_value() {
+                // A tab pasted in turns into a space, as a pasted line break does (the field
+                // itself does that): left as it was, it held the run back as a control
+                // character.
                 doc.apply(Edit::SetNodeField {
                     node,
                     field,
-                    value: event_target_value(&ev),
+                    value: event_target_value(&ev).replace('\t', " "),
                 })
             }
         }
@@ -177,11 +180,11 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
             {idle}
             {ignored}
             {row("name", view! {
-                <input type="text" data-testid="node-name" prop:value=move || name.get()
+                <input type="text" data-testid="node-name" maxlength="200" prop:value=move || name.get()
                     on:change=set_field(NodeField::Name)/>
             }, "", messages(problems(node, "name".into(), true), "node-name-error".into()))}
             {row("dc", view! {
-                <input type="text" data-testid="node-dc" prop:value=move || dc.get()
+                <input type="text" data-testid="node-dc" maxlength="64" prop:value=move || dc.get()
                     on:change=set_field(NodeField::Dc)/>
             }, "", messages(problems(node, "dc".into(), true), "node-dc-error".into()))}
             <h3>"Params"</h3>
