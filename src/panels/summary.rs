@@ -97,7 +97,8 @@ pub fn Summary() -> impl IntoView {
                 .filter(|r| measuring(r))
                 .map_or("–".to_string(), |r| {
                     let f = &r.summary.failed;
-                    format!("{} / {} / {}", f.timeout, f.rejected, f.down)
+                    let n = scaleplay_sim::error::grouped;
+                    format!("{} / {} / {}", n(f.timeout), n(f.rejected), n(f.down))
                 })
         })
     };
@@ -107,7 +108,9 @@ pub fn Summary() -> impl IntoView {
         run.report.with(|r| {
             r.as_ref()
                 .filter(|r| measuring(r))
-                .map_or("–".to_string(), |r| r.summary.in_flight.to_string())
+                .map_or("–".to_string(), |r| {
+                    scaleplay_sim::error::grouped(r.summary.in_flight)
+                })
         })
     };
     // The results no longer match the scenario being edited (edits do not reach a run that has

@@ -72,9 +72,9 @@ export const PRESET_NODES: Record<string, string[]> = {
   ],
 };
 
-/** Parses a figure the app prints ("12.3"); NaN for "–" or empty. */
-function num(text: string | null): number {
-  const t = (text ?? '').trim();
+/** Parses a figure the app prints ("12.3", "5,966,886"); NaN for "–" or empty. */
+export function num(text: string | null): number {
+  const t = (text ?? '').trim().replace(/,/g, '');
   return t === '' ? NaN : Number(t);
 }
 

@@ -3,7 +3,7 @@
 // plot shows the offered rate above the successes, and the summary counts the requests still
 // waiting, so the overload is plain anyway.
 import { test, expect } from '@playwright/test';
-import { App } from './app';
+import { App, num } from './app';
 
 test('overload without a client timeout shows as a gap under the offered rate and requests still waiting', async ({ page }) => {
   const app = new App(page);
@@ -15,7 +15,7 @@ test('overload without a client timeout shows as a gap under the offered rate an
   await app.run();
   await app.waitForRunDone();
   const healthy = await app.chart('throughput');
-  expect(Number(await app.byTestId('summary-waiting').innerText())).toBeLessThan(50);
+  expect(num(await app.byTestId('summary-waiting').innerText())).toBeLessThan(50);
   const healthyOffered = Number(await app.chartLocator('throughput').getAttribute('data-offered-max'));
   expect(healthyOffered).toBeGreaterThan(40);
   expect(healthyOffered).toBeLessThan(80);
@@ -35,7 +35,7 @@ test('overload without a client timeout shows as a gap under the offered rate an
   const offered = Number(await app.chartLocator('throughput').getAttribute('data-offered-max'));
   expect(offered).toBeGreaterThan(900);
   expect(overloaded.max).toBeLessThan(750);
-  const waiting = Number(await app.byTestId('summary-waiting').innerText());
+  const waiting = num(await app.byTestId('summary-waiting').innerText());
   expect(waiting, 'a third of every second\'s requests pile up').toBeGreaterThan(10_000);
   const summary = await app.summary();
   expect(summary.failures.timeout).toBe(0);

@@ -144,15 +144,7 @@ pub fn rate_text(x: f64) -> String {
     } else if !(1e-9..1e15).contains(&x) {
         format!("{x:.1e}")
     } else if x >= 100.0 {
-        let digits = format!("{x:.0}");
-        let mut grouped = String::new();
-        for (i, d) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(d);
-        }
-        grouped
+        crate::error::grouped(libm::round(x) as u64)
     } else if x >= 1.0 {
         let text = format!("{x:.1}");
         text.strip_suffix(".0").unwrap_or(&text).to_string()

@@ -117,6 +117,19 @@ pub fn shown(x: f64) -> String {
     }
 }
 
+/// A count grouped by thousands, as a person reads it: `5,966,886`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// Why a scenario could not be loaded.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -169,7 +182,16 @@ impl LoadError {
 
 #[cfg(test)]
 mod tests {
-    use super::{printable, shown};
+    use super::{grouped, printable, shown};
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(5_966_886), "5,966,886");
+        assert_eq!(grouped(u64::MAX), "18,446,744,073,709,551,615");
+    }
 
     #[test]
     fn control_and_bidirectional_characters_are_escaped() {
