@@ -18,7 +18,7 @@ pub struct PaletteDrag(pub RwSignal<Option<(Kind, f64, f64)>>);
 /// sight. Then selects it, so the inspector shows it at once. Clicking Users, DNS, a balancer
 /// and a server in turn lays them out left to right, as they call each other (each from the
 /// centre, they went round it, the second to the left of the first).
-pub fn add_at_centre(kind: Kind, doc: Doc, view: ViewState, selection: Selection) {
+pub fn add_by_click(kind: Kind, doc: Doc, view: ViewState, selection: Selection) {
     use crate::editor::geometry::{beside, free_spot, snap};
     let shown = view.0.get_untracked();
     let (w, h) = crate::editor::canvas::canvas_size();
@@ -72,7 +72,7 @@ pub fn Palette() -> impl IntoView {
                     on:keydown=move |ev| {
                         if ev.key() == "Enter" || ev.key() == " " {
                             ev.prevent_default();
-                            add_at_centre(kind, doc, view, selection);
+                            add_by_click(kind, doc, view, selection);
                         }
                     }
                 >

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use super::{canvas_element, Gestures};
 use crate::editor::edits::{check_connect, Edit};
 use crate::editor::geometry::{self, in_box, in_port, out_port, snap, View};
-use crate::panels::palette::add_at_centre;
+use crate::panels::palette::add_by_click;
 use crate::state::{Doc, Selection, ViewState};
 
 /// What a pointer drag is doing.
@@ -390,7 +390,7 @@ fn node_at(s: &Scenario, p: (f64, f64)) -> Option<String> {
 }
 
 /// A palette item released at screen point (x, y): a node where it lands on the canvas, or,
-/// when it was a plain click on the item, a node at the centre of the view.
+/// when it was a plain click on the item, a node placed as a click places it ([`add_by_click`]).
 pub(super) fn drop_from_palette(
     kind: Kind,
     (x, y): (f64, f64),
@@ -419,6 +419,6 @@ pub(super) fn drop_from_palette(
         };
         doc.apply(Edit::AddNode { kind, x: cx, y: cy });
     } else if on_item {
-        add_at_centre(kind, doc, view, selection);
+        add_by_click(kind, doc, view, selection);
     }
 }
