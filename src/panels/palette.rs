@@ -57,31 +57,38 @@ pub fn Palette() -> impl IntoView {
     let doc = expect_context::<Doc>();
     let view = expect_context::<ViewState>();
     let selection = expect_context::<Selection>();
-    let items = Kind::ALL.into_iter().map(|kind| {
-        view! {
-            <li>
-                <button
-                    class="palette-item"
-                    data-testid=format!("palette-{}", kind.as_str())
-                    title=format!("Drag onto the canvas, or click to add a {}", palette_label(kind))
-                    on:pointerdown=move |ev| {
-                        if ev.button() == 0 {
-                            drag.set(Some((kind, ev.client_x() as f64, ev.client_y() as f64)));
+    let items = Kind::ALL
+        .into_iter()
+        .map(|kind| {
+            view! {
+                <li>
+                    <button
+                        class="palette-item"
+                        data-testid=format!("palette-{}", kind.as_str())
+                        title=format!(
+                            "{}\n\nDrag onto the canvas, or click to add a {}.",
+                            scaleplay_sim::reference::kind_help(kind),
+                            palette_label(kind)
+                        )
+                        on:pointerdown=move |ev| {
+                            if ev.button() == 0 {
+                                drag.set(Some((kind, ev.client_x() as f64, ev.client_y() as f64)));
+                            }
                         }
-                    }
-                    on:keydown=move |ev| {
-                        if ev.key() == "Enter" || ev.key() == " " {
-                            ev.prevent_default();
-                            add_by_click(kind, doc, view, selection);
+                        on:keydown=move |ev| {
+                            if ev.key() == "Enter" || ev.key() == " " {
+                                ev.prevent_default();
+                                add_by_click(kind, doc, view, selection);
+                            }
                         }
-                    }
-                >
-                    <span class="icon" aria-hidden="true">{icon(kind)}</span>
-                    <span class="label">{palette_label(kind)}</span>
-                </button>
-            </li>
-        }
-    }).collect_view();
+                    >
+                        <span class="icon" aria-hidden="true">{icon(kind)}</span>
+                        <span class="label">{palette_label(kind)}</span>
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
     view! {
         <nav class="palette" aria-label="Components">
             <h2>"Components"</h2>

@@ -100,3 +100,24 @@ test('an edit typed and left by clicking another node is kept', async ({ page })
   expect(saved.nodes.find((n: { id: string }) => n.id === 'box').params.workers).toBe(3);
   app.expectNoErrors();
 });
+
+test('the inspector says what a component does and, on hover, what each param means', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('06');
+  // The palette's tooltip says what a kind is for before it is added.
+  await expect(app.byTestId('palette-session_store')).toHaveAttribute('title', /any instance can serve any user/);
+  await app.selectNode('web');
+  await expect(app.byTestId('kind-help')).toContainText('A web or app server tier');
+  // The same lines as `scaleplay reference` and docs/scenario.md: one source in the engine.
+  await expect(app.byTestId('help-workers')).toHaveAttribute('title', 'Requests one instance serves at once (threads); the others wait in its backlog.');
+  await expect(app.byTestId('help-blocking')).toHaveAttribute('title', /thread per request/);
+  await expect(app.byTestId('help-autoscale-cooldown_s')).toHaveAttribute('title', /before it decides again/);
+  await expect(app.byTestId('help-mtbf_s')).toHaveAttribute('title', /mean time between failures/);
+  // Another kind's params have their own lines.
+  await app.selectNode('db');
+  await expect(app.byTestId('kind-help')).toContainText('SQL database primary');
+  await expect(app.byTestId('help-workers')).toHaveAttribute('title', 'Connections: queries it runs at once.');
+  await expect(app.byTestId('help-failover_s')).toHaveAttribute('title', /replica is promoted/);
+  app.expectNoErrors();
+});

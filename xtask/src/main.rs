@@ -30,6 +30,8 @@ commands:
                    build the app (unless --no-build), serve it, run the Playwright tests in
                    tests/e2e (e.g. `cargo xtask e2e -- smoke.spec.ts`)
   wasm-check       compare every preset's report natively and in wasm (Node), byte for byte
+  docs             write docs/scenario.md, the scenario file's reference (`scaleplay reference`),
+                   after a change to a param, its default or its line in crates/sim/src/reference.rs
   help             print this message";
 
 fn main() {
@@ -64,6 +66,10 @@ fn try_main() -> Result<()> {
             setup::ensure(&[setup::BASE])?;
             wasm_check::run()
         }
+        Some("docs") => {
+            no_args("docs", &rest)?;
+            write_docs()
+        }
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -77,6 +83,26 @@ fn try_main() -> Result<()> {
             bail!("unknown command `{other}`")
         }
     }
+}
+
+/// Writes `docs/scenario.md` from the CLI's `reference` command, which prints the engine's own
+/// reference (a test in `crates/sim/src/reference.rs` fails while the file differs from it).
+fn write_docs() -> Result<()> {
+    let mut reference = cmd::cargo(["run", "-q", "-p", "scaleplay-cli", "--", "reference"]);
+    let out = cmd::output(&mut reference)?;
+    if !out.status.success() {
+        bail!(
+            "`{}` failed ({}): {}",
+            cmd::describe(&reference),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let path = Path::new("docs/scenario.md");
+    std::fs::write(path, &out.stdout)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!("xtask docs: wrote {}", path.display());
+    Ok(())
 }
 
 fn no_args(command: &str, rest: &[String]) -> Result<()> {

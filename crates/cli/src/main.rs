@@ -7,6 +7,7 @@ mod budget;
 mod input;
 mod parallel;
 mod presets;
+mod reference;
 mod replicate;
 mod run;
 mod sweep;
@@ -36,6 +37,8 @@ enum Command {
     Presets(presets::Args),
     /// Run a scenario over a range of one param's values, against its SLO.
     Sweep(sweep::Args),
+    /// Explain the scenario file: every key, and each kind's params with units and defaults.
+    Reference(reference::Args),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Presets(args) => presets::run(&args),
         Command::Sweep(args) => sweep::run(&args),
+        Command::Reference(args) => reference::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1827,3 +1827,89 @@ fn a_new_duration_says_which_profiles_follow_it() {
         pinned.stderr
     );
 }
+
+mod reference {
+    use super::*;
+
+    /// `scaleplay reference` is the text of docs/scenario.md, every kind in it.
+    #[test]
+    fn prints_the_scenario_reference_that_docs_hold() {
+        let out = scaleplay(&["reference"]);
+        ok(&out);
+        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/scenario.md");
+        let written = std::fs::read_to_string(docs).expect("docs/scenario.md exists");
+        assert!(
+            out.stdout == written,
+            "docs/scenario.md is stale: run `cargo xtask docs`"
+        );
+        for kind in [
+            "client",
+            "dns",
+            "cdn",
+            "load_balancer",
+            "server",
+            "session_store",
+            "cache",
+            "sql_primary",
+            "sql_replica",
+            "nosql",
+            "shard_router",
+            "queue",
+            "worker_pool",
+            "object_store",
+        ] {
+            assert!(out.stdout.contains(&format!("### `{kind}`")), "{kind}");
+        }
+    }
+
+    /// The example at the top of the reference is a scenario that validates and runs.
+    #[test]
+    fn its_example_is_a_valid_scenario() {
+        let out = scaleplay(&["reference"]);
+        ok(&out);
+        let example = out
+            .stdout
+            .split("```json\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("a JSON example");
+        let dir = TempDir::new("reference-example");
+        let file = dir.write("example.json", example);
+        ok(&scaleplay(&["validate", &file]));
+        let run = scaleplay(&["run", &file, "--duration", "20", "--json"]);
+        ok(&run);
+        let report: Value = serde_json::from_str(&run.stdout).expect("a JSON report");
+        assert!(
+            report["summary"]["succeeded"].as_u64() > Some(0),
+            "{report}"
+        );
+    }
+
+    /// One kind's part only: its params with their defaults and units.
+    #[test]
+    fn a_kind_prints_its_own_params() {
+        let out = scaleplay(&["reference", "server"]);
+        ok(&out);
+        assert!(out.stdout.starts_with("### `server`"), "{}", out.stdout);
+        assert!(
+            out.stdout
+                .contains("| `workers` | `8` | workers | Requests one instance serves at once"),
+            "{}",
+            out.stdout
+        );
+        assert!(!out.stdout.contains("### `client`"), "{}", out.stdout);
+    }
+
+    #[test]
+    fn an_unknown_kind_is_named_with_the_kinds_there_are() {
+        let out = scaleplay(&["reference", "webserver"]);
+        assert_eq!(out.code, 2);
+        assert!(out.stdout.is_empty(), "{}", out.stdout);
+        assert!(
+            out.stderr
+                .contains("no kind \"webserver\": give one of client, dns, cdn, load_balancer"),
+            "{}",
+            out.stderr
+        );
+    }
+}

@@ -66,6 +66,7 @@ pub mod model;
 pub mod params;
 pub mod plan;
 pub mod presets;
+pub mod reference;
 pub mod replicate;
 pub mod report;
 pub mod rng;

@@ -2,16 +2,10 @@
 //! default, and how typed text becomes the JSON a node's `params` stores. No Leptos here, so all
 //! of it is tested natively.
 
-use scaleplay_sim::params::{
-    param_names, Autoscale, CacheParams, CdnParams, ClientParams, DnsParams, LbParams, Mix,
-    NosqlParams, ObjectStoreParams, QueueParams, Reliability, ServerParams, SessionStoreParams,
-    ShardRouterParams, SqlPrimaryParams, SqlReplicaParams, WorkerPoolParams, COMMON_PARAMS,
-    WHOLE_NUMBER_PARAMS,
-};
+use scaleplay_sim::params::{param_names, Mix, COMMON_PARAMS, WHOLE_NUMBER_PARAMS};
 use scaleplay_sim::report::{ClientReport, NodeReport};
 use scaleplay_sim::scenario::Kind;
 use scaleplay_sim::Problem;
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// How one param is edited.
@@ -70,64 +64,9 @@ pub const MIX_SHARES: [&str; 4] = ["read", "write", "static", "async"];
 /// Optional limits whose absence means "no limit" rather than "none".
 const LIMITS: &[&str] = &["queue", "timeout_ms", "max_depth", "max_connections"];
 
-fn to_map(value: impl Serialize) -> Map<String, Value> {
-    match serde_json::to_value(value) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    }
-}
-
-/// Every param of `kind` (and `mtbf_s`, `mttr_s`) with its value when omitted, taken from the
-/// engine's own defaults so the placeholders never drift from what a run uses.
-pub fn defaults(kind: Kind) -> Map<String, Value> {
-    let mut map = match kind {
-        Kind::Client => to_map(ClientParams::default()),
-        Kind::Dns => to_map(DnsParams::default()),
-        Kind::Cdn => to_map(CdnParams::default()),
-        Kind::LoadBalancer => to_map(LbParams::default()),
-        Kind::Server => to_map(ServerParams::default()),
-        Kind::SessionStore => to_map(SessionStoreParams::default()),
-        Kind::Cache => to_map(CacheParams::default()),
-        Kind::SqlPrimary => to_map(SqlPrimaryParams::default()),
-        Kind::SqlReplica => to_map(SqlReplicaParams::default()),
-        Kind::Nosql => to_map(NosqlParams::default()),
-        Kind::ShardRouter => to_map(ShardRouterParams::default()),
-        Kind::Queue => to_map(QueueParams::default()),
-        Kind::WorkerPool => to_map(WorkerPoolParams::default()),
-        Kind::ObjectStore => to_map(ObjectStoreParams::default()),
-    };
-    map.extend(to_map(Reliability::default()));
-    map
-}
-
-/// The unit shown after a number input of `name` on a node of `kind`. Also used for the nested
-/// numbers of a distribution (`mean`, `min`, `max` in ms) and of autoscale.
-pub fn unit(kind: Kind, name: &str) -> &'static str {
-    match name {
-        "rps" | "ramp_from_rps" => "req/s",
-        // Ends in `_s` but is an exponent, not seconds.
-        "zipf_s" => "exponent",
-        "spike_x" => "×",
-        "amplitude" | "hit_ratio" | "miss_ratio" | "target_utilization" => "0–1",
-        "cv" => "cv",
-        "mean" => "ms",
-        "users" => "users",
-        "capacity_keys" => "keys",
-        "queue" => "requests",
-        "max_depth" => "messages",
-        "target_depth" => "msgs/inst",
-        "max_connections" => "connections",
-        "workers" if matches!(kind, Kind::SqlPrimary | Kind::SqlReplica) => "connections",
-        "workers" => "workers",
-        "instances" | "min" | "max" => "instances",
-        "partitions" => "partitions",
-        "retries" => "retries",
-        "max_attempts" => "attempts",
-        n if n.ends_with("_ms") => "ms",
-        n if n.ends_with("_s") => "s",
-        _ => "",
-    }
-}
+// Defaults and units are the engine's reference (also `scaleplay reference`), so the
+// inspector, the CLI and docs/scenario.md say the same.
+pub use scaleplay_sim::reference::{autoscale_defaults, defaults, unit};
 
 /// How `name` is edited on a node of `kind`.
 pub fn control(kind: Kind, name: &str) -> Control {
@@ -506,11 +445,6 @@ pub fn autoscale_fields(on_depth: bool) -> [&'static str; 5] {
     ["min", "max", target, "cooldown_s", "boot_s"]
 }
 
-/// The engine's default autoscale policy, as JSON.
-pub fn autoscale_defaults() -> Map<String, Value> {
-    to_map(Autoscale::default())
-}
-
 /// The policy written when autoscale is switched on: the defaults of the fields that apply,
 /// with `max` raised to the current instance count so the tier stays valid.
 pub fn autoscale_enable(on_depth: bool, instances: Option<&Value>) -> Value {
@@ -744,7 +678,7 @@ pub fn client_metric_rows(r: &ClientReport) -> Vec<Metric> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scaleplay_sim::params::{Algorithm, Eviction, Profile, ShardStrategy};
+    use scaleplay_sim::params::{Algorithm, Autoscale, Eviction, Profile, ShardStrategy};
     use serde_json::json;
 
     #[test]

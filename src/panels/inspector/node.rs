@@ -7,6 +7,7 @@
 //! memos of a bool, so typing in one input never rebuilds the input next to it.
 
 use leptos::prelude::*;
+use scaleplay_sim::reference;
 use scaleplay_sim::scenario::{Kind, NodeSpec};
 use serde_json::Value;
 
@@ -176,6 +177,7 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
     view! {
         <div class="node-inspector" data-testid="inspector-node">
             <h2>{title}</h2>
+            {kind.map(|k| view! { <p class="hint kind-help" data-testid="kind-help">{reference::kind_help(k)}</p> })}
             <p class="node-id">"id " <code data-testid="inspector-node-id">{node.get_value()}</code></p>
             {idle}
             {ignored}
@@ -197,8 +199,20 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
     }
 }
 
-/// The control of one param.
+/// The control of one param, with what it means (the engine's reference) as its tooltip.
 fn param_view(node: StoredValue<String>, kind: Kind, field: Field) -> AnyView {
+    let name = field.name;
+    let help = reference::param_help(kind, name).unwrap_or_default();
+    view! {
+        <div class="param-help" title=help data-testid=format!("help-{name}")>
+            {param_control(node, kind, field)}
+        </div>
+    }
+    .into_any()
+}
+
+/// The control of one param: a number, a toggle, a choice, or a group of them.
+fn param_control(node: StoredValue<String>, kind: Kind, field: Field) -> AnyView {
     let doc = expect_context::<Doc>();
     let Field {
         name,
@@ -465,7 +479,12 @@ fn autoscale_view(
                         problems(node, format!("autoscale.{part}"), true),
                         format!("param-autoscale-{part}-error"),
                     );
-                    row(part, input, fields::unit(kind, part), errors)
+                    let help = reference::autoscale_help(part).unwrap_or_default();
+                    view! {
+                        <div class="param-help" title=help data-testid=format!("help-autoscale-{part}")>
+                            {row(part, input, fields::unit(kind, part), errors)}
+                        </div>
+                    }
                 })
                 .collect_view()
         })
