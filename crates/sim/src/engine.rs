@@ -18,6 +18,8 @@ mod metrics;
 mod state;
 mod store;
 
+use std::cell::Cell;
+
 use crate::capacity::{self, Capacity};
 use crate::model::{Model, NodeId, Op};
 use crate::params::{Dist, Params, Profile};
@@ -244,6 +246,12 @@ pub struct Simulation {
     /// checker's interval, as a DNS check through balancers asks each, in turn, what it saw at
     /// its own check before (see [`state::Changes`]).
     pub(crate) check_horizon: Duration,
+    /// How many times a node as a whole went up or down: what a balancer's remembered health
+    /// verdict ([`state::HealthMemo`]) holds for.
+    pub(crate) health_epoch: u64,
+    /// Balancer health verdicts worked out (not remembered), for a test of their cost.
+    #[cfg(test)]
+    pub(crate) health_walks: Cell<u64>,
 }
 
 /// The sum of the health-check intervals of every balancer and DNS, plus one check period
@@ -310,6 +318,7 @@ fn node_state(model: &Model, id: NodeId) -> NodeState {
         active_count: start,
         serving: start,
         node_changes: Changes::default(),
+        health_memo: Cell::default(),
         stats: NodeStats::new(SimTime::ZERO),
         calls_nothing: calls_nothing(&n.routes),
         // A session store holds its users' sessions as a stateful server does: a
@@ -468,6 +477,9 @@ impl Simulation {
             capacity,
             inline_depth: 0,
             check_horizon: check_horizon(&model),
+            health_epoch: 0,
+            #[cfg(test)]
+            health_walks: Cell::new(0),
             rng: rng.fork(),
             model,
         };
@@ -572,6 +584,13 @@ impl Simulation {
         self.events_processed += 1;
         self.handle(ev);
         self.events.settle();
+    }
+
+    /// Counts a balancer health verdict worked out (tests only; nothing otherwise).
+    #[inline(always)]
+    pub(crate) fn count_health_walk(&self) {
+        #[cfg(test)]
+        self.health_walks.set(self.health_walks.get() + 1);
     }
 
     /// Moves the clock on to `until`, with nothing due before it left to handle.
@@ -790,6 +809,70 @@ impl Simulation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `layers` layers of two balancers, each calling both of the next layer, in front of
+    /// one server (failed from the start when `down`).
+    fn layered_balancers(layers: usize, down: bool) -> String {
+        let mut nodes = vec![
+            r#"{"id": "users", "kind": "client", "params": {"rps": 50}}"#.to_string(),
+            r#"{"id": "box", "kind": "server", "params": {}}"#.to_string(),
+        ];
+        let mut edges = Vec::new();
+        for layer in 0..layers {
+            for k in 0..2 {
+                nodes.push(format!(
+                    r#"{{"id": "l{layer}_{k}", "kind": "load_balancer"}}"#
+                ));
+                let targets: Vec<String> = if layer + 1 == layers {
+                    vec!["box".into()]
+                } else {
+                    (0..2).map(|j| format!("l{}_{j}", layer + 1)).collect()
+                };
+                for t in targets {
+                    edges.push(format!(r#"{{"from": "l{layer}_{k}", "to": "{t}"}}"#));
+                }
+            }
+        }
+        edges.push(r#"{"from": "users", "to": "l0_0"}"#.into());
+        let faults = if down {
+            r#"[{"node": "box", "at_s": 0, "action": "fail"}]"#
+        } else {
+            "[]"
+        };
+        format!(
+            r#"{{"version": 1, "duration_s": 20, "warmup_s": 0, "nodes": [{}], "edges": [{}],
+                "faults": {faults}}}"#,
+            nodes.join(","),
+            edges.join(",")
+        )
+    }
+
+    /// Health checks through layers of balancers cost a visit per balancer, not per path:
+    /// with the server down, 15 layers (2^15 paths) took minutes for a few seconds of traffic.
+    #[test]
+    fn a_health_check_through_layers_of_balancers_visits_each_once() {
+        for down in [true, false] {
+            let sim = Simulation::new(crate::load(&layered_balancers(15, down)).unwrap(), 1);
+            let mut sim = sim;
+            sim.run_until(SimTime::from_secs(20.0));
+            let report = sim.report();
+            let offered = report.summary.offered;
+            assert!(offered > 800, "{offered}");
+            if down {
+                assert_eq!(report.summary.succeeded, 0);
+            } else {
+                assert!(report.summary.succeeded > 800, "{:?}", report.summary);
+            }
+            // A verdict of each of the 30 balancers per check instant (every 5 s, so 5 in
+            // 20 s, each asked at most twice between changes): 112 here, against 30 million
+            // walks (2^15 per request) before.
+            let walks = sim.health_walks.get();
+            assert!(
+                walks <= 30 * 5 * 2,
+                "{walks} verdicts for {offered} requests (down: {down})"
+            );
+        }
+    }
 
     /// Acknowledged deliveries leave nothing behind: with a one-hour visibility timeout, 2,000
     /// jobs a second for 100 s (each done in about 2 ms) left 200,000 timeout events pending,

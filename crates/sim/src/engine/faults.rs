@@ -150,10 +150,11 @@ impl Simulation {
         let working = s.insts.iter().filter(|i| i.working()).count() as u32;
         s.capacity.set(now, capacity_of(s.workers, working));
         let up = s.serving > 0;
+        s.any_up.set(now, u64::from(up));
         if up != was_up {
             s.node_changes.record(now, horizon);
+            self.health_epoch += 1;
         }
-        s.any_up.set(now, u64::from(up));
     }
 
     /// Holds instance `i` of node `n` down for cause `hold`; whether that took it down.

@@ -1252,14 +1252,27 @@ impl Simulation {
             Some(hc) => self.passes_check(c, hc, self.now),
             None => {
                 let node = self.model.node(c);
+                if self.node_down(c.0) {
+                    return false;
+                }
+                if node.kind != Kind::LoadBalancer {
+                    return true;
+                }
+                let memo = &self.nodes[c.ix()].health_memo;
+                if let Some(healthy) = memo.get().verdict(self.now, true, self.health_epoch) {
+                    return healthy;
+                }
                 // Validation rejects cycles, so the descent through balancers ends.
-                !self.node_down(c.0)
-                    && (node.kind != Kind::LoadBalancer
-                        || node
-                            .routes
-                            .targets
-                            .iter()
-                            .any(|t| self.entry_healthy(*t, None)))
+                let healthy = node
+                    .routes
+                    .targets
+                    .iter()
+                    .any(|t| self.entry_healthy(*t, None));
+                let mut remembered = memo.get();
+                remembered.remember(self.now, true, self.health_epoch, healthy);
+                memo.set(remembered);
+                self.count_health_walk();
+                healthy
             }
         }
     }
@@ -1279,13 +1292,26 @@ impl Simulation {
             return true;
         };
         let own = p.health_check_s;
+        if let Some(healthy) = s
+            .health_memo
+            .get()
+            .verdict(checked, false, self.health_epoch)
+        {
+            return healthy;
+        }
         // Validation rejects cycles, so the descent through balancers ends.
-        self.model
+        let healthy = self
+            .model
             .node(c)
             .routes
             .targets
             .iter()
-            .any(|t| self.passes_check(*t, own, checked))
+            .any(|t| self.passes_check(*t, own, checked));
+        let mut remembered = s.health_memo.get();
+        remembered.remember(checked, false, self.health_epoch, healthy);
+        s.health_memo.set(remembered);
+        self.count_health_walk();
+        healthy
     }
 
     fn believed_inst_up(&self, n: usize, inst: usize, hc: f64) -> bool {
