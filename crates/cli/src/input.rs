@@ -28,7 +28,7 @@ pub fn read(path: &Path) -> Result<Source> {
     } else {
         // Shown lossily: a name that is not UTF-8 still opens, and is named as near as text
         // allows.
-        let label = path.display().to_string();
+        let label = shown_arg(&path.display().to_string());
         let meta = match std::fs::metadata(path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 bail!("no such file \"{label}\": check the path")
@@ -61,6 +61,19 @@ pub fn read(path: &Path) -> Result<Source> {
     Ok(Source { label, text })
 }
 
+/// Most characters of a path or an option's value that a message quotes.
+const MOST_QUOTED: usize = 200;
+
+/// A path or an option's value as a message quotes it: control characters and bidirectional
+/// overrides escaped (a file name holding a newline or a terminal escape must not forge a
+/// second message or reach the terminal as a command), and cut short past `MOST_QUOTED`
+/// characters with an ellipsis.
+pub fn shown_arg(text: &str) -> String {
+    let cut: String = text.chars().take(MOST_QUOTED).collect();
+    let more = if cut.len() < text.len() { "…" } else { "" };
+    format!("{}{more}", scaleplay_sim::error::printable(&cut))
+}
+
 /// At most one byte more than the limit, so an endless stream cannot exhaust memory.
 fn read_limited(reader: impl Read) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
@@ -70,9 +83,28 @@ fn read_limited(reader: impl Read) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Most problems `run` and `sweep` list: past these, the file is better fixed from the first
+/// ones, and `validate` lists every one (997 problems were 102 KB of messages).
+const MOST_LISTED: usize = 20;
+
 /// Why a source is not a scenario, naming it: `x.json: 2 problems: ...`.
 pub fn invalid(label: &str, e: &LoadError) -> anyhow::Error {
-    anyhow::anyhow!("{label}: {e}")
+    match e {
+        LoadError::Invalid(problems) if problems.len() > MOST_LISTED => {
+            let listed: Vec<String> = problems[..MOST_LISTED]
+                .iter()
+                .map(|p| format!("  - {p}"))
+                .collect();
+            anyhow::anyhow!(
+                "{label}: {} problems:\n{}\n  … and {} more: `scaleplay validate {label}` lists \
+                 them all",
+                problems.len(),
+                listed.join("\n"),
+                problems.len() - MOST_LISTED
+            )
+        }
+        _ => anyhow::anyhow!("{label}: {e}"),
+    }
 }
 
 /// Parses the source into its raw scenario (shape only).
@@ -91,7 +123,7 @@ pub fn validate(label: &str, s: &Scenario) -> Result<Model> {
 pub fn set_duration(s: &mut Scenario, duration_s: f64) -> Result<Option<String>> {
     let shown = crate::table::value(duration_s);
     if !(duration_s.is_finite() && duration_s > 0.0) {
-        bail!("--duration must be a number of seconds > 0, got {shown}");
+        bail!("--duration must be a finite number of seconds > 0, got {shown}");
     }
     let most = scaleplay_sim::params::limits::MAX_DURATION_S;
     if duration_s > most {
@@ -190,7 +222,14 @@ pub fn load(path: &Path, duration_s: Option<f64>) -> Result<(String, Model)> {
         Some(d) => set_duration(&mut scenario, d)?,
         None => None,
     };
-    let model = validate(&src.label, &scenario)?;
+    let model = validate(&src.label, &scenario).map_err(|e| match duration_s {
+        // The file's own duration_s was replaced: a problem with it is the option's.
+        Some(d) if e.to_string().contains("duration_s") => e.context(format!(
+            "with --duration {} in place of the file's duration_s",
+            crate::table::value(d)
+        )),
+        _ => e,
+    })?;
     if let Some(note) = note {
         crate::note(&note);
     }

@@ -35,11 +35,15 @@ fn write_all(dir: &Path, force: bool) -> Result<ExitCode> {
     if dir.exists() && !dir.is_dir() {
         anyhow::bail!(
             "\"{}\" is a file, not a directory: give --out a directory (it is created if missing)",
-            dir.display()
+            crate::input::shown_arg(&dir.display().to_string())
         );
     }
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the directory \"{}\"", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| {
+        format!(
+            "cannot create the directory \"{}\"",
+            crate::input::shown_arg(&dir.display().to_string())
+        )
+    })?;
     let mut taken = Vec::new();
     for p in presets::all() {
         let path = dir.join(p.file);
@@ -49,7 +53,7 @@ fn write_all(dir: &Path, force: bool) -> Result<ExitCode> {
                 anyhow::bail!(
                     "\"{}\" is a directory: move it, or give --out another directory \
                      (nothing was written)",
-                    path.display()
+                    crate::input::shown_arg(&path.display().to_string())
                 );
             }
             taken.push(p.file);
@@ -59,7 +63,7 @@ fn write_all(dir: &Path, force: bool) -> Result<ExitCode> {
         anyhow::bail!(
             "\"{}\" already has {}: nothing was written; pass --force to replace {}, or give \
              --out another directory",
-            dir.display(),
+            crate::input::shown_arg(&dir.display().to_string()),
             taken.join(", "),
             if taken.len() == 1 { "it" } else { "them" }
         );
@@ -69,16 +73,28 @@ fn write_all(dir: &Path, force: bool) -> Result<ExitCode> {
         let path = dir.join(p.file);
         if taken.contains(&p.file) {
             // Replaced, not written through: a symlink goes, not the file it points to.
-            std::fs::remove_file(&path)
-                .with_context(|| format!("cannot replace \"{}\"", path.display()))?;
+            std::fs::remove_file(&path).with_context(|| {
+                format!(
+                    "cannot replace \"{}\"",
+                    crate::input::shown_arg(&path.display().to_string())
+                )
+            })?;
         }
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&path)
             .and_then(|mut f| f.write_all(p.json.as_bytes()))
-            .with_context(|| format!("cannot write \"{}\"", path.display()))?;
-        out.push_str(&format!("{}\n", path.display()));
+            .with_context(|| {
+                format!(
+                    "cannot write \"{}\"",
+                    crate::input::shown_arg(&path.display().to_string())
+                )
+            })?;
+        out.push_str(&format!(
+            "{}\n",
+            crate::input::shown_arg(&path.display().to_string())
+        ));
     }
     crate::emit(&out)?;
     Ok(ExitCode::SUCCESS)

@@ -607,21 +607,23 @@ struct Target {
 }
 
 impl Target {
-    fn resolve(s: &Scenario, label: &str, spec: &str) -> Result<Target> {
-        let Some(first_dot) = spec.find('.') else {
+    fn resolve(s: &Scenario, label: &str, raw_spec: &str) -> Result<Target> {
+        // As messages quote it; the raw text is what is looked up.
+        let spec = &crate::input::shown_arg(raw_spec);
+        let Some(first_dot) = raw_spec.find('.') else {
             bail!("--param must be NODE.PARAM, e.g. box.workers or users.rps; got \"{spec}\"");
         };
         // Node ids may hold dots themselves: the longest id that prefixes the spec wins.
-        let found = spec.rmatch_indices('.').find_map(|(i, _)| {
-            let ix = s.nodes.iter().position(|n| n.id == spec[..i])?;
-            Some((ix, &spec[i + 1..]))
+        let found = raw_spec.rmatch_indices('.').find_map(|(i, _)| {
+            let ix = s.nodes.iter().position(|n| n.id == raw_spec[..i])?;
+            Some((ix, &raw_spec[i + 1..]))
         });
         let Some((node, rest)) = found else {
             let ids: Vec<&str> = s.nodes.iter().map(|n| n.id.as_str()).collect();
             bail!(
                 "{label} has no node \"{}\": use one of {}",
-                &spec[..first_dot],
-                ids.join(", ")
+                crate::input::shown_arg(&raw_spec[..first_dot]),
+                crate::input::shown_arg(&ids.join(", "))
             );
         };
         let path: Vec<String> = rest.split('.').map(str::to_string).collect();
@@ -643,9 +645,25 @@ impl Target {
                 bail!(
                     "a {} has no param \"{}\": node \"{}\" takes {}, mtbf_s or mttr_s",
                     kind.as_str(),
-                    path[0],
-                    spec_node.id,
+                    crate::input::shown_arg(&path[0]),
+                    crate::input::shown_arg(&spec_node.id),
                     names.join(", ")
+                );
+            }
+            // A choice or a switch has no range of values to step through.
+            let default = scaleplay_sim::reference::defaults(kind)
+                .get(path[0].as_str())
+                .cloned();
+            if path.len() == 1 && matches!(default, Some(Value::String(_) | Value::Bool(_))) {
+                bail!(
+                    "--param \"{spec}\": {} is a {}, not a number, so it cannot be swept: \
+                     run the scenario once for each value instead",
+                    path[0],
+                    if matches!(default, Some(Value::Bool(_))) {
+                        "switch (true or false)"
+                    } else {
+                        "choice of names"
+                    }
                 );
             }
         }

@@ -1342,7 +1342,7 @@ mod errors {
             &["run", f, "--duration", "-inf"],
             b"",
             2,
-            "--duration must be a number of seconds > 0, got -inf",
+            "--duration must be a finite number of seconds > 0, got -inf",
         );
         // Runs allowed one by one may not add up to hours of work in one command.
         fails(
@@ -1388,7 +1388,7 @@ mod errors {
             &["run", f, "--duration", "-5"],
             b"",
             2,
-            "--duration must be a number of seconds > 0",
+            "--duration must be a finite number of seconds > 0",
         );
         fails(&["run", f, "--replications", "0"], b"", 2, "--replications");
         fails(
@@ -1910,6 +1910,132 @@ mod reference {
                 .contains("no kind \"webserver\": give one of client, dns, cdn, load_balancer"),
             "{}",
             out.stderr
+        );
+    }
+}
+
+/// What a careless or hostile command line gets: one clear line, with what the user typed
+/// quoted safely.
+mod messages {
+    use super::*;
+
+    /// A file name holding a terminal escape or a newline is quoted escaped: it cannot retitle
+    /// the terminal or forge a second message.
+    #[test]
+    fn a_path_is_quoted_with_its_control_characters_escaped() {
+        let dir = TempDir::new("escaped-path");
+        let file = dir.write("e\u{1b}]0;PWNED\u{7}\nerror: fake.json", "");
+        let out = scaleplay(&["run", &file]);
+        assert_eq!(out.code, 2);
+        assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{:?}", out.stderr);
+        assert!(
+            out.stderr
+                .contains(r"e\u{1b}]0;PWNED\u{7}\nerror: fake.json is empty"),
+            "{:?}",
+            out.stderr
+        );
+    }
+
+    /// A long `--param` is cut short in the message, not echoed whole.
+    #[test]
+    fn a_long_param_is_cut_short() {
+        let long = format!("box.{}", "w".repeat(100_000));
+        let file =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/01-single-server.json");
+        let args = sweep_args(file.to_str().unwrap(), &long, "1", "2", "2");
+        let out = scaleplay(&args);
+        assert_eq!(out.code, 2);
+        assert!(out.stderr.len() < 1_000, "{} bytes", out.stderr.len());
+        assert!(out.stderr.contains("w…"), "{}", out.stderr);
+    }
+
+    /// A choice or a switch has no range: the sweep says so, not "must be a name in quotes".
+    #[test]
+    fn a_choice_cannot_be_swept() {
+        let dir = TempDir::new("sweep-choice");
+        let file = dir.write("lb.json", preset_text("03-load-balancer.json"));
+        let out = scaleplay(&sweep_args(&file, "lb.algorithm", "1", "2", "2"));
+        assert_eq!(out.code, 2);
+        assert!(
+            out.stderr.contains(
+                "--param \"lb.algorithm\": algorithm is a choice of names, not a number, so it \
+                 cannot be swept"
+            ),
+            "{}",
+            out.stderr
+        );
+        let out = scaleplay(&sweep_args(&file, "web1.blocking", "0", "1", "2"));
+        assert_eq!(out.code, 2);
+        assert!(
+            out.stderr
+                .contains("blocking is a switch (true or false), not a number"),
+            "{}",
+            out.stderr
+        );
+    }
+
+    /// A limit the `--duration` option breaks is put down to the option, not to the file.
+    #[test]
+    fn a_duration_past_a_limit_names_the_option() {
+        let dir = TempDir::new("long-duration");
+        let file = dir.write("single.json", preset_text(SINGLE));
+        let out = scaleplay(&["run", &file, "--duration", "2592000"]);
+        assert_eq!(out.code, 2);
+        assert!(
+            out.stderr
+                .starts_with("error: with --duration 2592000 in place of the file's duration_s:"),
+            "{}",
+            out.stderr
+        );
+    }
+
+    /// `run` lists the first 20 problems of a broken file, and says where the rest are.
+    #[test]
+    fn run_lists_at_most_twenty_problems() {
+        let nodes: Vec<String> = (0..30)
+            .map(|i| format!(r#"{{"id": "b{i}", "kind": "server", "params": {{"workers": -1}}}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"version": 1, "nodes": [{{"id": "u", "kind": "client"}}, {}],
+                "edges": [{{"from": "u", "to": "b0"}}]}}"#,
+            nodes.join(",")
+        );
+        let dir = TempDir::new("many-problems");
+        let file = dir.write("many.json", &text);
+        let out = scaleplay(&["run", &file]);
+        assert_eq!(out.code, 2);
+        let listed = out.stderr.lines().filter(|l| l.starts_with("  - ")).count();
+        assert_eq!(listed, 20, "{}", out.stderr);
+        assert!(
+            out.stderr.contains("more: `scaleplay validate"),
+            "{}",
+            out.stderr
+        );
+        let all = scaleplay(&["validate", &file]);
+        assert_eq!(all.code, 1);
+        assert!(all.stdout.lines().count() > 20, "{}", all.stdout);
+    }
+
+    /// A seed past the largest one says what the largest is; half a character in a `\u`
+    /// escape is named as such.
+    #[test]
+    fn a_seed_too_large_and_a_lone_surrogate_are_explained() {
+        let text = preset_text(SINGLE).replacen("\"seed\": 7", "\"seed\": 18446744073709551616", 1);
+        let out = scaleplay_with_stdin(&["validate", "-"], text.as_bytes());
+        assert_eq!(out.code, 1);
+        assert!(
+            out.stdout
+                .contains("\"seed\": must be a whole number from 0 to 18446744073709551615"),
+            "{}",
+            out.stdout
+        );
+        let out = scaleplay_with_stdin(&["validate", "-"], br#"{"version": 1, "name": "\ud800"}"#);
+        assert_eq!(out.code, 1);
+        assert!(
+            out.stdout.contains("a \\u escape is half of a character"),
+            "{}",
+            out.stdout
         );
     }
 }

@@ -68,6 +68,18 @@ fn syntax_message(text: &str, e: &serde_json::Error) -> String {
             e.line(),
             e.column()
         ),
+        // serde_json's words for a `\ud800` with no low half after it, which JSON allows
+        // but no text can hold.
+        _ if e.to_string().starts_with("unexpected end of hex escape")
+            || e.to_string().starts_with("lone leading surrogate") =>
+        {
+            format!(
+                "at line {} column {}: a \\u escape is half of a character (a lone surrogate \
+                 such as \\ud800): write the character itself, or both halves of its escape",
+                e.line(),
+                e.column()
+            )
+        }
         _ => e.to_string(),
     }
 }
@@ -461,7 +473,10 @@ fn what_it_takes(key: &str) -> (&'static str, Option<&'static str>) {
             Some("the default data center"),
         ),
         "x" | "y" => ("a number", Some("0")),
-        "seed" => ("a whole number >= 0", Some("seed 0")),
+        "seed" => (
+            "a whole number from 0 to 18446744073709551615",
+            Some("seed 0"),
+        ),
         "duration_s" | "warmup_s" | "window_s" => ("a number of seconds", Some("its default")),
         _ => ("a value", Some("its default")),
     }
@@ -550,7 +565,8 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
         }
         let res = match key.as_str() {
             "name" | "notes" => check::<String>(v),
-            "seed" => check::<u64>(v).map_err(|_| "must be a whole number >= 0".to_string()),
+            "seed" => check::<u64>(v)
+                .map_err(|_| "must be a whole number from 0 to 18446744073709551615".to_string()),
             "duration_s" | "warmup_s" | "window_s" => check::<f64>(v),
             "slo" => check::<Slo>(v),
             "nodes" | "edges" | "faults" => match v {

@@ -1342,7 +1342,7 @@ fn lists_where_objects_belong_are_named_not_read_in_order() {
     );
     for needle in [
         r#""name" is a list: give a name in quotes"#,
-        r#""seed" is a list: give a whole number >= 0"#,
+        r#""seed" is a list: give a whole number from 0 to 18446744073709551615"#,
         r#""duration_s" is a list: give a number of seconds"#,
         r#"nodes[0] ("users"): kind is a list: give its kind in quotes, such as "server""#,
         r#"nodes[0] ("users"): x is a list: give a number"#,
