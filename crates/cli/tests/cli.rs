@@ -2039,3 +2039,72 @@ mod messages {
         );
     }
 }
+
+/// `run --json` writes `null` for a figure with nothing to measure, as `--replications` does.
+mod json_nulls {
+    use super::*;
+
+    #[test]
+    fn nothing_succeeding_has_null_latencies_and_a_measured_run_numbers() {
+        let dir = TempDir::new("json-nulls");
+        let mut down: Value = serde_json::from_str(&preset_text(SINGLE)).expect("JSON");
+        down["faults"] = serde_json::json!([{"node": "box", "at_s": 0, "action": "fail"}]);
+        let down = down.to_string();
+        let file = dir.write("down.json", &down);
+        let out = scaleplay(&["run", &file, "--json"]);
+        ok(&out);
+        let r: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        assert_eq!(r["summary"]["succeeded"], 0, "{}", r["summary"]);
+        for key in ["mean", "p50", "p95", "p99", "max"] {
+            assert!(
+                r["summary"]["latency_ms"][key].is_null(),
+                "{key}: {}",
+                r["summary"]
+            );
+            assert!(r["clients"]["users"]["latency_ms"][key].is_null(), "{key}");
+        }
+        // Everything failed: that is an availability of 0, measured, not a missing one.
+        assert_eq!(r["summary"]["availability"], 0.0);
+        assert!(r["nodes"]["box"]["latency_ms"]["p99"].is_null());
+        let window = &r["series"][30];
+        assert_eq!(window["throughput_rps"], 0.0);
+        assert!(
+            window["p99_ms"].is_null() && window["mean_ms"].is_null(),
+            "{window}"
+        );
+        assert_eq!(window["availability"], 0.0);
+        assert!(r["clients"]["users"]["p99_series"][30].is_null());
+
+        // The preset as it is: numbers where something succeeded, null only in its outage.
+        let file = dir.write("single.json", preset_text(SINGLE));
+        let out = scaleplay(&["run", &file, "--json"]);
+        ok(&out);
+        let r: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        assert!(r["summary"]["latency_ms"]["p99"].as_f64() > Some(0.0));
+        assert!(r["series"][30]["p99_ms"].as_f64() > Some(0.0));
+        assert!(r["nodes"]["box"]["latency_ms"]["mean"].as_f64() > Some(0.0));
+        let outage = r["series"]
+            .as_array()
+            .expect("series")
+            .iter()
+            .filter(|w| w["p99_ms"].is_null())
+            .count();
+        assert!(
+            (10..=16).contains(&outage),
+            "{outage} windows without a success"
+        );
+    }
+
+    #[test]
+    fn nothing_offered_has_a_null_availability() {
+        let dir = TempDir::new("json-nothing-offered");
+        let file = dir.write("single.json", preset_text(SINGLE));
+        // Past the 10 s warm-up by less than one arrival: nothing is offered after it.
+        let out = scaleplay(&["run", &file, "--duration", "10.0001", "--json"]);
+        ok(&out);
+        let r: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        assert_eq!(r["summary"]["offered"], 0, "{}", r["summary"]);
+        assert!(r["summary"]["availability"].is_null(), "{}", r["summary"]);
+        assert!(r["summary"]["latency_ms"]["p99"].is_null());
+    }
+}

@@ -3,6 +3,8 @@
 //!
 //! [`Simulation::report`] can be called at any moment, so the app plots a run while it goes.
 
+mod json;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -120,7 +122,7 @@ pub struct ClientReport {
     /// Its availability per window (1 when nothing was answered, as `series`).
     #[serde(default)]
     pub availability_series: Vec<f64>,
-    /// Its p99 latency per window, ms (0 without a success, as `series`).
+    /// Its p99 latency per window, ms (0 without a success, as `series`; `null` in the JSON).
     #[serde(default)]
     pub p99_series: Vec<f64>,
 }
@@ -136,7 +138,7 @@ pub struct Failed {
     pub down: u64,
 }
 
-/// Latency percentiles, in milliseconds.
+/// Latency percentiles, in milliseconds: all 0 without a success to time (`null` in the JSON).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Latency {
     /// Mean.
@@ -248,7 +250,7 @@ pub struct NodeReport {
     pub dead_letters_series: Option<Vec<u64>>,
 }
 
-/// A node's latency figures, in milliseconds.
+/// A node's latency figures, in milliseconds: 0 without a success (`null` in the JSON).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NodeLatency {
     /// Mean.
@@ -310,13 +312,13 @@ pub struct SeriesPoint {
 
 impl SeriesPoint {
     /// Whether a request succeeded in the window: only then do its latencies mean anything
-    /// (they are 0 otherwise).
+    /// (they are 0 otherwise, `null` in the JSON).
     pub fn succeeded(&self) -> bool {
         self.throughput_rps > 0.0
     }
 
     /// Whether any request ended in the window, successfully or not: only then does its
-    /// availability mean anything (it is 1 otherwise).
+    /// availability mean anything (it is 1 otherwise, `null` in the JSON).
     pub fn answered(&self) -> bool {
         self.succeeded() || self.error_rps > 0.0
     }
@@ -334,10 +336,11 @@ pub struct Alert {
 }
 
 impl Report {
-    /// Pretty JSON, as `scaleplay run --json` prints it.
+    /// Pretty JSON, as `scaleplay run --json` prints it: a figure with nothing to measure (a
+    /// latency without a success, an availability without an answer) is `null` there, where
+    /// the structs hold 0 or 1 (see [`json`]).
     pub fn to_json(&self) -> String {
-        // Plain data with finite numbers and string keys always serializes.
-        serde_json::to_string_pretty(self).expect("report serializes")
+        json::pretty(self)
     }
 }
 
