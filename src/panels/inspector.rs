@@ -233,6 +233,7 @@ fn ScenarioSettings() -> impl IntoView {
         Memo::new(move |_| analysis.with(|a| fields::scenario_messages(&a.problems, field, needle)))
     };
     let number = move |label: &'static str,
+                       key: &'static str,
                        testid: &'static str,
                        unit: &'static str,
                        setting: Setting,
@@ -252,12 +253,12 @@ fn ScenarioSettings() -> impl IntoView {
             parse,
             move |value| doc.apply(Edit::SetSetting { setting, value }),
         );
-        row(
-            label,
-            input,
-            unit,
-            messages(errors, format!("{testid}-error")),
-        )
+        let help = scaleplay_sim::reference::setting_help(key).unwrap_or_default();
+        view! {
+            <div class="param-help" title=help data-testid=format!("help-{key}")>
+                {row(label, input, unit, messages(errors, format!("{testid}-error")))}
+            </div>
+        }
     };
     view! {
         <h2>"Scenario"</h2>
@@ -277,13 +278,13 @@ fn ScenarioSettings() -> impl IntoView {
                 "",
                 messages(problems("name", None), "scenario-name-error".into()),
             )}
-            {number("seed", "scenario-seed", "", Setting::Seed, |s| s.seed.to_string(), "0", problems("seed", None))}
-            {number("duration", "scenario-duration", "s", Setting::Duration, |s| fields::fmt_num(s.duration_s), "60", problems("duration_s", None))}
-            {number("warm-up", "scenario-warmup", "s", Setting::Warmup, |s| fields::fmt_num(s.warmup_s), "0", problems("warmup_s", None))}
+            {number("seed", "seed", "scenario-seed", "", Setting::Seed, |s| s.seed.to_string(), "0", problems("seed", None))}
+            {number("duration", "duration_s", "scenario-duration", "s", Setting::Duration, |s| fields::fmt_num(s.duration_s), "60", problems("duration_s", None))}
+            {number("warm-up", "warmup_s", "scenario-warmup", "s", Setting::Warmup, |s| fields::fmt_num(s.warmup_s), "0", problems("warmup_s", None))}
             // One point per window on the plots (window_s): wider ones for long runs.
-            {number("plot window", "scenario-window", "s", Setting::Window, |s| fields::fmt_num(s.window_s), "1", problems("window_s", None))}
-            {number("SLO p99", "scenario-slo-p99", "ms", Setting::SloP99, |s| s.slo.p99_ms.map(fields::fmt_num).unwrap_or_default(), "none", problems("slo", Some("p99_ms")))}
-            {number("SLO availability", "scenario-slo-availability", "0–1", Setting::SloAvailability, |s| s.slo.availability.map(fields::fmt_num).unwrap_or_default(), "none", problems("slo", Some("availability")))}
+            {number("plot window", "window_s", "scenario-window", "s", Setting::Window, |s| fields::fmt_num(s.window_s), "1", problems("window_s", None))}
+            {number("SLO p99", "slo.p99_ms", "scenario-slo-p99", "ms", Setting::SloP99, |s| s.slo.p99_ms.map(fields::fmt_num).unwrap_or_default(), "none", problems("slo", Some("p99_ms")))}
+            {number("SLO availability", "slo.availability", "scenario-slo-availability", "0–1", Setting::SloAvailability, |s| s.slo.availability.map(fields::fmt_num).unwrap_or_default(), "none", problems("slo", Some("availability")))}
         </div>
         // Settings that hold the run back from nothing but do little: a plot window longer
         // than the run gives each plot one point.

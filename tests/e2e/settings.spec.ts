@@ -107,6 +107,9 @@ test('the inspector says what a component does and, on hover, what each param me
   await app.loadPreset('06');
   // The palette's tooltip says what a kind is for before it is added.
   await expect(app.byTestId('palette-session_store')).toHaveAttribute('title', /any instance can serve any user/);
+  // With nothing selected, the scenario's settings explain themselves the same way.
+  await expect(app.byTestId('help-warmup_s')).toHaveAttribute('title', /left out of the steady-state figures/);
+  await expect(app.byTestId('help-slo.p99_ms')).toHaveAttribute('title', /99th-percentile latency/);
   await app.selectNode('web');
   await expect(app.byTestId('kind-help')).toContainText('A web or app server tier');
   // The same lines as `scaleplay reference` and docs/scenario.md: one source in the engine.

@@ -874,6 +874,10 @@ pub fn param_names(kind: Kind) -> &'static [&'static str] {
     }
 }
 
+/// Params whose `null` is a value of its own rather than "the default": a cache's
+/// `"ttl_s": null` keeps entries forever, where an omitted `ttl_s` is 300 s.
+pub const NULL_IS_A_VALUE: [&str; 1] = ["ttl_s"];
+
 /// Params every kind accepts.
 pub const COMMON_PARAMS: [&str; 2] = ["mtbf_s", "mttr_s"];
 

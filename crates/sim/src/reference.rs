@@ -26,12 +26,14 @@ pub fn kind_help(kind: Kind) -> &'static str {
         }
         Kind::Dns => {
             "Resolves the entry point: adds resolution time to the requests that miss resolver \
-             caches, and picks a healthy entry point (with `geo`, one in the client's own data \
-             center). Never the bottleneck."
+             caches, and sends each client to the healthy entry point nearest it (with `geo`, \
+             one in the client's own data center). Never the bottleneck."
         }
         Kind::Cdn => {
             "An edge cache for static requests: a hit is served at the edge, a miss goes on to \
-             the origin (an object store or a server). Other requests pass through."
+             the origin (an object store or a server). A client connected to a CDN and to a \
+             server or balancer sends it only its static requests; a CDN that is a client's only \
+             entry point passes its other requests on."
         }
         Kind::LoadBalancer => {
             "Spreads requests over the healthy instances below it. It sees a failure only at \
@@ -45,25 +47,28 @@ pub fn kind_help(kind: Kind) -> &'static str {
         }
         Kind::SessionStore => {
             "Keeps users' sessions outside the web servers, so any instance can serve any \
-             user. An instance that crashes comes back without the sessions it held."
+             user. An instance that crashes comes back without the sessions it held (each of \
+             its users loses one, counted in `sessions_lost`; the request still succeeds)."
         }
         Kind::Cache => {
-            "A read-through cache in front of a database: a hit answers at once, a miss reads \
-             from the database and fills the entry; a write invalidates its key. Its hit ratio \
-             emerges from the users' popularity, its capacity and the TTL."
+            "A read-through cache in front of a database: a hit answers after its lookup time, a \
+             miss reads from the database and fills the entry; a write invalidates its key. Its \
+             hit ratio emerges from the users' popularity, its capacity and the TTL."
         }
         Kind::SqlPrimary => {
-            "A SQL database primary: takes every write, and the reads when no replica is \
-             connected. Edges to `sql_replica` nodes mean replication; when it fails, a replica \
-             is promoted after `failover_s`."
+            "A SQL database primary: takes every write, and the reads when no replica is there \
+             for the caller (none connected to the caller, none of the primary's in the \
+             caller's data center, or all down). Edges to `sql_replica` nodes mean replication; \
+             when it fails, a replica is promoted after `failover_s`."
         }
         Kind::SqlReplica => {
             "A read replica of the primary connected to it: serves reads, which are stale for \
              keys written less than its lag ago."
         }
         Kind::Nosql => {
-            "A partitioned key-value store with eventual consistency: keys are spread over \
-             partitions by user, so a popular user makes a hot partition."
+            "A partitioned key-value store: keys are spread over partitions by user, so a \
+             popular user makes a hot partition. (Its eventual consistency is not modelled: no \
+             stale reads are counted.)"
         }
         Kind::ShardRouter => {
             "Routes each request by its user id to one of the shards (databases) connected to \
@@ -91,7 +96,7 @@ pub fn param_help(kind: Kind, name: &str) -> Option<&'static str> {
             "Random failures: mean time between failures of each instance. Needs `mttr_s`; no \
              random failures when omitted.",
         ),
-        "mttr_s" => Some("Random failures: mean time to repair one."),
+        "mttr_s" => Some("Random failures: mean time to repair one. Needs `mtbf_s`."),
         _ => None,
     };
     if shared.is_some() {
@@ -126,9 +131,9 @@ pub fn param_help(kind: Kind, name: &str) -> Option<&'static str> {
              `rps × (1 − amplitude)` and `rps × (1 + amplitude)`."
         }
         (Kind::Client, "mix") => {
-            "Shares of request types, summing to 1: `read`, `write`, `static` (through a CDN) \
-             and `async` (a job through a queue). A share left out is 0; only reads when \
-             omitted."
+            "Shares of request types, summing to 1: `read`, `write`, `static` (served by a CDN \
+             when there is one) and `async` (a job through a queue when the server has one; \
+             else the server does it). A share left out is 0; only reads when omitted."
         }
         (Kind::Client, "users") => {
             "Distinct users. A request's user id is its key: it picks the cache entry, the \
@@ -151,12 +156,14 @@ pub fn param_help(kind: Kind, name: &str) -> Option<&'static str> {
             "Share of requests that miss resolver caches and pay `latency_ms`."
         }
         (Kind::Dns, "geo") => {
-            "GeoDNS: send each client to a healthy entry point in its own data center, else \
-             to the healthy one with the lowest latency."
+            "GeoDNS: send each client to a healthy entry point in its own data center, even \
+             when another is nearer by the DNS's edges. Without it (and for a client whose data \
+             center has none), the nearest healthy one: the DNS edge's latency plus the \
+             distance between the data centers."
         }
         (Kind::Dns | Kind::LoadBalancer, "health_check_s") => {
-            "Time between health checks: a failed target keeps getting traffic until the next \
-             check sees it."
+            "Time between health checks, taken at whole multiples of it: a failed target keeps \
+             getting traffic, and a recovered one gets none, until the next check sees it."
         }
         (Kind::Cdn, "hit_ratio") => {
             "Share of static requests served at the edge (unless `capacity_keys` is set)."
@@ -165,7 +172,10 @@ pub fn param_help(kind: Kind, name: &str) -> Option<&'static str> {
             "Objects the edge holds. When set, hits emerge from an LRU of the objects users \
              ask for, instead of `hit_ratio`."
         }
-        (Kind::Cdn, "edge_latency_ms") => "Time the edge takes to serve a hit.",
+        (Kind::Cdn, "edge_latency_ms") => {
+            "Time at the edge: a hit is served in it; a miss, and a request passed on, pays it \
+             before going on."
+        }
         (Kind::LoadBalancer, "algorithm") => {
             "How an instance is picked: `round_robin`, `least_connections`, `ip_hash` (the \
              same user to the same instance: sticky sessions) or `random`."
@@ -174,7 +184,7 @@ pub fn param_help(kind: Kind, name: &str) -> Option<&'static str> {
             "Requests in flight through it before it rejects more; unlimited when omitted."
         }
         (Kind::Server | Kind::WorkerPool, "instances") => {
-            "Identical copies (the starting count when autoscaled)."
+            "Identical copies (the starting count when autoscaled: between `min` and `max`)."
         }
         (Kind::Server, "workers") => {
             "Requests one instance serves at once (threads); the others wait in its backlog."
@@ -193,13 +203,17 @@ pub fn param_help(kind: Kind, name: &str) -> Option<&'static str> {
         }
         (Kind::Server, "stateful_sessions") => {
             "Sessions live in the instances' memory: users lose theirs when their instance \
-             fails or is scaled in. Pair with an `ip_hash` balancer."
+             fails or is scaled in (counted in `sessions_lost`; the request still succeeds). \
+             Pair with an `ip_hash` balancer."
         }
         (Kind::Server, "autoscale") => {
             "Scale the instances on utilization: `min`, `max`, `target_utilization`, \
              `cooldown_s`, `boot_s`."
         }
-        (Kind::SessionStore, "instances") => "Copies; sessions are spread over them by user.",
+        (Kind::SessionStore, "instances") => {
+            "Shards: each user's sessions live on one instance, and while it is down that \
+             user's requests fail."
+        }
         (Kind::SessionStore | Kind::Cache, "workers") => "Lookups one instance serves at once.",
         (Kind::SessionStore | Kind::Cache, "service_ms") => "Time of one lookup.",
         (Kind::Cache, "capacity_keys") => {
@@ -230,10 +244,12 @@ pub fn param_help(kind: Kind, name: &str) -> Option<&'static str> {
              or `range` (contiguous ids, so popular low ids make a hot shard)."
         }
         (Kind::Queue, "max_depth") => {
-            "Messages it holds before producers are rejected; unlimited when omitted."
+            "Messages waiting (not those being worked on) before producers are rejected; \
+             unlimited when omitted."
         }
         (Kind::Queue, "visibility_timeout_s") => {
-            "A message taken but not acknowledged within this time is delivered again."
+            "A message taken but not acknowledged within this time (its job failed, or took \
+             longer) is delivered again."
         }
         (Kind::Queue, "max_attempts") => "Deliveries before a message goes to the dead letters.",
         (Kind::WorkerPool, "workers") => "Jobs one instance runs at once.",
@@ -247,6 +263,55 @@ pub fn param_help(kind: Kind, name: &str) -> Option<&'static str> {
         _ => return None,
     };
     Some(own)
+}
+
+/// The scenario's top-level keys, with their defaults as the reference writes them.
+const SETTINGS: [(&str, &str); 13] = [
+    ("version", "required"),
+    ("name", "`\"\"`"),
+    ("notes", "`\"\"`"),
+    ("seed", "`0`"),
+    ("duration_s", "`60`"),
+    ("warmup_s", "`0`"),
+    ("window_s", "`1`"),
+    ("slo", "none"),
+    ("slo.p99_ms", "none"),
+    ("slo.availability", "none"),
+    ("nodes", "`[]`"),
+    ("edges", "`[]`"),
+    ("faults", "`[]`"),
+];
+
+/// What a top-level key of the scenario means (`slo.p99_ms` for one inside `slo`); the app
+/// shows it on its scenario settings.
+pub fn setting_help(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "version" => "Format version: `1`.",
+        "name" => "Display name.",
+        "notes" => "\"What to try\": shown with the scenario in the app.",
+        "seed" => {
+            "Seed of the run's random numbers: the same scenario and seed give the identical \
+             report, in the app and in `scaleplay run`."
+        }
+        "duration_s" => "Simulated seconds.",
+        "warmup_s" => {
+            "Seconds left out of the steady-state figures (summary, per-node figures); the \
+             per-window series keep them."
+        }
+        "window_s" => "Length of one point of the per-window series and the plots.",
+        "slo" => {
+            "Objectives, `{\"p99_ms\": …, \"availability\": …}` (either may be left out): a \
+             window after the warm-up that breaks one raises an alert, once per breach."
+        }
+        "slo.p99_ms" => "The 99th-percentile latency a window's successes must stay within.",
+        "slo.availability" => {
+            "The share of a window's answered requests that must succeed, e.g. 0.999."
+        }
+        "nodes" => "The components (below).",
+        "edges" => "Calls between them (below).",
+        "faults" => "Scheduled failures and recoveries (below).",
+        _ => return None,
+    })
 }
 
 /// What a key of an `autoscale` object means.
@@ -393,6 +458,21 @@ pub fn kind_markdown(kind: Kind) -> String {
 /// The whole reference, as Markdown (what `docs/scenario.md` holds).
 pub fn markdown() -> String {
     let mut out = String::from(HEAD);
+    out.push_str("## Top level\n\n");
+    table_row(&mut out, &["key", "default", "meaning"]);
+    table_row(&mut out, &["---", "---", "---"]);
+    for (key, default) in SETTINGS {
+        table_row(
+            &mut out,
+            &[
+                &format!("`{key}`"),
+                default,
+                setting_help(key).unwrap_or(""),
+            ],
+        );
+    }
+    out.push('\n');
+    out.push_str(BODY);
     out.push_str("\n## Autoscaling\n\n");
     out.push_str(
         "`autoscale` on a `server` or a `worker_pool` is an object; a key left out takes its \
@@ -435,8 +515,11 @@ const HEAD: &str = r#"# The scenario file (version 1)
 
 A scenario is one JSON object: what "Export JSON" in the app writes, what `scaleplay run`
 reads and what a share link carries. `scaleplay validate FILE` checks one and names every
-problem at once. Times are in seconds where a key ends in `_s` and in milliseconds where it
-ends in `_ms`.
+problem at once: an unknown key, a key written twice and a `null` are errors everywhere but
+in a param's own value (where `null` means its default), and every value has a range (`rps` up
+to 1,000,000, `retries` up to 10, `duration_s` up to 30 days, …) that `validate` names when it is
+broken. Times are in seconds where a key ends in `_s` (but `zipf_s`, an exponent) and in
+milliseconds where it ends in `_ms`.
 
 ```json
 {
@@ -455,23 +538,10 @@ ends in `_ms`.
 }
 ```
 
-## Top level
+"#;
 
-| key | default | meaning |
-| --- | --- | --- |
-| `version` | required | Format version: `1`. |
-| `name` | `""` | Display name. |
-| `notes` | `""` | "What to try": shown with the scenario in the app. |
-| `seed` | `0` | Seed of the run's random numbers: the same scenario and seed give the identical report. |
-| `duration_s` | `60` | Simulated seconds. |
-| `warmup_s` | `0` | Seconds left out of the steady-state figures (the series keep them). |
-| `window_s` | `1` | Length of one point of the per-window series and plots. |
-| `slo` | none | `{"p99_ms": …, "availability": …}`: objectives that raise alerts when a window breaks them; either may be left out. |
-| `nodes` | `[]` | The components (below). |
-| `edges` | `[]` | Calls between them (below). |
-| `faults` | `[]` | Scheduled failures and recoveries (below). |
-
-## Nodes
+/// The parts of the reference after the top-level keys.
+const BODY: &str = r#"## Nodes
 
 | key | default | meaning |
 | --- | --- | --- |
@@ -488,18 +558,25 @@ ends in `_ms`.
 and the kinds of the nodes called, so a topology drawn the obvious way works. `latency_ms` is
 the one-way network delay, `0` allowed; left out, it is 0.5 ms within a data center (and to a
 DNS) and 80 ms across data centers. A `sql_primary` → `sql_replica` edge means replication.
+A node uses the first node of each kind it is connected to (one cache, one queue, one database
+to write to, one server to forward to; `validate` notes the others, which get no traffic); only
+a server's reads are spread over the replicas it reads from. An edge to itself, the same edge
+twice, a cycle of calls and a call between kinds that cannot talk (`validate` says which) are
+refused.
 
 ## Faults
 
 | key | meaning |
 | --- | --- |
 | `node` | The node to fail or recover (or `dc` instead). |
-| `dc` | A whole data center: every node whose `dc` matches. |
+| `dc` | A whole data center: every node whose `dc` matches, but clients and DNS, which are global. |
 | `at_s` | When, in seconds from the start. |
 | `action` | `"fail"` or `"recover"`. |
 | `instance` | One instance of a tier, counted from 0; all of them when left out. |
 
-Random failures are params of a node: `mtbf_s` and `mttr_s`.
+A `recover` ends only the outage of its own cause: a node's own recovery does not end its data
+center's outage or a random failure, nor the other way round. Random failures are params of a
+node: `mtbf_s` and `mttr_s`.
 
 ## Service times
 
@@ -510,7 +587,7 @@ number, the mean of an exponential distribution, or a distribution object:
 | --- | --- |
 | `{"dist": "exp", "mean": 12}` | Exponential with mean 12 ms. |
 | `{"dist": "const", "mean": 12}` | Always 12 ms. |
-| `{"dist": "lognormal", "mean": 12, "cv": 1.5}` | Lognormal with mean 12 ms and coefficient of variation 1.5 (a long tail). |
+| `{"dist": "lognormal", "mean": 12, "cv": 1.5}` | Lognormal with mean 12 ms and coefficient of variation 1.5 (a long tail; `cv` is 1 when left out). |
 | `{"dist": "uniform", "min": 5, "max": 20}` | Uniform between 5 and 20 ms. |
 "#;
 
@@ -538,6 +615,21 @@ mod tests {
         }
         for name in autoscale_defaults().keys() {
             assert!(autoscale_help(name).is_some(), "autoscale.{name}");
+        }
+    }
+
+    #[test]
+    fn the_top_level_defaults_are_the_ones_a_file_gets() {
+        let s = crate::validate::parse(r#"{"version": 1}"#).expect("a minimal scenario");
+        let written = |key: &str| SETTINGS.iter().find(|(k, _)| *k == key).unwrap().1;
+        assert_eq!(written("seed"), format!("`{}`", s.seed));
+        assert_eq!(written("duration_s"), format!("`{}`", s.duration_s));
+        assert_eq!(written("warmup_s"), format!("`{}`", s.warmup_s));
+        assert_eq!(written("window_s"), format!("`{}`", s.window_s));
+        assert!(s.slo.p99_ms.is_none() && s.slo.availability.is_none());
+        assert!(s.name.is_empty() && s.notes.is_empty());
+        for (key, _) in SETTINGS {
+            assert!(setting_help(key).is_some(), "{key}");
         }
     }
 

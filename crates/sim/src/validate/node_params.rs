@@ -42,8 +42,10 @@ pub fn check_params(
             ));
         }
     }
-    // Null means "use the default" (an omitted limit is unbounded), so drop nulls before typing.
-    own.retain(|_, v| !v.is_null());
+    // Null means "use the default" (an omitted limit is unbounded), so drop nulls before
+    // typing; except where null says something of its own (a cache's `"ttl_s": null`, never
+    // expires, whose default is 300 s: dropped, the null read as 300 s).
+    own.retain(|k, v| !v.is_null() || params::NULL_IS_A_VALUE.contains(&k.as_str()));
     own.values_mut().for_each(whole_floats_as_integers);
     let parsed = params::parse(kind, &Value::Object(own.clone()));
     let params = match parsed {

@@ -131,3 +131,40 @@ fn reads_while_a_hot_keys_fetch_is_on_its_way_miss_as_well() {
         "edges": [{"from": "u", "to": "web"}, {"from": "web", "to": "cache"}, {"from": "web", "to": "db"}]}"#;
     assert_close(text, "db", 0.05);
 }
+
+/// `"ttl_s": null` keeps entries for good; an omitted `ttl_s` is 300 s. (The null was dropped
+/// as "the default" with the other params' nulls, so "never expires" expired at 300 s.)
+#[test]
+fn a_null_ttl_never_expires_and_an_omitted_one_is_300_s() {
+    let with_ttl = |ttl: &str| {
+        let text = format!(
+            r#"{{"version": 1, "duration_s": 400, "warmup_s": 0,
+            "nodes": [
+              {{"id": "u", "kind": "client", "params": {{"rps": 200, "users": 50, "zipf_s": 0}}}},
+              {{"id": "web", "kind": "server", "params": {{"workers": 100}}}},
+              {{"id": "cache", "kind": "cache", "params": {{"capacity_keys": 1000 {ttl}}}}},
+              {{"id": "db", "kind": "sql_primary"}}],
+            "edges": [{{"from": "u", "to": "web"}}, {{"from": "web", "to": "cache"}},
+                      {{"from": "web", "to": "db"}}]}}"#
+        );
+        let report = Simulation::new(load(&text).expect("a valid scenario"), 1).run();
+        let series = report.nodes["cache"]
+            .hit_ratio_series
+            .clone()
+            .expect("a cache's series");
+        // Every key is read within the first seconds, so from then on only an expiry misses.
+        series[10..]
+            .iter()
+            .map(|h| h.unwrap_or(1.0))
+            .fold(1.0, f64::min)
+    };
+    assert_eq!(
+        with_ttl(r#", "ttl_s": null"#),
+        1.0,
+        "null: no key ever expires"
+    );
+    assert!(
+        with_ttl("") < 0.9,
+        "omitted: every key expires at about 300 s"
+    );
+}
