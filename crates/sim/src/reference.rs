@@ -15,6 +15,7 @@ use crate::params::{
     ObjectStoreParams, QueueParams, Reliability, ServerParams, SessionStoreParams,
     ShardRouterParams, SqlPrimaryParams, SqlReplicaParams, WorkerPoolParams, COMMON_PARAMS,
 };
+use crate::model::can_connect;
 use crate::scenario::Kind;
 
 /// What a node of `kind` does, in a sentence or two.
@@ -434,6 +435,17 @@ pub fn kind_markdown(kind: Kind) -> String {
     let mut out = String::new();
     let defaults = defaults(kind);
     let _ = writeln!(out, "### `{}`\n\n{}\n", kind.as_str(), kind_help(kind));
+    // Which kinds its edges may go to, from the rule validation applies.
+    let callees: Vec<String> = Kind::ALL
+        .into_iter()
+        .filter(|to| can_connect(kind, *to).is_ok())
+        .map(|to| format!("`{}`", to.as_str()))
+        .collect();
+    if callees.is_empty() {
+        out.push_str("Calls nothing: it only answers.\n\n");
+    } else {
+        let _ = writeln!(out, "Calls: {}.\n", callees.join(", "));
+    }
     table_row(&mut out, &["param", "default", "unit", "meaning"]);
     table_row(&mut out, &["---", "---", "---", "---"]);
     for name in param_names(kind).iter().chain(COMMON_PARAMS.iter()) {
