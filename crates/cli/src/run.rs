@@ -152,7 +152,7 @@ fn render_summary(out: &mut String, r: &Report) {
         ("throughput", format!("{} req/s", num(m.throughput_rps, 1))),
         (
             "availability",
-            // Nothing asked is nothing served or refused: no share to show (the JSON's 1).
+            // Nothing asked is nothing served or refused: no share to show (null in the JSON).
             if m.offered == 0 {
                 "none: no request was offered after the warm-up".to_string()
             } else {
@@ -161,8 +161,7 @@ fn render_summary(out: &mut String, r: &Report) {
         ),
         (
             "latency",
-            // Only successes are timed: without one there is no latency (the JSON's 0 is not
-            // a fast answer).
+            // Only successes are timed: without one there is no latency (null in the JSON).
             if m.succeeded == 0 {
                 "none: no request succeeded".to_string()
             } else {

@@ -10,12 +10,12 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::model::can_connect;
 use crate::params::{
     param_names, Autoscale, CacheParams, CdnParams, ClientParams, DnsParams, LbParams, NosqlParams,
     ObjectStoreParams, QueueParams, Reliability, ServerParams, SessionStoreParams,
     ShardRouterParams, SqlPrimaryParams, SqlReplicaParams, WorkerPoolParams, COMMON_PARAMS,
 };
-use crate::model::can_connect;
 use crate::scenario::Kind;
 
 /// What a node of `kind` does, in a sentence or two.

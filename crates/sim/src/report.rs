@@ -338,7 +338,7 @@ pub struct Alert {
 impl Report {
     /// Pretty JSON, as `scaleplay run --json` prints it: a figure with nothing to measure (a
     /// latency without a success, an availability without an answer) is `null` there, where
-    /// the structs hold 0 or 1 (see [`json`]).
+    /// the structs hold 0 or 1 (see `report/json.rs`).
     pub fn to_json(&self) -> String {
         json::pretty(self)
     }
