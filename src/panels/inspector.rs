@@ -253,7 +253,9 @@ fn ScenarioSettings() -> impl IntoView {
             parse,
             move |value| doc.apply(Edit::SetSetting { setting, value }),
         );
-        let help = scaleplay_sim::reference::setting_help(key).unwrap_or_default();
+        let help = scaleplay_sim::reference::plain(
+            scaleplay_sim::reference::setting_help(key).unwrap_or_default(),
+        );
         view! {
             <div class="param-help" title=help data-testid=format!("help-{key}")>
                 {row(label, input, unit, messages(errors, format!("{testid}-error")))}

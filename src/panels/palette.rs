@@ -66,9 +66,8 @@ pub fn Palette() -> impl IntoView {
                         class="palette-item"
                         data-testid=format!("palette-{}", kind.as_str())
                         title=format!(
-                            "{}\n\nDrag onto the canvas, or click to add a {}.",
-                            scaleplay_sim::reference::kind_help(kind),
-                            palette_label(kind)
+                            "{}\n\nDrag onto the canvas, or click to add one.",
+                            scaleplay_sim::reference::plain(scaleplay_sim::reference::kind_help(kind))
                         )
                         on:pointerdown=move |ev| {
                             if ev.button() == 0 {

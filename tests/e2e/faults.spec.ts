@@ -364,3 +364,26 @@ test("a fault naming an instance the node lacks shows its problem on its own lin
   await expect(schedule.getByTestId('fault-error')).toHaveCount(2);
   app.expectNoErrors();
 });
+
+test('a client whose users are failed is shown down on the canvas, as a failed server is', async ({ page }) => {
+  // Its own figures alone looked served: a failed client sends nothing, and nothing fails.
+  const app = new App(page);
+  await app.goto();
+  const file = JSON.stringify({
+    version: 1,
+    duration_s: 30,
+    nodes: [
+      { id: 'u', kind: 'client', params: { rps: 10 } },
+      { id: 'web', kind: 'server' },
+    ],
+    edges: [{ from: 'u', to: 'web' }],
+    faults: [{ node: 'u', at_s: 10, action: 'fail' }],
+  });
+  await app.importFile('client-down.json', file);
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  await expect(app.nodeLocator('u')).toHaveClass(/\bdown\b/);
+  await expect(app.nodeLocator('web')).not.toHaveClass(/\bdown\b/);
+  app.expectNoErrors();
+});

@@ -120,6 +120,8 @@ test('the inspector says what a component does and, on hover, what each param me
   // Another kind's params have their own lines.
   await app.selectNode('db');
   await expect(app.byTestId('kind-help')).toContainText('SQL database primary');
+  // Plain text: the reference's Markdown backticks are left out of the app.
+  await expect(app.byTestId('kind-help')).toContainText('Edges to sql_replica nodes mean replication');
   await expect(app.byTestId('help-workers')).toHaveAttribute('title', 'Connections: queries it runs at once.');
   await expect(app.byTestId('help-failover_s')).toHaveAttribute('title', /replica is promoted/);
   app.expectNoErrors();

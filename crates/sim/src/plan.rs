@@ -1087,7 +1087,10 @@ impl Walker<'_> {
         if r.targets.is_empty() {
             self.dead_end(
                 node,
-                "has no worker_pool draining it: messages would pile up forever".into(),
+                "has no worker_pool draining it: messages would pile up forever; draw the \
+                 edge from the queue to the worker pool (one from the pool to the queue sends \
+                 the pool's own jobs to it)"
+                    .into(),
             );
             return 0.0;
         }

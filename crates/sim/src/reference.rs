@@ -94,8 +94,8 @@ pub fn kind_help(kind: Kind) -> &'static str {
 pub fn param_help(kind: Kind, name: &str) -> Option<&'static str> {
     let shared = match name {
         "mtbf_s" => Some(
-            "Random failures: mean time between failures of each instance. Needs `mttr_s`; no \
-             random failures when omitted.",
+            "Random failures: mean time between failures (of each instance, in a tier of \
+             several). Needs `mttr_s`; no random failures when omitted.",
         ),
         "mttr_s" => Some("Random failures: mean time to repair one. Needs `mtbf_s`."),
         _ => None,
@@ -194,8 +194,12 @@ pub fn param_help(kind: Kind, name: &str) -> Option<&'static str> {
             "Its own work per request: a distribution, or a number for an exponential one with \
              that mean."
         }
-        (Kind::Server | Kind::SqlPrimary | Kind::SqlReplica, "queue") => {
+        (Kind::Server, "queue") => {
             "Backlog per instance: a request arriving when it is full is rejected (503). \
+             Unlimited when omitted."
+        }
+        (Kind::SqlPrimary | Kind::SqlReplica, "queue") => {
+            "Queries waiting for a connection: one arriving when it is full is rejected. \
              Unlimited when omitted."
         }
         (Kind::Server, "blocking") => {
@@ -221,7 +225,8 @@ pub fn param_help(kind: Kind, name: &str) -> Option<&'static str> {
             "Keys one instance holds; when full, `eviction` picks the key that goes."
         }
         (Kind::Cache, "ttl_s") => {
-            "How long an entry lives: 300 s when omitted, forever when `null`."
+            "How long an entry lives: 300 s when omitted; forever when `null` (the app's \
+             \"never expires\")."
         }
         (Kind::Cache, "eviction") => {
             "Which key goes when the cache is full: `lru` (least recently used), `lfu` (least \
@@ -336,6 +341,12 @@ pub fn autoscale_help(name: &str) -> Option<&'static str> {
         "boot_s" => "Time a new instance takes to start serving.",
         _ => return None,
     })
+}
+
+/// A line of the reference as plain text, for a tooltip: without the backticks that mark code
+/// in Markdown.
+pub fn plain(text: &str) -> String {
+    text.replace('`', "")
 }
 
 /// The unit shown after a number of param `name` on a node of `kind`; also for the numbers

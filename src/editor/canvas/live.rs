@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use scaleplay_sim::scenario::FaultAction;
 
 use crate::runner::Run;
 
@@ -40,7 +41,15 @@ pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures
                             c.throughput_rps,
                             c.latency_ms.p99
                         );
-                        (id.clone(), (client_heat(a), false, tip))
+                        // Down while its last outage has not ended: a failed client sends
+                        // nothing, so its figures alone would look served.
+                        let down = r
+                            .faults
+                            .iter()
+                            .rev()
+                            .find(|f| &f.node == id)
+                            .is_some_and(|f| f.action == FaultAction::Fail);
+                        (id.clone(), (client_heat(a), down, tip))
                     }))
                     .collect::<BTreeMap<_, _>>()
             })

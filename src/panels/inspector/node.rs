@@ -177,7 +177,7 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
     view! {
         <div class="node-inspector" data-testid="inspector-node">
             <h2>{title}</h2>
-            {kind.map(|k| view! { <p class="hint kind-help" data-testid="kind-help">{reference::kind_help(k)}</p> })}
+            {kind.map(|k| view! { <p class="hint kind-help" data-testid="kind-help">{reference::plain(reference::kind_help(k))}</p> })}
             <p class="node-id">"id " <code data-testid="inspector-node-id">{node.get_value()}</code></p>
             {idle}
             {ignored}
@@ -202,7 +202,7 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
 /// The control of one param, with what it means (the engine's reference) as its tooltip.
 fn param_view(node: StoredValue<String>, kind: Kind, field: Field) -> AnyView {
     let name = field.name;
-    let help = reference::param_help(kind, name).unwrap_or_default();
+    let help = reference::plain(reference::param_help(kind, name).unwrap_or_default());
     view! {
         <div class="param-help" title=help data-testid=format!("help-{name}")>
             {param_control(node, kind, field)}
@@ -479,7 +479,7 @@ fn autoscale_view(
                         problems(node, format!("autoscale.{part}"), true),
                         format!("param-autoscale-{part}-error"),
                     );
-                    let help = reference::autoscale_help(part).unwrap_or_default();
+                    let help = reference::plain(reference::autoscale_help(part).unwrap_or_default());
                     view! {
                         <div class="param-help" title=help data-testid=format!("help-autoscale-{part}")>
                             {row(part, input, fields::unit(kind, part), errors)}

@@ -1771,3 +1771,26 @@ fn a_data_centers_fault_names_no_instance() {
         "{ps:?}"
     );
 }
+
+/// A pool wired to its queue the other way round (the pool "pulls") is told which way the
+/// edge goes: the queue said only that nothing drained it, with a pool drawn beside it.
+#[test]
+fn a_queue_fed_by_its_pool_is_told_which_way_the_edge_goes() {
+    let ps = problems(&scenario(
+        &[
+            r#"{"id": "u", "kind": "client", "params": {"mix": {"async": 1}}}"#,
+            r#"{"id": "web", "kind": "server"}"#,
+            r#"{"id": "q", "kind": "queue"}"#,
+            r#"{"id": "pool", "kind": "worker_pool"}"#,
+        ],
+        r#"{"from": "u", "to": "web"}, {"from": "web", "to": "q"}, {"from": "pool", "to": "q"}"#,
+    ));
+    assert!(
+        has(
+            &ps,
+            Some("q"),
+            "draw the edge from the queue to the worker pool"
+        ),
+        "{ps:?}"
+    );
+}
