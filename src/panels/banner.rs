@@ -12,7 +12,7 @@ pub fn ErrorBanner() -> impl IntoView {
         banner.get().map(|msg| {
             view! {
                 <div class="banner" role="alert" data-testid="error-banner">
-                    <span class="banner-text">{sentence(&msg)}</span>
+                    <span class="banner-text" class:sentence=reads_as_a_sentence(&msg)>{msg.clone()}</span>
                     <button class="banner-close" aria-label="Dismiss" on:click=move |_| banner.set(None)>"×"</button>
                 </div>
             }
@@ -20,28 +20,31 @@ pub fn ErrorBanner() -> impl IntoView {
     }
 }
 
-/// `msg` as a sentence: its first letter capitalised, unless it opens with a quoted name,
-/// which stays as written (a CSS `::first-letter` rule had turned `"server-2"` into
-/// `"Server-2"`, an id that does not exist).
-fn sentence(msg: &str) -> String {
-    let mut chars = msg.chars();
-    match chars.next() {
-        Some(first) if first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
-        _ => msg.to_string(),
-    }
+/// Whether `msg` opens as a sentence, which the banner capitalises (by CSS, so the text stays
+/// as written): with a word, not a name. `::first-letter` had also turned a quoted id
+/// (`"server-2"`) into one that does not exist (`"Server-2"`), and a field (`mtbf_s: …`,
+/// `workers: …`) into another spelling of it.
+fn reads_as_a_sentence(msg: &str) -> bool {
+    let first = msg.split(' ').next().unwrap_or("");
+    first.chars().next().is_some_and(char::is_alphabetic)
+        && !first.contains('_')
+        && !first.ends_with(':')
 }
 
 #[cfg(test)]
 mod tests {
-    use super::sentence;
+    use super::reads_as_a_sentence;
 
     #[test]
-    fn a_message_is_capitalised_but_a_quoted_id_is_not() {
-        assert_eq!(sentence("cannot connect"), "Cannot connect");
-        assert_eq!(
-            sentence("\"server-2\" is already down"),
-            "\"server-2\" is already down"
-        );
-        assert_eq!(sentence(""), "");
+    fn a_sentence_is_capitalised_but_not_a_name_or_a_field() {
+        assert!(reads_as_a_sentence("a server cannot call a client"));
+        assert!(!reads_as_a_sentence("\"server-2\" is already down"));
+        assert!(!reads_as_a_sentence(
+            "mtbf_s: what was typed is not a number"
+        ));
+        assert!(!reads_as_a_sentence(
+            "workers: what was typed is not a number"
+        ));
+        assert!(!reads_as_a_sentence(""));
     }
 }
