@@ -144,7 +144,7 @@ pub fn nodes_csv(report: &Report, scenario: &Scenario) -> String {
         let name = scenario.node(id).map_or("", |s| s.name.as_str());
         let timed = c.succeeded > 0;
         let latency = |v: f64| if timed { number(v) } else { String::new() };
-        let failed = c.failed.timeout + c.failed.rejected + c.failed.down;
+        let failed = c.failed.total();
         let mut cells = vec![String::new(); NODE_COLUMNS.len()];
         for (column, value) in [
             ("id", text(id)),

@@ -136,7 +136,7 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
 fn render_summary(out: &mut String, r: &Report) {
     let m = &r.summary;
     let _ = writeln!(out, "Summary");
-    let failed = m.failed.timeout + m.failed.rejected + m.failed.down;
+    let failed = m.failed.total();
     let mut lines = vec![
         ("offered", m.offered.to_string()),
         ("succeeded", m.succeeded.to_string()),

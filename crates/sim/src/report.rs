@@ -138,6 +138,13 @@ pub struct Failed {
     pub down: u64,
 }
 
+impl Failed {
+    /// Failures of every cause.
+    pub fn total(&self) -> u64 {
+        self.timeout + self.rejected + self.down
+    }
+}
+
 /// Latency percentiles, in milliseconds: all 0 without a success to time (`null` in the JSON).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Latency {

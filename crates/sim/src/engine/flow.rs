@@ -1258,21 +1258,8 @@ impl Simulation {
                 if node.kind != Kind::LoadBalancer {
                     return true;
                 }
-                let memo = &self.nodes[c.ix()].health_memo;
-                if let Some(healthy) = memo.get().verdict(self.now, true, self.health_epoch) {
-                    return healthy;
-                }
                 // Validation rejects cycles, so the descent through balancers ends.
-                let healthy = node
-                    .routes
-                    .targets
-                    .iter()
-                    .any(|t| self.entry_healthy(*t, None));
-                let mut remembered = memo.get();
-                remembered.remember(self.now, true, self.health_epoch, healthy);
-                memo.set(remembered);
-                self.count_health_walk();
-                healthy
+                self.remembered_verdict(c, self.now, true, |t| self.entry_healthy(t, None))
             }
         }
     }
@@ -1292,26 +1279,36 @@ impl Simulation {
             return true;
         };
         let own = p.health_check_s;
-        if let Some(healthy) = s
-            .health_memo
-            .get()
-            .verdict(checked, false, self.health_epoch)
-        {
-            return healthy;
-        }
         // Validation rejects cycles, so the descent through balancers ends.
-        let healthy = self
+        self.remembered_verdict(c, checked, false, |t| self.passes_check(t, own, checked))
+    }
+
+    /// Whether one of balancer `c`'s targets is `healthy`, as a check of `at` (`instant`: at
+    /// once, without a period) sees it: the verdict `c` remembers for it when nothing went up
+    /// or down since, else worked out and remembered (see [`crate::engine::state::HealthMemo`]).
+    fn remembered_verdict(
+        &self,
+        c: NodeId,
+        at: SimTime,
+        instant: bool,
+        healthy: impl Fn(NodeId) -> bool,
+    ) -> bool {
+        let memo = &self.nodes[c.ix()].health_memo;
+        if let Some(verdict) = memo.get().verdict(at, instant, self.health_epoch) {
+            return verdict;
+        }
+        let verdict = self
             .model
             .node(c)
             .routes
             .targets
             .iter()
-            .any(|t| self.passes_check(*t, own, checked));
-        let mut remembered = s.health_memo.get();
-        remembered.remember(checked, false, self.health_epoch, healthy);
-        s.health_memo.set(remembered);
+            .any(|t| healthy(*t));
+        let mut remembered = memo.get();
+        remembered.remember(at, instant, self.health_epoch, verdict);
+        memo.set(remembered);
         self.count_health_walk();
-        healthy
+        verdict
     }
 
     fn believed_inst_up(&self, n: usize, inst: usize, hc: f64) -> bool {

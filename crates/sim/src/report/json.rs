@@ -37,7 +37,7 @@ fn missing_as_null(report: &Report, value: &mut Value) {
     if s.succeeded == 0 {
         null(&mut summary["latency_ms"], &LATENCY);
     }
-    let answered = s.succeeded + s.failed.timeout + s.failed.rejected + s.failed.down;
+    let answered = s.succeeded + s.failed.total();
     if answered == 0 && s.availability == 1.0 {
         null(summary, &["availability"]);
     }
@@ -46,7 +46,7 @@ fn missing_as_null(report: &Report, value: &mut Value) {
         if c.succeeded == 0 {
             null(&mut client["latency_ms"], &LATENCY);
         }
-        let answered = c.succeeded + c.failed.timeout + c.failed.rejected + c.failed.down;
+        let answered = c.succeeded + c.failed.total();
         if answered == 0 && c.availability == 1.0 {
             null(client, &["availability"]);
         }
