@@ -3,6 +3,8 @@
 //! contexts of [`crate::state`]; changes to the scenario go through [`edits::apply`].
 
 pub mod canvas;
+pub mod clipboard;
+pub mod data_centers;
 pub mod edits;
 pub mod geometry;
 pub mod label_fit;

@@ -26,9 +26,8 @@ use std::collections::{BTreeMap, HashMap};
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
-use crate::editor::geometry::{
-    View, FRAME_PAD_BOTTOM, FRAME_PAD_TOP, FRAME_PAD_X, MAX_ZOOM, MIN_ZOOM, NODE_H, NODE_W,
-};
+use crate::editor::data_centers;
+use crate::editor::geometry::{View, FRAME_PAD_TOP, FRAME_PAD_X, MAX_ZOOM, MIN_ZOOM};
 use crate::opening::Opener;
 use crate::panels::palette::PaletteDrag;
 use crate::runner::Run;
@@ -289,27 +288,14 @@ pub fn Canvas() -> impl IntoView {
 /// A frame around the nodes of each data center, named.
 fn dc_frames(doc: Doc) -> impl IntoView {
     doc.scenario.with(|s| {
-        let mut by_dc: BTreeMap<&str, (f64, f64, f64, f64)> = BTreeMap::new();
-        for n in &s.nodes {
-            let e = by_dc
-                .entry(n.dc.as_str())
-                .or_insert((f64::MAX, f64::MAX, f64::MIN, f64::MIN));
-            *e = (
-                e.0.min(n.x),
-                e.1.min(n.y),
-                e.2.max(n.x + NODE_W),
-                e.3.max(n.y + NODE_H),
-            );
-        }
-        by_dc
+        data_centers::frames(s, |_| true)
             .into_iter()
-            .map(|(dc, (x0, y0, x1, y1))| {
+            .map(|f| {
+                let testid = format!("dc-{}", f.dc);
                 view! {
-                    <g class="dc-frame" data-testid=format!("dc-{dc}")>
-                        <rect x=x0 - FRAME_PAD_X y=y0 - FRAME_PAD_TOP rx="10"
-                            width=x1 - x0 + 2.0 * FRAME_PAD_X
-                            height=y1 - y0 + FRAME_PAD_TOP + FRAME_PAD_BOTTOM/>
-                        <text x=x0 - 8.0 y=y0 - 12.0>{dc.to_string()}</text>
+                    <g class="dc-frame" data-testid=testid>
+                        <rect x=f.x0 y=f.y0 rx="10" width=f.x1 - f.x0 height=f.y1 - f.y0/>
+                        <text x=f.x0 + FRAME_PAD_X - 8.0 y=f.y0 + FRAME_PAD_TOP - 12.0>{f.dc}</text>
                     </g>
                 }
             })

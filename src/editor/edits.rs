@@ -2,6 +2,7 @@
 //! [`apply`] is the one place they change the scenario, so undo/redo can be a stack of states
 //! and the rules (what may connect to what) are tested natively.
 
+use super::{clipboard, data_centers};
 use scaleplay_sim::model::can_connect;
 use scaleplay_sim::params::limits::MAX_FAULTS;
 use scaleplay_sim::scenario::{EdgeSpec, FaultSpec, Kind, NodeSpec, Scenario};
@@ -10,9 +11,11 @@ use serde_json::{Map, Value};
 /// One change to the scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
-    /// A new node of `kind` at canvas position (x, y).
+    /// A new node of `kind` at canvas position (x, y), in the data center whose frame it
+    /// lands in, else the nearest one (the default one in an empty scenario).
     AddNode { kind: Kind, x: f64, y: f64 },
-    /// Nodes moved to new positions.
+    /// Nodes moved to new positions; one moved into another data center's frame joins that
+    /// data center ([`data_centers::landing_dc`]).
     MoveNodes(Vec<(String, f64, f64)>),
     /// A call edge `from → to`.
     Connect { from: String, to: String },
@@ -49,6 +52,9 @@ pub enum Edit {
     AddFault(FaultSpec),
     /// Remove the fault at this index of `Scenario::faults`.
     RemoveFault(usize),
+    /// Add a copy of nodes and the calls between them, with fresh ids
+    /// ([`clipboard::paste`]).
+    Paste(clipboard::Copied),
     /// Replace the whole scenario (preset, import).
     Replace(Box<Scenario>),
 }
@@ -87,21 +93,30 @@ pub fn apply(s: &mut Scenario, edit: Edit) -> Result<(), String> {
         Edit::AddNode { kind, x, y } => {
             let id = fresh_id(s, kind.as_str());
             let name = default_name(kind, &id);
+            let frames = data_centers::frames(s, |_| true);
+            let dc = data_centers::landing_dc(&frames, (x, y), None)
+                .or_else(|| data_centers::nearest_dc(&frames, (x, y)))
+                .unwrap_or_else(scaleplay_sim::scenario::default_dc);
             s.nodes.push(NodeSpec {
                 id,
                 kind: kind.as_str().to_string(),
                 name,
                 x,
                 y,
-                dc: scaleplay_sim::scenario::default_dc(),
+                dc,
                 params: Map::new(),
             });
         }
         Edit::MoveNodes(moves) => {
+            // The frames of the nodes that stay put: a moved node's own frame would follow it.
+            let frames = data_centers::frames(s, |n| !moves.iter().any(|(id, ..)| *id == n.id));
             for (id, x, y) in moves {
                 if let Some(n) = s.nodes.iter_mut().find(|n| n.id == id) {
                     n.x = x;
                     n.y = y;
+                    if let Some(dc) = data_centers::landing_dc(&frames, (x, y), Some(&n.dc)) {
+                        n.dc = dc;
+                    }
                 }
             }
         }
@@ -198,6 +213,7 @@ pub fn apply(s: &mut Scenario, edit: Edit) -> Result<(), String> {
             }
             s.faults.remove(index);
         }
+        Edit::Paste(copied) => clipboard::paste(s, copied)?,
         Edit::Replace(new) => *s = *new,
     }
     Ok(())
@@ -317,7 +333,9 @@ pub fn renamed_note(renamed: &[(String, String)]) -> Option<String> {
     ))
 }
 
-fn default_name(kind: Kind, id: &str) -> String {
+/// The name a new node of `kind` with id `id` gets: the palette's label, numbered as the id is
+/// (`server-2` → "Server 2").
+pub fn default_name(kind: Kind, id: &str) -> String {
     let label = crate::editor::palette_label(kind);
     match id.rsplit_once('-') {
         Some((_, n)) if n.chars().all(|c| c.is_ascii_digit()) => format!("{label} {n}"),
@@ -454,6 +472,65 @@ mod tests {
             apply(&mut s, missing).unwrap_err(),
             "no edge from \"w\" to \"c\""
         );
+    }
+
+    #[test]
+    fn a_node_put_inside_a_data_centers_frame_joins_that_data_center() {
+        let mut s = scaleplay_sim::validate::parse(
+            r#"{"version": 1, "nodes": [
+                {"id": "web", "kind": "server", "dc": "us", "x": 0, "y": 0},
+                {"id": "db", "kind": "sql_primary", "dc": "us", "x": 0, "y": 200},
+                {"id": "eu-web", "kind": "server", "dc": "eu", "x": 600, "y": 0},
+                {"id": "eu-db", "kind": "sql_primary", "dc": "eu", "x": 600, "y": 200}]}"#,
+        )
+        .unwrap();
+        let dc = |s: &Scenario, id: &str| s.node(id).unwrap().dc.clone();
+        let add = |s: &mut Scenario, x, y| {
+            apply(
+                s,
+                Edit::AddNode {
+                    kind: Kind::Cache,
+                    x,
+                    y,
+                },
+            )
+            .unwrap();
+            s.nodes.last().unwrap().dc.clone()
+        };
+        assert_eq!(
+            add(&mut s, 600.0, 100.0),
+            "eu",
+            "dropped between eu's nodes"
+        );
+        assert_eq!(add(&mut s, 0.0, 100.0), "us");
+        assert_eq!(
+            add(&mut s, 2000.0, 100.0),
+            "eu",
+            "outside every frame: the nearest"
+        );
+        assert_eq!(add(&mut s, -2000.0, 100.0), "us");
+        // Moved within its own frame, or out into the open: it stays.
+        apply(&mut s, Edit::MoveNodes(vec![("web".into(), 0.0, 100.0)])).unwrap();
+        apply(&mut s, Edit::MoveNodes(vec![("web".into(), 300.0, -300.0)])).unwrap();
+        assert_eq!(dc(&s, "web"), "us");
+        // Into eu's frame: it joins eu.
+        apply(&mut s, Edit::MoveNodes(vec![("web".into(), 600.0, 100.0)])).unwrap();
+        assert_eq!(dc(&s, "web"), "eu");
+        // Both us nodes moved together into eu's frame join it too: no frame of their own
+        // stays behind to hold them.
+        apply(
+            &mut s,
+            Edit::MoveNodes(vec![
+                ("db".into(), 610.0, 150.0),
+                ("cache-2".into(), 610.0, 50.0),
+                ("cache-4".into(), 610.0, 80.0),
+            ]),
+        )
+        .unwrap();
+        let moved = [dc(&s, "db"), dc(&s, "cache-2"), dc(&s, "cache-4")];
+        assert_eq!(moved, ["eu", "eu", "eu"]);
+        let mut empty = empty();
+        assert_eq!(add(&mut empty, 0.0, 0.0), "dc1", "the first node");
     }
 
     #[test]

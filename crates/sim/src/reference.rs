@@ -251,7 +251,9 @@ pub fn param_help(kind: Kind, name: &str) -> Option<&'static str> {
         }
         (Kind::Queue, "max_depth") => {
             "Messages waiting (not those being worked on) before producers are rejected; \
-             unlimited when omitted."
+             unlimited when omitted. A message delivered again after its visibility timeout \
+             was accepted already: it comes back even to a full queue, so the depth can \
+             pass this for a while."
         }
         (Kind::Queue, "visibility_timeout_s") => {
             "A message taken but not acknowledged within this time (its job failed, or took \

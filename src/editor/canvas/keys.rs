@@ -1,4 +1,5 @@
-//! The canvas's keyboard: undo and redo, Space held to pan, Escape, Delete, and Shift+1 to fit,
+//! The canvas's keyboard: undo and redo, copy, cut, paste and duplicate (Ctrl+C, X, V, D),
+//! Space held to pan, Escape, Delete, and Shift+1 to fit,
 //! listened to on the window but left alone when the key is meant for a field or a control.
 //! A focused node or call handles its own Enter and arrow keys ([`super::node_view`]).
 
@@ -7,6 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{focus_canvas, Gestures};
+use crate::editor::clipboard::{duplicate, paste_and_select, Copied};
 use crate::editor::edits::Edit;
 
 /// Follows key presses on the window.
@@ -22,19 +24,62 @@ pub(super) fn follow_keys(g: Gestures) {
         wire_hint,
         ..
     } = g;
+    // What Ctrl+C or Ctrl+X took, for Ctrl+V: within this page only (the system clipboard
+    // would need a permission prompt, and holds text).
+    let copied: StoredValue<Option<Copied>> = StoredValue::new(None);
     let _keys = window_event_listener(ev::keydown, move |ev| {
         if ev.ctrl_key() || ev.meta_key() {
             if editing_text(&ev) {
                 return;
             }
+            let nodes = selection.get_untracked();
             // Shift turns "z" into "Z"; Ctrl+Y is the Windows habit for redo.
-            let done = match ev.key().to_ascii_lowercase().as_str() {
-                "z" if ev.shift_key() => Some(opener.redo()),
-                "z" => Some(opener.undo()),
-                "y" => Some(opener.redo()),
-                _ => None,
+            let handled = match ev.key().to_ascii_lowercase().as_str() {
+                "z" if ev.shift_key() => {
+                    opener.redo();
+                    true
+                }
+                "z" => {
+                    opener.undo();
+                    true
+                }
+                "y" => {
+                    opener.redo();
+                    true
+                }
+                // Selected text (in a panel) is the browser's to copy; the nodes are copied
+                // too, but a cut leaves them while text is selected.
+                "c" if !nodes.is_empty() => {
+                    copied.set_value(doc.scenario.with_untracked(|s| Copied::of(s, &nodes)));
+                    false
+                }
+                "x" if !nodes.is_empty() && !text_selected() => {
+                    copied.set_value(doc.scenario.with_untracked(|s| Copied::of(s, &nodes)));
+                    doc.apply(Edit::Delete {
+                        nodes,
+                        edges: Vec::new(),
+                    });
+                    selection.set(Vec::new());
+                    true
+                }
+                "v" => match copied.get_value() {
+                    Some(c) => {
+                        // Each paste lands a step further than the one before.
+                        let c = c.shifted();
+                        copied.set_value(Some(c.clone()));
+                        paste_and_select(doc, selection, c);
+                        true
+                    }
+                    None => false,
+                },
+                // Ctrl+D would bookmark the page.
+                "d" if !nodes.is_empty() => {
+                    duplicate(doc, selection, &nodes);
+                    true
+                }
+                _ => false,
             };
-            if done.is_some() {
+            if handled {
                 ev.prevent_default();
             }
             return;
@@ -83,6 +128,15 @@ pub(super) fn follow_keys(g: Gestures) {
             space.set(false);
         }
     });
+}
+
+/// Whether the page has text selected (in a panel, say), which Ctrl+X leaves to the browser.
+fn text_selected() -> bool {
+    window()
+        .get_selection()
+        .ok()
+        .flatten()
+        .is_some_and(|s| !s.is_collapsed())
 }
 
 /// The element a key event is aimed at.

@@ -16,7 +16,7 @@ use super::{messages, number_input, row, typed_input};
 use crate::editor::edits::{Edit, NodeField};
 use crate::editor::palette_label;
 use crate::runner::Run;
-use crate::state::{Analysis, Doc};
+use crate::state::{Analysis, Doc, Selection};
 
 /// The panel of node `id`; a hint if it no longer exists.
 #[component]
@@ -195,7 +195,37 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
             <super::calls::Calls node=node/>
             <super::faults::FaultSchedule node=node has_instances=has_instances/>
             <NodeMetrics node=node/>
+            {node_actions(node)}
         </div>
+    }
+}
+
+/// Duplicate and Delete for the node shown: what Ctrl+D and Delete do on the canvas, for a
+/// mouse or a touch screen.
+fn node_actions(node: StoredValue<String>) -> impl IntoView {
+    let doc = expect_context::<Doc>();
+    let selection = expect_context::<Selection>().0;
+    let duplicate = move |_| {
+        if let Some(id) = node.try_get_value() {
+            crate::editor::clipboard::duplicate(doc, selection, &[id]);
+        }
+    };
+    let delete = move |_| {
+        if let Some(id) = node.try_get_value() {
+            selection.set(Vec::new());
+            doc.apply(Edit::Delete {
+                nodes: vec![id],
+                edges: Vec::new(),
+            });
+        }
+    };
+    view! {
+        <p class="node-actions">
+            <button data-testid="node-duplicate" title="A copy beside it, with the same params (Ctrl+D)"
+                on:click=duplicate>"Duplicate"</button>
+            <button data-testid="node-delete" title="Delete it with its calls and faults (Delete)"
+                on:click=delete>"Delete"</button>
+        </p>
     }
 }
 

@@ -1,0 +1,140 @@
+// Data centers and copies on the canvas: a node dropped or moved into a data center's frame
+// joins that data center; nodes are duplicated, copied, cut and pasted with their params and
+// the calls between them, each one step of undo.
+import { test, expect, type Locator } from '@playwright/test';
+import { App } from './app';
+
+async function centreOf(locator: Locator): Promise<{ x: number; y: number }> {
+  const b = await locator.boundingBox();
+  if (!b) throw new Error('not drawn');
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+/** The screen point halfway between the centres of nodes `a` and `b`. */
+async function between(app: App, a: string, b: string): Promise<{ x: number; y: number }> {
+  const [p, q] = [await centreOf(app.nodeLocator(a)), await centreOf(app.nodeLocator(b))];
+  return { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
+}
+
+/** The data center the inspector shows for node `id`. */
+async function dcOf(app: App, id: string): Promise<string> {
+  await app.selectNode(id);
+  return app.byTestId('node-dc').inputValue();
+}
+
+test('a server dropped into the EU frame is in eu; one moved there joins eu; undo moves it back', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('07');
+  await app.byTestId('fit').click();
+  const spot = await between(app, 'users-eu', 'lb-eu');
+  const canvas = await app.canvas.boundingBox();
+  if (!canvas) throw new Error('no canvas');
+  await app.dragFromPalette('server', spot.x - canvas.x, spot.y - canvas.y);
+  const added = (await app.nodeIds()).find((id) => id.startsWith('server'));
+  if (!added) throw new Error('no new server');
+  expect(await dcOf(app, added)).toBe('eu');
+
+  // The US web server moved into the EU frame: it joins eu, and the US frame lets it go.
+  const usFrame = app.byTestId('dc-us').locator('rect');
+  const usBefore = await usFrame.boundingBox();
+  const from = await centreOf(app.nodeLocator('web-us'));
+  const to = await between(app, 'lb-eu', 'web-eu');
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 10 });
+  await page.mouse.up();
+  expect(await dcOf(app, 'web-us')).toBe('eu');
+  const usAfter = await usFrame.boundingBox();
+  expect(usAfter!.width).toBeLessThan(usBefore!.width);
+
+  await page.keyboard.press('Control+z');
+  expect(await dcOf(app, 'web-us')).toBe('us');
+  // Moved within its own frame, it stays where it was.
+  const own = await between(app, 'lb-us', 'web-us');
+  const at = await centreOf(app.nodeLocator('web-us'));
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.down();
+  await page.mouse.move(own.x, own.y, { steps: 10 });
+  await page.mouse.up();
+  expect(await dcOf(app, 'web-us')).toBe('us');
+});
+
+test('Ctrl+D and the Duplicate button copy a node with its params; Ctrl+Z takes the copy back', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  const before = await app.nodeIds();
+  const server = before.find((id) => id.startsWith('web'));
+  if (!server) throw new Error(`no web server in ${before}`);
+  await app.selectNode(server);
+  await app.setParam('workers', 11);
+  await app.nodeLocator(server).click();
+  await page.keyboard.press('Control+d');
+  await expect(app.nodes).toHaveCount(before.length + 1);
+  const copy = (await app.nodeIds()).find((id) => !before.includes(id))!;
+  // The copy is selected, beside the original, with the same params.
+  await expect(app.byTestId('inspector-node-id')).toHaveText(copy);
+  await expect(app.byTestId('param-workers')).toHaveValue('11');
+  const [p, q] = [await app.nodePosition(server), await app.nodePosition(copy)];
+  expect(q.x).toBeGreaterThan(p.x);
+  expect(q.y).toBeGreaterThan(p.y);
+
+  await app.byTestId('node-duplicate').click();
+  await expect(app.nodes).toHaveCount(before.length + 2);
+  await page.keyboard.press('Control+z');
+  await expect(app.nodes).toHaveCount(before.length + 1);
+
+  // The inspector's Delete removes the node shown.
+  await app.selectNode(copy);
+  await app.byTestId('node-delete').click();
+  await expect(app.nodes).toHaveCount(before.length);
+  await expect(app.nodeLocator(copy)).toHaveCount(0);
+});
+
+test('copied nodes paste with the call between them, cut removes, and the copy runs', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.clearCanvas();
+  const canvas = await app.canvas.boundingBox();
+  if (!canvas) throw new Error('no canvas');
+  await app.dragFromPalette('client', 120, 200);
+  await app.dragFromPalette('server', 340, 200);
+  await app.connect('client', 'server');
+
+  // Both selected by a Shift+drag box, copied, pasted twice: each paste a step further.
+  await page.keyboard.down('Shift');
+  await page.mouse.move(canvas.x + 10, canvas.y + 60);
+  await page.mouse.down();
+  await page.mouse.move(canvas.x + 480, canvas.y + 300, { steps: 8 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await expect(app.canvas.locator('.node.selected')).toHaveCount(2);
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await expect(app.nodes).toHaveCount(4);
+  await expect(app.edgeLocator('client-2', 'server-2')).toBeAttached();
+  await expect(app.canvas.locator('.node.selected')).toHaveCount(2);
+  await page.keyboard.press('Control+v');
+  await expect(app.nodes).toHaveCount(6);
+  const [a, b] = [await app.nodePosition('server-2'), await app.nodePosition('server-3')];
+  expect(b.x).toBeGreaterThan(a.x);
+
+  // Cut the last paste, then put it back.
+  await page.keyboard.press('Control+x');
+  await expect(app.nodes).toHaveCount(4);
+  await page.keyboard.press('Control+v');
+  await expect(app.nodes).toHaveCount(6);
+  await expect(app.edgeLocator('client-3', 'server-3')).toBeAttached();
+
+  // Three clients, three servers, three calls: a scenario that runs, every client served.
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  // Each client sends 10 req/s by default: three of them, all answered.
+  const summary = await app.summary();
+  expect(summary.throughput).toBeGreaterThan(25);
+  expect(summary.throughput).toBeLessThan(35);
+  expect(summary.availability).toBe(100);
+  expect(app.errors).toEqual([]);
+});
