@@ -825,7 +825,7 @@ impl Walker<'_> {
     }
 
     /// An `ip_hash` balancer's call to `targets`: each user goes to the instance its
-    /// rendezvous hash picks among all the balancer's instances (an autoscaled tier's at its
+    /// hash picks among all the balancer's instances (an autoscaled tier's at its
     /// maximum, as the engine lists them), so each target gets its instances' users.
     fn split_by_user(
         &mut self,
@@ -849,7 +849,7 @@ impl Walker<'_> {
             })
             .collect();
         let slot_shares =
-            self.keyed_shares(slots.len(), |user| hash::rendezvous(user, slots.len()));
+            self.keyed_shares(slots.len(), |user| hash::sticky_place(user, slots.len()));
         let mut time = 0.0;
         for (k, t) in targets.iter().enumerate() {
             let mine: Vec<f64> = slots

@@ -1466,14 +1466,18 @@ impl Simulation {
                 }
                 best.map(|(k, _)| k)
             }
-            // Rendezvous hashing over the targets believed up: each user goes to the healthy
-            // target that scores highest for it. Users spread evenly over the instances that
-            // exist (an autoscaled tier lists its standby slots too, which must not funnel
-            // their users onto one neighbour), and when a target fails or joins only its own
-            // users move: the others keep their server, and so their sessions.
-            Algorithm::IpHash => (0..len)
-                .filter(|k| ok(*k))
-                .max_by_key(|k| hash::rendezvous_score(user, *k)),
+            // Each user has its own target (jump consistent hashing over every target), and
+            // while that one is believed down, the next of its own further tries. Users spread
+            // evenly over the instances that exist (an autoscaled tier lists its standby slots
+            // too, which must not funnel their users onto one neighbour), and when a target
+            // fails or joins only its own users move: the others keep their server, and so
+            // their sessions. With most targets down, rendezvous hashing over the healthy
+            // ones, which has the same properties but scores every target.
+            Algorithm::IpHash => hash::sticky_places(user, len).find(|k| ok(*k)).or_else(|| {
+                (0..len)
+                    .filter(|k| ok(*k))
+                    .max_by_key(|k| hash::rendezvous_score(user, *k))
+            }),
             Algorithm::Random => {
                 // Uniform among the healthy ones. Mostly the first of a few targets drawn from
                 // all of them is healthy (rejection sampling, each draw mixed out of the one
