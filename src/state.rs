@@ -54,6 +54,7 @@ impl Doc {
             Edit::Replace(_) => StepKind::Opening,
             _ => StepKind::Edit,
         };
+        let a_move = matches!(edit, Edit::MoveNodes(_));
         let mut result = Ok(());
         let mut changed = false;
         self.scenario.update(|s| {
@@ -63,8 +64,18 @@ impl Doc {
         match result {
             Err(why) => self.banner.set(Some(why)),
             Ok(()) if changed => {
+                let joined = a_move
+                    .then(|| {
+                        self.scenario.with_untracked(|s| {
+                            crate::editor::data_centers::joined_note(&before, s)
+                        })
+                    })
+                    .flatten();
                 self.history.update(|h| h.record(before, kind));
                 self.clear_refusal();
+                if joined.is_some() {
+                    self.notify(joined);
+                }
             }
             Ok(()) => {}
         }

@@ -1,30 +1,33 @@
 //! Copy, cut, paste and duplicate of nodes: what a canvas editor is expected to do with a
 //! selection (Ctrl+C, Ctrl+X, Ctrl+V, Ctrl+D, and the inspector's "Duplicate"). A copy takes
-//! the nodes with their params and data center and the calls between them; calls to nodes
-//! left out are not copied (the copy would otherwise take traffic at once).
+//! the nodes with their params and data center, and their calls, to one another and to the
+//! nodes left out: a duplicated server is called by the same balancer and calls the same
+//! database, so it works at once (a duplicated client, without its call, made the scenario
+//! invalid). A node pasted back under its own id (after a cut) gets its scheduled faults back.
 
 use leptos::prelude::*;
 use scaleplay_sim::params::limits::MAX_NODES;
-use scaleplay_sim::scenario::{EdgeSpec, Kind, NodeSpec, Scenario};
+use scaleplay_sim::scenario::{EdgeSpec, FaultSpec, Kind, NodeSpec, Scenario};
 
-use super::data_centers;
 use super::edits::{default_name, fresh_id, Edit};
-use super::geometry::GRID;
-use crate::state::Doc;
+use super::geometry::{clear_of, row_pitch};
+use crate::state::{Doc, ViewState};
 
-/// How far a paste lands from what was copied (and each further paste from the one before),
-/// so that the copy does not hide under the original.
-pub const PASTE_OFFSET: f64 = 2.0 * GRID;
+/// How many rows down a paste looks for room before it lands on top of other nodes.
+const PASTE_ROWS: usize = 50;
 
-/// Nodes copied, with the calls between them.
+/// Nodes copied, with their calls and faults.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Copied {
     pub nodes: Vec<NodeSpec>,
+    /// Every call from or to a copied node.
     pub edges: Vec<EdgeSpec>,
+    /// The faults scheduled for the copied nodes.
+    pub faults: Vec<FaultSpec>,
 }
 
 impl Copied {
-    /// The nodes `ids` of `s` (in the scenario's order) and the calls between them; `None`
+    /// The nodes `ids` of `s` (in the scenario's order) with their calls and faults; `None`
     /// when none of them is in `s`.
     pub fn of(s: &Scenario, ids: &[String]) -> Option<Copied> {
         let nodes: Vec<NodeSpec> = s
@@ -40,26 +43,29 @@ impl Copied {
         let edges = s
             .edges
             .iter()
-            .filter(|e| inside(&e.from) && inside(&e.to))
+            .filter(|e| inside(&e.from) || inside(&e.to))
             .cloned()
             .collect();
-        Some(Copied { nodes, edges })
-    }
-
-    /// The same nodes [`PASTE_OFFSET`] further right and down.
-    pub fn shifted(mut self) -> Copied {
-        for n in &mut self.nodes {
-            n.x += PASTE_OFFSET;
-            n.y += PASTE_OFFSET;
-        }
-        self
+        let faults = s
+            .faults
+            .iter()
+            .filter(|f| f.node.as_deref().is_some_and(inside))
+            .cloned()
+            .collect();
+        Some(Copied {
+            nodes,
+            edges,
+            faults,
+        })
     }
 }
 
-/// Adds a copy of `copied` to `s` where its nodes stand: fresh ids (`web` → `web-2`), names
-/// numbered the same way (`Web` → `Web 2`), the calls between them, and each node in the data
-/// center whose frame it lands in (else its own). Refused, leaving `s` as it was, when the
-/// scenario would hold more nodes than a scenario may.
+/// Adds a copy of `copied` to `s`: where it was copied from if that is free (a cut pasted
+/// back), else as many rows down as clears every node; fresh ids (`web` → `web-2`, or its
+/// own when free), names numbered the same way (`Web` → `Web 2`), its calls (those to nodes
+/// no longer there dropped), each node in its own data center (the place is the paste's
+/// choice, not the person's: a row down can be inside another data center's frame). Refused, leaving `s` as it was, when the scenario would hold more nodes than a
+/// scenario may.
 pub fn paste(s: &mut Scenario, copied: Copied) -> Result<(), String> {
     if s.nodes.len() + copied.nodes.len() > MAX_NODES {
         return Err(format!(
@@ -69,9 +75,10 @@ pub fn paste(s: &mut Scenario, copied: Copied) -> Result<(), String> {
             s.nodes.len() + copied.nodes.len()
         ));
     }
-    let frames = data_centers::frames(s, |_| true);
+    let drop = room_below(s, &copied.nodes);
     let mut new_ids: Vec<(String, String)> = Vec::new();
     for mut n in copied.nodes {
+        n.y += drop;
         let new_id = fresh_id(s, numbered_stem(&n.id, '-'));
         let kind = Kind::parse(&n.kind);
         n.name = match kind {
@@ -80,9 +87,6 @@ pub fn paste(s: &mut Scenario, copied: Copied) -> Result<(), String> {
             }
             _ => fresh_name(s, &n.name),
         };
-        if let Some(dc) = data_centers::landing_dc(&frames, (n.x, n.y), Some(&n.dc)) {
-            n.dc = dc;
-        }
         new_ids.push((std::mem::replace(&mut n.id, new_id.clone()), new_id));
         s.nodes.push(n);
     }
@@ -93,11 +97,34 @@ pub fn paste(s: &mut Scenario, copied: Copied) -> Result<(), String> {
             .map(|(_, new)| new.clone())
     };
     for e in copied.edges {
-        if let (Some(from), Some(to)) = (renamed(&e.from), renamed(&e.to)) {
-            s.edges.push(EdgeSpec { from, to, ..e });
+        let end = |id: &String| renamed(id).or_else(|| s.node(id).map(|_| id.clone()));
+        if let (Some(from), Some(to)) = (end(&e.from), end(&e.to)) {
+            if !s.edges.iter().any(|x| x.from == from && x.to == to) {
+                s.edges.push(EdgeSpec { from, to, ..e });
+            }
+        }
+    }
+    for f in copied.faults {
+        let back = f
+            .node
+            .as_deref()
+            .is_some_and(|id| renamed(id).as_deref() == Some(id));
+        if back && s.faults.len() < scaleplay_sim::params::limits::MAX_FAULTS {
+            let at = s.faults.partition_point(|g| g.at_s <= f.at_s);
+            s.faults.insert(at, f);
         }
     }
     Ok(())
+}
+
+/// How far down `nodes` must move to clear every node of `s`: 0 when they already do, else
+/// whole rows, at most [`PASTE_ROWS`] of them (past that, onto whatever is there).
+fn room_below(s: &Scenario, nodes: &[NodeSpec]) -> f64 {
+    let taken: Vec<(f64, f64)> = s.nodes.iter().map(|n| (n.x, n.y)).collect();
+    (0..=PASTE_ROWS)
+        .map(|row| row as f64 * row_pitch())
+        .find(|dy| nodes.iter().all(|n| clear_of(&taken, (n.x, n.y + dy))))
+        .unwrap_or(row_pitch())
 }
 
 /// `name` without a trailing number: `server-2` → `server` (by `-`), `Web 3` → `Web` (by ` `).
@@ -125,30 +152,43 @@ fn fresh_name(s: &Scenario, name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Copies nodes `ids` and pastes the copy beside them, then selects the copy (Ctrl+D, and the
+/// Copies nodes `ids` and pastes the copy below them, then selects it (Ctrl+D, and the
 /// inspector's "Duplicate"). One step of undo.
 pub fn duplicate(doc: Doc, selection: RwSignal<Vec<String>>, ids: &[String]) {
     let copied = doc.scenario.with_untracked(|s| Copied::of(s, ids));
     if let Some(copied) = copied {
-        paste_and_select(doc, selection, copied.shifted());
+        paste_and_select(doc, selection, copied);
     }
 }
 
-/// Pastes `copied` and selects what was pasted.
+/// Pastes `copied`, selects what was pasted, and brings it into view if it landed out of it.
 pub fn paste_and_select(doc: Doc, selection: RwSignal<Vec<String>>, copied: Copied) {
     let before = doc.scenario.with_untracked(|s| s.nodes.len());
     doc.apply(Edit::Paste(copied));
-    let pasted: Vec<String> = doc
-        .scenario
-        .with_untracked(|s| s.nodes.iter().skip(before).map(|n| n.id.clone()).collect());
-    if !pasted.is_empty() {
-        selection.set(pasted);
+    let pasted: Vec<(String, f64, f64)> = doc.scenario.with_untracked(|s| {
+        s.nodes
+            .iter()
+            .skip(before)
+            .map(|n| (n.id.clone(), n.x, n.y))
+            .collect()
+    });
+    let Some((_, x, y)) = pasted.first().cloned() else {
+        return;
+    };
+    selection.set(pasted.into_iter().map(|(id, ..)| id).collect());
+    if let Some(view) = use_context::<ViewState>() {
+        let shown = view.0.get_untracked();
+        let followed = shown.showing((x, y), crate::editor::canvas::canvas_size());
+        if followed != shown {
+            view.0.set(followed);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::editor::edits::apply;
 
     fn drawing() -> Scenario {
         scaleplay_sim::validate::parse(
@@ -157,63 +197,79 @@ mod tests {
                 {"id": "web", "kind": "server", "name": "Web", "x": 200, "y": 0,
                  "params": {"workers": 7}},
                 {"id": "server-2", "kind": "server", "name": "Server 2", "x": 400, "y": 0},
-                {"id": "db", "kind": "sql_primary", "dc": "eu", "x": 600, "y": 0}],
+                {"id": "db", "kind": "sql_primary", "dc": "eu", "x": 600, "y": 0},
+                {"id": "db2", "kind": "sql_replica", "dc": "eu", "x": 600, "y": 400}],
               "edges": [{"from": "users", "to": "web"},
                         {"from": "web", "to": "server-2", "latency_ms": 3},
-                        {"from": "server-2", "to": "db"}]}"#,
+                        {"from": "server-2", "to": "db"}],
+              "faults": [{"node": "web", "at_s": 5, "action": "fail"}]}"#,
         )
         .unwrap()
     }
 
+    fn calls(s: &Scenario) -> Vec<(String, String)> {
+        s.edges
+            .iter()
+            .map(|e| (e.from.clone(), e.to.clone()))
+            .collect()
+    }
+
+    fn pair(a: &str, b: &str) -> (String, String) {
+        (a.to_string(), b.to_string())
+    }
+
     #[test]
-    fn a_copy_takes_the_nodes_and_the_calls_between_them_only() {
+    fn a_copy_takes_the_nodes_their_calls_and_faults() {
         let s = drawing();
         let c = Copied::of(&s, &["server-2".into(), "web".into()]).unwrap();
         let ids: Vec<_> = c.nodes.iter().map(|n| n.id.as_str()).collect();
         assert_eq!(ids, ["web", "server-2"], "in the scenario's order");
-        assert_eq!(c.edges.len(), 1);
-        assert_eq!(
-            (c.edges[0].from.as_str(), c.edges[0].to.as_str()),
-            ("web", "server-2")
-        );
+        assert_eq!(c.edges.len(), 3, "to one another and to the nodes left out");
+        assert_eq!(c.faults.len(), 1);
         assert_eq!(Copied::of(&s, &["gone".into()]), None);
     }
 
     #[test]
-    fn a_paste_gets_fresh_ids_and_names_and_keeps_params_calls_and_latency() {
+    fn a_paste_lands_a_row_down_with_fresh_ids_names_params_and_calls() {
         let mut s = drawing();
-        let c = Copied::of(&s, &["web".into(), "server-2".into()])
-            .unwrap()
-            .shifted();
+        let c = Copied::of(&s, &["web".into(), "server-2".into()]).unwrap();
         paste(&mut s, c.clone()).unwrap();
-        let new: Vec<_> = s.nodes[4..]
+        let new: Vec<_> = s.nodes[5..]
             .iter()
             .map(|n| (n.id.as_str(), n.name.as_str(), n.x, n.y))
             .collect();
+        let row = row_pitch();
         assert_eq!(
             new,
             [
-                ("web-2", "Web 2", 200.0 + PASTE_OFFSET, PASTE_OFFSET),
+                ("web-2", "Web 2", 200.0, row),
                 // The first id of the stem not taken, as the palette would give.
-                ("server", "Server", 400.0 + PASTE_OFFSET, PASTE_OFFSET)
+                ("server", "Server", 400.0, row)
             ]
         );
-        assert_eq!(s.nodes[4].params["workers"], 7);
-        let last = s.edges.last().unwrap();
+        assert_eq!(s.nodes[5].params["workers"], 7);
         assert_eq!(
-            (last.from.as_str(), last.to.as_str(), last.latency_ms),
-            ("web-2", "server", Some(3.0))
+            calls(&s)[3..],
+            [
+                pair("users", "web-2"),
+                pair("web-2", "server"),
+                pair("server", "db")
+            ]
         );
+        assert_eq!(s.edges[4].latency_ms, Some(3.0), "with its latency");
         assert_eq!(
-            s.edges.len(),
-            4,
-            "the calls from users and to db are not copied"
+            s.faults.len(),
+            1,
+            "a copy beside its original fails on its own only"
         );
-        // A second paste of the same copy numbers on.
+        // A second paste of the same copy lands a row further and numbers on.
         paste(&mut s, c).unwrap();
-        assert_eq!(s.nodes[6].id, "web-3");
-        assert_eq!(s.nodes[6].name, "Web 3");
-        assert_eq!(s.nodes[7].id, "server-3");
+        let n = &s.nodes[7];
+        assert_eq!(
+            (n.id.as_str(), n.name.as_str(), n.y),
+            ("web-3", "Web 3", 2.0 * row)
+        );
+        assert_eq!(s.nodes[8].id, "server-3");
         assert!(
             scaleplay_sim::validate::validate(&s).is_ok(),
             "still a valid scenario"
@@ -221,10 +277,11 @@ mod tests {
     }
 
     #[test]
-    fn a_cut_node_pasted_back_keeps_its_id_and_name() {
+    fn a_cut_pasted_back_is_as_it_was() {
         let mut s = drawing();
+        let before = s.clone();
         let c = Copied::of(&s, &["web".into()]).unwrap();
-        crate::editor::edits::apply(
+        apply(
             &mut s,
             Edit::Delete {
                 nodes: vec!["web".into()],
@@ -232,24 +289,48 @@ mod tests {
             },
         )
         .unwrap();
+        assert!(s.faults.is_empty() && s.edges.len() == 1);
         paste(&mut s, c).unwrap();
         let n = s.nodes.last().unwrap();
-        assert_eq!((n.id.as_str(), n.name.as_str()), ("web", "Web"));
+        assert_eq!(
+            (n.id.as_str(), n.name.as_str(), n.x, n.y),
+            ("web", "Web", 200.0, 0.0)
+        );
+        let mut calls_now = calls(&s);
+        let mut calls_before = calls(&before);
+        calls_now.sort();
+        calls_before.sort();
+        assert_eq!(calls_now, calls_before);
+        assert_eq!(s.faults, before.faults, "its faults come back with its id");
     }
 
     #[test]
-    fn a_pasted_node_joins_the_data_center_it_lands_in() {
+    fn calls_to_a_node_gone_since_the_copy_are_left_out() {
+        let mut s = drawing();
+        let c = Copied::of(&s, &["server-2".into()]).unwrap();
+        apply(
+            &mut s,
+            Edit::Delete {
+                nodes: vec!["db".into()],
+                edges: Vec::new(),
+            },
+        )
+        .unwrap();
+        paste(&mut s, c).unwrap();
+        assert_eq!(calls(&s).last(), Some(&pair("web", "server")));
+    }
+
+    #[test]
+    fn a_pasted_node_keeps_its_data_center_wherever_it_lands() {
         let mut s = drawing();
         let mut c = Copied::of(&s, &["web".into()]).unwrap();
-        c.nodes[0].x = 600.0;
+        (c.nodes[0].x, c.nodes[0].y) = (600.0, 200.0);
         paste(&mut s, c).unwrap();
-        assert_eq!(s.nodes.last().unwrap().dc, "eu");
-        let c = Copied::of(&s, &["db".into()]).unwrap().shifted();
-        paste(&mut s, c).unwrap();
+        let n = s.nodes.last().unwrap();
         assert_eq!(
-            s.nodes.last().unwrap().dc,
-            "eu",
-            "beside its original: its own"
+            (n.dc.as_str(), n.y),
+            ("dc1", 200.0),
+            "inside eu's frame, still dc1"
         );
     }
 
@@ -259,6 +340,7 @@ mod tests {
         let many = Copied {
             nodes: vec![s.nodes[1].clone(); MAX_NODES - 3],
             edges: Vec::new(),
+            faults: Vec::new(),
         };
         let before = s.clone();
         let why = paste(&mut s, many).unwrap_err();

@@ -73,6 +73,52 @@ pub fn landing_dc(frames: &[Frame], corner: (f64, f64), current: Option<&str>) -
         .map(|f| f.dc.clone())
 }
 
+/// The data centers all of whose nodes `moving` accepts: moved whole, they keep their name
+/// (dropped onto another frame they would have vanished into it, and faults naming them
+/// with them).
+pub fn moved_whole(s: &Scenario, moving: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut whole: Vec<String> = Vec::new();
+    for n in &s.nodes {
+        if !whole.contains(&n.dc)
+            && s.nodes
+                .iter()
+                .filter(|m| m.dc == n.dc)
+                .all(|m| moving(&m.id))
+        {
+            whole.push(n.dc.clone());
+        }
+    }
+    whole
+}
+
+/// What to tell the user after a move put nodes in other data centers (comparing the
+/// scenario `before` the move with `after`); `None` when none changed. Calls across data
+/// centers cost more, so the change is said, not left to be noticed in the frames.
+pub fn joined_note(before: &Scenario, after: &Scenario) -> Option<String> {
+    let changed: Vec<(&str, &str)> = after
+        .nodes
+        .iter()
+        .filter_map(|n| {
+            let old = before.node(&n.id)?;
+            (old.dc != n.dc).then_some((n.id.as_str(), n.dc.as_str()))
+        })
+        .collect();
+    let (id, dc) = *changed.first()?;
+    let one = changed.len() == 1;
+    let more = match changed.len() {
+        1 => String::new(),
+        2 => " and 1 more node".to_string(),
+        k => format!(" and {} more nodes", k - 1),
+    };
+    Some(format!(
+        "\"{id}\"{more} {is} now in data center \"{dc}\", whose frame {it} moved into: calls \
+         across data centers take longer (80 ms when not set). Undo (Ctrl+Z) puts {them} back.",
+        is = if one { "is" } else { "are" },
+        it = if one { "it was" } else { "they were" },
+        them = if one { "it" } else { "them" },
+    ))
+}
+
 /// The data center of the frame nearest to a new node whose box has its top-left corner at
 /// `corner` and which lands in none: a node added beside a drawing joins the data center it
 /// is drawn by (it used to make a data center of its own, `dc1`, 80 ms from the others by

@@ -12,10 +12,17 @@ use serde_json::{Map, Value};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
     /// A new node of `kind` at canvas position (x, y), in the data center whose frame it
-    /// lands in, else the nearest one (the default one in an empty scenario).
-    AddNode { kind: Kind, x: f64, y: f64 },
-    /// Nodes moved to new positions; one moved into another data center's frame joins that
-    /// data center ([`data_centers::landing_dc`]).
+    /// lands in, else node `near`'s (the one it was placed beside), else the nearest frame's
+    /// (the default one in an empty scenario).
+    AddNode {
+        kind: Kind,
+        x: f64,
+        y: f64,
+        near: Option<String>,
+    },
+    /// Nodes moved to new positions. One moved out of its data center's frame into another's
+    /// joins that data center ([`data_centers::landing_dc`]), unless every node of its data
+    /// center moves with it: then the data center itself is being moved.
     MoveNodes(Vec<(String, f64, f64)>),
     /// A call edge `from → to`.
     Connect { from: String, to: String },
@@ -90,11 +97,12 @@ pub enum Setting {
 /// Applies `edit` to `s`; on refusal returns why, and leaves `s` unchanged.
 pub fn apply(s: &mut Scenario, edit: Edit) -> Result<(), String> {
     match edit {
-        Edit::AddNode { kind, x, y } => {
+        Edit::AddNode { kind, x, y, near } => {
             let id = fresh_id(s, kind.as_str());
             let name = default_name(kind, &id);
             let frames = data_centers::frames(s, |_| true);
             let dc = data_centers::landing_dc(&frames, (x, y), None)
+                .or_else(|| near.and_then(|id| s.node(&id).map(|n| n.dc.clone())))
                 .or_else(|| data_centers::nearest_dc(&frames, (x, y)))
                 .unwrap_or_else(scaleplay_sim::scenario::default_dc);
             s.nodes.push(NodeSpec {
@@ -108,12 +116,16 @@ pub fn apply(s: &mut Scenario, edit: Edit) -> Result<(), String> {
             });
         }
         Edit::MoveNodes(moves) => {
-            // The frames of the nodes that stay put: a moved node's own frame would follow it.
-            let frames = data_centers::frames(s, |n| !moves.iter().any(|(id, ..)| *id == n.id));
+            // The frames as drawn before the move, where the person dropped the nodes.
+            let frames = data_centers::frames(s, |_| true);
+            let moved_whole = data_centers::moved_whole(s, |id| moves.iter().any(|m| m.0 == id));
             for (id, x, y) in moves {
                 if let Some(n) = s.nodes.iter_mut().find(|n| n.id == id) {
                     n.x = x;
                     n.y = y;
+                    if moved_whole.contains(&n.dc) {
+                        continue;
+                    }
                     if let Some(dc) = data_centers::landing_dc(&frames, (x, y), Some(&n.dc)) {
                         n.dc = dc;
                     }
@@ -485,17 +497,16 @@ mod tests {
         )
         .unwrap();
         let dc = |s: &Scenario, id: &str| s.node(id).unwrap().dc.clone();
-        let add = |s: &mut Scenario, x, y| {
-            apply(
-                s,
-                Edit::AddNode {
-                    kind: Kind::Cache,
-                    x,
-                    y,
-                },
-            )
-            .unwrap();
+        let add_near = |s: &mut Scenario, x, y, near: Option<&str>| {
+            let near = near.map(str::to_string);
+            let kind = Kind::Cache;
+            apply(s, Edit::AddNode { kind, x, y, near }).unwrap();
             s.nodes.last().unwrap().dc.clone()
+        };
+        let add = |s: &mut Scenario, x, y| add_near(s, x, y, None);
+        let moves = |s: &mut Scenario, to: &[(&str, f64, f64)]| {
+            let to = to.iter().map(|(id, x, y)| (id.to_string(), *x, *y));
+            apply(s, Edit::MoveNodes(to.collect())).unwrap();
         };
         assert_eq!(
             add(&mut s, 600.0, 100.0),
@@ -509,28 +520,69 @@ mod tests {
             "outside every frame: the nearest"
         );
         assert_eq!(add(&mut s, -2000.0, 100.0), "us");
+        // Placed beside a node (a palette click), outside every frame: that node's.
+        assert_eq!(add_near(&mut s.clone(), 2000.0, 1000.0, Some("web")), "us");
+        assert_eq!(
+            add_near(&mut s.clone(), 600.0, 100.0, Some("web")),
+            "eu",
+            "a frame first"
+        );
+
         // Moved within its own frame, or out into the open: it stays.
-        apply(&mut s, Edit::MoveNodes(vec![("web".into(), 0.0, 100.0)])).unwrap();
-        apply(&mut s, Edit::MoveNodes(vec![("web".into(), 300.0, -300.0)])).unwrap();
+        moves(&mut s, &[("web", 0.0, 100.0)]);
+        moves(&mut s, &[("web", 300.0, -300.0)]);
         assert_eq!(dc(&s, "web"), "us");
         // Into eu's frame: it joins eu.
-        apply(&mut s, Edit::MoveNodes(vec![("web".into(), 600.0, 100.0)])).unwrap();
+        moves(&mut s, &[("web", 600.0, 100.0)]);
         assert_eq!(dc(&s, "web"), "eu");
-        // Both us nodes moved together into eu's frame join it too: no frame of their own
-        // stays behind to hold them.
+        // Two of us's nodes moved into eu's frame join it too.
+        moves(&mut s, &[("db", 610.0, 150.0), ("cache-2", 610.0, 50.0)]);
+        assert_eq!([dc(&s, "db"), dc(&s, "cache-2")], ["eu", "eu"]);
+        // But a data center moved whole stays itself: its last node, dropped on eu's frame,
+        // stays in us (which faults may name).
+        moves(&mut s, &[("cache-4", 610.0, 80.0)]);
+        assert_eq!(dc(&s, "cache-4"), "us");
+        // A data center of one, set by hand inside eu's frame, stays when nudged.
         apply(
             &mut s,
-            Edit::MoveNodes(vec![
-                ("db".into(), 610.0, 150.0),
-                ("cache-2".into(), 610.0, 50.0),
-                ("cache-4".into(), 610.0, 80.0),
-            ]),
+            Edit::SetNodeField {
+                node: "eu-db".into(),
+                field: NodeField::Dc,
+                value: "edge".into(),
+            },
         )
         .unwrap();
-        let moved = [dc(&s, "db"), dc(&s, "cache-2"), dc(&s, "cache-4")];
-        assert_eq!(moved, ["eu", "eu", "eu"]);
+        moves(&mut s, &[("eu-db", 600.0, 220.0)]);
+        assert_eq!(dc(&s, "eu-db"), "edge");
+
         let mut empty = empty();
         assert_eq!(add(&mut empty, 0.0, 0.0), "dc1", "the first node");
+    }
+
+    #[test]
+    fn a_nudge_within_overlapping_frames_keeps_a_node_where_it_was() {
+        // us's frame, stretched by a node drawn above eu's row, covers all of eu's frame.
+        let mut s = scaleplay_sim::validate::parse(
+            r#"{"version": 1, "nodes": [
+                {"id": "top", "kind": "server", "dc": "us", "x": 640, "y": -200},
+                {"id": "us-db", "kind": "server", "dc": "us", "x": 0, "y": 400},
+                {"id": "users", "kind": "client", "dc": "eu", "x": 60, "y": 120},
+                {"id": "db", "kind": "sql_primary", "dc": "eu", "x": 820, "y": 120}]}"#,
+        )
+        .unwrap();
+        let before = s.clone();
+        apply(&mut s, Edit::MoveNodes(vec![("users".into(), 40.0, 120.0)])).unwrap();
+        apply(&mut s, Edit::MoveNodes(vec![("db".into(), 840.0, 120.0)])).unwrap();
+        assert_eq!(s.node("users").unwrap().dc, "eu");
+        assert_eq!(s.node("db").unwrap().dc, "eu");
+        assert_eq!(data_centers::joined_note(&before, &s), None);
+        // Taken out of eu's frame into us's: it joins us, and the note says so.
+        apply(&mut s, Edit::MoveNodes(vec![("db".into(), 0.0, 300.0)])).unwrap();
+        assert_eq!(
+            data_centers::joined_note(&before, &s).unwrap(),
+            "\"db\" is now in data center \"us\", whose frame it was moved into: calls across \
+             data centers take longer (80 ms when not set). Undo (Ctrl+Z) puts it back."
+        );
     }
 
     #[test]
@@ -542,6 +594,7 @@ mod tests {
                 kind: Kind::Client,
                 x: 1.0,
                 y: 2.0,
+                near: None,
             },
         )
         .unwrap();
@@ -551,6 +604,7 @@ mod tests {
                 kind: Kind::Server,
                 x: 3.0,
                 y: 4.0,
+                near: None,
             },
         )
         .unwrap();
@@ -560,6 +614,7 @@ mod tests {
                 kind: Kind::Server,
                 x: 5.0,
                 y: 6.0,
+                near: None,
             },
         )
         .unwrap();
@@ -613,6 +668,7 @@ mod tests {
                 kind: Kind::Server,
                 x: 0.0,
                 y: 0.0,
+                near: None,
             },
         )
         .unwrap();
@@ -667,6 +723,7 @@ mod tests {
                 kind: Kind::Server,
                 x: 0.0,
                 y: 0.0,
+                near: None,
             },
         )
         .unwrap();
@@ -701,6 +758,7 @@ mod tests {
                 kind: Kind::Cache,
                 x: 0.0,
                 y: 0.0,
+                near: None,
             },
         )
         .unwrap();

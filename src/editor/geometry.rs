@@ -210,6 +210,18 @@ fn pitch(size: f64) -> f64 {
     ((size + 2.0 * GRID) / GRID).ceil() * GRID
 }
 
+/// Whether a node box at `p` keeps at least a grid step from every node box at `nodes`.
+pub fn clear_of(nodes: &[(f64, f64)], (x, y): (f64, f64)) -> bool {
+    nodes
+        .iter()
+        .all(|(nx, ny)| (nx - x).abs() >= NODE_W + GRID || (ny - y).abs() >= NODE_H + GRID)
+}
+
+/// One row of boxes down: a box and a gap, on the grid.
+pub fn row_pitch() -> f64 {
+    pitch(NODE_H)
+}
+
 /// The slot to the right of a node at (x, y), one box and a gap along.
 pub fn beside(x: f64, y: f64) -> (f64, f64) {
     (x + pitch(NODE_W), y)
@@ -221,11 +233,7 @@ pub fn beside(x: f64, y: f64) -> (f64, f64) {
 /// wire a person then drew went to the hidden one). Among slots as near, right comes first,
 /// then below, above and left: a drawing reads left to right, callers before callees.
 pub fn free_spot(nodes: &[(f64, f64)], x: f64, y: f64) -> (f64, f64) {
-    let clear = |(cx, cy): (f64, f64)| {
-        nodes
-            .iter()
-            .all(|(nx, ny)| (nx - cx).abs() >= NODE_W + GRID || (ny - cy).abs() >= NODE_H + GRID)
-    };
+    let clear = |p: (f64, f64)| clear_of(nodes, p);
     let (dx, dy) = (pitch(NODE_W), pitch(NODE_H));
     for ring in 0..12i32 {
         // The ring's slots, nearest first (straight beside, below and above before corners),

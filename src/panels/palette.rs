@@ -22,11 +22,13 @@ pub fn add_by_click(kind: Kind, doc: Doc, view: ViewState, selection: Selection)
     use crate::editor::geometry::{beside, free_spot, snap};
     let shown = view.0.get_untracked();
     let (w, h) = crate::editor::canvas::canvas_size();
-    let next_to_selected = selection.0.with_untracked(|sel| match sel.as_slice() {
-        [one] => doc
-            .scenario
-            .with_untracked(|s| s.node(one).map(|n| beside(n.x, n.y))),
+    let selected = selection.0.with_untracked(|sel| match sel.as_slice() {
+        [one] => Some(one.clone()),
         _ => None,
+    });
+    let next_to_selected = selected.as_ref().and_then(|one| {
+        doc.scenario
+            .with_untracked(|s| s.node(one).map(|n| beside(n.x, n.y)))
     });
     let (x, y) = next_to_selected.unwrap_or_else(|| {
         let (x, y) = shown.to_canvas(w / 2.0, h / 2.0);
@@ -41,7 +43,9 @@ pub fn add_by_click(kind: Kind, doc: Doc, view: ViewState, selection: Selection)
         view.0.set(followed);
     }
     let before = doc.scenario.with_untracked(|s| s.nodes.len());
-    doc.apply(Edit::AddNode { kind, x, y });
+    // Beside the selected node, it joins that node's data center unless it lands in a frame.
+    let near = next_to_selected.and(selected);
+    doc.apply(Edit::AddNode { kind, x, y, near });
     let added = doc
         .scenario
         .with_untracked(|s| (s.nodes.len() > before).then(|| s.nodes[before].id.clone()));

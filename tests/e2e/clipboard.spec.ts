@@ -42,6 +42,8 @@ test('a server dropped into the EU frame is in eu; one moved there joins eu; und
   await page.mouse.down();
   await page.mouse.move(to.x, to.y, { steps: 10 });
   await page.mouse.up();
+  // Said in the banner (until the next press on a node), as calls across data centers cost more.
+  await expect(app.banner).toContainText('"web-us" is now in data center "eu"');
   expect(await dcOf(app, 'web-us')).toBe('eu');
   const [frame, box] = [
     await app.byTestId('dc-eu').locator('rect').boundingBox(),
@@ -49,6 +51,7 @@ test('a server dropped into the EU frame is in eu; one moved there joins eu; und
   ];
   expect(box!.y).toBeGreaterThan(frame!.y);
   expect(box!.y + box!.height).toBeLessThan(frame!.y + frame!.height);
+
 
   await page.keyboard.press('Control+z');
   expect(await dcOf(app, 'web-us')).toBe('us');
@@ -60,6 +63,33 @@ test('a server dropped into the EU frame is in eu; one moved there joins eu; und
   await page.mouse.move(own.x, own.y, { steps: 10 });
   await page.mouse.up();
   expect(await dcOf(app, 'web-us')).toBe('us');
+
+  // A server added by a palette click beside GeoDNS is in GeoDNS's data center.
+  await app.selectNode('geodns');
+  const beside = await app.addNode('server');
+  expect(await dcOf(app, beside)).toBe('global');
+
+  // The whole EU row moved onto the US row stays EU: the data center itself moved, and the
+  // fault that names it still has it.
+  await page.keyboard.down('Shift');
+  const eu = await app.byTestId('dc-eu').locator('rect').boundingBox();
+  await page.mouse.move(eu!.x - 4, eu!.y - 4);
+  await page.mouse.down();
+  await page.mouse.move(eu!.x + eu!.width + 4, eu!.y + eu!.height + 4, { steps: 8 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  const euIds = ['users-eu', 'lb-eu', 'web-eu', 'db-eu', added];
+  for (const id of euIds) await expect(app.nodeLocator(id)).toHaveClass(/\bselected\b/);
+  const grab = await centreOf(app.nodeLocator('lb-eu'));
+  const onto = await centreOf(app.nodeLocator('lb-us'));
+  await page.mouse.move(grab.x, grab.y);
+  await page.mouse.down();
+  await page.mouse.move(onto.x, onto.y + 10, { steps: 10 });
+  await page.mouse.up();
+  // Had they joined us, eu would have no nodes and so no frame.
+  expect((await app.nodePosition('users-eu')).y).toBeGreaterThan(300);
+  await expect(app.byTestId('dc-eu')).toHaveCount(1);
+  await expect(app.validation).toBeHidden();
 });
 
 test('Ctrl+D and the Duplicate button copy a node with its params; Ctrl+Z takes the copy back', async ({ page }) => {
@@ -78,9 +108,12 @@ test('Ctrl+D and the Duplicate button copy a node with its params; Ctrl+Z takes 
   // The copy is selected, beside the original, with the same params.
   await expect(app.byTestId('inspector-node-id')).toHaveText(copy);
   await expect(app.byTestId('param-workers')).toHaveValue('11');
+  // Below the original, clear of every node, and called by the same balancer.
   const [p, q] = [await app.nodePosition(server), await app.nodePosition(copy)];
-  expect(q.x).toBeGreaterThan(p.x);
+  expect(q.x).toBe(p.x);
   expect(q.y).toBeGreaterThan(p.y);
+  await expect(app.edgeLocator('lb', copy)).toBeAttached();
+  await expect(app.edgeLocator(copy, 'db')).toBeAttached();
 
   await app.byTestId('node-duplicate').click();
   await expect(app.nodes).toHaveCount(before.length + 2);
@@ -120,14 +153,15 @@ test('copied nodes paste with the call between them, cut removes, and the copy r
   await page.keyboard.press('Control+v');
   await expect(app.nodes).toHaveCount(6);
   const [a, b] = [await app.nodePosition('server-2'), await app.nodePosition('server-3')];
-  expect(b.x).toBeGreaterThan(a.x);
+  expect(b.y).toBeGreaterThan(a.y);
 
-  // Cut the last paste, then put it back.
+  // Cut the last paste, then put it back: where it was.
   await page.keyboard.press('Control+x');
   await expect(app.nodes).toHaveCount(4);
   await page.keyboard.press('Control+v');
   await expect(app.nodes).toHaveCount(6);
   await expect(app.edgeLocator('client-3', 'server-3')).toBeAttached();
+  expect(await app.nodePosition('server-3')).toEqual(b);
 
   // Three clients, three servers, three calls: a scenario that runs, every client served.
   await app.setSpeed('max');

@@ -62,18 +62,17 @@ pub(super) fn follow_keys(g: Gestures) {
                     selection.set(Vec::new());
                     true
                 }
+                // Each paste lands below the last (see `clipboard::paste`).
                 "v" => match copied.get_value() {
                     Some(c) => {
-                        // Each paste lands a step further than the one before.
-                        let c = c.shifted();
-                        copied.set_value(Some(c.clone()));
                         paste_and_select(doc, selection, c);
                         true
                     }
                     None => false,
                 },
-                // Ctrl+D would bookmark the page.
-                "d" if !nodes.is_empty() => {
+                // Not left to the browser even with nothing selected: there it bookmarked the
+                // page, a dialog over the editor.
+                "d" => {
                     duplicate(doc, selection, &nodes);
                     true
                 }

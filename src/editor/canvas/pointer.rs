@@ -417,7 +417,12 @@ pub(super) fn drop_from_palette(
         } else {
             (cx, cy)
         };
-        doc.apply(Edit::AddNode { kind, x: cx, y: cy });
+        doc.apply(Edit::AddNode {
+            kind,
+            x: cx,
+            y: cy,
+            near: None,
+        });
     } else if on_item {
         add_by_click(kind, doc, view, selection);
     }
