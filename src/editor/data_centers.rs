@@ -2,7 +2,7 @@
 //! frame a node lands in when it is dropped or moved, so that putting a node inside a data
 //! center's frame puts it in that data center (as a person reading the drawing expects).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use scaleplay_sim::scenario::{NodeSpec, Scenario};
 
@@ -73,22 +73,15 @@ pub fn landing_dc(frames: &[Frame], corner: (f64, f64), current: Option<&str>) -
         .map(|f| f.dc.clone())
 }
 
-/// The data centers all of whose nodes `moving` accepts: moved whole, they keep their name
-/// (dropped onto another frame they would have vanished into it, and faults naming them
-/// with them).
-pub fn moved_whole(s: &Scenario, moving: impl Fn(&str) -> bool) -> Vec<String> {
-    let mut whole: Vec<String> = Vec::new();
-    for n in &s.nodes {
-        if !whole.contains(&n.dc)
-            && s.nodes
-                .iter()
-                .filter(|m| m.dc == n.dc)
-                .all(|m| moving(&m.id))
-        {
-            whole.push(n.dc.clone());
-        }
-    }
-    whole
+/// The data centers that keep a node where it is while the nodes `moving` accepts move. One
+/// not among them moves whole and keeps its name (dropped onto another frame it would have
+/// vanished into it, and faults naming it with it).
+pub fn staying(s: &Scenario, moving: impl Fn(&str) -> bool) -> BTreeSet<String> {
+    s.nodes
+        .iter()
+        .filter(|n| !moving(&n.id))
+        .map(|n| n.dc.clone())
+        .collect()
 }
 
 /// What to tell the user after a move put nodes in other data centers (comparing the

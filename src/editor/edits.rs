@@ -118,12 +118,12 @@ pub fn apply(s: &mut Scenario, edit: Edit) -> Result<(), String> {
         Edit::MoveNodes(moves) => {
             // The frames as drawn before the move, where the person dropped the nodes.
             let frames = data_centers::frames(s, |_| true);
-            let moved_whole = data_centers::moved_whole(s, |id| moves.iter().any(|m| m.0 == id));
+            let staying = data_centers::staying(s, |id| moves.iter().any(|m| m.0 == id));
             for (id, x, y) in moves {
                 if let Some(n) = s.nodes.iter_mut().find(|n| n.id == id) {
                     n.x = x;
                     n.y = y;
-                    if moved_whole.contains(&n.dc) {
+                    if !staying.contains(&n.dc) {
                         continue;
                     }
                     if let Some(dc) = data_centers::landing_dc(&frames, (x, y), Some(&n.dc)) {

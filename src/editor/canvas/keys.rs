@@ -33,6 +33,9 @@ pub(super) fn follow_keys(g: Gestures) {
                 return;
             }
             let nodes = selection.get_untracked();
+            let copy = |nodes: &[String]| {
+                copied.set_value(doc.scenario.with_untracked(|s| Copied::of(s, nodes)));
+            };
             // Shift turns "z" into "Z"; Ctrl+Y is the Windows habit for redo.
             let handled = match ev.key().to_ascii_lowercase().as_str() {
                 "z" if ev.shift_key() => {
@@ -50,11 +53,11 @@ pub(super) fn follow_keys(g: Gestures) {
                 // Selected text (in a panel) is the browser's to copy; the nodes are copied
                 // too, but a cut leaves them while text is selected.
                 "c" if !nodes.is_empty() => {
-                    copied.set_value(doc.scenario.with_untracked(|s| Copied::of(s, &nodes)));
+                    copy(&nodes);
                     false
                 }
                 "x" if !nodes.is_empty() && !text_selected() => {
-                    copied.set_value(doc.scenario.with_untracked(|s| Copied::of(s, &nodes)));
+                    copy(&nodes);
                     doc.apply(Edit::Delete {
                         nodes,
                         edges: Vec::new(),
