@@ -161,6 +161,9 @@ pub(crate) struct ClientState {
     /// No retries and no timeout: a request is exactly one attempt, so it needs no
     /// [`Logical`] (see `flow.rs`).
     pub direct: bool,
+    /// The one entry point of a client with one request type and one place to send it, and
+    /// the network delay to it: the choice and the edge looked up once, not per request.
+    pub fixed_entry: Option<(NodeId, Duration)>,
 }
 
 /// A spike profile as two piecewise-constant rates.
@@ -384,7 +387,21 @@ fn client_state(model: &Model, c: NodeId) -> Option<ClientState> {
         }),
         last_arrival_s: 0.0,
         direct: p.retries == 0 && p.timeout_ms.is_none(),
+        fixed_entry: fixed_entry(
+            model,
+            c,
+            only_request_type([m.read, m.write, m.static_, m.async_]),
+        ),
     })
+}
+
+/// The entry point client `c` always calls, with the delay to it, when it has one request
+/// type (`only_op`) and one entry point for it.
+fn fixed_entry(model: &Model, c: NodeId, only_op: Option<Op>) -> Option<(NodeId, Duration)> {
+    match model.node(c).routes.entries_for(only_op?) {
+        [entry] => Some((*entry, model.latency(c, *entry))),
+        _ => None,
+    }
 }
 
 /// Whether a server with these routes has no downstream step in its plan (see `flow.rs`).

@@ -83,6 +83,7 @@ impl Simulation {
         self.global.offer(|| k as usize, counted);
         self.window.offered += 1;
         let client = c.node;
+        let fixed_entry = c.fixed_entry;
         if self.free_reqs.is_empty() && self.reqs.len() >= MAX_LIVE_REQUESTS {
             // Every request slot is live: refused like a full backlog's (see the constant).
             self.refused_at_limit += 1;
@@ -100,8 +101,15 @@ impl Simulation {
             r.counted = counted;
             // Nor a frame for the client at the bottom of its stack: when its last frame is
             // popped, `respond` replies to the client all the same.
-            let entry = self.pick_entry(client, op, None, None);
-            self.call(req, client, entry, op, NO_INST, Duration::ZERO);
+            match fixed_entry {
+                Some((entry, hop)) => {
+                    self.call_over(req, entry, op, NO_INST, Duration::ZERO, hop);
+                }
+                None => {
+                    let entry = self.pick_entry(client, op, None, None);
+                    self.call(req, client, entry, op, NO_INST, Duration::ZERO);
+                }
+            }
             return;
         }
         let logical = Logical {
