@@ -17,6 +17,7 @@ pub(crate) mod histogram;
 mod metrics;
 mod state;
 mod store;
+mod users;
 
 use std::cell::Cell;
 
@@ -268,6 +269,12 @@ fn check_horizon(model: &Model) -> Duration {
     Duration(intervals.map(|s| Duration::from_secs(s).0 + 1).sum())
 }
 
+/// Whether a node keeps its users' sessions. A session store holds them as a stateful server
+/// does: a crashed instance comes back without them (it kept them through the crash).
+fn holds_sessions(n: &crate::model::ModelNode) -> bool {
+    matches!(&n.params, Params::Server(p) if p.stateful_sessions) || n.kind == Kind::SessionStore
+}
+
 /// The state node `id` of `model` starts the run with.
 fn node_state(model: &Model, id: NodeId) -> NodeState {
     let n = model.node(id);
@@ -283,6 +290,12 @@ fn node_state(model: &Model, id: NodeId) -> NodeState {
         scale_target: start,
         ..Ext::default()
     };
+    if holds_sessions(n) {
+        ext.sessions = users::Sessions::for_users(model.max_user());
+    }
+    if n.kind == Kind::SqlPrimary && !n.routes.replicas.is_empty() {
+        ext.last_write = users::LastWrites::for_users(model.max_user());
+    }
     match &n.params {
         Params::Queue(_) => ext.queue = Some(QueueState::default()),
         Params::Cdn(p) => {
@@ -324,10 +337,7 @@ fn node_state(model: &Model, id: NodeId) -> NodeState {
         health_memo: Cell::default(),
         stats: NodeStats::new(SimTime::ZERO),
         calls_nothing: calls_nothing(&n.routes),
-        // A session store holds its users' sessions as a stateful server does: a
-        // crashed instance comes back without them (it kept them through the crash).
-        holds_sessions: matches!(&n.params, Params::Server(p) if p.stateful_sessions)
-            || n.kind == Kind::SessionStore,
+        holds_sessions: holds_sessions(n),
         mark: WindowMark::default(),
         ext,
         series: NodeSeries::default(),

@@ -292,6 +292,18 @@ impl Model {
         }
     }
 
+    /// The largest user id any request carries: users are `1..=users` of each client.
+    pub fn max_user(&self) -> u64 {
+        self.nodes
+            .iter()
+            .filter_map(|n| match &n.params {
+                Params::Client(p) => Some(p.users),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Upper bound on instances (autoscaling).
     pub fn max_instances(&self, id: NodeId) -> u32 {
         match &self.node(id).params {

@@ -630,16 +630,13 @@ impl Simulation {
         // A session lives in the memory of one run of one instance: a crash ends it, and so
         // does a scale-in (a later start of that instance is a new machine). Only crashes
         // were counted, so sessions outlived their instance's scale-in and came back with it.
-        let place = (inst, i.epoch, i.boots);
+        let (epoch, boots) = (i.epoch, i.boots);
         let s = &mut self.nodes[n];
-        match s.ext.sessions.insert(user, place) {
-            Some(old) if old != place => {
-                if self.now >= s.stats.since {
-                    s.stats.sessions_lost += 1;
-                }
-                self.global.sessions_lost += u64::from(self.now >= self.model.warmup);
+        if s.ext.sessions.visit(user, inst, epoch, boots) {
+            if self.now >= s.stats.since {
+                s.stats.sessions_lost += 1;
             }
-            _ => {}
+            self.global.sessions_lost += u64::from(self.now >= self.model.warmup);
         }
     }
 
@@ -792,11 +789,11 @@ impl Simulation {
             // Write times only matter to replicas (stale reads); without any, keep no
             // per-user state, so memory stays flat however many users write.
             if op == Op::Write && !self.model.nodes[n].routes.replicas.is_empty() {
-                self.nodes[n].ext.last_write.insert(user, self.now);
+                self.nodes[n].ext.last_write.record(user, self.now);
             }
         } else if let Some(p) = self.nodes[n].ext.primary {
             if op == Op::Write {
-                self.nodes[p.ix()].ext.last_write.insert(user, self.now);
+                self.nodes[p.ix()].ext.last_write.record(user, self.now);
             } else if self.nodes[p.ix()].ext.promoted != Some(NodeId(n as u32)) {
                 // (Promoted in place of its primary, it takes the writes itself: nothing it
                 // reads can be stale.)
@@ -804,7 +801,7 @@ impl Simulation {
                 let ext = &self.nodes[n].ext;
                 let behind = Duration(ext.behind.at(self.now));
                 let lag = Duration::from_millis(ext.replication_ms) + behind;
-                let written = self.nodes[p.ix()].ext.last_write.get(&user).copied();
+                let written = self.nodes[p.ix()].ext.last_write.get(user);
                 if written.is_some_and(|w| w + lag > self.now)
                     && self.now >= self.nodes[n].stats.since
                 {

@@ -6,13 +6,13 @@
 //! without any work when time passes (see there).
 
 use std::cell::Cell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::engine::behind::Behind;
 use crate::engine::events::ReqId;
-use crate::engine::hash::FxBuild;
 use crate::engine::histogram::Histogram;
 use crate::engine::store::Store;
+use crate::engine::users::{LastWrites, Sessions};
 use crate::model::NodeId;
 use crate::time::{Duration, SimTime};
 
@@ -360,8 +360,8 @@ pub(crate) struct QueueState {
 /// Kind-specific state.
 #[derive(Debug, Default)]
 pub(crate) struct Ext {
-    /// sql_primary: when each key was last written (for stale reads on replicas).
-    pub last_write: HashMap<u64, SimTime, FxBuild>,
+    /// sql_primary with replicas: when each key was last written (for stale reads on them).
+    pub last_write: LastWrites,
     /// sql_primary: the replica promoted while this primary is down, and until it has
     /// replayed what it missed once back.
     pub promoted: Option<NodeId>,
@@ -378,9 +378,9 @@ pub(crate) struct Ext {
     /// sql_replica: 1 while it replicates from its primary, 0 while it is promoted in the
     /// primary's place (then it takes the writes itself and lags behind nobody).
     pub replicating: Level,
-    /// server with stateful sessions: user → (instance, epoch, boots) holding the session:
-    /// a crash (epoch) or a scale-in and later start (boots) of that instance loses it.
-    pub sessions: HashMap<u64, (u32, u32, u32), FxBuild>,
+    /// server with stateful sessions, session store: the instance run holding each user's
+    /// session.
+    pub sessions: Sessions,
     /// queue state.
     pub queue: Option<QueueState>,
     /// worker_pool: the queues feeding it.
