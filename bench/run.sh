@@ -164,9 +164,10 @@ json.dump({str(k): v for k, v in rows.items()}, open(f"{out}/p10-result.json", "
 EOF
 
 # Memory diagnostic: the same two runs with every client's user population cut to
-# 10,000. Per-user state (sessions, last writes per key, cache keys) is bounded by
-# the number of distinct users, so if RSS grows above but not here, it follows
-# distinct users touched, not requests.
+# 10,000. Sessions and last writes are arrays sized by the population from the start;
+# cache keys fill up to the caches' capacity or the number of distinct users, whichever
+# is smaller, so if RSS grows above but not here, it follows the caches filling with
+# users, not requests.
 echo
 echo "-- memory diagnostic: same runs with users = 10000 per client (one run each)"
 declare -A U_RSS
