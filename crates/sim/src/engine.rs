@@ -269,14 +269,9 @@ fn check_horizon(model: &Model) -> Duration {
     Duration(intervals.map(|s| Duration::from_secs(s).0 + 1).sum())
 }
 
-/// Whether a node keeps its users' sessions. A session store holds them as a stateful server
-/// does: a crashed instance comes back without them (it kept them through the crash).
-fn holds_sessions(n: &crate::model::ModelNode) -> bool {
-    matches!(&n.params, Params::Server(p) if p.stateful_sessions) || n.kind == Kind::SessionStore
-}
-
-/// The state node `id` of `model` starts the run with.
-fn node_state(model: &Model, id: NodeId) -> NodeState {
+/// The state node `id` of `model` starts the run with; its per-user tables are arrays up to
+/// user `dense_users` ([`users::dense_for`]).
+fn node_state(model: &Model, id: NodeId, dense_users: Option<u64>) -> NodeState {
     let n = model.node(id);
     let max = model.max_instances(id);
     let start = model.instances(id);
@@ -290,11 +285,11 @@ fn node_state(model: &Model, id: NodeId) -> NodeState {
         scale_target: start,
         ..Ext::default()
     };
-    if holds_sessions(n) {
-        ext.sessions = users::Sessions::for_users(model.max_user());
+    if users::holds_sessions(n) {
+        ext.sessions = users::Sessions::new(dense_users);
     }
-    if n.kind == Kind::SqlPrimary && !n.routes.replicas.is_empty() {
-        ext.last_write = users::LastWrites::for_users(model.max_user());
+    if users::keeps_last_writes(n) {
+        ext.last_write = users::LastWrites::new(dense_users);
     }
     match &n.params {
         Params::Queue(_) => ext.queue = Some(QueueState::default()),
@@ -337,7 +332,7 @@ fn node_state(model: &Model, id: NodeId) -> NodeState {
         health_memo: Cell::default(),
         stats: NodeStats::new(SimTime::ZERO),
         calls_nothing: calls_nothing(&n.routes),
-        holds_sessions: holds_sessions(n),
+        holds_sessions: users::holds_sessions(n),
         mark: WindowMark::default(),
         ext,
         series: NodeSeries::default(),
@@ -451,6 +446,7 @@ impl Simulation {
     /// A simulation of `model` whose every random draw follows from `seed`.
     pub fn new(model: Model, seed: u64) -> Simulation {
         let mut rng = Rng::new(seed);
+        let dense_users = users::dense_for(&model);
         let nodes_and_dists = (0..model.nodes.len()).map(|i| {
             let id = NodeId(i as u32);
             let dist = [
@@ -458,7 +454,7 @@ impl Simulation {
                 model.service(id, Op::Write),
                 model.service(id, Op::Static),
             ];
-            (node_state(&model, id), dist)
+            (node_state(&model, id, dense_users), dist)
         });
         let (mut nodes, mut dists): (Vec<NodeState>, Vec<[Option<Dist>; 3]>) =
             nodes_and_dists.unzip();
@@ -467,13 +463,7 @@ impl Simulation {
             .clients()
             .filter_map(|c| client_state(&model, c))
             .collect();
-        let max_users = model
-            .clients()
-            .filter_map(|c| match &model.node(c).params {
-                Params::Client(p) => Some(p.users),
-                _ => None,
-            })
-            .fold(1, u64::max);
+        let max_users = model.max_user().max(1);
         let mut client_index = vec![u32::MAX; model.nodes.len()];
         for (k, c) in clients.iter().enumerate() {
             client_index[c.node as usize] = k as u32;

@@ -5,19 +5,48 @@
 //! Such state grows with the users seen, not with requests, but a hash map of a million
 //! users came to ~13 MB for one session store (about 24 bytes a user and a half-empty table
 //! after each doubling), so memory still rose through a long run (BENCHMARKS.md, "Preset
-//! 10"). User ids are `1..=users` of a client, known before the run: up to
-//! [`DENSE_MAX_USERS`] a table is a plain array indexed by user id, 4 or 8 bytes a user,
-//! zeroed lazily by the allocator, so it is as large after the first seconds as at the end;
-//! past that (up to 100 M users a client) a hash map, which then costs less than an array
-//! of users mostly never seen.
+//! 10"). User ids are `1..=users` of a client, known before the run: while arrays for every
+//! such node fit in [`DENSE_BUDGET_BYTES`], a table is a plain array indexed by user id, 4 or
+//! 8 bytes a user, zeroed lazily by the allocator, so it is as large after the first seconds
+//! as at the end. Past that (up to 100 M users a client, and up to 1,000 nodes) hash maps,
+//! which then cost less than arrays of users mostly never seen, and never more memory than
+//! a browser tab has.
 
 use std::collections::HashMap;
 
 use crate::engine::hash::FxBuild;
+use crate::model::{Model, ModelNode};
+use crate::params::Params;
+use crate::scenario::Kind;
 use crate::time::SimTime;
 
-/// The most user ids a node keeps in an array (16 MB of `u32`s): a session store of 4 M users.
-pub(crate) const DENSE_MAX_USERS: u64 = 1 << 22;
+/// The most memory the per-user arrays of one run may take in all: 64 MB, two session stores
+/// of 8 M users each, say.
+pub(crate) const DENSE_BUDGET_BYTES: u64 = 64 << 20;
+
+/// Whether node `n` keeps its users' sessions. A session store holds them as a stateful
+/// server does: a crashed instance comes back without them (it kept them through the crash).
+pub(crate) fn holds_sessions(n: &ModelNode) -> bool {
+    matches!(&n.params, Params::Server(p) if p.stateful_sessions) || n.kind == Kind::SessionStore
+}
+
+/// Whether node `n` remembers when each user last wrote: a primary with replicas, whose
+/// reads may be stale.
+pub(crate) fn keeps_last_writes(n: &ModelNode) -> bool {
+    n.kind == Kind::SqlPrimary && !n.routes.replicas.is_empty()
+}
+
+/// The largest user id of `model`, when arrays of that many users for every node that keeps
+/// per-user state fit in [`DENSE_BUDGET_BYTES`]; `None` when its tables must be hash maps.
+pub(crate) fn dense_for(model: &Model) -> Option<u64> {
+    let bytes_per_user: u64 = model
+        .nodes
+        .iter()
+        .map(|n| 4 * u64::from(holds_sessions(n)) + 8 * u64::from(keeps_last_writes(n)))
+        .sum();
+    let max_user = model.max_user();
+    (max_user.saturating_mul(bytes_per_user) <= DENSE_BUDGET_BYTES).then_some(max_user)
+}
 
 /// A value per user id; zero means "none", so that an array of them starts as zeroed memory.
 #[derive(Debug)]
@@ -33,14 +62,13 @@ impl<T> Default for UserTable<T> {
 }
 
 impl<T: Copy + Default + PartialEq> UserTable<T> {
-    /// A table for user ids up to `max_user`.
-    pub fn for_users(max_user: u64) -> Self {
-        if max_user <= DENSE_MAX_USERS {
+    /// An array for user ids up to `dense_for` ([`dense_for`]), else a hash map.
+    pub fn new(dense_for: Option<u64>) -> Self {
+        match dense_for {
             // `vec![0; n]` asks the allocator for zeroed memory: pages are only touched as
             // users are seen.
-            UserTable::Dense(vec![T::default(); max_user as usize + 1])
-        } else {
-            UserTable::default()
+            Some(max_user) => UserTable::Dense(vec![T::default(); max_user as usize + 1]),
+            None => UserTable::default(),
         }
     }
 
@@ -73,8 +101,8 @@ impl<T: Copy + Default + PartialEq> UserTable<T> {
 pub(crate) struct LastWrites(UserTable<u64>);
 
 impl LastWrites {
-    pub fn for_users(max_user: u64) -> Self {
-        LastWrites(UserTable::for_users(max_user))
+    pub fn new(dense_for: Option<u64>) -> Self {
+        LastWrites(UserTable::new(dense_for))
     }
 
     pub fn record(&mut self, user: u64, at: SimTime) {
@@ -110,9 +138,9 @@ struct Place {
 }
 
 impl Sessions {
-    pub fn for_users(max_user: u64) -> Self {
+    pub fn new(dense_for: Option<u64>) -> Self {
         Sessions {
-            holder: UserTable::for_users(max_user),
+            holder: UserTable::new(dense_for),
             ..Sessions::default()
         }
     }
@@ -147,14 +175,34 @@ mod tests {
     use super::*;
 
     fn both_kinds() -> [UserTable<u32>; 2] {
-        [
-            UserTable::for_users(100),
-            UserTable::for_users(DENSE_MAX_USERS + 1),
-        ]
+        [UserTable::new(Some(100)), UserTable::new(None)]
     }
 
     #[test]
-    fn small_populations_get_an_array_and_large_ones_a_map() {
+    fn small_populations_get_arrays_and_large_ones_maps() {
+        let scenario = |users: u64, stores: usize| {
+            let mut nodes = vec![format!(
+                r#"{{"id": "c", "kind": "client", "params": {{"users": {users}}}}}"#
+            )];
+            let mut edges = vec![];
+            for k in 0..stores {
+                nodes.push(format!(
+                    r#"{{"id": "s{k}", "kind": "server", "params": {{"stateful_sessions": true}}}}"#
+                ));
+                edges.push(format!(r#"{{"from": "c", "to": "s{k}"}}"#));
+            }
+            let text = format!(
+                r#"{{"version": 1, "duration_s": 1, "nodes": [{}], "edges": [{}]}}"#,
+                nodes.join(","),
+                edges.join(",")
+            );
+            crate::validate::load(&text).expect("a valid scenario")
+        };
+        // 4 bytes a user and a session-keeping server: 16 M users fill the budget.
+        assert_eq!(dense_for(&scenario(1_000_000, 2)), Some(1_000_000));
+        assert_eq!(dense_for(&scenario(16 << 20, 1)), Some(16 << 20));
+        assert_eq!(dense_for(&scenario(16 << 20, 2)), None);
+        assert_eq!(dense_for(&scenario(100_000_000, 1)), None);
         let [dense, sparse] = both_kinds();
         assert!(matches!(dense, UserTable::Dense(ref v) if v.len() == 101));
         assert!(matches!(sparse, UserTable::Sparse(_)));
@@ -175,7 +223,7 @@ mod tests {
 
     #[test]
     fn a_write_at_time_zero_is_remembered() {
-        let mut writes = LastWrites::for_users(10);
+        let mut writes = LastWrites::new(Some(10));
         assert_eq!(writes.get(1), None);
         writes.record(1, SimTime(0));
         assert_eq!(writes.get(1), Some(SimTime(0)));
@@ -185,7 +233,7 @@ mod tests {
 
     #[test]
     fn a_session_is_lost_when_its_user_moves_or_its_instance_restarts() {
-        let mut s = Sessions::for_users(10);
+        let mut s = Sessions::new(Some(10));
         assert!(!s.visit(1, 0, 0, 1), "a first visit has nothing to lose");
         assert!(!s.visit(1, 0, 0, 1), "same run of the same instance");
         assert!(!s.visit(2, 1, 0, 1));
