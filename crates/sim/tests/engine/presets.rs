@@ -594,3 +594,36 @@ fn p10_everything_together_meets_its_latency_slo() {
         "the design has headroom"
     );
 }
+
+/// Preset 10's first "try": with the EU data center down, US users lose about a third of
+/// their requests (every write, job and cache miss: the data tier lives in EU only), and
+/// what they still get waits over a second, the US web tier taking both regions.
+#[test]
+fn p10_an_eu_outage_costs_us_users_their_writes_and_misses() {
+    let mut s = preset("10");
+    s.faults.extend(
+        serde_json::from_value::<Vec<_>>(json!([{"dc": "eu", "at_s": 60, "action": "fail"}]))
+            .unwrap(),
+    );
+    // The figures of the outage alone.
+    s.warmup_s = 70.0;
+    let r = run(&s);
+    let us = &r.clients["users-us"];
+    assert!(
+        (0.5..0.8).contains(&us.availability),
+        "US users lose about a third: {us:?}"
+    );
+    assert!(
+        us.failed.down > us.failed.rejected,
+        "mostly answered down by the EU data tier: {:?}",
+        us.failed
+    );
+    assert!(
+        us.latency_ms.p50 > 1000.0,
+        "the US tier serves both regions: p50 {} ms",
+        us.latency_ms.p50
+    );
+    let home = run(&preset("10"));
+    assert!(home.clients["users-us"].availability > 0.99);
+    assert!(home.clients["users-us"].latency_ms.p50 < 200.0);
+}
