@@ -39,11 +39,18 @@ pub fn Inspector() -> impl IntoView {
             el.set_scroll_top(0);
         }
     });
+    // Whether the notes folded above a selection are open: kept from one selection to the
+    // next, as a learner reads them step by step.
+    let notes_open = RwSignal::new(false);
     view! {
         <aside class="inspector" data-testid="inspector" node_ref=panel>
             // First: with a node selected, a list under its panel was out of sight, and Run
             // greyed out with no visible reason.
             <Problems/>
+            {move || {
+                let selected = !selection.with(Vec::is_empty) || edge.with(Option::is_some);
+                selected.then(|| view! { <FoldedNotes open=notes_open/> })
+            }}
             {move || match (selection.get().as_slice(), edge.get()) {
                 ([one], _) => view! { <node::NodeInspector id=one.clone()/> }.into_any(),
                 ([], Some((from, to))) => view! { <edge::EdgeInspector from=from to=to/> }.into_any(),
@@ -51,6 +58,30 @@ pub fn Inspector() -> impl IntoView {
                 (many, _) => view! { <p class="hint">{format!("{} nodes selected", many.len())}</p> }.into_any(),
             }}
         </aside>
+    }
+}
+
+/// The scenario's "what to try" notes, folded above a selected node's or edge's panel. They
+/// are in full in the scenario's panel, but a learner following them selects a node at every
+/// step, which replaced them: each next step meant pressing Escape to read it.
+#[component]
+fn FoldedNotes(open: RwSignal<bool>) -> impl IntoView {
+    let doc = expect_context::<Doc>();
+    move || {
+        doc.scenario.with(|s| {
+            (!s.notes.is_empty()).then(|| {
+                view! {
+                    <details class="notes-folded" data-testid="notes-folded" prop:open=move || open.get()
+                        on:toggle=move |ev| {
+                            let opened = event_target::<web_sys::Element>(&ev).has_attribute("open");
+                            open.set(opened);
+                        }>
+                        <summary>"What to try"</summary>
+                        <p class="notes">{s.notes.clone()}</p>
+                    </details>
+                }
+            })
+        })
     }
 }
 

@@ -46,3 +46,28 @@ test('a menu closes with Escape, and opening one closes the other', async ({ pag
   await expect(presets, 'one menu open at a time').not.toHaveAttribute('open', '');
   app.expectNoErrors();
 });
+
+test("a preset's notes stay at hand, folded, while the learner selects what they name", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await expect(app.byTestId('notes')).toContainText('Try:');
+  await expect(app.byTestId('notes-folded'), 'nothing selected: the notes in full').toHaveCount(0);
+
+  await app.selectNode('users');
+  const folded = app.byTestId('notes-folded');
+  await expect(folded).toBeVisible();
+  await expect(folded, 'folded at first').not.toHaveAttribute('open', '');
+  await folded.locator('summary').click();
+  await expect(folded.locator('.notes')).toBeVisible();
+  await expect(folded.locator('.notes')).toContainText('raise users.rps');
+
+  // The next step selects another node: the notes stay open above its panel.
+  await app.selectNode('box');
+  await expect(app.byTestId('notes-folded')).toHaveAttribute('open', '');
+  await expect(app.byTestId('notes-folded').locator('.notes')).toBeVisible();
+  await app.byTestId('notes-folded').locator('summary').click();
+  await app.selectNode('users');
+  await expect(app.byTestId('notes-folded'), 'closed stays closed').not.toHaveAttribute('open', '');
+  app.expectNoErrors();
+});

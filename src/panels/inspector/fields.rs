@@ -584,9 +584,11 @@ pub fn metric_rows(r: &NodeReport, workers: bool) -> Vec<Metric> {
     rows.extend([
         ("rejected", "rejected", r.rejected.to_string()),
         ("down", "answered down", r.down.to_string()),
+        // The share of time at least one instance was up (a tier with one instance of
+        // three down is up, with less capacity): "up time" alone read as the tier's health.
         (
             "uptime",
-            "up time",
+            "any instance up",
             format!("{:.1} %", crate::panels::cut(r.availability * 100.0, 1)),
         ),
     ]);
