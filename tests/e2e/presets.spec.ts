@@ -71,3 +71,21 @@ test("a preset's notes stay at hand, folded, while the learner selects what they
   await expect(app.byTestId('notes-folded'), 'closed stays closed').not.toHaveAttribute('open', '');
   app.expectNoErrors();
 });
+
+test("a shard router's panel shows how its shards shared the work (preset 09: the hot shard)", async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('09');
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  await app.selectNode('router');
+  const shares = app.byTestId('metric-shares');
+  await expect(shares).toContainText('share by shard');
+  const text = (await shares.locator('td').textContent()) ?? '';
+  const percents = [...text.matchAll(/(\d+) %/g)].map((m) => Number(m[1]));
+  expect(percents.length, text).toBe(4);
+  expect(percents[0], `shard 1 takes most of the queries: ${text}`).toBeGreaterThan(80);
+  app.expectNoErrors();
+});

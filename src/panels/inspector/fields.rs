@@ -5,7 +5,7 @@
 use scaleplay_sim::params::{param_names, Mix, COMMON_PARAMS, WHOLE_NUMBER_PARAMS};
 use scaleplay_sim::report::{ClientReport, NodeReport};
 use scaleplay_sim::scenario::Kind;
-use scaleplay_sim::Problem;
+use scaleplay_sim::{Problem, Scenario};
 use serde_json::{Map, Value};
 
 /// How one param is edited.
@@ -551,6 +551,45 @@ pub struct Metric {
     pub value: String,
 }
 
+/// How a balancer's or shard router's downstream nodes shared the work: each one's throughput
+/// as a share of theirs together ("Shard 1 82 % · Shard 2 9 % …"): a hot shard's or a
+/// balancing algorithm's lesson, which a learner otherwise works out by hand from each
+/// target's panel. `None` for other kinds, a single target, or nothing served.
+pub fn target_shares(
+    report: &scaleplay_sim::Report,
+    scenario: &Scenario,
+    id: &str,
+) -> Option<Metric> {
+    let label = match report.nodes.get(id)?.kind {
+        Kind::ShardRouter => "share by shard",
+        Kind::LoadBalancer => "share by target",
+        _ => return None,
+    };
+    let targets: Vec<(&str, f64)> = scenario
+        .edges
+        .iter()
+        .filter(|e| e.from == id)
+        .filter_map(|e| {
+            let name = scenario.node(&e.to)?.shown_name();
+            Some((name, report.nodes.get(&e.to)?.throughput_rps))
+        })
+        .collect();
+    let total: f64 = targets.iter().map(|(_, rps)| rps).sum();
+    if targets.len() < 2 || total <= 0.0 {
+        return None;
+    }
+    let value = targets
+        .iter()
+        .map(|(name, rps)| format!("{name} {:.0} %", rps / total * 100.0))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    Some(Metric {
+        key: "shares",
+        label,
+        value,
+    })
+}
+
 /// Whether node `id` of `report` has a worker limit, so a utilization and a backlog (a
 /// queue's waiting messages are its depth, not a backlog; a DNS never waits).
 pub fn has_workers(report: &scaleplay_sim::Report, id: &str) -> bool {
@@ -680,6 +719,39 @@ pub fn client_metric_rows(r: &ClientReport) -> Vec<Metric> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Preset 09 run (range sharding: the popular low ids all on shard 1).
+    fn sharding_run() -> (Scenario, scaleplay_sim::Report) {
+        let p = scaleplay_sim::presets::find("09").expect("preset 09");
+        let s = scaleplay_sim::validate::parse(p.json).expect("parses");
+        let model = scaleplay_sim::validate::validate(&s).expect("valid");
+        let r = scaleplay_sim::Simulation::new(model, s.seed).run();
+        (s, r)
+    }
+
+    #[test]
+    fn a_shard_router_shows_how_its_shards_shared_the_work() {
+        let (s, r) = sharding_run();
+        let shares = target_shares(&r, &s, "router").expect("a router has shares");
+        assert_eq!(shares.label, "share by shard");
+        let percents: Vec<f64> = shares
+            .value
+            .split(" · ")
+            .map(|part| {
+                let number = part.rsplit(' ').nth(1).expect("name, number, %");
+                number.parse().expect("a whole percentage")
+            })
+            .collect();
+        assert_eq!(percents.len(), 4, "{}", shares.value);
+        assert!(percents[0] > 80.0, "the hot shard: {}", shares.value);
+        assert!(
+            (percents.iter().sum::<f64>() - 100.0).abs() <= 2.0,
+            "{}",
+            shares.value
+        );
+        assert_eq!(target_shares(&r, &s, "web"), None, "a server has none");
+    }
+
     use scaleplay_sim::params::{Algorithm, Autoscale, Eviction, Profile, ShardStrategy};
     use serde_json::json;
 

@@ -594,13 +594,19 @@ fn unknown_params(node: StoredValue<String>, kind: Kind) -> impl IntoView {
 #[component]
 fn NodeMetrics(node: StoredValue<String>) -> impl IntoView {
     let run = expect_context::<Run>();
+    let doc = expect_context::<Doc>();
     let rows = Memo::new(move |_| {
         run.report.with(|r| {
             node.with_value(|id| {
                 r.as_ref().and_then(|r| {
+                    let shares = doc.scenario.with(|s| fields::target_shares(r, s, id));
                     r.nodes
                         .get(id)
-                        .map(|n| fields::metric_rows(n, fields::has_workers(r, id)))
+                        .map(|n| {
+                            let mut rows = fields::metric_rows(n, fields::has_workers(r, id));
+                            rows.extend(shares);
+                            rows
+                        })
                         .or_else(|| r.clients.get(id).map(fields::client_metric_rows))
                 })
             })
