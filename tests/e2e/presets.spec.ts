@@ -89,3 +89,22 @@ test("a shard router's panel shows how its shards shared the work (preset 09: th
   expect(percents[0], `shard 1 takes most of the queries: ${text}`).toBeGreaterThan(80);
   app.expectNoErrors();
 });
+
+test("an autoscaled tier's box counts its instances as the run goes, and its settings again after Reset", async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('06');
+  const kind = app.nodeLocator('web').locator('.node-kind');
+  await expect(kind).toHaveText('Server ×3');
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  await app.selectNode('web');
+  const now = Number(await app.byTestId('metric-instances').locator('td').textContent());
+  expect(now, 'preset 06 scales its web tier out').toBeGreaterThan(3);
+  await expect(kind).toHaveText(`Server ×${now}`);
+  await app.byTestId('reset').click();
+  await expect(kind).toHaveText('Server ×3');
+  app.expectNoErrors();
+});

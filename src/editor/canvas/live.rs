@@ -9,8 +9,9 @@ use scaleplay_sim::scenario::FaultAction;
 
 use crate::runner::Run;
 
-/// A node's latest utilization, whether it is down, and its hover text.
-pub(super) type LiveFigures = (f64, bool, String);
+/// A node's latest utilization, whether it is down, its hover text, and its instances now if
+/// an autoscaler changes them.
+pub(super) type LiveFigures = (f64, bool, String, Option<u32>);
 
 /// Live figures per node and client: the latest window's utilization, and whether it is down.
 pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures>>> {
@@ -29,7 +30,8 @@ pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures
                             n.rejected,
                             n.down
                         );
-                        (id.clone(), (u, n.instances_now == 0, tip))
+                        let scaled = n.instances.is_some().then_some(n.instances_now);
+                        (id.clone(), (u, n.instances_now == 0, tip, scaled))
                     })
                     .chain(r.clients.iter().map(|(id, c)| {
                         // A client is coloured by its users' failures in the latest window:
@@ -49,7 +51,7 @@ pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures
                             .rev()
                             .find(|f| &f.node == id)
                             .is_some_and(|f| f.action == FaultAction::Fail);
-                        (id.clone(), (client_heat(a), down, tip))
+                        (id.clone(), (client_heat(a), down, tip, None))
                     }))
                     .collect::<BTreeMap<_, _>>()
             })

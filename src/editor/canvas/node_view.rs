@@ -121,9 +121,11 @@ pub(super) fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
             })
         })
     };
+    // An autoscaled tier's instances as they are now in the run, on its box.
+    let live_instances = Memo::new(move |_| figures.with(|f| f.as_ref().and_then(|f| f.3)));
     let content = move || {
         node.get()
-            .map(|n| node_body(&n, fill, bottleneck, view_state, ctx))
+            .map(|n| node_body(&n, fill, bottleneck, live_instances, view_state, ctx))
     };
     view! {
         <g class="node" class:selected=selected class:invalid=move || !problems.with(Vec::is_empty)
@@ -257,22 +259,24 @@ fn key_pressed(
 }
 
 /// What a node shows inside its group: its box in the live colour `fill`, its badge, name and
-/// kind (with the instance count), the bottleneck tag, and its ports.
+/// kind (with the instance count: during a run, an autoscaled tier's `live_instances`), the
+/// bottleneck tag, and its ports.
 fn node_body(
     n: &NodeSpec,
     fill: impl Fn() -> String + Send + Sync + 'static,
     bottleneck: Memo<Option<Option<f64>>>,
+    live_instances: Memo<Option<u32>>,
     view_state: RwSignal<View>,
     ctx: CanvasCtx,
 ) -> impl IntoView {
     let kind = Kind::parse(&n.kind);
     let label = kind.map_or("?", crate::editor::palette_label);
-    let instances = n
+    let configured = n
         .params
         .get("instances")
         .or_else(|| n.params.get("partitions"))
         .and_then(|v| v.as_u64());
-    let sub = match instances {
+    let sub = move || match live_instances.get().map(u64::from).or(configured) {
         Some(k) if k > 1 => format!("{label} ×{k}"),
         _ => label.to_string(),
     };
@@ -291,7 +295,7 @@ fn node_body(
         <text class="node-name" x=LABEL_X y="22" lengthAdjust="spacingAndGlyphs"
             textLength=name_length>{name}</text>
         <text class="node-kind" x=LABEL_X y="40" lengthAdjust="spacingAndGlyphs"
-            textLength=fitted_length(&sub, KIND_FONT, LABEL_ROOM)>{sub.clone()}</text>
+            textLength=move || fitted_length(&sub(), KIND_FONT, LABEL_ROOM)>{sub}</text>
         // The bottleneck's rate is in the capacity line and the tooltip; the box gets the
         // orange outline and this tag above it (appended to the kind line, it ran past the
         // box's edge).
