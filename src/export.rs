@@ -6,6 +6,7 @@
 //! starting with `=`, `+`, `-`, `@`, tab or CR) is prefixed with `'`: opening an exported CSV
 //! must never execute anything.
 
+use scaleplay_sim::report::{ClientReport, NodeReport};
 use scaleplay_sim::{Report, Scenario};
 
 use crate::panels::inspector::fields::has_workers;
@@ -54,7 +55,7 @@ pub const NODE_COLUMNS: [&str; 23] = [
 ];
 
 /// Column names of [`node_series_csv`], in order.
-pub const NODE_SERIES_COLUMNS: [&str; 12] = [
+pub const NODE_SERIES_COLUMNS: [&str; 15] = [
     "t_s",
     "id",
     "name",
@@ -67,6 +68,9 @@ pub const NODE_SERIES_COLUMNS: [&str; 12] = [
     "lag_ms",
     "stale_reads",
     "dead_letters",
+    "throughput_rps",
+    "availability",
+    "p99_ms",
 ];
 
 /// The run's time series: one row per window. A figure the window has no data for is an empty
@@ -170,51 +174,86 @@ pub fn nodes_csv(report: &Report, scenario: &Scenario) -> String {
 /// Each node's figures per window, in long form (one row per window and node, windows in
 /// order, nodes by id within a window), ready for a pivot table or a plotting script. A kind's
 /// own columns are empty for other kinds (utilization and backlog too for a kind without
-/// workers, as in [`nodes_csv`]), and `hit_ratio` for a window without lookups.
+/// workers, as in [`nodes_csv`]), and `hit_ratio` for a window without lookups. Clients have
+/// rows too, with what their users saw (throughput, availability, p99, as the app plots them):
+/// empty where nothing was answered or nothing succeeded, as in [`series_csv`].
 pub fn node_series_csv(report: &Report, scenario: &Scenario) -> String {
     let mut out = row(NODE_SERIES_COLUMNS.iter().map(|c| c.to_string()));
+    let mut ids: Vec<&String> = report.nodes.keys().chain(report.clients.keys()).collect();
+    ids.sort();
     for (w, p) in report.series.iter().enumerate() {
-        for (id, n) in &report.nodes {
+        for id in &ids {
             let name = scenario.node(id).map_or("", |s| s.name.as_str());
-            let at = |v: Option<&Vec<u64>>| {
-                v.and_then(|v| v.get(w))
-                    .map_or(String::new(), u64::to_string)
-            };
-            let workers = has_workers(report, id);
-            let get = |v: &Vec<f64>| {
-                v.get(w)
-                    .filter(|_| workers)
-                    .map_or(String::new(), |x| number(*x))
-            };
-            out += &row([
-                number(p.t_s),
-                text(id),
-                text(name),
-                n.kind.as_str().to_string(),
-                get(&n.utilization_series),
-                get(&n.backlog_series),
-                n.instances
-                    .as_ref()
-                    .and_then(|v| v.get(w))
-                    .map_or(String::new(), u32::to_string),
-                n.depth_series
-                    .as_ref()
-                    .and_then(|v| v.get(w))
-                    .map_or(String::new(), |x| number(*x)),
-                n.hit_ratio_series
-                    .as_ref()
-                    .and_then(|v| v.get(w).copied().flatten())
-                    .map_or(String::new(), number),
-                n.lag_ms_series
-                    .as_ref()
-                    .and_then(|v| v.get(w))
-                    .map_or(String::new(), |x| number(*x)),
-                at(n.stale_reads_series.as_ref()),
-                at(n.dead_letters_series.as_ref()),
-            ]);
+            let mut cells = vec![number(p.t_s), text(id), text(name)];
+            if let Some(n) = report.nodes.get(*id) {
+                cells.push(n.kind.as_str().to_string());
+                cells.extend(node_window(report, id, n, w));
+                cells.extend([String::new(), String::new(), String::new()]);
+            } else if let Some(c) = report.clients.get(*id) {
+                cells.push("client".to_string());
+                cells.extend(std::iter::repeat_n(String::new(), 8));
+                cells.extend(client_window(c, w));
+            }
+            out += &row(cells);
         }
     }
     out
+}
+
+/// Node `n`'s own columns of [`node_series_csv`] in window `w`.
+fn node_window(report: &Report, id: &str, n: &NodeReport, w: usize) -> [String; 8] {
+    let at = |v: Option<&Vec<u64>>| {
+        v.and_then(|v| v.get(w))
+            .map_or(String::new(), u64::to_string)
+    };
+    let workers = has_workers(report, id);
+    let get = |v: &Vec<f64>| {
+        v.get(w)
+            .filter(|_| workers)
+            .map_or(String::new(), |x| number(*x))
+    };
+    [
+        get(&n.utilization_series),
+        get(&n.backlog_series),
+        n.instances
+            .as_ref()
+            .and_then(|v| v.get(w))
+            .map_or(String::new(), u32::to_string),
+        n.depth_series
+            .as_ref()
+            .and_then(|v| v.get(w))
+            .map_or(String::new(), |x| number(*x)),
+        n.hit_ratio_series
+            .as_ref()
+            .and_then(|v| v.get(w).copied().flatten())
+            .map_or(String::new(), number),
+        n.lag_ms_series
+            .as_ref()
+            .and_then(|v| v.get(w))
+            .map_or(String::new(), |x| number(*x)),
+        at(n.stale_reads_series.as_ref()),
+        at(n.dead_letters_series.as_ref()),
+    ]
+}
+
+/// Client `c`'s columns of [`node_series_csv`] in window `w`: its users' throughput,
+/// availability and p99. The report holds 1 for a window with nothing answered and 0 ms for
+/// one with nothing succeeded; both are missing values here. (A window with failures only has
+/// an availability below 1, so 1 with no successes means nothing was answered.)
+fn client_window(c: &ClientReport, w: usize) -> [String; 3] {
+    let ok = c.throughput_series.get(w).copied();
+    let succeeded = ok.is_some_and(|t| t > 0.0);
+    let availability = c
+        .availability_series
+        .get(w)
+        .filter(|a| succeeded || **a < 1.0)
+        .map_or(String::new(), |a| number(*a));
+    let p99 = c
+        .p99_series
+        .get(w)
+        .filter(|_| succeeded)
+        .map_or(String::new(), |x| number(*x));
+    [ok.map_or(String::new(), number), availability, p99]
 }
 
 fn row(fields: impl IntoIterator<Item = String>) -> String {
@@ -449,7 +488,8 @@ mod tests {
         let csv = node_series_csv(&report, &s);
         let lines: Vec<&str> = csv.split_terminator("\r\n").collect();
         assert_eq!(lines[0], NODE_SERIES_COLUMNS.join(","));
-        assert_eq!(lines.len(), report.series.len() * report.nodes.len() + 1);
+        let rows_per_window = report.nodes.len() + report.clients.len();
+        assert_eq!(lines.len(), report.series.len() * rows_per_window + 1);
         let cells = |l: &str| l.split(',').map(str::to_string).collect::<Vec<_>>();
         let cache: Vec<Vec<String>> = lines[1..]
             .iter()
@@ -465,7 +505,36 @@ mod tests {
             let hit = n.hit_ratio_series.as_ref().unwrap()[w];
             assert_eq!(c[8].parse::<f64>().ok(), hit);
             assert_eq!(c[7], "", "a cache has no queue depth");
+            assert_eq!(c[12..], ["", "", ""], "a node has no users' figures");
         }
+        // The clients' rows: what their users saw, window by window, as the app plots it.
+        let users: Vec<Vec<String>> = lines[1..]
+            .iter()
+            .map(|l| cells(l))
+            .filter(|c| c[1] == "users")
+            .collect();
+        assert_eq!(users.len(), report.series.len());
+        let c = &report.clients["users"];
+        for (w, row) in users.iter().enumerate() {
+            assert_eq!(row[3], "client");
+            assert!(row[4..12].iter().all(String::is_empty), "{row:?}");
+            assert_eq!(row[12].parse::<f64>().unwrap(), c.throughput_series[w]);
+            if c.throughput_series[w] > 0.0 {
+                assert_eq!(row[13].parse::<f64>().unwrap(), c.availability_series[w]);
+                assert_eq!(row[14].parse::<f64>().unwrap(), c.p99_series[w]);
+            }
+        }
+    }
+
+    #[test]
+    fn a_clients_window_without_answers_has_empty_cells() {
+        let mut c = run(1).1.clients["users"].clone();
+        c.throughput_series = vec![0.0, 0.0, 5.0];
+        c.availability_series = vec![1.0, 0.0, 1.0];
+        c.p99_series = vec![0.0, 0.0, 12.5];
+        assert_eq!(client_window(&c, 0), ["0", "", ""], "nothing answered");
+        assert_eq!(client_window(&c, 1), ["0", "0", ""], "failures only");
+        assert_eq!(client_window(&c, 2), ["5", "1", "12.5"]);
     }
 
     #[test]

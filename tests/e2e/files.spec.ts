@@ -102,10 +102,15 @@ test('the CSV downloads hold the series and the per-node figures', async ({ page
   const nsRows = nodeSeries.bytes.toString('utf8').trimEnd().split('\r\n');
   const nsHeader = nsRows[0].split(',');
   expect(nsHeader.slice(0, 6)).toEqual(['t_s', 'id', 'name', 'kind', 'utilization', 'backlog']);
-  expect(nsRows.length - 1).toBe(chart.points * 3);
+  // Three nodes and the users, whose rows have what they saw.
+  expect(nsRows.length - 1).toBe(chart.points * 4);
   const webRows = nsRows.slice(1).map((r) => r.split(',')).filter((c) => c[1] === 'web');
   expect(webRows.length).toBe(chart.points);
   expect(webRows.every((c) => Number(c[4]) >= 0 && Number(c[4]) <= 1)).toBe(true);
+  expect(nsHeader.slice(12)).toEqual(['throughput_rps', 'availability', 'p99_ms']);
+  const userRows = nsRows.slice(1).map((r) => r.split(',')).filter((c) => c[1] === 'users');
+  expect(userRows.length).toBe(chart.points);
+  expect(userRows.some((c) => Number(c[12]) > 0), 'the users were served').toBe(true);
   app.expectNoErrors();
 });
 
