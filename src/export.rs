@@ -206,6 +206,10 @@ fn node_window(report: &Report, id: &str, n: &NodeReport, w: usize) -> [String; 
         v.and_then(|v| v.get(w))
             .map_or(String::new(), u64::to_string)
     };
+    let real = |v: Option<&Vec<f64>>| {
+        v.and_then(|v| v.get(w))
+            .map_or(String::new(), |x| number(*x))
+    };
     let workers = has_workers(report, id);
     let get = |v: &Vec<f64>| {
         v.get(w)
@@ -219,18 +223,12 @@ fn node_window(report: &Report, id: &str, n: &NodeReport, w: usize) -> [String; 
             .as_ref()
             .and_then(|v| v.get(w))
             .map_or(String::new(), u32::to_string),
-        n.depth_series
-            .as_ref()
-            .and_then(|v| v.get(w))
-            .map_or(String::new(), |x| number(*x)),
+        real(n.depth_series.as_ref()),
         n.hit_ratio_series
             .as_ref()
             .and_then(|v| v.get(w).copied().flatten())
             .map_or(String::new(), number),
-        n.lag_ms_series
-            .as_ref()
-            .and_then(|v| v.get(w))
-            .map_or(String::new(), |x| number(*x)),
+        real(n.lag_ms_series.as_ref()),
         at(n.stale_reads_series.as_ref()),
         at(n.dead_letters_series.as_ref()),
     ]

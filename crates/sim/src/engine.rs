@@ -372,12 +372,13 @@ fn client_state(model: &Model, c: NodeId) -> Option<ClientState> {
         return None;
     };
     let m = p.mix;
+    let only_op = only_request_type([m.read, m.write, m.static_, m.async_]);
     let peak = p.peak_rps();
     Some(ClientState {
         node: c.0,
         zipf: Zipf::new(p.users, p.zipf_s),
         mix_cdf: [m.read, m.read + m.write, m.read + m.write + m.static_, 1.0],
-        only_op: only_request_type([m.read, m.write, m.static_, m.async_]),
+        only_op,
         peak_rps: peak,
         mean_gap_s: 1.0 / peak,
         thinned: matches!(p.profile, Profile::Ramp | Profile::Diurnal),
@@ -392,11 +393,7 @@ fn client_state(model: &Model, c: NodeId) -> Option<ClientState> {
         }),
         last_arrival_s: 0.0,
         direct: p.retries == 0 && p.timeout_ms.is_none(),
-        fixed_entry: fixed_entry(
-            model,
-            c,
-            only_request_type([m.read, m.write, m.static_, m.async_]),
-        ),
+        fixed_entry: fixed_entry(model, c, only_op),
     })
 }
 
