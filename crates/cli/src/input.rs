@@ -153,7 +153,9 @@ pub fn set_duration(s: &mut Scenario, duration_s: f64) -> Result<Option<String>>
     let mut notes = Vec::new();
     if dropped > 0 {
         notes.push(format!(
-            "note: {dropped} fault(s) scheduled after {duration_s} s are left out of this shorter run"
+            "note: {} scheduled after {duration_s} s {} left out of this shorter run",
+            crate::table::counted(dropped, "fault", "faults"),
+            if dropped == 1 { "is" } else { "are" }
         ));
     }
     let follow = profiles_over_the_run(s);

@@ -41,6 +41,11 @@ pub struct Args {
 /// Runs the command.
 pub fn run(args: &Args) -> Result<ExitCode> {
     let (label, model) = input::load(&args.file, args.duration)?;
+    // On stderr, before the run: what `validate` would have pointed out (a fault after the
+    // end ran silently, as if it had happened).
+    for slip in crate::validate::slips(&model) {
+        crate::note(&format!("note: {slip}"));
+    }
     let seed = args.seed.unwrap_or(model.scenario.seed);
     let scenario = model.scenario.clone();
     let text = match args.replications {

@@ -71,6 +71,10 @@ struct Row {
     bottleneck: Option<String>,
     bottleneck_utilization: f64,
     meets_slo: bool,
+    /// Which bounds of the SLO the value misses ("p99", "availability"), or why it cannot be
+    /// judged ("nothing offered"); empty when it meets them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    misses: Vec<&'static str>,
     /// A node at least [`SATURATED`] busy in some run of this value: it does not keep up, so
     /// work piles up behind it, which the SLO may not see (jobs waiting in a queue).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -198,15 +202,20 @@ impl Criterion {
         }
     }
 
-    /// Whether figures meet it; a p99 bound is not met without a p99 (nothing succeeded),
-    /// nor anything without an availability (nothing was offered: no figure shows the SLO
-    /// met, and a run shortened to its warm-up was "the highest value meeting the SLO").
-    fn met(&self, availability: Option<f64>, p99_ms: Option<f64>) -> bool {
+    /// Which bounds figures miss (none: they meet it). A p99 bound is missed without a p99
+    /// (nothing succeeded), and everything without an availability (nothing was offered: no
+    /// figure shows the SLO met, and a run shortened to its warm-up was "the highest value
+    /// meeting the SLO").
+    fn misses(&self, availability: Option<f64>, p99_ms: Option<f64>) -> Vec<&'static str> {
         let Some(availability) = availability else {
-            return false;
+            return vec!["nothing offered"];
         };
-        self.p99_ms.is_none_or(|p| p99_ms.is_some_and(|v| v <= p))
-            && self.availability.is_none_or(|a| availability >= a)
+        let p99_missed = self.p99_ms.is_some_and(|p| p99_ms.is_none_or(|v| v > p));
+        let availability_missed = self.availability.is_some_and(|a| availability < a);
+        [(p99_missed, "p99"), (availability_missed, "availability")]
+            .into_iter()
+            .filter_map(|(missed, bound)| missed.then_some(bound))
+            .collect()
     }
 }
 
@@ -313,6 +322,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         let availability = (r.availability.n > 0).then_some(r.availability.mean);
         let timed = |e: &scaleplay_sim::replicate::Estimate| (e.n > 0).then_some(e.mean);
         let p99_ms = timed(&r.p99_ms);
+        let misses = criterion.misses(availability, p99_ms);
         rows.push(Row {
             value: written,
             throughput_rps: r.throughput_rps.mean,
@@ -321,7 +331,8 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             p99_ms,
             bottleneck,
             bottleneck_utilization: utilization,
-            meets_slo: criterion.met(availability, p99_ms),
+            meets_slo: misses.is_empty(),
+            misses,
             saturated,
         });
     }
@@ -451,7 +462,11 @@ fn render(
             r.p99_ms.map_or_else(|| "-".into(), |v| num(v, 1)),
             r.bottleneck.clone().unwrap_or_else(|| "-".into()),
             pct(r.bottleneck_utilization, 1),
-            if r.meets_slo { "yes" } else { "no" }.to_string(),
+            if r.meets_slo {
+                "yes".to_string()
+            } else {
+                format!("no: {}", r.misses.join(", "))
+            },
         ]);
     }
     out.push_str(&t.render(2));
@@ -472,7 +487,17 @@ fn render(
         }
         None => {
             let _ = writeln!(out, "\nno value meets the SLO");
+            if let Some(why) = faults_note(s, rows) {
+                let _ = writeln!(out, "{why}");
+            }
         }
+    }
+    if rows.len() > 1 && rows.iter().all(|r| r.meets_slo) {
+        let _ = writeln!(
+            out,
+            "note: every value swept meets the SLO; to find where it stops, sweep further (higher \
+             for a load such as rps, lower for a resource such as workers or instances)"
+        );
     }
     if !between.is_empty() {
         let list: Vec<String> = between.iter().map(|v| v.to_string()).collect();
@@ -489,6 +514,32 @@ fn render(
         );
     }
     out
+}
+
+/// Why no value met the SLO, when the scenario's own faults are the likely reason: every
+/// value missed its availability bound, and the scenario fails nodes (scheduled or at random)
+/// in every run, which no value of one parameter undoes.
+fn faults_note(s: &Scenario, rows: &[Row]) -> Option<String> {
+    let random = s
+        .nodes
+        .iter()
+        .any(|n| n.params.contains_key("mtbf_s") || n.params.contains_key("mttr_s"));
+    if s.faults.is_empty() && !random {
+        return None;
+    }
+    if !rows.iter().all(|r| r.misses.contains(&"availability")) {
+        return None;
+    }
+    let (which, them) = match (s.faults.len(), random) {
+        (0, _) => ("random failures (mtbf_s) cost", "them"),
+        (1, false) => ("scheduled fault costs", "it"),
+        (_, false) => ("scheduled faults cost", "them"),
+        (_, true) => ("scheduled faults and random failures (mtbf_s) cost", "them"),
+    };
+    Some(format!(
+        "note: availability misses at every value, and the scenario's {which} availability in \
+         every run: remove {them} to sweep the parameter alone"
+    ))
 }
 
 /// Values that miss the SLO while a lower and a higher value meet it: the figures went up
@@ -745,6 +796,7 @@ mod tests {
             bottleneck: None,
             bottleneck_utilization: 0.0,
             meets_slo,
+            misses: if meets_slo { vec![] } else { vec!["p99"] },
             saturated: None,
         }
     }
@@ -857,15 +909,23 @@ mod tests {
     #[test]
     fn default_slo_is_availability_only() {
         let c = Criterion::of(&Slo::default());
-        assert!(c.met(Some(0.9995), Some(1e9)) && !c.met(Some(0.99), Some(1.0)));
+        let met = |c: &Criterion, a, p| c.misses(a, p).is_empty();
+        assert!(met(&c, Some(0.9995), Some(1e9)));
+        assert_eq!(c.misses(Some(0.99), Some(1.0)), ["availability"]);
         // Nothing offered: no figure, so not met.
-        assert!(!c.met(None, None));
+        assert_eq!(c.misses(None, None), ["nothing offered"]);
         let c = Criterion::of(&Slo {
             p99_ms: Some(500.0),
             availability: None,
         });
-        assert!(c.met(Some(0.5), Some(400.0)) && !c.met(Some(1.0), Some(600.0)));
+        assert!(met(&c, Some(0.5), Some(400.0)));
+        assert_eq!(c.misses(Some(1.0), Some(600.0)), ["p99"]);
         // Nothing succeeded, so nothing was fast: a p99 bound is not met.
-        assert!(!c.met(Some(0.0), None));
+        assert_eq!(c.misses(Some(0.0), None), ["p99"]);
+        let both = Criterion::of(&Slo {
+            p99_ms: Some(500.0),
+            availability: Some(0.999),
+        });
+        assert_eq!(both.misses(Some(0.9), Some(600.0)), ["p99", "availability"]);
     }
 }

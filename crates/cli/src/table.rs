@@ -122,6 +122,11 @@ pub fn value(x: f64) -> String {
     }
 }
 
+/// `1 edge`, `2 edges`: a count with its noun in the number it takes.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

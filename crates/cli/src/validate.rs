@@ -9,7 +9,7 @@ use scaleplay_sim::model::{Model, NodeId};
 use scaleplay_sim::plan::Idle;
 
 use crate::input;
-use crate::table::num;
+use crate::table::{counted, num};
 
 /// Arguments of `scaleplay validate`.
 #[derive(Debug, clap::Args)]
@@ -38,18 +38,15 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 None => "no bottleneck (no node has a worker limit)".to_string(),
             };
             let mut out = format!(
-                "ok: {} nodes, {} edges; {bottleneck}\n",
-                model.scenario.nodes.len(),
-                model.scenario.edges.len()
+                "ok: {}, {}; {bottleneck}\n",
+                counted(model.scenario.nodes.len(), "node", "nodes"),
+                counted(model.scenario.edges.len(), "edge", "edges")
             );
-            // Valid, but likely a slip: a node nothing calls (a spare server does not share
-            // any load).
-            for (n, why) in scaleplay_sim::plan::idle(&model) {
-                let _ = writeln!(out, "note: {}", idle_note(&model, n, why));
+            if let Some(over) = overloaded(&cap) {
+                let _ = writeln!(out, "note: {over}");
             }
-            // Valid too, but a setting written for nothing (a spike on a constant profile).
-            for p in scaleplay_sim::ignored::ignored_settings(&model) {
-                let _ = writeln!(out, "note: {p}");
+            for note in slips(&model) {
+                let _ = writeln!(out, "note: {note}");
             }
             crate::emit(&out)?;
             Ok(ExitCode::SUCCESS)
@@ -71,6 +68,41 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// Valid, but more than the bottleneck can take: a run then shows a backlog growing for as long
+/// as the rate stays there, which "ok" alone did not warn of.
+fn overloaded(cap: &capacity::Capacity) -> Option<String> {
+    let (b, max) = (cap.bottleneck.as_ref()?, cap.max_rps?);
+    let peak = cap.peak_rps.max(cap.offered_rps);
+    if peak <= max {
+        return None;
+    }
+    let when = if cap.offered_rps > max {
+        "the clients offer"
+    } else {
+        "at their peak the clients offer"
+    };
+    Some(format!(
+        "{when} {} req/s, more than {b} can take ({} req/s): its backlog grows while they do, \
+         and requests wait, time out or are rejected; give {b} more workers or instances, or \
+         lower the rate",
+        num(peak, 1),
+        num(max, 1)
+    ))
+}
+
+/// What a valid scenario likely got wrong, which `validate` and `run` both say: a node
+/// nothing calls (a spare server shares no load), and settings written for nothing (a spike
+/// on a constant profile, a fault after the end).
+pub fn slips(model: &Model) -> Vec<String> {
+    let idle = scaleplay_sim::plan::idle(model)
+        .into_iter()
+        .map(|(n, why)| idle_note(model, n, why));
+    let ignored = scaleplay_sim::ignored::ignored_settings(model)
+        .into_iter()
+        .map(|p| p.to_string());
+    idle.chain(ignored).collect()
 }
 
 /// Why node `n` gets no traffic, in a line.

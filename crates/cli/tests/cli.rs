@@ -335,7 +335,7 @@ mod run {
         assert!(
             from_stdin
                 .stderr
-                .contains("2 fault(s) scheduled after 20 s"),
+                .contains("2 faults scheduled after 20 s are left out"),
             "{}",
             from_stdin.stderr
         );
@@ -530,13 +530,59 @@ mod validate {
         ok(&out);
         let lines: Vec<&str> = out.stdout.lines().collect();
         assert!(
-            lines[0].starts_with("ok: 3 nodes, 1 edges"),
+            lines[0].starts_with("ok: 3 nodes, 1 edge;"),
             "{}",
             out.stdout
         );
         assert_eq!(
             lines[1..],
             ["note: spare gets no traffic: nothing calls it"]
+        );
+    }
+
+    #[test]
+    fn a_rate_beyond_the_bottleneck_is_noted() {
+        let dir = TempDir::new("validate-overloaded");
+        // 8 workers at 12 ms take 666.7 req/s; 700 is more.
+        let text = preset_text(SINGLE).replace("\"rps\": 50", "\"rps\": 700");
+        let file = dir.write(SINGLE, &text);
+        let out = scaleplay(&["validate", &file]);
+        ok(&out);
+        let lines: Vec<&str> = out.stdout.lines().collect();
+        assert_eq!(
+            lines[1],
+            "note: the clients offer 700.0 req/s, more than box can take (666.7 req/s): its \
+             backlog grows while they do, and requests wait, time out or are rejected; give box \
+             more workers or instances, or lower the rate",
+            "{}",
+            out.stdout
+        );
+        // Within it, nothing is said.
+        let file = dir.write("fine.json", preset_text(SINGLE));
+        assert!(!scaleplay(&["validate", &file]).stdout.contains("note:"));
+    }
+
+    #[test]
+    fn run_says_what_validate_notes() {
+        let dir = TempDir::new("run-slips");
+        let file = dir.write(
+            "spare.json",
+            r#"{"version": 1, "duration_s": 5,
+                "nodes": [{"id": "users", "kind": "client"}, {"id": "web", "kind": "server"},
+                          {"id": "spare", "kind": "server"}],
+                "edges": [{"from": "users", "to": "web"}],
+                "faults": [{"node": "web", "at_s": 50, "action": "fail"}]}"#,
+        );
+        let out = scaleplay(&["run", &file, "--json"]);
+        ok(&out);
+        assert!(out.stdout.starts_with('{'), "{}", out.stdout);
+        let notes: Vec<&str> = out.stderr.lines().collect();
+        assert_eq!(notes.len(), 2, "{}", out.stderr);
+        assert_eq!(notes[0], "note: spare gets no traffic: nothing calls it");
+        assert!(
+            notes[1].contains("at 50 s is after the end of the run"),
+            "{}",
+            notes[1]
         );
     }
 
@@ -823,6 +869,79 @@ mod sweep {
             text.ends_with("highest value meeting the SLO: 400\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn says_which_bound_a_value_misses_and_when_the_faults_decide() {
+        let dir = TempDir::new("sweep-misses");
+        // Preset 01 with its 15 s outage kept: no rate meets 99.9% availability.
+        let file = dir.write(SINGLE, preset_text(SINGLE));
+        let out = scaleplay(&[
+            "sweep",
+            &file,
+            "--param",
+            "users.rps",
+            "--from",
+            "100",
+            "--to",
+            "1000",
+            "--steps",
+            "2",
+        ]);
+        ok(&out);
+        let text = &out.stdout;
+        let row = |value: &str| {
+            text.lines()
+                .find(|l| l.split_whitespace().next() == Some(value))
+                .unwrap_or_else(|| panic!("no row for {value} in:\n{text}"))
+                .trim_end()
+                .to_string()
+        };
+        assert!(row("100").ends_with("no: availability"), "{text}");
+        // Overloaded too, but its backlog's limit keeps the p99 within 500 ms.
+        assert!(row("1000").ends_with("no: availability"), "{text}");
+        assert!(
+            text.contains(
+                "no value meets the SLO\nnote: availability misses at every value, and the \
+                 scenario's scheduled faults cost availability in every run: remove them to \
+                 sweep the parameter alone\n"
+            ),
+            "{text}"
+        );
+        let json = scaleplay(&[
+            "sweep",
+            &file,
+            "--param",
+            "users.rps",
+            "--from",
+            "100",
+            "--to",
+            "1000",
+            "--steps",
+            "2",
+            "--json",
+        ]);
+        let v: Value = serde_json::from_str(&json.stdout).expect("JSON");
+        assert_eq!(v["rows"][0]["misses"], serde_json::json!(["availability"]));
+        assert_eq!(v["rows"][1]["misses"], serde_json::json!(["availability"]));
+    }
+
+    #[test]
+    fn a_sweep_where_every_value_meets_the_slo_says_where_to_look() {
+        let dir = TempDir::new("sweep-all-meet");
+        let file = dir.write(SINGLE, preset_text(SINGLE));
+        let out = scaleplay(&sweep_args(&file, "box.workers", "8", "16", "2"));
+        ok(&out);
+        assert!(
+            out.stdout.ends_with(
+                "highest value meeting the SLO: 16\nnote: every value swept meets the SLO; to \
+                 find where it stops, sweep further (higher for a load such as rps, lower for a \
+                 resource such as workers or instances)\n"
+            ),
+            "{}",
+            out.stdout
+        );
+        assert!(!out.stdout.contains("no: "), "{}", out.stdout);
     }
 
     /// Users kept on one instance each by `ip_hash`, the most popular ones on the same: that
