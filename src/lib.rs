@@ -40,6 +40,7 @@ pub fn App() -> impl IntoView {
     // A share link in the URL opens its scenario; otherwise the autosaved work, or a preset.
     let link = share::decode(&location_hash());
     let opened_link = matches!(link, Ok(Some(_)));
+    let broken_link = link.is_err();
     let saved = storage::load();
     let previous = saved.as_ref().ok().cloned().flatten();
     let (initial, problems) = choose_initial(link, saved);
@@ -54,7 +55,9 @@ pub fn App() -> impl IntoView {
     if !problems.is_empty() {
         doc.notify(Some(problems.join(" ")));
     }
-    if opened_link {
+    // A broken link goes too, once the banner has said what was wrong with it: left in the
+    // address bar, every reload said it again (and a 1 MB fragment stayed in the history).
+    if opened_link || broken_link {
         forget_fragment();
     }
     autosave(doc);
@@ -76,7 +79,10 @@ pub fn App() -> impl IntoView {
                 }
             }
             Ok(None) => {}
-            Err(why) => doc.notify(Some(format!("{why}. Your scenario is unchanged."))),
+            Err(why) => {
+                forget_fragment();
+                doc.notify(Some(format!("{why}. Your scenario is unchanged.")));
+            }
         }
     });
     view! {
@@ -88,11 +94,7 @@ pub fn App() -> impl IntoView {
                 <editor::canvas::Canvas/>
             </main>
             <panels::inspector::Inspector/>
-            <section class="plots">
-                <panels::summary::Summary/>
-                <panels::charts::Charts/>
-                <panels::fault_key::FaultKey/>
-            </section>
+            <panels::plots::Plots/>
         </div>
     }
 }

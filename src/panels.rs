@@ -1,5 +1,5 @@
-//! The panels around the canvas: run bar, File menu, palette, inspector, summary, charts with
-//! their fault key, banner;
+//! The panels around the canvas: run bar, File menu, palette, inspector, the plots' band
+//! (summary, charts with their fault key), banner;
 //! and `thin`, which the plots share.
 
 pub mod banner;
@@ -10,6 +10,7 @@ pub mod hidpi;
 pub mod inspector;
 pub mod legend;
 pub mod palette;
+pub mod plots;
 pub mod runbar;
 pub mod summary;
 pub mod thin;

@@ -328,6 +328,29 @@ pub fn unmark_page_end() {
     }
 }
 
+/// Local storage key of whether the plots are folded away (a layout choice, kept across
+/// reloads and tabs: someone on a short screen folds them once).
+pub const PLOTS_FOLDED_KEY: &str = "scaleplay.plots-folded";
+
+/// Whether the plots were left folded away.
+pub fn plots_folded() -> bool {
+    local_storage()
+        .and_then(|l| Store::get(&l, PLOTS_FOLDED_KEY))
+        .as_deref()
+        == Some("1")
+}
+
+/// Remembers whether the plots are folded away; storage off or full only forgets it.
+pub fn set_plots_folded(folded: bool) {
+    if let Some(local) = local_storage() {
+        if folded {
+            let _ = Store::set(&local, PLOTS_FOLDED_KEY, "1");
+        } else {
+            Store::remove(&local, PLOTS_FOLDED_KEY);
+        }
+    }
+}
+
 /// Saves `s` as this tab's work; an error says why the browser refused (storage off or full).
 pub fn save(s: &Scenario) -> Result<(), String> {
     let local = local_storage()

@@ -280,6 +280,14 @@ pub fn Canvas() -> impl IntoView {
                     {overlay}
                 </g>
             </svg>
+            // An empty canvas (File → New, or everything deleted) says how to begin.
+            {move || doc.scenario.with(|s| s.nodes.is_empty()).then(|| view! {
+                <p class="canvas-empty" data-testid="canvas-empty">
+                    "Drag a component from the palette on the left and drop it here (or click it). To connect \
+                     two nodes, drag from the dot on a node's right edge to the other node. Or \
+                     open one of the ten steps from Presets."
+                </p>
+            })}
             {ghost}
         </div>
     }

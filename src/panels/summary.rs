@@ -113,6 +113,18 @@ pub fn Summary() -> impl IntoView {
                 })
         })
     };
+    // Availability counts answered requests only (a request still waiting may yet succeed),
+    // so an overloaded system whose clients never time out read 100 % with a third of its
+    // requests stuck: say so beside the figures, as `scaleplay run` does.
+    let waiting_note = move || {
+        run.report.with(|r| {
+            let r = r.as_ref().filter(|r| measuring(r))?;
+            let text = unanswered_note(r)?;
+            Some(view! {
+                <p class="run-stale" data-testid="summary-waiting-note" role="status">{text}</p>
+            })
+        })
+    };
     // The results no longer match the scenario being edited (edits do not reach a run that has
     // started): say so beside them, or the plots seem to ignore the edit.
     let doc = expect_context::<Doc>();
@@ -186,6 +198,7 @@ pub fn Summary() -> impl IntoView {
     view! {
         <div class="summary">
             {stale_note}
+            {waiting_note}
             {pinned_elsewhere}
             {pinned_partial}
             {move || span().map(|text| view! {
@@ -206,9 +219,65 @@ pub fn measuring(r: &Report) -> bool {
     r.run.t_s > r.run.warmup_s
 }
 
+/// Seconds of steady state after which a live run's share of unanswered requests says
+/// something: just after the warm-up, the requests of the last second are a large share of
+/// the few sent so far, in any system.
+const SETTLED_S: f64 = 30.0;
+
+/// What to say when more than 5 % of the requests sent after the warm-up are still waiting
+/// for an answer (at the end of a run, or 30 s into its steady state), which availability
+/// does not count.
+fn unanswered_note(r: &Report) -> Option<String> {
+    let m = &r.summary;
+    let settled = r.run.t_s >= r.run.duration_s || r.run.t_s - r.run.warmup_s >= SETTLED_S;
+    if !settled || m.offered == 0 || m.in_flight * 20 <= m.offered {
+        return None;
+    }
+    let share = m.in_flight as f64 / m.offered as f64 * 100.0;
+    Some(format!(
+        "{} requests ({share:.0} % of those sent) are still waiting for an answer, and \
+         availability counts answered requests only: give the users a timeout_ms to count \
+         those that wait too long as failures.",
+        scaleplay_sim::error::grouped(m.in_flight)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
+    use super::unanswered_note;
     use crate::panels::cut;
+
+    fn run(rps: u32, timeout: &str) -> scaleplay_sim::Report {
+        let text = format!(
+            r#"{{"version": 1, "duration_s": 60, "warmup_s": 5,
+                "nodes": [{{"id": "users", "kind": "client", "params": {{"rps": {rps}{timeout}}}}},
+                          {{"id": "web", "kind": "server",
+                            "params": {{"workers": 8, "service_ms": 10, "queue": 100000}}}}],
+                "edges": [{{"from": "users", "to": "web"}}]}}"#
+        );
+        let model = scaleplay_sim::load(&text).expect("valid");
+        scaleplay_sim::Simulation::new(model, 1).run()
+    }
+
+    #[test]
+    fn requests_stuck_without_a_timeout_are_pointed_out() {
+        // 1200 req/s into a tier that takes 800: a third of the requests wait for ever, and
+        // with no timeout none fails.
+        let over = run(1200, "");
+        assert_eq!(over.summary.availability, 1.0);
+        let note = unanswered_note(&over).expect("a note");
+        assert!(
+            note.contains("% of those sent) are still waiting"),
+            "{note}"
+        );
+        assert!(note.contains("timeout_ms"), "{note}");
+        // Within capacity, a handful wait at the end: nothing to say.
+        assert_eq!(unanswered_note(&run(400, "")), None);
+        // With a timeout they fail instead, and availability shows it.
+        let timed = run(1200, r#", "timeout_ms": 1000"#);
+        assert!(timed.summary.availability < 0.9);
+        assert_eq!(unanswered_note(&timed), None);
+    }
 
     #[test]
     fn availabilities_are_cut_not_rounded_up() {

@@ -128,7 +128,10 @@ test('nodes added by click or keyboard go side by side, each selected as it land
   const app = new App(page);
   await app.goto();
   await app.clearCanvas();
+  // An empty canvas says how to begin, and stops saying it once something is on it.
+  await expect(app.byTestId('canvas-empty')).toContainText('Drag a component from the palette');
   await app.byTestId('palette-client').click();
+  await expect(app.byTestId('canvas-empty')).toHaveCount(0);
   await app.byTestId('palette-server').focus();
   await page.keyboard.press('Enter');
   await app.byTestId('palette-dns').click();

@@ -292,12 +292,16 @@ test('with one of two instances failed, Fail now fails the other, and a second F
   await app.run();
   await app.waitForProgress(5 / 120);
   await app.pauseButton.click();
+  // The box says one of its two instances serves.
+  const kindLine = app.nodeLocator('web').locator('.node-kind');
+  await expect(kindLine).toHaveText('Server 1/2 up');
   await app.selectNode('web');
   const faults = app.byTestId('fault-item');
   await expect(faults).toHaveCount(1);
   // Instance 1 still serves, so failing the node changes something: it is added.
   await app.byTestId('fault-fail').click();
   await expect(faults).toHaveCount(2);
+  await expect(kindLine).toHaveText('Server 0/2 up');
   // Now both instances are held by their own failure: a second one would change nothing.
   // (The app used to read this from the schedule, could not tell with a fault of one
   // instance there, and added it.)
@@ -307,6 +311,7 @@ test('with one of two instances failed, Fail now fails the other, and a second F
   // Recover now ends the node's own failure on both instances; a second one has nothing left.
   await app.byTestId('fault-recover').click();
   await expect(faults).toHaveCount(3);
+  await expect(kindLine).toHaveText('Server ×2');
   await app.byTestId('fault-recover').click();
   await expect(app.banner).toContainText('"web" is up: there is nothing to recover');
   await expect(faults).toHaveCount(3);

@@ -286,3 +286,44 @@ test('on a wide screen the plots use the width', async ({ page }) => {
   }
   expect(app.errors).toEqual([]);
 });
+
+// On a laptop's short screen the plots took 270 of 720 pixels: folded away, the canvas gets
+// their height and refits a fitted drawing to it, the figures go on showing the run, and the
+// choice is kept across a reload. Shown again, the plots draw the run at their width.
+test('the plots fold away to give the canvas their height, and come back', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('10');
+  const before = await app.canvas.boundingBox();
+  const db = await app.nodeLocator('shard-a').boundingBox();
+  if (!before || !db) throw new Error('no canvas or node box');
+  const fold = app.byTestId('plots-fold');
+  await expect(fold).toHaveText(/Hide plots/);
+  await fold.click();
+  await expect(app.byTestId('chart-latency')).toHaveCount(0);
+  await expect(fold).toHaveAttribute('aria-expanded', 'false');
+  // The canvas takes the plots' height, and the fitted drawing grows into it.
+  await expect.poll(async () => (await app.canvas.boundingBox())?.height ?? 0).toBeGreaterThan(before.height + 200);
+  await expect.poll(async () => (await app.nodeLocator('shard-a').boundingBox())?.width ?? 0).toBeGreaterThan(db.width * 1.2);
+  await app.expectAllNodesInView();
+  // A run still shows its figures.
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  await expect(app.byTestId('summary-throughput')).toHaveText(/^[0-9]/);
+  // Kept across a reload.
+  await page.reload();
+  await expect(app.canvas).toBeVisible();
+  await expect(app.byTestId('plots-fold')).toHaveText(/Show plots/);
+  await expect(app.byTestId('chart-latency')).toHaveCount(0);
+  // Shown again: the plots are back, each drawn at the width it is shown at.
+  await app.byTestId('plots-fold').click();
+  for (const id of ['chart-throughput', 'chart-latency', 'chart-availability']) {
+    const chart = app.byTestId(id);
+    await expect(chart).toBeVisible();
+    await expect(chart).toHaveAttribute('width', String(await shownWidth(chart)));
+  }
+  await expect.poll(async () => (await app.canvas.boundingBox())?.height ?? 0).toBeLessThan(before.height + 5);
+  app.expectNoErrors();
+});

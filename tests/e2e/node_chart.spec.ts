@@ -147,7 +147,12 @@ test("a client's inspector shows what its users saw", async ({ page }) => {
   // On the canvas a client is coloured by its users' failures (green here: at the end of the
   // run everyone is served again) and its tooltip names their figures.
   const eu_node = app.nodeLocator('users-eu');
-  await expect(eu_node.locator('title')).toHaveText(/its users: availability \d+\.\d\d%/);
+  // Its tooltip names two spans: now (the colour's) and since the warm-up (the panel's).
+  await expect(eu_node.locator('title')).toHaveText(
+    /its users now: availability 100\.00%\nsince the warm-up: availability \d+\.\d\d%/,
+  );
+  const panelAvailability = eu.availability.toFixed(2);
+  await expect(eu_node.locator('title')).toContainText(`since the warm-up: availability ${panelAvailability}`);
   const fill = await eu_node.locator('.node-box').evaluate((e) => getComputedStyle(e).fill);
   expect(fill).toBe('rgb(80, 190, 90)');
 

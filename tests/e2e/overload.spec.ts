@@ -16,6 +16,7 @@ test('overload without a client timeout shows as a gap under the offered rate an
   await app.waitForRunDone();
   const healthy = await app.chart('throughput');
   expect(num(await app.byTestId('summary-waiting').innerText())).toBeLessThan(50);
+  await expect(app.byTestId('summary-waiting-note')).toHaveCount(0);
   const healthyOffered = Number(await app.chartLocator('throughput').getAttribute('data-offered-max'));
   expect(healthyOffered).toBeGreaterThan(40);
   expect(healthyOffered).toBeLessThan(80);
@@ -40,5 +41,9 @@ test('overload without a client timeout shows as a gap under the offered rate an
   const summary = await app.summary();
   expect(summary.failures.timeout).toBe(0);
   expect(summary.failures.rejected).toBe(0);
+  // Availability counts answered requests only, so it reads high: a note beside it says so,
+  // and what to do.
+  await expect(app.byTestId('summary-waiting-note')).toContainText('still waiting for an answer');
+  await expect(app.byTestId('summary-waiting-note')).toContainText('timeout_ms');
   app.expectNoErrors();
 });

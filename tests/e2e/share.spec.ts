@@ -45,7 +45,17 @@ test('a truncated or hostile link shows a banner and the app keeps the previous 
     await expect(app.nodes).toHaveCount(PRESET_NODES['05'].length);
     expect(await app.nodeIds()).toEqual(PRESET_NODES['05']);
     await expect(app.runButton).toBeEnabled();
+    // Said once: the broken link leaves the address bar, so a reload does not say it again.
+    expect(new URL(page.url()).hash).toBe('');
   }
+  await page.reload();
+  await expect(app.nodes).toHaveCount(PRESET_NODES['05'].length);
+  await expect(app.byTestId('error-banner')).toHaveCount(0);
+  // Pasted into the open app's address bar, a broken link goes too, the scenario unchanged.
+  await page.evaluate((f) => { window.location.hash = f; }, link.slice(link.indexOf('#'), link.length - 25));
+  await expect(app.byTestId('error-banner')).toContainText('Your scenario is unchanged');
+  await expect.poll(() => new URL(page.url()).hash).toBe('');
+  expect(await app.nodeIds()).toEqual(PRESET_NODES['05']);
   await app.setSpeed('max');
   await app.run();
   await app.waitForRunDone();

@@ -1,6 +1,7 @@
 //! The run's latest figures as the canvas shows them: each node's utilization (its colour),
 //! whether it is down (grey) and its hover text, and each client's colour by its users'
-//! failures.
+//! failures. The colour is of the latest window (what happens now); the hover text gives that
+//! and, named apart, the steady-state figures the inspector's panel shows.
 
 use std::collections::BTreeMap;
 
@@ -9,8 +10,8 @@ use scaleplay_sim::scenario::FaultAction;
 
 use crate::runner::Run;
 
-/// A node's latest utilization, whether it is down, its hover text, and its instances now if
-/// an autoscaler changes them.
+/// A node's latest utilization, whether it is down, its hover text, and its instances serving
+/// now (none for a client).
 pub(super) type LiveFigures = (f64, bool, String, Option<u32>);
 
 /// Live figures per node and client: the latest window's utilization, and whether it is down.
@@ -21,25 +22,42 @@ pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures
                 r.nodes
                     .iter()
                     .map(|(id, n)| {
-                        let u = n.utilization_series.last().copied().unwrap_or(n.utilization);
+                        let u = n
+                            .utilization_series
+                            .last()
+                            .copied()
+                            .unwrap_or(n.utilization);
+                        // Two spans, each named: the colour's (the latest window) and the
+                        // panel's (the steady state). One line mixing them read "utilization
+                        // 89%" beside a panel's 84.1 %.
                         let tip = format!(
-                            "utilization {:.0}%, {:.1} req/s ok, p99 {:.1} ms, rejected {}, down {}",
+                            "now: utilization {:.0}%\n{SINCE_WARMUP}: utilization {:.1}%, {:.1} \
+                             req/s ok, p99 {:.1} ms, rejected {}, down {}",
                             u * 100.0,
+                            n.utilization * 100.0,
                             n.throughput_rps,
                             n.latency_ms.p99,
                             n.rejected,
                             n.down
                         );
-                        let scaled = n.instances.is_some().then_some(n.instances_now);
-                        (id.clone(), (u, n.instances_now == 0, tip, scaled))
+                        (
+                            id.clone(),
+                            (u, n.instances_now == 0, tip, Some(n.instances_now)),
+                        )
                     })
                     .chain(r.clients.iter().map(|(id, c)| {
                         // A client is coloured by its users' failures in the latest window:
                         // green while they are served, red from 10 % failing.
-                        let a = c.availability_series.last().copied().unwrap_or(c.availability);
+                        let a = c
+                            .availability_series
+                            .last()
+                            .copied()
+                            .unwrap_or(c.availability);
                         let tip = format!(
-                            "its users: availability {:.2}%, {:.1} req/s ok, p99 {:.1} ms",
+                            "its users now: availability {:.2}%\n{SINCE_WARMUP}: availability \
+                             {:.2}%, {:.1} req/s ok, p99 {:.1} ms",
                             crate::panels::cut(a * 100.0, 2),
+                            crate::panels::cut(c.availability * 100.0, 2),
                             c.throughput_rps,
                             c.latency_ms.p99
                         );
@@ -58,6 +76,9 @@ pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures
         })
     })
 }
+
+/// How the hover text names the span of the panels' figures (the report's steady state).
+const SINCE_WARMUP: &str = "since the warm-up";
 
 /// Fill colour of a node at `utilization` (green → amber → red).
 pub(super) fn heat(u: f64) -> String {

@@ -164,6 +164,33 @@ fn hover_text(
     tip
 }
 
+/// A box's kind line: the kind, and how many instances it has. During a run an autoscaled
+/// tier counts those serving now (`Server ×22` as it grows), and a tier with some instances
+/// down says how many of its instances serve (`Server 3/4 up`): one failed instance of four
+/// left the box green and "×4" while a quarter of its requests failed.
+fn instances_text(
+    label: &str,
+    configured: Option<u64>,
+    serving: Option<u32>,
+    autoscaled: bool,
+) -> String {
+    let serving = serving.map(u64::from);
+    let count = if autoscaled {
+        serving.or(configured)
+    } else {
+        match (serving, configured) {
+            (Some(up), Some(all)) if all > 1 && up < all => {
+                return format!("{label} {up}/{all} up");
+            }
+            _ => configured,
+        }
+    };
+    match count {
+        Some(k) if k > 1 => format!("{label} ×{k}"),
+        _ => label.to_string(),
+    }
+}
+
 /// A press on node `id`'s box: it joins or leaves the selection (Shift), or becomes it. Says
 /// whether the press was the node's to take (the main button, Space not held): then a move
 /// may start.
@@ -276,10 +303,8 @@ fn node_body(
         .get("instances")
         .or_else(|| n.params.get("partitions"))
         .and_then(|v| v.as_u64());
-    let sub = move || match live_instances.get().map(u64::from).or(configured) {
-        Some(k) if k > 1 => format!("{label} ×{k}"),
-        _ => label.to_string(),
-    };
+    let autoscaled = n.params.get("autoscale").is_some_and(|v| !v.is_null());
+    let sub = move || instances_text(label, configured, live_instances.get(), autoscaled);
     let can_call = kind.is_some_and(|k| {
         Kind::ALL
             .iter()
@@ -319,5 +344,41 @@ fn node_body(
                     start_drag(&ev, view_state, ctx, |at| Drag::Wire { from: id_port.clone(), at });
                 }/>
         })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::instances_text;
+
+    #[test]
+    fn the_kind_line_counts_instances_serving() {
+        // Before a run: the configured count.
+        assert_eq!(instances_text("Server", Some(4), None, false), "Server ×4");
+        assert_eq!(instances_text("Server", None, None, false), "Server");
+        // All serving: as configured; some down: how many of them serve.
+        assert_eq!(
+            instances_text("Server", Some(4), Some(4), false),
+            "Server ×4"
+        );
+        assert_eq!(
+            instances_text("Server", Some(4), Some(3), false),
+            "Server 3/4 up"
+        );
+        assert_eq!(
+            instances_text("Server", Some(4), Some(0), false),
+            "Server 0/4 up"
+        );
+        // One instance: the box's grey says it is down.
+        assert_eq!(
+            instances_text("SQL primary", None, Some(0), false),
+            "SQL primary"
+        );
+        // An autoscaled tier counts those serving now, whatever it started with.
+        assert_eq!(
+            instances_text("Server", Some(3), Some(22), true),
+            "Server ×22"
+        );
+        assert_eq!(instances_text("Server", Some(3), None, true), "Server ×3");
     }
 }

@@ -274,6 +274,8 @@ fn param_control(node: StoredValue<String>, kind: Kind, field: Field) -> AnyView
             let errors = param_messages(node, name);
             row(name, input, "", errors).into_any()
         }
+        // Options read as their values (`ip_hash`), as the field's name does (`algorithm`):
+        // the preset notes, the scenario file and the CLI all name them so.
         Control::Choice(options) => {
             let selected =
                 Memo::new(move |_| current.with(|v| fields::choice_text(v.as_ref(), &default)));
@@ -281,7 +283,7 @@ fn param_control(node: StoredValue<String>, kind: Kind, field: Field) -> AnyView
                 <select data-testid=testid.clone()
                     on:change=move |ev| set(Value::String(event_target_value(&ev)))>
                     {options.iter().map(|&o| view! {
-                        <option value=o prop:selected=move || selected.with(|s| s == o)>{o.replace('_', " ")}</option>
+                        <option value=o prop:selected=move || selected.with(|s| s == o)>{o}</option>
                     }).collect_view()}
                 </select>
             };
