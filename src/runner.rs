@@ -187,25 +187,43 @@ impl Run {
     /// would change nothing (failing a node its own failure already holds on every instance,
     /// recovering one it holds on none) and a node the run does not have (added since it
     /// started).
-    pub fn inject(&self, node: &str, action: FaultAction) -> Result<Injected, String> {
+    pub fn inject(
+        &self,
+        node: &str,
+        action: FaultAction,
+        instance: Option<u32>,
+    ) -> Result<Injected, String> {
+        // How the messages name what is failed or recovered.
+        let who = match instance {
+            None => format!("\"{node}\""),
+            Some(i) => format!("instance {i} of \"{node}\""),
+        };
         let (causes, dc) = self.sim.with_value(|sim| {
             let sim = sim.as_ref().ok_or_else(|| "start a run first".to_string())?;
             let added = || format!("\"{node}\" was added after this run started, so the run does not have it: Reset, then Run, to fail or recover it");
-            let causes = sim.down_causes(node).ok_or_else(added)?;
+            let all = sim.down_causes(node).ok_or_else(added)?;
+            let causes = sim.instance_down_causes(node, instance).ok_or_else(|| {
+                format!(
+                    "\"{node}\" has {} instances in this run, counted from 0: instance {} does \
+                     not exist (leave the instance empty for all)",
+                    all.instances,
+                    instance.unwrap_or_default()
+                )
+            })?;
             let dc = sim.model().find(node).map(|id| sim.model().node(id).dc.clone());
             Ok::<_, String>((causes, dc.unwrap_or_default()))
         })?;
         match action {
             FaultAction::Fail if causes.own == causes.instances => {
                 return Err(format!(
-                    "\"{node}\" is already down: its failure holds it until \"Recover now\" (or a scheduled recovery)"
+                    "{who} is already down: its failure holds it until \"Recover now\" (or a scheduled recovery)"
                 ))
             }
             FaultAction::Recover if causes.own == 0 => {
                 return Err(if causes.serving == 0 {
-                    stays_down(node, &dc, causes)
+                    stays_down(&who, &dc, causes)
                 } else {
-                    format!("\"{node}\" is up: there is nothing to recover")
+                    format!("{who} is up: there is nothing to recover")
                 });
             }
             _ => {}
@@ -213,16 +231,19 @@ impl Run {
         let mut result = Err("start a run first".to_string());
         self.sim.update_value(|sim| {
             if let Some(sim) = sim {
-                result = sim
-                    .inject(node, action, None)
-                    .map(|()| (sim.now().as_secs(), sim.down_causes(node)));
+                result = sim.inject(node, action, instance).map(|()| {
+                    (
+                        sim.now().as_secs(),
+                        sim.instance_down_causes(node, instance),
+                    )
+                });
             }
         });
         let (at_s, after) = result?;
         self.refresh_report();
         let note = after
             .filter(|after| action == FaultAction::Recover && after.serving == 0)
-            .map(|after| stays_down(node, &dc, after));
+            .map(|after| stays_down(&who, &dc, after));
         Ok(Injected { at_s, note })
     }
 
@@ -323,13 +344,14 @@ fn next_slice(slice_s: f64, covered: f64, handled: u64) -> f64 {
 /// What the banner says of a node that is still down after "Recover now" (or that "Recover
 /// now" cannot bring back): the cause that holds it first, its data center's outage, else a
 /// random failure (its `mtbf_s`).
-fn stays_down(node: &str, dc: &str, causes: DownCauses) -> String {
+/// Why `who` (`"web"`, or `instance 1 of "web"`) stays down after a recovery.
+fn stays_down(who: &str, dc: &str, causes: DownCauses) -> String {
     if causes.data_center > 0 {
-        format!("\"{node}\" stays down: its data center \"{dc}\" is out until that recovers")
+        format!("{who} stays down: its data center \"{dc}\" is out until that recovers")
     } else if causes.random > 0 {
-        format!("\"{node}\" stays down: it failed at random (its mtbf_s) and comes back after its repair time (mttr_s)")
+        format!("{who} stays down: it failed at random (its mtbf_s) and comes back after its repair time (mttr_s)")
     } else {
-        format!("\"{node}\" stays down: another fault still holds it")
+        format!("{who} stays down: another fault still holds it")
     }
 }
 
@@ -360,7 +382,7 @@ mod tests {
             ..DownCauses::default()
         };
         assert_eq!(
-            stays_down("web1", "east", causes(2, 1)),
+            stays_down("\"web1\"", "east", causes(2, 1)),
             "\"web1\" stays down: its data center \"east\" is out until that recovers"
         );
         assert!(stays_down("web1", "east", causes(0, 1)).contains("at random"));

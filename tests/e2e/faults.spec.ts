@@ -318,6 +318,57 @@ test('with one of two instances failed, Fail now fails the other, and a second F
   app.expectNoErrors();
 });
 
+test('Fail now and Recover now act on one instance when one is typed beside them', async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  const scenario = {
+    version: 1,
+    name: 'Three web instances',
+    duration_s: 120,
+    warmup_s: 0,
+    nodes: [
+      { id: 'users', kind: 'client', params: { rps: 20 } },
+      { id: 'web', kind: 'server', params: { instances: 3, workers: 4, service_ms: 20 } },
+    ],
+    edges: [{ from: 'users', to: 'web' }],
+    faults: [],
+  };
+  await app.importFile('three.json', JSON.stringify(scenario));
+  await expect(app.nodes).toHaveCount(2);
+  await app.setSpeed('20');
+  await app.run();
+  await app.waitForProgress(5 / 120);
+  await app.pauseButton.click();
+  await app.selectNode('web');
+  const kindLine = app.nodeLocator('web').locator('.node-kind');
+  await expect(kindLine).toHaveText('Server ×3');
+  const faults = app.byTestId('fault-item');
+  await app.byTestId('fault-now-instance').fill('1');
+  await app.byTestId('fault-fail').click();
+  // On the schedule as a fault of that instance, which the box shows down.
+  await expect(faults).toHaveCount(1);
+  await expect(faults.first()).toContainText('instance 1');
+  await expect(kindLine).toHaveText('Server 2/3 up');
+  await app.byTestId('fault-fail').click();
+  await expect(app.banner).toContainText('instance 1 of "web" is already down');
+  await expect(faults).toHaveCount(1);
+  // One the node lacks is named, with what to do.
+  await app.byTestId('fault-now-instance').fill('7');
+  await app.byTestId('fault-fail').click();
+  await expect(app.banner).toContainText('"web" has 3 instances in this run, counted from 0: instance 7 does not exist');
+  await expect(faults).toHaveCount(1);
+  // Back on instance 1: recovered, the tier is whole again; the run goes on.
+  await app.byTestId('fault-now-instance').fill('1');
+  await app.byTestId('fault-recover').click();
+  await expect(faults).toHaveCount(2);
+  await expect(kindLine).toHaveText('Server ×3');
+  await app.runButton.click();
+  await app.waitForRunDone();
+  expect((await app.summary()).throughput).toBeGreaterThan(15);
+  app.expectNoErrors();
+});
+
 test('a fault time typed with a minus sign keeps it, and is refused by name', async ({ page }) => {
   // The browser reads a lone "-" as no number; the form used to write that back, which
   // cleared the "-", so "-5" scheduled a fault at 5 s without a word.

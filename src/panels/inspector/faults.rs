@@ -62,18 +62,12 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
             )));
             return;
         };
-        let text = instance.get_untracked();
-        let instance = match text.trim() {
-            "" => None,
-            t => match t.parse::<u32>() {
-                Ok(i) => Some(i),
-                Err(_) => {
-                    banner.set(Some(format!(
-                        "instance \"{t}\" is not a whole number >= 0: leave it empty for all instances"
-                    )));
-                    return;
-                }
-            },
+        let instance = match parse_instance(&instance.get_untracked(), false) {
+            Ok(instance) => instance,
+            Err(why) => {
+                banner.set(Some(why));
+                return;
+            }
         };
         doc.apply(Edit::AddFault(FaultSpec {
             node: Some(node.get_value()),
@@ -85,10 +79,23 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
     };
 
     let live = move || matches!(run.status.get(), Status::Running | Status::Paused);
+    // Which instance "Fail now" and "Recover now" act on: all while the box is empty.
+    let now_instance = RwSignal::new(String::new());
+    let now_instance_not_a_number = RwSignal::new(false);
     let inject = move |act: FaultAction| {
         move |_| {
             let id = node.get_value();
-            match run.inject(&id, act) {
+            let instance = match parse_instance(
+                &now_instance.get_untracked(),
+                now_instance_not_a_number.get_untracked(),
+            ) {
+                Ok(instance) => instance,
+                Err(why) => {
+                    banner.set(Some(why));
+                    return;
+                }
+            };
+            match run.inject(&id, act, instance) {
                 Ok(done) => {
                     let before = doc.scenario.get_untracked();
                     doc.apply(Edit::AddFault(FaultSpec {
@@ -96,7 +103,7 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
                         dc: None,
                         at_s: done.at_s,
                         action: act,
-                        instance: None,
+                        instance,
                     }));
                     doc.scenario
                         .with_untracked(|after| run.also_ran(&before, after));
@@ -115,11 +122,20 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
             <h3>"Faults"</h3>
             <div class="fault-now">
                 <button data-testid="fault-fail" disabled=move || !live()
-                    title="Fail this node in the running simulation"
+                    title="Fail this node (or the instance in the box beside) in the running simulation"
                     on:click=inject(FaultAction::Fail)>"Fail now"</button>
                 <button data-testid="fault-recover" disabled=move || !live()
-                    title="Recover this node in the running simulation"
+                    title="Recover this node (or the instance in the box beside) in the running simulation"
                     on:click=inject(FaultAction::Recover)>"Recover now"</button>
+                {has_instances.then(|| view! {
+                    <input type="number" min="0" step="1" placeholder="all" data-testid="fault-now-instance"
+                        aria-label="instance to fail or recover now (empty for all)"
+                        title="instance to fail or recover now, counted from 0 (empty: all)"
+                        on:input=move |ev| {
+                            now_instance_not_a_number.set(crate::panels::typed_not_a_number(&ev));
+                            now_instance.set(event_target_value(&ev));
+                        }/>
+                })}
             </div>
             {list}
             {super::messages(node_problems, "fault-error".into())}
@@ -142,6 +158,19 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
                 <button data-testid="fault-add" on:click=add>"Add"</button>
             </div>
         </section>
+    }
+}
+
+/// A typed instance: `None` (all) when empty, or why it is not a whole number >= 0.
+fn parse_instance(text: &str, not_a_number: bool) -> Result<Option<u32>, String> {
+    if not_a_number {
+        return Err("instance: what was typed is not a number: type a whole number such as 0, or leave it empty for all instances".into());
+    }
+    match text.trim() {
+        "" => Ok(None),
+        t => t.parse::<u32>().map(Some).map_err(|_| {
+            format!("instance \"{t}\" is not a whole number >= 0: leave it empty for all instances")
+        }),
     }
 }
 
@@ -321,5 +350,26 @@ pub fn ScenarioFaults() -> impl IntoView {
                     on:click=add>"Add"</button>
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_instance;
+
+    #[test]
+    fn an_instance_is_a_whole_number_or_empty_for_all() {
+        assert_eq!(parse_instance("", false), Ok(None));
+        assert_eq!(parse_instance(" 2 ", false), Ok(Some(2)));
+        assert!(parse_instance("-1", false)
+            .unwrap_err()
+            .contains("not a whole number >= 0"));
+        assert!(parse_instance("1.5", false)
+            .unwrap_err()
+            .contains("leave it empty for all"));
+        // Text the browser could not read as a number comes as "": not "all".
+        assert!(parse_instance("", true)
+            .unwrap_err()
+            .contains("not a number"));
     }
 }

@@ -117,7 +117,17 @@ impl Simulation {
     /// What holds the instances of node `id` down now (see [`DownCauses`]); `None` for a node
     /// the run does not have.
     pub fn down_causes(&self, id: &str) -> Option<DownCauses> {
-        let insts = &self.nodes[self.model.find(id)?.ix()].insts;
+        self.instance_down_causes(id, None)
+    }
+
+    /// [`Simulation::down_causes`] of one instance of node `id` (each count then 0 or 1), or of
+    /// all with `None`; `None` for a node or an instance the run does not have.
+    pub fn instance_down_causes(&self, id: &str, instance: Option<u32>) -> Option<DownCauses> {
+        let all = &self.nodes[self.model.find(id)?.ix()].insts;
+        let insts = match instance {
+            None => &all[..],
+            Some(i) => std::slice::from_ref(all.get(i as usize)?),
+        };
         let held = |source: FaultSource| {
             insts.iter().filter(|i| i.down & source.hold() != 0).count() as u32
         };

@@ -184,6 +184,28 @@ fn down_causes_count_each_cause_per_instance() {
     assert_eq!(sim.down_causes("nope"), None);
 }
 
+/// One instance's causes, as the app asks before "Fail now" on instance 1: each count is that
+/// instance's alone, and an instance the node lacks has none.
+#[test]
+fn down_causes_of_one_instance() {
+    let text = scenario(
+        r#", "instances": 2"#,
+        r#"{"node": "s", "instance": 0, "at_s": 10, "action": "fail"}"#,
+    );
+    let mut sim = Simulation::new(load(&text).unwrap(), 5);
+    sim.run_until(SimTime::from_secs(15.0));
+    let of = |sim: &Simulation, i| sim.instance_down_causes("s", Some(i)).unwrap();
+    let (first, second) = (of(&sim, 0), of(&sim, 1));
+    assert_eq!((first.instances, first.own, first.serving), (1, 1, 0));
+    assert_eq!((second.instances, second.own, second.serving), (1, 0, 1));
+    assert_eq!(sim.instance_down_causes("s", None), sim.down_causes("s"));
+    assert_eq!(sim.instance_down_causes("s", Some(2)), None);
+    // Failed by hand, instance 1 is held by it too; the node is then down.
+    sim.inject("s", FaultAction::Fail, Some(1)).unwrap();
+    assert_eq!((of(&sim, 1).own, of(&sim, 1).serving), (1, 0));
+    assert_eq!(sim.down_causes("s").unwrap().serving, 0);
+}
+
 /// A server down the whole run, and a client that retries once after 30 s: requests of the
 /// run's second half are never retried before it ends, so only the first half's count.
 /// (Every request counted a retry when it failed, sent or not.)
