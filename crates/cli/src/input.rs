@@ -48,6 +48,10 @@ pub fn read(path: &Path) -> Result<Source> {
              it cannot be a scenario file"
         );
     }
+    // A UTF-16 file (as some Windows editors save) starts with its byte-order mark.
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        bail!("{label} is UTF-16 text: save it as UTF-8 (a scenario is a UTF-8 JSON text file)");
+    }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => bail!(

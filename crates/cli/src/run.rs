@@ -20,7 +20,7 @@ pub struct Args {
     /// UTF-8 or not.
     pub file: std::path::PathBuf,
     /// Seed of the random draws [default: the scenario's own `seed`].
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = crate::parse_seed)]
     pub seed: Option<u64>,
     /// Simulated seconds, instead of the scenario's `duration_s`.
     #[arg(long, value_name = "S", allow_hyphen_values = true)]

@@ -40,7 +40,7 @@ pub struct Args {
     #[arg(long, value_name = "K", allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(2..=1000))]
     pub steps: u64,
     /// Seed of the random draws [default: the scenario's own `seed`].
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = crate::parse_seed)]
     pub seed: Option<u64>,
     /// Simulated seconds of each run, instead of the scenario's `duration_s`.
     #[arg(long, value_name = "S", allow_hyphen_values = true)]

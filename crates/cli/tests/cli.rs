@@ -1412,7 +1412,33 @@ mod errors {
         }
         // Not JSON: `run` cannot run it (2); `validate` reports it as the file's problem (1).
         fails(&["run", &not_json], b"", 2, "not a valid scenario file");
-        fails(&["run", "-"], b"\xff\xfe", 2, "<stdin> is not UTF-8 text");
+        fails(&["run", "-"], b"\xff", 2, "<stdin> is not UTF-8 text");
+        // A UTF-16 file (its byte-order mark first) is named as such, with what to do.
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("{\"version\": 1}".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        fails(
+            &["run", "-"],
+            &utf16,
+            2,
+            "<stdin> is UTF-16 text: save it as UTF-8",
+        );
+        // Nested past serde_json's limit: said in words, not as its "recursion limit".
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        fails(
+            &["run", "-"],
+            deep.as_bytes(),
+            2,
+            "nests more than 128 arrays or objects inside each other",
+        );
+        // A seed out of range says what a seed is.
+        fails(
+            &["run", "-", "--seed", "-1"],
+            b"",
+            2,
+            "a seed is a whole number from 0 to 18446744073709551615",
+        );
         fails(
             &["run", "-"],
             b"[1, 2",

@@ -475,6 +475,11 @@ pub fn can_connect(from: Kind, to: Kind) -> Result<(), String> {
         return Ok(());
     }
     let hint = match from {
+        // Drawn the wrong way round: replication goes from the primary to its replicas.
+        SqlReplica if to == SqlPrimary => {
+            "a sql_replica only answers calls; replication is drawn from the sql_primary to its \
+             sql_replica"
+        }
         Client => "a client calls a dns, cdn, load_balancer or server",
         Dns => "dns points at a cdn, load_balancer or server",
         Cdn => "a cdn's origin is a load_balancer, server or object_store",

@@ -80,6 +80,13 @@ fn syntax_message(text: &str, e: &serde_json::Error) -> String {
                 e.column()
             )
         }
+        // serde_json's words for its depth limit (128 nested arrays or objects).
+        _ if e.to_string().starts_with("recursion limit exceeded") => format!(
+            "at line {} column {} it nests more than 128 arrays or objects inside each other; \
+             a scenario never goes deeper than a few levels (check its brackets)",
+            e.line(),
+            e.column()
+        ),
         _ => e.to_string(),
     }
 }
@@ -565,8 +572,12 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
         }
         let res = match key.as_str() {
             "name" | "notes" => check::<String>(v),
-            "seed" => check::<u64>(v)
-                .map_err(|_| "must be a whole number from 0 to 18446744073709551615".to_string()),
+            "seed" => check::<u64>(v).map_err(|_| {
+                format!(
+                    "must be a whole number from 0 to 18446744073709551615, got {}",
+                    truncate(&v.to_string())
+                )
+            }),
             "duration_s" | "warmup_s" | "window_s" => check::<f64>(v),
             "slo" => check::<Slo>(v),
             "nodes" | "edges" | "faults" => match v {

@@ -194,6 +194,24 @@ fn graph_problems_name_the_node() {
         has(&ps, Some("w"), "a worker_pool cannot call a session_store"),
         "{ps:#?}"
     );
+    // Replication drawn the wrong way round says which way it goes.
+    let ps = problems(&scenario(
+        &[
+            CLIENT,
+            SERVER,
+            r#"{"id": "db", "kind": "sql_primary"}"#,
+            r#"{"id": "r", "kind": "sql_replica"}"#,
+        ],
+        r#"{"from": "users", "to": "web"}, {"from": "web", "to": "db"}, {"from": "r", "to": "db"}"#,
+    ));
+    assert!(
+        has(
+            &ps,
+            Some("r"),
+            "replication is drawn from the sql_primary to its sql_replica"
+        ),
+        "{ps:#?}"
+    );
 }
 
 /// A client with several entries uses the nearest, and falls back to the others when it is
