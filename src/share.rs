@@ -1,7 +1,11 @@
 //! Share links: the whole scenario (seed included) in the URL fragment, so nothing is sent to
-//! any server. Format: `#s=1.<base64url(deflate(scenario JSON))>`, where `1` is the link format
-//! version. Decoding is bounded at every step (encoded size, inflated size, nodes), so a hostile
-//! link cannot make the page hang or exhaust memory; every refusal says what is wrong.
+//! any server. Format: `#s=2.<base64url(zlib(scenario JSON))>`, where `2` is the link format
+//! version: zlib is deflate with an Adler-32 check of the text, so a link altered on the way
+//! (one character changed) is refused as damaged instead of opening another scenario without
+//! a word. Links of format 1 (`#s=1.<base64url(deflate(…))>`, without the check, made before
+//! December 2026) still open. Decoding is bounded at every step (encoded size, inflated size,
+//! nodes), so a hostile link cannot make the page hang or exhaust memory; every refusal says
+//! what is wrong.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -13,13 +17,15 @@ use crate::files::{read_scenario, Source};
 pub const MAX_ENCODED: usize = 256 * 1024;
 /// Largest accepted scenario once inflated, in bytes.
 pub const MAX_INFLATED: usize = 4 * 1024 * 1024;
-/// Version prefix of the payload.
-const FORMAT: &str = "1.";
+/// Version prefix of the payload the app writes: zlib, checked.
+const FORMAT: &str = "2.";
+/// Version prefix of the first links: raw deflate, unchecked (still read).
+const FORMAT_1: &str = "1.";
 
 /// The fragment (without `#`) that carries `s`.
 pub fn encode(s: &Scenario) -> String {
     let json = crate::files::compact_json(s);
-    let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(json.as_bytes(), 9);
     format!("s={FORMAT}{}", URL_SAFE_NO_PAD.encode(packed))
 }
 
@@ -51,36 +57,49 @@ pub fn decode(fragment: &str) -> Result<Option<Scenario>, String> {
             MAX_ENCODED / 1024
         ));
     }
-    let Some(body) = payload.strip_prefix(FORMAT) else {
-        // A later format is a number before a dot; anything else is not a format at all, and
-        // echoing it back as one (the first characters of the data) only confused.
-        return Err(match payload.split_once('.') {
-            Some((version, _))
-                if (1..=4).contains(&version.len())
-                    && version.bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                format!(
-                    "this link has format {version}, which this version of Scaleplay cannot read: ask for a new link"
-                )
-            }
-            _ => "this link is damaged (it does not start with a format number): it may have been cut short or edited".to_string(),
-        });
+    let (body, checked) = match (payload.strip_prefix(FORMAT), payload.strip_prefix(FORMAT_1)) {
+        (Some(body), _) => (body, true),
+        (None, Some(body)) => (body, false),
+        (None, None) => return Err(unknown_format(payload)),
     };
     let packed = URL_SAFE_NO_PAD.decode(body).map_err(|_| {
         "this link is damaged (not valid base64url): it may have been cut short when copied"
             .to_string()
     })?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED).map_err(|e| {
-        if matches!(e.status, miniz_oxide::inflate::TINFLStatus::HasMoreOutput) {
+    let inflated = if checked {
+        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, MAX_INFLATED)
+    } else {
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED)
+    };
+    let json = inflated.map_err(|e| match e.status {
+        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
             format!("this link unpacks to more than {} MB: refused", MAX_INFLATED / (1024 * 1024))
-        } else {
-            "this link is damaged (its data does not unpack): it may have been cut short when copied".to_string()
         }
+        miniz_oxide::inflate::TINFLStatus::Adler32Mismatch => {
+            "this link is damaged (its check does not match what it holds): a character was changed or lost when it was copied; ask for the link again".to_string()
+        }
+        _ => "this link is damaged (its data does not unpack): it may have been cut short when copied".to_string(),
     })?;
     let text = String::from_utf8(json)
         .map_err(|_| "this link does not hold text: it is not a Scaleplay scenario".to_string())?;
     let scenario = read_scenario(&text, Source::Link)?;
     Ok(Some(scenario))
+}
+
+/// Why a payload that starts with neither format cannot be read.
+fn unknown_format(payload: &str) -> String {
+    // A later format is a number before a dot; anything else is not a format at all, and
+    // echoing it back as one (the first characters of the data) only confused.
+    match payload.split_once('.') {
+        Some((version, _))
+            if (1..=4).contains(&version.len()) && version.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            format!(
+                "this link has format {version}, which this version of Scaleplay cannot read: ask for a new link"
+            )
+        }
+        _ => "this link is damaged (it does not start with a format number): it may have been cut short or edited".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -98,7 +117,7 @@ mod tests {
         for n in 0..10 {
             let s = preset(n);
             let link = encode(&s);
-            assert!(link.starts_with("s=1."));
+            assert!(link.starts_with("s=2."));
             assert_eq!(decode(&format!("#{link}")).unwrap(), Some(s));
         }
     }
@@ -122,6 +141,37 @@ mod tests {
         assert!(e.contains("Export JSON"), "{e}");
         // What it refuses, the decoder would have refused too.
         assert!(decode(&encode(&s)).unwrap_err().contains("limit"));
+    }
+
+    /// One character changed anywhere in a link is refused, where format 1 (no check) opened
+    /// another scenario when the change landed in a number.
+    #[test]
+    fn a_link_altered_by_one_character_is_refused() {
+        let link = encode(&preset(4));
+        let body = "s=2.".len();
+        let mut opened = Vec::new();
+        for at in body..link.len() {
+            for c in ['A', 'Q', 'g', 'w', '0', '5', '-', '_'] {
+                if link.as_bytes()[at] == c as u8 {
+                    continue;
+                }
+                let mut altered = link.clone();
+                altered.replace_range(at..at + 1, &c.to_string());
+                if let Ok(Some(s)) = decode(&altered) {
+                    if s != preset(4) {
+                        opened.push((at, c));
+                    }
+                }
+            }
+        }
+        assert!(opened.is_empty(), "altered links opened: {opened:?}");
+        // The check's own words, for a change inside the data.
+        let mut altered = link.clone();
+        let mid = link.len() / 2;
+        let c = if &link[mid..=mid] == "A" { "B" } else { "A" };
+        altered.replace_range(mid..=mid, c);
+        let e = decode(&altered).unwrap_err();
+        assert!(e.contains("damaged"), "{e}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! What it proves, on random inputs (proptest, shrunk to a minimal case on failure):
 //! - the decoders never panic, whatever they get: arbitrary strings and bytes as fragments,
-//!   arbitrary base64url after `s=1.`, deflated arbitrary bytes, deflated arbitrary JSON,
+//!   arbitrary base64url after `s=1.` and `s=2.`, deflated (and zlib) arbitrary bytes and JSON,
 //!   real links (the frozen corpus links and the presets) bit-flipped, truncated, spliced and
 //!   cut at every layer (link text, compressed bytes, JSON text), arbitrary bytes and real files
 //!   mutated as imported files, arbitrary JSON values;
@@ -123,12 +123,22 @@ fn check_file_bytes(bytes: Vec<u8>) -> Result<(), TestCaseError> {
     }
 }
 
+/// A link of format 1: raw deflate, unchecked (the format of the frozen corpus links).
 fn link_of_packed(packed: &[u8]) -> String {
     format!("s=1.{}", URL_SAFE_NO_PAD.encode(packed))
 }
 
+/// A link of format 2, today's: zlib, whose Adler-32 checks the text.
+fn link_of_zlib(packed: &[u8]) -> String {
+    format!("s=2.{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
 fn deflate(bytes: &[u8], level: u8) -> Vec<u8> {
     miniz_oxide::deflate::compress_to_vec(bytes, level)
+}
+
+fn zlib(bytes: &[u8], level: u8) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec_zlib(bytes, level)
 }
 
 // ---- real links and files -----------------------------------------------------------------------
@@ -567,7 +577,7 @@ fn fragment() -> impl Strategy<Value = String> {
         2 => any::<String>(),
         2 => "#?s=.{0,48}",
         2 => "#?s=[0-9.]{0,4}\\.?[A-Za-z0-9_-]{0,256}",
-        1 => "#?s=1\\.[A-Za-z0-9_=+/-]{0,256}",
+        1 => "#?s=[12]\\.[A-Za-z0-9_=+/-]{0,256}",
         1 => proptest::collection::vec(any::<u8>(), 0..512)
             .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
     ]
@@ -587,6 +597,7 @@ proptest! {
     #[test]
     fn arbitrary_base64url_payloads_are_answered(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
         check_fragment(&link_of_packed(&bytes))?;
+        check_fragment(&link_of_zlib(&bytes))?;
     }
 
     #[test]
@@ -595,12 +606,14 @@ proptest! {
         level in 0u8..=10,
     ) {
         check_fragment(&link_of_packed(&deflate(&bytes, level)))?;
+        check_fragment(&link_of_zlib(&zlib(&bytes, level)))?;
     }
 
     #[test]
     fn deflated_arbitrary_json_is_answered(value in prop_oneof![any_json(), scenario_like_json()]) {
         let text = value.to_string();
         check_fragment(&link_of_packed(&deflate(text.as_bytes(), 6)))?;
+        check_fragment(&link_of_zlib(&zlib(text.as_bytes(), 6)))?;
         check_text(&text)?;
     }
 
@@ -625,22 +638,31 @@ proptest! {
         json_damage in proptest::collection::vec(mutation(), 0..3),
     ) {
         let link = &real_links()[which % real_links().len()];
+        // The frozen links are of format 1 (raw deflate), today's of format 2 (zlib).
+        let checked = link.starts_with("s=2.");
         let packed = URL_SAFE_NO_PAD
             .decode(&link["s=1.".len()..])
             .map_err(|e| TestCaseError::fail(format!("a real link is base64url: {e}")))?;
         // Damage the JSON inside, then pack it again: the damage reaches the scenario reader.
-        let mut json = miniz_oxide::inflate::decompress_to_vec(&packed)
-            .map_err(|e| TestCaseError::fail(format!("a real link inflates: {e:?}")))?;
+        let inflated = if checked {
+            miniz_oxide::inflate::decompress_to_vec_zlib(&packed)
+        } else {
+            miniz_oxide::inflate::decompress_to_vec(&packed)
+        };
+        let mut json =
+            inflated.map_err(|e| TestCaseError::fail(format!("a real link inflates: {e:?}")))?;
         let files: Vec<&[u8]> = real_files().iter().map(|f| f.as_bytes()).collect();
         for m in &json_damage {
             apply(&mut json, m, &files);
         }
-        let mut packed = deflate(&json, 9);
-        // Damage the compressed bytes: the damage reaches the inflater.
+        let mut packed = if checked { zlib(&json, 9) } else { deflate(&json, 9) };
+        // Damage the compressed bytes: the damage reaches the inflater (and, in format 2, the
+        // check, which refuses what it does not catch).
         for m in &packed_damage {
             apply(&mut packed, m, &[]);
         }
-        check_fragment(&link_of_packed(&packed))?;
+        let damaged = if checked { link_of_zlib(&packed) } else { link_of_packed(&packed) };
+        check_fragment(&damaged)?;
     }
 
     #[test]
@@ -671,7 +693,7 @@ proptest! {
     #[test]
     fn random_scenarios_round_trip_through_links(s in scenario()) {
         let link = share::encode(&s);
-        prop_assert!(link.starts_with("s=1."));
+        prop_assert!(link.starts_with("s=2."));
         prop_assert_eq!(share::decode(&link), Ok(Some(s.clone())));
         prop_assert_eq!(share::decode(&format!("#{link}")), Ok(Some(s)));
     }

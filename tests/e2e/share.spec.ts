@@ -9,7 +9,7 @@ test('a shared link opens the same scenario and reproduces the run in a fresh br
   await app.loadPreset('03');
   await app.byTestId('share').click();
   const link = await app.byTestId('share-link').inputValue();
-  expect(link).toContain('#s=1.');
+  expect(link).toContain('#s=2.');
   await app.setSpeed('max');
   await app.run();
   await app.waitForRunDone();
@@ -36,7 +36,7 @@ test('a truncated or hostile link shows a banner and the app keeps the previous 
   await app.loadPreset('05');
   await app.byTestId('share').click();
   const link = await app.byTestId('share-link').inputValue();
-  for (const bad of [link.slice(0, link.length - 25), link.replace('#s=1.', '#s=7.'), '/#s=1.' + 'A'.repeat(300 * 1024)]) {
+  for (const bad of [link.slice(0, link.length - 25), link.replace('#s=2.', '#s=7.'), '/#s=2.' + 'A'.repeat(300 * 1024)]) {
     await page.goto('about:blank');
     await page.goto(bad);
     await expect(app.byTestId('error-banner')).toBeVisible({ timeout: 30_000 });
@@ -77,7 +77,7 @@ test('the share link opens under the run bar without moving it, and closes', asy
   await expect(app.byTestId('share-link')).toBeFocused();
   const selected = await app.byTestId('share-link').evaluate((el: HTMLInputElement) =>
     el.value.slice(el.selectionStart ?? 0, el.selectionEnd ?? 0));
-  expect(selected).toContain('#s=1.');
+  expect(selected).toContain('#s=2.');
   expect(selected).toEqual(await app.byTestId('share-link').inputValue());
   await expect(app.byTestId('share-status')).toContainText('exact scenario and seed');
   // Escape closes it; so does its button.
@@ -109,7 +109,7 @@ test('without a clipboard (a page served over plain http) Share still shows the 
   await app.byTestId('share').click();
   await expect(app.byTestId('share-popover')).toBeVisible();
   await expect(app.byTestId('share-status')).toContainText('did not allow copying');
-  expect(await app.byTestId('share-link').inputValue()).toContain('#s=1.');
+  expect(await app.byTestId('share-link').inputValue()).toContain('#s=2.');
   app.expectNoErrors();
 });
 
