@@ -208,6 +208,34 @@ test('Ctrl+Z on a ticked checkbox undoes the tick; in a text field it stays the 
   app.expectNoErrors();
 });
 
+test('Ctrl+Z in a field after its value is committed undoes that edit, as Undo does', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.selectNode('box');
+  const workers = app.byTestId('param-workers');
+  const before = await workers.inputValue();
+  await workers.fill('4');
+  await workers.press('Enter');
+  await expect(workers).toBeFocused();
+  await expect(workers).toHaveValue('4');
+  // Committed: Ctrl+Z undoes the edit (the browser's own undo emptied the field, and that
+  // emptied value was then saved as a new edit).
+  await page.keyboard.press('Control+z');
+  await expect(workers).toHaveValue(before);
+  await expect(app.byTestId('redo')).toBeEnabled();
+  await page.keyboard.press('Control+Shift+z');
+  await expect(workers).toHaveValue('4');
+  // While typing, Ctrl+Z stays the field's own: the typing goes, the scenario keeps 4.
+  await workers.pressSequentially('2');
+  await expect(workers).toHaveValue('42');
+  await page.keyboard.press('Control+z');
+  await expect(workers).toHaveValue('4');
+  await workers.blur();
+  await expect(workers).toHaveValue('4');
+  app.expectNoErrors();
+});
+
 test('opening a link while the saved work is unreadable says where that work went', async ({ page }) => {
   const app = new App(page);
   await app.goto();

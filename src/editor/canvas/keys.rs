@@ -27,9 +27,14 @@ pub(super) fn follow_keys(g: Gestures) {
     // What Ctrl+C or Ctrl+X took, for Ctrl+V: within this page only (the system clipboard
     // would need a permission prompt, and holds text).
     let copied: StoredValue<Option<Copied>> = StoredValue::new(None);
+    follow_typing();
     let _keys = window_event_listener(ev::keydown, move |ev| {
         if ev.ctrl_key() || ev.meta_key() {
-            if editing_text(&ev) {
+            // In a text field the keys are the field's (copy, paste, select its text), but for
+            // undo and redo once what was typed there is committed.
+            let undo_key = matches!(ev.key().to_ascii_lowercase().as_str(), "z" | "y");
+            let fields_own = !undo_key || typed_uncommitted(&ev);
+            if fields_own && in_text_field(&ev) {
                 return;
             }
             let nodes = selection.get_untracked();
@@ -158,10 +163,32 @@ fn pressing_a_control(ev: &web_sys::KeyboardEvent) -> bool {
     key_target(ev).is_some_and(|e| matches!(e.tag_name().as_str(), "BUTTON" | "SUMMARY" | "A"))
 }
 
-/// Whether the key goes to a field that edits text, which keeps its own Ctrl+Z. A checkbox,
-/// a select or a button has no undo of its own: there Ctrl+Z undoes the last edit of the
-/// scenario, such as the tick just made.
-fn editing_text(ev: &web_sys::KeyboardEvent) -> bool {
+/// The attribute that marks a text field typed into since its last commit.
+const TYPED: &str = "data-typed";
+
+/// Marks each text field as typed into on its `input` events, and clears the mark when its
+/// text is committed (`change`: Enter, or the focus leaving it), for [`editing_text`].
+fn follow_typing() {
+    let target = |ev: &web_sys::Event| {
+        ev.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    };
+    let _typed = window_event_listener(ev::input, move |ev| {
+        if let Some(e) = target(&ev) {
+            let _ = e.set_attribute(TYPED, "");
+        }
+    });
+    let _committed = window_event_listener(ev::change, move |ev| {
+        if let Some(e) = target(&ev) {
+            let _ = e.remove_attribute(TYPED);
+        }
+    });
+}
+
+/// Whether the key goes to a field that edits text. A checkbox, a select or a button has no
+/// undo of its own: there Ctrl+Z undoes the last edit of the scenario, such as the tick just
+/// made.
+fn in_text_field(ev: &web_sys::KeyboardEvent) -> bool {
     let Some(e) = key_target(ev) else {
         return false;
     };
@@ -175,4 +202,12 @@ fn editing_text(ev: &web_sys::KeyboardEvent) -> bool {
         }),
         _ => false,
     }
+}
+
+/// Whether the key goes to a field with text typed and not yet committed, whose Ctrl+Z then
+/// undoes that typing. Once it is committed (Enter), Ctrl+Z there undoes the edit of the
+/// scenario, as the Undo button does: the browser's own undo put back the text from before
+/// the typing, often an empty field, and committing that made a new edit instead.
+fn typed_uncommitted(ev: &web_sys::KeyboardEvent) -> bool {
+    key_target(ev).is_some_and(|e| e.has_attribute(TYPED))
 }
