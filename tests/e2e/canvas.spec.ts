@@ -130,6 +130,9 @@ test('nodes added by click or keyboard go side by side, each selected as it land
   await app.clearCanvas();
   // An empty canvas says how to begin, and stops saying it once something is on it.
   await expect(app.byTestId('canvas-empty')).toContainText('Drag a component from the palette');
+  // Nor is there a data center to fail: the scenario's fault form says so instead.
+  await expect(app.byTestId('dc-fault-none')).toBeVisible();
+  await expect(app.byTestId('dc-fault-dc')).toHaveCount(0);
   await app.byTestId('palette-client').click();
   await expect(app.byTestId('canvas-empty')).toHaveCount(0);
   await app.byTestId('palette-server').focus();

@@ -337,9 +337,14 @@ test('Fail now and Recover now act on one instance when one is typed beside them
   await app.importFile('three.json', JSON.stringify(scenario));
   await expect(app.nodes).toHaveCount(2);
   await app.setSpeed('20');
+  const seedAt = async () => (await app.byTestId('setting-seed').boundingBox())?.x;
+  const seedBefore = await seedAt();
   await app.run();
   await app.waitForProgress(5 / 120);
   await app.pauseButton.click();
+  // "Resume" takes no more room than "Run": the bar's controls stay put.
+  await expect(app.runButton).toHaveText('Resume');
+  expect(await seedAt()).toBe(seedBefore);
   await app.selectNode('web');
   const kindLine = app.nodeLocator('web').locator('.node-kind');
   await expect(kindLine).toHaveText('Server ×3');

@@ -162,6 +162,9 @@ fn build_nodes<'a>(
                 "nodes",
                 "a node has an empty id: give it one, such as \"web\"",
             ));
+            // There, unbuilt, as a node set aside is: the edges and faults naming "" mean it,
+            // and blaming them as well only repeated this problem.
+            index.entry("").or_insert(None);
             continue;
         }
         // Counted in characters, as a person counts them (names are often not English). A

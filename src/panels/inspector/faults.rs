@@ -329,6 +329,10 @@ pub fn ScenarioFaults() -> impl IntoView {
         <section class="faults" data-testid="scenario-faults">
             <h3>"Faults"</h3>
             {fault_list(None)}
+            // With no node there is no data center to fail: a word, not an empty list.
+            <Show when=move || !dcs.with(Vec::is_empty) fallback=|| view! {
+                <p class="hint" data-testid="dc-fault-none">"Add nodes to schedule a data center's outage."</p>
+            }>
             <div class="fault-add">
                 <select data-testid="dc-fault-dc" aria-label="data center"
                     on:change=move |ev| dc.set(event_target_value(&ev))>
@@ -349,6 +353,7 @@ pub fn ScenarioFaults() -> impl IntoView {
                 <button data-testid="dc-fault-add" title="Schedule a whole data center's outage or recovery"
                     on:click=add>"Add"</button>
             </div>
+            </Show>
         </section>
     }
 }

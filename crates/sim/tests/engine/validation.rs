@@ -1812,3 +1812,19 @@ fn a_queue_fed_by_its_pool_is_told_which_way_the_edge_goes() {
         "{ps:?}"
     );
 }
+
+/// A node with an empty id is the one problem: the edge and the faults naming "" mean that
+/// node, and are not blamed as well (as those naming a node set aside for its shape).
+#[test]
+fn a_node_with_an_empty_id_is_blamed_once() {
+    let text = r#"{"version": 1, "duration_s": 10,
+        "nodes": [{"id": "users", "kind": "client"}, {"id": "", "kind": "server"}],
+        "edges": [{"from": "users", "to": ""}],
+        "faults": [{"node": "", "at_s": 5, "action": "fail"}]}"#;
+    let ps = problems(text);
+    assert_eq!(ps.len(), 1, "{ps:#?}");
+    assert!(
+        ps[0].to_string().contains("a node has an empty id"),
+        "{ps:#?}"
+    );
+}
