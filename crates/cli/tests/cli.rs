@@ -876,7 +876,8 @@ mod sweep {
         let dir = TempDir::new("sweep-misses");
         // Preset 01 with its 15 s outage kept: no rate meets 99.9% availability.
         let file = dir.write(SINGLE, preset_text(SINGLE));
-        let out = scaleplay(&[
+        // The whole run (sweep_args shortens it to 20 s, before the outage).
+        let args = [
             "sweep",
             &file,
             "--param",
@@ -887,7 +888,8 @@ mod sweep {
             "1000",
             "--steps",
             "2",
-        ]);
+        ];
+        let out = scaleplay(&args);
         ok(&out);
         let text = &out.stdout;
         let row = |value: &str| {
@@ -908,19 +910,7 @@ mod sweep {
             ),
             "{text}"
         );
-        let json = scaleplay(&[
-            "sweep",
-            &file,
-            "--param",
-            "users.rps",
-            "--from",
-            "100",
-            "--to",
-            "1000",
-            "--steps",
-            "2",
-            "--json",
-        ]);
+        let json = scaleplay(&[&args[..], &["--json"]].concat());
         let v: Value = serde_json::from_str(&json.stdout).expect("JSON");
         assert_eq!(v["rows"][0]["misses"], serde_json::json!(["availability"]));
         assert_eq!(v["rows"][1]["misses"], serde_json::json!(["availability"]));
