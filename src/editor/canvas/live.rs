@@ -19,6 +19,7 @@ pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures
     Memo::new(move |_| {
         run.report.with(|r| {
             r.as_ref().map(|r| {
+                let span = steady_span(r.run.warmup_s);
                 r.nodes
                     .iter()
                     .map(|(id, n)| {
@@ -31,7 +32,7 @@ pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures
                         // panel's (the steady state). One line mixing them read "utilization
                         // 89%" beside a panel's 84.1 %.
                         let tip = format!(
-                            "now: utilization {:.0}%\n{SINCE_WARMUP}: utilization {:.1}%, {:.1} \
+                            "now: utilization {:.0}%\n{span}: utilization {:.1}%, {:.1} \
                              req/s ok, p99 {:.1} ms, rejected {}, down {}",
                             u * 100.0,
                             n.utilization * 100.0,
@@ -54,7 +55,7 @@ pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures
                             .copied()
                             .unwrap_or(c.availability);
                         let tip = format!(
-                            "its users now: availability {:.2}%\n{SINCE_WARMUP}: availability \
+                            "its users now: availability {:.2}%\n{span}: availability \
                              {:.2}%, {:.1} req/s ok, p99 {:.1} ms",
                             crate::panels::cut(a * 100.0, 2),
                             crate::panels::cut(c.availability * 100.0, 2),
@@ -78,7 +79,13 @@ pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures
 }
 
 /// How the hover text names the span of the panels' figures (the report's steady state).
-const SINCE_WARMUP: &str = "since the warm-up";
+fn steady_span(warmup_s: f64) -> &'static str {
+    if warmup_s > 0.0 {
+        "since the warm-up"
+    } else {
+        "over the run"
+    }
+}
 
 /// Fill colour of a node at `utilization` (green → amber → red).
 pub(super) fn heat(u: f64) -> String {
