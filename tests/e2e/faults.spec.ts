@@ -419,7 +419,8 @@ test("a fault naming an instance the node lacks shows its problem on its own lin
   await expect(items).toHaveCount(2);
   for (let k = 0; k < 2; k++) {
     await expect(items.nth(k).getByTestId('fault-error')).toHaveText(
-      `faults[${k}] ("web") names instance 3, but the node has 1 (instances count from 0): name instance 0, or none for the whole node`,
+      // On its own row, as "this fault": the scenario-wide "faults[k]" counted other nodes' too.
+      'This fault names instance 3, but the node has 1 (instances count from 0): name instance 0, or none for the whole node',
     );
   }
   await expect(schedule.getByTestId('fault-error')).toHaveCount(2);

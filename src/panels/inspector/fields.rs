@@ -536,8 +536,30 @@ pub fn fault_messages(problems: &[Problem], index: usize) -> Vec<String> {
     problems
         .iter()
         .filter(|p| p.field.as_deref() == Some("faults") && about_it(&p.message))
-        .map(|p| p.message.clone())
+        .map(|p| on_its_row(&p.message[label.len()..]))
         .collect()
+}
+
+/// A fault's message as its own row shows it: "This fault names instance 3, …" for
+/// `faults[1] ("web") names instance 3, …`. The label counts every fault of the scenario, so
+/// on a node's schedule of two it read "faults[7]", and named the node the row is in.
+fn on_its_row(after_label: &str) -> String {
+    let mut rest = after_label;
+    // The named node or data center: `("web")`, its id quoted (escaped, so no `")` inside).
+    if let Some(named) = rest.strip_prefix(" (") {
+        if let Some(end) = named.find("\")").or_else(|| named.find(')')) {
+            let close = if named[end..].starts_with("\")") {
+                end + 2
+            } else {
+                end + 1
+            };
+            rest = &named[close..];
+        }
+    }
+    match rest.strip_prefix(':') {
+        Some(said) => format!("This fault:{said}"),
+        None => format!("This fault{rest}"),
+    }
 }
 
 /// One row of a node's figures.
@@ -1030,9 +1052,21 @@ mod tests {
             ["slo.p99_ms must be > 0, got 0"]
         );
         assert_eq!(scenario_messages(&problems, "slo", None).len(), 2);
-        assert_eq!(fault_messages(&problems, 1).len(), 1);
+        assert_eq!(
+            fault_messages(&problems, 1),
+            ["This fault: at 90 s is after the end"]
+        );
         assert!(fault_messages(&problems, 0).is_empty());
-        assert_eq!(fault_messages(&problems, 12).len(), 1);
+        assert_eq!(fault_messages(&problems, 12), ["This fault: no node \"x\""]);
+        // Named by its node, and saying more than one thing.
+        let named = [Problem::scenario(
+            "faults",
+            "faults[2] (\"web\") names instance 3, but the node has 1: name instance 0",
+        )];
+        assert_eq!(
+            fault_messages(&named, 2),
+            ["This fault names instance 3, but the node has 1: name instance 0"]
+        );
         assert_eq!(messages_for(&problems, "web", "faults").len(), 1);
     }
 
