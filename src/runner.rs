@@ -198,7 +198,7 @@ impl Run {
             None => format!("\"{node}\""),
             Some(i) => format!("instance {i} of \"{node}\""),
         };
-        let (causes, dc) = self.sim.with_value(|sim| {
+        let (causes, all, dc) = self.sim.with_value(|sim| {
             let sim = sim.as_ref().ok_or_else(|| "start a run first".to_string())?;
             let added = || format!("\"{node}\" was added after this run started, so the run does not have it: Reset, then Run, to fail or recover it");
             let all = sim.down_causes(node).ok_or_else(added)?;
@@ -211,8 +211,16 @@ impl Run {
                 )
             })?;
             let dc = sim.model().find(node).map(|id| sim.model().node(id).dc.clone());
-            Ok::<_, String>((causes, dc.unwrap_or_default()))
+            Ok::<_, String>((causes, all, dc.unwrap_or_default()))
         })?;
+        // An autoscaler's standby slot is not running: failing it would change nothing seen.
+        if instance.is_some() && causes.active == 0 && causes.own == 0 {
+            return Err(format!(
+                "{who} is not running now: \"{node}\" runs {} of its {} instances (its \
+                 autoscaler starts the others as the load needs them)",
+                all.active, all.instances
+            ));
+        }
         match action {
             FaultAction::Fail if causes.own == causes.instances => {
                 return Err(format!(

@@ -47,7 +47,7 @@ pub fn link_fragment(s: &Scenario) -> Result<String, String> {
 /// The scenario a fragment carries. `Ok(None)` when the fragment is not a share link at all.
 pub fn decode(fragment: &str) -> Result<Option<Scenario>, String> {
     let fragment = fragment.trim_start_matches('#');
-    let Some(payload) = fragment.strip_prefix("s=") else {
+    let Some(payload) = link_payload(fragment) else {
         return Ok(None);
     };
     if payload.len() > MAX_ENCODED {
@@ -63,7 +63,7 @@ pub fn decode(fragment: &str) -> Result<Option<Scenario>, String> {
         (None, None) => return Err(unknown_format(payload)),
     };
     let packed = URL_SAFE_NO_PAD.decode(body).map_err(|_| {
-        "this link is damaged (not valid base64url): it may have been cut short when copied"
+        "this link is damaged (not valid base64url): it was cut short or changed when copied"
             .to_string()
     })?;
     let inflated = if checked {
@@ -78,12 +78,25 @@ pub fn decode(fragment: &str) -> Result<Option<Scenario>, String> {
         miniz_oxide::inflate::TINFLStatus::Adler32Mismatch => {
             "this link is damaged (its check does not match what it holds): a character was changed or lost when it was copied; ask for the link again".to_string()
         }
-        _ => "this link is damaged (its data does not unpack): it may have been cut short when copied".to_string(),
+        _ => "this link is damaged (its data does not unpack): it was cut short or changed when copied".to_string(),
     })?;
     let text = String::from_utf8(json)
         .map_err(|_| "this link does not hold text: it is not a Scaleplay scenario".to_string())?;
     let scenario = read_scenario(&text, Source::Link)?;
     Ok(Some(scenario))
+}
+
+/// The payload of a link fragment: after `s=`, also when a mail or chat program sent the `=`
+/// as `%3D` or capitalised the `s` (which opened the autosaved work without a word, as if the
+/// link were not one). `None` when the fragment is no link at all.
+fn link_payload(fragment: &str) -> Option<&str> {
+    let head = fragment.get(..4).unwrap_or(fragment);
+    if head.eq_ignore_ascii_case("s%3d") {
+        return Some(&fragment[4..]);
+    }
+    fragment
+        .strip_prefix("s=")
+        .or_else(|| fragment.strip_prefix("S="))
 }
 
 /// Why a payload that starts with neither format cannot be read.
@@ -172,6 +185,20 @@ mod tests {
         altered.replace_range(mid..=mid, c);
         let e = decode(&altered).unwrap_err();
         assert!(e.contains("damaged"), "{e}");
+    }
+
+    /// The fragment as mail and chat programs may pass it on: `=` escaped, `s` capitalised.
+    #[test]
+    fn a_link_whose_equals_sign_was_escaped_still_opens() {
+        let link = encode(&preset(2));
+        let payload = &link["s=".len()..];
+        for sent in [
+            format!("#s%3D{payload}"),
+            format!("#s%3d{payload}"),
+            format!("S={payload}"),
+        ] {
+            assert_eq!(decode(&sent).unwrap(), Some(preset(2)), "{sent:.12}");
+        }
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //!   cut at every layer (link text, compressed bytes, JSON text), arbitrary bytes and real files
 //!   mutated as imported files, arbitrary JSON values;
 //! - they always answer: `Ok`, or `Err` with a message that is not blank;
-//! - a fragment is taken for a link exactly when it starts with `s=` (after an optional `#`);
+//! - a fragment is taken for a link exactly when it starts with `s=` (after an optional `#`),
+//!   or `S=` or `s%3D` as mail and chat programs may pass it on;
 //! - whatever opens can be written again and reads back as the same scenario (link → link,
 //!   file → export → file), exactly;
 //! - random scenarios (random kinds, ids and names with unicode and markup such as
@@ -70,7 +71,13 @@ fn config() -> ProptestConfig {
 /// `share::decode` on any fragment: no panic; `Ok(None)` exactly for fragments that are not
 /// links; a refusal that says something; a scenario that can be shared again as is.
 fn check_fragment(fragment: &str) -> Result<(), TestCaseError> {
-    let is_link = fragment.trim_start_matches('#').starts_with("s=");
+    // `s=`, or as mail and chat programs may pass it on: `S=`, or `s%3D` (any case).
+    let bare = fragment.trim_start_matches('#');
+    let is_link = bare.starts_with("s=")
+        || bare.starts_with("S=")
+        || bare
+            .get(..4)
+            .is_some_and(|h| h.eq_ignore_ascii_case("s%3d"));
     match share::decode(fragment) {
         Ok(None) => prop_assert!(!is_link, "a link was taken for no link: {fragment:?}"),
         Ok(Some(s)) => {

@@ -358,6 +358,11 @@ test('Fail now and Recover now act on one instance when one is typed beside them
   await app.byTestId('fault-fail').click();
   await expect(app.banner).toContainText('instance 1 of "web" is already down');
   await expect(faults).toHaveCount(1);
+  // Letters are refused by name (not dropped, which read as all instances).
+  await app.byTestId('fault-now-instance').fill('one');
+  await app.byTestId('fault-fail').click();
+  await expect(app.banner).toContainText('instance: "one" is not a whole number >= 0');
+  await expect(faults).toHaveCount(1);
   // One the node lacks is named, with what to do.
   await app.byTestId('fault-now-instance').fill('7');
   await app.byTestId('fault-fail').click();
@@ -371,6 +376,44 @@ test('Fail now and Recover now act on one instance when one is typed beside them
   await app.runButton.click();
   await app.waitForRunDone();
   expect((await app.summary()).throughput).toBeGreaterThan(15);
+  app.expectNoErrors();
+});
+
+test("Fail now on an autoscaled tier's standby instance says it is not running", async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  // Light load: the tier stays at its minimum of 2 of its 6 slots.
+  const scenario = {
+    version: 1,
+    name: 'Autoscaled web',
+    duration_s: 120,
+    warmup_s: 0,
+    nodes: [
+      { id: 'users', kind: 'client', params: { rps: 5 } },
+      {
+        id: 'web',
+        kind: 'server',
+        params: { instances: 2, workers: 4, service_ms: 20, autoscale: { min: 2, max: 6, target_utilization: 0.6 } },
+      },
+    ],
+    edges: [{ from: 'users', to: 'web' }],
+    faults: [],
+  };
+  await app.importFile('autoscaled.json', JSON.stringify(scenario));
+  await app.setSpeed('20');
+  await app.run();
+  await app.waitForProgress(5 / 120);
+  await app.pauseButton.click();
+  await app.selectNode('web');
+  await app.byTestId('fault-now-instance').fill('5');
+  await app.byTestId('fault-fail').click();
+  await expect(app.banner).toContainText('instance 5 of "web" is not running now: "web" runs 2 of its 6 instances');
+  await expect(app.byTestId('fault-item')).toHaveCount(0);
+  // One it runs fails; the box counts those serving.
+  await app.byTestId('fault-now-instance').fill('0');
+  await app.byTestId('fault-fail').click();
+  await expect(app.byTestId('fault-item')).toHaveCount(1);
   app.expectNoErrors();
 });
 

@@ -231,7 +231,19 @@ test('Ctrl+Z in a field after its value is committed undoes that edit, as Undo d
   await expect(workers).toHaveValue('42');
   await page.keyboard.press('Control+z');
   await expect(workers).toHaveValue('4');
+  // Back at the committed text, the next Ctrl+Z is the app's: the edit to 4 is undone.
+  // (The browser's undo went on past the commit: the box showed the old value while the
+  // scenario kept 4.)
+  await workers.press('Control+a');
+  await workers.pressSequentially('123');
+  await page.keyboard.press('Control+z');
+  await expect(workers).toHaveValue('4');
+  await page.keyboard.press('Control+z');
+  await expect(workers).toHaveValue(before);
+  await expect(app.byTestId('redo')).toBeEnabled();
   await workers.blur();
+  await expect(workers).toHaveValue(before);
+  await app.byTestId('redo').click();
   await expect(workers).toHaveValue('4');
   app.expectNoErrors();
 });

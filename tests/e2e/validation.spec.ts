@@ -211,7 +211,12 @@ test("a fault's instance that is not a number is refused, not taken for all inst
   await app.byTestId('fault-at').fill('5');
   await typeText(app.byTestId('fault-instance'), '1e');
   await app.byTestId('fault-add').click();
-  await expect(app.banner).toContainText('instance: what was typed is not a number');
+  await expect(app.banner).toContainText('instance: "1e" is not a whole number >= 0');
+  expect((await faults()).length).toBe(before);
+  // Letters too: a number box dropped them, and the empty box read as "all instances".
+  await typeText(app.byTestId('fault-instance'), 'abc');
+  await app.byTestId('fault-add').click();
+  await expect(app.banner).toContainText('instance: "abc" is not a whole number >= 0');
   expect((await faults()).length).toBe(before);
   // A whole number goes through.
   await typeText(app.byTestId('fault-instance'), '0');

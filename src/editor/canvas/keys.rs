@@ -34,8 +34,15 @@ pub(super) fn follow_keys(g: Gestures) {
             // undo and redo once what was typed there is committed.
             let undo_key = matches!(ev.key().to_ascii_lowercase().as_str(), "z" | "y");
             let fields_own = !undo_key || typed_uncommitted(&ev);
-            if fields_own && in_text_field(&ev) {
-                return;
+            if in_text_field(&ev) {
+                if fields_own {
+                    return;
+                }
+                // The app's undo or redo puts the scenario's value in the field on the next
+                // frame: that is then its committed text.
+                if let Some(field) = key_target(&ev) {
+                    request_animation_frame(move || mark_committed(&field));
+                }
             }
             let nodes = selection.get_untracked();
             let copy = |nodes: &[String]| {
@@ -163,26 +170,58 @@ fn pressing_a_control(ev: &web_sys::KeyboardEvent) -> bool {
     key_target(ev).is_some_and(|e| matches!(e.tag_name().as_str(), "BUTTON" | "SUMMARY" | "A"))
 }
 
-/// The attribute that marks a text field typed into since its last commit.
+/// The attribute that marks a text field whose text differs from what was last committed.
 const TYPED: &str = "data-typed";
+/// The attribute holding a text field's text as last committed (or as found on focus).
+const COMMITTED: &str = "data-committed";
 
-/// Marks each text field as typed into on its `input` events, and clears the mark when its
-/// text is committed (`change`: Enter, or the focus leaving it), for [`editing_text`].
+/// A field's text (an input's or a textarea's `value`), if it has one.
+fn field_value(e: &web_sys::Element) -> Option<String> {
+    js_sys::Reflect::get(e, &"value".into()).ok()?.as_string()
+}
+
+/// Follows each text field's text against what was last committed there (`change`: Enter, or
+/// the focus leaving it), for [`typed_uncommitted`]: typing marks it, and so does the
+/// browser's own undo of the typing until the text is back to the committed one, where the
+/// next Ctrl+Z is the app's. (Marked on any typing until its commit, the second Ctrl+Z ran
+/// the browser's undo past the commit: the box showed the value from before it while the
+/// scenario kept the committed one.)
 fn follow_typing() {
     let target = |ev: &web_sys::Event| {
         ev.target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
     };
+    let _focused = window_event_listener(ev::focusin, move |ev| {
+        if let Some(e) = target(&ev).filter(|e| !e.has_attribute(TYPED)) {
+            if let Some(text) = field_value(&e) {
+                let _ = e.set_attribute(COMMITTED, &text);
+            }
+        }
+    });
     let _typed = window_event_listener(ev::input, move |ev| {
         if let Some(e) = target(&ev) {
-            let _ = e.set_attribute(TYPED, "");
+            let committed = e.get_attribute(COMMITTED);
+            if committed.is_some() && field_value(&e) == committed {
+                let _ = e.remove_attribute(TYPED);
+            } else {
+                let _ = e.set_attribute(TYPED, "");
+            }
         }
     });
     let _committed = window_event_listener(ev::change, move |ev| {
         if let Some(e) = target(&ev) {
-            let _ = e.remove_attribute(TYPED);
+            mark_committed(&e);
         }
     });
+}
+
+/// Takes `e`'s text as committed: after a `change`, and after the app's undo or redo from the
+/// field has put the scenario's value in it.
+fn mark_committed(e: &web_sys::Element) {
+    let _ = e.remove_attribute(TYPED);
+    if let Some(text) = field_value(e) {
+        let _ = e.set_attribute(COMMITTED, &text);
+    }
 }
 
 /// Whether the key goes to a field that edits text. A checkbox, a select or a button has no

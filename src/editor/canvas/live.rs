@@ -8,6 +8,10 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use scaleplay_sim::scenario::FaultAction;
 
+use scaleplay_sim::report::{ClientReport, NodeReport};
+use scaleplay_sim::Report;
+
+use crate::panels::inspector::fields::has_workers;
 use crate::runner::Run;
 
 /// A node's latest utilization, whether it is down, its hover text, and its instances serving
@@ -19,7 +23,6 @@ pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures
     Memo::new(move |_| {
         run.report.with(|r| {
             r.as_ref().map(|r| {
-                let span = steady_span(r.run.warmup_s);
                 r.nodes
                     .iter()
                     .map(|(id, n)| {
@@ -28,19 +31,7 @@ pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures
                             .last()
                             .copied()
                             .unwrap_or(n.utilization);
-                        // Two spans, each named: the colour's (the latest window) and the
-                        // panel's (the steady state). One line mixing them read "utilization
-                        // 89%" beside a panel's 84.1 %.
-                        let tip = format!(
-                            "now: utilization {:.0}%\n{span}: utilization {:.1}%, {:.1} \
-                             req/s ok, p99 {:.1} ms, rejected {}, down {}",
-                            u * 100.0,
-                            n.utilization * 100.0,
-                            n.throughput_rps,
-                            n.latency_ms.p99,
-                            n.rejected,
-                            n.down
-                        );
+                        let tip = node_tip(r, id, n, u);
                         (
                             id.clone(),
                             (u, n.instances_now == 0, tip, Some(n.instances_now)),
@@ -54,14 +45,7 @@ pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures
                             .last()
                             .copied()
                             .unwrap_or(c.availability);
-                        let tip = format!(
-                            "its users now: availability {:.2}%\n{span}: availability \
-                             {:.2}%, {:.1} req/s ok, p99 {:.1} ms",
-                            crate::panels::cut(a * 100.0, 2),
-                            crate::panels::cut(c.availability * 100.0, 2),
-                            c.throughput_rps,
-                            c.latency_ms.p99
-                        );
+                        let tip = client_tip(r, c, a);
                         // Down while its last outage has not ended: a failed client sends
                         // nothing, so its figures alone would look served.
                         let down = r
@@ -78,12 +62,73 @@ pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures
     })
 }
 
-/// How the hover text names the span of the panels' figures (the report's steady state).
-fn steady_span(warmup_s: f64) -> &'static str {
-    if warmup_s > 0.0 {
-        "since the warm-up"
+/// A node's hover text: two spans, each named, the colour's (the latest window) and the
+/// panel's (the steady state). One line mixing them read "utilization 89%" beside a panel's
+/// 84.1 %. A node without a worker limit has no utilization (its panel has none), so no
+/// "now" line.
+fn node_tip(r: &Report, id: &str, n: &NodeReport, now_u: f64) -> String {
+    let workers = has_workers(r, id);
+    let now = if workers {
+        format!("now: utilization {:.0}%\n", now_u * 100.0)
     } else {
-        "over the run"
+        String::new()
+    };
+    let Some(span) = steady_span(r) else {
+        return format!("{now}{}", warming_up(r));
+    };
+    let utilization = if workers {
+        format!("utilization {:.1}%, ", n.utilization * 100.0)
+    } else {
+        String::new()
+    };
+    format!(
+        "{now}{span}: {utilization}{:.1} req/s ok, p99 {}, rejected {}, down {}",
+        n.throughput_rps,
+        p99_text(n.succeeded, n.latency_ms.p99),
+        n.rejected,
+        n.down
+    )
+}
+
+/// A client's hover text: its users' availability now (its colour) and over the steady state.
+fn client_tip(r: &Report, c: &ClientReport, now_a: f64) -> String {
+    let now = format!(
+        "its users now: availability {:.2}%",
+        crate::panels::cut(now_a * 100.0, 2)
+    );
+    let Some(span) = steady_span(r) else {
+        return format!("{now}\n{}", warming_up(r));
+    };
+    format!(
+        "{now}\n{span}: availability {:.2}%, {:.1} req/s ok, p99 {}",
+        crate::panels::cut(c.availability * 100.0, 2),
+        c.throughput_rps,
+        p99_text(c.succeeded, c.latency_ms.p99)
+    )
+}
+
+/// How the hover text names the span of the panels' figures (the report's steady state);
+/// `None` during the warm-up, when there are none yet (the summary shows "–").
+fn steady_span(r: &Report) -> Option<&'static str> {
+    if !crate::panels::summary::measuring(r) {
+        None
+    } else if r.run.warmup_s > 0.0 {
+        Some("since the warm-up")
+    } else {
+        Some("over the run")
+    }
+}
+
+fn warming_up(r: &Report) -> String {
+    format!("warming up: the figures start at {} s", r.run.warmup_s)
+}
+
+/// A p99, or "–" with nothing succeeded (the report's 0 ms read as a very good latency).
+fn p99_text(succeeded: u64, p99_ms: f64) -> String {
+    if succeeded == 0 {
+        "–".to_string()
+    } else {
+        format!("{p99_ms:.1} ms")
     }
 }
 
@@ -127,5 +172,70 @@ mod tests {
         // Out of range or not a number never breaks the colour.
         assert_eq!(client_heat(1.5), 0.0);
         assert_eq!(client_heat(f64::NAN), 0.0);
+    }
+}
+
+#[cfg(test)]
+mod tip_tests {
+    use scaleplay_sim::time::SimTime;
+    use scaleplay_sim::{load, Simulation};
+
+    use super::{client_tip, node_tip};
+
+    /// 20 req/s through a balancer (no worker limit) to a server, 10 s of warm-up in 30; with
+    /// the server `down` all along, nothing succeeds.
+    fn at(t: f64, down: bool) -> scaleplay_sim::Report {
+        let rps = 20;
+        let faults = if down {
+            r#"{"node": "web", "at_s": 0, "action": "fail"}"#
+        } else {
+            ""
+        };
+        let text = format!(
+            r#"{{"version": 1, "duration_s": 30, "warmup_s": 10,
+                "nodes": [{{"id": "users", "kind": "client", "params": {{"rps": {rps}}}}},
+                          {{"id": "users2", "kind": "client", "params": {{"rps": {rps}}}}},
+                          {{"id": "lb", "kind": "load_balancer"}},
+                          {{"id": "web", "kind": "server"}}],
+                "edges": [{{"from": "users", "to": "lb"}}, {{"from": "users2", "to": "lb"}},
+                          {{"from": "lb", "to": "web"}}],
+                "faults": [{faults}]}}"#
+        );
+        let mut sim = Simulation::new(load(&text).expect("valid"), 1);
+        sim.run_until(SimTime::from_secs(t));
+        sim.report()
+    }
+
+    #[test]
+    fn the_hover_text_names_its_spans_and_says_what_is_not_there() {
+        let r = at(30.0, false);
+        let web = node_tip(&r, "web", &r.nodes["web"], 0.5);
+        assert!(
+            web.starts_with("now: utilization 50%\nsince the warm-up: utilization "),
+            "{web}"
+        );
+        assert!(web.contains(" ms, rejected 0, down 0"), "{web}");
+        // No worker limit: no utilization, now or since.
+        let lb = node_tip(&r, "lb", &r.nodes["lb"], 0.0);
+        assert!(lb.starts_with("since the warm-up: "), "{lb}");
+        assert!(!lb.contains("utilization"), "{lb}");
+        let users = client_tip(&r, &r.clients["users"], 1.0);
+        assert!(
+            users.starts_with(
+                "its users now: availability 100.00%\nsince the warm-up: availability 100.00%"
+            ),
+            "{users}"
+        );
+        // During the warm-up there are no steady-state figures yet.
+        let early = at(5.0, false);
+        let web = node_tip(&early, "web", &early.nodes["web"], 0.5);
+        assert_eq!(
+            web,
+            "now: utilization 50%\nwarming up: the figures start at 10 s"
+        );
+        // Nothing succeeded: no p99, not 0 ms.
+        let idle = at(30.0, true);
+        let web = node_tip(&idle, "web", &idle.nodes["web"], 0.0);
+        assert!(web.contains("p99 –"), "{web}");
     }
 }

@@ -176,6 +176,10 @@ fn instances_text(
 ) -> String {
     let serving = serving.map(u64::from);
     let count = if autoscaled {
+        // None serving: said, not left as a bare "Server" (which reads as one instance).
+        if serving == Some(0) {
+            return format!("{label} ×0");
+        }
         serving.or(configured)
     } else {
         match (serving, configured) {
@@ -380,5 +384,9 @@ mod tests {
             "Server ×22"
         );
         assert_eq!(instances_text("Server", Some(3), None, true), "Server ×3");
+        assert_eq!(
+            instances_text("Server", Some(3), Some(0), true),
+            "Server ×0"
+        );
     }
 }

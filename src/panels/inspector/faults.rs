@@ -43,18 +43,11 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
     // and writing that back cleared it, so "-5" became "5" without a word.
     let at = RwSignal::new(String::new());
     let action = RwSignal::new(FaultAction::Fail);
+    // A text box (inputmode numeric): a number box gave "" for letters, read as "all".
     let instance = RwSignal::new(String::new());
-    // The browser gives "" for text that is not a number, which would read as "all instances".
-    let instance_not_a_number = RwSignal::new(false);
-    // And for the time, "" read as "no time typed": "abc" was told to type a time.
+    // For the time, the browser's "" read as "no time typed": "abc" was told to type a time.
     let at_not_a_number = RwSignal::new(false);
     let add = move |_| {
-        if instance_not_a_number.get_untracked() {
-            banner.set(Some(
-                "instance: what was typed is not a number: type a whole number such as 0, or leave it empty for all instances".into(),
-            ));
-            return;
-        }
         let Some(at_s) = parse_at(&at.get_untracked()) else {
             banner.set(Some(time_wanted(
                 at_not_a_number.get_untracked(),
@@ -62,7 +55,7 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
             )));
             return;
         };
-        let instance = match parse_instance(&instance.get_untracked(), false) {
+        let instance = match parse_instance(&instance.get_untracked()) {
             Ok(instance) => instance,
             Err(why) => {
                 banner.set(Some(why));
@@ -81,14 +74,10 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
     let live = move || matches!(run.status.get(), Status::Running | Status::Paused);
     // Which instance "Fail now" and "Recover now" act on: all while the box is empty.
     let now_instance = RwSignal::new(String::new());
-    let now_instance_not_a_number = RwSignal::new(false);
     let inject = move |act: FaultAction| {
         move |_| {
             let id = node.get_value();
-            let instance = match parse_instance(
-                &now_instance.get_untracked(),
-                now_instance_not_a_number.get_untracked(),
-            ) {
+            let instance = match parse_instance(&now_instance.get_untracked()) {
                 Ok(instance) => instance,
                 Err(why) => {
                     banner.set(Some(why));
@@ -128,13 +117,10 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
                     title="Recover this node (or the instance in the box beside) in the running simulation"
                     on:click=inject(FaultAction::Recover)>"Recover now"</button>
                 {has_instances.then(|| view! {
-                    <input type="number" min="0" step="1" placeholder="all" data-testid="fault-now-instance"
+                    <input type="text" inputmode="numeric" placeholder="all" data-testid="fault-now-instance"
                         aria-label="instance to fail or recover now (empty for all)"
                         title="instance to fail or recover now, counted from 0 (empty: all)"
-                        on:input=move |ev| {
-                            now_instance_not_a_number.set(crate::panels::typed_not_a_number(&ev));
-                            now_instance.set(event_target_value(&ev));
-                        }/>
+                        on:input=move |ev| now_instance.set(event_target_value(&ev))/>
                 })}
             </div>
             {list}
@@ -148,12 +134,9 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
                     }/>
                 {action_select("fault-action", action)}
                 {has_instances.then(|| view! {
-                    <input type="number" min="0" step="1" placeholder="all" data-testid="fault-instance"
+                    <input type="text" inputmode="numeric" placeholder="all" data-testid="fault-instance"
                         aria-label="instance (empty for all)" title="instance, counted from 0 (empty: all)"
-                        on:input=move |ev| {
-                            instance_not_a_number.set(crate::panels::typed_not_a_number(&ev));
-                            instance.set(event_target_value(&ev));
-                        }/>
+                        on:input=move |ev| instance.set(event_target_value(&ev))/>
                 })}
                 <button data-testid="fault-add" on:click=add>"Add"</button>
             </div>
@@ -162,14 +145,11 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
 }
 
 /// A typed instance: `None` (all) when empty, or why it is not a whole number >= 0.
-fn parse_instance(text: &str, not_a_number: bool) -> Result<Option<u32>, String> {
-    if not_a_number {
-        return Err("instance: what was typed is not a number: type a whole number such as 0, or leave it empty for all instances".into());
-    }
+fn parse_instance(text: &str) -> Result<Option<u32>, String> {
     match text.trim() {
         "" => Ok(None),
         t => t.parse::<u32>().map(Some).map_err(|_| {
-            format!("instance \"{t}\" is not a whole number >= 0: leave it empty for all instances")
+            format!("instance: \"{t}\" is not a whole number >= 0: type one such as 0, or leave it empty for all instances")
         }),
     }
 }
@@ -364,17 +344,15 @@ mod tests {
 
     #[test]
     fn an_instance_is_a_whole_number_or_empty_for_all() {
-        assert_eq!(parse_instance("", false), Ok(None));
-        assert_eq!(parse_instance(" 2 ", false), Ok(Some(2)));
-        assert!(parse_instance("-1", false)
-            .unwrap_err()
-            .contains("not a whole number >= 0"));
-        assert!(parse_instance("1.5", false)
-            .unwrap_err()
-            .contains("leave it empty for all"));
-        // Text the browser could not read as a number comes as "": not "all".
-        assert!(parse_instance("", true)
-            .unwrap_err()
-            .contains("not a number"));
+        assert_eq!(parse_instance(""), Ok(None));
+        assert_eq!(parse_instance(" 2 "), Ok(Some(2)));
+        for typed in ["-1", "1.5", "abc", "1e1", "3-"] {
+            let why = parse_instance(typed).unwrap_err();
+            assert!(
+                why.starts_with(&format!("instance: \"{typed}\" is not a whole number >= 0")),
+                "{why}"
+            );
+            assert!(why.contains("leave it empty for all"), "{why}");
+        }
     }
 }

@@ -67,6 +67,8 @@ pub struct DownCauses {
     pub random: u32,
     /// Instances taking requests now (up, part of the tier and booted).
     pub serving: u32,
+    /// Instances part of the tier now, up or down (an autoscaler's standby slots are not).
+    pub active: u32,
 }
 
 /// How often autoscalers look at their tiers (each then waits out its own cooldown).
@@ -137,6 +139,7 @@ impl Simulation {
             data_center: held(FaultSource::DataCenter),
             random: held(FaultSource::Random),
             serving: insts.iter().filter(|i| i.serving()).count() as u32,
+            active: insts.iter().filter(|i| i.active).count() as u32,
         })
     }
 
