@@ -183,9 +183,10 @@ impl Run {
         }
     }
 
-    /// Fails or recovers a node of the running simulation now. Refuses, saying why, what
-    /// would change nothing (failing a node its own failure already holds on every instance,
-    /// recovering one it holds on none) and a node the run does not have (added since it
+    /// Fails or recovers a node of the running simulation now, or one `instance` of it.
+    /// Refuses, saying why, what would change nothing (failing a node or instance its own
+    /// failure already holds, recovering one it does not hold, failing an autoscaler's standby
+    /// slot), an instance the node lacks and a node the run does not have (added since it
     /// started).
     pub fn inject(
         &self,

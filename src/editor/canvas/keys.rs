@@ -170,8 +170,6 @@ fn pressing_a_control(ev: &web_sys::KeyboardEvent) -> bool {
     key_target(ev).is_some_and(|e| matches!(e.tag_name().as_str(), "BUTTON" | "SUMMARY" | "A"))
 }
 
-/// The attribute that marks a text field whose text differs from what was last committed.
-const TYPED: &str = "data-typed";
 /// The attribute holding a text field's text as last committed (or as found on focus).
 const COMMITTED: &str = "data-committed";
 
@@ -180,32 +178,22 @@ fn field_value(e: &web_sys::Element) -> Option<String> {
     js_sys::Reflect::get(e, &"value".into()).ok()?.as_string()
 }
 
-/// Follows each text field's text against what was last committed there (`change`: Enter, or
-/// the focus leaving it), for [`typed_uncommitted`]: typing marks it, and so does the
+/// Keeps each text field's committed text (on focus, and at each `change`: Enter, or the
+/// focus leaving it), for [`typed_uncommitted`]: typed text differs from it, and so does the
 /// browser's own undo of the typing until the text is back to the committed one, where the
-/// next Ctrl+Z is the app's. (Marked on any typing until its commit, the second Ctrl+Z ran
-/// the browser's undo past the commit: the box showed the value from before it while the
+/// next Ctrl+Z is the app's. (Counted as typed until its commit, the second Ctrl+Z ran the
+/// browser's undo past the commit: the box showed the value from before it while the
 /// scenario kept the committed one.)
 fn follow_typing() {
     let target = |ev: &web_sys::Event| {
         ev.target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
     };
+    // Text typed in a field is committed when the focus leaves it, so on focus the text is
+    // the committed one.
     let _focused = window_event_listener(ev::focusin, move |ev| {
-        if let Some(e) = target(&ev).filter(|e| !e.has_attribute(TYPED)) {
-            if let Some(text) = field_value(&e) {
-                let _ = e.set_attribute(COMMITTED, &text);
-            }
-        }
-    });
-    let _typed = window_event_listener(ev::input, move |ev| {
         if let Some(e) = target(&ev) {
-            let committed = e.get_attribute(COMMITTED);
-            if committed.is_some() && field_value(&e) == committed {
-                let _ = e.remove_attribute(TYPED);
-            } else {
-                let _ = e.set_attribute(TYPED, "");
-            }
+            mark_committed(&e);
         }
     });
     let _committed = window_event_listener(ev::change, move |ev| {
@@ -215,10 +203,9 @@ fn follow_typing() {
     });
 }
 
-/// Takes `e`'s text as committed: after a `change`, and after the app's undo or redo from the
-/// field has put the scenario's value in it.
+/// Takes `e`'s text as committed: on focus, after a `change`, and after the app's undo or
+/// redo from the field has put the scenario's value in it.
 fn mark_committed(e: &web_sys::Element) {
-    let _ = e.remove_attribute(TYPED);
     if let Some(text) = field_value(e) {
         let _ = e.set_attribute(COMMITTED, &text);
     }
@@ -248,5 +235,8 @@ fn in_text_field(ev: &web_sys::KeyboardEvent) -> bool {
 /// scenario, as the Undo button does: the browser's own undo put back the text from before
 /// the typing, often an empty field, and committing that made a new edit instead.
 fn typed_uncommitted(ev: &web_sys::KeyboardEvent) -> bool {
-    key_target(ev).is_some_and(|e| e.has_attribute(TYPED))
+    key_target(ev).is_some_and(|e| {
+        let committed = e.get_attribute(COMMITTED);
+        committed.is_some() && field_value(&e) != committed
+    })
 }
