@@ -122,6 +122,13 @@ impl Req {
     pub fn is_direct(&self) -> bool {
         self.logical == DIRECT && self.job.is_none()
     }
+
+    /// What is left of an attempt above an instance that crashed while it waited there on a
+    /// call below (see `cut_off_at_crash`): work that answers no one.
+    #[inline]
+    pub fn is_orphan(&self) -> bool {
+        self.logical == ORPHAN && self.job.is_none()
+    }
 }
 
 /// What a client asked for, across its retries.
@@ -191,6 +198,9 @@ impl Spike {
 
 /// `Req::logical` of an attempt that is its client's whole request (no [`Logical`]).
 pub(crate) const DIRECT: u32 = u32::MAX;
+
+/// `Req::logical` of an orphan ([`Req::is_orphan`]).
+pub(crate) const ORPHAN: u32 = u32::MAX - 1;
 
 /// Most faults a report lists (the rest are counted in `run.faults_unlisted`): a list that
 /// grew with the run's length would break the promise that memory does not.

@@ -228,6 +228,7 @@ impl Simulation {
         for req in backlog {
             self.respond(req, Outcome::Err(Cause::Down), Duration::ZERO);
         }
+        self.cut_off_at_crash(n, i, crashed_epoch);
         if replica {
             self.replica_changed(n);
         }

@@ -14,7 +14,7 @@ use crate::engine::hash::{self, partition};
 use crate::engine::state::{Msg, NodeState};
 use crate::engine::{
     Cause, Frame, Logical, Outcome, Req, Simulation, DIRECT, MAX_LIVE_REQUESTS,
-    MAX_QUEUED_MESSAGES, UNLIMITED,
+    MAX_QUEUED_MESSAGES, ORPHAN, UNLIMITED,
 };
 use crate::model::{NodeId, Op, Routes};
 use crate::params::{Algorithm, Params, ShardStrategy};
@@ -416,6 +416,9 @@ impl Simulation {
         // With no frame left, only a direct request has a caller: its client, which has no
         // frame of its own (see `on_arrival`).
         if r.frames.is_empty() && !r.is_direct() {
+            if r.is_orphan() {
+                self.free_req(req); // its work is done and nobody waits for it
+            }
             return;
         }
         // The reply travels the edge the call came over (`Frame::hop`).
@@ -435,6 +438,9 @@ impl Simulation {
             // A direct request's answer reached its client (see `respond`).
             if self.reqs[req as usize].is_direct() {
                 self.finish_attempt(req);
+            } else if self.reqs[req as usize].is_orphan() {
+                // The answer was on its way to an instance that crashed meanwhile.
+                self.free_req(req);
             }
             return;
         };
@@ -475,12 +481,7 @@ impl Simulation {
     fn reply_at_proxy(&mut self, req: ReqId, top: Frame, outcome: Outcome) {
         let node = NodeId(top.node);
         let kind = self.model.node(node).kind;
-        if kind == Kind::LoadBalancer {
-            if let Some(&(t, i)) = self.nodes[node.ix()].ext.lb_targets.get(top.aux as usize) {
-                let inst = &mut self.nodes[t.ix()].insts[i as usize];
-                inst.conns = inst.conns.saturating_sub(1);
-            }
-        }
+        self.close_connection(&top);
         if self.crashed_under(&top) {
             // A proxy that crashed while the request was below it lost the connection, as a
             // server loses the requests it holds: the answer has no way back. (Balancers and
@@ -500,6 +501,75 @@ impl Simulation {
             }
         }
         self.relay(req);
+    }
+
+    /// A balancer's frame is done with the target it picked: that target has one connection
+    /// less (least connections counts them).
+    fn close_connection(&mut self, frame: &Frame) {
+        if self.model.nodes[frame.node as usize].kind != Kind::LoadBalancer {
+            return;
+        }
+        let lb = &self.nodes[frame.node as usize];
+        if let Some(&(t, i)) = lb.ext.lb_targets.get(frame.aux as usize) {
+            let inst = &mut self.nodes[t.ix()].insts[i as usize];
+            inst.conns = inst.conns.saturating_sub(1);
+        }
+    }
+
+    /// Instance `inst` of node `n` crashed (its instance epoch was `epoch`): the requests
+    /// that were waiting there on a call below, or whose call or answer was on the wire,
+    /// lost their connection. Their callers hear "down" now, not when the call below would
+    /// have answered: a server waiting 1 s on its database used to fail its requests up to
+    /// 1 s after its crash, and their retries found it back up. The work below runs on and
+    /// answers no one. (Requests in service or queued there are answered by the crash
+    /// itself; jobs are left to their queue's visibility timeout, as messages a crashed
+    /// worker held.)
+    pub(crate) fn cut_off_at_crash(&mut self, n: usize, inst: u32, epoch: u32) {
+        // By index: answering a caller may start other requests (pushed after `len`, or in
+        // freed slots holding no frame of the crash).
+        for req in 0..self.reqs.len() {
+            let r = &self.reqs[req];
+            if !r.live || r.job.is_some() {
+                continue;
+            }
+            let crashed = r
+                .frames
+                .iter()
+                .position(|f| f.node as usize == n && f.inst == inst && f.epoch == epoch);
+            if let Some(depth) = crashed {
+                self.split_at_crash(req as ReqId, depth);
+            }
+        }
+    }
+
+    /// Splits `req` at its frame `depth`, whose instance crashed: the frames up to it become a
+    /// new record that answers "down" from there at once; the frames above stay in `req`
+    /// (which the pending events name) as an orphan.
+    fn split_at_crash(&mut self, req: ReqId, depth: usize) {
+        let r = &mut self.reqs[req as usize];
+        let below: Vec<Frame> = r.frames.drain(..=depth).collect();
+        let taken = (r.op, r.user, r.client, r.logical, r.logical_gen);
+        let (start, counted, abandoned, outcome) = (r.start, r.counted, r.abandoned, r.outcome);
+        // The client's timeout (named by `req`) finds the orphan abandoned and lets it be: the
+        // caller's answer is on its way.
+        r.logical = ORPHAN;
+        r.abandoned = true;
+        let (op, user, client, logical, logical_gen) = taken;
+        let caller = self.alloc_req(op, user, client);
+        let c = &mut self.reqs[caller as usize];
+        c.logical = logical;
+        c.logical_gen = logical_gen;
+        c.start = start;
+        c.counted = counted;
+        c.abandoned = abandoned;
+        c.outcome = outcome;
+        c.frames.extend(below);
+        let crashed = *self.reqs[caller as usize]
+            .frames
+            .last()
+            .expect("the crashed frame");
+        self.close_connection(&crashed);
+        self.respond(caller, Outcome::Err(Cause::Down), Duration::ZERO);
     }
 
     /// Whether the instance of `frame` crashed after the request reached it.

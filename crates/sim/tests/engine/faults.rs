@@ -266,7 +266,8 @@ fn a_data_center_outage_leaves_the_dns_up() {
 
 /// A balancer, CDN or shard router that crashes loses the requests below it, as a server
 /// loses those it holds: about 200 requests were inside the balancer (2 s of work at 100 a
-/// second) when it went down for 0.1 s, and all of them used to succeed.
+/// second) when it went down for 0.1 s, and all of them used to succeed. Their clients hear
+/// of it at the crash, not when the work below ends (they did, up to 2 s later).
 #[test]
 fn a_proxy_that_crashes_loses_the_requests_below_it() {
     for (kind, params, op) in [
@@ -289,9 +290,114 @@ fn a_proxy_that_crashes_loses_the_requests_below_it() {
             (150..=260).contains(&down),
             "{kind}: {down} down, where ~200 were inside and ~10 arrived during the outage"
         );
-        // The server finished its work: the answers were lost on the way back.
+        // In the crash's second (30-31 s), all of them.
+        let down_then = r.series[30].down_rps;
+        assert!(
+            (down_then - down as f64).abs() < 1e-9,
+            "{kind}: {down_then} down in the crash's second of {down}"
+        );
+        // The server still did its work, for no one: it answered nothing "down".
         assert_eq!(r.nodes["s"].down, 0, "{kind}");
+        let s = &r.summary;
+        assert_eq!(
+            s.offered,
+            s.succeeded + s.failed.down + s.in_flight,
+            "{kind}"
+        );
     }
+}
+
+/// A server that crashes while its requests wait on a call below answers them "down" at once,
+/// as a reset connection is seen: here ~100 reads wait 1 s on the database when the web
+/// server goes down for 0.1 s. They failed only when their reads came back, up to a second
+/// later, and so their retries found the server up again. Now they fail at the crash and
+/// their retries (no backoff) find it still down; the database finishes the reads anyway.
+#[test]
+fn a_crash_answers_the_requests_waiting_below_at_once() {
+    let text = r#"{"version": 1, "duration_s": 20, "warmup_s": 0, "nodes": [
+        {"id": "c", "kind": "client", "params": {"rps": 100, "retries": 1,
+          "retry_backoff_ms": 0}},
+        {"id": "web", "kind": "server", "params": {"workers": 1000,
+          "service_ms": {"dist": "const", "mean": 1}}},
+        {"id": "db", "kind": "sql_primary", "params": {"workers": 1000,
+          "read_ms": {"dist": "const", "mean": 1000}}}],
+      "edges": [{"from": "c", "to": "web"}, {"from": "web", "to": "db"}],
+      "faults": [{"node": "web", "at_s": 10.5, "action": "fail"},
+                 {"node": "web", "at_s": 10.6, "action": "recover"}]}"#;
+    let r = run(text);
+    let s = &r.summary;
+    assert!(
+        (80..=140).contains(&s.failed.down),
+        "{} down, where ~100 waited and ~10 arrived during the outage",
+        s.failed.down
+    );
+    // Each failure's one retry was sent at once and failed too: none waited for the read.
+    assert_eq!(s.retries, s.failed.down);
+    let down_then = r.series[10].down_rps;
+    assert!(
+        (down_then - s.failed.down as f64).abs() < 1e-9,
+        "{down_then} down in the crash's second of {}",
+        s.failed.down
+    );
+    assert!(
+        s.latency_ms.max < 1_010.0,
+        "no success waited for a second read: {:?}",
+        s.latency_ms
+    );
+    // The database did the orphaned reads (~100 more than the answers that came of them).
+    let (db, web) = (&r.nodes["db"], &r.nodes["web"]);
+    assert!(
+        db.succeeded >= web.succeeded + 80,
+        "{} vs {}",
+        db.succeeded,
+        web.succeeded
+    );
+    assert_eq!(s.offered, s.succeeded + s.failed.down + s.in_flight);
+}
+
+/// A least-connections balancer that crashes closes the connections it had open to its
+/// servers: after it is back it splits its traffic as it would have without the crash.
+/// Counted open for ever, the connections to `a` (~40: 2 s reads, and all the traffic while
+/// `b` was down) kept it looking busy, and the balancer sent it almost nothing.
+#[test]
+fn a_crashed_balancer_closes_its_connections() {
+    let text = |faults: &str| {
+        format!(
+            r#"{{"version": 1, "duration_s": 60, "warmup_s": 30, "nodes": [
+                {{"id": "c", "kind": "client", "params": {{"rps": 200}}}},
+                {{"id": "lb", "kind": "load_balancer",
+                  "params": {{"algorithm": "least_connections", "health_check_s": 1}}}},
+                {{"id": "a", "kind": "server", "params": {{"workers": 1000,
+                  "service_ms": {{"dist": "const", "mean": 1}}}}}},
+                {{"id": "b", "kind": "server", "params": {{"workers": 1000,
+                  "service_ms": {{"dist": "const", "mean": 100}}}}}},
+                {{"id": "db", "kind": "sql_primary", "params": {{"workers": 1000,
+                  "read_ms": {{"dist": "exp", "mean": 2000}}}}}}],
+              "edges": [{{"from": "c", "to": "lb"}}, {{"from": "lb", "to": "a"}},
+                        {{"from": "lb", "to": "b"}}, {{"from": "a", "to": "db"}}],
+              "faults": [{faults}]}}"#
+        )
+    };
+    // `b` is down when the balancer crashes: all its open connections are to `a`.
+    let b_down = r#"{"node": "b", "at_s": 15, "action": "fail"},
+                    {"node": "b", "at_s": 22, "action": "recover"}"#;
+    let calm = run(&text(b_down));
+    let crashed = run(&text(&format!(
+        r#"{b_down}, {{"node": "lb", "at_s": 20, "action": "fail"}},
+           {{"node": "lb", "at_s": 20.1, "action": "recover"}}"#
+    )));
+    let (before, after) = (
+        calm.nodes["a"].throughput_rps,
+        crashed.nodes["a"].throughput_rps,
+    );
+    assert!(
+        before > 5.0,
+        "{before} rps to the slow server without a crash"
+    );
+    assert!(
+        (after - before).abs() < 0.2 * before,
+        "{after:.1} rps to the slow server after the crash, {before:.1} without one"
+    );
 }
 
 /// A server that crashes answers the requests it was serving at once, as a lost connection
