@@ -7,6 +7,7 @@ use anyhow::Result;
 use scaleplay_sim::capacity;
 use scaleplay_sim::model::{Model, NodeId};
 use scaleplay_sim::plan::Idle;
+use scaleplay_sim::scenario::Kind;
 
 use crate::input;
 use crate::table::{counted, num};
@@ -42,7 +43,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 counted(model.scenario.nodes.len(), "node", "nodes"),
                 counted(model.scenario.edges.len(), "edge", "edges")
             );
-            if let Some(over) = overloaded(&cap) {
+            if let Some(over) = overloaded(&model, &cap) {
                 let _ = writeln!(out, "note: {over}");
             }
             for note in slips(&model) {
@@ -72,7 +73,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
 
 /// Valid, but more than the bottleneck can take: a run then shows a backlog growing for as long
 /// as the rate stays there, which "ok" alone did not warn of.
-fn overloaded(cap: &capacity::Capacity) -> Option<String> {
+fn overloaded(model: &Model, cap: &capacity::Capacity) -> Option<String> {
     let (b, max) = (cap.bottleneck.as_ref()?, cap.max_rps?);
     let peak = cap.peak_rps.max(cap.offered_rps);
     if peak <= max {
@@ -83,13 +84,36 @@ fn overloaded(cap: &capacity::Capacity) -> Option<String> {
     } else {
         "at their peak the clients offer"
     };
+    let kind = model.find(b).map(|n| model.node(n).kind);
     Some(format!(
-        "{when} {} req/s, more than {b} can take ({} req/s): its backlog grows while they do, \
-         and requests wait, time out or are rejected; give {b} more workers or instances, or \
-         lower the rate",
+        "{when} {} req/s, more than {b} can take ({} req/s): {}, or lower the rate",
         num(peak, 1),
-        num(max, 1)
+        num(max, 1),
+        overload_remedy(b, kind)
     ))
+}
+
+/// What an overload of node `b` does and what to give it, by what its capacity is made of.
+fn overload_remedy(b: &str, kind: Option<Kind>) -> String {
+    match kind {
+        // A balancer has no backlog: past its connections it turns requests away.
+        Some(Kind::LoadBalancer) => format!(
+            "all its connections are in use and the requests beyond them are rejected; raise \
+             {b}'s max_connections"
+        ),
+        Some(Kind::SqlPrimary | Kind::SqlReplica) => format!(
+            "its backlog grows while they do, and requests wait, time out or are rejected; give \
+             {b} more workers (connections), or move reads to replicas or behind a cache"
+        ),
+        Some(Kind::Nosql) => format!(
+            "its backlog grows while they do, and requests wait, time out or are rejected; give \
+             {b} more partitions or workers"
+        ),
+        _ => format!(
+            "its backlog grows while they do, and requests wait, time out or are rejected; give \
+             {b} more workers or instances"
+        ),
+    }
 }
 
 /// What a valid scenario likely got wrong, which `validate` and `run` both say: a node

@@ -563,6 +563,32 @@ mod validate {
     }
 
     #[test]
+    fn an_overloaded_balancer_is_told_to_raise_its_connections() {
+        // 10 connections held 101 ms each (the server's 100 ms and the default edge's 0.5 ms
+        // each way) take 99 req/s; a balancer has no backlog, nor workers or instances.
+        let dir = TempDir::new("validate-overloaded-lb");
+        let file = dir.write(
+            "lb.json",
+            r#"{"version": 1, "duration_s": 60, "nodes": [
+                {"id": "c", "kind": "client", "params": {"rps": 200}},
+                {"id": "lb", "kind": "load_balancer", "params": {"max_connections": 10}},
+                {"id": "s", "kind": "server", "params": {"workers": 1000,
+                  "service_ms": {"dist": "const", "mean": 100}}}],
+              "edges": [{"from": "c", "to": "lb"}, {"from": "lb", "to": "s"}]}"#,
+        );
+        let out = scaleplay(&["validate", &file]);
+        ok(&out);
+        assert!(
+            out.stdout.contains(
+                "more than lb can take (99.0 req/s): all its connections are in use and the \
+                 requests beyond them are rejected; raise lb's max_connections, or lower the rate"
+            ),
+            "{}",
+            out.stdout
+        );
+    }
+
+    #[test]
     fn run_says_what_validate_notes() {
         let dir = TempDir::new("run-slips");
         let file = dir.write(
