@@ -246,6 +246,26 @@ fn part(param: &str, field: &str, object: &serde_json::Map<String, Value>) -> Op
     })
 }
 
+/// The fields the object of param `param` may have, for params that take an object of fixed
+/// fields ([`part`] knows each of them).
+fn fields_of(param: &str) -> Option<&'static [&'static str]> {
+    match param {
+        "mix" => Some(&["read", "write", "static", "async"]),
+        "autoscale" => Some(&[
+            "min",
+            "max",
+            "target_utilization",
+            "target_depth",
+            "cooldown_s",
+            "boot_s",
+        ]),
+        p if params::DISTRIBUTION_PARAMS.contains(&p) => {
+            Some(&["dist", "mean", "cv", "min", "max"])
+        }
+        _ => None,
+    }
+}
+
 /// The problems of the fields inside the object of param `k` of a node of `kind`, named by
 /// their path (`mix.read`) with what to write: a null, which unlike a param's own null is not
 /// its default (serde said "mix: must be a number, got null", naming neither the share nor
@@ -261,6 +281,20 @@ fn problems_inside(kind: Kind, k: &str, v: &Value) -> Option<Vec<(String, String
     let mut rest = object.clone();
     for (field, x) in object {
         let Some(part) = part(k, field, object) else {
+            // Named here, each of them: serde names only the first it meets (`maxx` of
+            // `{"mn": 2, "maxx": 3}`, in the map's order), and `mn` was news after the fix.
+            if let Some(fields) = fields_of(k) {
+                // In serde's words, which name the first alone; on the param's own field,
+                // where the app shows it.
+                let expected: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+                let message = format!(
+                    "{k}: unknown field `{}`, expected one of {}",
+                    truncate(field),
+                    expected.join(", ")
+                );
+                problems.push((k.to_string(), message));
+                rest.remove(field);
+            }
             continue;
         };
         let path = format!("{k}.{field}");
@@ -285,14 +319,27 @@ fn problems_inside(kind: Kind, k: &str, v: &Value) -> Option<Vec<(String, String
     let mut rest = Value::Object(rest);
     whole_floats_as_integers(&mut rest);
     let one = serde_json::Map::from_iter([(k.to_string(), rest.clone())]);
-    if let Err(e) = params::parse(kind, &Value::Object(one)) {
-        let message = e.to_string();
-        let named = object
-            .keys()
-            .filter(|field| rest.get(field.as_str()).is_none())
-            .any(|field| message.starts_with(&format!("missing field `{field}`")));
-        if !named {
-            problems.push((k.to_string(), param_message(k, &rest, &e)));
+    match params::parse(kind, &Value::Object(one)) {
+        Err(e) => {
+            let message = e.to_string();
+            let named = object
+                .keys()
+                .filter(|field| rest.get(field.as_str()).is_none())
+                .any(|field| message.starts_with(&format!("missing field `{field}`")));
+            if !named {
+                problems.push((k.to_string(), param_message(k, &rest, &e)));
+            }
+        }
+        // The fields left are checked now too (`autoscale.min` of 0 beside an unknown field),
+        // each on its own: not a rule of the whole object (a mix's sum), which the fields
+        // named above would change.
+        Ok(p) => {
+            let inside = format!("{k}.");
+            problems.extend(
+                params::check_values(&p)
+                    .into_iter()
+                    .filter(|(field, _)| field.starts_with(&inside)),
+            );
         }
     }
     Some(problems)

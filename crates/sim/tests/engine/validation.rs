@@ -532,6 +532,63 @@ fn a_misspelt_key_anywhere_is_named() {
     );
 }
 
+/// Every misspelt field inside one param is named at once, with what is wrong with the fields
+/// beside them: serde stops at the first unknown field (in key order: `maxx` before `mn`), so
+/// `mn` was news only once `maxx` was fixed, and `min` of 0 after that.
+#[test]
+fn every_misspelt_field_inside_a_param_is_named_at_once() {
+    let ps = problems(&scenario(
+        &[
+            r#"{"id": "users", "kind": "client",
+                "params": {"rps": 10, "mix": {"reads": 0.5, "writes": 0.5}}}"#,
+            r#"{"id": "web", "kind": "server",
+                "params": {"autoscale": {"mn": 2, "maxx": 3, "min": 0},
+                           "service_ms": {"dist": "exp", "mean": 5, "sd": 1}}}"#,
+        ],
+        r#"{"from": "users", "to": "web"}"#,
+    ));
+    let autoscale = "expected one of `min`, `max`, `target_utilization`, `target_depth`, \
+                     `cooldown_s`, `boot_s`";
+    let expected = [
+        (
+            "users",
+            "mix",
+            "mix: unknown field `reads`, expected one of `read`, `write`, `static`, `async`"
+                .to_string(),
+        ),
+        ("users", "mix", "mix: unknown field `writes`".to_string()),
+        (
+            "web",
+            "autoscale",
+            format!("autoscale: unknown field `maxx`, {autoscale}"),
+        ),
+        (
+            "web",
+            "autoscale",
+            format!("autoscale: unknown field `mn`, {autoscale}"),
+        ),
+        (
+            "web",
+            "autoscale.min",
+            "autoscale.min must be a whole number from 1".to_string(),
+        ),
+        (
+            "web",
+            "service_ms",
+            "service_ms: unknown field `sd`".to_string(),
+        ),
+    ];
+    for (node, field, needle) in &expected {
+        assert!(
+            ps.iter().any(|p| p.node.as_deref() == Some(*node)
+                && p.field.as_deref() == Some(*field)
+                && p.message.starts_with(needle.as_str())),
+            "no {node} {field} {needle:?} in {ps:#?}"
+        );
+    }
+    assert_eq!(ps.len(), expected.len(), "{ps:#?}");
+}
+
 #[test]
 fn a_replica_serving_reads_must_be_fed_by_the_primary_taking_the_writes() {
     let nodes = [
