@@ -798,6 +798,11 @@ impl Simulation {
             let scale_busy = s.ext.scale_busy_mark.wrapping_sub(s.busy.area(now));
             let scale_capacity = s.ext.scale_capacity_mark.wrapping_sub(s.capacity.area(now));
             let scale_up = s.ext.scale_up_mark.wrapping_sub(s.any_up.area(now));
+            for w in &mut s.ext.scale_samples {
+                w.busy = w.busy.wrapping_sub(s.busy.area(now));
+                w.capacity = w.capacity.wrapping_sub(s.capacity.area(now));
+                w.up = w.up.wrapping_sub(s.any_up.area(now));
+            }
             let levels = [
                 &mut s.busy,
                 &mut s.queued,

@@ -336,9 +336,9 @@ pub fn autoscale_help(name: &str) -> Option<&'static str> {
              busy with jobs in progress."
         }
         "cooldown_s" => {
-            "Time after a resize before it decides again; after a decision that kept the size, \
-             only a scale-out is decided sooner. A failed instance is replaced within a second \
-             regardless, while a slot up to `max` is free."
+            "Time after a decision before it holds or scales in again; a scale-out is decided \
+             at the first check that asks for more. A failed instance is replaced within a \
+             second regardless, while a slot up to `max` is free."
         }
         "boot_s" => "Time a new instance takes to start serving.",
         _ => return None,

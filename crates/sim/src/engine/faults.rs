@@ -2,6 +2,7 @@
 //! failover, and autoscaling of tiers.
 
 use crate::engine::events::Event;
+use crate::engine::state::{ScaleSample, METRIC_WINDOW};
 use crate::engine::{
     capacity_of, Cause, FaultRecord, Outcome, Simulation, MAX_FAULT_RECORDS, UNLIMITED,
 };
@@ -487,6 +488,7 @@ impl Simulation {
                 _ => continue,
             };
             let Some(a) = policy else { continue };
+            self.sample_scale_metrics(n);
             // Like a cloud autoscaler, count only healthy instances: a failed one is replaced.
             let active = self.nodes[n]
                 .insts
@@ -504,10 +506,6 @@ impl Simulation {
             };
             let cooling =
                 self.now.since(self.nodes[n].ext.last_scale) < Duration::from_secs(a.cooldown_s);
-            if cooling && self.nodes[n].ext.resized {
-                replace_failed(self);
-                continue;
-            }
             // How many instances' worth of work the tier did since the last decision: its mean
             // busy workers over the workers of one instance (a mean, not a snapshot: a snapshot
             // of a busy tier flips between answers from one second to the next). Not the
@@ -515,17 +513,15 @@ impl Simulation {
             // but add no capacity, so each decision during a boot multiplied the tier (2 → 4
             // → 8 → 14 under a steady load that needs 4).
             let s = &self.nodes[n];
+            let since = self.metric_window_start(n);
             // Wrapping: across the warm-up the marks hold minus what came before (`end_warmup`).
-            let busy = s.busy.area(self.now).wrapping_sub(s.ext.scale_busy_mark);
-            let cap = s
-                .capacity
-                .area(self.now)
-                .wrapping_sub(s.ext.scale_capacity_mark);
+            let busy = s.busy.area(self.now).wrapping_sub(since.busy);
+            let cap = s.capacity.area(self.now).wrapping_sub(since.capacity);
             // Over the time the tier was up: while all of it is down it does no work, and that
             // says nothing of the load. (Averaged over the whole span, a 6 s outage of a tier
             // that needed 4 instances scaled it in to 2 when it came back, overloaded.)
-            let span = self.now.since(s.ext.last_scale).0;
-            let up_span = s.any_up.area(self.now).wrapping_sub(s.ext.scale_up_mark);
+            let span = self.now.since(since.at).0;
+            let up_span = s.any_up.area(self.now).wrapping_sub(since.up);
             let instances_busy = if cap == 0 || up_span == 0 || s.workers == UNLIMITED {
                 None
             } else {
@@ -568,24 +564,60 @@ impl Simulation {
             };
             let target = desired.clamp(a.min, a.max);
             if cooling && target <= s.ext.scale_target {
-                // Until a cooldown has passed since the start or since a decision that held
-                // the size, only a scale-out is decided early, on the work since then: a run's
-                // first seconds under a load the starting size cannot carry used to wait a
-                // whole cooldown with a backlog growing (preset 10 at twice its rate sat 24 s
-                // at 100 %), and so did a burst just after a hold (preset 8's workers waited
-                // 10 s for theirs, as a hold started a cooldown too). Holding or scaling in
+                // Until a cooldown has passed since the start or the last decision, only a
+                // scale-out is decided early, on the work since then (as a cloud group scales
+                // out during a cooldown when it needs more than its last scale-out gave): a
+                // run's first seconds under a load the starting size cannot carry used to wait
+                // a whole cooldown with a backlog growing (preset 10 at twice its rate sat
+                // 24 s at 100 %), and so did a burst just after a hold (preset 8's workers
+                // waited 10 s for theirs), and a tier scaled out too little for a spike (2 to
+                // 3 of the 9 it needed, for a whole 300 s cooldown). Holding or scaling in
                 // waits for the cooldown.
                 replace_failed(self);
                 continue;
             }
             let s = &mut self.nodes[n];
-            s.ext.resized = target != s.ext.scale_target;
             s.ext.scale_target = target;
             s.ext.last_scale = self.now;
             s.ext.scale_busy_mark = s.busy.area(self.now);
             s.ext.scale_capacity_mark = s.capacity.area(self.now);
             s.ext.scale_up_mark = s.any_up.area(self.now);
             self.scale_to(n, target, &a);
+        }
+    }
+
+    /// Keeps node `n`'s areas of this check, and those of the last [`METRIC_WINDOW`] before.
+    fn sample_scale_metrics(&mut self, n: usize) {
+        let now = self.now;
+        let s = &mut self.nodes[n];
+        let sample = ScaleSample {
+            at: now,
+            busy: s.busy.area(now),
+            capacity: s.capacity.area(now),
+            up: s.any_up.area(now),
+        };
+        let samples = &mut s.ext.scale_samples;
+        samples.push_back(sample);
+        while samples
+            .front()
+            .is_some_and(|w| now.since(w.at) > METRIC_WINDOW)
+        {
+            samples.pop_front();
+        }
+    }
+
+    /// Where the work an autoscaling decision of node `n` weighs begins: its last decision,
+    /// or the start of the [`METRIC_WINDOW`] when that decision is older.
+    fn metric_window_start(&self, n: usize) -> ScaleSample {
+        let ext = &self.nodes[n].ext;
+        match ext.scale_samples.front() {
+            Some(&oldest) if self.now.since(ext.last_scale) > METRIC_WINDOW => oldest,
+            _ => ScaleSample {
+                at: ext.last_scale,
+                busy: ext.scale_busy_mark,
+                capacity: ext.scale_capacity_mark,
+                up: ext.scale_up_mark,
+            },
         }
     }
 

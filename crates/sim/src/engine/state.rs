@@ -397,10 +397,6 @@ pub(crate) struct Ext {
     pub cursor: usize,
     /// Time of the last autoscaling decision.
     pub last_scale: SimTime,
-    /// Whether the last autoscaling decision changed the tier's size. A cooldown follows
-    /// such a decision only; before the first decision, and after one that held the size, a
-    /// tier may scale out at any check (see `autoscale`).
-    pub resized: bool,
     /// Busy, capacity and "any instance up" areas at the last autoscaling decision.
     pub scale_busy_mark: u128,
     pub scale_capacity_mark: u128,
@@ -408,6 +404,25 @@ pub(crate) struct Ext {
     /// How many healthy instances the last autoscaling decision (or the start) asked for:
     /// failed ones are replaced up to it at once, not after the cooldown.
     pub scale_target: u32,
+    /// The busy, capacity and "any instance up" areas at each autoscaler check of the last
+    /// [`METRIC_WINDOW`], oldest first: how far back a decision looks at most.
+    pub scale_samples: VecDeque<ScaleSample>,
+}
+
+/// How far back an autoscaler looks at the work done, at most: a minute, as a cloud's target
+/// tracking reads its one-minute metric. Since its last decision only, until that is older
+/// than this; with a long cooldown (300 s, as clouds suggest) a spike 250 s after a decision
+/// was averaged with 250 s of calm, and the tier waited past the cooldown's end for too few
+/// instances.
+pub(crate) const METRIC_WINDOW: Duration = Duration(60_000_000);
+
+/// A node's areas at one autoscaler check (see [`Ext::scale_samples`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ScaleSample {
+    pub at: SimTime,
+    pub busy: u128,
+    pub capacity: u128,
+    pub up: u128,
 }
 
 /// A node's whole run-time state.

@@ -333,3 +333,43 @@ fn a_hold_starts_no_cooldown_so_a_burst_after_it_scales_out_at_the_next_check() 
         "waited for the cooldown of the hold at 20 s: {serving:?}"
     );
 }
+
+/// A tier with a cloud-like 300 s cooldown meets a tenfold spike 250 s into the run, long
+/// after its last decision. It weighs the last minute's work, not all 250 s of calm since that
+/// decision (which held it at 2 until 302 s, then gave it 4), and scales out again during the
+/// cooldown while it still needs more: the spike needs ~20 busy workers, 9 instances of 4 at
+/// 60 %.
+#[test]
+fn a_spike_long_after_the_last_decision_is_met_within_a_minute() {
+    let r = run(
+        r#"{"version": 1, "duration_s": 400, "warmup_s": 0, "nodes": [
+        {"id": "c", "kind": "client", "params": {"rps": 100, "profile": "spike",
+          "spike_at_s": 250, "spike_s": 100, "spike_x": 10, "timeout_ms": 1000}},
+        {"id": "lb", "kind": "load_balancer", "params": {"health_check_s": 1}},
+        {"id": "s", "kind": "server", "params": {"instances": 2, "workers": 4, "queue": 50,
+          "service_ms": {"dist": "exp", "mean": 20},
+          "autoscale": {"min": 2, "max": 10, "target_utilization": 0.6, "cooldown_s": 300,
+                        "boot_s": 1}}}],
+      "edges": [{"from": "c", "to": "lb"}, {"from": "lb", "to": "s"}]}"#,
+    );
+    let instances = r.nodes["s"]
+        .instances
+        .clone()
+        .expect("an autoscaled tier's");
+    // Windows of 1 s: index t is the second ending at t + 1 s.
+    assert!(instances[..250].iter().all(|&n| n == 2), "{instances:?}");
+    let first_out = instances
+        .iter()
+        .position(|&n| n > 2)
+        .expect("it scales out");
+    assert!(
+        (250..300).contains(&first_out),
+        "first scale-out in the second ending at {} s",
+        first_out + 1
+    );
+    assert!(
+        instances[310..350].iter().all(|&n| n >= 8),
+        "{:?}",
+        &instances[250..350]
+    );
+}
