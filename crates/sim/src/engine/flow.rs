@@ -417,7 +417,7 @@ impl Simulation {
         // frame of its own (see `on_arrival`).
         if r.frames.is_empty() && !r.is_direct() {
             if r.is_orphan() {
-                self.free_req(req); // its work is done and nobody waits for it
+                self.end_orphan(req);
             }
             return;
         }
@@ -440,7 +440,7 @@ impl Simulation {
                 self.finish_attempt(req);
             } else if self.reqs[req as usize].is_orphan() {
                 // The answer was on its way to an instance that crashed meanwhile.
-                self.free_req(req);
+                self.end_orphan(req);
             }
             return;
         };
@@ -514,6 +514,15 @@ impl Simulation {
             let inst = &mut self.nodes[t.ix()].insts[i as usize];
             inst.conns = inst.conns.saturating_sub(1);
         }
+    }
+
+    /// An orphan's work is done and nobody waits for it. Out of line and cold: rare, and
+    /// inlined into `answer` it made the M/M/4 benchmark run 2% more instructions, none of
+    /// them its own (cachegrind: 105.0 M against 102.6 M).
+    #[cold]
+    #[inline(never)]
+    fn end_orphan(&mut self, req: ReqId) {
+        self.free_req(req);
     }
 
     /// Instance `inst` of node `n` crashed (its instance epoch was `epoch`): the requests
