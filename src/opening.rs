@@ -12,7 +12,7 @@ use crate::editor::canvas::FitRequest;
 use crate::editor::edits::Edit;
 use crate::history::StepKind;
 use crate::runner::Run;
-use crate::state::{Doc, EdgeSelection, Selection};
+use crate::state::{Doc, EdgeSelection, Selection, ShelvedAutoscale};
 
 /// Opens scenarios; a context, so it can be called from async tasks and window listeners,
 /// which have no reactive owner to look contexts up from.
@@ -23,6 +23,7 @@ pub struct Opener {
     selection: Selection,
     edge: EdgeSelection,
     fit: FitRequest,
+    shelved: ShelvedAutoscale,
 }
 
 impl Opener {
@@ -34,6 +35,7 @@ impl Opener {
             selection: expect_context::<Selection>(),
             edge: expect_context::<EdgeSelection>(),
             fit: expect_context::<FitRequest>(),
+            shelved: expect_context::<ShelvedAutoscale>(),
         };
         provide_context(opener);
         opener
@@ -70,11 +72,12 @@ impl Opener {
         step.is_some()
     }
 
-    /// Drops what belongs to the scenario being replaced: its run, the selected edge and the
-    /// banner's message.
+    /// Drops what belongs to the scenario being replaced: its run, the selected edge, the
+    /// banner's message and the autoscale policies kept for switching back on.
     fn leave_the_old_scenario(&self) {
         self.run.reset();
         self.edge.0.set(None);
         self.doc.banner.set(None);
+        self.shelved.0.update_value(|m| m.clear());
     }
 }

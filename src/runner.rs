@@ -187,25 +187,28 @@ impl Run {
     /// Refuses, saying why, what would change nothing (failing a node or instance its own
     /// failure already holds, recovering one it does not hold, failing an autoscaler's standby
     /// slot), an instance the node lacks and a node the run does not have (added since it
-    /// started).
+    /// started). The messages name the node by `label` (its name and id, from
+    /// [`crate::editor::edits::node_label`]: the name is the one the user knows it by, and
+    /// the run's own copy of the scenario may have an older one).
     pub fn inject(
         &self,
         node: &str,
+        label: &str,
         action: FaultAction,
         instance: Option<u32>,
     ) -> Result<Injected, String> {
         // How the messages name what is failed or recovered.
         let who = match instance {
-            None => format!("\"{node}\""),
-            Some(i) => format!("instance {i} of \"{node}\""),
+            None => label.to_string(),
+            Some(i) => format!("instance {i} of {label}"),
         };
         let (causes, all, dc) = self.sim.with_value(|sim| {
             let sim = sim.as_ref().ok_or_else(|| "start a run first".to_string())?;
-            let added = || format!("\"{node}\" was added after this run started, so the run does not have it: Reset, then Run, to fail or recover it");
+            let added = || format!("{label} was added after this run started, so the run does not have it: Reset, then Run, to fail or recover it");
             let all = sim.down_causes(node).ok_or_else(added)?;
             let causes = sim.instance_down_causes(node, instance).ok_or_else(|| {
                 format!(
-                    "\"{node}\" has {} instances in this run, counted from 0: instance {} does \
+                    "{label} has {} instances in this run, counted from 0: instance {} does \
                      not exist (leave the instance empty for all)",
                     all.instances,
                     instance.unwrap_or_default()
@@ -217,7 +220,7 @@ impl Run {
         // An autoscaler's standby slot is not running: failing it would change nothing seen.
         if instance.is_some() && causes.active == 0 && causes.own == 0 {
             return Err(format!(
-                "{who} is not running now: \"{node}\" runs {} of its {} instances (its \
+                "{who} is not running now: {label} runs {} of its {} instances (its \
                  autoscaler starts the others as the load needs them)",
                 all.active, all.instances
             ));
@@ -353,7 +356,8 @@ fn next_slice(slice_s: f64, covered: f64, handled: u64) -> f64 {
 /// What the banner says of a node that is still down after "Recover now" (or that "Recover
 /// now" cannot bring back): the cause that holds it first, its data center's outage, else a
 /// random failure (its `mtbf_s`).
-/// Why `who` (`"web"`, or `instance 1 of "web"`) stays down after a recovery.
+/// Why `who` (`"web"`, `Web node "web"` or `instance 1 of Web node "web"`) stays down after
+/// a recovery.
 fn stays_down(who: &str, dc: &str, causes: DownCauses) -> String {
     if causes.data_center > 0 {
         format!("{who} stays down: its data center \"{dc}\" is out until that recovers")

@@ -45,6 +45,16 @@ pub struct ViewState(pub RwSignal<View>);
 #[derive(Clone, Copy)]
 pub struct Snap(pub RwSignal<bool>);
 
+/// The autoscale policy each node had when its "enabled" box was last unticked, by node id,
+/// so that ticking it again restores that policy rather than the defaults. Kept here, not in
+/// the node's panel, because the panel is rebuilt whenever another node is selected (or a run
+/// starts), and a preset's note may say "remove autoscale and watch": the learner then comes
+/// back to the node to switch it on again. It lives as long as the page, as the undo history
+/// does; opening another scenario empties it, since its nodes are other nodes even under the
+/// same ids.
+#[derive(Clone, Copy)]
+pub struct ShelvedAutoscale(pub StoredValue<std::collections::HashMap<String, serde_json::Value>>);
+
 impl Doc {
     /// Applies an edit; a refused one shows its reason in the banner. One that changes the
     /// scenario becomes one undo step.
@@ -281,6 +291,8 @@ pub fn provide(initial: Scenario) -> Doc {
     });
     provide_context(ViewState(RwSignal::new(View::default())));
     provide_context(Snap(RwSignal::new(true)));
+    provide_context(crate::editor::clipboard::Clipboard(StoredValue::new(None)));
+    provide_context(ShelvedAutoscale(StoredValue::new(Default::default())));
     provide_context(Analysis(Memo::new(move |_| doc.scenario.with(analyse))));
     doc
 }

@@ -152,6 +152,30 @@ fn fresh_name(s: &Scenario, name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// What Ctrl+C, Ctrl+X or the inspector's "Copy" took, for Ctrl+V: within this page only (the
+/// system clipboard would need a permission prompt, and holds text). A context, shared by the
+/// canvas's keys and the inspector's buttons.
+#[derive(Clone, Copy)]
+pub struct Clipboard(pub StoredValue<Option<Copied>>);
+
+impl Clipboard {
+    /// Copies nodes `ids` of the scenario (nothing when none of them exists).
+    pub fn copy(&self, doc: Doc, ids: &[String]) {
+        self.0
+            .set_value(doc.scenario.with_untracked(|s| Copied::of(s, ids)));
+    }
+}
+
+/// Deletes nodes `ids` with their calls and faults (one step of undo) and clears the
+/// selection (Delete, Ctrl+X, and the inspector's "Delete").
+pub fn delete_and_deselect(doc: Doc, selection: RwSignal<Vec<String>>, ids: Vec<String>) {
+    selection.set(Vec::new());
+    doc.apply(Edit::Delete {
+        nodes: ids,
+        edges: Vec::new(),
+    });
+}
+
 /// Copies nodes `ids` and pastes the copy below them, then selects it (Ctrl+D, and the
 /// inspector's "Duplicate"). One step of undo.
 pub fn duplicate(doc: Doc, selection: RwSignal<Vec<String>>, ids: &[String]) {

@@ -355,6 +355,16 @@ pub fn default_name(kind: Kind, id: &str) -> String {
     }
 }
 
+/// How a message names node `id` of `s`: by the name the user gave it and its id, as the
+/// validation list does (`Primary DB node "sql_primary"`), or by its id alone (quoted) when it
+/// has no name of its own (none, the id itself, or no such node).
+pub fn node_label(s: &Scenario, id: &str) -> String {
+    match s.node(id).map(|n| n.name.as_str()) {
+        Some(name) if !name.is_empty() && name != id => format!("{name} node \"{id}\""),
+        _ => format!("\"{id}\""),
+    }
+}
+
 /// The calls of `s` that name a node it does not have (from a hand-edited or damaged file), as
 /// (from, to): they cannot be drawn, so they are removed from the problems list.
 pub fn dangling_edges(s: &Scenario) -> Vec<(String, String)> {
@@ -367,6 +377,22 @@ pub fn dangling_edges(s: &Scenario) -> Vec<(String, String)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_node_is_named_by_its_name_and_id_or_its_id_alone() {
+        let s = scaleplay_sim::validate::parse(
+            r#"{"version": 1, "nodes": [
+                {"id": "sql_primary", "kind": "sql_primary", "name": "Primary DB"},
+                {"id": "web", "kind": "server", "name": "web"},
+                {"id": "cache", "kind": "cache", "name": ""}]}"#,
+        )
+        .unwrap();
+        let label = |id| super::node_label(&s, id);
+        assert_eq!(label("sql_primary"), "Primary DB node \"sql_primary\"");
+        assert_eq!(label("web"), "\"web\"");
+        assert_eq!(label("cache"), "\"cache\"");
+        assert_eq!(label("gone"), "\"gone\"");
+    }
+
     #[test]
     fn a_node_without_an_id_gets_one_with_the_calls_that_named_none() {
         let mut s = scaleplay_sim::validate::parse(

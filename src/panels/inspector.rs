@@ -55,9 +55,33 @@ pub fn Inspector() -> impl IntoView {
                 ([one], _) => view! { <node::NodeInspector id=one.clone()/> }.into_any(),
                 ([], Some((from, to))) => view! { <edge::EdgeInspector from=from to=to/> }.into_any(),
                 ([], None) => view! { <ScenarioSettings/> }.into_any(),
-                (many, _) => view! { <p class="hint">{format!("{} nodes selected", many.len())}</p> }.into_any(),
+                (many, _) => many_selected(many.to_vec()).into_any(),
             }}
         </aside>
+    }
+}
+
+/// Several nodes selected: how many, and Delete, Duplicate and Copy for them all, what the
+/// Delete key, Ctrl+D and Ctrl+C do on the canvas, for a mouse or a touch screen (the panel
+/// had only the count, and a mouse could not delete a selection).
+fn many_selected(ids: Vec<String>) -> impl IntoView {
+    use crate::editor::clipboard::{delete_and_deselect, duplicate, Clipboard};
+    let doc = expect_context::<Doc>();
+    let selection = expect_context::<Selection>().0;
+    let clipboard = expect_context::<Clipboard>();
+    let count = ids.len();
+    let ids = StoredValue::new(ids);
+    view! {
+        <p class="hint" data-testid="selection-count">{format!("{count} nodes selected")}</p>
+        <p class="node-actions">
+            <button data-testid="selection-duplicate"
+                title="A copy of them below, with their params and calls (Ctrl+D)"
+                on:click=move |_| ids.with_value(|ids| duplicate(doc, selection, ids))>"Duplicate"</button>
+            <button data-testid="selection-copy" title="Copy them, to paste with Ctrl+V (Ctrl+C)"
+                on:click=move |_| ids.with_value(|ids| clipboard.copy(doc, ids))>"Copy"</button>
+            <button data-testid="selection-delete" title="Delete them with their calls and faults (Delete)"
+                on:click=move |_| delete_and_deselect(doc, selection, ids.get_value())>"Delete"</button>
+        </p>
     }
 }
 
@@ -396,5 +420,59 @@ fn Problems() -> impl IntoView {
                 }
             })
         })
+    }
+}
+
+/// The share of the window the inspector must cover (or all of itself, if shorter) for a
+/// click on a node to count as showing its panel: a strip at the bottom of a phone's window
+/// shows the panel's heading but none of the node's params.
+const SHOWN_SHARE: f64 = 1.0 / 3.0;
+
+/// Whether a panel spanning `top`..`bottom` (window coordinates) shows too little of itself in
+/// a window `height` tall (see [`SHOWN_SHARE`]): below the window or above it, or only a strip.
+fn out_of_sight(top: f64, bottom: f64, height: f64) -> bool {
+    let shown = bottom.min(height) - top.max(0.0);
+    shown < (bottom - top).min(height * SHOWN_SHARE)
+}
+
+/// Scrolls the inspector into view when it is out of the window, after a node was selected by
+/// a click. In a narrow or short window (800x600, a phone) it is laid out below the canvas,
+/// so a click on a node seemed to do nothing. Beside the canvas, where it shows, nothing
+/// moves. Waits a frame, for the panel of the new selection to be laid out; scrolling moves
+/// no focus, so nothing typed goes astray.
+pub fn reveal() {
+    request_animation_frame(|| {
+        let Some(panel) = document()
+            .query_selector("[data-testid=inspector]")
+            .ok()
+            .flatten()
+        else {
+            return;
+        };
+        let height = window().inner_height().ok().and_then(|h| h.as_f64());
+        let r = panel.get_bounding_client_rect();
+        if height.is_some_and(|h| out_of_sight(r.top(), r.bottom(), h)) {
+            panel.scroll_into_view_with_bool(true);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::out_of_sight;
+
+    #[test]
+    fn the_panel_is_out_of_sight_below_or_above_the_window_or_in_a_strip() {
+        // Beside the canvas at a desktop size: in sight, however short.
+        assert!(!out_of_sight(48.0, 768.0, 768.0));
+        assert!(!out_of_sight(48.0, 120.0, 768.0));
+        // Below the canvas at 800x600, and in a strip at the bottom of a phone's window.
+        assert!(out_of_sight(641.0, 1400.0, 600.0));
+        assert!(out_of_sight(703.0, 1600.0, 844.0));
+        // Scrolled to, or scrolled past but still showing much of its lower part.
+        assert!(!out_of_sight(0.0, 700.0, 600.0));
+        assert!(!out_of_sight(-300.0, 400.0, 600.0));
+        // Scrolled past entirely.
+        assert!(out_of_sight(-900.0, -100.0, 600.0));
     }
 }

@@ -174,3 +174,46 @@ test('copied nodes paste with the call between them, cut removes, and the copy r
   expect(summary.availability).toBe(100);
   expect(app.errors).toEqual([]);
 });
+
+test('with several nodes selected, the inspector duplicates, copies and deletes them all', async ({ page }) => {
+  // With only "3 nodes selected" there, a mouse could not delete a selection.
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  const before = await app.nodeIds();
+  await app.selectNode('web1');
+  await page.keyboard.down('Shift');
+  await app.nodeLocator('web2').click();
+  await app.nodeLocator('web3').click();
+  await page.keyboard.up('Shift');
+  await expect(app.byTestId('selection-count')).toHaveText('3 nodes selected');
+
+  // Duplicate: three copies, selected, each called by the balancer.
+  await app.byTestId('selection-duplicate').click();
+  await expect(app.nodes).toHaveCount(before.length + 3);
+  const copies = (await app.nodeIds()).filter((id) => !before.includes(id));
+  for (const id of copies) {
+    await expect(app.nodeLocator(id)).toHaveClass(/\bselected\b/);
+    await expect(app.edgeLocator('lb', id)).toBeAttached();
+  }
+
+  // Delete: the copies go, with their calls; one Undo brings them back.
+  await app.byTestId('selection-delete').click();
+  await expect(app.nodes).toHaveCount(before.length);
+  await expect(app.byTestId('selection-count')).toHaveCount(0);
+  for (const id of copies) await expect(app.edgeLocator('lb', id)).toHaveCount(0);
+  await page.keyboard.press('Control+z');
+  await expect(app.nodes).toHaveCount(before.length + 3);
+
+  // Copy: what Ctrl+V then pastes.
+  await app.selectNode('web1');
+  await page.keyboard.down('Shift');
+  await app.nodeLocator('web2').click();
+  await page.keyboard.up('Shift');
+  await app.byTestId('selection-copy').click();
+  await expect(app.nodes).toHaveCount(before.length + 3);
+  await app.nodeLocator('web1').click();
+  await page.keyboard.press('Control+v');
+  await expect(app.nodes).toHaveCount(before.length + 5);
+  app.expectNoErrors();
+});

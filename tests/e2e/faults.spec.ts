@@ -195,6 +195,33 @@ test('Fail now on a node already down, or Recover now on one up, adds nothing an
   app.expectNoErrors();
 });
 
+test('Fail now and Recover now name the node by the name it was given, and its id, as the fault list does', async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  await app.selectNode('db');
+  const name = app.byTestId('node-name');
+  await name.fill('Primary DB');
+  await name.press('Enter');
+  await app.setSpeed('20');
+  await app.run();
+  await app.waitForProgress(15 / 120);
+  await app.pauseButton.click();
+  await app.byTestId('fault-fail').click();
+  await app.byTestId('fault-fail').click();
+  await expect(app.banner).toContainText('Primary DB node "db" is already down');
+  await app.byTestId('fault-recover').click();
+  await app.byTestId('fault-recover').click();
+  await expect(app.banner).toContainText('Primary DB node "db" is up: there is nothing to recover');
+  // The scenario's list of faults, with nothing selected, names it the same way.
+  await page.keyboard.press('Escape');
+  const targets = app.byTestId('scenario-faults').locator('.fault-target');
+  await expect(targets.filter({ hasText: 'Primary DB node "db"' })).toHaveCount(2);
+  await expect(targets.filter({ hasText: 'Web 2 node "web2"' })).not.toHaveCount(0);
+  app.expectNoErrors();
+});
+
 test("Recover now on a node whose data center is out says it stays down until the data center recovers", async ({ page }) => {
   test.setTimeout(RUN_TIMEOUT + 60_000);
   const app = new App(page);

@@ -327,3 +327,36 @@ test('the plots fold away to give the canvas their height, and come back', async
   await expect.poll(async () => (await app.canvas.boundingBox())?.height ?? 0).toBeLessThan(before.height + 5);
   app.expectNoErrors();
 });
+
+test('where the inspector is below the canvas, clicking a node brings it into view; beside it, nothing scrolls', async ({ page }) => {
+  // At 800x600 and on a phone the inspector is laid out under the canvas: a click on a node
+  // seemed to do nothing.
+  const app = new App(page);
+  // In sight: its top in the window, with a third of the window below it (a strip at the
+  // bottom shows its heading but no param).
+  const inSight = () =>
+    app.byTestId('inspector').evaluate((e) => {
+      const top = e.getBoundingClientRect().top;
+      return top >= 0 && top <= (window.innerHeight * 2) / 3;
+    });
+  for (const size of [{ width: 800, height: 600 }, { width: 390, height: 844 }]) {
+    await page.setViewportSize(size);
+    await app.goto();
+    await app.loadPreset('03');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    expect(await inSight(), `at ${size.width}x${size.height} the inspector starts out of sight`).toBe(false);
+    await app.selectNode('web1');
+    await expect.poll(inSight, { message: `at ${size.width}x${size.height}` }).toBe(true);
+    // The focus stays where the click put it, not in the panel's fields.
+    expect(await page.evaluate(() => !!document.activeElement?.closest('[data-testid=inspector]'))).toBe(false);
+  }
+  // At a desktop size the inspector is beside the canvas: the page does not move.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await app.goto();
+  await app.loadPreset('03');
+  await app.selectNode('web1');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  expect(await inSight()).toBe(true);
+  app.expectNoErrors();
+});

@@ -75,6 +75,45 @@ test('autoscale switched off and on again keeps its policy', async ({ page }) =>
   app.expectNoErrors();
 });
 
+test('autoscale switched off, left and switched on again restores its policy, of a worker pool and of a server', async ({ page }) => {
+  // The panel is rebuilt for every selection, and the policy it kept went with it: coming
+  // back to the node to tick the box gave the defaults (min 1, max 10), not the preset's.
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('08');
+  await app.selectNode('workers');
+  const enabled = app.byTestId('param-autoscale-enabled');
+  const field = (part: string) => app.byTestId(`param-autoscale-${part}`);
+  await enabled.uncheck();
+  await expect(field('max')).toHaveCount(0);
+  const other = (await app.nodeIds()).find((id) => id !== 'workers')!;
+  await app.selectNode(other);
+  await app.selectNode('workers');
+  await expect(enabled).not.toBeChecked();
+  await enabled.check();
+  const preset = { min: '3', max: '12', target_depth: '20', cooldown_s: '5', boot_s: '5' };
+  for (const [part, value] of Object.entries(preset)) await expect(field(part)).toHaveValue(value);
+  let saved = await app.savedScenario();
+  expect(saved.nodes.find((n: { id: string }) => n.id === 'workers').params.autoscale).toEqual({
+    min: 3, max: 12, target_depth: 20, cooldown_s: 5, boot_s: 5,
+  });
+
+  // A server's policy on utilization too.
+  await app.loadPreset('06');
+  await app.selectNode('web');
+  await enabled.uncheck();
+  await app.selectNode('sessions');
+  await app.selectNode('web');
+  await enabled.check();
+  await expect(field('target_utilization')).toHaveValue('0.6');
+  await expect(field('cooldown_s')).toHaveValue('10');
+  saved = await app.savedScenario();
+  expect(saved.nodes.find((n: { id: string }) => n.id === 'web').params.autoscale).toEqual({
+    min: 3, max: 12, target_utilization: 0.6, cooldown_s: 10, boot_s: 5,
+  });
+  app.expectNoErrors();
+});
+
 test('an edit typed and left by clicking another node is kept', async ({ page }) => {
   // Typing a value and clicking the next node is how most people edit. The canvas keeps its
   // presses to itself, so the field was still focused when the panel changed: its edit was
@@ -115,7 +154,7 @@ test('the inspector says what a component does and, on hover, what each param me
   // The same lines as `scaleplay reference` and docs/scenario.md: one source in the engine.
   await expect(app.byTestId('help-workers')).toHaveAttribute('title', 'Requests one instance serves at once (threads); the others wait in its backlog.');
   await expect(app.byTestId('help-blocking')).toHaveAttribute('title', /thread per request/);
-  await expect(app.byTestId('help-autoscale-cooldown_s')).toHaveAttribute('title', /before it decides again/);
+  await expect(app.byTestId('help-autoscale-cooldown_s')).toHaveAttribute('title', /before it holds or scales in again/);
   await expect(app.byTestId('help-mtbf_s')).toHaveAttribute('title', /mean time between failures/);
   // Another kind's params have their own lines.
   await app.selectNode('db');

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{focus_canvas, Gestures};
-use crate::editor::clipboard::{duplicate, paste_and_select, Copied};
+use crate::editor::clipboard::{delete_and_deselect, duplicate, paste_and_select, Clipboard};
 use crate::editor::edits::Edit;
 
 /// Follows key presses on the window.
@@ -24,9 +24,7 @@ pub(super) fn follow_keys(g: Gestures) {
         wire_hint,
         ..
     } = g;
-    // What Ctrl+C or Ctrl+X took, for Ctrl+V: within this page only (the system clipboard
-    // would need a permission prompt, and holds text).
-    let copied: StoredValue<Option<Copied>> = StoredValue::new(None);
+    let clipboard = expect_context::<Clipboard>();
     follow_typing();
     let _keys = window_event_listener(ev::keydown, move |ev| {
         if ev.ctrl_key() || ev.meta_key() {
@@ -45,9 +43,7 @@ pub(super) fn follow_keys(g: Gestures) {
                 }
             }
             let nodes = selection.get_untracked();
-            let copy = |nodes: &[String]| {
-                copied.set_value(doc.scenario.with_untracked(|s| Copied::of(s, nodes)));
-            };
+            let copy = |nodes: &[String]| clipboard.copy(doc, nodes);
             // Shift turns "z" into "Z"; Ctrl+Y is the Windows habit for redo.
             let handled = match ev.key().to_ascii_lowercase().as_str() {
                 "z" if ev.shift_key() => {
@@ -70,15 +66,11 @@ pub(super) fn follow_keys(g: Gestures) {
                 }
                 "x" if !nodes.is_empty() && !text_selected() => {
                     copy(&nodes);
-                    doc.apply(Edit::Delete {
-                        nodes,
-                        edges: Vec::new(),
-                    });
-                    selection.set(Vec::new());
+                    delete_and_deselect(doc, selection, nodes);
                     true
                 }
                 // Each paste lands below the last (see `clipboard::paste`).
-                "v" => match copied.get_value() {
+                "v" => match clipboard.0.get_value() {
                     Some(c) => {
                         paste_and_select(doc, selection, c);
                         true

@@ -224,6 +224,13 @@ fn pointer_released(g: Gestures, ev: ev::PointerEvent) {
             });
             doc.apply(Edit::MoveNodes(moves));
         }
+        // A click on a node (not a Shift+click, which gathers a selection on the canvas):
+        // where the window puts the inspector below the canvas, it is brought into view.
+        Drag::Move { moved: false, .. }
+            if !ev.shift_key() && selection.with_untracked(|s| s.len() == 1) =>
+        {
+            crate::panels::inspector::reveal();
+        }
         Drag::Wire { from: anchor, .. } => connect_wire(anchor, true),
         Drag::WireIn { to: anchor, .. } => connect_wire(anchor, false),
         Drag::Pan { moved: false, .. } => {

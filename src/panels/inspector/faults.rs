@@ -5,7 +5,7 @@
 //! form to schedule a data-center outage.
 
 use leptos::prelude::*;
-use scaleplay_sim::scenario::{FaultAction, FaultSpec};
+use scaleplay_sim::scenario::{FaultAction, FaultSpec, Scenario};
 
 use super::fields;
 use crate::editor::edits::Edit;
@@ -84,7 +84,10 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
                     return;
                 }
             };
-            match run.inject(&id, act, instance) {
+            let label = doc
+                .scenario
+                .with_untracked(|s| crate::editor::edits::node_label(s, &id));
+            match run.inject(&id, &label, act, instance) {
                 Ok(done) => {
                     let before = doc.scenario.get_untracked();
                     doc.apply(Edit::AddFault(FaultSpec {
@@ -187,10 +190,11 @@ fn action_select(testid: &'static str, action: RwSignal<FaultAction>) -> impl In
     }
 }
 
-/// What a fault applies to, as the scenario's list shows it.
-fn target_text(f: &FaultSpec) -> String {
+/// What a fault applies to, as the scenario's list shows it: a node by its name and id, as
+/// the banner's messages name it.
+fn target_text(s: &Scenario, f: &FaultSpec) -> String {
     match (&f.node, &f.dc) {
-        (Some(node), _) => node.clone(),
+        (Some(node), _) => crate::editor::edits::node_label(s, node),
         (None, Some(dc)) => format!("data center {dc}"),
         (None, None) => "nothing".into(),
     }
@@ -201,7 +205,8 @@ fn target_text(f: &FaultSpec) -> String {
 fn fault_list(node: Option<StoredValue<String>>) -> impl IntoView {
     let doc = expect_context::<Doc>();
     let analysis = expect_context::<Analysis>().0;
-    // (index in Scenario::faults, fault).
+    // (index in Scenario::faults, fault, what it applies to in the scenario's list): the
+    // target is worked out here, so a rename shows in the list and a move does not rebuild it.
     let faults = Memo::new(move |_| {
         doc.scenario.with(|s| {
             let wanted = node.map(|n| n.get_value());
@@ -209,7 +214,7 @@ fn fault_list(node: Option<StoredValue<String>>) -> impl IntoView {
                 .iter()
                 .enumerate()
                 .filter(|(_, f)| wanted.is_none() || f.node == wanted)
-                .map(|(i, f)| (i, f.clone()))
+                .map(|(i, f)| (i, f.clone(), wanted.is_none().then(|| target_text(s, f))))
                 .collect::<Vec<_>>()
         })
     });
@@ -221,7 +226,7 @@ fn fault_list(node: Option<StoredValue<String>>) -> impl IntoView {
         }
         let items = items
             .into_iter()
-            .map(|(index, f)| {
+            .map(|(index, f, target)| {
                 let errors = Memo::new(move |_| {
                     analysis.with(|a| fields::fault_messages(&a.problems, index))
                 });
@@ -241,7 +246,6 @@ fn fault_list(node: Option<StoredValue<String>>) -> impl IntoView {
                     (None, true) => "all instances".to_string(),
                     (None, false) => "every node in it".to_string(),
                 };
-                let target = node.is_none().then(|| target_text(&f));
                 view! {
                     <li class="fault" data-testid="fault-item">
                         {target.map(|t| view! { <span class="fault-target">{t}</span> })}

@@ -16,7 +16,7 @@ use super::{messages, number_input, row, typed_input};
 use crate::editor::edits::{Edit, NodeField};
 use crate::editor::palette_label;
 use crate::runner::Run;
-use crate::state::{Analysis, Doc, Selection};
+use crate::state::{Analysis, Doc, Selection, ShelvedAutoscale};
 
 /// The panel of node `id`; a hint if it no longer exists.
 #[component]
@@ -212,11 +212,7 @@ fn node_actions(node: StoredValue<String>) -> impl IntoView {
     };
     let delete = move |_| {
         if let Some(id) = node.try_get_value() {
-            selection.set(Vec::new());
-            doc.apply(Edit::Delete {
-                nodes: vec![id],
-                edges: Vec::new(),
-            });
+            crate::editor::clipboard::delete_and_deselect(doc, selection, vec![id]);
         }
     };
     view! {
@@ -521,19 +517,26 @@ fn autoscale_view(
                 .collect_view()
         })
     };
-    // Switched off, the policy is kept here, and switching back on restores it: a preset's
-    // note may say "remove autoscale and watch", and ticking the box again should give the
-    // preset back, not the defaults.
-    let shelved = StoredValue::new(None::<Value>);
+    // Switched off, the policy is kept by node id (see `ShelvedAutoscale`: it outlives this
+    // panel), and switching back on restores it: a preset's note may say "remove autoscale
+    // and watch", and ticking the box again should give the preset back, not the defaults.
+    let shelved = expect_context::<ShelvedAutoscale>().0;
     let toggle = view! {
         <input type="checkbox" data-testid="param-autoscale-enabled" prop:checked=move || enabled.get()
             on:change=move |ev| {
+                let Some(id) = node.try_get_value() else {
+                    return;
+                };
                 let next = if event_target_checked(&ev) {
-                    shelved.get_value().unwrap_or_else(|| {
+                    shelved.with_value(|m| m.get(&id).cloned()).unwrap_or_else(|| {
                         instances.with_untracked(|i| fields::autoscale_enable(on_depth, i.as_ref()))
                     })
                 } else {
-                    shelved.set_value(current.get_untracked());
+                    if let Some(policy) = current.get_untracked() {
+                        shelved.update_value(|m| {
+                            m.insert(id, policy);
+                        });
+                    }
                     Value::Null
                 };
                 set_param(doc, node, "autoscale", next);
