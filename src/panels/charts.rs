@@ -395,7 +395,7 @@ fn runs(points: &[(f64, f64)]) -> impl Iterator<Item = &[(f64, f64)]> {
 }
 
 /// Where the legend hides the least of what the plot draws (and how many points it hides there): the lines (every segment, so a
-/// jump between two points counts all along), the pinned run, the SLO line and the alerts.
+/// jump between two points counts all along), the pinned run, the SLO line, the alerts and the fault lines.
 fn legend_place(
     chart: &CanvasChart,
     (lines, pinned): (&[Line], Option<&Line>),
@@ -426,8 +426,28 @@ fn legend_place(
         let (a, b) = (pixel(&(0.0, v)), pixel(&(t_max, v)));
         drawn.extend(legend::along(a, b, (area.0 / 3).max(2) as usize));
     }
+    // The alert triangles, where `draw` puts them (at 97% of the height; counted at the top
+    // edge, they were outside every legend box, and preset 03's legend covered its alert).
+    let y_bottom = chart.y_range().start;
+    let alert_y = y_bottom + (y_top - y_bottom) * 0.97;
+    let half = scale.offset(5);
     for alert in report.map_or(&[][..], |r| &r.alerts) {
-        drawn.push(pixel(&(alert.t_s, y_top)));
+        let (x, y) = pixel(&(alert.t_s, alert_y));
+        drawn.extend([
+            (x, y),
+            (x - half, y + half),
+            (x + half, y + half),
+            (x, y - half),
+        ]);
+    }
+    // The fault lines, top to bottom; one per pixel column, so that a run with thousands of
+    // faults does not make the legend's placement slow.
+    let mut columns = std::collections::BTreeSet::new();
+    for f in report.map_or(&[][..], |r| &r.faults) {
+        let (top, bottom) = (pixel(&(f.t_s, y_top)), pixel(&(f.t_s, y_bottom)));
+        if columns.insert(top.0) {
+            drawn.extend(legend::along(top, bottom, (area.1 / 6).max(2) as usize));
+        }
     }
     let mut labels: Vec<String> = Vec::new();
     let alerted = report.is_some_and(|r| !r.alerts.is_empty());

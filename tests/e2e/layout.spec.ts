@@ -234,6 +234,25 @@ test("the legends sit off the data where there is room", async ({ page }) => {
   expect(app.errors).toEqual([]);
 });
 
+// Preset 03's latency plot has a fault line at 61 s with an SLO alert at its top: the legend
+// counts both as drawn (it covered them, as it counted neither the lines nor the triangles
+// where they are drawn). Every place there hides some line (the SLO line runs along the top,
+// the percentiles through the middle); the least is at the upper right, clear of both (at
+// 1600x1000 it sat in the upper middle, on both).
+test("the legends keep off the fault lines and the alerts", async ({ page }) => {
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  const latency = app.chartLocator('latency');
+  expect(Number(await latency.getAttribute('data-faults'))).toBeGreaterThan(0);
+  await expect(latency).toHaveAttribute('data-legend', 'upper-right');
+  expect(app.errors).toEqual([]);
+});
+
 // A plot is redrawn for its new width when the window is resized: its text and lines keep their
 // size instead of being scaled with the picture.
 test('the plots are redrawn at their new width when the window is resized', async ({ page }) => {
