@@ -4,8 +4,9 @@
 //! (servers scale on utilization, worker pools on queue depth), a primary's failover time
 //! with no replica to promote, a data center's outage where only users and a DNS live, a
 //! fault scheduled after the run's end; and settings that defeat themselves: a queue's
-//! visibility timeout shorter than its pools' jobs, and sessions kept in a server's memory
-//! behind a balancer that does not stick or beside a session store. Not problems (the
+//! visibility timeout shorter than its pools' jobs, sessions kept in a server's memory
+//! behind a balancer that does not stick or beside a session store, and a failing cache that
+//! is a server's only way to its database. Not problems (the
 //! scenario runs as written), but likely slips, so `scaleplay validate` names them next to
 //! its other notes.
 
@@ -118,6 +119,55 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
     out.extend(faults_on_what_stays_up(model));
     out.extend(jobs_outlasting_their_visibility(model));
     out.extend(sessions_that_do_not_stick(model));
+    out.extend(read_through_caches_that_fail(model));
+    out
+}
+
+/// A cache that is set to fail (a scheduled fault or `mtbf_s`) in front of a server's only
+/// way to its data: the server reaches the database through the cache alone (read-through),
+/// so while the cache is down its reads fail, and there is no stampede on the database, the
+/// lesson a cache outage is usually drawn for. Drawn cache-aside (the server calls the
+/// database too), the server reads the database itself while the cache is down. The run
+/// shows it, but nothing said why no read reached the database.
+fn read_through_caches_that_fail(model: &Model) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (spec, node) in model.scenario.nodes.iter().zip(&model.nodes) {
+        let Params::Server(_) = &node.params else {
+            continue;
+        };
+        let Some(cache) = node.routes.cache else {
+            continue;
+        };
+        if !node.routes.readers.is_empty() || node.routes.forward.is_some() {
+            continue;
+        }
+        let c = model.node(cache);
+        let behind = c.routes.readers.first().or(c.routes.forward.as_ref());
+        let Some(&db) = behind else {
+            continue;
+        };
+        let scheduled = model
+            .scenario
+            .faults
+            .iter()
+            .any(|f| f.node.as_deref() == Some(c.id.as_str()));
+        if !scheduled && c.reliability.mtbf_s.is_none() {
+            continue;
+        }
+        out.push(Problem::node(
+            &spec.id,
+            None,
+            format!(
+                "reads through the cache \"{}\" alone (read-through): while it is down they \
+                 fail, and none reaches \"{}\"; for the stampede a cache outage brings, call \
+                 \"{}\" from this server too (cache-aside: it reads there when the cache is \
+                 down)",
+                c.id,
+                model.node(db).id,
+                model.node(db).id
+            ),
+        ));
+    }
     out
 }
 

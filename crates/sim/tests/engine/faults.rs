@@ -663,3 +663,53 @@ fn reads_from_a_primarys_replica_in_the_same_data_center_pay_the_default_edge() 
     );
     assert_eq!(r.nodes["primary"].throughput_rps, 0.0);
 }
+
+/// A cache drawn read-through (the server reaches the database through it alone) fails the
+/// reads while it is down, and a note says so; drawn cache-aside (the server calls the
+/// database too) the server reads the database itself meanwhile: the stampede. Nothing said
+/// why the read-through drawing showed no stampede.
+#[test]
+fn a_read_through_cache_outage_fails_reads_and_is_noted_cache_aside_stampedes() {
+    let text = |aside: &str| {
+        format!(
+            r#"{{"version": 1, "duration_s": 60, "warmup_s": 0, "nodes": [
+                {{"id": "c", "kind": "client", "params": {{"rps": 200, "users": 1000,
+                  "zipf_s": 1}}}},
+                {{"id": "web", "kind": "server", "params": {{"workers": 64}}}},
+                {{"id": "k", "kind": "cache", "params": {{"capacity_keys": 100}}}},
+                {{"id": "db", "kind": "sql_primary", "params": {{"workers": 64}}}}],
+              "edges": [{{"from": "c", "to": "web"}}, {{"from": "web", "to": "k"}},
+                        {{"from": "k", "to": "db"}}{aside}],
+              "faults": [{{"node": "k", "at_s": 30, "action": "fail"}},
+                         {{"node": "k", "at_s": 40, "action": "recover"}}]}}"#
+        )
+    };
+    let note = |t: &str| {
+        let model = load(t).expect("valid");
+        scaleplay_sim::ignored::ignored_settings(&model)
+            .into_iter()
+            .filter(|n| n.message.contains("read-through"))
+            .count()
+    };
+    let through = text("");
+    let aside = text(r#", {"from": "web", "to": "db"}"#);
+    assert_eq!(note(&through), 1);
+    assert_eq!(note(&aside), 0);
+    // The database's utilization in the second ending at 35 s, inside the outage, against
+    // the one ending at 25 s, before it.
+    let (r, a) = (run(&through), run(&aside));
+    let db = |r: &Report, t_s: usize| r.nodes["db"].utilization_series[t_s - 1];
+    assert_eq!(
+        db(&r, 35),
+        0.0,
+        "no read reaches the database through a down cache"
+    );
+    assert!(r.summary.failed.down >= 1_500, "{:?}", r.summary.failed);
+    assert!(
+        db(&a, 35) > 1.5 * db(&a, 25),
+        "cache-aside: {} during the outage against {} before",
+        db(&a, 35),
+        db(&a, 25)
+    );
+    assert_eq!(a.summary.failed.down, 0, "{:?}", a.summary.failed);
+}
