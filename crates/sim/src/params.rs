@@ -901,6 +901,16 @@ pub const WHOLE_NUMBER_PARAMS: [&str; 10] = [
 /// this against what each kind's params accept): validation names the fields inside them.
 pub const DISTRIBUTION_PARAMS: [&str; 3] = ["service_ms", "read_ms", "write_ms"];
 
+/// The keys of an `autoscale` object, in the order the reference lists them.
+pub const AUTOSCALE_KEYS: [&str; 6] = [
+    "min",
+    "max",
+    "target_utilization",
+    "target_depth",
+    "cooldown_s",
+    "boot_s",
+];
+
 /// Keys inside `autoscale` that count instances, so take whole numbers, as
 /// [`WHOLE_NUMBER_PARAMS`] do at the top level.
 pub const WHOLE_NUMBER_AUTOSCALE_KEYS: [&str; 2] = ["min", "max"];

@@ -506,14 +506,7 @@ pub fn markdown() -> String {
     table_row(&mut out, &["key", "default", "unit", "meaning"]);
     table_row(&mut out, &["---", "---", "---", "---"]);
     let autoscale = autoscale_defaults();
-    for name in [
-        "min",
-        "max",
-        "target_utilization",
-        "target_depth",
-        "cooldown_s",
-        "boot_s",
-    ] {
+    for name in crate::params::AUTOSCALE_KEYS {
         table_row(
             &mut out,
             &[

@@ -251,14 +251,7 @@ fn part(param: &str, field: &str, object: &serde_json::Map<String, Value>) -> Op
 fn fields_of(param: &str) -> Option<&'static [&'static str]> {
     match param {
         "mix" => Some(&["read", "write", "static", "async"]),
-        "autoscale" => Some(&[
-            "min",
-            "max",
-            "target_utilization",
-            "target_depth",
-            "cooldown_s",
-            "boot_s",
-        ]),
+        "autoscale" => Some(&params::AUTOSCALE_KEYS),
         p if params::DISTRIBUTION_PARAMS.contains(&p) => {
             Some(&["dist", "mean", "cv", "min", "max"])
         }
