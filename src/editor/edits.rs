@@ -359,10 +359,18 @@ pub fn default_name(kind: Kind, id: &str) -> String {
 /// validation list does (`Primary DB node "sql_primary"`), or by its id alone (quoted) when it
 /// has no name of its own (none, the id itself, or no such node).
 pub fn node_label(s: &Scenario, id: &str) -> String {
-    match s.node(id).map(|n| n.name.as_str()) {
-        Some(name) if !name.is_empty() && name != id => format!("{name} node \"{id}\""),
-        _ => format!("\"{id}\""),
+    match own_name(s, id) {
+        Some(name) => format!("{name} node \"{id}\""),
+        None => format!("\"{id}\""),
     }
+}
+
+/// Node `id`'s name when it says more than its id: `None` when it has none, its name is the
+/// id itself, or there is no such node.
+pub fn own_name<'a>(s: &'a Scenario, id: &str) -> Option<&'a str> {
+    s.node(id)
+        .map(|n| n.name.as_str())
+        .filter(|name| !name.is_empty() && *name != id)
 }
 
 /// The calls of `s` that name a node it does not have (from a hand-edited or damaged file), as

@@ -376,11 +376,8 @@ fn Problems() -> impl IntoView {
                         let node = p.node.clone();
                         // The display name, when it says more than the id the message gives.
                         let name = node.as_ref().and_then(|id| {
-                            doc.scenario.with(|s| {
-                                s.node(id)
-                                    .map(|n| n.name.clone())
-                                    .filter(|name| !name.is_empty() && name != id)
-                            })
+                            doc.scenario
+                                .with(|s| crate::editor::edits::own_name(s, id).map(str::to_string))
                         });
                         // A node's problem selects the node; a scenario's shows the settings.
                         let title = if node.is_some() {
