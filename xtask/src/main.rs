@@ -4,6 +4,7 @@
 //! `anyhow`: this must build in seconds on a fresh machine, before anything else is installed.
 
 mod cmd;
+mod disk;
 mod e2e;
 mod serve;
 mod setup;

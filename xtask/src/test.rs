@@ -4,7 +4,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use crate::{cmd, e2e, setup, wasm_check};
+use crate::{cmd, disk, e2e, setup, target_dir, wasm_check};
 
 /// Set to `1` to skip the slow steps: the wasm determinism check (two release builds), the
 /// component tests (a wasm build, in Chromium), the app build (trunk, release) and the e2e
@@ -51,6 +51,14 @@ pub fn run() -> Result<()> {
     } else {
         &[setup::BASE, setup::APP, setup::BROWSER]
     };
+    // Quick runs skip the release and wasm builds: about half the footprint.
+    let footprint = if quick {
+        disk::FULL_TEST_BYTES / 2
+    } else {
+        disk::FULL_TEST_BYTES
+    };
+    disk::ensure_room_for(&target_dir(), footprint)
+        .context("`cargo xtask test` cannot start: the disk is (nearly) full")?;
     setup::ensure(groups).context("`cargo xtask test` failed at step `setup`")?;
 
     let steps: [(&str, Command); 4] = [
