@@ -3,7 +3,8 @@
 //! the nodes with their params and data center, and their calls, to one another and to the
 //! nodes left out: a duplicated server is called by the same balancer and calls the same
 //! database, so it works at once (a duplicated client, without its call, made the scenario
-//! invalid). A node pasted back under its own id (after a cut) gets its scheduled faults back.
+//! invalid). Not a primary's replication to replicas left out: a replica has one primary. A
+//! node pasted back under its own id (after a cut) gets its scheduled faults back.
 
 use leptos::prelude::*;
 use scaleplay_sim::params::limits::MAX_NODES;
@@ -20,7 +21,7 @@ const PASTE_ROWS: usize = 50;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Copied {
     pub nodes: Vec<NodeSpec>,
-    /// Every call from or to a copied node.
+    /// Every call from or to a copied node, but a copied primary's to replicas not copied.
     pub edges: Vec<EdgeSpec>,
     /// The faults scheduled for the copied nodes.
     pub faults: Vec<FaultSpec>,
@@ -40,10 +41,18 @@ impl Copied {
             return None;
         }
         let inside = |id: &str| nodes.iter().any(|n| n.id == id);
+        let kind = |id: &str| s.node(id).and_then(|n| Kind::parse(&n.kind));
+        // A replica has one primary: a copied primary leaves the replicas it feeds to their
+        // original (a copied replica keeps its primary, and is one replica more).
+        let feeds_a_replica_left_out = |e: &EdgeSpec| {
+            !inside(&e.to)
+                && kind(&e.from) == Some(Kind::SqlPrimary)
+                && kind(&e.to) == Some(Kind::SqlReplica)
+        };
         let edges = s
             .edges
             .iter()
-            .filter(|e| inside(&e.from) || inside(&e.to))
+            .filter(|e| (inside(&e.from) || inside(&e.to)) && !feeds_a_replica_left_out(e))
             .cloned()
             .collect();
         let faults = s
@@ -251,6 +260,33 @@ mod tests {
         assert_eq!(c.edges.len(), 3, "to one another and to the nodes left out");
         assert_eq!(c.faults.len(), 1);
         assert_eq!(Copied::of(&s, &["gone".into()]), None);
+    }
+
+    #[test]
+    fn a_copied_primary_leaves_its_replicas_to_the_original() {
+        let mut s = drawing();
+        s.edges.push(EdgeSpec {
+            from: "db".into(),
+            to: "db2".into(),
+            ..s.edges[0].clone()
+        });
+        let primary = Copied::of(&s, &["db".into()]).unwrap();
+        assert_eq!(
+            calls(&Scenario {
+                edges: primary.edges,
+                ..s.clone()
+            }),
+            [pair("server-2", "db")],
+            "its caller, not its replica"
+        );
+        let replica = Copied::of(&s, &["db2".into()]).unwrap();
+        assert_eq!(replica.edges.len(), 1, "a copied replica keeps its primary");
+        let both = Copied::of(&s, &["db".into(), "db2".into()]).unwrap();
+        paste(&mut s, both).unwrap();
+        assert!(
+            calls(&s).contains(&pair("db-2", "db2-2")),
+            "a primary copied with its replica feeds the copy"
+        );
     }
 
     #[test]

@@ -34,8 +34,8 @@ pub fn fault_text(f: &FaultRecord) -> String {
     format!("{} s {}{instance} {what}{source}", seconds(f.t_s), f.node)
 }
 
-/// A time as few digits as it needs: `60`, `75.5`, `0.25`.
-fn seconds(t: f64) -> String {
+/// A time as few digits as it needs, to the hundredth: `60`, `75.5`, `0.25`.
+pub fn seconds(t: f64) -> String {
     let text = format!("{t:.2}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }

@@ -184,6 +184,10 @@ test('Fail now on a node already down, or Recover now on one up, adds nothing an
   await expect(faults).toHaveCount(0);
   await app.byTestId('fault-fail').click();
   await expect(faults).toHaveCount(1);
+  // It lands at the run's exact time, and the list writes it as the plots' key does.
+  const at = faults.first().locator('.fault-at');
+  await expect(at).toHaveText(/^\d+(\.\d{1,2})? s$/);
+  expect(await at.getAttribute('title'), 'the exact time on hover').toMatch(/^\d+(\.\d+)? s$/);
   await app.byTestId('fault-fail').click();
   await expect(app.banner).toContainText('"web1" is already down');
   await expect(faults).toHaveCount(1);

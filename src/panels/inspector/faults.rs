@@ -249,7 +249,11 @@ fn fault_list(node: Option<StoredValue<String>>) -> impl IntoView {
                 view! {
                     <li class="fault" data-testid="fault-item">
                         {target.map(|t| view! { <span class="fault-target">{t}</span> })}
-                        <span class="fault-at">{format!("{} s", fields::fmt_num(f.at_s))}</span>
+                        <span class="fault-at" title=format!("{} s", fields::fmt_num(f.at_s))>
+                            // As the plots' key writes it: "Fail now" lands at the run's exact virtual
+                            // time (61.23456789 s), kept so a rerun replays the run seen.
+                            {format!("{} s", crate::panels::fault_key::seconds(f.at_s))}
+                        </span>
                         <span class="fault-action">{action_text(f.action)}</span>
                         <span class="fault-instance">{instance}</span>
                         <button data-testid="fault-remove" title="Remove from the schedule"
