@@ -10,8 +10,9 @@ use leptos::prelude::*;
 use scaleplay_sim::params::limits::MAX_NODES;
 use scaleplay_sim::scenario::{EdgeSpec, FaultSpec, Kind, NodeSpec, Scenario};
 
+use super::data_centers::{frames, overlapping_pairs};
 use super::edits::{default_name, fresh_id, Edit};
-use super::geometry::{clear_of, row_pitch};
+use super::geometry::{clear_of, column_pitch, row_pitch};
 use crate::state::{Doc, ViewState};
 
 /// How many rows down a paste looks for room before it lands on top of other nodes.
@@ -70,11 +71,11 @@ impl Copied {
 }
 
 /// Adds a copy of `copied` to `s`: where it was copied from if that is free (a cut pasted
-/// back), else as many rows down as clears every node; fresh ids (`web` → `web-2`, or its
-/// own when free), names numbered the same way (`Web` → `Web 2`), its calls (those to nodes
-/// no longer there dropped), each node in its own data center (the place is the paste's
-/// choice, not the person's: a row down can be inside another data center's frame). Refused, leaving `s` as it was, when the scenario would hold more nodes than a
-/// scenario may.
+/// back), else as many rows down (or columns right) as clears every node and keeps the data
+/// centers' frames apart ([`paste_offset`]); fresh ids (`web` → `web-2`, or its own when
+/// free), names numbered the same way (`Web` → `Web 2`), its calls (those to nodes no longer
+/// there dropped), each node in its own data center. Refused, leaving `s` as it was, when the
+/// scenario would hold more nodes than a scenario may.
 pub fn paste(s: &mut Scenario, copied: Copied) -> Result<(), String> {
     if s.nodes.len() + copied.nodes.len() > MAX_NODES {
         return Err(format!(
@@ -84,10 +85,11 @@ pub fn paste(s: &mut Scenario, copied: Copied) -> Result<(), String> {
             s.nodes.len() + copied.nodes.len()
         ));
     }
-    let drop = room_below(s, &copied.nodes);
+    let (dx, dy) = paste_offset(s, &copied.nodes);
     let mut new_ids: Vec<(String, String)> = Vec::new();
     for mut n in copied.nodes {
-        n.y += drop;
+        n.x += dx;
+        n.y += dy;
         let new_id = fresh_id(s, numbered_stem(&n.id, '-'));
         let kind = Kind::parse(&n.kind);
         n.name = match kind {
@@ -126,14 +128,33 @@ pub fn paste(s: &mut Scenario, copied: Copied) -> Result<(), String> {
     Ok(())
 }
 
-/// How far down `nodes` must move to clear every node of `s`: 0 when they already do, else
-/// whole rows, at most [`PASTE_ROWS`] of them (past that, onto whatever is there).
-fn room_below(s: &Scenario, nodes: &[NodeSpec]) -> f64 {
+/// How far `nodes` must move to clear every node of `s` without drawing one data center's frame
+/// over another's (the pasted nodes keep their data centers, and a frame grows to take them in):
+/// 0 when they already do, else whole rows down, else whole columns right, at most
+/// [`PASTE_ROWS`] of either. A copy from data centers drawn one above the other finds no row
+/// below that keeps the frames apart, and goes beside them. Where nothing does, the first
+/// place clear of nodes (past that, a row down, onto whatever is there).
+fn paste_offset(s: &Scenario, nodes: &[NodeSpec]) -> (f64, f64) {
     let taken: Vec<(f64, f64)> = s.nodes.iter().map(|n| (n.x, n.y)).collect();
-    (0..=PASTE_ROWS)
-        .map(|row| row as f64 * row_pitch())
-        .find(|dy| nodes.iter().all(|n| clear_of(&taken, (n.x, n.y + dy))))
-        .unwrap_or(row_pitch())
+    let clear = |(dx, dy): (f64, f64)| nodes.iter().all(|n| clear_of(&taken, (n.x + dx, n.y + dy)));
+    let overlaps_now = overlapping_pairs(&frames(s, |_| true));
+    let mut after = s.clone();
+    after.nodes.extend(nodes.iter().cloned());
+    let mut frames_apart = |(dx, dy): (f64, f64)| {
+        for (moved, n) in after.nodes[s.nodes.len()..].iter_mut().zip(nodes) {
+            (moved.x, moved.y) = (n.x + dx, n.y + dy);
+        }
+        overlapping_pairs(&frames(&after, |_| true)) <= overlaps_now
+    };
+    let down = (0..=PASTE_ROWS).map(|row| (0.0, row as f64 * row_pitch()));
+    let right = (1..=PASTE_ROWS).map(|column| (column as f64 * column_pitch(), 0.0));
+    let candidates: Vec<(f64, f64)> = down.chain(right).collect();
+    candidates
+        .iter()
+        .copied()
+        .find(|&offset| clear(offset) && frames_apart(offset))
+        .or_else(|| candidates.iter().copied().find(|&offset| clear(offset)))
+        .unwrap_or((0.0, row_pitch()))
 }
 
 /// `name` without a trailing number: `server-2` → `server` (by `-`), `Web 3` → `Web` (by ` `).
@@ -391,6 +412,31 @@ mod tests {
             (n.dc.as_str(), n.y),
             ("dc1", 200.0),
             "inside eu's frame, still dc1"
+        );
+    }
+
+    #[test]
+    fn a_copy_of_two_data_centers_drawn_one_above_the_other_goes_beside_them() {
+        let mut s = scaleplay_sim::validate::parse(
+            r#"{"version": 1, "nodes": [
+                {"id": "web-eu", "kind": "server", "dc": "eu", "x": 0, "y": 0},
+                {"id": "web-us", "kind": "server", "dc": "us", "x": 0, "y": 140}]}"#,
+        )
+        .unwrap();
+        let all = Copied::of(&s, &["web-eu".into(), "web-us".into()]).unwrap();
+        paste(&mut s, all).unwrap();
+        let at: Vec<_> = s.nodes[2..].iter().map(|n| (n.x, n.y)).collect();
+        assert_eq!(at, [(column_pitch(), 0.0), (column_pitch(), 140.0)]);
+        assert_eq!(overlapping_pairs(&frames(&s, |_| true)), 0);
+        // One node of the upper one: a row down would be inside the lower one's frame.
+        let eu = Copied::of(&s, &["web-eu".into()]).unwrap();
+        paste(&mut s, eu).unwrap();
+        assert_eq!(overlapping_pairs(&frames(&s, |_| true)), 0);
+        assert_eq!(s.nodes[4].dc, "eu");
+        assert_eq!(
+            (s.nodes[4].x, s.nodes[4].y),
+            (2.0 * column_pitch(), 0.0),
+            "beside the copies, in its own data center's rows"
         );
     }
 

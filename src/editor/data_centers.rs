@@ -28,6 +28,19 @@ impl Frame {
     fn area(&self) -> f64 {
         (self.x1 - self.x0) * (self.y1 - self.y0)
     }
+
+    fn overlaps(&self, other: &Frame) -> bool {
+        self.x0 < other.x1 && other.x0 < self.x1 && self.y0 < other.y1 && other.y0 < self.y1
+    }
+}
+
+/// How many pairs of `frames` overlap: where two do, nodes look to be in the other one.
+pub fn overlapping_pairs(frames: &[Frame]) -> usize {
+    frames
+        .iter()
+        .enumerate()
+        .map(|(i, f)| frames[i + 1..].iter().filter(|g| f.overlaps(g)).count())
+        .sum()
 }
 
 /// The frames of the data centers of the nodes `counts` accepts, by data center name.
@@ -158,6 +171,15 @@ mod tests {
                 100.0 + NODE_H + FRAME_PAD_BOTTOM
             )
         );
+    }
+
+    #[test]
+    fn frames_overlap_when_their_boxes_share_area() {
+        assert_eq!(overlapping_pairs(&frames(&two_dcs(), |_| true)), 0);
+        let mut s = two_dcs();
+        s.nodes[2].y = 100.0;
+        s.nodes[2].x = 300.0;
+        assert_eq!(overlapping_pairs(&frames(&s, |_| true)), 1);
     }
 
     #[test]

@@ -222,6 +222,11 @@ pub fn row_pitch() -> f64 {
     pitch(NODE_H)
 }
 
+/// One column of boxes along: a box and a gap, on the grid.
+pub fn column_pitch() -> f64 {
+    pitch(NODE_W)
+}
+
 /// The slot to the right of a node at (x, y), one box and a gap along.
 pub fn beside(x: f64, y: f64) -> (f64, f64) {
     (x + pitch(NODE_W), y)

@@ -217,3 +217,42 @@ test('with several nodes selected, the inspector duplicates, copies and deletes 
   await expect(app.nodes).toHaveCount(before.length + 5);
   app.expectNoErrors();
 });
+
+test('nodes of two data centers duplicated together land beside them, each data center framed apart', async ({ page }) => {
+  // A row down, the EU copy stretched the EU frame over the global one and the US one: its
+  // nodes looked to be in the other data centers.
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('07');
+  const before = await app.nodeIds();
+  await app.selectNode('web-eu');
+  await page.keyboard.down('Shift');
+  await app.nodeLocator('web-us').click();
+  await page.keyboard.up('Shift');
+  await app.byTestId('selection-duplicate').click();
+  await expect(app.nodes).toHaveCount(before.length + 2);
+  const copies = (await app.nodeIds()).filter((id) => !before.includes(id));
+  await page.keyboard.press('Escape');
+  expect([await dcOf(app, copies[0]), await dcOf(app, copies[1])]).toEqual(['eu', 'us']);
+  await app.byTestId('fit').click();
+  const frames = await Promise.all(
+    ['dc-eu', 'dc-us', 'dc-global'].map(async (id) => {
+      const box = await app.byTestId(id).locator('rect').boundingBox();
+      if (!box) throw new Error(`${id} not drawn`);
+      return { id, ...box };
+    }),
+  );
+  for (const [i, f] of frames.entries()) {
+    for (const g of frames.slice(i + 1)) {
+      const apart =
+        f.x + f.width <= g.x || g.x + g.width <= f.x || f.y + f.height <= g.y || g.y + g.height <= f.y;
+      expect(apart, `${f.id} and ${g.id} drawn apart`).toBe(true);
+    }
+  }
+  // Each copy inside its own data center's frame, on the row of its original.
+  const original = await app.nodePosition('web-eu');
+  const copy = await app.nodePosition(copies[0]);
+  expect(copy.y).toBe(original.y);
+  expect(copy.x).toBeGreaterThan(original.x);
+  app.expectNoErrors();
+});
