@@ -48,6 +48,24 @@ pub struct Capacity {
 }
 
 impl Capacity {
+    /// Whether node `id` saturates first: the bottleneck, or a node exactly as busy as it.
+    /// Three identical servers behind a balancer saturate together, and the analysis names
+    /// only the first of them; a user shown one of three boxes tagged took it to be the weak
+    /// one. (Equal within a millionth: the same share of the same rate, added up by another
+    /// path, can differ in its last bits.)
+    pub fn saturates_first(&self, id: &str) -> bool {
+        let Some(bottleneck) = self.bottleneck.as_deref() else {
+            return false;
+        };
+        if id == bottleneck {
+            return true;
+        }
+        match (self.utilization.get(bottleneck), self.utilization.get(id)) {
+            (Some(&worst), Some(&busy)) => worst > 0.0 && (busy - worst).abs() <= 1e-6 * worst,
+            _ => false,
+        }
+    }
+
     /// One line for people: `"{name} saturates at 667 req/s (offered 50)"`, `name` being how
     /// to call the bottleneck; how many instances that takes when it is autoscaled.
     pub fn describe(&self, name: &str) -> Option<String> {

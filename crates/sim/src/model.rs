@@ -454,24 +454,7 @@ pub(crate) fn compute_routes(nodes: &mut [ModelNode], edges: &[ModelEdge]) {
 /// Whether a call edge `from → to` makes sense, and if not, why (for the editor and validation).
 pub fn can_connect(from: Kind, to: Kind) -> Result<(), String> {
     use Kind::*;
-    let ok = match from {
-        Client => matches!(to, Dns | Cdn | LoadBalancer | Server),
-        Dns => matches!(to, Cdn | LoadBalancer | Server),
-        Cdn => matches!(to, LoadBalancer | Server | ObjectStore),
-        LoadBalancer => matches!(to, Server | LoadBalancer),
-        Server => !matches!(to, Client | Dns | Cdn | WorkerPool),
-        Cache => matches!(to, SqlPrimary | SqlReplica | Nosql | ShardRouter),
-        SqlPrimary => to == SqlReplica,
-        ShardRouter => matches!(to, SqlPrimary | Nosql),
-        Queue => to == WorkerPool,
-        // No session store: a job carries no user session to look up.
-        WorkerPool => matches!(
-            to,
-            SqlPrimary | Nosql | ShardRouter | ObjectStore | Queue | Cache
-        ),
-        SqlReplica | Nosql | SessionStore | ObjectStore => false,
-    };
-    if ok {
+    if allowed(from, to) {
         return Ok(());
     }
     let hint = match from {
@@ -492,9 +475,42 @@ pub fn can_connect(from: Kind, to: Kind) -> Result<(), String> {
         WorkerPool => "a worker_pool calls databases, object stores or other queues, and a cache its writes invalidate (a job has no session to look up)",
         SqlReplica | Nosql | SessionStore | ObjectStore => "this kind only answers calls; it calls nothing",
     };
+    // A call drawn backwards (from a server to its balancer) is one the other way round: say
+    // so, which is what to do about it. The replica's hint says it already.
+    let turn_round = if allowed(to, from) && !(from == SqlReplica && to == SqlPrimary) {
+        format!(
+            "; the other way round it can: draw the call from the {} to the {}",
+            to.as_str(),
+            from.as_str()
+        )
+    } else {
+        String::new()
+    };
     Err(format!(
-        "a {} cannot call a {}: {hint}",
+        "a {} cannot call a {}: {hint}{turn_round}",
         from.as_str(),
         to.as_str()
     ))
+}
+
+/// Whether a `from` node may call a `to` node (see [`can_connect`]).
+fn allowed(from: Kind, to: Kind) -> bool {
+    use Kind::*;
+    match from {
+        Client => matches!(to, Dns | Cdn | LoadBalancer | Server),
+        Dns => matches!(to, Cdn | LoadBalancer | Server),
+        Cdn => matches!(to, LoadBalancer | Server | ObjectStore),
+        LoadBalancer => matches!(to, Server | LoadBalancer),
+        Server => !matches!(to, Client | Dns | Cdn | WorkerPool),
+        Cache => matches!(to, SqlPrimary | SqlReplica | Nosql | ShardRouter),
+        SqlPrimary => to == SqlReplica,
+        ShardRouter => matches!(to, SqlPrimary | Nosql),
+        Queue => to == WorkerPool,
+        // No session store: a job carries no user session to look up.
+        WorkerPool => matches!(
+            to,
+            SqlPrimary | Nosql | ShardRouter | ObjectStore | Queue | Cache
+        ),
+        SqlReplica | Nosql | SessionStore | ObjectStore => false,
+    }
 }

@@ -1141,3 +1141,31 @@ fn a_promoted_replica_leaves_the_reads_to_the_other_replicas() {
     );
     assert_eq!(errors_at(&alone, 60), 0.0);
 }
+
+/// Three identical servers behind a round-robin balancer saturate together: each one is
+/// `saturates_first`, as the bottleneck the analysis names is, and a slower fourth is alone.
+#[test]
+fn identical_servers_saturate_together_and_a_slower_one_alone() {
+    let scenario = |slow_ms: f64| {
+        format!(
+            r#"{{"version": 1, "nodes": [
+                {{"id": "users", "kind": "client", "params": {{"rps": 100}}}},
+                {{"id": "lb", "kind": "load_balancer"}},
+                {{"id": "web1", "kind": "server", "params": {{"workers": 4, "service_ms": {{"dist": "exp", "mean": 20}}}}}},
+                {{"id": "web2", "kind": "server", "params": {{"workers": 4, "service_ms": {{"dist": "exp", "mean": 20}}}}}},
+                {{"id": "web3", "kind": "server", "params": {{"workers": 4, "service_ms": {{"dist": "exp", "mean": {slow_ms}}}}}}}],
+              "edges": [{{"from": "users", "to": "lb"}}, {{"from": "lb", "to": "web1"}},
+                        {{"from": "lb", "to": "web2"}}, {{"from": "lb", "to": "web3"}}]}}"#
+        )
+    };
+    let analyze = |text: &str| scaleplay_sim::capacity::analyze(&load(text).expect("valid"));
+    let same = analyze(&scenario(20.0));
+    for id in ["web1", "web2", "web3"] {
+        assert!(same.saturates_first(id), "{id} saturates with the others");
+    }
+    assert!(!same.saturates_first("lb") && !same.saturates_first("users"));
+    let one_slow = analyze(&scenario(30.0));
+    assert_eq!(one_slow.bottleneck.as_deref(), Some("web3"));
+    assert!(one_slow.saturates_first("web3"));
+    assert!(!one_slow.saturates_first("web1") && !one_slow.saturates_first("web2"));
+}

@@ -163,6 +163,15 @@ fn graph_problems_name_the_node() {
         r#"{"from": "web", "to": "users"}"#,
     ));
     assert!(has(&ps, Some("web"), "cannot call a client"), "{ps:#?}");
+    // Drawn backwards, it says which way round it works.
+    assert!(
+        has(
+            &ps,
+            Some("web"),
+            "the other way round it can: draw the call from the client to the server"
+        ),
+        "{ps:#?}"
+    );
     // A balancer with nothing behind it, a queue nobody drains.
     let ps = problems(&scenario(
         &[CLIENT, r#"{"id": "lb", "kind": "load_balancer"}"#],
