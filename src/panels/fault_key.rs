@@ -17,9 +17,10 @@ use crate::runner::Run;
 /// every few seconds does not push the plots out of view.
 const LISTED: usize = 8;
 
-/// One fault as the key lists it: `"60 s box failed"`, `"75.5 s web instance 2 recovered
-/// (random)"`. Scheduled faults are what the user wrote, so only other sources are named.
-pub fn fault_text(f: &FaultRecord) -> String {
+/// One fault of node `name` as the key lists it: `"60 s box failed"`, `"75.5 s web instance 2
+/// recovered (random)"`. Scheduled faults are what the user wrote, so only other sources are
+/// named.
+pub fn fault_text(f: &FaultRecord, name: &str) -> String {
     let what = match f.action {
         FaultAction::Fail => "failed",
         FaultAction::Recover => "recovered",
@@ -31,7 +32,7 @@ pub fn fault_text(f: &FaultRecord) -> String {
         "scheduled" => String::new(),
         other => format!(" ({other})"),
     };
-    format!("{} s {}{instance} {what}{source}", seconds(f.t_s), f.node)
+    format!("{} s {name}{instance} {what}{source}", seconds(f.t_s))
 }
 
 /// A time as few digits as it needs, to the hundredth: `60`, `75.5`, `0.25`.
@@ -58,8 +59,14 @@ pub struct Entry {
 
 /// The key's lines: each record of a node in a data center whose scheduled fault (in `s`, the
 /// scenario the run started with) happened then is folded into one line for the data center.
+/// Nodes go by the names the canvas shows them with (the report has their ids).
 pub fn entries(faults: &[FaultRecord], s: Option<&Scenario>) -> Vec<Entry> {
     let dc_of = |node: &str| s.and_then(|s| s.node(node)).map(|n| n.dc.as_str());
+    let name_of = |node: &'_ str| -> String {
+        s.and_then(|s| s.node(node))
+            .map_or(node, |n| n.shown_name())
+            .to_string()
+    };
     // The scheduled data-center faults: (time, data center, action).
     let dc_faults: Vec<(f64, &str, FaultAction)> = s.map_or_else(Vec::new, |s| {
         s.faults
@@ -92,7 +99,7 @@ pub fn entries(faults: &[FaultRecord], s: Option<&Scenario>) -> Vec<Entry> {
                 });
             }
             None => out.push(Entry {
-                text: fault_text(f),
+                text: fault_text(f, &name_of(&f.node)),
                 action: f.action,
             }),
         }
@@ -255,11 +262,14 @@ mod tests {
     #[test]
     fn a_fault_reads_as_time_node_and_what_happened() {
         let f = fault(60.0, "box", FaultAction::Fail, None, "scheduled");
-        assert_eq!(fault_text(&f), "60 s box failed");
+        assert_eq!(fault_text(&f, "box"), "60 s box failed");
         let f = fault(75.5, "web", FaultAction::Recover, Some(2), "random");
-        assert_eq!(fault_text(&f), "75.5 s web instance 2 recovered (random)");
+        assert_eq!(
+            fault_text(&f, "Web tier"),
+            "75.5 s Web tier instance 2 recovered (random)"
+        );
         let f = fault(0.25, "db", FaultAction::Fail, None, "manual");
-        assert_eq!(fault_text(&f), "0.25 s db failed (manual)");
+        assert_eq!(fault_text(&f, "db"), "0.25 s db failed (manual)");
     }
 
     #[test]
@@ -268,7 +278,7 @@ mod tests {
             r#"{"version": 1, "nodes": [
                 {"id": "lb", "kind": "load_balancer", "dc": "eu"},
                 {"id": "web", "kind": "server", "dc": "eu"},
-                {"id": "db", "kind": "server", "dc": "us"}],
+                {"id": "db", "kind": "server", "dc": "us", "name": "Orders DB"}],
               "faults": [{"dc": "eu", "at_s": 80, "action": "fail"},
                          {"dc": "eu", "at_s": 90, "action": "recover"}]}"#,
         )
@@ -290,12 +300,14 @@ mod tests {
             [
                 "12 s web instance 1 failed (random)",
                 "80 s data center eu failed",
-                "85 s db failed (manual)",
+                "85 s Orders DB failed (manual)",
                 "90 s data center eu recovered",
             ]
         );
-        // Without the scenario, node by node.
-        assert_eq!(entries(&records, None).len(), records.len());
+        // Without the scenario, node by node, by id.
+        let by_id = entries(&records, None);
+        assert_eq!(by_id.len(), records.len());
+        assert_eq!(by_id[3].text, "85 s db failed (manual)");
     }
 
     #[test]

@@ -26,12 +26,12 @@ test('preset 03: the scheduled failure of web2 makes availability dip, then reco
   expect(availability.min, 'availability dips when web2 fails').toBeLessThan(90);
   expect(availability.last, 'availability is back at 100 % by the end').toBe(100);
   // web2 fails at 61 s and recovers at 95 s: both are marked, and the key under the plots
-  // says which node each line is about, in the lines' colours.
+  // says which node each line is about (by the name on its box), in the lines' colours.
   expect(availability.faults).toBe(2);
   const key = app.byTestId('fault-key');
   await expect(key).toBeVisible();
-  await expect(key.locator('li.fault-fail')).toHaveText('61 s web2 failed');
-  await expect(key.locator('li.fault-recover')).toHaveText('95 s web2 recovered');
+  await expect(key.locator('li.fault-fail')).toHaveText('61 s Web 2 failed');
+  await expect(key.locator('li.fault-recover')).toHaveText('95 s Web 2 recovered');
 
   const summary = await app.summary();
   expect(summary.availability).toBeLessThan(100);
@@ -73,8 +73,8 @@ test('preset 03: failing web1 by hand mid-run makes availability dip', async ({ 
   expect(availability.last, 'availability is back at 100 % by the end').toBe(100);
   expect(availability.faults, 'the manual failure and recovery are marked').toBe(2);
   const key = app.byTestId('fault-key');
-  await expect(key.locator('li.fault-fail')).toContainText('web1 failed (manual)');
-  await expect(key.locator('li.fault-recover')).toContainText('web1 recovered (manual)');
+  await expect(key.locator('li.fault-fail')).toContainText('Web 1 failed (manual)');
+  await expect(key.locator('li.fault-recover')).toContainText('Web 1 recovered (manual)');
   const summary = await app.summary();
   expect(summary.failures.down, 'requests failed because web1 was down').toBeGreaterThan(0);
   app.expectNoErrors();
