@@ -1,11 +1,12 @@
 //! The panels around the canvas: run bar, File menu, palette, inspector, the plots' band
 //! (summary, charts with their fault key), banner;
-//! and `thin`, which the plots share.
+//! `thin`, which the plots share, and `focus`, where the keyboard's focus goes next.
 
 pub mod banner;
 pub mod charts;
 pub mod fault_key;
 pub mod files;
+pub mod focus;
 pub mod hidpi;
 pub mod inspector;
 pub mod legend;

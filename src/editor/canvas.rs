@@ -87,6 +87,19 @@ pub fn canvas_size() -> (f64, f64) {
         .unwrap_or((800.0, 500.0))
 }
 
+/// Pans the canvas just enough for the node box at canvas point `at` to show (a pasted node,
+/// a node reached with Tab); leaves the view as it is when it shows already.
+pub fn keep_in_sight(view: RwSignal<View>, at: (f64, f64)) {
+    let shown = view.get_untracked();
+    let followed = shown.showing(at, canvas_size());
+    if followed != shown {
+        view.set(followed);
+    }
+}
+
+/// A fit: the view it chose, and the node positions it fitted.
+type Fitted = (View, Vec<(f64, f64)>);
+
 /// What the canvas's gesture handlers read and change: the document and the contexts of the
 /// view, and the canvas's own state of a gesture in progress.
 #[derive(Clone, Copy)]
@@ -105,31 +118,46 @@ struct Gestures {
     touches: StoredValue<Vec<(i32, f64, f64)>>,
     /// Why the wire being dragged cannot connect where it is, if it cannot.
     wire_hint: RwSignal<Option<String>>,
-    /// The view the last fit chose: while it is still the view (no pan or zoom since), the
-    /// canvas refits when it changes size.
-    last_fit: StoredValue<Option<View>>,
+    /// The view the last fit chose, and where the nodes it fitted were: while both still hold
+    /// (no pan or zoom, and no node added, moved or removed since), the canvas refits when it
+    /// changes size. Nodes placed in a view make it the user's: a fit then would shift and
+    /// rezoom what they were building (an empty canvas's fit, when the plots first showed).
+    last_fit: StoredValue<Option<Fitted>>,
 }
 
 impl Gestures {
     /// Fits the view to the scenario's nodes.
     fn fit(self) {
         let (w, h) = canvas_size();
-        let pts: Vec<(f64, f64)> = self
-            .doc
-            .scenario
-            .with_untracked(|s| s.nodes.iter().map(|n| (n.x, n.y)).collect());
+        let pts = self.node_points();
         let view = View::fit(&pts, w, h);
-        self.last_fit.set_value(Some(view));
+        self.last_fit.set_value(Some((view, pts)));
         self.view.0.set(view);
+    }
+
+    /// Where the scenario's nodes are.
+    fn node_points(self) -> Vec<(f64, f64)> {
+        self.doc
+            .scenario
+            .with_untracked(|s| s.nodes.iter().map(|n| (n.x, n.y)).collect())
+    }
+
+    /// Whether the view is as the last fit left it, for the nodes it fitted.
+    fn still_fitted(self) -> bool {
+        self.last_fit.with_value(|fitted| {
+            fitted.as_ref().is_some_and(|(view, pts)| {
+                *view == self.view.0.get_untracked() && *pts == self.node_points()
+            })
+        })
     }
 
     /// Keeps a fitted view fitted when the canvas changes size (a resized window, a note
     /// appearing above the plots cut part of the design off), but leaves a view the user
-    /// chose; and fits when asked to (`fit`, after loading a scenario).
+    /// chose or built in; and fits when asked to (`fit`, after loading a scenario).
     fn refit_when_needed(self, fit: FitRequest) {
         leptos::leptos_dom::helpers::request_animation_frame(move || {
             let refit = Closure::<dyn FnMut()>::new(move || {
-                if self.last_fit.get_value() == Some(self.view.0.get_untracked()) {
+                if self.still_fitted() {
                     self.fit();
                 }
             });
@@ -211,6 +239,7 @@ pub fn Canvas() -> impl IntoView {
         drag,
         space,
         selected_edge: g.selected_edge,
+        touches: g.touches,
         live: live::live_figures(expect_context::<Run>()),
         latencies,
     };
@@ -251,9 +280,9 @@ pub fn Canvas() -> impl IntoView {
         <div class="canvas-wrap">
             <div class="canvas-tools">
                 // Off at their limits, where a press did nothing.
-                <button data-testid="zoom-in" title="Zoom in" on:click=zoom_button(1.25)
+                <button data-testid="zoom-in" title="Zoom in" aria-label="Zoom in" on:click=zoom_button(1.25)
                     disabled=move || view_state.with(|v| v.zoom >= MAX_ZOOM * (1.0 - 1e-9))>"+"</button>
-                <button data-testid="zoom-out" title="Zoom out" on:click=zoom_button(0.8)
+                <button data-testid="zoom-out" title="Zoom out" aria-label="Zoom out" on:click=zoom_button(0.8)
                     disabled=move || view_state.with(|v| v.zoom <= MIN_ZOOM * (1.0 + 1e-9))>"−"</button>
                 <button data-testid="fit" title="Fit to view (Shift+1)" on:click=move |_| g.fit()>"Fit"</button>
                 <label title="Snap to grid"><input type="checkbox" data-testid="snap" prop:checked=move || snapping.get()
@@ -322,8 +351,19 @@ fn capacity_line(analysis: Analysis, doc: Doc) -> String {
                     .with(|s| s.node(b).map_or(b.clone(), |n| n.shown_name().to_string()));
                 // Escaped as every message quoting a name is: a right-to-left override in
                 // it reversed the whole sentence.
-                c.describe(&scaleplay_sim::error::printable(&name))
-                    .map_or_else(String::new, |line| format!("Bottleneck: {line}"))
+                let line = c.describe(&scaleplay_sim::error::printable(&name));
+                // Nodes as busy saturate at the same rate, and are tagged on the canvas too.
+                let as_busy = c
+                    .utilization
+                    .keys()
+                    .filter(|id| *id != b && c.saturates_first(id))
+                    .count();
+                let also = match as_busy {
+                    0 => String::new(),
+                    1 => "; 1 other node is as busy".to_string(),
+                    n => format!("; {n} other nodes are as busy"),
+                };
+                line.map_or_else(String::new, |line| format!("Bottleneck: {line}{also}"))
             }
             None => "No bottleneck: nothing has a worker limit".to_string(),
         },
@@ -337,6 +377,9 @@ struct CanvasCtx {
     drag: RwSignal<Option<Drag>>,
     space: RwSignal<bool>,
     selected_edge: RwSignal<Option<(String, String)>>,
+    /// The touches down on the canvas (`Gestures::touches`): a finger on a node counts
+    /// towards a pinch too.
+    touches: StoredValue<Vec<(i32, f64, f64)>>,
     live: Memo<Option<BTreeMap<String, LiveFigures>>>,
     /// (from, to) → `latency_ms` as set (`None`: the default).
     latencies: Memo<HashMap<(String, String), Option<f64>>>,

@@ -231,11 +231,7 @@ pub fn paste_and_select(doc: Doc, selection: RwSignal<Vec<String>>, copied: Copi
     };
     selection.set(pasted.into_iter().map(|(id, ..)| id).collect());
     if let Some(view) = use_context::<ViewState>() {
-        let shown = view.0.get_untracked();
-        let followed = shown.showing((x, y), crate::editor::canvas::canvas_size());
-        if followed != shown {
-            view.0.set(followed);
-        }
+        crate::editor::canvas::keep_in_sight(view.0, (x, y));
     }
 }
 

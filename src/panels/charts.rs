@@ -164,7 +164,7 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
             <canvas node_ref=canvas data-testid=testid width=PLOT_SIZE.0 height=PLOT_SIZE.1 class="chart"
                 role="img" aria-label=description(plot)></canvas>
             <button class="chart-png" data-testid=format!("{testid}-png") title="Save this plot as PNG"
-                on:click=save_png>"PNG"</button>
+                aria-label=format!("Save the {} plot as PNG", plot_name(plot)) on:click=save_png>"PNG"</button>
         </figure>
     }
 }
@@ -550,6 +550,16 @@ fn description(plot: Plot) -> &'static str {
         Plot::Throughput => "Throughput over time: requests offered per second, successful requests per second, and failures per second by cause (timeout, rejected, down)",
         Plot::Latency => "Latency over time: p50, p95 and p99 of successful requests in milliseconds, with the SLO line",
         Plot::Availability => "Availability over time: successful share of completed requests in percent, with the SLO line",
+    }
+}
+
+/// What a plot is called, for the name of its buttons ("Save the latency plot as PNG": three
+/// buttons read only "PNG" to a screen reader).
+fn plot_name(plot: Plot) -> &'static str {
+    match plot {
+        Plot::Throughput => "throughput",
+        Plot::Latency => "latency",
+        Plot::Availability => "availability",
     }
 }
 

@@ -129,15 +129,22 @@ pub fn menu_keys(ev: leptos::ev::KeyboardEvent) {
         .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(d) = details.filter(|d| d.has_attribute("open")) {
         ev.prevent_default();
-        let _ = d.remove_attribute("open");
-        if let Some(summary) = d
-            .query_selector("summary")
-            .ok()
-            .flatten()
-            .and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = summary.focus();
-        }
+        close_to_summary(&d);
+    }
+}
+
+/// Closes a menu and gives the focus to its summary, where the keyboard opened it: the item
+/// that had it is hidden now, and the focus would otherwise fall back to the page's start.
+fn close_to_summary(details: &web_sys::Element) {
+    // Removing the attribute of an element we just found cannot meaningfully fail.
+    let _ = details.remove_attribute("open");
+    if let Some(summary) = details
+        .query_selector("summary")
+        .ok()
+        .flatten()
+        .and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = summary.focus();
     }
 }
 
@@ -211,8 +218,7 @@ pub fn close_menu(ev: &leptos::ev::MouseEvent) {
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .and_then(|e| e.closest("details").ok().flatten());
     if let Some(d) = details {
-        // Removing the attribute of an element we just found cannot meaningfully fail.
-        let _ = d.remove_attribute("open");
+        close_to_summary(&d);
     }
 }
 

@@ -66,6 +66,7 @@ pub fn Inspector() -> impl IntoView {
 /// had only the count, and a mouse could not delete a selection).
 fn many_selected(ids: Vec<String>) -> impl IntoView {
     use crate::editor::clipboard::{delete_and_deselect, duplicate, Clipboard};
+    use crate::panels::focus::refocus_if_lost;
     let doc = expect_context::<Doc>();
     let selection = expect_context::<Selection>().0;
     let clipboard = expect_context::<Clipboard>();
@@ -76,11 +77,17 @@ fn many_selected(ids: Vec<String>) -> impl IntoView {
         <p class="node-actions">
             <button data-testid="selection-duplicate"
                 title="A copy of them below, with their params and calls (Ctrl+D)"
-                on:click=move |_| ids.with_value(|ids| duplicate(doc, selection, ids))>"Duplicate"</button>
+                on:click=move |_| {
+                    ids.with_value(|ids| duplicate(doc, selection, ids));
+                    refocus_if_lost(&["[data-testid=selection-duplicate]"]);
+                }>"Duplicate"</button>
             <button data-testid="selection-copy" title="Copy them, to paste with Ctrl+V (Ctrl+C)"
                 on:click=move |_| ids.with_value(|ids| clipboard.copy(doc, ids))>"Copy"</button>
             <button data-testid="selection-delete" title="Delete them with their calls and faults (Delete)"
-                on:click=move |_| delete_and_deselect(doc, selection, ids.get_value())>"Delete"</button>
+                on:click=move |_| {
+                    delete_and_deselect(doc, selection, ids.get_value());
+                    refocus_if_lost(&["[data-testid=canvas]"]);
+                }>"Delete"</button>
         </p>
     }
 }

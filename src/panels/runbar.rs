@@ -28,6 +28,11 @@ pub fn RunBar() -> impl IntoView {
     });
     let invalid = move || !analysis.with(|a| a.problems.is_empty());
     let status = run.status;
+    let share_button = NodeRef::<leptos::html::Button>::new();
+    // Where the focus goes when the run control last pressed loses it (None: the focus went
+    // elsewhere since).
+    let pressed = StoredValue::new(None::<&'static [&'static str]>);
+    keep_focus_on_run_controls(run, pressed);
     let preset_items = presets::all()
         .into_iter()
         .enumerate()
@@ -74,7 +79,12 @@ pub fn RunBar() -> impl IntoView {
         }
     };
     view! {
-        <header class="runbar">
+        <header class="runbar" on:focusout=move |ev| {
+            // The focus went elsewhere on purpose: a run's end no longer brings it back.
+            if ev.related_target().is_some() && !within_run_controls(ev.related_target()) {
+                pressed.set_value(None);
+            }
+        }>
             <span class="brand">"Scaleplay"</span>
             <details class="presets" data-testid="preset-menu"
                 on:keydown=crate::panels::files::menu_keys on:toggle=crate::panels::files::menu_toggled>
@@ -95,23 +105,26 @@ pub fn RunBar() -> impl IntoView {
                     _ if invalid() => "Fix the problems listed in the inspector first",
                     _ => "Run the simulation",
                 }
-                on:click=move |_| if status.get_untracked() == Status::Paused { run.resume() } else { run.start() }>
+                on:click=move |_| {
+                    pressed.set_value(Some(&[PAUSE, RUN]));
+                    if status.get_untracked() == Status::Paused { run.resume() } else { run.start() }
+                }>
                 {move || if status.get() == Status::Paused { "Resume" } else { "Run" }}
             </button>
-            <button data-testid="pause" disabled=move || status.get() != Status::Running on:click=move |_| run.pause()>"Pause"</button>
-            <button data-testid="reset" disabled=move || status.get() == Status::Idle on:click=move |_| run.reset()>"Reset"</button>
+            <button data-testid="pause" disabled=move || status.get() != Status::Running on:click=move |_| { pressed.set_value(Some(&[RUN])); run.pause() }>"Pause"</button>
+            <button data-testid="reset" disabled=move || status.get() == Status::Idle on:click=move |_| { pressed.set_value(Some(&[RUN, RESET])); run.reset() }>"Reset"</button>
             {move || if run.pinned.with(Option::is_some) {
                 view! { <button data-testid="unpin" title="Stop comparing with the pinned run"
-                    on:click=move |_| run.pinned.set(None)>"Unpin"</button> }.into_any()
+                    on:click=move |_| { pressed.set_value(Some(&[PIN, RUN])); run.pinned.set(None) }>"Unpin"</button> }.into_any()
             } else {
                 // Only a run with figures (past its warm-up) is worth comparing with.
                 let measured = move || run.report.with(|r| r.as_ref().is_some_and(crate::panels::summary::measuring));
                 view! { <button data-testid="pin"
                     title=move || if measured() { "Keep this run to compare the next ones with it" } else { "Pin a run once its warm-up is over and it has figures" }
                     disabled=move || !matches!(status.get(), Status::Done | Status::Paused) || !measured()
-                    on:click=move |_| run.pin()>"Pin run"</button> }.into_any()
+                    on:click=move |_| { pressed.set_value(Some(&[UNPIN, RUN])); run.pin() }>"Pin run"</button> }.into_any()
             }}
-            <progress data-testid="progress" max="1" value=move || run.progress.get()></progress>
+            <progress data-testid="progress" aria-label="Run progress" max="1" value=move || run.progress.get()></progress>
             <label>"Duration (s) "
                 <input type="number" min="1" data-testid="setting-duration"
                     prop:value=move || doc.scenario.with(|s| bar_text(Setting::Duration, s))
@@ -140,17 +153,57 @@ pub fn RunBar() -> impl IntoView {
             <button data-testid="redo" title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
                 disabled=move || doc.history.with(|h| h.redo_len() == 0)
                 on:click=move |_| { opener.redo(); }>"Redo"</button>
-            <button data-testid="share" title="Copy a link that opens this exact scenario" on:click=move |_| {
+            <button data-testid="share" node_ref=share_button title="Copy a link that opens this exact scenario" on:click=move |_| {
                 match make_share_link(doc, copied) {
                     Ok(link) => share_link.set(Some(link)),
                     Err(why) => doc.banner.set(Some(why)),
                 }
             }>"Share"</button>
             {move || share_link.get().map(|link| view! {
-                <SharePopover link=link copied=copied on_close=move || share_link.set(None)/>
+                <SharePopover link=link copied=copied on_close=move || {
+                    share_link.set(None);
+                    // Back to the button that opened it, not to the page's start.
+                    if let Some(button) = share_button.get_untracked() {
+                        let _ = button.focus();
+                    }
+                }/>
             })}
         </header>
     }
+}
+
+const RUN: &str = "[data-testid=run]";
+const PAUSE: &str = "[data-testid=pause]";
+const RESET: &str = "[data-testid=reset]";
+const PIN: &str = "[data-testid=pin]";
+const UNPIN: &str = "[data-testid=unpin]";
+const RUN_CONTROLS: [&str; 5] = [RUN, PAUSE, RESET, PIN, UNPIN];
+
+/// Keeps the focus on the run controls once one was pressed: each disables or replaces itself
+/// as the run goes on (Run while running, Pause when the run ends by itself, Pin by Unpin),
+/// which dropped the focus to the page's start. It goes to the first enabled one `pressed`
+/// lists (after Run, Pause to stop it again, or Run once it is over; after Pause, Resume;
+/// after Pin, Unpin), until the focus goes elsewhere on purpose.
+fn keep_focus_on_run_controls(run: Run, pressed: StoredValue<Option<&'static [&'static str]>>) {
+    Effect::new(move |_| {
+        run.status.track();
+        run.pinned.track();
+        if let Some(next) = pressed.get_value() {
+            leptos::leptos_dom::helpers::request_animation_frame(move || {
+                if crate::panels::focus::focus_lost() {
+                    crate::panels::focus::focus_first(next);
+                }
+            });
+        }
+    });
+}
+
+/// Whether an event's related target (where the focus went) is one of the run controls.
+fn within_run_controls(target: Option<web_sys::EventTarget>) -> bool {
+    use wasm_bindgen::JsCast;
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| RUN_CONTROLS.iter().any(|s| e.matches(s).unwrap_or(false)))
 }
 
 /// What the run bar's field of `setting` (seed or duration) shows.

@@ -92,6 +92,36 @@ test('two fingers spreading apart zoom in', async ({ page }) => {
   await expect.poll(() => zoom(app)).toBeGreaterThan(z0 * 1.5);
 });
 
+// A pinch may begin with a finger on a node: the second finger makes it a pinch, which
+// zooms, and the node stays where it was (it was dragged along with the first finger).
+test('two fingers spreading apart from a node zoom in and leave the node in place', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  const z0 = await zoom(app);
+  const node0 = await app.nodePosition('box');
+  await page.evaluate(() => {
+    const node = document.querySelector('[data-testid=node-box]') as SVGGElement;
+    const svg = document.querySelector('[data-testid=canvas]') as SVGSVGElement;
+    const r = node.getBoundingClientRect();
+    const y = r.top + r.height / 2;
+    const cx = r.left + r.width / 2;
+    const fire = (target: Element, type: string, id: number, x: number) =>
+      target.dispatchEvent(new PointerEvent(type, { pointerId: id, pointerType: 'touch', isPrimary: id === 1, clientX: x, clientY: y, bubbles: true, button: 0 }));
+    fire(node, 'pointerdown', 1, cx);
+    fire(node, 'pointermove', 1, cx - 10);
+    fire(svg, 'pointerdown', 2, cx + 40);
+    for (let k = 1; k <= 10; k++) {
+      fire(svg, 'pointermove', 1, cx - 10 - 6 * k);
+      fire(svg, 'pointermove', 2, cx + 40 + 6 * k);
+    }
+    fire(svg, 'pointerup', 1, cx - 70);
+    fire(svg, 'pointerup', 2, cx + 100);
+  });
+  await expect.poll(() => zoom(app)).toBeGreaterThan(z0 * 1.5);
+  expect(await app.nodePosition('box')).toEqual(node0);
+  app.expectNoErrors();
+});
+
 test('Space pans over the canvas and presses a focused button or menu', async ({ page }) => {
   const app = new App(page);
   await app.goto();
@@ -200,6 +230,56 @@ test('a node is reached, selected, moved and deleted from the keyboard', async (
   await expect(app.nodeLocator('dns')).toHaveCount(0);
   // Focus stays on the canvas (not the page's top), so Tab goes on from there.
   await expect(app.canvas).toBeFocused();
+  // Space selects a focused node as it presses a button, rather than starting a pan.
+  const box = app.nodeLocator('box');
+  const pan0 = await pan(app);
+  await box.focus();
+  await page.keyboard.press(' ');
+  await expect(box).toHaveClass(/\bselected\b/);
+  await expect(app.byTestId('inspector-node-id')).toHaveText('box');
+  await page.mouse.move(300, 300);
+  expect(await pan(app)).toEqual(pan0);
+  // Deleted from its panel, the focus goes back to the canvas too.
+  await app.byTestId('node-delete').focus();
+  await page.keyboard.press('Enter');
+  await expect(box).toHaveCount(0);
+  await expect(app.canvas).toBeFocused();
+  app.expectNoErrors();
+});
+
+// A pressed control that disables or replaces itself hands the focus on, so the keyboard goes
+// on from where it was (it fell to the page's top): Run to Pause, Pause to Resume, a menu's
+// item to its menu, Share's Close to Share.
+test('the focus stays on the run bar as its buttons change', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.setSpeed('5');
+  await app.byTestId('run').focus();
+  await page.keyboard.press('Enter');
+  await expect(app.byTestId('pause')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(app.byTestId('run')).toHaveText('Resume');
+  await expect(app.byTestId('run')).toBeFocused();
+  await app.byTestId('reset').focus();
+  await page.keyboard.press('Enter');
+  await expect(app.byTestId('run')).toHaveText('Run');
+  await expect(app.byTestId('run')).toBeFocused();
+  // A preset chosen from its menu: the focus is back on the menu.
+  const menu = app.byTestId('preset-menu');
+  await menu.locator('summary').focus();
+  await page.keyboard.press('Enter');
+  await app.byTestId('preset-02').focus();
+  await page.keyboard.press('Enter');
+  await expect(menu).not.toHaveAttribute('open', '');
+  await expect(menu.locator('summary')).toBeFocused();
+  // The share link's Close: back on Share.
+  await app.byTestId('share').focus();
+  await page.keyboard.press('Enter');
+  await app.byTestId('share-close').focus();
+  await page.keyboard.press('Enter');
+  await expect(app.byTestId('share-popover')).toHaveCount(0);
+  await expect(app.byTestId('share')).toBeFocused();
   app.expectNoErrors();
 });
 
@@ -373,6 +453,35 @@ test('a node without a name goes by its id: on the canvas and in the bottleneck 
   app.expectNoErrors();
 });
 
+
+// Three identical servers behind a balancer saturate together: each box is tagged, and the
+// capacity line says so (one of three was tagged, and read as the weak one).
+test('servers as busy as the bottleneck are tagged with it', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  const server = (id: string, mean: number) =>
+    ({ id, kind: 'server', name: id.toUpperCase(), x: 400, y: 60 + 120 * Number(id.slice(-1)), params: { workers: 4, service_ms: { dist: 'exp', mean } } });
+  const scenario = {
+    version: 1, name: 'three servers', duration_s: 30, warmup_s: 5,
+    nodes: [
+      { id: 'users', kind: 'client', x: 0, y: 180, params: { rps: 100 } },
+      { id: 'lb', kind: 'load_balancer', x: 200, y: 180 },
+      server('web1', 20), server('web2', 20), server('web3', 20),
+    ],
+    edges: [{ from: 'users', to: 'lb' }, { from: 'lb', to: 'web1' }, { from: 'lb', to: 'web2' }, { from: 'lb', to: 'web3' }],
+  };
+  await app.importFile('three.json', JSON.stringify(scenario));
+  await expect(app.byTestId('capacity')).toContainText('; 2 other nodes are as busy');
+  await expect(app.canvas.locator('.node.bottleneck')).toHaveCount(3);
+  // Slowed, one of them is the bottleneck alone.
+  await app.selectNode('web3');
+  await app.setParam('service_ms-mean', 30);
+  await expect(app.byTestId('capacity')).toContainText('Bottleneck: WEB3 saturates');
+  await expect(app.byTestId('capacity')).not.toContainText('as busy');
+  await expect(app.canvas.locator('.node.bottleneck')).toHaveCount(1);
+  await expect(app.nodeLocator('web3')).toHaveClass(/\bbottleneck\b/);
+  app.expectNoErrors();
+});
 
 test('a name too long for its box is cut short with an ellipsis, and kept whole', async ({ page }) => {
   const app = new App(page);

@@ -43,14 +43,14 @@ pub(super) fn EdgeView(from: String, to: String, ctx: CanvasCtx) -> impl IntoVie
         })
     };
     // Like a node, a call takes keyboard focus (Tab; calls come first, being drawn under the
-    // nodes), Enter selects it, and Delete removes it (the window-level handler).
+    // nodes), Enter or Space selects it, and Delete removes it (the window-level handler).
     view! {
         <g class="edge" class:selected=is_sel data-testid=format!("edge-{from}-{to}")
             tabindex="0" role="button" aria-label=label aria-pressed=move || is_sel.get().to_string()
             on:keydown={
                 let select = select.clone();
                 move |ev: ev::KeyboardEvent| {
-                    if ev.key() == "Enter" {
+                    if matches!(ev.key().as_str(), "Enter" | " ") {
                         ev.prevent_default();
                         select();
                     }

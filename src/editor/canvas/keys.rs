@@ -94,7 +94,7 @@ pub(super) fn follow_keys(g: Gestures) {
             return;
         }
         match ev.key().as_str() {
-            " " if !pressing_a_control(&ev) => {
+            " " if !pressing_a_control(&ev) && !on_a_drawn_button(&ev) => {
                 space.set(true);
                 ev.prevent_default();
             }
@@ -160,6 +160,12 @@ fn typing_in_a_field(ev: &web_sys::KeyboardEvent) -> bool {
 /// there Space keeps doing that rather than starting a pan, so the app works from the keyboard.
 fn pressing_a_control(ev: &web_sys::KeyboardEvent) -> bool {
     key_target(ev).is_some_and(|e| matches!(e.tag_name().as_str(), "BUTTON" | "SUMMARY" | "A"))
+}
+
+/// Whether the key goes to a focused node or call (drawn with `role="button"`), which takes
+/// Space as Enter: it selects them, as Space presses a button, rather than starting a pan.
+fn on_a_drawn_button(ev: &web_sys::KeyboardEvent) -> bool {
+    key_target(ev).is_some_and(|e| e.get_attribute("role").as_deref() == Some("button"))
 }
 
 /// The attribute holding a text field's text as last committed (or as found on focus).

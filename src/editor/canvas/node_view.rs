@@ -65,7 +65,7 @@ pub(super) fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
         analysis.with(|a| {
             a.capacity
                 .as_ref()
-                .filter(|c| c.bottleneck.as_deref() == Some(id_b.as_str()))
+                .filter(|c| c.saturates_first(&id_b))
                 .map(|c| c.max_rps)
         })
     });
@@ -101,6 +101,11 @@ pub(super) fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
     };
     let id_down = id.clone();
     let on_down = move |ev: ev::PointerEvent| {
+        if super::pointer::touch_down(&ev, ctx.touches, ctx.drag, view_state) {
+            // A second finger: the pinch zooms, and the node stays where it is.
+            ev.stop_propagation();
+            return;
+        }
         if pressed(&id_down, &ev, ctx, selection) {
             banner.set(None);
             start_drag(&ev, view_state, ctx, |at| Drag::Move {
@@ -109,6 +114,23 @@ pub(super) fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
                 dy: 0.0,
                 moved: false,
             });
+        }
+    };
+    // Reached from the keyboard (Tab), a node off the canvas's edge is panned into sight, as
+    // a page scrolls to a focused link. Not on a click: the node is in sight, and the view
+    // must hold still under a drag.
+    let id_focus = id.clone();
+    let on_focus = move |ev: ev::FocusEvent| {
+        use wasm_bindgen::JsCast;
+        let from_keys = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| e.matches(":focus-visible").unwrap_or(false));
+        let at = doc
+            .scenario
+            .with_untracked(|s| s.node(&id_focus).map(|n| (n.x, n.y)));
+        if let Some(at) = at.filter(|_| from_keys) {
+            super::keep_in_sight(view_state, at);
         }
     };
     let id_key = id.clone();
@@ -133,7 +155,7 @@ pub(super) fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
             class:idle=move || idle.with(Option::is_some)
             data-testid=format!("node-{id}") transform=transform on:pointerdown=on_down
             tabindex="0" role="button" aria-label=label aria-pressed=move || selected.get().to_string()
-            on:keydown=on_key>
+            on:keydown=on_key on:focus=on_focus>
             <title>{tip}</title>
             {content}
         </g>
@@ -243,8 +265,8 @@ fn start_drag(
         .set(Some(make(view_state.get_untracked().to_canvas(sx, sy))));
 }
 
-/// A key on a focused node: the keyboard's way in. Tab reaches each node, Enter selects it
-/// (Shift+Enter adds it to the selection), the arrow keys move the selection a grid step
+/// A key on a focused node: the keyboard's way in. Tab reaches each node, Enter or Space
+/// selects it as a button's keys press it (Shift adds it to the selection), the arrow keys move the selection a grid step
 /// (Shift: five), and Delete removes it (the window-level handler).
 fn key_pressed(
     id: &str,
@@ -256,7 +278,7 @@ fn key_pressed(
     let id = id.to_string();
     let step = if ev.shift_key() { 5.0 * GRID } else { GRID };
     let (dx, dy) = match ev.key().as_str() {
-        "Enter" => {
+        "Enter" | " " => {
             ev.prevent_default();
             let mut sel = selection.get_untracked();
             if !ev.shift_key() {

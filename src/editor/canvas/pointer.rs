@@ -269,15 +269,8 @@ pub(super) fn background_down(g: Gestures, ev: ev::PointerEvent) {
         return;
     };
     let view = view_state.get_untracked();
-    if ev.pointer_type() == "touch" {
-        touches.update_value(|t| {
-            t.retain(|(id, ..)| *id != ev.pointer_id());
-            t.push((ev.pointer_id(), sx, sy));
-        });
-        if let Some((d0, mid0)) = touches.with_value(|t| spread(t)) {
-            drag.set(Some(Drag::Pinch { d0, mid0, view }));
-            return;
-        }
+    if touch_down(&ev, touches, drag, view_state) {
+        return;
     }
     if ev.shift_key() && !space.get_untracked() {
         let p = view.to_canvas(sx, sy);
@@ -289,6 +282,33 @@ pub(super) fn background_down(g: Gestures, ev: ev::PointerEvent) {
             moved: false,
         }));
     }
+}
+
+/// Counts a finger put down on the canvas, on its empty space or on a node, and starts a
+/// pinch when it is the second: whatever the first one began (a pan, a node's move) gives way
+/// to it. Returns whether a pinch began. (A pinch begun on a node moved the node.)
+pub(super) fn touch_down(
+    ev: &ev::PointerEvent,
+    touches: StoredValue<Vec<(i32, f64, f64)>>,
+    drag: RwSignal<Option<Drag>>,
+    view_state: RwSignal<View>,
+) -> bool {
+    if ev.pointer_type() != "touch" {
+        return false;
+    }
+    let Some((sx, sy)) = local(ev.client_x() as f64, ev.client_y() as f64) else {
+        return false;
+    };
+    touches.update_value(|t| {
+        t.retain(|(id, ..)| *id != ev.pointer_id());
+        t.push((ev.pointer_id(), sx, sy));
+    });
+    let Some((d0, mid0)) = touches.with_value(|t| spread(t)) else {
+        return false;
+    };
+    let view = view_state.get_untracked();
+    drag.set(Some(Drag::Pinch { d0, mid0, view }));
+    true
 }
 
 /// The wheel zooms about the pointer.

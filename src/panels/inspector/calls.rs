@@ -69,22 +69,7 @@ fn callable_from(s: &Scenario, id: &str) -> Vec<(String, String)> {
 }
 
 fn focus_edge_latency() {
-    focus_first(&["[data-testid=edge-latency]"]);
-}
-
-/// Gives the focus to the first element on the page that matches one of `selectors`, in order.
-fn focus_first(selectors: &[&str]) {
-    use wasm_bindgen::JsCast;
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let found = selectors
-        .iter()
-        .find_map(|s| document.query_selector(s).ok().flatten())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(element) = found {
-        let _ = element.focus();
-    }
+    crate::panels::focus::focus_first(&["[data-testid=edge-latency]"]);
 }
 
 /// The calls section of a node's panel.
@@ -152,7 +137,7 @@ pub fn Calls(node: StoredValue<String>) -> impl IntoView {
                                 // Back to the list for the next call, or, when nothing is left
                                 // to call, to the call just added.
                                 request_animation_frame(move || {
-                                    focus_first(&["[data-testid=add-call]", &added]);
+                                    crate::panels::focus::focus_first(&["[data-testid=add-call]", &added]);
                                 });
                             }
                         }>"Add call"</button>

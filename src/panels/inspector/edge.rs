@@ -88,6 +88,7 @@ pub fn EdgeInspector(from: String, to: String) -> impl IntoView {
             edges: vec![(from.get_value(), to.get_value())],
         });
         edge.set(None);
+        crate::panels::focus::refocus_if_lost(&["[data-testid=canvas]"]);
     };
     view! {
         <div class="edge-inspector" data-testid="inspector-edge">

@@ -141,7 +141,7 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
                         aria-label="instance (empty for all)" title="instance, counted from 0 (empty: all)"
                         on:input=move |ev| instance.set(event_target_value(&ev))/>
                 })}
-                <button data-testid="fault-add" on:click=add>"Add"</button>
+                <button data-testid="fault-add" aria-label="Add fault" on:click=add>"Add"</button>
             </div>
         </section>
     }
@@ -257,6 +257,7 @@ fn fault_list(node: Option<StoredValue<String>>) -> impl IntoView {
                         <span class="fault-action">{action_text(f.action)}</span>
                         <span class="fault-instance">{instance}</span>
                         <button data-testid="fault-remove" title="Remove from the schedule"
+                            aria-label=format!("Remove the fault at {} s", crate::panels::fault_key::seconds(f.at_s))
                             on:click=move |_| doc.apply(Edit::RemoveFault(index))>"Remove"</button>
                         {super::messages(errors, "fault-error".into())}
                         {notes}
@@ -339,7 +340,7 @@ pub fn ScenarioFaults() -> impl IntoView {
                     }/>
                 {action_select("dc-fault-action", action)}
                 <button data-testid="dc-fault-add" title="Schedule a whole data center's outage or recovery"
-                    on:click=add>"Add"</button>
+                    aria-label="Add data-center fault" on:click=add>"Add"</button>
             </div>
             </Show>
         </section>

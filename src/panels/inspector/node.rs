@@ -203,16 +203,21 @@ fn node_panel(node: StoredValue<String>, kind: Option<Kind>) -> impl IntoView {
 /// Duplicate and Delete for the node shown: what Ctrl+D and Delete do on the canvas, for a
 /// mouse or a touch screen.
 fn node_actions(node: StoredValue<String>) -> impl IntoView {
+    use crate::panels::focus::refocus_if_lost;
     let doc = expect_context::<Doc>();
     let selection = expect_context::<Selection>().0;
     let duplicate = move |_| {
         if let Some(id) = node.try_get_value() {
             crate::editor::clipboard::duplicate(doc, selection, &[id]);
+            // The panel is the copy's now: its own Duplicate, to make another.
+            refocus_if_lost(&["[data-testid=node-duplicate]"]);
         }
     };
     let delete = move |_| {
         if let Some(id) = node.try_get_value() {
             crate::editor::clipboard::delete_and_deselect(doc, selection, vec![id]);
+            // As after the Delete key: the canvas, where the node was.
+            refocus_if_lost(&["[data-testid=canvas]"]);
         }
     };
     view! {
