@@ -288,7 +288,7 @@ pub fn Canvas() -> impl IntoView {
                 <label title="Snap to grid"><input type="checkbox" data-testid="snap" prop:checked=move || snapping.get()
                     on:change=move |ev| snapping.set(event_target_checked(&ev))/>" Snap"</label>
                 {move || wire_hint.get().map(|h| view! { <span class="wire-hint" data-testid="wire-hint">{h}</span> })}
-                <span class="capacity" data-testid="capacity">{capacity}</span>
+                <span class="capacity" data-testid="capacity" title=move || as_busy_note(analysis)>{capacity}</span>
             </div>
             <svg data-testid="canvas" class="canvas" class:panning=move || space.get() tabindex="-1"
                 on:pointerdown=move |ev| pointer::background_down(g, ev)
@@ -340,6 +340,28 @@ fn dc_frames(doc: Doc) -> impl IntoView {
     })
 }
 
+/// The capacity line's hover text when other nodes are exactly as busy as the bottleneck: they
+/// saturate at the same rate, and are tagged too. (In the line itself it made the line run over
+/// the nodes along the canvas's top.)
+fn as_busy_note(analysis: Analysis) -> Option<String> {
+    analysis.0.with(|a| {
+        let c = a.capacity.as_ref()?;
+        let b = c.bottleneck.as_deref()?;
+        let others = c
+            .utilization
+            .keys()
+            .filter(|id| *id != b && c.saturates_first(id))
+            .count();
+        match others {
+            0 => None,
+            1 => Some("1 other node is as busy: it saturates at the same rate".to_string()),
+            n => Some(format!(
+                "{n} other nodes are as busy: they saturate at the same rate"
+            )),
+        }
+    })
+}
+
 /// The live capacity analysis while editing: the node that saturates first and at what rate.
 fn capacity_line(analysis: Analysis, doc: Doc) -> String {
     analysis.0.with(|a| match &a.capacity {
@@ -351,19 +373,8 @@ fn capacity_line(analysis: Analysis, doc: Doc) -> String {
                     .with(|s| s.node(b).map_or(b.clone(), |n| n.shown_name().to_string()));
                 // Escaped as every message quoting a name is: a right-to-left override in
                 // it reversed the whole sentence.
-                let line = c.describe(&scaleplay_sim::error::printable(&name));
-                // Nodes as busy saturate at the same rate, and are tagged on the canvas too.
-                let as_busy = c
-                    .utilization
-                    .keys()
-                    .filter(|id| *id != b && c.saturates_first(id))
-                    .count();
-                let also = match as_busy {
-                    0 => String::new(),
-                    1 => "; 1 other node is as busy".to_string(),
-                    n => format!("; {n} other nodes are as busy"),
-                };
-                line.map_or_else(String::new, |line| format!("Bottleneck: {line}{also}"))
+                c.describe(&scaleplay_sim::error::printable(&name))
+                    .map_or_else(String::new, |line| format!("Bottleneck: {line}"))
             }
             None => "No bottleneck: nothing has a worker limit".to_string(),
         },

@@ -198,9 +198,10 @@ test("each preset's nodes, labels and frames fit the canvas", async ({ page }) =
       }),
     );
     expect(overruns, `preset ${preset}`).toEqual([]);
-    // One tag, or one on each node as busy as the bottleneck (the capacity line counts them).
+    // One tag, or one on each node as busy as the bottleneck (the capacity line's hover text
+    // counts them).
     const tags = app.canvas.locator('.node-tag');
-    const others = Number((await app.byTestId('capacity').textContent())?.match(/; (\d+) other nodes? (?:is|are) as busy/)?.[1] ?? 0);
+    const others = Number((await app.byTestId('capacity').getAttribute('title'))?.match(/^(\d+) other nodes? (?:is|are) as busy/)?.[1] ?? 0);
     await expect(tags).toHaveCount(1 + others);
     for (const tag of await tags.all()) await expect(tag).toHaveText('bottleneck');
     await expect(app.canvas.locator('.node.bottleneck .node-tag')).toHaveCount(1 + others);
