@@ -41,13 +41,40 @@ pub fn seconds(t: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// The faults listed by name (in time order, as they happened) and how many are left out,
-/// counting the `unlisted` ones the report itself only counts (`run.faults_unlisted`).
-pub fn listed<T>(faults: &[T], unlisted: u64) -> (Vec<&T>, u64) {
-    let shown: Vec<&T> = faults.iter().take(LISTED).collect();
-    let more = (faults.len() - shown.len()) as u64 + unlisted;
+/// The key's lines listed by name, in time order, and how many are left out, counting the
+/// `unlisted` ones the report itself only counts (`run.faults_unlisted`). What the scenario
+/// scheduled and the user did by hand come first, and random faults fill the room left: a run
+/// with random failures every few seconds hid the outage its notes were about.
+pub fn listed(entries: &[Entry], unlisted: u64) -> (Vec<&Entry>, u64) {
+    let planned = entries.iter().filter(|e| !e.random).count();
+    let room_for_random = LISTED.saturating_sub(planned);
+    let mut randoms = 0;
+    let shown: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| {
+            randoms += usize::from(e.random);
+            !e.random || randoms <= room_for_random
+        })
+        .take(LISTED)
+        .collect();
+    let more = (entries.len() - shown.len()) as u64 + unlisted;
     (shown, more)
 }
+
+/// The lines of `entries` that `shown` left out, one per line, for the hover text of "and 12
+/// more" (at most [`HOVER_LINES`] of them).
+pub fn left_out(entries: &[Entry], shown: &[&Entry]) -> String {
+    entries
+        .iter()
+        .filter(|e| !shown.iter().any(|s| std::ptr::eq(*s, *e)))
+        .take(HOVER_LINES)
+        .map(|e| e.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Most left-out lines the hover text of "and 12 more" lists.
+const HOVER_LINES: usize = 40;
 
 /// One line of the key: a fault, or a data center's scheduled fault, which the report logs
 /// node by node ("80 s lb failed · 80 s web1 failed · … and 4 more" hid the other faults).
@@ -55,6 +82,8 @@ pub fn listed<T>(faults: &[T], unlisted: u64) -> (Vec<&T>, u64) {
 pub struct Entry {
     pub text: String,
     pub action: FaultAction,
+    /// A random fault (`mtbf_s`), which gives way to the others when the key is short of room.
+    pub random: bool,
 }
 
 /// The key's lines: each record of a node in a data center whose scheduled fault (in `s`, the
@@ -96,11 +125,13 @@ pub fn entries(faults: &[FaultRecord], s: Option<&Scenario>) -> Vec<Entry> {
                 out.push(Entry {
                     text: format!("{} s data center {} {what}", seconds(f.t_s), key.1),
                     action: f.action,
+                    random: false,
                 });
             }
             None => out.push(Entry {
                 text: fault_text(f, &name_of(&f.node)),
                 action: f.action,
+                random: f.source == "random",
             }),
         }
     }
@@ -130,6 +161,7 @@ pub fn FaultKey() -> impl IntoView {
             }
             let lines = lines.get();
             let (shown, more) = listed(&lines, *unlisted);
+            let hover = left_out(&lines, &shown);
             let items = shown
                 .into_iter()
                 .map(|e| {
@@ -141,7 +173,7 @@ pub fn FaultKey() -> impl IntoView {
                 })
                 .collect_view();
             let rest = (more > 0)
-                .then(|| view! { <li class="fault-more">{format!("and {more} more")}</li> });
+                .then(|| view! { <li class="fault-more" data-testid="fault-more" title=hover>{format!("and {more} more")}</li> });
             Some(view! {
                 <div class="fault-key" data-testid="fault-key"
                     data-faults=faults.len() as u64 + unlisted>
@@ -312,16 +344,37 @@ mod tests {
 
     #[test]
     fn many_faults_are_listed_up_to_a_limit_and_counted_past_it() {
-        let faults: Vec<FaultRecord> = (0..20)
-            .map(|k| fault(f64::from(k), "web", FaultAction::Fail, Some(0), "random"))
-            .collect();
+        let entry = |k: u32, random: bool| Entry {
+            text: format!("{k} s web failed"),
+            action: FaultAction::Fail,
+            random,
+        };
+        let faults: Vec<Entry> = (0..20).map(|k| entry(k, true)).collect();
         let (shown, more) = listed(&faults, 0);
         assert_eq!(shown.len(), LISTED);
         assert_eq!(more, 20 - LISTED as u64);
         // Those past the report's own limit are counted too.
         assert_eq!(listed(&faults, 1000).1, 1000 + 20 - LISTED as u64);
-        assert_eq!(shown[0].t_s, 0.0, "in time order, first first");
+        assert_eq!(
+            shown[0].text, "0 s web failed",
+            "in time order, first first"
+        );
+        let hover = left_out(&faults, &shown);
+        assert_eq!(hover.lines().count(), 20 - LISTED);
+        assert!(
+            hover.starts_with(&format!("{LISTED} s web failed")),
+            "{hover}"
+        );
         let (shown, more) = listed(&faults[..3], 0);
         assert_eq!((shown.len(), more), (3, 0));
+        // A scheduled fault late in a run of random ones is listed, in its place in time.
+        let mut mixed: Vec<Entry> = (0..20).map(|k| entry(k, true)).collect();
+        mixed.push(entry(90, false));
+        mixed.push(entry(100, false));
+        let (shown, more) = listed(&mixed, 0);
+        assert_eq!((shown.len(), more), (LISTED, 22 - LISTED as u64));
+        let texts: Vec<&str> = shown.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(texts[LISTED - 2..], ["90 s web failed", "100 s web failed"]);
+        assert_eq!(texts[0], "0 s web failed");
     }
 }

@@ -523,3 +523,27 @@ test('a client whose users are failed is shown down on the canvas, as a failed s
   await expect(app.nodeLocator('web')).not.toHaveClass(/\bdown\b/);
   app.expectNoErrors();
 });
+
+// Random failures fill the key only after what the scenario scheduled: preset 10's random web
+// failures hid the EU cache outage its notes are about, behind "and 2 more", which said
+// nothing more on hover.
+test("preset 10's key lists its scheduled cache outage among the random failures, and the rest on hover", async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('10');
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  const key = app.byTestId('fault-key');
+  await expect(key.locator('li.fault-fail', { hasText: /^90 s .* failed$/ })).toHaveCount(1);
+  await expect(key.locator('li.fault-recover', { hasText: /^100 s .* recovered$/ })).toHaveCount(1);
+  const more = app.byTestId('fault-more');
+  if ((await more.count()) > 0) {
+    const count = Number((await more.textContent())?.match(/and (\d+) more/)?.[1]);
+    const hover = (await more.getAttribute('title')) ?? '';
+    expect(hover.split('\n')).toHaveLength(Math.min(count, 40));
+    expect(hover).toContain('(random)');
+  }
+  app.expectNoErrors();
+});

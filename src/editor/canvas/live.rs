@@ -81,12 +81,19 @@ fn node_tip(r: &Report, id: &str, n: &NodeReport, now_u: f64) -> String {
     } else {
         String::new()
     };
+    // A queue answers its producer at once (a p99 of 0.0 ms): what it is about is how long
+    // a message waits for a worker, as its panel shows.
+    let latency = if n.wait_ms.is_some() {
+        let wait = n
+            .waits()
+            .map_or("–".to_string(), |w| format!("{:.1} ms", w.p99));
+        format!("wait p99 {wait}")
+    } else {
+        format!("p99 {}", p99_text(n.succeeded, n.latency_ms.p99))
+    };
     format!(
-        "{now}{span}: {utilization}{:.1} req/s ok, p99 {}, rejected {}, down {}",
-        n.throughput_rps,
-        p99_text(n.succeeded, n.latency_ms.p99),
-        n.rejected,
-        n.down
+        "{now}{span}: {utilization}{:.1} req/s ok, {latency}, rejected {}, down {}",
+        n.throughput_rps, n.rejected, n.down
     )
 }
 
@@ -237,5 +244,25 @@ mod tip_tests {
         let idle = at(30.0, true);
         let web = node_tip(&idle, "web", &idle.nodes["web"], 0.0);
         assert!(web.contains("p99 –"), "{web}");
+    }
+
+    /// A queue's hover text gives its messages' wait for a worker, not its own instant answer
+    /// ("p99 0.0 ms" beside a panel's wait p99 of seconds).
+    #[test]
+    fn a_queues_hover_text_gives_the_wait() {
+        let preset = scaleplay_sim::presets::find("08").expect("preset 08");
+        let model = load(preset.json).expect("valid");
+        let mut sim = Simulation::new(model, 1);
+        sim.run_until(SimTime::from_secs(60.0));
+        let r = sim.report();
+        let (id, queue) = r
+            .nodes
+            .iter()
+            .find(|(_, n)| n.wait_ms.is_some())
+            .expect("preset 08 has a queue");
+        let tip = node_tip(&r, id, queue, 0.0);
+        let wait = queue.waits().expect("messages were handed to workers").p99;
+        assert!(tip.contains(&format!("wait p99 {wait:.1} ms")), "{tip}");
+        assert!(!tip.contains(", p99 "), "{tip}");
     }
 }
