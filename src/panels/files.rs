@@ -75,7 +75,8 @@ pub fn FileMenu() -> impl IntoView {
         });
     };
     view! {
-        <details class="menu" data-testid="file-menu" on:keydown=menu_keys on:toggle=menu_toggled>
+        <details class="menu" data-testid="file-menu" on:keydown=menu_keys on:toggle=menu_toggled
+            on:focusout=menu_focus_left>
             <summary>"File"</summary>
             <ul class="menu-list">
                 // An empty canvas under a name of its own: building from scratch on top of a
@@ -130,6 +131,28 @@ pub fn menu_keys(ev: leptos::ev::KeyboardEvent) {
     if let Some(d) = details.filter(|d| d.has_attribute("open")) {
         ev.prevent_default();
         close_to_summary(&d);
+    }
+}
+
+/// Closes a menu the keyboard's focus has left (Tab past its last item): it stayed open over
+/// the canvas while the focus went on along the bar.
+pub fn menu_focus_left(ev: leptos::ev::FocusEvent) {
+    let Some(details) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    // Where the focus went; none when it went nowhere (a press on the page), which the
+    // outside-press handler deals with.
+    let Some(to) = ev
+        .related_target()
+        .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+    else {
+        return;
+    };
+    if !details.contains(Some(&to)) {
+        let _ = details.remove_attribute("open");
     }
 }
 

@@ -87,7 +87,8 @@ pub fn RunBar() -> impl IntoView {
         }>
             <span class="brand">"Scaleplay"</span>
             <details class="presets" data-testid="preset-menu"
-                on:keydown=crate::panels::files::menu_keys on:toggle=crate::panels::files::menu_toggled>
+                on:keydown=crate::panels::files::menu_keys on:toggle=crate::panels::files::menu_toggled
+                on:focusout=crate::panels::files::menu_focus_left>
                 <summary>"Presets"</summary>
                 <ul class="preset-list">{preset_items}</ul>
             </details>

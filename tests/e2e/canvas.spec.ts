@@ -273,6 +273,13 @@ test('the focus stays on the run bar as its buttons change', async ({ page }) =>
   await page.keyboard.press('Enter');
   await expect(menu).not.toHaveAttribute('open', '');
   await expect(menu.locator('summary')).toBeFocused();
+  // Tab past its last item: the menu closes, as the focus goes on along the bar.
+  await page.keyboard.press('Enter');
+  await expect(menu).toHaveAttribute('open', '');
+  await app.byTestId('preset-10').focus();
+  await page.keyboard.press('Tab');
+  await expect(menu.locator('summary')).not.toBeFocused();
+  await expect(menu).not.toHaveAttribute('open', '');
   // The share link's Close: back on Share.
   await app.byTestId('share').focus();
   await page.keyboard.press('Enter');
