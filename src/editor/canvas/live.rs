@@ -77,7 +77,11 @@ fn node_tip(r: &Report, id: &str, n: &NodeReport, now_u: f64) -> String {
         return format!("{now}{}", warming_up(r));
     };
     let utilization = if workers {
-        format!("utilization {:.1}%, ", n.utilization * 100.0)
+        format!(
+            "{} {:.1}%, ",
+            crate::panels::inspector::fields::utilization_label(n),
+            n.utilization * 100.0
+        )
     } else {
         String::new()
     };
@@ -240,10 +244,11 @@ mod tip_tests {
             web,
             "now: utilization 50%\nwarming up: the figures start at 10 s"
         );
-        // Nothing succeeded: no p99, not 0 ms.
+        // Nothing succeeded: no p99, not 0 ms; and its utilization is of the time it was up.
         let idle = at(30.0, true);
         let web = node_tip(&idle, "web", &idle.nodes["web"], 0.0);
         assert!(web.contains("p99 –"), "{web}");
+        assert!(web.contains("utilization while up "), "{web}");
     }
 
     /// A queue's hover text gives its messages' wait for a worker, not its own instant answer

@@ -621,13 +621,24 @@ pub fn has_workers(report: &scaleplay_sim::Report, id: &str) -> bool {
     report.capacity.utilization.contains_key(id)
 }
 
+/// How a node's utilization is named: busy workers ÷ the workers that were up, so a node down
+/// most of the run read "utilization 25.3 %" as if it had worked a quarter of the time. Said
+/// when it was down at all.
+pub fn utilization_label(r: &NodeReport) -> &'static str {
+    if r.availability < 1.0 {
+        "utilization while up"
+    } else {
+        "utilization"
+    }
+}
+
 /// The figures of one node in a report: the common ones, then those its kind has. `workers`:
 /// whether it has a worker limit ([`has_workers`]), so a utilization and waits.
 pub fn metric_rows(r: &NodeReport, workers: bool) -> Vec<Metric> {
     let pct = |x: f64| format!("{:.1} %", x * 100.0);
     let mut rows = Vec::new();
     if workers {
-        rows.push(("utilization", "utilization", pct(r.utilization)));
+        rows.push(("utilization", utilization_label(r), pct(r.utilization)));
     }
     rows.push((
         "throughput",
@@ -655,9 +666,11 @@ pub fn metric_rows(r: &NodeReport, workers: bool) -> Vec<Metric> {
     ]);
     if let Some(series) = &r.instances {
         rows.push(("instances", "instances now", r.instances_now.to_string()));
-        // The whole run's range (warm-up included): how far autoscaling went.
+        // The whole run's range (warm-up included): how far autoscaling went, from where it
+        // started. Said in the label, as the panel's other figures are since the warm-up.
         if let (Some(lo), Some(hi)) = (series.iter().min(), series.iter().max()) {
-            rows.push(("instances_range", "instances min–max", format!("{lo}–{hi}")));
+            let label = "instances min–max over the run";
+            rows.push(("instances_range", label, format!("{lo}–{hi}")));
         }
     }
     if let Some(h) = r.hit_ratio {
