@@ -33,6 +33,24 @@ pub fn RunBar() -> impl IntoView {
     // elsewhere since).
     let pressed = StoredValue::new(None::<&'static [&'static str]>);
     keep_focus_on_run_controls(run, pressed);
+    // Ctrl+Enter (Cmd+Enter) runs, pauses and resumes from anywhere, a field included: Run
+    // was dozens of Tab presses away from the inspector.
+    let _run_key = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() != "Enter" || !(ev.ctrl_key() || ev.meta_key()) || ev.repeat() {
+            return;
+        }
+        ev.prevent_default();
+        // A value typed in a field goes in first, as a press on Run would commit it.
+        crate::panels::inspector::commit_focused_field();
+        match status.get_untracked() {
+            Status::Running => run.pause(),
+            Status::Paused => run.resume(),
+            _ if !invalid() => run.start(),
+            _ => doc.notify(Some(
+                "Fix the problems listed in the inspector first, then run (Ctrl+Enter).".into(),
+            )),
+        }
+    });
     let preset_items = presets::all()
         .into_iter()
         .enumerate()
@@ -102,9 +120,9 @@ pub fn RunBar() -> impl IntoView {
                     _ => invalid(),
                 }
                 title=move || match status.get() {
-                    Status::Paused => "Go on with the paused run (it keeps the scenario it started with)",
+                    Status::Paused => "Go on with the paused run (it keeps the scenario it started with) (Ctrl+Enter)",
                     _ if invalid() => "Fix the problems listed in the inspector first",
-                    _ => "Run the simulation",
+                    _ => "Run the simulation (Ctrl+Enter)",
                 }
                 on:click=move |_| {
                     pressed.set_value(Some(&[PAUSE, RUN]));
@@ -112,7 +130,7 @@ pub fn RunBar() -> impl IntoView {
                 }>
                 {move || if status.get() == Status::Paused { "Resume" } else { "Run" }}
             </button>
-            <button data-testid="pause" disabled=move || status.get() != Status::Running on:click=move |_| { pressed.set_value(Some(&[RUN])); run.pause() }>"Pause"</button>
+            <button data-testid="pause" title="Pause the run (Ctrl+Enter)" disabled=move || status.get() != Status::Running on:click=move |_| { pressed.set_value(Some(&[RUN])); run.pause() }>"Pause"</button>
             <button data-testid="reset" disabled=move || status.get() == Status::Idle on:click=move |_| { pressed.set_value(Some(&[RUN, RESET])); run.reset() }>"Reset"</button>
             {move || if run.pinned.with(Option::is_some) {
                 view! { <button data-testid="unpin" title="Stop comparing with the pinned run"

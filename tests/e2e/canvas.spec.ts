@@ -287,6 +287,18 @@ test('the focus stays on the run bar as its buttons change', async ({ page }) =>
   await page.keyboard.press('Enter');
   await expect(app.byTestId('share-popover')).toHaveCount(0);
   await expect(app.byTestId('share')).toBeFocused();
+  // Ctrl+Enter runs and pauses from anywhere, a field being typed in included: what was typed
+  // goes in first.
+  await app.setSpeed('5');
+  await app.selectNode('web');
+  const workers = app.byTestId('param-workers');
+  await workers.fill('24');
+  await page.keyboard.press('Control+Enter');
+  await expect(app.byTestId('pause')).toBeEnabled();
+  await expect(workers).toHaveValue('24');
+  await expect(app.byTestId('run-stale')).toHaveCount(0);
+  await page.keyboard.press('Control+Enter');
+  await expect(app.byTestId('run')).toHaveText('Resume');
   app.expectNoErrors();
 });
 
