@@ -125,6 +125,17 @@ pub fn Summary() -> impl IntoView {
             })
         })
     };
+    // Timeouts with a long backlog: the users gave up while their requests queued, and the
+    // tier went on serving them (its throughput counts those answers): say where they waited.
+    let timeout_note = move || {
+        run.report.with(|r| {
+            let r = r.as_ref().filter(|r| measuring(r))?;
+            let text = run.ran.with(|ran| timed_out_note(r, ran.as_ref()))?;
+            Some(view! {
+                <p class="run-stale" data-testid="summary-timeout-note" role="status">{text}</p>
+            })
+        })
+    };
     // The results no longer match the scenario being edited (edits do not reach a run that has
     // started): say so beside them, or the plots seem to ignore the edit.
     let doc = expect_context::<Doc>();
@@ -199,6 +210,7 @@ pub fn Summary() -> impl IntoView {
         <div class="summary">
             {stale_note}
             {waiting_note}
+            {timeout_note}
             {pinned_elsewhere}
             {pinned_partial}
             {move || span().map(|text| view! {
@@ -242,9 +254,39 @@ fn unanswered_note(r: &Report) -> Option<String> {
     ))
 }
 
+/// What to say when more than 5 % of the requests sent after the warm-up timed out and a node
+/// kept a long backlog (a mean of more than its workers): the requests waited there past their
+/// users' timeout, and it went on serving them for no one. Names the node with the longest one
+/// (by its name in `s`, the scenario the run started with) and what to do.
+fn timed_out_note(r: &Report, s: Option<&scaleplay_sim::Scenario>) -> Option<String> {
+    let m = &r.summary;
+    if m.offered == 0 || m.failed.timeout * 20 <= m.offered {
+        return None;
+    }
+    let (id, node) = r
+        .nodes
+        .iter()
+        .filter(|(id, _)| r.capacity.utilization.contains_key(*id))
+        .max_by(|a, b| a.1.mean_backlog.total_cmp(&b.1.mean_backlog))?;
+    if node.mean_backlog < 1.0 {
+        return None;
+    }
+    let name = s
+        .and_then(|s| s.node(id))
+        .map_or(id.as_str(), |n| n.shown_name());
+    let share = m.failed.timeout as f64 / m.offered as f64 * 100.0;
+    Some(format!(
+        "{share:.0} % of the requests timed out: \"{}\" kept a backlog of {} on average and \
+         served them after their users had given up (its throughput counts those answers). A \
+         smaller queue there refuses the excess at once; more workers or instances serve it.",
+        scaleplay_sim::error::printable(name),
+        scaleplay_sim::error::grouped(node.mean_backlog.round() as u64)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::unanswered_note;
+    use super::{timed_out_note, unanswered_note};
     use crate::panels::cut;
 
     fn run(rps: u32, timeout: &str) -> scaleplay_sim::Report {
@@ -277,6 +319,16 @@ mod tests {
         let timed = run(1200, r#", "timeout_ms": 1000"#);
         assert!(timed.summary.availability < 0.9);
         assert_eq!(unanswered_note(&timed), None);
+        // ...and the note says where they waited, and what to do.
+        let note = timed_out_note(&timed, None).expect("a timeout note");
+        assert!(
+            note.contains("% of the requests timed out: \"web\" kept a backlog of "),
+            "{note}"
+        );
+        assert!(note.contains("smaller queue there"), "{note}");
+        // Within capacity nothing times out: nothing to say.
+        let fine = run(400, r#", "timeout_ms": 1000"#);
+        assert_eq!(timed_out_note(&fine, None), None);
     }
 
     #[test]

@@ -45,5 +45,17 @@ test('overload without a client timeout shows as a gap under the offered rate an
   // and what to do.
   await expect(app.byTestId('summary-waiting-note')).toContainText('still waiting for an answer');
   await expect(app.byTestId('summary-waiting-note')).toContainText('timeout_ms');
+  await expect(app.byTestId('summary-timeout-note')).toHaveCount(0);
+
+  // Given a timeout, the users give up and the requests fail: the note says where they
+  // waited (the server keeps serving them after their users have left), and what to do.
+  await app.setParam('timeout_ms', 2000);
+  await app.run();
+  await app.waitForRunDone();
+  expect((await app.summary()).failures.timeout).toBeGreaterThan(1000);
+  await expect(app.byTestId('summary-waiting-note')).toHaveCount(0);
+  const note = app.byTestId('summary-timeout-note');
+  await expect(note).toContainText(/% of the requests timed out: "Web \+ DB" kept a backlog of [\d,]+ on average/);
+  await expect(note).toContainText('smaller queue there');
   app.expectNoErrors();
 });
