@@ -1711,6 +1711,34 @@ fn a_run_with_nothing_offered_shows_no_availability() {
     );
 }
 
+/// Requests that time out in a long backlog: the note under the summary names the node they
+/// waited in, which served them after their users gave up, and what to do.
+#[test]
+fn run_names_the_backlog_that_requests_timed_out_in() {
+    let dir = TempDir::new("timed-out");
+    let file = dir.write(
+        "timed-out.json",
+        r#"{"version": 1, "duration_s": 60, "warmup_s": 5,
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 1200, "timeout_ms": 1000}},
+                      {"id": "web", "kind": "server",
+                       "params": {"workers": 8, "service_ms": 10, "queue": 100000}}],
+            "edges": [{"from": "users", "to": "web"}]}"#,
+    );
+    let out = scaleplay(&["run", &file]);
+    ok(&out);
+    assert!(
+        out.stdout
+            .contains("of offered requests timed out: web kept a backlog of "),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("smaller queue there"), "{}", out.stdout);
+    // Within its means nothing times out, and nothing is said.
+    let calm = scaleplay(&["run", &dir.write("calm.json", single_server_at(50))]);
+    ok(&calm);
+    assert!(!calm.stdout.contains("timed out"), "{}", calm.stdout);
+}
+
 /// An overload with nothing to stop requests piling up (an unbounded backlog, no client
 /// timeout) says so under the summary: the memory limit that refused arrivals, and the
 /// unanswered requests that availability does not count.
