@@ -254,33 +254,21 @@ fn unanswered_note(r: &Report) -> Option<String> {
     ))
 }
 
-/// What to say when more than 5 % of the requests sent after the warm-up timed out and a node
-/// kept a long backlog (a mean of more than its workers): the requests waited there past their
-/// users' timeout, and it went on serving them for no one. Names the node with the longest one
-/// (by its name in `s`, the scenario the run started with) and what to do.
+/// What to say when many requests timed out in a node's backlog
+/// ([`Report::timeouts_backlog`]): where they waited (the node by its name in `s`, the scenario
+/// the run started with) and what to do.
 fn timed_out_note(r: &Report, s: Option<&scaleplay_sim::Scenario>) -> Option<String> {
-    let m = &r.summary;
-    if m.offered == 0 || m.failed.timeout * 20 <= m.offered {
-        return None;
-    }
-    let (id, node) = r
-        .nodes
-        .iter()
-        .filter(|(id, _)| r.capacity.utilization.contains_key(*id))
-        .max_by(|a, b| a.1.mean_backlog.total_cmp(&b.1.mean_backlog))?;
-    if node.mean_backlog < 1.0 {
-        return None;
-    }
+    let t = r.timeouts_backlog()?;
     let name = s
-        .and_then(|s| s.node(id))
-        .map_or(id.as_str(), |n| n.shown_name());
-    let share = m.failed.timeout as f64 / m.offered as f64 * 100.0;
+        .and_then(|s| s.node(t.node))
+        .map_or(t.node, |n| n.shown_name());
     Some(format!(
-        "{share:.0} % of the requests timed out: \"{}\" kept a backlog of {} on average and \
+        "{:.0} % of the requests timed out: \"{}\" kept a backlog of {} on average and \
          served them after their users had given up (its throughput counts those answers). A \
          smaller queue there refuses the excess at once; more workers or instances serve it.",
+        t.timed_out_share * 100.0,
         scaleplay_sim::error::printable(name),
-        scaleplay_sim::error::grouped(node.mean_backlog.round() as u64)
+        scaleplay_sim::error::grouped(t.mean_backlog.round() as u64)
     ))
 }
 

@@ -377,28 +377,18 @@ fn summary_notes(r: &Report) -> Vec<String> {
     notes
 }
 
-/// Past 5 % of the offered requests timed out, with a node (one with workers) keeping a
-/// backlog: the longest one is where they waited, and it served them after their users had
-/// given up (its throughput counts those answers). As the app's summary says it.
+/// Where many requests timed out ([`Report::timeouts_backlog`]), and what to do: as the app's
+/// summary says it.
 fn timed_out_note(r: &Report) -> Option<String> {
-    let m = &r.summary;
-    if m.offered == 0 || m.failed.timeout * 20 <= m.offered {
-        return None;
-    }
-    let (id, node) = r
-        .nodes
-        .iter()
-        .filter(|(id, _)| r.capacity.utilization.contains_key(*id))
-        .max_by(|a, b| a.1.mean_backlog.total_cmp(&b.1.mean_backlog))?;
-    (node.mean_backlog >= 1.0).then(|| {
-        format!(
-            "{}% of offered requests timed out: {id} kept a backlog of {} on average and served \
-             them after their users had given up (its throughput counts those answers): a \
-             smaller queue there refuses the excess at once; more workers or instances serve it",
-            pct(m.failed.timeout as f64 / m.offered as f64, 1),
-            num(node.mean_backlog, 0)
-        )
-    })
+    let t = r.timeouts_backlog()?;
+    Some(format!(
+        "{}% of offered requests timed out: {} kept a backlog of {} on average and served \
+         them after their users had given up (its throughput counts those answers): a \
+         smaller queue there refuses the excess at once; more workers or instances serve it",
+        pct(t.timed_out_share, 1),
+        t.node,
+        num(t.mean_backlog, 0)
+    ))
 }
 
 /// `bottleneck: box saturates at 666.7 req/s (offered 50.0 req/s)`, and for an autoscaled

@@ -349,6 +349,39 @@ impl Report {
     pub fn to_json(&self) -> String {
         json::pretty(self)
     }
+
+    /// Where timed-out requests waited, when that is worth saying: more than 5 % of the
+    /// requests offered after the warm-up timed out, and a node with workers kept a backlog
+    /// (a mean of at least one request). The node with the longest one, its mean backlog, and
+    /// the share that timed out. It went on serving them after their users had given up, and
+    /// its throughput counts those answers: the app's summary and `scaleplay run` say so.
+    pub fn timeouts_backlog(&self) -> Option<TimeoutsBacklog<'_>> {
+        let m = &self.summary;
+        if m.offered == 0 || m.failed.timeout * 20 <= m.offered {
+            return None;
+        }
+        let (id, node) = self
+            .nodes
+            .iter()
+            .filter(|(id, _)| self.capacity.utilization.contains_key(*id))
+            .max_by(|a, b| a.1.mean_backlog.total_cmp(&b.1.mean_backlog))?;
+        (node.mean_backlog >= 1.0).then(|| TimeoutsBacklog {
+            node: id,
+            mean_backlog: node.mean_backlog,
+            timed_out_share: m.failed.timeout as f64 / m.offered as f64,
+        })
+    }
+}
+
+/// See [`Report::timeouts_backlog`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimeoutsBacklog<'a> {
+    /// The node with the longest backlog, by id.
+    pub node: &'a str,
+    /// Its mean backlog over the steady state, in requests.
+    pub mean_backlog: f64,
+    /// Timed-out requests ÷ offered ones.
+    pub timed_out_share: f64,
 }
 
 impl Simulation {
