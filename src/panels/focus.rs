@@ -30,7 +30,7 @@ fn focus(element: web_sys::Element) -> Option<()> {
 
 /// Whether nothing useful has the focus: the page itself (where the browser puts it when the
 /// focused element is removed), or an element that has just been disabled.
-pub fn focus_lost() -> bool {
+fn focus_lost() -> bool {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return false;
     };

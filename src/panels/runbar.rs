@@ -208,11 +208,7 @@ fn keep_focus_on_run_controls(run: Run, pressed: StoredValue<Option<&'static [&'
         run.status.track();
         run.pinned.track();
         if let Some(next) = pressed.get_value() {
-            leptos::leptos_dom::helpers::request_animation_frame(move || {
-                if crate::panels::focus::focus_lost() {
-                    crate::panels::focus::focus_first(next);
-                }
-            });
+            crate::panels::focus::refocus_if_lost(next);
         }
     });
 }

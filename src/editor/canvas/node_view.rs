@@ -266,8 +266,9 @@ fn start_drag(
 }
 
 /// A key on a focused node: the keyboard's way in. Tab reaches each node, Enter or Space
-/// selects it as a button's keys press it (Shift adds it to the selection), the arrow keys move the selection a grid step
-/// (Shift: five), and Delete removes it (the window-level handler).
+/// selects it, as those keys press a button (Shift adds it to the selection), the arrow keys
+/// move the selection a grid step (Shift: five), and Delete removes it (the window-level
+/// handler).
 fn key_pressed(
     id: &str,
     ev: &ev::KeyboardEvent,
