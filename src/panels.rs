@@ -37,6 +37,42 @@ pub fn show_value(ev: &leptos::ev::Event, text: &str) {
     }
 }
 
+/// Keeps a key out of the number input `testid` when it would be dropped or misread there (a
+/// letter, a comma: see `fields::refused_in_number`), saying so in `banner`. Keys held with
+/// Ctrl, Cmd or Alt are shortcuts (Ctrl+A, Ctrl+Enter), and named keys (Enter, Backspace,
+/// ArrowUp) are longer than one character: both pass.
+pub fn refuse_key_in_number(
+    ev: &leptos::ev::KeyboardEvent,
+    testid: &str,
+    banner: leptos::prelude::RwSignal<Option<String>>,
+) {
+    use leptos::prelude::Set;
+    let key = ev.key();
+    let shortcut = ev.ctrl_key() || ev.meta_key() || ev.alt_key();
+    if shortcut || key.chars().count() != 1 {
+        return;
+    }
+    if let Some(why) = inspector::fields::refused_in_number(testid, &key) {
+        ev.prevent_default();
+        banner.set(Some(why));
+    }
+}
+
+/// [`refuse_key_in_number`] for pasted text ("1,5" was pasted as 15, "2k" as nothing).
+pub fn refuse_paste_in_number(
+    ev: &leptos::ev::ClipboardEvent,
+    testid: &str,
+    banner: leptos::prelude::RwSignal<Option<String>>,
+) {
+    use leptos::prelude::Set;
+    let pasted = ev.clipboard_data().and_then(|d| d.get_data("text").ok());
+    let refused = pasted.and_then(|text| inspector::fields::refused_in_number(testid, text.trim()));
+    if let Some(why) = refused {
+        ev.prevent_default();
+        banner.set(Some(why));
+    }
+}
+
 /// Whether the number input an event came from holds text that is not a number (`1e`, `--5`,
 /// `1e400`). The browser then gives its value as "", which would read as "emptied: the
 /// default", so the text must be refused instead.

@@ -228,7 +228,7 @@ fn typed_input(
         }
     };
     let unreadable_on_enter = unreadable.clone();
-    let testid_for_commas = testid.clone();
+    let testid_for_keys = testid.clone();
     let testid_for_paste = testid.clone();
     view! {
         <input type="number" data-testid=testid min="0" step=if integer { "1" } else { "any" }
@@ -244,21 +244,10 @@ fn typed_input(
             }
             on:keydown=move |ev| match ev.key().as_str() {
                 "Enter" => unreadable_on_enter(&ev),
-                // Refused as it is typed: the browser would read "2,5" as 25.
-                "," => {
-                    ev.prevent_default();
-                    banner.set(Some(fields::no_commas(&testid_for_commas)));
-                }
-                _ => {}
+                // Refused as it is typed: the browser would read "2,5" as 25, "2k" as 2.
+                _ => super::refuse_key_in_number(&ev, &testid_for_keys, banner),
             }
-            on:paste=move |ev: leptos::ev::ClipboardEvent| {
-                // A pasted comma too ("1,5" was pasted as 15).
-                let pasted = ev.clipboard_data().and_then(|d| d.get_data("text").ok());
-                if pasted.is_some_and(|t| t.contains(',')) {
-                    ev.prevent_default();
-                    banner.set(Some(fields::no_commas(&testid_for_paste)));
-                }
-            }
+            on:paste=move |ev| super::refuse_paste_in_number(&ev, &testid_for_paste, banner)
             on:blur=move |ev| unreadable(&ev)/>
     }
 }

@@ -146,11 +146,15 @@ pub fn RunBar() -> impl IntoView {
             <progress data-testid="progress" aria-label="Run progress" max="1" value=move || run.progress.get()></progress>
             <label>"Duration (s) "
                 <input type="number" min="1" data-testid="setting-duration"
+                    on:keydown=move |ev| crate::panels::refuse_key_in_number(&ev, "setting-duration", doc.banner)
+                    on:paste=move |ev| crate::panels::refuse_paste_in_number(&ev, "setting-duration", doc.banner)
                     prop:value=move || doc.scenario.with(|s| bar_text(Setting::Duration, s))
                     on:change=set_num(Setting::Duration)/>
             </label>
             <label>"Seed "
                 <input type="number" min="0" data-testid="setting-seed"
+                    on:keydown=move |ev| crate::panels::refuse_key_in_number(&ev, "setting-seed", doc.banner)
+                    on:paste=move |ev| crate::panels::refuse_paste_in_number(&ev, "setting-seed", doc.banner)
                     prop:value=move || doc.scenario.with(|s| bar_text(Setting::Seed, s))
                     title=move || doc.scenario.with(|s| bar_text(Setting::Seed, s))
                     on:change=set_num(Setting::Seed)/>

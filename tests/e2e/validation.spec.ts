@@ -322,6 +322,45 @@ test('text that is not a number typed into an empty field is refused too, on Ent
   app.expectNoErrors();
 });
 
+test('a letter typed in a number field is refused in the banner, not dropped without a word', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  const users = (await app.savedScenario()).nodes.find((n: { kind: string }) => n.kind === 'client');
+  await app.selectNode(users.id);
+  // The browser drops a letter in a number input: "2k" became 2 rps without a word.
+  const rps = app.byTestId('param-rps');
+  await rps.click();
+  await rps.press('Control+a');
+  await rps.pressSequentially('2k');
+  await expect(app.banner).toContainText('rps: a number takes digits, a point and an exponent only, so "k" was not taken');
+  await expect(app.banner).toContainText('write 2k as 2000');
+  await expect(rps).toHaveValue('2');
+  // What a number may hold still goes in, the exponent among it, and the edit clears the banner.
+  await rps.pressSequentially('e3');
+  await rps.press('Enter');
+  await expect(app.banner).toHaveCount(0);
+  const saved = await app.savedScenario();
+  expect(saved.nodes.find((n: { id: string }) => n.id === users.id).params.rps).toBe(2000);
+  // The run bar's fields and a fault's time, typed or pasted.
+  const duration = app.byTestId('setting-duration');
+  await duration.click();
+  await duration.pressSequentially('5m');
+  await expect(app.banner).toContainText('duration_s: a number takes digits');
+  await expect(duration).not.toHaveValue(/m/);
+  await app.selectNode('box');
+  const at = app.byTestId('fault-at');
+  const refused = await at.evaluate((el) => {
+    const data = new DataTransfer();
+    data.setData('text', '60 s');
+    const paste = new ClipboardEvent('paste', { clipboardData: data, cancelable: true, bubbles: true });
+    return !el.dispatchEvent(paste);
+  });
+  expect(refused, 'the paste is cancelled').toBe(true);
+  await expect(app.banner).toContainText('fault time: a number takes digits, a point and an exponent only, so a space was not taken');
+  app.expectNoErrors();
+});
+
 test('an emptied mean means the default mean, and an emptied bound of a uniform is refused', async ({ page }) => {
   const app = new App(page);
   await app.goto();

@@ -130,6 +130,8 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
             {super::messages(node_problems, "fault-error".into())}
             <div class="fault-add">
                 <input type="number" min="0" step="any" placeholder="at (s)" data-testid="fault-at"
+                    on:keydown=move |ev| crate::panels::refuse_key_in_number(&ev, "fault-at", banner)
+                    on:paste=move |ev| crate::panels::refuse_paste_in_number(&ev, "fault-at", banner)
                     aria-label="time of the fault, in seconds"
                     on:input=move |ev| {
                         at_not_a_number.set(crate::panels::typed_not_a_number(&ev));
@@ -333,6 +335,8 @@ pub fn ScenarioFaults() -> impl IntoView {
                     }).collect_view()}
                 </select>
                 <input type="number" min="0" step="any" placeholder="at (s)" data-testid="dc-fault-at"
+                    on:keydown=move |ev| crate::panels::refuse_key_in_number(&ev, "dc-fault-at", banner)
+                    on:paste=move |ev| crate::panels::refuse_paste_in_number(&ev, "dc-fault-at", banner)
                     aria-label="time of the data-center fault, in seconds"
                     on:input=move |ev| {
                         at_not_a_number.set(crate::panels::typed_not_a_number(&ev));

@@ -186,6 +186,30 @@ pub fn no_commas(testid: &str) -> String {
     )
 }
 
+/// What the banner says when `typed` (a key's character, or pasted text) is kept out of the
+/// number field `testid`, or `None` when it may go in. The browser drops a letter typed in a
+/// number input without a word ("2k" became 2 in a field for rps) and reads a comma as a
+/// thousands separator, so both are refused, saying what to type instead.
+pub fn refused_in_number(testid: &str, typed: &str) -> Option<String> {
+    if typed.contains(',') {
+        return Some(no_commas(testid));
+    }
+    // What a number input takes: digits, a sign, a point and an exponent (2e3).
+    let not_a_digit = typed
+        .chars()
+        .find(|c| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))?;
+    let shown = if not_a_digit.is_whitespace() {
+        "a space".to_string()
+    } else {
+        format!("\"{not_a_digit}\"")
+    };
+    Some(format!(
+        "{}: a number takes digits, a point and an exponent only, so {shown} was not taken: \
+         write 2k as 2000 (or 2e3), 1.5 s as 1.5 where the unit is s",
+        field_name(testid)
+    ))
+}
+
 /// What the banner says when the text typed in the number field `testid` is not a number:
 /// the field by the name the scenario file gives it, and what to type instead.
 pub fn not_a_number(testid: &str) -> String {
@@ -208,6 +232,7 @@ fn field_name(testid: &str) -> String {
         "scenario-window" => "window_s".to_string(),
         "scenario-slo-p99" => "SLO p99_ms".to_string(),
         "scenario-slo-availability" => "SLO availability".to_string(),
+        "fault-at" | "dc-fault-at" => "fault time".to_string(),
         other => other.trim_start_matches("param-").replace('-', " "),
     }
 }
@@ -923,6 +948,31 @@ mod tests {
         assert!(not_a_number("edge-latency").starts_with("latency_ms: "));
         assert!(not_a_number("scenario-slo-p99").starts_with("SLO p99_ms: "));
         assert!(not_a_number("setting-seed").ends_with("type a whole number >= 0"));
+    }
+
+    #[test]
+    fn number_fields_refuse_letters_and_commas_saying_what_to_type() {
+        // Kept: what a number may hold, partial ones included (typed a key at a time).
+        for typed in ["7", "0.25", "-", "+", "e", "E", "2e3", "1.5e-3", ""] {
+            assert_eq!(refused_in_number("param-rps", typed), None, "{typed:?}");
+        }
+        let k = refused_in_number("param-rps", "k").expect("a letter is refused");
+        assert!(k.starts_with("rps: "), "{k}");
+        assert!(k.contains("\"k\" was not taken"), "{k}");
+        assert!(k.contains("write 2k as 2000"), "{k}");
+        // Pasted text names its first character that cannot go in.
+        let pasted = refused_in_number("setting-duration", "10 min").expect("refused");
+        assert!(pasted.starts_with("duration_s: ") && pasted.contains("a space was not taken"));
+        assert!(refused_in_number("fault-at", "60s").is_some_and(|m| m.starts_with("fault time: ")));
+        // A comma keeps its own message: the browser read "2,5" as 25.
+        assert_eq!(
+            refused_in_number("param-rps", ","),
+            Some(no_commas("param-rps"))
+        );
+        assert_eq!(
+            refused_in_number("param-rps", "1,5"),
+            Some(no_commas("param-rps"))
+        );
     }
 
     #[test]
