@@ -23,6 +23,8 @@ const LISTED: usize = 8;
 pub fn fault_text(f: &FaultRecord, name: &str) -> String {
     let what = match f.action {
         FaultAction::Fail => "failed",
+        // The engine's autoscaler put a new machine in a crashed one's slot.
+        FaultAction::Recover if f.source == "autoscaler" => "replaced",
         FaultAction::Recover => "recovered",
     };
     let instance = f
@@ -131,7 +133,8 @@ pub fn entries(faults: &[FaultRecord], s: Option<&Scenario>) -> Vec<Entry> {
             None => out.push(Entry {
                 text: fault_text(f, &name_of(&f.node)),
                 action: f.action,
-                random: f.source == "random",
+                // A replacement follows a random crash: listed with them.
+                random: f.source == "random" || f.source == "autoscaler",
             }),
         }
     }
@@ -302,6 +305,11 @@ mod tests {
         );
         let f = fault(0.25, "db", FaultAction::Fail, None, "manual");
         assert_eq!(fault_text(&f, "db"), "0.25 s db failed (manual)");
+        let f = fault(31.0, "web", FaultAction::Recover, Some(1), "autoscaler");
+        assert_eq!(
+            fault_text(&f, "Web tier"),
+            "31 s Web tier instance 1 replaced (autoscaler)"
+        );
     }
 
     #[test]

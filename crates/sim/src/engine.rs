@@ -218,7 +218,8 @@ pub struct FaultRecord {
     /// The instance, when only one was affected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<u32>,
-    /// `"scheduled"`, `"random"` or `"manual"`.
+    /// `"scheduled"`, `"random"` or `"manual"`; `"autoscaler"` for a recovery that is an
+    /// autoscaled tier's replacement of a crashed instance (at its maximum, in the same slot).
     pub source: String,
 }
 
