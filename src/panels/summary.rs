@@ -136,6 +136,18 @@ pub fn Summary() -> impl IntoView {
             })
         })
     };
+    // Requests refused at the most a run holds in memory: say so, or the rejections seem the
+    // tier's own queue limit, which it may not have.
+    let limit_note = move || {
+        run.report.with(|r| {
+            let text = run
+                .ran
+                .with(|ran| at_limit_note(r.as_ref()?, ran.as_ref()))?;
+            Some(view! {
+                <p class="run-stale" data-testid="summary-limit-note" role="status">{text}</p>
+            })
+        })
+    };
     // The results no longer match the scenario being edited (edits do not reach a run that has
     // started): say so beside them, or the plots seem to ignore the edit.
     let doc = expect_context::<Doc>();
@@ -211,6 +223,7 @@ pub fn Summary() -> impl IntoView {
             {stale_note}
             {waiting_note}
             {timeout_note}
+            {limit_note}
             {pinned_elsewhere}
             {pinned_partial}
             {move || span().map(|text| view! {
@@ -272,9 +285,31 @@ fn timed_out_note(r: &Report, s: Option<&scaleplay_sim::Scenario>) -> Option<Str
     ))
 }
 
+/// What to say when requests were refused at the most a run holds in memory
+/// ([`Report::refused_at_limit`]): how many, which tier's backlog held the run's requests (by
+/// its name in `s`), and what to do.
+fn at_limit_note(r: &Report, s: Option<&scaleplay_sim::Scenario>) -> Option<String> {
+    let at = r.refused_at_limit()?;
+    let tier = at.node.map_or_else(
+        || "the overloaded tier".to_string(),
+        |id| {
+            let name = s.and_then(|s| s.node(id)).map_or(id, |n| n.shown_name());
+            format!("\"{}\"", scaleplay_sim::error::printable(name))
+        },
+    );
+    Some(format!(
+        "{} requests were refused (counted as rejected) at the most a run holds in memory, \
+         {} requests at once: each was refused where it would have waited, as by a full \
+         queue. Give {tier} a queue limit (a queue a max_depth); a timeout does not help, \
+         as the requests the users gave up on wait all the same.",
+        scaleplay_sim::error::grouped(at.refused),
+        scaleplay_sim::error::grouped(scaleplay_sim::engine::MAX_LIVE_REQUESTS as u64)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{timed_out_note, unanswered_note};
+    use super::{at_limit_note, timed_out_note, unanswered_note};
     use crate::panels::cut;
 
     fn run(rps: u32, timeout: &str) -> scaleplay_sim::Report {
@@ -317,6 +352,19 @@ mod tests {
         // Within capacity nothing times out: nothing to say.
         let fine = run(400, r#", "timeout_ms": 1000"#);
         assert_eq!(timed_out_note(&fine, None), None);
+    }
+
+    #[test]
+    fn requests_refused_at_the_memory_limit_are_pointed_out() {
+        let mut over = run(1200, "");
+        assert_eq!(at_limit_note(&over, None), None, "none refused");
+        // A run that reached the limit (a million requests at once, too slow to simulate in a
+        // unit test: the CLI's tests do) counts its refusals.
+        over.run.refused_at_limit = 12_345;
+        let note = at_limit_note(&over, None).expect("a note");
+        assert!(note.starts_with("12,345 requests were refused"), "{note}");
+        assert!(note.contains("1,000,000 requests at once"), "{note}");
+        assert!(note.contains("Give \"web\" a queue limit"), "{note}");
     }
 
     #[test]

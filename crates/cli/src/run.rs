@@ -345,12 +345,23 @@ fn render_faults(out: &mut String, r: &Report) {
 fn summary_notes(r: &Report) -> Vec<String> {
     let m = &r.summary;
     let mut notes = Vec::new();
-    if r.run.refused_at_limit > 0 {
+    if let Some(at) = r.refused_at_limit() {
+        let which = at.node.map_or_else(
+            || "the overloaded tier".to_string(),
+            |id| {
+                format!(
+                    "the tier with the longest backlog ({})",
+                    scaleplay_sim::error::printable(id)
+                )
+            },
+        );
         notes.push(format!(
-            "{} requests were refused (counted as rejected) because {} were already in the \
-             system, or {} messages in its queues, the most a run holds in memory: give the \
-             overloaded tier a queue limit (a queue a max_depth) or the clients a timeout_ms",
-            r.run.refused_at_limit,
+            "{} requests were refused (counted as rejected) at the most a run holds in memory, \
+             {} requests in the system or {} messages in its queues: each was refused where it \
+             would have waited, as by a full queue; give {which} a queue limit (a queue a \
+             max_depth): a client's timeout_ms does not help, as the requests it gives up on \
+             wait all the same",
+            at.refused,
             scaleplay_sim::engine::MAX_LIVE_REQUESTS,
             scaleplay_sim::engine::MAX_QUEUED_MESSAGES
         ));

@@ -36,10 +36,18 @@ use histogram::Histogram;
 use state::{Changes, Ext, Inst, Level, NodeSeries, NodeState, NodeStats, QueueState, WindowMark};
 
 /// The most requests the simulation holds at once (in flight, waiting or being served), about
-/// 450 MB of them. Arrivals beyond it are refused as rejected and counted in
-/// `run.refused_at_limit`, so a run that overloads a tier with an unbounded backlog, for
-/// clients without a timeout, stays within memory natively and in a browser tab.
+/// 450 MB of them. At it, a request that would wait in a backlog is refused there, as by a
+/// full backlog (counted as the node's rejection and in `run.refused_at_limit`), so a run that
+/// overloads a tier with an unbounded backlog stays within memory natively and in a browser
+/// tab, and only that tier refuses. (A client's timeout does not help: the requests it gave up
+/// on wait all the same.)
 pub const MAX_LIVE_REQUESTS: usize = 1_000_000;
+
+/// The most request slots there are: past [`MAX_LIVE_REQUESTS`], the requests not waiting in a
+/// backlog (in service, on the wire, waiting on a call below) go on until this many, and then
+/// arrivals are refused at their client. Only a tier of unbounded workers under overload gets
+/// here.
+pub const MAX_REQUEST_SLOTS: usize = MAX_LIVE_REQUESTS + MAX_LIVE_REQUESTS / 10;
 
 /// The most messages all queues hold at once (waiting or being processed), about 50 MB of
 /// them. A message is no live request (its producer was answered when it was queued), so an

@@ -52,8 +52,10 @@ pub struct RunInfo {
     pub warmup_s: f64,
     /// Events handled.
     pub events: u64,
-    /// Arrivals refused because [`MAX_LIVE_REQUESTS`](crate::engine::MAX_LIVE_REQUESTS) requests
-    /// were already in the system, or messages because
+    /// Requests refused where they would have waited because
+    /// [`MAX_LIVE_REQUESTS`](crate::engine::MAX_LIVE_REQUESTS) requests were already in the
+    /// system (or arrivals, at [`MAX_REQUEST_SLOTS`](crate::engine::MAX_REQUEST_SLOTS)), or
+    /// messages because
     /// [`MAX_QUEUED_MESSAGES`](crate::engine::MAX_QUEUED_MESSAGES) were in its queues (counted
     /// as rejected); left out when none were.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -360,17 +362,45 @@ impl Report {
         if m.offered == 0 || m.failed.timeout * 20 <= m.offered {
             return None;
         }
+        let (node, mean_backlog) = self.longest_backlog()?;
+        Some(TimeoutsBacklog {
+            node,
+            mean_backlog,
+            timed_out_share: m.failed.timeout as f64 / m.offered as f64,
+        })
+    }
+
+    /// Requests and messages refused at the most a run holds in memory
+    /// ([`MAX_LIVE_REQUESTS`](crate::engine::MAX_LIVE_REQUESTS),
+    /// [`MAX_QUEUED_MESSAGES`](crate::engine::MAX_QUEUED_MESSAGES)), when any were, and the
+    /// node with the longest backlog: the one whose backlog held the run's requests, and so
+    /// refused the most. The app's summary and `scaleplay run` say so.
+    pub fn refused_at_limit(&self) -> Option<RefusedAtLimit<'_>> {
+        (self.run.refused_at_limit > 0).then(|| RefusedAtLimit {
+            refused: self.run.refused_at_limit,
+            node: self.longest_backlog().map(|(id, _)| id),
+        })
+    }
+
+    /// The node with workers that kept the longest backlog (a mean of at least one request
+    /// over the steady state), by id, with that mean.
+    fn longest_backlog(&self) -> Option<(&str, f64)> {
         let (id, node) = self
             .nodes
             .iter()
             .filter(|(id, _)| self.capacity.utilization.contains_key(*id))
             .max_by(|a, b| a.1.mean_backlog.total_cmp(&b.1.mean_backlog))?;
-        (node.mean_backlog >= 1.0).then(|| TimeoutsBacklog {
-            node: id,
-            mean_backlog: node.mean_backlog,
-            timed_out_share: m.failed.timeout as f64 / m.offered as f64,
-        })
+        (node.mean_backlog >= 1.0).then_some((id.as_str(), node.mean_backlog))
     }
+}
+
+/// See [`Report::refused_at_limit`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RefusedAtLimit<'a> {
+    /// Requests and messages refused (counted as rejected).
+    pub refused: u64,
+    /// The node with the longest backlog, by id, if one kept a backlog.
+    pub node: Option<&'a str>,
 }
 
 /// See [`Report::timeouts_backlog`].

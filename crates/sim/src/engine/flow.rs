@@ -14,7 +14,7 @@ use crate::engine::hash::{self, partition};
 use crate::engine::state::{Msg, NodeState};
 use crate::engine::{
     Cause, Frame, Logical, Outcome, Req, Simulation, DIRECT, MAX_LIVE_REQUESTS,
-    MAX_QUEUED_MESSAGES, ORPHAN, UNLIMITED,
+    MAX_QUEUED_MESSAGES, MAX_REQUEST_SLOTS, ORPHAN, UNLIMITED,
 };
 use crate::model::{NodeId, Op, Routes};
 use crate::params::{Algorithm, Params, ShardStrategy};
@@ -84,7 +84,7 @@ impl Simulation {
         self.window.offered += 1;
         let client = c.node;
         let fixed_entry = c.fixed_entry;
-        if self.free_reqs.is_empty() && self.reqs.len() >= MAX_LIVE_REQUESTS {
+        if self.free_reqs.is_empty() && self.reqs.len() >= MAX_REQUEST_SLOTS {
             // Every request slot is live: refused like a full backlog's (see the constant).
             self.refused_at_limit += 1;
             self.request_done(client, self.now, counted, Some(Cause::Rejected));
@@ -691,11 +691,26 @@ impl Simulation {
             self.start_service(req, n, inst);
         } else if s.backlog_limit.is_some_and(|l| i.backlog.len() as u64 >= l) {
             self.respond(req, Outcome::Err(Cause::Rejected), Duration::ZERO);
+        } else if self.reqs.len() >= MAX_LIVE_REQUESTS + self.free_reqs.len() {
+            self.refuse_at_limit(req);
         } else {
             let s = &mut self.nodes[n];
             s.queued.up(self.now);
             s.insts[inst as usize].backlog.push_back(req);
         }
+    }
+
+    /// A request that would wait in a backlog while [`MAX_LIVE_REQUESTS`] are in the system is
+    /// refused there, as by a full backlog, and counted as the node's rejection: the tier
+    /// whose backlog holds the run's requests refuses, as a `queue` limit would have it do,
+    /// and requests to idle tiers go on. (Arrivals were refused at every client instead:
+    /// users of an idle data center lost half their requests to another's overload, and no
+    /// node was blamed.)
+    #[cold]
+    #[inline(never)]
+    fn refuse_at_limit(&mut self, req: ReqId) {
+        self.refused_at_limit += 1;
+        self.respond(req, Outcome::Err(Cause::Rejected), Duration::ZERO);
     }
 
     /// Sticky sessions: a user whose session lived on another (or a crashed) instance loses it.

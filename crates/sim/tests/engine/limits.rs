@@ -152,7 +152,13 @@ fn an_endless_pile_up_stops_at_the_live_request_limit() {
         "edges": [{"from": "users", "to": "web"}]}"#;
     let r = Simulation::new(load(text).unwrap(), 3).run();
     let m = &r.summary;
-    assert!(m.in_flight as usize <= MAX_LIVE_REQUESTS, "{}", m.in_flight);
+    // The limit holds the backlog; past it, only requests on the wire (to the backlog, or
+    // their refusal on its way back: about 100 at 100,000 rps and 0.5 ms each way).
+    assert!(
+        m.in_flight as usize <= MAX_LIVE_REQUESTS + 1_000,
+        "{}",
+        m.in_flight
+    );
     assert!(
         m.in_flight as usize > MAX_LIVE_REQUESTS - 1_000,
         "{}",
@@ -163,7 +169,10 @@ fn an_endless_pile_up_stops_at_the_live_request_limit() {
         "{}",
         r.run.refused_at_limit
     );
-    assert_eq!(m.failed.rejected, r.run.refused_at_limit);
+    // Refused where they would have waited, as by a full backlog: the server's rejections.
+    assert_eq!(r.nodes["web"].rejected, r.run.refused_at_limit);
+    let on_the_wire = r.run.refused_at_limit - m.failed.rejected;
+    assert!(on_the_wire <= 1_000, "{on_the_wire}");
     let answered = m.succeeded + m.failed.timeout + m.failed.rejected + m.failed.down;
     assert_eq!(m.offered, answered + m.in_flight, "conservation holds");
     // The server still works at its capacity meanwhile.
