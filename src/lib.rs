@@ -65,7 +65,10 @@ pub fn App() -> impl IntoView {
     panels::inspector::commit_fields_on_outside_press();
     runner::provide();
     // Shared by the palette (drag start) and the canvas (drop), which are siblings.
-    provide_context(panels::palette::PaletteDrag(RwSignal::new(None)));
+    provide_context(panels::palette::PaletteDrag(
+        RwSignal::new(None),
+        StoredValue::new((0.0, 0.0)),
+    ));
     provide_context(editor::canvas::FitRequest(RwSignal::new(0)));
     let opener = opening::Opener::provide();
     // Pasting another link into the address bar changes only the fragment: open it too (as one

@@ -8,9 +8,13 @@ use crate::editor::edits::Edit;
 use crate::editor::{icon, palette_label};
 use crate::state::{Doc, Selection, ViewState};
 
-/// A palette item being dragged towards the canvas.
+/// A palette item being dragged towards the canvas: its kind and where the pointer is now,
+/// and where it was pressed (a release near there is a tap, not a drop).
 #[derive(Clone, Copy)]
-pub struct PaletteDrag(pub RwSignal<Option<(Kind, f64, f64)>>);
+pub struct PaletteDrag(
+    pub RwSignal<Option<(Kind, f64, f64)>>,
+    pub StoredValue<(f64, f64)>,
+);
 
 /// Adds a node of `kind` to the right of the one node selected (the one added just before,
 /// say), else at the centre of the canvas's visible area; or the nearest free spot (see
@@ -57,7 +61,7 @@ pub fn add_by_click(kind: Kind, doc: Doc, view: ViewState, selection: Selection)
 /// The list of kinds on the left.
 #[component]
 pub fn Palette() -> impl IntoView {
-    let drag = expect_context::<PaletteDrag>().0;
+    let PaletteDrag(drag, pressed_at) = expect_context::<PaletteDrag>();
     let doc = expect_context::<Doc>();
     let view = expect_context::<ViewState>();
     let selection = expect_context::<Selection>();
@@ -75,7 +79,9 @@ pub fn Palette() -> impl IntoView {
                         )
                         on:pointerdown=move |ev| {
                             if ev.button() == 0 {
-                                drag.set(Some((kind, ev.client_x() as f64, ev.client_y() as f64)));
+                                let at = (ev.client_x() as f64, ev.client_y() as f64);
+                                pressed_at.set_value(at);
+                                drag.set(Some((kind, at.0, at.1)));
                             }
                         }
                         on:keydown=move |ev| {

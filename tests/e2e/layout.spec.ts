@@ -405,3 +405,60 @@ test('where the inspector is below the canvas, clicking a node brings it into vi
   expect(await inSight()).toBe(true);
   app.expectNoErrors();
 });
+
+test.describe('on a phone held sideways, by touch', () => {
+  test.use({ viewport: { width: 844, height: 390 }, isMobile: true, hasTouch: true });
+
+  test('a swipe on the palette scrolls and adds nothing; a tap adds a node; the canvas leaves room to scroll', async ({ page }) => {
+    const app = new App(page);
+    await app.goto();
+    // A swipe on the canvas pans the drawing, so the canvas must not fill the window: it was
+    // 571 px tall in a 390 px window, and the page below it could not be reached.
+    const canvas = await app.byTestId('canvas').boundingBox();
+    if (!canvas) throw new Error('the canvas has no box');
+    expect(canvas.height).toBeLessThanOrEqual(390 * 0.62 + 1);
+    const nodes = await app.nodes.count();
+    const cdp = await page.context().newCDPSession(page);
+    const swipe = async (x: number, from: number, to: number) => {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y: from }] });
+      for (let i = 1; i <= 10; i++) {
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y: from + ((to - from) * i) / 10 }] });
+      }
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    };
+    const server = await app.byTestId('palette-server').boundingBox();
+    if (!server) throw new Error('the palette has no Server');
+    const scrolled = () =>
+      page.evaluate(() => window.scrollY + (document.querySelector('.palette')?.scrollTop ?? 0));
+    expect(await scrolled()).toBe(0);
+    // Up the palette, as to scroll: a Server was added every time.
+    await swipe(server.x + server.width / 2, server.y + server.height / 2, server.y - 100);
+    await expect.poll(scrolled, { message: 'the swipe scrolled the palette or the page' }).toBeGreaterThan(0);
+    await page.waitForTimeout(300);
+    expect(await app.nodes.count(), 'the swipe added a node').toBe(nodes);
+    // A tap on an item still adds one.
+    await app.byTestId('palette-cache').tap();
+    await expect(app.nodes).toHaveCount(nodes + 1);
+    app.expectNoErrors();
+  });
+});
+
+test('on a phone a refused value is explained in sight of the field', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('01');
+  await app.selectNode('box');
+  const workers = app.byTestId('param-workers');
+  await workers.scrollIntoViewIfNeeded();
+  await workers.click();
+  await workers.pressSequentially('8k');
+  // The banner sat at the top of the canvas, out of sight above the inspector.
+  await expect(app.banner).toContainText('workers: a number takes digits');
+  await expect(app.banner).toBeInViewport();
+  const field = await workers.boundingBox();
+  const banner = await app.banner.boundingBox();
+  if (!field || !banner) throw new Error('no box');
+  expect(field.y + field.height <= banner.y || banner.y + banner.height <= field.y, 'the banner covers the field').toBe(true);
+  app.expectNoErrors();
+});

@@ -143,10 +143,20 @@ fn pointer_moved(g: Gestures, ev: ev::PointerEvent) {
     drag.set(Some(next));
 }
 
-/// A touch was taken over by the browser (a scroll, say): a pinch it was part of ends.
+/// A touch was taken over by the browser (a scroll, say): a pinch it was part of ends, and so
+/// does a palette item's drag (a swipe up the palette scrolls it; the item stayed picked up,
+/// and the next release anywhere dropped it).
 fn pointer_cancelled(g: Gestures, ev: ev::PointerEvent) {
-    let Gestures { drag, touches, .. } = g;
+    let Gestures {
+        drag,
+        touches,
+        palette,
+        ..
+    } = g;
     touches.update_value(|t| t.retain(|(id, ..)| *id != ev.pointer_id()));
+    if palette.0.get_untracked().is_some() {
+        palette.0.set(None);
+    }
     if matches!(drag.get_untracked(), Some(Drag::Pinch { .. })) {
         drag.set(None);
     }
@@ -174,7 +184,7 @@ fn pointer_released(g: Gestures, ev: ev::PointerEvent) {
         palette.0.set(None);
         drop_from_palette(
             kind,
-            (cx, cy),
+            ((cx, cy), palette.1.get_value()),
             &ev,
             doc,
             (view_ctx, Selection(selection)),
@@ -416,21 +426,29 @@ fn node_at(s: &Scenario, p: (f64, f64)) -> Option<String> {
         .map(|n| n.id.clone())
 }
 
-/// A palette item released at screen point (x, y): a node where it lands on the canvas, or,
-/// when it was a plain click on the item, a node placed as a click places it ([`add_by_click`]).
+/// How far, in CSS pixels, a press on a palette item may move and still be a tap.
+const TAP_SLOP_PX: f64 = 10.0;
+
+/// A palette item pressed at screen point `pressed` and released at (x, y): a node where it
+/// lands on the canvas, or, when it was a tap on the item, a node placed as a click places it
+/// ([`add_by_click`]). Released elsewhere, nothing.
 pub(super) fn drop_from_palette(
     kind: Kind,
-    (x, y): (f64, f64),
+    ((x, y), pressed): ((f64, f64), (f64, f64)),
     ev: &web_sys::PointerEvent,
     doc: Doc,
     (view, selection): (ViewState, Selection),
     snapping: RwSignal<bool>,
 ) {
-    let on_item = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|e| e.closest(".palette-item").ok().flatten())
-        .is_some();
+    // A touch stays captured by the item it began on, so the release names the item even
+    // when the finger swiped away from it: a swipe up the palette added a node every time.
+    let tapped = (x - pressed.0).hypot(y - pressed.1) <= TAP_SLOP_PX;
+    let on_item = tapped
+        && ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest(".palette-item").ok().flatten())
+            .is_some();
     if inside_canvas(x, y) {
         let Some(point) = local(x, y) else { return };
         let Some(rect) = canvas_element().map(|e| e.get_bounding_client_rect()) else {
