@@ -595,9 +595,9 @@ fn p10_everything_together_meets_its_latency_slo() {
     );
 }
 
-/// Preset 10's first "try": with the EU data center down, US users lose about a third of
-/// their requests (every write, job and cache miss: the data tier lives in EU only), and
-/// what they still get waits over a second, the US web tier taking both regions.
+/// Preset 10's first "try": with the EU data center down, US users lose nearly half of their
+/// requests (every write, job and cache miss: the data tier lives in EU only; and some the US
+/// web tier, taking both regions, turns away), and what they still get waits over a second.
 #[test]
 fn p10_an_eu_outage_costs_us_users_their_writes_and_misses() {
     let mut s = preset("10");
@@ -610,12 +610,12 @@ fn p10_an_eu_outage_costs_us_users_their_writes_and_misses() {
     let r = run(&s);
     let us = &r.clients["users-us"];
     assert!(
-        (0.5..0.8).contains(&us.availability),
-        "US users lose about a third: {us:?}"
+        (0.45..0.65).contains(&us.availability),
+        "US users lose nearly half: {us:?}"
     );
     assert!(
-        us.failed.down > us.failed.rejected,
-        "mostly answered down by the EU data tier: {:?}",
+        us.failed.down > us.failed.rejected && us.failed.rejected > 0,
+        "mostly answered down by the EU data tier, some turned away: {:?}",
         us.failed
     );
     assert!(
