@@ -175,3 +175,26 @@ test("a client's inspector shows what its users saw", async ({ page }) => {
   expect(down(eu.failed) + down(us.failed)).toBe(summary.failures.down);
   app.expectNoErrors();
 });
+
+// A node in front of a failing one answers with the failures it got from below: preset 2's web
+// server, while its database is down from 60 to 70 s. Its panel read "rejected 0, answered
+// down 0" through the outage, as if untouched; the database's own panel counts the outage.
+test("a node's panel counts the failures it passed on from below", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('02');
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  const value = async (id: string, key: string) => {
+    await app.selectNode(id);
+    return Number((await app.byTestId(`metric-${key}`).locator('td').textContent()) ?? 'NaN');
+  };
+  const down = await value('db', 'down');
+  expect(down).toBeGreaterThan(100);
+  expect(await value('web', 'down')).toBe(0);
+  // Every request the database answered "down" came from the web server, which passed it on.
+  expect(await value('web', 'errors')).toBe(down);
+  await expect(app.nodeLocator('web').locator('title')).toContainText(`failures passed on ${down}`);
+  app.expectNoErrors();
+});

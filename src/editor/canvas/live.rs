@@ -95,8 +95,14 @@ fn node_tip(r: &Report, id: &str, n: &NodeReport, now_u: f64) -> String {
     } else {
         format!("p99 {}", p99_text(n.succeeded, n.latency_ms.p99))
     };
+    // Failures from below it answered with, when there were any (see the panel).
+    let passed_on = if n.errors > 0 {
+        format!(", failures passed on {}", n.errors)
+    } else {
+        String::new()
+    };
     format!(
-        "{now}{span}: {utilization}{:.1} req/s ok, {latency}, rejected {}, down {}",
+        "{now}{span}: {utilization}{:.1} req/s ok, {latency}, rejected {}, down {}{passed_on}",
         n.throughput_rps, n.rejected, n.down
     )
 }

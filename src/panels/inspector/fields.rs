@@ -681,6 +681,10 @@ pub fn metric_rows(r: &NodeReport, workers: bool) -> Vec<Metric> {
     rows.extend([
         ("rejected", "rejected", r.rejected.to_string()),
         ("down", "answered down", r.down.to_string()),
+        // Failures from below that it answered with: a web server in front of a dead
+        // database read "rejected 0, answered down 0" through the outage, as if untouched
+        // (`scaleplay run` and the CSV count them as `errors`).
+        ("errors", "failures passed on", r.errors.to_string()),
         // The share of time at least one instance was up (a tier with one instance of
         // three down is up, with less capacity): "up time" alone read as the tier's health.
         (
@@ -1170,6 +1174,7 @@ mod tests {
         assert_eq!(get("throughput"), Some("12.3 req/s"));
         assert_eq!(get("p99"), None);
         assert_eq!(get("rejected"), Some("3"));
+        assert_eq!(get("errors"), Some("0"));
         assert_eq!(get("dead_letters"), Some("2"));
         assert_eq!(get("depth"), Some("4.5"));
         assert_eq!(get("wait_mean"), Some("250.0 ms"));
