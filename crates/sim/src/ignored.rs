@@ -3,7 +3,7 @@
 //! a CDN hit ratio that its edge store overrides, the autoscaling target of the other kind
 //! (servers scale on utilization, worker pools on queue depth), a primary's failover time
 //! with no replica to promote, a data center's outage where only users and a DNS live, a
-//! fault scheduled after the run's end; and settings that defeat themselves: a queue's
+//! fault scheduled after the run's end, a recovery with no failure before it; and settings that defeat themselves: a queue's
 //! visibility timeout shorter than its pools' jobs, sessions kept in a server's memory
 //! behind a balancer that does not stick or beside a session store, and a failing cache that
 //! is a server's only way to its database. Not problems (the
@@ -117,6 +117,7 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
     out.extend(window_longer_than_the_run(model));
     out.extend(faults_after_the_end(model));
     out.extend(faults_on_what_stays_up(model));
+    out.extend(recoveries_of_nothing(model));
     out.extend(jobs_outlasting_their_visibility(model));
     out.extend(sessions_that_do_not_stick(model));
     out.extend(read_through_caches_that_fail(model));
@@ -331,6 +332,43 @@ fn faults_on_what_stays_up(model: &Model) -> Vec<Problem> {
                     "faults[{i}] (data center \"{dc}\"): the data center holds only users and \
                      a DNS, which its outage leaves up (DNS is a global service): the fault \
                      changes nothing; to fail the DNS, name it by its id"
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Scheduled recoveries that no scheduled failure comes before: a recovery ends the outage
+/// of its own kind of fault (a node's, or a data center's), so one with none to end changes
+/// nothing. Usually what is left of a pair whose "fail" was deleted (preset 01's notes ask
+/// to delete its outage, which is two entries).
+fn recoveries_of_nothing(model: &Model) -> Vec<Problem> {
+    use crate::scenario::FaultAction;
+    let faults = &model.scenario.faults;
+    // Whether `a` and `b` act on the same instances, some of them at least.
+    let overlap = |a: Option<u32>, b: Option<u32>| a.is_none() || b.is_none() || a == b;
+    let mut out = Vec::new();
+    for (i, r) in faults.iter().enumerate() {
+        if r.action != FaultAction::Recover {
+            continue;
+        }
+        // Faults at one instant take effect in the schedule's order.
+        let failed_before = faults.iter().enumerate().any(|(j, f)| {
+            f.action == FaultAction::Fail
+                && (f.at_s < r.at_s || (f.at_s == r.at_s && j < i))
+                && f.node == r.node
+                && f.dc == r.dc
+                && overlap(f.instance, r.instance)
+        });
+        if !failed_before {
+            let label = crate::validate::fault_label(i, r);
+            out.push(Problem::scenario(
+                "faults",
+                format!(
+                    "{label}: a recovery at {} s that no scheduled failure comes before, so it \
+                     changes nothing: add the failure it ends, or remove it",
+                    shown(r.at_s)
                 ),
             ));
         }
@@ -594,6 +632,47 @@ mod tests {
         let single = r#"{"instances": 1, "stateful_sessions": true}"#;
         assert!(notes("round_robin", single, false).is_empty());
         assert!(notes("round_robin", r#"{"instances": 3}"#, true).is_empty());
+    }
+
+    #[test]
+    fn a_recovery_with_no_failure_before_it_is_noted() {
+        let notes = |faults: &str| {
+            let text = format!(
+                r#"{{"version": 1, "duration_s": 100, "nodes": [
+                    {{"id": "users", "kind": "client", "dc": "eu"}},
+                    {{"id": "web", "kind": "server", "dc": "eu", "params": {{"instances": 3}}}}],
+                  "edges": [{{"from": "users", "to": "web"}}], "faults": [{faults}]}}"#
+            );
+            ignored_settings(&crate::load(&text).expect("valid"))
+        };
+        // Preset 01's outage with its "fail" deleted.
+        let ps = notes(r#"{"node": "web", "at_s": 75, "action": "recover"}"#);
+        assert_eq!(ps.len(), 1, "{ps:#?}");
+        assert_eq!(
+            ps[0].message,
+            "faults[0] (\"web\"): a recovery at 75 s that no scheduled failure comes before, so \
+             it changes nothing: add the failure it ends, or remove it"
+        );
+        // Pairs that end something: of the node, of one instance within it, of the whole
+        // tier after one instance, at one instant in the schedule's order.
+        for pair in [
+            r#"{"node": "web", "at_s": 60, "action": "fail"}, {"node": "web", "at_s": 75, "action": "recover"}"#,
+            r#"{"node": "web", "at_s": 60, "action": "fail"}, {"node": "web", "at_s": 75, "action": "recover", "instance": 2}"#,
+            r#"{"node": "web", "at_s": 60, "action": "fail", "instance": 1}, {"node": "web", "at_s": 75, "action": "recover"}"#,
+            r#"{"node": "web", "at_s": 60, "action": "fail"}, {"node": "web", "at_s": 60, "action": "recover"}"#,
+            r#"{"dc": "eu", "at_s": 60, "action": "fail"}, {"dc": "eu", "at_s": 75, "action": "recover"}"#,
+        ] {
+            assert!(notes(pair).is_empty(), "{pair}: {:#?}", notes(pair));
+        }
+        // Ones that do not: another instance, after the recovery, or a data center's
+        // recovery of a node's outage.
+        for pair in [
+            r#"{"node": "web", "at_s": 60, "action": "fail", "instance": 1}, {"node": "web", "at_s": 75, "action": "recover", "instance": 2}"#,
+            r#"{"node": "web", "at_s": 80, "action": "fail"}, {"node": "web", "at_s": 75, "action": "recover"}"#,
+            r#"{"node": "web", "at_s": 60, "action": "fail"}, {"dc": "eu", "at_s": 75, "action": "recover"}"#,
+        ] {
+            assert_eq!(notes(pair).len(), 1, "{pair}");
+        }
     }
 
     #[test]
