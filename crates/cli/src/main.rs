@@ -87,7 +87,6 @@ pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
     }
 }
 
-/// Writes one line to stderr, ignoring failure (there is nowhere left to report it).
 /// A `--seed`: clap's own words for `-1` were "invalid digit found in string".
 pub(crate) fn parse_seed(text: &str) -> Result<u64, String> {
     text.trim()
@@ -95,6 +94,7 @@ pub(crate) fn parse_seed(text: &str) -> Result<u64, String> {
         .map_err(|_| "a seed is a whole number from 0 to 18446744073709551615".to_string())
 }
 
+/// Writes one line to stderr, ignoring failure (there is nowhere left to report it).
 pub(crate) fn note(line: &str) {
     let _ = writeln!(io::stderr().lock(), "{line}");
 }

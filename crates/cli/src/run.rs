@@ -30,7 +30,7 @@ pub struct Args {
     pub replications: Option<u64>,
     /// How many replications run at once (1 to 256) [default: one per core]. The figures do
     /// not depend on it.
-    #[arg(long, value_name = "J", allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(1..=256))]
+    #[arg(long, value_name = "J", allow_hyphen_values = true, requires = "replications", value_parser = clap::value_parser!(u64).range(1..=256))]
     pub jobs: Option<u64>,
     /// Print JSON: the engine's report (with --replications, the first run's, plus the
     /// `replications` object: each figure's mean ± 95% confidence interval over all the runs).

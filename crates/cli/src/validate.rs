@@ -15,15 +15,42 @@ use crate::table::{counted, num};
 /// Arguments of `scaleplay validate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Scenario file (JSON), or `-` to read it from stdin. Any name the system allows,
-    /// UTF-8 or not.
-    pub file: std::path::PathBuf,
+    /// Scenario files (JSON), or `-` to read one from stdin. Any name the system allows,
+    /// UTF-8 or not. With several, each line names its file.
+    #[arg(required = true, num_args = 1..)]
+    pub files: Vec<std::path::PathBuf>,
 }
 
-/// Runs the command: exit 0 when valid, 1 with the problems listed on stdout when not.
+/// Runs the command on every file: exit 0 when all are valid, 1 when one has problems (listed
+/// on stdout), 2 when one cannot be read (the others are still checked).
 pub fn run(args: &Args) -> Result<ExitCode> {
+    if let [file] = args.files.as_slice() {
+        return check(file, false);
+    }
+    let mut worst = 0u8;
+    for file in &args.files {
+        let code = match check(file, true) {
+            Ok(code) if code == ExitCode::SUCCESS => 0,
+            Ok(_) => 1,
+            Err(e) => {
+                crate::note(&format!("error: {e:#}"));
+                2
+            }
+        };
+        worst = worst.max(code);
+    }
+    Ok(ExitCode::from(worst))
+}
+
+/// Checks one file; `named`: its "ok" line and notes start with its name, as its problems do.
+fn check(file: &std::path::Path, named: bool) -> Result<ExitCode> {
     // A file that cannot be read at all is an error (exit 2), not a problem of the scenario.
-    let src = input::read(&args.file)?;
+    let src = input::read(file)?;
+    let prefix = if named {
+        format!("{}: ", src.label)
+    } else {
+        String::new()
+    };
     match scaleplay_sim::load(&src.text) {
         Ok(model) => {
             let cap = capacity::analyze(&model);
@@ -39,15 +66,15 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 None => "no bottleneck (no node has a worker limit)".to_string(),
             };
             let mut out = format!(
-                "ok: {}, {}; {bottleneck}\n",
+                "{prefix}ok: {}, {}; {bottleneck}\n",
                 counted(model.scenario.nodes.len(), "node", "nodes"),
                 counted(model.scenario.edges.len(), "edge", "edges")
             );
             if let Some(over) = overloaded(&model, &cap) {
-                let _ = writeln!(out, "note: {over}");
+                let _ = writeln!(out, "{prefix}note: {over}");
             }
             for note in slips(&model) {
-                let _ = writeln!(out, "note: {note}");
+                let _ = writeln!(out, "{prefix}note: {note}");
             }
             crate::emit(&out)?;
             Ok(ExitCode::SUCCESS)

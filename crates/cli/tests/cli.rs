@@ -2319,3 +2319,75 @@ mod json_nulls {
         assert!(r["summary"]["latency_ms"]["p99"].is_null());
     }
 }
+
+/// `validate` checks several files in one go, each line naming its file: a directory of shared
+/// scenarios at once (`scaleplay validate scenarios/*.json` was refused as an unexpected
+/// argument). The exit code is the worst: 1 for problems, 2 for a file it cannot read, and
+/// the files after a bad one are still checked.
+#[test]
+fn validate_checks_several_files_each_line_naming_its_own() {
+    let dir = TempDir::new("validate-many");
+    let good = dir.write("good.json", single_server_at(50));
+    let bad = dir.write(
+        "bad.json",
+        r#"{"version": 1, "nodes": [{"id": "a", "kind": "sever"}]}"#,
+    );
+    let all = scaleplay(&["validate", &good, &good]);
+    ok(&all);
+    assert_eq!(
+        all.stdout
+            .lines()
+            .filter(|l| l.starts_with(&format!("{good}: ok: ")))
+            .count(),
+        2,
+        "{}",
+        all.stdout
+    );
+    let mixed = scaleplay(&["validate", &bad, &good]);
+    assert_eq!(mixed.code, 1, "{}", mixed.stderr);
+    assert!(
+        mixed.stdout.contains(&format!("{bad}: ")),
+        "{}",
+        mixed.stdout
+    );
+    assert!(
+        mixed.stdout.contains(&format!("{good}: ok: ")),
+        "{}",
+        mixed.stdout
+    );
+    let missing = dir.path("missing.json").display().to_string();
+    let unreadable = scaleplay(&["validate", &missing, &good]);
+    assert_eq!(unreadable.code, 2);
+    assert!(
+        unreadable.stderr.contains("no such file"),
+        "{}",
+        unreadable.stderr
+    );
+    assert!(
+        unreadable.stdout.contains(&format!("{good}: ok: ")),
+        "{}",
+        unreadable.stdout
+    );
+    // One file reads as before: no name in front of "ok".
+    let one = scaleplay(&["validate", &good]);
+    ok(&one);
+    assert!(one.stdout.starts_with("ok: "), "{}", one.stdout);
+}
+
+/// `--jobs` spreads replications over cores: without `--replications` it did nothing, silently.
+#[test]
+fn run_refuses_jobs_without_replications() {
+    let dir = TempDir::new("jobs-alone");
+    let file = dir.write("s.json", single_server_at(50));
+    let out = scaleplay(&["run", &file, "--jobs", "2"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--replications"), "{}", out.stderr);
+    ok(&scaleplay(&[
+        "run",
+        &file,
+        "--jobs",
+        "2",
+        "--replications",
+        "2",
+    ]));
+}
