@@ -175,28 +175,7 @@ pub fn set_duration(s: &mut Scenario, duration_s: f64) -> Result<Option<String>>
             follow.join(" and ")
         ));
     }
-    for id in spikes_after(s) {
-        notes.push(format!(
-            "note: the spike of {id} is set to start after this run ends, so it never happens"
-        ));
-    }
     Ok((!notes.is_empty()).then(|| notes.join("\n")))
-}
-
-/// The clients whose spike, pinned by `spike_at_s`, starts at or after the run's end.
-fn spikes_after(s: &Scenario) -> Vec<&str> {
-    s.nodes
-        .iter()
-        .filter(|n| n.kind == "client")
-        .filter(|n| n.params.get("profile").and_then(|v| v.as_str()) == Some("spike"))
-        .filter(|n| {
-            n.params
-                .get("spike_at_s")
-                .and_then(|v| v.as_f64())
-                .is_some_and(|at| at >= s.duration_s)
-        })
-        .map(|n| n.id.as_str())
-        .collect()
 }
 
 /// The clients whose arrival profile is laid over the run's length, so that a new duration

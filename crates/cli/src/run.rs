@@ -318,7 +318,7 @@ fn render_faults(out: &mut String, r: &Report) {
             ("action", Align::Left),
             ("source", Align::Left),
         ]);
-        for f in &r.faults {
+        for f in r.faults.iter().take(LISTED_FAULTS) {
             let node = match f.instance {
                 Some(i) => format!("{} #{i}", f.node),
                 None => f.node.clone(),
@@ -330,6 +330,28 @@ fn render_faults(out: &mut String, r: &Report) {
             t.row(vec![num(f.t_s, 1), node, action, f.source.clone()]);
         }
         out.push_str(&t.render(2));
+        let rest = &r.faults[r.faults.len().min(LISTED_FAULTS)..];
+        if !rest.is_empty() {
+            // By node and source, most first: what the rest were, in a line.
+            let mut counts: Vec<(&str, &str, usize)> = Vec::new();
+            for f in rest {
+                match counts.iter_mut().find(|c| c.0 == f.node && c.1 == f.source) {
+                    Some(c) => c.2 += 1,
+                    None => counts.push((&f.node, &f.source, 1)),
+                }
+            }
+            counts.sort_by(|a, b| b.2.cmp(&a.2));
+            let kinds: Vec<String> = counts
+                .iter()
+                .map(|(node, source, n)| format!("{n} of {node} ({source})"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  and {} more: {}; --json lists them all",
+                rest.len(),
+                kinds.join(", ")
+            );
+        }
         if r.run.faults_unlisted > 0 {
             let _ = writeln!(
                 out,
@@ -339,6 +361,10 @@ fn render_faults(out: &mut String, r: &Report) {
         }
     }
 }
+
+/// The most faults the readable report lists: a long run with random failures had thousands
+/// of lines after the summary.
+const LISTED_FAULTS: usize = 30;
 
 /// What the summary's figures leave unsaid: requests refused at the memory limit, and a large
 /// share still unanswered, which availability (succeeded ÷ answered) does not count.

@@ -2027,7 +2027,8 @@ fn a_new_duration_says_which_profiles_follow_it() {
     ok(&before);
     assert!(
         before.stderr.contains(
-            "note: the spike of users is set to start after this run ends, so it never happens"
+            "note: node \"users\": the spike at 60 s starts at the run's last instant (the run \
+             is 60 s long): it never happens; set spike_at_s below 60"
         ),
         "{}",
         before.stderr
@@ -2036,6 +2037,13 @@ fn a_new_duration_says_which_profiles_follow_it() {
         !pinned.stderr.contains("never happens"),
         "{}",
         pinned.stderr
+    );
+    // Said once (the CLI said it too, in other words).
+    assert_eq!(
+        before.stderr.matches("spike").count(),
+        2,
+        "{}",
+        before.stderr
     );
 }
 
@@ -2390,4 +2398,38 @@ fn run_refuses_jobs_without_replications() {
         "--replications",
         "2",
     ]));
+}
+
+/// A long run with random failures lists its first 30 faults and sums up the rest by node and
+/// source (it printed thousands of lines after the summary); `--json` keeps them all.
+#[test]
+fn run_lists_the_first_faults_and_counts_the_rest() {
+    let dir = TempDir::new("many-faults");
+    let file = dir.write(
+        "flaky.json",
+        r#"{"version": 1, "duration_s": 2000, "warmup_s": 0,
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 5}},
+                      {"id": "web", "kind": "server", "params": {"mtbf_s": 20, "mttr_s": 5}}],
+            "edges": [{"from": "users", "to": "web"}]}"#,
+    );
+    let out = scaleplay(&["run", &file]);
+    ok(&out);
+    let rows = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains(" web ") && l.ends_with("random"))
+        .count();
+    assert_eq!(rows, 30, "{}", out.stdout);
+    let json = scaleplay(&["run", &file, "--json"]);
+    let r: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let all = r["faults"].as_array().expect("faults").len();
+    assert!(all > 100, "{all}");
+    let rest = all - 30;
+    assert!(
+        out.stdout.contains(&format!(
+            "  and {rest} more: {rest} of web (random); --json lists them all"
+        )),
+        "{}",
+        out.stdout
+    );
 }

@@ -53,12 +53,19 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
                 let duration_s = model.scenario.duration_s;
                 if let (Profile::Spike, Some(at)) = (p.profile, p.spike_at_s) {
                     if at >= duration_s {
+                        // The run's length, not "duration_s": `scaleplay run --duration`
+                        // sets it over the file's.
+                        let when = if at > duration_s {
+                            "after the run ends"
+                        } else {
+                            "at the run's last instant"
+                        };
                         out.push(Problem::node(
                             &spec.id,
                             Some("spike_at_s"),
                             format!(
-                                "the spike at {} s starts after the run ends (duration_s {}): \
-                                 it never happens; set spike_at_s below {}",
+                                "the spike at {} s starts {when} (the run is {} s long): it \
+                                 never happens; set spike_at_s below {}",
                                 shown(at),
                                 shown(duration_s),
                                 shown(duration_s)
@@ -274,15 +281,28 @@ fn jobs_outlasting_their_visibility(model: &Model) -> Vec<Problem> {
 /// end (set in the app, it looked as if the run had drawn nothing).
 fn window_longer_than_the_run(model: &Model) -> Option<Problem> {
     let s = &model.scenario;
+    // The shortest window validation takes (a tenth of the run suggested under it was
+    // refused when typed).
+    const SHORTEST_WINDOW_S: f64 = 0.001;
     (s.window_s > s.duration_s).then(|| {
+        let advice = if s.duration_s / 10.0 >= SHORTEST_WINDOW_S {
+            format!(
+                "make it at most {} s for ten points (window_s 1 plots a point a second)",
+                shown(s.duration_s / 10.0)
+            )
+        } else {
+            format!(
+                "the run is shorter than the shortest window ({SHORTEST_WINDOW_S} s): make the \
+                 run longer to see the plots move"
+            )
+        };
         Problem::scenario(
             "window_s",
             format!(
                 "window_s {} s is longer than the run ({} s): the plots and series get a single \
-                 point; make it at most {} s (1 s plots every second)",
+                 point; {advice}",
                 shown(s.window_s),
                 shown(s.duration_s),
-                shown(s.duration_s / 10.0)
             ),
         )
     })
@@ -494,8 +514,8 @@ mod tests {
             vec![
                 (
                     "users",
-                    "the spike at 60 s starts after the run ends (duration_s 60): it never \
-                     happens; set spike_at_s below 60"
+                    "the spike at 60 s starts at the run's last instant (the run is 60 s \
+                     long): it never happens; set spike_at_s below 60"
                 ),
                 (
                     "web",
@@ -689,9 +709,19 @@ mod tests {
         assert_eq!(
             ps[0].message,
             "window_s 500 s is longer than the run (120 s): the plots and series get a single \
-             point; make it at most 12 s (1 s plots every second)"
+             point; make it at most 12 s for ten points (window_s 1 plots a point a second)"
         );
         assert!(ignored_settings(&crate::load(&text(120.0)).unwrap()).is_empty());
+        // No window validation takes fits a run of 5 ms ten times: it says so, rather than
+        // suggest 0.0005 s, which is refused.
+        let short = text(1.0).replace("\"duration_s\": 120", "\"duration_s\": 0.005");
+        let ps = ignored_settings(&crate::load(&short).unwrap());
+        assert_eq!(ps.len(), 1, "{ps:#?}");
+        assert!(
+            ps[0].message.ends_with("the run is shorter than the shortest window (0.001 s): make the run longer to see the plots move"),
+            "{}",
+            ps[0].message
+        );
     }
 
     #[test]
