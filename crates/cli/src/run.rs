@@ -340,7 +340,7 @@ fn render_faults(out: &mut String, r: &Report) {
                     None => counts.push((&f.node, &f.source, 1)),
                 }
             }
-            counts.sort_by(|a, b| b.2.cmp(&a.2));
+            counts.sort_by_key(|c| std::cmp::Reverse(c.2));
             let kinds: Vec<String> = counts
                 .iter()
                 .map(|(node, source, n)| format!("{n} of {node} ({source})"))
