@@ -2433,3 +2433,46 @@ fn run_lists_the_first_faults_and_counts_the_rest() {
         out.stdout
     );
 }
+
+/// A misspelt key, kind, param or data center is named with the likely fix, not only with
+/// every name there is; a data center that differs from another only by case or a dash is
+/// noted, as every call between the two crosses data centers.
+#[test]
+fn validate_points_at_the_likely_fix_of_a_slip() {
+    let dir = TempDir::new("slips");
+    let file = dir.write(
+        "slips.json",
+        r#"{"version": 1, "duratoin_s": 60,
+            "nodes": [{"id": "users", "kind": "client", "dc": "eu"},
+                      {"id": "web", "kind": "sever", "dc": "eu"},
+                      {"id": "web2", "kind": "server", "dc": "eu", "params": {"worker": 4}}],
+            "edges": [{"from": "users", "to": "web2"}],
+            "faults": [{"dc": "EU", "at_s": 5, "action": "fail"}]}"#,
+    );
+    let out = scaleplay(&["validate", &file]);
+    assert_eq!(out.code, 1);
+    for hint in [
+        r#"unknown key "duratoin_s" (did you mean "duration_s"?)"#,
+        r#"unknown kind "sever" (did you mean "server"?)"#,
+        r#"unknown param "worker" for a server (did you mean "workers"?)"#,
+        r#"no node is in data center "EU" (did you mean "eu"?): the data centers are "eu""#,
+    ] {
+        assert!(out.stdout.contains(hint), "{hint}\n{}", out.stdout);
+    }
+    let split = dir.write(
+        "split.json",
+        r#"{"version": 1,
+            "nodes": [{"id": "users", "kind": "client", "dc": "dc1"},
+                      {"id": "web", "kind": "server", "dc": "dc1"},
+                      {"id": "db", "kind": "sql_primary", "dc": "dc-1"}],
+            "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "db"}]}"#,
+    );
+    let out = scaleplay(&["validate", &split]);
+    ok(&out);
+    assert!(
+        out.stdout
+            .contains(r#"note: data center "dc-1" (of "db") is a slip away from "dc1""#),
+        "{}",
+        out.stdout
+    );
+}

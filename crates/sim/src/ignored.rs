@@ -125,6 +125,7 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
     out.extend(faults_after_the_end(model));
     out.extend(faults_on_what_stays_up(model));
     out.extend(recoveries_of_nothing(model));
+    out.extend(data_centers_a_slip_apart(model));
     out.extend(jobs_outlasting_their_visibility(model));
     out.extend(sessions_that_do_not_stick(model));
     out.extend(read_through_caches_that_fail(model));
@@ -392,6 +393,58 @@ fn recoveries_of_nothing(model: &Model) -> Vec<Problem> {
                 ),
             ));
         }
+    }
+    out
+}
+
+/// A data center whose name is another's but for case or separators (`dc-1` beside `dc1`,
+/// `EU` beside `eu`): likely meant to be the same, and the calls between the two then cross
+/// data centers, at their latency instead of a local one. (Not any near name: `dc1` and
+/// `dc2` are two on purpose.) Noted on the one with fewer nodes (a tie: the later name),
+/// naming its nodes.
+fn data_centers_a_slip_apart(model: &Model) -> Vec<Problem> {
+    let plain = |dc: &str| -> String {
+        dc.chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' ' | '.'))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let mut dcs: Vec<(&str, Vec<&str>)> = Vec::new();
+    for n in &model.scenario.nodes {
+        match dcs.iter_mut().find(|(dc, _)| *dc == n.dc) {
+            Some((_, ids)) => ids.push(&n.id),
+            None => dcs.push((&n.dc, vec![&n.id])),
+        }
+    }
+    let mut out = Vec::new();
+    for (dc, ids) in &dcs {
+        let Some(meant) = dcs
+            .iter()
+            .map(|(d, _)| *d)
+            .find(|d| d != dc && plain(d) == plain(dc))
+        else {
+            continue;
+        };
+        let meant_nodes = dcs
+            .iter()
+            .find(|(d, _)| *d == meant)
+            .map_or(0, |(_, ids)| ids.len());
+        if ids.len() > meant_nodes || (ids.len() == meant_nodes && *dc < meant) {
+            continue;
+        }
+        let listed: Vec<String> = ids.iter().take(3).map(|id| format!("\"{id}\"")).collect();
+        let more = if ids.len() > 3 { " and more" } else { "" };
+        out.push(Problem::scenario(
+            "nodes",
+            format!(
+                "data center \"{dc}\" (of {}{more}) is a slip away from \"{meant}\": if they \
+                 are meant to be one, give them the same dc; as written, every call between \
+                 them crosses data centers ({} ms each way, not {} ms)",
+                listed.join(", "),
+                shown(crate::model::CROSS_DC_MS),
+                shown(crate::model::SAME_DC_MS)
+            ),
+        ));
     }
     out
 }
@@ -693,6 +746,33 @@ mod tests {
         ] {
             assert_eq!(notes(pair).len(), 1, "{pair}");
         }
+    }
+
+    #[test]
+    fn a_data_center_a_slip_from_another_is_noted() {
+        let notes = |db_dc: &str| {
+            let text = format!(
+                r#"{{"version": 1, "nodes": [
+                    {{"id": "users", "kind": "client", "dc": "dc1"}},
+                    {{"id": "web", "kind": "server", "dc": "dc1"}},
+                    {{"id": "db", "kind": "sql_primary", "dc": "{db_dc}"}}],
+                  "edges": [{{"from": "users", "to": "web"}}, {{"from": "web", "to": "db"}}]}}"#
+            );
+            ignored_settings(&crate::load(&text).expect("valid"))
+        };
+        let ps = notes("dc-1");
+        assert_eq!(ps.len(), 1, "{ps:#?}");
+        assert_eq!(
+            ps[0].message,
+            "data center \"dc-1\" (of \"db\") is a slip away from \"dc1\": if they are meant to \
+             be one, give them the same dc; as written, every call between them crosses data \
+             centers (80 ms each way, not 0.5 ms)"
+        );
+        assert_eq!(notes("DC1").len(), 1);
+        // Names apart on purpose, or the same.
+        assert!(notes("us-east").is_empty());
+        assert!(notes("dc2").is_empty());
+        assert!(notes("dc1").is_empty());
     }
 
     #[test]

@@ -71,6 +71,7 @@ pub mod replicate;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod suggest;
 pub mod time;
 pub mod validate;
 

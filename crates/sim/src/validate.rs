@@ -237,8 +237,9 @@ fn build_nodes<'a>(
                 &spec.id,
                 Some("kind"),
                 format!(
-                    "unknown kind \"{}\": use one of {}",
+                    "unknown kind \"{}\"{}: use one of {}",
                     truncate(&spec.kind),
+                    crate::suggest::hint(&spec.kind, all.iter().copied()),
                     all.join(", ")
                 ),
             ));
@@ -499,9 +500,21 @@ fn build_faults(
                     // nothing, as `ignored` notes; files that failed a DNS this way still run.
                     let has_dns = nodes.iter().any(|n| &n.dc == dc && n.kind == Kind::Dns);
                     if !unbuilt && !has_dns {
+                        let mut known: Vec<&str> = s.nodes.iter().map(|n| n.dc.as_str()).collect();
+                        known.sort_unstable();
+                        known.dedup();
                         problems.push(Problem::scenario(
                             "faults",
-                            format!("{label}: no node is in data center \"{}\"", truncate(dc)),
+                            format!(
+                                "{label}: no node is in data center \"{}\"{}: the data centers are {}",
+                                truncate(dc),
+                                crate::suggest::hint(dc, known.iter().copied()),
+                                known
+                                    .iter()
+                                    .map(|d| format!("\"{}\"", truncate(d)))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
                         ));
                     }
                     continue;

@@ -34,9 +34,13 @@ pub fn check_params(
             bad.push((
                 k.clone(),
                 format!(
-                    "unknown param \"{}\" for a {}: use {}, mtbf_s or mttr_s",
+                    "unknown param \"{}\" for a {}{}: use {}, mtbf_s or mttr_s",
                     truncate(k),
                     kind.as_str(),
+                    crate::suggest::hint(
+                        k,
+                        allowed.iter().chain(params::COMMON_PARAMS.iter()).copied()
+                    ),
                     allowed.join(", ")
                 ),
             ));

@@ -187,7 +187,8 @@ pub fn from_value(mut value: Value) -> Result<Scenario, LoadError> {
             problems.push(Problem::scenario(
                 key,
                 format!(
-                    "unknown key \"{key}\": expected one of {}",
+                    "unknown key \"{key}\"{}: expected one of {}",
+                    crate::suggest::hint(key, TOP_LEVEL_KEYS),
                     TOP_LEVEL_KEYS.join(", ")
                 ),
             ));
