@@ -148,6 +148,22 @@ pub fn Summary() -> impl IntoView {
             })
         })
     };
+    // A queue's dead letters and long waits: its producers were answered at once, so the
+    // figures above read as all well.
+    let queue_notes = move || {
+        run.report.with(|r| {
+            let r = r.as_ref().filter(|r| measuring(r))?;
+            let texts = run.ran.with(|ran| queue_notes(r, ran.as_ref()));
+            Some(
+                texts
+                    .into_iter()
+                    .map(|text| view! {
+                        <p class="run-stale" data-testid="summary-queue-note" role="status">{text}</p>
+                    })
+                    .collect_view(),
+            )
+        })
+    };
     // The results no longer match the scenario being edited (edits do not reach a run that has
     // started): say so beside them, or the plots seem to ignore the edit.
     let doc = expect_context::<Doc>();
@@ -224,6 +240,7 @@ pub fn Summary() -> impl IntoView {
             {waiting_note}
             {timeout_note}
             {limit_note}
+            {queue_notes}
             {pinned_elsewhere}
             {pinned_partial}
             {move || span().map(|text| view! {
@@ -307,9 +324,42 @@ fn at_limit_note(r: &Report, s: Option<&scaleplay_sim::Scenario>) -> Option<Stri
     ))
 }
 
+/// What to say of each queue in trouble ([`Report::queue_troubles`]): its dead letters and
+/// its jobs' wait, which availability does not count (the queue by its name in `s`).
+fn queue_notes(r: &Report, s: Option<&scaleplay_sim::Scenario>) -> Vec<String> {
+    r.queue_troubles()
+        .into_iter()
+        .map(|q| {
+            let name = s
+                .and_then(|s| s.node(q.node))
+                .map_or(q.node, |n| n.shown_name());
+            let mut said = Vec::new();
+            if q.dead_letters > 0 {
+                said.push(format!(
+                    "{} messages went to its dead letters, work never done",
+                    scaleplay_sim::error::grouped(q.dead_letters)
+                ));
+            }
+            if q.wait_mean_ms >= scaleplay_sim::report::QUEUE_WAIT_WORTH_SAYING_MS {
+                said.push(format!(
+                    "its jobs waited {:.1} s on average for a worker",
+                    q.wait_mean_ms / 1000.0
+                ));
+            }
+            format!(
+                "Queue \"{}\": {}. Availability does not count it: its producers were \
+                 answered when each message was queued. Look at its workers' capacity, and at \
+                 its visibility timeout against their time per job.",
+                scaleplay_sim::error::printable(name),
+                said.join(", and ")
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{at_limit_note, timed_out_note, unanswered_note};
+    use super::{at_limit_note, queue_notes, timed_out_note, unanswered_note};
     use crate::panels::cut;
 
     fn run(rps: u32, timeout: &str) -> scaleplay_sim::Report {
@@ -365,6 +415,43 @@ mod tests {
         assert!(note.starts_with("12,345 requests were refused"), "{note}");
         assert!(note.contains("1,000,000 requests at once"), "{note}");
         assert!(note.contains("Give \"web\" a queue limit"), "{note}");
+    }
+
+    #[test]
+    fn a_queue_losing_or_holding_its_jobs_is_pointed_out() {
+        // Jobs of 40 ms on 5 workers (125 a second) for 100 a second (every request a job),
+        // redelivered after 30 ms:
+        // each is done again and again, the workers fall behind, and some are given up.
+        let text = r#"{"version": 1, "duration_s": 120, "warmup_s": 20,
+            "nodes": [{"id": "users", "kind": "client",
+                       "params": {"rps": 100, "mix": {"async": 1.0}}},
+                      {"id": "web", "kind": "server", "params": {"service_ms": 1}},
+                      {"id": "q", "kind": "queue", "name": "Jobs",
+                       "params": {"visibility_timeout_s": 0.03, "max_attempts": 3}},
+                      {"id": "pool", "kind": "worker_pool",
+                       "params": {"workers": 5, "service_ms": {"dist": "const", "mean": 40}}}],
+            "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "q"},
+                      {"from": "q", "to": "pool"}]}"#;
+        let model = scaleplay_sim::load(text).expect("valid");
+        let scenario = model.scenario.clone();
+        let r = scaleplay_sim::Simulation::new(model, 1).run();
+        assert_eq!(
+            r.summary.availability, 1.0,
+            "the producers are all answered"
+        );
+        let notes = queue_notes(&r, Some(&scenario));
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].starts_with("Queue \"Jobs\": "), "{}", notes[0]);
+        assert!(
+            notes[0].contains("went to its dead letters"),
+            "{}",
+            notes[0]
+        );
+        assert!(notes[0].contains("on average for a worker"), "{}", notes[0]);
+        // Preset 8's queue keeps up: nothing to say.
+        let p = scaleplay_sim::presets::find("08").expect("preset 08");
+        let fine = scaleplay_sim::Simulation::new(scaleplay_sim::load(p.json).unwrap(), 1).run();
+        assert!(queue_notes(&fine, None).is_empty());
     }
 
     #[test]

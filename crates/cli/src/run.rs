@@ -362,6 +362,31 @@ fn render_faults(out: &mut String, r: &Report) {
     }
 }
 
+/// What a queue's figures mean for its jobs, which availability does not count: its producers
+/// were answered when each message was queued.
+fn queue_note(q: &scaleplay_sim::report::QueueTrouble) -> String {
+    let id = scaleplay_sim::error::printable(q.node);
+    let mut said = Vec::new();
+    if q.dead_letters > 0 {
+        said.push(format!(
+            "{} messages went to its dead letters, work never done",
+            q.dead_letters
+        ));
+    }
+    if q.wait_mean_ms >= scaleplay_sim::report::QUEUE_WAIT_WORTH_SAYING_MS {
+        said.push(format!(
+            "its jobs waited {} s on average for a worker",
+            num(q.wait_mean_ms / 1000.0, 1)
+        ));
+    }
+    format!(
+        "queue {id}: {}; availability does not count it (its producers were answered when \
+         each message was queued): look at its consumers' capacity and its \
+         visibility_timeout_s against their time per job",
+        said.join(", and ")
+    )
+}
+
 /// The most faults the readable report lists: a long run with random failures had thousands
 /// of lines after the summary.
 const LISTED_FAULTS: usize = 30;
@@ -391,6 +416,9 @@ fn summary_notes(r: &Report) -> Vec<String> {
             scaleplay_sim::engine::MAX_LIVE_REQUESTS,
             scaleplay_sim::engine::MAX_QUEUED_MESSAGES
         ));
+    }
+    for q in r.queue_troubles() {
+        notes.push(queue_note(&q));
     }
     if m.offered > 0 && m.in_flight == m.offered {
         notes.push(format!(

@@ -2476,3 +2476,40 @@ fn validate_points_at_the_likely_fix_of_a_slip() {
         out.stdout
     );
 }
+
+/// A queue that gives jobs up, or keeps them waiting, is named under the summary: its
+/// producers were answered at once, so availability read 100 % without a word.
+#[test]
+fn run_names_a_queue_that_loses_or_holds_its_jobs() {
+    let dir = TempDir::new("dead-letters");
+    let file = dir.write(
+        "dlq.json",
+        r#"{"version": 1, "duration_s": 120, "warmup_s": 20,
+            "nodes": [{"id": "users", "kind": "client", "params": {"rps": 100, "mix": {"async": 1.0}}},
+                      {"id": "web", "kind": "server", "params": {"service_ms": 1}},
+                      {"id": "q", "kind": "queue", "params": {"visibility_timeout_s": 0.03, "max_attempts": 3}},
+                      {"id": "pool", "kind": "worker_pool", "params": {"workers": 5, "service_ms": {"dist": "const", "mean": 40}}}],
+            "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "q"}, {"from": "q", "to": "pool"}]}"#,
+    );
+    let out = scaleplay(&["run", &file]);
+    ok(&out);
+    assert!(
+        out.stdout.contains("availability  100.00%"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("note: queue q: "), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("messages went to its dead letters, work never done, and its jobs waited"),
+        "{}",
+        out.stdout
+    );
+    // Preset 8's queue keeps up.
+    let fine = scaleplay_with_stdin(
+        &["run", "-"],
+        preset_text("08-queue-workers.json").as_bytes(),
+    );
+    ok(&fine);
+    assert!(!fine.stdout.contains("note: queue"), "{}", fine.stdout);
+}

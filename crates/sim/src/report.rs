@@ -394,6 +394,43 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The queues whose trouble the summary's figures do not show, their producers being
+    /// answered when a message is queued: messages given up to the dead letters (work lost),
+    /// or a wait for a worker of a second or more on average. By id, in the report's order.
+    /// The app's summary and `scaleplay run` say so.
+    pub fn queue_troubles(&self) -> Vec<QueueTrouble<'_>> {
+        self.nodes
+            .iter()
+            .filter_map(|(id, n)| {
+                let dead_letters = n.dead_letters.unwrap_or(0);
+                let wait_mean_ms = n.waits().map_or(0.0, |w| w.mean);
+                (dead_letters > 0 || wait_mean_ms >= QUEUE_WAIT_WORTH_SAYING_MS).then_some(
+                    QueueTrouble {
+                        node: id,
+                        dead_letters,
+                        wait_mean_ms,
+                    },
+                )
+            })
+            .collect()
+    }
+}
+
+/// A queue's mean wait for a worker from which [`Report::queue_troubles`] names it.
+pub const QUEUE_WAIT_WORTH_SAYING_MS: f64 = 1000.0;
+
+/// See [`Report::queue_troubles`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct QueueTrouble<'a> {
+    /// The queue, by id.
+    pub node: &'a str,
+    /// Messages given up to its dead letters.
+    pub dead_letters: u64,
+    /// Their mean wait for a worker, in ms (0 when none was handed to one).
+    pub wait_mean_ms: f64,
+}
+
 /// See [`Report::refused_at_limit`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RefusedAtLimit<'a> {
