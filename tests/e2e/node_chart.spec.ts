@@ -60,6 +60,11 @@ test("a node's series are plotted in the inspector after a run", async ({ page }
   await app.selectNode('db');
   await expect(app.byTestId('node-chart')).toHaveAttribute('data-series', 'utilization');
   await expect(app.byTestId('node-chart-series').locator('option')).toHaveCount(2);
+  // A balancer has no series of its own: no plot, rather than an empty menu over a blank one.
+  await app.selectNode('lb');
+  await expect(app.byTestId('node-metrics')).toBeVisible();
+  await expect(app.byTestId('node-chart')).toHaveCount(0);
+  await expect(app.byTestId('node-chart-series')).toHaveCount(0);
 
   // The main plots are images with names; the availability axis is zoomed, not 0–100 %.
   await expect(page.getByRole('img', { name: /^Availability over time/ })).toBeVisible();

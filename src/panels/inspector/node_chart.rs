@@ -294,7 +294,9 @@ pub fn NodeChart(node: StoredValue<String>) -> impl IntoView {
         })
     };
     view! {
-        <Show when=move || all.with(Option::is_some)>
+        // Only with something to plot: a load balancer has no series of its own, and showed an
+        // empty menu over a blank plot.
+        <Show when=move || all.with(|a| a.as_ref().is_some_and(|c| !c.is_empty()))>
             <label class="param">
                 <span class="param-name">"plot"</span>
                 <select data-testid="node-chart-series" prop:value=move || picked.get()
