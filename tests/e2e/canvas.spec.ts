@@ -490,13 +490,13 @@ test('servers as busy as the bottleneck are tagged with it', async ({ page }) =>
     edges: [{ from: 'users', to: 'lb' }, { from: 'lb', to: 'web1' }, { from: 'lb', to: 'web2' }, { from: 'lb', to: 'web3' }],
   };
   await app.importFile('three.json', JSON.stringify(scenario));
-  await expect(app.byTestId('capacity')).toHaveAttribute('title', '2 other nodes are as busy: they saturate at the same rate');
+  await expect(app.byTestId('capacity')).toHaveAttribute('title', /^2 other nodes are as busy: they saturate at the same rate\.\nWith every part up/);
   await expect(app.canvas.locator('.node.bottleneck')).toHaveCount(3);
   // Slowed, one of them is the bottleneck alone.
   await app.selectNode('web3');
   await app.setParam('service_ms-mean', 30);
   await expect(app.byTestId('capacity')).toContainText('Bottleneck: WEB3 saturates');
-  await expect(app.byTestId('capacity')).not.toHaveAttribute('title');
+  await expect(app.byTestId('capacity')).toHaveAttribute('title', /^With every part up, as drawn: faults/);
   await expect(app.canvas.locator('.node.bottleneck')).toHaveCount(1);
   await expect(app.nodeLocator('web3')).toHaveClass(/\bbottleneck\b/);
   app.expectNoErrors();

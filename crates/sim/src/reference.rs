@@ -208,8 +208,9 @@ pub fn param_help(kind: Kind, name: &str) -> Option<&'static str> {
         }
         (Kind::Server, "stateful_sessions") => {
             "Sessions live in the instances' memory: users lose theirs when their instance \
-             fails or is scaled in (counted in `sessions_lost`; the request still succeeds). \
-             Pair with an `ip_hash` balancer."
+             fails or is scaled in, or when a balancer sends them to another one, as `ip_hash` \
+             does for some users each time the tier grows or shrinks (counted in \
+             `sessions_lost`; the request still succeeds). Pair with an `ip_hash` balancer."
         }
         (Kind::Server, "autoscale") => {
             "Scale the instances on utilization: `min`, `max`, `target_utilization`, \
