@@ -462,3 +462,28 @@ test('on a phone a refused value is explained in sight of the field', async ({ p
   expect(field.y + field.height <= banner.y || banner.y + banner.height <= field.y, 'the banner covers the field').toBe(true);
   app.expectNoErrors();
 });
+
+test.describe('on a phone held upright, by touch', () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test('the palette is a strip above a canvas as wide as the window, and a tap on it adds a node', async ({ page }) => {
+    const app = new App(page);
+    await app.goto();
+    const canvas = await app.byTestId('canvas').boundingBox();
+    const palette = await page.locator('nav.palette').boundingBox();
+    if (!canvas || !palette) throw new Error('no box');
+    // Beside a 140 px palette the canvas had 250 px.
+    expect(canvas.width).toBeGreaterThan(370);
+    expect(palette.y + palette.height).toBeLessThanOrEqual(canvas.y + 1);
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(sideways, 'the page scrolls sideways').toBeLessThanOrEqual(0);
+    // Every kind is in the strip, reached by scrolling it.
+    const item = app.byTestId('palette-object_store');
+    await item.scrollIntoViewIfNeeded();
+    await expect(item).toBeInViewport();
+    const nodes = await app.nodes.count();
+    await item.tap();
+    await expect(app.nodes).toHaveCount(nodes + 1);
+    app.expectNoErrors();
+  });
+});
