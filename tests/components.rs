@@ -76,7 +76,10 @@ fn mount<V: IntoView + 'static>(scenario: Scenario, view: impl FnOnce() -> V + '
     let handle = leptos::mount::mount_to(root.clone(), move || {
         let doc = state::provide(scenario);
         runner::provide();
-        provide_context(PaletteDrag(RwSignal::new(None)));
+        provide_context(PaletteDrag(
+            RwSignal::new(None),
+            StoredValue::new((0.0, 0.0)),
+        ));
         provide_context(FitRequest(RwSignal::new(0)));
         opening::Opener::provide();
         out.set(Some((doc, expect_context::<Selection>())));

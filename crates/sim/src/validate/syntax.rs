@@ -370,9 +370,10 @@ fn problems_beyond_the_shape(
 }
 
 /// serde's message with the Rust types it names said in words: `expected f64` is "expected
-/// a number" to someone writing JSON.
+/// a number" to someone writing JSON; an unknown name is quoted as JSON quotes it, with the
+/// likely one it was meant to be (`"roundrobin" (did you mean "round_robin"?)`).
 pub(super) fn in_words(message: &str) -> String {
-    let mut text = message.to_string();
+    let mut text = unknown_name_in_words(message).unwrap_or_else(|| message.to_string());
     for (rust, words) in [
         ("expected f64", "expected a number".to_string()),
         ("expected u64", "expected a whole number >= 0".to_string()),
@@ -397,6 +398,30 @@ pub(super) fn in_words(message: &str) -> String {
         text = text.replace(rust, &words);
     }
     text
+}
+
+/// serde's "unknown variant `lru2`, expected one of `lru`, `lfu`, `fifo`" (or "expected `a` or
+/// `b`") as "unknown name \"lru2\" (did you mean \"lru\"?): use one of \"lru\", ...", or `None`
+/// for another message.
+fn unknown_name_in_words(message: &str) -> Option<String> {
+    const MARK: &str = "unknown variant `";
+    let at = message.find(MARK)?;
+    let rest = &message[at + MARK.len()..];
+    let end = rest.find('`')?;
+    let written = &rest[..end];
+    let expected = rest[end + 1..].split_once("expected")?.1;
+    // The names, each between backticks.
+    let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    if names.is_empty() {
+        return None;
+    }
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    Some(format!(
+        "{}unknown name \"{written}\"{}: use one of {}",
+        &message[..at],
+        crate::suggest::hint(written, names.iter().copied()),
+        quoted.join(", ")
+    ))
 }
 
 /// An item of one of the file's lists, for messages that say what to write.

@@ -406,8 +406,8 @@ fn a_bad_fault_and_bad_params_and_bad_values_show_at_once() {
                        {"node": "c", "at_s": 95, "action": "fail"}]}"#,
     );
     let expected = [
-        (None, "unknown variant `explode`"),
-        (Some("u"), "unknown variant `sine`"),
+        (None, "unknown name \"explode\""),
+        (Some("u"), "unknown name \"sine\""),
         (Some("u"), "unknown field `writes`"),
         (Some("u"), "timeout_ms must be a number > 0"),
         (
@@ -420,7 +420,7 @@ fn a_bad_fault_and_bad_params_and_bad_values_show_at_once() {
         ),
         (Some("s"), "unknown dist \"normal\""),
         (Some("s"), "autoscale.min (2) must be <= autoscale.max (1)"),
-        (Some("c"), "unknown variant `arc`"),
+        (Some("c"), "unknown name \"arc\""),
         (Some("c"), "ttl_s must be a number > 0"),
     ];
     for (node, needle) in expected {
@@ -1683,7 +1683,7 @@ fn each_bad_field_of_a_misshapen_item_is_named() {
         "edges[0]: unknown field `latency`",
         "edges[0]: missing field `to`",
         "faults[0] (\"u\"): at_s: invalid type: string \"5\", expected a number",
-        "faults[0] (\"u\"): action: unknown variant `boom`",
+        "faults[0] (\"u\"): action: unknown name \"boom\": use one of \"fail\", \"recover\"",
     ] {
         assert!(has(&ps, None, needle), "no {needle:?} in {ps:#?}");
     }
