@@ -333,25 +333,12 @@ fn queue_notes(r: &Report, s: Option<&scaleplay_sim::Scenario>) -> Vec<String> {
             let name = s
                 .and_then(|s| s.node(q.node))
                 .map_or(q.node, |n| n.shown_name());
-            let mut said = Vec::new();
-            if q.dead_letters > 0 {
-                said.push(format!(
-                    "{} messages went to its dead letters, work never done",
-                    scaleplay_sim::error::grouped(q.dead_letters)
-                ));
-            }
-            if q.wait_mean_ms >= scaleplay_sim::report::QUEUE_WAIT_WORTH_SAYING_MS {
-                said.push(format!(
-                    "its jobs waited {:.1} s on average for a worker",
-                    q.wait_mean_ms / 1000.0
-                ));
-            }
             format!(
                 "Queue \"{}\": {}. Availability does not count it: its producers were \
                  answered when each message was queued. Look at its workers' capacity, and at \
                  its visibility timeout against their time per job.",
                 scaleplay_sim::error::printable(name),
-                said.join(", and ")
+                q.what_happened()
             )
         })
         .collect()

@@ -365,25 +365,12 @@ fn render_faults(out: &mut String, r: &Report) {
 /// What a queue's figures mean for its jobs, which availability does not count: its producers
 /// were answered when each message was queued.
 fn queue_note(q: &scaleplay_sim::report::QueueTrouble) -> String {
-    let id = scaleplay_sim::error::printable(q.node);
-    let mut said = Vec::new();
-    if q.dead_letters > 0 {
-        said.push(format!(
-            "{} messages went to its dead letters, work never done",
-            q.dead_letters
-        ));
-    }
-    if q.wait_mean_ms >= scaleplay_sim::report::QUEUE_WAIT_WORTH_SAYING_MS {
-        said.push(format!(
-            "its jobs waited {} s on average for a worker",
-            num(q.wait_mean_ms / 1000.0, 1)
-        ));
-    }
     format!(
-        "queue {id}: {}; availability does not count it (its producers were answered when \
+        "queue {}: {}; availability does not count it (its producers were answered when \
          each message was queued): look at its consumers' capacity and its \
          visibility_timeout_s against their time per job",
-        said.join(", and ")
+        scaleplay_sim::error::printable(q.node),
+        q.what_happened()
     )
 }
 

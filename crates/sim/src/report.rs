@@ -431,6 +431,28 @@ pub struct QueueTrouble<'a> {
     pub wait_mean_ms: f64,
 }
 
+impl QueueTrouble<'_> {
+    /// What befell the queue's jobs, in words the app and `scaleplay run` share: "552
+    /// messages went to its dead letters, work never done, and its jobs waited 31.5 s on
+    /// average for a worker".
+    pub fn what_happened(&self) -> String {
+        let mut said = Vec::new();
+        if self.dead_letters > 0 {
+            said.push(format!(
+                "{} messages went to its dead letters, work never done",
+                crate::error::grouped(self.dead_letters)
+            ));
+        }
+        if self.wait_mean_ms >= QUEUE_WAIT_WORTH_SAYING_MS {
+            said.push(format!(
+                "its jobs waited {:.1} s on average for a worker",
+                self.wait_mean_ms / 1000.0
+            ));
+        }
+        said.join(", and ")
+    }
+}
+
 /// See [`Report::refused_at_limit`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RefusedAtLimit<'a> {
