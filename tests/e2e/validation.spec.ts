@@ -192,6 +192,16 @@ test('a node nothing calls is marked idle, a standby entry point too, until traf
   app.expectNoErrors();
 });
 
+/** Pastes `text` into `input` as the clipboard would; whether the page cancelled the paste. */
+async function paste(input: Locator, text: string): Promise<boolean> {
+  return input.evaluate((el, pasted) => {
+    const data = new DataTransfer();
+    data.setData('text', pasted);
+    const event = new ClipboardEvent('paste', { clipboardData: data, cancelable: true, bubbles: true });
+    return !el.dispatchEvent(event);
+  }, text);
+}
+
 /** Clears `input` and types `text` key by key, as a person does, then commits it with Enter. */
 async function typeText(input: Locator, text: string): Promise<void> {
   await input.click();
@@ -311,12 +321,7 @@ test('text that is not a number typed into an empty field is refused too, on Ent
   await mtbf.blur();
   await expect(app.banner).toHaveCount(0);
   // Pasted, as well.
-  const refused = await mtbf.evaluate((el) => {
-    const data = new DataTransfer();
-    data.setData('text', '1,5');
-    const paste = new ClipboardEvent('paste', { clipboardData: data, cancelable: true, bubbles: true });
-    return !el.dispatchEvent(paste);
-  });
+  const refused = await paste(mtbf, '1,5');
   expect(refused, 'the paste is cancelled').toBe(true);
   await expect(app.banner).toContainText('mtbf_s: a number takes no comma');
   app.expectNoErrors();
@@ -350,12 +355,7 @@ test('a letter typed in a number field is refused in the banner, not dropped wit
   await expect(duration).not.toHaveValue(/m/);
   await app.selectNode('box');
   const at = app.byTestId('fault-at');
-  const refused = await at.evaluate((el) => {
-    const data = new DataTransfer();
-    data.setData('text', '60 s');
-    const paste = new ClipboardEvent('paste', { clipboardData: data, cancelable: true, bubbles: true });
-    return !el.dispatchEvent(paste);
-  });
+  const refused = await paste(at, '60 s');
   expect(refused, 'the paste is cancelled').toBe(true);
   await expect(app.banner).toContainText('fault time: a number takes digits, a point and an exponent only, so a space was not taken');
   app.expectNoErrors();

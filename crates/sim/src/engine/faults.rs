@@ -108,13 +108,18 @@ impl Simulation {
         if !changed {
             return;
         }
+        self.log_fault(n, action, instance, source.name());
+    }
+
+    /// Lists a fault of node `n` in the report's log, or counts it past [`MAX_FAULT_RECORDS`].
+    fn log_fault(&mut self, n: usize, action: FaultAction, instance: Option<u32>, source: &str) {
         if self.fault_log.len() < MAX_FAULT_RECORDS {
             self.fault_log.push(FaultRecord {
                 t_s: self.now.as_secs(),
                 node: self.model.nodes[n].id.clone(),
                 action,
                 instance,
-                source: source.name().to_string(),
+                source: source.to_string(),
             });
         } else {
             self.faults_unlisted += 1;
@@ -637,17 +642,7 @@ impl Simulation {
         inst.down = 0;
         inst.booting = boot > Duration::ZERO;
         inst.boots = inst.boots.wrapping_add(1);
-        if self.fault_log.len() < MAX_FAULT_RECORDS {
-            self.fault_log.push(FaultRecord {
-                t_s: self.now.as_secs(),
-                node: self.model.nodes[n].id.clone(),
-                action: FaultAction::Recover,
-                instance: Some(k),
-                source: REPLACED.to_string(),
-            });
-        } else {
-            self.faults_unlisted += 1;
-        }
+        self.log_fault(n, FaultAction::Recover, Some(k), REPLACED);
         self.schedule_random(node, k, true);
     }
 
@@ -685,12 +680,12 @@ impl Simulation {
             })
             .take(target.saturating_sub(healthy) as usize)
             .collect();
+        healthy += crashed.len() as u32;
         for k in crashed {
             self.replace_crashed(n, k, boot);
             booted.push(k);
         }
         let s = &mut self.nodes[n];
-        let mut healthy = s.insts.iter().filter(|i| i.active && i.up()).count() as u32;
         for inst in s.insts.iter_mut().rev() {
             if healthy > target && inst.active && inst.up() {
                 // Drained, not killed: work already inside finishes.
