@@ -8,7 +8,6 @@ use leptos::prelude::*;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use scaleplay_sim::engine::FaultRecord;
 use scaleplay_sim::report::SeriesPoint;
 use scaleplay_sim::scenario::FaultAction;
 use scaleplay_sim::Report;
@@ -147,11 +146,14 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
         // With the faults' key under it when the run had faults: in a document or a slide,
         // the page's key is not beside the plot to say what its red and green lines are.
         let keyed = run.report.with_untracked(|r| {
-            let r = r.as_ref().filter(|r| !r.faults.is_empty())?;
+            let r = r
+                .as_ref()
+                .filter(|r| !r.faults.is_empty() || !r.failovers.is_empty())?;
             let lines = run
                 .ran
-                .with_untracked(|ran| fault_key::entries(&r.faults, ran.as_ref()));
-            let (shown, more) = fault_key::listed(&lines, r.run.faults_unlisted);
+                .with_untracked(|ran| fault_key::entries(&r.faults, &r.failovers, ran.as_ref()));
+            let unlisted = r.run.faults_unlisted + r.run.failovers_unlisted;
+            let (shown, more) = fault_key::listed(&lines, unlisted);
             fault_key::under_plot(&copy, &shown, more, scale)
         });
         let image = keyed.unwrap_or(copy);
@@ -232,7 +234,7 @@ fn draw(
         plot,
         &lines,
         (series.len(), pinned.map_or(0, |_| pinned_series.len())),
-        report.map_or(0, |r| r.faults.len()),
+        report.map_or((0, 0), |r| (r.faults.len(), r.failovers.len())),
     );
     let slo_line = match plot {
         Plot::Latency => slo.p99_ms,
@@ -310,7 +312,7 @@ fn draw(
     let _ = el.set_attribute("data-legend", legend::place_name(&legend_at));
     let _ = el.set_attribute("data-legend-hides", &legend_hides.to_string());
     if let Some(r) = report {
-        draw_faults(&mut chart, &r.faults, (y_min, y_max), scale);
+        draw_faults(&mut chart, r, (y_min, y_max), scale);
         // One series for every alert, so the legend says what the red triangles are (they
         // were easy to take for the fault lines beside them).
         if !r.alerts.is_empty() {
@@ -443,8 +445,12 @@ fn legend_place(
     // The fault lines, top to bottom; one per pixel column, so that a run with thousands of
     // faults does not make the legend's placement slow.
     let mut columns = std::collections::BTreeSet::new();
-    for f in report.map_or(&[][..], |r| &r.faults) {
-        let (top, bottom) = (pixel(&(f.t_s, y_top)), pixel(&(f.t_s, y_bottom)));
+    let marked = report.into_iter().flat_map(|r| {
+        let failovers = r.failovers.iter().map(|f| f.t_s);
+        r.faults.iter().map(|f| f.t_s).chain(failovers)
+    });
+    for t_s in marked {
+        let (top, bottom) = (pixel(&(t_s, y_top)), pixel(&(t_s, y_bottom)));
         if columns.insert(top.0) {
             drawn.extend(legend::along(top, bottom, (area.1 / 6).max(2) as usize));
         }
@@ -517,17 +523,22 @@ pub type CanvasChart<'a> =
     ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Marks each fault's time with a vertical line from `y.0` to `y.1`: red for a failure, green
-/// for a recovery (every plot, the node plot too), one CSS pixel wide at `scale`.
-pub fn draw_faults(chart: &mut CanvasChart, faults: &[FaultRecord], y: (f64, f64), scale: Scale) {
-    for f in faults {
+/// for a recovery, blue for a change of the node taking a primary's writes (every plot, the
+/// node plot too), one CSS pixel wide at `scale`.
+pub fn draw_faults(chart: &mut CanvasChart, report: &Report, y: (f64, f64), scale: Scale) {
+    let faults = report.faults.iter().map(|f| {
         let colour = if matches!(f.action, FaultAction::Fail) {
             RED
         } else {
             GREEN
         };
+        (f.t_s, colour)
+    });
+    let failovers = report.failovers.iter().map(|f| (f.t_s, BLUE));
+    for (t_s, colour) in faults.chain(failovers) {
         // Drawing errors on a canvas are not actionable; the next frame redraws.
         let _ = chart.draw_series(std::iter::once(PathElement::new(
-            vec![(f.t_s, y.0), (f.t_s, y.1)],
+            vec![(t_s, y.0), (t_s, y.1)],
             colour.stroke_width(scale.px(1)),
         )));
     }
@@ -644,15 +655,16 @@ fn lines_of(plot: Plot, series: &[SeriesPoint], columns: usize) -> Vec<Line> {
 /// them, since the pixels say nothing a test can check): `data-points` (points of the main series:
 /// ok throughput, p99 or availability), `data-min`, `data-max` and `data-last` of that series
 /// (empty when it has no points; `data-last` also when it ends in a gap), `data-gaps` (the gaps
-/// that break it: windows with no latency to show, or no availability), `data-faults` (fault markers), `data-offered-max` (the highest
-/// offered rate, throughput plot only) and `data-pinned-points` (points of the pinned run's
-/// line, 0 without one).
+/// that break it: windows with no latency to show, or no availability), `data-faults` (fault
+/// markers), `data-failovers` (failover markers), `data-offered-max` (the highest offered rate,
+/// throughput plot only) and `data-pinned-points` (points of the pinned run's line, 0 without
+/// one).
 fn mark_drawn(
     el: &web_sys::HtmlCanvasElement,
     plot: Plot,
     lines: &[Line],
     (points_len, pinned_len): (usize, usize),
-    faults: usize,
+    (faults, failovers): (usize, usize),
 ) {
     let main = main_series(plot);
     let points: &[(f64, f64)] = lines
@@ -677,6 +689,7 @@ fn mark_drawn(
         ("data-max", fmt(max)),
         ("data-last", fmt(last)),
         ("data-faults", faults.to_string()),
+        ("data-failovers", failovers.to_string()),
         ("data-offered-max", fmt(offered_max)),
         ("data-pinned-points", pinned_len.to_string()),
     ] {

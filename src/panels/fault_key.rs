@@ -1,9 +1,10 @@
-//! The key to the plots' vertical lines: what red and green mean, and which node failed or
-//! recovered at each time. The lines alone do not say which node they are about, and with a
-//! handful of scheduled and random faults a plot has several.
+//! The key to the plots' vertical lines: what red, green and blue mean, which node failed or
+//! recovered at each time, and when a replica took a failed primary's writes or gave them
+//! back. The lines alone do not say which node they are about, and with a handful of
+//! scheduled and random faults a plot has several.
 
 use leptos::prelude::*;
-use scaleplay_sim::engine::FaultRecord;
+use scaleplay_sim::engine::{FailoverRecord, FaultRecord};
 use scaleplay_sim::scenario::FaultAction;
 use scaleplay_sim::Scenario;
 
@@ -79,19 +80,74 @@ pub fn left_out(entries: &[Entry], shown: &[&Entry]) -> String {
 const HOVER_LINES: usize = 40;
 
 /// One line of the key: a fault, or a data center's scheduled fault, which the report logs
-/// node by node ("80 s lb failed · 80 s web1 failed · … and 4 more" hid the other faults).
+/// node by node ("80 s lb failed · 80 s web1 failed · … and 4 more" hid the other faults), or
+/// a failover.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
+    pub t_s: f64,
     pub text: String,
-    pub action: FaultAction,
+    pub mark: Mark,
     /// A random fault (`mtbf_s`), which gives way to the others when the key is short of room.
     pub random: bool,
+}
+
+/// What a line of the plots marks, by its colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// Red: a node failed.
+    Fail,
+    /// Green: it recovered.
+    Recover,
+    /// Blue: a replica took a failed primary's writes, or gave them back.
+    Failover,
+}
+
+impl Mark {
+    fn of(action: FaultAction) -> Mark {
+        match action {
+            FaultAction::Fail => Mark::Fail,
+            FaultAction::Recover => Mark::Recover,
+        }
+    }
+
+    /// The page's class for its text, coloured like its line.
+    fn class(self) -> &'static str {
+        match self {
+            Mark::Fail => "fault-fail",
+            Mark::Recover => "fault-recover",
+            Mark::Failover => "fault-failover",
+        }
+    }
+
+    /// Its line's colour, as `draw_faults` draws it (plotters' `RED`, `GREEN` and `BLUE`).
+    fn plot_colour(self) -> &'static str {
+        match self {
+            Mark::Fail => "rgb(255,0,0)",
+            Mark::Recover => "rgb(0,255,0)",
+            Mark::Failover => "rgb(0,0,255)",
+        }
+    }
+}
+
+/// What the colours mean, as the key's first line says it; blue only when `failovers` are
+/// marked.
+pub fn colours_said(failovers: bool) -> &'static str {
+    if failovers {
+        "Vertical lines: red, a node failed; green, it recovered; blue, a replica took a \
+         failed primary's writes, or the primary took them back."
+    } else {
+        "Vertical lines: red, a node failed; green, it recovered."
+    }
 }
 
 /// The key's lines: each record of a node in a data center whose scheduled fault (in `s`, the
 /// scenario the run started with) happened then is folded into one line for the data center.
 /// Nodes go by the names the canvas shows them with (the report has their ids).
-pub fn entries(faults: &[FaultRecord], s: Option<&Scenario>) -> Vec<Entry> {
+pub fn entries(
+    faults: &[FaultRecord],
+    failovers: &[FailoverRecord],
+    s: Option<&Scenario>,
+) -> Vec<Entry> {
     let dc_of = |node: &str| s.and_then(|s| s.node(node)).map(|n| n.dc.as_str());
     let name_of = |node: &'_ str| -> String {
         s.and_then(|s| s.node(node))
@@ -125,20 +181,42 @@ pub fn entries(faults: &[FaultRecord], s: Option<&Scenario>) -> Vec<Entry> {
                     FaultAction::Recover => "recovered",
                 };
                 out.push(Entry {
+                    t_s: f.t_s,
                     text: format!("{} s data center {} {what}", seconds(f.t_s), key.1),
-                    action: f.action,
+                    mark: Mark::of(f.action),
                     random: false,
                 });
             }
             None => out.push(Entry {
+                t_s: f.t_s,
                 text: fault_text(f, &name_of(&f.node)),
-                action: f.action,
+                mark: Mark::of(f.action),
                 // A replacement follows a random crash: listed with them.
                 random: f.source == "random" || f.source == "autoscaler",
             }),
         }
     }
+    for f in failovers {
+        let what = f.what_happened(&name_of(&f.primary), &name_of(&f.replica));
+        out.push(Entry {
+            t_s: f.t_s,
+            text: format!("{} s {what}", seconds(f.t_s)),
+            mark: Mark::Failover,
+            // Listed in full when random faults caused it, as what ends an outage of writes.
+            random: false,
+        });
+    }
+    // In time order, each failover after the faults of its instant (a stable sort).
+    out.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
     out
+}
+
+/// What the key marks: the report's faults and failovers, and how many of both it only counts.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Marked {
+    faults: Vec<FaultRecord>,
+    failovers: Vec<FailoverRecord>,
+    unlisted: u64,
 }
 
 /// Under the plots, when the run has faults: the colours, then the faults themselves, each
@@ -150,40 +228,51 @@ pub fn FaultKey() -> impl IntoView {
     let faults = Memo::new(move |_| {
         run.report.with(|r| {
             r.as_ref()
-                .map(|r| (r.faults.clone(), r.run.faults_unlisted))
+                .map(|r| Marked {
+                    faults: r.faults.clone(),
+                    failovers: r.failovers.clone(),
+                    unlisted: r.run.faults_unlisted + r.run.failovers_unlisted,
+                })
                 .unwrap_or_default()
         })
     });
     let lines = Memo::new(move |_| {
-        faults.with(|(faults, _)| run.ran.with(|ran| entries(faults, ran.as_ref())))
+        faults.with(|m| {
+            run.ran
+                .with(|ran| entries(&m.faults, &m.failovers, ran.as_ref()))
+        })
     });
     move || {
-        faults.with(|(faults, unlisted)| {
-            if faults.is_empty() {
+        faults.with(|m| {
+            if m.faults.is_empty() && m.failovers.is_empty() {
                 return None;
             }
             let lines = lines.get();
-            let (shown, more) = listed(&lines, *unlisted);
+            let (shown, more) = listed(&lines, m.unlisted);
             let hover = left_out(&lines, &shown);
             let items = shown
                 .into_iter()
-                .map(|e| {
-                    let class = match e.action {
-                        FaultAction::Fail => "fault-fail",
-                        FaultAction::Recover => "fault-recover",
-                    };
-                    view! { <li class=class>{e.text.clone()}</li> }
-                })
+                .map(|e| view! { <li class=e.mark.class()>{e.text.clone()}</li> })
                 .collect_view();
             let rest = (more > 0)
                 .then(|| view! { <li class="fault-more" data-testid="fault-more" title=hover>{format!("and {more} more")}</li> });
+            let blue = (!m.failovers.is_empty()).then(|| {
+                view! {
+                    "; "
+                    <span class="fault-failover">
+                        "blue, a replica took a failed primary's writes, or the primary took them back"
+                    </span>
+                }
+            });
             Some(view! {
                 <div class="fault-key" data-testid="fault-key"
-                    data-faults=faults.len() as u64 + unlisted>
+                    data-faults=m.faults.len() as u64 + m.unlisted
+                    data-failovers=m.failovers.len()>
                     <span class="fault-key-title">"Vertical lines: "</span>
                     <span class="fault-fail">"red, a node failed"</span>
                     ", "
                     <span class="fault-recover">"green, it recovered"</span>
+                    {blue}
                     "."
                     <ul class="fault-key-list">{items}{rest}</ul>
                 </div>
@@ -220,21 +309,13 @@ pub fn under_plot(
     let room = f64::from(width) - 2.0 * pad;
     let mut y = f64::from(plot.height()) + pad + line_h / 2.0;
     ctx.set_fill_style_str(KEY_TEXT);
-    write_fitted(
-        &ctx,
-        "Vertical lines: red, a node failed; green, it recovered.",
-        pad,
-        y,
-        room,
-    );
+    let failovers = lines.iter().any(|e| e.mark == Mark::Failover);
+    write_fitted(&ctx, colours_said(failovers), pad, y, room);
     // Each fault behind a short stroke of its line's colour, as in the page's key.
     let swatch = line_h;
     for e in lines {
         y += line_h;
-        ctx.set_fill_style_str(match e.action {
-            FaultAction::Fail => PLOT_RED,
-            FaultAction::Recover => PLOT_GREEN,
-        });
+        ctx.set_fill_style_str(e.mark.plot_colour());
         ctx.fill_rect(pad, y - scale.font(1.0), swatch, scale.font(2.0));
         ctx.set_fill_style_str(KEY_TEXT);
         let x = pad + swatch + scale.font(6.0);
@@ -253,10 +334,6 @@ const KEY_LINE_PX: u32 = 18;
 const KEY_PAD_PX: u32 = 8;
 /// The key's text colour under a saved plot.
 const KEY_TEXT: &str = "#333333";
-/// The colours of the plots' fault lines (plotters' `RED` and `GREEN`, as `draw_faults` draws
-/// them).
-const PLOT_RED: &str = "rgb(255,0,0)";
-const PLOT_GREEN: &str = "rgb(0,255,0)";
 
 /// Writes `text` at (x, y), cut short with "…" when it is wider than `room` (a long node name
 /// ran off the image).
@@ -277,6 +354,7 @@ fn write_fitted(ctx: &CanvasRenderingContext2d, text: &str, x: f64, y: f64, room
 #[cfg(test)]
 mod tests {
     use super::*;
+    use scaleplay_sim::engine::FailoverAction;
 
     fn fault(
         t_s: f64,
@@ -331,7 +409,7 @@ mod tests {
             fault(90.0, "lb", FaultAction::Recover, None, "scheduled"),
             fault(90.0, "web", FaultAction::Recover, None, "scheduled"),
         ];
-        let texts: Vec<String> = entries(&records, Some(&s))
+        let texts: Vec<String> = entries(&records, &[], Some(&s))
             .into_iter()
             .map(|e| e.text)
             .collect();
@@ -345,16 +423,60 @@ mod tests {
             ]
         );
         // Without the scenario, node by node, by id.
-        let by_id = entries(&records, None);
+        let by_id = entries(&records, &[], None);
         assert_eq!(by_id.len(), records.len());
         assert_eq!(by_id[3].text, "85 s db failed (manual)");
     }
 
     #[test]
+    fn failovers_are_listed_in_time_among_the_faults() {
+        let s = scaleplay_sim::validate::parse(
+            r#"{"version": 1, "nodes": [
+                {"id": "db", "kind": "sql_primary", "name": "Orders DB"},
+                {"id": "r1", "kind": "sql_replica"}]}"#,
+        )
+        .unwrap();
+        let failover = |t_s: f64, action: FailoverAction| FailoverRecord {
+            t_s,
+            primary: "db".into(),
+            replica: "r1".into(),
+            action,
+        };
+        let records = [
+            fault(60.0, "db", FaultAction::Fail, None, "scheduled"),
+            fault(100.0, "db", FaultAction::Recover, None, "scheduled"),
+        ];
+        let failovers = [
+            failover(70.0, FailoverAction::Promoted),
+            failover(110.0, FailoverAction::FailedBack),
+        ];
+        let lines = entries(&records, &failovers, Some(&s));
+        let listed: Vec<(&str, Mark)> = lines.iter().map(|e| (e.text.as_str(), e.mark)).collect();
+        assert_eq!(
+            listed,
+            [
+                ("60 s Orders DB failed", Mark::Fail),
+                (
+                    "70 s r1 promoted: it takes Orders DB's writes",
+                    Mark::Failover
+                ),
+                ("100 s Orders DB recovered", Mark::Recover),
+                (
+                    "110 s Orders DB takes its writes back from r1",
+                    Mark::Failover
+                ),
+            ]
+        );
+        assert!(colours_said(true).contains("blue"));
+        assert!(!colours_said(false).contains("blue"));
+    }
+
+    #[test]
     fn many_faults_are_listed_up_to_a_limit_and_counted_past_it() {
         let entry = |k: u32, random: bool| Entry {
+            t_s: f64::from(k),
             text: format!("{k} s web failed"),
-            action: FaultAction::Fail,
+            mark: Mark::Fail,
             random,
         };
         let faults: Vec<Entry> = (0..20).map(|k| entry(k, true)).collect();

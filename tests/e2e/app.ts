@@ -36,6 +36,8 @@ export interface ChartData {
   last: number;
   /** Fault markers drawn. */
   faults: number;
+  /** Failover markers (blue lines): a replica took a primary's writes, or gave them back. */
+  failovers: number;
   /** Gaps in the main series (windows with nothing to show, as latency with no success). */
   gaps: number;
 }
@@ -428,6 +430,7 @@ export class App {
         max: n('max'),
         last: n('last'),
         faults: n('faults'),
+        failovers: n('failovers'),
         gaps: n('gaps'),
       };
     });

@@ -40,6 +40,41 @@ test('preset 03: the scheduled failure of web2 makes availability dip, then reco
   app.expectNoErrors();
 });
 
+test("preset 04: the plots and their key mark when a replica took the primary's writes and gave them back", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('04');
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  // The primary is down from 60 s to 100 s: red and green. Replica 1 takes its writes a
+  // failover (10 s) after it failed, and the primary takes them back once it has replayed
+  // what it missed: two blue lines, which say when writes failed and worked again.
+  const availability = await app.chart('availability');
+  expect([availability.faults, availability.failovers]).toEqual([2, 2]);
+  const key = app.byTestId('fault-key');
+  await expect(key).toHaveAttribute('data-failovers', '2');
+  await expect(key).toContainText("blue, a replica took a failed primary's writes, or the primary took them back");
+  await expect(key.locator('li')).toHaveText([
+    '60 s Primary failed',
+    "70 s Replica 1 promoted: it takes Primary's writes",
+    '100 s Primary recovered',
+    '110 s Primary takes its writes back from Replica 1',
+  ]);
+  await expect(key.locator('li.fault-failover')).toHaveCount(2);
+  // The panels say it too: the replica that was promoted, and the primary.
+  await app.selectNode('replica1');
+  await expect(app.byTestId('metric-writes').locator('td')).toHaveText("gave Primary's writes back at 110 s");
+  await app.selectNode('primary');
+  await expect(app.byTestId('metric-writes').locator('th')).toHaveText('writes taken by');
+  await expect(app.byTestId('metric-writes').locator('td')).toHaveText('its own again since 110 s');
+  // Replica 2 was never promoted: no such line.
+  await app.selectNode('replica2');
+  await expect(app.byTestId('metric-lag')).toBeVisible();
+  await expect(app.byTestId('metric-writes')).toHaveCount(0);
+  app.expectNoErrors();
+});
+
 test('preset 03: failing web1 by hand mid-run makes availability dip', async ({ page }) => {
   test.setTimeout(RUN_TIMEOUT + 60_000);
   const app = new App(page);
@@ -239,7 +274,8 @@ test("Recover now on a node whose data center is out says it stays down until th
   expect(await app.progress()).toBeLessThan(115 / 150);
   // The outage is one line of the plots' key, not one per node of the data center.
   const key = app.byTestId('fault-key');
-  await expect(key.locator('li')).toHaveText(['60 s data center eu failed']);
+  // (A failover's blue line follows at 75 s: the US replica takes the EU primary's writes.)
+  await expect(key.locator('li:not(.fault-failover)')).toHaveText(['60 s data center eu failed']);
   await app.selectNode('web-eu');
   const faults = app.byTestId('fault-item');
   await expect(faults).toHaveCount(0);
@@ -254,7 +290,8 @@ test("Recover now on a node whose data center is out says it stays down until th
   await expect(faults).toHaveCount(2);
   await expect(app.banner).toContainText('"web-eu" stays down: its data center "eu" is out until that recovers');
   // Failing by hand what is already down starts no outage: nothing is added to the key.
-  await expect(key.locator('li')).toHaveText(['60 s data center eu failed']);
+  // (A failover's blue line follows at 75 s: the US replica takes the EU primary's writes.)
+  await expect(key.locator('li:not(.fault-failover)')).toHaveText(['60 s data center eu failed']);
   app.expectNoErrors();
 });
 

@@ -134,6 +134,7 @@ pub fn render(label: &str, s: &Scenario, r: &Report) -> String {
 
     render_alerts(&mut out, s, r);
     render_faults(&mut out, r);
+    render_failovers(&mut out, r);
     out
 }
 
@@ -359,6 +360,31 @@ fn render_faults(out: &mut String, r: &Report) {
                 r.run.faults_unlisted
             );
         }
+    }
+}
+
+/// When a replica took a failed primary's writes, and when the primary took them back: the
+/// time writes worked again, which the faults alone do not say.
+fn render_failovers(out: &mut String, r: &Report) {
+    if r.failovers.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nFailovers");
+    let mut t = Table::new(&[("at s", Align::Right), ("what happened", Align::Left)]);
+    for f in r.failovers.iter().take(LISTED_FAULTS) {
+        t.row(vec![num(f.t_s, 1), f.what_happened(&f.primary, &f.replica)]);
+    }
+    out.push_str(&t.render(2));
+    let unlisted = r.failovers.len().saturating_sub(LISTED_FAULTS) as u64;
+    if unlisted > 0 {
+        let _ = writeln!(out, "  and {unlisted} more; --json lists them all");
+    }
+    if r.run.failovers_unlisted > 0 {
+        let _ = writeln!(
+            out,
+            "  and {} more after these, counted but not listed",
+            r.run.failovers_unlisted
+        );
     }
 }
 

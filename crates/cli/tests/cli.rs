@@ -160,6 +160,32 @@ mod run {
         assert_eq!(cell, errors.to_string(), "{header}\n{row}");
     }
 
+    /// When writes worked again is in the readable report: in preset 04 the primary fails at
+    /// 60 s, replica1 is promoted a failover (10 s) later, and the primary, back at 100 s,
+    /// takes its writes back once it has replayed the 30 s it missed.
+    #[test]
+    fn run_lists_the_failovers_after_the_faults() {
+        let dir = TempDir::new("run-failovers");
+        let file = dir.write("04.json", preset_text("04-replication.json"));
+        let text = scaleplay(&["run", &file]).stdout;
+        let listed = text
+            .split("\nFailovers\n")
+            .nth(1)
+            .expect("a Failovers section");
+        let rows: Vec<&str> = listed.lines().skip(2).take(2).map(str::trim).collect();
+        assert_eq!(
+            rows,
+            [
+                "70.0  replica1 promoted: it takes primary's writes",
+                "110.0  primary takes its writes back from replica1"
+            ],
+            "{text}"
+        );
+        // A run without a failover has no such section.
+        let single = dir.write(SINGLE, preset_text(SINGLE));
+        assert!(!scaleplay(&["run", &single]).stdout.contains("Failovers"));
+    }
+
     /// A queue answers its producers at once; how long its jobs waited for a worker is in its
     /// details, as the JSON gives it (preset 08's burst makes them wait).
     #[test]

@@ -210,8 +210,9 @@ pub(crate) const DIRECT: u32 = u32::MAX;
 /// `Req::logical` of an orphan ([`Req::is_orphan`]).
 pub(crate) const ORPHAN: u32 = u32::MAX - 1;
 
-/// Most faults a report lists (the rest are counted in `run.faults_unlisted`): a list that
-/// grew with the run's length would break the promise that memory does not.
+/// Most faults a report lists (the rest are counted in `run.faults_unlisted`), and most
+/// failovers (`run.failovers_unlisted`): a list that grew with the run's length would break the
+/// promise that memory does not.
 pub const MAX_FAULT_RECORDS: usize = 10_000;
 
 /// A fault that happened, for plot markers.
@@ -229,6 +230,52 @@ pub struct FaultRecord {
     /// `"scheduled"`, `"random"` or `"manual"`; `"autoscaler"` for a recovery that is an
     /// autoscaled tier's replacement of a crashed instance (at its maximum, in the same slot).
     pub source: String,
+}
+
+/// A change of the node taking a SQL primary's writes, for plot markers and the fault log's
+/// readers: without it a run showed the primary fail and recover, and not when its writes
+/// started working again (PRODUCT.md §1, step 4: "writes fail during promotion").
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FailoverRecord {
+    /// When, in seconds.
+    pub t_s: f64,
+    /// The primary's id.
+    pub primary: String,
+    /// The replica promoted, or handing the writes back, or failed while promoted.
+    pub replica: String,
+    /// What happened.
+    pub action: FailoverAction,
+}
+
+impl FailoverRecord {
+    /// What happened, in words the app and `scaleplay run` share, with the nodes called
+    /// `primary` and `replica` (the app shows the names the canvas gives them).
+    pub fn what_happened(&self, primary: &str, replica: &str) -> String {
+        match self.action {
+            FailoverAction::Promoted => format!("{replica} promoted: it takes {primary}'s writes"),
+            FailoverAction::FailedBack => {
+                format!("{primary} takes its writes back from {replica}")
+            }
+            FailoverAction::ReplicaFailed => format!(
+                "{replica}, promoted, failed: {primary}'s writes fail until another replica \
+                 is promoted"
+            ),
+        }
+    }
+}
+
+/// What a [`FailoverRecord`] says happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailoverAction {
+    /// The replica takes the writes of its failed primary.
+    Promoted,
+    /// The primary, back and caught up (or its promoted replica failed meanwhile), takes its
+    /// writes again.
+    FailedBack,
+    /// The promoted replica failed while the primary was still down: writes fail until
+    /// another replica is promoted, a failover later.
+    ReplicaFailed,
 }
 
 /// A running simulation of one model with one seed.
@@ -256,6 +303,10 @@ pub struct Simulation {
     pub(crate) fault_log: Vec<FaultRecord>,
     /// Faults after those, counted only.
     pub(crate) faults_unlisted: u64,
+    /// The failovers so far, the first [`MAX_FAULT_RECORDS`] of them.
+    pub(crate) failover_log: Vec<FailoverRecord>,
+    /// Failovers after those, counted only.
+    pub(crate) failovers_unlisted: u64,
     pub(crate) events_processed: u64,
     /// Arrivals refused at [`MAX_LIVE_REQUESTS`], and messages at [`MAX_QUEUED_MESSAGES`].
     pub(crate) refused_at_limit: u64,
@@ -503,6 +554,8 @@ impl Simulation {
             warmed: model.warmup == SimTime::ZERO,
             fault_log: Vec::new(),
             faults_unlisted: 0,
+            failover_log: Vec::new(),
+            failovers_unlisted: 0,
             events_processed: 0,
             refused_at_limit: 0,
             queued_messages: 0,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::capacity::Capacity;
 use crate::engine::histogram::{Count, Histogram};
-use crate::engine::{FaultRecord, Simulation, Totals};
+use crate::engine::{FailoverRecord, FaultRecord, Simulation, Totals};
 use crate::params::Params;
 use crate::scenario::Kind;
 
@@ -35,6 +35,10 @@ pub struct Report {
     pub alerts: Vec<Alert>,
     /// Faults that happened (scheduled, random, manual), for plot markers.
     pub faults: Vec<FaultRecord>,
+    /// Changes of the node taking a SQL primary's writes (promotions and fail-backs), for plot
+    /// markers; left out when there were none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failovers: Vec<FailoverRecord>,
     /// Run facts.
     pub run: RunInfo,
 }
@@ -65,6 +69,11 @@ pub struct RunInfo {
     /// when none did.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub faults_unlisted: u64,
+    /// Failovers after the first
+    /// [`MAX_FAULT_RECORDS`](crate::engine::MAX_FAULT_RECORDS), which `failovers` lists; left
+    /// out when none did.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub failovers_unlisted: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -577,6 +586,7 @@ impl Simulation {
             capacity: self.capacity.clone(),
             alerts: self.window.alerts.clone(),
             faults: self.fault_log.clone(),
+            failovers: self.failover_log.clone(),
             run: RunInfo {
                 seed: self.seed,
                 t_s: self.now.as_secs(),
@@ -585,6 +595,7 @@ impl Simulation {
                 events: self.events_processed,
                 refused_at_limit: self.refused_at_limit,
                 faults_unlisted: self.faults_unlisted,
+                failovers_unlisted: self.failovers_unlisted,
             },
         }
     }

@@ -637,6 +637,55 @@ pub fn target_shares(
     })
 }
 
+/// Who takes the writes of a SQL primary, or of the primary a replica belongs to, after the
+/// run's last failover that concerns node `id`: "replica1 since 70 s" on the primary, "takes
+/// Orders DB's writes since 70 s" on the replica promoted. The panels otherwise showed a
+/// promoted replica as a replica, and a primary back up as taking its writes while it still
+/// replayed. `None` for a node no failover concerns.
+pub fn writes_taken_by(
+    report: &scaleplay_sim::Report,
+    scenario: &Scenario,
+    id: &str,
+) -> Option<Metric> {
+    use scaleplay_sim::engine::FailoverAction;
+    let name = |id: &str| scenario.node(id).map_or(id, |n| n.shown_name()).to_string();
+    let last = report
+        .failovers
+        .iter()
+        .rev()
+        .find(|f| f.primary == id || f.replica == id)?;
+    let since = crate::panels::fault_key::seconds(last.t_s);
+    let value = match (last.action, last.primary == id) {
+        (FailoverAction::Promoted, true) => format!("{} since {since} s", name(&last.replica)),
+        (FailoverAction::Promoted, false) => {
+            format!("takes {}'s writes since {since} s", name(&last.primary))
+        }
+        (FailoverAction::ReplicaFailed, true) => {
+            format!("none since {since} s: they fail until a replica is promoted")
+        }
+        (FailoverAction::ReplicaFailed, false) => {
+            format!(
+                "took {}'s writes until it failed at {since} s",
+                name(&last.primary)
+            )
+        }
+        (FailoverAction::FailedBack, true) => format!("its own again since {since} s"),
+        (FailoverAction::FailedBack, false) => {
+            format!("gave {}'s writes back at {since} s", name(&last.primary))
+        }
+    };
+    let label = if last.primary == id {
+        "writes taken by"
+    } else {
+        "promoted"
+    };
+    Some(Metric {
+        key: "writes",
+        label,
+        value,
+    })
+}
+
 /// Whether node `id` of `report` has a worker limit, so a utilization and a backlog (a
 /// queue's waiting messages are its depth, not a backlog; a DNS never waits).
 pub fn has_workers(report: &scaleplay_sim::Report, id: &str) -> bool {
@@ -791,6 +840,47 @@ mod tests {
         let model = scaleplay_sim::validate::validate(&s).expect("valid");
         let r = scaleplay_sim::Simulation::new(model, s.seed).run();
         (s, r)
+    }
+
+    /// Preset 04, whose primary is down from 60 s to 100 s, run to `until_s`.
+    fn replication_run(until_s: f64) -> (Scenario, scaleplay_sim::Report) {
+        let p = scaleplay_sim::presets::find("04").expect("preset 04");
+        let s = scaleplay_sim::validate::parse(p.json).expect("parses");
+        let model = scaleplay_sim::validate::validate(&s).expect("valid");
+        let mut sim = scaleplay_sim::Simulation::new(model, s.seed);
+        sim.run_until(scaleplay_sim::SimTime::from_secs(until_s));
+        (s, sim.report())
+    }
+
+    #[test]
+    fn a_promoted_replica_and_its_primary_say_who_takes_the_writes() {
+        let writes = |r: &scaleplay_sim::Report, s: &Scenario, id: &str| {
+            writes_taken_by(r, s, id).map(|m| format!("{}: {}", m.label, m.value))
+        };
+        // Before the outage no failover concerns anyone.
+        let (s, r) = replication_run(50.0);
+        assert_eq!(writes(&r, &s, "primary"), None);
+        // Mid-outage: replica1 promoted a failover (10 s) after the primary failed.
+        let (s, r) = replication_run(80.0);
+        assert_eq!(
+            writes(&r, &s, "primary").as_deref(),
+            Some("writes taken by: Replica 1 since 70 s")
+        );
+        assert_eq!(
+            writes(&r, &s, "replica1").as_deref(),
+            Some("promoted: takes Primary's writes since 70 s")
+        );
+        assert_eq!(writes(&r, &s, "replica2"), None);
+        // At the end: the primary took its writes back once it had replayed them.
+        let (s, r) = replication_run(f64::MAX);
+        assert_eq!(
+            writes(&r, &s, "primary").as_deref(),
+            Some("writes taken by: its own again since 110 s")
+        );
+        assert_eq!(
+            writes(&r, &s, "replica1").as_deref(),
+            Some("promoted: gave Primary's writes back at 110 s")
+        );
     }
 
     #[test]

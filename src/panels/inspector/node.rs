@@ -609,12 +609,16 @@ fn NodeMetrics(node: StoredValue<String>) -> impl IntoView {
         run.report.with(|r| {
             node.with_value(|id| {
                 r.as_ref().and_then(|r| {
-                    let shares = doc.scenario.with(|s| fields::target_shares(r, s, id));
+                    let (shares, writes) = doc.scenario.with(|s| {
+                        let shares = fields::target_shares(r, s, id);
+                        (shares, fields::writes_taken_by(r, s, id))
+                    });
                     r.nodes
                         .get(id)
                         .map(|n| {
                             let mut rows = fields::metric_rows(n, fields::has_workers(r, id));
                             rows.extend(shares);
+                            rows.extend(writes);
                             rows
                         })
                         .or_else(|| r.clients.get(id).map(fields::client_metric_rows))

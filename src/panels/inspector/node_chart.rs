@@ -12,7 +12,6 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use scaleplay_sim::engine::FaultRecord;
 use scaleplay_sim::report::{ClientReport, NodeReport, SeriesPoint};
 use scaleplay_sim::Report;
 
@@ -279,7 +278,7 @@ pub fn NodeChart(node: StoredValue<String>) -> impl IntoView {
             scale.fit(&el, NODE_PLOT_SIZE);
             let columns = NODE_PLOT_SIZE.0 as usize;
             if let Some(plot) = plotted(&r.series, n, c.key, columns) {
-                draw(&el, c, &plot, (&r.faults, scale));
+                draw(&el, c, &plot, (r, scale));
             }
         });
     });
@@ -318,7 +317,7 @@ fn draw(
     el: &web_sys::HtmlCanvasElement,
     choice: &Choice,
     plot: &Plotted,
-    (faults, scale): (&[FaultRecord], Scale),
+    (report, scale): (&Report, Scale),
 ) {
     mark_drawn(el, choice, plot);
     let Some(backend) = CanvasBackend::with_canvas_object(el.clone()) else {
@@ -353,7 +352,7 @@ fn draw(
         .x_label_formatter(&|v| tick_label(*v, t_max))
         .y_label_formatter(&|v| value_label(*v, y_max))
         .draw();
-    crate::panels::charts::draw_faults(&mut chart, faults, (0.0, y_max), scale);
+    crate::panels::charts::draw_faults(&mut chart, report, (0.0, y_max), scale);
     for run in &plot.runs {
         let _ = chart.draw_series(LineSeries::new(
             run.iter().copied(),

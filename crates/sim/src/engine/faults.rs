@@ -4,7 +4,8 @@
 use crate::engine::events::Event;
 use crate::engine::state::{ScaleSample, METRIC_WINDOW};
 use crate::engine::{
-    capacity_of, Cause, FaultRecord, Outcome, Simulation, MAX_FAULT_RECORDS, UNLIMITED,
+    capacity_of, Cause, FailoverAction, FailoverRecord, FaultRecord, Outcome, Simulation,
+    MAX_FAULT_RECORDS, UNLIMITED,
 };
 use crate::model::NodeId;
 use crate::params::{Autoscale, Params};
@@ -123,6 +124,21 @@ impl Simulation {
             });
         } else {
             self.faults_unlisted += 1;
+        }
+    }
+
+    /// Lists a change of the node taking primary `primary`'s writes in the report, or counts
+    /// it past [`MAX_FAULT_RECORDS`].
+    fn log_failover(&mut self, primary: usize, replica: NodeId, action: FailoverAction) {
+        if self.failover_log.len() < MAX_FAULT_RECORDS {
+            self.failover_log.push(FailoverRecord {
+                t_s: self.now.as_secs(),
+                primary: self.model.nodes[primary].id.clone(),
+                replica: self.model.nodes[replica.ix()].id.clone(),
+                action,
+            });
+        } else {
+            self.failovers_unlisted += 1;
         }
     }
 
@@ -358,6 +374,21 @@ impl Simulation {
     /// (its plot went on showing its `lag_ms` while it was the primary).
     fn set_promoted(&mut self, primary: usize, replica: Option<NodeId>) {
         let now = self.now;
+        let before = self.nodes[primary].ext.promoted;
+        match (before, replica) {
+            (_, Some(new)) if before != Some(new) => {
+                self.log_failover(primary, new, FailoverAction::Promoted);
+            }
+            (Some(old), None) => {
+                let action = if self.nodes[primary].serving > 0 {
+                    FailoverAction::FailedBack
+                } else {
+                    FailoverAction::ReplicaFailed
+                };
+                self.log_failover(primary, old, action);
+            }
+            _ => {}
+        }
         if let Some(old) = self.nodes[primary].ext.promoted {
             self.nodes[old.ix()].ext.replicating.set(now, 1);
         }

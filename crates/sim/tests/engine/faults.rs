@@ -2,6 +2,7 @@
 //! and only what starts or ends an outage is logged (and marked on the plots). The retries
 //! failures cause are counted when they are sent.
 
+use scaleplay_sim::engine::FailoverAction;
 use scaleplay_sim::scenario::FaultAction;
 use scaleplay_sim::{load, Report, SimTime, Simulation};
 
@@ -536,6 +537,48 @@ fn a_primary_back_after_two_failovers_replays_the_writes_of_both() {
     // noisy (4–9%), ten seconds' is not.
     let after: f64 = busy[168..178].iter().sum::<f64>() / 10.0;
     assert!(busy[167] > 0.0 && after > 0.05, "{after}: {busy:?}");
+}
+
+/// Every change of the node taking the primary's writes is in the report's `failovers`, so
+/// the plots can mark when writes work again (the fault log says only when the primary
+/// failed and recovered).
+#[test]
+fn the_report_lists_each_failover() {
+    let r = run(&web_and_database(
+        5.0,
+        &["r1", "r2"],
+        r#"{"node": "pri", "at_s": 100, "action": "fail"},
+           {"node": "r1", "at_s": 145, "action": "fail"},
+           {"node": "pri", "at_s": 152, "action": "recover"},
+           {"node": "r2", "at_s": 180, "action": "fail"}"#,
+    ));
+    let listed: Vec<(f64, &str, &str, FailoverAction)> = r
+        .failovers
+        .iter()
+        .map(|f| (f.t_s, f.primary.as_str(), f.replica.as_str(), f.action))
+        .collect();
+    assert_eq!(listed.len(), 4, "{listed:?}");
+    assert_eq!(listed[0], (105.0, "pri", "r1", FailoverAction::Promoted));
+    // r1 fails while promoted, the primary still down: writes fail again until r2's turn.
+    assert_eq!(
+        listed[1],
+        (145.0, "pri", "r1", FailoverAction::ReplicaFailed)
+    );
+    assert_eq!(listed[2], (150.0, "pri", "r2", FailoverAction::Promoted));
+    // Back at 152 s, the primary replays 47 s of writes at three seconds a second.
+    let (t, primary, replica, action) = listed[3];
+    assert_eq!(
+        (primary, replica, action),
+        ("pri", "r2", FailoverAction::FailedBack)
+    );
+    assert!((t - 167.667).abs() < 0.01, "{t}");
+    assert_eq!(r.run.failovers_unlisted, 0);
+
+    // A run without a primary's failure has none, and its JSON no `failovers` key.
+    let r = run(&web_and_database(5.0, &["r1"], ""));
+    assert!(r.failovers.is_empty());
+    let json = serde_json::to_string(&r).expect("report JSON");
+    assert!(!json.contains("failovers"), "{json}");
 }
 
 #[test]
