@@ -236,6 +236,13 @@ fn draw(
         (series.len(), pinned.map_or(0, |_| pinned_series.len())),
         report.map_or((0, 0), |r| (r.faults.len(), r.failovers.len())),
     );
+    let spans: Vec<String> = report
+        .map(breaches)
+        .into_iter()
+        .flatten()
+        .map(|(from, to)| format!("{from}-{to}"))
+        .collect();
+    let _ = el.set_attribute("data-breaches", &spans.join(" "));
     let slo_line = match plot {
         Plot::Latency => slo.p99_ms,
         Plot::Availability => slo.availability.map(|a| a * 100.0),
@@ -317,6 +324,15 @@ fn draw(
         // were easy to take for the fault lines beside them).
         if !r.alerts.is_empty() {
             let top = y_min + (y_max - y_min) * 0.97;
+            // Each breach's length, a bar from its alert to its end (or the run's, while it
+            // lasts): a triangle alone said when a breach began, not whether it lasted a
+            // second or the rest of the run.
+            for (from, to) in breaches(r) {
+                let _ = chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(from, top), (to, top)],
+                    RED.stroke_width(scale.px(2)),
+                )));
+            }
             let markers = r
                 .alerts
                 .iter()
@@ -442,6 +458,11 @@ fn legend_place(
             (x, y - half),
         ]);
     }
+    // And the breaches' bars beside them.
+    for (from, to) in report.map(breaches).into_iter().flatten() {
+        let (a, b) = (pixel(&(from, alert_y)), pixel(&(to, alert_y)));
+        drawn.extend(legend::along(a, b, ((b.0 - a.0) / 6).max(2) as usize));
+    }
     // The fault lines, top to bottom; one per pixel column, so that a run with thousands of
     // faults does not make the legend's placement slow.
     let mut columns = std::collections::BTreeSet::new();
@@ -516,6 +537,16 @@ pub fn value_label(v: f64, span: f64) -> String {
         "0" | "-0" => "0".to_string(),
         t => format!("{t}{suffix}"),
     }
+}
+
+/// The time each SLO breach of `report` lasted, from its alert to its resolution, or to the
+/// report's time while it lasts.
+fn breaches(report: &Report) -> impl Iterator<Item = (f64, f64)> + '_ {
+    let now = report.run.t_s;
+    report
+        .alerts
+        .iter()
+        .map(move |a| (a.t_s, a.resolved_s.unwrap_or(now).max(a.t_s)))
 }
 
 /// A plot drawn on a `<canvas>`, with time in seconds across and values up.
@@ -658,7 +689,7 @@ fn lines_of(plot: Plot, series: &[SeriesPoint], columns: usize) -> Vec<Line> {
 /// that break it: windows with no latency to show, or no availability), `data-faults` (fault
 /// markers), `data-failovers` (failover markers), `data-offered-max` (the highest offered rate,
 /// throughput plot only) and `data-pinned-points` (points of the pinned run's line, 0 without
-/// one).
+/// one). `data-breaches` is set beside them: each SLO breach as `from-to`, in seconds.
 fn mark_drawn(
     el: &web_sys::HtmlCanvasElement,
     plot: Plot,

@@ -8,6 +8,7 @@
 use leptos::prelude::*;
 use scaleplay_sim::Report;
 
+use crate::panels::cut;
 use crate::runner::{Run, Status};
 use crate::state::Doc;
 
@@ -234,6 +235,18 @@ pub fn Summary() -> impl IntoView {
             })
         })
     };
+    // How long the SLO was broken (the plots' red bars), and each breach's worst on hover: the
+    // alerts' triangles said when a breach began, not how long it lasted or how bad it got.
+    let breached = move || {
+        run.report.with(|r| {
+            let r = r.as_ref().filter(|r| measuring(r))?;
+            let has_slo = run.ran.with(|ran| {
+                ran.as_ref()
+                    .is_some_and(|s| s.slo.p99_ms.is_some() || s.slo.availability.is_some())
+            });
+            has_slo.then(|| breaches(r))
+        })
+    };
     view! {
         <div class="summary">
             {stale_note}
@@ -252,6 +265,11 @@ pub fn Summary() -> impl IntoView {
             <div class="figure" title="Requests sent after the warm-up and not answered yet">
                 <span class="label">"Still waiting"</span>
                 <span class="value" data-testid="summary-waiting">{waiting}</span></div>
+            {move || breached().map(|(value, hover)| view! {
+                <div class="figure" title=hover>
+                    <span class="label">"SLO broken for"</span>
+                    <span class="value" data-testid="summary-breached">{value}</span></div>
+            })}
         </div>
     }
 }
@@ -344,9 +362,52 @@ fn queue_notes(r: &Report, s: Option<&scaleplay_sim::Scenario>) -> Vec<String> {
         .collect()
 }
 
+/// How long the SLO was broken in all ("10 s in 1 breach", "none"), and each breach in a line
+/// for the hover text: "availability 61–71 s, at worst 88.59 %".
+fn breaches(r: &Report) -> (String, String) {
+    let now = r.run.t_s;
+    if r.alerts.is_empty() {
+        return (
+            "none".to_string(),
+            "The SLO held after the warm-up".to_string(),
+        );
+    }
+    let mut total = 0.0;
+    let lines: Vec<String> = r
+        .alerts
+        .iter()
+        .map(|a| {
+            let end = a.resolved_s.unwrap_or(now).max(a.t_s);
+            total += end - a.t_s;
+            let until = match a.resolved_s {
+                Some(t) => format!("–{} s", crate::panels::fault_key::seconds(t)),
+                None => " s to now".to_string(),
+            };
+            let worst = match a.slo.as_str() {
+                "availability" => format!("{} %", cut(a.worst * 100.0, 2)),
+                _ => format!("{:.1} ms", a.worst),
+            };
+            let what = if a.slo == "availability" {
+                "availability"
+            } else {
+                "p99"
+            };
+            let from = crate::panels::fault_key::seconds(a.t_s);
+            format!("{what} {from}{until}, at worst {worst}")
+        })
+        .collect();
+    let count = r.alerts.len();
+    let value = format!(
+        "{} s in {count} breach{}",
+        crate::panels::fault_key::seconds(total),
+        if count == 1 { "" } else { "es" }
+    );
+    (value, lines.join("\n"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{at_limit_note, queue_notes, timed_out_note, unanswered_note};
+    use super::{at_limit_note, breaches, queue_notes, timed_out_note, unanswered_note};
     use crate::panels::cut;
 
     fn run(rps: u32, timeout: &str) -> scaleplay_sim::Report {
@@ -359,6 +420,23 @@ mod tests {
         );
         let model = scaleplay_sim::load(&text).expect("valid");
         scaleplay_sim::Simulation::new(model, 1).run()
+    }
+
+    #[test]
+    fn the_slo_breaches_are_summed_and_each_listed_with_its_worst() {
+        let p = scaleplay_sim::presets::find("04").expect("preset 04");
+        let model = scaleplay_sim::load(p.json).expect("valid");
+        let r = scaleplay_sim::Simulation::new(model, 7).run();
+        // The primary's outage breaks the availability SLO until writes work again.
+        let (value, hover) = breaches(&r);
+        assert_eq!(value, "10 s in 1 breach");
+        assert!(
+            hover.starts_with("availability 61–71 s, at worst 8"),
+            "{hover}"
+        );
+        // Healthy throughout: none.
+        let (value, _) = breaches(&run(10, ""));
+        assert_eq!(value, "none");
     }
 
     #[test]

@@ -62,6 +62,11 @@ test("preset 04: the plots and their key mark when a replica took the primary's 
     '110 s Primary takes its writes back from Replica 1',
   ]);
   await expect(key.locator('li.fault-failover')).toHaveCount(2);
+  // Writes failed from 60 s to 70 s: the availability SLO was broken for that long, drawn as a
+  // red bar from the alert to the end of the breach, and summed up beside the figures.
+  await expect(app.chartLocator('availability')).toHaveAttribute('data-breaches', '61-71');
+  await expect(app.byTestId('summary-breached')).toHaveText('10 s in 1 breach');
+  await expect(app.byTestId('summary-breached').locator('..')).toHaveAttribute('title', /^availability 61–71 s, at worst 8\d\.\d+ %$/);
   // The panels say it too: the replica that was promoted, and the primary.
   await app.selectNode('replica1');
   await expect(app.byTestId('metric-writes').locator('td')).toHaveText("gave Primary's writes back at 110 s");

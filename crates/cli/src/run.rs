@@ -293,14 +293,25 @@ fn render_alerts(out: &mut String, s: &Scenario, r: &Report) {
                 ("at s", Align::Right),
                 ("slo", Align::Left),
                 ("value", Align::Right),
+                ("worst", Align::Right),
+                ("resolved at s", Align::Right),
             ]);
             for a in &r.alerts {
-                let value = match a.slo.as_str() {
-                    "availability" => format!("{}%", crate::table::availability(a.value)),
-                    "p99_ms" => format!("{} ms", num(a.value, 1)),
-                    _ => num(a.value, 3),
+                let shown = |v: f64| match a.slo.as_str() {
+                    "availability" => format!("{}%", crate::table::availability(v)),
+                    "p99_ms" => format!("{} ms", num(v, 1)),
+                    _ => num(v, 3),
                 };
-                t.row(vec![num(a.t_s, 1), a.slo.clone(), value]);
+                let resolved = a
+                    .resolved_s
+                    .map_or_else(|| "not by the end".to_string(), |t| num(t, 1));
+                t.row(vec![
+                    num(a.t_s, 1),
+                    a.slo.clone(),
+                    shown(a.value),
+                    shown(a.worst),
+                    resolved,
+                ]);
             }
             out.push_str(&t.render(2));
         }

@@ -1674,6 +1674,47 @@ fn a_run_that_answered_nothing_is_not_available() {
     );
 }
 
+/// Each alert says how bad its breach got and when it was over: preset 01's server is down
+/// from 60 s to 75 s, and its backlog drains by 77 s; the next case runs past its end broken.
+#[test]
+fn run_lists_each_breach_with_its_worst_and_its_end() {
+    let dir = TempDir::new("breach-to-the-end");
+    let single = dir.write(SINGLE, preset_text(SINGLE));
+    let out = scaleplay(&["run", &single]);
+    ok(&out);
+    let row: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("SLO alerts"))
+        .find(|l| l.contains("  availability  "))
+        .expect("an availability alert")
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        row,
+        ["61.0", "availability", "2.38%", "0.00%", "77.0"],
+        "{}",
+        out.stdout
+    );
+    let file = dir.write(
+        "slow.json",
+        r#"{"version": 1, "duration_s": 10, "warmup_s": 0, "slo": {"p99_ms": 100},
+            "nodes": [{"id": "u", "kind": "client", "params": {"rps": 50}},
+                      {"id": "s", "kind": "server", "params": {"workers": 100,
+                        "service_ms": {"dist": "const", "mean": 150}}}],
+            "edges": [{"from": "u", "to": "s"}]}"#,
+    );
+    let out = scaleplay(&["run", &file]);
+    ok(&out);
+    let row = out
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("SLO alerts"))
+        .find(|l| l.contains("  p99_ms  "))
+        .expect("a p99 alert");
+    assert!(row.ends_with("not by the end"), "{}", out.stdout);
+}
+
 /// An availability is cut, never rounded up, so it never reads as meeting an SLO it broke:
 /// preset 10's first alert is 0.99898 against 0.999, and read "99.90%". An SLO of 0.99999
 /// read "99.99900000000001%".
@@ -1687,10 +1728,9 @@ fn availabilities_never_round_up_past_their_slo() {
         .lines()
         .skip_while(|l| !l.starts_with("SLO alerts (p99 <= 500 ms, availability >= 99.9%)"))
         .filter(|l| l.contains("  availability  "))
-        .map(|l| {
-            let value = l.split_whitespace().last().expect("a value");
-            value.trim_end_matches('%').parse().expect("a percentage")
-        })
+        // The value that broke the SLO, then the breach's worst (then when it was resolved).
+        .flat_map(|l| l.split_whitespace().skip(2).take(2).collect::<Vec<_>>())
+        .map(|value| value.trim_end_matches('%').parse().expect("a percentage"))
         .collect();
     assert!(!alerts.is_empty(), "{}", out.stdout);
     for value in alerts {

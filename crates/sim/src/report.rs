@@ -31,7 +31,7 @@ pub struct Report {
     pub series: Vec<SeriesPoint>,
     /// Bottleneck analysis.
     pub capacity: Capacity,
-    /// SLO breaches, one per breach start.
+    /// SLO breaches, one per breach, with its start, worst value and end.
     pub alerts: Vec<Alert>,
     /// Faults that happened (scheduled, random, manual), for plot markers.
     pub faults: Vec<FaultRecord>,
@@ -351,6 +351,13 @@ pub struct Alert {
     pub slo: String,
     /// The value that broke it.
     pub value: f64,
+    /// The worst value of the breach so far: the highest p99, the lowest availability.
+    #[serde(default)]
+    pub worst: f64,
+    /// When the breach was over, as an alerting system resolves an alert: the end of the first
+    /// window judged within the SLO again. Absent while it lasts (at the run's end too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_s: Option<f64>,
 }
 
 impl Report {

@@ -277,6 +277,41 @@ impl Window {
         }
     }
 
+    /// The alerts of SLO `slo` after the window ending at `t_s`, whose `value` was `judged`
+    /// (something to judge) and `bad`, the breach having been on (`was`) before it: a breach
+    /// begins with an alert, grows its worst value (the worse of two by `worse`), and is
+    /// resolved by a good window.
+    fn judge(
+        &mut self,
+        (slo, t_s): (&str, f64),
+        (judged, bad, was): (bool, bool, bool),
+        value: f64,
+        worse: fn(f64, f64) -> f64,
+    ) {
+        if bad && !was {
+            self.alerts.push(Alert {
+                t_s,
+                slo: slo.into(),
+                value,
+                worst: value,
+                resolved_s: None,
+            });
+            return;
+        }
+        if !judged || !was {
+            return;
+        }
+        // The open alert of this SLO: the latest one (alerts of the other SLO may follow it).
+        let Some(open) = self.alerts.iter_mut().rev().find(|a| a.slo == slo) else {
+            return;
+        };
+        if bad {
+            open.worst = worse(open.worst, value);
+        } else {
+            open.resolved_s = Some(t_s);
+        }
+    }
+
     pub fn complete(&mut self, failure: Option<Cause>, latency_us: u64) {
         match failure {
             None => {
@@ -444,21 +479,19 @@ impl Simulation {
             } else {
                 w.availability_breached
             };
-            if p99_bad && !w.p99_breached {
-                w.alerts.push(Alert {
-                    t_s: point.t_s,
-                    // Named by its key in the scenario's `slo`, as "availability" is.
-                    slo: "p99_ms".into(),
-                    value: point.p99_ms,
-                });
-            }
-            if avail_bad && !w.availability_breached {
-                w.alerts.push(Alert {
-                    t_s: point.t_s,
-                    slo: "availability".into(),
-                    value: point.availability,
-                });
-            }
+            // Named by their keys in the scenario's `slo`.
+            w.judge(
+                ("p99_ms", point.t_s),
+                (p99_judged, p99_bad, w.p99_breached),
+                point.p99_ms,
+                f64::max,
+            );
+            w.judge(
+                ("availability", point.t_s),
+                (avail_judged, avail_bad, w.availability_breached),
+                point.availability,
+                f64::min,
+            );
             w.p99_breached = p99_bad;
             w.availability_breached = avail_bad;
         }

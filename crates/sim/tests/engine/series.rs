@@ -258,7 +258,37 @@ fn one_outage_at_low_traffic_is_one_alert() {
             "seed {seed}: {times:?}"
         );
         assert!(r.alerts.iter().all(|a| a.slo != "p99_ms"), "{:?}", r.alerts);
+        // Each is resolved by the first window answered well after its recovery, and its
+        // worst is the outage's: nothing answered well.
+        let ends: Vec<Option<f64>> = r.alerts.iter().map(|a| a.resolved_s).collect();
+        let (first, second) = (ends[0].unwrap(), ends[1].unwrap());
+        assert!(
+            (90.0..=100.0).contains(&first) && (150.0..=160.0).contains(&second),
+            "seed {seed}: {ends:?}"
+        );
+        assert!(r.alerts.iter().all(|a| a.worst == 0.0), "{:?}", r.alerts);
     }
+}
+
+/// A breach still on at the run's end is not resolved, and its worst value is the worst of its
+/// windows: a server whose every request takes 150 ms keeps a 100 ms p99 broken to the end.
+#[test]
+fn a_breach_to_the_end_stays_open_with_its_worst_value() {
+    let text = r#"{"version": 1, "duration_s": 60, "warmup_s": 0, "slo": {"p99_ms": 100},
+        "nodes": [{"id": "users", "kind": "client", "params": {"rps": 50}},
+                  {"id": "web", "kind": "server", "params": {"workers": 100,
+                    "service_ms": {"dist": "const", "mean": 150}}}],
+        "edges": [{"from": "users", "to": "web", "latency_ms": 0}]}"#;
+    let r = run(text, 1);
+    assert_eq!(r.alerts.len(), 1, "{:?}", r.alerts);
+    let a = &r.alerts[0];
+    assert_eq!((a.slo.as_str(), a.resolved_s), ("p99_ms", None));
+    assert!(a.worst >= a.value && a.worst < 160.0, "{a:?}");
+    let json = r.to_json();
+    assert!(
+        !json.contains("resolved_s"),
+        "an open breach has no end: {json}"
+    );
 }
 
 /// Window k ends at k × window_s on the clock, whatever rounding a window_s that is no whole
