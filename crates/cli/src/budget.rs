@@ -1,13 +1,16 @@
 //! The work one command asks for over all its runs (`run --replications`, `sweep`'s values ×
 //! replications). Each run is held to the engine's limit on requests; together they are held
 //! to [`MAX_REQUESTS_IN_ALL`], so that a typo in `--steps` or `--replications` cannot start
-//! days of simulation, and a long command shows how far it has got.
+//! days of simulation, and a long command shows how far it has got: runs done, or for a
+//! single run, its virtual time ([`run_showing_progress`]).
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
 use scaleplay_sim::error::shown;
+use scaleplay_sim::{Report, SimTime, Simulation};
 
 /// Most requests one command may simulate over all its runs: two runs at the engine's
 /// per-run limit, 20 to 70 minutes on one core at preset 10's 1.3–4 s per million requests
@@ -74,6 +77,69 @@ fn line(done: usize, total: usize) -> String {
     format!("runs: {done} of {total} done")
 }
 
+/// A single run shows its progress only once it has taken this long: most runs take less,
+/// and their output stays exactly the report.
+const QUIET_FOR: Duration = Duration::from_secs(1);
+
+/// How often the line is rewritten.
+const REWRITE_EVERY: Duration = Duration::from_millis(250);
+
+/// Slices a run is advanced in, to look at the clock between them (each is a call of
+/// `run_until`; slices give the very report of one run, as the app's live runs do).
+const SLICES: u32 = 1_000;
+
+/// Runs `sim` to its end, saying how far it has got on standard error when it is a terminal
+/// and the run takes over a second: a run of a million requests a second for an hour gave no
+/// sign of life for minutes.
+pub fn run_showing_progress(sim: Simulation) -> Report {
+    if !std::io::stderr().is_terminal() {
+        return sim.run();
+    }
+    let mut written = 0;
+    let report = run_in_slices(sim, |line| {
+        let mut err = std::io::stderr().lock();
+        // Progress is a courtesy: a failed write must not end the command.
+        let _ = write!(err, "\r{line:width$}", width = written);
+        let _ = err.flush();
+        written = written.max(line.len());
+    });
+    if written > 0 {
+        let _ = write!(std::io::stderr(), "\r{}\r", " ".repeat(written));
+    }
+    report
+}
+
+/// Runs `sim` to its end in slices of virtual time, passing `show` a progress line ("simulated
+/// 120 s of 3600 s (3 %)") every [`REWRITE_EVERY`] once [`QUIET_FOR`] has passed.
+fn run_in_slices(mut sim: Simulation, mut show: impl FnMut(&str)) -> Report {
+    let duration_s = sim.model().scenario.duration_s;
+    let started = Instant::now();
+    let mut last_shown: Option<Instant> = None;
+    let mut slice = 0;
+    while !sim.finished() {
+        slice += 1;
+        let until = duration_s * f64::from(slice) / f64::from(SLICES);
+        sim.run_until(SimTime::from_secs(until));
+        let now = Instant::now();
+        let due = match last_shown {
+            None => now.duration_since(started) >= QUIET_FOR,
+            Some(at) => now.duration_since(at) >= REWRITE_EVERY,
+        };
+        if due && !sim.finished() {
+            show(&progress_line(sim.progress(), duration_s));
+            last_shown = Some(now);
+        }
+    }
+    sim.report()
+}
+
+/// `simulated 120 s of 3600 s (3 %)`.
+fn progress_line(done: f64, duration_s: f64) -> String {
+    let at = (done * duration_s).floor();
+    let percent = (done * 100.0).floor();
+    format!("simulated {at} s of {duration_s} s ({percent} %)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +159,28 @@ mod tests {
             e,
             "these 1000 replications would simulate about 100000000000 requests in all, more than the \
              limit of 1000000000 for one command: lower --replications"
+        );
+    }
+
+    /// The sliced run of a long single run gives the report of one run, and says how far it
+    /// got when it takes long (here: a preset stretched to take a few seconds).
+    #[test]
+    fn a_long_single_run_in_slices_gives_the_same_report() {
+        let p = scaleplay_sim::presets::find("03").expect("preset 03");
+        let mut s = scaleplay_sim::validate::parse(p.json).expect("parses");
+        s.duration_s = 3_000.0;
+        let model = scaleplay_sim::validate::validate(&s).expect("valid");
+        let whole = Simulation::new(model.clone(), 3).run();
+        let mut lines = Vec::new();
+        let sliced = run_in_slices(Simulation::new(model, 3), |l| lines.push(l.to_string()));
+        assert_eq!(sliced.to_json(), whole.to_json());
+        // Lines, if the machine was slow enough to show any, count up to the end.
+        for l in &lines {
+            assert!(l.starts_with("simulated ") && l.ends_with(" %)"), "{l}");
+        }
+        assert_eq!(
+            progress_line(0.034, 3600.0),
+            "simulated 122 s of 3600 s (3 %)"
         );
     }
 

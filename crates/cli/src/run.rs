@@ -50,7 +50,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let scenario = model.scenario.clone();
     let text = match args.replications {
         None => {
-            let report = Simulation::new(model, seed).run();
+            let report = crate::budget::run_showing_progress(Simulation::new(model, seed));
             if args.json {
                 // Byte for byte what `scaleplay_sim::run_json` gives, which the wasm build is
                 // checked against.
