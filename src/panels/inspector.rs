@@ -13,6 +13,7 @@ pub mod calls;
 pub mod edge;
 pub mod faults;
 pub mod fields;
+pub mod help;
 pub mod node;
 pub mod node_chart;
 
@@ -307,11 +308,16 @@ fn ScenarioSettings() -> impl IntoView {
         let help = scaleplay_sim::reference::plain(
             scaleplay_sim::reference::setting_help(key).unwrap_or_default(),
         );
-        view! {
-            <div class="param-help" title=help data-testid=format!("help-{key}")>
-                {row(label, input, unit, messages(errors, format!("{testid}-error")))}
-            </div>
-        }
+        help::with_help(
+            key.to_string(),
+            help,
+            row(
+                label,
+                input,
+                unit,
+                messages(errors, format!("{testid}-error")),
+            ),
+        )
     };
     view! {
         <h2>"Scenario"</h2>

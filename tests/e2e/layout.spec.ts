@@ -486,4 +486,31 @@ test.describe('on a phone held upright, by touch', () => {
     await expect(app.nodes).toHaveCount(nodes + 1);
     app.expectNoErrors();
   });
+
+  test("a tap on a param's name shows what it means under it, and a second tap hides it", async ({ page }) => {
+    const app = new App(page);
+    await app.goto();
+    await app.loadPreset('04');
+    await app.selectNode('primary');
+    // The tooltip is out of reach of a finger: the name's tap shows the same text.
+    const name = app.byTestId('help-failover_s').locator('.param-name');
+    await name.scrollIntoViewIfNeeded();
+    const text = app.byTestId('help-text-failover_s');
+    await expect(text).toHaveCount(0);
+    await name.tap();
+    await expect(text).toBeVisible();
+    await expect(text).toHaveText(/replica is promoted/);
+    expect(await app.byTestId('help-failover_s').getAttribute('title')).toBe(await text.textContent());
+    // Not the field's focus as well, which would open the keyboard over it.
+    await expect(app.byTestId('param-failover_s')).not.toBeFocused();
+    // Each name opens its own help, and leaves the others as they are.
+    const workers = app.byTestId('help-workers').locator('.param-name');
+    await workers.tap();
+    await expect(app.byTestId('help-text-workers')).toHaveText('Connections: queries it runs at once.');
+    await expect(text).toBeVisible();
+    await name.tap();
+    await expect(text).toHaveCount(0);
+    await expect(app.byTestId('help-text-workers')).toBeVisible();
+    app.expectNoErrors();
+  });
 });

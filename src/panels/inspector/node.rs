@@ -234,12 +234,7 @@ fn node_actions(node: StoredValue<String>) -> impl IntoView {
 fn param_view(node: StoredValue<String>, kind: Kind, field: Field) -> AnyView {
     let name = field.name;
     let help = reference::plain(reference::param_help(kind, name).unwrap_or_default());
-    view! {
-        <div class="param-help" title=help data-testid=format!("help-{name}")>
-            {param_control(node, kind, field)}
-        </div>
-    }
-    .into_any()
+    super::help::with_help(name.to_string(), help, param_control(node, kind, field))
 }
 
 /// The control of one param: a number, a toggle, a choice, or a group of them.
@@ -512,12 +507,13 @@ fn autoscale_view(
                         problems(node, format!("autoscale.{part}"), true),
                         format!("param-autoscale-{part}-error"),
                     );
-                    let help = reference::plain(reference::autoscale_help(part).unwrap_or_default());
-                    view! {
-                        <div class="param-help" title=help data-testid=format!("help-autoscale-{part}")>
-                            {row(part, input, fields::unit(kind, part), errors)}
-                        </div>
-                    }
+                    let help =
+                        reference::plain(reference::autoscale_help(part).unwrap_or_default());
+                    super::help::with_help(
+                        format!("autoscale-{part}"),
+                        help,
+                        row(part, input, fields::unit(kind, part), errors),
+                    )
                 })
                 .collect_view()
         })
