@@ -76,6 +76,21 @@ fn focus_canvas() {
     }
 }
 
+/// How far below the canvas's top the buttons and capacity line floating over it reach, plus
+/// a margin: where a fitted drawing may start (0 before they are laid out).
+fn tools_bottom() -> f64 {
+    let document = web_sys::window().and_then(|w| w.document());
+    let tools = document.and_then(|d| d.query_selector(".canvas-tools").ok().flatten());
+    match (tools, canvas_element()) {
+        (Some(tools), Some(canvas)) => {
+            let gap = 8.0;
+            tools.get_bounding_client_rect().bottom() - canvas.get_bounding_client_rect().top()
+                + gap
+        }
+        _ => 0.0,
+    }
+}
+
 /// Size of the canvas on screen (a default before it is laid out).
 pub fn canvas_size() -> (f64, f64) {
     canvas_element()
@@ -130,7 +145,7 @@ impl Gestures {
     fn fit(self) {
         let (w, h) = canvas_size();
         let pts = self.node_points();
-        let view = View::fit(&pts, w, h);
+        let view = View::fit_below(&pts, w, h, tools_bottom());
         self.last_fit.set_value(Some((view, pts)));
         self.view.0.set(view);
     }

@@ -171,6 +171,14 @@ impl View {
     /// The view that shows every box (x, y of top-left corners), with its data center's frame,
     /// inside a `w`×`h` screen, below the toolbar that floats over the canvas's top.
     pub fn fit(points: &[(f64, f64)], w: f64, h: f64) -> View {
+        View::fit_below(points, w, h, FIT_TOP)
+    }
+
+    /// [`View::fit`], leaving `top` screen pixels free at the top (at least as many as it
+    /// leaves): the buttons and the capacity line there take two or three lines in a narrow
+    /// window, and covered the top of the drawing.
+    pub fn fit_below(points: &[(f64, f64)], w: f64, h: f64, top: f64) -> View {
+        let top = top.max(FIT_TOP);
         if points.is_empty() || w <= 0.0 || h <= 0.0 {
             return View::default();
         }
@@ -186,7 +194,7 @@ impl View {
             .fold(f64::NEG_INFINITY, f64::max);
         // The free part of the screen; a tiny canvas still gets a view (clamped zoom).
         let free_w = (w - 2.0 * FIT_SIDE).max(1.0);
-        let free_h = (h - FIT_TOP - FIT_SIDE).max(1.0);
+        let free_h = (h - top - FIT_SIDE).max(1.0);
         let zoom = (free_w / (max_x - min_x))
             .min(free_h / (max_y - min_y))
             .clamp(MIN_ZOOM, 1.5);
@@ -194,7 +202,7 @@ impl View {
         let cy = (min_y + max_y) / 2.0;
         View {
             pan_x: FIT_SIDE + free_w / 2.0 - cx * zoom,
-            pan_y: FIT_TOP + free_h / 2.0 - cy * zoom,
+            pan_y: top + free_h / 2.0 - cy * zoom,
             zoom,
         }
     }
@@ -467,6 +475,19 @@ mod tests {
         assert!(nodes
             .iter()
             .all(|(x, y)| (x - 340.0).abs() < 800.0 && (y - 220.0).abs() < 500.0));
+    }
+
+    #[test]
+    fn a_fit_below_a_taller_toolbar_starts_below_it() {
+        let pts = [(0.0, 0.0), (1000.0, 500.0)];
+        let v = View::fit_below(&pts, 500.0, 300.0, 96.0);
+        let (_, top) = v.to_screen(0.0 - FRAME_PAD_X, 0.0 - FRAME_PAD_TOP);
+        assert!(top >= 96.0 - 1e-9, "{top}");
+        // Never less room than the plain fit leaves.
+        assert_eq!(
+            View::fit_below(&pts, 500.0, 300.0, 0.0),
+            View::fit(&pts, 500.0, 300.0)
+        );
     }
 
     #[test]
