@@ -55,7 +55,7 @@ pub const NODE_COLUMNS: [&str; 23] = [
 ];
 
 /// Column names of [`node_series_csv`], in order.
-pub const NODE_SERIES_COLUMNS: [&str; 15] = [
+pub const NODE_SERIES_COLUMNS: [&str; 16] = [
     "t_s",
     "id",
     "name",
@@ -68,6 +68,7 @@ pub const NODE_SERIES_COLUMNS: [&str; 15] = [
     "lag_ms",
     "stale_reads",
     "dead_letters",
+    "sessions_lost",
     "throughput_rps",
     "availability",
     "p99_ms",
@@ -191,7 +192,7 @@ pub fn node_series_csv(report: &Report, scenario: &Scenario) -> String {
                 cells.extend([String::new(), String::new(), String::new()]);
             } else if let Some(c) = report.clients.get(*id) {
                 cells.push("client".to_string());
-                cells.extend(std::iter::repeat_n(String::new(), 8));
+                cells.extend(std::iter::repeat_n(String::new(), NODE_WINDOW_COLUMNS));
                 cells.extend(client_window(c, w));
             }
             out += &row(cells);
@@ -200,8 +201,16 @@ pub fn node_series_csv(report: &Report, scenario: &Scenario) -> String {
     out
 }
 
+/// How many of [`NODE_SERIES_COLUMNS`] are a node's own (utilization to sessions_lost).
+const NODE_WINDOW_COLUMNS: usize = 9;
+
 /// Node `n`'s own columns of [`node_series_csv`] in window `w`.
-fn node_window(report: &Report, id: &str, n: &NodeReport, w: usize) -> [String; 8] {
+fn node_window(
+    report: &Report,
+    id: &str,
+    n: &NodeReport,
+    w: usize,
+) -> [String; NODE_WINDOW_COLUMNS] {
     let at = |v: Option<&Vec<u64>>| {
         v.and_then(|v| v.get(w))
             .map_or(String::new(), u64::to_string)
@@ -231,6 +240,7 @@ fn node_window(report: &Report, id: &str, n: &NodeReport, w: usize) -> [String; 
         real(n.lag_ms_series.as_ref()),
         at(n.stale_reads_series.as_ref()),
         at(n.dead_letters_series.as_ref()),
+        at(n.sessions_lost_series.as_ref()),
     ]
 }
 
@@ -503,7 +513,8 @@ mod tests {
             let hit = n.hit_ratio_series.as_ref().unwrap()[w];
             assert_eq!(c[8].parse::<f64>().ok(), hit);
             assert_eq!(c[7], "", "a cache has no queue depth");
-            assert_eq!(c[12..], ["", "", ""], "a node has no users' figures");
+            assert_eq!(c[12], "", "a cache keeps no sessions");
+            assert_eq!(c[13..], ["", "", ""], "a node has no users' figures");
         }
         // The clients' rows: what their users saw, window by window, as the app plots it.
         let users: Vec<Vec<String>> = lines[1..]
@@ -515,11 +526,11 @@ mod tests {
         let c = &report.clients["users"];
         for (w, row) in users.iter().enumerate() {
             assert_eq!(row[3], "client");
-            assert!(row[4..12].iter().all(String::is_empty), "{row:?}");
-            assert_eq!(row[12].parse::<f64>().unwrap(), c.throughput_series[w]);
+            assert!(row[4..13].iter().all(String::is_empty), "{row:?}");
+            assert_eq!(row[13].parse::<f64>().unwrap(), c.throughput_series[w]);
             if c.throughput_series[w] > 0.0 {
-                assert_eq!(row[13].parse::<f64>().unwrap(), c.availability_series[w]);
-                assert_eq!(row[14].parse::<f64>().unwrap(), c.p99_series[w]);
+                assert_eq!(row[14].parse::<f64>().unwrap(), c.availability_series[w]);
+                assert_eq!(row[15].parse::<f64>().unwrap(), c.p99_series[w]);
             }
         }
     }

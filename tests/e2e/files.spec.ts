@@ -107,10 +107,10 @@ test('the CSV downloads hold the series and the per-node figures', async ({ page
   const webRows = nsRows.slice(1).map((r) => r.split(',')).filter((c) => c[1] === 'web');
   expect(webRows.length).toBe(chart.points);
   expect(webRows.every((c) => Number(c[4]) >= 0 && Number(c[4]) <= 1)).toBe(true);
-  expect(nsHeader.slice(12)).toEqual(['throughput_rps', 'availability', 'p99_ms']);
+  expect(nsHeader.slice(11)).toEqual(['dead_letters', 'sessions_lost', 'throughput_rps', 'availability', 'p99_ms']);
   const userRows = nsRows.slice(1).map((r) => r.split(',')).filter((c) => c[1] === 'users');
   expect(userRows.length).toBe(chart.points);
-  expect(userRows.some((c) => Number(c[12]) > 0), 'the users were served').toBe(true);
+  expect(userRows.some((c) => Number(c[13]) > 0), 'the users were served').toBe(true);
   app.expectNoErrors();
 });
 

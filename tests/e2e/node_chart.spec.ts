@@ -4,6 +4,8 @@
 // after the recovery. The main plots are named for screen readers, and the availability plot
 // zooms to what it shows. A replica failed by hand mid-run (preset 4) comes back behind by its
 // downtime: its replication-lag plot rises while it is down and falls as it catches up.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { App, RUN_TIMEOUT } from './app';
 
@@ -201,5 +203,40 @@ test("a node's panel counts the failures it passed on from below", async ({ page
   // Every request the database answered "down" came from the web server, which passed it on.
   expect(await value('web', 'errors')).toBe(down);
   await expect(app.nodeLocator('web').locator('title')).toContainText(`failures passed on ${down}`);
+  app.expectNoErrors();
+});
+
+// Preset 6 with sticky sessions instead of its session store, as its notes suggest: the web
+// tier offers its sessions lost per window, and the plot shows when they went (instance 1 dies
+// at 60 s; the tier also grows with the ramp, and ip_hash moves users as it does).
+test("a server with sticky sessions plots the sessions it lost", async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const scenario = JSON.parse(fs.readFileSync(path.join(__dirname, '../../scenarios/06-stateless.json'), 'utf8'));
+  scenario.nodes = scenario.nodes.filter((n: { id: string }) => n.id !== 'sessions');
+  scenario.edges = scenario.edges.filter((e: { to: string }) => e.to !== 'sessions');
+  const node = (id: string) => scenario.nodes.find((n: { id: string }) => n.id === id);
+  node('web').params.stateful_sessions = true;
+  node('lb').params = { ...node('lb').params, algorithm: 'ip_hash' };
+  const app = new App(page);
+  await app.goto();
+  await app.importFile('sticky.json', JSON.stringify(scenario));
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  const windows = (await app.chart('throughput')).points;
+
+  await app.selectNode('web');
+  const series = app.byTestId('node-chart-series');
+  const options = await series.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  expect(options).toContain('sessions_lost');
+  await series.selectOption('sessions_lost');
+  await expect(app.byTestId('node-chart')).toHaveAttribute('data-series', 'sessions_lost');
+  const lost = await nodeChart(app);
+  expect(lost.points).toBe(windows);
+  expect(lost.min).toBe(0);
+  expect(lost.max, 'some window lost sessions').toBeGreaterThan(0);
+  // The figures table has the steady state's total.
+  const total = Number(await app.byTestId('metric-sessions_lost').locator('td').textContent());
+  expect(total).toBeGreaterThan(0);
   app.expectNoErrors();
 });

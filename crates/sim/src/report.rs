@@ -266,6 +266,9 @@ pub struct NodeReport {
     /// Queue: messages dead-lettered in each window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dead_letters_series: Option<Vec<u64>>,
+    /// Stateful server and session store: sessions lost in each window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sessions_lost_series: Option<Vec<u64>>,
 }
 
 /// A node's latency figures, in milliseconds: 0 without a success (`null` in the JSON).
@@ -675,11 +678,8 @@ impl Simulation {
             deliveries: is(Kind::Queue).then_some(st.deliveries),
             wait_ms: is(Kind::Queue)
                 .then(|| NodeLatency::of(st.deliveries, st.wait_sum_us, st.wait.as_ref())),
-            sessions_lost: match &n.params {
-                Params::Server(p) if p.stateful_sessions => Some(st.sessions_lost),
-                Params::SessionStore(_) => Some(st.sessions_lost),
-                _ => None,
-            },
+            // Where sessions are kept (`users::holds_sessions`), as its series.
+            sessions_lost: s.holds_sessions.then_some(st.sessions_lost),
             instances: autoscaled.then(|| carried(old!(instances).flatten(), &s.series.instances)),
             depth_series: is(Kind::Queue)
                 .then(|| carried(old!(depth_series).flatten(), &s.series.depth)),
@@ -693,6 +693,12 @@ impl Simulation {
                 .then(|| carried(old!(lag_ms_series).flatten(), &s.series.lag_ms)),
             dead_letters_series: is(Kind::Queue)
                 .then(|| carried(old!(dead_letters_series).flatten(), &s.series.dead_letters)),
+            sessions_lost_series: s.holds_sessions.then(|| {
+                carried(
+                    old!(sessions_lost_series).flatten(),
+                    &s.series.sessions_lost,
+                )
+            }),
         }
     }
 }

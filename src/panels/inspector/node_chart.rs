@@ -177,6 +177,15 @@ fn table(source: Source<'_>) -> Vec<(Choice, Option<Values<'_>>)> {
             node.stale_reads_series.as_deref().map(Values::Count),
         ),
         (
+            choice(
+                "sessions_lost",
+                "sessions lost (per window)",
+                "sessions",
+                false,
+            ),
+            node.sessions_lost_series.as_deref().map(Values::Count),
+        ),
+        (
             choice("instances", "instances", "instances", false),
             node.instances.as_deref().map(Values::Instances),
         ),

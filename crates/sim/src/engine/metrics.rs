@@ -379,6 +379,11 @@ fn close_node_window(s: &mut NodeState, node: &ModelNode, t: SimTime) {
             .lag_ms
             .push(s.ext.replication_ms * replicating + behind_us / 1e3);
     }
+    if s.holds_sessions {
+        series
+            .sessions_lost
+            .push(st.sessions_lost.wrapping_sub(m.sessions_lost));
+    }
     s.mark = WindowMark {
         at: t,
         busy_area,
@@ -388,6 +393,7 @@ fn close_node_window(s: &mut NodeState, node: &ModelNode, t: SimTime) {
         misses: st.misses,
         stale_reads: st.stale_reads,
         dead_letters: st.dead_letters,
+        sessions_lost: st.sessions_lost,
         behind_area,
         replicating_area,
         depth_area,
@@ -409,6 +415,7 @@ pub(crate) fn carried_mark(s: &NodeState, now: SimTime) -> WindowMark {
         misses: m.misses.wrapping_sub(st.misses),
         stale_reads: m.stale_reads.wrapping_sub(st.stale_reads),
         dead_letters: m.dead_letters.wrapping_sub(st.dead_letters),
+        sessions_lost: m.sessions_lost.wrapping_sub(st.sessions_lost),
         behind_area: m.behind_area.wrapping_sub(s.ext.behind.area(now)),
         replicating_area: m.replicating_area.wrapping_sub(s.ext.replicating.area(now)),
         depth_area: m

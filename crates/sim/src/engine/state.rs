@@ -314,6 +314,7 @@ pub(crate) struct WindowMark {
     pub misses: u64,
     pub stale_reads: u64,
     pub dead_letters: u64,
+    pub sessions_lost: u64,
     /// Replica: the integral of how far it was behind beyond `lag_ms` (µs²).
     pub behind_area: u128,
     /// Replica: the time it spent replicating, not promoted (µs).
@@ -484,6 +485,8 @@ pub(crate) struct NodeSeries {
     pub lag_ms: Vec<f64>,
     /// Queue: messages dead-lettered in the window.
     pub dead_letters: Vec<u64>,
+    /// Stateful server and session store: sessions lost in the window.
+    pub sessions_lost: Vec<u64>,
 }
 
 #[cfg(test)]

@@ -485,6 +485,18 @@ fn a_crashed_session_store_instance_loses_its_sessions() {
         .expect("a session store's");
     assert!((200..=550).contains(&lost), "{lost} sessions lost");
     assert_eq!(r.summary.sessions_lost, lost);
+    // Its series says when: none before the crash, most in the seconds after the instance is
+    // back (without a warm-up, the series adds up to the total).
+    let series = r.nodes["sessions"]
+        .sessions_lost_series
+        .as_ref()
+        .expect("a session store's series");
+    assert_eq!(series.len(), 90);
+    assert_eq!(series.iter().sum::<u64>(), lost);
+    assert!(series[..20].iter().all(|n| *n == 0), "{series:?}");
+    assert!(series[30..40].iter().sum::<u64>() > lost / 2, "{series:?}");
+    // A node that keeps no sessions has no such series.
+    assert!(r.nodes["web"].sessions_lost_series.is_none());
 }
 
 #[test]
