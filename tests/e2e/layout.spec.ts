@@ -499,7 +499,7 @@ test.describe('on a phone held upright, by touch', () => {
     const name = app.byTestId('help-failover_s').locator('.param-name');
     await name.scrollIntoViewIfNeeded();
     const text = app.byTestId('help-text-failover_s');
-    await expect(text).toHaveCount(0);
+    await expect(text).toBeHidden();
     await name.tap();
     await expect(text).toBeVisible();
     await expect(text).toHaveText(/replica is promoted/);
@@ -512,7 +512,7 @@ test.describe('on a phone held upright, by touch', () => {
     await expect(app.byTestId('help-text-workers')).toHaveText('Connections: queries it runs at once.');
     await expect(text).toBeVisible();
     await name.tap();
-    await expect(text).toHaveCount(0);
+    await expect(text).toBeHidden();
     await expect(app.byTestId('help-text-workers')).toBeVisible();
     app.expectNoErrors();
   });

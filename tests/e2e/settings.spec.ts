@@ -165,3 +165,35 @@ test('the inspector says what a component does and, on hover, what each param me
   await expect(app.byTestId('help-failover_s')).toHaveAttribute('title', /replica is promoted/);
   app.expectNoErrors();
 });
+
+test("a field reached from the keyboard shows what it means under it, and describes it to a screen reader", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('04');
+  await app.selectNode('primary');
+  const workers = app.byTestId('help-text-workers');
+  const readMs = app.byTestId('help-text-read_ms');
+  // A click into the field shows nothing (the fields below would move under the pointer).
+  await app.byTestId('param-workers').click();
+  await expect(workers).toBeHidden();
+  // Tab out and back: the line shows while the field has the keyboard's focus.
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  await expect(app.byTestId('param-workers')).toBeFocused();
+  await expect(workers).toBeVisible();
+  await expect(workers).toHaveText('Connections: queries it runs at once.');
+  // On to the next param's first field: its line instead.
+  await page.keyboard.press('Tab');
+  await expect(workers).toBeHidden();
+  await expect(readMs).toBeVisible();
+  // The block is a group described by its line, which a screen reader reads on the way in.
+  const block = app.byTestId('help-workers');
+  await expect(block).toHaveAttribute('role', 'group');
+  await expect(block).toHaveAttribute('aria-describedby', 'help-text-workers');
+  // A click on a name keeps its line until the next click, whatever the focus does.
+  await app.byTestId('help-failover_s').locator('.param-name').click();
+  await expect(app.byTestId('help-text-failover_s')).toBeVisible();
+  await app.byTestId('param-workers').click();
+  await expect(app.byTestId('help-text-failover_s')).toBeVisible();
+  app.expectNoErrors();
+});
