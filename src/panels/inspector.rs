@@ -387,8 +387,17 @@ fn Problems() -> impl IntoView {
                         } else {
                             "Show the scenario settings"
                         };
+                        let chosen = node.clone();
+                        // A button to the keyboard too (it was reachable by pointer only).
+                        let by_key = move |ev: leptos::ev::KeyboardEvent| {
+                            if matches!(ev.key().as_str(), "Enter" | " ") {
+                                ev.prevent_default();
+                                selection.set(chosen.iter().cloned().collect());
+                            }
+                        };
                         view! {
                             <li data-testid="problem" class="problem clickable" title=title
+                                role="button" tabindex="0" on:keydown=by_key
                                 on:click=move |_| selection.set(node.iter().cloned().collect())>
                                 {name.map(|n| view! { <span class="problem-node">{n}</span> })}
                                 <span class="problem-text">{p.to_string()}</span>

@@ -144,6 +144,11 @@ pub fn RunBar() -> impl IntoView {
                     on:click=move |_| { pressed.set_value(Some(&[UNPIN, RUN])); run.pin() }>"Pin run"</button> }.into_any()
             }}
             <progress data-testid="progress" aria-label="Run progress" max="1" value=move || run.progress.get()></progress>
+            // What a screen reader says when a run starts, pauses or ends: the page changes
+            // silently otherwise (the figures and plots update without a word).
+            <p class="visually-hidden" role="status" aria-live="polite" data-testid="run-announcement">
+                {move || announcement(status.get(), run)}
+            </p>
             <label>"Duration (s) "
                 <input type="number" min="1" data-testid="setting-duration"
                     on:keydown=move |ev| crate::panels::refuse_key_in_number(&ev, "setting-duration", doc.banner)
@@ -262,7 +267,7 @@ fn SharePopover(
                 }}
                 "Anyone who opens this link gets this exact scenario and seed."
             </p>
-            <input class="share-link" data-testid="share-link" readonly value=link node_ref=input
+            <input class="share-link" data-testid="share-link" aria-label="Link to this scenario" readonly value=link node_ref=input
                 on:focus=move |ev| select_all(&ev)/>
             <button data-testid="share-close" on:click=move |_| on_close()>"Close"</button>
         </div>
@@ -305,5 +310,27 @@ fn select_all(ev: &leptos::ev::FocusEvent) {
         .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
     {
         input.select();
+    }
+}
+
+/// The run's news for a screen reader, on each change of `status`: "Run finished:
+/// throughput 796.1 req/s, p99 120.4 ms, availability 99.082 %, SLO broken for 10 s in 1
+/// breach". Its figures are read once, at the change (not as they update).
+fn announcement(status: Status, run: Run) -> String {
+    match status {
+        Status::Idle => String::new(),
+        Status::Running => "Run started".to_string(),
+        Status::Paused => {
+            let at = run
+                .report
+                .with_untracked(|r| r.as_ref().map_or(0.0, |r| r.run.t_s));
+            format!("Run paused at {} s", crate::panels::fault_key::seconds(at))
+        }
+        Status::Done => run.report.with_untracked(|r| match r {
+            Some(r) if crate::panels::summary::measuring(r) => {
+                format!("Run finished: {}", crate::panels::summary::said(r))
+            }
+            _ => "Run finished".to_string(),
+        }),
     }
 }

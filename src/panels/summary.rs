@@ -362,6 +362,28 @@ fn queue_notes(r: &Report, s: Option<&scaleplay_sim::Scenario>) -> Vec<String> {
         .collect()
 }
 
+/// The headline figures in words, for a screen reader: "throughput 796.1 req/s, p99 120.4 ms,
+/// availability 99.082 %, SLO broken for 10 s in 1 breach".
+pub fn said(r: &Report) -> String {
+    let mut parts: Vec<String> = FIGURES
+        .iter()
+        .filter_map(|f| {
+            let v = (f.value)(r)?;
+            let (name, unit) = f.label.split_once(" (")?;
+            let unit = unit.trim_end_matches(')');
+            Some(format!("{} {v:.*} {unit}", name.to_lowercase(), f.decimals))
+        })
+        .collect();
+    let failed = r.summary.failed.total();
+    if failed > 0 {
+        parts.push(format!("{} failed", scaleplay_sim::error::grouped(failed)));
+    }
+    if !r.alerts.is_empty() {
+        parts.push(format!("SLO broken for {}", breaches(r).0));
+    }
+    parts.join(", ")
+}
+
 /// How long the SLO was broken in all ("10 s in 1 breach", "none"), and each breach in a line
 /// for the hover text: "availability 61–71 s, at worst 88.59 %".
 fn breaches(r: &Report) -> (String, String) {
@@ -430,6 +452,17 @@ mod tests {
         // The primary's outage breaks the availability SLO until writes work again.
         let (value, hover) = breaches(&r);
         assert_eq!(value, "10 s in 1 breach");
+        // Said to a screen reader when the run ends, figures first.
+        let said = super::said(&r);
+        assert!(said.starts_with("throughput "), "{said}");
+        assert!(
+            said.contains(" req/s, p99 ") && said.contains(" ms, availability "),
+            "{said}"
+        );
+        assert!(
+            said.ends_with(" failed, SLO broken for 10 s in 1 breach"),
+            "{said}"
+        );
         assert!(
             hover.starts_with("availability 61–71 s, at worst 8"),
             "{hover}"

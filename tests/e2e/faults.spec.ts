@@ -66,6 +66,8 @@ test("preset 04: the plots and their key mark when a replica took the primary's 
   // red bar from the alert to the end of the breach, and summed up beside the figures.
   await expect(app.chartLocator('availability')).toHaveAttribute('data-breaches', '61-71');
   await expect(app.byTestId('summary-breached')).toHaveText('10 s in 1 breach');
+  // A screen reader hears how the run ended.
+  await expect(app.byTestId('run-announcement')).toHaveText(/^Run finished: throughput [\d.]+ req\/s, p99 [\d.]+ ms, availability [\d.]+ %, [\d,]+ failed, SLO broken for 10 s in 1 breach$/);
   await expect(app.byTestId('summary-breached').locator('..')).toHaveAttribute('title', /^availability 61–71 s, at worst 8\d\.\d+ %$/);
   // The panels say it too: the replica that was promoted, and the primary.
   await app.selectNode('replica1');

@@ -471,6 +471,27 @@ test("a problem of a node with a long name wraps inside the problems box", async
   app.expectNoErrors();
 });
 
+test("a node's problem selects the node from the keyboard as by a click", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  const file = JSON.stringify({
+    version: 1,
+    nodes: [
+      { id: 'u', kind: 'client', params: { rps: 10 } },
+      { id: 's', kind: 'server', params: { workers: -1 } },
+    ],
+    edges: [{ from: 'u', to: 's' }],
+  });
+  await app.importFile('bad.json', file);
+  const problem = app.validation.getByTestId('problem').first();
+  await expect(problem).toHaveAttribute('role', 'button');
+  await problem.focus();
+  await expect(problem).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(app.byTestId('inspector-node-id')).toHaveText('s');
+  app.expectNoErrors();
+});
+
 test('a file with two nodes of one id opens both, the second renamed, each deleted on its own', async ({ page }) => {
   // The canvas knows nodes by id: the copy sat hidden under the first, and Delete removed both.
   const app = new App(page);
