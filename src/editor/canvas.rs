@@ -226,6 +226,12 @@ pub fn Canvas() -> impl IntoView {
         move |_| {
             let (w, h) = canvas_size();
             view_state.update(|v| *v = v.zoom_at(factor, w / 2.0, h / 2.0));
+            // At its limit the button turns itself off: the focus goes to the other one, not
+            // to the page's start.
+            const IN_FIRST: [&str; 2] = ["[data-testid=zoom-in]", "[data-testid=zoom-out]"];
+            const OUT_FIRST: [&str; 2] = ["[data-testid=zoom-out]", "[data-testid=zoom-in]"];
+            let order: &'static [&'static str] = if factor > 1.0 { &IN_FIRST } else { &OUT_FIRST };
+            crate::panels::focus::refocus_if_lost(order);
         }
     };
 

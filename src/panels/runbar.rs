@@ -177,10 +177,17 @@ pub fn RunBar() -> impl IntoView {
             </label>
             <button data-testid="undo" title="Undo (Ctrl+Z)"
                 disabled=move || doc.history.with(|h| h.undo_len() == 0)
-                on:click=move |_| { opener.undo(); }>"Undo"</button>
+                on:click=move |_| {
+                    opener.undo();
+                    // With nothing left to undo it turns itself off: to Redo, not the page's start.
+                    crate::panels::focus::refocus_if_lost(&["[data-testid=undo]", "[data-testid=redo]"]);
+                }>"Undo"</button>
             <button data-testid="redo" title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
                 disabled=move || doc.history.with(|h| h.redo_len() == 0)
-                on:click=move |_| { opener.redo(); }>"Redo"</button>
+                on:click=move |_| {
+                    opener.redo();
+                    crate::panels::focus::refocus_if_lost(&["[data-testid=redo]", "[data-testid=undo]"]);
+                }>"Redo"</button>
             <button data-testid="share" node_ref=share_button title="Copy a link that opens this exact scenario" on:click=move |_| {
                 match make_share_link(doc, copied) {
                     Ok(link) => share_link.set(Some(link)),

@@ -267,3 +267,23 @@ test('opening a link while the saved work is unreadable says where that work wen
   expect(await page.evaluate(() => localStorage.getItem('scaleplay.autosave.unreadable'))).toBe(garbage);
   app.expectNoErrors();
 });
+
+// A pressed button that turns itself off (Zoom in at the largest zoom, Undo with nothing left
+// to undo) hands the focus to its pair, not to the page's start.
+test('at its limit a pressed button hands the focus to its pair', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  const zoomIn = app.byTestId('zoom-in');
+  await zoomIn.focus();
+  for (let i = 0; i < 40 && (await zoomIn.isEnabled()); i++) await page.keyboard.press('Enter');
+  await expect(zoomIn).toBeDisabled();
+  await expect(app.byTestId('zoom-out')).toBeFocused();
+
+  await app.addNode('server');
+  const undo = app.byTestId('undo');
+  await undo.focus();
+  for (let i = 0; i < 40 && (await undo.isEnabled()); i++) await page.keyboard.press('Enter');
+  await expect(undo).toBeDisabled();
+  await expect(app.byTestId('redo')).toBeFocused();
+  app.expectNoErrors();
+});
