@@ -463,7 +463,7 @@ test('a node without a name goes by its id: on the canvas and in the bottleneck 
   // Its title on the canvas was blank, and a screen reader heard ", Server".
   const node = app.nodeLocator('box');
   await expect(node.locator('.node-name')).toHaveText('box');
-  await expect(node).toHaveAttribute('aria-label', 'box, Server');
+  await expect(node).toHaveAttribute('aria-label', 'box, Server, bottleneck');
   // A name of spaces only is no name either; the field keeps what was typed.
   await name.fill('   ');
   await name.press('Enter');
@@ -511,7 +511,7 @@ test('a name too long for its box is cut short with an ellipsis, and kept whole'
   await app.byTestId('node-name').fill(long);
   await app.byTestId('node-name').press('Enter');
   const node = app.nodeLocator('box');
-  await expect(node).toHaveAttribute('aria-label', `${long}, Server`);
+  await expect(node).toHaveAttribute('aria-label', `${long}, Server, bottleneck`);
   const shown = (await node.locator('.node-name').textContent()) ?? '';
   expect(shown.endsWith('…') && long.startsWith(shown.slice(0, -1).trimEnd()), shown).toBe(true);
   expect(shown.length).toBeGreaterThan(8);

@@ -565,6 +565,9 @@ test('a client whose users are failed is shown down on the canvas, as a failed s
   await app.waitForRunDone();
   await expect(app.nodeLocator('u')).toHaveClass(/\bdown\b/);
   await expect(app.nodeLocator('web')).not.toHaveClass(/\bdown\b/);
+  // Said to a screen reader as well as drawn grey.
+  await expect(app.nodeLocator('u')).toHaveAttribute('aria-label', /, down\b/);
+  await expect(app.nodeLocator('web')).not.toHaveAttribute('aria-label', /, down\b/);
   app.expectNoErrors();
 });
 

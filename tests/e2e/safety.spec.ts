@@ -37,19 +37,19 @@ test('a name like an HTML tag shows as text, everywhere', async ({ page, browser
   // Too long for the box, the name is cut short there with an ellipsis; the node's label
   // (and tooltip) carry it whole, as text.
   const label = app.nodeLocator('box');
-  await expect(label).toHaveAttribute('aria-label', `${HOSTILE}, Server`);
+  await expect(label).toHaveAttribute('aria-label', `${HOSTILE}, Server, bottleneck`);
   await expect(label.locator('.node-name')).toHaveText(/^<img src=x.*…$/);
   expect(await page.locator('img').count()).toBe(0);
 
   await page.reload();
-  await expect(label).toHaveAttribute('aria-label', `${HOSTILE}, Server`, { timeout: 30_000 });
+  await expect(label).toHaveAttribute('aria-label', `${HOSTILE}, Server, bottleneck`, { timeout: 30_000 });
   await app.byTestId('share').click();
   const link = await app.byTestId('share-link').inputValue();
   const other = await browser.newContext();
   const page2 = await other.newPage();
   const app2 = new App(page2);
   await page2.goto(link);
-  await expect(app2.nodeLocator('box')).toHaveAttribute('aria-label', `${HOSTILE}, Server`, { timeout: 30_000 });
+  await expect(app2.nodeLocator('box')).toHaveAttribute('aria-label', `${HOSTILE}, Server, bottleneck`, { timeout: 30_000 });
   expect(await page2.locator('img').count()).toBe(0);
   await other.close();
 

@@ -139,7 +139,24 @@ pub(super) fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
         node.with(|n| {
             n.as_ref().map_or(String::new(), |n| {
                 let kind = Kind::parse(&n.kind).map_or("?", crate::editor::palette_label);
-                format!("{}, {kind}", n.shown_name())
+                // What the box shows by colour, tag and outline, said too (a screen reader
+                // heard the name and kind alone); the hover text has the figures.
+                let mut label = format!("{}, {kind}", n.shown_name());
+                if down() {
+                    label += ", down";
+                }
+                if bottleneck.with(Option::is_some) {
+                    label += ", bottleneck";
+                }
+                if let Some(why) = idle.get() {
+                    label += &format!(", idle: {why}");
+                }
+                match problems.with(Vec::len) {
+                    0 => {}
+                    1 => label += ", 1 problem",
+                    n => label += &format!(", {n} problems"),
+                }
+                label
             })
         })
     };
