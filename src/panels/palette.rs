@@ -88,6 +88,12 @@ pub fn Palette() -> impl IntoView {
                             if ev.key() == "Enter" || ev.key() == " " {
                                 ev.prevent_default();
                                 add_by_click(kind, doc, view, selection);
+                                // From the keyboard, on to the new node's panel (its name
+                                // first): it was a long way off by Tab, past every node and
+                                // call on the canvas.
+                                leptos::leptos_dom::helpers::request_animation_frame(|| {
+                                    crate::panels::focus::focus_first(&["[data-testid=node-name]"]);
+                                });
                             }
                         }
                     >

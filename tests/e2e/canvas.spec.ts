@@ -167,6 +167,8 @@ test('nodes added by click or keyboard go side by side, each selected as it land
   await expect(app.byTestId('canvas-empty')).toHaveCount(0);
   await app.byTestId('palette-server').focus();
   await page.keyboard.press('Enter');
+  // From the keyboard, the focus goes on to the new node's name in its panel.
+  await expect(app.byTestId('node-name')).toBeFocused();
   await app.byTestId('palette-dns').click();
   const ids = await app.nodeIds();
   expect(ids).toHaveLength(3);
