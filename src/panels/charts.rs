@@ -589,9 +589,9 @@ fn availability_range(lowest: f64) -> (f64, f64) {
 /// What a plot shows, for screen readers (the canvas itself is pixels).
 fn description(plot: Plot) -> &'static str {
     match plot {
-        Plot::Throughput => "Throughput over time: requests offered per second, successful requests per second, and failures per second by cause (timeout, rejected, down)",
-        Plot::Latency => "Latency over time: p50, p95 and p99 of successful requests in milliseconds, with the SLO line",
-        Plot::Availability => "Availability over time: successful share of completed requests in percent, with the SLO line",
+        Plot::Throughput => "Throughput over time: requests offered per second, successful requests per second, and failures per second by cause (timeout, rejected, down). Vertical lines mark the faults and failovers listed under the plots; red triangles and bars at the top, the SLO's breaches",
+        Plot::Latency => "Latency over time: p50, p95 and p99 of successful requests in milliseconds, with the SLO line. Vertical lines mark the faults and failovers listed under the plots; red triangles and bars at the top, the SLO's breaches",
+        Plot::Availability => "Availability over time: successful share of completed requests in percent, with the SLO line. Vertical lines mark the faults and failovers listed under the plots; red triangles and bars at the top, the SLO's breaches",
     }
 }
 

@@ -266,9 +266,11 @@ pub fn Summary() -> impl IntoView {
                 <span class="label">"Still waiting"</span>
                 <span class="value" data-testid="summary-waiting">{waiting}</span></div>
             {move || breached().map(|(value, hover)| view! {
-                <div class="figure" title=hover>
+                <div class="figure" title=hover.clone()>
                     <span class="label">"SLO broken for"</span>
-                    <span class="value" data-testid="summary-breached">{value}</span></div>
+                    <span class="value" data-testid="summary-breached">{value}</span>
+                    // Each breach, for a screen reader (the hover text is out of its reach).
+                    <span class="visually-hidden">{format!(": {}", hover.replace('\n', "; "))}</span></div>
             })}
         </div>
     }
