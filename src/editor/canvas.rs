@@ -311,6 +311,15 @@ pub fn Canvas() -> impl IntoView {
                 {move || wire_hint.get().map(|h| view! { <span class="wire-hint" data-testid="wire-hint">{h}</span> })}
                 <span class="capacity" data-testid="capacity" title=move || capacity_title(analysis)>{capacity}</span>
             </div>
+            // For the keyboard: every node and call of the drawing is a stop of Tab (43 in
+            // preset 10) between here and the inspector. Shown only while it has the focus.
+            <button class="skip-drawing visually-hidden" data-testid="skip-drawing"
+                on:click=move |_| {
+                    crate::panels::focus::focus_first(&[
+                        "[data-testid=inspector] input:not([disabled])",
+                        "[data-testid=inspector] button:not([disabled])",
+                    ]);
+                }>"Skip the drawing, to the inspector"</button>
             <svg data-testid="canvas" class="canvas" class:panning=move || space.get() tabindex="-1"
                 on:pointerdown=move |ev| pointer::background_down(g, ev)
                 on:wheel=move |ev| pointer::wheel(view_state, ev)>

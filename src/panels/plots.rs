@@ -27,7 +27,9 @@ pub fn Plots() -> impl IntoView {
                     "Fold the plots away to give the canvas their height (the figures stay)"
                 }
                 on:click=toggle>
-                {move || if folded.get() { "Show plots ▴" } else { "Hide plots ▾" }}
+                {move || if folded.get() { "Show plots" } else { "Hide plots" }}
+                // The arrow is a picture of the same: no part of the name read aloud.
+                <span aria-hidden="true">{move || if folded.get() { " ▴" } else { " ▾" }}</span>
             </button>
             <Summary/>
             // Unmounted while folded, not hidden: shown again, each plot measures its width

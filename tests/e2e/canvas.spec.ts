@@ -529,3 +529,26 @@ test('a name too long for its box is cut short with an ellipsis, and kept whole'
   await expect(app.byTestId('node-name')).toHaveValue(long);
   app.expectNoErrors();
 });
+
+// Every node and call is a stop of Tab: a button before them skips the drawing, shown while it
+// has the focus.
+test("from the keyboard the drawing can be skipped, on to the inspector", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('10');
+  await app.byTestId('snap').focus();
+  await page.keyboard.press('Tab');
+  const skip = app.byTestId('skip-drawing');
+  await expect(skip).toBeFocused();
+  const box = await skip.boundingBox();
+  expect(box && box.width > 40 && box.height > 10, 'shown while focused').toBe(true);
+  await page.keyboard.press('Enter');
+  await expect(app.byTestId('scenario-name')).toBeFocused();
+  // Without it, the next stop is the drawing's first.
+  await app.byTestId('snap').focus();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+  expect(focused).toMatch(/^(node|edge)-/);
+  app.expectNoErrors();
+});

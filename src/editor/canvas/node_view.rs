@@ -141,7 +141,13 @@ pub(super) fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
                 let kind = Kind::parse(&n.kind).map_or("?", crate::editor::palette_label);
                 // What the box shows by colour, tag and outline, said too (a screen reader
                 // heard the name and kind alone); the hover text has the figures.
-                let mut label = format!("{}, {kind}", n.shown_name());
+                // "Users", not "Users, Users": a name that is its kind's says it already.
+                let name = n.shown_name();
+                let mut label = if name == kind {
+                    name.to_string()
+                } else {
+                    format!("{name}, {kind}")
+                };
                 if down() {
                     label += ", down";
                 }
