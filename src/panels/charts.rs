@@ -543,10 +543,7 @@ pub fn value_label(v: f64, span: f64) -> String {
 /// report's time while it lasts.
 fn breaches(report: &Report) -> impl Iterator<Item = (f64, f64)> + '_ {
     let now = report.run.t_s;
-    report
-        .alerts
-        .iter()
-        .map(move |a| (a.t_s, a.resolved_s.unwrap_or(now).max(a.t_s)))
+    report.alerts.iter().map(move |a| (a.t_s, a.ended_at(now)))
 }
 
 /// A plot drawn on a `<canvas>`, with time in seconds across and values up.

@@ -129,15 +129,19 @@ impl Mark {
     }
 }
 
+/// What a blue line means, in the page's key and under a saved plot.
+const BLUE_SAID: &str =
+    "blue, a replica took a failed primary's writes, or the primary took them back";
+
 /// What the colours mean, as the key's first line says it; blue only when `failovers` are
 /// marked.
-pub fn colours_said(failovers: bool) -> &'static str {
-    if failovers {
-        "Vertical lines: red, a node failed; green, it recovered; blue, a replica took a \
-         failed primary's writes, or the primary took them back."
+pub fn colours_said(failovers: bool) -> String {
+    let blue = if failovers {
+        format!("; {BLUE_SAID}")
     } else {
-        "Vertical lines: red, a node failed; green, it recovered."
-    }
+        String::new()
+    };
+    format!("Vertical lines: red, a node failed; green, it recovered{blue}.")
 }
 
 /// The key's lines: each record of a node in a data center whose scheduled fault (in `s`, the
@@ -259,9 +263,7 @@ pub fn FaultKey() -> impl IntoView {
             let blue = (!m.failovers.is_empty()).then(|| {
                 view! {
                     "; "
-                    <span class="fault-failover">
-                        "blue, a replica took a failed primary's writes, or the primary took them back"
-                    </span>
+                    <span class="fault-failover">{BLUE_SAID}</span>
                 }
             });
             Some(view! {
@@ -310,7 +312,7 @@ pub fn under_plot(
     let mut y = f64::from(plot.height()) + pad + line_h / 2.0;
     ctx.set_fill_style_str(KEY_TEXT);
     let failovers = lines.iter().any(|e| e.mark == Mark::Failover);
-    write_fitted(&ctx, colours_said(failovers), pad, y, room);
+    write_fitted(&ctx, &colours_said(failovers), pad, y, room);
     // Each fault behind a short stroke of its line's colour, as in the page's key.
     let swatch = line_h;
     for e in lines {

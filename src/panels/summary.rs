@@ -401,7 +401,7 @@ fn breaches(r: &Report) -> (String, String) {
         .alerts
         .iter()
         .map(|a| {
-            let end = a.resolved_s.unwrap_or(now).max(a.t_s);
+            let end = a.ended_at(now);
             total += end - a.t_s;
             let until = match a.resolved_s {
                 Some(t) => format!("–{} s", crate::panels::fault_key::seconds(t)),

@@ -363,6 +363,13 @@ pub struct Alert {
     pub resolved_s: Option<f64>,
 }
 
+impl Alert {
+    /// When the breach ended: its resolution, or `now` (the report's time) while it lasts.
+    pub fn ended_at(&self, now: f64) -> f64 {
+        self.resolved_s.unwrap_or(now).max(self.t_s)
+    }
+}
+
 impl Report {
     /// Pretty JSON, as `scaleplay run --json` prints it: a figure with nothing to measure (a
     /// latency without a success, an availability without an answer) is `null` there, where
