@@ -57,23 +57,25 @@ SP_CPU=$(median "${cpus[@]}")
 # engine built from these parts could go, to set the ratio against.
 echo "-- the floor (crates/sim/src/engine/floor.rs), $REPS runs"
 cargo test --release -q -p scaleplay-sim --lib floor --no-run 2>/dev/null
-floors=(); engines=()
+floors=(); skeletons=(); engines=()
 for i in $(seq "$REPS"); do
   out=$(cargo test --release -q -p scaleplay-sim --lib floor -- --ignored --nocapture 2>/dev/null)
   floor_ns=$(printf '%s\n' "$out" | sed -nE 's/^floor: .* = ([0-9.]+) ns per customer$/\1/p')
+  skeleton_ns=$(printf '%s\n' "$out" | sed -nE 's/^skeleton: .* = ([0-9.]+) ns per customer.*/\1/p')
   engine_ns=$(printf '%s\n' "$out" | sed -nE 's/^engine: .* = ([0-9.]+) ns per customer.*/\1/p')
-  echo "   run $i: floor ${floor_ns} ns, engine ${engine_ns} ns per customer"
-  floors+=("$floor_ns"); engines+=("$engine_ns")
+  echo "   run $i: floor ${floor_ns} ns, skeleton ${skeleton_ns} ns, engine ${engine_ns} ns per customer"
+  floors+=("$floor_ns"); skeletons+=("$skeleton_ns"); engines+=("$engine_ns")
 done
 FLOOR_NS=$(median "${floors[@]}")
+SKELETON_NS=$(median "${skeletons[@]}")
 ENGINE_NS=$(median "${engines[@]}")
 
-"$PY" - "$OUT/mm4-simpy.json" "$OUT/mm4-scaleplay.json" "$SP_WALL" "$SP_CPU" "$OUT/mm4-result.json" "$FLOOR_NS" "$ENGINE_NS" <<'EOF'
+"$PY" - "$OUT/mm4-simpy.json" "$OUT/mm4-scaleplay.json" "$SP_WALL" "$SP_CPU" "$OUT/mm4-result.json" "$FLOOR_NS" "$ENGINE_NS" "$SKELETON_NS" <<'EOF'
 import json, math, sys
 simpy = json.load(open(sys.argv[1]))
 report = json.load(open(sys.argv[2]))
 sp_wall, sp_cpu = float(sys.argv[3]), float(sys.argv[4])
-floor_ns, engine_ns = float(sys.argv[6]), float(sys.argv[7])
+floor_ns, engine_ns, skeleton_ns = float(sys.argv[6]), float(sys.argv[7]), float(sys.argv[8])
 
 # Erlang C: M/M/c mean response time W = Wq + 1/mu, Wq = C(c, a) / (c mu - lambda)
 lam, mu, c = 3.2, 1.0, 4
@@ -106,11 +108,13 @@ print(f"the engine alone (median {engine_ns:.1f} ns per customer, no process sta
       f"{1e9 / engine_ns / py_rate:.0f}x SimPy")
 print(f"the floor (median {floor_ns:.1f} ns per customer): {floor_ratio:.0f}x SimPy; "
       f"200x needs {1e9 / (200 * py_rate):.1f} ns per customer")
+print(f"the floor without its statistics (median {skeleton_ns:.1f} ns per customer): "
+      f"{1e9 / skeleton_ns / py_rate:.0f}x SimPy")
 json.dump({"simpy": simpy, "scaleplay": {"customers": sp_n, "wall_s": sp_wall, "cpu_s": sp_cpu,
            "customers_per_s": sp_rate, "mean_response_s": sp_mean, "events": report["run"]["events"]},
            "erlang_c_mean_s": w, "ratio_wall": ratio, "ratio_cpu": cpu_ratio,
            "floor_ns_per_customer": floor_ns, "engine_ns_per_customer": engine_ns,
-           "ratio_floor": floor_ratio},
+           "ratio_floor": floor_ratio, "skeleton_ns_per_customer": skeleton_ns},
           open(sys.argv[5], "w"), indent=1)
 EOF
 

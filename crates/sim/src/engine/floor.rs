@@ -7,7 +7,10 @@
 //! failures, request records or dispatch by kind.
 //!
 //! So the time per customer here is about as fast as any engine built from these parts can
-//! go; the engine's own time above it is the price of being general. Run by hand:
+//! go; the engine's own time above it is the price of being general. The same loop without
+//! its statistics (no histograms, sums or integrals: the "skeleton", which no report could be
+//! made from) shows how much of that time is the simulation itself: drawing, scheduling and
+//! taking events, and the backlog. Run by hand:
 //! `cargo test --release -p scaleplay-sim --lib floor -- --ignored --nocapture`. Only compiled
 //! for tests.
 
@@ -27,8 +30,15 @@ struct Floor {
 }
 
 /// M/M/`servers` with arrivals at `rate` per second and mean service `mean_ms`, for
-/// `duration_s` of virtual time.
-fn mmc_floor(duration_s: f64, rate: f64, mean_ms: f64, servers: u32, seed: u64) -> Floor {
+/// `duration_s` of virtual time; keeping the statistics a report needs when `STATS` (the run's
+/// mean response is kept either way, to check the answer).
+fn mmc_floor<const STATS: bool>(
+    duration_s: f64,
+    rate: f64,
+    mean_ms: f64,
+    servers: u32,
+    seed: u64,
+) -> Floor {
     let mut rng = Rng::new(seed);
     let mut events = EventQueue::default();
     let end = SimTime::from_secs(duration_s);
@@ -63,34 +73,44 @@ fn mmc_floor(duration_s: f64, rate: f64, mean_ms: f64, servers: u32, seed: u64) 
                         arrived.len() as u32 - 1
                     }
                 };
-                inside.up(now);
+                if STATS {
+                    inside.up(now);
+                }
                 if working < servers {
                     working += 1;
-                    busy.up(now);
+                    if STATS {
+                        busy.up(now);
+                    }
                     let done = now + Duration::from_millis(rng.exp(mean_ms));
                     events.push_inline(done, Event::ServiceDone { req: slot });
                 } else {
-                    queued.up(now);
+                    if STATS {
+                        queued.up(now);
+                    }
                     backlog.push_back(slot);
                 }
             }
             Event::ServiceDone { req: slot } => {
                 let latency = now.since(arrived[slot as usize]).0;
                 free.push(slot);
-                inside.down(now);
-                for (h, sum) in [(&mut window, &mut window_sum), (&mut node, &mut node_sum)] {
-                    h.record(latency);
-                    *sum += latency as u128;
+                if STATS {
+                    inside.down(now);
+                    for (h, sum) in [(&mut window, &mut window_sum), (&mut node, &mut node_sum)] {
+                        h.record(latency);
+                        *sum += latency as u128;
+                    }
+                    run.record(latency);
+                    busy.down(now);
                 }
-                run.record(latency);
                 run_sum += latency as u128;
                 customers += 1;
                 working -= 1;
-                busy.down(now);
                 if let Some(next) = backlog.pop_front() {
-                    queued.down(now);
+                    if STATS {
+                        queued.down(now);
+                        busy.up(now);
+                    }
                     working += 1;
-                    busy.up(now);
                     let done = now + Duration::from_millis(rng.exp(mean_ms));
                     events.push_inline(done, Event::ServiceDone { req: next });
                 }
@@ -119,9 +139,17 @@ fn floor_against_the_engine_on_mm4() {
     let scenario: serde_json::Value = serde_json::from_str(text).expect("bench/mm4.json");
     let duration_s = scenario["duration_s"].as_f64().expect("duration_s");
 
+    // Untimed, once: whichever loop ran first was up to 40% slower in some runs (a cold CPU
+    // and caches), which made the floor's figure swing between runs of the script.
+    std::hint::black_box(mmc_floor::<false>(duration_s, 3.2, 1000.0, 4, 2).customers);
+
     let started = Instant::now();
-    let floor = mmc_floor(duration_s, 3.2, 1000.0, 4, 1);
+    let floor = mmc_floor::<true>(duration_s, 3.2, 1000.0, 4, 1);
     let floor_s = started.elapsed().as_secs_f64();
+
+    let started = Instant::now();
+    let skeleton = mmc_floor::<false>(duration_s, 3.2, 1000.0, 4, 1);
+    let skeleton_s = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
     let report = crate::run_json(text, None).expect("bench/mm4.json runs");
@@ -136,16 +164,27 @@ fn floor_against_the_engine_on_mm4() {
         ns(floor_s, floor.customers)
     );
     println!(
+        "skeleton: {} customers in {skeleton_s:.3} s = {:.1} ns per customer (the floor without \
+         its statistics)",
+        skeleton.customers,
+        ns(skeleton_s, skeleton.customers)
+    );
+    println!(
         "engine: {engine_customers} customers in {engine_s:.3} s = {:.1} ns per customer \
          ({:.2}x the floor)",
         ns(engine_s, engine_customers),
         ns(engine_s, engine_customers) / ns(floor_s, floor.customers)
     );
     // The loop is a real simulation: its answer must be the analytic one.
-    assert!(floor.customers > 990_000, "{} customers", floor.customers);
-    let error = floor.mean_response_s / ERLANG_C_MEAN_S - 1.0;
-    assert!(
-        error.abs() < 0.02,
-        "mean response off Erlang C by {error:+.4}"
-    );
+    for run in [&floor, &skeleton] {
+        assert!(run.customers > 990_000, "{} customers", run.customers);
+        let error = run.mean_response_s / ERLANG_C_MEAN_S - 1.0;
+        assert!(
+            error.abs() < 0.02,
+            "mean response off Erlang C by {error:+.4}"
+        );
+    }
+    // Same seed, same draws: the statistics change nothing simulated.
+    assert_eq!(floor.customers, skeleton.customers);
+    assert_eq!(floor.mean_response_s, skeleton.mean_response_s);
 }
