@@ -361,7 +361,7 @@ fn ScenarioSettings() -> impl IntoView {
     }
 }
 
-/// Every validation problem; the Run button stays disabled while there are any. Clicking one
+/// Every validation problem; they hold the Run button back while there are any. Clicking one
 /// that concerns a node selects that node.
 #[component]
 fn Problems() -> impl IntoView {

@@ -8,7 +8,7 @@ use crate::editor::edits::{Edit, Setting};
 use crate::opening::Opener;
 use crate::panels::inspector::fields;
 use crate::runner::{Run, Status};
-use crate::state::{Analysis, Doc};
+use crate::state::{Analysis, AnalysisResult, Doc};
 
 /// The run bar.
 #[component]
@@ -28,6 +28,8 @@ pub fn RunBar() -> impl IntoView {
     });
     let invalid = move || !analysis.with(|a| a.problems.is_empty());
     let status = run.status;
+    // Run cannot start: the scenario has problems and no paused run waits to go on.
+    let held_back = move || matches!(status.get(), Status::Idle | Status::Done) && invalid();
     let share_button = NodeRef::<leptos::html::Button>::new();
     // Where the focus goes when the run control last pressed loses it (None: the focus went
     // elsewhere since).
@@ -46,9 +48,8 @@ pub fn RunBar() -> impl IntoView {
             Status::Running => run.pause(),
             Status::Paused => run.resume(),
             _ if !invalid() => run.start(),
-            _ => doc.notify(Some(
-                "Fix the problems listed in the inspector first, then run (Ctrl+Enter).".into(),
-            )),
+            // The focus stays where the user was typing; a press on Run itself goes to the list.
+            _ => doc.notify(Some(what_holds_run_back(analysis))),
         }
     });
     let preset_items = presets::all()
@@ -113,18 +114,23 @@ pub fn RunBar() -> impl IntoView {
             <crate::panels::files::FileMenu/>
             // A paused run resumes with the scenario it started with, so problems of the
             // edited copy do not hold it back (they did: Resume was disabled).
+            // Held back by problems, Run is only marked unavailable (`aria-disabled`), not
+            // `disabled`: a disabled button leaves the Tab order, so a keyboard or screen
+            // reader user never met it nor heard why; pressed, it says why and goes to the list.
             <button data-testid="run" class="primary"
-                disabled=move || match status.get() {
-                    Status::Running => true,
-                    Status::Paused => false,
-                    _ => invalid(),
-                }
+                disabled=move || status.get() == Status::Running
+                aria-disabled=move || held_back().then_some("true")
                 title=move || match status.get() {
                     Status::Paused => "Go on with the paused run (it keeps the scenario it started with) (Ctrl+Enter)",
                     _ if invalid() => "Fix the problems listed in the inspector first",
                     _ => "Run the simulation (Ctrl+Enter)",
                 }
                 on:click=move |_| {
+                    if held_back() {
+                        doc.notify(Some(what_holds_run_back(analysis)));
+                        crate::panels::focus::focus_first(&["[data-testid=problem]"]);
+                        return;
+                    }
                     pressed.set_value(Some(&[PAUSE, RUN]));
                     if status.get_untracked() == Status::Paused { run.resume() } else { run.start() }
                 }>
@@ -219,6 +225,20 @@ const RUN_CONTROLS: [&str; 5] = [RUN, PAUSE, RESET, PIN, UNPIN];
 /// which dropped the focus to the page's start. It goes to the first enabled one `pressed`
 /// lists (after Run, Pause to stop it again, or Run once it is over; after Pause, Resume;
 /// after Pin, Unpin), until the focus goes elsewhere on purpose.
+/// Why Run cannot start, for a press on it (or Ctrl+Enter) while the scenario has problems:
+/// the problem itself when there is one, else how many and the first.
+fn what_holds_run_back(analysis: Memo<AnalysisResult>) -> String {
+    analysis.with_untracked(|a| match a.problems.as_slice() {
+        [] => "Nothing holds the run back: press Run again.".to_string(),
+        [one] => format!("Fix this first, then run (Ctrl+Enter): {one}"),
+        [first, ..] => format!(
+            "Fix the {} problems listed in the inspector first, then run (Ctrl+Enter). The \
+             first: {first}",
+            a.problems.len()
+        ),
+    })
+}
+
 fn keep_focus_on_run_controls(run: Run, pressed: StoredValue<Option<&'static [&'static str]>>) {
     Effect::new(move |_| {
         run.status.track();

@@ -1,11 +1,11 @@
-// Validation: a scenario that cannot run says why and keeps Run disabled until it is fixed, and
+// Validation: a scenario that cannot run says why and holds Run back until it is fixed, and
 // a wire the rules forbid is refused with an explanation; text that is not a number is refused
 // naming its field (the browser reads it as empty), an emptied field means its default, and a
 // refusal leaves the banner once a later edit goes through.
 import { test, expect, type Locator } from '@playwright/test';
 import { App, apart } from './app';
 
-test('an invalid topology names its problem and disables Run until it is fixed', async ({ page }) => {
+test('an invalid topology names its problem and holds Run back until it is fixed', async ({ page }) => {
   const app = new App(page);
   await app.goto();
   await app.clearCanvas();
@@ -27,6 +27,19 @@ test('an invalid topology names its problem and disables Run until it is fixed',
   await expect(app.validation).toContainText('1 problem to fix before running');
   await expect(app.runButton).toBeDisabled();
   await expect(app.runButton).toHaveAttribute('title', /listed in the inspector/);
+
+  // Unavailable, not gone: Run stays in the keyboard's path (marked aria-disabled, not
+  // disabled), and pressed it says what holds it back and goes to the problem.
+  await expect(app.runButton).toHaveAttribute('aria-disabled', 'true');
+  await expect(app.runButton).not.toHaveAttribute('disabled');
+  await app.runButton.focus();
+  await expect(app.runButton).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(app.banner).toContainText('Fix this first, then run');
+  await expect(app.banner).toContainText('no path to a server');
+  await expect(app.validation.getByTestId('problem')).toBeFocused();
+  expect(await app.progress()).toBe(0);
+  await expect(app.byTestId('reset')).toBeDisabled();
 
   await app.connect('client', 'server');
   await expect(app.validation).toBeHidden();
