@@ -171,15 +171,19 @@ fn problems_heading(count: usize) -> String {
 
 /// A labelled row: name, control, unit, then its messages on a line of their own.
 fn row(
-    label: impl IntoView,
+    label: &str,
     control: impl IntoView,
     unit: &'static str,
     errors: impl IntoView,
 ) -> impl IntoView {
+    // The label's text is the field's accessible name: a unit its name already says is shown,
+    // not read ("workers workers", "read_ms ms").
+    let unit_read = !fields::name_says_unit(label, unit);
     view! {
         <label class="param">
-            <span class="param-name">{label}</span>
-            <span class="param-control">{control}<span class="param-unit">{unit}</span></span>
+            <span class="param-name">{label.to_string()}</span>
+            <span class="param-control">{control}<span class="param-unit"
+                aria-hidden=(!unit_read).then_some("true")>{unit}</span></span>
             {errors}
         </label>
     }

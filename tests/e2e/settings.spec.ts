@@ -190,6 +190,10 @@ test("a field reached from the keyboard shows what it means under it, and descri
   const block = app.byTestId('help-workers');
   await expect(block).toHaveAttribute('role', 'group');
   await expect(block).toHaveAttribute('aria-describedby', 'help-text-workers');
+  // A field's name reads its unit once: "read_ms", not "read_ms ms"; a unit that says more
+  // than the name is read.
+  await expect(app.byTestId('param-read_ms')).toHaveAccessibleName('read_ms');
+  await expect(app.byTestId('param-workers')).toHaveAccessibleName('workers connections');
   // A click on a name keeps its line until the next click, whatever the focus does.
   await app.byTestId('help-failover_s').locator('.param-name').click();
   await expect(app.byTestId('help-text-failover_s')).toBeVisible();

@@ -64,6 +64,16 @@ pub const MIX_SHARES: [&str; 4] = ["read", "write", "static", "async"];
 /// Optional limits whose absence means "no limit" rather than "none".
 const LIMITS: &[&str] = &["queue", "timeout_ms", "max_depth", "max_connections"];
 
+/// Whether a field's name already says its unit: the unit itself ("workers" in workers) or
+/// its suffix ("read_ms" in ms, "capacity_keys" in keys).
+pub fn name_says_unit(name: &str, unit: &str) -> bool {
+    !unit.is_empty()
+        && (name == unit
+            || name
+                .strip_suffix(unit)
+                .is_some_and(|stem| stem.ends_with('_')))
+}
+
 // Defaults and units are the engine's reference (also `scaleplay reference`), so the
 // inspector, the CLI and docs/scenario.md say the same.
 pub use scaleplay_sim::reference::{autoscale_defaults, defaults, unit};
@@ -957,6 +967,21 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_unit_the_name_says_is_known() {
+        assert!(name_says_unit("workers", "workers"));
+        assert!(name_says_unit("read_ms", "ms"));
+        assert!(name_says_unit("capacity_keys", "keys"));
+        assert!(!name_says_unit("rps", "req/s"));
+        assert!(!name_says_unit("items", "ms"));
+        assert!(!name_says_unit("mean", "ms"));
+        assert!(
+            !name_says_unit("forms", "ms"),
+            "a word ending in the unit is not its suffix"
+        );
+        assert!(!name_says_unit("name", ""));
     }
 
     #[test]
