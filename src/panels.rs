@@ -25,6 +25,13 @@ pub fn cut(x: f64, decimals: i32) -> f64 {
     (x * scale + 1e-6).floor() / scale
 }
 
+/// A field's tooltip showing its whole `text` when it is longer than the `fits` characters
+/// the field shows; none otherwise, as a screen reader reads a title after the value, which
+/// said every short name and seed twice.
+pub fn title_when_cut(text: String, fits: usize) -> Option<String> {
+    (text.chars().count() > fits).then_some(text)
+}
+
 /// Puts `text` back into the input an event came from: after refusing what was typed, the
 /// field shows the value that still holds.
 pub fn show_value(ev: &leptos::ev::Event, text: &str) {

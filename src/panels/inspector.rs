@@ -329,10 +329,11 @@ fn ScenarioSettings() -> impl IntoView {
             {row(
                 "name",
                 view! {
-                    // The whole name on hover: a long one scrolls out of the field.
+                    // The whole name on hover when a long one scrolls out of the field
+                    // (about 20 characters show at the inspector's narrowest).
                     <input type="text" data-testid="scenario-name" maxlength="200"
                         prop:value=move || doc.scenario.with(|s| s.name.clone())
-                        title=move || doc.scenario.with(|s| s.name.clone())
+                        title=move || super::title_when_cut(doc.scenario.with(|s| s.name.clone()), 20)
                         on:change=move |ev| doc.apply(Edit::SetSetting {
                             setting: Setting::Name,
                             value: Value::String(event_target_value(&ev)),

@@ -167,7 +167,8 @@ pub fn RunBar() -> impl IntoView {
                     on:keydown=move |ev| crate::panels::refuse_key_in_number(&ev, "setting-seed", doc.banner)
                     on:paste=move |ev| crate::panels::refuse_paste_in_number(&ev, "setting-seed", doc.banner)
                     prop:value=move || doc.scenario.with(|s| bar_text(Setting::Seed, s))
-                    title=move || doc.scenario.with(|s| bar_text(Setting::Seed, s))
+                    // The whole seed when it is longer than the field's 12ch show.
+                    title=move || super::title_when_cut(doc.scenario.with(|s| bar_text(Setting::Seed, s)), 10)
                     on:change=set_num(Setting::Seed)/>
             </label>
             <label>"Speed "

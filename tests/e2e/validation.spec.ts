@@ -83,6 +83,12 @@ test("the run bar's seed takes every 64-bit seed exactly and refuses what is not
   await page.goto('about:blank');
   await page.goto(link);
   await expect(app.byTestId('setting-seed')).toHaveValue('18446744073709551615');
+  // Longer than the field shows: the whole seed on hover. A short one has no tooltip (a
+  // screen reader read it twice, as the value and as the title).
+  await expect(app.byTestId('setting-seed')).toHaveAttribute('title', '18446744073709551615');
+  await app.byTestId('setting-seed').fill('7');
+  await app.byTestId('setting-seed').press('Enter');
+  await expect(app.byTestId('setting-seed')).not.toHaveAttribute('title');
   app.expectNoErrors();
 });
 
