@@ -320,7 +320,9 @@ pub fn Canvas() -> impl IntoView {
                         "[data-testid=inspector] button:not([disabled])",
                     ]);
                 }>"Skip the drawing, to the inspector"</button>
+            // Named, as the focus lands on it after a delete: "Drawing: 3 nodes, 2 calls".
             <svg data-testid="canvas" class="canvas" class:panning=move || space.get() tabindex="-1"
+                role="group" aria-label=move || drawing_label(node_ids.with(Vec::len), edge_keys.with(Vec::len))
                 on:pointerdown=move |ev| pointer::background_down(g, ev)
                 on:wheel=move |ev| pointer::wheel(view_state, ev)>
                 <defs>
@@ -445,5 +447,32 @@ fn drawn_position(
     match offset {
         Some((dx, dy)) if selection.with(|s| s.iter().any(|n| n == id)) => Some((x + dx, y + dy)),
         _ => Some((x, y)),
+    }
+}
+
+/// The drawing's accessible name: what it holds, or what to do with it when empty.
+fn drawing_label(nodes: usize, calls: usize) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match (nodes, calls) {
+        (0, _) => "Drawing: empty; add nodes from the palette".to_string(),
+        _ => format!(
+            "Drawing: {}, {}",
+            plural(nodes, "node", "nodes"),
+            plural(calls, "call", "calls")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_drawing_says_what_it_holds() {
+        assert_eq!(
+            super::drawing_label(0, 0),
+            "Drawing: empty; add nodes from the palette"
+        );
+        assert_eq!(super::drawing_label(1, 0), "Drawing: 1 node, 0 calls");
+        assert_eq!(super::drawing_label(3, 1), "Drawing: 3 nodes, 1 call");
     }
 }

@@ -47,6 +47,7 @@ pub fn Inspector() -> impl IntoView {
         <aside class="inspector" data-testid="inspector" node_ref=panel>
             // First: with a node selected, a list under its panel was out of sight, and Run
             // greyed out with no visible reason.
+            <ProblemsSaid/>
             <Problems/>
             {move || {
                 let selected = !selection.with(Vec::is_empty) || edge.with(Option::is_some);
@@ -366,6 +367,33 @@ fn ScenarioSettings() -> impl IntoView {
     }
 }
 
+/// Tells a screen reader how many problems the scenario has each time that changes, and when
+/// none are left: the list itself comes and goes without a word (a live region must stay on
+/// the page to be heard).
+#[component]
+fn ProblemsSaid() -> impl IntoView {
+    let analysis = expect_context::<Analysis>().0;
+    let count = Memo::new(move |_| analysis.with(|a| a.problems.len()));
+    let said = Memo::new(move |before: Option<&String>| {
+        problems_said(count.get(), before.is_some_and(|b| !b.is_empty()))
+    });
+    view! {
+        <p class="visually-hidden" role="status" aria-live="polite" data-testid="problems-said">
+            {move || said.get()}
+        </p>
+    }
+}
+
+/// What [`ProblemsSaid`] says for `count` problems; `said_before` when it has said something
+/// (so that a scenario that never had a problem is not announced as fixed).
+fn problems_said(count: usize, said_before: bool) -> String {
+    match count {
+        0 if said_before => "No problems left: the scenario can run".to_string(),
+        0 => String::new(),
+        n => problems_heading(n),
+    }
+}
+
 /// Every validation problem; they hold the Run button back while there are any. Clicking one
 /// that concerns a node selects that node.
 #[component]
@@ -472,7 +500,18 @@ pub fn reveal() {
 
 #[cfg(test)]
 mod tests {
-    use super::out_of_sight;
+    use super::{out_of_sight, problems_said};
+
+    #[test]
+    fn problems_are_said_as_they_change_and_when_none_are_left() {
+        assert_eq!(problems_said(0, false), "");
+        assert_eq!(problems_said(1, false), "1 problem to fix before running");
+        assert_eq!(problems_said(3, true), "3 problems to fix before running");
+        assert_eq!(
+            problems_said(0, true),
+            "No problems left: the scenario can run"
+        );
+    }
 
     #[test]
     fn the_panel_is_out_of_sight_below_or_above_the_window_or_in_a_strip() {

@@ -230,8 +230,10 @@ test('a node is reached, selected, moved and deleted from the keyboard', async (
     .toEqual([100, 20]);
   await page.keyboard.press('Delete');
   await expect(app.nodeLocator('dns')).toHaveCount(0);
-  // Focus stays on the canvas (not the page's top), so Tab goes on from there.
+  // Focus stays on the canvas (not the page's top), so Tab goes on from there; its name says
+  // what is left.
   await expect(app.canvas).toBeFocused();
+  await expect(app.canvas).toHaveAccessibleName('Drawing: 2 nodes, 0 calls');
   // Space selects a focused node as it presses a button, rather than starting a pan.
   const box = app.nodeLocator('box');
   const pan0 = await pan(app);
@@ -246,6 +248,7 @@ test('a node is reached, selected, moved and deleted from the keyboard', async (
   await page.keyboard.press('Enter');
   await expect(box).toHaveCount(0);
   await expect(app.canvas).toBeFocused();
+  await expect(app.canvas).toHaveAccessibleName('Drawing: 1 node, 0 calls');
   app.expectNoErrors();
 });
 

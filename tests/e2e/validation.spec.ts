@@ -8,6 +8,8 @@ import { App, apart } from './app';
 test('an invalid topology names its problem and holds Run back until it is fixed', async ({ page }) => {
   const app = new App(page);
   await app.goto();
+  // A scenario that never had a problem is not announced as fixed.
+  await expect(app.byTestId('problems-said')).toHaveText('');
   await app.clearCanvas();
   const box = await app.canvas.boundingBox();
   if (!box) throw new Error('the canvas has no bounding box');
@@ -41,9 +43,14 @@ test('an invalid topology names its problem and holds Run back until it is fixed
   expect(await app.progress()).toBe(0);
   await expect(app.byTestId('reset')).toBeDisabled();
 
+  // A screen reader hears the count as it changes, and that none are left.
+  await expect(app.byTestId('problems-said')).toHaveText('1 problem to fix before running');
+  await expect(app.byTestId('problems-said')).toHaveAttribute('aria-live', 'polite');
+
   await app.connect('client', 'server');
   await expect(app.validation).toBeHidden();
   await expect(app.runButton).toBeEnabled();
+  await expect(app.byTestId('problems-said')).toHaveText('No problems left: the scenario can run');
   app.expectNoErrors();
 });
 
