@@ -490,6 +490,24 @@ test.describe('on a phone held upright, by touch', () => {
     app.expectNoErrors();
   });
 
+  test("the fields a finger taps are at least 36 px tall", async ({ page }) => {
+    const app = new App(page);
+    await app.goto();
+    await app.loadPreset('05');
+    await app.selectNode('cache');
+    const fields = page.locator('.inspector input:not([type=checkbox]), .inspector select, .runbar input, .runbar select');
+    expect(await fields.count()).toBeGreaterThan(5);
+    for (const field of await fields.all()) {
+      const box = await field.boundingBox();
+      if (!box) continue; // not shown (a folded part)
+      const what = (await field.getAttribute('data-testid')) ?? (await field.getAttribute('aria-label'));
+      expect(box.height, `${what} is ${box.height} px tall`).toBeGreaterThanOrEqual(36);
+    }
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(sideways, 'the page scrolls sideways').toBeLessThanOrEqual(0);
+    app.expectNoErrors();
+  });
+
   test("a tap on a param's name shows what it means under it, and a second tap hides it", async ({ page }) => {
     const app = new App(page);
     await app.goto();
