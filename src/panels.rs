@@ -3,6 +3,7 @@
 //! `thin`, which the plots share, and `focus`, where the keyboard's focus goes next.
 
 pub mod banner;
+pub mod chart_table;
 pub mod charts;
 pub mod fault_key;
 pub mod files;

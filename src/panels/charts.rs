@@ -14,6 +14,7 @@ use scaleplay_sim::Report;
 use scaleplay_sim::Scenario;
 use wasm_bindgen::JsCast;
 
+use crate::panels::chart_table::{ChartTable, Figures};
 use crate::panels::fault_key;
 use crate::panels::hidpi::Scale;
 use crate::panels::legend;
@@ -161,12 +162,27 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
             doc.banner.set(Some(why));
         }
     };
+    // The plot's figures as a table, under it while asked for (see `chart_table`).
+    let table_open = RwSignal::new(false);
+    let table_id = format!("{testid}-table");
     view! {
         <figure class="chart-box">
             <canvas node_ref=canvas data-testid=testid width=PLOT_SIZE.0 height=PLOT_SIZE.1 class="chart"
                 role="img" aria-label=description(plot)></canvas>
-            <button class="chart-png" data-testid=format!("{testid}-png") title="Save this plot as PNG"
-                aria-label=format!("Save the {} plot as PNG", plot_name(plot)) on:click=save_png>"PNG"</button>
+            <span class="chart-buttons">
+                <button class="chart-table-toggle" data-testid=format!("{testid}-table-toggle")
+                    aria-expanded=move || table_open.get().to_string() aria-controls=table_id.clone()
+                    title="Show this plot's figures as a table"
+                    aria-label=format!("The {} plot's figures as a table", plot_name(plot))
+                    on:click=move |_| table_open.update(|o| *o = !*o)>"Table"</button>
+                <button class="chart-png" data-testid=format!("{testid}-png") title="Save this plot as PNG"
+                    aria-label=format!("Save the {} plot as PNG", plot_name(plot)) on:click=save_png>"PNG"</button>
+            </span>
+            <div id=table_id.clone()>
+                <Show when=move || table_open.get()>
+                    <ChartTable figures=figures_of(plot) name=plot_name(plot) testid=format!("{testid}-table")/>
+                </Show>
+            </div>
         </figure>
     }
 }
@@ -589,6 +605,15 @@ fn description(plot: Plot) -> &'static str {
         Plot::Throughput => "Throughput over time: requests offered per second, successful requests per second, and failures per second by cause (timeout, rejected, down). Vertical lines mark the faults and failovers listed under the plots; red triangles and bars at the top, the SLO's breaches",
         Plot::Latency => "Latency over time: p50, p95 and p99 of successful requests in milliseconds, with the SLO line. Vertical lines mark the faults and failovers listed under the plots; red triangles and bars at the top, the SLO's breaches",
         Plot::Availability => "Availability over time: successful share of completed requests in percent, with the SLO line. Vertical lines mark the faults and failovers listed under the plots; red triangles and bars at the top, the SLO's breaches",
+    }
+}
+
+/// The figures of `plot`, for its table.
+fn figures_of(plot: Plot) -> Figures {
+    match plot {
+        Plot::Throughput => Figures::Throughput,
+        Plot::Latency => Figures::Latency,
+        Plot::Availability => Figures::Availability,
     }
 }
 

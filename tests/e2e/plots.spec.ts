@@ -40,3 +40,55 @@ test('latencies far under the SLO fill the latency plot, whose legend says where
   expect(Number(await latency.getAttribute('data-y-max'))).toBeGreaterThanOrEqual(11);
   app.expectNoErrors();
 });
+
+// A plot is a picture: its figures are also a table, for a screen reader and for exact numbers.
+test("a plot's figures open as a table, a row per window, with an outage's window in it", async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  const outage = {
+    version: 1,
+    name: 'Outage',
+    duration_s: 20,
+    warmup_s: 0,
+    nodes: [
+      { id: 'users', kind: 'client', params: { rps: 100 } },
+      { id: 'web', kind: 'server', params: { workers: 8, service_ms: { dist: 'exp', mean: 10 } } },
+    ],
+    edges: [{ from: 'users', to: 'web', latency_ms: 0 }],
+    faults: [
+      { at_s: 5, node: 'web', action: 'fail' },
+      { at_s: 8, node: 'web', action: 'recover' },
+    ],
+  };
+  await app.importFile('outage.json', JSON.stringify(outage));
+  const toggle = app.byTestId('chart-availability-table-toggle');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(toggle).toHaveAccessibleName("The availability plot's figures as a table");
+  // Before a run: says so, from the keyboard as by a click.
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await expect(app.byTestId('chart-availability-table')).toContainText('No run yet');
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  const table = app.byTestId('chart-availability-table');
+  await expect(table.locator('thead th')).toHaveText(['time (s)', 'availability (%)']);
+  // 20 windows of 1 s: a row each, each window's end as its time.
+  await expect(table.locator('tbody tr')).toHaveCount(20);
+  await expect(table.locator('tbody tr').first().locator('th')).toHaveText('1');
+  await expect(table.locator('caption')).toContainText('one row per window');
+  // Before the outage every request succeeded; during it, none did.
+  await expect(table.locator('tbody tr').nth(2).locator('td')).toHaveText('100');
+  await expect(table.locator('tbody tr').nth(6).locator('td')).toHaveText('0');
+  // The throughput table has the failures' cause as a column, and only that one.
+  await app.byTestId('chart-throughput-table-toggle').click();
+  await expect(app.byTestId('chart-throughput-table').locator('thead th')).toHaveText([
+    'time (s)', 'offered (req/s)', 'ok (req/s)', 'down (req/s)',
+  ]);
+  // Closed again, it is gone.
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(app.byTestId('chart-availability-table')).toHaveCount(0);
+  app.expectNoErrors();
+});
