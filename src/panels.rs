@@ -1,5 +1,5 @@
 //! The panels around the canvas: run bar, File menu, palette, inspector, the plots' band
-//! (summary, charts with their fault key), banner;
+//! (summary, charts with their fault key and their figures as tables), banner;
 //! `thin`, which the plots share, and `focus`, where the keyboard's focus goes next.
 
 pub mod banner;

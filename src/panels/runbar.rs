@@ -221,11 +221,6 @@ const PIN: &str = "[data-testid=pin]";
 const UNPIN: &str = "[data-testid=unpin]";
 const RUN_CONTROLS: [&str; 5] = [RUN, PAUSE, RESET, PIN, UNPIN];
 
-/// Keeps the focus on the run controls once one was pressed: each disables or replaces itself
-/// as the run goes on (Run while running, Pause when the run ends by itself, Pin by Unpin),
-/// which dropped the focus to the page's start. It goes to the first enabled one `pressed`
-/// lists (after Run, Pause to stop it again, or Run once it is over; after Pause, Resume;
-/// after Pin, Unpin), until the focus goes elsewhere on purpose.
 /// Why Run cannot start, for a press on it (or Ctrl+Enter) while the scenario has problems:
 /// the problem itself when there is one, else how many and the first.
 fn what_holds_run_back(analysis: Memo<AnalysisResult>) -> String {
@@ -240,6 +235,11 @@ fn what_holds_run_back(analysis: Memo<AnalysisResult>) -> String {
     })
 }
 
+/// Keeps the focus on the run controls once one was pressed: each disables or replaces itself
+/// as the run goes on (Run while running, Pause when the run ends by itself, Pin by Unpin),
+/// which dropped the focus to the page's start. It goes to the first enabled one `pressed`
+/// lists (after Run, Pause to stop it again, or Run once it is over; after Pause, Resume;
+/// after Pin, Unpin), until the focus goes elsewhere on purpose.
 fn keep_focus_on_run_controls(run: Run, pressed: StoredValue<Option<&'static [&'static str]>>) {
     Effect::new(move |_| {
         run.status.track();
