@@ -153,7 +153,7 @@ fn caption(figures: Figures, name: &str, table: &Table) -> String {
     match table.windows_per_row {
         1 => format!("The {name} plot's figures, one row per window"),
         n => format!(
-            "The {name} plot's figures, one row per {n} windows showing {kept} of them (every \
+            "The {name} plot's figures, one row per {n} windows with {kept} over them (every \
              window is in the series CSV, File menu)"
         ),
     }
@@ -277,8 +277,8 @@ mod tests {
         assert_eq!(t.rows[1], ["10–20", "100", "90", "10"]);
         assert_eq!(
             caption(Figures::Latency, "latency", &l),
-            "The latency plot's figures, one row per 10 windows showing each percentile's \
-             highest of them (every window is in the series CSV, File menu)"
+            "The latency plot's figures, one row per 10 windows with each percentile's \
+             highest over them (every window is in the series CSV, File menu)"
         );
     }
 

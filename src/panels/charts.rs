@@ -162,7 +162,7 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
             doc.banner.set(Some(why));
         }
     };
-    // The plot's figures as a table, under it while asked for (see `chart_table`).
+    // The plot's figures as a table, over it while asked for (see `chart_table`).
     let table_open = RwSignal::new(false);
     let table_id = format!("{testid}-table");
     view! {
@@ -172,7 +172,7 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
             <span class="chart-buttons">
                 <button class="chart-table-toggle" data-testid=format!("{testid}-table-toggle")
                     aria-expanded=move || table_open.get().to_string() aria-controls=table_id.clone()
-                    title="Show this plot's figures as a table"
+                    title=move || if table_open.get() { "Back to the plot" } else { "Show this plot's figures as a table, in its place" }
                     aria-label=format!("The {} plot's figures as a table", plot_name(plot))
                     on:click=move |_| table_open.update(|o| *o = !*o)>"Table"</button>
                 <button class="chart-png" data-testid=format!("{testid}-png") title="Save this plot as PNG"

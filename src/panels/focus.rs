@@ -19,6 +19,22 @@ pub fn focus_first(selectors: &[&str]) -> bool {
         .any(|e| focus(e).is_some())
 }
 
+/// Gives the focus to the first element matching `selector` and scrolls it to the middle of
+/// the window: scrolled only as far as its edge, it sat under the banner fixed to a phone's
+/// bottom, which says why it has the focus.
+pub fn focus_in_sight(selector: &str) {
+    let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+    else {
+        return;
+    };
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Center);
+    element.scroll_into_view_with_scroll_into_view_options(&options);
+    focus(element);
+}
+
 /// Focuses an HTML or SVG element (the canvas, a node): the two have no common type with
 /// `focus` in web-sys.
 fn focus(element: web_sys::Element) -> Option<()> {

@@ -156,12 +156,23 @@ pub fn commit_fields_on_outside_press() {
 /// Commits the edit of the focused input, if any, by taking the focus from it: text and number
 /// inputs commit on blur (a select or a checkbox already has).
 pub fn commit_focused_field() {
-    let active = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element());
-    if let Some(input) = active.and_then(|a| a.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+    focused_input().map(|input| input.blur());
+}
+
+/// [`commit_focused_field`], the focus then given back to the field: a shortcut pressed while
+/// typing (Ctrl+Enter) left the keyboard on the page's start.
+pub fn commit_focused_field_in_place() {
+    if let Some(input) = focused_input() {
         input.blur().ok();
+        input.focus().ok();
     }
+}
+
+fn focused_input() -> Option<web_sys::HtmlInputElement> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlInputElement>().ok())
 }
 
 /// "1 problem to fix before running", "3 problems …".

@@ -42,14 +42,15 @@ pub fn RunBar() -> impl IntoView {
             return;
         }
         ev.prevent_default();
-        // A value typed in a field goes in first, as a press on Run would commit it.
-        crate::panels::inspector::commit_focused_field();
+        // A value typed in a field goes in first, as a press on Run would commit it; the
+        // keyboard stays in the field.
+        crate::panels::inspector::commit_focused_field_in_place();
         match status.get_untracked() {
             Status::Running => run.pause(),
             Status::Paused => run.resume(),
             _ if !invalid() => run.start(),
             // The focus stays where the user was typing; a press on Run itself goes to the list.
-            _ => doc.notify(Some(what_holds_run_back(analysis))),
+            _ => say_again(doc.banner, what_holds_run_back(analysis)),
         }
     });
     let preset_items = presets::all()
@@ -127,8 +128,8 @@ pub fn RunBar() -> impl IntoView {
                 }
                 on:click=move |_| {
                     if held_back() {
-                        doc.notify(Some(what_holds_run_back(analysis)));
-                        crate::panels::focus::focus_first(&["[data-testid=problem]"]);
+                        say_again(doc.banner, what_holds_run_back(analysis));
+                        crate::panels::focus::focus_in_sight("[data-testid=problem]");
                         return;
                     }
                     pressed.set_value(Some(&[PAUSE, RUN]));
@@ -233,6 +234,18 @@ fn what_holds_run_back(analysis: Memo<AnalysisResult>) -> String {
             a.problems.len()
         ),
     })
+}
+
+/// Shows `message` in the banner, as a refusal (the next edit that goes through clears it: a
+/// notice stayed there after the problem was fixed). Already shown, it goes and comes back, so
+/// that a screen reader hears the alert again rather than nothing.
+fn say_again(banner: RwSignal<Option<String>>, message: String) {
+    if banner.get_untracked().as_deref() == Some(message.as_str()) {
+        banner.set(None);
+        request_animation_frame(move || banner.set(Some(message)));
+    } else {
+        banner.set(Some(message));
+    }
 }
 
 /// Keeps the focus on the run controls once one was pressed: each disables or replaces itself

@@ -301,6 +301,8 @@ test('the focus stays on the run bar as its buttons change', async ({ page }) =>
   await page.keyboard.press('Control+Enter');
   await expect(app.byTestId('pause')).toBeEnabled();
   await expect(workers).toHaveValue('24');
+  // The keyboard stays in the field (taking the focus to commit the value dropped it).
+  await expect(workers).toBeFocused();
   await expect(app.byTestId('run-stale')).toHaveCount(0);
   await page.keyboard.press('Control+Enter');
   await expect(app.byTestId('run')).toHaveText('Resume');

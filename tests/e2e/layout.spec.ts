@@ -505,6 +505,12 @@ test.describe('on a phone held upright, by touch', () => {
     }
     const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(sideways, 'the page scrolls sideways').toBeLessThanOrEqual(0);
+    // A plot's finger-sized buttons are under it, not over its top right corner.
+    const plot = await app.byTestId('chart-throughput').boundingBox();
+    const button = await app.byTestId('chart-throughput-table-toggle').boundingBox();
+    if (!plot || !button) throw new Error('no box');
+    expect(button.height).toBeGreaterThanOrEqual(36);
+    expect(button.y).toBeGreaterThanOrEqual(plot.y + plot.height - 1);
     app.expectNoErrors();
   });
 

@@ -63,6 +63,7 @@ test("a plot's figures open as a table, a row per window, with an outage's windo
   await app.importFile('outage.json', JSON.stringify(outage));
   const toggle = app.byTestId('chart-availability-table-toggle');
   await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+
   await expect(toggle).toHaveAccessibleName("The availability plot's figures as a table");
   // Before a run: says so, from the keyboard as by a click.
   await toggle.focus();
@@ -82,10 +83,18 @@ test("a plot's figures open as a table, a row per window, with an outage's windo
   await expect(table.locator('tbody tr').nth(2).locator('td')).toHaveText('100');
   await expect(table.locator('tbody tr').nth(6).locator('td')).toHaveText('0');
   // The throughput table has the failures' cause as a column, and only that one.
+  const band = page.locator('.plots');
+  const plotBox = page.locator('.chart-box').filter({ has: app.byTestId('chart-throughput') });
+  const [bandBefore, plotBefore] = [await band.boundingBox(), await plotBox.boundingBox()];
   await app.byTestId('chart-throughput-table-toggle').click();
   await expect(app.byTestId('chart-throughput-table').locator('thead th')).toHaveText([
     'time (s)', 'offered (req/s)', 'ok (req/s)', 'down (req/s)',
   ]);
+  await expect(app.byTestId('chart-throughput-table-toggle')).toHaveAttribute('title', 'Back to the plot');
+  // In the plot's place: neither the band nor the plot changes size (the drawing above keeps
+  // its height, the plots beside keep theirs).
+  expect(await band.boundingBox()).toEqual(bandBefore);
+  expect(await plotBox.boundingBox()).toEqual(plotBefore);
   // Closed again, it is gone.
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-expanded', 'false');

@@ -51,6 +51,8 @@ test('an invalid topology names its problem and holds Run back until it is fixed
   await expect(app.validation).toBeHidden();
   await expect(app.runButton).toBeEnabled();
   await expect(app.byTestId('problems-said')).toHaveText('No problems left: the scenario can run');
+  // The banner's reason went with the edit that fixed it (it stayed, as a notice, before).
+  await expect(app.banner).toHaveCount(0);
   app.expectNoErrors();
 });
 
