@@ -505,6 +505,12 @@ test.describe('on a phone held upright, by touch', () => {
     }
     const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(sideways, 'the page scrolls sideways').toBeLessThanOrEqual(0);
+    // So are the inspector's buttons (a fault's Add was 26 px).
+    for (const button of await page.locator('.inspector button').all()) {
+      const box = await button.boundingBox();
+      if (!box) continue;
+      expect(box.height, `${await button.textContent()} is ${box.height} px tall`).toBeGreaterThanOrEqual(36);
+    }
     // A plot's finger-sized buttons are under it, not over its top right corner.
     const plot = await app.byTestId('chart-throughput').boundingBox();
     const button = await app.byTestId('chart-throughput-table-toggle').boundingBox();
