@@ -32,7 +32,7 @@ use crate::opening::Opener;
 use crate::panels::palette::PaletteDrag;
 use crate::runner::Run;
 use crate::state::{Analysis, Doc, EdgeSelection, Selection, Snap, ViewState};
-use edge_view::EdgeView;
+use edge_view::{EdgeKey, EdgeView};
 use live::LiveFigures;
 use node_view::NodeView;
 use pointer::Drag;
@@ -278,6 +278,14 @@ pub fn Canvas() -> impl IntoView {
             </For>
         }
     };
+    // The calls' keyboard stops, after the nodes (see `edge_view`).
+    let edge_stops = move || {
+        view! {
+            <For each=move || edge_keys.get() key=|k| k.clone() let:k>
+                <EdgeKey from=k.0.0 to=k.0.1 ctx=ctx/>
+            </For>
+        }
+    };
     let overlay = move || pointer::drag_overlay(doc, drag.get());
     let transform = move || {
         let v = view_state.get();
@@ -338,6 +346,7 @@ pub fn Canvas() -> impl IntoView {
                     {move || dc_frames(doc)}
                     {edges}
                     {nodes}
+                    {edge_stops}
                     {overlay}
                 </g>
             </svg>

@@ -80,18 +80,26 @@ test('a call is reached, selected and deleted from the keyboard', async ({ page 
   await app.goto();
   await app.loadPreset('02');
   const call = app.edgeLocator('web', 'db');
-  // Tab from the call before it lands on it: calls take focus in the order they are drawn.
-  await app.edgeLocator('dns', 'web').focus();
+  const stop = app.byTestId('edge-key-web-db');
+  // The nodes come first, then the calls (they came first, being drawn under the nodes): Tab
+  // from the last node lands on the first call.
+  await app.nodeLocator('db').focus();
   await page.keyboard.press('Tab');
-  await expect(call).toBeFocused();
-  await expect(call).toHaveAttribute('aria-label', /^call from .+ to .+$/);
+  await expect(app.byTestId('edge-key-users-dns')).toBeFocused();
+  // Tab from the call before it lands on it: calls take focus in the order they are drawn.
+  await app.byTestId('edge-key-dns-web').focus();
+  await page.keyboard.press('Tab');
+  await expect(stop).toBeFocused();
+  await expect(stop).toHaveAttribute('aria-label', 'call from Web server to Database');
+  await expect(stop).toHaveAttribute('role', 'button');
   // Space selects it, as Enter does.
   await page.keyboard.press(' ');
   await expect(call).toHaveClass(/\bselected\b/);
-  await expect(call).toHaveAttribute('aria-pressed', 'true');
+  await expect(stop).toHaveAttribute('aria-pressed', 'true');
   await expect(app.byTestId('inspector-edge')).toBeVisible();
   await page.keyboard.press('Delete');
   await expect(call).toHaveCount(0);
+  await expect(stop).toHaveCount(0);
   await expect(app.nodeLocator('web')).toHaveCount(1);
   app.expectNoErrors();
 });

@@ -1,5 +1,10 @@
 //! One call drawn on the canvas: its wire, its hover text (the latency), and selecting it by
 //! pointer or keyboard.
+//!
+//! The wire is drawn under the nodes (before them in the SVG), but its keyboard stop
+//! ([`EdgeKey`]) comes after them: Tab visited every call before the first node, so a keyboard
+//! or screen reader user met "call from users to dns" before "users". The stop is an outline of
+//! the same wire, drawn only while it has the keyboard's focus, over the nodes.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -8,30 +13,61 @@ use super::{drawn_position, CanvasCtx};
 use crate::editor::geometry::{self, in_port, out_port};
 use crate::state::{Doc, Selection};
 
+/// The wire's path from `from`'s out port to `to`'s in port, as the nodes are drawn now.
+fn wire(ctx: CanvasCtx, from: String, to: String) -> impl Fn() -> Option<String> + Clone {
+    let doc = expect_context::<Doc>();
+    let selection = expect_context::<Selection>().0;
+    move || {
+        let a = drawn_position(doc, selection, ctx.drag, &from)?;
+        let b = drawn_position(doc, selection, ctx.drag, &to)?;
+        Some(geometry::wire(out_port(a.0, a.1), in_port(b.0, b.1)))
+    }
+}
+
+/// Selects the call `key` (and no node).
+fn select(ctx: CanvasCtx, key: (String, String)) {
+    ctx.selected_edge.set(Some(key));
+    expect_context::<Selection>().0.set(Vec::new());
+}
+
+/// Whether the call `key` is the one selected.
+fn selected(ctx: CanvasCtx, key: (String, String)) -> Memo<bool> {
+    Memo::new(move |_| ctx.selected_edge.with(|s| s.as_ref() == Some(&key)))
+}
+
 /// One edge; only its own path updates while nodes move.
 #[component]
 pub(super) fn EdgeView(from: String, to: String, ctx: CanvasCtx) -> impl IntoView {
-    let doc = expect_context::<Doc>();
-    let selection = expect_context::<Selection>().0;
-    let (f, t) = (from.clone(), to.clone());
-    let d = move || {
-        let a = drawn_position(doc, selection, ctx.drag, &f)?;
-        let b = drawn_position(doc, selection, ctx.drag, &t)?;
-        Some(geometry::wire(out_port(a.0, a.1), in_port(b.0, b.1)))
-    };
+    let d = wire(ctx, from.clone(), to.clone());
     let key = (from.clone(), to.clone());
-    let key2 = key.clone();
     // Hovering tells the delay; selecting shows it in the inspector.
     let key3 = key.clone();
     let title = move || match ctx.latencies.with(|l| l.get(&key3).copied().flatten()) {
         Some(ms) => format!("{} → {}: {ms} ms", key3.0, key3.1),
         None => format!("{} → {}: default latency", key3.0, key3.1),
     };
-    let is_sel = Memo::new(move |_| ctx.selected_edge.with(|s| s.as_ref() == Some(&key2)));
-    let select = move || {
-        ctx.selected_edge.set(Some(key.clone()));
-        selection.set(Vec::new());
-    };
+    let is_sel = selected(ctx, key.clone());
+    view! {
+        <g class="edge" class:selected=is_sel data-testid=format!("edge-{from}-{to}")
+            on:pointerdown=move |ev: ev::PointerEvent| {
+                ev.stop_propagation();
+                select(ctx, key.clone());
+            }>
+            <title>{title}</title>
+            <path class="edge-hit" d=d.clone()/>
+            <path class="edge-line" d=d marker-end="url(#arrow)"/>
+        </g>
+    }
+}
+
+/// The keyboard's stop for one call, after every node (see the module docs): Tab reaches it,
+/// Enter or Space selects the call, and Delete removes it (the window-level handler).
+#[component]
+pub(super) fn EdgeKey(from: String, to: String, ctx: CanvasCtx) -> impl IntoView {
+    let doc = expect_context::<Doc>();
+    let d = wire(ctx, from.clone(), to.clone());
+    let key = (from.clone(), to.clone());
+    let is_sel = selected(ctx, key.clone());
     let (lf, lt) = (from.clone(), to.clone());
     let label = move || {
         doc.scenario.with(|s| {
@@ -42,27 +78,14 @@ pub(super) fn EdgeView(from: String, to: String, ctx: CanvasCtx) -> impl IntoVie
             format!("call from {} to {}", name(&lf), name(&lt))
         })
     };
-    // Like a node, a call takes keyboard focus (Tab; calls come first, being drawn under the
-    // nodes), Enter or Space selects it, and Delete removes it (the window-level handler).
     view! {
-        <g class="edge" class:selected=is_sel data-testid=format!("edge-{from}-{to}")
+        <path class="edge-key" data-testid=format!("edge-key-{from}-{to}") d=d
             tabindex="0" role="button" aria-label=label aria-pressed=move || is_sel.get().to_string()
-            on:keydown={
-                let select = select.clone();
-                move |ev: ev::KeyboardEvent| {
-                    if matches!(ev.key().as_str(), "Enter" | " ") {
-                        ev.prevent_default();
-                        select();
-                    }
+            on:keydown=move |ev: ev::KeyboardEvent| {
+                if matches!(ev.key().as_str(), "Enter" | " ") {
+                    ev.prevent_default();
+                    select(ctx, key.clone());
                 }
-            }
-            on:pointerdown=move |ev: ev::PointerEvent| {
-                ev.stop_propagation();
-                select();
-            }>
-            <title>{title}</title>
-            <path class="edge-hit" d=d.clone()/>
-            <path class="edge-line" d=d marker-end="url(#arrow)"/>
-        </g>
+            }/>
     }
 }
