@@ -8,18 +8,11 @@
 use leptos::prelude::*;
 use scaleplay_sim::report::SeriesPoint;
 
+use crate::panels::charts::{plot_name, Plot};
 use crate::runner::Run;
 
 /// The most rows a table shows.
 pub const MAX_ROWS: usize = 60;
-
-/// Which plot a table is for (the same three as `charts::Plot`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Figures {
-    Throughput,
-    Latency,
-    Availability,
-}
 
 /// A table: its column heads (time first), its rows, and how many windows each row covers.
 #[derive(Debug, PartialEq)]
@@ -41,9 +34,9 @@ enum Sum {
 /// window has none: no latency without a success, no availability when nothing was answered).
 type Column = (&'static str, Sum, fn(&SeriesPoint) -> Option<f64>);
 
-fn columns(figures: Figures, series: &[SeriesPoint]) -> Vec<Column> {
-    match figures {
-        Figures::Throughput => {
+fn columns(plot: Plot, series: &[SeriesPoint]) -> Vec<Column> {
+    match plot {
+        Plot::Throughput => {
             let failures: [Column; 3] = [
                 ("timeout (req/s)", Sum::Mean, |p| Some(p.timeout_rps)),
                 ("rejected (req/s)", Sum::Mean, |p| Some(p.rejected_rps)),
@@ -61,7 +54,7 @@ fn columns(figures: Figures, series: &[SeriesPoint]) -> Vec<Column> {
             );
             all
         }
-        Figures::Latency => vec![
+        Plot::Latency => vec![
             ("p50 (ms)", Sum::Highest, |p| {
                 p.succeeded().then_some(p.p50_ms)
             }),
@@ -72,15 +65,15 @@ fn columns(figures: Figures, series: &[SeriesPoint]) -> Vec<Column> {
                 p.succeeded().then_some(p.p99_ms)
             }),
         ],
-        Figures::Availability => vec![("availability (%)", Sum::Lowest, |p| {
+        Plot::Availability => vec![("availability (%)", Sum::Lowest, |p| {
             p.answered().then_some(p.availability * 100.0)
         })],
     }
 }
 
-/// The table of `figures` for a run's `series` (one point per window, in time order).
-pub fn table(figures: Figures, series: &[SeriesPoint]) -> Table {
-    let columns = columns(figures, series);
+/// The table of `plot`'s figures for a run's `series` (one point per window, in time order).
+pub fn table(plot: Plot, series: &[SeriesPoint]) -> Table {
+    let columns = columns(plot, series);
     let per_row = series.len().div_ceil(MAX_ROWS).max(1);
     let rows = series
         .chunks(per_row)
@@ -98,11 +91,7 @@ pub fn table(figures: Figures, series: &[SeriesPoint]) -> Table {
                 };
                 format!("{}–{}", number(start, 1), number(end, 1))
             };
-            let decimals = if figures == Figures::Availability {
-                3
-            } else {
-                1
-            };
+            let decimals = if plot == Plot::Availability { 3 } else { 1 };
             std::iter::once(time)
                 .chain(columns.iter().map(|(_, sum, value)| {
                     summed(*sum, windows.iter().filter_map(value))
@@ -144,11 +133,12 @@ fn number(v: f64, decimals: i32) -> String {
 }
 
 /// What the table's caption says of its rows.
-fn caption(figures: Figures, name: &str, table: &Table) -> String {
-    let kept = match figures {
-        Figures::Throughput => "each rate's mean",
-        Figures::Latency => "each percentile's highest",
-        Figures::Availability => "the lowest",
+fn caption(plot: Plot, table: &Table) -> String {
+    let name = plot_name(plot);
+    let kept = match plot {
+        Plot::Throughput => "each rate's mean",
+        Plot::Latency => "each percentile's highest",
+        Plot::Availability => "the lowest",
     };
     match table.windows_per_row {
         1 => format!("The {name} plot's figures, one row per window"),
@@ -161,11 +151,11 @@ fn caption(figures: Figures, name: &str, table: &Table) -> String {
 
 /// The table of a plot's figures for the current run, live while it runs.
 #[component]
-pub fn ChartTable(figures: Figures, name: &'static str, testid: String) -> impl IntoView {
+pub fn ChartTable(plot: Plot, testid: String) -> impl IntoView {
     let run = expect_context::<Run>();
     let shown = Memo::new(move |_| {
         run.report
-            .with(|r| r.as_ref().map(|r| table(figures, &r.series)))
+            .with(|r| r.as_ref().map(|r| table(plot, &r.series)))
     });
     move || {
         shown.with(|t| match t {
@@ -194,7 +184,7 @@ pub fn ChartTable(figures: Figures, name: &'static str, testid: String) -> impl 
                 view! {
                     <div class="chart-table-wrap">
                         <table class="chart-table" data-testid=testid.clone()>
-                            <caption>{caption(figures, name, t)}</caption>
+                            <caption>{caption(plot, t)}</caption>
                             <thead><tr>{heads}</tr></thead>
                             <tbody>{rows}</tbody>
                         </table>
@@ -234,25 +224,22 @@ mod tests {
     #[test]
     fn a_short_run_has_a_row_per_window_and_only_causes_that_happened() {
         let series = [window(1.0, 100.0, 0.0, 40.0), window(2.0, 50.0, 50.0, 80.0)];
-        let t = table(Figures::Throughput, &series);
+        let t = table(Plot::Throughput, &series);
         assert_eq!(t.windows_per_row, 1);
         assert_eq!(
             t.heads,
             ["time (s)", "offered (req/s)", "ok (req/s)", "down (req/s)"]
         );
         assert_eq!(t.rows, [["1", "100", "100", "0"], ["2", "100", "50", "50"]]);
-        let a = table(Figures::Availability, &series);
+        let a = table(Plot::Availability, &series);
         assert_eq!(a.rows, [["1", "100"], ["2", "50"]]);
     }
 
     #[test]
     fn a_window_without_a_figure_shows_a_dash() {
         let series = [window(1.0, 0.0, 0.0, 0.0), window(2.0, 0.0, 10.0, 0.0)];
-        assert_eq!(
-            table(Figures::Latency, &series).rows[0],
-            ["1", "–", "–", "–"]
-        );
-        let a = table(Figures::Availability, &series);
+        assert_eq!(table(Plot::Latency, &series).rows[0], ["1", "–", "–", "–"]);
+        let a = table(Plot::Availability, &series);
         assert_eq!(a.rows, [["1", "–"], ["2", "0"]]);
     }
 
@@ -266,17 +253,17 @@ mod tests {
                 _ => window(i as f64, 100.0, 0.0, 40.0),
             })
             .collect();
-        let a = table(Figures::Availability, &series);
+        let a = table(Plot::Availability, &series);
         assert_eq!(a.windows_per_row, 10);
         assert_eq!(a.rows.len(), 60);
         assert_eq!(a.rows[0], ["0–10", "100"]);
         assert_eq!(a.rows[1], ["10–20", "0"]);
-        let l = table(Figures::Latency, &series);
+        let l = table(Plot::Latency, &series);
         assert_eq!(l.rows[3], ["30–40", "225", "450", "900"]);
-        let t = table(Figures::Throughput, &series);
+        let t = table(Plot::Throughput, &series);
         assert_eq!(t.rows[1], ["10–20", "100", "90", "10"]);
         assert_eq!(
-            caption(Figures::Latency, "latency", &l),
+            caption(Plot::Latency, &l),
             "The latency plot's figures, one row per 10 windows with each percentile's \
              highest over them (every window is in the series CSV, File menu)"
         );

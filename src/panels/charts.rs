@@ -14,7 +14,7 @@ use scaleplay_sim::Report;
 use scaleplay_sim::Scenario;
 use wasm_bindgen::JsCast;
 
-use crate::panels::chart_table::{ChartTable, Figures};
+use crate::panels::chart_table::ChartTable;
 use crate::panels::fault_key;
 use crate::panels::hidpi::Scale;
 use crate::panels::legend;
@@ -51,8 +51,8 @@ fn plot_width(client_width: i32) -> u32 {
 }
 
 /// Which plot.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Plot {
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Plot {
     Throughput,
     Latency,
     Availability,
@@ -180,7 +180,7 @@ fn Chart(plot: Plot, testid: &'static str) -> impl IntoView {
             </span>
             <div id=table_id.clone()>
                 <Show when=move || table_open.get()>
-                    <ChartTable figures=figures_of(plot) name=plot_name(plot) testid=format!("{testid}-table")/>
+                    <ChartTable plot=plot testid=format!("{testid}-table")/>
                 </Show>
             </div>
         </figure>
@@ -608,18 +608,9 @@ fn description(plot: Plot) -> &'static str {
     }
 }
 
-/// The figures of `plot`, for its table.
-fn figures_of(plot: Plot) -> Figures {
-    match plot {
-        Plot::Throughput => Figures::Throughput,
-        Plot::Latency => Figures::Latency,
-        Plot::Availability => Figures::Availability,
-    }
-}
-
 /// What a plot is called, for the name of its buttons ("Save the latency plot as PNG": three
 /// buttons read only "PNG" to a screen reader).
-fn plot_name(plot: Plot) -> &'static str {
+pub fn plot_name(plot: Plot) -> &'static str {
     match plot {
         Plot::Throughput => "throughput",
         Plot::Latency => "latency",

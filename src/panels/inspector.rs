@@ -156,7 +156,9 @@ pub fn commit_fields_on_outside_press() {
 /// Commits the edit of the focused input, if any, by taking the focus from it: text and number
 /// inputs commit on blur (a select or a checkbox already has).
 pub fn commit_focused_field() {
-    focused_input().map(|input| input.blur());
+    if let Some(input) = focused_input() {
+        input.blur().ok();
+    }
 }
 
 /// [`commit_focused_field`], the focus then given back to the field: a shortcut pressed while

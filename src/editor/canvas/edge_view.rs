@@ -25,9 +25,9 @@ fn wire(ctx: CanvasCtx, from: String, to: String) -> impl Fn() -> Option<String>
 }
 
 /// Selects the call `key` (and no node).
-fn select(ctx: CanvasCtx, key: (String, String)) {
+fn select(ctx: CanvasCtx, selection: RwSignal<Vec<String>>, key: (String, String)) {
     ctx.selected_edge.set(Some(key));
-    expect_context::<Selection>().0.set(Vec::new());
+    selection.set(Vec::new());
 }
 
 /// Whether the call `key` is the one selected.
@@ -47,11 +47,13 @@ pub(super) fn EdgeView(from: String, to: String, ctx: CanvasCtx) -> impl IntoVie
         None => format!("{} → {}: default latency", key3.0, key3.1),
     };
     let is_sel = selected(ctx, key.clone());
+    // Read while the component is built: an event handler runs outside the reactive owner.
+    let selection = expect_context::<Selection>().0;
     view! {
         <g class="edge" class:selected=is_sel data-testid=format!("edge-{from}-{to}")
             on:pointerdown=move |ev: ev::PointerEvent| {
                 ev.stop_propagation();
-                select(ctx, key.clone());
+                select(ctx, selection, key.clone());
             }>
             <title>{title}</title>
             <path class="edge-hit" d=d.clone()/>
@@ -65,6 +67,7 @@ pub(super) fn EdgeView(from: String, to: String, ctx: CanvasCtx) -> impl IntoVie
 #[component]
 pub(super) fn EdgeKey(from: String, to: String, ctx: CanvasCtx) -> impl IntoView {
     let doc = expect_context::<Doc>();
+    let selection = expect_context::<Selection>().0;
     let d = wire(ctx, from.clone(), to.clone());
     let key = (from.clone(), to.clone());
     let is_sel = selected(ctx, key.clone());
@@ -84,7 +87,7 @@ pub(super) fn EdgeKey(from: String, to: String, ctx: CanvasCtx) -> impl IntoView
             on:keydown=move |ev: ev::KeyboardEvent| {
                 if matches!(ev.key().as_str(), "Enter" | " ") {
                     ev.prevent_default();
-                    select(ctx, key.clone());
+                    select(ctx, selection, key.clone());
                 }
             }/>
     }
