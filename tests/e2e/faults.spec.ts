@@ -430,6 +430,10 @@ test('Fail now and Recover now act on one instance when one is typed beside them
   await expect(faults).toHaveCount(1);
   await expect(faults.first()).toContainText('instance 1');
   await expect(kindLine).toHaveText('Server 2/3 up');
+  // Which one, and since when: in the node's figures and its hover text.
+  const downRow = app.byTestId('metric-instances_down');
+  await expect(downRow).toContainText(/instances down now\s*1 \(failed at \d+\.\d s\)/);
+  await expect(app.nodeLocator('web').locator('title').first()).toContainText('instances down now: 1 (failed at');
   await app.byTestId('fault-fail').click();
   await expect(app.banner).toContainText('instance 1 of "web" is already down');
   await expect(faults).toHaveCount(1);
@@ -448,6 +452,7 @@ test('Fail now and Recover now act on one instance when one is typed beside them
   await app.byTestId('fault-recover').click();
   await expect(faults).toHaveCount(2);
   await expect(kindLine).toHaveText('Server ×3');
+  await expect(downRow).toHaveCount(0);
   await app.runButton.click();
   await app.waitForRunDone();
   expect((await app.summary()).throughput).toBeGreaterThan(15);

@@ -73,8 +73,14 @@ fn node_tip(r: &Report, id: &str, n: &NodeReport, now_u: f64) -> String {
     } else {
         String::new()
     };
+    // Which instances are down now, and since when (in the warm-up too): a failed instance of
+    // an autoscaled tier is not in its box's count.
+    let instances_down = crate::panels::inspector::fields::instances_down(r, id)
+        .map_or(String::new(), |down| {
+            format!("\ninstances down now: {down}")
+        });
     let Some(span) = steady_span(r) else {
-        return format!("{now}{}", warming_up(r));
+        return format!("{now}{}{instances_down}", warming_up(r));
     };
     let utilization = if workers {
         format!(
@@ -102,7 +108,8 @@ fn node_tip(r: &Report, id: &str, n: &NodeReport, now_u: f64) -> String {
         String::new()
     };
     format!(
-        "{now}{span}: {utilization}{:.1} req/s ok, {latency}, rejected {}, down {}{passed_on}",
+        "{now}{span}: {utilization}{:.1} req/s ok, {latency}, rejected {}, down {}{passed_on}\
+         {instances_down}",
         n.throughput_rps, n.rejected, n.down
     )
 }

@@ -608,6 +608,57 @@ pub struct Metric {
     pub value: String,
 }
 
+/// The instances of node `id` down at the report's time, each with when it failed, read from
+/// the run's fault log ("11 (failed at 9.2 s)"): an autoscaled tier's box counts the instances
+/// serving, so one that failed while it booted (preset 10's "US web instance 11 failed") was
+/// nowhere to be seen. `None` when none is down, or when the log was cut short
+/// (`faults_unlisted`) and cannot tell. A failure of the whole node is not listed: the box and
+/// the panel show the node down.
+pub fn instances_down(report: &scaleplay_sim::Report, id: &str) -> Option<String> {
+    use scaleplay_sim::scenario::FaultAction;
+    /// More than this are counted, not listed (the tooltip is one line).
+    const LISTED: usize = 4;
+    if report.run.faults_unlisted > 0 {
+        return None;
+    }
+    let mut down: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
+    for f in report.faults.iter().filter(|f| f.node == id) {
+        match (f.action, f.instance) {
+            (FaultAction::Fail, Some(i)) => {
+                down.entry(i).or_insert(f.t_s);
+            }
+            (FaultAction::Recover, Some(i)) => {
+                down.remove(&i);
+            }
+            // The whole node failed or recovered: every instance with it.
+            (_, None) => down.clear(),
+        }
+    }
+    if down.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = down
+        .iter()
+        .take(LISTED)
+        .map(|(i, t)| format!("{i} (failed at {t:.1} s)"))
+        .collect();
+    let more = down.len().saturating_sub(LISTED);
+    Some(if more > 0 {
+        format!("{}, and {more} more", listed.join(", "))
+    } else {
+        listed.join(", ")
+    })
+}
+
+/// [`instances_down`] as a row of a node's figures.
+pub fn instances_down_row(report: &scaleplay_sim::Report, id: &str) -> Option<Metric> {
+    instances_down(report, id).map(|value| Metric {
+        key: "instances_down",
+        label: "instances down now",
+        value,
+    })
+}
+
 /// How a balancer's or shard router's downstream nodes shared the work: each one's throughput
 /// as a share of theirs together ("Shard 1 82 % · Shard 2 9 % …"): a hot shard's or a
 /// balancing algorithm's lesson, which a learner otherwise works out by hand from each
@@ -1269,6 +1320,50 @@ mod tests {
         assert!(has_workers(&limited, "lb") && has_workers(&limited, "web"));
         assert!(!has_workers(&limited, "users"));
         assert!(!has_workers(&report("null"), "lb"));
+    }
+
+    #[test]
+    fn instances_down_now_come_from_the_fault_log() {
+        let run = |faults: &str| {
+            let text = format!(
+                r#"{{"version": 1, "duration_s": 5, "nodes": [
+                    {{"id": "users", "kind": "client", "params": {{"rps": 10}}}},
+                    {{"id": "web", "kind": "server", "params": {{"instances": 8}}}}],
+                  "edges": [{{"from": "users", "to": "web"}}], "faults": [{faults}]}}"#
+            );
+            let model = scaleplay_sim::load(&text).expect("valid");
+            scaleplay_sim::Simulation::new(model, 1).run()
+        };
+        let fail = |i: u32, t: u32| {
+            format!(r#"{{"node": "web", "instance": {i}, "at_s": {t}, "action": "fail"}}"#)
+        };
+        let back = r#"{"node": "web", "instance": 1, "at_s": 3, "action": "recover"}"#;
+        let r = run(&[fail(1, 1), fail(4, 2), back.to_string()].join(","));
+        assert_eq!(
+            instances_down(&r, "web").as_deref(),
+            Some("4 (failed at 2.0 s)")
+        );
+        let row = instances_down_row(&r, "web").expect("a row");
+        assert_eq!(
+            (row.key, row.label),
+            ("instances_down", "instances down now")
+        );
+        assert_eq!(instances_down(&r, "users"), None);
+        // Five down: four listed, the rest counted.
+        let five: Vec<String> = (0..5).map(|i| fail(i, 1)).collect();
+        let r = run(&five.join(","));
+        assert_eq!(
+            instances_down(&r, "web").as_deref(),
+            Some(
+                "0 (failed at 1.0 s), 1 (failed at 1.0 s), 2 (failed at 1.0 s), \
+                 3 (failed at 1.0 s), and 1 more"
+            )
+        );
+        // A recovery of the whole node brings every instance back.
+        let all_back = r#"{"node": "web", "at_s": 2, "action": "recover"}"#;
+        let r = run(&[fail(1, 1), all_back.to_string()].join(","));
+        assert_eq!(instances_down(&r, "web"), None);
+        assert!(instances_down_row(&r, "web").is_none());
     }
 
     #[test]

@@ -613,6 +613,7 @@ fn NodeMetrics(node: StoredValue<String>) -> impl IntoView {
                         .get(id)
                         .map(|n| {
                             let mut rows = fields::metric_rows(n, fields::has_workers(r, id));
+                            rows.extend(fields::instances_down_row(r, id));
                             rows.extend(shares);
                             rows.extend(writes);
                             rows
