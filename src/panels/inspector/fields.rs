@@ -621,19 +621,28 @@ pub fn instances_down(report: &scaleplay_sim::Report, id: &str) -> Option<String
     if report.run.faults_unlisted > 0 {
         return None;
     }
-    let mut down: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
+    // The log lists a fault of one instance only when it takes the instance down or brings it
+    // back up, so those are exact. A recovery of the whole node brings back only the instances
+    // down for the same kind of cause (an instance failed at random stays down through a
+    // scheduled outage of the node and its end, as the engine holds it).
+    let random = |source: &str| source == "random";
+    let mut held: std::collections::BTreeMap<u32, (bool, f64)> = std::collections::BTreeMap::new();
     for f in report.faults.iter().filter(|f| f.node == id) {
         match (f.action, f.instance) {
             (FaultAction::Fail, Some(i)) => {
-                down.entry(i).or_insert(f.t_s);
+                held.entry(i).or_insert((random(&f.source), f.t_s));
             }
             (FaultAction::Recover, Some(i)) => {
-                down.remove(&i);
+                held.remove(&i);
             }
-            // The whole node failed or recovered: every instance with it.
-            (_, None) => down.clear(),
+            // The whole node: its outage is not one of an instance (the node shows down).
+            (FaultAction::Fail, None) => {}
+            (FaultAction::Recover, None) => {
+                held.retain(|_, (at_random, _)| *at_random != random(&f.source));
+            }
         }
     }
+    let down: Vec<(u32, f64)> = held.into_iter().map(|(i, (_, t))| (i, t)).collect();
     if down.is_empty() {
         return None;
     }
@@ -1364,6 +1373,13 @@ mod tests {
         let r = run(&[fail(1, 1), all_back.to_string()].join(","));
         assert_eq!(instances_down(&r, "web"), None);
         assert!(instances_down_row(&r, "web").is_none());
+        // But not one failed at random: the engine holds it down until its own repair.
+        let mut r = run(&[fail(1, 1), all_back.to_string()].join(","));
+        r.faults[0].source = "random".to_string();
+        assert_eq!(
+            instances_down(&r, "web").as_deref(),
+            Some("1 (failed at 1.0 s)")
+        );
     }
 
     #[test]
