@@ -1003,13 +1003,30 @@ mod sweep {
                            "service_ms": {"dist": "exp", "mean": 10}}}],
                 "edges": [{"from": "users", "to": "lb"}, {"from": "lb", "to": "web"}]}"#,
         );
-        let out = scaleplay(&sweep_args(&file, "users.rps", "300", "500", "3"));
+        let out = scaleplay(&sweep_args(&file, "users.rps", "300", "460", "3"));
         ok(&out);
         assert!(
             out.stdout.contains(
-                "highest value meeting the SLO: 500
+                "highest value meeting the SLO: 460
 but web is saturated"
-            ) && out.stdout.contains("from 500 on"),
+            ) && out.stdout.contains("from 460 on"),
+            "{}",
+            out.stdout
+        );
+        // Further on, requests pile up faster than the instance serves them: more than 5%
+        // of them are still waiting at the end, which misses the SLO though none failed.
+        let out = scaleplay(&sweep_args(&file, "users.rps", "500", "500", "2"));
+        ok(&out);
+        assert!(
+            out.stdout.contains("100.00") && out.stdout.contains("no: unanswered"),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains(
+                "note: \"unanswered\": more than 5% of the requests sent were still waiting for \
+                 an answer at the end"
+            ),
             "{}",
             out.stdout
         );
@@ -1231,10 +1248,16 @@ but web is saturated"
         ok(&out);
         // One worker misses the SLO: how many it takes is the answer worth having.
         assert!(
-            out.stdout.ends_with(
+            out.stdout.contains(
                 "lowest value meeting the SLO: 3 (lower ones miss it)\n\
                  highest value meeting the SLO: 4\n"
             ),
+            "{}",
+            out.stdout
+        );
+        // Two workers leave thousands of requests waiting at the end: said too.
+        assert!(
+            out.stdout.contains("no: p99, availability, unanswered"),
             "{}",
             out.stdout
         );
