@@ -95,6 +95,16 @@ const SATURATED: f64 = 0.99;
 /// app's summary notes the same share.
 const UNANSWERED: f64 = 0.05;
 
+/// What the sweep keeps of one run.
+struct OneRun {
+    figures: RunFigures,
+    /// Of the node the capacity analysis names the bottleneck.
+    bottleneck_utilization: f64,
+    saturated: Option<String>,
+    /// See [`unanswered_share`].
+    unanswered: f64,
+}
+
 /// The share of the requests sent after the warm-up that were still waiting at the end.
 fn unanswered_share(report: &scaleplay_sim::Report) -> f64 {
     let m = &report.summary;
@@ -335,25 +345,24 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         let report = Simulation::new(runs[v].1.clone(), s).run();
         progress.tick();
         let at_bottleneck = bottlenecks[v].as_ref().and_then(|b| report.nodes.get(b));
-        (
-            RunFigures::of(&report),
-            at_bottleneck.map_or(0.0, |n| n.utilization),
-            saturated_node(&report, &runs[v].1),
-            unanswered_share(&report),
-        )
+        OneRun {
+            figures: RunFigures::of(&report),
+            bottleneck_utilization: at_bottleneck.map_or(0.0, |n| n.utilization),
+            saturated: saturated_node(&report, &runs[v].1),
+            unanswered: unanswered_share(&report),
+        }
     });
     drop(progress); // clears its line before the table is printed
     let mut rows = Vec::new();
     let per_value = results.chunks(seeds.len());
     for (((written, _), bottleneck), chunk) in runs.into_iter().zip(bottlenecks).zip(per_value) {
-        let figures: Vec<RunFigures> = chunk.iter().map(|(f, ..)| f.clone()).collect();
+        let figures: Vec<RunFigures> = chunk.iter().map(|run| run.figures.clone()).collect();
         let r = Replications::summarise(seeds.clone(), &figures);
-        let mean = |figure: fn(&(RunFigures, f64, Option<String>, f64)) -> f64| {
-            chunk.iter().map(figure).sum::<f64>() / chunk.len() as f64
-        };
-        let utilization = mean(|(_, u, ..)| *u);
-        let unanswered = mean(|(.., w)| *w);
-        let saturated = chunk.iter().find_map(|(_, _, s, _)| s.clone());
+        let mean =
+            |figure: fn(&OneRun) -> f64| chunk.iter().map(figure).sum::<f64>() / chunk.len() as f64;
+        let utilization = mean(|run| run.bottleneck_utilization);
+        let unanswered = mean(|run| run.unanswered);
+        let saturated = chunk.iter().find_map(|run| run.saturated.clone());
         let availability = (r.availability.n > 0).then_some(r.availability.mean);
         let timed = |e: &scaleplay_sim::replicate::Estimate| (e.n > 0).then_some(e.mean);
         let p99_ms = timed(&r.p99_ms);
