@@ -240,7 +240,7 @@ pub fn param_help(kind: Kind, name: &str) -> Option<&'static str> {
         (Kind::SqlPrimary, "failover_s") => {
             "After the primary fails, how long until a replica is promoted to take the writes. \
              Back, the primary takes them again once it has replayed those the replica took \
-             meanwhile (at 3 s of them a second: 10 s after 30 s promoted)."
+             meanwhile, three times as fast as they came (10 s after 30 s of promotion)."
         }
         (Kind::SqlReplica, "lag_ms") => {
             "Replication delay behind the primary (the edge from the primary adds its latency): \
