@@ -506,7 +506,7 @@ pub struct Autoscale {
     /// Servers: utilization to aim for (0–1).
     pub target_utilization: f64,
     /// Worker pools: messages waiting in the queue per instance to aim for, over the
-    /// instances busy with the jobs in progress.
+    /// instances the jobs in progress keep 85% busy (`POOL_BUSY_AIM` in the engine).
     pub target_depth: f64,
     /// Seconds between scaling decisions. A failed instance is replaced within a second
     /// regardless, while a slot up to `max` is free.

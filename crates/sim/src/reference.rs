@@ -336,7 +336,7 @@ pub fn autoscale_help(name: &str) -> Option<&'static str> {
         }
         "target_depth" => {
             "Worker pools: messages waiting per instance to aim for, besides the instances \
-             busy with jobs in progress."
+             the jobs in progress keep 85% busy."
         }
         "cooldown_s" => {
             "Time after a decision before it holds or scales in again; a scale-out is decided \

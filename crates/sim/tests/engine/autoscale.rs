@@ -192,6 +192,34 @@ fn a_worker_pool_scaled_on_depth_settles_near_the_instances_its_load_needs() {
     assert!(mean_depth < 50.0, "messages pile up: {mean_depth}");
 }
 
+/// With service times that vary, a pool sized to its jobs in progress exactly is busy all the
+/// time and its queue grows again: it keeps headroom over them. 100 jobs/s of 100 ms
+/// (exponential) on instances of 2 workers need 5 instances fully busy; sized so, the pool
+/// swung between 5 and 16 instances and jobs waited up to a second (p99) for a worker.
+#[test]
+fn a_worker_pool_keeps_headroom_over_jobs_whose_lengths_vary() {
+    let text = r#"{"version": 1, "duration_s": 300, "warmup_s": 100,
+        "nodes": [
+          {"id": "users", "kind": "client", "params": {"rps": 100, "mix": {"async": 1}}},
+          {"id": "web", "kind": "server",
+           "params": {"workers": 100, "service_ms": {"dist": "const", "mean": 1}}},
+          {"id": "jobs", "kind": "queue", "params": {}},
+          {"id": "pool", "kind": "worker_pool",
+           "params": {"workers": 2, "service_ms": {"dist": "exp", "mean": 100},
+                      "autoscale": {"min": 1, "max": 20, "target_depth": 10,
+                                    "cooldown_s": 30, "boot_s": 10}}}],
+        "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "jobs"},
+                  {"from": "jobs", "to": "pool"}]}"#;
+    for seed in 1..=5 {
+        let r = Simulation::new(load(text).expect("valid"), seed).run();
+        let steady = &r.nodes["pool"].instances.as_ref().unwrap()[100..];
+        let (low, high) = (steady.iter().min().unwrap(), steady.iter().max().unwrap());
+        assert!(*low >= 6 && *high <= 11, "seed {seed}: {steady:?}");
+        let wait = r.nodes["jobs"].wait_ms.as_ref().expect("jobs waited").p99;
+        assert!(wait < 300.0, "seed {seed}: p99 wait {wait} ms");
+    }
+}
+
 /// A tier tracking utilization settles at what its load needs, ⌈λ·S / (c · target)⌉, even when
 /// it decides again while new instances boot: those are counted as instances, but add no
 /// capacity yet, so each such decision used to multiply the tier (2 → 4 → 8 → 14 here).
