@@ -206,6 +206,44 @@ test("a node's panel counts the failures it passed on from below", async ({ page
   app.expectNoErrors();
 });
 
+// A NoSQL store's utilization is the mean over its partitions, which hides a hot one: its panel
+// shows each partition's share of the requests, and with skewed users one takes far more.
+test("a NoSQL store's panel shows each partition's share, a hot one standing out", async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  const scenario = {
+    version: 1,
+    name: 'Hot partition',
+    duration_s: 60,
+    warmup_s: 5,
+    nodes: [
+      { id: 'users', kind: 'client', params: { rps: 200, users: 1000, zipf_s: 1.3 } },
+      { id: 'web', kind: 'server', params: { workers: 64 } },
+      { id: 'kv', kind: 'nosql', params: { partitions: 4, workers: 8 } },
+    ],
+    edges: [{ from: 'users', to: 'web' }, { from: 'web', to: 'kv' }],
+    faults: [],
+  };
+  await app.importFile('hot.json', JSON.stringify(scenario));
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  await app.selectNode('kv');
+  const row = app.byTestId('metric-partitions');
+  await expect(row.locator('th')).toHaveText('share by partition');
+  const text = (await row.locator('td').textContent()) ?? '';
+  const shares = [...text.matchAll(/(\d): (\d+) %/g)].map((m) => Number(m[2]));
+  expect(shares, text).toHaveLength(4);
+  // An even split is 25 % each; the most popular users' partition takes well over a third.
+  expect(Math.max(...shares), text).toBeGreaterThan(33);
+  // A server has no partitions.
+  await app.selectNode('web');
+  await expect(app.byTestId('metric-throughput')).toBeVisible();
+  await expect(app.byTestId('metric-partitions')).toHaveCount(0);
+  app.expectNoErrors();
+});
+
 // Preset 6 with sticky sessions instead of its session store, as its notes suggest: the web
 // tier offers its sessions lost per window, and the plot shows when they went (instance 1 dies
 // at 60 s; the tier also grows with the ramp, and ip_hash moves users as it does).

@@ -212,6 +212,12 @@ pub struct NodeReport {
     /// Cache and CDN: hits ÷ lookups.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hit_ratio: Option<f64>,
+    /// Cache, NoSQL and session store of several instances (a user's key lives on one, its
+    /// partition): each partition's share of the requests sent to the node, by number. A hot
+    /// key's partition takes more than its share, and saturates first, while the node's
+    /// utilization (the mean over its partitions) looks comfortable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partition_shares: Option<Vec<f64>>,
     /// Replica: its mean replication lag over the steady state, ms. A read is stale when its
     /// key was written less than the lag ago. The lag is the configured `lag_ms` plus the
     /// latency of the primary → replica edge, plus, after the replica was down, the writes it
@@ -673,6 +679,12 @@ impl Simulation {
                 } else {
                     st.hits as f64 / lookups as f64
                 }
+            }),
+            partition_shares: (n.kind.keyed_by_user() && s.insts.len() > 1).then(|| {
+                let total = st.by_partition.iter().sum::<u64>().max(1) as f64;
+                (0..s.insts.len())
+                    .map(|p| st.by_partition.get(p).copied().unwrap_or(0) as f64 / total)
+                    .collect()
             }),
             lag_ms: is(Kind::SqlReplica).then(|| {
                 let replicating = s.ext.replicating.area(now) as f64 / span;

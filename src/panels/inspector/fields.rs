@@ -824,6 +824,13 @@ pub fn metric_rows(r: &NodeReport, workers: bool) -> Vec<Metric> {
     if let Some(h) = r.hit_ratio {
         rows.push(("hit_ratio", "hit ratio", pct(h)));
     }
+    if let Some(shares) = &r.partition_shares {
+        rows.push((
+            "partitions",
+            "share by partition",
+            partition_shares_text(shares),
+        ));
+    }
     if let Some(lag) = r.lag_ms {
         // The configured lag, or more over a run where the replica was down and caught up.
         rows.push(("lag", "replication lag (mean)", format!("{lag:.0} ms")));
@@ -855,6 +862,27 @@ pub fn metric_rows(r: &NodeReport, workers: bool) -> Vec<Metric> {
     rows.into_iter()
         .map(|(key, label, value)| Metric { key, label, value })
         .collect()
+}
+
+/// Each partition's share of a keyed store's requests, by number ("0: 34 % · 1: 21 % …"): a hot
+/// key's partition stands out, where the node's utilization is their mean. Past eight
+/// partitions, the four busiest, and how many there are.
+fn partition_shares_text(shares: &[f64]) -> String {
+    const LISTED: usize = 8;
+    let share = |(p, s): (usize, f64)| format!("{p}: {:.0} %", s * 100.0);
+    if shares.len() <= LISTED {
+        return shares
+            .iter()
+            .copied()
+            .enumerate()
+            .map(share)
+            .collect::<Vec<_>>()
+            .join(" · ");
+    }
+    let mut busiest: Vec<(usize, f64)> = shares.iter().copied().enumerate().collect();
+    busiest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let top: Vec<String> = busiest.into_iter().take(4).map(share).collect();
+    format!("{} (the busiest 4 of {})", top.join(" · "), shares.len())
 }
 
 /// A latency of successes, or "none" without a success to time (a report's 0 would read as
@@ -1379,6 +1407,21 @@ mod tests {
         assert_eq!(
             instances_down(&r, "web").as_deref(),
             Some("1 (failed at 1.0 s)")
+        );
+    }
+
+    #[test]
+    fn a_keyed_store_shows_each_partitions_share() {
+        assert_eq!(
+            partition_shares_text(&[0.344, 0.214, 0.314, 0.128]),
+            "0: 34 % · 1: 21 % · 2: 31 % · 3: 13 %"
+        );
+        let mut many = vec![0.05; 12];
+        many[7] = 0.3;
+        many[2] = 0.2;
+        assert_eq!(
+            partition_shares_text(&many),
+            "7: 30 % · 2: 20 % · 0: 5 % · 1: 5 % (the busiest 4 of 12)"
         );
     }
 

@@ -623,9 +623,12 @@ impl Simulation {
             Kind::ShardRouter => self.deliver_router(req, node),
             Kind::Queue => self.deliver_queue(req, node),
             Kind::Client => {}
+            Kind::Cache | Kind::Nosql | Kind::SessionStore => {
+                self.deliver_keyed(req, node, inst_hint);
+            }
             _ => {
                 let inst = if inst_hint == NO_INST {
-                    self.pick_instance(req, node)
+                    self.pick_instance(node)
                 } else {
                     inst_hint
                 };
@@ -634,33 +637,50 @@ impl Simulation {
         }
     }
 
-    /// The instance of a station that takes this request when no balancer chose one, or
-    /// `NO_INST` when none can.
+    /// The instance of a station (a keyed store's is its user's partition: see
+    /// `deliver_keyed`) that takes a request when no balancer chose one, or `NO_INST` when
+    /// none can.
     #[inline]
-    fn pick_instance(&mut self, req: ReqId, node: u32) -> u32 {
-        let n = node as usize;
-        let count = self.nodes[n].insts.len() as u64;
-        match self.model.nodes[n].kind {
-            // Keyed stores: a user's key lives on one shard/partition.
-            kind if kind.keyed_by_user() => partition(self.reqs[req as usize].user, count) as u32,
-            _ => {
-                // Round robin from the cursor (at most `len`, as it is set to `i + 1` below),
-                // wrapping without a division: this runs for every request.
-                let s = &mut self.nodes[n];
-                let len = s.insts.len();
-                let mut i = if s.ext.cursor >= len { 0 } else { s.ext.cursor };
-                for _ in 0..len {
-                    if s.insts[i].serving() {
-                        s.ext.cursor = i + 1;
-                        return i as u32;
-                    }
-                    i = if i + 1 == len { 0 } else { i + 1 };
-                }
-                // No instance is running: every one failed, or the tier's only ones are an
-                // autoscaler's standby slots (up, but not started). The request finds it down.
-                NO_INST
+    fn pick_instance(&mut self, node: u32) -> u32 {
+        // Round robin from the cursor (at most `len`, as it is set to `i + 1` below), wrapping
+        // without a division: this runs for every request.
+        let s = &mut self.nodes[node as usize];
+        let len = s.insts.len();
+        let mut i = if s.ext.cursor >= len { 0 } else { s.ext.cursor };
+        for _ in 0..len {
+            if s.insts[i].serving() {
+                s.ext.cursor = i + 1;
+                return i as u32;
             }
+            i = if i + 1 == len { 0 } else { i + 1 };
         }
+        // No instance is running: every one failed, or the tier's only ones are an
+        // autoscaler's standby slots (up, but not started). The request finds it down.
+        NO_INST
+    }
+
+    /// A call reaches keyed store `node` (cache, NoSQL, session store): a user's key lives on
+    /// one shard or partition, which takes it (unless a balancer chose an instance), counted
+    /// so that a hot key's partition shows in the report (the node's utilization is the mean
+    /// over its partitions, which hides it). Its own arm of `on_deliver`, out of line: as a
+    /// branch of `pick_instance`, counting cost every request of a plain server 4 to 13
+    /// instructions (cachegrind); apart, the server path is 5 shorter than before.
+    #[inline(never)]
+    fn deliver_keyed(&mut self, req: ReqId, node: u32, inst_hint: u32) {
+        let n = node as usize;
+        let inst = if inst_hint == NO_INST {
+            let count = self.nodes[n].insts.len();
+            let p = partition(self.reqs[req as usize].user, count as u64) as usize;
+            let counts = &mut self.nodes[n].stats.by_partition;
+            if counts.len() <= p {
+                counts.resize(count, 0);
+            }
+            counts[p] += 1;
+            p as u32
+        } else {
+            inst_hint
+        };
+        self.deliver_station(req, node, inst);
     }
 
     fn node_down(&self, node: u32) -> bool {

@@ -262,6 +262,9 @@ pub(crate) struct NodeStats {
     pub deliveries: u64,
     pub wait_sum_us: u128,
     pub wait: Option<Histogram<u32, 2>>,
+    /// Keyed stores (cache, NoSQL, session store): requests sent to each partition, by
+    /// number (grown on first use; empty for other kinds).
+    pub by_partition: Vec<u64>,
 }
 
 impl NodeStats {
@@ -284,6 +287,7 @@ impl NodeStats {
             deliveries: 0,
             wait_sum_us: 0,
             wait: None,
+            by_partition: Vec::new(),
         }
     }
 

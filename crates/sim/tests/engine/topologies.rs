@@ -765,6 +765,25 @@ fn the_saturation_rate_counts_the_instance_a_popular_user_makes_hot() {
             "{node} at 85% of {max}: {}",
             below.summary.availability
         );
+        // A keyed store's report shows the hot partition: its share of the requests is the
+        // one that saturates it (4 workers of 10 ms: 400 a second) at the predicted rate.
+        let shares = below.nodes[node].partition_shares.clone();
+        if node == "web" {
+            assert!(shares.is_none(), "a server has no partitions");
+        } else {
+            let shares = shares.expect("a keyed store's partition shares");
+            assert_eq!(shares.len(), 4);
+            assert!(
+                (shares.iter().sum::<f64>() - 1.0).abs() < 1e-9,
+                "{shares:?}"
+            );
+            let hottest = shares.iter().cloned().fold(0.0, f64::max);
+            let predicted = 400.0 / max;
+            assert!(
+                (hottest / predicted - 1.0).abs() < 0.1,
+                "{node}: hottest share {hottest}, predicted {predicted}: {shares:?}"
+            );
+        }
         let above = run(&by_user(node, 1.15 * max));
         assert!(
             above.summary.availability < 0.99,
