@@ -103,14 +103,18 @@ pub fn App() -> impl IntoView {
 }
 
 /// Makes an opened scenario one the editor can show whole: nodes too far out to draw brought
-/// into reach, nodes without an id given one, nodes repeating an earlier id renamed. What it
+/// into reach, nodes without an id given one, nodes repeating an earlier id renamed, nodes
+/// stacked on one another laid out. What it
 /// did, for the banner.
 pub fn tidy_opened(s: &mut Scenario) -> Vec<String> {
     let moved = editor::geometry::bring_into_reach(s);
     let named = editor::edits::name_unnamed(s);
     let renamed = editor::edits::unique_ids(s);
+    // After the ids are unique: the layout follows the calls, by id.
+    let laid_out = editor::geometry::lay_out_stacked(s);
     editor::geometry::moved_note(moved)
         .into_iter()
+        .chain(editor::geometry::laid_out_note(laid_out))
         .chain(editor::edits::named_note(&named))
         .chain(editor::edits::renamed_note(&renamed))
         .collect()

@@ -52,6 +52,83 @@ pub fn bring_into_reach(s: &mut scaleplay_sim::Scenario) -> usize {
     moved
 }
 
+/// Lays out nodes stacked on one another (at exactly the same spot as another node: a file
+/// written by hand or by a script, whose nodes have no `x`/`y` and all open at the origin,
+/// showed one box with the others under it): in columns by how many calls from a caller-less
+/// node they are (users first), one below another in each, each at the nearest free spot.
+/// Nodes with a spot of their own stay. Returns how many moved.
+pub fn lay_out_stacked(s: &mut scaleplay_sim::Scenario) -> usize {
+    let at = |n: &scaleplay_sim::scenario::NodeSpec| (n.x.to_bits(), n.y.to_bits());
+    let stacked: Vec<usize> = (0..s.nodes.len())
+        .filter(|&i| {
+            s.nodes
+                .iter()
+                .enumerate()
+                .any(|(j, other)| j != i && at(other) == at(&s.nodes[i]))
+        })
+        .collect();
+    if stacked.is_empty() {
+        return 0;
+    }
+    // Depth: the longest chain of calls from a node nothing calls. At most one pass per node,
+    // so that a loop (a file not yet valid) cannot keep it going.
+    let index = |id: &str| s.nodes.iter().position(|n| n.id == id);
+    let calls: Vec<(usize, usize)> = s
+        .edges
+        .iter()
+        .filter_map(|e| Some((index(&e.from)?, index(&e.to)?)))
+        .collect();
+    let mut depth = vec![0usize; s.nodes.len()];
+    for _ in 0..s.nodes.len() {
+        let mut changed = false;
+        for &(from, to) in &calls {
+            if depth[to] < depth[from] + 1 && depth[from] < s.nodes.len() {
+                depth[to] = depth[from] + 1;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let (x0, y0) = stacked
+        .iter()
+        .map(|&i| (s.nodes[i].x, s.nodes[i].y))
+        .fold((f64::INFINITY, f64::INFINITY), |a, p| {
+            (a.0.min(p.0), a.1.min(p.1))
+        });
+    let mut placed: Vec<(f64, f64)> = (0..s.nodes.len())
+        .filter(|i| !stacked.contains(i))
+        .map(|i| (s.nodes[i].x, s.nodes[i].y))
+        .collect();
+    let mut order = stacked.clone();
+    order.sort_by_key(|&i| (depth[i], i));
+    let mut rows = vec![0usize; s.nodes.len() + 1];
+    for i in order {
+        let column = depth[i].min(s.nodes.len());
+        let row = rows[column];
+        rows[column] += 1;
+        let want = (
+            x0 + column as f64 * pitch(NODE_W) * 1.5,
+            y0 + row as f64 * pitch(NODE_H),
+        );
+        let spot = free_spot(&placed, want.0, want.1);
+        (s.nodes[i].x, s.nodes[i].y) = spot;
+        placed.push(spot);
+    }
+    stacked.len()
+}
+
+/// What to tell the user when `laid_out` nodes stacked on one another were spread out.
+pub fn laid_out_note(laid_out: usize) -> Option<String> {
+    (laid_out > 0).then(|| {
+        format!(
+            "{laid_out} nodes lay on top of one another (the file gives them no positions, or \
+             the same ones): laid out left to right, as they call each other"
+        )
+    })
+}
+
 /// What to tell the user when `moved` nodes were brought into reach.
 pub fn moved_note(moved: usize) -> Option<String> {
     (moved > 0).then(|| {
@@ -333,6 +410,50 @@ fn wire_curves(a: (f64, f64), b: (f64, f64)) -> Vec<[(f64, f64); 4]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nodes_stacked_on_one_another_are_laid_out_by_their_calls() {
+        // A file with no positions: every node at the origin.
+        let mut s = scaleplay_sim::validate::parse(
+            r#"{"version": 1, "nodes": [
+                {"id": "db", "kind": "sql_primary"},
+                {"id": "users", "kind": "client"},
+                {"id": "web", "kind": "server"},
+                {"id": "cache", "kind": "cache"},
+                {"id": "far", "kind": "server", "x": 900, "y": 500}],
+              "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "db"},
+                        {"from": "web", "to": "cache"}]}"#,
+        )
+        .expect("parses");
+        assert_eq!(lay_out_stacked(&mut s), 4);
+        let at = |id: &str| s.node(id).map(|n| (n.x, n.y)).expect("node");
+        // Callers left of what they call; the two called by web one above the other.
+        assert!(at("users").0 < at("web").0 && at("web").0 < at("db").0);
+        assert_eq!(at("db").0, at("cache").0);
+        assert_ne!(at("db").1, at("cache").1);
+        // No box on another, and a node with a spot of its own stays there.
+        for (i, a) in s.nodes.iter().enumerate() {
+            for b in &s.nodes[i + 1..] {
+                assert!(clear_of(&[(a.x, a.y)], (b.x, b.y)), "{} on {}", a.id, b.id);
+            }
+        }
+        assert_eq!(at("far"), (900.0, 500.0));
+        assert!(laid_out_note(4)
+            .unwrap()
+            .starts_with("4 nodes lay on top of one another"));
+        // Laid out, nothing more to do; a loop (a file not yet valid) does not hang it.
+        assert_eq!(lay_out_stacked(&mut s), 0);
+        assert_eq!(laid_out_note(0), None);
+        s.edges.push(scaleplay_sim::scenario::EdgeSpec {
+            from: "db".into(),
+            to: "users".into(),
+            ..s.edges[0].clone()
+        });
+        for n in &mut s.nodes {
+            (n.x, n.y) = (0.0, 0.0);
+        }
+        assert_eq!(lay_out_stacked(&mut s), 5);
+    }
 
     #[test]
     fn nodes_too_far_out_are_brought_into_reach() {

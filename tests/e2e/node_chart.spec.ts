@@ -218,9 +218,9 @@ test("a NoSQL store's panel shows each partition's share, a hot one standing out
     duration_s: 60,
     warmup_s: 5,
     nodes: [
-      { id: 'users', kind: 'client', params: { rps: 200, users: 1000, zipf_s: 1.3 } },
-      { id: 'web', kind: 'server', params: { workers: 64 } },
-      { id: 'kv', kind: 'nosql', params: { partitions: 4, workers: 8 } },
+      { id: 'users', kind: 'client', x: 40, y: 100, params: { rps: 200, users: 1000, zipf_s: 1.3 } },
+      { id: 'web', kind: 'server', x: 240, y: 100, params: { workers: 64 } },
+      { id: 'kv', kind: 'nosql', x: 440, y: 100, params: { partitions: 4, workers: 8 } },
     ],
     edges: [{ from: 'users', to: 'web' }, { from: 'web', to: 'kv' }],
     faults: [],
