@@ -59,13 +59,14 @@ pub fn bring_into_reach(s: &mut scaleplay_sim::Scenario) -> usize {
 /// Nodes with a spot of their own stay. Returns how many moved.
 pub fn lay_out_stacked(s: &mut scaleplay_sim::Scenario) -> usize {
     let at = |n: &scaleplay_sim::scenario::NodeSpec| (n.x.to_bits(), n.y.to_bits());
+    // How many nodes lie at each spot, counted once (comparing every pair was quadratic in a
+    // file's nodes).
+    let mut at_spot: std::collections::HashMap<(u64, u64), usize> = Default::default();
+    for n in &s.nodes {
+        *at_spot.entry(at(n)).or_default() += 1;
+    }
     let stacked: Vec<usize> = (0..s.nodes.len())
-        .filter(|&i| {
-            s.nodes
-                .iter()
-                .enumerate()
-                .any(|(j, other)| j != i && at(other) == at(&s.nodes[i]))
-        })
+        .filter(|&i| at_spot[&at(&s.nodes[i])] > 1)
         .collect();
     if stacked.is_empty() {
         return 0;
@@ -97,9 +98,11 @@ pub fn lay_out_stacked(s: &mut scaleplay_sim::Scenario) -> usize {
         .fold((f64::INFINITY, f64::INFINITY), |a, p| {
             (a.0.min(p.0), a.1.min(p.1))
         });
-    let mut placed: Vec<(f64, f64)> = (0..s.nodes.len())
-        .filter(|i| !stacked.contains(i))
-        .map(|i| (s.nodes[i].x, s.nodes[i].y))
+    let mut placed: Vec<(f64, f64)> = s
+        .nodes
+        .iter()
+        .filter(|n| at_spot[&at(n)] == 1)
+        .map(|n| (n.x, n.y))
         .collect();
     let mut order = stacked.clone();
     order.sort_by_key(|&i| (depth[i], i));

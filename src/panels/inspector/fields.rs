@@ -1340,6 +1340,12 @@ mod tests {
         assert_eq!(messages_for(&problems, "web", "faults").len(), 1);
     }
 
+    /// The report of scenario `text` (valid), run with seed 1.
+    fn run_scenario(text: &str) -> scaleplay_sim::Report {
+        let model = scaleplay_sim::load(text).expect("valid");
+        scaleplay_sim::Simulation::new(model, 1).run()
+    }
+
     #[test]
     fn a_balancer_with_a_connection_limit_has_workers_and_one_without_none() {
         let report = |max: &str| {
@@ -1350,8 +1356,7 @@ mod tests {
                     {{"id": "web", "kind": "server"}}],
                   "edges": [{{"from": "users", "to": "lb"}}, {{"from": "lb", "to": "web"}}]}}"#
             );
-            let model = scaleplay_sim::load(&text).expect("valid");
-            scaleplay_sim::Simulation::new(model, 1).run()
+            run_scenario(&text)
         };
         let limited = report("50");
         assert!(has_workers(&limited, "lb") && has_workers(&limited, "web"));
@@ -1368,8 +1373,7 @@ mod tests {
                     {{"id": "web", "kind": "server", "params": {{"instances": 8}}}}],
                   "edges": [{{"from": "users", "to": "web"}}], "faults": [{faults}]}}"#
             );
-            let model = scaleplay_sim::load(&text).expect("valid");
-            scaleplay_sim::Simulation::new(model, 1).run()
+            run_scenario(&text)
         };
         let fail = |i: u32, t: u32| {
             format!(r#"{{"node": "web", "instance": {i}, "at_s": {t}, "action": "fail"}}"#)
