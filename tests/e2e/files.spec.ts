@@ -2,7 +2,7 @@
 // file is refused with a message and changes nothing), the run's series and per-node figures as
 // CSV, and PNGs of a plot and of the canvas.
 import { test, expect } from '@playwright/test';
-import { App, PRESET_NODES } from './app';
+import { App, apart, PRESET_NODES } from './app';
 
 /** Width and height from a PNG's IHDR chunk, after checking the signature. */
 function pngSize(bytes: Buffer): { width: number; height: number } {
@@ -222,5 +222,33 @@ test('a file with a node far beyond the canvas opens with it brought into reach,
   const at = (id: string) => moved.nodes.find((n: { id: string }) => n.id === id);
   expect(at('web').x).toBeGreaterThan(at('db').x);
   expect(Math.abs(at('web').y)).toBeLessThan(20_000);
+  app.expectNoErrors();
+});
+
+test('a file whose nodes have no positions opens with them laid out by their calls, and says so', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  // Written by hand: no x or y, so every node would open at the origin, one on the others.
+  const scenario = {
+    version: 1,
+    name: 'No positions',
+    nodes: [
+      { id: 'db', kind: 'sql_primary' },
+      { id: 'users', kind: 'client', params: { rps: 50 } },
+      { id: 'web', kind: 'server' },
+    ],
+    edges: [{ from: 'users', to: 'web' }, { from: 'web', to: 'db' }],
+  };
+  await app.importFile('no-positions.json', JSON.stringify(scenario));
+  await expect(app.banner).toContainText('3 nodes lay on top of one another');
+  await app.expectAllNodesInView();
+  // Side by side on the canvas, callers left of what they call.
+  const box = async (id: string) => (await app.nodeLocator(id).boundingBox())!;
+  const [users, web, db] = [await box('users'), await box('web'), await box('db')];
+  expect(apart(users, web) && apart(web, db) && apart(users, db)).toBe(true);
+  expect(users.x).toBeLessThan(web.x);
+  expect(web.x).toBeLessThan(db.x);
+  // Each box can be clicked: none lies under another.
+  for (const id of ['users', 'web', 'db']) await app.selectNode(id);
   app.expectNoErrors();
 });
