@@ -384,6 +384,7 @@ fn node_state(model: &Model, id: NodeId, dense_users: Option<u64>) -> NodeState 
             ext.replication_ms = p.lag_ms;
             ext.replicating = Level::new(1);
         }
+        Params::Nosql(p) => ext.replication_ms = p.lag_ms,
         _ => {}
     }
     let workers = model.workers(id).unwrap_or(UNLIMITED);

@@ -696,6 +696,9 @@ pub struct NosqlParams {
     pub read_ms: DistSpec,
     /// Write time.
     pub write_ms: DistSpec,
+    /// Eventual consistency: how long a write takes to reach every copy of its key, during
+    /// which reads of that key are stale; 0 for strongly consistent reads.
+    pub lag_ms: f64,
 }
 
 impl Default for NosqlParams {
@@ -705,6 +708,7 @@ impl Default for NosqlParams {
             workers: 32,
             read_ms: DistSpec::exp(2.0),
             write_ms: DistSpec::exp(4.0),
+            lag_ms: 20.0,
         }
     }
 }
@@ -866,7 +870,7 @@ pub fn param_names(kind: Kind) -> &'static [&'static str] {
         ],
         Kind::SqlPrimary => &["workers", "read_ms", "write_ms", "queue", "failover_s"],
         Kind::SqlReplica => &["workers", "read_ms", "lag_ms", "queue"],
-        Kind::Nosql => &["partitions", "workers", "read_ms", "write_ms"],
+        Kind::Nosql => &["partitions", "workers", "read_ms", "write_ms", "lag_ms"],
         Kind::ShardRouter => &["strategy"],
         Kind::Queue => &["max_depth", "visibility_timeout_s", "max_attempts"],
         Kind::WorkerPool => &["instances", "workers", "service_ms", "autoscale"],
@@ -1086,6 +1090,7 @@ pub fn check_values(params: &Params) -> Vec<(String, String)> {
             c.count("workers", p.workers as u64, 1, limits::MAX_WORKERS);
             c.dist("read_ms", &p.read_ms);
             c.dist("write_ms", &p.write_ms);
+            c.range("lag_ms", p.lag_ms, 0.0, 3_600_000.0, true);
         }
         Params::ShardRouter(_) => {}
         Params::Queue(p) => {

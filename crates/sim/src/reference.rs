@@ -68,8 +68,8 @@ pub fn kind_help(kind: Kind) -> &'static str {
         }
         Kind::Nosql => {
             "A partitioned key-value store: keys are spread over partitions by user, so a \
-             popular user makes a hot partition. (Its eventual consistency is not modelled: no \
-             stale reads are counted.)"
+             popular user makes a hot partition. Eventually consistent: a read of a key \
+             written less than `lag_ms` ago is stale."
         }
         Kind::ShardRouter => {
             "Routes each request by its user id to one of the shards (databases) connected to \
@@ -248,6 +248,10 @@ pub fn param_help(kind: Kind, name: &str) -> Option<&'static str> {
         }
         (Kind::Nosql, "partitions") => "Partitions; keys are spread over them by user.",
         (Kind::Nosql, "workers") => "Operations one partition runs at once.",
+        (Kind::Nosql, "lag_ms") => {
+            "How long a write takes to reach every copy of its key (eventual consistency): a \
+             read of a key written more recently is stale. 0 for strongly consistent reads."
+        }
         (Kind::ShardRouter, "strategy") => {
             "How a user id maps to a shard: `hash_mod` (hash mod N), `consistent_hash` (a ring) \
              or `range` (contiguous ids, so popular low ids make a hot shard)."

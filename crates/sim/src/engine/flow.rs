@@ -857,6 +857,7 @@ impl Simulation {
             Kind::WorkerPool => self.advance_job(req),
             Kind::Cache => self.cache_looked_up(req, top),
             Kind::SqlPrimary | Kind::SqlReplica => self.sql_done(req, top),
+            Kind::Nosql => self.nosql_done(req, top),
             _ => self.respond(req, Outcome::Ok, Duration::ZERO),
         }
     }
@@ -916,6 +917,31 @@ impl Simulation {
                 let behind = Duration(ext.behind.at(self.now));
                 let lag = Duration::from_millis(ext.replication_ms) + behind;
                 let written = self.nodes[p.ix()].ext.last_write.get(user);
+                if written.is_some_and(|w| w + lag > self.now)
+                    && self.now >= self.nodes[n].stats.since
+                {
+                    self.nodes[n].stats.stale_reads += 1;
+                }
+            }
+        }
+        self.respond(req, Outcome::Ok, Duration::ZERO);
+    }
+
+    /// A NoSQL store finished the request in `top`. Eventually consistent: a write reaches
+    /// the other copies of its key `lag_ms` later, so a read of a key written less than that
+    /// ago is stale (read from a copy the write has not reached; as with a replica, every
+    /// such read counts, whichever copy answers). Out of line, as `sql_done`.
+    #[inline(never)]
+    fn nosql_done(&mut self, req: ReqId, top: Frame) {
+        let n = top.node as usize;
+        let ext = &self.nodes[n].ext;
+        if ext.replication_ms > 0.0 {
+            let user = self.reqs[req as usize].user;
+            if top.op == Op::Write {
+                self.nodes[n].ext.last_write.record(user, self.now);
+            } else {
+                let lag = Duration::from_millis(ext.replication_ms);
+                let written = ext.last_write.get(user);
                 if written.is_some_and(|w| w + lag > self.now)
                     && self.now >= self.nodes[n].stats.since
                 {

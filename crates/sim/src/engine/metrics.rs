@@ -369,10 +369,12 @@ fn close_node_window(s: &mut NodeState, node: &ModelNode, t: SimTime) {
             .hit_ratio
             .push((lookups > 0).then(|| hits as f64 / lookups as f64));
     }
-    if let Params::SqlReplica(_) = &node.params {
+    if matches!(kind, Kind::SqlReplica | Kind::Nosql) {
         series
             .stale_reads
             .push(st.stale_reads.wrapping_sub(m.stale_reads));
+    }
+    if let Params::SqlReplica(_) = &node.params {
         let behind_us = behind_area.wrapping_sub(m.behind_area) as f64 / span;
         let replicating = replicating_area.wrapping_sub(m.replicating_area) as f64 / span;
         series

@@ -365,7 +365,8 @@ pub(crate) struct QueueState {
 /// Kind-specific state.
 #[derive(Debug, Default)]
 pub(crate) struct Ext {
-    /// sql_primary with replicas: when each key was last written (for stale reads on them).
+    /// sql_primary with replicas, NoSQL with a lag: when each key was last written (for
+    /// stale reads on the replicas, or on the store itself).
     pub last_write: LastWrites,
     /// sql_primary: the replica promoted while this primary is down, and until it has
     /// replayed what it missed once back.
@@ -376,7 +377,7 @@ pub(crate) struct Ext {
     /// sql_replica: the primary feeding it.
     pub primary: Option<NodeId>,
     /// sql_replica: how long a write takes to reach it when it is caught up, ms: its `lag_ms`
-    /// plus the latency of the primary → replica edge the changes travel.
+    /// plus the latency of the primary → replica edge the changes travel. nosql: its `lag_ms`.
     pub replication_ms: f64,
     /// sql_replica: how far it is behind beyond `lag_ms` (after being down).
     pub behind: Behind,
@@ -483,7 +484,7 @@ pub(crate) struct NodeSeries {
     pub depth: Vec<f64>,
     /// Cache and CDN: hits ÷ lookups (`None` for a window without lookups).
     pub hit_ratio: Vec<Option<f64>>,
-    /// Replica: stale reads in the window.
+    /// Replica and NoSQL store: stale reads in the window.
     pub stale_reads: Vec<u64>,
     /// Replica: mean replication lag in the window, ms.
     pub lag_ms: Vec<f64>,

@@ -1,6 +1,6 @@
 //! Per-user state kept by a node for the whole run: which instance holds each user's session
 //! (stateful servers, session stores) and when each user's key was last written (a primary
-//! with replicas, for stale reads).
+//! with replicas, or an eventually consistent NoSQL store, for stale reads).
 //!
 //! Such state grows with the users seen, not with requests, but a hash map of a million
 //! users came to ~13 MB for one session store (about 24 bytes a user and a half-empty table
@@ -31,9 +31,13 @@ pub(crate) fn holds_sessions(n: &ModelNode) -> bool {
 }
 
 /// Whether node `n` remembers when each user last wrote: a primary with replicas, whose
-/// reads may be stale.
+/// reads may be stale, or a NoSQL store with a convergence lag, whose own reads may be.
 pub(crate) fn keeps_last_writes(n: &ModelNode) -> bool {
-    n.kind == Kind::SqlPrimary && !n.routes.replicas.is_empty()
+    match &n.params {
+        Params::SqlPrimary(_) => !n.routes.replicas.is_empty(),
+        Params::Nosql(p) => p.lag_ms > 0.0,
+        _ => false,
+    }
 }
 
 /// The largest user id of `model`, when arrays of that many users for every node that keeps

@@ -580,3 +580,48 @@ fn a_queues_wait_matches_erlang_c() {
         }),
     );
 }
+
+/// An eventually consistent NoSQL store: a read is stale when its key was written less than
+/// `lag_ms` before it. Each of U users (no skew) writes as a Poisson stream of rate
+/// r = λ·w/U, and its writes reach the store after independent delays (a web tier and the
+/// store's own writes, both with workers to spare), which leave the stream Poisson. A read,
+/// independent of them, finds a write in the `lag_ms` before it with probability
+/// 1 − exp(−r·lag).
+#[test]
+fn nosql_stale_reads_match_the_chance_of_a_write_within_the_lag() {
+    let (rps, write_share, users, lag_ms) = (2000.0, 0.5, 100.0, 50.0);
+    let scenario = |lag_ms: f64| {
+        json!({
+            "version": 1, "seed": SEED, "duration_s": 110, "warmup_s": 10, "window_s": 1000,
+            "nodes": [
+                {"id": "users", "kind": "client",
+                 "params": {"rps": rps, "users": users, "zipf_s": 0,
+                            "mix": {"read": 1.0 - write_share, "write": write_share}}},
+                {"id": "web", "kind": "server",
+                 "params": {"workers": 100_000, "service_ms": exp(1.0)}},
+                {"id": "store", "kind": "nosql",
+                 "params": {"partitions": 4, "workers": 1000, "lag_ms": lag_ms}}],
+            "edges": [{"from": "users", "to": "web", "latency_ms": 0},
+                      {"from": "web", "to": "store", "latency_ms": 0}],
+        })
+    };
+    let m = load(&scenario(lag_ms).to_string()).unwrap_or_else(|e| panic!("valid: {e}"));
+    let reports = replicate(&m, 8);
+    let rate = rps * write_share / users;
+    let stale_share = |r: &Report| {
+        let store = &r.nodes["store"];
+        let reads = store.succeeded as f64 * (1.0 - write_share);
+        store.stale_reads.expect("a NoSQL store counts stale reads") as f64 / reads
+    };
+    agrees(
+        "share of NoSQL reads that are stale",
+        1.0 - (-rate * lag_ms / 1e3).exp(),
+        &each(&reports, stale_share),
+    );
+
+    // Strongly consistent (`lag_ms` 0): the same traffic, no stale read.
+    let strong = load(&scenario(0.0).to_string()).unwrap_or_else(|e| panic!("valid: {e}"));
+    let r = scaleplay_sim::Simulation::new(strong, SEED).run();
+    assert_eq!(r.nodes["store"].stale_reads, Some(0));
+    assert!(r.nodes["store"].succeeded > 100_000);
+}
