@@ -244,6 +244,49 @@ test("a NoSQL store's panel shows each partition's share, a hot one standing out
   app.expectNoErrors();
 });
 
+// A NoSQL store is eventually consistent: reads of a key written less than its lag ago are
+// stale. The panel counts them; set the lag to 0 (strongly consistent reads) and, run again,
+// none is.
+test('a NoSQL store counts stale reads until its lag is set to 0', async ({ page }) => {
+  test.setTimeout(2 * RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  const scenario = {
+    version: 1,
+    name: 'Eventual consistency',
+    duration_s: 30,
+    warmup_s: 5,
+    nodes: [
+      { id: 'users', kind: 'client', x: 40, y: 100,
+        params: { rps: 400, users: 50, zipf_s: 0, mix: { read: 0.5, write: 0.5 } } },
+      { id: 'web', kind: 'server', x: 240, y: 100, params: { workers: 64 } },
+      { id: 'kv', kind: 'nosql', x: 440, y: 100, params: {} },
+    ],
+    edges: [{ from: 'users', to: 'web' }, { from: 'web', to: 'kv' }],
+    faults: [],
+  };
+  await app.importFile('eventual.json', JSON.stringify(scenario));
+  await app.setSpeed('max');
+  await app.selectNode('kv');
+  // The default lag, shown where the field is left empty.
+  await expect(app.byTestId('param-lag_ms')).toHaveAttribute('placeholder', '20');
+  const staleReads = async () => {
+    const row = app.byTestId('metric-stale_reads');
+    await expect(row.locator('th')).toHaveText('stale reads');
+    return Number((await row.locator('td').textContent()) ?? 'NaN');
+  };
+  await app.run();
+  await app.waitForRunDone();
+  // 4 writes/s per user: about 1 - e^(-0.08), 8 %, of some 5,000 reads.
+  const eventual = await staleReads();
+  expect(eventual).toBeGreaterThan(200);
+  await app.setParam('lag_ms', 0);
+  await app.run();
+  await app.waitForRunDone();
+  await expect.poll(staleReads).toBe(0);
+  app.expectNoErrors();
+});
+
 // Preset 6 with sticky sessions instead of its session store, as its notes suggest: the web
 // tier offers its sessions lost per window, and the plot shows when they went (instance 1 dies
 // at 60 s; the tier also grows with the ramp, and ip_hash moves users as it does).
