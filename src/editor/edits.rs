@@ -245,7 +245,43 @@ pub fn check_connect(s: &Scenario, from: &str, to: &str) -> Result<(), String> {
     if s.edges.iter().any(|e| e.from == from && e.to == to) {
         return Err(format!("{from} already calls {to}"));
     }
+    // Refused here, as the inspector's list of calls leaves such nodes out: added, the loop
+    // only showed as a problem afterwards, and Run was held back until it was deleted.
+    if let Some(back) = calls_back(s, from, to) {
+        return Err(format!(
+            "{from} calling {to} would close a loop ({from} → {}): calls must run one way",
+            back.join(" → ")
+        ));
+    }
     Ok(())
+}
+
+/// The calls from `to` that lead back to `from` (`to`, …, `from`), if any: a call from
+/// `from` to `to` would close that loop, which validation refuses.
+pub fn calls_back(s: &Scenario, from: &str, to: &str) -> Option<Vec<String>> {
+    // Breadth first from `to`, each node's predecessor kept, so the loop named is a shortest.
+    let mut came_from: Vec<(String, Option<usize>)> = vec![(to.to_string(), None)];
+    let mut i = 0;
+    while i < came_from.len() {
+        if came_from[i].0 == from {
+            let mut path = Vec::new();
+            let mut at = Some(i);
+            while let Some(k) = at {
+                path.push(came_from[k].0.clone());
+                at = came_from[k].1;
+            }
+            path.reverse();
+            return Some(path);
+        }
+        let at = came_from[i].0.clone();
+        for e in s.edges.iter().filter(|e| e.from == at) {
+            if !came_from.iter().any(|(id, _)| *id == e.to) {
+                came_from.push((e.to.clone(), Some(i)));
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 fn node_mut<'a>(s: &'a mut Scenario, id: &str) -> Result<&'a mut NodeSpec, String> {
@@ -617,6 +653,52 @@ mod tests {
             "\"db\" is now in data center \"us\", whose frame it was moved into: calls across \
              data centers take longer (80 ms when not set). Undo (Ctrl+Z) puts it back."
         );
+    }
+
+    #[test]
+    fn a_call_that_would_close_a_loop_is_refused_naming_it() {
+        let mut s = scaleplay_sim::validate::parse(
+            r#"{"version": 1, "nodes": [
+                {"id": "users", "kind": "client"}, {"id": "lb", "kind": "load_balancer"},
+                {"id": "web", "kind": "server"}, {"id": "app", "kind": "server"},
+                {"id": "jobs", "kind": "queue"}, {"id": "pool", "kind": "worker_pool"}],
+              "edges": [{"from": "users", "to": "lb"}, {"from": "lb", "to": "web"},
+                        {"from": "web", "to": "app"}, {"from": "web", "to": "jobs"},
+                        {"from": "jobs", "to": "pool"}]}"#,
+        )
+        .unwrap();
+        let before = s.clone();
+        let refused = |s: &mut Scenario, from: &str, to: &str| {
+            apply(
+                s,
+                Edit::Connect {
+                    from: from.into(),
+                    to: to.into(),
+                },
+            )
+            .unwrap_err()
+        };
+        assert_eq!(
+            refused(&mut s, "pool", "jobs"),
+            "pool calling jobs would close a loop (pool → jobs → pool): calls must run one way"
+        );
+        // The shortest way back is named, however far it goes.
+        assert_eq!(
+            refused(&mut s, "app", "lb"),
+            "app calling lb would close a loop (app → lb → web → app): calls must run one way"
+        );
+        assert_eq!(s, before, "nothing was added");
+        // A call across, which closes no loop, is taken.
+        apply(
+            &mut s,
+            Edit::Connect {
+                from: "lb".into(),
+                to: "app".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(calls_back(&s, "app", "lb").unwrap(), ["lb", "app"]);
+        assert_eq!(calls_back(&s, "lb", "app"), None);
     }
 
     #[test]

@@ -73,6 +73,22 @@ test('a wire from a server to a client is refused with the reason', async ({ pag
   app.expectNoErrors();
 });
 
+// A call back up the chain (balancer → web server → balancer) would close a loop, which no
+// scenario may have: refused while dragging, as the inspector's list of calls leaves it out,
+// not drawn and then reported as a problem holding Run back.
+test('a wire that would close a loop of calls is refused, naming the loop', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  await app.startWire('web1', 'lb');
+  await expect(app.wireHint).toContainText('would close a loop (web1 → lb → web1)');
+  await page.mouse.up();
+  await expect(app.banner).toContainText('web1 calling lb would close a loop');
+  await expect(app.edgeLocator('web1', 'lb')).toHaveCount(0);
+  await expect(app.runButton).not.toHaveAttribute('aria-disabled', 'true');
+  app.expectNoErrors();
+});
+
 test("the run bar's seed takes every 64-bit seed exactly and refuses what is not one", async ({ page }) => {
   const app = new App(page);
   await app.goto();

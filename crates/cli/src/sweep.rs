@@ -36,8 +36,8 @@ pub struct Args {
     /// Last value.
     #[arg(long, value_name = "B", allow_hyphen_values = true)]
     pub to: f64,
-    /// How many evenly spaced values, ends included (2 to 1000).
-    #[arg(long, value_name = "K", allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(2..=1000))]
+    /// How many evenly spaced values, ends included (2 to 1000; 1 when --from equals --to).
+    #[arg(long, value_name = "K", allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub steps: u64,
     /// Seed of the random draws [default: the scenario's own `seed`].
     #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = crate::parse_seed)]
@@ -118,7 +118,10 @@ fn unanswered_share(report: &scaleplay_sim::Report) -> f64 {
 /// The saturated node of a run that holds the others up, if any is saturated. A blocking
 /// server waiting on a saturated database is as busy as the database, so of the saturated
 /// nodes the one named is the furthest downstream: one that calls no other saturated node
-/// (the busiest of those).
+/// (the busiest of those). A queue answers its producers once a job is queued, so what is
+/// behind it holds nobody up: a web tier saturated by its own work was called "fine" because
+/// it sent jobs to a saturated worker pool, which was named instead. And a node on the
+/// requests' own path comes before one behind a queue, which the SLO does not see.
 fn saturated_node(report: &scaleplay_sim::Report, model: &Model) -> Option<String> {
     let saturated: Vec<(&String, f64)> = report
         .nodes
@@ -131,6 +134,9 @@ fn saturated_node(report: &scaleplay_sim::Report, model: &Model) -> Option<Strin
         let Some(start) = model.find(id) else {
             return false;
         };
+        if !waits_on_its_calls(model, start) {
+            return false;
+        }
         let mut seen = vec![false; model.nodes.len()];
         let mut stack: Vec<NodeId> = model.downstream(start).collect();
         while let Some(n) = stack.pop() {
@@ -140,22 +146,55 @@ fn saturated_node(report: &scaleplay_sim::Report, model: &Model) -> Option<Strin
             if n != start && is_saturated(n) {
                 return true;
             }
-            stack.extend(model.downstream(n));
+            if model.node(n).kind != Kind::Queue {
+                stack.extend(model.downstream(n));
+            }
         }
         false
     };
+    let on_path = on_the_requests_path(model);
+    let on_path = |id: &str| model.find(id).is_some_and(|n| on_path[n.ix()]);
     let busiest = |nodes: &mut dyn Iterator<Item = &(&String, f64)>| {
         nodes
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(id, _)| (*id).clone())
     };
-    busiest(
-        &mut saturated
-            .iter()
-            .filter(|(id, _)| !calls_a_saturated_node(id)),
-    )
-    .or_else(|| busiest(&mut saturated.iter()))
-    .or_else(|| hot_instance_beyond_capacity(report, model))
+    let holding_up: Vec<(&String, f64)> = saturated
+        .iter()
+        .filter(|(id, _)| !calls_a_saturated_node(id))
+        .copied()
+        .collect();
+    busiest(&mut holding_up.iter().filter(|(id, _)| on_path(id)))
+        .or_else(|| busiest(&mut holding_up.iter()))
+        .or_else(|| busiest(&mut saturated.iter()))
+        .or_else(|| hot_instance_beyond_capacity(report, model))
+}
+
+/// Whether node `n` keeps its worker busy while its calls below run, so that a saturated
+/// node below makes it as busy: not a non-blocking server, nor a cache, whose read-through
+/// fetch holds no worker.
+fn waits_on_its_calls(model: &Model, n: NodeId) -> bool {
+    match &model.node(n).params {
+        Params::Server(p) => p.blocking,
+        Params::Cache(_) => false,
+        _ => true,
+    }
+}
+
+/// The nodes a client's requests pass through on their way to an answer: every node its
+/// calls reach without passing a queue (a queue is on the path; the pools behind it are not).
+fn on_the_requests_path(model: &Model) -> Vec<bool> {
+    let mut reached = vec![false; model.nodes.len()];
+    let mut stack: Vec<NodeId> = model.clients().collect();
+    while let Some(n) = stack.pop() {
+        if std::mem::replace(&mut reached[n.ix()], true) {
+            continue;
+        }
+        if model.node(n).kind != Kind::Queue {
+            stack.extend(model.downstream(n));
+        }
+    }
+    reached
 }
 
 /// Share of the windows after the warm-up in which a node at least [`SATURATED`] busy counts
@@ -292,6 +331,14 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let target = Target::resolve(&base, &src.label, &args.param)?;
     let seed = args.seed.unwrap_or(base.seed);
 
+    if args.steps == 1 && args.from != args.to {
+        bail!(
+            "--steps 1 cannot go from {} to {}: give --steps 2 or more, or the same value to \
+             --from and --to to run it once",
+            value(args.from),
+            value(args.to)
+        );
+    }
     let mut values = spread(args.from, args.to, args.steps as usize);
     // Said once the sweep is sure to go ahead: an error should be the only message.
     let one_value = (values.len() == 1).then(|| {
@@ -494,6 +541,9 @@ fn render(
         ("p99 ms", Align::Right),
         ("bottleneck", Align::Left),
         ("util %", Align::Right),
+        // The run's, where the bottleneck is the capacity analysis': they differ when a node
+        // saturates below the rate the analysis gives, or past it, another node first.
+        ("saturated", Align::Left),
         ("meets SLO", Align::Left),
     ]);
     for r in rows {
@@ -506,6 +556,7 @@ fn render(
             r.p99_ms.map_or_else(|| "-".into(), |v| num(v, 1)),
             r.bottleneck.clone().unwrap_or_else(|| "-".into()),
             pct(r.bottleneck_utilization, 1),
+            r.saturated.clone().unwrap_or_else(|| "-".into()),
             if r.meets_slo {
                 "yes".to_string()
             } else {

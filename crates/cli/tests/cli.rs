@@ -1160,6 +1160,49 @@ but web is saturated"
         assert_eq!(rows[1]["saturated"], "primary", "{}", out.stdout);
     }
 
+    /// A queue answers its producers at once: a web tier saturated by its own requests is
+    /// named, not the saturated worker pool its jobs go to (which it used to be, as "further
+    /// downstream", while the web tier's p99 and timeouts were what missed the SLO).
+    #[test]
+    fn a_saturated_pool_behind_a_queue_does_not_hide_a_saturated_web_tier() {
+        let dir = TempDir::new("sweep-saturated-queue");
+        let file = dir.write(
+            "web.json",
+            r#"{"version": 1, "duration_s": 60, "warmup_s": 10,
+                "slo": {"p99_ms": 200, "availability": 0.999},
+                "nodes": [{"id": "users", "kind": "client",
+                           "params": {"rps": 1000, "mix": {"read": 0.95, "async": 0.05}, "timeout_ms": 2000}},
+                          {"id": "web", "kind": "server", "params": {"workers": 16, "service_ms": {"dist": "exp", "mean": 5}}},
+                          {"id": "jobs", "kind": "queue"},
+                          {"id": "pool", "kind": "worker_pool",
+                           "params": {"workers": 2, "service_ms": {"dist": "exp", "mean": 200}}}],
+                "edges": [{"from": "users", "to": "web"}, {"from": "web", "to": "jobs"},
+                          {"from": "jobs", "to": "pool"}]}"#,
+        );
+        // The pool carries 10 jobs a second, 50 at 1,000 req/s; the web tier 3,200 req/s.
+        let args = sweep_args(&file, "users.rps", "1000", "4000", "2");
+        let out = scaleplay(&args);
+        ok(&out);
+        let row = |value: &str| {
+            out.stdout
+                .lines()
+                .find(|l| l.split_whitespace().next() == Some(value))
+                .unwrap_or_else(|| panic!("no row for {value} in:\n{}", out.stdout))
+                .split_whitespace()
+                .collect::<Vec<_>>()
+        };
+        // value, req/s, avail, p50, p99, bottleneck (the analysis'), util, saturated (the run's)
+        assert_eq!(row("1000")[7], "pool", "{}", out.stdout);
+        assert_eq!(row("4000")[5], "pool", "{}", out.stdout);
+        assert_eq!(row("4000")[7], "web", "{}", out.stdout);
+        let mut args = args;
+        args.push("--json");
+        let json = scaleplay(&args);
+        ok(&json);
+        let v: Value = serde_json::from_str(&json.stdout).expect("JSON");
+        assert_eq!(v["rows"][1]["saturated"], "web", "{}", json.stdout);
+    }
+
     /// A range of one value (`--from 100 --to 100`) is that value, run once: one row, not
     /// `--steps` copies of it, and the highest value meeting the SLO is that one, or none.
     #[test]
@@ -1188,6 +1231,15 @@ but web is saturated"
             ),
             "{}",
             out.stderr
+        );
+
+        // `--steps 1` says the same, and is taken here (elsewhere one step cannot span a range).
+        let out = scaleplay(&sweep_args(&file, "users.rps", "100", "100", "1"));
+        ok(&out);
+        assert!(
+            out.stdout.ends_with("highest value meeting the SLO: 100\n"),
+            "{}",
+            out.stdout
         );
 
         let mut args = sweep_args(&file, "users.rps", "1000", "1000", "3");
@@ -1642,6 +1694,13 @@ mod errors {
             b"",
             2,
             "--steps",
+        );
+        fails(
+            &sweep_args(f, "box.workers", "1", "2", "1"),
+            b"",
+            2,
+            "--steps 1 cannot go from 1 to 2: give --steps 2 or more, or the same value to \
+             --from and --to to run it once",
         );
         // A bare number in place of a distribution would be an exponential of that mean.
         fails(

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use scaleplay_sim::model::can_connect;
 use scaleplay_sim::scenario::{Kind, Scenario};
 
-use crate::editor::edits::Edit;
+use crate::editor::edits::{calls_back, Edit};
 use crate::state::{Doc, EdgeSelection, Selection};
 
 /// The calls of node `id`: (callee id, callee name), in edge order.
@@ -24,24 +24,6 @@ fn calls_of(s: &Scenario, id: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Whether `to` reaches `from` through calls: a call from `from` to `to` would close a loop.
-fn reaches(s: &Scenario, to: &str, from: &str) -> bool {
-    let mut seen = vec![to.to_string()];
-    let mut next = vec![to.to_string()];
-    while let Some(n) = next.pop() {
-        if n == from {
-            return true;
-        }
-        for e in s.edges.iter().filter(|e| e.from == n) {
-            if !seen.contains(&e.to) {
-                seen.push(e.to.clone());
-                next.push(e.to.clone());
-            }
-        }
-    }
-    false
-}
-
 /// The nodes `id` could call and does not yet, leaving out those that would close a loop
 /// (validation refuses cycles): (id, "name (kind)").
 fn callable_from(s: &Scenario, id: &str) -> Vec<(String, String)> {
@@ -52,7 +34,7 @@ fn callable_from(s: &Scenario, id: &str) -> Vec<(String, String)> {
         .iter()
         .filter(|n| n.id != id)
         .filter(|n| !s.edges.iter().any(|e| e.from == id && e.to == n.id))
-        .filter(|n| !reaches(s, &n.id, id))
+        .filter(|n| calls_back(s, id, &n.id).is_none())
         .filter_map(|n| {
             let kind = Kind::parse(&n.kind)?;
             can_connect(from, kind).ok()?;
