@@ -115,6 +115,11 @@ pub(crate) struct Req {
     pub job: Option<(u32, u32, u32)>,
     /// The client gave up on this attempt; its work still runs downstream.
     pub abandoned: bool,
+    /// Its latest read of a database returned data older than the key's last write (a
+    /// replica or NoSQL copy the write had not reached): a cache it fills keeps that stale
+    /// value. Set by every database read (`sql_done`, `nosql_done`), which a fill always
+    /// follows, so a reused slot needs no reset (which cost 11 instructions a request).
+    pub stale_read: bool,
     pub frames: Vec<Frame>,
     pub outcome: Outcome,
     /// The op of the call in transit.
@@ -404,6 +409,7 @@ fn node_state(model: &Model, id: NodeId, dense_users: Option<u64>) -> NodeState 
         stats: NodeStats::new(SimTime::ZERO),
         calls_nothing: calls_nothing(&n.routes),
         holds_sessions: users::holds_sessions(n),
+        counts_stale_reads: users::counts_stale_reads(model, n),
         mark: WindowMark::default(),
         ext,
         series: NodeSeries::default(),

@@ -54,7 +54,10 @@ pub fn kind_help(kind: Kind) -> &'static str {
         Kind::Cache => {
             "A read-through cache in front of a database: a hit answers after its lookup time, a \
              miss reads from the database and fills the entry; a write invalidates its key. Its \
-             hit ratio emerges from the users' popularity, its capacity and the TTL."
+             hit ratio emerges from the users' popularity, its capacity and the TTL. An entry \
+             filled by a stale read (a replica or NoSQL store the key's last write had not \
+             reached) stays stale until the next write or its TTL: its hits count as stale \
+             reads."
         }
         Kind::SqlPrimary => {
             "A SQL database primary: takes every write, and the reads when no replica is there \

@@ -225,7 +225,8 @@ pub struct NodeReport {
     /// primary's place.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lag_ms: Option<f64>,
-    /// Replica and NoSQL store: reads that returned data older than the last write.
+    /// Replica, NoSQL store, and a cache where either is: reads that returned data older
+    /// than the key's last write (a cache's, hits on entries filled by such a read).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stale_reads: Option<u64>,
     /// Queue: mean messages waiting.
@@ -263,7 +264,7 @@ pub struct NodeReport {
     /// Cache and CDN: hits ÷ lookups in each window (`null` for a window without lookups).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hit_ratio_series: Option<Vec<Option<f64>>>,
-    /// Replica and NoSQL store: stale reads in each window.
+    /// Where `stale_reads` is: stale reads in each window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale_reads_series: Option<Vec<u64>>,
     /// Replica: mean replication lag in each window, ms.
@@ -690,7 +691,7 @@ impl Simulation {
                 let replicating = s.ext.replicating.area(now) as f64 / span;
                 s.ext.replication_ms * replicating + s.ext.behind.area(now) as f64 / span / 1e3
             }),
-            stale_reads: (is(Kind::SqlReplica) || is(Kind::Nosql)).then_some(st.stale_reads),
+            stale_reads: s.counts_stale_reads.then_some(st.stale_reads),
             depth: queue_depth,
             max_depth: is(Kind::Queue).then_some(st.max_depth),
             dead_letters: is(Kind::Queue).then_some(st.dead_letters),
@@ -706,7 +707,8 @@ impl Simulation {
             backlog_series: carried(old!(backlog_series), &s.series.backlog),
             hit_ratio_series: (is(Kind::Cache) || is(Kind::Cdn))
                 .then(|| carried(old!(hit_ratio_series).flatten(), &s.series.hit_ratio)),
-            stale_reads_series: (is(Kind::SqlReplica) || is(Kind::Nosql))
+            stale_reads_series: s
+                .counts_stale_reads
                 .then(|| carried(old!(stale_reads_series).flatten(), &s.series.stale_reads)),
             lag_ms_series: is(Kind::SqlReplica)
                 .then(|| carried(old!(lag_ms_series).flatten(), &s.series.lag_ms)),

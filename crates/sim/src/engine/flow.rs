@@ -192,6 +192,7 @@ impl Simulation {
                     counted: false,
                     job: None,
                     abandoned: false,
+                    stale_read: false,
                     frames: Vec::with_capacity(8),
                     outcome: Outcome::Ok,
                     next_op: op,
@@ -870,13 +871,16 @@ impl Simulation {
         let (node, n) = (top.node, top.node as usize);
         let user = self.reqs[req as usize].user;
         let now = self.now;
-        let hit = self.nodes[n].insts[top.inst as usize]
+        let found = self.nodes[n].insts[top.inst as usize]
             .store
             .as_mut()
-            .is_some_and(|s| s.get(user, now));
+            .and_then(|s| s.lookup(user, now));
         let st = &mut self.nodes[n].stats;
-        if hit {
+        if let Some(stale) = found {
             st.hits += 1;
+            if stale {
+                self.read_stale(req, n);
+            }
             self.respond(req, Outcome::Ok, Duration::ZERO);
         } else {
             st.misses += 1;
@@ -900,6 +904,8 @@ impl Simulation {
     fn sql_done(&mut self, req: ReqId, top: Frame) {
         let (n, op) = (top.node as usize, top.op);
         let user = self.reqs[req as usize].user;
+        // Fresh unless found stale below (see `Req::stale_read`).
+        self.reqs[req as usize].stale_read = false;
         if self.model.nodes[n].kind == Kind::SqlPrimary {
             // Write times only matter to replicas (stale reads); without any, keep no
             // per-user state, so memory stays flat however many users write.
@@ -917,10 +923,8 @@ impl Simulation {
                 let behind = Duration(ext.behind.at(self.now));
                 let lag = Duration::from_millis(ext.replication_ms) + behind;
                 let written = self.nodes[p.ix()].ext.last_write.get(user);
-                if written.is_some_and(|w| w + lag > self.now)
-                    && self.now >= self.nodes[n].stats.since
-                {
-                    self.nodes[n].stats.stale_reads += 1;
+                if written.is_some_and(|w| w + lag > self.now) {
+                    self.read_stale(req, n);
                 }
             }
         }
@@ -934,6 +938,7 @@ impl Simulation {
     #[inline(never)]
     fn nosql_done(&mut self, req: ReqId, top: Frame) {
         let n = top.node as usize;
+        self.reqs[req as usize].stale_read = false;
         let ext = &self.nodes[n].ext;
         if ext.replication_ms > 0.0 {
             let user = self.reqs[req as usize].user;
@@ -942,14 +947,22 @@ impl Simulation {
             } else {
                 let lag = Duration::from_millis(ext.replication_ms);
                 let written = ext.last_write.get(user);
-                if written.is_some_and(|w| w + lag > self.now)
-                    && self.now >= self.nodes[n].stats.since
-                {
-                    self.nodes[n].stats.stale_reads += 1;
+                if written.is_some_and(|w| w + lag > self.now) {
+                    self.read_stale(req, n);
                 }
             }
         }
         self.respond(req, Outcome::Ok, Duration::ZERO);
+    }
+
+    /// Request `req` read stale data at node `n` (a replica, a NoSQL store, or a cache filled
+    /// so): counted there after the warm-up, and kept on the request for a cache it fills.
+    fn read_stale(&mut self, req: ReqId, n: usize) {
+        self.reqs[req as usize].stale_read = true;
+        let st = &mut self.nodes[n].stats;
+        if self.now >= st.since {
+            st.stale_reads += 1;
+        }
     }
 
     /// The top frame stops holding its worker (non-blocking servers, read-through fetches).
@@ -974,7 +987,7 @@ impl Simulation {
         let frames = &mut self.reqs[req as usize].frames;
         if outcome == Outcome::Ok {
             if let Some(f) = frames.last().copied() {
-                self.cache_put(f.node as usize, self.reqs[req as usize].user);
+                self.cache_put(f.node as usize, req);
             }
         } else if let [.., caller, _] = frames.as_mut_slice() {
             // The cache answered; its database did not. The server must not take that for a
@@ -987,8 +1000,11 @@ impl Simulation {
         self.relay(req);
     }
 
-    /// Stores the user's key in the cache shard that owns it, if that shard is up.
-    fn cache_put(&mut self, n: usize, user: u64) {
+    /// Stores the key of `req`'s user, just read, in the cache shard that owns it, if that
+    /// shard is up; stale when the read was (it stays so until invalidated or expired).
+    fn cache_put(&mut self, n: usize, req: ReqId) {
+        let r = &self.reqs[req as usize];
+        let (user, stale) = (r.user, r.stale_read);
         let Params::Cache(p) = &self.model.nodes[n].params else {
             return;
         };
@@ -999,7 +1015,7 @@ impl Simulation {
         let inst = &mut self.nodes[n].insts[partition(user, count) as usize];
         if inst.up() {
             if let Some(s) = &mut inst.store {
-                s.put(user, expires);
+                s.put_read(user, expires, stale);
             }
         }
     }
@@ -1036,7 +1052,7 @@ impl Simulation {
                         let user = self.reqs[req as usize].user;
                         // A read fills the cache; a write invalidates the user's key.
                         if top.step == S_READ_DONE {
-                            self.cache_put(c.ix(), user);
+                            self.cache_put(c.ix(), req);
                         } else {
                             self.cache_invalidate(c.ix(), user);
                         }

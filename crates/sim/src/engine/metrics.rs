@@ -369,7 +369,7 @@ fn close_node_window(s: &mut NodeState, node: &ModelNode, t: SimTime) {
             .hit_ratio
             .push((lookups > 0).then(|| hits as f64 / lookups as f64));
     }
-    if matches!(kind, Kind::SqlReplica | Kind::Nosql) {
+    if s.counts_stale_reads {
         series
             .stale_reads
             .push(st.stale_reads.wrapping_sub(m.stale_reads));

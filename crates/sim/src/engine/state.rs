@@ -465,6 +465,8 @@ pub(crate) struct NodeState {
     /// A server with stateful sessions, or a session store: each request checks where its
     /// user's session lives, and counts it lost when that instance crashed or restarted since.
     pub holds_sessions: bool,
+    /// Reports its stale reads (see `users::counts_stale_reads`).
+    pub counts_stale_reads: bool,
     pub mark: WindowMark,
     pub ext: Ext,
     pub series: NodeSeries,

@@ -20,10 +20,14 @@ const NIL: u32 = u32::MAX;
 struct Entry {
     key: u64,
     expires: SimTime,
-    /// LFU: how often it was stored or found (the list it is in).
-    uses: u64,
+    /// LFU: how often it was stored or found (the list it is in). 32 bits, so that `stale`
+    /// fits in the 32 bytes an entry took before it.
+    uses: u32,
     prev: u32,
     next: u32,
+    /// Filled from a read that was stale (a replica or NoSQL copy the latest write had not
+    /// reached yet): it stays so until it is invalidated or expires.
+    stale: bool,
 }
 
 /// A doubly linked list of entries, oldest first.
@@ -53,7 +57,7 @@ pub(crate) struct Store {
     /// LRU and FIFO: every entry, the next victim first.
     queue: List,
     /// LFU: the entries by use count, each list least recently used first.
-    by_uses: BTreeMap<u64, List>,
+    by_uses: BTreeMap<u32, List>,
 }
 
 impl Store {
@@ -71,12 +75,16 @@ impl Store {
 
     /// Whether `key` is present and fresh at `now`; a hit refreshes its place in the order.
     pub fn get(&mut self, key: u64, now: SimTime) -> bool {
-        let Some(&i) = self.index.get(&key) else {
-            return false;
-        };
+        self.lookup(key, now).is_some()
+    }
+
+    /// As [`Store::get`]: `None` on a miss, else whether the entry was filled from a stale
+    /// read ([`Store::put_read`]).
+    pub fn lookup(&mut self, key: u64, now: SimTime) -> Option<bool> {
+        let &i = self.index.get(&key)?;
         if self.entries[i as usize].expires <= now {
             self.remove(key);
-            return false;
+            return None;
         }
         match self.eviction {
             Eviction::Fifo => {}
@@ -86,15 +94,21 @@ impl Store {
             }
             Eviction::Lfu => {
                 self.unlink(i);
-                self.entries[i as usize].uses += 1;
+                let uses = &mut self.entries[i as usize].uses;
+                *uses = uses.saturating_add(1);
                 self.push_back(i);
             }
         }
-        true
+        Some(self.entries[i as usize].stale)
     }
 
     /// Stores `key` until `expires`, evicting the policy's victim when full.
     pub fn put(&mut self, key: u64, expires: SimTime) {
+        self.put_read(key, expires, false);
+    }
+
+    /// [`Store::put`] of a value read from a store, `stale` when that read was.
+    pub fn put_read(&mut self, key: u64, expires: SimTime, stale: bool) {
         self.remove(key);
         if self.index.len() >= self.capacity {
             if let Some(victim) = self.victim() {
@@ -107,6 +121,7 @@ impl Store {
             uses: 1,
             prev: NIL,
             next: NIL,
+            stale,
         };
         let i = match self.free.pop() {
             Some(i) => {
@@ -291,6 +306,25 @@ mod tests {
             1 => Just(Op::Clear),
         ];
         prop::collection::vec(op, 0..200)
+    }
+
+    #[test]
+    fn an_entry_filled_by_a_stale_read_stays_stale_until_it_is_filled_again() {
+        let mut s = Store::new(4, Eviction::Lru);
+        assert_eq!(s.lookup(1, SimTime(0)), None);
+        s.put_read(1, FOREVER, true);
+        s.put(2, FOREVER);
+        assert_eq!(s.lookup(1, SimTime(0)), Some(true));
+        assert_eq!(
+            s.lookup(1, SimTime(5)),
+            Some(true),
+            "a hit does not refresh it"
+        );
+        assert_eq!(s.lookup(2, SimTime(0)), Some(false));
+        s.put_read(1, FOREVER, false);
+        assert_eq!(s.lookup(1, SimTime(0)), Some(false));
+        s.put_read(1, SimTime(10), true);
+        assert_eq!(s.lookup(1, SimTime(10)), None, "expired");
     }
 
     proptest! {

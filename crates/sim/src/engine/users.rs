@@ -40,6 +40,21 @@ pub(crate) fn keeps_last_writes(n: &ModelNode) -> bool {
     }
 }
 
+/// Whether node `n` reports the stale reads it served: a replica, a NoSQL store, and a cache
+/// when `model` has a store that can answer stale (a replica, or NoSQL with a lag) whose
+/// stale value a read-through or cache-aside fill keeps (elsewhere its count is always 0).
+pub(crate) fn counts_stale_reads(model: &Model, n: &ModelNode) -> bool {
+    match n.kind {
+        Kind::SqlReplica | Kind::Nosql => true,
+        Kind::Cache => model.nodes.iter().any(|m| match &m.params {
+            Params::SqlReplica(_) => true,
+            Params::Nosql(p) => p.lag_ms > 0.0,
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
 /// The largest user id of `model`, when arrays of that many users for every node that keeps
 /// per-user state fit in [`DENSE_BUDGET_BYTES`]; `None` when its tables must be hash maps.
 pub(crate) fn dense_for(model: &Model) -> Option<u64> {

@@ -1188,3 +1188,48 @@ fn identical_servers_saturate_together_and_a_slower_one_alone() {
     assert!(one_slow.saturates_first("web3"));
     assert!(!one_slow.saturates_first("web1") && !one_slow.saturates_first("web2"));
 }
+
+/// A read just after a write misses the cache (the write invalidated the key), reads a copy
+/// the write has not reached yet, and fills the cache with that stale value, which every hit
+/// then serves until the next write or the TTL: the cache counts those hits as stale reads,
+/// many more than the store's own. Without a lag (strong reads) nothing is stale, and the
+/// cache has no such count.
+#[test]
+fn a_cache_filled_by_a_stale_read_serves_it_stale_until_the_next_write() {
+    let scenario = |lag_ms: f64| {
+        format!(
+            r#"{{"version": 1, "duration_s": 60, "warmup_s": 5,
+                "nodes": [
+                  {{"id": "users", "kind": "client",
+                    "params": {{"rps": 1000, "users": 100, "zipf_s": 0, "mix": {{"read": 0.95, "write": 0.05}}}}}},
+                  {{"id": "web", "kind": "server", "params": {{"workers": 256}}}},
+                  {{"id": "cache", "kind": "cache", "params": {{"ttl_s": 600}}}},
+                  {{"id": "kv", "kind": "nosql", "params": {{"lag_ms": {lag_ms}}}}}],
+                "edges": [{{"from": "users", "to": "web"}}, {{"from": "web", "to": "cache"}},
+                          {{"from": "cache", "to": "kv"}}, {{"from": "web", "to": "kv"}}]}}"#
+        )
+    };
+    let r = run(&scenario(100.0));
+    let store = r.nodes["kv"].stale_reads.expect("NoSQL counts stale reads");
+    let cache = r.nodes["cache"]
+        .stale_reads
+        .expect("a cache before it does too");
+    // Each user writes every 2 s: a stale fill is served for most of that time, by some 19
+    // hits, where the store served one stale read.
+    assert!(store > 100, "store {store}");
+    assert!(cache > 5 * store, "cache {cache}, store {store}");
+    let series: u64 = r.nodes["cache"]
+        .stale_reads_series
+        .as_ref()
+        .unwrap()
+        .iter()
+        .sum();
+    assert!(
+        series >= cache,
+        "the series covers the warm-up too: {series} < {cache}"
+    );
+
+    let strong = run(&scenario(0.0));
+    assert_eq!(strong.nodes["kv"].stale_reads, Some(0));
+    assert_eq!(strong.nodes["cache"].stale_reads, None);
+}
