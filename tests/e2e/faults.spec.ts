@@ -424,7 +424,11 @@ test('Fail now and Recover now act on one instance when one is typed beside them
   const kindLine = app.nodeLocator('web').locator('.node-kind');
   await expect(kindLine).toHaveText('Server ×3');
   const faults = app.byTestId('fault-item');
+  // With the box empty the buttons say they act on every instance; with one typed, on it.
+  await expect(app.byTestId('fault-fail')).toHaveText('Fail all now');
+  await expect(app.byTestId('fault-recover')).toHaveText('Recover all now');
   await app.byTestId('fault-now-instance').fill('1');
+  await expect(app.byTestId('fault-fail')).toHaveText('Fail now');
   await app.byTestId('fault-fail').click();
   // On the schedule as a fault of that instance, which the box shows down.
   await expect(faults).toHaveCount(1);

@@ -109,16 +109,26 @@ pub fn FaultSchedule(node: StoredValue<String>, has_instances: bool) -> impl Int
         }
     };
 
+    // A tier's buttons say when they act on every instance (the box beside empty): "Fail
+    // now" took a whole tier of four down where one instance was meant, the box unnoticed.
+    let now_label = move |verb: &str| {
+        if has_instances && now_instance.with(|i| i.trim().is_empty()) {
+            format!("{verb} all now")
+        } else {
+            format!("{verb} now")
+        }
+    };
+
     view! {
         <section class="faults" data-testid="fault-schedule">
             <h3>"Faults"</h3>
             <div class="fault-now">
                 <button data-testid="fault-fail" disabled=move || !live()
                     title="Fail this node (or the instance in the box beside) in the running simulation"
-                    on:click=inject(FaultAction::Fail)>"Fail now"</button>
+                    on:click=inject(FaultAction::Fail)>{move || now_label("Fail")}</button>
                 <button data-testid="fault-recover" disabled=move || !live()
                     title="Recover this node (or the instance in the box beside) in the running simulation"
-                    on:click=inject(FaultAction::Recover)>"Recover now"</button>
+                    on:click=inject(FaultAction::Recover)>{move || now_label("Recover")}</button>
                 {has_instances.then(|| view! {
                     <input type="text" inputmode="numeric" placeholder="all" data-testid="fault-now-instance"
                         aria-label="instance to fail or recover now (empty for all)"
