@@ -287,6 +287,43 @@ test('a NoSQL store counts stale reads until its lag is set to 0', async ({ page
   app.expectNoErrors();
 });
 
+// A queue has no workers: it is coloured by the pools it feeds, so one growing behind a
+// saturated pool is drawn hot (it was green with thousands of messages waiting), and its
+// hover text says why.
+test('a queue in front of a saturated worker pool is drawn hot', async ({ page }) => {
+  test.setTimeout(RUN_TIMEOUT + 60_000);
+  const app = new App(page);
+  await app.goto();
+  const scenario = {
+    version: 1,
+    name: 'Backed-up queue',
+    duration_s: 30,
+    warmup_s: 5,
+    nodes: [
+      { id: 'users', kind: 'client', x: 40, y: 100, params: { rps: 100, mix: { async: 1 } } },
+      { id: 'web', kind: 'server', x: 240, y: 100, params: { workers: 64 } },
+      { id: 'jobs', kind: 'queue', x: 440, y: 100, params: {} },
+      { id: 'pool', kind: 'worker_pool', x: 640, y: 100,
+        params: { workers: 2, service_ms: { dist: 'exp', mean: 200 } } },
+    ],
+    edges: [{ from: 'users', to: 'web' }, { from: 'web', to: 'jobs' }, { from: 'jobs', to: 'pool' }],
+    faults: [],
+  };
+  await app.importFile('backed-up.json', JSON.stringify(scenario));
+  await app.setSpeed('max');
+  await app.run();
+  await app.waitForRunDone();
+  const fill = (id: string) =>
+    app.nodeLocator(id).locator('.node-box').evaluate((e) => getComputedStyle(e).fill);
+  // Two workers of 200 ms serve 10 jobs a second of the 100 sent: the pool is full, and
+  // the queue takes its colour, the scale's hottest; the web tier is nearly idle.
+  expect(await fill('pool')).toBe('rgb(255, 40, 90)');
+  expect(await fill('jobs')).toBe('rgb(255, 40, 90)');
+  expect(await fill('web')).not.toBe('rgb(255, 40, 90)');
+  await expect(app.nodeLocator('jobs').locator('title').first()).toContainText('now: its worker pools 100% busy');
+  app.expectNoErrors();
+});
+
 // Preset 6 with sticky sessions instead of its session store, as its notes suggest: the web
 // tier offers its sessions lost per window, and the plot shows when they went (instance 1 dies
 // at 60 s; the tier also grows with the ramp, and ip_hash moves users as it does).

@@ -1,4 +1,5 @@
-//! The run's latest figures as the canvas shows them: each node's utilization (its colour),
+//! The run's latest figures as the canvas shows them: each node's utilization (its colour; a
+//! queue's is the busiest of the pools it feeds),
 //! whether it is down (grey) and its hover text, and each client's colour by its users'
 //! failures. The colour is of the latest window (what happens now); the hover text gives that
 //! and, named apart, the steady-state figures the inspector's panel shows.
@@ -9,6 +10,7 @@ use leptos::prelude::*;
 use scaleplay_sim::scenario::FaultAction;
 
 use scaleplay_sim::report::{ClientReport, NodeReport};
+use scaleplay_sim::scenario::Scenario;
 use scaleplay_sim::Report;
 
 use crate::panels::inspector::fields::has_workers;
@@ -21,17 +23,24 @@ pub(super) type LiveFigures = (f64, bool, String, Option<u32>);
 /// Live figures per node and client: the latest window's utilization, and whether it is down.
 pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures>>> {
     Memo::new(move |_| {
+        let ran = run.ran.get();
         run.report.with(|r| {
             r.as_ref().map(|r| {
                 r.nodes
                     .iter()
                     .map(|(id, n)| {
-                        let u = n
-                            .utilization_series
-                            .last()
-                            .copied()
-                            .unwrap_or(n.utilization);
-                        let tip = node_tip(r, id, n, u);
+                        let mut u = latest_utilization(n);
+                        let mut tip = node_tip(r, id, n, u);
+                        // A queue has no workers of its own: it is coloured by its consumers,
+                        // whose saturation makes it grow (4,760 messages waiting 44 s drew
+                        // it green).
+                        if n.wait_ms.is_some() {
+                            if let Some(busiest) = consumers_busiest(r, ran.as_ref(), id) {
+                                u = busiest;
+                                tip =
+                                    format!("now: its worker pools {:.0}% busy\n{tip}", u * 100.0);
+                            }
+                        }
                         (
                             id.clone(),
                             (u, n.instances_now == 0, tip, Some(n.instances_now)),
@@ -60,6 +69,25 @@ pub(super) fn live_figures(run: Run) -> Memo<Option<BTreeMap<String, LiveFigures
             })
         })
     })
+}
+
+/// A node's utilization in the latest window (the whole run's before the first ends).
+fn latest_utilization(n: &NodeReport) -> f64 {
+    n.utilization_series
+        .last()
+        .copied()
+        .unwrap_or(n.utilization)
+}
+
+/// The latest utilization of the busiest node queue `id` delivers to, in the scenario the run
+/// started with; `None` when it delivers to none.
+fn consumers_busiest(r: &Report, ran: Option<&Scenario>, id: &str) -> Option<f64> {
+    ran?.edges
+        .iter()
+        .filter(|e| e.from == id)
+        .filter_map(|e| r.nodes.get(&e.to))
+        .map(latest_utilization)
+        .max_by(f64::total_cmp)
 }
 
 /// A node's hover text: two spans, each named, the colour's (the latest window) and the
