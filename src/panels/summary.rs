@@ -355,10 +355,10 @@ fn queue_notes(r: &Report, s: Option<&scaleplay_sim::Scenario>) -> Vec<String> {
                 .map_or(q.node, |n| n.shown_name());
             format!(
                 "Queue \"{}\": {}. Availability does not count it: its producers were \
-                 answered when each message was queued. Look at its workers' capacity, and at \
-                 its visibility timeout against their time per job.",
+                 answered when each message was queued. To do: {}.",
                 scaleplay_sim::error::printable(name),
-                q.what_happened()
+                q.what_happened(),
+                q.what_to_do()
             )
         })
         .collect()
@@ -548,6 +548,24 @@ mod tests {
             notes[0]
         );
         assert!(notes[0].contains("on average for a worker"), "{}", notes[0]);
+        assert!(notes[0].contains("visibility_timeout_s"), "{}", notes[0]);
+        // Slow, not lost (jobs of 40 ms for 30 s of visibility, on 3 workers): the note says
+        // to add consumers, not to look at a timeout that is fine.
+        let slow = text
+            .replace(r#""visibility_timeout_s": 0.03, "max_attempts": 3"#, "")
+            .replace(r#""workers": 5"#, r#""workers": 3"#);
+        let model = scaleplay_sim::load(&slow).expect("valid");
+        let r = scaleplay_sim::Simulation::new(model, 1).run();
+        let notes = queue_notes(&r, None);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].ends_with(
+                "To do: its consumers do not keep up: give them more workers or instances, or \
+                 autoscale them on the queue's depth."
+            ),
+            "{}",
+            notes[0]
+        );
         // Preset 8's queue keeps up: nothing to say.
         let p = scaleplay_sim::presets::find("08").expect("preset 08");
         let fine = scaleplay_sim::Simulation::new(scaleplay_sim::load(p.json).unwrap(), 1).run();

@@ -404,10 +404,10 @@ fn render_failovers(out: &mut String, r: &Report) {
 fn queue_note(q: &scaleplay_sim::report::QueueTrouble) -> String {
     format!(
         "queue {}: {}; availability does not count it (its producers were answered when \
-         each message was queued): look at its consumers' capacity and its \
-         visibility_timeout_s against their time per job",
+         each message was queued): {}",
         scaleplay_sim::error::printable(q.node),
-        q.what_happened()
+        q.what_happened(),
+        q.what_to_do()
     )
 }
 

@@ -484,6 +484,20 @@ impl QueueTrouble<'_> {
         }
         said.join(", and ")
     }
+
+    /// What to look at, in words the app and `scaleplay run` share: the consumers' capacity;
+    /// and, when messages went to the dead letters, the visibility timeout against the time
+    /// per job too (a job outliving it is delivered again, and each try counts). Said of a
+    /// queue that only waited, the timeout sent users to a setting that was fine.
+    pub fn what_to_do(&self) -> &'static str {
+        if self.dead_letters > 0 {
+            "look at its consumers' capacity, and at its visibility_timeout_s against their \
+             time per job (a job that outlives it is delivered again)"
+        } else {
+            "its consumers do not keep up: give them more workers or instances, or autoscale \
+             them on the queue's depth"
+        }
+    }
 }
 
 /// See [`Report::refused_at_limit`].
