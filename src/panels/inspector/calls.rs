@@ -24,6 +24,49 @@ fn calls_of(s: &Scenario, id: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Who calls node `id`, in words, when anyone does: "Called by Web 1, Web 2." and, for a
+/// replica, "Replicated from Primary." (a primary's call to its replica is replication, not
+/// a request). A replica's panel said only "It calls nothing yet".
+fn callers_text(s: &Scenario, id: &str) -> Option<String> {
+    let this = s.node(id).and_then(|n| Kind::parse(&n.kind));
+    let (mut callers, mut sources) = (Vec::new(), Vec::new());
+    for e in s.edges.iter().filter(|e| e.to == id) {
+        let Some(from) = s.node(&e.from) else {
+            continue;
+        };
+        let name = from.shown_name().to_string();
+        if this == Some(Kind::SqlReplica) && Kind::parse(&from.kind) == Some(Kind::SqlPrimary) {
+            sources.push(name);
+        } else {
+            callers.push(name);
+        }
+    }
+    let mut said = Vec::new();
+    if !sources.is_empty() {
+        // Reads reach a replica through its primary's edge when their server calls none.
+        let read_by = if callers.is_empty() {
+            ", which sends it its callers' reads"
+        } else {
+            ""
+        };
+        said.push(format!("Replicated from {}{read_by}.", sources.join(", ")));
+    }
+    if !callers.is_empty() {
+        said.push(format!("Called by {}.", callers.join(", ")));
+    }
+    (!said.is_empty()).then(|| said.join(" "))
+}
+
+/// What the panel says of a node that calls nothing: whether it could.
+fn calls_nothing_text(kind: Option<Kind>) -> &'static str {
+    let can_call = kind.is_some_and(|k| Kind::ALL.iter().any(|t| can_connect(k, *t).is_ok()));
+    if can_call {
+        "It calls nothing yet."
+    } else {
+        "It calls nothing: this kind only answers calls."
+    }
+}
+
 /// The nodes `id` could call and does not yet, leaving out those that would close a loop
 /// (validation refuses cycles): (id, "name (kind)").
 fn callable_from(s: &Scenario, id: &str) -> Vec<(String, String)> {
@@ -61,6 +104,15 @@ pub fn Calls(node: StoredValue<String>) -> impl IntoView {
     let selection = expect_context::<Selection>().0;
     let edge = expect_context::<EdgeSelection>().0;
     let calls = Memo::new(move |_| doc.scenario.with(|s| node.with_value(|id| calls_of(s, id))));
+    let callers = Memo::new(move |_| {
+        doc.scenario
+            .with(|s| node.with_value(|id| callers_text(s, id)))
+    });
+    let nothing = Memo::new(move |_| {
+        doc.scenario.with(|s| {
+            node.with_value(|id| calls_nothing_text(s.node(id).and_then(|n| Kind::parse(&n.kind))))
+        })
+    });
     let options = Memo::new(move |_| {
         doc.scenario
             .with(|s| node.with_value(|id| callable_from(s, id)))
@@ -90,7 +142,8 @@ pub fn Calls(node: StoredValue<String>) -> impl IntoView {
     view! {
         <section class="calls" data-testid="calls">
             <h3>"Calls"</h3>
-            {move || calls.with(Vec::is_empty).then(|| view! { <p class="hint">"It calls nothing yet."</p> })}
+            {move || callers.get().map(|text| view! { <p class="hint" data-testid="callers">{text}</p> })}
+            {move || calls.with(Vec::is_empty).then(|| view! { <p class="hint">{nothing.get()}</p> })}
             <ul class="call-list">{list}</ul>
             // Choosing only picks; the button adds. (A select fires `change` at each arrow key
             // while closed, so adding on change wired whichever node the arrows passed.)
@@ -131,7 +184,8 @@ pub fn Calls(node: StoredValue<String>) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::{callable_from, calls_of};
+    use super::{callable_from, callers_text, calls_nothing_text, calls_of};
+    use scaleplay_sim::scenario::Kind;
 
     #[test]
     fn a_node_lists_its_calls_and_what_it_could_call() {
@@ -150,5 +204,27 @@ mod tests {
         assert!(callable_from(&s, "users").iter().any(|(id, _)| id == "lb"));
         // A server may call a balancer, but not the one in front of it: that closes a loop.
         assert!(!callable_from(&s, "web1").iter().any(|(id, _)| id == "lb"));
+    }
+
+    #[test]
+    fn a_node_says_who_calls_it_and_a_replica_what_it_replicates() {
+        let preset = scaleplay_sim::presets::find("04").expect("preset 04");
+        let s = scaleplay_sim::validate::parse(preset.json).expect("parses");
+        let replica = callers_text(&s, "replica1").expect("a replica is fed and read");
+        assert_eq!(
+            replica,
+            "Replicated from Primary, which sends it its callers' reads."
+        );
+        let primary = callers_text(&s, "primary").expect("the web tier calls the primary");
+        assert!(primary.starts_with("Called by "), "{primary}");
+        assert_eq!(callers_text(&s, "users"), None, "nothing calls a client");
+        assert_eq!(
+            calls_nothing_text(Some(Kind::SqlReplica)),
+            "It calls nothing: this kind only answers calls."
+        );
+        assert_eq!(
+            calls_nothing_text(Some(Kind::Server)),
+            "It calls nothing yet."
+        );
     }
 }
