@@ -28,7 +28,7 @@ pub const SERIES_COLUMNS: [&str; 12] = [
 ];
 
 /// Column names of [`nodes_csv`], in order.
-pub const NODE_COLUMNS: [&str; 23] = [
+pub const NODE_COLUMNS: [&str; 24] = [
     "id",
     "name",
     "kind",
@@ -52,6 +52,8 @@ pub const NODE_COLUMNS: [&str; 23] = [
     "errors",
     "wait_mean_ms",
     "wait_p99_ms",
+    // Last, so the columns before keep their places: the reads `stale_reads` were among.
+    "reads",
 ];
 
 /// Column names of [`node_series_csv`], in order.
@@ -143,6 +145,7 @@ pub fn nodes_csv(report: &Report, scenario: &Scenario) -> String {
             // A queue's waits, when any message was handed to a worker.
             opt(waited.map(|w| w.mean)),
             opt(waited.map(|w| w.p99)),
+            opt_u(n.reads),
         ]);
     }
     for (id, c) in &report.clients {

@@ -270,20 +270,27 @@ test('a NoSQL store counts stale reads until its lag is set to 0', async ({ page
   await app.selectNode('kv');
   // The default lag, shown where the field is left empty.
   await expect(app.byTestId('param-lag_ms')).toHaveAttribute('placeholder', '20');
+  // "412 (8.1 % of 5,046 reads)": the count, and its share of the reads.
   const staleReads = async () => {
     const row = app.byTestId('metric-stale_reads');
     await expect(row.locator('th')).toHaveText('stale reads');
-    return Number((await row.locator('td').textContent()) ?? 'NaN');
+    const text = (await row.locator('td').textContent()) ?? '';
+    const m = text.match(/^([\d,]+) \(([\d.]+) % of ([\d,]+) reads\)$/);
+    expect(m, text).not.toBeNull();
+    const n = (s: string) => Number(s.replaceAll(',', ''));
+    return { stale: n(m![1]), share: Number(m![2]), reads: n(m![3]) };
   };
   await app.run();
   await app.waitForRunDone();
-  // 4 writes/s per user: about 1 - e^(-0.08), 8 %, of some 5,000 reads.
+  // 4 writes/s per user: about 1 - e^(-0.08), 7.7 %, of some 5,000 reads.
   const eventual = await staleReads();
-  expect(eventual).toBeGreaterThan(200);
+  expect(eventual.reads).toBeGreaterThan(4000);
+  expect(eventual.share).toBeGreaterThan(6);
+  expect(eventual.share).toBeLessThan(10);
   await app.setParam('lag_ms', 0);
   await app.run();
   await app.waitForRunDone();
-  await expect.poll(staleReads).toBe(0);
+  await expect.poll(async () => (await staleReads()).stale).toBe(0);
   app.expectNoErrors();
 });
 

@@ -512,7 +512,13 @@ fn details(n: &NodeReport) -> String {
         parts.push(format!("lag mean {} ms", num(l, 0)));
     }
     if let Some(s) = n.stale_reads {
-        parts.push(format!("stale reads {s}"));
+        match n.reads {
+            Some(reads) if reads > 0 => parts.push(format!(
+                "stale reads {s} ({:.1}% of {reads} reads)",
+                s as f64 / reads as f64 * 100.0
+            )),
+            _ => parts.push(format!("stale reads {s}")),
+        }
     }
     if let Some(d) = n.depth {
         let max = n

@@ -229,6 +229,9 @@ pub struct NodeReport {
     /// than the key's last write (a cache's, hits on entries filled by such a read).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stale_reads: Option<u64>,
+    /// Where `stale_reads` is: the reads it served (a cache's lookups), of which those were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reads: Option<u64>,
     /// Queue: mean messages waiting.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub depth: Option<f64>,
@@ -706,6 +709,7 @@ impl Simulation {
                 s.ext.replication_ms * replicating + s.ext.behind.area(now) as f64 / span / 1e3
             }),
             stale_reads: s.counts_stale_reads.then_some(st.stale_reads),
+            reads: s.counts_stale_reads.then_some(st.reads),
             depth: queue_depth,
             max_depth: is(Kind::Queue).then_some(st.max_depth),
             dead_letters: is(Kind::Queue).then_some(st.dead_letters),

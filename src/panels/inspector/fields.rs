@@ -836,7 +836,7 @@ pub fn metric_rows(r: &NodeReport, workers: bool) -> Vec<Metric> {
         rows.push(("lag", "replication lag (mean)", format!("{lag:.0} ms")));
     }
     if let Some(s) = r.stale_reads {
-        rows.push(("stale_reads", "stale reads", s.to_string()));
+        rows.push(("stale_reads", "stale reads", stale_reads_text(s, r.reads)));
     }
     if let Some(d) = r.depth {
         rows.push(("depth", "mean depth", format!("{d:.1}")));
@@ -862,6 +862,20 @@ pub fn metric_rows(r: &NodeReport, workers: bool) -> Vec<Metric> {
     rows.into_iter()
         .map(|(key, label, value)| Metric { key, label, value })
         .collect()
+}
+
+/// "2,631 (5.3 % of 49,702 reads)": a bare count over a run said little without the reads
+/// it was among.
+fn stale_reads_text(stale: u64, reads: Option<u64>) -> String {
+    match reads {
+        Some(reads) if reads > 0 => format!(
+            "{} ({:.1} % of {} reads)",
+            scaleplay_sim::error::grouped(stale),
+            stale as f64 / reads as f64 * 100.0,
+            scaleplay_sim::error::grouped(reads)
+        ),
+        _ => scaleplay_sim::error::grouped(stale),
+    }
 }
 
 /// Each partition's share of a keyed store's requests, by number ("0: 34 % · 1: 21 % …"): a hot
@@ -930,6 +944,16 @@ pub fn client_metric_rows(r: &ClientReport) -> Vec<Metric> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_reads_are_said_with_their_share_of_the_reads() {
+        assert_eq!(
+            stale_reads_text(2631, Some(49_702)),
+            "2,631 (5.3 % of 49,702 reads)"
+        );
+        assert_eq!(stale_reads_text(0, Some(0)), "0", "nothing read");
+        assert_eq!(stale_reads_text(12, None), "12");
+    }
 
     /// Preset 09 run (range sharding: the popular low ids all on shard 1).
     fn sharding_run() -> (Scenario, scaleplay_sim::Report) {

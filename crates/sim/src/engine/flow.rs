@@ -875,6 +875,7 @@ impl Simulation {
             .store
             .as_mut()
             .and_then(|s| s.lookup(user, now));
+        self.count_read(n);
         let st = &mut self.nodes[n].stats;
         if let Some(stale) = found {
             st.hits += 1;
@@ -915,16 +916,19 @@ impl Simulation {
         } else if let Some(p) = self.nodes[n].ext.primary {
             if op == Op::Write {
                 self.nodes[p.ix()].ext.last_write.record(user, self.now);
-            } else if self.nodes[p.ix()].ext.promoted != Some(NodeId(n as u32)) {
+            } else {
+                self.count_read(n);
                 // (Promoted in place of its primary, it takes the writes itself: nothing it
                 // reads can be stale.)
-                // Its lag when caught up, plus what it has not replayed since it was down.
-                let ext = &self.nodes[n].ext;
-                let behind = Duration(ext.behind.at(self.now));
-                let lag = Duration::from_millis(ext.replication_ms) + behind;
-                let written = self.nodes[p.ix()].ext.last_write.get(user);
-                if written.is_some_and(|w| w + lag > self.now) {
-                    self.read_stale(req, n);
+                if self.nodes[p.ix()].ext.promoted != Some(NodeId(n as u32)) {
+                    // Its lag when caught up, plus what it has not replayed since it was down.
+                    let ext = &self.nodes[n].ext;
+                    let behind = Duration(ext.behind.at(self.now));
+                    let lag = Duration::from_millis(ext.replication_ms) + behind;
+                    let written = self.nodes[p.ix()].ext.last_write.get(user);
+                    if written.is_some_and(|w| w + lag > self.now) {
+                        self.read_stale(req, n);
+                    }
                 }
             }
         }
@@ -939,6 +943,9 @@ impl Simulation {
     fn nosql_done(&mut self, req: ReqId, top: Frame) {
         let n = top.node as usize;
         self.reqs[req as usize].stale_read = false;
+        if top.op != Op::Write {
+            self.count_read(n);
+        }
         let ext = &self.nodes[n].ext;
         if ext.replication_ms > 0.0 {
             let user = self.reqs[req as usize].user;
@@ -953,6 +960,14 @@ impl Simulation {
             }
         }
         self.respond(req, Outcome::Ok, Duration::ZERO);
+    }
+
+    /// Counts a read at node `n` after the warm-up: its stale reads are a share of these.
+    fn count_read(&mut self, n: usize) {
+        let st = &mut self.nodes[n].stats;
+        if self.now >= st.since {
+            st.reads += 1;
+        }
     }
 
     /// Request `req` read stale data at node `n` (a replica, a NoSQL store, or a cache filled

@@ -255,6 +255,8 @@ pub(crate) struct NodeStats {
     pub hits: u64,
     pub misses: u64,
     pub stale_reads: u64,
+    /// Where stale reads are counted: the reads among which they were.
+    pub reads: u64,
     pub sessions_lost: u64,
     pub dead_letters: u64,
     pub max_depth: u64,
@@ -281,6 +283,7 @@ impl NodeStats {
             hits: 0,
             misses: 0,
             stale_reads: 0,
+            reads: 0,
             sessions_lost: 0,
             dead_letters: 0,
             max_depth: 0,

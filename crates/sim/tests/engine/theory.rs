@@ -610,7 +610,7 @@ fn nosql_stale_reads_match_the_chance_of_a_write_within_the_lag() {
     let rate = rps * write_share / users;
     let stale_share = |r: &Report| {
         let store = &r.nodes["store"];
-        let reads = store.succeeded as f64 * (1.0 - write_share);
+        let reads = store.reads.expect("and the reads they were among") as f64;
         store.stale_reads.expect("a NoSQL store counts stale reads") as f64 / reads
     };
     agrees(
