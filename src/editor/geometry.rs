@@ -52,6 +52,11 @@ pub fn bring_into_reach(s: &mut scaleplay_sim::Scenario) -> usize {
     moved
 }
 
+/// The fewest nodes [`lay_out_stacked`] puts one below another before it starts a column
+/// beside them; more for many nodes (1.5 √n), so that a thousand make a block about as wide
+/// as high on screen.
+const STACK_ROWS: usize = 20;
+
 /// Lays out nodes stacked on one another (at exactly the same spot as another node: a file
 /// written by hand or by a script, whose nodes have no `x`/`y` and all open at the origin,
 /// showed one box with the others under it): in columns by how many calls from a caller-less
@@ -106,11 +111,26 @@ pub fn lay_out_stacked(s: &mut scaleplay_sim::Scenario) -> usize {
         .collect();
     let mut order = stacked.clone();
     order.sort_by_key(|&i| (depth[i], i));
+    // A depth holding more than `per_column` nodes takes several columns side by side: a
+    // thousand servers at one depth made one column 47,000 high, past `MAX_COORDINATE`, so a
+    // link or file of the laid-out scenario moved half of them again when opened.
+    let count = s.nodes.len();
+    let level = |i: usize| depth[i].min(count);
+    let mut at_level = vec![0usize; s.nodes.len() + 1];
+    for &i in &order {
+        at_level[level(i)] += 1;
+    }
+    let per_column = STACK_ROWS.max((1.5 * (stacked.len() as f64).sqrt()).ceil() as usize);
+    let mut first_column = vec![0usize; s.nodes.len() + 2];
+    for d in 0..=s.nodes.len() {
+        first_column[d + 1] = first_column[d] + at_level[d].div_ceil(per_column);
+    }
     let mut rows = vec![0usize; s.nodes.len() + 1];
     for i in order {
-        let column = depth[i].min(s.nodes.len());
-        let row = rows[column];
-        rows[column] += 1;
+        let d = level(i);
+        let k = rows[d];
+        rows[d] += 1;
+        let (column, row) = (first_column[d] + k / per_column, k % per_column);
         let want = (
             x0 + column as f64 * pitch(NODE_W) * 1.5,
             y0 + row as f64 * pitch(NODE_H),
@@ -456,6 +476,33 @@ mod tests {
             (n.x, n.y) = (0.0, 0.0);
         }
         assert_eq!(lay_out_stacked(&mut s), 5);
+    }
+
+    #[test]
+    fn a_thousand_stacked_nodes_are_laid_out_within_reach() {
+        // One client calling 999 servers: all at depth 1, which one column made 47,000 high.
+        let mut nodes = vec![serde_json::json!({"id": "users", "kind": "client"})];
+        let mut edges = Vec::new();
+        for k in 0..999 {
+            nodes.push(serde_json::json!({"id": format!("web{k}"), "kind": "server"}));
+            edges.push(serde_json::json!({"from": "users", "to": format!("web{k}")}));
+        }
+        let text = serde_json::json!({"version": 1, "nodes": nodes, "edges": edges}).to_string();
+        let mut s = scaleplay_sim::validate::parse(&text).unwrap();
+        assert_eq!(lay_out_stacked(&mut s), 1000);
+        let far = |v: f64| v.abs() > MAX_COORDINATE / 2.0;
+        assert!(!s.nodes.iter().any(|n| far(n.x) || far(n.y)));
+        let tallest = s.nodes.iter().map(|n| n.y).fold(0.0, f64::max);
+        let widest = s.nodes.iter().map(|n| n.x).fold(0.0, f64::max);
+        assert!(
+            tallest < 5_000.0 && widest < 8_000.0,
+            "{widest} x {tallest}"
+        );
+        // Opened again (a link, a file), nothing moves.
+        let before = s.clone();
+        assert_eq!(bring_into_reach(&mut s), 0);
+        assert_eq!(lay_out_stacked(&mut s), 0);
+        assert_eq!(s, before);
     }
 
     #[test]
