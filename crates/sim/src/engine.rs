@@ -358,6 +358,7 @@ fn node_state(model: &Model, id: NodeId, dense_users: Option<u64>) -> NodeState 
     }
     let mut ext = Ext {
         scale_target: start,
+        slots_used: (start as usize).min(insts.len()),
         ..Ext::default()
     };
     if users::holds_sessions(n) {
@@ -380,6 +381,7 @@ fn node_state(model: &Model, id: NodeId, dense_users: Option<u64>) -> NodeState 
                 } else {
                     model.max_instances(*t)
                 };
+                ext.lb_blocks.push((ext.lb_targets.len(), *t));
                 ext.lb_targets.extend((0..count).map(|k| (*t, k)));
             }
         }

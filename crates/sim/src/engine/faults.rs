@@ -707,6 +707,7 @@ impl Simulation {
                 inst.boots = inst.boots.wrapping_add(1);
                 healthy += 1;
                 booted.push(k as u32);
+                s.ext.slots_used = s.ext.slots_used.max(k + 1);
             }
         }
         // No spare slot was left (the tier is at its maximum): an instance that crashed on its
@@ -765,6 +766,37 @@ mod tests {
     use crate::params::Autoscale;
     use crate::scenario::FaultAction;
     use crate::Simulation;
+
+    /// A balancer scans only the slots of an autoscaled tier an instance ever ran in (the
+    /// lowest ones, as the autoscaler starts them), wrapping from its cursor, and the slots
+    /// scaling out starts join the scan; targets without an autoscaler are always whole.
+    #[test]
+    fn a_balancer_scans_the_slots_a_tier_has_used_not_its_standby_ones() {
+        let text = r#"{"version": 1, "duration_s": 60, "warmup_s": 0, "nodes": [
+            {"id": "users", "kind": "client", "params": {"rps": 2000}},
+            {"id": "lb", "kind": "load_balancer"},
+            {"id": "web", "kind": "server", "params": {"instances": 2, "workers": 1,
+              "service_ms": {"dist": "const", "mean": 10},
+              "autoscale": {"min": 2, "max": 1000, "cooldown_s": 1, "boot_s": 0}}},
+            {"id": "api", "kind": "server", "params": {"instances": 3}}],
+          "edges": [{"from": "users", "to": "lb"}, {"from": "lb", "to": "web"},
+                    {"from": "lb", "to": "api"}]}"#;
+        let mut sim = Simulation::new(crate::load(text).unwrap(), 1);
+        let lb = sim.model.find("lb").unwrap().ix();
+        let web = sim.model.find("web").unwrap().ix();
+        // web's 1,000 slots come first, then api's 3.
+        assert_eq!(sim.nodes[lb].ext.lb_targets.len(), 1003);
+        let from = |sim: &Simulation, start| sim.lb_candidates(lb, start).collect::<Vec<_>>();
+        assert_eq!(from(&sim, 0), [0, 1, 1000, 1001, 1002]);
+        assert_eq!(from(&sim, 1001), [1001, 1002, 0, 1, 1000]);
+        assert_eq!(from(&sim, 1003), [0, 1, 1000, 1001, 1002]);
+        // 2,000 requests a second of 10 ms need 20 workers: the tier scales out, and the
+        // slots it starts are scanned.
+        sim.run_until(crate::SimTime::from_secs(30.0));
+        let used = sim.nodes[web].ext.slots_used;
+        assert!(used >= 20, "{used} slots used");
+        assert_eq!(from(&sim, 0).len(), used + 3);
+    }
 
     /// A tier at its autoscaler's maximum has no spare slot: a crashed instance is replaced in
     /// its slot at the next scale check (a new machine, booting), not left down for its whole

@@ -398,6 +398,12 @@ pub(crate) struct Ext {
     pub next_feeder: usize,
     /// load_balancer: flattened (node, instance) targets.
     pub lb_targets: Vec<(NodeId, u32)>,
+    /// load_balancer: where each target's run of `lb_targets` begins, and the target.
+    pub lb_blocks: Vec<(usize, NodeId)>,
+    /// Slots of a tier an instance has ever run in: the first ones, as an autoscaler starts
+    /// the lowest free slot. Slots past them are standby, never serving, and are not scanned
+    /// (a tier of 10,000 slots with 7 running made each request scan thousands).
+    pub slots_used: usize,
     /// shard_router with consistent hashing: the ring of (point, shard index).
     pub ring: Vec<(u64, u32)>,
     /// cdn with capacity: objects held at the edge.
