@@ -178,3 +178,37 @@ fn an_endless_pile_up_stops_at_the_live_request_limit() {
     // The server still works at its capacity meanwhile.
     assert!(r.nodes["web"].utilization > 0.99);
 }
+
+/// A limit on the file's size names which one was passed and by how much; the limit on
+/// requests says it counts every retry a client may make, and what to lower.
+#[test]
+fn size_limits_name_what_passed_them() {
+    let faults: Vec<String> = (0..10_001)
+        .map(|k| format!(r#"{{"node": "box", "at_s": {k}, "action": "fail"}}"#))
+        .collect();
+    let text = format!(
+        r#"{{"version": 1, "duration_s": 60,
+            "nodes": [{{"id": "users", "kind": "client"}}, {{"id": "box", "kind": "server"}}],
+            "edges": [{{"from": "users", "to": "box"}}], "faults": [{}]}}"#,
+        faults.join(",")
+    );
+    let said = problems(&text);
+    assert!(
+        said.contains("10001 faults is more than the limit of 10000"),
+        "{said}"
+    );
+    assert!(!said.contains("edges"), "{said}");
+
+    // 1,000,000 req/s for 60 s with 10 retries: 60 M requests, 660 M tries.
+    let text = r#"{"version": 1, "duration_s": 60,
+        "nodes": [{"id": "users", "kind": "client", "params": {"rps": 1000000, "retries": 10,
+                    "timeout_ms": 1000}},
+                  {"id": "box", "kind": "server"}],
+        "edges": [{"from": "users", "to": "box"}]}"#;
+    let said = problems(text);
+    assert!(
+        said.contains("requests (counting every retry a client may make)")
+            && said.contains("shorten duration_s, lower rps or retries"),
+        "{said}"
+    );
+}
