@@ -740,8 +740,12 @@ fn window_count_problem(s: &Scenario) -> Option<Problem> {
     } else {
         return None;
     };
-    // Round the advice up to a tidy number of seconds so that following it is enough.
-    let least = tidy_up(s.duration_s * per / limit);
+    // Round the advice up to two significant digits, so that following it is enough and it
+    // is not much more than needed (1, 2 or 5 times a power of ten said 50 s where 26 s did).
+    let mut least = round_up_2(s.duration_s * per / limit);
+    while (s.duration_s / least).ceil() * per > limit {
+        least = round_up_2(least * 1.01);
+    }
     Some(Problem::scenario(
         "window_s",
         format!(
@@ -752,12 +756,10 @@ fn window_count_problem(s: &Scenario) -> Option<Problem> {
     ))
 }
 
-/// `x` rounded up to 1, 2 or 5 times a power of ten.
-fn tidy_up(x: f64) -> f64 {
-    let p = 10f64.powf(x.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * p)
-        .find(|v| *v >= x)
-        .unwrap_or(10.0 * p)
+/// `x` rounded up to two significant digits (25.92 → 26, 0.0123 → 0.013), without the
+/// binary noise of the arithmetic (0.013000000000000001).
+fn round_up_2(x: f64) -> f64 {
+    let p = 10f64.powf(x.log10().floor() - 1.0);
+    let v = (x / p).ceil() * p;
+    format!("{v:.1e}").parse().unwrap_or(v)
 }
