@@ -128,7 +128,8 @@ pub fn fields(kind: Kind) -> Vec<Field> {
 /// as a power of ten (`1e308`, which was written out in 309 digits and pushed the fault list's
 /// buttons out of the panel). Number fields read either form back.
 pub fn fmt_num(x: f64) -> String {
-    if x.is_finite() && x.abs() >= 1e15 {
+    // Tiny ones too: 1e-320 was written out in 320 digits.
+    if x.is_finite() && (x.abs() >= 1e15 || (x != 0.0 && x.abs() < 1e-9)) {
         format!("{x:e}")
     } else {
         format!("{x}")
@@ -182,6 +183,9 @@ pub fn parse_number(text: &str) -> Result<Value, String> {
     }
     match t.parse::<f64>() {
         Ok(x) if x.is_finite() => Ok(num_value(x)),
+        Ok(x) if x.is_infinite() => Err(format!(
+            "\"{t}\" is too large a number (the largest is about 1.8e308)"
+        )),
         _ => Err(format!("\"{t}\" is not a number")),
     }
 }
@@ -944,6 +948,22 @@ pub fn client_metric_rows(r: &ClientReport) -> Vec<Metric> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_too_large_or_tiny_are_said_so_and_shown_short() {
+        assert_eq!(
+            parse_number("1e999").unwrap_err(),
+            "\"1e999\" is too large a number (the largest is about 1.8e308)"
+        );
+        assert_eq!(parse_number("abc").unwrap_err(), "\"abc\" is not a number");
+        assert_eq!(fmt_num(1e-320), "1e-320");
+        assert_eq!(fmt_num(0.25), "0.25");
+        assert_eq!(fmt_num(0.0), "0");
+        assert_eq!(
+            parse_number(&fmt_num(1e-320)).unwrap(),
+            serde_json::json!(1e-320)
+        );
+    }
 
     #[test]
     fn stale_reads_are_said_with_their_share_of_the_reads() {
