@@ -927,9 +927,7 @@ impl Simulation {
                     let behind = Duration(ext.behind.at(self.now));
                     let lag = Duration::from_millis(ext.replication_ms) + behind;
                     let written = self.nodes[p.ix()].ext.last_write.get(user);
-                    if written.is_some_and(|w| w + lag > self.now) {
-                        self.read_stale(req, n);
-                    }
+                    self.stale_if_written_within(req, n, written, lag);
                 }
             }
         }
@@ -955,9 +953,7 @@ impl Simulation {
             } else {
                 let lag = Duration::from_millis(ext.replication_ms);
                 let written = ext.last_write.get(user);
-                if written.is_some_and(|w| w + lag > self.now) {
-                    self.read_stale(req, n);
-                }
+                self.stale_if_written_within(req, n, written, lag);
             }
         }
         self.respond(req, Outcome::Ok, Duration::ZERO);
@@ -968,6 +964,20 @@ impl Simulation {
         let st = &mut self.nodes[n].stats;
         if self.now >= st.since {
             st.reads += 1;
+        }
+    }
+
+    /// A read of `req` at node `n` of a key last `written` then: stale when that was less
+    /// than `lag` ago (the write had not reached the copy read).
+    fn stale_if_written_within(
+        &mut self,
+        req: ReqId,
+        n: usize,
+        written: Option<SimTime>,
+        lag: Duration,
+    ) {
+        if written.is_some_and(|w| w + lag > self.now) {
+            self.read_stale(req, n);
         }
     }
 
