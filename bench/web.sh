@@ -11,9 +11,13 @@
 #  5. Long runs in the app: preset 01 stretched to LONG_S simulated seconds (one series point
 #     each), speed max: wall time to the end and long animation frames meanwhile; the longest
 #     again with its server selected (its own plot redrawn too).
+#  6. Editing a large wired canvas (a client, a balancer, BIG_NODES - 2 servers it calls):
+#     wall time of opening it, a click selecting a node, one move of a drag, the drop, typing a
+#     param, undo (medians of 5).
 # Environment: REPS (engine runs each way, median; default 3), LOADS (cold page loads; default 5),
 #              NODES (nodes added before the drag; default 300), SEED (default 7),
 #              LONG_S (durations of the long runs; default "20000 200000 1000000"),
+#              BIG_NODES (nodes of the large canvas; default 1000),
 #              WAIT_BUILDS_MIN (wait for other cargo/trunk builds to finish; default 20),
 #              CHROMIUM (default /usr/bin/chromium).
 # Needs: node 18+, tests/e2e/node_modules (playwright-core), Debian's chromium, python3, gzip.
@@ -25,6 +29,7 @@ WEB="$BENCH/web"
 REPS="${REPS:-3}"
 LOADS="${LOADS:-5}"
 NODES="${NODES:-300}"
+BIG_NODES="${BIG_NODES:-1000}"
 LONG_S="${LONG_S:-20000 200000 1000000}"
 SEED="${SEED:-7}"
 WAIT_BUILDS_MIN="${WAIT_BUILDS_MIN:-20}"
@@ -181,6 +186,13 @@ done
 node "$WEB/longrun.mjs" "$URL" scenarios/01-single-server.json "${d:?}" box >>"$OUT/web-longrun.jsonl"
 building "long runs"
 
+# ---------------------------------------------------------------- 6. a large canvas
+echo
+echo "== 6. Editing a canvas of $BIG_NODES wired nodes"
+wait_builds
+node "$WEB/big_canvas.mjs" "$URL" "$BIG_NODES" 5 >"$OUT/web-big-canvas.json"
+building "large canvas"
+
 # ---------------------------------------------------------------- summary
 echo
 python3 - "$OUT" "$NATIVE_S" "${walls[*]}" "$NATIVE_CPU" <<'EOF'
@@ -287,6 +299,15 @@ print(f"   -> target median frame < 16 ms with {many['nodes']} nodes: main-threa
       f"{'MET' if work_ok else 'MISSED'}; frame interval median {fi_med:.2f} ms "
       f"({'= the 60 Hz pace, no frame dropped at the median' if paced else 'frames dropped'})")
 res.update(app=app)
+
+# 6. a large canvas
+big = json.load(open(f"{out}/web-big-canvas.json"))
+print()
+print(f"6. editing a canvas of {big['nodes']:,} nodes and {big['calls']:,} calls (wall ms to two frames after, "
+      f"median of {big['reps']}): open {big['open_ms']:.0f}, select {big['select_ms']:.0f}, "
+      f"one move of a drag {big['move_ms']:.0f}, drop {big['drop_ms']:.0f}, type a param {big['type_ms']:.0f}, "
+      f"undo {big['undo_ms']:.0f}")
+res.update(big_canvas=big)
 
 # table
 verdict = lambda ok: "met" if ok else "MISSED"

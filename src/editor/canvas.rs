@@ -21,7 +21,7 @@ mod live;
 mod node_view;
 mod pointer;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
@@ -256,6 +256,18 @@ pub fn Canvas() -> impl IntoView {
                 .collect::<HashMap<_, _>>()
         })
     });
+    let selection = g.selection;
+    let offset = Memo::new(move |_| {
+        drag.with(|d| match d {
+            Some(Drag::Move {
+                dx,
+                dy,
+                moved: true,
+                ..
+            }) => Some((*dx, *dy)),
+            _ => None,
+        })
+    });
     let ctx = CanvasCtx {
         drag,
         space,
@@ -263,6 +275,33 @@ pub fn Canvas() -> impl IntoView {
         touches: g.touches,
         live: live::live_figures(expect_context::<Run>()),
         latencies,
+        index: Memo::new(move |_| {
+            doc.scenario
+                .with(|s| first_index(s.nodes.iter().map(|n| n.id.clone())))
+        }),
+        positions: Memo::new(move |_| {
+            doc.scenario.with(|s| {
+                let mut at = HashMap::with_capacity(s.nodes.len());
+                for n in &s.nodes {
+                    at.entry(n.id.clone()).or_insert((n.x, n.y));
+                }
+                at
+            })
+        }),
+        names: Memo::new(move |_| {
+            doc.scenario.with(|s| {
+                let mut names = HashMap::with_capacity(s.nodes.len());
+                for n in &s.nodes {
+                    names
+                        .entry(n.id.clone())
+                        .or_insert_with(|| n.shown_name().to_string());
+                }
+                names
+            })
+        }),
+        moving: Memo::new(move |_| selection.with(|s| s.iter().cloned().collect())),
+        offset,
+        dragging: Memo::new(move |_| offset.with(Option::is_some)),
     };
     let edges = move || {
         view! {
@@ -439,24 +478,47 @@ struct CanvasCtx {
     live: Memo<Option<BTreeMap<String, LiveFigures>>>,
     /// (from, to) → `latency_ms` as set (`None`: the default).
     latencies: Memo<HashMap<(String, String), Option<f64>>>,
+    // The lookups below are shared by every node and wire: each looking a node up by a scan of
+    // the scenario made a click or a drag on a 1,000-node canvas a million string comparisons
+    // (a drag ran at 4 frames a second, a click took half a second). And as few views as can
+    // be depend on each: every view re-run on a change of a signal thousands depend on costs
+    // a search of that signal's list of dependents.
+    /// Node id → its place in the scenario's list (the first, should a file repeat an id).
+    index: Memo<HashMap<String, usize>>,
+    /// Node id → where it is (the first, should a file repeat an id). Unchanged by edits
+    /// that move nothing, so typing a param redraws no node's position and no wire.
+    positions: Memo<HashMap<String, (f64, f64)>>,
+    /// Node id → the name it goes by (the first, should a file repeat an id).
+    names: Memo<HashMap<String, String>>,
+    /// The selected nodes: those a move drags along.
+    moving: Memo<HashSet<String>>,
+    /// How far the move being dragged has gone, once it has moved (a click moves nothing).
+    offset: Memo<Option<(f64, f64)>>,
+    /// Whether a move is being dragged: what every view follows, where `moving` and `offset`
+    /// are followed only by those that move.
+    dragging: Memo<bool>,
+}
+
+/// Each item → the position of its first occurrence.
+fn first_index(items: impl Iterator<Item = String>) -> HashMap<String, usize> {
+    let mut index = HashMap::new();
+    for (i, item) in items.enumerate() {
+        index.entry(item).or_insert(i);
+    }
+    index
 }
 
 /// Where node `id` is drawn now: its position plus the drag offset when it is being moved.
-fn drawn_position(
-    doc: Doc,
-    selection: RwSignal<Vec<String>>,
-    drag: RwSignal<Option<Drag>>,
-    id: &str,
-) -> Option<(f64, f64)> {
-    let (x, y) = doc.scenario.with(|s| s.node(id).map(|n| (n.x, n.y)))?;
-    let offset = drag.with(|d| match d {
-        Some(Drag::Move { dx, dy, .. }) => Some((*dx, *dy)),
-        _ => None,
-    });
-    match offset {
-        Some((dx, dy)) if selection.with(|s| s.iter().any(|n| n == id)) => Some((x + dx, y + dy)),
-        _ => Some((x, y)),
+fn drawn_position(ctx: CanvasCtx, id: &str) -> Option<(f64, f64)> {
+    let (x, y) = ctx.positions.with(|p| p.get(id).copied())?;
+    // Only a drag makes the selection matter, and only a node that moves follows the
+    // pointer: a click redraws no node's place, and a pointer move only those it moves.
+    if ctx.dragging.get() && ctx.moving.with(|m| m.contains(id)) {
+        if let Some((dx, dy)) = ctx.offset.get() {
+            return Some((x + dx, y + dy));
+        }
     }
+    Some((x, y))
 }
 
 /// The drawing's accessible name: what it holds, or what to do with it when empty.

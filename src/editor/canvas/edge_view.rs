@@ -11,17 +11,16 @@ use leptos::prelude::*;
 
 use super::{drawn_position, CanvasCtx};
 use crate::editor::geometry::{self, in_port, out_port};
-use crate::state::{Doc, Selection};
+use crate::state::Selection;
 
 /// The wire's path from `from`'s out port to `to`'s in port, as the nodes are drawn now.
-fn wire(ctx: CanvasCtx, from: String, to: String) -> impl Fn() -> Option<String> + Clone {
-    let doc = expect_context::<Doc>();
-    let selection = expect_context::<Selection>().0;
-    move || {
-        let a = drawn_position(doc, selection, ctx.drag, &from)?;
-        let b = drawn_position(doc, selection, ctx.drag, &to)?;
+/// One memo per view: its two paths read it, and it alone follows the nodes' positions.
+fn wire(ctx: CanvasCtx, from: String, to: String) -> Memo<Option<String>> {
+    Memo::new(move |_| {
+        let a = drawn_position(ctx, &from)?;
+        let b = drawn_position(ctx, &to)?;
         Some(geometry::wire(out_port(a.0, a.1), in_port(b.0, b.1)))
-    }
+    })
 }
 
 /// Selects the call `key` (and no node).
@@ -56,7 +55,7 @@ pub(super) fn EdgeView(from: String, to: String, ctx: CanvasCtx) -> impl IntoVie
                 select(ctx, selection, key.clone());
             }>
             <title>{title}</title>
-            <path class="edge-hit" d=d.clone()/>
+            <path class="edge-hit" d=d/>
             <path class="edge-line" d=d marker-end="url(#arrow)"/>
         </g>
     }
@@ -66,20 +65,19 @@ pub(super) fn EdgeView(from: String, to: String, ctx: CanvasCtx) -> impl IntoVie
 /// Enter or Space selects the call, and Delete removes it (the window-level handler).
 #[component]
 pub(super) fn EdgeKey(from: String, to: String, ctx: CanvasCtx) -> impl IntoView {
-    let doc = expect_context::<Doc>();
     let selection = expect_context::<Selection>().0;
     let d = wire(ctx, from.clone(), to.clone());
     let key = (from.clone(), to.clone());
     let is_sel = selected(ctx, key.clone());
     let (lf, lt) = (from.clone(), to.clone());
     let label = move || {
-        doc.scenario.with(|s| {
-            let name = |id: &str| {
-                s.node(id)
-                    .map_or(id.to_string(), |n| n.shown_name().to_string())
-            };
-            format!("call from {} to {}", name(&lf), name(&lt))
-        })
+        // By the shared names, not the scenario: typing a param relabels no call.
+        let name = |id: &str| {
+            ctx.names
+                .with(|n| n.get(id).cloned())
+                .unwrap_or_else(|| id.to_string())
+        };
+        format!("call from {} to {}", name(&lf), name(&lt))
     };
     view! {
         <path class="edge-key" data-testid=format!("edge-key-{from}-{to}") d=d

@@ -27,13 +27,14 @@ pub(super) fn NodeView(id: String, ctx: CanvasCtx) -> impl IntoView {
     let banner = expect_context::<Doc>().banner;
     let node = {
         let id = id.clone();
-        Memo::new(move |_| doc.scenario.with(|s| s.node(&id).cloned()))
+        Memo::new(move |_| {
+            let i = ctx.index.with(|ix| ix.get(&id).copied())?;
+            doc.scenario.with(|s| s.nodes.get(i).cloned())
+        })
     };
     let id_pos = id.clone();
-    let transform = move || {
-        drawn_position(doc, selection, ctx.drag, &id_pos)
-            .map(|(x, y)| format!("translate({x:.1},{y:.1})"))
-    };
+    let transform =
+        move || drawn_position(ctx, &id_pos).map(|(x, y)| format!("translate({x:.1},{y:.1})"));
     let id_sel = id.clone();
     let selected = Memo::new(move |_| selection.with(|s| s.contains(&id_sel)));
     let id_live = id.clone();
