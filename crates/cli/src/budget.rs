@@ -1,8 +1,9 @@
 //! The work one command asks for over all its runs (`run --replications`, `sweep`'s values ×
-//! replications). Each run is held to the engine's limit on requests; together they are held
-//! to [`MAX_REQUESTS_IN_ALL`], so that a typo in `--steps` or `--replications` cannot start
-//! days of simulation, and a long command shows how far it has got: runs done, or for a
-//! single run, its virtual time ([`run_showing_progress`]).
+//! replications). Each run is held to the engine's limits on requests and on the calls they
+//! make; together they are held to [`MAX_REQUESTS_IN_ALL`] and [`MAX_CALLS_IN_ALL`], so that
+//! a typo in `--steps` or `--replications` cannot start days of simulation, and a long
+//! command shows how far it has got: runs done, or for a single run, its virtual time
+//! ([`run_showing_progress`]).
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,16 +18,49 @@ use scaleplay_sim::{Report, SimTime, Simulation};
 /// (BENCHMARKS.md, on hosts of different speeds).
 pub const MAX_REQUESTS_IN_ALL: f64 = 1e9;
 
-/// Refuses `what` (e.g. "these 1000 replications") when its runs, of `requests` each at most,
-/// would simulate more than [`MAX_REQUESTS_IN_ALL`] together; `fix` says which flags to lower.
-pub fn check(requests: impl IntoIterator<Item = f64>, what: &str, fix: &str) -> Result<()> {
-    let total: f64 = requests.into_iter().sum();
-    if total > MAX_REQUESTS_IN_ALL {
+/// Most calls to nodes one command may make over all its runs: two runs at the engine's
+/// per-run limit ([`scaleplay_sim::validate::MAX_EXPECTED_CALLS`]).
+pub const MAX_CALLS_IN_ALL: f64 = 5e9;
+
+/// What one run may do at most: its requests, and the calls they make
+/// ([`scaleplay_sim::validate::expected_requests`], [`scaleplay_sim::validate::expected_calls`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Work {
+    pub requests: f64,
+    pub calls: f64,
+}
+
+impl Work {
+    /// The most a run of `model` may do.
+    pub fn of(model: &scaleplay_sim::Model) -> Work {
+        Work {
+            requests: scaleplay_sim::validate::expected_requests(model),
+            calls: scaleplay_sim::validate::expected_calls(model),
+        }
+    }
+}
+
+/// Refuses `what` (e.g. "these 1000 replications") when its runs, each doing `work` at most,
+/// would simulate more than [`MAX_REQUESTS_IN_ALL`] requests or make more than
+/// [`MAX_CALLS_IN_ALL`] calls together; `fix` says which flags to lower.
+pub fn check(work: impl IntoIterator<Item = Work>, what: &str, fix: &str) -> Result<()> {
+    let (requests, calls) = work
+        .into_iter()
+        .fold((0.0, 0.0), |(r, c), w| (r + w.requests, c + w.calls));
+    if requests > MAX_REQUESTS_IN_ALL {
         bail!(
             "{what} would simulate about {} requests in all, more than the limit of {} for one \
              command: {fix}",
-            shown(total.round()),
+            shown(requests.round()),
             shown(MAX_REQUESTS_IN_ALL)
+        );
+    }
+    if calls > MAX_CALLS_IN_ALL {
+        bail!(
+            "{what} would make about {} calls to nodes in all, more than the limit of {} for \
+             one command: {fix}",
+            shown(calls.round()),
+            shown(MAX_CALLS_IN_ALL)
         );
     }
     Ok(())
@@ -144,12 +178,25 @@ fn progress_line(done: f64, duration_s: f64) -> String {
 mod tests {
     use super::*;
 
+    /// Work of `requests` that each make one call.
+    fn single(requests: f64) -> Work {
+        Work {
+            requests,
+            calls: requests,
+        }
+    }
+
     #[test]
     fn a_total_over_the_limit_is_refused_with_its_size_and_the_fix() {
-        assert!(check([5e8, 5e8], "two runs", "lower it").is_ok());
-        assert!(check([5e8, 5e8, 1.0], "three runs", "lower it").is_err());
+        assert!(check([single(5e8), single(5e8)], "two runs", "lower it").is_ok());
+        assert!(check(
+            [single(5e8), single(5e8), single(1.0)],
+            "three runs",
+            "lower it"
+        )
+        .is_err());
         let e = check(
-            vec![1e8; 1000],
+            vec![single(1e8); 1000],
             "these 1000 replications",
             "lower --replications",
         )
@@ -159,6 +206,20 @@ mod tests {
             e,
             "these 1000 replications would simulate about 100000000000 requests in all, more than the \
              limit of 1000000000 for one command: lower --replications"
+        );
+        // Few requests that make many calls each.
+        let chain = Work {
+            requests: 1e7,
+            calls: 2e9,
+        };
+        assert!(check([chain, chain], "two runs", "lower it").is_ok());
+        let e = check([chain; 3], "three runs", "lower it")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "three runs would make about 6000000000 calls to nodes in all, more than the limit of \
+             5000000000 for one command: lower it"
         );
     }
 

@@ -60,7 +60,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             }
         }
         Some(n) => {
-            let each = scaleplay_sim::validate::expected_requests(&model);
+            let each = crate::budget::Work::of(&model);
             crate::budget::check(
                 std::iter::repeat_n(each, n as usize),
                 &format!("these {n} replications"),

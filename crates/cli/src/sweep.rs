@@ -16,6 +16,7 @@ use scaleplay_sim::{capacity, Scenario, Simulation};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::budget::Work;
 use crate::input;
 use crate::parallel::{self, map_in_order};
 
@@ -352,14 +353,21 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         values = whole_values(&args.param, args.from, args.to, &values)?;
     }
 
-    // Build every model first, so a value the scenario cannot take fails before hours of runs.
-    let mut runs = Vec::new();
-    for v in values {
+    // Every value is checked first, so one the scenario cannot take fails before hours of
+    // runs; but only the value and the work it asks for are kept, and its model is built again
+    // where it is needed: a model for each value held 2.4 GB for 1,000 values of a 1,000-node
+    // scenario (each model keeps its scenario, params and all).
+    let model_for = |v: f64| -> Result<(Value, Model)> {
         let mut s = base.clone();
         let written = target.set(&mut s, v)?;
         let model = input::validate(&src.label, &s)
             .with_context(|| format!("with {} = {}", args.param, value(v)))?;
-        runs.push((written, model));
+        Ok((written, model))
+    };
+    let mut checked: Vec<(f64, Value, Work)> = Vec::new();
+    for v in values {
+        let (written, model) = model_for(v)?;
+        checked.push((v, written, Work::of(&model)));
     }
     for note in note.into_iter().chain(one_value) {
         crate::note(&note);
@@ -368,41 +376,45 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let criterion = Criterion::of(&base.slo);
     let seeds = replication_seeds(seed, args.replications as usize);
     crate::budget::check(
-        runs.iter().map(|(_, model)| {
-            scaleplay_sim::validate::expected_requests(model) * seeds.len() as f64
-        }),
+        checked
+            .iter()
+            .flat_map(|(_, _, work)| std::iter::repeat_n(*work, seeds.len())),
         &format!(
             "this sweep's {} values × {} replications",
-            runs.len(),
+            checked.len(),
             seeds.len()
         ),
         "lower --steps, --replications or --duration",
     )?;
     // After the budget: an analysis per value took seconds before a refusal of a huge sweep.
-    let bottlenecks: Vec<Option<String>> = runs
+    let bottlenecks: Vec<Option<String>> = checked
         .iter()
-        .map(|(_, model)| capacity::analyze(model).bottleneck)
-        .collect();
+        .map(|(v, _, _)| model_for(*v).map(|(_, model)| capacity::analyze(&model).bottleneck))
+        .collect::<Result<_>>()?;
     // One job per value and replication, so that even one run per value keeps every core busy.
-    let jobs: Vec<(usize, u64)> = (0..runs.len())
+    let jobs: Vec<(usize, u64)> = (0..checked.len())
         .flat_map(|v| seeds.iter().map(move |&s| (v, s)))
         .collect();
     let progress = crate::budget::Progress::new(jobs.len());
     let results = map_in_order(jobs, parallel::jobs(args.jobs), |(v, s)| {
-        let report = Simulation::new(runs[v].1.clone(), s).run();
+        let (_, model) = model_for(checked[v].0)?;
+        let report = Simulation::new(model.clone(), s).run();
         progress.tick();
         let at_bottleneck = bottlenecks[v].as_ref().and_then(|b| report.nodes.get(b));
-        OneRun {
+        Ok(OneRun {
             figures: RunFigures::of(&report),
             bottleneck_utilization: at_bottleneck.map_or(0.0, |n| n.utilization),
-            saturated: saturated_node(&report, &runs[v].1),
+            saturated: saturated_node(&report, &model),
             unanswered: unanswered_share(&report),
-        }
+        })
     });
     drop(progress); // clears its line before the table is printed
+    let results = results.into_iter().collect::<Result<Vec<OneRun>>>()?;
     let mut rows = Vec::new();
     let per_value = results.chunks(seeds.len());
-    for (((written, _), bottleneck), chunk) in runs.into_iter().zip(bottlenecks).zip(per_value) {
+    for (((_, written, _), bottleneck), chunk) in
+        checked.into_iter().zip(bottlenecks).zip(per_value)
+    {
         let figures: Vec<RunFigures> = chunk.iter().map(|run| run.figures.clone()).collect();
         let r = Replications::summarise(seeds.clone(), &figures);
         let mean =

@@ -1484,6 +1484,63 @@ mod errors {
     }
 
     #[test]
+    fn runs_that_would_make_too_many_calls_together_are_refused() {
+        // A chain of 200 servers: each of its 10 M requests calls all of them, 2 G calls a
+        // run, within a run's limit; three runs are over the limit of one command, though
+        // their 30 M requests are far within its limit on requests.
+        let dir = TempDir::new("calls-in-all");
+        let nodes: Vec<String> = std::iter::once(
+            r#"{"id": "users", "kind": "client", "params": {"rps": 1000}}"#.to_string(),
+        )
+        .chain((0..200).map(|k| format!(r#"{{"id": "s{k}", "kind": "server"}}"#)))
+        .collect();
+        let edges: Vec<String> = (0..200)
+            .map(|k| {
+                let from = if k == 0 {
+                    "users".to_string()
+                } else {
+                    format!("s{}", k - 1)
+                };
+                format!(r#"{{"from": "{from}", "to": "s{k}"}}"#)
+            })
+            .collect();
+        let f = dir.write(
+            "chain.json",
+            format!(
+                r#"{{"version": 1, "duration_s": 10000, "window_s": 100, "nodes": [{}], "edges": [{}]}}"#,
+                nodes.join(","),
+                edges.join(",")
+            ),
+        );
+        let out = scaleplay(&["validate", &f]);
+        ok(&out);
+        fails(
+            &["run", &f, "--replications", "3"],
+            b"",
+            2,
+            "these 3 replications would make about 6030000000 calls to nodes in all, more than \
+             the limit of 5000000000 for one command: lower --replications or --duration",
+        );
+        fails(
+            &[
+                "sweep",
+                &f,
+                "--param",
+                "users.rps",
+                "--from",
+                "998",
+                "--to",
+                "1000",
+                "--steps",
+                "3",
+            ],
+            b"",
+            2,
+            "this sweep's 3 values × 1 replications would make about",
+        );
+    }
+
+    #[test]
     fn unreadable_files_name_the_file_and_exit_2() {
         let dir = TempDir::new("errors-files");
         let missing = dir.path("missing.json");

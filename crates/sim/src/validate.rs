@@ -29,7 +29,7 @@ mod node_params;
 mod syntax;
 
 use graph::check_graph;
-pub use graph::expected_requests;
+pub use graph::{expected_calls, expected_requests, MAX_EXPECTED_CALLS, MAX_INSTANCES_IN_ALL};
 pub use node_params::check_params;
 use node_params::without_bad_params;
 use syntax::SetAside;

@@ -4,7 +4,7 @@
 
 use super::{duration_judged, truncate, SetAside, MAX_EXPECTED_REQUESTS};
 use crate::error::{shown, Problem};
-use crate::model::{Model, NodeId};
+use crate::model::{Model, NodeId, Op};
 use crate::params::Params;
 use crate::plan;
 use crate::scenario::Kind;
@@ -70,7 +70,12 @@ pub(super) fn check_graph(
         return;
     }
     check_random_faults(model, problems);
+    check_instances(model, problems);
     let expected = expected_requests(model);
+    let walkable = loops.is_empty() && unjudged.is_empty() && paths <= MAX_CALL_PATHS;
+    if expected <= MAX_EXPECTED_REQUESTS && walkable {
+        check_calls(model, expected, problems);
+    }
     if expected > MAX_EXPECTED_REQUESTS {
         // The count allows every try of a client with retries: say so, or 60 M requests
         // reported as 660 M read as a mistake.
@@ -114,6 +119,106 @@ pub fn expected_requests(model: &Model) -> f64 {
             _ => 0.0,
         })
         .sum()
+}
+
+/// Most calls to nodes that do work a run may make (see [`expected_calls`]): what a run's time
+/// grows with. At the engine's 100–300 ns a call (a chain of 1,000 servers; preset 10), a few
+/// minutes to a quarter of an hour, as [`MAX_EXPECTED_REQUESTS`] single calls take; with only
+/// requests limited, a chain of 1,000 servers passed validation and would have run 11 hours.
+pub const MAX_EXPECTED_CALLS: f64 = 2_500_000_000.0;
+
+/// Refuses a run whose requests, under the limit on their number, would make too many calls.
+fn check_calls(model: &Model, requests: f64, problems: &mut Vec<Problem>) {
+    let calls = expected_calls(model);
+    if calls > MAX_EXPECTED_CALLS {
+        problems.push(Problem::scenario(
+            "duration_s",
+            format!(
+                "this run would make about {} calls to its nodes ({} requests, each calling \
+                 about {} nodes on its way), more than the limit of {}: shorten duration_s, \
+                 lower rps, or let each request pass fewer nodes",
+                shown(calls.round()),
+                shown(requests.round()),
+                shown((calls / requests.max(1.0)).round()),
+                shown(MAX_EXPECTED_CALLS)
+            ),
+        ));
+    }
+}
+
+/// The most calls to nodes that do work a run of `model` may make: each client's requests (as
+/// [`expected_requests`] counts them) times the calls one of its requests makes on its way
+/// (its request types by their share, every read missing every cache), summed. The bound
+/// [`MAX_EXPECTED_CALLS`] holds a run to, and the CLI sums over the runs of one command. For
+/// a model that validated (its clients' call paths are few and lead nowhere in a loop).
+pub fn expected_calls(model: &Model) -> f64 {
+    model
+        .clients()
+        .map(|c| {
+            let Params::Client(p) = &model.node(c).params else {
+                return 0.0;
+            };
+            let shares = [p.mix.read, p.mix.write, p.mix.static_, p.mix.async_];
+            let per_request: f64 = Op::REQUEST_TYPES
+                .into_iter()
+                .zip(shares)
+                .filter(|(_, share)| *share > 0.0)
+                .map(|(op, share)| {
+                    let mut calls = 0.0;
+                    plan::walk_paths(model, c, op, &mut |v| {
+                        if v.touch == plan::Touch::Work {
+                            calls += v.weight;
+                        }
+                    });
+                    share * calls
+                })
+                .sum();
+            // The client's own arrival is work too, even for a request that calls nothing.
+            p.arrivals_over(model.scenario.duration_s)
+                * (1.0 + p.retries as f64)
+                * (1.0 + per_request)
+        })
+        .sum()
+}
+
+/// Most instances of all nodes together (an autoscaled tier at its maximum): each is kept in
+/// memory with its figures, about 200 bytes. 1,000 nodes of 10,000 instances each, within the
+/// limits of a node and of a scenario, took 2.1 GB.
+pub const MAX_INSTANCES_IN_ALL: u64 = 100_000;
+
+/// Refuses more instances in all than [`MAX_INSTANCES_IN_ALL`], naming the largest tiers.
+fn check_instances(model: &Model, problems: &mut Vec<Problem>) {
+    // A client's one "instance" is its user population, not a tier anyone sized.
+    let mut tiers: Vec<(u64, &str)> = (0..model.nodes.len())
+        .map(|k| NodeId(k as u32))
+        .filter(|&id| model.node(id).kind != Kind::Client)
+        .map(|id| {
+            (
+                u64::from(model.max_instances(id)),
+                model.node(id).id.as_str(),
+            )
+        })
+        .collect();
+    let total: u64 = tiers.iter().map(|t| t.0).sum();
+    if total <= MAX_INSTANCES_IN_ALL {
+        return;
+    }
+    tiers.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let largest: Vec<String> = tiers
+        .iter()
+        .take(3)
+        .map(|(n, id)| format!("{} {}", truncate(id), shown(*n as f64)))
+        .collect();
+    problems.push(Problem::scenario(
+        "nodes",
+        format!(
+            "the nodes have {} instances in all (an autoscaled tier counted at its max), more \
+             than the limit of {}: give the largest tiers fewer instances (the largest: {})",
+            shown(total as f64),
+            shown(MAX_INSTANCES_IN_ALL as f64),
+            largest.join(", ")
+        ),
+    ));
 }
 
 /// Which nodes reach any of `targets` by calls (a target reaches itself).
@@ -204,6 +309,7 @@ fn check_replication(model: &Model, aside: &SetAside, problems: &mut Vec<Problem
 
 /// Random failures (`mtbf_s`, `mttr_s`) so frequent that the run would do little else.
 fn check_random_faults(model: &Model, problems: &mut Vec<Problem>) {
+    let mut each = Vec::new();
     for (k, node) in model.nodes.iter().enumerate() {
         let (Some(mtbf), Some(mttr)) = (node.reliability.mtbf_s, node.reliability.mttr_s) else {
             continue;
@@ -212,6 +318,7 @@ fn check_random_faults(model: &Model, problems: &mut Vec<Problem>) {
         // Each wait is at least the clock's microsecond.
         let cycle = mtbf.max(1e-6) + mttr.max(1e-6);
         let expected = 2.0 * instances * model.scenario.duration_s / cycle;
+        each.push((expected, node.id.as_str()));
         if expected > MAX_RANDOM_FAULTS {
             let instances = match instances as u64 {
                 1 => "its instance".to_string(),
@@ -230,6 +337,27 @@ fn check_random_faults(model: &Model, problems: &mut Vec<Problem>) {
                 ),
             ));
         }
+    }
+    // The limit holds for all nodes together too: 999 nodes each just under it asked for
+    // ten billion.
+    let total: f64 = each.iter().map(|e| e.0).sum();
+    if total > MAX_RANDOM_FAULTS && each.iter().all(|e| e.0 <= MAX_RANDOM_FAULTS) {
+        each.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        let most: Vec<String> = each
+            .iter()
+            .take(3)
+            .map(|(n, id)| format!("{} {}", truncate(id), shown(n.round())))
+            .collect();
+        problems.push(Problem::scenario(
+            "nodes",
+            format!(
+                "the nodes' mtbf_s and mttr_s make about {} failures and repairs in this run \
+                 in all, more than the limit of {MAX_RANDOM_FAULTS:.0}: give longer mtbf_s \
+                 (the most: {})",
+                shown(total.round()),
+                most.join(", ")
+            ),
+        ));
     }
 }
 

@@ -212,3 +212,117 @@ fn size_limits_name_what_passed_them() {
         "{said}"
     );
 }
+
+/// A chain of `servers` servers behind one client of `rps` for `duration_s`.
+fn chain(servers: usize, rps: f64, duration_s: f64) -> String {
+    let nodes: Vec<String> = std::iter::once(format!(
+        r#"{{"id": "users", "kind": "client", "params": {{"rps": {rps}}}}}"#
+    ))
+    .chain((0..servers).map(|k| format!(r#"{{"id": "s{k}", "kind": "server"}}"#)))
+    .collect();
+    let edges: Vec<String> = (0..servers)
+        .map(|k| {
+            let from = if k == 0 {
+                "users".to_string()
+            } else {
+                format!("s{}", k - 1)
+            };
+            format!(r#"{{"from": "{from}", "to": "s{k}"}}"#)
+        })
+        .collect();
+    format!(
+        r#"{{"version": 1, "duration_s": {duration_s}, "window_s": 10,
+            "nodes": [{}], "edges": [{}]}}"#,
+        nodes.join(","),
+        edges.join(",")
+    )
+}
+
+#[test]
+fn a_run_whose_requests_would_make_too_many_calls_is_refused() {
+    use scaleplay_sim::validate::{expected_calls, MAX_EXPECTED_CALLS};
+    // Each request passes every server of the chain: the calls are the requests (and their
+    // client's arrival) times one more than the servers.
+    let small = load(&chain(10, 100.0, 60.0)).unwrap();
+    assert!((expected_calls(&small) - 6_000.0 * 11.0).abs() < 1e-6);
+    // 400 M requests are within the limit on requests, but through 999 servers they make
+    // 400 G calls: hours of simulation.
+    let msg = problems(&chain(999, 100_000.0, 4_000.0));
+    assert!(
+        msg.contains("about 400000000000 calls")
+            && msg.contains("400000000 requests, each calling about 1000 nodes")
+            && msg.contains("shorten duration_s"),
+        "{msg}"
+    );
+    // Just under the limit is accepted.
+    let requests = MAX_EXPECTED_CALLS / 1_000.0 * 0.99;
+    assert!(load(&chain(999, requests / 4_000.0, 4_000.0)).is_ok());
+}
+
+#[test]
+fn random_failures_are_limited_over_all_nodes_together() {
+    // 300 servers, each failing and repaired about 40,000 times: each under the limit, 12 M in
+    // all over it.
+    let nodes: Vec<String> = std::iter::once(r#"{"id": "users", "kind": "client"}"#.to_string())
+        .chain((0..300).map(|k| {
+            format!(
+                r#"{{"id": "s{k}", "kind": "server", "params": {{"mtbf_s": 0.5, "mttr_s": 0.5}}}}"#
+            )
+        }))
+        .collect();
+    let edges: Vec<String> = (0..300)
+        .map(|k| {
+            let from = if k == 0 {
+                "users".to_string()
+            } else {
+                format!("s{}", k - 1)
+            };
+            format!(r#"{{"from": "{from}", "to": "s{k}"}}"#)
+        })
+        .collect();
+    let text = |duration_s: u32| {
+        format!(
+            r#"{{"version": 1, "duration_s": {duration_s}, "nodes": [{}], "edges": [{}]}}"#,
+            nodes.join(","),
+            edges.join(",")
+        )
+    };
+    let msg = problems(&text(20_000));
+    assert!(
+        msg.contains("about 12000000 failures and repairs in this run in all")
+            && msg.contains("the most: s0 40000, s1 40000, s10 40000"),
+        "{msg}"
+    );
+    assert!(load(&text(1_000)).is_ok());
+}
+
+#[test]
+fn instances_are_limited_over_all_nodes_together() {
+    // 11 tiers of 10,000 instances: each at the limit of a node, 110,000 in all. 1,000 such
+    // tiers took 2.1 GB.
+    let tiers = |n: usize| {
+        let nodes: Vec<String> =
+            std::iter::once(r#"{"id": "users", "kind": "client"}"#.to_string())
+                .chain((0..n).map(|k| {
+                    format!(
+                        r#"{{"id": "s{k}", "kind": "server", "params": {{"instances": 10000}}}}"#
+                    )
+                }))
+                .collect();
+        let edges: Vec<String> = (0..n)
+            .map(|k| format!(r#"{{"from": "users", "to": "s{k}"}}"#))
+            .collect();
+        format!(
+            r#"{{"version": 1, "duration_s": 10, "nodes": [{}], "edges": [{}]}}"#,
+            nodes.join(","),
+            edges.join(",")
+        )
+    };
+    let msg = problems(&tiers(11));
+    assert!(
+        msg.contains("110000 instances in all")
+            && msg.contains("the largest: s0 10000, s1 10000, s10 10000"),
+        "{msg}"
+    );
+    assert!(load(&tiers(10)).is_ok());
+}
