@@ -825,9 +825,29 @@ mod tests {
         assert!(ps[1]
             .message
             .starts_with(r#"faults[2] (data center "dc1"): at 90 s"#));
-        // Only those in the run are scheduled.
+        // Only those in the run are kept, and the one at its last instant is not applied.
         assert_eq!(model.faults.len(), 2);
         let report = crate::Simulation::new(model, 1).run();
-        assert_eq!(report.faults.len(), 2, "{:?}", report.faults);
+        assert_eq!(report.faults.len(), 1, "{:?}", report.faults);
+
+        // As the note says, such a fault changes no figure: a failure at the last instant
+        // made the node count as down the arrivals of that instant, which never reached their
+        // clients (preset 01: "down 2" at the node, no failure in the summary).
+        let at_end = |faults: &str| {
+            let text = format!(
+                r#"{{"version": 1, "duration_s": 60, "warmup_s": 0, "nodes": [
+                {{"id": "users", "kind": "client", "params": {{"rps": 1000}}}},
+                {{"id": "web", "kind": "server", "params": {{"workers": 100}}}}],
+              "edges": [{{"from": "users", "to": "web", "latency_ms": 0}}],
+              "faults": [{faults}]}}"#
+            );
+            crate::Simulation::new(crate::load(&text).unwrap(), 5)
+                .run()
+                .to_json()
+        };
+        assert_eq!(
+            at_end(r#"{"node": "web", "at_s": 60, "action": "fail"}"#),
+            at_end("")
+        );
     }
 }
