@@ -24,6 +24,11 @@ pub struct Args {
 /// Runs the command on every file: exit 0 when all are valid, 1 when one has problems (listed
 /// on stdout), 2 when one cannot be read (the others are still checked).
 pub fn run(args: &Args) -> Result<ExitCode> {
+    // Standard input can be read once: a second `-` found it empty and said so, as if the
+    // input were at fault.
+    if args.files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+        anyhow::bail!("`-` (standard input) is given more than once: it can be read only once");
+    }
     if let [file] = args.files.as_slice() {
         return check(file, false);
     }

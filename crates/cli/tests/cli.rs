@@ -1718,6 +1718,12 @@ mod errors {
         );
         fails(&["run", f, "--jobs", "0"], b"", 2, "--jobs");
         fails(&["run", f, "--jobs", "lots"], b"", 2, "--jobs");
+        fails(
+            &["validate", "-", f, "-"],
+            b"{}",
+            2,
+            "`-` (standard input) is given more than once: it can be read only once",
+        );
         fails(&["run"], b"", 2, "FILE");
         fails(&["bogus"], b"", 2, "bogus");
         let sweep = |param, from, to| sweep_args(f, param, from, to, "2");

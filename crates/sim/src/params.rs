@@ -101,6 +101,11 @@ pub enum Dist {
 /// Largest coefficient of variation of a lognormal service time.
 pub const MAX_CV: f64 = 100.0;
 
+/// Shortest mean (or uniform maximum) of a service time, in ms: the clock's microsecond. A
+/// shorter one took no time at all in the run, while the capacity analysis divided by it (a
+/// mean of 1e-9 ms "saturated at 8000000000000 req/s", and a run showed it idle).
+pub const MIN_SERVICE_MS: f64 = 0.001;
+
 /// Longest mean (or uniform maximum) of a service time, in ms: a day, as for `timeout_ms`.
 /// Anything longer is a slip of units (1e12 was taken, and its server "saturated at 0.0
 /// req/s").
@@ -122,14 +127,15 @@ impl DistSpec {
     pub fn check(&self) -> Result<Dist, String> {
         let positive = |name: &str, v: Option<f64>| -> Result<f64, String> {
             match v {
-                Some(v) if v.is_finite() && v > 0.0 && (name == "cv" || v <= MAX_SERVICE_MS) => {
-                    Ok(v)
-                }
+                Some(v) if name == "cv" && v.is_finite() && v > 0.0 => Ok(v),
+                Some(v) if (MIN_SERVICE_MS..=MAX_SERVICE_MS).contains(&v) => Ok(v),
                 Some(v) if name == "cv" => {
                     Err(format!("{name} must be a number > 0, got {}", shown(v)))
                 }
                 Some(v) => Err(format!(
-                    "{name} must be a number > 0 and <= {} (a day, in ms), got {}",
+                    "{name} must be a number from {} (a microsecond, the clock's step) to {} \
+                     (a day, in ms), got {}",
+                    shown(MIN_SERVICE_MS),
                     shown(MAX_SERVICE_MS),
                     shown(v)
                 )),
@@ -178,11 +184,13 @@ impl DistSpec {
                         let hi = max.unwrap_or(f64::NAN);
                         if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo)
                             || hi > MAX_SERVICE_MS
+                            || hi < MIN_SERVICE_MS
                         {
                             return Err(format!(
-                                "uniform needs 0 <= min < max <= {} (a day, in ms), got min {}, \
-                                 max {}",
+                                "uniform needs 0 <= min < max <= {} (a day, in ms) and max >= \
+                                 {} (a microsecond, the clock's step), got min {}, max {}",
                                 shown(MAX_SERVICE_MS),
+                                shown(MIN_SERVICE_MS),
                                 shown(lo),
                                 shown(hi)
                             ));

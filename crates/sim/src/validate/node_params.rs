@@ -167,8 +167,19 @@ fn param_message(k: &str, v: &Value, e: &serde_json::Error) -> String {
         .strip_prefix("must be ")
         .and_then(|rest| rest.split_once(", got "))
         .map(|(want, _)| want);
-    match want {
-        Some(want) if v.is_array() => format!("{k} is a list: give {want}"),
+    // "missing field `dist`" with what to add: the field, and what it takes.
+    let missing = said
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+        .and_then(|field| {
+            let object = v.as_object().cloned().unwrap_or_default();
+            part(k, field, &object).map(|p| (field, p.takes))
+        });
+    match (want, missing) {
+        (Some(want), _) if v.is_array() => format!("{k} is a list: give {want}"),
+        (_, Some((field, takes))) => {
+            format!("{k}: missing field \"{field}\": add it, {takes}")
+        }
         _ => format!("{k}: {said}"),
     }
 }

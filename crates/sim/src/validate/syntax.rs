@@ -352,6 +352,11 @@ fn problems_beyond_the_shape(
             ("faults", _) => {
                 rest.remove(key);
             }
+            // An SLO with an unknown key keeps the keys it knows, to be checked: an "x" in it
+            // hid a negative p99_ms.
+            ("slo", v) if !fits(v) && known_slo_keys(v).is_some() => {
+                rest.insert(key.clone(), known_slo_keys(v).unwrap_or_default());
+            }
             (_, v) if !fits(v) => {
                 aside.duration |= key == "duration_s";
                 aside.window |= key == "window_s";
@@ -360,13 +365,91 @@ fn problems_beyond_the_shape(
             _ => {}
         }
     }
+    // A node set aside for its shape (an unknown key, an `x` that is not a number) still has
+    // its params checked: an unknown "colour" hid its `"workers": 0`.
+    let mut more = params_of_misshapen_nodes(map);
+    more.extend(targets_of_misshapen_faults(map));
     let Ok(s) = serde_json::from_value::<Scenario>(Value::Object(rest)) else {
+        return more;
+    };
+    if let Err(LoadError::Invalid(rest)) = validate_beside(&s, &aside) {
+        more.extend(rest);
+    }
+    more
+}
+
+/// An SLO object with only the keys an SLO has, when they have an SLO's shape.
+fn known_slo_keys(v: &Value) -> Option<Value> {
+    let Value::Object(fields) = v else {
+        return None;
+    };
+    let known: serde_json::Map<String, Value> = fields
+        .iter()
+        .filter(|(k, _)| matches!(k.as_str(), "p99_ms" | "availability"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let known = Value::Object(known);
+    serde_json::from_value::<crate::scenario::Slo>(known.clone())
+        .is_ok()
+        .then_some(known)
+}
+
+/// Faults that do not have a fault's shape but name a node: whether the file has it. A bad
+/// action hid that the fault's node did not exist.
+fn targets_of_misshapen_faults(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
+    let (Some(Value::Array(faults)), Some(Value::Array(nodes))) =
+        (map.get("faults"), map.get("nodes"))
+    else {
         return Vec::new();
     };
-    match validate_beside(&s, &aside) {
-        Err(LoadError::Invalid(more)) => more,
-        _ => Vec::new(),
+    let ids: std::collections::HashSet<&str> = nodes
+        .iter()
+        .filter_map(|n| n.get("id").and_then(Value::as_str))
+        .collect();
+    faults
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            serde_json::from_value::<crate::scenario::FaultSpec>((*f).clone()).is_err()
+        })
+        .filter_map(|(i, f)| {
+            let node = f.get("node").and_then(Value::as_str)?;
+            (!ids.contains(node)).then(|| {
+                let node = truncate(node);
+                Problem::scenario(
+                    "faults",
+                    format!("faults[{i}] (\"{node}\"): no node \"{node}\": use an existing id"),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The problems of the params of each node that does not have a node's shape, where its id,
+/// kind and params can be read: the checks of a node's params, which need nothing else of it.
+fn params_of_misshapen_nodes(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
+    let Some(Value::Array(items)) = map.get("nodes") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        if serde_json::from_value::<crate::scenario::NodeSpec>(item.clone()).is_ok() {
+            continue;
+        }
+        let id = item.get("id").and_then(Value::as_str);
+        let kind = item
+            .get("kind")
+            .and_then(Value::as_str)
+            .and_then(crate::scenario::Kind::parse);
+        let (Some(id), Some(kind), Some(Value::Object(params))) = (id, kind, item.get("params"))
+        else {
+            continue;
+        };
+        if let Err(bad) = super::check_params(kind, params) {
+            out.extend(bad.into_iter().map(|(f, m)| Problem::node(id, Some(&f), m)));
+        }
     }
+    out
 }
 
 /// serde's message with the Rust types it names said in words: `expected f64` is "expected
@@ -552,6 +635,8 @@ fn item_problems<T: serde::de::DeserializeOwned>(item: &Value, template: &str) -
                 format!("{k} is null: {}", null_advice(k))
             } else if v.is_array() {
                 format!("{k} is a list: {}", list_advice(k))
+            } else if e.starts_with("invalid type") {
+                format!("{k}: {e}{}", give(k))
             } else {
                 format!("{k}: {e}")
             });
@@ -565,10 +650,35 @@ fn item_problems<T: serde::de::DeserializeOwned>(item: &Value, template: &str) -
     // Without its bad fields, what is still wrong with the item: a field it lacks.
     if let Err(e) = check::<T>(&Value::Object(right)) {
         if wrong.is_empty() || e.starts_with("missing field") {
-            wrong.push(e);
+            wrong.push(with_what_to_add(e));
         }
     }
     wrong
+}
+
+/// ": give …" what `key` takes, for a value of the wrong type ("name: invalid type: integer
+/// `5`, expected a string" said what was wrong, not what to write); nothing for a key whose
+/// value has no one form.
+fn give(key: &str) -> String {
+    match what_it_takes(key) {
+        ("a value", _) => String::new(),
+        (takes, _) => format!(": give {takes}"),
+    }
+}
+
+/// serde's "missing field `id`" with what to add: `missing field "id": add it, the node's id
+/// in quotes, such as "web"`. Other messages as they are.
+fn with_what_to_add(message: String) -> String {
+    let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    else {
+        return message;
+    };
+    format!(
+        "missing field \"{field}\": add it, {}",
+        what_it_takes(field).0
+    )
 }
 
 /// Most misshapen fields listed one by one: a generated file can have hundreds of thousands,
@@ -666,7 +776,12 @@ fn diagnose_shape(map: &serde_json::Map<String, Value>) -> Vec<Problem> {
             _ => Ok(()),
         };
         if let Err(e) = res {
-            problems.push(Problem::scenario(key, format!("\"{key}\": {e}")));
+            let advice = if e.starts_with("invalid type") {
+                give(key)
+            } else {
+                String::new()
+            };
+            problems.push(Problem::scenario(key, format!("\"{key}\": {e}{advice}")));
         }
     }
     if unlisted > 0 {

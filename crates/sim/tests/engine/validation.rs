@@ -443,11 +443,16 @@ fn a_service_time_longer_than_a_day_is_refused() {
               {"id": "a", "kind": "server", "params": {"service_ms": 1e12}},
               {"id": "b", "kind": "server", "params": {"service_ms": {"dist": "lognormal", "mean": 9e7}}},
               {"id": "c", "kind": "server", "params": {"service_ms": {"dist": "uniform", "min": 1, "max": 1e9}}},
-              {"id": "d", "kind": "server", "params": {"service_ms": {"dist": "const", "mean": 86400000}}}],
+              {"id": "d", "kind": "server", "params": {"service_ms": {"dist": "const", "mean": 86400000}}},
+              {"id": "e", "kind": "server", "params": {"service_ms": {"dist": "const", "mean": 1e-9}}},
+              {"id": "f", "kind": "server", "params": {"service_ms": {"dist": "uniform", "min": 0, "max": 0.0005}}},
+              {"id": "g", "kind": "server", "params": {"service_ms": 0.001}}],
             "edges": [{"from": "u", "to": "a"}, {"from": "u", "to": "b"},
-                      {"from": "u", "to": "c"}, {"from": "u", "to": "d"}]}"#,
+                      {"from": "u", "to": "c"}, {"from": "u", "to": "d"},
+                      {"from": "u", "to": "e"}, {"from": "u", "to": "f"}, {"from": "u", "to": "g"}]}"#,
     );
-    let rule = "must be a number > 0 and <= 86400000 (a day, in ms)";
+    let rule = "must be a number from 0.001 (a microsecond, the clock's step) to 86400000 (a day, \
+                in ms)";
     assert!(
         has(&ps, Some("a"), &format!("mean {rule}, got 1000000000000")),
         "{ps:#?}"
@@ -463,6 +468,23 @@ fn a_service_time_longer_than_a_day_is_refused() {
     assert!(
         !ps.iter().any(|p| p.node.as_deref() == Some("d")),
         "a day is allowed: {ps:#?}"
+    );
+    // Nor shorter than the clock's step, which made a service take no time at all.
+    assert!(
+        has(&ps, Some("e"), &format!("mean {rule}, got 1e-9")),
+        "{ps:#?}"
+    );
+    assert!(
+        has(
+            &ps,
+            Some("f"),
+            "and max >= 0.001 (a microsecond, the clock's step)"
+        ),
+        "{ps:#?}"
+    );
+    assert!(
+        !ps.iter().any(|p| p.node.as_deref() == Some("g")),
+        "a microsecond is allowed: {ps:#?}"
     );
 }
 
@@ -1676,22 +1698,66 @@ fn each_bad_field_of_a_misshapen_item_is_named() {
             "faults": [{"node": "u", "at_s": "5", "action": "boom"}]}"#,
     );
     for needle in [
-        "nodes[0] (\"u\"): kind: invalid type: integer `7`, expected a string",
-        "nodes[0] (\"u\"): x: invalid type: string \"a\", expected a number",
+        "nodes[0] (\"u\"): kind: invalid type: integer `7`, expected a string: give its kind \
+         in quotes, such as \"server\"",
+        "nodes[0] (\"u\"): x: invalid type: string \"a\", expected a number: give a number",
         "nodes[0] (\"u\"): y is a list: give a number",
         "nodes[0] (\"u\"): unknown field `size`",
-        "nodes[1]: missing field `id`",
+        "nodes[1]: missing field \"id\": add it, the node's id in quotes, such as \"web\"",
         "edges[0]: unknown field `latency`",
-        "edges[0]: missing field `to`",
+        "edges[0]: missing field \"to\": add it, a node's id in quotes",
         "faults[0] (\"u\"): at_s: invalid type: string \"5\", expected a number",
         "faults[0] (\"u\"): action: unknown name \"boom\": use one of \"fail\", \"recover\"",
     ] {
         assert!(has(&ps, None, needle), "no {needle:?} in {ps:#?}");
     }
     assert!(
-        !has(&ps, None, "nodes[0] (\"u\"): missing field `kind`")
+        !has(&ps, None, "nodes[0] (\"u\"): missing field")
             && !has(&ps, None, "faults[0] (\"u\"): missing field"),
         "a bad field is not missing: {ps:#?}"
+    );
+}
+
+/// A misshapen part does not hide the other problems in it: a node's params, an SLO's values
+/// and a fault's node are still checked beside the key that made it misshapen.
+#[test]
+fn a_misshapen_part_is_still_checked_for_the_rest() {
+    let ps = problems(
+        r#"{"version": 1,
+            "slo": {"p99_ms": -1, "x": 1},
+            "nodes": [{"id": "u", "kind": "client"},
+                      {"id": "box", "kind": "server", "colour": "red",
+                       "params": {"workers": 0, "service_ms": {"mean": 5}}}],
+            "edges": [{"from": "u", "to": "box"}],
+            "faults": [{"node": "ghost", "at_s": 5, "action": "explode"}]}"#,
+    );
+    for needle in [
+        "\"slo\": unknown field `x`",
+        "slo.p99_ms must be > 0, got -1",
+        "faults[0] (\"ghost\"): action: unknown name \"explode\"",
+        "faults[0] (\"ghost\"): no node \"ghost\": use an existing id",
+    ] {
+        assert!(has(&ps, None, needle), "no {needle:?} in {ps:#?}");
+    }
+    assert!(
+        has(&ps, None, "nodes[1] (\"box\"): unknown field `colour`"),
+        "{ps:#?}"
+    );
+    assert!(
+        has(
+            &ps,
+            Some("box"),
+            "workers must be a whole number from 1 to 100000, got 0"
+        ),
+        "{ps:#?}"
+    );
+    assert!(
+        has(
+            &ps,
+            Some("box"),
+            "service_ms: missing field \"dist\": add it, \"exp\""
+        ),
+        "{ps:#?}"
     );
 }
 
