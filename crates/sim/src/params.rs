@@ -183,8 +183,7 @@ impl DistSpec {
                         let lo = min.unwrap_or(f64::NAN);
                         let hi = max.unwrap_or(f64::NAN);
                         if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo)
-                            || hi > MAX_SERVICE_MS
-                            || hi < MIN_SERVICE_MS
+                            || !(MIN_SERVICE_MS..=MAX_SERVICE_MS).contains(&hi)
                         {
                             return Err(format!(
                                 "uniform needs 0 <= min < max <= {} (a day, in ms) and max >= \
