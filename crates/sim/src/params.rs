@@ -182,9 +182,11 @@ impl DistSpec {
                     "uniform" => {
                         let lo = min.unwrap_or(f64::NAN);
                         let hi = max.unwrap_or(f64::NAN);
-                        if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo)
-                            || !(MIN_SERVICE_MS..=MAX_SERVICE_MS).contains(&hi)
-                        {
+                        let fits = lo.is_finite()
+                            && lo >= 0.0
+                            && hi > lo
+                            && (MIN_SERVICE_MS..=MAX_SERVICE_MS).contains(&hi);
+                        if !fits {
                             return Err(format!(
                                 "uniform needs 0 <= min < max <= {} (a day, in ms) and max >= \
                                  {} (a microsecond, the clock's step), got min {}, max {}",
