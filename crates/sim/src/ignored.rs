@@ -6,7 +6,8 @@
 //! fault scheduled after the run's end, a recovery with no failure before it; and settings that defeat themselves: a queue's
 //! visibility timeout shorter than its pools' jobs, sessions kept in a server's memory
 //! behind a balancer that does not stick or beside a session store, and a failing cache that
-//! is a server's only way to its database. Not problems (the
+//! is a server's only way to its database; and a replica that no primary, or more than one,
+//! replicates to. Not problems (the
 //! scenario runs as written), but likely slips, so `scaleplay validate` names them next to
 //! its other notes.
 
@@ -129,6 +130,46 @@ pub fn ignored_settings(model: &Model) -> Vec<Problem> {
     out.extend(jobs_outlasting_their_visibility(model));
     out.extend(sessions_that_do_not_stick(model));
     out.extend(read_through_caches_that_fail(model));
+    out.extend(replicas_without_one_primary(model));
+    out
+}
+
+/// A replica that no primary replicates to: nothing is ever written to it, so its reads are
+/// never stale and its lag_ms means nothing (a report still showed its lag, 100 ms); and one
+/// that two primaries replicate to, which each think theirs (a failover of either promotes
+/// it). Both run as written, but neither is a replica as drawn in a real system.
+fn replicas_without_one_primary(model: &Model) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (k, node) in model.nodes.iter().enumerate() {
+        if node.kind != crate::scenario::Kind::SqlReplica {
+            continue;
+        }
+        let feeders: Vec<&str> = model
+            .nodes
+            .iter()
+            .filter(|p| {
+                p.kind == crate::scenario::Kind::SqlPrimary
+                    && p.routes.replicas.iter().any(|r| r.ix() == k)
+            })
+            .map(|p| p.id.as_str())
+            .collect();
+        let message = match feeders.as_slice() {
+            [] => format!(
+                "no primary replicates to it: it is never written to, so its reads are never \
+                 stale and its lag means nothing; draw an edge from the sql_primary that \
+                 takes the writes to {}",
+                node.id
+            ),
+            [_] => continue,
+            many => format!(
+                "{} primaries replicate to it ({}): a replica follows one primary; keep the \
+                 edge from the one whose data it copies",
+                many.len(),
+                many.join(", ")
+            ),
+        };
+        out.push(Problem::node(&node.id, None, message));
+    }
     out
 }
 
@@ -848,6 +889,37 @@ mod tests {
         assert_eq!(
             at_end(r#"{"node": "web", "at_s": 60, "action": "fail"}"#),
             at_end("")
+        );
+    }
+
+    #[test]
+    fn a_replica_fed_by_no_primary_or_by_two_is_noted() {
+        let notes = |extra_nodes: &str, edges: &str| {
+            let text = format!(
+                r#"{{"version": 1, "duration_s": 10, "nodes": [
+                {{"id": "u", "kind": "client"}}, {{"id": "web", "kind": "server"}},
+                {{"id": "r", "kind": "sql_replica"}}{extra_nodes}],
+              "edges": [{{"from": "u", "to": "web"}}, {{"from": "web", "to": "r"}}{edges}]}}"#
+            );
+            ignored_settings(&crate::load(&text).unwrap())
+                .into_iter()
+                .filter(|p| p.node.as_deref() == Some("r"))
+                .map(|p| p.message)
+                .collect::<Vec<_>>()
+        };
+        // Reads only, from a replica of nothing.
+        let none = notes("", "");
+        assert_eq!(none.len(), 1, "{none:?}");
+        assert!(none[0].starts_with("no primary replicates to it: it is never written to"));
+        let primaries =
+            r#", {"id": "p1", "kind": "sql_primary"}, {"id": "p2", "kind": "sql_primary"}"#;
+        let one = r#", {"from": "web", "to": "p1"}, {"from": "p1", "to": "r"}"#;
+        assert!(notes(primaries, one).is_empty());
+        let two = notes(primaries, &format!(r#"{one}, {{"from": "p2", "to": "r"}}"#));
+        assert_eq!(two.len(), 1, "{two:?}");
+        assert!(
+            two[0].starts_with("2 primaries replicate to it (p1, p2)"),
+            "{two:?}"
         );
     }
 }
