@@ -94,6 +94,39 @@ pub(crate) fn parse_seed(text: &str) -> Result<u64, String> {
         .map_err(|_| "a seed is a whole number from 0 to 18446744073709551615".to_string())
 }
 
+/// A whole number from `lo` to `hi` for a flag: clap's own words for `-1`, `x` or `1.5` were
+/// "invalid digit found in string", which named neither the rule nor what to give.
+fn whole_in(text: &str, lo: u64, hi: u64, what: &str) -> Result<u64, String> {
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| (lo..=hi).contains(n))
+        .ok_or_else(|| format!("give {what}: a whole number from {lo} to {hi}"))
+}
+
+/// A number for a flag (`--from`, `--to`, `--duration`): clap said "invalid float literal".
+/// Its range is the command's to check, with the flag's own rule.
+pub(crate) fn parse_number(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .map_err(|_| "give a number, such as 20 or 0.5".to_string())
+}
+
+/// A `--replications`.
+pub(crate) fn parse_replications(text: &str) -> Result<u64, String> {
+    whole_in(text, 1, 1000, "how many runs")
+}
+
+/// A `--jobs`.
+pub(crate) fn parse_jobs(text: &str) -> Result<u64, String> {
+    whole_in(text, 1, 256, "how many runs at once")
+}
+
+/// A `--steps`.
+pub(crate) fn parse_steps(text: &str) -> Result<u64, String> {
+    whole_in(text, 1, 1000, "how many values")
+}
+
 /// Writes one line to stderr, ignoring failure (there is nowhere left to report it).
 pub(crate) fn note(line: &str) {
     let _ = writeln!(io::stderr().lock(), "{line}");

@@ -23,14 +23,14 @@ pub struct Args {
     #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = crate::parse_seed)]
     pub seed: Option<u64>,
     /// Simulated seconds, instead of the scenario's `duration_s`.
-    #[arg(long, value_name = "S", allow_hyphen_values = true)]
+    #[arg(long, value_name = "S", allow_hyphen_values = true, value_parser = crate::parse_number)]
     pub duration: Option<f64>,
     /// Run N independent replications (1 to 1000) and print mean ± 95% confidence interval.
-    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = crate::parse_replications)]
     pub replications: Option<u64>,
     /// How many replications run at once (1 to 256) [default: one per core]. The figures do
     /// not depend on it.
-    #[arg(long, value_name = "J", allow_hyphen_values = true, requires = "replications", value_parser = clap::value_parser!(u64).range(1..=256))]
+    #[arg(long, value_name = "J", allow_hyphen_values = true, requires = "replications", value_parser = crate::parse_jobs)]
     pub jobs: Option<u64>,
     /// Print JSON: the engine's report (with --replications, the first run's, plus the
     /// `replications` object: each figure's mean ± 95% confidence interval over all the runs).

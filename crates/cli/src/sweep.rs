@@ -32,27 +32,27 @@ pub struct Args {
     #[arg(long, value_name = "NODE.PARAM")]
     pub param: String,
     /// First value.
-    #[arg(long, value_name = "A", allow_hyphen_values = true)]
+    #[arg(long, value_name = "A", allow_hyphen_values = true, value_parser = crate::parse_number)]
     pub from: f64,
     /// Last value.
-    #[arg(long, value_name = "B", allow_hyphen_values = true)]
+    #[arg(long, value_name = "B", allow_hyphen_values = true, value_parser = crate::parse_number)]
     pub to: f64,
     /// How many evenly spaced values, ends included (2 to 1000; 1 when --from equals --to).
-    #[arg(long, value_name = "K", allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    #[arg(long, value_name = "K", allow_hyphen_values = true, value_parser = crate::parse_steps)]
     pub steps: u64,
     /// Seed of the random draws [default: the scenario's own `seed`].
     #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = crate::parse_seed)]
     pub seed: Option<u64>,
     /// Simulated seconds of each run, instead of the scenario's `duration_s`.
-    #[arg(long, value_name = "S", allow_hyphen_values = true)]
+    #[arg(long, value_name = "S", allow_hyphen_values = true, value_parser = crate::parse_number)]
     pub duration: Option<f64>,
     /// Runs per value (1 to 1000); the table shows their means.
     #[arg(long, value_name = "R", default_value_t = 1, allow_hyphen_values = true,
-          value_parser = clap::value_parser!(u64).range(1..=1000))]
+          value_parser = crate::parse_replications)]
     pub replications: u64,
     /// How many runs go at once (1 to 256) [default: one per core]. The table does not depend
     /// on it.
-    #[arg(long, value_name = "J", allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(1..=256))]
+    #[arg(long, value_name = "J", allow_hyphen_values = true, value_parser = crate::parse_jobs)]
     pub jobs: Option<u64>,
     /// Print the rows as JSON.
     #[arg(long)]

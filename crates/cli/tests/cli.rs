@@ -1718,6 +1718,26 @@ mod errors {
         );
         fails(&["run", f, "--jobs", "0"], b"", 2, "--jobs");
         fails(&["run", f, "--jobs", "lots"], b"", 2, "--jobs");
+        // Each names its rule, not "invalid digit found in string".
+        fails(
+            &["run", f, "--replications", "-1"],
+            b"",
+            2,
+            "invalid value '-1' for '--replications <N>': give how many runs: a whole number \
+             from 1 to 1000",
+        );
+        fails(
+            &["run", f, "--replications", "2", "--jobs", "1.5"],
+            b"",
+            2,
+            "give how many runs at once: a whole number from 1 to 256",
+        );
+        fails(
+            &["run", f, "--duration", "ten"],
+            b"",
+            2,
+            "invalid value 'ten' for '--duration <S>': give a number, such as 20 or 0.5",
+        );
         fails(
             &["validate", "-", f, "-"],
             b"{}",
