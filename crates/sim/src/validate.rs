@@ -218,13 +218,16 @@ fn build_nodes<'a>(
             ));
         }
         if dc_chars == 0 || dc_chars > 64 {
+            // Empty, it wants a name; too long, a shorter one.
+            let advice = if dc_chars == 0 {
+                "name the data center, such as \"eu\""
+            } else {
+                "shorten it, such as \"eu\" or \"us-east\""
+            };
             problems.push(Problem::node(
                 &spec.id,
                 Some("dc"),
-                format!(
-                    "dc must be 1 to 64 characters, got {dc_chars}: name the data center, \
-                     such as \"eu\""
-                ),
+                format!("dc must be 1 to 64 characters, got {dc_chars}: {advice}"),
             ));
         }
         if !(spec.x.is_finite() && spec.y.is_finite()) {

@@ -900,8 +900,23 @@ fn messages_name_the_limit_and_show_numbers_short() {
     assert!(
         ps.iter().any(|p| p.node.as_deref() == Some("web")
             && p.field.as_deref() == Some("dc")
-            && p.message.contains("dc must be 1 to 64 characters")),
+            && p.message
+                .contains("dc must be 1 to 64 characters, got 0: name the data center")),
         "{ps:#?}"
+    );
+    // One too long is asked to be shorter, not to be named.
+    let long = problems(&format!(
+        r#"{{"version": 1, "nodes": [{CLIENT}, {{"id": "web", "kind": "server", "dc": "{}"}}],
+            "edges": [{{"from": "users", "to": "web"}}]}}"#,
+        "d".repeat(65)
+    ));
+    assert!(
+        has(
+            &long,
+            Some("web"),
+            "dc must be 1 to 64 characters, got 65: shorten it"
+        ),
+        "{long:#?}"
     );
     assert!(
         ps.iter().all(|p| p.message.len() < 400),
