@@ -870,6 +870,11 @@ impl Target {
             walked = format!("{walked}.{key}");
             map = match map.get_mut(key) {
                 Some(Value::Object(m)) => m,
+                // A distribution written as a number is its mean: that number is what to sweep.
+                Some(Value::Number(_)) => bail!(
+                    "{walked} is a number, not an object, so it has no \"{last}\" to set: sweep \
+                     {walked} itself"
+                ),
                 Some(_) => bail!("{walked} is not an object, so it has no \"{last}\" to set"),
                 None => bail!(
                     "{walked} is not set in the file: write it out there first, then sweep a part of it"

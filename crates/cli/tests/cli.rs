@@ -1747,6 +1747,18 @@ mod errors {
         fails(&["run"], b"", 2, "FILE");
         fails(&["bogus"], b"", 2, "bogus");
         let sweep = |param, from, to| sweep_args(f, param, from, to, "2");
+        // A service time written as a number is its mean: that number is what to sweep.
+        let dir = TempDir::new("errors-sweep-number");
+        let mut v: Value = serde_json::from_str(&preset_text(SINGLE)).expect("the preset is JSON");
+        v["nodes"][2]["params"]["service_ms"] = Value::from(12);
+        let plain = dir.write("plain.json", v.to_string());
+        fails(
+            &sweep_args(&plain, "box.service_ms.mean", "1", "2", "2"),
+            b"",
+            2,
+            "box.service_ms is a number, not an object, so it has no \"mean\" to set: sweep \
+             box.service_ms itself",
+        );
         fails(
             &sweep("web.workers", "1", "2"),
             b"",
