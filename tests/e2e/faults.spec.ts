@@ -603,3 +603,30 @@ test("preset 10's key lists its scheduled cache outage among the random failures
   }
   app.expectNoErrors();
 });
+
+test('a long schedule lists its first 100 faults, and the rest on request', async ({ page }) => {
+  const app = new App(page);
+  await app.goto();
+  await app.loadPreset('03');
+  const scenario = JSON.parse((await app.download('export-json')).bytes.toString('utf8'));
+  // 250 faults of web1, alternating, one every 0.2 s.
+  scenario.faults = Array.from({ length: 250 }, (_, i) => ({
+    node: 'web1',
+    at_s: 1 + i * 0.2,
+    action: i % 2 === 0 ? 'fail' : 'recover',
+  }));
+  await app.importFile('long.json', JSON.stringify(scenario));
+  const list = app.byTestId('scenario-faults');
+  await expect(list.getByTestId('fault-item')).toHaveCount(100);
+  await expect(list.getByTestId('fault-show-all')).toHaveText('Show all 250 faults (150 more)');
+  await list.getByTestId('fault-show-all').click();
+  await expect(list.getByTestId('fault-item')).toHaveCount(250);
+  await expect(list.getByTestId('fault-show-all')).toHaveCount(0);
+  // A node's own list is cut the same way, and its faults still remove one by one.
+  await app.selectNode('web1');
+  const own = app.byTestId('fault-schedule');
+  await expect(own.getByTestId('fault-item')).toHaveCount(100);
+  await own.getByTestId('fault-item').first().getByTestId('fault-remove').click();
+  await expect(own.getByTestId('fault-show-all')).toHaveText('Show all 249 faults (149 more)');
+  app.expectNoErrors();
+});

@@ -5,6 +5,7 @@
 //! form to schedule a data-center outage.
 
 use leptos::prelude::*;
+use scaleplay_sim::error::grouped;
 use scaleplay_sim::scenario::{FaultAction, FaultSpec, Scenario};
 
 use super::fields;
@@ -230,14 +231,33 @@ fn fault_list(node: Option<StoredValue<String>>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    // A generated schedule can hold thousands: drawn whole, 10,000 faults took the page
+    // 2 s to open and each selection 1.5 s. The first ones are listed; the rest on request.
+    let show_all = RwSignal::new(false);
     move || {
         let items = faults.get();
         if items.is_empty() {
             return view! { <p class="hint" data-testid="fault-empty">"No scheduled faults."</p> }
                 .into_any();
         }
+        let total = items.len();
+        let listed = if show_all.get() {
+            total
+        } else {
+            total.min(LISTED_FAULTS)
+        };
+        let more = (listed < total).then(|| {
+            view! {
+                <li class="fault-more">
+                    <button data-testid="fault-show-all" on:click=move |_| show_all.set(true)>
+                        {format!("Show all {} faults ({} more)", grouped(total as u64), grouped((total - listed) as u64))}
+                    </button>
+                </li>
+            }
+        });
         let items = items
             .into_iter()
+            .take(listed)
             .map(|(index, f, target)| {
                 let errors = Memo::new(move |_| {
                     analysis.with(|a| fields::fault_messages(&a.problems, index))
@@ -277,9 +297,12 @@ fn fault_list(node: Option<StoredValue<String>>) -> impl IntoView {
                 }
             })
             .collect_view();
-        view! { <ul class="fault-list">{items}</ul> }.into_any()
+        view! { <ul class="fault-list">{items}{more}</ul> }.into_any()
     }
 }
+
+/// How many scheduled faults a list shows before "Show all".
+const LISTED_FAULTS: usize = 100;
 
 /// Every scheduled fault of the scenario, and a form to schedule a whole data center's outage
 /// (every node whose `dc` matches fails, or recovers, at once).
