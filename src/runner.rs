@@ -363,6 +363,10 @@ fn stays_down(who: &str, dc: &str, causes: DownCauses) -> String {
         format!("{who} stays down: its data center \"{dc}\" is out until that recovers")
     } else if causes.random > 0 {
         format!("{who} stays down: it failed at random (its mtbf_s) and comes back after its repair time (mttr_s)")
+    } else if causes.own == 0 && causes.active == 0 {
+        // Up, but no longer part of its tier: its autoscaler replaced it while it was down
+        // ("another fault still holds it" sent a learner looking for a fault there was not).
+        format!("{who} is up again, in reserve: while it was down, its autoscaler started another instance in its place, so it takes no requests until the load needs more")
     } else {
         format!("{who} stays down: another fault still holds it")
     }
@@ -390,6 +394,7 @@ mod tests {
     fn a_node_still_down_is_said_to_stay_down_with_its_first_cause() {
         let causes = |data_center, random| DownCauses {
             instances: 2,
+            active: 2,
             data_center,
             random,
             ..DownCauses::default()
@@ -400,6 +405,14 @@ mod tests {
         );
         assert!(stays_down("web1", "east", causes(0, 1)).contains("at random"));
         assert!(stays_down("web1", "east", causes(0, 0)).contains("another fault"));
+        // An instance its autoscaler replaced while it was down comes back in reserve.
+        let replaced = DownCauses {
+            instances: 1,
+            ..DownCauses::default()
+        };
+        assert!(stays_down("Instance 2 of \"web\"", "east", replaced).contains(
+            "is up again, in reserve: while it was down, its autoscaler started another instance"
+        ));
     }
 
     #[test]

@@ -498,6 +498,14 @@ test("Fail now on an autoscaled tier's standby instance says it is not running",
   await app.byTestId('fault-now-instance').fill('0');
   await app.byTestId('fault-fail').click();
   await expect(app.byTestId('fault-item')).toHaveCount(1);
+  // The autoscaler replaces it with a standby; recovered, it comes back in reserve, which the
+  // banner says (it blamed "another fault" that was not there).
+  await app.runButton.click();
+  await app.waitForProgress(15 / 120);
+  await app.pauseButton.click();
+  await app.byTestId('fault-recover').click();
+  await expect(app.banner).toContainText('instance 0 of "web" is up again, in reserve: while it was down, its autoscaler started another instance in its place');
+  await expect(app.byTestId('fault-item')).toHaveCount(2);
   app.expectNoErrors();
 });
 

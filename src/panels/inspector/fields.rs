@@ -616,8 +616,8 @@ pub struct Metric {
 /// the run's fault log ("11 (failed at 9.2 s)"): an autoscaled tier's box counts the instances
 /// serving, so one that failed while it booted (preset 10's "US web instance 11 failed") was
 /// nowhere to be seen. `None` when none is down, or when the log was cut short
-/// (`faults_unlisted`) and cannot tell. A failure of the whole node is not listed: the box and
-/// the panel show the node down.
+/// (`faults_unlisted`) and cannot tell. While the whole node is down (its own failure or its
+/// data center's) it says "all", and since when.
 pub fn instances_down(report: &scaleplay_sim::Report, id: &str) -> Option<String> {
     use scaleplay_sim::scenario::FaultAction;
     /// More than this are counted, not listed (the tooltip is one line).
@@ -631,7 +631,14 @@ pub fn instances_down(report: &scaleplay_sim::Report, id: &str) -> Option<String
     // scheduled outage of the node and its end, as the engine holds it).
     let random = |source: &str| source == "random";
     let mut held: std::collections::BTreeMap<u32, (bool, f64)> = std::collections::BTreeMap::new();
+    // Since when the whole node is down (its own failure, or its data center's), if it is.
+    let mut whole_since: Option<f64> = None;
     for f in report.faults.iter().filter(|f| f.node == id) {
+        match (f.action, f.instance) {
+            (FaultAction::Fail, None) => whole_since = whole_since.or(Some(f.t_s)),
+            (FaultAction::Recover, None) => whole_since = None,
+            _ => {}
+        }
         match (f.action, f.instance) {
             (FaultAction::Fail, Some(i)) => {
                 held.entry(i).or_insert((random(&f.source), f.t_s));
@@ -647,20 +654,28 @@ pub fn instances_down(report: &scaleplay_sim::Report, id: &str) -> Option<String
         }
     }
     let down: Vec<(u32, f64)> = held.into_iter().map(|(i, (_, t))| (i, t)).collect();
-    if down.is_empty() {
-        return None;
-    }
     let listed: Vec<String> = down
         .iter()
         .take(LISTED)
         .map(|(i, t)| format!("{i} (failed at {t:.1} s)"))
         .collect();
     let more = down.len().saturating_sub(LISTED);
-    Some(if more > 0 {
+    let own = if more > 0 {
         format!("{}, and {more} more", listed.join(", "))
     } else {
         listed.join(", ")
-    })
+    };
+    // With the whole node down, all its instances are: listing only those that failed on
+    // their own read as if they alone were (preset 10's "3 (failed at 25.1 s)" while its
+    // data center was out).
+    match (whole_since, down.is_empty()) {
+        (None, true) => None,
+        (None, false) => Some(own),
+        (Some(t), true) => Some(format!("all (the node is down since {t:.1} s)")),
+        (Some(t), false) => Some(format!(
+            "all (the node is down since {t:.1} s); on their own before or since: {own}"
+        )),
+    }
 }
 
 /// [`instances_down`] as a row of a node's figures.
@@ -1455,6 +1470,28 @@ mod tests {
         assert_eq!(
             instances_down(&r, "web").as_deref(),
             Some("1 (failed at 1.0 s)")
+        );
+        // The whole node down: all of them are, not only the one that failed on its own.
+        let all_down = r#"{"node": "web", "at_s": 3, "action": "fail"}"#;
+        let r = run(&[fail(4, 2), all_down.to_string()].join(","));
+        assert_eq!(
+            instances_down(&r, "web").as_deref(),
+            Some("all (the node is down since 3.0 s); on their own before or since: 4 (failed at 2.0 s)")
+        );
+        let r = run(all_down);
+        assert_eq!(
+            instances_down(&r, "web").as_deref(),
+            Some("all (the node is down since 3.0 s)")
+        );
+        // And so with its data center out.
+        let text = r#"{"version": 1, "duration_s": 5, "nodes": [
+            {"id": "users", "kind": "client", "params": {"rps": 10}},
+            {"id": "web", "kind": "server", "dc": "eu", "params": {"instances": 8}}],
+          "edges": [{"from": "users", "to": "web"}],
+          "faults": [{"dc": "eu", "at_s": 3, "action": "fail"}]}"#;
+        assert_eq!(
+            instances_down(&run_scenario(text), "web").as_deref(),
+            Some("all (the node is down since 3.0 s)")
         );
     }
 
