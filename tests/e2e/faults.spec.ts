@@ -478,7 +478,8 @@ test("Fail now on an autoscaled tier's standby instance says it is not running",
       {
         id: 'web',
         kind: 'server',
-        params: { instances: 2, workers: 4, service_ms: 20, autoscale: { min: 2, max: 6, target_utilization: 0.6 } },
+        // A decision every second: a failed instance is retired at the next one.
+        params: { instances: 2, workers: 4, service_ms: 20, autoscale: { min: 2, max: 6, target_utilization: 0.6, cooldown_s: 1 } },
       },
     ],
     edges: [{ from: 'users', to: 'web' }],
@@ -498,8 +499,9 @@ test("Fail now on an autoscaled tier's standby instance says it is not running",
   await app.byTestId('fault-now-instance').fill('0');
   await app.byTestId('fault-fail').click();
   await expect(app.byTestId('fault-item')).toHaveCount(1);
-  // The autoscaler replaces it with a standby; recovered, it comes back in reserve, which the
-  // banner says (it blamed "another fault" that was not there).
+  // The autoscaler replaces it with a standby, and retires it at its next decision; recovered,
+  // it comes back in reserve, which the banner says (it blamed "another fault" that was not
+  // there).
   await app.runButton.click();
   await app.waitForProgress(15 / 120);
   await app.pauseButton.click();
