@@ -617,6 +617,9 @@ number, the mean of an exponential distribution, or a distribution object:
 | `{"dist": "const", "mean": 12}` | Always 12 ms. |
 | `{"dist": "lognormal", "mean": 12, "cv": 1.5}` | Lognormal with mean 12 ms and coefficient of variation 1.5 (a long tail; `cv` is 1 when left out). |
 | `{"dist": "uniform", "min": 5, "max": 20}` | Uniform between 5 and 20 ms. |
+
+A mean (or a uniform's `max`) runs from 0.001 ms, the clock's microsecond, to a day
+(86,400,000 ms).
 "#;
 
 #[cfg(test)]
