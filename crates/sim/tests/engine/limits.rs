@@ -213,16 +213,19 @@ fn size_limits_name_what_passed_them() {
     );
 }
 
-/// A chain of `servers` servers behind one client of `rps` for `duration_s`.
-fn chain(servers: usize, rps: f64, duration_s: f64) -> String {
+/// `servers` servers (with params `params`) behind one client of `rps`, for `duration_s`:
+/// each calling the next (`chained`), or all called by the client.
+fn servers(servers: usize, params: &str, rps: f64, duration_s: f64, chained: bool) -> String {
     let nodes: Vec<String> = std::iter::once(format!(
         r#"{{"id": "users", "kind": "client", "params": {{"rps": {rps}}}}}"#
     ))
-    .chain((0..servers).map(|k| format!(r#"{{"id": "s{k}", "kind": "server"}}"#)))
+    .chain(
+        (0..servers).map(|k| format!(r#"{{"id": "s{k}", "kind": "server", "params": {params}}}"#)),
+    )
     .collect();
     let edges: Vec<String> = (0..servers)
         .map(|k| {
-            let from = if k == 0 {
+            let from = if k == 0 || !chained {
                 "users".to_string()
             } else {
                 format!("s{}", k - 1)
@@ -236,6 +239,11 @@ fn chain(servers: usize, rps: f64, duration_s: f64) -> String {
         nodes.join(","),
         edges.join(",")
     )
+}
+
+/// A chain of `n` servers behind one client of `rps` for `duration_s`.
+fn chain(n: usize, rps: f64, duration_s: f64) -> String {
+    servers(n, "{}", rps, duration_s, true)
 }
 
 #[test]
@@ -263,61 +271,29 @@ fn a_run_whose_requests_would_make_too_many_calls_is_refused() {
 fn random_failures_are_limited_over_all_nodes_together() {
     // 300 servers, each failing and repaired about 40,000 times: each under the limit, 12 M in
     // all over it.
-    let nodes: Vec<String> = std::iter::once(r#"{"id": "users", "kind": "client"}"#.to_string())
-        .chain((0..300).map(|k| {
-            format!(
-                r#"{{"id": "s{k}", "kind": "server", "params": {{"mtbf_s": 0.5, "mttr_s": 0.5}}}}"#
-            )
-        }))
-        .collect();
-    let edges: Vec<String> = (0..300)
-        .map(|k| {
-            let from = if k == 0 {
-                "users".to_string()
-            } else {
-                format!("s{}", k - 1)
-            };
-            format!(r#"{{"from": "{from}", "to": "s{k}"}}"#)
-        })
-        .collect();
-    let text = |duration_s: u32| {
-        format!(
-            r#"{{"version": 1, "duration_s": {duration_s}, "nodes": [{}], "edges": [{}]}}"#,
-            nodes.join(","),
-            edges.join(",")
+    let text = |duration_s| {
+        servers(
+            300,
+            r#"{"mtbf_s": 0.5, "mttr_s": 0.5}"#,
+            1.0,
+            duration_s,
+            true,
         )
     };
-    let msg = problems(&text(20_000));
+    let msg = problems(&text(20_000.0));
     assert!(
         msg.contains("about 12000000 failures and repairs in this run in all")
             && msg.contains("the most: s0 40000, s1 40000, s10 40000"),
         "{msg}"
     );
-    assert!(load(&text(1_000)).is_ok());
+    assert!(load(&text(1_000.0)).is_ok());
 }
 
 #[test]
 fn instances_are_limited_over_all_nodes_together() {
     // 11 tiers of 10,000 instances: each at the limit of a node, 110,000 in all. 1,000 such
     // tiers took 2.1 GB.
-    let tiers = |n: usize| {
-        let nodes: Vec<String> =
-            std::iter::once(r#"{"id": "users", "kind": "client"}"#.to_string())
-                .chain((0..n).map(|k| {
-                    format!(
-                        r#"{{"id": "s{k}", "kind": "server", "params": {{"instances": 10000}}}}"#
-                    )
-                }))
-                .collect();
-        let edges: Vec<String> = (0..n)
-            .map(|k| format!(r#"{{"from": "users", "to": "s{k}"}}"#))
-            .collect();
-        format!(
-            r#"{{"version": 1, "duration_s": 10, "nodes": [{}], "edges": [{}]}}"#,
-            nodes.join(","),
-            edges.join(",")
-        )
-    };
+    let tiers = |n| servers(n, r#"{"instances": 10000}"#, 1.0, 10.0, false);
     let msg = problems(&tiers(11));
     assert!(
         msg.contains("110000 instances in all")
