@@ -275,29 +275,14 @@ pub fn Canvas() -> impl IntoView {
         touches: g.touches,
         live: live::live_figures(expect_context::<Run>()),
         latencies,
-        index: Memo::new(move |_| {
-            doc.scenario
-                .with(|s| first_index(s.nodes.iter().map(|n| n.id.clone())))
-        }),
+        index: Memo::new(move |_| doc.scenario.with(|s| by_first_id(&s.nodes, |i, _| i))),
         positions: Memo::new(move |_| {
-            doc.scenario.with(|s| {
-                let mut at = HashMap::with_capacity(s.nodes.len());
-                for n in &s.nodes {
-                    at.entry(n.id.clone()).or_insert((n.x, n.y));
-                }
-                at
-            })
+            doc.scenario
+                .with(|s| by_first_id(&s.nodes, |_, n| (n.x, n.y)))
         }),
         names: Memo::new(move |_| {
-            doc.scenario.with(|s| {
-                let mut names = HashMap::with_capacity(s.nodes.len());
-                for n in &s.nodes {
-                    names
-                        .entry(n.id.clone())
-                        .or_insert_with(|| n.shown_name().to_string());
-                }
-                names
-            })
+            doc.scenario
+                .with(|s| by_first_id(&s.nodes, |_, n| n.shown_name().to_string()))
         }),
         moving: Memo::new(move |_| selection.with(|s| s.iter().cloned().collect())),
         offset,
@@ -499,13 +484,19 @@ struct CanvasCtx {
     dragging: Memo<bool>,
 }
 
-/// Each item → the position of its first occurrence.
-fn first_index(items: impl Iterator<Item = String>) -> HashMap<String, usize> {
-    let mut index = HashMap::new();
-    for (i, item) in items.enumerate() {
-        index.entry(item).or_insert(i);
+/// Each node's id → `value` of the node (and its place in the list): of the first, should a
+/// file repeat an id, as [`scaleplay_sim::Scenario::node`] finds it.
+fn by_first_id<V>(
+    nodes: &[scaleplay_sim::scenario::NodeSpec],
+    value: impl Fn(usize, &scaleplay_sim::scenario::NodeSpec) -> V,
+) -> HashMap<String, V> {
+    let mut map = HashMap::with_capacity(nodes.len());
+    for (i, n) in nodes.iter().enumerate() {
+        if !map.contains_key(&n.id) {
+            map.insert(n.id.clone(), value(i, n));
+        }
     }
-    index
+    map
 }
 
 /// Where node `id` is drawn now: its position plus the drag offset when it is being moved.
@@ -537,6 +528,19 @@ fn drawing_label(nodes: usize, calls: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_repeated_id_is_looked_up_as_its_first_node() {
+        let s = scaleplay_sim::validate::parse(
+            r#"{"version": 1, "nodes": [{"id": "a", "kind": "server", "x": 1},
+                {"id": "b", "kind": "server", "x": 2}, {"id": "a", "kind": "cache", "x": 3}]}"#,
+        )
+        .expect("a scenario");
+        let index = super::by_first_id(&s.nodes, |i, _| i);
+        assert_eq!((index["a"], index["b"], index.len()), (0, 1, 2));
+        let x = super::by_first_id(&s.nodes, |_, n| n.x);
+        assert_eq!(x["a"], 1.0);
+    }
+
     #[test]
     fn the_drawing_says_what_it_holds() {
         assert_eq!(
