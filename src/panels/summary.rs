@@ -386,23 +386,51 @@ pub fn said(r: &Report) -> String {
     parts.join(", ")
 }
 
+/// How long the SLO was broken: the time covered by the windows judged out of it, whichever
+/// objective they broke. Summed alert by alert, a p99 breach and an availability breach of the
+/// same seconds counted twice ("58 s" of a 30 s run), and a breach still open at the run's end
+/// left out its last window (one raised in the last window counted 0 s).
+fn time_in_breach(r: &Report) -> f64 {
+    let now = r.run.t_s;
+    // An alert is raised at the end of its first bad window and resolved at the end of the
+    // first good one: its bad windows run from one window before each.
+    let window = r.series.first().map_or(0.0, |p| p.t_s);
+    let mut spans: Vec<(f64, f64)> = r
+        .alerts
+        .iter()
+        .map(|a| {
+            let start = (a.t_s - window).max(0.0);
+            let end = a.resolved_s.map_or(now, |t| t - window).max(start);
+            (start, end)
+        })
+        .collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut total = 0.0;
+    let mut covered_to = f64::NEG_INFINITY;
+    for (start, end) in spans {
+        let from = start.max(covered_to);
+        if end > from {
+            total += end - from;
+        }
+        covered_to = covered_to.max(end);
+    }
+    total
+}
+
 /// How long the SLO was broken in all ("10 s in 1 breach", "none"), and each breach in a line
 /// for the hover text: "availability 61–71 s, at worst 88.59 %".
 fn breaches(r: &Report) -> (String, String) {
-    let now = r.run.t_s;
     if r.alerts.is_empty() {
         return (
             "none".to_string(),
             "The SLO held after the warm-up".to_string(),
         );
     }
-    let mut total = 0.0;
+    let total = time_in_breach(r);
     let lines: Vec<String> = r
         .alerts
         .iter()
         .map(|a| {
-            let end = a.ended_at(now);
-            total += end - a.t_s;
             let until = match a.resolved_s {
                 Some(t) => format!("–{} s", crate::panels::fault_key::seconds(t)),
                 None => " s to now".to_string(),
@@ -431,7 +459,9 @@ fn breaches(r: &Report) -> (String, String) {
 
 #[cfg(test)]
 mod tests {
-    use super::{at_limit_note, breaches, queue_notes, timed_out_note, unanswered_note};
+    use super::{
+        at_limit_note, breaches, queue_notes, time_in_breach, timed_out_note, unanswered_note,
+    };
     use crate::panels::cut;
 
     fn run(rps: u32, timeout: &str) -> scaleplay_sim::Report {
@@ -472,6 +502,31 @@ mod tests {
         // Healthy throughout: none.
         let (value, _) = breaches(&run(10, ""));
         assert_eq!(value, "none");
+    }
+
+    #[test]
+    fn the_time_in_breach_is_the_time_covered_whichever_objective_broke() {
+        // Overloaded from the first window to the end: both objectives broken at once, for
+        // the whole 30 s (summed, 58 s).
+        let text = r#"{"version": 1, "seed": 1, "duration_s": 30, "warmup_s": 0,
+            "slo": {"p99_ms": 5, "availability": 0.999},
+            "nodes": [{"id": "u", "kind": "client", "params": {"rps": 500, "timeout_ms": 1000}},
+                      {"id": "w", "kind": "server", "params": {"workers": 1, "queue": 5}}],
+            "edges": [{"from": "u", "to": "w"}]}"#;
+        let mut r =
+            scaleplay_sim::Simulation::new(scaleplay_sim::load(text).expect("valid"), 1).run();
+        assert_eq!(r.alerts.len(), 2);
+        assert_eq!(breaches(&r).0, "30 s in 2 breaches");
+        // Overlapping spans count once, apart ones each; one raised in the last window
+        // counts that window.
+        r.alerts[0].t_s = 5.0;
+        r.alerts[0].resolved_s = Some(11.0);
+        r.alerts[1].t_s = 8.0;
+        r.alerts[1].resolved_s = Some(15.0);
+        assert_eq!(time_in_breach(&r), 10.0);
+        r.alerts[1].t_s = 30.0;
+        r.alerts[1].resolved_s = None;
+        assert_eq!(time_in_breach(&r), 7.0);
     }
 
     #[test]
