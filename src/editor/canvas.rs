@@ -167,14 +167,27 @@ impl Gestures {
     }
 
     /// Keeps a fitted view fitted when the canvas changes size (a resized window, a note
-    /// appearing above the plots cut part of the design off), but leaves a view the user
-    /// chose or built in; and fits when asked to (`fit`, after loading a scenario).
+    /// appearing above the plots cut part of the design off); a view the user chose or built
+    /// in is kept, moved up only as far as keeps its nodes in sight when the canvas loses
+    /// height; and fits when asked to (`fit`, after loading a scenario).
     fn refit_when_needed(self, fit: FitRequest) {
         leptos::leptos_dom::helpers::request_animation_frame(move || {
+            // The height before this change of size: a view the user chose is moved up when
+            // the canvas loses height under it (a run's notes grow the panel below), so the
+            // nodes it showed stay in sight; one near the bottom edge went out of reach.
+            let mut height = canvas_size().1;
             let refit = Closure::<dyn FnMut()>::new(move || {
+                let now = canvas_size().1;
                 if self.still_fitted() {
                     self.fit();
+                } else {
+                    let view = self.view.0.get_untracked();
+                    let kept = view.after_shrinking(&self.node_points(), height, now);
+                    if kept != view {
+                        self.view.0.set(kept);
+                    }
                 }
+                height = now;
             });
             if let (Ok(observer), Some(canvas)) = (
                 web_sys::ResizeObserver::new(refit.as_ref().unchecked_ref()),

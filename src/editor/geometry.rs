@@ -243,6 +243,36 @@ impl View {
         }
     }
 
+    /// The view after the canvas lost height, from `old_height` to `new_height` (a run's notes
+    /// grew the panel below it): moved up just enough that the nodes at `points` that were in
+    /// full sight stay so, as far as the lost height allows and without pushing the highest of
+    /// them under the tools. Kept as it is when it grew, or when none of them is cut off.
+    pub fn after_shrinking(&self, points: &[(f64, f64)], old_height: f64, new_height: f64) -> View {
+        if new_height >= old_height {
+            return *self;
+        }
+        let seen: Vec<(f64, f64)> = points
+            .iter()
+            .map(|&(x, y)| (self.to_screen(x, y).1, self.to_screen(x, y + NODE_H).1))
+            .filter(|&(top, bottom)| top >= 0.0 && bottom <= old_height)
+            .collect();
+        let lowest = seen.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
+        let highest = seen.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
+        // With the margin a node brought into sight keeps from the edge (`showing`): its
+        // outline and ports reach past its box.
+        let cut_off = lowest - (new_height - GRID);
+        if seen.is_empty() || cut_off <= 0.0 {
+            return *self;
+        }
+        let up = cut_off
+            .min(old_height - new_height)
+            .min((highest - FIT_TOP).max(0.0));
+        View {
+            pan_y: self.pan_y - up,
+            ..*self
+        }
+    }
+
     /// Zooms by `factor` keeping the screen point (sx, sy) fixed.
     pub fn zoom_at(&self, factor: f64, sx: f64, sy: f64) -> View {
         let zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
@@ -433,6 +463,32 @@ fn wire_curves(a: (f64, f64), b: (f64, f64)) -> Vec<[(f64, f64); 4]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_canvas_that_loses_height_keeps_the_nodes_it_showed_in_sight() {
+        let view = View {
+            pan_x: 0.0,
+            pan_y: 0.0,
+            zoom: 1.0,
+        };
+        // Nodes at 200 and 560 (bottom 612) on a 689-pixel canvas that shrinks to 555.
+        let points = [(0.0, 200.0), (0.0, 560.0)];
+        let moved = view.after_shrinking(&points, 689.0, 555.0);
+        assert_eq!(
+            moved.pan_y, -77.0,
+            "up by what is cut off, with a margin: 612 - (555 - 20)"
+        );
+        // No further than the height lost, nor to push the highest under the tools.
+        let far = view.after_shrinking(&[(0.0, 60.0), (0.0, 630.0)], 689.0, 655.0);
+        assert_eq!(
+            far.pan_y, -8.0,
+            "the highest at 60 may go up to FIT_TOP (52)"
+        );
+        // Grown, or nothing cut off, or nothing in sight before: as it was.
+        assert_eq!(view.after_shrinking(&points, 555.0, 689.0), view);
+        assert_eq!(view.after_shrinking(&[(0.0, 200.0)], 689.0, 555.0), view);
+        assert_eq!(view.after_shrinking(&[(0.0, 900.0)], 689.0, 555.0), view);
+    }
 
     #[test]
     fn nodes_stacked_on_one_another_are_laid_out_by_their_calls() {

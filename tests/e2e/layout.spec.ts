@@ -320,6 +320,34 @@ test('a view built in stays as it is when the window changes size', async ({ pag
   expect(app.errors).toEqual([]);
 });
 
+// A view built in is kept, but moved up as the canvas loses height under it (a run's notes
+// grow the panel below, a window shrinks), as far as keeps the nodes it showed in sight: a
+// node placed near the bottom edge went out of reach.
+test('a view built in moves up as the canvas loses height, keeping its nodes in sight', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const app = new App(page);
+  await app.goto();
+  await app.clearCanvas();
+  await app.addNode('client');
+  const server = await app.addNode('server');
+  const canvas = await app.canvas.boundingBox();
+  const box = await app.nodeLocator(server).boundingBox();
+  if (!canvas || !box) throw new Error('no canvas or node box');
+  // Dragged down to 12 pixels above the canvas's bottom edge.
+  const from = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const toY = canvas.y + canvas.height - 12 - box.height / 2;
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x, (from.y + toY) / 2, { steps: 4 });
+  await page.mouse.move(from.x, toY, { steps: 4 });
+  await page.mouse.up();
+  await app.expectAllNodesInView();
+  await page.setViewportSize({ width: 1440, height: 780 });
+  await expect.poll(async () => (await app.canvas.boundingBox())?.height).toBeLessThan(canvas.height - 60);
+  await app.expectAllNodesInView();
+  expect(app.errors).toEqual([]);
+});
+
 // On a large screen the plots take the width (up to 640 px each) rather than leaving most of
 // the row empty, and are drawn at that width.
 test('on a wide screen the plots use the width', async ({ page }) => {
