@@ -1,7 +1,7 @@
 // Layout: at a laptop size and down to a tablet, the page does not scroll sideways and every
 // part is there — palette, canvas, inspector, run bar, and all three plots side by side where they
 // fit (each fully inside the window's width), and the node plot at its own size.
-import { test, expect, type Locator } from '@playwright/test';
+import { test, expect, type Locator, type Page } from '@playwright/test';
 import { App, PRESETS, apart, type Box } from './app';
 
 /** The width of a canvas's content on the page, in CSS pixels. */
@@ -300,13 +300,18 @@ test('a fitted view refits when the window shrinks, a zoomed one stays', async (
 // Nodes placed on a fitted canvas make its view the user's: a resize then leaves it (the view
 // of an empty canvas was refitted to the first nodes when the window or the plots changed
 // size, rezooming the design under the pointer).
-test('a view built in stays as it is when the window changes size', async ({ page }) => {
+/** A new canvas at 1440x900 with a client and a server added: a view the user built in. */
+async function builtIn(page: Page): Promise<{ app: App; server: string }> {
   await page.setViewportSize({ width: 1440, height: 900 });
   const app = new App(page);
   await app.goto();
   await app.clearCanvas();
   await app.addNode('client');
-  const server = await app.addNode('server');
+  return { app, server: await app.addNode('server') };
+}
+
+test('a view built in stays as it is when the window changes size', async ({ page }) => {
+  const { app, server } = await builtIn(page);
   const placed = await app.nodeLocator(server).boundingBox();
   const canvasBefore = await app.canvas.boundingBox();
   await page.setViewportSize({ width: 1280, height: 720 });
@@ -324,12 +329,7 @@ test('a view built in stays as it is when the window changes size', async ({ pag
 // grow the panel below, a window shrinks), as far as keeps the nodes it showed in sight: a
 // node placed near the bottom edge went out of reach.
 test('a view built in moves up as the canvas loses height, keeping its nodes in sight', async ({ page }) => {
-  await page.setViewportSize({ width: 1440, height: 900 });
-  const app = new App(page);
-  await app.goto();
-  await app.clearCanvas();
-  await app.addNode('client');
-  const server = await app.addNode('server');
+  const { app, server } = await builtIn(page);
   const canvas = await app.canvas.boundingBox();
   const box = await app.nodeLocator(server).boundingBox();
   if (!canvas || !box) throw new Error('no canvas or node box');

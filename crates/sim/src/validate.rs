@@ -468,10 +468,7 @@ fn build_faults(
                 Some(Some(id)) => vec![*id],
                 Some(None) => continue,
                 None => {
-                    problems.push(Problem::scenario(
-                        "faults",
-                        format!("{label}: no node \"{}\": use an existing id", truncate(n)),
-                    ));
+                    problems.push(no_such_node(&label, n));
                     continue;
                 }
             },
@@ -610,6 +607,17 @@ fn plain_id(id: &str) -> String {
         .filter(|c| !crate::error::is_invisible(*c))
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// A fault (`label`, as [`fault_label`] names it) of a node the file does not have.
+fn no_such_node(label: &str, node: &str) -> Problem {
+    Problem::scenario(
+        "faults",
+        format!(
+            "{label}: no node \"{}\": use an existing id",
+            truncate(node)
+        ),
+    )
 }
 
 /// How a message names a fault: its place in the file's list and what it breaks, as the

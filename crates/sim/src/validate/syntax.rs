@@ -354,13 +354,13 @@ fn problems_beyond_the_shape(
             }
             // An SLO with an unknown key keeps the keys it knows, to be checked: an "x" in it
             // hid a negative p99_ms.
-            ("slo", v) if !fits(v) && known_slo_keys(v).is_some() => {
-                rest.insert(key.clone(), known_slo_keys(v).unwrap_or_default());
-            }
             (_, v) if !fits(v) => {
                 aside.duration |= key == "duration_s";
                 aside.window |= key == "window_s";
-                rest.remove(key);
+                match known_slo_keys(key, v) {
+                    Some(known) => rest.insert(key.clone(), known),
+                    None => rest.remove(key),
+                };
             }
             _ => {}
         }
@@ -378,9 +378,10 @@ fn problems_beyond_the_shape(
     more
 }
 
-/// An SLO object with only the keys an SLO has, when they have an SLO's shape.
-fn known_slo_keys(v: &Value) -> Option<Value> {
-    let Value::Object(fields) = v else {
+/// For the `slo` key, its object with only the keys an SLO has, when they have an SLO's
+/// shape; `None` for another key or another shape.
+fn known_slo_keys(key: &str, v: &Value) -> Option<Value> {
+    let (true, Value::Object(fields)) = (key == "slo", v) else {
         return None;
     };
     let known: serde_json::Map<String, Value> = fields
@@ -415,11 +416,7 @@ fn targets_of_misshapen_faults(map: &serde_json::Map<String, Value>) -> Vec<Prob
         .filter_map(|(i, f)| {
             let node = f.get("node").and_then(Value::as_str)?;
             (!ids.contains(node)).then(|| {
-                let node = truncate(node);
-                Problem::scenario(
-                    "faults",
-                    format!("faults[{i}] (\"{node}\"): no node \"{node}\": use an existing id"),
-                )
+                super::no_such_node(&format!("faults[{i}] (\"{}\")", truncate(node)), node)
             })
         })
         .collect()
